@@ -1,0 +1,144 @@
+//! Source files, byte spans and the spanned tree that YAML and JSON load into.
+//!
+//! Everything downstream (schema validation, rule evaluation, rendering) works on
+//! [`Node`]s whose spans are byte ranges into one [`SourceFile`]. Lines and columns
+//! are computed only when a diagnostic is rendered, through the file's [`LineIndex`].
+
+mod json;
+mod lines;
+mod tree;
+mod yaml;
+
+pub use json::parse_json;
+pub use lines::{LineCol, LineIndex};
+pub use tree::{Entry, Key, Node, PathSegment, Value};
+pub use yaml::parse_yaml;
+
+use std::sync::Arc;
+
+/// A half-open byte range `[start, end)` into a source text.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    pub const fn new(start: usize, end: usize) -> Self {
+        Self { start, end }
+    }
+
+    pub const fn len(self) -> usize {
+        self.end.saturating_sub(self.start)
+    }
+
+    pub const fn is_empty(self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// Limits that keep hostile input from exhausting the stack or memory.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    /// Deepest nesting of sequences and mappings accepted.
+    pub max_depth: usize,
+    /// Most nodes a YAML document may expand to through aliases.
+    pub max_alias_nodes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_depth: 128,
+            max_alias_nodes: 100_000,
+        }
+    }
+}
+
+/// A file's name as shown to the user and its full text.
+#[derive(Debug)]
+pub struct SourceFile {
+    /// Path as the user gave it or as found by the walk, with `/` separators.
+    pub name: String,
+    pub text: Arc<str>,
+    pub lines: LineIndex,
+}
+
+impl SourceFile {
+    pub fn new(name: impl Into<String>, text: impl Into<Arc<str>>) -> Self {
+        let text = text.into();
+        let lines = LineIndex::new(&text);
+        Self {
+            name: name.into(),
+            text,
+            lines,
+        }
+    }
+
+    /// The format a file is parsed as, chosen by its extension (YAML otherwise).
+    pub fn format(&self) -> Format {
+        Format::from_name(&self.name)
+    }
+}
+
+/// The syntax of a spec file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Yaml,
+    Json,
+}
+
+impl Format {
+    pub fn from_name(name: &str) -> Self {
+        let lower = name.to_ascii_lowercase();
+        if std::path::Path::new(&lower)
+            .extension()
+            .is_some_and(|ext| ext == "json")
+        {
+            Self::Json
+        } else {
+            Self::Yaml
+        }
+    }
+}
+
+/// A syntax error with the span it happened at and optional secondary labels.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SyntaxError {
+    pub message: String,
+    pub span: Span,
+    /// Extra labels, such as the first definition of a duplicated key.
+    pub labels: Vec<(Span, String)>,
+    pub help: Option<String>,
+}
+
+impl SyntaxError {
+    pub fn new(message: impl Into<String>, span: Span) -> Self {
+        Self {
+            message: message.into(),
+            span,
+            labels: Vec::new(),
+            help: None,
+        }
+    }
+
+    #[must_use]
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+}
+
+/// One YAML document or a whole JSON file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Document {
+    pub root: Node,
+}
+
+/// Parses a file's text in the format its name implies.
+pub fn parse(file: &SourceFile, limits: Limits) -> Result<Vec<Document>, SyntaxError> {
+    match file.format() {
+        Format::Yaml => parse_yaml(&file.text, limits),
+        Format::Json => parse_json(&file.text, limits).map(|root| vec![Document { root }]),
+    }
+}
