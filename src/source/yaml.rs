@@ -1,9 +1,596 @@
-//! YAML into the spanned tree (placeholder).
-use super::{Document, Limits, SyntaxError};
+//! YAML into the spanned tree, on top of `saphyr-parser`'s event stream.
+//!
+//! We build the tree ourselves instead of using a YAML DOM crate so that we keep
+//! control of everything hostile input can abuse: nesting depth is limited before it
+//! costs stack or memory, alias expansion is counted and bounded (no "billion laughs"),
+//! and duplicate keys are reported with both locations. The tree is built with an
+//! explicit stack, so no input recurses. Scalars resolve by the YAML 1.2 core schema
+//! (`yes`/`no`/`on`/`off` stay strings, unlike YAML 1.1 and `serde_yaml` of old).
 
-pub fn parse_yaml(_text: &str, _limits: Limits) -> Result<Vec<Document>, SyntaxError> {
-    Err(SyntaxError::new(
-        "YAML parsing is not implemented yet",
-        super::Span::default(),
-    ))
+use super::{Document, Entry, Key, Limits, Node, Span, SyntaxError, Value};
+use saphyr_parser::{Event, Marker, Parser, ScalarStyle, ScanError};
+use std::collections::HashMap;
+
+/// Parses every document of a YAML stream.
+pub fn parse_yaml(text: &str, limits: Limits) -> Result<Vec<Document>, SyntaxError> {
+    let bom = if text.starts_with('\u{feff}') {
+        '\u{feff}'.len_utf8()
+    } else {
+        0
+    };
+    let body = text.get(bom..).unwrap_or("");
+    let mut builder = Builder::new(body, bom, limits);
+    let mut parser = Parser::new_from_str(body);
+    while let Some(event) = parser.next_event() {
+        match event {
+            Ok((event, span)) => {
+                let span = Span::new(builder.offset(span.start), builder.offset(span.end));
+                if builder.event(event, span)? {
+                    break;
+                }
+            }
+            Err(error) => return Err(builder.scan_error(&error)),
+        }
+    }
+    Ok(builder.documents)
+}
+
+enum Frame {
+    Seq {
+        start: usize,
+        anchor: usize,
+        items: Vec<Node>,
+    },
+    Map(MapFrame),
+}
+
+struct MapFrame {
+    start: usize,
+    anchor: usize,
+    entries: Vec<Entry>,
+    key: Option<Key>,
+    /// Values of `<<` merge keys, applied when the mapping ends.
+    merges: Vec<Node>,
+    /// Key positions, built once a mapping is large enough that a linear search would be quadratic.
+    index: Option<HashMap<String, usize>>,
+}
+
+impl MapFrame {
+    fn position(&self, key: &str) -> Option<usize> {
+        match &self.index {
+            Some(index) => index.get(key).copied(),
+            None => self.entries.iter().position(|e| e.key.name == key),
+        }
+    }
+
+    fn insert(&mut self, entry: Entry) {
+        const INDEX_FROM: usize = 32;
+        if self.index.is_none() && self.entries.len() >= INDEX_FROM {
+            let index = self
+                .entries
+                .iter()
+                .enumerate()
+                .map(|(i, e)| (e.key.name.clone(), i))
+                .collect();
+            self.index = Some(index);
+        }
+        if let Some(index) = &mut self.index {
+            index.insert(entry.key.name.clone(), self.entries.len());
+        }
+        self.entries.push(entry);
+    }
+}
+
+struct Builder<'a> {
+    text: &'a str,
+    bom: usize,
+    ascii: bool,
+    line_starts: Vec<usize>,
+    limits: Limits,
+    stack: Vec<Frame>,
+    anchors: HashMap<usize, (Node, usize)>,
+    expanded: usize,
+    documents: Vec<Document>,
+}
+
+impl<'a> Builder<'a> {
+    fn new(text: &'a str, bom: usize, limits: Limits) -> Self {
+        let ascii = text.is_ascii();
+        let line_starts = if ascii {
+            Vec::new()
+        } else {
+            std::iter::once(0)
+                .chain(
+                    text.bytes()
+                        .enumerate()
+                        .filter(|&(_, b)| b == b'\n')
+                        .map(|(i, _)| i + 1),
+                )
+                .collect()
+        };
+        Self {
+            text,
+            bom,
+            ascii,
+            line_starts,
+            limits,
+            stack: Vec::new(),
+            anchors: HashMap::new(),
+            expanded: 0,
+            documents: Vec::new(),
+        }
+    }
+
+    /// The byte offset in the original text of a parser marker (which counts characters).
+    fn offset(&self, marker: Marker) -> usize {
+        let local = if self.ascii {
+            marker.index().min(self.text.len())
+        } else {
+            let start = self
+                .line_starts
+                .get(marker.line().saturating_sub(1))
+                .copied();
+            start.map_or(self.text.len(), |start| {
+                let rest = self.text.get(start..).unwrap_or("");
+                rest.char_indices()
+                    .nth(marker.col())
+                    .map_or(self.text.len(), |(i, _)| start + i)
+            })
+        };
+        local + self.bom
+    }
+
+    fn scan_error(&self, error: &ScanError) -> SyntaxError {
+        let start = self.offset(*error.marker());
+        let width = self
+            .text
+            .get(start - self.bom..)
+            .and_then(|s| s.chars().next())
+            .map_or(0, char::len_utf8);
+        let span = Span::new(start, start + width);
+        if error.info().contains("recursion limit") {
+            return SyntaxError::new("nesting is deeper than the YAML parser allows", span)
+                .with_help("ecslint limits nesting to protect itself from hostile input; no spec needs this depth");
+        }
+        SyntaxError::new(error.info().to_string(), span)
+    }
+
+    /// Handles one event; returns `true` when the stream has ended.
+    fn event(&mut self, event: Event<'_>, span: Span) -> Result<bool, SyntaxError> {
+        match event {
+            Event::StreamEnd => return Ok(true),
+            Event::DocumentStart(_) => self.anchors.clear(),
+            Event::Nothing | Event::StreamStart | Event::DocumentEnd => {}
+            Event::Scalar(value, style, anchor, tag) => {
+                let verbatim = style != ScalarStyle::Plain
+                    || tag
+                        .as_ref()
+                        .is_some_and(|t| t.handle == "tag:yaml.org,2002:" && t.suffix == "str");
+                let value = if verbatim {
+                    Value::Str(value.into_owned())
+                } else {
+                    resolve_plain(&value)
+                };
+                let span = if style == ScalarStyle::Plain
+                    || style == ScalarStyle::Literal
+                    || style == ScalarStyle::Folded
+                {
+                    self.trim_end(span)
+                } else {
+                    span
+                };
+                self.complete(Node::new(span, value), anchor)?;
+            }
+            Event::Alias(id) => {
+                let Some((node, size)) = self.anchors.get(&id) else {
+                    return Err(SyntaxError::new("alias refers to an unknown anchor", span));
+                };
+                self.expanded += size;
+                if self.expanded > self.limits.max_alias_nodes {
+                    return Err(SyntaxError::new(
+                        format!("aliases expand to more than {} nodes", self.limits.max_alias_nodes),
+                        span,
+                    )
+                    .with_help("this looks like an alias bomb; write the values out or use fewer nested aliases"));
+                }
+                let node = Node::new(span, node.value.clone());
+                self.complete(node, 0)?;
+            }
+            Event::SequenceStart(anchor, _) => {
+                self.check_depth(span)?;
+                self.stack.push(Frame::Seq {
+                    start: span.start,
+                    anchor,
+                    items: Vec::new(),
+                });
+            }
+            Event::MappingStart(anchor, _) => {
+                self.check_depth(span)?;
+                self.stack.push(Frame::Map(MapFrame {
+                    start: span.start,
+                    anchor,
+                    entries: Vec::new(),
+                    key: None,
+                    merges: Vec::new(),
+                    index: None,
+                }));
+            }
+            Event::SequenceEnd => {
+                if let Some(Frame::Seq {
+                    start,
+                    anchor,
+                    items,
+                }) = self.stack.pop()
+                {
+                    let end = self.container_end(start, span, items.last().map(|n| n.span.end));
+                    self.complete(Node::new(Span::new(start, end), Value::Seq(items)), anchor)?;
+                }
+            }
+            Event::MappingEnd => {
+                if let Some(Frame::Map(map)) = self.stack.pop() {
+                    let end = self.container_end(
+                        map.start,
+                        span,
+                        map.entries.last().map(|e| e.value.span.end),
+                    );
+                    let (start, anchor) = (map.start, map.anchor);
+                    let entries = apply_merges(map)?;
+                    self.complete(
+                        Node::new(Span::new(start, end), Value::Map(entries)),
+                        anchor,
+                    )?;
+                }
+            }
+        }
+        Ok(false)
+    }
+
+    fn check_depth(&self, span: Span) -> Result<(), SyntaxError> {
+        if self.stack.len() >= self.limits.max_depth {
+            let width = usize::from(span.end > span.start);
+            return Err(SyntaxError::new(
+                format!("nesting is deeper than {} levels", self.limits.max_depth),
+                Span::new(span.start, span.start + width),
+            )
+            .with_help("ecslint limits nesting to protect itself from hostile input; no spec needs this depth"));
+        }
+        Ok(())
+    }
+
+    /// A flow collection ends at its closing bracket; a block one at its last child.
+    fn container_end(&self, start: usize, end_event: Span, last_child: Option<usize>) -> usize {
+        let flow = self
+            .text
+            .get(start.saturating_sub(self.bom)..)
+            .and_then(|s| {
+                s.trim_start_matches(|c: char| c != '[' && c != '{' && !c.is_whitespace())
+                    .chars()
+                    .next()
+            })
+            .is_some_and(|c| c == '[' || c == '{');
+        if flow && end_event.end > end_event.start {
+            end_event.end
+        } else {
+            last_child.unwrap_or(start).max(start)
+        }
+    }
+
+    fn trim_end(&self, span: Span) -> Span {
+        let local = self
+            .text
+            .get(span.start.saturating_sub(self.bom)..span.end.saturating_sub(self.bom));
+        local.map_or(span, |s| {
+            Span::new(span.start, span.start + s.trim_end().len())
+        })
+    }
+
+    /// Attaches a finished node to its parent, or makes it a document root.
+    fn complete(&mut self, node: Node, anchor: usize) -> Result<(), SyntaxError> {
+        if anchor != 0 {
+            self.anchors
+                .insert(anchor, (node.clone(), count_nodes(&node)));
+        }
+        match self.stack.last_mut() {
+            None => self.documents.push(Document { root: node }),
+            Some(Frame::Seq { items, .. }) => items.push(node),
+            Some(Frame::Map(map)) => match map.key.take() {
+                None => map.key = Some(key_of(node)?),
+                Some(key) if key.name == "<<" => map.merges.push(node),
+                Some(key) => {
+                    if let Some(first) = map.position(&key.name).and_then(|i| map.entries.get(i)) {
+                        let mut error =
+                            SyntaxError::new(format!("duplicate key `{}`", key.name), key.span)
+                                .with_help(
+                                    "remove one of the two entries; YAML keeps only one of them",
+                                );
+                        error
+                            .labels
+                            .push((first.key.span, "first defined here".into()));
+                        return Err(error);
+                    }
+                    map.insert(Entry { key, value: node });
+                }
+            },
+        }
+        Ok(())
+    }
+}
+
+fn key_of(node: Node) -> Result<Key, SyntaxError> {
+    let name = match node.value {
+        Value::Str(s) => s,
+        Value::Int(i) => i.to_string(),
+        Value::Bool(b) => b.to_string(),
+        Value::Float(f) => f.to_string(),
+        Value::Null => "null".to_string(),
+        Value::Seq(_) | Value::Map(_) => {
+            return Err(SyntaxError::new(
+                "a mapping key must be a plain value, not a list or mapping",
+                node.span,
+            ));
+        }
+    };
+    Ok(Key {
+        name,
+        span: node.span,
+    })
+}
+
+/// Applies `<<` merge keys: merged entries fill in keys the mapping does not set itself.
+fn apply_merges(mut map: MapFrame) -> Result<Vec<Entry>, SyntaxError> {
+    for merge in std::mem::take(&mut map.merges) {
+        let sources = match merge.value {
+            Value::Map(entries) => vec![entries],
+            Value::Seq(items) => items
+                .into_iter()
+                .map(|item| match item.value {
+                    Value::Map(entries) => Ok(entries),
+                    _ => Err(SyntaxError::new(
+                        "a `<<` merge list may only hold mappings",
+                        item.span,
+                    )),
+                })
+                .collect::<Result<_, _>>()?,
+            _ => {
+                return Err(SyntaxError::new(
+                    "a `<<` merge key needs a mapping or a list of mappings",
+                    merge.span,
+                ));
+            }
+        };
+        for entry in sources.into_iter().flatten() {
+            if map.position(&entry.key.name).is_none() {
+                map.insert(entry);
+            }
+        }
+    }
+    Ok(map.entries)
+}
+
+fn count_nodes(node: &Node) -> usize {
+    let mut count = 0;
+    let mut pending = vec![node];
+    while let Some(node) = pending.pop() {
+        count += 1;
+        match &node.value {
+            Value::Seq(items) => pending.extend(items),
+            Value::Map(entries) => pending.extend(entries.iter().map(|e| &e.value)),
+            _ => {}
+        }
+    }
+    count
+}
+
+/// Resolves a plain scalar by the YAML 1.2 core schema.
+fn resolve_plain(text: &str) -> Value {
+    match text {
+        "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
+        "true" | "True" | "TRUE" => return Value::Bool(true),
+        "false" | "False" | "FALSE" => return Value::Bool(false),
+        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => {
+            return Value::Float(f64::INFINITY);
+        }
+        "-.inf" | "-.Inf" | "-.INF" => return Value::Float(f64::NEG_INFINITY),
+        ".nan" | ".NaN" | ".NAN" => return Value::Float(f64::NAN),
+        _ => {}
+    }
+    if let Some(hex) = text.strip_prefix("0x") {
+        if let Ok(i) = i64::from_str_radix(hex, 16) {
+            return Value::Int(i);
+        }
+    } else if let Some(oct) = text.strip_prefix("0o") {
+        if let Ok(i) = i64::from_str_radix(oct, 8) {
+            return Value::Int(i);
+        }
+    }
+    let digits = text.strip_prefix(['-', '+']).unwrap_or(text);
+    if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+        return text.parse::<i64>().map_or_else(
+            |_| {
+                text.parse::<f64>()
+                    .map_or_else(|_| Value::Str(text.into()), Value::Float)
+            },
+            Value::Int,
+        );
+    }
+    if is_core_float(digits) {
+        if let Ok(f) = text.parse::<f64>() {
+            return Value::Float(f);
+        }
+    }
+    Value::Str(text.to_string())
+}
+
+/// `(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?`, the core schema's float form without its sign.
+fn is_core_float(text: &str) -> bool {
+    let (mantissa, exponent) = text
+        .split_once(['e', 'E'])
+        .map_or((text, None), |(m, e)| (m, Some(e)));
+    let (int, frac) = mantissa
+        .split_once('.')
+        .map_or((mantissa, None), |(i, f)| (i, Some(f)));
+    let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    let mantissa_ok = match frac {
+        Some(frac) => all_digits(int) && all_digits(frac) && !(int.is_empty() && frac.is_empty()),
+        None => !int.is_empty() && all_digits(int),
+    } && (frac.is_some() || exponent.is_some());
+    let exponent_ok = exponent.is_none_or(|e| {
+        let e = e.strip_prefix(['-', '+']).unwrap_or(e);
+        !e.is_empty() && all_digits(e)
+    });
+    mantissa_ok && exponent_ok
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Vec<Document> {
+        parse_yaml(text, Limits::default()).unwrap_or_else(|e| panic!("{e:?}"))
+    }
+
+    fn slice(text: &str, span: Span) -> &str {
+        &text[span.start..span.end]
+    }
+
+    #[test]
+    fn spans_cover_keys_and_every_kind_of_value() {
+        let text = "kind: Instance\nname: \"web-1\"\ncount: 3\nratio: 0.5\non: true\nnone: ~\ntags: [a, 'b']\nm: {x: 1}\nlist:\n  - one\n  - k: v\n";
+        let docs = parse(text);
+        let root = &docs[0].root;
+        let get = |k: &str| root.get(k).unwrap();
+        assert_eq!(slice(text, root.entry("kind").unwrap().key.span), "kind");
+        assert_eq!(get("kind").value, Value::Str("Instance".into()));
+        assert_eq!(slice(text, get("name").span), "\"web-1\"");
+        assert_eq!(get("count").value, Value::Int(3));
+        assert_eq!(get("ratio").value, Value::Float(0.5));
+        assert_eq!(get("on").value, Value::Bool(true));
+        assert_eq!(get("none").value, Value::Null);
+        assert_eq!(slice(text, get("tags").span), "[a, 'b']");
+        assert_eq!(slice(text, get("m").span), "{x: 1}");
+        assert_eq!(slice(text, get("list").span), "- one\n  - k: v");
+        let item = &get("list").as_seq().unwrap()[1];
+        assert_eq!(slice(text, item.span), "k: v");
+        assert_eq!(slice(text, root.span), text.trim_end());
+    }
+
+    #[test]
+    fn several_documents_and_lists() {
+        let text = "a: 1\n---\n- x\n- y\n---\n# only a comment\n";
+        let docs = parse(text);
+        assert_eq!(docs.len(), 3);
+        assert_eq!(docs[1].root.as_seq().map(<[Node]>::len), Some(2));
+        assert_eq!(docs[2].root.value, Value::Null);
+    }
+
+    #[test]
+    fn yaml_1_1_booleans_stay_strings_and_numbers_resolve() {
+        let docs = parse(
+            "a: yes\nb: no\nc: 0x1F\nd: 1e3\ne: 22.04\nf: '7'\ng: !!str 12\nh: 12345678901234567890\ni: 1.2.3\n",
+        );
+        let root = &docs[0].root;
+        assert_eq!(root.get("a").unwrap().value, Value::Str("yes".into()));
+        assert_eq!(root.get("b").unwrap().value, Value::Str("no".into()));
+        assert_eq!(root.get("c").unwrap().value, Value::Int(31));
+        assert_eq!(root.get("d").unwrap().value, Value::Float(1000.0));
+        assert_eq!(root.get("e").unwrap().value, Value::Float(22.04));
+        assert_eq!(root.get("f").unwrap().value, Value::Str("7".into()));
+        assert_eq!(root.get("g").unwrap().value, Value::Str("12".into()));
+        assert_eq!(
+            root.get("h").unwrap().value,
+            Value::Float(12_345_678_901_234_567_890.0)
+        );
+        assert_eq!(root.get("i").unwrap().value, Value::Str("1.2.3".into()));
+    }
+
+    #[test]
+    fn unicode_before_a_node_keeps_byte_spans_exact() {
+        let text = "名前: \"ü\"\nregion: cn-hangzhou\n";
+        let root = &parse(text)[0].root;
+        assert_eq!(slice(text, root.get("region").unwrap().span), "cn-hangzhou");
+        assert_eq!(slice(text, root.get("名前").unwrap().span), "\"ü\"");
+    }
+
+    #[test]
+    fn byte_order_mark_is_skipped_and_spans_index_the_original() {
+        let text = "\u{feff}name: a\n";
+        let root = &parse(text)[0].root;
+        assert_eq!(slice(text, root.get("name").unwrap().span), "a");
+    }
+
+    #[test]
+    fn duplicate_keys_point_at_the_second_with_a_label_on_the_first() {
+        let text = "name: a\nregion: x\nname: b\n";
+        let error = parse_yaml(text, Limits::default()).unwrap_err();
+        assert_eq!(error.message, "duplicate key `name`");
+        assert_eq!(error.span, Span::new(18, 22));
+        assert_eq!(
+            error.labels,
+            vec![(Span::new(0, 4), "first defined here".to_string())]
+        );
+    }
+
+    #[test]
+    fn duplicate_keys_in_large_mappings_are_found() {
+        let mut text: String = (0..100).map(|i| format!("k{i}: {i}\n")).collect();
+        text.push_str("k7: again\n");
+        let error = parse_yaml(&text, Limits::default()).unwrap_err();
+        assert_eq!(error.message, "duplicate key `k7`");
+    }
+
+    #[test]
+    fn syntax_errors_carry_the_position() {
+        let text = "ü: [1, 2\n";
+        let error = parse_yaml(text, Limits::default()).unwrap_err();
+        assert!(
+            error.message.contains("expected ',' or ']'"),
+            "{}",
+            error.message
+        );
+        assert_eq!(error.span.start, text.len());
+    }
+
+    #[test]
+    fn merge_keys_fill_in_missing_entries() {
+        let text = "base: &b {region: cn-hangzhou, count: 1}\nweb:\n  <<: *b\n  count: 2\n";
+        let root = &parse(text)[0].root;
+        let web = root.get("web").unwrap();
+        assert_eq!(web.get("count").unwrap().value, Value::Int(2));
+        assert_eq!(web.get_str("region"), Some("cn-hangzhou"));
+    }
+
+    #[test]
+    fn alias_bombs_are_bounded() {
+        let mut text = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 1..10 {
+            let prev = i - 1;
+            text.push_str(&format!("a{i}: &a{i} [*a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}]\n"));
+        }
+        let error = parse_yaml(&text, Limits::default()).unwrap_err();
+        assert!(
+            error.message.contains("aliases expand to more than"),
+            "{}",
+            error.message
+        );
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_stack_overflow() {
+        let text = "[".repeat(100_000);
+        let error = parse_yaml(&text, Limits::default()).unwrap_err();
+        assert!(
+            error.message.starts_with("nesting is deeper than"),
+            "{}",
+            error.message
+        );
+        let block: String = (0..200).map(|i| format!("{}k:\n", " ".repeat(i))).collect();
+        let error = parse_yaml(&block, Limits::default()).unwrap_err();
+        assert!(error.message.contains("deeper than"), "{}", error.message);
+    }
+
+    #[test]
+    fn complex_keys_are_refused() {
+        let error = parse_yaml("? [a]\n: b\n", Limits::default()).unwrap_err();
+        assert!(error.message.contains("mapping key"), "{}", error.message);
+    }
 }
