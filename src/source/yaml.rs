@@ -444,6 +444,7 @@ fn is_core_float(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::fmt::Write as _;
 
     fn parse(text: &str) -> Vec<Document> {
         parse_yaml(text, Limits::default()).unwrap_or_else(|e| panic!("{e:?}"))
@@ -532,7 +533,10 @@ mod tests {
 
     #[test]
     fn duplicate_keys_in_large_mappings_are_found() {
-        let mut text: String = (0..100).map(|i| format!("k{i}: {i}\n")).collect();
+        let mut text = String::new();
+        for i in 0..100 {
+            writeln!(text, "k{i}: {i}").unwrap();
+        }
         text.push_str("k7: again\n");
         let error = parse_yaml(&text, Limits::default()).unwrap_err();
         assert_eq!(error.message, "duplicate key `k7`");
@@ -564,7 +568,8 @@ mod tests {
         let mut text = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
         for i in 1..10 {
             let prev = i - 1;
-            text.push_str(&format!("a{i}: &a{i} [*a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}]\n"));
+            let refs = vec![format!("*a{prev}"); 10].join(", ");
+            writeln!(text, "a{i}: &a{i} [{refs}]").unwrap();
         }
         let error = parse_yaml(&text, Limits::default()).unwrap_err();
         assert!(
@@ -583,7 +588,10 @@ mod tests {
             "{}",
             error.message
         );
-        let block: String = (0..200).map(|i| format!("{}k:\n", " ".repeat(i))).collect();
+        let mut block = String::new();
+        for i in 0..200 {
+            writeln!(block, "{}k:", " ".repeat(i)).unwrap();
+        }
         let error = parse_yaml(&block, Limits::default()).unwrap_err();
         assert!(error.message.contains("deeper than"), "{}", error.message);
     }
