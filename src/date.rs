@@ -28,9 +28,8 @@ impl Date {
 
     /// Today in UTC, from the system clock.
     pub fn today() -> Self {
-        let secs = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs());
+        let secs =
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
         Self(i64::try_from(secs / 86_400).unwrap_or(0))
     }
 
@@ -99,24 +98,12 @@ mod tests {
         let b = Date::parse("2024-03-01").unwrap();
         assert_eq!(a.days_until(b), 1);
         assert_eq!(Date::parse("1970-01-01").unwrap(), Date(0));
-        assert_eq!(
-            Date::parse("2026-11-22")
-                .unwrap()
-                .days_until(Date::parse("2027-11-22").unwrap()),
-            365
-        );
+        assert_eq!(Date::parse("2026-11-22").unwrap().days_until(Date::parse("2027-11-22").unwrap()), 365);
     }
 
     #[test]
     fn rejects_impossible_dates() {
-        for bad in [
-            "2023-02-29",
-            "2026-13-01",
-            "2026-1-01",
-            "tomorrow",
-            "2026-04-31",
-            "",
-        ] {
+        for bad in ["2023-02-29", "2026-13-01", "2026-1-01", "tomorrow", "2026-04-31", ""] {
             assert!(Date::parse(bad).is_none(), "{bad}");
         }
     }

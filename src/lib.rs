@@ -1,4 +1,14 @@
 //! ecslint: a policy-as-code linter for Alibaba Cloud ECS instance and image specs.
+//!
+//! The library does all the work and never prints or exits: [`check::check`] turns
+//! sources into findings, and the [`diag`] renderers write them. The binary is a thin
+//! CLI over it.
 
+pub mod check;
+pub mod cli;
 pub mod date;
+pub mod diag;
+pub mod files;
 pub mod source;
+pub mod spec;
+pub mod suggest;

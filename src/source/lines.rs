@@ -17,16 +17,8 @@ pub struct LineIndex {
 impl LineIndex {
     pub fn new(text: &str) -> Self {
         let mut starts = vec![0];
-        starts.extend(
-            text.bytes()
-                .enumerate()
-                .filter(|&(_, b)| b == b'\n')
-                .map(|(i, _)| i + 1),
-        );
-        Self {
-            starts,
-            ascii: text.is_ascii(),
-        }
+        starts.extend(text.bytes().enumerate().filter(|&(_, b)| b == b'\n').map(|(i, _)| i + 1));
+        Self { starts, ascii: text.is_ascii() }
     }
 
     /// The position of byte `offset` in `text` (clamped to the text and to a character boundary).
@@ -36,36 +28,23 @@ impl LineIndex {
             offset -= 1;
         }
         let line = self.starts.partition_point(|&s| s <= offset);
-        let start = self
-            .starts
-            .get(line.saturating_sub(1))
-            .copied()
-            .unwrap_or(0);
+        let start = self.starts.get(line.saturating_sub(1)).copied().unwrap_or(0);
         let column = if self.ascii {
             offset - start
         } else {
             text.get(start..offset).map_or(0, |s| s.chars().count())
         };
-        LineCol {
-            line,
-            column: column + 1,
-        }
+        LineCol { line, column: column + 1 }
     }
 
     /// The byte offset of a 1-based line and 0-based character column, as YAML markers give them.
     pub fn offset(&self, text: &str, line: usize, char_col: usize) -> usize {
-        let start = self
-            .starts
-            .get(line.saturating_sub(1))
-            .copied()
-            .unwrap_or(text.len());
+        let start = self.starts.get(line.saturating_sub(1)).copied().unwrap_or(text.len());
         if self.ascii {
             return (start + char_col).min(text.len());
         }
         let rest = text.get(start..).unwrap_or("");
-        rest.char_indices()
-            .nth(char_col)
-            .map_or(text.len(), |(i, _)| start + i)
+        rest.char_indices().nth(char_col).map_or(text.len(), |(i, _)| start + i)
     }
 
     pub fn line_count(&self) -> usize {
@@ -85,10 +64,7 @@ mod tests {
         let u = text.find('ü').unwrap();
         assert_eq!(index.line_col(text, u), LineCol { line: 2, column: 7 });
         assert_eq!(index.offset(text, 2, 6), u);
-        assert_eq!(
-            index.line_col(text, text.len()),
-            LineCol { line: 3, column: 1 }
-        );
+        assert_eq!(index.line_col(text, text.len()), LineCol { line: 3, column: 1 });
     }
 
     #[test]

@@ -48,10 +48,7 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Self {
-            max_depth: 128,
-            max_alias_nodes: 100_000,
-        }
+        Self { max_depth: 128, max_alias_nodes: 100_000 }
     }
 }
 
@@ -68,11 +65,7 @@ impl SourceFile {
     pub fn new(name: impl Into<String>, text: impl Into<Arc<str>>) -> Self {
         let text = text.into();
         let lines = LineIndex::new(&text);
-        Self {
-            name: name.into(),
-            text,
-            lines,
-        }
+        Self { name: name.into(), text, lines }
     }
 
     /// The format a file is parsed as, chosen by its extension (YAML otherwise).
@@ -91,10 +84,7 @@ pub enum Format {
 impl Format {
     pub fn from_name(name: &str) -> Self {
         let lower = name.to_ascii_lowercase();
-        if std::path::Path::new(&lower)
-            .extension()
-            .is_some_and(|ext| ext == "json")
-        {
+        if std::path::Path::new(&lower).extension().is_some_and(|ext| ext == "json") {
             Self::Json
         } else {
             Self::Yaml
@@ -114,12 +104,7 @@ pub struct SyntaxError {
 
 impl SyntaxError {
     pub fn new(message: impl Into<String>, span: Span) -> Self {
-        Self {
-            message: message.into(),
-            span,
-            labels: Vec::new(),
-            help: None,
-        }
+        Self { message: message.into(), span, labels: Vec::new(), help: None }
     }
 
     #[must_use]

@@ -98,21 +98,19 @@ impl Node {
 
     /// The node at `path`, or `None` when the path leaves the tree.
     pub fn at<'a>(&self, path: impl IntoIterator<Item = &'a PathSegment>) -> Option<&Node> {
-        path.into_iter()
-            .try_fold(self, |node, segment| match (segment, &node.value) {
-                (PathSegment::Key(key), Value::Map(_)) => node.get(key),
-                (PathSegment::Index(i), Value::Seq(items)) => items.get(*i),
-                _ => None,
-            })
+        path.into_iter().try_fold(self, |node, segment| match (segment, &node.value) {
+            (PathSegment::Key(key), Value::Map(_)) => node.get(key),
+            (PathSegment::Index(i), Value::Seq(items)) => items.get(*i),
+            _ => None,
+        })
     }
 
     /// The span of the key that holds the node at `path` (the node's own span for indices or the root).
     pub fn key_span_at(&self, path: &[PathSegment]) -> Option<Span> {
         match path.split_last() {
-            Some((PathSegment::Key(key), parent)) => self
-                .at(parent)
-                .and_then(|p| p.entry(key))
-                .map(|e| e.key.span),
+            Some((PathSegment::Key(key), parent)) => {
+                self.at(parent).and_then(|p| p.entry(key)).map(|e| e.key.span)
+            }
             Some((PathSegment::Index(_), _)) | None => self.at(path).map(|n| n.span),
         }
     }
@@ -139,12 +137,9 @@ impl Node {
             Value::Float(f) => serde_json::Number::from_f64(*f).map_or(Json::Null, Json::Number),
             Value::Str(s) => Json::String(s.clone()),
             Value::Seq(items) => Json::Array(items.iter().map(Node::to_json).collect()),
-            Value::Map(entries) => Json::Object(
-                entries
-                    .iter()
-                    .map(|e| (e.key.name.clone(), e.value.to_json()))
-                    .collect(),
-            ),
+            Value::Map(entries) => {
+                Json::Object(entries.iter().map(|e| (e.key.name.clone(), e.value.to_json())).collect())
+            }
         }
     }
 }
@@ -162,13 +157,7 @@ mod tests {
         let inner = Node::new(Span::new(5, 9), Value::Seq(vec![leaf(6, Value::Int(1))]));
         let root = Node::new(
             Span::new(0, 10),
-            Value::Map(vec![Entry {
-                key: Key {
-                    name: "a".into(),
-                    span: Span::new(0, 1),
-                },
-                value: inner,
-            }]),
+            Value::Map(vec![Entry { key: Key { name: "a".into(), span: Span::new(0, 1) }, value: inner }]),
         );
         let path = [PathSegment::Key("a".into()), PathSegment::Index(0)];
         assert_eq!(root.at(&path).map(|n| n.span), Some(Span::new(6, 7)));

@@ -13,11 +13,7 @@ use std::collections::HashMap;
 
 /// Parses every document of a YAML stream.
 pub fn parse_yaml(text: &str, limits: Limits) -> Result<Vec<Document>, SyntaxError> {
-    let bom = if text.starts_with('\u{feff}') {
-        '\u{feff}'.len_utf8()
-    } else {
-        0
-    };
+    let bom = if text.starts_with('\u{feff}') { '\u{feff}'.len_utf8() } else { 0 };
     let body = text.get(bom..).unwrap_or("");
     let mut builder = Builder::new(body, bom, limits);
     let mut parser = Parser::new_from_str(body);
@@ -36,11 +32,7 @@ pub fn parse_yaml(text: &str, limits: Limits) -> Result<Vec<Document>, SyntaxErr
 }
 
 enum Frame {
-    Seq {
-        start: usize,
-        anchor: usize,
-        items: Vec<Node>,
-    },
+    Seq { start: usize, anchor: usize, items: Vec<Node> },
     Map(MapFrame),
 }
 
@@ -66,12 +58,7 @@ impl MapFrame {
     fn insert(&mut self, entry: Entry) {
         const INDEX_FROM: usize = 32;
         if self.index.is_none() && self.entries.len() >= INDEX_FROM {
-            let index = self
-                .entries
-                .iter()
-                .enumerate()
-                .map(|(i, e)| (e.key.name.clone(), i))
-                .collect();
+            let index = self.entries.iter().enumerate().map(|(i, e)| (e.key.name.clone(), i)).collect();
             self.index = Some(index);
         }
         if let Some(index) = &mut self.index {
@@ -100,12 +87,7 @@ impl<'a> Builder<'a> {
             Vec::new()
         } else {
             std::iter::once(0)
-                .chain(
-                    text.bytes()
-                        .enumerate()
-                        .filter(|&(_, b)| b == b'\n')
-                        .map(|(i, _)| i + 1),
-                )
+                .chain(text.bytes().enumerate().filter(|&(_, b)| b == b'\n').map(|(i, _)| i + 1))
                 .collect()
         };
         Self {
@@ -126,15 +108,10 @@ impl<'a> Builder<'a> {
         let local = if self.ascii {
             marker.index().min(self.text.len())
         } else {
-            let start = self
-                .line_starts
-                .get(marker.line().saturating_sub(1))
-                .copied();
+            let start = self.line_starts.get(marker.line().saturating_sub(1)).copied();
             start.map_or(self.text.len(), |start| {
                 let rest = self.text.get(start..).unwrap_or("");
-                rest.char_indices()
-                    .nth(marker.col())
-                    .map_or(self.text.len(), |(i, _)| start + i)
+                rest.char_indices().nth(marker.col()).map_or(self.text.len(), |(i, _)| start + i)
             })
         };
         local + self.bom
@@ -142,15 +119,13 @@ impl<'a> Builder<'a> {
 
     fn scan_error(&self, error: &ScanError) -> SyntaxError {
         let start = self.offset(*error.marker());
-        let width = self
-            .text
-            .get(start - self.bom..)
-            .and_then(|s| s.chars().next())
-            .map_or(0, char::len_utf8);
+        let width =
+            self.text.get(start - self.bom..).and_then(|s| s.chars().next()).map_or(0, char::len_utf8);
         let span = Span::new(start, start + width);
         if error.info().contains("recursion limit") {
-            return SyntaxError::new("nesting is deeper than the YAML parser allows", span)
-                .with_help("ecslint limits nesting to protect itself from hostile input; no spec needs this depth");
+            return SyntaxError::new("nesting is deeper than the YAML parser allows", span).with_help(
+                "ecslint limits nesting to protect itself from hostile input; no spec needs this depth",
+            );
         }
         SyntaxError::new(error.info().to_string(), span)
     }
@@ -163,14 +138,8 @@ impl<'a> Builder<'a> {
             Event::Nothing | Event::StreamStart | Event::DocumentEnd => {}
             Event::Scalar(value, style, anchor, tag) => {
                 let verbatim = style != ScalarStyle::Plain
-                    || tag
-                        .as_ref()
-                        .is_some_and(|t| t.handle == "tag:yaml.org,2002:" && t.suffix == "str");
-                let value = if verbatim {
-                    Value::Str(value.into_owned())
-                } else {
-                    resolve_plain(&value)
-                };
+                    || tag.as_ref().is_some_and(|t| t.handle == "tag:yaml.org,2002:" && t.suffix == "str");
+                let value = if verbatim { Value::Str(value.into_owned()) } else { resolve_plain(&value) };
                 let span = if style == ScalarStyle::Plain
                     || style == ScalarStyle::Literal
                     || style == ScalarStyle::Folded
@@ -191,18 +160,16 @@ impl<'a> Builder<'a> {
                         format!("aliases expand to more than {} nodes", self.limits.max_alias_nodes),
                         span,
                     )
-                    .with_help("this looks like an alias bomb; write the values out or use fewer nested aliases"));
+                    .with_help(
+                        "this looks like an alias bomb; write the values out or use fewer nested aliases",
+                    ));
                 }
                 let node = Node::new(span, node.value.clone());
                 self.complete(node, 0)?;
             }
             Event::SequenceStart(anchor, _) => {
                 self.check_depth(span)?;
-                self.stack.push(Frame::Seq {
-                    start: span.start,
-                    anchor,
-                    items: Vec::new(),
-                });
+                self.stack.push(Frame::Seq { start: span.start, anchor, items: Vec::new() });
             }
             Event::MappingStart(anchor, _) => {
                 self.check_depth(span)?;
@@ -216,29 +183,18 @@ impl<'a> Builder<'a> {
                 }));
             }
             Event::SequenceEnd => {
-                if let Some(Frame::Seq {
-                    start,
-                    anchor,
-                    items,
-                }) = self.stack.pop()
-                {
+                if let Some(Frame::Seq { start, anchor, items }) = self.stack.pop() {
                     let end = self.container_end(start, span, items.last().map(|n| n.span.end));
                     self.complete(Node::new(Span::new(start, end), Value::Seq(items)), anchor)?;
                 }
             }
             Event::MappingEnd => {
                 if let Some(Frame::Map(map)) = self.stack.pop() {
-                    let end = self.container_end(
-                        map.start,
-                        span,
-                        map.entries.last().map(|e| e.value.span.end),
-                    );
+                    let end =
+                        self.container_end(map.start, span, map.entries.last().map(|e| e.value.span.end));
                     let (start, anchor) = (map.start, map.anchor);
                     let entries = apply_merges(map)?;
-                    self.complete(
-                        Node::new(Span::new(start, end), Value::Map(entries)),
-                        anchor,
-                    )?;
+                    self.complete(Node::new(Span::new(start, end), Value::Map(entries)), anchor)?;
                 }
             }
         }
@@ -252,7 +208,9 @@ impl<'a> Builder<'a> {
                 format!("nesting is deeper than {} levels", self.limits.max_depth),
                 Span::new(span.start, span.start + width),
             )
-            .with_help("ecslint limits nesting to protect itself from hostile input; no spec needs this depth"));
+            .with_help(
+                "ecslint limits nesting to protect itself from hostile input; no spec needs this depth",
+            ));
         }
         Ok(())
     }
@@ -263,9 +221,7 @@ impl<'a> Builder<'a> {
             .text
             .get(start.saturating_sub(self.bom)..)
             .and_then(|s| {
-                s.trim_start_matches(|c: char| c != '[' && c != '{' && !c.is_whitespace())
-                    .chars()
-                    .next()
+                s.trim_start_matches(|c: char| c != '[' && c != '{' && !c.is_whitespace()).chars().next()
             })
             .is_some_and(|c| c == '[' || c == '{');
         if flow && end_event.end > end_event.start {
@@ -276,19 +232,14 @@ impl<'a> Builder<'a> {
     }
 
     fn trim_end(&self, span: Span) -> Span {
-        let local = self
-            .text
-            .get(span.start.saturating_sub(self.bom)..span.end.saturating_sub(self.bom));
-        local.map_or(span, |s| {
-            Span::new(span.start, span.start + s.trim_end().len())
-        })
+        let local = self.text.get(span.start.saturating_sub(self.bom)..span.end.saturating_sub(self.bom));
+        local.map_or(span, |s| Span::new(span.start, span.start + s.trim_end().len()))
     }
 
     /// Attaches a finished node to its parent, or makes it a document root.
     fn complete(&mut self, node: Node, anchor: usize) -> Result<(), SyntaxError> {
         if anchor != 0 {
-            self.anchors
-                .insert(anchor, (node.clone(), count_nodes(&node)));
+            self.anchors.insert(anchor, (node.clone(), count_nodes(&node)));
         }
         match self.stack.last_mut() {
             None => self.documents.push(Document { root: node }),
@@ -298,14 +249,9 @@ impl<'a> Builder<'a> {
                 Some(key) if key.name == "<<" => map.merges.push(node),
                 Some(key) => {
                     if let Some(first) = map.position(&key.name).and_then(|i| map.entries.get(i)) {
-                        let mut error =
-                            SyntaxError::new(format!("duplicate key `{}`", key.name), key.span)
-                                .with_help(
-                                    "remove one of the two entries; YAML keeps only one of them",
-                                );
-                        error
-                            .labels
-                            .push((first.key.span, "first defined here".into()));
+                        let mut error = SyntaxError::new(format!("duplicate key `{}`", key.name), key.span)
+                            .with_help("remove one of the two entries; YAML keeps only one of them");
+                        error.labels.push((first.key.span, "first defined here".into()));
                         return Err(error);
                     }
                     map.insert(Entry { key, value: node });
@@ -330,10 +276,7 @@ fn key_of(node: Node) -> Result<Key, SyntaxError> {
             ));
         }
     };
-    Ok(Key {
-        name,
-        span: node.span,
-    })
+    Ok(Key { name, span: node.span })
 }
 
 /// Applies `<<` merge keys: merged entries fill in keys the mapping does not set itself.
@@ -345,10 +288,7 @@ fn apply_merges(mut map: MapFrame) -> Result<Vec<Entry>, SyntaxError> {
                 .into_iter()
                 .map(|item| match item.value {
                     Value::Map(entries) => Ok(entries),
-                    _ => Err(SyntaxError::new(
-                        "a `<<` merge list may only hold mappings",
-                        item.span,
-                    )),
+                    _ => Err(SyntaxError::new("a `<<` merge list may only hold mappings", item.span)),
                 })
                 .collect::<Result<_, _>>()?,
             _ => {
@@ -406,10 +346,7 @@ fn resolve_plain(text: &str) -> Value {
     let digits = text.strip_prefix(['-', '+']).unwrap_or(text);
     if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
         return text.parse::<i64>().map_or_else(
-            |_| {
-                text.parse::<f64>()
-                    .map_or_else(|_| Value::Str(text.into()), Value::Float)
-            },
+            |_| text.parse::<f64>().map_or_else(|_| Value::Str(text.into()), Value::Float),
             Value::Int,
         );
     }
@@ -423,12 +360,8 @@ fn resolve_plain(text: &str) -> Value {
 
 /// `(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?`, the core schema's float form without its sign.
 fn is_core_float(text: &str) -> bool {
-    let (mantissa, exponent) = text
-        .split_once(['e', 'E'])
-        .map_or((text, None), |(m, e)| (m, Some(e)));
-    let (int, frac) = mantissa
-        .split_once('.')
-        .map_or((mantissa, None), |(i, f)| (i, Some(f)));
+    let (mantissa, exponent) = text.split_once(['e', 'E']).map_or((text, None), |(m, e)| (m, Some(e)));
+    let (int, frac) = mantissa.split_once('.').map_or((mantissa, None), |(i, f)| (i, Some(f)));
     let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
     let mantissa_ok = match frac {
         Some(frac) => all_digits(int) && all_digits(frac) && !(int.is_empty() && frac.is_empty()),
@@ -497,10 +430,7 @@ mod tests {
         assert_eq!(root.get("e").unwrap().value, Value::Float(22.04));
         assert_eq!(root.get("f").unwrap().value, Value::Str("7".into()));
         assert_eq!(root.get("g").unwrap().value, Value::Str("12".into()));
-        assert_eq!(
-            root.get("h").unwrap().value,
-            Value::Float(12_345_678_901_234_567_890.0)
-        );
+        assert_eq!(root.get("h").unwrap().value, Value::Float(12_345_678_901_234_567_890.0));
         assert_eq!(root.get("i").unwrap().value, Value::Str("1.2.3".into()));
     }
 
@@ -525,10 +455,7 @@ mod tests {
         let error = parse_yaml(text, Limits::default()).unwrap_err();
         assert_eq!(error.message, "duplicate key `name`");
         assert_eq!(error.span, Span::new(18, 22));
-        assert_eq!(
-            error.labels,
-            vec![(Span::new(0, 4), "first defined here".to_string())]
-        );
+        assert_eq!(error.labels, vec![(Span::new(0, 4), "first defined here".to_string())]);
     }
 
     #[test]
@@ -546,11 +473,7 @@ mod tests {
     fn syntax_errors_carry_the_position() {
         let text = "ü: [1, 2\n";
         let error = parse_yaml(text, Limits::default()).unwrap_err();
-        assert!(
-            error.message.contains("expected ',' or ']'"),
-            "{}",
-            error.message
-        );
+        assert!(error.message.contains("expected ',' or ']'"), "{}", error.message);
         assert_eq!(error.span.start, text.len());
     }
 
@@ -572,22 +495,14 @@ mod tests {
             writeln!(text, "a{i}: &a{i} [{refs}]").unwrap();
         }
         let error = parse_yaml(&text, Limits::default()).unwrap_err();
-        assert!(
-            error.message.contains("aliases expand to more than"),
-            "{}",
-            error.message
-        );
+        assert!(error.message.contains("aliases expand to more than"), "{}", error.message);
     }
 
     #[test]
     fn deep_nesting_is_an_error_not_a_stack_overflow() {
         let text = "[".repeat(100_000);
         let error = parse_yaml(&text, Limits::default()).unwrap_err();
-        assert!(
-            error.message.starts_with("nesting is deeper than"),
-            "{}",
-            error.message
-        );
+        assert!(error.message.starts_with("nesting is deeper than"), "{}", error.message);
         let mut block = String::new();
         for i in 0..200 {
             writeln!(block, "{}k:", " ".repeat(i)).unwrap();

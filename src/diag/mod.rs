@@ -1,0 +1,185 @@
+//! The diagnostic model: one [`Finding`] type that every stage produces and every
+//! output format renders.
+//!
+//! A finding is data, not text: a code, a severity, a message, a primary span in one
+//! file, secondary labels (possibly in other files), a help line, the resource it is
+//! about, the field path it points at, and rule-specific figures. Renderers live in
+//! the submodules, one per format, and write to a `&mut dyn Write`.
+
+mod concise;
+mod human;
+mod json;
+
+pub use concise::render_concise;
+pub use human::{HumanOptions, render_human, render_summary};
+pub use json::render_json;
+
+use crate::source::{LineCol, PathSegment, SourceFile, Span};
+use serde::Serialize;
+use std::sync::Arc;
+
+/// How serious a finding is. Ordered so that `Error > Warning > Info`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Info => "info",
+            Self::Warning => "warning",
+            Self::Error => "error",
+        }
+    }
+}
+
+impl std::fmt::Display for Severity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A location: a span in one source file.
+#[derive(Clone, Debug)]
+pub struct Location {
+    pub file: Arc<SourceFile>,
+    pub span: Span,
+}
+
+impl Location {
+    pub const fn new(file: Arc<SourceFile>, span: Span) -> Self {
+        Self { file, span }
+    }
+
+    pub fn start(&self) -> LineCol {
+        self.file.lines.line_col(&self.file.text, self.span.start)
+    }
+
+    pub fn end(&self) -> LineCol {
+        self.file.lines.line_col(&self.file.text, self.span.end)
+    }
+}
+
+/// A secondary label: "first defined here", "the image is i386 here".
+#[derive(Clone, Debug)]
+pub struct Label {
+    pub location: Location,
+    pub message: String,
+}
+
+/// The resource a finding is about.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub struct ResourceRef {
+    pub kind: String,
+    pub name: String,
+}
+
+/// One diagnostic.
+#[derive(Clone, Debug)]
+pub struct Finding {
+    pub code: String,
+    pub name: String,
+    pub severity: Severity,
+    pub message: String,
+    pub help: Option<String>,
+    /// Short text under the primary underline ("unknown field"); the message is the headline.
+    pub label: Option<String>,
+    pub location: Location,
+    pub labels: Vec<Label>,
+    pub resource: Option<ResourceRef>,
+    /// The field the finding points at, from the resource's root (for baselines).
+    pub path: Vec<PathSegment>,
+    /// Rule-specific figures, such as the fees of F001.
+    pub data: serde_json::Map<String, serde_json::Value>,
+}
+
+impl Finding {
+    pub fn new(
+        code: impl Into<String>,
+        name: impl Into<String>,
+        severity: Severity,
+        message: impl Into<String>,
+        location: Location,
+    ) -> Self {
+        Self {
+            code: code.into(),
+            name: name.into(),
+            severity,
+            message: message.into(),
+            help: None,
+            label: None,
+            location,
+            labels: Vec::new(),
+            resource: None,
+            path: Vec::new(),
+            data: serde_json::Map::new(),
+        }
+    }
+
+    #[must_use]
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    #[must_use]
+    pub fn with_primary_label(mut self, label: impl Into<String>) -> Self {
+        self.label = Some(label.into());
+        self
+    }
+
+    #[must_use]
+    pub fn with_label(mut self, location: Location, message: impl Into<String>) -> Self {
+        self.labels.push(Label { location, message: message.into() });
+        self
+    }
+
+    #[must_use]
+    pub fn with_resource(mut self, resource: Option<ResourceRef>) -> Self {
+        self.resource = resource;
+        self
+    }
+
+    #[must_use]
+    pub fn with_path(mut self, path: Vec<PathSegment>) -> Self {
+        self.path = path;
+        self
+    }
+
+    /// The sort key of DESIGN §5: file, offset, code.
+    fn sort_key(&self) -> (&str, usize, &str, usize) {
+        (&self.location.file.name, self.location.span.start, &self.code, self.location.span.end)
+    }
+}
+
+/// Sorts findings by file, offset and code, the order every format uses.
+pub fn sort_findings(findings: &mut [Finding]) {
+    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()).then_with(|| a.message.cmp(&b.message)));
+}
+
+/// Counts for the closing summary.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub files: usize,
+    pub resources: usize,
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+}
+
+impl Summary {
+    pub fn new(files: usize, resources: usize, findings: &[Finding]) -> Self {
+        let count = |s| findings.iter().filter(|f| f.severity == s).count();
+        Self {
+            files,
+            resources,
+            errors: count(Severity::Error),
+            warnings: count(Severity::Warning),
+            infos: count(Severity::Info),
+        }
+    }
+}

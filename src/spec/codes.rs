@@ -1,0 +1,41 @@
+//! The built-in structural codes (S001-S008), which are code rather than CEL.
+
+use crate::diag::{Finding, Location, Severity};
+
+/// A built-in code with its fixed name and default severity (DESIGN §4).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Code {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub severity: Severity,
+}
+
+impl Code {
+    pub fn finding(self, message: impl Into<String>, location: Location) -> Finding {
+        Finding::new(self.code, self.name, self.severity, message, location)
+    }
+}
+
+pub const PARSE_ERROR: Code = Code { code: "S001", name: "parse-error", severity: Severity::Error };
+pub const SCHEMA_VIOLATION: Code = Code { code: "S002", name: "schema-violation", severity: Severity::Error };
+pub const DUPLICATE_NAME: Code = Code { code: "S003", name: "duplicate-name", severity: Severity::Error };
+pub const UNRESOLVED_IMAGE: Code =
+    Code { code: "S004", name: "unresolved-image", severity: Severity::Warning };
+pub const UNKNOWN_REGION: Code = Code { code: "S005", name: "unknown-region", severity: Severity::Error };
+pub const UNKNOWN_ZONE: Code = Code { code: "S006", name: "unknown-zone", severity: Severity::Error };
+pub const UNKNOWN_INSTANCE_TYPE: Code =
+    Code { code: "S007", name: "unknown-instance-type", severity: Severity::Warning };
+pub const UNUSED_SUPPRESSION: Code =
+    Code { code: "S008", name: "unused-suppression", severity: Severity::Warning };
+
+/// Every built-in structural code, in code order.
+pub const ALL: [Code; 8] = [
+    PARSE_ERROR,
+    SCHEMA_VIOLATION,
+    DUPLICATE_NAME,
+    UNRESOLVED_IMAGE,
+    UNKNOWN_REGION,
+    UNKNOWN_ZONE,
+    UNKNOWN_INSTANCE_TYPE,
+    UNUSED_SUPPRESSION,
+];
