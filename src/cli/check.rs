@@ -2,6 +2,7 @@
 
 use super::Failure;
 use crate::check::{CheckOptions, check};
+use crate::date::Date;
 use crate::diag::{self, HumanOptions, Severity, Summary};
 use crate::files::{self, ReadOptions};
 use clap::{Args, ValueEnum};
@@ -24,6 +25,9 @@ pub struct CheckArgs {
     /// Name to report standard input under
     #[arg(long, value_name = "NAME", default_value = "<stdin>")]
     pub stdin_filename: String,
+    /// Check date for end-of-support rules, YYYY-MM-DD (default: today, UTC)
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub as_of: Option<Date>,
     /// Largest spec file read, in bytes
     #[arg(long, value_name = "BYTES", default_value_t = ReadOptions::default().max_file_size)]
     pub max_file_size: u64,
@@ -107,4 +111,8 @@ pub fn run(args: &CheckArgs) -> Result<bool, Failure> {
     out.flush()?;
     let failed = args.fail_on.threshold().is_some_and(|t| outcome.findings.iter().any(|f| f.severity >= t));
     Ok(failed)
+}
+
+fn parse_date(text: &str) -> Result<Date, String> {
+    Date::parse(text).ok_or_else(|| format!("`{text}` is not a date in the form YYYY-MM-DD"))
 }

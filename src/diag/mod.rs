@@ -19,10 +19,13 @@ use serde::Serialize;
 use std::sync::Arc;
 
 /// How serious a finding is. Ordered so that `Error > Warning > Info`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Info,
+    #[default]
     Warning,
     Error,
 }
@@ -182,4 +185,19 @@ impl Summary {
             infos: count(Severity::Info),
         }
     }
+}
+
+/// What output formats need to know about a rule (SARIF's `tool.driver.rules`, `ecslint rules`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct RuleInfo {
+    pub code: String,
+    pub name: String,
+    pub severity: Severity,
+    pub enabled: bool,
+    /// One line: what the rule checks.
+    pub summary: String,
+    /// The full documentation, Markdown.
+    pub description: String,
+    /// How to fix a finding.
+    pub fix: String,
 }
