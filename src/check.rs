@@ -1,16 +1,23 @@
 //! The check pipeline: parse every source, find and validate resources, report
 //! duplicates, and return sorted findings. No I/O and no printing happen here.
 
-use crate::diag::{Finding, Location, sort_findings};
+use crate::catalog::Catalog;
+use crate::diag::{Finding, Location, Severity, sort_findings};
+use crate::engine::{self, RuleSet, Settings};
 use crate::files::Loaded;
 use crate::source::{self, Limits, SourceFile};
 use crate::spec::{self, Resource, codes};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 /// Settings of one check run.
-#[derive(Clone, Debug, Default)]
-pub struct CheckOptions {
+pub struct CheckOptions<'a> {
     pub limits: Limits,
+    pub rules: &'a RuleSet,
+    /// Enabled rules by code, with their effective severity.
+    pub enabled: &'a HashMap<String, Severity>,
+    pub catalog: &'a Catalog,
+    pub settings: Settings,
 }
 
 /// What a run found.
@@ -19,10 +26,12 @@ pub struct Outcome {
     pub findings: Vec<Finding>,
     pub files: Vec<Arc<SourceFile>>,
     pub resources: Vec<Resource>,
+    /// Rules that failed to evaluate: ecslint could not do its job.
+    pub failures: Vec<Finding>,
 }
 
 /// Checks the given sources.
-pub fn check(reads: Vec<Loaded>, options: &CheckOptions) -> Outcome {
+pub fn check(reads: Vec<Loaded>, options: &CheckOptions<'_>) -> Outcome {
     let mut outcome = Outcome::default();
     for read in reads {
         outcome.files.push(Arc::clone(&read.file));
@@ -30,17 +39,33 @@ pub fn check(reads: Vec<Loaded>, options: &CheckOptions) -> Outcome {
             outcome.findings.push(problem);
             continue;
         }
-        let resources = load(&read.file, options, &mut outcome.findings);
+        let resources = load(&read.file, options.limits, &mut outcome.findings);
         outcome.resources.extend(resources);
     }
     spec::check_duplicate_names(&outcome.resources, &mut outcome.findings);
+    outcome.findings.retain_mut(|finding| match options.enabled.get(&finding.code) {
+        Some(severity) => {
+            finding.severity = *severity;
+            true
+        }
+        None => false,
+    });
+    let evaluation = engine::evaluate(
+        options.rules,
+        options.enabled,
+        &outcome.resources,
+        options.catalog,
+        &options.settings,
+    );
+    outcome.findings.extend(evaluation.findings);
+    outcome.failures = evaluation.failures;
     sort_findings(&mut outcome.findings);
     outcome
 }
 
 /// Parses one file and extracts its resources; a syntax error is an S001 finding.
-pub fn load(file: &Arc<SourceFile>, options: &CheckOptions, findings: &mut Vec<Finding>) -> Vec<Resource> {
-    match source::parse(file, options.limits) {
+pub fn load(file: &Arc<SourceFile>, limits: Limits, findings: &mut Vec<Finding>) -> Vec<Resource> {
+    match source::parse(file, limits) {
         Ok(documents) => spec::extract(file, documents, findings),
         Err(error) => {
             let at = |span| Location::new(Arc::clone(file), span);

@@ -4,10 +4,12 @@
 //! sources into findings, and the [`diag`] renderers write them. The binary is a thin
 //! CLI over it.
 
+pub mod catalog;
 pub mod check;
 pub mod cli;
 pub mod date;
 pub mod diag;
+pub mod engine;
 pub mod files;
 pub mod source;
 pub mod spec;

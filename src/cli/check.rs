@@ -4,9 +4,11 @@ use super::Failure;
 use crate::check::{CheckOptions, check};
 use crate::date::Date;
 use crate::diag::{self, HumanOptions, Severity, Summary};
+use crate::engine::{Selection, Settings};
 use crate::files::{self, ReadOptions};
 use clap::{Args, ValueEnum};
 use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
@@ -28,6 +30,18 @@ pub struct CheckArgs {
     /// Check date for end-of-support rules, YYYY-MM-DD (default: today, UTC)
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
     pub as_of: Option<Date>,
+    /// Only these rules: codes, names or code prefixes (`A`, `L00`), comma-separated or repeated
+    #[arg(long, value_name = "CODE|NAME", value_delimiter = ',')]
+    pub select: Vec<String>,
+    /// Skip these rules: codes, names or code prefixes
+    #[arg(long, value_name = "CODE|NAME", value_delimiter = ',')]
+    pub ignore: Vec<String>,
+    /// Extra rule directory with the same format as the built-in rules (repeatable)
+    #[arg(long = "rules", value_name = "DIR")]
+    pub rule_dirs: Vec<PathBuf>,
+    /// Extra catalog file that adds or replaces reference data (repeatable)
+    #[arg(long = "catalog", value_name = "FILE")]
+    pub catalog_files: Vec<PathBuf>,
     /// Largest spec file read, in bytes
     #[arg(long, value_name = "BYTES", default_value_t = ReadOptions::default().max_file_size)]
     pub max_file_size: u64,
@@ -86,7 +100,23 @@ pub fn run(args: &CheckArgs) -> Result<bool, Failure> {
         .map(|input| files::read(input, read_options))
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| Failure::Message(e.to_string()))?;
-    let outcome = check(reads, &CheckOptions::default());
+    let context = super::load_context(&args.rule_dirs, &args.catalog_files)?;
+    let selection =
+        Selection { select: args.select.clone(), ignore: args.ignore.clone(), overrides: Vec::new() };
+    let enabled = selection.resolve(&context.rules).map_err(super::load_failure)?;
+    let settings = Settings { as_of: args.as_of.unwrap_or_else(Date::today), ..Settings::default() };
+    let options = CheckOptions {
+        limits: crate::source::Limits::default(),
+        rules: &context.rules,
+        enabled: &enabled,
+        catalog: &context.catalog,
+        settings,
+    };
+    let outcome = check(reads, &options);
+    if !outcome.failures.is_empty() {
+        super::report_errors(&outcome.failures)?;
+        return Err(Failure::Reported);
+    }
     let summary = Summary::new(outcome.files.len(), outcome.resources.len(), &outcome.findings);
 
     let stdout = std::io::stdout();

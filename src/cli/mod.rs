@@ -5,9 +5,13 @@
 
 mod check;
 
+use crate::catalog::Catalog;
+use crate::diag::Finding;
+use crate::engine::{LoadError, RuleSet};
 use clap::{Parser, Subcommand};
 use std::ffi::OsString;
-use std::io::Write;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 pub use check::{CheckArgs, ColorChoice, FailOn, OutputFormat};
@@ -44,6 +48,47 @@ impl From<std::io::Error> for Failure {
     fn from(error: std::io::Error) -> Self {
         Self::Io(error)
     }
+}
+
+/// The rules and catalog of a run.
+pub struct RunContext {
+    pub rules: RuleSet,
+    pub catalog: Catalog,
+}
+
+/// Loads the built-in and user rules and catalog; problems are reported and exit 2.
+pub fn load_context(rule_dirs: &[PathBuf], catalog_files: &[PathBuf]) -> Result<RunContext, Failure> {
+    let dirs: Vec<&Path> = rule_dirs.iter().map(PathBuf::as_path).collect();
+    let rules = RuleSet::load(&dirs).map_err(load_failure)?;
+    let mut texts: Vec<(String, String)> =
+        Catalog::BUILTIN_FILES.iter().map(|(n, t)| ((*n).to_string(), (*t).to_string())).collect();
+    for path in catalog_files {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| Failure::Message(format!("cannot read catalog file {}: {e}", path.display())))?;
+        texts.push((crate::files::display_name(path), text));
+    }
+    let borrowed: Vec<(&str, &str)> = texts.iter().map(|(n, t)| (n.as_str(), t.as_str())).collect();
+    let catalog = Catalog::from_yaml_texts(&borrowed).map_err(|e| Failure::Message(e.to_string()))?;
+    Ok(RunContext { rules, catalog })
+}
+
+/// Turns a rule-loading error into a failure, printing rule-file diagnostics.
+pub fn load_failure(error: LoadError) -> Failure {
+    match error {
+        LoadError::Message(message) => Failure::Message(message),
+        LoadError::Rules(findings) => match report_errors(&findings) {
+            Ok(()) => Failure::Reported,
+            Err(failure) => failure,
+        },
+    }
+}
+
+/// Prints diagnostics about ecslint's own inputs (rule files, config) to standard error.
+pub fn report_errors(findings: &[Finding]) -> Result<(), Failure> {
+    let mut stderr = std::io::stderr().lock();
+    let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stderr().is_terminal();
+    crate::diag::render_human(&mut stderr, findings, crate::diag::HumanOptions { color, width: 100 })?;
+    Ok(())
 }
 
 /// Runs the command line and returns the exit status.

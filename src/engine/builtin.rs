@@ -1,0 +1,152 @@
+//! The structural checks that are code rather than CEL: unresolved images (S004),
+//! regions, zones and instance types missing from the catalog (S005-S007), and
+//! `derivedFrom` cycles (S002).
+
+use super::facts::{Resolved, World};
+use crate::diag::Finding;
+use crate::source::PathSegment;
+use crate::spec::{Resource, codes};
+use crate::suggest;
+
+fn key(name: &str) -> PathSegment {
+    PathSegment::Key(name.to_string())
+}
+
+/// S004: an instance's image that is neither an Image spec nor a public image ID.
+pub fn unresolved_image(world: &World<'_>, instance: &Resource, out: &mut Vec<Finding>) {
+    let Some(reference) = instance.node.get_str("image") else { return };
+    if world.resolve(reference) != Resolved::Unresolved {
+        return;
+    }
+    let path = vec![key("image")];
+    let names = world
+        .resources
+        .iter()
+        .filter(|r| r.kind == crate::spec::Kind::Image)
+        .filter_map(|r| r.name.as_deref());
+    let help = suggest::closest(reference, names).map_or_else(
+        || "add an Image spec with this name or id, or use a public image ID such as `aliyun_3_x64_20G_alibase_20240819.vhd`; image checks are skipped for this instance".to_string(),
+        |s| format!("did you mean the Image spec `{s}`?"),
+    );
+    out.push(
+        codes::UNRESOLVED_IMAGE
+            .finding(
+                format!("image `{reference}` matches no Image spec and is not a public image ID"),
+                instance.location(&path),
+            )
+            .with_primary_label("unresolved image")
+            .with_help(help)
+            .with_resource(instance.reference())
+            .with_path(path),
+    );
+}
+
+/// S005 and S006 for an instance's region and zone, S007 for its instance type.
+pub fn instance_catalog_checks(world: &World<'_>, instance: &Resource, out: &mut Vec<Finding>) {
+    let catalog = world.catalog;
+    let date = catalog.date();
+    let region = instance.node.get_str("region");
+    if let Some(id) = region {
+        unknown_region(world, instance, id, vec![key("region")], out);
+    }
+    if let (Some(region), Some(zone)) =
+        (region.and_then(|r| catalog.region(r)), instance.node.get_str("zone"))
+    {
+        if !region.zones.iter().any(|z| z == zone) {
+            let path = vec![key("zone")];
+            let help = suggest::closest(zone, region.zones.iter().map(String::as_str)).map_or_else(
+                || format!("zones of {}: {}", region.id, region.zones.join(", ")),
+                |s| format!("did you mean `{s}`?"),
+            );
+            out.push(
+                codes::UNKNOWN_ZONE
+                    .finding(
+                        format!("zone `{zone}` is not a zone of {} in the catalog dated {date}", region.id),
+                        instance.location(&path),
+                    )
+                    .with_primary_label("unknown zone")
+                    .with_help(help)
+                    .with_resource(instance.reference())
+                    .with_path(path),
+            );
+        }
+    }
+    if let Some(id) = instance.node.get_str("instanceType") {
+        if catalog.instance_type(id).is_none() {
+            let path = vec![key("instanceType")];
+            let known = catalog.instance_types().map(|t| t.id.as_str());
+            let help = suggest::closest(id, known).map_or_else(
+                || "if the type is newer than the catalog, add it with `--catalog FILE` or ignore S007 for it".to_string(),
+                |s| format!("did you mean `{s}`? If the type is newer than the catalog, add it with `--catalog FILE`"),
+            );
+            out.push(
+                codes::UNKNOWN_INSTANCE_TYPE
+                    .finding(
+                        format!("instance type `{id}` is not in the catalog dated {date}"),
+                        instance.location(&path),
+                    )
+                    .with_primary_label("not in the catalog")
+                    .with_help(help)
+                    .with_resource(instance.reference())
+                    .with_path(path),
+            );
+        }
+    }
+}
+
+/// S005 for every region an Image spec lists.
+pub fn image_catalog_checks(world: &World<'_>, image: &Resource, out: &mut Vec<Finding>) {
+    let regions = image.node.get("regions").and_then(|r| r.as_seq()).unwrap_or_default();
+    for (index, region) in regions.iter().enumerate() {
+        if let Some(id) = region.as_str() {
+            unknown_region(world, image, id, vec![key("regions"), PathSegment::Index(index)], out);
+        }
+    }
+}
+
+fn unknown_region(
+    world: &World<'_>,
+    resource: &Resource,
+    id: &str,
+    path: Vec<PathSegment>,
+    out: &mut Vec<Finding>,
+) {
+    let catalog = world.catalog;
+    if catalog.region(id).is_some() {
+        return;
+    }
+    let help = suggest::closest(id, catalog.regions().map(|r| r.id.as_str())).map_or_else(
+        || {
+            "use a region ID such as `cn-hangzhou` or `ap-southeast-1`; add new regions with `--catalog FILE`"
+                .to_string()
+        },
+        |s| format!("did you mean `{s}`?"),
+    );
+    out.push(
+        codes::UNKNOWN_REGION
+            .finding(
+                format!("region `{id}` is not in the catalog dated {}", catalog.date()),
+                resource.location(&path),
+            )
+            .with_primary_label("unknown region")
+            .with_help(help)
+            .with_resource(resource.reference())
+            .with_path(path),
+    );
+}
+
+/// S002 for each `derivedFrom` chain that loops back to its start.
+pub fn cycles(world: &World<'_>, out: &mut Vec<Finding>) {
+    for cycle in &world.cycles {
+        let Some(image) = world.resources.get(cycle.image) else { continue };
+        let path = vec![key("derivedFrom")];
+        out.push(
+            codes::SCHEMA_VIOLATION
+                .finding(format!("`derivedFrom` forms a cycle: {}", cycle.names.join(" → ")), image.location(&path))
+                .with_primary_label("cycle")
+                .with_help("an image cannot be derived from itself; point `derivedFrom` at the image it was really built from")
+                .with_resource(image.reference())
+                .with_path(path),
+        );
+    }
+}

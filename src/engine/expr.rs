@@ -1,0 +1,364 @@
+//! CEL glue: compiling expressions and `{{ }}` templates with spans into the rule
+//! file, converting facts to CEL values, and turning results into text.
+
+use crate::source::{SourceFile, Span};
+use cel::objects::{Key, Map};
+use cel::{Context, Program, Value};
+use serde_json::Value as Json;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// Variables every rule may use; anything else is an error when the rule loads.
+pub const VARIABLES: &[&str] = &[
+    "resource",
+    "kind",
+    "subject",
+    "image",
+    "instanceType",
+    "region",
+    "lifecycle",
+    "fee",
+    "quotas",
+    "asOf",
+    "eolWarningDays",
+    "catalog",
+    "item",
+    "index",
+];
+
+/// A compile error located in the rule file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExprError {
+    pub message: String,
+    pub span: Span,
+}
+
+/// A compiled CEL expression and where it was written.
+#[derive(Debug)]
+pub struct Expr {
+    pub text: String,
+    pub span: Span,
+    program: Program,
+}
+
+impl Expr {
+    /// Compiles `text`, written at `span` of `file`, checking it names only known variables.
+    pub fn compile(text: &str, span: Span, file: &SourceFile) -> Result<Self, ExprError> {
+        let program = Program::compile(text).map_err(|errors| {
+            let first = errors.errors.first();
+            let (line, column) = first.map_or((1, 1), |e| (e.pos.0, e.pos.1));
+            let message = first.map_or_else(|| errors.to_string(), |e| e.msg.clone());
+            let message = message.strip_prefix("Syntax error: ").unwrap_or(&message).to_string();
+            ExprError {
+                message: format!("CEL syntax error: {message}"),
+                span: locate(file, span, text, line, column),
+            }
+        })?;
+        let bound = comprehension_variables(text);
+        let references = program.references();
+        let unknown = references
+            .variables()
+            .into_iter()
+            .find(|v| !VARIABLES.contains(v) && !bound.iter().any(|b| b == v))
+            .map(str::to_string);
+        if let Some(name) = unknown {
+            let span = find_word(text, &name)
+                .map_or(span, |(line, column)| locate(file, span, text, line, column).with_len(name.len()));
+            return Err(ExprError {
+                message: format!("unknown variable `{name}`; rules can use {}", VARIABLES.join(", ")),
+                span,
+            });
+        }
+        Ok(Self { text: text.to_string(), span, program })
+    }
+
+    pub fn eval(&self, context: &Context) -> Result<Value, String> {
+        self.program.execute(context).map_err(|e| e.to_string())
+    }
+
+    /// Evaluates to a boolean; anything else is an error naming the type.
+    pub fn eval_bool(&self, context: &Context) -> Result<bool, String> {
+        match self.eval(context)? {
+            Value::Bool(b) => Ok(b),
+            other => Err(format!("expected a boolean, got {}", type_name(&other))),
+        }
+    }
+}
+
+/// A `{{ expr }}` template: literal text and expressions, in order.
+#[derive(Debug)]
+pub struct Template {
+    parts: Vec<Part>,
+}
+
+#[derive(Debug)]
+enum Part {
+    Text(String),
+    Expr(Expr),
+}
+
+impl Template {
+    /// A template that renders nothing.
+    pub const fn empty() -> Self {
+        Self { parts: Vec::new() }
+    }
+
+    pub fn compile(text: &str, span: Span, file: &SourceFile) -> Result<Self, ExprError> {
+        let mut parts = Vec::new();
+        let mut rest = text;
+        while let Some(open) = rest.find("{{") {
+            let (literal, after) = rest.split_at(open);
+            if !literal.is_empty() {
+                parts.push(Part::Text(literal.to_string()));
+            }
+            let after = after.get(2..).unwrap_or("");
+            let Some(close) = after.find("}}") else {
+                return Err(ExprError { message: "`{{` without a closing `}}`".into(), span });
+            };
+            let (expr, tail) = after.split_at(close);
+            let expr_span = file
+                .text
+                .get(span.start..span.end)
+                .and_then(|s| s.find(expr.trim()))
+                .map_or(span, |at| Span::new(span.start + at, span.start + at + expr.trim().len()));
+            parts.push(Part::Expr(Expr::compile(expr.trim(), expr_span, file)?));
+            rest = tail.get(2..).unwrap_or("");
+        }
+        if !rest.is_empty() {
+            parts.push(Part::Text(rest.to_string()));
+        }
+        Ok(Self { parts })
+    }
+
+    /// Renders the template; an expression that fails is an error naming it.
+    pub fn render(&self, context: &Context) -> Result<String, (String, Span)> {
+        let mut out = String::new();
+        for part in &self.parts {
+            match part {
+                Part::Text(text) => out.push_str(text),
+                Part::Expr(expr) => out.push_str(&to_text(&expr.eval(context).map_err(|e| (e, expr.span))?)),
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Converts facts to a CEL value. Every integer becomes `int` (serde's conversion would make
+/// positive ones `uint`, and `uint + int` is an error in CEL).
+pub fn to_cel(json: &Json) -> Value {
+    match json {
+        Json::Null => Value::Null,
+        Json::Bool(b) => Value::Bool(*b),
+        Json::Number(n) => {
+            n.as_i64().map_or_else(|| Value::Float(n.as_f64().unwrap_or(f64::NAN)), Value::Int)
+        }
+        Json::String(s) => Value::String(Arc::new(s.clone())),
+        Json::Array(items) => Value::List(Arc::new(items.iter().map(to_cel).collect())),
+        Json::Object(entries) => {
+            let map: HashMap<Key, Value> =
+                entries.iter().map(|(k, v)| (Key::String(Arc::new(k.clone())), to_cel(v))).collect();
+            Value::Map(Map { map: Arc::new(map) })
+        }
+    }
+}
+
+/// Converts a CEL result back to JSON, for the `data` of a finding.
+pub fn to_json(value: &Value) -> Json {
+    match value {
+        Value::Null => Json::Null,
+        Value::Bool(b) => Json::Bool(*b),
+        Value::Int(i) => Json::from(*i),
+        Value::UInt(u) => Json::from(*u),
+        Value::Float(f) => serde_json::Number::from_f64(*f).map_or(Json::Null, Json::Number),
+        Value::String(s) => Json::String(s.to_string()),
+        Value::List(items) => Json::Array(items.iter().map(to_json).collect()),
+        Value::Map(map) => {
+            let mut entries: Vec<(String, Json)> = map
+                .map
+                .iter()
+                .map(|(k, v)| {
+                    let key = match k {
+                        Key::String(s) => s.to_string(),
+                        Key::Int(i) => i.to_string(),
+                        Key::Uint(u) => u.to_string(),
+                        Key::Bool(b) => b.to_string(),
+                    };
+                    (key, to_json(v))
+                })
+                .collect();
+            entries.sort_by(|a, b| a.0.cmp(&b.0));
+            Json::Object(entries.into_iter().collect())
+        }
+        other => Json::String(to_text(other)),
+    }
+}
+
+/// Text of a value inside a message.
+pub fn to_text(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.to_string(),
+        Value::Int(i) => i.to_string(),
+        Value::UInt(u) => u.to_string(),
+        Value::Float(f) => format_number(*f),
+        Value::Bool(b) => b.to_string(),
+        Value::Null => "null".to_string(),
+        Value::List(items) => items.iter().map(to_text).collect::<Vec<_>>().join(", "),
+        other => format!("{other:?}"),
+    }
+}
+
+/// A number as people write it: no trailing `.0` noise, at most three decimals.
+pub fn format_number(value: f64) -> String {
+    let text = format!("{value:.3}");
+    let text = text.trim_end_matches('0').trim_end_matches('.');
+    if text == "-0" { "0".to_string() } else { text.to_string() }
+}
+
+/// A price with at least two decimals: `43.00`, `0.063`, `1099.00`.
+pub fn format_price(value: f64) -> String {
+    let text = format!("{value:.3}");
+    match text.strip_suffix('0') {
+        Some(two) => two.to_string(),
+        None => text,
+    }
+}
+
+/// Registers ecslint's helper functions on a CEL context.
+pub fn add_functions(context: &mut Context) {
+    // Names are not standard CEL functions, so registration cannot conflict.
+    let _ = context.add_function("price", |value: f64| -> String { format_price(value) });
+    let _ = context.add_function("number", |value: f64| -> String { format_number(value) });
+}
+
+const fn type_name(value: &Value) -> &'static str {
+    match value {
+        Value::List(_) => "a list",
+        Value::Map(_) => "a map",
+        Value::Int(_) | Value::UInt(_) => "an integer",
+        Value::Float(_) => "a double",
+        Value::String(_) => "a string",
+        Value::Bool(_) => "a boolean",
+        Value::Null => "null",
+        _ => "a value",
+    }
+}
+
+/// Variables bound by comprehension macros (`list.exists(x, ...)`), which CEL reports as references.
+fn comprehension_variables(text: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    for macro_name in ["all(", "exists(", "exists_one(", "map(", "filter("] {
+        let mut rest = text;
+        while let Some(at) = rest.find(macro_name) {
+            let after = rest.get(at + macro_name.len()..).unwrap_or("");
+            if rest.get(..at).is_some_and(|before| before.ends_with('.')) {
+                let name: String =
+                    after.trim_start().chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+                if !name.is_empty() {
+                    names.push(name);
+                }
+            }
+            rest = after;
+        }
+    }
+    names
+}
+
+/// The 1-based line and column of the first whole-word occurrence of `word`.
+fn find_word(text: &str, word: &str) -> Option<(isize, isize)> {
+    let is_ident = |c: char| c.is_alphanumeric() || c == '_';
+    for (line_no, line) in text.lines().enumerate() {
+        let mut from = 0;
+        while let Some(at) = line.get(from..).and_then(|l| l.find(word)).map(|i| i + from) {
+            let before = line.get(..at).and_then(|s| s.chars().next_back());
+            let after = line.get(at + word.len()..).and_then(|s| s.chars().next());
+            if !before.is_some_and(is_ident) && !after.is_some_and(is_ident) && before != Some('.') {
+                let column = line.get(..at).map_or(0, |s| s.chars().count());
+                return Some((isize::try_from(line_no + 1).ok()?, isize::try_from(column + 1).ok()?));
+            }
+            from = at + word.len();
+        }
+    }
+    None
+}
+
+/// Maps a 1-based line and column inside an expression to a span in the rule file.
+fn locate(file: &SourceFile, span: Span, text: &str, line: isize, column: isize) -> Span {
+    let (Ok(line), Ok(column)) = (usize::try_from(line), usize::try_from(column)) else { return span };
+    let Some(line_text) = text.lines().nth(line.saturating_sub(1)) else {
+        return Span::new(span.end, span.end);
+    };
+    let Some(source) = file.text.get(span.start..span.end) else { return span };
+    let Some(found) = source.find(line_text).filter(|_| !line_text.is_empty()) else { return span };
+    let start = span.start + found;
+    let column_bytes =
+        line_text.char_indices().nth(column.saturating_sub(1)).map_or(line_text.len(), |(i, _)| i);
+    let at = start + column_bytes;
+    let width = file.text.get(at..).and_then(|s| s.chars().next()).map_or(0, char::len_utf8);
+    Span::new(at, (at + width).min(span.end.max(at)))
+}
+
+trait WithLen {
+    fn with_len(self, len: usize) -> Self;
+}
+
+impl WithLen for Span {
+    fn with_len(self, len: usize) -> Self {
+        Span::new(self.start, self.start + len)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(text: &str) -> SourceFile {
+        SourceFile::new("rule.yaml", text)
+    }
+
+    #[test]
+    fn syntax_errors_point_into_the_rule_file() {
+        let text = "assert: resource.count >\n";
+        let f = file(text);
+        let span = Span::new(8, text.trim_end().len());
+        let error = Expr::compile("resource.count >", span, &f).unwrap_err();
+        assert!(error.message.starts_with("CEL syntax error"), "{}", error.message);
+        assert_eq!(error.span.start, text.trim_end().len());
+    }
+
+    #[test]
+    fn unknown_variables_are_named_and_located() {
+        let text = "assert: resource.count > 1 && imagee.type == 'x'\n";
+        let f = file(text);
+        let span = Span::new(8, text.trim_end().len());
+        let error = Expr::compile(&text[8..text.trim_end().len()], span, &f).unwrap_err();
+        assert!(error.message.starts_with("unknown variable `imagee`"), "{}", error.message);
+        assert_eq!(&text[error.span.start..error.span.end], "imagee");
+    }
+
+    #[test]
+    fn comprehension_variables_are_not_unknown() {
+        let f = file("x");
+        assert!(Expr::compile("resource.regions.exists(r, r == region.id)", Span::new(0, 1), &f).is_ok());
+    }
+
+    #[test]
+    fn templates_interpolate_and_format_numbers() {
+        let f = file("message: '{{ resource.count }} x {{ price(fee) }}'");
+        let template =
+            Template::compile("{{ resource.count }} x {{ price(fee) }}!", Span::new(9, 50), &f).unwrap();
+        let mut context = Context::default();
+        add_functions(&mut context);
+        context.add_variable_from_value("resource", to_cel(&serde_json::json!({"count": 3})));
+        context.add_variable_from_value("fee", to_cel(&serde_json::json!(43.0)));
+        assert_eq!(template.render(&context).unwrap(), "3 x 43.00!");
+    }
+
+    #[test]
+    fn numbers_and_prices_read_naturally() {
+        assert_eq!(format_price(0.063), "0.063");
+        assert_eq!(format_price(1099.0), "1099.00");
+        assert_eq!(format_price(0.063 * 3.0), "0.189");
+        assert_eq!(format_number(4.0), "4");
+        assert_eq!(format_number(0.5), "0.5");
+    }
+}

@@ -1,0 +1,313 @@
+//! Rule files: one YAML file per rule, validated against `schemas/rule.schema.json`
+//! with spans, and compiled once per run.
+
+use super::expr::{Expr, ExprError, Template};
+use crate::diag::{Finding, Location, RuleInfo, Severity};
+use crate::source::{self, Limits, Node, PathSegment, SourceFile, Span};
+use crate::spec::Schema;
+use std::fmt::Write as _;
+use std::sync::{Arc, LazyLock};
+
+pub const RULE_SCHEMA: &str = include_str!("../../schemas/rule.schema.json");
+
+static SCHEMA: LazyLock<Result<Schema, String>> = LazyLock::new(|| Schema::compile(RULE_SCHEMA));
+
+/// What a rule runs on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Target {
+    Instance,
+    Image,
+    /// Implemented in ecslint itself (the structural S-codes).
+    Builtin,
+}
+
+/// A field path with `[]` standing for the current `each` index.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FieldStep {
+    Key(String),
+    Index(usize),
+    Current,
+}
+
+/// A secondary label on the image spec an instance uses.
+#[derive(Debug)]
+pub struct Related {
+    pub field: Vec<FieldStep>,
+    pub message: Template,
+}
+
+/// The documentation sections of a rule.
+#[derive(Clone, Debug, Default, serde::Serialize)]
+pub struct Docs {
+    pub summary: String,
+    pub why: String,
+    pub example: String,
+    pub fix: String,
+    pub source: Option<String>,
+    pub notes: Option<String>,
+}
+
+/// A compiled rule.
+#[derive(Debug)]
+pub struct Rule {
+    pub info: RuleInfo,
+    pub target: Target,
+    pub when: Option<Expr>,
+    pub each: Option<Expr>,
+    pub assert: Option<Expr>,
+    /// Candidate field paths, tried in order.
+    pub fields: Vec<Vec<FieldStep>>,
+    pub label: Option<Template>,
+    pub related: Vec<Related>,
+    pub message: Template,
+    pub help: Option<Template>,
+    pub data: Vec<(String, Expr)>,
+    pub docs: Docs,
+    pub file: Arc<SourceFile>,
+}
+
+impl Rule {
+    /// The family letter(s) of the code: `A` for `A001`, `ORG` for `ORG001`.
+    pub fn family(&self) -> &str {
+        self.info.code.trim_end_matches(|c: char| c.is_ascii_digit())
+    }
+}
+
+/// A finding about a rule file (exit status 2).
+pub fn rule_error(file: &Arc<SourceFile>, span: Span, message: impl Into<String>) -> Finding {
+    Finding::new("RULE", "invalid-rule-file", Severity::Error, message, Location::new(Arc::clone(file), span))
+}
+
+/// Loads and compiles one rule file; every problem is collected as a finding.
+pub fn load(file: &Arc<SourceFile>) -> Result<Rule, Vec<Finding>> {
+    let documents = source::parse_yaml(&file.text, Limits::default()).map_err(|e| {
+        let mut finding = rule_error(file, e.span, e.message);
+        for (span, message) in e.labels {
+            finding = finding.with_label(Location::new(Arc::clone(file), span), message);
+        }
+        vec![finding]
+    })?;
+    let [document] = documents.as_slice() else {
+        return Err(vec![rule_error(file, Span::default(), "a rule file holds exactly one YAML document")]);
+    };
+    let root = &document.root;
+    let schema = SCHEMA.as_ref().map_err(|e| vec![rule_error(file, Span::default(), e.clone())])?;
+    let violations = schema.validate(root);
+    if !violations.is_empty() {
+        return Err(violations
+            .into_iter()
+            .map(|v| {
+                let mut finding = rule_error(file, v.span, v.message).with_primary_label(v.label);
+                finding.help = v.help;
+                finding
+            })
+            .collect());
+    }
+    Compiler { file, root, errors: Vec::new() }.compile()
+}
+
+struct Compiler<'a> {
+    file: &'a Arc<SourceFile>,
+    root: &'a Node,
+    errors: Vec<Finding>,
+}
+
+impl Compiler<'_> {
+    fn compile(mut self) -> Result<Rule, Vec<Finding>> {
+        let text = |key: &str| self.root.get_str(key).map(str::to_string);
+        let severity = match self.root.get_str("severity") {
+            Some("error") => Severity::Error,
+            Some("info") => Severity::Info,
+            _ => Severity::Warning,
+        };
+        let target = match self.root.get_str("on") {
+            Some("instance") => Target::Instance,
+            Some("image") => Target::Image,
+            _ => Target::Builtin,
+        };
+        let docs_node = self.root.get("docs");
+        let doc = |key: &str| docs_node.and_then(|d| d.get_str(key)).map(str::to_string);
+        let docs = Docs {
+            summary: doc("summary").unwrap_or_default(),
+            why: doc("why").unwrap_or_default(),
+            example: doc("example").unwrap_or_default(),
+            fix: doc("fix").unwrap_or_default(),
+            source: doc("source"),
+            notes: doc("notes"),
+        };
+        let info = RuleInfo {
+            code: text("code").unwrap_or_default(),
+            name: text("name").unwrap_or_default(),
+            severity,
+            enabled: !matches!(self.root.get("enabled").map(|n| &n.value), Some(source::Value::Bool(false))),
+            summary: docs.summary.clone(),
+            description: describe(&docs),
+            fix: docs.fix.clone(),
+        };
+        let when = self.expr("when");
+        let each = self.expr("each");
+        let assert = self.expr("assert");
+        let message = self.template("message");
+        let help = self.template("help");
+        let label = self.template("label");
+        let fields = self.root.get("field").map_or_else(Vec::new, |node| {
+            node.as_str().unwrap_or_default().split('|').map(|p| self.field(p.trim(), node.span)).collect()
+        });
+        let related = self.related();
+        let data = self.data();
+        if !self.errors.is_empty() {
+            return Err(self.errors);
+        }
+        Ok(Rule {
+            info,
+            target,
+            when,
+            each,
+            assert,
+            fields,
+            label,
+            related,
+            message: message.unwrap_or_else(Template::empty),
+            help,
+            data,
+            docs,
+            file: Arc::clone(self.file),
+        })
+    }
+
+    fn record(&mut self, error: ExprError) {
+        self.errors.push(rule_error(self.file, error.span, error.message));
+    }
+
+    fn expr(&mut self, key: &str) -> Option<Expr> {
+        let node = self.root.get(key)?;
+        let text = node.as_str()?;
+        Expr::compile(text, node.span, self.file).map_err(|e| self.record(e)).ok()
+    }
+
+    fn template(&mut self, key: &str) -> Option<Template> {
+        let node = self.root.get(key)?;
+        self.template_of(node)
+    }
+
+    fn template_of(&mut self, node: &Node) -> Option<Template> {
+        Template::compile(node.as_str()?, node.span, self.file).map_err(|e| self.record(e)).ok()
+    }
+
+    fn field(&mut self, path: &str, span: Span) -> Vec<FieldStep> {
+        parse_field(path).unwrap_or_else(|| {
+            self.errors.push(rule_error(
+                self.file,
+                span,
+                format!("`{path}` is not a field path like `os.version` or `sharedWith[]`"),
+            ));
+            Vec::new()
+        })
+    }
+
+    fn related(&mut self) -> Vec<Related> {
+        let items: Vec<&Node> =
+            self.root.get("related").and_then(Node::as_seq).map(|s| s.iter().collect()).unwrap_or_default();
+        items
+            .into_iter()
+            .filter_map(|item| {
+                let field_node = item.get("field")?;
+                let field = self.field(field_node.as_str()?, field_node.span);
+                let message = self.template_of(item.get("message")?)?;
+                Some(Related { field, message })
+            })
+            .collect()
+    }
+
+    fn data(&mut self) -> Vec<(String, Expr)> {
+        let entries = self.root.get("data").and_then(Node::as_map).unwrap_or_default();
+        entries
+            .iter()
+            .filter_map(|entry| {
+                let text = entry.value.as_str()?;
+                let expr =
+                    Expr::compile(text, entry.value.span, self.file).map_err(|e| self.record(e)).ok()?;
+                Some((entry.key.name.clone(), expr))
+            })
+            .collect()
+    }
+}
+
+/// Parses `os.version`, `sharedWith[]`, `regions[0]`.
+pub fn parse_field(path: &str) -> Option<Vec<FieldStep>> {
+    let mut steps = Vec::new();
+    for part in path.split('.') {
+        let (name, mut rest) = part.find('[').map_or((part, ""), |i| part.split_at(i));
+        if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            return None;
+        }
+        steps.push(FieldStep::Key(name.to_string()));
+        while let Some(inner) = rest.strip_prefix('[') {
+            let close = inner.find(']')?;
+            let (index, tail) = inner.split_at(close);
+            steps.push(if index.is_empty() {
+                FieldStep::Current
+            } else {
+                FieldStep::Index(index.parse().ok()?)
+            });
+            rest = tail.get(1..).unwrap_or("");
+        }
+        if !rest.is_empty() {
+            return None;
+        }
+    }
+    Some(steps)
+}
+
+/// Resolves field steps to a concrete path, using `index` for `[]`.
+pub fn concrete_path(steps: &[FieldStep], index: Option<usize>) -> Option<Vec<PathSegment>> {
+    steps
+        .iter()
+        .map(|step| match step {
+            FieldStep::Key(key) => Some(PathSegment::Key(key.clone())),
+            FieldStep::Index(i) => Some(PathSegment::Index(*i)),
+            FieldStep::Current => index.map(PathSegment::Index),
+        })
+        .collect()
+}
+
+/// The Markdown documentation of a rule, as `explain` and SARIF show it.
+pub fn describe(docs: &Docs) -> String {
+    let mut text = format!(
+        "## What it does\n{}\n\n## Why\n{}\n\n## Example\n```yaml\n{}\n```\n\n## Fix\n{}\n",
+        docs.summary.trim(),
+        docs.why.trim(),
+        docs.example.trim_end(),
+        docs.fix.trim()
+    );
+    if let Some(notes) = &docs.notes {
+        let _ = write!(text, "\n## Notes\n{}\n", notes.trim());
+    }
+    if let Some(source) = &docs.source {
+        let _ = write!(text, "\n## Source\n{}\n", source.trim());
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn field_paths_parse() {
+        assert_eq!(
+            parse_field("os.version"),
+            Some(vec![FieldStep::Key("os".into()), FieldStep::Key("version".into())])
+        );
+        assert_eq!(
+            parse_field("sharedWith[]"),
+            Some(vec![FieldStep::Key("sharedWith".into()), FieldStep::Current])
+        );
+        assert_eq!(
+            parse_field("regions[2]"),
+            Some(vec![FieldStep::Key("regions".into()), FieldStep::Index(2)])
+        );
+        assert_eq!(parse_field("a..b"), None);
+        assert_eq!(parse_field("a[x]"), None);
+    }
+}
