@@ -7,10 +7,12 @@
 //! the submodules, one per format, and write to a `&mut dyn Write`.
 
 mod concise;
+mod fingerprint;
 mod human;
 mod json;
 
 pub use concise::render_concise;
+pub use fingerprint::{FINGERPRINT_KEY, fingerprints, report_path};
 pub use human::{HumanOptions, render_human, render_summary};
 pub use json::render_json;
 
