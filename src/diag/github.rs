@@ -1,0 +1,84 @@
+//! GitHub Actions workflow commands: one `::error`/`::warning`/`::notice` line per finding,
+//! which the runner turns into annotations on the pull request's diff.
+//!
+//! `::error file=PATH,line=L,endLine=EL,col=C,endColumn=EC,title=CODE name::MESSAGE`.
+//! GitHub's `endColumn` is inclusive (it defaults to `col`, a one-character annotation), so it is
+//! the column of the span's last character. Columns are only sent when the span lies on one line,
+//! since annotations ignore them otherwise. The message is followed by the help and the secondary
+//! labels on lines of their own.
+//!
+//! Escaping follows the runner's parser: in the message `%`, CR and LF become `%25`, `%0D`
+//! and `%0A`; property values also turn `:` into `%3A` and `,` into `%2C`, which would
+//! otherwise end the property or the property list.
+
+use super::fingerprint::report_path;
+use super::{Finding, Severity};
+use std::io::{self, Write};
+
+/// Writes one workflow command per finding.
+pub fn render_github(out: &mut dyn Write, findings: &[Finding]) -> io::Result<()> {
+    for finding in findings {
+        writeln!(out, "{}", command(finding))?;
+    }
+    Ok(())
+}
+
+/// The annotation command of a severity.
+const fn command_name(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "notice",
+    }
+}
+
+fn command(finding: &Finding) -> String {
+    let start = finding.location.start();
+    let end = finding.location.end();
+    let mut properties = vec![
+        ("file", escape_property(report_path(&finding.location.file.name))),
+        ("line", start.line.to_string()),
+        ("endLine", end.line.max(start.line).to_string()),
+    ];
+    if end.line == start.line {
+        let last = if finding.location.span.is_empty() { start.column } else { end.column - 1 };
+        properties.push(("col", start.column.to_string()));
+        properties.push(("endColumn", last.max(start.column).to_string()));
+    }
+    properties.push(("title", escape_property(&format!("{} {}", finding.code, finding.name))));
+    let properties: Vec<String> =
+        properties.into_iter().map(|(key, value)| format!("{key}={value}")).collect();
+
+    let mut message = finding.message.clone();
+    if let Some(help) = &finding.help {
+        message.push_str("\nhelp: ");
+        message.push_str(help);
+    }
+    for label in &finding.labels {
+        let at = label.location.start();
+        let at_file = report_path(&label.location.file.name);
+        message = format!("{message}\nnote: {} ({at_file}:{}:{})", label.message, at.line, at.column);
+    }
+    format!("::{} {}::{}", command_name(finding.severity), properties.join(","), escape_data(&message))
+}
+
+/// Escapes a command's message.
+fn escape_data(text: &str) -> String {
+    text.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+}
+
+/// Escapes a property value.
+fn escape_property(text: &str) -> String {
+    escape_data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_data_and_properties() {
+        assert_eq!(escape_data("50%\r\na: b, c"), "50%25%0D%0Aa: b, c");
+        assert_eq!(escape_property("50%\na: b, c"), "50%25%0Aa%3A b%2C c");
+    }
+}

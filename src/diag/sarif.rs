@@ -1,0 +1,226 @@
+//! SARIF 2.1.0, the format of GitHub code scanning and most IDE result viewers.
+//!
+//! One run whose driver is ecslint and lists the rules it was given, then one result per
+//! finding. Regions are exact: lines and columns are 1-based, columns and `charOffset`/`charLength`
+//! count Unicode code points (the run says so with `columnKind: unicodeCodePoints`), and
+//! `endColumn` is exclusive, as SARIF defines it, so an empty span has `endColumn == startColumn`.
+//! Secondary labels become `relatedLocations`; `partialFingerprints` carries the
+//! line-independent fingerprint of [`super::fingerprint`]. Suppressions (`result.suppressions`)
+//! will follow when the suppression model lands.
+
+use super::fingerprint::{FINGERPRINT_KEY, fingerprints, report_path};
+use super::{Finding, Location, RuleInfo, Severity};
+use serde_json::{Map, Value, json};
+use std::collections::HashMap;
+use std::io::{self, Write};
+
+/// The schema URI every SARIF 2.1.0 log names.
+const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+
+/// Writes one SARIF log holding one run: `rules` become `tool.driver.rules`, `findings` the results.
+pub fn render_sarif(out: &mut dyn Write, findings: &[Finding], rules: &[RuleInfo]) -> io::Result<()> {
+    let mut rule_index: HashMap<&str, usize> = HashMap::new();
+    for (index, rule) in rules.iter().enumerate() {
+        rule_index.entry(rule.code.as_str()).or_insert(index);
+    }
+    let results: Vec<Value> = findings
+        .iter()
+        .zip(fingerprints(findings))
+        .map(|(finding, fingerprint)| {
+            result(finding, rule_index.get(finding.code.as_str()).copied(), &fingerprint)
+        })
+        .collect();
+    let log = json!({
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "ecslint",
+                "version": env!("CARGO_PKG_VERSION"),
+                "rules": rules.iter().map(rule_descriptor).collect::<Vec<_>>(),
+            }},
+            "columnKind": "unicodeCodePoints",
+            "results": results,
+        }],
+    });
+    serde_json::to_writer_pretty(&mut *out, &log)?;
+    writeln!(out)
+}
+
+/// SARIF's name for a severity.
+const fn level(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "note",
+    }
+}
+
+fn rule_descriptor(rule: &RuleInfo) -> Value {
+    let mut descriptor = Map::new();
+    descriptor.insert("id".into(), json!(rule.code));
+    descriptor.insert("name".into(), json!(rule.name));
+    if !rule.summary.is_empty() {
+        descriptor.insert("shortDescription".into(), json!({"text": rule.summary}));
+    }
+    if !rule.description.is_empty() {
+        descriptor.insert(
+            "fullDescription".into(),
+            json!({"text": rule.description, "markdown": rule.description}),
+        );
+    }
+    if !rule.fix.is_empty() {
+        descriptor.insert("help".into(), json!({"text": rule.fix, "markdown": rule.fix}));
+    }
+    descriptor.insert(
+        "defaultConfiguration".into(),
+        json!({"enabled": rule.enabled, "level": level(rule.severity)}),
+    );
+    Value::Object(descriptor)
+}
+
+fn result(finding: &Finding, rule_index: Option<usize>, fingerprint: &str) -> Value {
+    let mut result = Map::new();
+    result.insert("ruleId".into(), json!(finding.code));
+    if let Some(index) = rule_index {
+        result.insert("ruleIndex".into(), json!(index));
+    }
+    result.insert("level".into(), json!(level(finding.severity)));
+    let text = match &finding.help {
+        Some(help) => format!("{}\nhelp: {help}", finding.message),
+        None => finding.message.clone(),
+    };
+    result.insert("message".into(), json!({"text": text}));
+
+    let mut primary = Map::new();
+    primary.insert("physicalLocation".into(), physical_location(&finding.location));
+    if let Some(resource) = &finding.resource {
+        primary.insert(
+            "logicalLocations".into(),
+            json!([{
+                "name": resource.name,
+                "fullyQualifiedName": format!("{}/{}", resource.kind, resource.name),
+                "kind": "resource",
+            }]),
+        );
+    }
+    if let Some(label) = &finding.label {
+        primary.insert("message".into(), json!({"text": label}));
+    }
+    result.insert("locations".into(), json!([primary]));
+
+    if !finding.labels.is_empty() {
+        let related: Vec<Value> = finding
+            .labels
+            .iter()
+            .enumerate()
+            .map(|(id, label)| {
+                json!({
+                    "id": id,
+                    "physicalLocation": physical_location(&label.location),
+                    "message": {"text": label.message},
+                })
+            })
+            .collect();
+        result.insert("relatedLocations".into(), json!(related));
+    }
+    result.insert("partialFingerprints".into(), json!({FINGERPRINT_KEY: fingerprint}));
+
+    let mut properties = Map::new();
+    properties.insert("name".into(), json!(finding.name));
+    if let Some(help) = &finding.help {
+        properties.insert("help".into(), json!(help));
+    }
+    if !finding.path.is_empty() {
+        let path: Vec<String> = finding.path.iter().map(ToString::to_string).collect();
+        properties.insert("fieldPath".into(), json!(path.join(".")));
+    }
+    if !finding.data.is_empty() {
+        properties.insert("data".into(), Value::Object(finding.data.clone()));
+    }
+    result.insert("properties".into(), Value::Object(properties));
+    Value::Object(result)
+}
+
+fn physical_location(location: &Location) -> Value {
+    let start = location.start();
+    let end = location.end();
+    let text = &location.file.text;
+    let char_offset = chars_before(text, location.span.start);
+    let char_end = chars_before(text, location.span.end.max(location.span.start));
+    json!({
+        "artifactLocation": {"uri": artifact_uri(&location.file.name)},
+        "region": {
+            "startLine": start.line,
+            "startColumn": start.column,
+            "endLine": end.line,
+            "endColumn": end.column,
+            "charOffset": char_offset,
+            "charLength": char_end.saturating_sub(char_offset),
+        },
+    })
+}
+
+/// The number of characters before byte `offset`, snapping back to a character boundary
+/// as [`crate::source::LineIndex`] does, so offsets and columns agree.
+fn chars_before(text: &str, offset: usize) -> usize {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    text.get(..offset).map_or(0, |prefix| prefix.chars().count())
+}
+
+/// A file name as an RFC 3986 URI reference: relative names stay relative (`/` separators),
+/// absolute ones become `file://` URIs, and every byte outside the unreserved characters,
+/// the sub-delimiters, `@` and `/` is percent-encoded. In a relative reference `:` is encoded
+/// too, because in the first segment it would read as a scheme.
+fn artifact_uri(name: &str) -> String {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let path = report_path(name);
+    let bytes = path.as_bytes();
+    let drive = matches!(bytes, [letter, b':', b'/', ..] if letter.is_ascii_alphabetic());
+    let mut uri = String::with_capacity(path.len() + 8);
+    if path.starts_with('/') {
+        uri.push_str("file://");
+    } else if drive {
+        // A Windows drive path such as `C:/specs/a.yaml`.
+        uri.push_str("file:///");
+    }
+    let absolute = !uri.is_empty();
+    for &byte in bytes {
+        if byte.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=@/".contains(&byte) || (absolute && byte == b':')
+        {
+            uri.push(char::from(byte));
+        } else {
+            uri.push('%');
+            uri.push(char::from(HEX[usize::from(byte >> 4)]));
+            uri.push(char::from(HEX[usize::from(byte & 0x0f)]));
+        }
+    }
+    uri
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uris_are_percent_encoded_references() {
+        assert_eq!(artifact_uri("specs/web app.yaml"), "specs/web%20app.yaml");
+        assert_eq!(artifact_uri("./specs/a.yaml"), "specs/a.yaml");
+        assert_eq!(artifact_uri("a:b/ü%.yaml"), "a%3Ab/%C3%BC%25.yaml");
+        assert_eq!(artifact_uri("/srv/specs/a.yaml"), "file:///srv/specs/a.yaml");
+        assert_eq!(artifact_uri("C:/specs/a.yaml"), "file:///C:/specs/a.yaml");
+        assert_eq!(artifact_uri("<stdin>"), "%3Cstdin%3E");
+        assert_eq!(artifact_uri("c:x.yaml"), "c%3Ax.yaml");
+    }
+
+    #[test]
+    fn char_counts_snap_to_boundaries() {
+        assert_eq!(chars_before("äb", 0), 0);
+        assert_eq!(chars_before("äb", 1), 0);
+        assert_eq!(chars_before("äb", 2), 1);
+        assert_eq!(chars_before("äb", 99), 2);
+    }
+}
