@@ -10,12 +10,14 @@ mod concise;
 mod fingerprint;
 mod human;
 mod json;
+mod junit;
 mod sarif;
 
 pub use concise::render_concise;
 pub use fingerprint::{FINGERPRINT_KEY, fingerprints, report_path};
 pub use human::{HumanOptions, render_human, render_summary};
 pub use json::render_json;
+pub use junit::render_junit;
 pub use sarif::render_sarif;
 
 use crate::source::{LineCol, PathSegment, SourceFile, Span};
