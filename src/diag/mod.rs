@@ -9,6 +9,7 @@
 mod concise;
 mod fingerprint;
 mod github;
+mod gitlab;
 mod human;
 mod json;
 mod junit;
@@ -17,6 +18,7 @@ mod sarif;
 pub use concise::render_concise;
 pub use fingerprint::{FINGERPRINT_KEY, fingerprints, report_path};
 pub use github::render_github;
+pub use gitlab::render_gitlab;
 pub use human::{HumanOptions, render_human, render_summary};
 pub use json::render_json;
 pub use junit::render_junit;
