@@ -7,6 +7,7 @@ use crate::engine::{self, RuleSet, Settings};
 use crate::files::Loaded;
 use crate::source::{self, Limits, SourceFile};
 use crate::spec::{self, Resource, codes};
+use rayon::prelude::*;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -32,14 +33,22 @@ pub struct Outcome {
 
 /// Checks the given sources.
 pub fn check(reads: Vec<Loaded>, options: &CheckOptions<'_>) -> Outcome {
-    let mut outcome = Outcome::default();
-    for read in reads {
-        outcome.files.push(Arc::clone(&read.file));
-        if let Some(problem) = read.problem {
-            outcome.findings.push(problem);
-            continue;
-        }
-        let resources = load(&read.file, options.limits, &mut outcome.findings);
+    let mut outcome =
+        Outcome { files: reads.iter().map(|r| Arc::clone(&r.file)).collect(), ..Outcome::default() };
+    let loaded: Vec<(Vec<Finding>, Vec<Resource>)> = reads
+        .into_par_iter()
+        .map(|read| {
+            let mut findings = Vec::new();
+            if let Some(problem) = read.problem {
+                findings.push(problem);
+                return (findings, Vec::new());
+            }
+            let resources = load(&read.file, options.limits, &mut findings);
+            (findings, resources)
+        })
+        .collect();
+    for (mut findings, resources) in loaded {
+        outcome.findings.append(&mut findings);
         outcome.resources.extend(resources);
     }
     spec::check_duplicate_names(&outcome.resources, &mut outcome.findings);

@@ -1,12 +1,13 @@
 //! `ecslint check`: collect, read, check, render, and decide the exit status.
 
 use super::Failure;
-use crate::check::{CheckOptions, check};
+use crate::check::{CheckOptions, Outcome, check};
 use crate::date::Date;
 use crate::diag::{self, HumanOptions, Severity, Summary};
 use crate::engine::{Selection, Settings};
 use crate::files::{self, ReadOptions};
 use clap::{Args, ValueEnum};
+use rayon::prelude::*;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
@@ -84,19 +85,15 @@ pub enum ColorChoice {
     Never,
 }
 
-/// Runs `check`; `Ok(true)` when a finding reaches the `--fail-on` threshold.
-pub fn run(args: &CheckArgs) -> Result<bool, Failure> {
+/// Collects, reads and checks what `args` names, without rendering anything.
+pub fn execute(args: &CheckArgs) -> Result<(Outcome, Vec<String>), Failure> {
     let paths = if args.paths.is_empty() { vec![".".to_string()] } else { args.paths.clone() };
     let collected =
         files::collect(&paths, &args.stdin_filename).map_err(|e| Failure::Message(e.to_string()))?;
-    let mut stderr = std::io::stderr().lock();
-    for warning in &collected.warnings {
-        writeln!(stderr, "warning: {warning}")?;
-    }
     let read_options = ReadOptions { max_file_size: args.max_file_size };
     let reads = collected
         .inputs
-        .iter()
+        .par_iter()
         .map(|input| files::read(input, read_options))
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| Failure::Message(e.to_string()))?;
@@ -116,6 +113,16 @@ pub fn run(args: &CheckArgs) -> Result<bool, Failure> {
     if !outcome.failures.is_empty() {
         super::report_errors(&outcome.failures)?;
         return Err(Failure::Reported);
+    }
+    Ok((outcome, collected.warnings))
+}
+
+/// Runs `check`; `Ok(true)` when a finding reaches the `--fail-on` threshold.
+pub fn run(args: &CheckArgs) -> Result<bool, Failure> {
+    let (outcome, warnings) = execute(args)?;
+    let mut stderr = std::io::stderr().lock();
+    for warning in &warnings {
+        writeln!(stderr, "warning: {warning}")?;
     }
     let summary = Summary::new(outcome.files.len(), outcome.resources.len(), &outcome.findings);
 

@@ -4,6 +4,9 @@
 //! is, 2 when ecslint could not do its job. A closed output pipe exits 0.
 
 mod check;
+mod rules;
+mod schema;
+mod test;
 
 use crate::catalog::Catalog;
 use crate::diag::Finding;
@@ -31,6 +34,14 @@ pub struct Cli {
 enum Command {
     /// Check spec files, directories or glob patterns (default ".")
     Check(CheckArgs),
+    /// List the rules: code, name, severity, whether enabled by default
+    Rules(rules::RulesArgs),
+    /// Show a rule's documentation
+    Explain(rules::ExplainArgs),
+    /// Run rule tests: pass-*/fail-* spec fixtures under <CODE>/ directories
+    Test(test::TestArgs),
+    /// Print a JSON Schema
+    Schema(schema::SchemaArgs),
 }
 
 /// Why a command could not do its job (exit status 2).
@@ -102,6 +113,10 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
     };
     let result = match cli.command {
         Command::Check(args) => check::run(&args),
+        Command::Rules(args) => rules::list(&args),
+        Command::Explain(args) => rules::explain(&args),
+        Command::Test(args) => test::run(&args),
+        Command::Schema(args) => schema::run(&args),
     };
     match result {
         Ok(failed) => ExitCode::from(u8::from(failed)),

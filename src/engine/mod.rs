@@ -19,6 +19,7 @@ use crate::diag::{Finding, Location, RuleInfo, Severity};
 use crate::source::{PathSegment, SourceFile};
 use crate::spec::{Kind, Resource, codes};
 use cel::{Context, Value};
+use rayon::prelude::*;
 use rule::concrete_path;
 use serde_json::{Value as Json, json};
 use std::collections::HashMap;
@@ -217,26 +218,36 @@ pub fn evaluate(
     let (instance_rules, image_rules) = (on(Target::Instance), on(Target::Image));
     let mut structural = Vec::new();
     builtin::cycles(&world, &mut structural);
-    for (index, resource) in resources.iter().enumerate() {
-        if !resource.valid {
-            continue;
-        }
-        match resource.kind {
-            Kind::Instance => {
-                builtin::unresolved_image(&world, resource, &mut structural);
-                builtin::instance_catalog_checks(&world, resource, &mut structural);
-                let subject = Subject::instance(&world, resource);
-                run_rules(&env, &world, &subject, &instance_rules, &mut evaluation);
-                if let Some(image_subject) = Subject::public_image_of(&world, resource) {
-                    run_rules(&env, &world, &image_subject, &image_rules, &mut evaluation);
+    let per_resource: Vec<(Vec<Finding>, Evaluation)> = resources
+        .par_iter()
+        .enumerate()
+        .filter(|(_, resource)| resource.valid)
+        .map(|(index, resource)| {
+            let mut structural = Vec::new();
+            let mut evaluation = Evaluation::default();
+            match resource.kind {
+                Kind::Instance => {
+                    builtin::unresolved_image(&world, resource, &mut structural);
+                    builtin::instance_catalog_checks(&world, resource, &mut structural);
+                    let subject = Subject::instance(&world, resource);
+                    run_rules(&env, &world, &subject, &instance_rules, &mut evaluation);
+                    if let Some(image_subject) = Subject::public_image_of(&world, resource) {
+                        run_rules(&env, &world, &image_subject, &image_rules, &mut evaluation);
+                    }
+                }
+                Kind::Image => {
+                    builtin::image_catalog_checks(&world, resource, &mut structural);
+                    let subject = Subject::image(&world, resource, index);
+                    run_rules(&env, &world, &subject, &image_rules, &mut evaluation);
                 }
             }
-            Kind::Image => {
-                builtin::image_catalog_checks(&world, resource, &mut structural);
-                let subject = Subject::image(&world, resource, index);
-                run_rules(&env, &world, &subject, &image_rules, &mut evaluation);
-            }
-        }
+            (structural, evaluation)
+        })
+        .collect();
+    for (found, mut one) in per_resource {
+        structural.extend(found);
+        evaluation.findings.append(&mut one.findings);
+        evaluation.failures.append(&mut one.failures);
     }
     evaluation.findings.extend(structural.into_iter().filter(|f| enabled.contains_key(&f.code)));
     for finding in &mut evaluation.findings {

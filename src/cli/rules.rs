@@ -1,0 +1,107 @@
+//! `ecslint rules` (the rule list) and `ecslint explain` (one rule's docs).
+
+use super::Failure;
+use crate::engine::{Rule, RuleSet, Target};
+use clap::{Args, ValueEnum};
+use serde_json::json;
+use std::io::Write;
+use std::path::PathBuf;
+
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    /// Output format
+    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
+    /// Extra rule directory to include (repeatable)
+    #[arg(long = "rules", value_name = "DIR")]
+    pub rule_dirs: Vec<PathBuf>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    Table,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// A rule code or name, e.g. `A001` or `image-32bit-memory-limit`
+    #[arg(value_name = "CODE|NAME")]
+    pub rule: String,
+    /// Extra rule directory to include (repeatable)
+    #[arg(long = "rules", value_name = "DIR")]
+    pub rule_dirs: Vec<PathBuf>,
+}
+
+fn load(dirs: &[PathBuf]) -> Result<RuleSet, Failure> {
+    let dirs: Vec<&std::path::Path> = dirs.iter().map(PathBuf::as_path).collect();
+    RuleSet::load(&dirs).map_err(super::load_failure)
+}
+
+const fn target_name(target: Target) -> &'static str {
+    match target {
+        Target::Instance => "instance",
+        Target::Image => "image",
+        Target::Builtin => "builtin",
+    }
+}
+
+pub fn list(args: &RulesArgs) -> Result<bool, Failure> {
+    let rules = load(&args.rule_dirs)?;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    match args.format {
+        ListFormat::Json => {
+            let list: Vec<_> = rules
+                .rules()
+                .iter()
+                .map(|r| {
+                    json!({
+                        "code": r.info.code,
+                        "name": r.info.name,
+                        "severity": r.info.severity,
+                        "enabled": r.info.enabled,
+                        "on": target_name(r.target),
+                        "summary": r.info.summary,
+                        "file": r.file.name,
+                    })
+                })
+                .collect();
+            serde_json::to_writer_pretty(&mut out, &list).map_err(std::io::Error::from)?;
+            writeln!(out)?;
+        }
+        ListFormat::Table => write_table(&mut out, rules.rules())?,
+    }
+    out.flush()?;
+    Ok(false)
+}
+
+/// The rule table: code, name, severity, whether enabled by default, summary.
+pub fn write_table(out: &mut dyn Write, rules: &[Rule]) -> std::io::Result<()> {
+    let width = rules.iter().map(|r| r.info.name.len()).max().unwrap_or(4).max(4);
+    writeln!(out, "{:<6} {:<width$} {:<8} {:<7} SUMMARY", "CODE", "NAME", "SEVERITY", "ENABLED")?;
+    for rule in rules {
+        let info = &rule.info;
+        let enabled = if info.enabled { "yes" } else { "no" };
+        writeln!(
+            out,
+            "{:<6} {:<width$} {:<8} {:<7} {}",
+            info.code, info.name, info.severity, enabled, info.summary
+        )?;
+    }
+    Ok(())
+}
+
+pub fn explain(args: &ExplainArgs) -> Result<bool, Failure> {
+    let rules = load(&args.rule_dirs)?;
+    let Some(rule) = rules.find(&args.rule) else {
+        let hint = rules.suggest(&args.rule).map(|s| format!("; did you mean `{s}`?")).unwrap_or_default();
+        return Err(Failure::Message(format!("no rule has the code or name `{}`{hint}", args.rule)));
+    };
+    let mut out = std::io::stdout().lock();
+    let info = &rule.info;
+    let enabled = if info.enabled { "enabled by default" } else { "off by default" };
+    writeln!(out, "# {} {}\n", info.code, info.name)?;
+    writeln!(out, "Severity: {} ({enabled}). Runs on: {}.\n", info.severity, target_name(rule.target))?;
+    write!(out, "{}", info.description)?;
+    Ok(false)
+}
