@@ -51,7 +51,6 @@ fn fail_on_never_exits_0_despite_errors() {
 }
 
 #[test]
-#[ignore = "needs S004 from the rule engine"]
 fn a_warning_fails_only_at_fail_on_warning_or_lower() {
     let args = |fail_on: &'static str| {
         check_args(["--format", "json", "--fail-on", fail_on, "--stdin-filename", "web.yaml", "-"])
