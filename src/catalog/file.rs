@@ -1,0 +1,165 @@
+//! The shape of one catalog file, as `schemas/catalog.schema.json` describes it.
+//!
+//! Files are deserialized from JSON values (YAML is loaded into the same values first), with
+//! unknown fields refused, then merged into a [`Catalog`](super::Catalog). Regions, lifecycle
+//! entries, fees and quotas keep their file shape; instance types are grouped by family in
+//! files and flattened on merge; public image patterns are compiled on merge.
+
+use super::model::{Architecture, BootMode, LicenseFee, OsLifecycle, Quota, Region, opt_date_serde};
+use crate::date::Date;
+use serde::{Deserialize, Serialize};
+
+/// One catalog file. Every section is optional; see the schema for the meaning of each field.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CatalogFile {
+    /// Date of the facts in the file; the newest date of all merged files is the catalog date.
+    #[serde(default, with = "opt_date_serde", skip_serializing_if = "Option::is_none")]
+    pub date: Option<Date>,
+    #[serde(default)]
+    pub regions: Vec<Region>,
+    #[serde(default)]
+    pub instance_families: Vec<InstanceFamily>,
+    #[serde(default)]
+    pub os_lifecycle: Vec<OsLifecycle>,
+    #[serde(default)]
+    pub license_fees: Vec<LicenseFee>,
+    #[serde(default)]
+    pub quotas: Vec<Quota>,
+    #[serde(default)]
+    pub public_image_ids: PublicImageIds,
+}
+
+impl CatalogFile {
+    /// Deserializes one file's JSON value; `null` (an empty YAML document) is an empty file.
+    pub fn from_json(value: serde_json::Value) -> Result<Self, serde_json::Error> {
+        if value.is_null() {
+            return Ok(Self::default());
+        }
+        serde_json::from_value(value)
+    }
+}
+
+/// An instance family and its types; family-level facts apply to every type.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct InstanceFamily {
+    pub family: String,
+    pub architecture: Architecture,
+    /// `None` when no source states the boot modes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub boot_modes: Option<Vec<BootMode>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub boot_mode_source: Option<String>,
+    pub source: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    pub types: Vec<InstanceTypeEntry>,
+}
+
+/// One instance type as a family lists it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct InstanceTypeEntry {
+    pub id: String,
+    pub vcpus: u32,
+    #[serde(rename = "memoryGiB")]
+    pub memory_gib: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// The data-driven public image ID parser: token maps and patterns.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PublicImageIds {
+    #[serde(default)]
+    pub os_tokens: Vec<OsToken>,
+    #[serde(default)]
+    pub architecture_tokens: Vec<ArchitectureToken>,
+    #[serde(default)]
+    pub patterns: Vec<PatternEntry>,
+}
+
+/// Maps the text of a pattern's `os` group to an OS family.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct OsToken {
+    pub token: String,
+    pub family: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// Maps the text of a pattern's `arch` group to an architecture.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ArchitectureToken {
+    pub token: String,
+    pub architecture: Architecture,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// One public image ID pattern before compilation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PatternEntry {
+    pub name: String,
+    pub regex: String,
+    pub version: Vec<VersionTemplate>,
+    #[serde(default)]
+    pub version_map: Vec<VersionRename>,
+    #[serde(default)]
+    pub strip_leading_zeros: bool,
+    #[serde(default)]
+    pub boot_modes: Vec<BootModeGroup>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_boot_mode: Option<BootMode>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub boot_mode_source: Option<String>,
+    pub source: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// A way to build the version from the regex groups: `{group}` placeholders in literal text.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct VersionTemplate {
+    pub template: String,
+    /// Groups that must have matched, besides the ones the template references.
+    #[serde(default)]
+    pub when: Vec<String>,
+}
+
+/// Renames a built version, e.g. `2012r2` to `2012 R2`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct VersionRename {
+    pub from: String,
+    pub to: String,
+}
+
+/// The boot mode implied when a group matched.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct BootModeGroup {
+    pub group: String,
+    pub mode: BootMode,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn files_refuse_unknown_fields_and_accept_empty_documents() {
+        assert_eq!(CatalogFile::from_json(serde_json::Value::Null).ok(), Some(CatalogFile::default()));
+        assert!(CatalogFile::from_json(json!({"regionz": []})).is_err());
+        assert!(CatalogFile::from_json(json!({"date": "2026-02-30"})).is_err());
+        let file = CatalogFile::from_json(json!({"date": "2026-11-20"})).ok();
+        assert_eq!(file.and_then(|f| f.date), Date::parse("2026-11-20"));
+    }
+}

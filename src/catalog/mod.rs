@@ -1,0 +1,289 @@
+//! The reference-data catalog: the platform facts that rules check specs against.
+//!
+//! The facts live as YAML under `rules/catalog/` (regions and zones, instance types, OS
+//! lifecycle, licence fees, quotas, public image ID patterns), each entry with the URL of the
+//! page that states it, validated by `schemas/catalog.schema.json` and embedded in the binary
+//! ([`Catalog::BUILTIN_FILES`]). Users extend or override them with their own files: files are
+//! merged in order and a later file adds entries or replaces the entry with the same key
+//! (region id, instance type id, OS family and version, fee family and versions, quota id,
+//! pattern name, token). The catalog has a date, the newest `date` of its files, so a missing
+//! value can be reported as "not in the catalog dated D" rather than as invalid.
+//!
+//! Input is JSON values ([`CatalogFile::from_json`]), which is what both the YAML and the JSON
+//! loaders produce; [`Catalog::from_yaml_texts`] does the YAML step for built-in and user files.
+
+mod file;
+mod image_id;
+mod model;
+mod version;
+
+pub use file::{
+    ArchitectureToken, BootModeGroup, CatalogFile, InstanceFamily, InstanceTypeEntry, OsToken, PatternEntry,
+    PublicImageIds, VersionRename, VersionTemplate,
+};
+pub use model::{
+    Architecture, BootMode, BootSupport, FeeTier, InstanceType, LicenseFee, OsLifecycle, PublicImage, Quota,
+    Region,
+};
+pub use version::{normalize as normalize_version, version_matches};
+
+use crate::date::Date;
+use crate::source::{Limits, parse_yaml};
+use image_id::ImageIdParser;
+use std::collections::HashMap;
+
+/// Why a catalog could not be built. Catalog values carry no spans; schema validation of a
+/// user file (which does) is the place for pinpointed messages.
+#[derive(Debug, thiserror::Error)]
+pub enum CatalogError {
+    #[error("catalog file {file}: YAML syntax error at byte {offset}: {message}")]
+    Syntax { file: String, offset: usize, message: String },
+    #[error("catalog file {file}: {message}")]
+    Invalid { file: String, message: String },
+    #[error("catalog file {file}: public image ID pattern `{pattern}`: {message}")]
+    BadPattern { file: String, pattern: String, message: String },
+    #[error("no catalog file has a `date`; the catalog needs one")]
+    MissingDate,
+}
+
+/// The merged catalog with look-up indexes.
+#[derive(Debug, Clone)]
+pub struct Catalog {
+    date: Date,
+    regions: Keyed<Region>,
+    instance_types: Keyed<InstanceType>,
+    lifecycle: Keyed<OsLifecycle>,
+    fees: Keyed<LicenseFee>,
+    quotas: Keyed<Quota>,
+    images: ImageIdParser,
+}
+
+impl Catalog {
+    /// The built-in catalog files, in merge order, with their repository paths.
+    pub const BUILTIN_FILES: &[(&str, &str)] = &[
+        ("rules/catalog/regions.yaml", include_str!("../../rules/catalog/regions.yaml")),
+        ("rules/catalog/instance-types.yaml", include_str!("../../rules/catalog/instance-types.yaml")),
+        ("rules/catalog/os-lifecycle.yaml", include_str!("../../rules/catalog/os-lifecycle.yaml")),
+        ("rules/catalog/fees.yaml", include_str!("../../rules/catalog/fees.yaml")),
+        ("rules/catalog/quotas.yaml", include_str!("../../rules/catalog/quotas.yaml")),
+        ("rules/catalog/public-image-ids.yaml", include_str!("../../rules/catalog/public-image-ids.yaml")),
+    ];
+
+    /// The built-in catalog alone.
+    pub fn builtin() -> Result<Self, CatalogError> {
+        Self::from_yaml_texts(Self::BUILTIN_FILES)
+    }
+
+    /// Loads YAML files (`(name, text)`, in merge order); each YAML document is one file part.
+    pub fn from_yaml_texts(files: &[(&str, &str)]) -> Result<Self, CatalogError> {
+        let mut values = Vec::new();
+        for (name, text) in files {
+            let documents = parse_yaml(text, Limits::default()).map_err(|e| CatalogError::Syntax {
+                file: (*name).to_owned(),
+                offset: e.span.start,
+                message: e.message,
+            })?;
+            values.extend(documents.into_iter().map(|d| ((*name).to_owned(), d.root.to_json())));
+        }
+        Self::from_files(values)
+    }
+
+    /// Builds a catalog from files given as JSON values, merged in order.
+    pub fn from_files(files: Vec<(String, serde_json::Value)>) -> Result<Self, CatalogError> {
+        let parsed = files
+            .into_iter()
+            .map(|(name, value)| {
+                CatalogFile::from_json(value)
+                    .map(|file| (name.clone(), file))
+                    .map_err(|e| CatalogError::Invalid { file: name, message: e.to_string() })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let date = parsed.iter().filter_map(|(_, f)| f.date).max().ok_or(CatalogError::MissingDate)?;
+        let mut catalog = Self {
+            date,
+            regions: Keyed::default(),
+            instance_types: Keyed::default(),
+            lifecycle: Keyed::default(),
+            fees: Keyed::default(),
+            quotas: Keyed::default(),
+            images: ImageIdParser::default(),
+        };
+        for (name, file) in parsed {
+            catalog.merge(&name, file)?;
+        }
+        Ok(catalog)
+    }
+
+    /// Merges one more file: its entries are added, or replace those with the same key. On
+    /// error the catalog is left unchanged.
+    pub fn merge(&mut self, name: &str, file: CatalogFile) -> Result<(), CatalogError> {
+        let patterns = ImageIdParser::compile(name, &file.public_image_ids)?;
+        let mut types = Vec::new();
+        for family in &file.instance_families {
+            let modes = family.boot_modes.as_deref().unwrap_or_default();
+            if modes.contains(&BootMode::UefiPreferred) {
+                return Err(CatalogError::Invalid {
+                    file: name.to_owned(),
+                    message: format!(
+                        "instance family `{}`: UEFI-Preferred is an image boot mode; instance types support BIOS and/or UEFI",
+                        family.family
+                    ),
+                });
+            }
+            let boot_modes = BootSupport::from_modes(modes);
+            types.extend(family.types.iter().map(|t| InstanceType {
+                id: t.id.clone(),
+                family: family.family.clone(),
+                vcpus: t.vcpus,
+                memory_gib: t.memory_gib,
+                architecture: family.architecture,
+                boot_modes,
+                source: family.source.clone(),
+                boot_mode_source: family.boot_mode_source.clone(),
+                note: t.note.clone().or_else(|| family.note.clone()),
+            }));
+        }
+        if let Some(date) = file.date {
+            self.date = self.date.max(date);
+        }
+        for region in file.regions {
+            self.regions.upsert(region.id.clone(), region);
+        }
+        for instance_type in types {
+            self.instance_types.upsert(instance_type.id.clone(), instance_type);
+        }
+        for entry in file.os_lifecycle {
+            let key =
+                format!("{}\n{}", version::normalize(&entry.family), version::normalize(&entry.version));
+            self.lifecycle.upsert(key, entry);
+        }
+        for fee in file.license_fees {
+            let versions = fee.versions.iter().flatten().map(|v| version::normalize(v));
+            let key =
+                format!("{}\n{}", version::normalize(&fee.family), versions.collect::<Vec<_>>().join("\n"));
+            self.fees.upsert(key, fee);
+        }
+        for quota in file.quotas {
+            self.quotas.upsert(quota.id.clone(), quota);
+        }
+        self.images.merge(&file.public_image_ids, patterns);
+        Ok(())
+    }
+
+    /// The catalog date: the newest `date` of the merged files.
+    pub const fn date(&self) -> Date {
+        self.date
+    }
+
+    pub fn region(&self, id: &str) -> Option<&Region> {
+        self.regions.get(id)
+    }
+
+    /// Regions in catalog order.
+    pub fn regions(&self) -> impl Iterator<Item = &Region> {
+        self.regions.iter()
+    }
+
+    pub fn instance_type(&self, id: &str) -> Option<&InstanceType> {
+        self.instance_types.get(id)
+    }
+
+    /// Instance types in catalog order.
+    pub fn instance_types(&self) -> impl Iterator<Item = &InstanceType> {
+        self.instance_types.iter()
+    }
+
+    /// The lifecycle entry of an OS family and version; the longest matching version wins
+    /// (see [`version_matches`]).
+    pub fn lifecycle(&self, family: &str, version: &str) -> Option<&OsLifecycle> {
+        self.lifecycle
+            .iter()
+            .filter(|e| version::same_family(&e.family, family))
+            .filter_map(|e| version::match_len(version, &e.version).map(|len| (len, e)))
+            .max_by_key(|(len, _)| *len)
+            .map(|(_, e)| e)
+    }
+
+    /// Lifecycle entries in catalog order.
+    pub fn lifecycles(&self) -> impl Iterator<Item = &OsLifecycle> {
+        self.lifecycle.iter()
+    }
+
+    /// The licence fee of an OS family and version: an entry listing a matching version beats
+    /// an entry for the whole family; an entry listing versions applies only to them.
+    pub fn license_fee(&self, family: &str, version: &str) -> Option<&LicenseFee> {
+        self.fees
+            .iter()
+            .filter(|fee| version::same_family(&fee.family, family))
+            .filter_map(|fee| match &fee.versions {
+                None => Some((0, fee)),
+                Some(versions) => versions
+                    .iter()
+                    .filter_map(|v| version::match_len(version, v))
+                    .max()
+                    .map(|len| (len + 1, fee)),
+            })
+            .max_by_key(|(rank, _)| *rank)
+            .map(|(_, fee)| fee)
+    }
+
+    /// Licence fees in catalog order.
+    pub fn license_fees(&self) -> impl Iterator<Item = &LicenseFee> {
+        self.fees.iter()
+    }
+
+    pub fn quota(&self, id: &str) -> Option<&Quota> {
+        self.quotas.get(id)
+    }
+
+    /// Quotas in catalog order.
+    pub fn quotas(&self) -> impl Iterator<Item = &Quota> {
+        self.quotas.iter()
+    }
+
+    /// Parses a public image ID (e.g. `ubuntu_22_04_x64_20G_alibase_20240322.vhd`); `None` when
+    /// no pattern recognises it, which is a finding for the caller, never an error.
+    pub fn parse_public_image_id(&self, id: &str) -> Option<PublicImage> {
+        self.images.parse(id)
+    }
+
+    /// Number of public image ID patterns.
+    pub fn public_image_pattern_count(&self) -> usize {
+        self.images.pattern_count()
+    }
+}
+
+/// Entries in insertion order with a key index; upserting an existing key replaces in place.
+#[derive(Debug, Clone)]
+struct Keyed<T> {
+    items: Vec<T>,
+    index: HashMap<String, usize>,
+}
+
+impl<T> Default for Keyed<T> {
+    fn default() -> Self {
+        Self { items: Vec::new(), index: HashMap::new() }
+    }
+}
+
+impl<T> Keyed<T> {
+    fn upsert(&mut self, key: String, item: T) {
+        if let Some(slot) = self.index.get(&key).and_then(|&i| self.items.get_mut(i)) {
+            *slot = item;
+        } else {
+            self.index.insert(key, self.items.len());
+            self.items.push(item);
+        }
+    }
+
+    fn get(&self, key: &str) -> Option<&T> {
+        self.index.get(key).and_then(|&i| self.items.get(i))
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &T> {
+        self.items.iter()
+    }
+}
+
+#[cfg(test)]
+mod tests;

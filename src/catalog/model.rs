@@ -1,0 +1,321 @@
+//! The catalog's data types: regions, instance types, OS lifecycle entries, licence fees,
+//! quotas and parsed public image IDs.
+//!
+//! These are what the rest of ecslint (and rules, as CEL values) see. They serialize with the
+//! same camelCase field names as the catalog files, so a rule author reads one vocabulary.
+//! Enumerations use the ECS API's spellings (`x86_64`, `arm64`, `BIOS`, `UEFI`).
+
+use crate::date::Date;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// A CPU architecture, with the values of the `DescribeImages` API.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Architecture {
+    #[serde(rename = "x86_64")]
+    X86_64,
+    /// 32-bit x86.
+    #[serde(rename = "i386")]
+    I386,
+    #[serde(rename = "arm64")]
+    Arm64,
+}
+
+impl Architecture {
+    /// The API spelling: `x86_64`, `i386` or `arm64`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::X86_64 => "x86_64",
+            Self::I386 => "i386",
+            Self::Arm64 => "arm64",
+        }
+    }
+
+    /// Whether code for this architecture runs on an instance of `host` architecture
+    /// (32-bit x86 images run on `x86_64` instances).
+    pub const fn runs_on(self, host: Self) -> bool {
+        matches!(
+            (self, host),
+            (Self::X86_64 | Self::I386, Self::X86_64) | (Self::I386, Self::I386) | (Self::Arm64, Self::Arm64)
+        )
+    }
+}
+
+impl fmt::Display for Architecture {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The boot mode of an image, with the values of the ECS API.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum BootMode {
+    #[serde(rename = "BIOS")]
+    Bios,
+    #[serde(rename = "UEFI")]
+    Uefi,
+    /// The image boots either way and prefers UEFI when the instance type offers it.
+    #[serde(rename = "UEFI-Preferred")]
+    UefiPreferred,
+}
+
+impl BootMode {
+    /// The API spelling: `BIOS`, `UEFI` or `UEFI-Preferred`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Bios => "BIOS",
+            Self::Uefi => "UEFI",
+            Self::UefiPreferred => "UEFI-Preferred",
+        }
+    }
+}
+
+impl fmt::Display for BootMode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The boot modes an instance type supports. Serializes as `"BIOS"`, `"UEFI"`, `"Both"` or
+/// `"Unknown"` (no source states them; boot-mode checks skip such types).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum BootSupport {
+    #[serde(rename = "BIOS")]
+    Bios,
+    #[serde(rename = "UEFI")]
+    Uefi,
+    Both,
+    Unknown,
+}
+
+impl BootSupport {
+    /// The support described by a list of modes (an empty list is unknown).
+    pub fn from_modes(modes: &[BootMode]) -> Self {
+        let bios = modes.contains(&BootMode::Bios);
+        let uefi = modes.contains(&BootMode::Uefi);
+        match (bios, uefi) {
+            (true, true) => Self::Both,
+            (true, false) => Self::Bios,
+            (false, true) => Self::Uefi,
+            (false, false) => Self::Unknown,
+        }
+    }
+
+    /// Whether an image with boot mode `image` can boot on this instance type; `None` when
+    /// the type's boot modes are unknown.
+    pub const fn accepts(self, image: BootMode) -> Option<bool> {
+        match self {
+            Self::Unknown => None,
+            Self::Both => Some(true),
+            Self::Bios => Some(!matches!(image, BootMode::Uefi)),
+            Self::Uefi => Some(!matches!(image, BootMode::Bios)),
+        }
+    }
+}
+
+/// A region and the zones in which ECS can be bought.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Region {
+    pub id: String,
+    pub name: String,
+    /// In the Chinese mainland (China (Hong Kong) is not).
+    pub mainland: bool,
+    pub zones: Vec<String>,
+    pub source: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+impl Region {
+    pub fn has_zone(&self, zone: &str) -> bool {
+        self.zones.iter().any(|z| z == zone)
+    }
+}
+
+/// One instance type with the facts of its family.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InstanceType {
+    pub id: String,
+    /// The instance family, e.g. `g7` for `ecs.g7.large`.
+    pub family: String,
+    pub vcpus: u32,
+    #[serde(rename = "memoryGiB")]
+    pub memory_gib: f64,
+    pub architecture: Architecture,
+    pub boot_modes: BootSupport,
+    pub source: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub boot_mode_source: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// End of standard support of one OS version.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct OsLifecycle {
+    pub family: String,
+    pub version: String,
+    pub name: String,
+    #[serde(with = "date_serde")]
+    pub end_of_support: Date,
+    pub source: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+impl OsLifecycle {
+    /// Days from `as_of` to the end of support (negative once support has ended).
+    pub const fn days_left(&self, as_of: Date) -> i64 {
+        as_of.days_until(self.end_of_support)
+    }
+}
+
+/// An OS licence fee of a paid public image (and of everything derived from it).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct LicenseFee {
+    pub family: String,
+    /// Versions the fee applies to; `None` for every version of the family.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub versions: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
+    /// Charged only outside the Chinese mainland (China (Hong Kong) included).
+    #[serde(default)]
+    pub outside_mainland_only: bool,
+    /// Empty when the fee has no published figure.
+    pub tiers: Vec<FeeTier>,
+    pub source: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+impl LicenseFee {
+    /// The price tier for an instance with `vcpus` vCPUs, if a figure is published.
+    pub fn tier(&self, vcpus: u32) -> Option<&FeeTier> {
+        self.tiers.iter().find(|t| t.contains(vcpus))
+    }
+
+    /// Whether the fee is charged in a region (`mainland` as in [`Region::mainland`]).
+    pub const fn applies_in(&self, mainland: bool) -> bool {
+        !(self.outside_mainland_only && mainland)
+    }
+}
+
+/// A price tier by vCPU count; bounds are inclusive, no `max_vcpus` means "or more".
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct FeeTier {
+    pub min_vcpus: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_vcpus: Option<u32>,
+    pub hourly: f64,
+    pub monthly: f64,
+    pub yearly: f64,
+}
+
+impl FeeTier {
+    pub fn contains(&self, vcpus: u32) -> bool {
+        vcpus >= self.min_vcpus && self.max_vcpus.is_none_or(|max| vcpus <= max)
+    }
+}
+
+/// An account quota; `default` is `None` when the value is account-specific.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Quota {
+    pub id: String,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<u64>,
+    pub source: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// What a public image ID says about its image.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PublicImage {
+    pub family: String,
+    pub version: String,
+    pub architecture: Architecture,
+    /// `None` when the ID does not tell (no source states it).
+    pub boot_mode: Option<BootMode>,
+    /// Name of the catalog pattern that parsed the ID.
+    pub pattern: String,
+}
+
+/// (De)serializes a [`Date`] as `YYYY-MM-DD`.
+pub(crate) mod date_serde {
+    use crate::date::Date;
+    use serde::de::Error as _;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    #[allow(clippy::trivially_copy_pass_by_ref)] // serde's `with` hands us `&Date`
+    pub fn serialize<S: Serializer>(date: &Date, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(date)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Date, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        Date::parse(&text).ok_or_else(|| D::Error::custom(format!("`{text}` is not a date (YYYY-MM-DD)")))
+    }
+}
+
+/// (De)serializes an optional [`Date`] as `YYYY-MM-DD`.
+pub(crate) mod opt_date_serde {
+    use crate::date::Date;
+    use serde::{Deserializer, Serializer};
+
+    #[allow(clippy::ref_option)] // serde's `with` hands us `&Option<Date>`
+    pub fn serialize<S: Serializer>(date: &Option<Date>, serializer: S) -> Result<S::Ok, S::Error> {
+        match date {
+            Some(date) => serializer.collect_str(date),
+            None => serializer.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Date>, D::Error> {
+        super::date_serde::deserialize(deserializer).map(Some)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn boot_support_accepts_matching_images_only() {
+        let uefi_only = BootSupport::from_modes(&[BootMode::Uefi]);
+        assert_eq!(uefi_only, BootSupport::Uefi);
+        assert_eq!(uefi_only.accepts(BootMode::Bios), Some(false));
+        assert_eq!(uefi_only.accepts(BootMode::UefiPreferred), Some(true));
+        assert_eq!(BootSupport::Bios.accepts(BootMode::Uefi), Some(false));
+        assert_eq!(BootSupport::Bios.accepts(BootMode::UefiPreferred), Some(true));
+        assert_eq!(BootSupport::from_modes(&[BootMode::Bios, BootMode::Uefi]), BootSupport::Both);
+        assert_eq!(BootSupport::from_modes(&[]).accepts(BootMode::Uefi), None);
+    }
+
+    #[test]
+    fn architectures_run_where_the_cpu_can() {
+        assert!(Architecture::I386.runs_on(Architecture::X86_64));
+        assert!(!Architecture::Arm64.runs_on(Architecture::X86_64));
+        assert!(!Architecture::X86_64.runs_on(Architecture::Arm64));
+        assert_eq!(serde_json::to_value(Architecture::X86_64).ok(), Some("x86_64".into()));
+        assert_eq!(serde_json::to_value(BootMode::UefiPreferred).ok(), Some("UEFI-Preferred".into()));
+    }
+
+    #[test]
+    fn fee_tiers_are_inclusive_and_open_ended() {
+        let tier = FeeTier { min_vcpus: 5, max_vcpus: None, hourly: 0.14, monthly: 95.0, yearly: 1099.0 };
+        assert!(tier.contains(5) && tier.contains(500) && !tier.contains(4));
+        let small = FeeTier { min_vcpus: 1, max_vcpus: Some(4), ..tier };
+        assert!(small.contains(1) && small.contains(4) && !small.contains(5) && !small.contains(0));
+    }
+}

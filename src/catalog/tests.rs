@@ -1,0 +1,183 @@
+//! Unit tests of merging and look-ups, on small catalogs built from JSON values.
+
+use super::*;
+use serde_json::json;
+
+fn base() -> serde_json::Value {
+    json!({
+        "date": "2026-01-01",
+        "regions": [
+            {"id": "cn-hangzhou", "name": "China (Hangzhou)", "mainland": true,
+             "zones": ["cn-hangzhou-h"], "source": "https://example.com/regions"},
+            {"id": "cn-hongkong", "name": "China (Hong Kong)", "mainland": false,
+             "zones": ["cn-hongkong-b"], "source": "https://example.com/regions"}
+        ],
+        "instanceFamilies": [
+            {"family": "g7", "architecture": "x86_64", "source": "https://example.com/g7",
+             "types": [{"id": "ecs.g7.large", "vcpus": 2, "memoryGiB": 8}]},
+            {"family": "t5", "architecture": "x86_64", "bootModes": ["BIOS"],
+             "source": "https://example.com/t5",
+             "types": [{"id": "ecs.t5-lc2m1.nano", "vcpus": 1, "memoryGiB": 0.5}]}
+        ],
+        "osLifecycle": [
+            {"family": "centos", "version": "7", "name": "CentOS Linux 7",
+             "endOfSupport": "2024-06-30", "source": "https://example.com/centos"},
+            {"family": "sles", "version": "15", "name": "SLES 15 GA",
+             "endOfSupport": "2019-12-31", "source": "https://example.com/sles"},
+            {"family": "sles", "version": "15 SP5", "name": "SLES 15 SP5",
+             "endOfSupport": "2024-12-31", "source": "https://example.com/sles"},
+            {"family": "windows-server", "version": "2012", "name": "Windows Server 2012",
+             "endOfSupport": "2023-10-10", "source": "https://example.com/w2012"},
+            {"family": "windows-server", "version": "2012 R2", "name": "Windows Server 2012 R2",
+             "endOfSupport": "2023-10-11", "source": "https://example.com/w2012r2"},
+            {"family": "freebsd", "version": "14", "name": "FreeBSD 14",
+             "endOfSupport": "2028-11-30", "source": "https://example.com/fb"},
+            {"family": "freebsd", "version": "14.2", "name": "FreeBSD 14.2",
+             "endOfSupport": "2025-09-30", "source": "https://example.com/fb"}
+        ],
+        "licenseFees": [
+            {"family": "windows-server", "outsideMainlandOnly": true, "tiers": [],
+             "source": "https://example.com/fees"},
+            {"family": "alibaba-cloud-linux", "versions": ["3 Pro"], "tiers": [],
+             "source": "https://example.com/fees"}
+        ],
+        "quotas": [
+            {"id": "q_user-image-count", "name": "Custom images", "source": "https://example.com/q"}
+        ]
+    })
+}
+
+fn catalog(files: Vec<serde_json::Value>) -> Catalog {
+    let named = files.into_iter().enumerate().map(|(i, v)| (format!("file{i}.yaml"), v)).collect();
+    Catalog::from_files(named).expect("test catalog loads")
+}
+
+#[test]
+fn looks_up_regions_types_and_quotas() {
+    let c = catalog(vec![base()]);
+    assert_eq!(c.date().to_string(), "2026-01-01");
+    let hk = c.region("cn-hongkong").expect("region");
+    assert!(!hk.mainland && hk.has_zone("cn-hongkong-b") && !hk.has_zone("cn-hongkong-z"));
+    assert!(c.region("cn-nowhere").is_none());
+    let nano = c.instance_type("ecs.t5-lc2m1.nano").expect("type");
+    assert_eq!((nano.family.as_str(), nano.vcpus, nano.memory_gib), ("t5", 1, 0.5));
+    assert_eq!(nano.boot_modes, BootSupport::Bios);
+    assert_eq!(c.instance_type("ecs.g7.large").map(|t| t.boot_modes), Some(BootSupport::Unknown));
+    assert_eq!(c.quota("q_user-image-count").and_then(|q| q.default), None);
+    assert_eq!(c.regions().count(), 2);
+}
+
+#[test]
+fn lifecycle_versions_match_by_prefix_and_longest_wins() {
+    let c = catalog(vec![base()]);
+    let name = |family: &str, version: &str| c.lifecycle(family, version).map(|e| e.name.clone());
+    assert_eq!(name("centos", "7.9").as_deref(), Some("CentOS Linux 7"));
+    assert_eq!(name("CentOS", " 7.9.2009 ").as_deref(), Some("CentOS Linux 7"));
+    assert_eq!(name("centos", "8"), None);
+    assert_eq!(name("sles", "15 SP5").as_deref(), Some("SLES 15 SP5"));
+    assert_eq!(name("sles", "15  sp5").as_deref(), Some("SLES 15 SP5"));
+    assert_eq!(name("sles", "15").as_deref(), Some("SLES 15 GA"));
+    assert_eq!(name("sles", "15 SP6"), None);
+    assert_eq!(name("windows-server", "2012").as_deref(), Some("Windows Server 2012"));
+    assert_eq!(name("windows-server", "2012 R2").as_deref(), Some("Windows Server 2012 R2"));
+    assert_eq!(name("freebsd", "14.2").as_deref(), Some("FreeBSD 14.2"));
+    assert_eq!(name("freebsd", "14.3").as_deref(), Some("FreeBSD 14"));
+    assert_eq!(name("ubuntu", "22.04"), None);
+    let centos = c.lifecycle("centos", "7").expect("entry");
+    assert_eq!(centos.days_left(Date::parse("2024-06-29").expect("date")), 1);
+}
+
+#[test]
+fn fees_apply_to_listed_versions_only() {
+    let c = catalog(vec![base()]);
+    assert!(c.license_fee("alibaba-cloud-linux", "3 Pro").is_some());
+    assert!(c.license_fee("alibaba-cloud-linux", "3").is_none());
+    let windows = c.license_fee("windows-server", "2019").expect("fee");
+    assert!(windows.applies_in(false) && !windows.applies_in(true));
+    assert!(windows.tier(4).is_none());
+    assert!(c.license_fee("ubuntu", "22.04").is_none());
+}
+
+#[test]
+fn later_files_replace_and_add_entries() {
+    let user = json!({
+        "date": "2026-12-01",
+        "regions": [
+            {"id": "cn-hangzhou", "name": "China (Hangzhou)", "mainland": true,
+             "zones": ["cn-hangzhou-h", "cn-hangzhou-z"], "source": "https://example.com/mine"}
+        ],
+        "instanceFamilies": [
+            {"family": "g9x", "architecture": "arm64", "bootModes": ["UEFI"],
+             "source": "https://example.com/g9x",
+             "types": [{"id": "ecs.g9x.large", "vcpus": 2, "memoryGiB": 8}]}
+        ],
+        "osLifecycle": [
+            {"family": "centos", "version": "7", "name": "CentOS Linux 7 (extended)",
+             "endOfSupport": "2028-06-30", "source": "https://example.com/mine"}
+        ],
+        "quotas": [
+            {"id": "q_user-image-count", "name": "Custom images", "default": 200,
+             "source": "https://example.com/mine"}
+        ]
+    });
+    let c = catalog(vec![base(), user]);
+    assert_eq!(c.date().to_string(), "2026-12-01");
+    assert_eq!(c.regions().count(), 2, "replaced in place, not appended");
+    assert!(c.region("cn-hangzhou").is_some_and(|r| r.has_zone("cn-hangzhou-z")));
+    assert_eq!(c.regions().next().map(|r| r.id.as_str()), Some("cn-hangzhou"));
+    let added = c.instance_type("ecs.g9x.large").expect("added");
+    assert_eq!((added.architecture, added.boot_modes), (Architecture::Arm64, BootSupport::Uefi));
+    assert!(c.instance_type("ecs.g7.large").is_some(), "kept");
+    assert_eq!(
+        c.lifecycle("centos", "7.9").map(|e| e.end_of_support.to_string()),
+        Some("2028-06-30".to_owned())
+    );
+    assert_eq!(c.lifecycles().filter(|e| e.family == "centos").count(), 1);
+    assert_eq!(c.quota("q_user-image-count").and_then(|q| q.default), Some(200));
+}
+
+#[test]
+fn an_older_file_does_not_move_the_date_back() {
+    let c = catalog(vec![base(), json!({"date": "2020-01-01"})]);
+    assert_eq!(c.date().to_string(), "2026-01-01");
+}
+
+#[test]
+fn bad_files_are_errors_naming_the_file() {
+    let no_date = Catalog::from_files(vec![("a.yaml".into(), json!({"regions": []}))]);
+    assert!(matches!(no_date, Err(CatalogError::MissingDate)));
+    let unknown = Catalog::from_files(vec![("b.yaml".into(), json!({"date": "2026-01-01", "zones": []}))]);
+    assert!(matches!(unknown, Err(CatalogError::Invalid { ref file, .. }) if file == "b.yaml"));
+    let bad_regex = json!({"date": "2026-01-01", "publicImageIds": {"patterns": [
+        {"name": "mine", "regex": "(?P<os>x", "version": [{"template": "{os}"}],
+         "source": "https://example.com"}]}});
+    let err = Catalog::from_files(vec![("c.yaml".into(), bad_regex)]).expect_err("bad regex");
+    assert!(matches!(err, CatalogError::BadPattern { ref pattern, .. } if pattern == "mine"));
+    assert!(err.to_string().contains("c.yaml") && err.to_string().contains("`mine`"));
+    let preferred = json!({"date": "2026-01-01", "instanceFamilies": [
+        {"family": "x", "architecture": "x86_64", "bootModes": ["UEFI-Preferred"],
+         "source": "https://example.com", "types": []}]});
+    assert!(Catalog::from_files(vec![("d.yaml".into(), preferred)]).is_err());
+}
+
+#[test]
+fn a_failed_merge_leaves_the_catalog_unchanged() {
+    let mut c = catalog(vec![base()]);
+    let bad = CatalogFile::from_json(json!({
+        "regions": [{"id": "xx-new-1", "name": "New", "mainland": false, "zones": ["xx-new-1a"],
+                     "source": "https://example.com"}],
+        "publicImageIds": {"patterns": [{"name": "p", "regex": "^(?P<os>a)$",
+            "version": [{"template": "{os}"}], "source": "https://example.com"}]}
+    }))
+    .expect("file shape is fine");
+    assert!(c.merge("bad.yaml", bad).is_err(), "no `arch` group");
+    assert!(c.region("xx-new-1").is_none());
+}
+
+#[test]
+fn the_builtin_catalog_loads() {
+    let c = Catalog::builtin().expect("built-in catalog loads");
+    assert_eq!(c.date().to_string(), "2026-11-20");
+    assert!(c.public_image_pattern_count() >= 5);
+    assert!(c.instance_types().count() >= 80);
+}

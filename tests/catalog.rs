@@ -1,0 +1,292 @@
+//! The built-in catalog: its files validate against the schema, its facts are the documented
+//! ones, and the public image ID patterns parse every real ID of the fixture corpus exactly.
+
+use ecslint::catalog::{Architecture, BootMode, Catalog};
+use ecslint::date::Date;
+use ecslint::source::{Limits, parse_yaml};
+use serde_json::Value;
+
+fn yaml_documents(name: &str, text: &str) -> Vec<Value> {
+    parse_yaml(text, Limits::default())
+        .unwrap_or_else(|e| panic!("{name}: YAML error {e:?}"))
+        .into_iter()
+        .map(|d| d.root.to_json())
+        .collect()
+}
+
+fn builtin() -> Catalog {
+    Catalog::builtin().expect("the built-in catalog loads")
+}
+
+fn date(text: &str) -> Date {
+    Date::parse(text).expect("test date")
+}
+
+#[test]
+fn every_builtin_file_validates_against_the_schema() {
+    let schema: Value =
+        serde_json::from_str(include_str!("../schemas/catalog.schema.json")).expect("the schema is JSON");
+    let validator = jsonschema::draft202012::new(&schema).expect("the schema is a valid 2020-12 schema");
+    for (name, text) in Catalog::BUILTIN_FILES {
+        for document in yaml_documents(name, text) {
+            let errors: Vec<String> =
+                validator.iter_errors(&document).map(|e| format!("{} at {}", e, e.instance_path())).collect();
+            assert!(errors.is_empty(), "{name} does not match the schema:\n{}", errors.join("\n"));
+        }
+    }
+    let wrong = serde_json::json!({"regions": [{"id": "cn-hangzhou", "name": "x", "mainland": true,
+        "zones": ["cn-hangzhou-h"], "source": "https://example.com", "extra": 1}]});
+    assert!(!validator.is_valid(&wrong), "additionalProperties is false");
+}
+
+#[test]
+fn the_schema_describes_every_property() {
+    fn walk(node: &Value, path: &str, missing: &mut Vec<String>) {
+        let Some(object) = node.as_object() else { return };
+        if let Some(properties) = object.get("properties").and_then(Value::as_object) {
+            for (key, child) in properties {
+                if child.get("description").and_then(Value::as_str).is_none_or(str::is_empty) {
+                    missing.push(format!("{path}/{key}"));
+                }
+                walk(child, &format!("{path}/{key}"), missing);
+            }
+            if object.get("additionalProperties") != Some(&Value::Bool(false)) {
+                missing.push(format!("{path}: additionalProperties is not false"));
+            }
+        }
+        if let Some(items) = object.get("items") {
+            walk(items, &format!("{path}[]"), missing);
+        }
+    }
+    let schema: Value =
+        serde_json::from_str(include_str!("../schemas/catalog.schema.json")).expect("the schema is JSON");
+    let mut missing = Vec::new();
+    walk(&schema, "", &mut missing);
+    assert!(missing.is_empty(), "{missing:#?}");
+}
+
+#[test]
+fn regions_cover_the_public_regions_with_zones() {
+    let catalog = builtin();
+    assert_eq!(catalog.date(), date("2026-11-20"));
+    let ids: Vec<&str> = catalog.regions().map(|r| r.id.as_str()).collect();
+    for expected in [
+        "cn-qingdao",
+        "cn-beijing",
+        "cn-zhangjiakou",
+        "cn-huhehaote",
+        "cn-wulanchabu",
+        "cn-hangzhou",
+        "cn-shanghai",
+        "cn-nanjing",
+        "cn-fuzhou",
+        "cn-shenzhen",
+        "cn-heyuan",
+        "cn-guangzhou",
+        "cn-chengdu",
+        "cn-wuhan-lr",
+        "cn-hongkong",
+        "ap-southeast-1",
+        "ap-southeast-3",
+        "ap-southeast-5",
+        "ap-southeast-6",
+        "ap-southeast-7",
+        "ap-northeast-1",
+        "ap-northeast-2",
+        "us-west-1",
+        "us-east-1",
+        "eu-central-1",
+        "eu-west-1",
+        "me-east-1",
+        "me-central-1",
+        "na-south-1",
+    ] {
+        assert!(ids.contains(&expected), "{expected} missing");
+    }
+    for region in catalog.regions() {
+        assert!(!region.zones.is_empty(), "{} has no zones", region.id);
+        assert!(region.source.starts_with("https://"), "{} has no source", region.id);
+        assert!(
+            region.zones.iter().all(|z| z.starts_with(&region.id)),
+            "{} has a zone of another region",
+            region.id
+        );
+        assert_eq!(region.mainland, region.id.starts_with("cn-") && region.id != "cn-hongkong");
+    }
+    let hong_kong = catalog.region("cn-hongkong").expect("Hong Kong");
+    assert!(!hong_kong.mainland && hong_kong.has_zone("cn-hongkong-b"));
+    assert!(catalog.region("cn-hangzhou").is_some_and(|r| r.has_zone("cn-hangzhou-k")));
+    assert!(catalog.region("ap-south-1").is_none(), "India (Mumbai) is closed");
+}
+
+#[test]
+fn instance_types_have_the_documented_shapes() {
+    let catalog = builtin();
+    assert!(catalog.instance_types().count() >= 80);
+    let shape = |id: &str| {
+        let t = catalog.instance_type(id).unwrap_or_else(|| panic!("{id} missing"));
+        (t.vcpus, t.memory_gib, t.architecture)
+    };
+    assert_eq!(shape("ecs.t5-lc2m1.nano"), (1, 0.5, Architecture::X86_64));
+    assert_eq!(shape("ecs.t6-c4m1.large"), (2, 0.5, Architecture::X86_64));
+    assert_eq!(shape("ecs.n4.small"), (1, 2.0, Architecture::X86_64));
+    assert_eq!(shape("ecs.xn4.small"), (1, 1.0, Architecture::X86_64));
+    assert_eq!(shape("ecs.e-c1m1.large"), (2, 2.0, Architecture::X86_64));
+    assert_eq!(shape("ecs.g7.large"), (2, 8.0, Architecture::X86_64));
+    assert_eq!(shape("ecs.g8i.48xlarge"), (192, 1024.0, Architecture::X86_64));
+    assert_eq!(shape("ecs.r7.32xlarge"), (128, 1024.0, Architecture::X86_64));
+    assert_eq!(shape("ecs.g8y.small"), (1, 4.0, Architecture::Arm64));
+    assert_eq!(shape("ecs.c6r.large"), (2, 4.0, Architecture::Arm64));
+    for family in [
+        "t5", "t6", "e", "u1", "n4", "xn4", "mn4", "g5", "g6", "g6a", "g6e", "g7", "g8a", "g8i", "g8y",
+        "g9i", "c6r", "c7", "c7a", "c8i", "c8y", "r6", "r6a", "r7", "g6r",
+    ] {
+        let count = catalog.instance_types().filter(|t| t.family == family).count();
+        assert!(count >= 1, "family {family} missing");
+    }
+    let u1 = catalog.instance_type("ecs.u1-c1m2.large").expect("u1");
+    assert_eq!(u1.boot_modes.accepts(BootMode::Uefi), Some(false), "u1 is Legacy BIOS only");
+    let g7 = catalog.instance_type("ecs.g7.large").expect("g7");
+    assert_eq!(g7.boot_modes.accepts(BootMode::Bios), None, "no source states g7's boot modes");
+}
+
+#[test]
+fn every_os_family_has_lifecycle_entries() {
+    let catalog = builtin();
+    for family in [
+        "alibaba-cloud-linux",
+        "anolis",
+        "centos",
+        "centos-stream",
+        "rhel",
+        "sles",
+        "opensuse",
+        "ubuntu",
+        "debian",
+        "rocky",
+        "almalinux",
+        "fedora",
+        "freebsd",
+        "windows-server",
+    ] {
+        assert!(catalog.lifecycles().any(|e| e.family == family), "{family} missing");
+    }
+    for entry in catalog.lifecycles() {
+        assert!(entry.source.starts_with("https://"), "{} {}", entry.family, entry.version);
+    }
+}
+
+#[test]
+fn lifecycle_versions_match_like_vendors_write_them() {
+    let catalog = builtin();
+    let end = |family: &str, version: &str| {
+        catalog.lifecycle(family, version).map(|e| e.end_of_support.to_string())
+    };
+    assert_eq!(end("centos", "7.9").as_deref(), Some("2024-06-30"));
+    assert_eq!(end("centos", "7.9.2009").as_deref(), Some("2024-06-30"));
+    assert_eq!(end("alibaba-cloud-linux", "2.1903").as_deref(), Some("2024-03-31"));
+    assert_eq!(end("alibaba-cloud-linux", "3").as_deref(), Some("2031-03-31"));
+    assert_eq!(end("ubuntu", "22.04.3"), end("ubuntu", "22.04"));
+    assert!(end("ubuntu", "22.04").is_some());
+    assert_eq!(end("sles", "15 SP5").as_deref(), Some("2024-12-31"));
+    assert_eq!(end("sles", "15").as_deref(), Some("2019-12-31"));
+    assert_eq!(end("windows-server", "2012").as_deref(), Some("2023-10-10"));
+    assert_eq!(end("windows-server", "2012 R2").as_deref(), Some("2023-10-10"));
+    assert_eq!(
+        catalog.lifecycle("windows-server", "2012 R2").map(|e| e.name.as_str()),
+        Some("Windows Server 2012 R2")
+    );
+    assert_eq!(end("windows-server", "2019").as_deref(), Some("2029-01-09"));
+    assert_eq!(end("rhel", "9.4").as_deref(), Some("2032-05-31"));
+    assert_eq!(end("freebsd", "14.2").as_deref(), Some("2025-09-30"));
+    assert_eq!(end("freebsd", "14.9").as_deref(), Some("2028-11-30"));
+    assert_eq!(end("other", "1"), None);
+    assert_eq!(end("ubuntu", "23.10"), None);
+    assert_eq!(end("anolis", "7.9"), None, "no source for Anolis OS 7");
+}
+
+#[test]
+fn licence_fee_tiers_are_the_published_ones() {
+    let catalog = builtin();
+    let rhel = catalog.license_fee("rhel", "8.6").expect("RHEL fee");
+    assert_eq!(rhel.currency.as_deref(), Some("USD"));
+    let price = |vcpus| rhel.tier(vcpus).map(|t| (t.hourly, t.monthly, t.yearly));
+    assert_eq!(price(1), Some((0.063, 43.0, 501.0)));
+    assert_eq!(price(4), Some((0.063, 43.0, 501.0)));
+    assert_eq!(price(5), Some((0.14, 95.0, 1099.0)));
+    assert_eq!(price(128), Some((0.14, 95.0, 1099.0)));
+    let sles = catalog.license_fee("sles", "15 SP5").expect("SLES fee");
+    let hourly = |vcpus| sles.tier(vcpus).map(|t| t.hourly);
+    assert_eq!(hourly(2), Some(0.064));
+    assert_eq!(hourly(3), Some(0.127));
+    assert_eq!(hourly(4), Some(0.127));
+    assert_eq!(hourly(5), Some(0.152));
+    assert_eq!(sles.tier(2).map(|t| (t.monthly, t.yearly)), Some((24.46, 235.23)));
+    assert_eq!(sles.tier(8).map(|t| (t.monthly, t.yearly)), Some((58.62, 564.60)));
+    let windows = catalog.license_fee("windows-server", "2022").expect("Windows fee");
+    assert!(windows.outside_mainland_only && windows.tiers.is_empty());
+    assert!(windows.applies_in(false) && !windows.applies_in(true));
+    assert!(catalog.license_fee("alibaba-cloud-linux", "3 Pro").is_some());
+    assert!(catalog.license_fee("alibaba-cloud-linux", "3").is_none());
+    assert!(catalog.license_fee("ubuntu", "22.04").is_none());
+}
+
+#[test]
+fn quotas_have_their_documented_defaults() {
+    let catalog = builtin();
+    let shared = catalog.quota("q_user-per-image-shared-user-count").expect("share quota");
+    assert_eq!(shared.default, Some(50));
+    let images = catalog.quota("q_user-image-count").expect("image quota");
+    assert_eq!(images.default, None);
+    assert!(images.note.as_deref().is_some_and(|n| n.contains("account-specific")));
+}
+
+#[test]
+fn the_fixture_corpus_parses_exactly() {
+    let catalog = builtin();
+    let corpus = yaml_documents("fixture", include_str!("../fixtures/catalog/public-image-ids.yaml"));
+    let corpus = corpus.first().expect("one document");
+    let ids = corpus["ids"].as_array().expect("ids");
+    assert!(ids.len() >= 40, "the corpus needs at least 40 real IDs");
+    let mut failures = Vec::new();
+    for entry in ids {
+        let id = entry["id"].as_str().expect("id");
+        let expected = &entry["expect"];
+        let got = catalog.parse_public_image_id(id).map(|p| {
+            serde_json::json!({
+                "family": p.family,
+                "version": p.version,
+                "architecture": p.architecture,
+                "bootMode": p.boot_mode,
+            })
+        });
+        if got.as_ref() != Some(expected) {
+            failures.push(format!("{id}: expected {expected}, got {got:?}"));
+        }
+    }
+    for entry in corpus["notIds"].as_array().expect("notIds") {
+        let id = entry["id"].as_str().expect("id");
+        if let Some(parsed) = catalog.parse_public_image_id(id) {
+            failures.push(format!("{id} must not parse, got {parsed:?}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn the_brief_forms_of_public_image_ids_parse() {
+    let catalog = builtin();
+    let parse = |id: &str| {
+        catalog.parse_public_image_id(id).map(|p| (p.family, p.version, p.architecture, p.boot_mode))
+    };
+    assert_eq!(
+        parse("sles_15_sp5_x64_20G_alibase_20240101.vhd"),
+        Some(("sles".into(), "15 SP5".into(), Architecture::X86_64, None))
+    );
+    assert_eq!(
+        parse("aliyun_3_x64_20G_uefi_alibase_20240819.vhd"),
+        Some(("alibaba-cloud-linux".into(), "3".into(), Architecture::X86_64, Some(BootMode::Uefi)))
+    );
+    assert_eq!(parse(""), None);
+    assert_eq!(parse(&"x".repeat(10_000)), None);
+}
