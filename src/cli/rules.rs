@@ -85,7 +85,11 @@ pub fn write_table(out: &mut dyn Write, rules: &[Rule]) -> std::io::Result<()> {
         writeln!(
             out,
             "{:<6} {:<width$} {:<8} {:<7} {}",
-            info.code, info.name, info.severity, enabled, info.summary
+            info.code,
+            info.name,
+            info.severity.as_str(),
+            enabled,
+            info.summary
         )?;
     }
     Ok(())
