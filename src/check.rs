@@ -2,11 +2,13 @@
 //! duplicates, and return sorted findings. No I/O and no printing happen here.
 
 use crate::catalog::Catalog;
+use crate::config::Config;
 use crate::diag::{Finding, Location, Severity, sort_findings};
 use crate::engine::{self, RuleSet, Settings};
 use crate::files::Loaded;
 use crate::source::{self, Limits, SourceFile};
 use crate::spec::{self, Resource, codes};
+use crate::suppress;
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -19,6 +21,8 @@ pub struct CheckOptions<'a> {
     pub enabled: &'a HashMap<String, Severity>,
     pub catalog: &'a Catalog,
     pub settings: Settings,
+    /// Per-path ignores from the config file.
+    pub config: &'a Config,
 }
 
 /// What a run found.
@@ -27,6 +31,8 @@ pub struct Outcome {
     pub findings: Vec<Finding>,
     pub files: Vec<Arc<SourceFile>>,
     pub resources: Vec<Resource>,
+    /// Findings an inline comment suppresses (reported only in JSON and SARIF).
+    pub suppressed: Vec<Finding>,
     /// Rules that failed to evaluate: ecslint could not do its job.
     pub failures: Vec<Finding>,
 }
@@ -68,7 +74,15 @@ pub fn check(reads: Vec<Loaded>, options: &CheckOptions<'_>) -> Outcome {
     );
     outcome.findings.extend(evaluation.findings);
     outcome.failures = evaluation.failures;
+    outcome.findings.retain(|finding| !options.config.ignores(finding));
+    let unused = suppress::apply(&mut outcome.findings, &outcome.files, options.enabled.get("S008").copied());
+    let (suppressed, mut active): (Vec<Finding>, Vec<Finding>) =
+        outcome.findings.drain(..).partition(|f| f.suppression.is_some());
+    active.extend(unused.into_iter().filter(|finding| !options.config.ignores(finding)));
+    outcome.findings = active;
+    outcome.suppressed = suppressed;
     sort_findings(&mut outcome.findings);
+    sort_findings(&mut outcome.suppressed);
     outcome
 }
 

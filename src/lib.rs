@@ -4,9 +4,11 @@
 //! sources into findings, and the [`diag`] renderers write them. The binary is a thin
 //! CLI over it.
 
+pub mod baseline;
 pub mod catalog;
 pub mod check;
 pub mod cli;
+pub mod config;
 pub mod date;
 pub mod diag;
 pub mod engine;
@@ -14,3 +16,4 @@ pub mod files;
 pub mod source;
 pub mod spec;
 pub mod suggest;
+pub mod suppress;

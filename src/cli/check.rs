@@ -1,7 +1,10 @@
-//! `ecslint check`: collect, read, check, render, and decide the exit status.
+//! `ecslint check`: load the config, collect, read, check, apply the baseline, render,
+//! and decide the exit status. Command-line flags win over the config file.
 
 use super::Failure;
+use crate::baseline::Baseline;
 use crate::check::{CheckOptions, Outcome, check};
+use crate::config::{self, Config, ConfigError};
 use crate::date::Date;
 use crate::diag::{self, HumanOptions, Severity, Summary};
 use crate::engine::{Selection, Settings};
@@ -13,22 +16,32 @@ use std::path::PathBuf;
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// Files, directories or glob patterns; `-` reads standard input
+    /// Files, directories or glob patterns; `-` reads standard input (default: the config's
+    /// `include` patterns, else ".")
     #[arg(value_name = "PATH|GLOB")]
     pub paths: Vec<String>,
     /// Output format
     #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
     pub format: OutputFormat,
-    /// Lowest severity that makes the exit status 1
-    #[arg(long, value_enum, default_value_t = FailOn::Error)]
-    pub fail_on: FailOn,
+    /// Write the report to FILE; the terminal then gets the human rendering
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Lowest severity that makes the exit status 1 [default: error]
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
     /// When to colour the human output (`NO_COLOR` also turns it off)
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+    /// Configuration file (default: ecslint.yaml or .ecslint.yaml, searched upwards)
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Ignore any configuration file
+    #[arg(long, conflicts_with = "config")]
+    pub no_config: bool,
     /// Name to report standard input under
     #[arg(long, value_name = "NAME", default_value = "<stdin>")]
     pub stdin_filename: String,
-    /// Check date for end-of-support rules, YYYY-MM-DD (default: today, UTC)
+    /// Check date for end-of-support rules, YYYY-MM-DD [default: today, UTC]
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
     pub as_of: Option<Date>,
     /// Only these rules: codes, names or code prefixes (`A`, `L00`), comma-separated or repeated
@@ -43,9 +56,15 @@ pub struct CheckArgs {
     /// Extra catalog file that adds or replaces reference data (repeatable)
     #[arg(long = "catalog", value_name = "FILE")]
     pub catalog_files: Vec<PathBuf>,
-    /// Largest spec file read, in bytes
-    #[arg(long, value_name = "BYTES", default_value_t = ReadOptions::default().max_file_size)]
-    pub max_file_size: u64,
+    /// Report only findings not recorded in this baseline file
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Record the current findings in this baseline file (and exit 0)
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+    /// Largest spec file read, in bytes [default: 16 MiB]
+    #[arg(long, value_name = "BYTES")]
+    pub max_file_size: Option<u64>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -56,6 +75,14 @@ pub enum OutputFormat {
     Concise,
     /// Machine-readable JSON, version 1
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers
+    Sarif,
+    /// `JUnit` XML: a test suite per file, a test case per finding
+    Junit,
+    /// GitHub Actions workflow commands (annotations)
+    Github,
+    /// GitLab Code Quality report
+    Gitlab,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -76,6 +103,10 @@ impl FailOn {
             Self::Never => None,
         }
     }
+
+    fn parse(text: &str) -> Option<Self> {
+        <Self as ValueEnum>::from_str(text, false).ok()
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -85,69 +116,156 @@ pub enum ColorChoice {
     Never,
 }
 
+/// What a check run produced, with the settings rendering needs.
+pub struct Run {
+    pub outcome: Outcome,
+    pub warnings: Vec<String>,
+    pub config: Config,
+    pub rules: Vec<diag::RuleInfo>,
+}
+
+/// Loads the config `args` point at (or discover), reporting its problems.
+fn load_config(args: &CheckArgs) -> Result<Config, Failure> {
+    if args.no_config {
+        return Ok(Config::default());
+    }
+    let Some(path) = args.config.clone().or_else(config::discover) else { return Ok(Config::default()) };
+    config::load(&path).map_err(|error| match error {
+        ConfigError::Io(message) => Failure::Message(format!("cannot read config file {message}")),
+        ConfigError::Invalid(findings) => match super::report_errors(&findings) {
+            Ok(()) => Failure::Reported,
+            Err(failure) => failure,
+        },
+    })
+}
+
 /// Collects, reads and checks what `args` names, without rendering anything.
-pub fn execute(args: &CheckArgs) -> Result<(Outcome, Vec<String>), Failure> {
-    let paths = if args.paths.is_empty() { vec![".".to_string()] } else { args.paths.clone() };
-    let collected =
+pub fn execute(args: &CheckArgs) -> Result<Run, Failure> {
+    let config = load_config(args)?;
+    let paths = if !args.paths.is_empty() {
+        args.paths.clone()
+    } else if !config.include.is_empty() {
+        config.include.clone()
+    } else {
+        vec![".".to_string()]
+    };
+    let mut collected =
         files::collect(&paths, &args.stdin_filename).map_err(|e| Failure::Message(e.to_string()))?;
-    let read_options = ReadOptions { max_file_size: args.max_file_size };
+    collected.inputs.retain(|input| !config.excludes(input.name()));
+    let max_file_size =
+        args.max_file_size.or(config.max_file_size).unwrap_or(ReadOptions::default().max_file_size);
+    let read_options = ReadOptions { max_file_size };
     let reads = collected
         .inputs
         .par_iter()
         .map(|input| files::read(input, read_options))
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| Failure::Message(e.to_string()))?;
-    let context = super::load_context(&args.rule_dirs, &args.catalog_files)?;
-    let selection =
-        Selection { select: args.select.clone(), ignore: args.ignore.clone(), overrides: Vec::new() };
+    let rule_dirs: Vec<PathBuf> = config.rule_paths.iter().chain(&args.rule_dirs).cloned().collect();
+    let catalog_files: Vec<PathBuf> = config.catalog.iter().chain(&args.catalog_files).cloned().collect();
+    let context = super::load_context(&rule_dirs, &catalog_files)?;
+    let selection = Selection {
+        select: args.select.clone(),
+        ignore: args.ignore.clone(),
+        overrides: config.rules.clone(),
+    };
     let enabled = selection.resolve(&context.rules).map_err(super::load_failure)?;
-    let settings = Settings { as_of: args.as_of.unwrap_or_else(Date::today), ..Settings::default() };
+    let settings = Settings {
+        as_of: args.as_of.or(config.as_of).unwrap_or_else(Date::today),
+        eol_warning_days: config.eol_warning_days.unwrap_or(Settings::default().eol_warning_days),
+        quotas: config.quotas.clone(),
+    };
     let options = CheckOptions {
         limits: crate::source::Limits::default(),
         rules: &context.rules,
         enabled: &enabled,
         catalog: &context.catalog,
         settings,
+        config: &config,
     };
-    let outcome = check(reads, &options);
+    let mut outcome = check(reads, &options);
     if !outcome.failures.is_empty() {
         super::report_errors(&outcome.failures)?;
         return Err(Failure::Reported);
     }
-    Ok((outcome, collected.warnings))
+    if let Some(path) = &args.baseline {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| Failure::Message(format!("cannot read baseline {}: {e}", path.display())))?;
+        let baseline = Baseline::parse(&text)
+            .map_err(|e| Failure::Message(format!("baseline {}: {e}", path.display())))?;
+        outcome.findings = baseline.filter(std::mem::take(&mut outcome.findings));
+    }
+    Ok(Run { outcome, warnings: collected.warnings, config, rules: context.rules.infos() })
 }
 
 /// Runs `check`; `Ok(true)` when a finding reaches the `--fail-on` threshold.
 pub fn run(args: &CheckArgs) -> Result<bool, Failure> {
-    let (outcome, warnings) = execute(args)?;
+    let Run { outcome, warnings, config, rules } = execute(args)?;
     let mut stderr = std::io::stderr().lock();
     for warning in &warnings {
         writeln!(stderr, "warning: {warning}")?;
     }
-    let summary = Summary::new(outcome.files.len(), outcome.resources.len(), &outcome.findings);
-
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
-    match args.format {
-        OutputFormat::Human => {
-            let color = match args.color {
-                ColorChoice::Always => true,
-                ColorChoice::Never => false,
-                ColorChoice::Auto => {
-                    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-                        && std::io::stdout().is_terminal()
-                }
-            };
-            let width = std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()).unwrap_or(100);
-            diag::render_human(&mut out, &outcome.findings, HumanOptions { color, width })?;
-            diag::render_summary(&mut out, &summary)?;
-        }
-        OutputFormat::Concise => diag::render_concise(&mut out, &outcome.findings)?,
-        OutputFormat::Json => diag::render_json(&mut out, &outcome.findings, &summary)?,
+    if let Some(path) = &args.write_baseline {
+        let baseline = Baseline::from_findings(&outcome.findings);
+        std::fs::write(path, baseline.to_json())
+            .map_err(|e| Failure::Message(format!("cannot write baseline {}: {e}", path.display())))?;
+        writeln!(stderr, "wrote {} finding(s) to the baseline {}", outcome.findings.len(), path.display())?;
+        return Ok(false);
     }
-    out.flush()?;
-    let failed = args.fail_on.threshold().is_some_and(|t| outcome.findings.iter().any(|f| f.severity >= t));
-    Ok(failed)
+    drop(stderr);
+    let summary = Summary::new(outcome.files.len(), outcome.resources.len(), &outcome.findings);
+    let color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal()
+        }
+    };
+    let width = std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()).unwrap_or(100);
+    let human = HumanOptions { color, width };
+    let stdout = std::io::stdout();
+    let mut terminal = std::io::BufWriter::new(stdout.lock());
+    match &args.output {
+        Some(path) => {
+            let file = std::fs::File::create(path)
+                .map_err(|e| Failure::Message(format!("cannot write {}: {e}", path.display())))?;
+            let mut report = std::io::BufWriter::new(file);
+            render(&mut report, args.format, &outcome, &summary, &rules, human)?;
+            report.flush()?;
+            render(&mut terminal, OutputFormat::Human, &outcome, &summary, &rules, human)?;
+        }
+        None => render(&mut terminal, args.format, &outcome, &summary, &rules, human)?,
+    }
+    terminal.flush()?;
+    let fail_on =
+        args.fail_on.or_else(|| config.fail_on.as_deref().and_then(FailOn::parse)).unwrap_or(FailOn::Error);
+    Ok(fail_on.threshold().is_some_and(|t| outcome.findings.iter().any(|f| f.severity >= t)))
+}
+
+fn render(
+    out: &mut dyn Write,
+    format: OutputFormat,
+    outcome: &Outcome,
+    summary: &Summary,
+    rules: &[diag::RuleInfo],
+    human: HumanOptions,
+) -> std::io::Result<()> {
+    let findings = &outcome.findings;
+    match format {
+        OutputFormat::Human => {
+            diag::render_human(out, findings, human)?;
+            diag::render_summary(out, summary)
+        }
+        OutputFormat::Concise => diag::render_concise(out, findings),
+        OutputFormat::Json => diag::render_json(out, findings, &outcome.suppressed, summary),
+        OutputFormat::Sarif => {
+            let all: Vec<diag::Finding> = findings.iter().chain(&outcome.suppressed).cloned().collect();
+            diag::render_sarif(out, &all, rules)
+        }
+        OutputFormat::Junit => diag::render_junit(out, findings, &outcome.files),
+        OutputFormat::Github => diag::render_github(out, findings),
+        OutputFormat::Gitlab => diag::render_gitlab(out, findings),
+    }
 }
 
 fn parse_date(text: &str) -> Result<Date, String> {

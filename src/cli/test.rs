@@ -135,7 +135,7 @@ fn run_case(args: &TestArgs, case: &Case) -> Result<Result<(), String>, Failure>
     words.push(case.path.display().to_string());
     let header = HeaderArgs::try_parse_from(&words)
         .map_err(|e| Failure::Message(format!("{}: bad ecslint-test-args: {e}", case.path.display())))?;
-    let (outcome, _) = execute(&header.check)?;
+    let outcome = execute(&header.check)?.outcome;
     let hits: Vec<String> = outcome
         .findings
         .iter()

@@ -29,12 +29,29 @@ pub fn finding_json(finding: &Finding) -> Value {
     })
 }
 
-pub fn render_json(out: &mut dyn Write, findings: &[Finding], summary: &Summary) -> io::Result<()> {
-    let report = json!({
+fn suppressed_json(finding: &Finding) -> Value {
+    let mut value = finding_json(finding);
+    if let (Value::Object(map), Some(suppression)) = (&mut value, &finding.suppression) {
+        map.insert("suppression".into(), json!(suppression));
+    }
+    value
+}
+
+/// The report; suppressed findings are listed apart, with their reason, and not counted.
+pub fn render_json(
+    out: &mut dyn Write,
+    findings: &[Finding],
+    suppressed: &[Finding],
+    summary: &Summary,
+) -> io::Result<()> {
+    let mut report = json!({
         "version": 1,
         "findings": findings.iter().map(finding_json).collect::<Vec<_>>(),
         "summary": summary,
     });
+    if !suppressed.is_empty() {
+        report["suppressed"] = Value::Array(suppressed.iter().map(suppressed_json).collect());
+    }
     serde_json::to_writer_pretty(&mut *out, &report)?;
     writeln!(out)
 }

@@ -108,6 +108,17 @@ pub struct Finding {
     pub path: Vec<PathSegment>,
     /// Rule-specific figures, such as the fees of F001.
     pub data: serde_json::Map<String, serde_json::Value>,
+    /// Set when an inline comment suppresses the finding.
+    pub suppression: Option<Suppression>,
+}
+
+/// How a finding was suppressed in the source.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Suppression {
+    /// `line` for `# ecslint-ignore`, `file` for `# ecslint-ignore-file`.
+    pub scope: &'static str,
+    /// The text after `--`, if any.
+    pub reason: Option<String>,
 }
 
 impl Finding {
@@ -130,6 +141,7 @@ impl Finding {
             resource: None,
             path: Vec::new(),
             data: serde_json::Map::new(),
+            suppression: None,
         }
     }
 

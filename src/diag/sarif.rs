@@ -5,8 +5,8 @@
 //! count Unicode code points (the run says so with `columnKind: unicodeCodePoints`), and
 //! `endColumn` is exclusive, as SARIF defines it, so an empty span has `endColumn == startColumn`.
 //! Secondary labels become `relatedLocations`; `partialFingerprints` carries the
-//! line-independent fingerprint of [`super::fingerprint`]. Suppressions (`result.suppressions`)
-//! will follow when the suppression model lands.
+//! line-independent fingerprint of [`super::fingerprint`]. Suppressed findings carry
+//! `result.suppressions` (kind `inSource`, the comment's reason as the justification).
 
 use super::fingerprint::{FINGERPRINT_KEY, fingerprints, report_path};
 use super::{Finding, Location, RuleInfo, Severity};
@@ -125,6 +125,14 @@ fn result(finding: &Finding, rule_index: Option<usize>, fingerprint: &str) -> Va
         result.insert("relatedLocations".into(), json!(related));
     }
     result.insert("partialFingerprints".into(), json!({FINGERPRINT_KEY: fingerprint}));
+    if let Some(suppression) = &finding.suppression {
+        let mut entry = Map::new();
+        entry.insert("kind".into(), json!("inSource"));
+        if let Some(reason) = &suppression.reason {
+            entry.insert("justification".into(), json!(reason));
+        }
+        result.insert("suppressions".into(), json!([entry]));
+    }
 
     let mut properties = Map::new();
     properties.insert("name".into(), json!(finding.name));

@@ -1,0 +1,183 @@
+//! Inline suppressions in YAML comments (DESIGN §7):
+//!
+//! - `# ecslint-ignore F001 -- reason` suppresses the named codes on its own line, or, when
+//!   the comment is alone on its line, on the next line;
+//! - `# ecslint-ignore-file L003 -- reason` suppresses them in the whole file.
+//!
+//! Codes may be codes, names or code prefixes, comma-separated. A suppression that
+//! matches no finding is reported as S008. JSON has no comments: use the config's
+//! per-path ignores there.
+
+use crate::diag::{Finding, Location, Severity, Suppression};
+use crate::source::{SourceFile, Span};
+use crate::spec::codes;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// One suppression comment.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Directive {
+    pub span: Span,
+    /// 1-based line the comment is on.
+    pub line: usize,
+    /// The lines it covers (empty for a file-wide directive).
+    pub lines: Vec<usize>,
+    pub file_wide: bool,
+    pub codes: Vec<String>,
+    pub reason: Option<String>,
+}
+
+/// Finds the suppression comments of a YAML file.
+pub fn directives(file: &SourceFile) -> Vec<Directive> {
+    let mut found = Vec::new();
+    let mut offset = 0;
+    for (index, line) in file.text.split_inclusive('\n').enumerate() {
+        let number = index + 1;
+        if let Some(directive) = parse_line(line, offset, number) {
+            found.push(directive);
+        }
+        offset += line.len();
+    }
+    found
+}
+
+fn parse_line(line: &str, offset: usize, number: usize) -> Option<Directive> {
+    let mut search = 0;
+    let hash = loop {
+        let at = search + line.get(search..)?.find('#')?;
+        let preceded_by_space = at == 0 || line[..at].ends_with([' ', '\t']);
+        if preceded_by_space && line[at + 1..].trim_start().starts_with("ecslint-ignore") {
+            break at;
+        }
+        search = at + 1;
+    };
+    let comment = line[hash..].trim_end();
+    let body = comment[1..].trim_start();
+    let (file_wide, rest) = match body.strip_prefix("ecslint-ignore-file") {
+        Some(rest) => (true, rest),
+        None => (false, body.strip_prefix("ecslint-ignore")?),
+    };
+    if !rest.is_empty() && !rest.starts_with([' ', '\t']) {
+        return None;
+    }
+    let (codes_text, reason) = match rest.split_once("--") {
+        Some((codes, reason)) => (codes, Some(reason.trim().to_string()).filter(|r| !r.is_empty())),
+        None => (rest, None),
+    };
+    let codes: Vec<String> = codes_text
+        .split([',', ' ', '\t'])
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .map(str::to_string)
+        .collect();
+    let alone = line[..hash].trim().is_empty();
+    let lines = if file_wide {
+        Vec::new()
+    } else if alone {
+        vec![number, number + 1]
+    } else {
+        vec![number]
+    };
+    let start = offset + hash;
+    Some(Directive {
+        span: Span::new(start, start + comment.len()),
+        line: number,
+        lines,
+        file_wide,
+        codes,
+        reason,
+    })
+}
+
+/// Whether a selector in a comment names a finding: code, name, or code prefix.
+fn names(selector: &str, finding: &Finding) -> bool {
+    finding.code.eq_ignore_ascii_case(selector)
+        || finding.name == selector
+        || (selector.chars().all(|c| c.is_ascii_alphanumeric())
+            && finding.code.to_ascii_uppercase().starts_with(&selector.to_ascii_uppercase()))
+}
+
+/// Marks suppressed findings and reports unused suppressions (S008) when enabled.
+pub fn apply(findings: &mut [Finding], files: &[Arc<SourceFile>], s008: Option<Severity>) -> Vec<Finding> {
+    let mut by_file: HashMap<String, Vec<usize>> = HashMap::new();
+    for (index, finding) in findings.iter().enumerate() {
+        by_file.entry(finding.location.file.name.clone()).or_default().push(index);
+    }
+    let mut unused = Vec::new();
+    for file in files {
+        if crate::source::Format::from_name(&file.name) != crate::source::Format::Yaml {
+            continue;
+        }
+        let directives = directives(file);
+        if directives.is_empty() {
+            continue;
+        }
+        let indices = by_file.get(&file.name).cloned().unwrap_or_default();
+        for directive in &directives {
+            let mut used = vec![false; directive.codes.len()];
+            for &index in &indices {
+                let Some(finding) = findings.get_mut(index) else { continue };
+                let line = finding.location.start().line;
+                if !directive.file_wide && !directive.lines.contains(&line) {
+                    continue;
+                }
+                if let Some(position) = directive.codes.iter().position(|c| names(c, finding)) {
+                    used[position] = true;
+                    finding.suppression.get_or_insert(Suppression {
+                        scope: if directive.file_wide { "file" } else { "line" },
+                        reason: directive.reason.clone(),
+                    });
+                }
+            }
+            let Some(severity) = s008 else { continue };
+            let stale: Vec<&str> =
+                directive.codes.iter().zip(&used).filter(|(_, u)| !**u).map(|(c, _)| c.as_str()).collect();
+            if directive.codes.is_empty() || !stale.is_empty() {
+                let what = if directive.codes.is_empty() {
+                    "names no code".to_string()
+                } else {
+                    format!("matched no {} finding", stale.join(", "))
+                };
+                let mut finding = codes::UNUSED_SUPPRESSION
+                    .finding(format!("suppression {what}"), Location::new(Arc::clone(file), directive.span))
+                    .with_primary_label("unused suppression")
+                    .with_help("remove the comment, or fix the code it names");
+                finding.severity = severity;
+                unused.push(finding);
+            }
+        }
+    }
+    unused
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_line_and_file_directives() {
+        let file = SourceFile::new(
+            "a.yaml",
+            "# ecslint-ignore-file L003 -- legacy fleet\nimage: x # ecslint-ignore F001, A001 -- paid on purpose\n  # ecslint-ignore S004\nname: '# ecslint-ignore A001'\n",
+        );
+        let found = directives(&file);
+        assert_eq!(found.len(), 3);
+        assert!(found[0].file_wide);
+        assert_eq!(found[0].codes, ["L003"]);
+        assert_eq!(found[0].reason.as_deref(), Some("legacy fleet"));
+        assert_eq!(found[1].codes, ["F001", "A001"]);
+        assert_eq!(found[1].lines, [2]);
+        assert_eq!(
+            &file.text[found[1].span.start..found[1].span.end],
+            "# ecslint-ignore F001, A001 -- paid on purpose"
+        );
+        assert_eq!(found[2].lines, [3, 4]);
+        assert_eq!(found[2].reason, None);
+    }
+
+    #[test]
+    fn ignores_lookalikes() {
+        let file = SourceFile::new("a.yaml", "a: b#ecslint-ignore A001\nc: 1 # ecslint-ignored A001\n");
+        assert!(directives(&file).is_empty());
+    }
+}
