@@ -21,6 +21,8 @@ pub struct RulesArgs {
 pub enum ListFormat {
     Table,
     Json,
+    /// The Markdown table the README embeds
+    Markdown,
 }
 
 #[derive(Debug, Args)]
@@ -70,6 +72,7 @@ pub fn list(args: &RulesArgs) -> Result<bool, Failure> {
             writeln!(out)?;
         }
         ListFormat::Table => write_table(&mut out, rules.rules())?,
+        ListFormat::Markdown => write_markdown(&mut out, rules.rules())?,
     }
     out.flush()?;
     Ok(false)
@@ -91,6 +94,19 @@ pub fn write_table(out: &mut dyn Write, rules: &[Rule]) -> std::io::Result<()> {
             enabled,
             info.summary
         )?;
+    }
+    Ok(())
+}
+
+/// The rule table as Markdown, as the README shows it.
+pub fn write_markdown(out: &mut dyn Write, rules: &[Rule]) -> std::io::Result<()> {
+    writeln!(out, "| Code | Name | Severity | Default | What it checks |")?;
+    writeln!(out, "|---|---|---|---|---|")?;
+    for rule in rules {
+        let info = &rule.info;
+        let default = if info.enabled { "on" } else { "off" };
+        let summary = info.summary.replace('|', "\\|");
+        writeln!(out, "| {} | `{}` | {} | {default} | {summary} |", info.code, info.name, info.severity)?;
     }
     Ok(())
 }

@@ -16,6 +16,7 @@ pub enum Which {
     Instance,
     Image,
     Rule,
+    Config,
     Catalog,
 }
 
@@ -25,6 +26,7 @@ pub const fn text(which: Which) -> &'static str {
         Which::Instance => crate::spec::INSTANCE_SCHEMA,
         Which::Image => crate::spec::IMAGE_SCHEMA,
         Which::Rule => crate::engine::RULE_SCHEMA,
+        Which::Config => crate::config::CONFIG_SCHEMA,
         Which::Catalog => include_str!("../../schemas/catalog.schema.json"),
     }
 }
