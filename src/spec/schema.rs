@@ -254,7 +254,7 @@ fn resource_label(root: &Node) -> String {
     match (root.get_str("kind"), root.get_str("name")) {
         (Some(kind), Some(name)) => format!("{kind} `{name}`"),
         (Some(kind), None) => kind.to_string(),
-        _ => "the resource".to_string(),
+        _ => "this file".to_string(),
     }
 }
 

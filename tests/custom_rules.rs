@@ -1,0 +1,97 @@
+//! A team's own rules (`--rules DIR`): the worked example from the README fires and is
+//! tested with `ecslint test`, and every kind of broken rule file is a diagnostic with a
+//! span into the rule file and exit status 2.
+
+mod common;
+
+use common::{AS_OF, run};
+
+const POLICIES: &str = "fixtures/custom-rules/policies";
+const SPEC: &str = "fixtures/custom-rules/tests/ORG001/pass-staging-ubuntu.yaml";
+
+#[test]
+fn the_worked_custom_rule_fires_on_production_only() {
+    let fail = "fixtures/custom-rules/tests/ORG001/fail-production-ubuntu.yaml";
+    let run =
+        run(&["check", "--as-of", AS_OF, "--format", "json", "--rules", POLICIES, "--select", "ORG", fail]);
+    run.assert_code(1);
+    let json = run.json();
+    assert_eq!(json["findings"][0]["code"], "ORG001", "{}", run.describe());
+    assert_eq!(json["findings"][0]["message"], "production instance `api` runs ubuntu 22.04");
+    assert_eq!(json["findings"][0]["span"]["line"], 5);
+    run(&["check", "--as-of", AS_OF, "--rules", POLICIES, "--select", "ORG", SPEC]).assert_code(0);
+}
+
+#[test]
+fn ecslint_test_runs_rule_fixtures_as_data() {
+    let run = run(&["test", "--rules", POLICIES, "fixtures/custom-rules/tests"]);
+    run.assert_code(0);
+    assert!(run.stdout.ends_with("3 passed, 0 failed\n"), "{}", run.describe());
+    // Without the rule, its fail-* fixture produces no ORG001 finding: the test run fails.
+    let run = common::run(&["test", "fixtures/custom-rules/tests"]);
+    run.assert_code(1);
+    assert!(
+        run.stdout.contains("FAIL ORG001 fixtures/custom-rules/tests/ORG001/fail-production-ubuntu.yaml"),
+        "{}",
+        run.describe()
+    );
+}
+
+#[test]
+fn rule_list_and_explain_include_custom_rules() {
+    let run = run(&["rules", "--rules", POLICIES]);
+    run.assert_code(0);
+    assert!(run.stdout.contains("ORG001 production-alinux3"), "{}", run.describe());
+    let run = common::run(&["explain", "production-alinux3", "--rules", POLICIES]);
+    run.assert_code(0);
+    assert!(run.stdout.starts_with("# ORG001 production-alinux3"), "{}", run.describe());
+}
+
+#[test]
+fn broken_rule_files_are_exit_2_with_spans() {
+    for case in [
+        "bad-yaml",
+        "cel-syntax",
+        "collides-with-builtin",
+        "unknown-field",
+        "unknown-variable",
+        "runtime-error",
+    ] {
+        let dir = format!("fixtures/bad-rules/{case}");
+        let run = run(&["check", "--as-of", AS_OF, "--rules", &dir, SPEC]);
+        run.assert_code(2);
+        assert!(
+            run.stderr.contains(&format!("╭─[{dir}/")),
+            "{case}: no span into the rule file\n{}",
+            run.describe()
+        );
+        insta::assert_snapshot!(format!("bad_rule_{}", case.replace('-', "_")), run.stderr);
+    }
+}
+
+#[test]
+fn select_and_ignore_take_codes_names_and_prefixes() {
+    let spec = "fixtures/custom-rules/tests/ORG001/fail-production-ubuntu.yaml";
+    for (flags, fires) in [
+        (vec!["--select", "ORG001"], true),
+        (vec!["--select", "production-alinux3"], true),
+        (vec!["--select", "ORG"], true),
+        (vec!["--ignore", "ORG"], false),
+        (vec!["--ignore", "production-alinux3"], false),
+        (vec!["--select", "A,S"], false),
+    ] {
+        let mut args = vec!["check", "--as-of", AS_OF, "--format", "json", "--rules", POLICIES];
+        args.extend(&flags);
+        args.push(spec);
+        let run = run(&args);
+        let codes = run.json_codes();
+        assert_eq!(codes.contains(&"ORG001".to_string()), fires, "{flags:?}: {}", run.describe());
+    }
+    let run = run(&["check", "--as-of", AS_OF, "--select", "A0O1", spec]);
+    run.assert_code(2);
+    assert!(
+        run.stderr.contains("`A0O1` matches no rule code, name or prefix; did you mean `A001`?"),
+        "{}",
+        run.describe()
+    );
+}
