@@ -15,6 +15,23 @@ pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
         .map(|(_, c)| c)
 }
 
+/// Like [`closest`], but only when one candidate is strictly closer than all others.
+pub fn closest_unique<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let word_lower = word.to_lowercase();
+    let limit = (word.chars().count() / 3).clamp(1, 3);
+    let mut scored: Vec<(usize, &str)> = candidates
+        .into_iter()
+        .map(|c| (distance(&word_lower, &c.to_lowercase()), c))
+        .filter(|&(d, _)| d <= limit)
+        .collect();
+    scored.sort_unstable();
+    match scored.as_slice() {
+        [(best, c), (next, _), ..] if best < next => Some(c),
+        [(_, c)] => Some(c),
+        _ => None,
+    }
+}
+
 /// Levenshtein distance with adjacent transpositions counting as one edit.
 pub fn distance(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.chars().collect();
@@ -55,6 +72,11 @@ mod tests {
         assert_eq!(closest("Instanse", ["Instance", "Image"]), Some("Instance"));
         assert_eq!(closest("billingMode", fields), None);
         assert_eq!(distance("abc", "acb"), 1);
+        assert_eq!(closest_unique("cn-hangzhou-z", ["cn-hangzhou-b", "cn-hangzhou-c"]), None);
+        assert_eq!(
+            closest_unique("cn-hangzhou-bb", ["cn-hangzhou-b", "cn-shanghai-c"]),
+            Some("cn-hangzhou-b")
+        );
         assert_eq!(distance("", "abc"), 3);
     }
 }

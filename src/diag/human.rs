@@ -16,7 +16,10 @@ pub struct HumanOptions {
 /// Writes every finding as a graphical report.
 pub fn render_human(out: &mut dyn Write, findings: &[Finding], options: HumanOptions) -> io::Result<()> {
     let theme = if options.color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
-    let handler = GraphicalReportHandler::new_themed(theme).with_width(options.width).with_links(false);
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(options.width)
+        .with_links(false)
+        .with_word_splitter(textwrap::WordSplitter::NoHyphenation);
     for finding in findings {
         let mut text = String::new();
         let report = Report::new(finding);

@@ -19,19 +19,25 @@ pub fn unresolved_image(world: &World<'_>, instance: &Resource, out: &mut Vec<Fi
         return;
     }
     let path = vec![key("image")];
-    let names = world
-        .resources
-        .iter()
-        .filter(|r| r.kind == crate::spec::Kind::Image)
-        .filter_map(|r| r.name.as_deref());
-    let help = suggest::closest(reference, names).map_or_else(
-        || "add an Image spec with this name or id, or use a public image ID such as `aliyun_3_x64_20G_alibase_20240819.vhd`; image checks are skipped for this instance".to_string(),
-        |s| format!("did you mean the Image spec `{s}`?"),
-    );
+    let images = world.resources.iter().filter(|r| r.kind == crate::spec::Kind::Image);
+    let names = images.flat_map(|r| r.name.as_deref().into_iter().chain(r.node.get_str("id")));
+    let help = if let Some(s) = suggest::closest(reference, names) {
+        format!("did you mean the Image spec `{s}`?")
+    } else if reference.starts_with("m-") {
+        format!(
+            "no Image spec has `id: {reference}`; add one for this custom image (`id`, `type`, `os`, `architecture`, `regions`) so that the image checks can run"
+        )
+    } else if reference.ends_with(".vhd") {
+        format!(
+            "describe it with an Image spec (`type: public`, `id: {reference}`, `os`, `architecture`) so that the image checks can run; they are skipped for this instance"
+        )
+    } else {
+        "add an Image spec with this name or id, or use a public image ID such as `aliyun_3_x64_20G_alibase_20240819.vhd`; image checks are skipped for this instance".to_string()
+    };
     out.push(
         codes::UNRESOLVED_IMAGE
             .finding(
-                format!("image `{reference}` matches no Image spec and is not a public image ID"),
+                format!("image `{reference}` matches no Image spec, and ecslint cannot read it as a public image ID"),
                 instance.location(&path),
             )
             .with_primary_label("unresolved image")
@@ -54,10 +60,17 @@ pub fn instance_catalog_checks(world: &World<'_>, instance: &Resource, out: &mut
     {
         if !region.zones.iter().any(|z| z == zone) {
             let path = vec![key("zone")];
-            let help = suggest::closest(zone, region.zones.iter().map(String::as_str)).map_or_else(
-                || format!("zones of {}: {}", region.id, region.zones.join(", ")),
-                |s| format!("did you mean `{s}`?"),
-            );
+            let owner = catalog.regions().find(|r| r.zones.iter().any(|z| z == zone));
+            let help = match (owner, suggest::closest_unique(zone, region.zones.iter().map(String::as_str))) {
+                (Some(owner), _) => format!(
+                    "`{zone}` belongs to {}; zones of {}: {}",
+                    owner.id,
+                    region.id,
+                    region.zones.join(", ")
+                ),
+                (None, Some(s)) => format!("did you mean `{s}`?"),
+                (None, None) => format!("zones of {}: {}", region.id, region.zones.join(", ")),
+            };
             out.push(
                 codes::UNKNOWN_ZONE
                     .finding(
@@ -115,13 +128,19 @@ fn unknown_region(
     if catalog.region(id).is_some() {
         return;
     }
-    let help = suggest::closest(id, catalog.regions().map(|r| r.id.as_str())).map_or_else(
-        || {
+    let suggestion = suggest::closest(id, catalog.regions().map(|r| r.id.as_str()))
+        .filter(|s| !same_stem_other_number(id, s));
+    let help = match suggestion {
+        Some(s) => format!("did you mean `{s}`?"),
+        None if id.ends_with(|c: char| c.is_ascii_digit()) => {
+            "the region may have closed, or be newer than the catalog: add it with `--catalog FILE`"
+                .to_string()
+        }
+        None => {
             "use a region ID such as `cn-hangzhou` or `ap-southeast-1`; add new regions with `--catalog FILE`"
                 .to_string()
-        },
-        |s| format!("did you mean `{s}`?"),
-    );
+        }
+    };
     out.push(
         codes::UNKNOWN_REGION
             .finding(
@@ -149,4 +168,10 @@ pub fn cycles(world: &World<'_>, out: &mut Vec<Finding>) {
                 .with_path(path),
         );
     }
+}
+
+/// `ap-southeast-2` and `ap-southeast-1`: a well-formed numbered ID, not a typo of its neighbour.
+fn same_stem_other_number(a: &str, b: &str) -> bool {
+    let stem = |s: &str| s.trim_end_matches(|c: char| c.is_ascii_digit()).to_string();
+    a != b && stem(a) == stem(b) && stem(a).len() < a.len() && stem(b).len() < b.len()
 }

@@ -214,13 +214,20 @@ pub fn format_number(value: f64) -> String {
     if text == "-0" { "0".to_string() } else { text.to_string() }
 }
 
-/// A price with at least two decimals: `43.00`, `0.063`, `1099.00`.
+/// A price with at least two decimals and thousands separators: `43.00`, `0.063`, `1,099.00`.
 pub fn format_price(value: f64) -> String {
     let text = format!("{value:.3}");
-    match text.strip_suffix('0') {
-        Some(two) => two.to_string(),
-        None => text,
+    let text = text.strip_suffix('0').unwrap_or(&text);
+    let (int, frac) = text.split_once('.').unwrap_or((text, ""));
+    let (sign, digits) = int.strip_prefix('-').map_or(("", int), |d| ("-", d));
+    let mut grouped = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
     }
+    format!("{sign}{grouped}.{frac}")
 }
 
 /// Registers ecslint's helper functions on a CEL context.
@@ -356,7 +363,9 @@ mod tests {
     #[test]
     fn numbers_and_prices_read_naturally() {
         assert_eq!(format_price(0.063), "0.063");
-        assert_eq!(format_price(1099.0), "1099.00");
+        assert_eq!(format_price(1099.0), "1,099.00");
+        assert_eq!(format_price(1_234_567.5), "1,234,567.50");
+        assert_eq!(format_price(95.0), "95.00");
         assert_eq!(format_price(0.063 * 3.0), "0.189");
         assert_eq!(format_number(4.0), "4");
         assert_eq!(format_number(0.5), "0.5");

@@ -275,6 +275,7 @@ fn fee_facts(entry: &LicenseFee, origin: &Json, instance: Option<InstanceContext
         "currency": entry.currency,
         "outsideMainlandOnly": entry.outside_mainland_only,
         "source": entry.source,
+        "published": !entry.tiers.is_empty(),
         "priced": false,
         "hourly": null, "monthly": null, "yearly": null,
         "count": 1, "total": null, "totalPeriod": null,
