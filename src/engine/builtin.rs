@@ -27,7 +27,7 @@ pub fn unresolved_image(world: &World<'_>, instance: &Resource, out: &mut Vec<Fi
         format!(
             "no Image spec has `id: {reference}`; add one for this custom image (`id`, `type`, `os`, `architecture`, `regions`) so that the image checks can run"
         )
-    } else if reference.ends_with(".vhd") {
+    } else if reference.to_ascii_lowercase().ends_with(".vhd") {
         format!(
             "describe it with an Image spec (`type: public`, `id: {reference}`, `os`, `architecture`) so that the image checks can run; they are skipped for this instance"
         )
