@@ -4,7 +4,8 @@
 
 mod common;
 
-use common::{AS_OF, run};
+use common::AS_OF;
+use common::run as ecslint;
 
 const POLICIES: &str = "fixtures/custom-rules/policies";
 const SPEC: &str = "fixtures/custom-rules/tests/ORG001/pass-staging-ubuntu.yaml";
@@ -12,23 +13,24 @@ const SPEC: &str = "fixtures/custom-rules/tests/ORG001/pass-staging-ubuntu.yaml"
 #[test]
 fn the_worked_custom_rule_fires_on_production_only() {
     let fail = "fixtures/custom-rules/tests/ORG001/fail-production-ubuntu.yaml";
-    let run =
-        run(&["check", "--as-of", AS_OF, "--format", "json", "--rules", POLICIES, "--select", "ORG", fail]);
+    let run = ecslint(&[
+        "check", "--as-of", AS_OF, "--format", "json", "--rules", POLICIES, "--select", "ORG", fail,
+    ]);
     run.assert_code(1);
     let json = run.json();
     assert_eq!(json["findings"][0]["code"], "ORG001", "{}", run.describe());
     assert_eq!(json["findings"][0]["message"], "production instance `api` runs ubuntu 22.04");
     assert_eq!(json["findings"][0]["span"]["line"], 5);
-    run(&["check", "--as-of", AS_OF, "--rules", POLICIES, "--select", "ORG", SPEC]).assert_code(0);
+    ecslint(&["check", "--as-of", AS_OF, "--rules", POLICIES, "--select", "ORG", SPEC]).assert_code(0);
 }
 
 #[test]
 fn ecslint_test_runs_rule_fixtures_as_data() {
-    let run = run(&["test", "--rules", POLICIES, "fixtures/custom-rules/tests"]);
+    let run = ecslint(&["test", "--rules", POLICIES, "fixtures/custom-rules/tests"]);
     run.assert_code(0);
     assert!(run.stdout.ends_with("3 passed, 0 failed\n"), "{}", run.describe());
     // Without the rule, its fail-* fixture produces no ORG001 finding: the test run fails.
-    let run = common::run(&["test", "fixtures/custom-rules/tests"]);
+    let run = ecslint(&["test", "fixtures/custom-rules/tests"]);
     run.assert_code(1);
     assert!(
         run.stdout.contains("FAIL ORG001 fixtures/custom-rules/tests/ORG001/fail-production-ubuntu.yaml"),
@@ -39,10 +41,10 @@ fn ecslint_test_runs_rule_fixtures_as_data() {
 
 #[test]
 fn rule_list_and_explain_include_custom_rules() {
-    let run = run(&["rules", "--rules", POLICIES]);
+    let run = ecslint(&["rules", "--rules", POLICIES]);
     run.assert_code(0);
     assert!(run.stdout.contains("ORG001 production-alinux3"), "{}", run.describe());
-    let run = common::run(&["explain", "production-alinux3", "--rules", POLICIES]);
+    let run = ecslint(&["explain", "production-alinux3", "--rules", POLICIES]);
     run.assert_code(0);
     assert!(run.stdout.starts_with("# ORG001 production-alinux3"), "{}", run.describe());
 }
@@ -58,7 +60,7 @@ fn broken_rule_files_are_exit_2_with_spans() {
         "runtime-error",
     ] {
         let dir = format!("fixtures/bad-rules/{case}");
-        let run = run(&["check", "--as-of", AS_OF, "--rules", &dir, SPEC]);
+        let run = ecslint(&["check", "--as-of", AS_OF, "--rules", &dir, SPEC]);
         run.assert_code(2);
         assert!(
             run.stderr.contains(&format!("╭─[{dir}/")),
@@ -83,11 +85,11 @@ fn select_and_ignore_take_codes_names_and_prefixes() {
         let mut args = vec!["check", "--as-of", AS_OF, "--format", "json", "--rules", POLICIES];
         args.extend(&flags);
         args.push(spec);
-        let run = run(&args);
+        let run = ecslint(&args);
         let codes = run.json_codes();
         assert_eq!(codes.contains(&"ORG001".to_string()), fires, "{flags:?}: {}", run.describe());
     }
-    let run = run(&["check", "--as-of", AS_OF, "--select", "A0O1", spec]);
+    let run = ecslint(&["check", "--as-of", AS_OF, "--select", "A0O1", spec]);
     run.assert_code(2);
     assert!(
         run.stderr.contains("`A0O1` matches no rule code, name or prefix; did you mean `A001`?"),
