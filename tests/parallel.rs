@@ -29,7 +29,7 @@ fn corpus() -> Vec<(String, String)> {
                 count = i % 4 + 1,
                 extra = if i % 7 == 0 { "billng: Subscription\n" } else { "" },
             );
-            (format!("specs/{:03}.yaml", i), text)
+            (format!("specs/{i:03}.yaml"), text)
         })
         .collect()
 }
