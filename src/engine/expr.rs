@@ -64,8 +64,11 @@ impl Expr {
         if let Some(name) = unknown {
             let span = find_word(text, &name)
                 .map_or(span, |(line, column)| locate(file, span, text, line, column).with_len(name.len()));
+            let hint = crate::suggest::closest(&name, VARIABLES.iter().copied())
+                .map(|s| format!("did you mean `{s}`? "))
+                .unwrap_or_default();
             return Err(ExprError {
-                message: format!("unknown variable `{name}`; rules can use {}", VARIABLES.join(", ")),
+                message: format!("unknown variable `{name}`; {hint}rules can use {}", VARIABLES.join(", ")),
                 span,
             });
         }
