@@ -5,7 +5,8 @@
 //! produce at least one finding with that CODE and a `pass-*` case none (other codes
 //! are ignored, so a fixture stays focused on its own rule). The human rendering of
 //! every case is an insta snapshot under `tests/snapshots/`, so a reviewer sees what a
-//! user sees.
+//! user sees. Runs are hermetic: a fixed check date, no colour, 100 columns, no config
+//! file, paths relative to the repository root.
 //!
 //! A YAML case may start with `# ecslint-test-args: ARGS`, appended to the command
 //! line (for a subdirectory, the first line of its first file counts).
@@ -47,9 +48,18 @@ impl Case {
         format!("{}__{file_name}", self.code)
     }
 
-    fn run(&self, format: &str) -> Run {
+    /// The command line for `format`; a case that names its own `--config` keeps it.
+    fn args(&self, format: &str) -> Vec<String> {
         let mut args = check_args(["--format", format, self.path.as_str()]);
+        if self.extra_args.iter().any(|a| a == "--config" || a.starts_with("--config=")) {
+            args.retain(|a| a != "--no-config");
+        }
         args.extend(self.extra_args.iter().cloned());
+        args
+    }
+
+    fn run(&self, format: &str) -> Run {
+        let args = self.args(format);
         let mut command = ecslint();
         command.args(&args);
         run_command(command, None)
@@ -175,8 +185,7 @@ fn human_output(case: &Case) -> String {
 /// Snapshots the human rendering; a mismatch is recorded rather than stopping the walk.
 fn check_snapshot(case: &Case, errors: &mut Vec<String>) {
     let output = human_output(case);
-    let mut command_line = check_args(["--format", "human", case.path.as_str()]);
-    command_line.extend(case.extra_args.iter().cloned());
+    let command_line = case.args("human");
     let name = case.snapshot_name();
     let result = std::panic::catch_unwind(|| {
         insta::with_settings!({

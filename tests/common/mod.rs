@@ -30,9 +30,14 @@ pub fn ecslint() -> Command {
     command
 }
 
-/// `check --as-of AS_OF --color never` followed by `args`.
+/// `check --as-of AS_OF --color never --no-config` followed by `args`: no `ecslint.yaml`
+/// above the working directory can change what a test sees.
 pub fn check_args<'a>(args: impl IntoIterator<Item = &'a str>) -> Vec<String> {
-    ["check", "--as-of", AS_OF, "--color", "never"].into_iter().chain(args).map(str::to_string).collect()
+    ["check", "--as-of", AS_OF, "--color", "never", "--no-config"]
+        .into_iter()
+        .chain(args)
+        .map(str::to_string)
+        .collect()
 }
 
 /// What one run of the binary produced.
