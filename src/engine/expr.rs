@@ -233,6 +233,17 @@ pub fn format_price(value: f64) -> String {
     format!("{sign}{grouped}.{frac}")
 }
 
+/// The CEL environment rules run in: the standard library plus the strings and lists
+/// extensions (`list.join(", ")`, `s.lowerAscii()`, `list.distinct()`, ...).
+pub fn environment() -> Arc<cel::Env> {
+    let mut env = cel::Env::stdlib();
+    // The extensions only add overloads the standard library lacks; a conflict would be a
+    // bug in the crate, and rules then simply cannot use that extension function.
+    let _ = env.add_extension(cel::extensions::strings);
+    let _ = env.add_extension(cel::extensions::lists);
+    Arc::new(env)
+}
+
 /// Registers ecslint's helper functions on a CEL context.
 pub fn add_functions(context: &mut Context) {
     // Names are not standard CEL functions, so registration cannot conflict.

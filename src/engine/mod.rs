@@ -211,7 +211,7 @@ pub fn evaluate(
     settings: &Settings,
 ) -> Evaluation {
     let world = World::new(catalog, settings, resources);
-    let env = Arc::new(cel::Env::stdlib());
+    let env = expr::environment();
     let mut evaluation = Evaluation::default();
     let active: Vec<&Rule> = rules.rules.iter().filter(|r| enabled.contains_key(&r.info.code)).collect();
     let on = |target| active.iter().copied().filter(move |r| r.target == target).collect::<Vec<_>>();
@@ -477,7 +477,12 @@ fn check(
     }
     if let Some(image) = subject.image_spec.filter(|i| !std::ptr::eq(*i, resource)) {
         for related in &rule.related {
-            if let Some(path) = concrete_path(&related.field, index).filter(|p| image.node.at(p).is_some()) {
+            let path = related
+                .fields
+                .iter()
+                .filter_map(|steps| concrete_path(steps, index))
+                .find(|p| image.node.at(p).is_some());
+            if let Some(path) = path {
                 finding = finding.with_label(image.location(&path), related.message.render(context)?);
             }
         }

@@ -32,7 +32,8 @@ pub enum FieldStep {
 /// A secondary label on the image spec an instance uses.
 #[derive(Debug)]
 pub struct Related {
-    pub field: Vec<FieldStep>,
+    /// Candidate paths in the image spec, tried in order (`os.family|id`).
+    pub fields: Vec<Vec<FieldStep>>,
     pub message: Template,
 }
 
@@ -212,9 +213,10 @@ impl Compiler<'_> {
             .into_iter()
             .filter_map(|item| {
                 let field_node = item.get("field")?;
-                let field = self.field(field_node.as_str()?, field_node.span);
+                let text = field_node.as_str()?;
+                let fields = text.split('|').map(|p| self.field(p.trim(), field_node.span)).collect();
                 let message = self.template_of(item.get("message")?)?;
-                Some(Related { field, message })
+                Some(Related { fields, message })
             })
             .collect()
     }
