@@ -18,7 +18,9 @@ mod common;
 
 use common::{Run, check_args, ecslint, run_command};
 use std::fmt::Write as _;
+use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 const RULES_DIR: &str = "fixtures/rules";
 const SPEC_EXTENSIONS: [&str; 3] = ["yaml", "yml", "json"];
@@ -127,8 +129,7 @@ fn cases(code_dir: &Path, errors: &mut Vec<String>) -> Vec<Case> {
 }
 
 /// Checks one case's JSON findings against its expectation.
-fn check_expectation(case: &Case, errors: &mut Vec<String>) {
-    let run = case.run("json");
+fn check_expectation(case: &Case, run: &Run, errors: &mut Vec<String>) {
     if !matches!(run.code, Some(0 | 1)) {
         errors.push(format!("{}: ecslint could not check it\n{}", case.path, run.describe()));
         return;
@@ -173,9 +174,8 @@ fn check_expectation(case: &Case, errors: &mut Vec<String>) {
 }
 
 /// The human rendering of a case, with stderr appended when there is any.
-fn human_output(case: &Case) -> String {
-    let run = case.run("human");
-    let mut text = run.stdout;
+fn human_output(run: &Run) -> String {
+    let mut text = run.stdout.clone();
     if !run.stderr.is_empty() {
         let _ = write!(text, "--- stderr ---\n{}", run.stderr);
     }
@@ -183,8 +183,8 @@ fn human_output(case: &Case) -> String {
 }
 
 /// Snapshots the human rendering; a mismatch is recorded rather than stopping the walk.
-fn check_snapshot(case: &Case, errors: &mut Vec<String>) {
-    let output = human_output(case);
+fn check_snapshot(case: &Case, run: &Run, errors: &mut Vec<String>) {
+    let output = human_output(run);
     let command_line = case.args("human");
     let name = case.snapshot_name();
     let result = std::panic::catch_unwind(|| {
@@ -200,16 +200,43 @@ fn check_snapshot(case: &Case, errors: &mut Vec<String>) {
     }
 }
 
+/// Runs every case in JSON and human format on a few threads; results in case order.
+fn run_all(cases: &[Case]) -> Vec<(Run, Run)> {
+    let next = AtomicUsize::new(0);
+    let workers = std::thread::available_parallelism().map_or(2, NonZeroUsize::get).clamp(2, 8);
+    let mut results: Vec<Option<(Run, Run)>> = cases.iter().map(|_| None).collect();
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let index = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(case) = cases.get(index) else { break };
+                        done.push((index, (case.run("json"), case.run("human"))));
+                    }
+                    done
+                })
+            })
+            .collect();
+        for handle in handles {
+            for (index, runs) in handle.join().expect("a fixture worker panicked") {
+                results[index] = Some(runs);
+            }
+        }
+    });
+    results.into_iter().map(|runs| runs.expect("every case ran")).collect()
+}
+
 #[test]
 fn every_rule_fixture_behaves_and_matches_its_snapshot() {
     let mut errors = Vec::new();
-    let mut count = 0;
-    for code_dir in code_dirs() {
-        for case in cases(&code_dir, &mut errors) {
-            count += 1;
-            check_expectation(&case, &mut errors);
-            check_snapshot(&case, &mut errors);
-        }
+    let all: Vec<Case> = code_dirs().iter().flat_map(|dir| cases(dir, &mut errors)).collect();
+    let count = all.len();
+    // The runs happen in parallel; the checks, and so the report, stay in sorted order.
+    for (case, (json, human)) in all.iter().zip(run_all(&all)) {
+        check_expectation(case, &json, &mut errors);
+        check_snapshot(case, &human, &mut errors);
     }
     assert!(count > 0, "no fixtures found under {RULES_DIR}");
     assert!(
