@@ -26,6 +26,26 @@ pub const VARIABLES: &[&str] = &[
     "index",
 ];
 
+/// Names CEL resolves that are not variables: extension namespaces (`lists.range`) and
+/// type names (`type(x) == int`).
+const NOT_VARIABLES: &[&str] = &[
+    "strings",
+    "lists",
+    "math",
+    "base64",
+    "int",
+    "uint",
+    "double",
+    "bool",
+    "string",
+    "bytes",
+    "list",
+    "map",
+    "null_type",
+    "type",
+    "dyn",
+];
+
 /// A compile error located in the rule file.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ExprError {
@@ -59,7 +79,7 @@ impl Expr {
         let unknown = references
             .variables()
             .into_iter()
-            .find(|v| !VARIABLES.contains(v) && !bound.iter().any(|b| b == v))
+            .find(|v| !VARIABLES.contains(v) && !NOT_VARIABLES.contains(v) && !bound.iter().any(|b| b == v))
             .map(str::to_string);
         if let Some(name) = unknown {
             let span = find_word(text, &name)
@@ -354,6 +374,14 @@ mod tests {
         let error = Expr::compile(&text[8..text.trim_end().len()], span, &f).unwrap_err();
         assert!(error.message.starts_with("unknown variable `imagee`"), "{}", error.message);
         assert_eq!(&text[error.span.start..error.span.end], "imagee");
+    }
+
+    #[test]
+    fn namespaces_and_type_names_are_not_unknown_variables() {
+        let f = file("x");
+        for text in ["lists.range(3).size() == 3", "type(resource.count) == int", "[1, 2].join(',') != ''"] {
+            assert!(Expr::compile(text, Span::new(0, 1), &f).is_ok(), "{text}");
+        }
     }
 
     #[test]

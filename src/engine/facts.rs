@@ -189,8 +189,11 @@ impl<'a> World<'a> {
             {
                 continue;
             }
+            let mut seen: Vec<&str> = Vec::new();
             for region in resource.node.get("regions").and_then(|r| r.as_seq()).unwrap_or_default() {
-                if let Some(region) = region.as_str() {
+                // An image listed twice in one region is still one image there.
+                if let Some(region) = region.as_str().filter(|r| !seen.contains(r)) {
+                    seen.push(region);
                     let count = counts.entry(region).or_insert(0);
                     *count += 1;
                     positions.push((index, region, *count));

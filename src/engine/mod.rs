@@ -287,10 +287,7 @@ impl<'r> Subject<'r> {
         };
         let fee = world.fee(&image, Some(context));
         let lifecycle = world.lifecycle(&image);
-        let mut json = node.to_json();
-        set_default(&mut json, "count", json!(1));
-        set_default(&mut json, "billing", json!("PayAsYouGo"));
-        set_default(&mut json, "labels", json!({}));
+        let json = instance_json(resource);
         let image_spec = match resolved {
             Resolved::Spec(i) => world.resources.get(i),
             _ => None,
@@ -314,7 +311,7 @@ impl<'r> Subject<'r> {
             return None;
         }
         let image = world.image(resolved);
-        let mut variables = common(world, resource.node.to_json(), "Instance", "instance");
+        let mut variables = common(world, instance_json(resource), "Instance", "instance");
         variables.extend([
             ("lifecycle", world.lifecycle(&image)),
             ("fee", world.fee(&image, None)),
@@ -367,6 +364,15 @@ fn common(world: &World<'_>, resource: Json, kind: &str, subject: &str) -> Vec<(
         ("eolWarningDays", eol_days),
         ("catalog", catalog),
     ]
+}
+
+/// An instance as rules see it: as written, with the schema's defaults filled in.
+fn instance_json(resource: &Resource) -> Json {
+    let mut json = resource.node.to_json();
+    set_default(&mut json, "count", json!(1));
+    set_default(&mut json, "billing", json!("PayAsYouGo"));
+    set_default(&mut json, "labels", json!({}));
+    json
 }
 
 fn set_default(json: &mut Json, key: &str, value: Json) {

@@ -128,6 +128,24 @@ impl Schema {
                     path: path.to_vec(),
                 });
             }
+            ValidationErrorKind::UniqueItems => {
+                let items = node.as_seq().unwrap_or_default();
+                let repeat = items.iter().enumerate().find_map(|(i, item)| {
+                    items.get(..i)?.iter().find(|earlier| earlier.value == item.value).map(|_| (i, item))
+                });
+                let (index, span, text) = repeat.map_or((None, node.span, String::new()), |(i, item)| {
+                    (Some(i), item.span, item.as_str().map(|s| format!(" `{s}`")).unwrap_or_default())
+                });
+                let mut path = path.to_vec();
+                path.extend(index.map(PathSegment::Index));
+                out.push(Violation {
+                    message: format!("`{field}` lists{text} more than once"),
+                    label: "repeated".into(),
+                    help: Some("remove the repeated entry".into()),
+                    span,
+                    path,
+                });
+            }
             ValidationErrorKind::Constant { expected_value } => {
                 out.push(Violation {
                     message: format!("`{field}` must be {expected_value}"),
