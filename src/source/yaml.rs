@@ -71,8 +71,8 @@ impl MapFrame {
 struct Builder<'a> {
     text: &'a str,
     bom: usize,
-    ascii: bool,
-    line_starts: Vec<usize>,
+    /// Maps the parser's markers to byte offsets (empty for ASCII text, where they coincide).
+    positions: Positions,
     limits: Limits,
     stack: Vec<Frame>,
     anchors: HashMap<usize, (Node, usize)>,
@@ -80,21 +80,68 @@ struct Builder<'a> {
     documents: Vec<Document>,
 }
 
+/// Byte offsets of parser markers in non-ASCII text, in constant time per look-up.
+///
+/// Markers give a line and a column in characters. Walking a line's characters for
+/// every event would be quadratic on a long line (one flow list on one line), so the
+/// byte offset of every [`Positions::STRIDE`]-th character is kept, and a look-up
+/// walks fewer than `STRIDE` characters from the nearest one.
+#[derive(Default)]
+struct Positions {
+    /// For each line (as YAML counts them: `\n`, `\r\n` or a lone `\r` ends one), the
+    /// character index of its first character.
+    line_chars: Vec<usize>,
+    /// The byte offset of character `k * STRIDE`.
+    checkpoints: Vec<usize>,
+}
+
+impl Positions {
+    const STRIDE: usize = 64;
+
+    fn new(text: &str) -> Self {
+        let mut line_chars = vec![0];
+        let mut checkpoints = Vec::with_capacity(text.len() / Self::STRIDE + 1);
+        let mut previous = '\0';
+        for (index, (byte, c)) in text.char_indices().enumerate() {
+            if index % Self::STRIDE == 0 {
+                checkpoints.push(byte);
+            }
+            // A `\n` right after a `\r` ends the same line break.
+            if previous == '\r' && c != '\n' {
+                line_chars.push(index);
+            }
+            if c == '\n' {
+                line_chars.push(index + 1);
+            }
+            previous = c;
+        }
+        if previous == '\r' {
+            line_chars.push(text.chars().count());
+        }
+        Self { line_chars, checkpoints }
+    }
+
+    /// The byte offset of the 0-based character `col` of 1-based `line`, clamped to the text.
+    fn offset(&self, text: &str, line: usize, col: usize) -> usize {
+        let Some(line_start) = self.line_chars.get(line.saturating_sub(1)) else {
+            return text.len();
+        };
+        let index = line_start.saturating_add(col);
+        let Some(&checkpoint) = self.checkpoints.get(index / Self::STRIDE) else {
+            return text.len();
+        };
+        let rest = text.get(checkpoint..).unwrap_or("");
+        rest.char_indices().nth(index % Self::STRIDE).map_or(text.len(), |(i, _)| checkpoint + i)
+    }
+}
+
 impl<'a> Builder<'a> {
     fn new(text: &'a str, bom: usize, limits: Limits) -> Self {
-        let ascii = text.is_ascii();
-        let line_starts = if ascii {
-            Vec::new()
-        } else {
-            std::iter::once(0)
-                .chain(text.bytes().enumerate().filter(|&(_, b)| b == b'\n').map(|(i, _)| i + 1))
-                .collect()
-        };
+        let positions = if text.is_ascii() { Positions::default() } else { Positions::new(text) };
         Self {
             text,
             bom,
-            ascii,
-            line_starts,
+            positions,
             limits,
             stack: Vec::new(),
             anchors: HashMap::new(),
@@ -105,14 +152,10 @@ impl<'a> Builder<'a> {
 
     /// The byte offset in the original text of a parser marker (which counts characters).
     fn offset(&self, marker: Marker) -> usize {
-        let local = if self.ascii {
+        let local = if self.positions.checkpoints.is_empty() {
             marker.index().min(self.text.len())
         } else {
-            let start = self.line_starts.get(marker.line().saturating_sub(1)).copied();
-            start.map_or(self.text.len(), |start| {
-                let rest = self.text.get(start..).unwrap_or("");
-                rest.char_indices().nth(marker.col()).map_or(self.text.len(), |(i, _)| start + i)
-            })
+            self.positions.offset(self.text, marker.line(), marker.col())
         };
         local + self.bom
     }
@@ -509,6 +552,32 @@ mod tests {
         }
         let error = parse_yaml(&block, Limits::default()).unwrap_err();
         assert!(error.message.contains("deeper than"), "{}", error.message);
+    }
+
+    #[test]
+    fn long_non_ascii_lines_map_offsets_without_rescanning_the_line() {
+        // One flow list on one line after a non-ASCII character: every event's offset
+        // used to walk the line from its start, quadratic in the line's length.
+        let items = vec!["ab"; 100_000].join(", ");
+        let text = format!("ü: x\nlist: [{items}, last]\n");
+        let root = &parse(&text)[0].root;
+        let list = root.get("list").unwrap().as_seq().unwrap();
+        assert_eq!(list.len(), 100_001);
+        assert_eq!(slice(&text, list[100_000].span), "last");
+        assert_eq!(slice(&text, list[99_999].span), "ab");
+    }
+
+    #[test]
+    fn carriage_returns_end_lines_in_non_ascii_text() {
+        for text in [
+            "ü: a\rregion: cn-hangzhou\r",
+            "ü: a\r\nregion: cn-hangzhou\r\n",
+            "ü: a\rb: c\r\nregion: cn-hangzhou",
+        ] {
+            let root = &parse(text)[0].root;
+            assert_eq!(slice(text, root.get("region").unwrap().span), "cn-hangzhou", "{text:?}");
+            assert_eq!(slice(text, root.entry("region").unwrap().key.span), "region", "{text:?}");
+        }
     }
 
     #[test]
