@@ -75,9 +75,20 @@ struct Builder<'a> {
     positions: Positions,
     limits: Limits,
     stack: Vec<Frame>,
-    anchors: HashMap<usize, (Node, usize)>,
+    anchors: HashMap<usize, Anchor>,
+    /// Nodes copied by aliases in the whole stream.
     expanded: usize,
+    /// Nodes held in `anchors` for the current document.
+    stored: usize,
     documents: Vec<Document>,
+}
+
+/// What an anchor's id refers to.
+enum Anchor {
+    /// A copy of the anchored node and its node count.
+    Kept(Node, usize),
+    /// The node was too large to keep: any alias to it would blow the budget anyway.
+    Dropped,
 }
 
 /// Byte offsets of parser markers in non-ASCII text, in constant time per look-up.
@@ -146,6 +157,7 @@ impl<'a> Builder<'a> {
             stack: Vec::new(),
             anchors: HashMap::new(),
             expanded: 0,
+            stored: 0,
             documents: Vec::new(),
         }
     }
@@ -177,7 +189,10 @@ impl<'a> Builder<'a> {
     fn event(&mut self, event: Event<'_>, span: Span) -> Result<bool, SyntaxError> {
         match event {
             Event::StreamEnd => return Ok(true),
-            Event::DocumentStart(_) => self.anchors.clear(),
+            Event::DocumentStart(_) => {
+                self.anchors.clear();
+                self.stored = 0;
+            }
             Event::Nothing | Event::StreamStart | Event::DocumentEnd => {}
             Event::Scalar(value, style, anchor, tag) => {
                 let verbatim = style != ScalarStyle::Plain
@@ -194,20 +209,23 @@ impl<'a> Builder<'a> {
                 self.complete(Node::new(span, value), anchor)?;
             }
             Event::Alias(id) => {
-                let Some((node, size)) = self.anchors.get(&id) else {
-                    return Err(SyntaxError::new("alias refers to an unknown anchor", span));
+                let budget = self.limits.max_alias_nodes;
+                let node = match self.anchors.get(&id) {
+                    None => return Err(SyntaxError::new("alias refers to an unknown anchor", span)),
+                    Some(Anchor::Kept(node, size)) if self.expanded + size <= budget => {
+                        self.expanded += size;
+                        Node::new(span, node.value.clone())
+                    }
+                    Some(_) => {
+                        return Err(SyntaxError::new(
+                            format!("aliases expand to more than {budget} nodes"),
+                            span,
+                        )
+                        .with_help(
+                            "this looks like an alias bomb; write the values out or use fewer nested aliases",
+                        ));
+                    }
                 };
-                self.expanded += size;
-                if self.expanded > self.limits.max_alias_nodes {
-                    return Err(SyntaxError::new(
-                        format!("aliases expand to more than {} nodes", self.limits.max_alias_nodes),
-                        span,
-                    )
-                    .with_help(
-                        "this looks like an alias bomb; write the values out or use fewer nested aliases",
-                    ));
-                }
-                let node = Node::new(span, node.value.clone());
                 self.complete(node, 0)?;
             }
             Event::SequenceStart(anchor, _) => {
@@ -279,10 +297,28 @@ impl<'a> Builder<'a> {
         local.map_or(span, |s| Span::new(span.start, span.start + s.trim_end().len()))
     }
 
+    /// Keeps a copy of an anchored node for later aliases, within two budgets: a node
+    /// larger than what aliases may still expand is never copied (any alias to it fails),
+    /// and a document's copies together stay under the same count. So neither nested
+    /// anchors (`&a [&b [&c [...]]]`, every level a copy of everything below) nor many
+    /// anchors can make memory grow past a fixed multiple of the budget.
+    fn keep_anchor(&mut self, anchor: usize, node: &Node) {
+        let budget = self.limits.max_alias_nodes;
+        let room = budget.saturating_sub(self.expanded).min(budget.saturating_sub(self.stored));
+        let kept = match count_nodes(node, room) {
+            Some(size) => {
+                self.stored += size;
+                Anchor::Kept(node.clone(), size)
+            }
+            None => Anchor::Dropped,
+        };
+        self.anchors.insert(anchor, kept);
+    }
+
     /// Attaches a finished node to its parent, or makes it a document root.
     fn complete(&mut self, node: Node, anchor: usize) -> Result<(), SyntaxError> {
         if anchor != 0 {
-            self.anchors.insert(anchor, (node.clone(), count_nodes(&node)));
+            self.keep_anchor(anchor, &node);
         }
         match self.stack.last_mut() {
             None => self.documents.push(Document { root: node }),
@@ -350,18 +386,28 @@ fn apply_merges(mut map: MapFrame) -> Result<Vec<Entry>, SyntaxError> {
     Ok(map.entries)
 }
 
-fn count_nodes(node: &Node) -> usize {
+/// The number of nodes in `node`'s tree, or `None` as soon as it exceeds `limit`.
+fn count_nodes(node: &Node, limit: usize) -> Option<usize> {
     let mut count = 0;
     let mut pending = vec![node];
     while let Some(node) = pending.pop() {
         count += 1;
+        // Every pending node counts at least one, so give up before queueing a huge list.
+        let children = match &node.value {
+            Value::Seq(items) => items.len(),
+            Value::Map(entries) => entries.len(),
+            _ => 0,
+        };
+        if count + pending.len() + children > limit {
+            return None;
+        }
         match &node.value {
             Value::Seq(items) => pending.extend(items),
             Value::Map(entries) => pending.extend(entries.iter().map(|e| &e.value)),
             _ => {}
         }
     }
-    count
+    Some(count)
 }
 
 /// Resolves a plain scalar by the YAML 1.2 core schema.
@@ -578,6 +624,40 @@ mod tests {
             assert_eq!(slice(text, root.get("region").unwrap().span), "cn-hangzhou", "{text:?}");
             assert_eq!(slice(text, root.entry("region").unwrap().key.span), "region", "{text:?}");
         }
+    }
+
+    #[test]
+    fn anchors_too_large_to_expand_are_not_copied() {
+        let limits = Limits { max_alias_nodes: 10, ..Limits::default() };
+        // x and y are kept (4 nodes each); z (6 nodes) no longer fits the 10-node budget.
+        let text = "a: &x [1, 2, 3]\nb: &y [4, 5, 6]\nc: &z [7, 8, 9, 10, 11]\nd: *x\n";
+        let root = &parse_yaml(text, limits).unwrap()[0].root;
+        assert_eq!(root.get("d").unwrap().as_seq().map(<[Node]>::len), Some(3));
+        let error = parse_yaml(&format!("{text}e: *z\n"), limits).unwrap_err();
+        assert_eq!(error.message, "aliases expand to more than 10 nodes");
+        assert_eq!(slice(&format!("{text}e: *z\n"), error.span), "*z");
+        // Copies are per document: the next document has the whole budget again.
+        let text = "a: &x [1, 2, 3]\nb: &y [4, 5, 6]\n---\nc: &z [7, 8, 9, 10, 11]\nd: *z\n";
+        assert!(parse_yaml(text, limits).is_ok());
+    }
+
+    #[test]
+    fn nested_anchors_on_a_large_node_are_not_copied_at_every_level() {
+        // Each level used to keep a full copy of everything below it: 100 levels of a
+        // 200,000-item list held 20 million nodes.
+        let depth = 100;
+        let items = vec!["x"; 200_000].join(", ");
+        let open: String = (0..depth).map(|i| format!("&a{i} [")).collect();
+        let text = format!("{open}{items}{}\n", "]".repeat(depth));
+        let docs = parse(&text);
+        let mut node = &docs[0].root;
+        for _ in 0..depth - 1 {
+            node = &node.as_seq().unwrap()[0];
+        }
+        assert_eq!(node.as_seq().map(<[Node]>::len), Some(200_000));
+        let error = parse_yaml(&format!("- {open}{items}{}\n- *a50\n", "]".repeat(depth)), Limits::default())
+            .unwrap_err();
+        assert!(error.message.contains("aliases expand to more than"), "{}", error.message);
     }
 
     #[test]
