@@ -647,7 +647,10 @@ mod tests {
         // 200,000-item list held 20 million nodes.
         let depth = 100;
         let items = vec!["x"; 200_000].join(", ");
-        let open: String = (0..depth).map(|i| format!("&a{i} [")).collect();
+        let open = (0..depth).fold(String::new(), |mut open, i| {
+            write!(open, "&a{i} [").unwrap();
+            open
+        });
         let text = format!("{open}{items}{}\n", "]".repeat(depth));
         let docs = parse(&text);
         let mut node = &docs[0].root;
