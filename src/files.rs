@@ -15,8 +15,16 @@ use std::sync::Arc;
 /// Where a spec comes from.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Input {
-    File { path: PathBuf, name: String },
-    Stdin { name: String },
+    File {
+        path: PathBuf,
+        name: String,
+        /// Named on the command line, where an unreadable file means ecslint cannot do its
+        /// job (exit status 2); a file a walk or glob found is an S001 finding instead.
+        explicit: bool,
+    },
+    Stdin {
+        name: String,
+    },
 }
 
 impl Input {
@@ -62,15 +70,20 @@ pub fn collect(args: &[String], stdin_name: &str) -> Result<Collected, CollectEr
         if path.is_dir() {
             walk(path, &mut collected);
         } else if path.exists() || path.symlink_metadata().is_ok() {
-            collected.inputs.push(Input::File { path: path.to_path_buf(), name: display_name(path) });
+            let name = display_name(path);
+            collected.inputs.push(Input::File { path: path.to_path_buf(), name, explicit: true });
         } else if arg.contains(['*', '?', '[']) {
             expand_glob(arg, &mut collected)?;
         } else {
             return Err(CollectError::NotFound { path: arg.clone() });
         }
     }
+    // A file both named and found by a walk is read once, as named.
     let mut seen = std::collections::HashSet::new();
-    collected.inputs.retain(|input| seen.insert(input.clone()));
+    collected.inputs.retain(|input| match input {
+        Input::File { path, name, .. } => seen.insert((Some(path.clone()), name.clone())),
+        Input::Stdin { name } => seen.insert((None, name.clone())),
+    });
     Ok(collected)
 }
 
@@ -93,7 +106,7 @@ fn expand_glob(pattern: &str, collected: &mut Collected) -> Result<(), CollectEr
             walk(&path, collected);
         } else {
             let name = display_name(&path);
-            collected.inputs.push(Input::File { path, name });
+            collected.inputs.push(Input::File { path, name, explicit: false });
         }
     }
     Ok(())
@@ -115,7 +128,8 @@ fn walk(root: &Path, collected: &mut Collected) {
                     .and_then(|e| e.to_str())
                     .is_some_and(|e| SPEC_EXTENSIONS.iter().any(|x| x.eq_ignore_ascii_case(e)));
                 if is_file && wanted {
-                    collected.inputs.push(Input::File { path: path.to_path_buf(), name: display_name(path) });
+                    let name = display_name(path);
+                    collected.inputs.push(Input::File { path: path.to_path_buf(), name, explicit: false });
                 }
             }
             Err(error) => collected.warnings.push(format!("skipped during the walk: {error}")),
@@ -154,30 +168,44 @@ pub struct Loaded {
 /// Reads one input. `Err` only for an input named on the command line that cannot be read.
 pub fn read(input: &Input, options: ReadOptions) -> Result<Loaded, CollectError> {
     let name = input.name().to_string();
-    let io_error = |source| CollectError::Io { path: name.clone(), source };
-    let limit = options.max_file_size;
+    match read_bytes(input, options.max_file_size) {
+        Ok(Read::Bytes(bytes)) => Ok(decode(name, bytes)),
+        Ok(Read::Problem(loaded)) => Ok(*loaded),
+        Err(source) => match input {
+            Input::File { explicit: false, .. } => {
+                Ok(problem(&name, &format!("cannot read the file: {source}"), None))
+            }
+            Input::File { .. } | Input::Stdin { .. } => Err(CollectError::Io { path: name, source }),
+        },
+    }
+}
+
+/// The bytes of an input, or a finding that they cannot be a spec.
+enum Read {
+    Bytes(Vec<u8>),
+    Problem(Box<Loaded>),
+}
+
+fn read_bytes(input: &Input, limit: u64) -> std::io::Result<Read> {
+    let name = input.name();
     let bytes = match input {
-        Input::Stdin { .. } => read_limited(std::io::stdin().lock(), limit).map_err(io_error)?,
+        Input::Stdin { .. } => read_limited(std::io::stdin().lock(), limit)?,
         Input::File { path, .. } => {
-            let meta = std::fs::metadata(path).map_err(io_error)?;
+            let meta = std::fs::metadata(path)?;
             if !meta.is_file() {
-                return Ok(problem(
-                    &name,
-                    "not a regular file (a FIFO, socket or device cannot be a spec)",
-                    None,
-                ));
+                let message = "not a regular file (a FIFO, socket or device cannot be a spec)";
+                return Ok(Read::Problem(Box::new(problem(name, message, None))));
             }
             if meta.len() > limit {
-                return Ok(too_large(&name, meta.len(), limit));
+                return Ok(Read::Problem(Box::new(too_large(name, meta.len(), limit))));
             }
-            let file = std::fs::File::open(path).map_err(io_error)?;
-            read_limited(file, limit).map_err(io_error)?
+            read_limited(std::fs::File::open(path)?, limit)?
         }
     };
     if bytes.len() as u64 > limit {
-        return Ok(too_large(&name, bytes.len() as u64, limit));
+        return Ok(Read::Problem(Box::new(too_large(name, bytes.len() as u64, limit))));
     }
-    Ok(decode(name, bytes))
+    Ok(Read::Bytes(bytes))
 }
 
 fn read_limited(reader: impl std::io::Read, limit: u64) -> std::io::Result<Vec<u8>> {
@@ -188,10 +216,17 @@ fn read_limited(reader: impl std::io::Read, limit: u64) -> std::io::Result<Vec<u
 
 /// Turns bytes into a source, reporting what is not UTF-8 text.
 pub fn decode(name: String, bytes: Vec<u8>) -> Loaded {
+    if bytes.starts_with(&[0xFF, 0xFE, 0, 0]) || bytes.starts_with(&[0, 0, 0xFE, 0xFF]) {
+        return problem(&name, "the file is UTF-32 encoded", Some("save it as UTF-8"));
+    }
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
         return problem(&name, "the file is UTF-16 encoded", Some("save it as UTF-8"));
     }
     let sniff = bytes.get(..8192).unwrap_or(&bytes);
+    if looks_like_utf16(sniff) {
+        let message = "the file looks UTF-16 encoded (without a byte-order mark)";
+        return problem(&name, message, Some("save it as UTF-8"));
+    }
     if sniff.contains(&0) {
         return problem(
             &name,
@@ -214,6 +249,22 @@ pub fn decode(name: String, bytes: Vec<u8>) -> Loaded {
     }
 }
 
+/// ASCII text in UTF-16 has a NUL in every other byte: all of the even or all of the
+/// odd bytes of the first few hundred are NUL, and none of the others is.
+fn looks_like_utf16(sniff: &[u8]) -> bool {
+    let head = sniff.get(..512).unwrap_or(sniff);
+    if head.len() < 4 || head.len() % 2 != 0 {
+        return false;
+    }
+    let (mut even, mut odd) = (0, 0);
+    for pair in head.chunks_exact(2) {
+        even += usize::from(pair.first() == Some(&0));
+        odd += usize::from(pair.get(1) == Some(&0));
+    }
+    let pairs = head.len() / 2;
+    (even == pairs && odd == 0) || (odd == pairs && even == 0)
+}
+
 fn too_large(name: &str, size: u64, limit: u64) -> Loaded {
     problem(
         name,
@@ -227,4 +278,42 @@ fn problem(name: &str, message: &str, help: Option<&str>) -> Loaded {
     let mut finding = codes::PARSE_ERROR.finding(message, Location::new(Arc::clone(&file), Span::default()));
     finding.help = help.map(str::to_string);
     Loaded { file, problem: Some(finding) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn message(loaded: &Loaded) -> Option<&str> {
+        loaded.problem.as_ref().map(|p| p.message.as_str())
+    }
+
+    #[test]
+    fn a_found_file_that_cannot_be_read_is_a_finding_and_a_named_one_an_error() {
+        let path = PathBuf::from("target/no-such-dir/vanished.yaml");
+        let found = Input::File { path: path.clone(), name: "vanished.yaml".into(), explicit: false };
+        let loaded = read(&found, ReadOptions::default()).unwrap();
+        assert!(
+            message(&loaded).is_some_and(|m| m.starts_with("cannot read the file: ")),
+            "{:?}",
+            message(&loaded)
+        );
+        let named = Input::File { path, name: "vanished.yaml".into(), explicit: true };
+        assert!(matches!(read(&named, ReadOptions::default()), Err(CollectError::Io { .. })));
+    }
+
+    #[test]
+    fn utf16_and_utf32_are_recognised_with_or_without_a_byte_order_mark() {
+        let little: Vec<u8> = "kind: Instance\n".encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let big: Vec<u8> = "kind: Instance\n".encode_utf16().flat_map(u16::to_be_bytes).collect();
+        let with_bom = [&[0xFF, 0xFE][..], &little].concat();
+        assert_eq!(message(&decode("a.yaml".into(), with_bom)), Some("the file is UTF-16 encoded"));
+        let without = "the file looks UTF-16 encoded (without a byte-order mark)";
+        assert_eq!(message(&decode("a.yaml".into(), little)), Some(without));
+        assert_eq!(message(&decode("a.yaml".into(), big)), Some(without));
+        let utf32 = [0xFF, 0xFE, 0, 0, b'k', 0, 0, 0];
+        assert_eq!(message(&decode("a.yaml".into(), utf32.to_vec())), Some("the file is UTF-32 encoded"));
+        let nul = b"kind: Instance\nname: a\0b\n".to_vec();
+        assert_eq!(message(&decode("a.yaml".into(), nul)), Some("binary file (it contains NUL bytes)"));
+    }
 }
