@@ -6,7 +6,7 @@ use cel::objects::{Key, Map};
 use cel::{Context, Program, Value};
 use serde_json::Value as Json;
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock, Mutex, OnceLock};
 
 /// Variables every rule may use; anything else is an error when the rule loads.
 pub const VARIABLES: &[&str] = &[
@@ -53,18 +53,74 @@ pub struct ExprError {
     pub span: Span,
 }
 
-/// A compiled CEL expression and where it was written.
+/// A CEL expression, where it was written, and its program, compiled on first use.
+///
+/// Built-in rules compile lazily: a one-file check then compiles only what it runs,
+/// which keeps the pre-commit case fast (CEL's parser dominates start-up). User rules
+/// are checked eagerly with [`Expr::check`], so their mistakes surface at load time.
 #[derive(Debug)]
 pub struct Expr {
     pub text: String,
     pub span: Span,
-    program: Program,
+    file: Arc<SourceFile>,
+    program: OnceLock<Result<Arc<Program>, ExprError>>,
+}
+
+/// Compiled programs by source text. Rules repeat the same small expressions
+/// (`image.name`, `instanceType.id`) many times, and CEL's parser dominates start-up.
+static PROGRAMS: LazyLock<Mutex<HashMap<String, Arc<Program>>>> = LazyLock::new(Mutex::default);
+
+fn compile_cached(text: &str) -> Result<Arc<Program>, cel::ParseErrors> {
+    if let Some(program) = PROGRAMS.lock().ok().and_then(|cache| cache.get(text).cloned()) {
+        return Ok(program);
+    }
+    let program = Arc::new(Program::compile(text)?);
+    if let Ok(mut cache) = PROGRAMS.lock() {
+        cache.insert(text.to_string(), Arc::clone(&program));
+    }
+    Ok(program)
 }
 
 impl Expr {
-    /// Compiles `text`, written at `span` of `file`, checking it names only known variables.
-    pub fn compile(text: &str, span: Span, file: &SourceFile) -> Result<Self, ExprError> {
-        let program = Program::compile(text).map_err(|errors| {
+    /// An expression written at `span` of `file`, not compiled yet.
+    pub fn new(text: &str, span: Span, file: &Arc<SourceFile>) -> Self {
+        Self { text: text.to_string(), span, file: Arc::clone(file), program: OnceLock::new() }
+    }
+
+    /// Compiles `text` now, reporting a syntax error or an unknown variable.
+    pub fn compile(text: &str, span: Span, file: &Arc<SourceFile>) -> Result<Self, ExprError> {
+        let expr = Self::new(text, span, file);
+        expr.check()?;
+        Ok(expr)
+    }
+
+    /// Compiles the expression (once) and reports what is wrong with it.
+    pub fn check(&self) -> Result<(), ExprError> {
+        self.program().map(|_| ())
+    }
+
+    fn program(&self) -> Result<&Arc<Program>, ExprError> {
+        self.program.get_or_init(|| build(&self.text, self.span, &self.file)).as_ref().map_err(Clone::clone)
+    }
+
+    pub fn eval(&self, context: &Context) -> Result<Value, String> {
+        let program = self.program().map_err(|e| e.message)?;
+        program.execute(context).map_err(|e| e.to_string())
+    }
+
+    /// Evaluates to a boolean; anything else is an error naming the type.
+    pub fn eval_bool(&self, context: &Context) -> Result<bool, String> {
+        match self.eval(context)? {
+            Value::Bool(b) => Ok(b),
+            other => Err(format!("expected a boolean, got {}", type_name(&other))),
+        }
+    }
+}
+
+/// Compiles `text`, written at `span` of `file`, checking it names only known variables.
+fn build(text: &str, span: Span, file: &SourceFile) -> Result<Arc<Program>, ExprError> {
+    {
+        let program = compile_cached(text).map_err(|errors| {
             let first = errors.errors.first();
             let (line, column) = first.map_or((1, 1), |e| (e.pos.0, e.pos.1));
             let message = first.map_or_else(|| errors.to_string(), |e| e.msg.clone());
@@ -92,19 +148,7 @@ impl Expr {
                 span,
             });
         }
-        Ok(Self { text: text.to_string(), span, program })
-    }
-
-    pub fn eval(&self, context: &Context) -> Result<Value, String> {
-        self.program.execute(context).map_err(|e| e.to_string())
-    }
-
-    /// Evaluates to a boolean; anything else is an error naming the type.
-    pub fn eval_bool(&self, context: &Context) -> Result<bool, String> {
-        match self.eval(context)? {
-            Value::Bool(b) => Ok(b),
-            other => Err(format!("expected a boolean, got {}", type_name(&other))),
-        }
+        Ok(program)
     }
 }
 
@@ -126,7 +170,8 @@ impl Template {
         Self { parts: Vec::new() }
     }
 
-    pub fn compile(text: &str, span: Span, file: &SourceFile) -> Result<Self, ExprError> {
+    /// Splits `text` into literal parts and expressions (compiled on first use).
+    pub fn compile(text: &str, span: Span, file: &Arc<SourceFile>) -> Result<Self, ExprError> {
         let mut parts = Vec::new();
         let mut rest = text;
         while let Some(open) = rest.find("{{") {
@@ -144,13 +189,21 @@ impl Template {
                 .get(span.start..span.end)
                 .and_then(|s| s.find(expr.trim()))
                 .map_or(span, |at| Span::new(span.start + at, span.start + at + expr.trim().len()));
-            parts.push(Part::Expr(Expr::compile(expr.trim(), expr_span, file)?));
+            parts.push(Part::Expr(Expr::new(expr.trim(), expr_span, file)));
             rest = tail.get(2..).unwrap_or("");
         }
         if !rest.is_empty() {
             parts.push(Part::Text(rest.to_string()));
         }
         Ok(Self { parts })
+    }
+
+    /// Compiles every expression now, reporting the first mistake.
+    pub fn check(&self) -> Result<(), ExprError> {
+        self.parts.iter().try_for_each(|part| match part {
+            Part::Text(_) => Ok(()),
+            Part::Expr(expr) => expr.check(),
+        })
     }
 
     /// Renders the template; an expression that fails is an error naming it.
@@ -352,8 +405,8 @@ impl WithLen for Span {
 mod tests {
     use super::*;
 
-    fn file(text: &str) -> SourceFile {
-        SourceFile::new("rule.yaml", text)
+    fn file(text: &str) -> Arc<SourceFile> {
+        Arc::new(SourceFile::new("rule.yaml", text))
     }
 
     #[test]

@@ -79,8 +79,10 @@ pub fn rule_error(file: &Arc<SourceFile>, span: Span, message: impl Into<String>
     Finding::new("RULE", "invalid-rule-file", Severity::Error, message, Location::new(Arc::clone(file), span))
 }
 
-/// Loads and compiles one rule file; every problem is collected as a finding.
-pub fn load(file: &Arc<SourceFile>) -> Result<Rule, Vec<Finding>> {
+/// Loads one rule file; every problem is collected as a finding. With `eager`, every CEL
+/// expression is compiled now (user rules); otherwise on first use (built-in rules, whose
+/// expressions the test suite compiles).
+pub fn load(file: &Arc<SourceFile>, eager: bool) -> Result<Rule, Vec<Finding>> {
     let documents = source::parse_yaml(&file.text, Limits::default()).map_err(|e| {
         let mut finding = rule_error(file, e.span, e.message);
         for (span, message) in e.labels {
@@ -104,12 +106,13 @@ pub fn load(file: &Arc<SourceFile>) -> Result<Rule, Vec<Finding>> {
             })
             .collect());
     }
-    Compiler { file, root, errors: Vec::new() }.compile()
+    Compiler { file, root, eager, errors: Vec::new() }.compile()
 }
 
 struct Compiler<'a> {
     file: &'a Arc<SourceFile>,
     root: &'a Node,
+    eager: bool,
     errors: Vec<Finding>,
 }
 
@@ -176,6 +179,14 @@ impl Compiler<'_> {
         })
     }
 
+    fn new_expr(&mut self, text: &str, span: Span) -> Option<Expr> {
+        let expr = Expr::new(text, span, self.file);
+        if self.eager {
+            expr.check().map_err(|e| self.record(e)).ok()?;
+        }
+        Some(expr)
+    }
+
     fn record(&mut self, error: ExprError) {
         self.errors.push(rule_error(self.file, error.span, error.message));
     }
@@ -183,7 +194,7 @@ impl Compiler<'_> {
     fn expr(&mut self, key: &str) -> Option<Expr> {
         let node = self.root.get(key)?;
         let text = node.as_str()?;
-        Expr::compile(text, node.span, self.file).map_err(|e| self.record(e)).ok()
+        self.new_expr(text, node.span)
     }
 
     fn template(&mut self, key: &str) -> Option<Template> {
@@ -192,7 +203,9 @@ impl Compiler<'_> {
     }
 
     fn template_of(&mut self, node: &Node) -> Option<Template> {
-        Template::compile(node.as_str()?, node.span, self.file).map_err(|e| self.record(e)).ok()
+        let template = Template::compile(node.as_str()?, node.span, self.file)
+            .and_then(|t| if self.eager { t.check().map(|()| t) } else { Ok(t) });
+        template.map_err(|e| self.record(e)).ok()
     }
 
     fn field(&mut self, path: &str, span: Span) -> Vec<FieldStep> {
@@ -227,8 +240,7 @@ impl Compiler<'_> {
             .iter()
             .filter_map(|entry| {
                 let text = entry.value.as_str()?;
-                let expr =
-                    Expr::compile(text, entry.value.span, self.file).map_err(|e| self.record(e)).ok()?;
+                let expr = self.new_expr(text, entry.value.span)?;
                 Some((entry.key.name.clone(), expr))
             })
             .collect()
