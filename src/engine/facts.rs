@@ -108,9 +108,11 @@ impl<'a> World<'a> {
     pub fn image(&self, resolved: Resolved<'_>) -> Json {
         match resolved {
             Resolved::Spec(index) => self.image_facts.get(&index).cloned().unwrap_or(Json::Null),
-            Resolved::Public(id) => {
-                self.catalog.parse_public_image_id(id).map_or(Json::Null, |p| public_facts(id, &p))
-            }
+            Resolved::Public(id) => self.catalog.parse_public_image_id(id).map_or(Json::Null, |parsed| {
+                let mut facts = public_facts(id, &parsed);
+                facts["paidOrigin"] = paid_origin(&facts, self.catalog).unwrap_or(Json::Null);
+                facts
+            }),
             Resolved::Unresolved => Json::Null,
         }
     }
