@@ -196,3 +196,19 @@ fn output_file_gets_the_report_and_the_terminal_the_human_rendering() {
     let sarif: serde_json::Value = serde_json::from_str(&report).expect("SARIF is JSON");
     assert_eq!(sarif["version"], "2.1.0");
 }
+
+#[test]
+fn an_extra_catalog_adds_instance_types_and_quotas() {
+    let spec = "fixtures/custom-rules/tests/ORG001/pass-staging-ubuntu.yaml";
+    let dir = scratch_dir("extra-catalog");
+    let text = std::fs::read_to_string(common::root().join(spec))
+        .expect("spec")
+        .replace("ecs.g7.large", "ecs.example.large");
+    write_files(&dir, &[("a.yaml", &text)]);
+    let run = check_in(&dir, &["--format", "json", "--as-of", AS_OF, "a.yaml"]);
+    assert_eq!(codes(&run), ["S007"], "{}", run.describe());
+    let catalog = common::root().join("fixtures/catalog/extra.yaml");
+    let catalog = catalog.to_str().expect("UTF-8 path");
+    let run = check_in(&dir, &["--format", "json", "--as-of", AS_OF, "--catalog", catalog, "a.yaml"]);
+    assert!(codes(&run).is_empty(), "{}", run.describe());
+}
