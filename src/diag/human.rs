@@ -174,9 +174,7 @@ impl Diagnostic for Related {
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        Some(Box::new(std::iter::once(LabeledSpan::new_with_span(
-            Some(self.message.clone()),
-            (self.span.start, self.span.len()),
-        ))))
+        // The message is the related report's headline already: underline without repeating it.
+        Some(Box::new(std::iter::once(LabeledSpan::new_with_span(None, (self.span.start, self.span.len())))))
     }
 }
