@@ -200,6 +200,31 @@ fn check_snapshot(case: &Case, run: &Run, errors: &mut Vec<String>) {
     }
 }
 
+/// The structural codes also snapshot their JSON rendering: spans and suggestions of parse
+/// and schema errors are the loader's contract, and JSON shows every figure exactly.
+const JSON_SNAPSHOT_CODES: [&str; 3] = ["S001", "S002", "S003"];
+
+/// Snapshots the JSON rendering of a failing structural case.
+fn check_json_snapshot(case: &Case, run: &Run, errors: &mut Vec<String>) {
+    if case.expect != Expect::Fail || !JSON_SNAPSHOT_CODES.contains(&case.code.as_str()) {
+        return;
+    }
+    let name = format!("{}.json", case.snapshot_name());
+    let command_line = case.args("json");
+    let output = run.stdout.clone();
+    let result = std::panic::catch_unwind(|| {
+        insta::with_settings!({
+            description => format!("ecslint {}", command_line.join(" ")),
+            omit_expression => true,
+        }, {
+            insta::assert_snapshot!(name.as_str(), output);
+        });
+    });
+    if result.is_err() {
+        errors.push(format!("{}: the JSON output differs from snapshot `{name}` (diff above)", case.path));
+    }
+}
+
 /// Runs every case in JSON and human format on a few threads; results in case order.
 fn run_all(cases: &[Case]) -> Vec<(Run, Run)> {
     let next = AtomicUsize::new(0);
@@ -236,6 +261,7 @@ fn every_rule_fixture_behaves_and_matches_its_snapshot() {
     // The runs happen in parallel; the checks, and so the report, stay in sorted order.
     for (case, (json, human)) in all.iter().zip(run_all(&all)) {
         check_expectation(case, &json, &mut errors);
+        check_json_snapshot(case, &json, &mut errors);
         check_snapshot(case, &human, &mut errors);
     }
     assert!(count > 0, "no fixtures found under {RULES_DIR}");
