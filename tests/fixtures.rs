@@ -182,21 +182,20 @@ fn human_output(run: &Run) -> String {
     text
 }
 
-/// Snapshots the human rendering; a mismatch is recorded rather than stopping the walk.
-fn check_snapshot(case: &Case, run: &Run, errors: &mut Vec<String>) {
-    let output = human_output(run);
-    let command_line = case.args("human");
-    let name = case.snapshot_name();
+/// Compares `output` with a snapshot; a mismatch is recorded rather than stopping the walk.
+fn check_against_snapshot(case: &Case, format: &str, name: &str, output: &str, errors: &mut Vec<String>) {
+    let command_line = case.args(format);
     let result = std::panic::catch_unwind(|| {
         insta::with_settings!({
             description => format!("ecslint {}", command_line.join(" ")),
             omit_expression => true,
         }, {
-            insta::assert_snapshot!(name.as_str(), output);
+            insta::assert_snapshot!(name, output);
         });
     });
     if result.is_err() {
-        errors.push(format!("{}: the human output differs from snapshot `{name}` (diff above)", case.path));
+        errors
+            .push(format!("{}: the {format} output differs from snapshot `{name}` (diff above)", case.path));
     }
 }
 
@@ -204,25 +203,13 @@ fn check_snapshot(case: &Case, run: &Run, errors: &mut Vec<String>) {
 /// and schema errors are the loader's contract, and JSON shows every figure exactly.
 const JSON_SNAPSHOT_CODES: [&str; 3] = ["S001", "S002", "S003"];
 
-/// Snapshots the JSON rendering of a failing structural case.
-fn check_json_snapshot(case: &Case, run: &Run, errors: &mut Vec<String>) {
-    if case.expect != Expect::Fail || !JSON_SNAPSHOT_CODES.contains(&case.code.as_str()) {
-        return;
+/// Snapshots the human rendering of every case, and the JSON of failing structural cases.
+fn check_snapshots(case: &Case, json: &Run, human: &Run, errors: &mut Vec<String>) {
+    if case.expect == Expect::Fail && JSON_SNAPSHOT_CODES.contains(&case.code.as_str()) {
+        let name = format!("{}.json", case.snapshot_name());
+        check_against_snapshot(case, "json", &name, &json.stdout, errors);
     }
-    let name = format!("{}.json", case.snapshot_name());
-    let command_line = case.args("json");
-    let output = run.stdout.clone();
-    let result = std::panic::catch_unwind(|| {
-        insta::with_settings!({
-            description => format!("ecslint {}", command_line.join(" ")),
-            omit_expression => true,
-        }, {
-            insta::assert_snapshot!(name.as_str(), output);
-        });
-    });
-    if result.is_err() {
-        errors.push(format!("{}: the JSON output differs from snapshot `{name}` (diff above)", case.path));
-    }
+    check_against_snapshot(case, "human", &case.snapshot_name(), &human_output(human), errors);
 }
 
 /// Runs every case in JSON and human format on a few threads; results in case order.
@@ -261,8 +248,7 @@ fn every_rule_fixture_behaves_and_matches_its_snapshot() {
     // The runs happen in parallel; the checks, and so the report, stay in sorted order.
     for (case, (json, human)) in all.iter().zip(run_all(&all)) {
         check_expectation(case, &json, &mut errors);
-        check_json_snapshot(case, &json, &mut errors);
-        check_snapshot(case, &human, &mut errors);
+        check_snapshots(case, &json, &human, &mut errors);
     }
     assert!(count > 0, "no fixtures found under {RULES_DIR}");
     assert!(

@@ -36,14 +36,13 @@ pub fn unresolved_image(world: &World<'_>, instance: &Resource, out: &mut Vec<Fi
     };
     out.push(
         codes::UNRESOLVED_IMAGE
-            .finding(
+            .on_field(
+                instance,
+                path,
                 format!("image `{reference}` matches no Image spec, and ecslint cannot read it as a public image ID"),
-                instance.location(&path),
+                "unresolved image",
             )
-            .with_primary_label("unresolved image")
-            .with_help(help)
-            .with_resource(instance.reference())
-            .with_path(path),
+            .with_help(help),
     );
 }
 
@@ -73,14 +72,13 @@ pub fn instance_catalog_checks(world: &World<'_>, instance: &Resource, out: &mut
             };
             out.push(
                 codes::UNKNOWN_ZONE
-                    .finding(
+                    .on_field(
+                        instance,
+                        path,
                         format!("zone `{zone}` is not a zone of {} in the catalog dated {date}", region.id),
-                        instance.location(&path),
+                        "unknown zone",
                     )
-                    .with_primary_label("unknown zone")
-                    .with_help(help)
-                    .with_resource(instance.reference())
-                    .with_path(path),
+                    .with_help(help),
             );
         }
     }
@@ -94,14 +92,13 @@ pub fn instance_catalog_checks(world: &World<'_>, instance: &Resource, out: &mut
             );
             out.push(
                 codes::UNKNOWN_INSTANCE_TYPE
-                    .finding(
+                    .on_field(
+                        instance,
+                        path,
                         format!("instance type `{id}` is not in the catalog dated {date}"),
-                        instance.location(&path),
+                        "not in the catalog",
                     )
-                    .with_primary_label("not in the catalog")
-                    .with_help(help)
-                    .with_resource(instance.reference())
-                    .with_path(path),
+                    .with_help(help),
             );
         }
     }
@@ -143,14 +140,13 @@ fn unknown_region(
     };
     out.push(
         codes::UNKNOWN_REGION
-            .finding(
+            .on_field(
+                resource,
+                path,
                 format!("region `{id}` is not in the catalog dated {}", catalog.date()),
-                resource.location(&path),
+                "unknown region",
             )
-            .with_primary_label("unknown region")
-            .with_help(help)
-            .with_resource(resource.reference())
-            .with_path(path),
+            .with_help(help),
     );
 }
 
@@ -161,11 +157,10 @@ pub fn cycles(world: &World<'_>, out: &mut Vec<Finding>) {
         let path = vec![key("derivedFrom")];
         out.push(
             codes::SCHEMA_VIOLATION
-                .finding(format!("`derivedFrom` forms a cycle: {}", cycle.names.join(" → ")), image.location(&path))
-                .with_primary_label("cycle")
-                .with_help("an image cannot be derived from itself; point `derivedFrom` at the image it was really built from")
-                .with_resource(image.reference())
-                .with_path(path),
+                .on_field(image, path, format!("`derivedFrom` forms a cycle: {}", cycle.names.join(" → ")), "cycle")
+                .with_help(
+                    "an image cannot be derived from itself; point `derivedFrom` at the image it was really built from",
+                ),
         );
     }
 }

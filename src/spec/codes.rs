@@ -1,6 +1,7 @@
 //! The built-in structural codes (S001-S008), which are code rather than CEL.
 
 use crate::diag::{Finding, Location, Severity};
+use crate::source::PathSegment;
 
 /// A built-in code with its fixed name and default severity (DESIGN §4).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -13,6 +14,20 @@ pub struct Code {
 impl Code {
     pub fn finding(self, message: impl Into<String>, location: Location) -> Finding {
         Finding::new(self.code, self.name, self.severity, message, location)
+    }
+
+    /// A finding on the field at `path` of `resource`, with a short label under it.
+    pub fn on_field(
+        self,
+        resource: &super::Resource,
+        path: Vec<PathSegment>,
+        message: impl Into<String>,
+        label: &str,
+    ) -> Finding {
+        self.finding(message, resource.location(&path))
+            .with_primary_label(label)
+            .with_resource(resource.reference())
+            .with_path(path)
     }
 }
 
