@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# The ecslint benchmark, in one run on a fresh machine (after `cargo build --release`):
+#
+#   1. the full built-in rule set on a synthetic corpus of 10,000 spec files (20,000
+#      resources): wall time, files per second, peak memory;
+#   2. the parse-only floor on the same files (`cargo bench --bench parse`);
+#   3. the median time of a one-file check (the pre-commit case), over 50 runs;
+#   4. cfn-guard 3.2.1 with five equivalent rules on the same corpus, when on PATH.
+#
+# Needs bash and python3 (for the corpus and for timing: resource.getrusage gives the
+# peak memory of a child without /usr/bin/time). Environment: BENCH_FILES (default
+# 10000), ECSLINT (the binary, default target/release/ecslint).
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BIN=${ECSLINT:-$ROOT/target/release/ecslint}
+FILES=${BENCH_FILES:-10000}
+CORPUS=$ROOT/target/bench-corpus
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/ecslint-bench.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+AS_OF=2026-11-22
+
+if [[ ! -x $BIN ]]; then
+    echo "bench.sh: $BIN not found; run \`cargo build --release\` first" >&2
+    exit 2
+fi
+
+# --- Corpus -------------------------------------------------------------------------
+stamp="$FILES $(cat "$ROOT"/benches/gen_corpus.py "$ROOT"/rules/catalog/*.yaml | cksum)"
+if [[ ! -f $CORPUS/.stamp || $(cat "$CORPUS/.stamp") != "$stamp" ]]; then
+    rm -rf "$CORPUS"
+    python3 "$ROOT/benches/gen_corpus.py" "$CORPUS" "$FILES"
+    echo "$stamp" > "$CORPUS/.stamp"
+fi
+ONE=$(find "$CORPUS" -name '*.yaml' | sort | sed -n 1p)
+
+# measure RUNS CMD...: runs CMD RUNS times (after one warm-up), prints
+# "<median wall s> <peak RSS KiB>"; exit statuses 0 and 1 (findings) are fine.
+measure() {
+    python3 - "$@" <<'PY'
+import resource, statistics, subprocess, sys, time
+runs, cmd = int(sys.argv[1]), sys.argv[2:]
+def once():
+    start = time.perf_counter()
+    done = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    wall = time.perf_counter() - start
+    if done.returncode not in (0, 1, 19):
+        sys.exit(f"{cmd[0]} exited {done.returncode}: {done.stderr.decode(errors='replace')[:2000]}")
+    return wall
+once()
+walls = [once() for _ in range(runs)]
+# ru_maxrss of RUSAGE_CHILDREN is the largest peak of any child so far, in KiB on Linux.
+print(f"{statistics.median(walls):.4f} {resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}")
+PY
+}
+
+echo "== ecslint $("$BIN" --version | cut -d' ' -f2) on $(nproc) cores: $FILES files, $((2 * FILES)) resources"
+
+# --- 1. Full rule set on the corpus ---------------------------------------------------
+read -r full_wall full_kib < <(measure 3 "$BIN" check --as-of "$AS_OF" --select ALL --format json "$CORPUS")
+full_fps=$(python3 -c "print(f'{$FILES / $full_wall:,.0f}')")
+printf 'full check (every rule):   %8.3f s  %10s files/s  peak %6.1f MiB\n' \
+    "$full_wall" "$full_fps" "$(python3 -c "print($full_kib / 1024)")"
+
+# --- 2. Parse-only floor ------------------------------------------------------------
+floor_out=$(cd "$ROOT" && cargo bench --quiet --bench parse -- "$CORPUS" 2>/dev/null)
+floor=$(awk '/threads:/ {print $(NF-1)}' <<<"$floor_out" | tail -n 1)
+echo "$floor_out" | sed 's/^/  /'
+printf 'parse-only floor:          %8.3f s  check / floor = %.1fx (target <= 3x)\n' \
+    "$floor" "$(python3 -c "print($full_wall / $floor)")"
+
+# --- 3. One file, the pre-commit case -------------------------------------------------
+read -r one_wall one_kib < <(measure 50 "$BIN" check --as-of "$AS_OF" --format json "$ONE")
+printf 'one-file check (median/50): %7.1f ms  peak %6.1f MiB (target < 10 ms)\n' \
+    "$(python3 -c "print($one_wall * 1000)")" "$(python3 -c "print($one_kib / 1024)")"
+
+# --- 4. cfn-guard, side by side ---------------------------------------------------------
+if command -v cfn-guard >/dev/null 2>&1; then
+    regions=$(python3 - "$ROOT/rules/catalog/regions.yaml" <<'PY'
+import re, sys
+print(", ".join(f'"{r}"' for r in re.findall(r"\n  - id: (\S+)", open(sys.argv[1]).read())))
+PY
+)
+    # Five simple rules equivalent to a slice of ecslint's: instance type and image
+    # present, region in the catalog, count >= 1, at most 50 accounts shared with.
+    cat > "$WORK/ecs.guard" <<GUARD
+let instances = this[ kind == "Instance" ]
+let images = this[ kind == "Image" ]
+let allowed_regions = [$regions]
+
+rule instance_type_present when %instances !empty {
+    %instances.instanceType exists
+}
+rule instance_region_allowed when %instances !empty {
+    %instances.region in %allowed_regions
+}
+rule instance_count_positive when %instances !empty {
+    %instances.count not exists or %instances.count >= 1
+}
+rule instance_image_present when %instances !empty {
+    %instances.image exists
+}
+rule image_share_limit when %images !empty %images.sharedWith exists {
+    let shares = %images.sharedWith[*]
+    let n = count(%shares)
+    %n <= 50
+}
+GUARD
+    read -r guard_wall guard_kib < <(measure 3 cfn-guard validate --rules "$WORK/ecs.guard" --data "$CORPUS" --show-summary none)
+    read -r five_wall _ < <(measure 3 "$BIN" check --as-of "$AS_OF" --select S005,Q001 --format json "$CORPUS")
+    printf 'cfn-guard %s (5 rules):  %8.3f s  peak %6.1f MiB\n' \
+        "$(cfn-guard --version | cut -d' ' -f2)" "$guard_wall" "$(python3 -c "print($guard_kib / 1024)")"
+    printf 'ecslint, every rule:       %8.3f s  cfn-guard / ecslint = %.1fx (target >= 5x)\n' \
+        "$full_wall" "$(python3 -c "print($guard_wall / $full_wall)")"
+    printf 'ecslint, S005+Q001 only:   %8.3f s  cfn-guard / ecslint = %.1fx\n' \
+        "$five_wall" "$(python3 -c "print($guard_wall / $five_wall)")"
+else
+    echo "cfn-guard: not on PATH, comparison skipped (install it with \`cargo install cfn-guard --version 3.2.1\`)"
+fi

@@ -1,0 +1,86 @@
+//! The parse-only floor of the benchmark: read every spec file under a directory and
+//! parse it into the spanned tree, nothing else (no schema, no rules, no output).
+//!
+//! `cargo bench --bench parse -- DIR` (run by `benches/bench.sh`). It prints the time
+//! on one thread and on as many threads as `ecslint check` uses (all cores, like its
+//! rayon pool), and the bench script compares the full check with the latter.
+
+use ecslint::files::{Input, ReadOptions, read};
+use ecslint::source::{Limits, parse};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+fn main() {
+    // `cargo bench` appends `--bench`; everything else is the directory.
+    let dir = std::env::args().skip(1).find(|a| !a.starts_with("--"));
+    let Some(dir) = dir else {
+        eprintln!("usage: cargo bench --bench parse -- DIR");
+        std::process::exit(2);
+    };
+    let mut paths = Vec::new();
+    collect(Path::new(&dir), &mut paths);
+    paths.sort();
+    if paths.is_empty() {
+        eprintln!("no .yaml, .yml or .json files under {dir}");
+        std::process::exit(2);
+    }
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    // Once to warm the page cache, then the measured runs.
+    run(&paths, 1);
+    let single = best_of(3, || run(&paths, 1));
+    let parallel = best_of(3, || run(&paths, threads));
+    let (nodes, errors) = count(&paths);
+    println!("parse-only: {} files, {nodes} documents, {errors} not parsed", paths.len());
+    println!("parse-only 1 thread: {:.3} s", single.as_secs_f64());
+    println!("parse-only {threads} threads: {:.3} s", parallel.as_secs_f64());
+}
+
+fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            collect(&path, out);
+        } else if path.extension().is_some_and(|e| e == "yaml" || e == "yml" || e == "json") {
+            out.push(path);
+        }
+    }
+}
+
+fn best_of(runs: usize, mut f: impl FnMut() -> Duration) -> Duration {
+    (0..runs).map(|_| f()).min().unwrap_or_default()
+}
+
+/// Reads and parses every file, split across `threads` threads.
+fn run(paths: &[PathBuf], threads: usize) -> Duration {
+    let started = Instant::now();
+    let chunk = paths.len().div_ceil(threads.max(1));
+    std::thread::scope(|scope| {
+        for part in paths.chunks(chunk.max(1)) {
+            scope.spawn(move || {
+                for path in part {
+                    std::hint::black_box(load(path));
+                }
+            });
+        }
+    });
+    started.elapsed()
+}
+
+/// Reads one file as `ecslint check` does and parses it; the number of documents, or
+/// `None` for a file that did not parse.
+fn load(path: &Path) -> Option<usize> {
+    let input = Input::File { path: path.to_path_buf(), name: path.display().to_string(), explicit: true };
+    let loaded = read(&input, ReadOptions::default()).ok()?;
+    if loaded.problem.is_some() {
+        return None;
+    }
+    parse(&loaded.file, Limits::default()).ok().map(|documents| documents.len())
+}
+
+fn count(paths: &[PathBuf]) -> (usize, usize) {
+    paths.iter().map(|p| load(p)).fold((0, 0), |(n, e), r| match r {
+        Some(docs) => (n + docs, e),
+        None => (n, e + 1),
+    })
+}
