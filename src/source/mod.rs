@@ -44,11 +44,14 @@ pub struct Limits {
     pub max_depth: usize,
     /// Most nodes a YAML document may expand to through aliases.
     pub max_alias_nodes: usize,
+    /// Most YAML indicators (`,` `[` `:` `&` `"`...) read before a value completes: the
+    /// YAML parser holds every token of a flow collection in memory until it closes.
+    pub max_pending_indicators: usize,
 }
 
 impl Default for Limits {
     fn default() -> Self {
-        Self { max_depth: 128, max_alias_nodes: 100_000 }
+        Self { max_depth: 128, max_alias_nodes: 100_000, max_pending_indicators: 250_000 }
     }
 }
 

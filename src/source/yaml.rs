@@ -8,7 +8,8 @@
 //! (`yes`/`no`/`on`/`off` stay strings, unlike YAML 1.1 and `serde_yaml` of old).
 
 use super::{Document, Entry, Key, Limits, Node, Span, SyntaxError, Value};
-use saphyr_parser::{Event, Marker, Parser, ScalarStyle, ScanError};
+use saphyr_parser::{BufferedInput, Event, Marker, Parser, ScalarStyle, ScanError};
+use std::cell::Cell;
 use std::collections::HashMap;
 
 /// Parses every document of a YAML stream.
@@ -16,8 +17,17 @@ pub fn parse_yaml(text: &str, limits: Limits) -> Result<Vec<Document>, SyntaxErr
     let bom = if text.starts_with('\u{feff}') { '\u{feff}'.len_utf8() } else { 0 };
     let body = text.get(bom..).unwrap_or("");
     let mut builder = Builder::new(body, bom, limits);
-    let mut parser = Parser::new_from_str(body);
+    let meter = Meter::default();
+    let mut parser = Parser::new(BufferedInput::new(MeteredChars {
+        chars: body.char_indices(),
+        meter: &meter,
+        limit: limits.max_pending_indicators,
+    }));
     while let Some(event) = parser.next_event() {
+        if let Some(at) = meter.stopped_at.get() {
+            return Err(pending_error(limits.max_pending_indicators, at, bom, body));
+        }
+        meter.pending.set(0);
         match event {
             Ok((event, span)) => {
                 let span = Span::new(builder.offset(span.start), builder.offset(span.end));
@@ -28,7 +38,65 @@ pub fn parse_yaml(text: &str, limits: Limits) -> Result<Vec<Document>, SyntaxErr
             Err(error) => return Err(builder.scan_error(&error)),
         }
     }
+    if let Some(at) = meter.stopped_at.get() {
+        return Err(pending_error(limits.max_pending_indicators, at, bom, body));
+    }
     Ok(builder.documents)
+}
+
+/// What the scanner has read since the parser last produced an event.
+///
+/// `saphyr-parser` queues every token of a flow collection that might still turn out
+/// to be a mapping key (one that starts a line, such as a document's top-level
+/// `[x, x, ...]`) until the collection closes, at well over 100 bytes a token: a
+/// 16 MiB file of `[x,x,x,...` took gigabytes. Each token starts at an indicator (`,` `[` `]` `{` `}` `:` `?` `&` `*`
+/// `!` `'` `"`) or right after one, so counting indicators read since the last event
+/// bounds the queue; past the limit the input ends early and the parse fails with
+/// [`pending_error`]. Block-style YAML produces events line by line and never gets near.
+#[derive(Default)]
+struct Meter {
+    pending: Cell<usize>,
+    /// Byte offset (in the text without its BOM) where reading stopped, if it did.
+    stopped_at: Cell<Option<usize>>,
+}
+
+struct MeteredChars<'a> {
+    chars: std::str::CharIndices<'a>,
+    meter: &'a Meter,
+    limit: usize,
+}
+
+impl Iterator for MeteredChars<'_> {
+    type Item = char;
+
+    fn next(&mut self) -> Option<char> {
+        if self.meter.stopped_at.get().is_some() {
+            return None;
+        }
+        let (at, c) = self.chars.next()?;
+        if matches!(c, ',' | '[' | ']' | '{' | '}' | ':' | '?' | '&' | '*' | '!' | '\'' | '"') {
+            let pending = self.meter.pending.get() + 1;
+            if pending > self.limit {
+                self.meter.stopped_at.set(Some(at));
+                return None;
+            }
+            self.meter.pending.set(pending);
+        }
+        Some(c)
+    }
+}
+
+/// The error for a stream whose reading [`Meter`] stopped at byte `at` of `body`.
+fn pending_error(limit: usize, at: usize, bom: usize, body: &str) -> SyntaxError {
+    let width = body.get(at..).and_then(|rest| rest.chars().next()).map_or(0, char::len_utf8);
+    SyntaxError::new(
+        format!("more than {limit} YAML tokens before a value completes"),
+        Span::new(bom + at, bom + at + width),
+    )
+    .with_help(
+        "ecslint bounds the memory of its YAML parser: write a long list one `- item` per line \
+         (block style) rather than in brackets",
+    )
 }
 
 enum Frame {
@@ -661,6 +729,26 @@ mod tests {
         let error = parse_yaml(&format!("- {open}{items}{}\n- *a50\n", "]".repeat(depth)), Limits::default())
             .unwrap_err();
         assert!(error.message.contains("aliases expand to more than"), "{}", error.message);
+    }
+
+    #[test]
+    fn long_flow_collections_stop_at_the_pending_token_limit() {
+        // A flow collection that might be a mapping key (here: at the top) has its
+        // tokens queued by the YAML parser until it closes.
+        let limits = Limits { max_pending_indicators: 1_000, ..Limits::default() };
+        let long = format!("[{}]\n", vec!["x"; 2_000].join(", "));
+        let Err(error) = parse_yaml(&long, limits) else { panic!("a 2,000-item top-level list parsed") };
+        assert_eq!(error.message, "more than 1000 YAML tokens before a value completes");
+        assert_eq!(slice(&long, error.span), ",");
+        assert!(error.help.as_deref().is_some_and(|h| h.contains("block style")));
+        // As a mapping value, or in block style, the same list produces events as it goes.
+        let value = format!("list: [{}]\n", vec!["x"; 2_000].join(", "));
+        let block: String =
+            std::iter::once("list:\n".to_string()).chain((0..2_000).map(|i| format!("  - {i}\n"))).collect();
+        for text in [value, block] {
+            let docs = parse_yaml(&text, limits).map_err(|e| e.message).unwrap();
+            assert_eq!(docs[0].root.get("list").and_then(Node::as_seq).map(<[Node]>::len), Some(2_000));
+        }
     }
 
     #[test]
