@@ -375,6 +375,20 @@ fn file_and_stdin_over_a_configured_limit_are_s001() {
 }
 
 #[test]
+fn huge_top_level_flow_list_is_s001_before_memory_runs_away() {
+    // The YAML parser queues a top-level flow list whole: 174 bytes a token, so this
+    // 4 MB file would take 700 MB and a 16 MiB one gigabytes.
+    let dir = scratch("huge_flow_list");
+    let file = dir.join("flow-list.yaml");
+    fs::write(&file, format!("[{}x]\n", "x,".repeat(2_000_000))).unwrap();
+    let run = check(&dir, &[path_str(&file), GOOD], None);
+    run.assert_code(1).assert_good_checked();
+    let (_, _, help) =
+        run.assert_one("flow-list.yaml", "S001", "more than 250000 YAML tokens before a value completes");
+    assert!(help.contains("block style"), "{help}");
+}
+
+#[test]
 fn long_non_ascii_line_is_linear() {
     // One flow list on one line after a non-ASCII character used to take quadratic time.
     let dir = scratch("long_non_ascii_line");
