@@ -81,10 +81,18 @@ impl Frame {
         }
     }
 
+    /// The finished node; its list gives back the room it grew into, since every tree of
+    /// a run is kept until the run ends.
     fn finish(self, end: usize) -> Node {
         match self {
-            Self::Seq { start, items } => Node::new(Span::new(start, end), Value::Seq(items)),
-            Self::Map { start, entries, .. } => Node::new(Span::new(start, end), Value::Map(entries)),
+            Self::Seq { start, mut items } => {
+                items.shrink_to_fit();
+                Node::new(Span::new(start, end), Value::Seq(items))
+            }
+            Self::Map { start, mut entries, .. } => {
+                entries.shrink_to_fit();
+                Node::new(Span::new(start, end), Value::Map(entries))
+            }
         }
     }
 }

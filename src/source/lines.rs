@@ -18,6 +18,7 @@ impl LineIndex {
     pub fn new(text: &str) -> Self {
         let mut starts = vec![0];
         starts.extend(text.bytes().enumerate().filter(|&(_, b)| b == b'\n').map(|(i, _)| i + 1));
+        starts.shrink_to_fit();
         Self { starts, ascii: text.is_ascii() }
     }
 

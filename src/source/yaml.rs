@@ -314,6 +314,9 @@ impl<'a> Builder<'a> {
             Event::SequenceEnd => {
                 if let Some(Frame::Seq { start, anchor, items }) = self.stack.pop() {
                     let end = self.container_end(start, span, items.last().map(|n| n.span.end));
+                    // Every tree of a run is kept until it ends: give back the room lists grew into.
+                    let mut items = items;
+                    items.shrink_to_fit();
                     self.complete(Node::new(Span::new(start, end), Value::Seq(items)), anchor)?;
                 }
             }
@@ -322,7 +325,8 @@ impl<'a> Builder<'a> {
                     let end =
                         self.container_end(map.start, span, map.entries.last().map(|e| e.value.span.end));
                     let (start, anchor) = (map.start, map.anchor);
-                    let entries = apply_merges(map)?;
+                    let mut entries = apply_merges(map)?;
+                    entries.shrink_to_fit();
                     self.complete(Node::new(Span::new(start, end), Value::Map(entries)), anchor)?;
                 }
             }
