@@ -269,7 +269,9 @@ fn too_large(name: &str, size: u64, limit: u64) -> Loaded {
     problem(
         name,
         &format!("the file is {size} bytes, over the {limit}-byte limit"),
-        Some("raise the limit with `--max-file-size BYTES` if the file really is a spec"),
+        Some(
+            "raise the limit with `--max-file-size BYTES` (or `maxFileSize` in ecslint.yaml) if the file really is a spec",
+        ),
     )
 }
 

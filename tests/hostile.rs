@@ -355,7 +355,7 @@ fn file_over_the_default_limit_is_s001_that_says_how_to_raise_it() {
     run.assert_code(1).assert_good_checked();
     let message = format!("the file is {} bytes, over the {}-byte limit", 17 * MIB, 16 * MIB);
     let (_, _, help) = run.assert_one("big.yaml", "S001", &message);
-    assert!(help.contains("--max-file-size"), "{help}");
+    assert!(help.contains("--max-file-size") && help.contains("maxFileSize"), "{help}");
 }
 
 #[test]
