@@ -3,8 +3,9 @@
 //! We build the tree ourselves instead of using a YAML DOM crate so that we keep
 //! control of everything hostile input can abuse: nesting depth is limited before it
 //! costs stack or memory, alias expansion is counted and bounded (no "billion laughs"),
-//! and duplicate keys are reported with both locations. The tree is built with an
-//! explicit stack, so no input recurses. Scalars resolve by the YAML 1.2 core schema
+//! so are the tokens the parser may queue before it produces an event (a huge flow
+//! list), and duplicate keys are reported with both locations. The tree is built with
+//! an explicit stack, so no input recurses. Scalars resolve by the YAML 1.2 core schema
 //! (`yes`/`no`/`on`/`off` stay strings, unlike YAML 1.1 and `serde_yaml` of old).
 
 use super::{Document, Entry, Key, Limits, Node, Span, SyntaxError, Value};
@@ -49,10 +50,12 @@ pub fn parse_yaml(text: &str, limits: Limits) -> Result<Vec<Document>, SyntaxErr
 /// `saphyr-parser` queues every token of a flow collection that might still turn out
 /// to be a mapping key (one that starts a line, such as a document's top-level
 /// `[x, x, ...]`) until the collection closes, at well over 100 bytes a token: a
-/// 16 MiB file of `[x,x,x,...` took gigabytes. Each token starts at an indicator (`,` `[` `]` `{` `}` `:` `?` `&` `*`
-/// `!` `'` `"`) or right after one, so counting indicators read since the last event
-/// bounds the queue; past the limit the input ends early and the parse fails with
-/// [`pending_error`]. Block-style YAML produces events line by line and never gets near.
+/// 16 MiB file of `[x,x,x,...` took gigabytes. In a flow collection two plain
+/// scalars are always kept apart by an indicator (`,` `[` `]` `{` `}` `:` `?` `&` `*`
+/// `!` `'` `"`), so at least every other token starts with one, and counting the
+/// indicators read since the last event bounds the queue. Past the limit the input
+/// ends early and the parse fails with [`pending_error`]. Block-style YAML produces
+/// events line by line and never comes near.
 #[derive(Default)]
 struct Meter {
     pending: Cell<usize>,
