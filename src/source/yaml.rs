@@ -146,20 +146,16 @@ struct Builder<'a> {
     positions: Positions,
     limits: Limits,
     stack: Vec<Frame>,
-    anchors: HashMap<usize, Anchor>,
+    /// Copies of anchored nodes by anchor id, with their node counts.
+    anchors: HashMap<usize, (Node, usize)>,
+    /// Anchor ids whose node was too large to copy (a bit set: a file may hold
+    /// millions of anchors, and these must not cost a map entry each).
+    dropped: Vec<u64>,
     /// Nodes copied by aliases in the whole stream.
     expanded: usize,
     /// Nodes held in `anchors` for the current document.
     stored: usize,
     documents: Vec<Document>,
-}
-
-/// What an anchor's id refers to.
-enum Anchor {
-    /// A copy of the anchored node and its node count.
-    Kept(Node, usize),
-    /// The node was too large to keep: any alias to it would blow the budget anyway.
-    Dropped,
 }
 
 /// Byte offsets of parser markers in non-ASCII text, in constant time per look-up.
@@ -227,6 +223,7 @@ impl<'a> Builder<'a> {
             limits,
             stack: Vec::new(),
             anchors: HashMap::new(),
+            dropped: Vec::new(),
             expanded: 0,
             stored: 0,
             documents: Vec::new(),
@@ -262,6 +259,7 @@ impl<'a> Builder<'a> {
             Event::StreamEnd => return Ok(true),
             Event::DocumentStart(_) => {
                 self.anchors.clear();
+                self.dropped.clear();
                 self.stored = 0;
             }
             Event::Nothing | Event::StreamStart | Event::DocumentEnd => {}
@@ -281,13 +279,16 @@ impl<'a> Builder<'a> {
             }
             Event::Alias(id) => {
                 let budget = self.limits.max_alias_nodes;
+                let dropped = self.dropped.get(id / 64).is_some_and(|bits| bits & (1 << (id % 64)) != 0);
                 let node = match self.anchors.get(&id) {
-                    None => return Err(SyntaxError::new("alias refers to an unknown anchor", span)),
-                    Some(Anchor::Kept(node, size)) if self.expanded + size <= budget => {
+                    None if !dropped => {
+                        return Err(SyntaxError::new("alias refers to an unknown anchor", span));
+                    }
+                    Some((node, size)) if self.expanded + size <= budget => {
                         self.expanded += size;
                         Node::new(span, node.value.clone())
                     }
-                    Some(_) => {
+                    _ => {
                         return Err(SyntaxError::new(
                             format!("aliases expand to more than {budget} nodes"),
                             span,
@@ -380,14 +381,18 @@ impl<'a> Builder<'a> {
     fn keep_anchor(&mut self, anchor: usize, node: &Node) {
         let budget = self.limits.max_alias_nodes;
         let room = budget.saturating_sub(self.expanded).min(budget.saturating_sub(self.stored));
-        let kept = match count_nodes(node, room) {
-            Some(size) => {
-                self.stored += size;
-                Anchor::Kept(node.clone(), size)
+        if let Some(size) = count_nodes(node, room) {
+            self.stored += size;
+            self.anchors.insert(anchor, (node.clone(), size));
+        } else {
+            // Too large to keep: any alias to it would blow the budget anyway.
+            if self.dropped.len() <= anchor / 64 {
+                self.dropped.resize(anchor / 64 + 1, 0);
             }
-            None => Anchor::Dropped,
-        };
-        self.anchors.insert(anchor, kept);
+            if let Some(bits) = self.dropped.get_mut(anchor / 64) {
+                *bits |= 1 << (anchor % 64);
+            }
+        }
     }
 
     /// Attaches a finished node to its parent, or makes it a document root.
@@ -711,6 +716,12 @@ mod tests {
         let error = parse_yaml(&format!("{text}e: *z\n"), limits).unwrap_err();
         assert_eq!(error.message, "aliases expand to more than 10 nodes");
         assert_eq!(slice(&format!("{text}e: *z\n"), error.span), "*z");
+        // Past the budget, anchors cost a bit each; their aliases fail, others still work.
+        let many = (0..50).map(|i| format!("a{i}: &x{i} [{i}, {i}]\n")).collect::<Vec<_>>().concat();
+        let root = &parse_yaml(&format!("{many}b: *x1\n"), limits).unwrap()[0].root;
+        assert_eq!(root.get("b").unwrap().as_seq().map(<[Node]>::len), Some(2));
+        let error = parse_yaml(&format!("{many}b: *x40\n"), limits).unwrap_err();
+        assert_eq!(error.message, "aliases expand to more than 10 nodes");
         // Copies are per document: the next document has the whole budget again.
         let text = "a: &x [1, 2, 3]\nb: &y [4, 5, 6]\n---\nc: &z [7, 8, 9, 10, 11]\nd: *z\n";
         assert!(parse_yaml(text, limits).is_ok());
