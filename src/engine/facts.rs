@@ -345,6 +345,7 @@ fn spec_facts(resource: &Resource, catalog: &Catalog) -> Json {
         .map(Json::from)
         .or_else(|| parsed.as_ref().and_then(|p| p.boot_mode).map(|b| json!(b)));
     let list = |key: &str| node.get(key).map_or_else(|| json!([]), crate::source::Node::to_json);
+    let shares = share_facts(node);
     json!({
         "name": resource.name,
         "id": id,
@@ -359,7 +360,37 @@ fn spec_facts(resource: &Resource, catalog: &Catalog) -> Json {
         "licenseType": node.get_str("licenseType"),
         "encrypted": node.get("encrypted").is_some_and(|n| n.value == crate::source::Value::Bool(true)),
         "sharedWith": list("sharedWith"),
+        "shares": shares.0,
+        "shareCount": shares.1,
     })
+}
+
+/// One fact per `sharedWith` entry, computed in one pass so share rules stay linear:
+/// the account as text, whether it is a 16-digit ID (`valid`) or all digits, where the
+/// same account first appears, and how many distinct accounts come before it. Also the
+/// number of distinct accounts.
+fn share_facts(node: &crate::source::Node) -> (Json, usize) {
+    let entries = node.get("sharedWith").and_then(crate::source::Node::as_seq).unwrap_or_default();
+    let mut first: HashMap<String, usize> = HashMap::new();
+    let mut facts = Vec::with_capacity(entries.len());
+    for (index, entry) in entries.iter().enumerate() {
+        let account = match &entry.value {
+            crate::source::Value::Str(s) => s.clone(),
+            crate::source::Value::Int(i) => i.to_string(),
+            _ => entry.to_json().to_string(),
+        };
+        let digits = !account.is_empty() && account.bytes().all(|b| b.is_ascii_digit());
+        let distinct_before = first.len();
+        let first_index = *first.entry(account.clone()).or_insert(index);
+        facts.push(json!({
+            "account": account,
+            "valid": digits && account.len() == 16,
+            "digits": digits,
+            "firstIndex": first_index,
+            "distinctBefore": distinct_before,
+        }));
+    }
+    (Json::Array(facts), first.len())
 }
 
 fn public_facts(id: &str, parsed: &PublicImage) -> Json {
@@ -377,6 +408,8 @@ fn public_facts(id: &str, parsed: &PublicImage) -> Json {
         "licenseType": null,
         "encrypted": false,
         "sharedWith": [],
+        "shares": [],
+        "shareCount": 0,
         "chain": [],
         "marketplace": false,
         "paidOrigin": null,
