@@ -146,7 +146,10 @@ impl<'r> Subject<'r> {
     }
 
     fn image(world: &World<'r>, resource: &'r Resource, index: usize) -> Self {
-        let image = world.image(Resolved::Spec(index));
+        let mut image = world.image(Resolved::Spec(index));
+        let (shares, share_count) = super::facts::share_facts(&resource.node);
+        image["shares"] = shares;
+        image["shareCount"] = json!(share_count);
         let mut json = resource.node.to_json();
         for (key, value) in [("sharedWith", json!([])), ("regions", json!([])), ("labels", json!({}))] {
             set_default(&mut json, key, value);

@@ -345,7 +345,6 @@ fn spec_facts(resource: &Resource, catalog: &Catalog) -> Json {
         .map(Json::from)
         .or_else(|| parsed.as_ref().and_then(|p| p.boot_mode).map(|b| json!(b)));
     let list = |key: &str| node.get(key).map_or_else(|| json!([]), crate::source::Node::to_json);
-    let shares = share_facts(node);
     json!({
         "name": resource.name,
         "id": id,
@@ -360,16 +359,17 @@ fn spec_facts(resource: &Resource, catalog: &Catalog) -> Json {
         "licenseType": node.get_str("licenseType"),
         "encrypted": node.get("encrypted").is_some_and(|n| n.value == crate::source::Value::Bool(true)),
         "sharedWith": list("sharedWith"),
-        "shares": shares.0,
-        "shareCount": shares.1,
+        "shares": [],
+        "shareCount": 0,
     })
 }
 
-/// One fact per `sharedWith` entry, computed in one pass so share rules stay linear:
+/// One fact per `sharedWith` entry, computed in one pass so share rules stay linear
+/// (and only for the Image spec being checked, so the run does not hold them all):
 /// the account as text, whether it is a 16-digit ID (`valid`) or all digits, where the
 /// same account first appears, and how many distinct accounts come before it. Also the
 /// number of distinct accounts.
-fn share_facts(node: &crate::source::Node) -> (Json, usize) {
+pub fn share_facts(node: &crate::source::Node) -> (Json, usize) {
     let entries = node.get("sharedWith").and_then(crate::source::Node::as_seq).unwrap_or_default();
     let mut first: HashMap<String, usize> = HashMap::new();
     let mut facts = Vec::with_capacity(entries.len());
