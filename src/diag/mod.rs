@@ -133,7 +133,7 @@ impl Finding {
             code: code.into(),
             name: name.into(),
             severity,
-            message: message.into(),
+            message: shorten(message.into()),
             help: None,
             label: None,
             location,
@@ -181,6 +181,17 @@ impl Finding {
     }
 }
 
+/// Longest message kept: messages quote values from the spec, and a hostile 30 MB value
+/// must not be copied into every finding about it.
+const MAX_MESSAGE_CHARS: usize = 1000;
+
+fn shorten(message: String) -> String {
+    match message.char_indices().nth(MAX_MESSAGE_CHARS) {
+        Some((end, _)) => format!("{}…", &message[..end]),
+        None => message,
+    }
+}
+
 /// Sorts findings by file, offset and code, the order every format uses.
 pub fn sort_findings(findings: &mut [Finding]) {
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()).then_with(|| a.message.cmp(&b.message)));
@@ -222,4 +233,19 @@ pub struct RuleInfo {
     pub description: String,
     /// How to fix a finding.
     pub fix: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_messages_are_shortened_on_a_character_boundary() {
+        let file = Arc::new(SourceFile::new("a.yaml", ""));
+        let long = "é".repeat(5000);
+        let finding = Finding::new("S002", "x", Severity::Error, long, Location::new(file, Span::default()));
+        assert_eq!(finding.message.chars().count(), MAX_MESSAGE_CHARS + 1);
+        assert!(finding.message.ends_with('…'));
+        assert_eq!(shorten("short".into()), "short");
+    }
 }
