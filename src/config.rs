@@ -230,11 +230,7 @@ impl Config {
     pub fn ignores(&self, finding: &Finding) -> bool {
         self.ignore.iter().any(|ignore| {
             matches(&ignore.pattern, &finding.location.file.name)
-                && ignore.codes.iter().any(|c| {
-                    finding.code.eq_ignore_ascii_case(c)
-                        || finding.name == *c
-                        || finding.code.to_ascii_uppercase().starts_with(&c.to_ascii_uppercase())
-                })
+                && ignore.codes.iter().any(|c| crate::diag::selector_matches(c, &finding.code, &finding.name))
         })
     }
 }

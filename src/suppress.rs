@@ -91,10 +91,7 @@ fn parse_line(line: &str, offset: usize, number: usize) -> Option<Directive> {
 
 /// Whether a selector in a comment names a finding: code, name, or code prefix.
 fn names(selector: &str, finding: &Finding) -> bool {
-    finding.code.eq_ignore_ascii_case(selector)
-        || finding.name == selector
-        || (selector.chars().all(|c| c.is_ascii_alphanumeric())
-            && finding.code.to_ascii_uppercase().starts_with(&selector.to_ascii_uppercase()))
+    crate::diag::selector_matches(selector, &finding.code, &finding.name)
 }
 
 /// Marks suppressed findings and reports unused suppressions (S008) when enabled.

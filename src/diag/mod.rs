@@ -181,6 +181,17 @@ impl Finding {
     }
 }
 
+/// Whether a selector names a rule: its code (any case), its name, or a code prefix such as
+/// `A` or `L00`. `--select`/`--ignore`, config levels and ignores, and suppression comments
+/// all select rules this way.
+pub fn selector_matches(selector: &str, code: &str, name: &str) -> bool {
+    code.eq_ignore_ascii_case(selector)
+        || name == selector
+        || (!selector.is_empty()
+            && selector.chars().all(|c| c.is_ascii_alphanumeric())
+            && code.to_ascii_uppercase().starts_with(&selector.to_ascii_uppercase()))
+}
+
 /// Longest message kept: messages quote values from the spec, and a hostile 30 MB value
 /// must not be copied into every finding about it.
 const MAX_MESSAGE_CHARS: usize = 1000;

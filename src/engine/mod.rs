@@ -173,12 +173,7 @@ pub struct Selection {
 
 /// A selector matches a rule by code, name, code prefix (`A`, `L00`), or `ALL`.
 fn matches(selector: &str, info: &RuleInfo) -> bool {
-    selector.eq_ignore_ascii_case("ALL")
-        || info.code.eq_ignore_ascii_case(selector)
-        || info.name == selector
-        || (!selector.is_empty()
-            && selector.chars().all(|c| c.is_ascii_alphanumeric())
-            && info.code.to_ascii_uppercase().starts_with(&selector.to_ascii_uppercase()))
+    selector.eq_ignore_ascii_case("ALL") || crate::diag::selector_matches(selector, &info.code, &info.name)
 }
 
 impl Selection {
