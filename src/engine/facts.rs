@@ -52,6 +52,9 @@ pub struct World<'a> {
     by_id: HashMap<&'a str, usize>,
     /// Image facts per image spec, computed once.
     image_facts: HashMap<usize, Json>,
+    /// Facts of every public image ID the run references, parsed once: instances and
+    /// `derivedFrom` chains look them up several times each.
+    public: HashMap<&'a str, Json>,
     pub cycles: Vec<Cycle>,
     quotas: Json,
 }
@@ -86,9 +89,24 @@ impl<'a> World<'a> {
             by_name,
             by_id,
             image_facts: HashMap::new(),
+            public: HashMap::new(),
             cycles: Vec::new(),
             quotas: Json::Object(quotas),
         };
+        let references = resources.iter().filter(|r| r.valid).filter_map(|r| match r.kind {
+            Kind::Instance => r.node.get_str("image"),
+            Kind::Image => r.node.get_str("derivedFrom"),
+        });
+        let mut public = HashMap::new();
+        for reference in references {
+            let known = world.by_name.contains_key(reference)
+                || world.by_id.contains_key(reference)
+                || public.contains_key(reference);
+            if let Some(facts) = (!known).then(|| world.parse_public(reference)).flatten() {
+                public.insert(reference, facts);
+            }
+        }
+        world.public = public;
         world.compute_image_facts();
         world
     }
@@ -97,7 +115,9 @@ impl<'a> World<'a> {
     pub fn resolve(&self, reference: &'a str) -> Resolved<'a> {
         if let Some(&index) = self.by_name.get(reference).or_else(|| self.by_id.get(reference)) {
             Resolved::Spec(index)
-        } else if self.catalog.parse_public_image_id(reference).is_some() {
+        } else if self.public.contains_key(reference)
+            || self.catalog.parse_public_image_id(reference).is_some()
+        {
             Resolved::Public(reference)
         } else {
             Resolved::Unresolved
@@ -108,13 +128,20 @@ impl<'a> World<'a> {
     pub fn image(&self, resolved: Resolved<'_>) -> Json {
         match resolved {
             Resolved::Spec(index) => self.image_facts.get(&index).cloned().unwrap_or(Json::Null),
-            Resolved::Public(id) => self.catalog.parse_public_image_id(id).map_or(Json::Null, |parsed| {
-                let mut facts = public_facts(id, &parsed);
-                facts["paidOrigin"] = paid_origin(&facts, self.catalog).unwrap_or(Json::Null);
-                facts
-            }),
+            Resolved::Public(id) => {
+                self.public.get(id).cloned().or_else(|| self.parse_public(id)).unwrap_or(Json::Null)
+            }
             Resolved::Unresolved => Json::Null,
         }
+    }
+
+    /// Facts of a public image ID, with the paid origin it is itself when commercial.
+    fn parse_public(&self, id: &str) -> Option<Json> {
+        self.catalog.parse_public_image_id(id).map(|parsed| {
+            let mut facts = public_facts(id, &parsed);
+            facts["paidOrigin"] = paid_origin(&facts, self.catalog).unwrap_or(Json::Null);
+            facts
+        })
     }
 
     pub fn quotas(&self) -> &Json {
