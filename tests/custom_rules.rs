@@ -97,3 +97,75 @@ fn select_and_ignore_take_codes_names_and_prefixes() {
         run.describe()
     );
 }
+
+/// Every variable a rule can use, as an instance rule and as an image rule (with `each`)
+/// see it: the facts are converted for CEL lazily, per subject, and this pins what that
+/// conversion gives.
+#[test]
+fn rules_see_every_variable_with_its_facts() {
+    let run = ecslint(&[
+        "check",
+        "--as-of",
+        AS_OF,
+        "--format",
+        "json",
+        "--rules",
+        "fixtures/custom-rules/variables/rules",
+        "--select",
+        "VAR",
+        "fixtures/custom-rules/variables/spec.yaml",
+    ]);
+    run.assert_code(0);
+    let json = run.json();
+    let data = |i: usize| json["findings"][i]["data"].clone();
+    let chain = serde_json::json!(["base", "win2019_1809_x64_dtc_en-us_40G_alibase_20240513.vhd"]);
+    let instance = data(2);
+    for (key, value) in [
+        ("kind", serde_json::json!("Instance")),
+        ("subject", "instance".into()),
+        ("count", 2.into()),
+        ("billing", "PayAsYouGo".into()),
+        ("image", "app".into()),
+        ("chain", chain.clone()),
+        ("os", "windows-server 2019".into()),
+        ("shareCount", 2.into()),
+        ("instanceType", "ecs.g7.xlarge".into()),
+        ("region", "eu-central-1".into()),
+        ("lifecycle", "Windows Server 2019".into()),
+        ("fee", "Windows Server".into()),
+        ("feeCount", 2.into()),
+        ("quota", 50.into()),
+        ("asOf", AS_OF.into()),
+        ("eolWarningDays", 180.into()),
+        ("catalog", "2026-11-20".into()),
+        ("item", serde_json::Value::Null),
+        ("index", serde_json::Value::Null),
+    ] {
+        assert_eq!(instance[key], value, "instance `{key}`: {}", run.describe());
+    }
+    for (i, account, shares_item) in [(0, "1234567890123456", 0), (1, "42", 1)] {
+        let image = data(i);
+        for (key, value) in [
+            ("kind", serde_json::json!("Image")),
+            ("subject", "spec".into()),
+            ("imported", false.into()),
+            ("image", "app".into()),
+            ("chain", chain.clone()),
+            ("os", "windows-server 2019".into()),
+            ("shares", serde_json::json!(["1234567890123456 valid", "42 invalid"])),
+            ("shareCount", 2.into()),
+            (
+                "customImages",
+                serde_json::json!({"cn-hangzhou": {"ordinal": 2, "total": 2}, "eu-central-1": {"ordinal": 1, "total": 1}}),
+            ),
+            ("instanceType", serde_json::Value::Null),
+            ("region", serde_json::Value::Null),
+            ("lifecycle", "Windows Server 2019".into()),
+            ("fee", "Windows Server".into()),
+            ("item", account.into()),
+            ("index", shares_item.into()),
+        ] {
+            assert_eq!(image[key], value, "image `{key}`: {}", run.describe());
+        }
+    }
+}

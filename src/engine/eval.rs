@@ -4,18 +4,20 @@
 
 use super::RuleSet;
 use super::builtin;
-use super::expr;
-use super::facts::{InstanceContext, Resolved, Settings, World};
+use super::expr::{self, CelVal};
+use super::facts::{ImageFacts, InstanceContext, Resolved, Settings, World};
 use super::rule::{Rule, Target, concrete_path, rule_error};
 use crate::catalog::Catalog;
 use crate::diag::{Finding, Location, Severity};
 use crate::source::PathSegment;
 use crate::spec::{Kind, Resource};
+use cel::common::types::{CelBool, CelInt};
+use cel::common::value::CowVal;
+use cel::context::VariableResolver;
 use cel::{Context, Value};
 use rayon::prelude::*;
-use serde_json::{Value as Json, json};
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// The result of evaluating the rules.
 #[derive(Debug, Default)]
@@ -82,129 +84,174 @@ pub fn evaluate(
 }
 
 /// One thing a rule runs on: the resource, the facts, and where image findings point.
-struct Subject<'r> {
-    resource: &'r Resource,
+struct Subject<'w> {
+    resource: &'w Resource,
     /// The image spec an instance uses, for secondary labels.
-    image_spec: Option<&'r Resource>,
+    image_spec: Option<&'w Resource>,
     /// For image rules fired on an instance: point at its `image` field.
     at_image_field: bool,
-    variables: Vec<(&'static str, Json)>,
+    bindings: Bindings<'w>,
 }
 
-impl<'r> Subject<'r> {
-    fn instance(world: &World<'r>, resource: &'r Resource) -> Self {
+/// The variables of one subject. Run-wide facts are lent from the [`World`]; the rest
+/// (the resource, the image, its lifecycle entry and fee) is converted for CEL the
+/// first time a rule asks for it, borrowing the specs' text, and dropped with the
+/// subject.
+struct Bindings<'w> {
+    world: &'w World<'w>,
+    resource: &'w Resource,
+    image: Option<&'w ImageFacts<'w>>,
+    /// How an instance prices its image's fee; `None` prices nothing (image rules).
+    pricing: Option<InstanceContext<'w>>,
+    /// `instanceType` and `region`: an Instance's, or null for an Image.
+    instance_type: &'w CelVal<'static>,
+    region: &'w CelVal<'static>,
+    values: [OnceLock<CelVal<'w>>; 4],
+}
+
+/// The lazily converted variables, by position in `Bindings::values`.
+const RESOURCE: usize = 0;
+const IMAGE: usize = 1;
+const LIFECYCLE: usize = 2;
+const FEE: usize = 3;
+
+impl VariableResolver for Bindings<'_> {
+    fn resolve<'b>(&'b self, name: &str) -> Option<CowVal<'b, 'b>> {
+        let shared = &self.world.shared;
+        let instance = self.resource.kind == Kind::Instance;
+        let value: &CelVal<'_> = match name {
+            "resource" => self.lazy(RESOURCE, || resource_val(self.resource)),
+            "image" => self.lazy(IMAGE, || self.image.map_or_else(null, ImageFacts::to_val)),
+            "lifecycle" => self.lazy(LIFECYCLE, || self.image.map_or_else(null, |i| self.world.lifecycle(i))),
+            "fee" => self.lazy(FEE, || self.image.map_or_else(null, |i| self.world.fee(i, self.pricing))),
+            "instanceType" => self.instance_type,
+            "region" => self.region,
+            "kind" if instance => &shared.instance,
+            "kind" => &shared.image,
+            "subject" if instance => &shared.subject_instance,
+            "subject" => &shared.subject_spec,
+            "quotas" => &shared.quotas,
+            "asOf" => &shared.as_of,
+            "eolWarningDays" => &shared.eol_warning_days,
+            "catalog" => &shared.catalog,
+            // Bound by `each`; null outside it.
+            "item" | "index" => &shared.null,
+            _ => return None,
+        };
+        Some(CowVal::Borrowed(value.as_ref()))
+    }
+}
+
+impl<'w> Bindings<'w> {
+    fn new(world: &'w World<'w>, resource: &'w Resource, image: Option<&'w ImageFacts<'w>>) -> Self {
+        let null = &world.shared.null;
+        let (instance_type, region) = match resource.kind {
+            Kind::Instance => (
+                world.instance_type_val(resource.node.get_str("instanceType")),
+                world.region_val(resource.node.get_str("region")),
+            ),
+            Kind::Image => (null, null),
+        };
+        Self { world, resource, image, pricing: None, instance_type, region, values: Default::default() }
+    }
+
+    fn lazy(&self, slot: usize, make: impl FnOnce() -> CelVal<'w>) -> &CelVal<'w> {
+        // `slot` is one of the constants above, always in range.
+        self.values.get(slot).map_or(&self.world.shared.null, |cell| cell.get_or_init(make))
+    }
+}
+
+fn null<'a>() -> CelVal<'a> {
+    Box::new(cel::common::types::CelNull)
+}
+
+impl<'w> Subject<'w> {
+    fn instance(world: &'w World<'w>, resource: &'w Resource) -> Self {
         let node = &resource.node;
         let resolved = node.get_str("image").map_or(Resolved::Unresolved, |i| world.resolve(i));
-        let image = world.image(resolved);
-        let instance_type = world.catalog.instance_type(node.get_str("instanceType").unwrap_or_default());
         let region = node.get_str("region").and_then(|r| world.catalog.region(r));
         let count = match node.get("count").map(|c| &c.value) {
             Some(crate::source::Value::Int(n)) => u64::try_from(*n).unwrap_or(1),
             _ => 1,
         };
-        let context = InstanceContext {
-            instance_type,
+        let pricing = InstanceContext {
+            instance_type: world.catalog.instance_type(node.get_str("instanceType").unwrap_or_default()),
             mainland: region.map(|r| r.mainland),
             count,
             subscription: node.get_str("billing") == Some("Subscription"),
         };
-        let fee = world.fee(&image, Some(context));
-        let lifecycle = world.lifecycle(&image);
-        let json = instance_json(resource);
         let image_spec = match resolved {
             Resolved::Spec(i) => world.resources.get(i),
             _ => None,
         };
-        let mut variables = common(world, json, "Instance", "instance");
-        variables.extend([
-            ("image", image),
-            ("instanceType", world.instance_type(node.get_str("instanceType"))),
-            ("region", world.region(node.get_str("region"))),
-            ("lifecycle", lifecycle),
-            ("fee", fee),
-        ]);
-        Self { resource, image_spec, at_image_field: false, variables }
+        let bindings =
+            Bindings { pricing: Some(pricing), ..Bindings::new(world, resource, world.image(resolved)) };
+        Self { resource, image_spec, at_image_field: false, bindings }
     }
 
     /// An instance that names a public image ID directly: image rules run on it.
-    fn public_image_of(world: &World<'r>, resource: &'r Resource) -> Option<Self> {
+    fn public_image_of(world: &'w World<'w>, resource: &'w Resource) -> Option<Self> {
         let reference = resource.node.get_str("image")?;
         let resolved = world.resolve(reference);
         if !matches!(resolved, Resolved::Public(_)) {
             return None;
         }
-        let image = world.image(resolved);
-        let mut variables = common(world, instance_json(resource), "Instance", "instance");
-        variables.extend([
-            ("lifecycle", world.lifecycle(&image)),
-            ("fee", world.fee(&image, None)),
-            ("image", image),
-            ("instanceType", world.instance_type(resource.node.get_str("instanceType"))),
-            ("region", world.region(resource.node.get_str("region"))),
-        ]);
-        Some(Self { resource, image_spec: None, at_image_field: true, variables })
+        let bindings = Bindings::new(world, resource, Some(world.image(resolved)?));
+        Some(Self { resource, image_spec: None, at_image_field: true, bindings })
     }
 
-    fn image(world: &World<'r>, resource: &'r Resource, index: usize) -> Self {
-        let mut image = world.image(Resolved::Spec(index));
-        let (shares, share_count) = super::facts::share_facts(&resource.node);
-        image["shares"] = shares;
-        image["shareCount"] = json!(share_count);
-        let mut json = resource.node.to_json();
-        for (key, value) in [("sharedWith", json!([])), ("regions", json!([])), ("labels", json!({}))] {
-            set_default(&mut json, key, value);
-        }
-        set_default(&mut json, "imported", json!(false));
-        set_default(&mut json, "encrypted", json!(false));
-        let mut variables = common(world, json, "Image", "spec");
-        variables.extend([
-            ("lifecycle", world.lifecycle(&image)),
-            ("fee", world.fee(&image, None)),
-            ("image", image),
-            ("instanceType", Json::Null),
-            ("region", Json::Null),
-        ]);
-        Self { resource, image_spec: Some(resource), at_image_field: false, variables }
+    fn image(world: &'w World<'w>, resource: &'w Resource, index: usize) -> Self {
+        let bindings = Bindings::new(world, resource, world.image(Resolved::Spec(index)));
+        Self { resource, image_spec: Some(resource), at_image_field: false, bindings }
     }
 
-    fn context(&self, env: &Arc<cel::Env>) -> Context<'static, 'static> {
+    fn context(&self, env: &Arc<cel::Env>) -> Context<'_, '_> {
         let mut context = Context::with_env(Arc::clone(env));
         expr::add_functions(&mut context);
-        for (name, value) in &self.variables {
-            context.add_variable_from_value(*name, expr::to_cel(value));
-        }
-        context.add_variable_from_value("item", Value::Null);
-        context.add_variable_from_value("index", Value::Null);
+        context.set_variable_resolver(&self.bindings);
         context
     }
 }
 
-fn common(world: &World<'_>, resource: Json, kind: &str, subject: &str) -> Vec<(&'static str, Json)> {
-    let (as_of, eol_days, catalog) = world.settings_json();
-    vec![
-        ("resource", resource),
-        ("kind", json!(kind)),
-        ("subject", json!(subject)),
-        ("quotas", world.quotas().clone()),
-        ("asOf", as_of),
-        ("eolWarningDays", eol_days),
-        ("catalog", catalog),
-    ]
-}
-
-/// An instance as rules see it: as written, with the schema's defaults filled in.
-fn instance_json(resource: &Resource) -> Json {
-    let mut json = resource.node.to_json();
-    set_default(&mut json, "count", json!(1));
-    set_default(&mut json, "billing", json!("PayAsYouGo"));
-    set_default(&mut json, "labels", json!({}));
-    json
-}
-
-fn set_default(json: &mut Json, key: &str, value: Json) {
-    if let Json::Object(map) = json {
-        map.entry(key).or_insert(value);
+/// A resource as rules see it: as written, with the schema's defaults filled in.
+fn resource_val(resource: &Resource) -> CelVal<'_> {
+    let node = &resource.node;
+    let Some(entries) = node.as_map() else { return expr::node_to_val(node) };
+    let defaults: &[(&str, MakeVal)] = match resource.kind {
+        Kind::Instance => &[
+            ("count", || Box::new(CelInt::from(1))),
+            ("billing", || expr::str_val("PayAsYouGo")),
+            ("labels", empty_map),
+        ],
+        Kind::Image => &[
+            ("sharedWith", empty_list),
+            ("regions", empty_list),
+            ("labels", empty_map),
+            ("imported", || Box::new(CelBool::from(false))),
+            ("encrypted", || Box::new(CelBool::from(false))),
+        ],
+    };
+    let mut map = expr::MapVal::with_capacity(entries.len() + defaults.len());
+    for entry in entries {
+        map.put(&entry.key.name, expr::node_to_val(&entry.value));
     }
+    for &(key, make) in defaults {
+        if !map.contains(key) {
+            map.put(key, make());
+        }
+    }
+    map.build()
+}
+
+/// Makes a default value for a field a resource leaves out.
+type MakeVal = fn() -> CelVal<'static>;
+
+fn empty_list() -> CelVal<'static> {
+    expr::list_val(Vec::new())
+}
+
+fn empty_map() -> CelVal<'static> {
+    expr::MapVal::with_capacity(0).build()
 }
 
 fn run_rules(env: &Arc<cel::Env>, subject: &Subject<'_>, rules: &[&Rule], out: &mut Evaluation) {

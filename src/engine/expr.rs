@@ -1,8 +1,9 @@
 //! CEL glue: compiling expressions and `{{ }}` templates with spans into the rule
 //! file, converting facts to CEL values, and turning results into text.
 
-use crate::source::{SourceFile, Span};
-use cel::objects::{Key, Map};
+use crate::source::{Node, SourceFile, Span, Value as NodeValue};
+use cel::common::types::{CelBool, CelDouble, CelInt, CelList, CelMap, CelMapKey, CelNull, CelString};
+use cel::objects::Key;
 use cel::{Context, Program, Value};
 use serde_json::Value as Json;
 use std::collections::HashMap;
@@ -219,22 +220,93 @@ impl Template {
     }
 }
 
-/// Converts facts to a CEL value. Every integer becomes `int` (serde's conversion would make
-/// positive ones `uint`, and `uint + int` is an error in CEL).
-pub fn to_cel(json: &Json) -> Value {
+/// A value as CEL evaluates it, which may borrow text for `'a`. Subjects lend their
+/// rules these through a [`cel::context::VariableResolver`], so no fact is copied per rule.
+pub type CelVal<'a> = Box<dyn cel::common::value::Val + 'a>;
+
+/// Converts facts to a CEL value directly (CEL's own `Value` conversion copies every
+/// map twice). Every integer becomes `int` (serde's conversion would make positive ones
+/// `uint`, and `uint + int` is an error in CEL).
+pub fn to_val(json: &Json) -> CelVal<'static> {
     match json {
-        Json::Null => Value::Null,
-        Json::Bool(b) => Value::Bool(*b),
-        Json::Number(n) => {
-            n.as_i64().map_or_else(|| Value::Float(n.as_f64().unwrap_or(f64::NAN)), Value::Int)
-        }
-        Json::String(s) => Value::String(Arc::new(s.clone())),
-        Json::Array(items) => Value::List(Arc::new(items.iter().map(to_cel).collect())),
+        Json::Null => Box::new(CelNull),
+        Json::Bool(b) => Box::new(CelBool::from(*b)),
+        Json::Number(n) => n.as_i64().map_or_else(
+            || Box::new(CelDouble::from(n.as_f64().unwrap_or(f64::NAN))) as CelVal<'static>,
+            |i| Box::new(CelInt::from(i)),
+        ),
+        Json::String(s) => Box::new(CelString::from(s.clone())),
+        Json::Array(items) => list_val(items.iter().map(to_val).collect()),
         Json::Object(entries) => {
-            let map: HashMap<Key, Value> =
-                entries.iter().map(|(k, v)| (Key::String(Arc::new(k.clone())), to_cel(v))).collect();
-            Value::Map(Map { map: Arc::new(map) })
+            let mut map = MapVal::with_capacity(entries.len());
+            for (key, value) in entries {
+                map.put_owned(key.clone(), to_val(value));
+            }
+            map.build()
         }
+    }
+}
+
+/// A spec node as a CEL value borrowing its text: the value `to_val(&node.to_json())`
+/// gives, without copying.
+pub fn node_to_val(node: &Node) -> CelVal<'_> {
+    match &node.value {
+        NodeValue::Bool(b) => Box::new(CelBool::from(*b)),
+        NodeValue::Int(i) => Box::new(CelInt::from(*i)),
+        NodeValue::Float(f) if f.is_finite() => Box::new(CelDouble::from(*f)),
+        // JSON has no NaN or infinity: as in `Node::to_json`, they are null.
+        NodeValue::Null | NodeValue::Float(_) => Box::new(CelNull),
+        NodeValue::Str(s) => str_val(s),
+        NodeValue::Seq(items) => list_val(items.iter().map(node_to_val).collect()),
+        NodeValue::Map(entries) => {
+            let mut map = MapVal::with_capacity(entries.len());
+            for entry in entries {
+                map.put(&entry.key.name, node_to_val(&entry.value));
+            }
+            map.build()
+        }
+    }
+}
+
+/// A CEL string borrowing `text`.
+pub fn str_val(text: &str) -> CelVal<'_> {
+    Box::new(CelString::from(text))
+}
+
+/// A CEL string, or null.
+pub fn opt_str_val(text: Option<&str>) -> CelVal<'_> {
+    text.map_or_else(|| Box::new(CelNull) as CelVal<'_>, str_val)
+}
+
+/// A CEL list of values.
+pub fn list_val(items: Vec<CelVal<'_>>) -> CelVal<'_> {
+    Box::new(CelList::from(items))
+}
+
+/// Builds a CEL map with string keys; a repeated key keeps its last value, as JSON
+/// objects do.
+pub struct MapVal<'a>(HashMap<CelMapKey<'a>, CelVal<'a>>);
+
+impl<'a> MapVal<'a> {
+    pub fn with_capacity(capacity: usize) -> Self {
+        Self(HashMap::with_capacity(capacity))
+    }
+
+    /// Sets `key`, borrowed (field names are mostly literals or the spec's own text).
+    pub fn put(&mut self, key: &'a str, value: CelVal<'a>) {
+        self.0.insert(CelMapKey::String(CelString::from(key)), value);
+    }
+
+    pub fn put_owned(&mut self, key: String, value: CelVal<'a>) {
+        self.0.insert(CelMapKey::String(CelString::from(key)), value);
+    }
+
+    pub fn contains(&self, key: &'a str) -> bool {
+        self.0.contains_key(&CelMapKey::String(CelString::from(key)))
+    }
+
+    pub fn build(self) -> CelVal<'a> {
+        Box::new(CelMap::from(self.0))
     }
 }
 
@@ -450,8 +522,8 @@ mod tests {
             Template::compile("{{ resource.count }} x {{ price(fee) }}!", Span::new(9, 50), &f).unwrap();
         let mut context = Context::default();
         add_functions(&mut context);
-        context.add_variable_from_value("resource", to_cel(&serde_json::json!({"count": 3})));
-        context.add_variable_from_value("fee", to_cel(&serde_json::json!(43.0)));
+        context.add_variable_as_val("resource", to_val(&serde_json::json!({"count": 3})));
+        context.add_variable_as_val("fee", to_val(&serde_json::json!(43.0)));
         assert_eq!(template.render(&context).unwrap(), "3 x 43.00!");
     }
 

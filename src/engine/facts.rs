@@ -1,13 +1,21 @@
 //! Facts: what a rule sees besides the spec itself. Image references are resolved
 //! (by name, by `id`, by parsing a public image ID), `derivedFrom` chains are followed
 //! (cycles are reported, not followed forever), and the catalog supplies the instance
-//! type, region, OS lifecycle entry and licence fee. Everything is computed once per
-//! run and handed to CEL as plain JSON.
+//! type, region, OS lifecycle entry and licence fee.
+//!
+//! The [`World`] works these out once per run as small typed values that borrow the
+//! specs' text; each subject turns the ones its rules ask for into CEL values
+//! (see `eval.rs`), so the run never holds a CEL copy of every image.
 
-use crate::catalog::{BootSupport, Catalog, InstanceType, LicenseFee, PublicImage};
+use super::expr::{CelVal, MapVal, list_val, node_to_val, opt_str_val, str_val, to_val};
+use crate::catalog::{BootMode, BootSupport, Catalog, InstanceType, LicenseFee, PublicImage};
 use crate::date::Date;
+use crate::source::{Node, Value};
 use crate::spec::{Kind, Resource};
+use cel::common::types::{CelBool, CelInt, CelString};
+use rayon::prelude::*;
 use serde_json::{Map, Value as Json, json};
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
 /// Settings that change what rules conclude.
@@ -43,6 +51,72 @@ pub struct Cycle {
     pub names: Vec<String>,
 }
 
+/// An image's operating system.
+#[derive(Clone, Debug)]
+pub struct Os<'a> {
+    pub family: Cow<'a, str>,
+    pub version: Cow<'a, str>,
+}
+
+/// What one image says about itself: an Image spec as written (with what its public
+/// `id` tells), or a parsed public image ID.
+#[derive(Clone, Debug)]
+pub struct ImageBase<'a> {
+    pub name: Option<&'a str>,
+    pub id: Option<&'a str>,
+    /// `custom`, `marketplace`, ... as written; `public` for a public image ID.
+    pub image_type: Option<&'a str>,
+    /// Whether it is an Image spec of the run.
+    pub spec: bool,
+    pub os: Option<Os<'a>>,
+    pub architecture: Option<&'a str>,
+    pub boot_mode: Option<&'a str>,
+    pub regions: Option<&'a Node>,
+    pub derived_from: Option<&'a str>,
+    pub imported: bool,
+    pub license_type: Option<&'a str>,
+    pub encrypted: bool,
+    pub shared_with: Option<&'a Node>,
+}
+
+/// The paid image a licence fee comes from.
+#[derive(Clone, Debug)]
+pub struct PaidOrigin<'a> {
+    pub name: Option<&'a str>,
+    pub family: Cow<'a, str>,
+    pub version: Cow<'a, str>,
+    pub imported: bool,
+}
+
+/// Everything rules know about an image: itself (with OS, architecture and boot mode
+/// inherited from its nearest ancestor that knows them), its `derivedFrom` chain, and
+/// what follows from both.
+#[derive(Clone, Debug)]
+pub struct ImageFacts<'a> {
+    pub base: ImageBase<'a>,
+    /// Ancestors, nearest first.
+    pub chain: Vec<ImageBase<'a>>,
+    /// The image or an ancestor is a Marketplace image.
+    pub marketplace: bool,
+    pub paid_origin: Option<PaidOrigin<'a>>,
+    /// For a custom image: per region, its position among the run's custom images
+    /// there and their number.
+    pub custom_images: Vec<(&'a str, u64, u64)>,
+}
+
+/// Run-wide CEL values every subject lends its rules.
+pub struct Shared {
+    pub null: CelVal<'static>,
+    pub quotas: CelVal<'static>,
+    pub as_of: CelVal<'static>,
+    pub eol_warning_days: CelVal<'static>,
+    pub catalog: CelVal<'static>,
+    pub instance: CelVal<'static>,
+    pub image: CelVal<'static>,
+    pub subject_instance: CelVal<'static>,
+    pub subject_spec: CelVal<'static>,
+}
+
 /// The run-wide view that resolves references and computes facts.
 pub struct World<'a> {
     pub catalog: &'a Catalog,
@@ -50,13 +124,16 @@ pub struct World<'a> {
     pub resources: &'a [Resource],
     by_name: HashMap<&'a str, usize>,
     by_id: HashMap<&'a str, usize>,
-    /// Image facts per image spec, computed once.
-    image_facts: HashMap<usize, Json>,
+    /// Facts of every valid Image spec.
+    image_facts: HashMap<usize, ImageFacts<'a>>,
     /// Facts of every public image ID the run references, parsed once: instances and
     /// `derivedFrom` chains look them up several times each.
-    public: HashMap<&'a str, Json>,
+    public: HashMap<&'a str, ImageFacts<'a>>,
+    /// CEL facts of every instance type and region the run references.
+    instance_types: HashMap<&'a str, CelVal<'static>>,
+    regions: HashMap<&'a str, CelVal<'static>>,
+    pub shared: Shared,
     pub cycles: Vec<Cycle>,
-    quotas: Json,
 }
 
 impl<'a> World<'a> {
@@ -73,14 +150,19 @@ impl<'a> World<'a> {
                 by_id.entry(id).or_insert(index);
             }
         }
-        let mut quotas = Map::new();
-        for quota in catalog.quotas() {
-            if let Some(default) = quota.default {
-                quotas.insert(quota.id.clone(), json!(default));
+        let mut instance_types = HashMap::new();
+        let mut regions = HashMap::new();
+        for node in resources.iter().filter(|r| r.valid && r.kind == Kind::Instance).map(|r| &r.node) {
+            if let Some(id) = node.get_str("instanceType") {
+                instance_types.entry(id).or_insert_with(|| {
+                    to_val(&catalog.instance_type(id).map_or(Json::Null, instance_type_facts))
+                });
             }
-        }
-        for (id, value) in &settings.quotas {
-            quotas.insert(id.clone(), json!(value));
+            if let Some(id) = node.get_str("region") {
+                regions
+                    .entry(id)
+                    .or_insert_with(|| to_val(&catalog.region(id).map_or(Json::Null, region_facts)));
+            }
         }
         let mut world = Self {
             catalog,
@@ -90,8 +172,10 @@ impl<'a> World<'a> {
             by_id,
             image_facts: HashMap::new(),
             public: HashMap::new(),
+            instance_types,
+            regions,
+            shared: shared_values(catalog, settings),
             cycles: Vec::new(),
-            quotas: Json::Object(quotas),
         };
         let references = resources.iter().filter(|r| r.valid).filter_map(|r| match r.kind {
             Kind::Instance => r.node.get_str("image"),
@@ -102,7 +186,16 @@ impl<'a> World<'a> {
             let known = world.by_name.contains_key(reference)
                 || world.by_id.contains_key(reference)
                 || public.contains_key(reference);
-            if let Some(facts) = (!known).then(|| world.parse_public(reference)).flatten() {
+            if let Some(parsed) = (!known).then(|| catalog.parse_public_image_id(reference)).flatten() {
+                let base = public_base(reference, &parsed);
+                let paid_origin = paid_origin(&base, catalog);
+                let facts = ImageFacts {
+                    base,
+                    chain: Vec::new(),
+                    marketplace: false,
+                    paid_origin,
+                    custom_images: Vec::new(),
+                };
                 public.insert(reference, facts);
             }
         }
@@ -124,56 +217,52 @@ impl<'a> World<'a> {
         }
     }
 
-    /// Facts of a resolved image.
-    pub fn image(&self, resolved: Resolved<'_>) -> Json {
+    /// Facts of a resolved image (every image the run's specs reference is resolved
+    /// when the world is made).
+    pub fn image(&self, resolved: Resolved<'_>) -> Option<&ImageFacts<'a>> {
         match resolved {
-            Resolved::Spec(index) => self.image_facts.get(&index).cloned().unwrap_or(Json::Null),
-            Resolved::Public(id) => {
-                self.public.get(id).cloned().or_else(|| self.parse_public(id)).unwrap_or(Json::Null)
-            }
-            Resolved::Unresolved => Json::Null,
+            Resolved::Spec(index) => self.image_facts.get(&index),
+            Resolved::Public(id) => self.public.get(id),
+            Resolved::Unresolved => None,
         }
     }
 
-    /// Facts of a public image ID, with the paid origin it is itself when commercial.
-    fn parse_public(&self, id: &str) -> Option<Json> {
-        self.catalog.parse_public_image_id(id).map(|parsed| {
-            let mut facts = public_facts(id, &parsed);
-            facts["paidOrigin"] = paid_origin(&facts, self.catalog).unwrap_or(Json::Null);
-            facts
-        })
+    /// The CEL facts of an instance type the run references, or null.
+    pub fn instance_type_val(&self, id: Option<&str>) -> &CelVal<'static> {
+        id.and_then(|id| self.instance_types.get(id)).unwrap_or(&self.shared.null)
     }
 
-    pub fn quotas(&self) -> &Json {
-        &self.quotas
+    /// The CEL facts of a region the run references, or null.
+    pub fn region_val(&self, id: Option<&str>) -> &CelVal<'static> {
+        id.and_then(|id| self.regions.get(id)).unwrap_or(&self.shared.null)
     }
 
+    /// Facts of every valid image spec, on every core.
     fn compute_image_facts(&mut self) {
         let ordinals = self.custom_image_ordinals();
-        for (index, resource) in self.resources.iter().enumerate() {
-            if resource.kind != Kind::Image || !resource.valid {
-                continue;
-            }
-            let (chain, cycle) = self.chain(index);
-            if let Some(cycle) = cycle {
-                self.cycles.push(cycle);
-            }
-            let mut facts = spec_facts(resource, self.catalog);
-            inherit_from_chain(&mut facts, &chain);
-            let marketplace = std::iter::once(&facts).chain(&chain).any(|f| f["type"] == "marketplace");
-            let paid = std::iter::once(&facts).chain(&chain).find_map(|f| paid_origin(f, self.catalog));
-            if let Json::Object(map) = &mut facts {
-                map.insert("chain".into(), Json::Array(chain));
-                map.insert("marketplace".into(), json!(marketplace));
-                map.insert("paidOrigin".into(), paid.unwrap_or(Json::Null));
-                map.insert("customImages".into(), ordinals.get(&index).cloned().unwrap_or_else(|| json!({})));
-            }
+        let computed: Vec<(usize, ImageFacts<'a>, Option<Cycle>)> = (0..self.resources.len())
+            .into_par_iter()
+            .filter_map(|index| {
+                let resource = self.resources.get(index).filter(|r| r.kind == Kind::Image && r.valid)?;
+                let (chain, cycle) = self.chain(index);
+                let mut base = spec_base(resource, self.catalog);
+                inherit_from_chain(&mut base, &chain);
+                let marketplace =
+                    std::iter::once(&base).chain(&chain).any(|b| b.image_type == Some("marketplace"));
+                let paid_origin =
+                    std::iter::once(&base).chain(&chain).find_map(|b| paid_origin(b, self.catalog));
+                let custom_images = ordinals.get(&index).cloned().unwrap_or_default();
+                Some((index, ImageFacts { base, chain, marketplace, paid_origin, custom_images }, cycle))
+            })
+            .collect();
+        for (index, facts, cycle) in computed {
+            self.cycles.extend(cycle);
             self.image_facts.insert(index, facts);
         }
     }
 
     /// The ancestors of an image spec, nearest first, and the cycle if the chain loops.
-    fn chain(&self, start: usize) -> (Vec<Json>, Option<Cycle>) {
+    fn chain(&self, start: usize) -> (Vec<ImageBase<'a>>, Option<Cycle>) {
         let mut chain = Vec::new();
         let mut seen = vec![start];
         let mut current = start;
@@ -190,14 +279,16 @@ impl<'a> World<'a> {
                 }
                 Resolved::Spec(next) => {
                     if let Some(resource) = self.resources.get(next) {
-                        chain.push(spec_facts(resource, self.catalog));
+                        chain.push(spec_base(resource, self.catalog));
                     }
                     seen.push(next);
                     current = next;
                 }
                 Resolved::Public(id) => {
-                    if let Some(parsed) = self.catalog.parse_public_image_id(id) {
-                        chain.push(public_facts(id, &parsed));
+                    if let Some(facts) = self.public.get(id) {
+                        chain.push(facts.base.clone());
+                    } else if let Some(parsed) = self.catalog.parse_public_image_id(id) {
+                        chain.push(public_base(id, &parsed));
                     }
                     break;
                 }
@@ -208,9 +299,9 @@ impl<'a> World<'a> {
     }
 
     /// For each custom image spec, its position among the custom images of each of its regions.
-    fn custom_image_ordinals(&self) -> HashMap<usize, Json> {
+    fn custom_image_ordinals(&self) -> HashMap<usize, Vec<(&'a str, u64, u64)>> {
         let mut counts: BTreeMap<&str, u64> = BTreeMap::new();
-        let mut positions: Vec<(usize, &str, u64)> = Vec::new();
+        let mut positions: Vec<(usize, &'a str, u64)> = Vec::new();
         for (index, resource) in self.resources.iter().enumerate() {
             if resource.kind != Kind::Image
                 || !resource.valid
@@ -229,62 +320,61 @@ impl<'a> World<'a> {
                 }
             }
         }
-        let mut ordinals: HashMap<usize, Map<String, Json>> = HashMap::new();
+        let mut ordinals: HashMap<usize, Vec<(&'a str, u64, u64)>> = HashMap::new();
         for (index, region, ordinal) in positions {
             let total = counts.get(region).copied().unwrap_or(ordinal);
-            ordinals
-                .entry(index)
-                .or_default()
-                .insert(region.to_string(), json!({"ordinal": ordinal, "total": total}));
+            ordinals.entry(index).or_default().push((region, ordinal, total));
         }
-        ordinals.into_iter().map(|(k, v)| (k, Json::Object(v))).collect()
-    }
-
-    /// The instance type facts, or null when it is not in the catalog.
-    pub fn instance_type(&self, id: Option<&str>) -> Json {
-        id.and_then(|id| self.catalog.instance_type(id)).map_or(Json::Null, instance_type_facts)
-    }
-
-    /// The region facts, or null when it is not in the catalog.
-    pub fn region(&self, id: Option<&str>) -> Json {
-        id.and_then(|id| self.catalog.region(id)).map_or(Json::Null, |region| {
-            json!({"id": region.id, "name": region.name, "mainland": region.mainland, "zones": region.zones})
-        })
+        ordinals
     }
 
     /// The OS lifecycle entry of an image's OS, with the days left on the check date.
-    pub fn lifecycle(&self, image: &Json) -> Json {
-        let (Some(family), Some(version)) = (image["os"]["family"].as_str(), image["os"]["version"].as_str())
-        else {
-            return Json::Null;
-        };
-        self.catalog.lifecycle(family, version).map_or(Json::Null, |entry| {
-            json!({
-                "name": entry.name,
-                "endOfSupport": entry.end_of_support.to_string(),
-                "daysLeft": self.settings.as_of.days_until(entry.end_of_support),
-                "source": entry.source,
-            })
-        })
-    }
-
-    /// The licence fee an image carries (through its paid origin), priced for an instance
-    /// when `instance` gives the instance type, region, count and billing.
-    pub fn fee(&self, image: &Json, instance: Option<InstanceContext<'_>>) -> Json {
-        let origin = &image["paidOrigin"];
-        let (Some(family), Some(version)) = (origin["family"].as_str(), origin["version"].as_str()) else {
-            return Json::Null;
-        };
-        let Some(entry) = self.catalog.license_fee(family, version) else { return Json::Null };
-        fee_facts(entry, origin, instance)
-    }
-
-    pub fn settings_json(&self) -> (Json, Json, Json) {
-        (
-            json!(self.settings.as_of.to_string()),
-            json!(self.settings.eol_warning_days),
-            json!({"date": self.catalog.date().to_string()}),
+    pub fn lifecycle(&self, image: &ImageFacts<'_>) -> CelVal<'static> {
+        let Some(os) = &image.base.os else { return Box::new(cel::common::types::CelNull) };
+        self.catalog.lifecycle(&os.family, &os.version).map_or_else(
+            || Box::new(cel::common::types::CelNull) as CelVal<'static>,
+            |entry| {
+                to_val(&json!({
+                    "name": entry.name,
+                    "endOfSupport": entry.end_of_support.to_string(),
+                    "daysLeft": self.settings.as_of.days_until(entry.end_of_support),
+                    "source": entry.source,
+                }))
+            },
         )
+    }
+
+    /// The licence fee an image carries through its paid origin, priced for an instance
+    /// when `instance` gives the instance type, region, count and billing.
+    pub fn fee(&self, image: &ImageFacts<'_>, instance: Option<InstanceContext<'_>>) -> CelVal<'static> {
+        let fee = image.paid_origin.as_ref().and_then(|origin| {
+            let entry = self.catalog.license_fee(&origin.family, &origin.version)?;
+            Some(fee_facts(entry, origin, instance))
+        });
+        to_val(&fee.unwrap_or(Json::Null))
+    }
+}
+
+fn shared_values(catalog: &Catalog, settings: &Settings) -> Shared {
+    let mut quotas = Map::new();
+    for quota in catalog.quotas() {
+        if let Some(default) = quota.default {
+            quotas.insert(quota.id.clone(), json!(default));
+        }
+    }
+    for (id, value) in &settings.quotas {
+        quotas.insert(id.clone(), json!(value));
+    }
+    Shared {
+        null: to_val(&Json::Null),
+        quotas: to_val(&Json::Object(quotas)),
+        as_of: to_val(&json!(settings.as_of.to_string())),
+        eol_warning_days: to_val(&json!(settings.eol_warning_days)),
+        catalog: to_val(&json!({"date": catalog.date().to_string()})),
+        instance: str_val("Instance"),
+        image: str_val("Image"),
+        subject_instance: str_val("instance"),
+        subject_spec: str_val("spec"),
     }
 }
 
@@ -297,13 +387,13 @@ pub struct InstanceContext<'a> {
     pub subscription: bool,
 }
 
-fn fee_facts(entry: &LicenseFee, origin: &Json, instance: Option<InstanceContext<'_>>) -> Json {
+fn fee_facts(entry: &LicenseFee, origin: &PaidOrigin<'_>, instance: Option<InstanceContext<'_>>) -> Json {
     let name = entry.name.clone().unwrap_or_else(|| entry.family.clone());
     let mut facts = json!({
         "name": name,
         "family": entry.family,
-        "origin": origin["name"],
-        "imported": origin["imported"],
+        "origin": origin.name,
+        "imported": origin.imported,
         "currency": entry.currency,
         "outsideMainlandOnly": entry.outside_mainland_only,
         "source": entry.source,
@@ -336,6 +426,10 @@ fn fee_facts(entry: &LicenseFee, origin: &Json, instance: Option<InstanceContext
     facts
 }
 
+fn region_facts(region: &crate::catalog::Region) -> Json {
+    json!({"id": region.id, "name": region.name, "mainland": region.mainland, "zones": region.zones})
+}
+
 fn instance_type_facts(t: &InstanceType) -> Json {
     let boot_modes: &[&str] = match t.boot_modes {
         BootSupport::Bios => &["BIOS"],
@@ -353,118 +447,201 @@ fn instance_type_facts(t: &InstanceType) -> Json {
     })
 }
 
-/// Facts of an Image spec, with OS, architecture and boot mode derived from a public `id`
-/// where the spec leaves them out.
-fn spec_facts(resource: &Resource, catalog: &Catalog) -> Json {
+/// An Image spec as written, with OS, architecture and boot mode derived from a public
+/// `id` where the spec leaves them out.
+fn spec_base<'a>(resource: &'a Resource, catalog: &Catalog) -> ImageBase<'a> {
     let node = &resource.node;
     let id = node.get_str("id");
     let parsed = id.and_then(|id| catalog.parse_public_image_id(id));
-    let os = node
-        .get("os")
-        .map(crate::source::Node::to_json)
-        .or_else(|| parsed.as_ref().map(|p| json!({"family": p.family, "version": p.version})));
-    let architecture = node
-        .get_str("architecture")
-        .map(Json::from)
-        .or_else(|| parsed.as_ref().map(|p| json!(p.architecture)));
-    let boot_mode = node
-        .get_str("bootMode")
-        .map(Json::from)
-        .or_else(|| parsed.as_ref().and_then(|p| p.boot_mode).map(|b| json!(b)));
-    let list = |key: &str| node.get(key).map_or_else(|| json!([]), crate::source::Node::to_json);
-    json!({
-        "name": resource.name,
-        "id": id,
-        "type": node.get_str("type"),
-        "spec": true,
-        "os": os.unwrap_or(Json::Null),
-        "architecture": architecture.unwrap_or(Json::Null),
-        "bootMode": boot_mode.unwrap_or(Json::Null),
-        "regions": list("regions"),
-        "derivedFrom": node.get_str("derivedFrom"),
-        "imported": node.get("imported").is_some_and(|n| n.value == crate::source::Value::Bool(true)),
-        "licenseType": node.get_str("licenseType"),
-        "encrypted": node.get("encrypted").is_some_and(|n| n.value == crate::source::Value::Bool(true)),
-        "sharedWith": list("sharedWith"),
-        "shares": [],
-        "shareCount": 0,
-    })
-}
-
-/// One fact per `sharedWith` entry, computed in one pass so share rules stay linear
-/// (and only for the Image spec being checked, so the run does not hold them all):
-/// the account as text, whether it is a 16-digit ID (`valid`) or all digits, where the
-/// same account first appears, and how many distinct accounts come before it. Also the
-/// number of distinct accounts.
-pub fn share_facts(node: &crate::source::Node) -> (Json, usize) {
-    let entries = node.get("sharedWith").and_then(crate::source::Node::as_seq).unwrap_or_default();
-    let mut first: HashMap<String, usize> = HashMap::new();
-    let mut facts = Vec::with_capacity(entries.len());
-    for (index, entry) in entries.iter().enumerate() {
-        let account = match &entry.value {
-            crate::source::Value::Str(s) => s.clone(),
-            crate::source::Value::Int(i) => i.to_string(),
-            _ => entry.to_json().to_string(),
-        };
-        let digits = !account.is_empty() && account.bytes().all(|b| b.is_ascii_digit());
-        let distinct_before = first.len();
-        let first_index = *first.entry(account.clone()).or_insert(index);
-        facts.push(json!({
-            "account": account,
-            "valid": digits && account.len() == 16,
-            "digits": digits,
-            "firstIndex": first_index,
-            "distinctBefore": distinct_before,
-        }));
+    let os = node.get("os").and_then(|os| {
+        Some(Os {
+            family: Cow::Borrowed(os.get_str("family")?),
+            version: Cow::Borrowed(os.get_str("version")?),
+        })
+    });
+    let flag = |key: &str| node.get(key).is_some_and(|n| n.value == Value::Bool(true));
+    ImageBase {
+        name: resource.name.as_deref(),
+        id,
+        image_type: node.get_str("type"),
+        spec: true,
+        os: os.or_else(|| parsed.as_ref().map(parsed_os)),
+        architecture: node
+            .get_str("architecture")
+            .or_else(|| parsed.as_ref().map(|p| p.architecture.as_str())),
+        boot_mode: node.get_str("bootMode").or_else(|| parsed.as_ref()?.boot_mode.map(BootMode::as_str)),
+        regions: node.get("regions"),
+        derived_from: node.get_str("derivedFrom"),
+        imported: flag("imported"),
+        license_type: node.get_str("licenseType"),
+        encrypted: flag("encrypted"),
+        shared_with: node.get("sharedWith"),
     }
-    (Json::Array(facts), first.len())
 }
 
-fn public_facts(id: &str, parsed: &PublicImage) -> Json {
-    json!({
-        "name": id,
-        "id": id,
-        "type": "public",
-        "spec": false,
-        "os": {"family": parsed.family, "version": parsed.version},
-        "architecture": parsed.architecture,
-        "bootMode": parsed.boot_mode,
-        "regions": [],
-        "derivedFrom": null,
-        "imported": false,
-        "licenseType": null,
-        "encrypted": false,
-        "sharedWith": [],
-        "shares": [],
-        "shareCount": 0,
-        "chain": [],
-        "marketplace": false,
-        "paidOrigin": null,
-        "customImages": {},
-    })
+fn parsed_os(parsed: &PublicImage) -> Os<'static> {
+    Os { family: Cow::Owned(parsed.family.clone()), version: Cow::Owned(parsed.version.clone()) }
+}
+
+fn public_base<'a>(id: &'a str, parsed: &PublicImage) -> ImageBase<'a> {
+    ImageBase {
+        name: Some(id),
+        id: Some(id),
+        image_type: Some("public"),
+        spec: false,
+        os: Some(parsed_os(parsed)),
+        architecture: Some(parsed.architecture.as_str()),
+        boot_mode: parsed.boot_mode.map(BootMode::as_str),
+        regions: None,
+        derived_from: None,
+        imported: false,
+        license_type: None,
+        encrypted: false,
+        shared_with: None,
+    }
 }
 
 /// Fills OS, architecture and boot mode from the nearest ancestor that knows them.
-fn inherit_from_chain(facts: &mut Json, chain: &[Json]) {
-    for key in ["os", "architecture", "bootMode"] {
-        if facts[key].is_null() {
-            if let Some(value) = chain.iter().map(|c| &c[key]).find(|v| !v.is_null()) {
-                facts[key] = value.clone();
-            }
-        }
+fn inherit_from_chain<'a>(base: &mut ImageBase<'a>, chain: &[ImageBase<'a>]) {
+    if base.os.is_none() {
+        base.os = chain.iter().find_map(|c| c.os.clone());
+    }
+    if base.architecture.is_none() {
+        base.architecture = chain.iter().find_map(|c| c.architecture);
+    }
+    if base.boot_mode.is_none() {
+        base.boot_mode = chain.iter().find_map(|c| c.boot_mode);
     }
 }
 
 /// The paid image an image's fee comes from: a commercial public image, or an imported
 /// Windows image whose licence is Alibaba Cloud's (`Auto`, the default, or `Aliyun`).
-fn paid_origin(facts: &Json, catalog: &Catalog) -> Option<Json> {
-    let family = facts["os"]["family"].as_str()?;
-    let version = facts["os"]["version"].as_str()?;
-    let public = facts["type"] == "public" && catalog.license_fee(family, version).is_some();
-    let imported_windows = facts["imported"] == true
-        && family == "windows-server"
-        && facts["licenseType"].as_str().is_none_or(|l| l != "BYOL");
-    (public || imported_windows).then(|| {
-        json!({"name": facts["name"], "family": family, "version": version, "imported": facts["imported"]})
+fn paid_origin<'a>(image: &ImageBase<'a>, catalog: &Catalog) -> Option<PaidOrigin<'a>> {
+    let os = image.os.as_ref()?;
+    let public = image.image_type == Some("public") && catalog.license_fee(&os.family, &os.version).is_some();
+    let imported_windows =
+        image.imported && os.family == "windows-server" && image.license_type.is_none_or(|l| l != "BYOL");
+    (public || imported_windows).then(|| PaidOrigin {
+        name: image.name,
+        family: os.family.clone(),
+        version: os.version.clone(),
+        imported: image.imported,
     })
+}
+
+impl ImageFacts<'_> {
+    /// The image as rules see it (`image`), borrowing the specs' text.
+    pub fn to_val(&self) -> CelVal<'_> {
+        let mut map = base_val(&self.base);
+        let (shares, share_count) = share_facts(self.base.shared_with);
+        map.put("shares", shares);
+        map.put("shareCount", Box::new(CelInt::from(share_count)));
+        map.put("chain", list_val(self.chain.iter().map(|c| ancestor_val(c).build()).collect()));
+        map.put("marketplace", Box::new(CelBool::from(self.marketplace)));
+        map.put(
+            "paidOrigin",
+            self.paid_origin.as_ref().map_or_else(
+                || Box::new(cel::common::types::CelNull) as CelVal<'_>,
+                |origin| {
+                    let mut paid = MapVal::with_capacity(4);
+                    paid.put("name", opt_str_val(origin.name));
+                    paid.put("family", cow_val(&origin.family));
+                    paid.put("version", cow_val(&origin.version));
+                    paid.put("imported", Box::new(CelBool::from(origin.imported)));
+                    paid.build()
+                },
+            ),
+        );
+        let mut custom = MapVal::with_capacity(self.custom_images.len());
+        for &(region, ordinal, total) in &self.custom_images {
+            let mut position = MapVal::with_capacity(2);
+            position.put("ordinal", int_val(ordinal));
+            position.put("total", int_val(total));
+            custom.put(region, position.build());
+        }
+        map.put("customImages", custom.build());
+        map.build()
+    }
+}
+
+/// An ancestor in `image.chain`: the same fields as an image, with an empty chain.
+fn ancestor_val<'a>(base: &ImageBase<'a>) -> MapVal<'a> {
+    let mut map = base_val(base);
+    map.put("shares", list_val(Vec::new()));
+    map.put("shareCount", Box::new(CelInt::from(0)));
+    map.put("chain", list_val(Vec::new()));
+    map.put("marketplace", Box::new(CelBool::from(false)));
+    map.put("paidOrigin", Box::new(cel::common::types::CelNull));
+    map.put("customImages", MapVal::with_capacity(0).build());
+    map
+}
+
+fn base_val<'a>(base: &ImageBase<'a>) -> MapVal<'a> {
+    let list = |node: Option<&'a Node>| node.map_or_else(|| list_val(Vec::new()), node_to_val);
+    let mut map = MapVal::with_capacity(19);
+    map.put("name", opt_str_val(base.name));
+    map.put("id", opt_str_val(base.id));
+    map.put("type", opt_str_val(base.image_type));
+    map.put("spec", Box::new(CelBool::from(base.spec)));
+    map.put(
+        "os",
+        base.os.as_ref().map_or_else(
+            || Box::new(cel::common::types::CelNull) as CelVal<'a>,
+            |os| {
+                let mut os_map = MapVal::with_capacity(2);
+                os_map.put("family", cow_val(&os.family));
+                os_map.put("version", cow_val(&os.version));
+                os_map.build()
+            },
+        ),
+    );
+    map.put("architecture", opt_str_val(base.architecture));
+    map.put("bootMode", opt_str_val(base.boot_mode));
+    map.put("regions", list(base.regions));
+    map.put("derivedFrom", opt_str_val(base.derived_from));
+    map.put("imported", Box::new(CelBool::from(base.imported)));
+    map.put("licenseType", opt_str_val(base.license_type));
+    map.put("encrypted", Box::new(CelBool::from(base.encrypted)));
+    map.put("sharedWith", list(base.shared_with));
+    map
+}
+
+/// Text as a CEL string: borrowed when it is the spec's, copied when computed.
+fn cow_val<'s>(text: &Cow<'s, str>) -> CelVal<'s> {
+    match text {
+        Cow::Borrowed(text) => str_val(text),
+        Cow::Owned(text) => Box::new(CelString::from(text.clone())),
+    }
+}
+
+fn int_val(n: u64) -> CelVal<'static> {
+    Box::new(CelInt::from(i64::try_from(n).unwrap_or(i64::MAX)))
+}
+
+/// One fact per `sharedWith` entry, computed in one pass so share rules stay linear:
+/// the account as text, whether it is a 16-digit ID (`valid`) or all digits, where the
+/// same account first appears, and how many distinct accounts come before it. Also the
+/// number of distinct accounts.
+fn share_facts<'a>(shared_with: Option<&'a Node>) -> (CelVal<'a>, i64) {
+    let entries = shared_with.and_then(Node::as_seq).unwrap_or_default();
+    let mut first: HashMap<Cow<'a, str>, usize> = HashMap::new();
+    let mut facts = Vec::with_capacity(entries.len());
+    for (index, entry) in entries.iter().enumerate() {
+        let account: Cow<'a, str> = match &entry.value {
+            Value::Str(s) => Cow::Borrowed(s),
+            Value::Int(i) => Cow::Owned(i.to_string()),
+            _ => Cow::Owned(entry.to_json().to_string()),
+        };
+        let digits = !account.is_empty() && account.bytes().all(|b| b.is_ascii_digit());
+        let distinct_before = first.len();
+        let first_index = *first.entry(account.clone()).or_insert(index);
+        let mut fact = MapVal::with_capacity(5);
+        fact.put("valid", Box::new(CelBool::from(digits && account.len() == 16)));
+        fact.put("digits", Box::new(CelBool::from(digits)));
+        fact.put("firstIndex", int_val(first_index as u64));
+        fact.put("distinctBefore", int_val(distinct_before as u64));
+        fact.put("account", cow_val(&account));
+        facts.push(fact.build());
+    }
+    (list_val(facts), i64::try_from(first.len()).unwrap_or(i64::MAX))
 }
