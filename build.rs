@@ -1,10 +1,22 @@
 //! Embeds every built-in rule file (`rules/<family>/*.yaml`) in the binary, so rules
-//! stay data that the tests and `ecslint rules` read from one place.
+//! stay data that the tests and `ecslint rules` read from one place; and embeds the
+//! built-in catalog (`rules/catalog/*.yaml`) both as written and converted to JSON, which
+//! loads in a tenth of the time (the catalog was most of a one-file check's start-up).
+//! A test checks that the conversion gives exactly what the loader reads from the YAML.
 
+#[path = "src/source/plain.rs"]
+mod plain;
+
+use saphyr_parser::{Event, Parser, ScalarStyle};
+use serde_json::{Map, Number, Value};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+/// The built-in catalog files, in merge order.
+const CATALOG: &[&str] = &["regions", "instance-types", "os-lifecycle", "fees", "quotas", "public-image-ids"];
+
 fn main() {
+    embed_catalog();
     println!("cargo::rerun-if-changed=rules");
     let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
     let mut files = Vec::new();
@@ -39,4 +51,101 @@ fn collect(dir: &Path, files: &mut Vec<PathBuf>) {
             files.push(path);
         }
     }
+}
+
+fn embed_catalog() {
+    let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
+    let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
+    let mut code = String::from("&[\n");
+    for name in CATALOG {
+        let path = root.join("rules/catalog").join(format!("{name}.yaml"));
+        println!("cargo::rerun-if-changed={}", path.display());
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let json_path = out.join(format!("catalog-{name}.json"));
+        let documents = Value::Array(yaml_to_json(&text, &path));
+        std::fs::write(&json_path, documents.to_string()).expect("OUT_DIR is writable");
+        writeln!(
+            code,
+            "    BuiltinFile {{ path: \"rules/catalog/{name}.yaml\", yaml: include_str!({:?}), json: include_str!({:?}) }},",
+            path.display().to_string(),
+            json_path.display().to_string(),
+        )
+        .expect("writing to a String");
+    }
+    code.push_str("]\n");
+    std::fs::write(out.join("builtin_catalog.rs"), code).expect("OUT_DIR is writable");
+}
+
+/// The documents of a catalog file as JSON, resolved as the loader resolves them (plain
+/// scalars by the core schema, anchors and aliases expanded). Catalog files are ours: an
+/// unsupported construct stops the build.
+fn yaml_to_json(text: &str, path: &Path) -> Vec<Value> {
+    enum Open {
+        Seq(Vec<Value>, usize),
+        Map(Map<String, Value>, Option<String>, usize),
+    }
+    let fail = |what: &str| -> ! { panic!("{}: {what}", path.display()) };
+    let mut documents = Vec::new();
+    let mut stack: Vec<Open> = Vec::new();
+    let mut anchors: std::collections::HashMap<usize, Value> = std::collections::HashMap::new();
+    let mut parser = Parser::new_from_str(text);
+    loop {
+        let (event, _) = match parser.next_event() {
+            Some(Ok(event)) => event,
+            Some(Err(e)) => fail(&e.to_string()),
+            None => break,
+        };
+        let (value, anchor) = match event {
+            Event::StreamEnd => break,
+            Event::SequenceStart(anchor, _) => {
+                stack.push(Open::Seq(Vec::new(), anchor));
+                continue;
+            }
+            Event::MappingStart(anchor, _) => {
+                stack.push(Open::Map(Map::new(), None, anchor));
+                continue;
+            }
+            Event::SequenceEnd | Event::MappingEnd => match stack.pop() {
+                Some(Open::Seq(items, anchor)) => (Value::Array(items), anchor),
+                Some(Open::Map(map, _, anchor)) => (Value::Object(map), anchor),
+                None => fail("unbalanced collection"),
+            },
+            Event::Scalar(text, style, anchor, tag) => {
+                if tag.as_ref().is_some_and(|t| !(t.handle == "tag:yaml.org,2002:" && t.suffix == "str")) {
+                    fail("tags other than !!str are not supported in catalog files");
+                }
+                let value = if style != ScalarStyle::Plain || tag.is_some() {
+                    Value::String(text.into_owned())
+                } else {
+                    match plain::resolve(&text) {
+                        plain::Plain::Null => Value::Null,
+                        plain::Plain::Bool(b) => Value::Bool(b),
+                        plain::Plain::Int(i) => Value::from(i),
+                        plain::Plain::Float(f) => Number::from_f64(f).map_or(Value::Null, Value::Number),
+                        plain::Plain::Str => Value::String(text.into_owned()),
+                    }
+                };
+                (value, anchor)
+            }
+            Event::Alias(id) => (anchors.get(&id).cloned().unwrap_or_else(|| fail("unknown anchor")), 0),
+            _ => continue,
+        };
+        if anchor != 0 {
+            anchors.insert(anchor, value.clone());
+        }
+        match stack.last_mut() {
+            None => documents.push(value),
+            Some(Open::Seq(items, _)) => items.push(value),
+            Some(Open::Map(map, key, _)) => match key.take() {
+                None => match value {
+                    Value::String(k) => *key = Some(k),
+                    _ => fail("catalog keys are strings"),
+                },
+                Some(k) => {
+                    map.insert(k, value);
+                }
+            },
+        }
+    }
+    documents
 }

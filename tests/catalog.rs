@@ -22,13 +22,29 @@ fn date(text: &str) -> Date {
     Date::parse(text).expect("test date")
 }
 
+/// The binary loads the built-in catalog from the JSON `build.rs` converts; it must be
+/// exactly what the loader reads from the YAML as written.
+#[test]
+fn the_embedded_json_is_the_yaml_as_the_loader_reads_it() {
+    for file in Catalog::BUILTIN_FILES {
+        let json: Vec<Value> = serde_json::from_str(file.json).expect("build.rs writes JSON");
+        assert_eq!(json, yaml_documents(file.path, file.yaml), "{}", file.path);
+    }
+    let on_disk = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/rules/catalog"))
+        .expect("rules/catalog is readable")
+        .filter(|e| e.as_ref().is_ok_and(|e| e.path().extension().is_some_and(|x| x == "yaml")))
+        .count();
+    assert_eq!(Catalog::BUILTIN_FILES.len(), on_disk, "every file under rules/catalog is embedded");
+}
+
 #[test]
 fn every_builtin_file_validates_against_the_schema() {
     let schema: Value =
         serde_json::from_str(include_str!("../schemas/catalog.schema.json")).expect("the schema is JSON");
     let validator = jsonschema::draft202012::new(&schema).expect("the schema is a valid 2020-12 schema");
-    for (name, text) in Catalog::BUILTIN_FILES {
-        for document in yaml_documents(name, text) {
+    for file in Catalog::BUILTIN_FILES {
+        let name = file.path;
+        for document in yaml_documents(name, file.yaml) {
             let errors: Vec<String> =
                 validator.iter_errors(&document).map(|e| format!("{} at {}", e, e.instance_path())).collect();
             assert!(errors.is_empty(), "{name} does not match the schema:\n{}", errors.join("\n"));

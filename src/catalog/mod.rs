@@ -58,24 +58,42 @@ pub struct Catalog {
     images: ImageIdParser,
 }
 
+/// A built-in catalog file: its repository path, its text, and that text as a JSON array
+/// of its documents (converted by `build.rs`; a test checks it matches the YAML).
+#[derive(Debug)]
+pub struct BuiltinFile {
+    pub path: &'static str,
+    pub yaml: &'static str,
+    pub json: &'static str,
+}
+
 impl Catalog {
-    /// The built-in catalog files, in merge order, with their repository paths.
-    pub const BUILTIN_FILES: &[(&str, &str)] = &[
-        ("rules/catalog/regions.yaml", include_str!("../../rules/catalog/regions.yaml")),
-        ("rules/catalog/instance-types.yaml", include_str!("../../rules/catalog/instance-types.yaml")),
-        ("rules/catalog/os-lifecycle.yaml", include_str!("../../rules/catalog/os-lifecycle.yaml")),
-        ("rules/catalog/fees.yaml", include_str!("../../rules/catalog/fees.yaml")),
-        ("rules/catalog/quotas.yaml", include_str!("../../rules/catalog/quotas.yaml")),
-        ("rules/catalog/public-image-ids.yaml", include_str!("../../rules/catalog/public-image-ids.yaml")),
-    ];
+    /// The built-in catalog files, in merge order (`build.rs` embeds them).
+    pub const BUILTIN_FILES: &[BuiltinFile] = include!(concat!(env!("OUT_DIR"), "/builtin_catalog.rs"));
 
     /// The built-in catalog alone.
     pub fn builtin() -> Result<Self, CatalogError> {
-        Self::from_yaml_texts(Self::BUILTIN_FILES)
+        Self::from_files(Self::builtin_values()?)
+    }
+
+    /// The built-in files' documents as JSON values, read from the JSON `build.rs` made.
+    pub fn builtin_values() -> Result<Vec<(String, serde_json::Value)>, CatalogError> {
+        let mut values = Vec::new();
+        for file in Self::BUILTIN_FILES {
+            let documents: Vec<serde_json::Value> = serde_json::from_str(file.json)
+                .map_err(|e| CatalogError::Invalid { file: file.path.to_owned(), message: e.to_string() })?;
+            values.extend(documents.into_iter().map(|d| (file.path.to_owned(), d)));
+        }
+        Ok(values)
     }
 
     /// Loads YAML files (`(name, text)`, in merge order); each YAML document is one file part.
     pub fn from_yaml_texts(files: &[(&str, &str)]) -> Result<Self, CatalogError> {
+        Self::from_files(Self::yaml_values(files)?)
+    }
+
+    /// The documents of YAML files as JSON values, each with its file's name.
+    pub fn yaml_values(files: &[(&str, &str)]) -> Result<Vec<(String, serde_json::Value)>, CatalogError> {
         let mut values = Vec::new();
         for (name, text) in files {
             let documents = parse_yaml(text, Limits::default()).map_err(|e| CatalogError::Syntax {
@@ -85,7 +103,7 @@ impl Catalog {
             })?;
             values.extend(documents.into_iter().map(|d| ((*name).to_owned(), d.root.to_json())));
         }
-        Self::from_files(values)
+        Ok(values)
     }
 
     /// Builds a catalog from files given as JSON values, merged in order.

@@ -76,15 +76,17 @@ pub fn load_context(rule_dirs: &[PathBuf], catalog_files: &[PathBuf]) -> Result<
 }
 
 fn load_catalog(catalog_files: &[PathBuf]) -> Result<Catalog, Failure> {
-    let mut texts: Vec<(String, String)> =
-        Catalog::BUILTIN_FILES.iter().map(|(n, t)| ((*n).to_string(), (*t).to_string())).collect();
+    let mut texts: Vec<(String, String)> = Vec::new();
     for path in catalog_files {
         let text = std::fs::read_to_string(path)
             .map_err(|e| Failure::Message(format!("cannot read catalog file {}: {e}", path.display())))?;
         texts.push((crate::files::display_name(path), text));
     }
     let borrowed: Vec<(&str, &str)> = texts.iter().map(|(n, t)| (n.as_str(), t.as_str())).collect();
-    Catalog::from_yaml_texts(&borrowed).map_err(|e| Failure::Message(e.to_string()))
+    let failure = |e: crate::catalog::CatalogError| Failure::Message(e.to_string());
+    let mut values = Catalog::builtin_values().map_err(failure)?;
+    values.extend(Catalog::yaml_values(&borrowed).map_err(failure)?);
+    Catalog::from_files(values).map_err(failure)
 }
 
 /// Turns a rule-loading error into a failure, printing rule-file diagnostics.

@@ -6,6 +6,7 @@
 
 mod json;
 mod lines;
+pub mod plain;
 mod tree;
 mod yaml;
 

@@ -8,6 +8,7 @@
 //! an explicit stack, so no input recurses. Scalars resolve by the YAML 1.2 core schema
 //! (`yes`/`no`/`on`/`off` stay strings, unlike YAML 1.1 and `serde_yaml` of old).
 
+use super::plain::{self, Plain};
 use super::{Document, Entry, Key, Limits, Node, Span, SyntaxError, Value};
 use saphyr_parser::{BufferedInput, Event, Marker, Parser, ScalarStyle, ScanError};
 use std::cell::Cell;
@@ -490,57 +491,15 @@ fn count_nodes(node: &Node, limit: usize) -> Option<usize> {
     Some(count)
 }
 
-/// Resolves a plain scalar by the YAML 1.2 core schema.
+/// A plain scalar's value under the YAML 1.2 core schema.
 fn resolve_plain(text: &str) -> Value {
-    match text {
-        "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
-        "true" | "True" | "TRUE" => return Value::Bool(true),
-        "false" | "False" | "FALSE" => return Value::Bool(false),
-        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => {
-            return Value::Float(f64::INFINITY);
-        }
-        "-.inf" | "-.Inf" | "-.INF" => return Value::Float(f64::NEG_INFINITY),
-        ".nan" | ".NaN" | ".NAN" => return Value::Float(f64::NAN),
-        _ => {}
+    match plain::resolve(text) {
+        Plain::Null => Value::Null,
+        Plain::Bool(b) => Value::Bool(b),
+        Plain::Int(i) => Value::Int(i),
+        Plain::Float(f) => Value::Float(f),
+        Plain::Str => Value::Str(text.to_string()),
     }
-    if let Some(hex) = text.strip_prefix("0x") {
-        if let Ok(i) = i64::from_str_radix(hex, 16) {
-            return Value::Int(i);
-        }
-    } else if let Some(oct) = text.strip_prefix("0o") {
-        if let Ok(i) = i64::from_str_radix(oct, 8) {
-            return Value::Int(i);
-        }
-    }
-    let digits = text.strip_prefix(['-', '+']).unwrap_or(text);
-    if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
-        return text.parse::<i64>().map_or_else(
-            |_| text.parse::<f64>().map_or_else(|_| Value::Str(text.into()), Value::Float),
-            Value::Int,
-        );
-    }
-    if is_core_float(digits) {
-        if let Ok(f) = text.parse::<f64>() {
-            return Value::Float(f);
-        }
-    }
-    Value::Str(text.to_string())
-}
-
-/// `(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?`, the core schema's float form without its sign.
-fn is_core_float(text: &str) -> bool {
-    let (mantissa, exponent) = text.split_once(['e', 'E']).map_or((text, None), |(m, e)| (m, Some(e)));
-    let (int, frac) = mantissa.split_once('.').map_or((mantissa, None), |(i, f)| (i, Some(f)));
-    let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
-    let mantissa_ok = match frac {
-        Some(frac) => all_digits(int) && all_digits(frac) && !(int.is_empty() && frac.is_empty()),
-        None => !int.is_empty() && all_digits(int),
-    } && (frac.is_some() || exponent.is_some());
-    let exponent_ok = exponent.is_none_or(|e| {
-        let e = e.strip_prefix(['-', '+']).unwrap_or(e);
-        !e.is_empty() && all_digits(e)
-    });
-    mantissa_ok && exponent_ok
 }
 
 #[cfg(test)]
