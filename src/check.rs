@@ -41,18 +41,12 @@ pub struct Outcome {
 pub fn check(reads: Vec<Loaded>, options: &CheckOptions<'_>) -> Outcome {
     let mut outcome =
         Outcome { files: reads.iter().map(|r| Arc::clone(&r.file)).collect(), ..Outcome::default() };
-    let loaded: Vec<(Vec<Finding>, Vec<Resource>)> = reads
-        .into_par_iter()
-        .map(|read| {
-            let mut findings = Vec::new();
-            if let Some(problem) = read.problem {
-                findings.push(problem);
-                return (findings, Vec::new());
-            }
-            let resources = load(&read.file, options.limits, &mut findings);
-            (findings, resources)
-        })
-        .collect();
+    // Rule conditions compile while the files load: on a one-file check (the pre-commit
+    // case) compiling CEL would otherwise be the longest step, done on one core.
+    let ((), loaded) = rayon::join(
+        || options.rules.precompile(options.enabled),
+        || reads.into_par_iter().map(|read| load_read(read, options.limits)).collect::<Vec<_>>(),
+    );
     for (mut findings, resources) in loaded {
         outcome.findings.append(&mut findings);
         outcome.resources.extend(resources);
@@ -84,6 +78,17 @@ pub fn check(reads: Vec<Loaded>, options: &CheckOptions<'_>) -> Outcome {
     sort_findings(&mut outcome.findings);
     sort_findings(&mut outcome.suppressed);
     outcome
+}
+
+/// What one read gave: its findings (a read problem, a syntax error) and its resources.
+fn load_read(read: Loaded, limits: Limits) -> (Vec<Finding>, Vec<Resource>) {
+    let mut findings = Vec::new();
+    if let Some(problem) = read.problem {
+        findings.push(problem);
+        return (findings, Vec::new());
+    }
+    let resources = load(&read.file, limits, &mut findings);
+    (findings, resources)
 }
 
 /// Parses one file and extracts its resources; a syntax error is an S001 finding.
