@@ -140,9 +140,21 @@ fn rules_see_every_variable_with_its_facts() {
         ("catalog", "2026-11-20".into()),
         ("item", serde_json::Value::Null),
         ("index", serde_json::Value::Null),
+        ("hasOs", true.into()),
+        ("hasNoSuchField", false.into()),
+        ("osInImage", true.into()),
+        ("imageSize", 19.into()),
+        ("imageKeys", 19.into()),
+        ("imageEqualsItself", true.into()),
+        ("imageIsNotNull", true.into()),
     ] {
         assert_eq!(instance[key], value, "instance `{key}`: {}", run.describe());
     }
+    let whole = &instance["wholeImage"];
+    assert_eq!(whole.as_object().map(serde_json::Map::len), Some(19), "{whole}");
+    assert_eq!(whole["name"], "app");
+    assert_eq!(whole["os"], serde_json::json!({"family": "windows-server", "version": "2019"}));
+    assert_eq!(whole["chain"][1]["type"], "public");
     for (i, account, shares_item) in [(0, "1234567890123456", 0), (1, "42", 1)] {
         let image = data(i);
         for (key, value) in [

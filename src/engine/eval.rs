@@ -7,6 +7,7 @@ use super::builtin;
 use super::expr::{self, CelVal};
 use super::facts::{ImageFacts, InstanceContext, Resolved, Settings, World};
 use super::rule::{Rule, Target, concrete_path, rule_error};
+use super::view::ImageView;
 use crate::catalog::Catalog;
 use crate::diag::{Finding, Location, Severity};
 use crate::source::PathSegment;
@@ -121,7 +122,7 @@ impl VariableResolver for Bindings<'_> {
         let instance = self.resource.kind == Kind::Instance;
         let value: &CelVal<'_> = match name {
             "resource" => self.lazy(RESOURCE, || resource_val(self.resource)),
-            "image" => self.lazy(IMAGE, || self.image.map_or_else(null, ImageFacts::to_val)),
+            "image" => self.lazy(IMAGE, || self.image.map_or_else(null, |i| Box::new(ImageView::new(i)))),
             "lifecycle" => self.lazy(LIFECYCLE, || self.image.map_or_else(null, |i| self.world.lifecycle(i))),
             "fee" => self.lazy(FEE, || self.image.map_or_else(null, |i| self.world.fee(i, self.pricing))),
             "instanceType" => self.instance_type,

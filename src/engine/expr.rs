@@ -106,7 +106,8 @@ impl Expr {
 
     pub fn eval(&self, context: &Context) -> Result<Value, String> {
         let program = self.program().map_err(|e| e.message)?;
-        program.execute(context).map_err(|e| e.to_string())
+        let value = Value::resolve_val(program.expression(), context).map_err(|e| e.to_string())?;
+        super::view::materialize(value.as_ref()).map_err(|e| e.to_string())
     }
 
     /// Evaluates to a boolean; anything else is an error naming the type.

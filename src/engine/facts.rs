@@ -529,81 +529,114 @@ fn paid_origin<'a>(image: &ImageBase<'a>, catalog: &Catalog) -> Option<PaidOrigi
     })
 }
 
+/// The fields of `image` (and of each entry of `image.chain`), as rules name them.
+pub const IMAGE_FIELDS: [&str; 19] = [
+    "name",
+    "id",
+    "type",
+    "spec",
+    "os",
+    "architecture",
+    "bootMode",
+    "regions",
+    "derivedFrom",
+    "imported",
+    "licenseType",
+    "encrypted",
+    "sharedWith",
+    "shares",
+    "shareCount",
+    "chain",
+    "marketplace",
+    "paidOrigin",
+    "customImages",
+];
+
 impl ImageFacts<'_> {
-    /// The image as rules see it (`image`), borrowing the specs' text.
+    /// The whole image as rules see it, every field converted.
     pub fn to_val(&self) -> CelVal<'_> {
-        let mut map = base_val(&self.base);
-        let (shares, share_count) = share_facts(self.base.shared_with);
-        map.put("shares", shares);
-        map.put("shareCount", Box::new(CelInt::from(share_count)));
-        map.put("chain", list_val(self.chain.iter().map(|c| ancestor_val(c).build()).collect()));
-        map.put("marketplace", Box::new(CelBool::from(self.marketplace)));
-        map.put(
-            "paidOrigin",
-            self.paid_origin.as_ref().map_or_else(
-                || Box::new(cel::common::types::CelNull) as CelVal<'_>,
-                |origin| {
-                    let mut paid = MapVal::with_capacity(4);
-                    paid.put("name", opt_str_val(origin.name));
-                    paid.put("family", cow_val(&origin.family));
-                    paid.put("version", cow_val(&origin.version));
-                    paid.put("imported", Box::new(CelBool::from(origin.imported)));
-                    paid.build()
-                },
-            ),
-        );
-        let mut custom = MapVal::with_capacity(self.custom_images.len());
-        for &(region, ordinal, total) in &self.custom_images {
-            let mut position = MapVal::with_capacity(2);
-            position.put("ordinal", int_val(ordinal));
-            position.put("total", int_val(total));
-            custom.put(region, position.build());
+        let mut map = MapVal::with_capacity(IMAGE_FIELDS.len());
+        for name in IMAGE_FIELDS {
+            map.put(name, self.field(name).unwrap_or_else(null_val));
         }
-        map.put("customImages", custom.build());
         map.build()
+    }
+
+    /// One field of `image`, borrowing the specs' text; `None` for a name that is not
+    /// one of [`IMAGE_FIELDS`].
+    pub fn field(&self, name: &str) -> Option<CelVal<'_>> {
+        Some(match name {
+            "shares" => share_facts(self.base.shared_with),
+            "shareCount" => int_val(distinct_accounts(self.base.shared_with)),
+            "chain" => list_val(self.chain.iter().map(ancestor_val).collect()),
+            "marketplace" => Box::new(CelBool::from(self.marketplace)),
+            "paidOrigin" => self.paid_origin.as_ref().map_or_else(null_val, |origin| {
+                let mut paid = MapVal::with_capacity(4);
+                paid.put("name", opt_str_val(origin.name));
+                paid.put("family", cow_val(&origin.family));
+                paid.put("version", cow_val(&origin.version));
+                paid.put("imported", Box::new(CelBool::from(origin.imported)));
+                paid.build()
+            }),
+            "customImages" => {
+                let mut custom = MapVal::with_capacity(self.custom_images.len());
+                for &(region, ordinal, total) in &self.custom_images {
+                    let mut position = MapVal::with_capacity(2);
+                    position.put("ordinal", int_val(ordinal));
+                    position.put("total", int_val(total));
+                    custom.put(region, position.build());
+                }
+                custom.build()
+            }
+            _ => return base_field(&self.base, name),
+        })
     }
 }
 
 /// An ancestor in `image.chain`: the same fields as an image, with an empty chain.
-fn ancestor_val<'a>(base: &ImageBase<'a>) -> MapVal<'a> {
-    let mut map = base_val(base);
-    map.put("shares", list_val(Vec::new()));
-    map.put("shareCount", Box::new(CelInt::from(0)));
-    map.put("chain", list_val(Vec::new()));
-    map.put("marketplace", Box::new(CelBool::from(false)));
-    map.put("paidOrigin", Box::new(cel::common::types::CelNull));
-    map.put("customImages", MapVal::with_capacity(0).build());
-    map
+fn ancestor_val<'a>(base: &ImageBase<'a>) -> CelVal<'a> {
+    let mut map = MapVal::with_capacity(IMAGE_FIELDS.len());
+    for name in IMAGE_FIELDS {
+        let value = base_field(base, name).unwrap_or_else(|| match name {
+            "shares" | "chain" => list_val(Vec::new()),
+            "shareCount" => int_val(0),
+            "marketplace" => Box::new(CelBool::from(false)),
+            "customImages" => MapVal::with_capacity(0).build(),
+            _ => null_val(),
+        });
+        map.put(name, value);
+    }
+    map.build()
 }
 
-fn base_val<'a>(base: &ImageBase<'a>) -> MapVal<'a> {
+/// The fields an image has of its own, before its chain is considered.
+fn base_field<'a>(base: &ImageBase<'a>, name: &str) -> Option<CelVal<'a>> {
     let list = |node: Option<&'a Node>| node.map_or_else(|| list_val(Vec::new()), node_to_val);
-    let mut map = MapVal::with_capacity(19);
-    map.put("name", opt_str_val(base.name));
-    map.put("id", opt_str_val(base.id));
-    map.put("type", opt_str_val(base.image_type));
-    map.put("spec", Box::new(CelBool::from(base.spec)));
-    map.put(
-        "os",
-        base.os.as_ref().map_or_else(
-            || Box::new(cel::common::types::CelNull) as CelVal<'a>,
-            |os| {
-                let mut os_map = MapVal::with_capacity(2);
-                os_map.put("family", cow_val(&os.family));
-                os_map.put("version", cow_val(&os.version));
-                os_map.build()
-            },
-        ),
-    );
-    map.put("architecture", opt_str_val(base.architecture));
-    map.put("bootMode", opt_str_val(base.boot_mode));
-    map.put("regions", list(base.regions));
-    map.put("derivedFrom", opt_str_val(base.derived_from));
-    map.put("imported", Box::new(CelBool::from(base.imported)));
-    map.put("licenseType", opt_str_val(base.license_type));
-    map.put("encrypted", Box::new(CelBool::from(base.encrypted)));
-    map.put("sharedWith", list(base.shared_with));
-    map
+    Some(match name {
+        "name" => opt_str_val(base.name),
+        "id" => opt_str_val(base.id),
+        "type" => opt_str_val(base.image_type),
+        "spec" => Box::new(CelBool::from(base.spec)),
+        "os" => base.os.as_ref().map_or_else(null_val, |os| {
+            let mut os_map = MapVal::with_capacity(2);
+            os_map.put("family", cow_val(&os.family));
+            os_map.put("version", cow_val(&os.version));
+            os_map.build()
+        }),
+        "architecture" => opt_str_val(base.architecture),
+        "bootMode" => opt_str_val(base.boot_mode),
+        "regions" => list(base.regions),
+        "derivedFrom" => opt_str_val(base.derived_from),
+        "imported" => Box::new(CelBool::from(base.imported)),
+        "licenseType" => opt_str_val(base.license_type),
+        "encrypted" => Box::new(CelBool::from(base.encrypted)),
+        "sharedWith" => list(base.shared_with),
+        _ => return None,
+    })
+}
+
+fn null_val<'a>() -> CelVal<'a> {
+    Box::new(cel::common::types::CelNull)
 }
 
 /// Text as a CEL string: borrowed when it is the spec's, copied when computed.
@@ -620,18 +653,13 @@ fn int_val(n: u64) -> CelVal<'static> {
 
 /// One fact per `sharedWith` entry, computed in one pass so share rules stay linear:
 /// the account as text, whether it is a 16-digit ID (`valid`) or all digits, where the
-/// same account first appears, and how many distinct accounts come before it. Also the
-/// number of distinct accounts.
-fn share_facts<'a>(shared_with: Option<&'a Node>) -> (CelVal<'a>, i64) {
+/// same account first appears, and how many distinct accounts come before it.
+fn share_facts(shared_with: Option<&Node>) -> CelVal<'_> {
     let entries = shared_with.and_then(Node::as_seq).unwrap_or_default();
-    let mut first: HashMap<Cow<'a, str>, usize> = HashMap::new();
+    let mut first: HashMap<Cow<'_, str>, usize> = HashMap::new();
     let mut facts = Vec::with_capacity(entries.len());
     for (index, entry) in entries.iter().enumerate() {
-        let account: Cow<'a, str> = match &entry.value {
-            Value::Str(s) => Cow::Borrowed(s),
-            Value::Int(i) => Cow::Owned(i.to_string()),
-            _ => Cow::Owned(entry.to_json().to_string()),
-        };
+        let account = account(entry);
         let digits = !account.is_empty() && account.bytes().all(|b| b.is_ascii_digit());
         let distinct_before = first.len();
         let first_index = *first.entry(account.clone()).or_insert(index);
@@ -643,5 +671,20 @@ fn share_facts<'a>(shared_with: Option<&'a Node>) -> (CelVal<'a>, i64) {
         fact.put("account", cow_val(&account));
         facts.push(fact.build());
     }
-    (list_val(facts), i64::try_from(first.len()).unwrap_or(i64::MAX))
+    list_val(facts)
+}
+
+/// The number of distinct accounts in `sharedWith`.
+fn distinct_accounts(shared_with: Option<&Node>) -> u64 {
+    let entries = shared_with.and_then(Node::as_seq).unwrap_or_default();
+    entries.iter().map(account).collect::<std::collections::HashSet<_>>().len() as u64
+}
+
+/// A `sharedWith` entry as text: an account written as a number is still an account.
+fn account(entry: &Node) -> Cow<'_, str> {
+    match &entry.value {
+        Value::Str(s) => Cow::Borrowed(s),
+        Value::Int(i) => Cow::Owned(i.to_string()),
+        _ => Cow::Owned(entry.to_json().to_string()),
+    }
 }

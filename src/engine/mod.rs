@@ -10,6 +10,7 @@ mod eval;
 mod expr;
 mod facts;
 mod rule;
+mod view;
 
 pub use eval::{Evaluation, evaluate};
 pub use expr::{VARIABLES, format_price};
