@@ -143,15 +143,25 @@ fn rules_see_every_variable_with_its_facts() {
         ("hasOs", true.into()),
         ("hasNoSuchField", false.into()),
         ("osInImage", true.into()),
-        ("imageSize", 19.into()),
-        ("imageKeys", 19.into()),
+        ("imageSize", 20.into()),
+        ("imageKeys", 20.into()),
         ("imageEqualsItself", true.into()),
         ("imageIsNotNull", true.into()),
+        ("resourceSize", 8.into()),
+        ("billingInResource", true.into()),
+        ("hasZone", false.into()),
+        ("resourceEqualsItself", true.into()),
+        (
+            "wholeResource",
+            serde_json::json!({"kind": "Instance", "name": "web", "region": "eu-central-1",
+                "instanceType": "ecs.g7.xlarge", "image": "app", "count": 2,
+                "billing": "PayAsYouGo", "labels": {}}),
+        ),
     ] {
         assert_eq!(instance[key], value, "instance `{key}`: {}", run.describe());
     }
     let whole = &instance["wholeImage"];
-    assert_eq!(whole.as_object().map(serde_json::Map::len), Some(19), "{whole}");
+    assert_eq!(whole.as_object().map(serde_json::Map::len), Some(20), "{whole}");
     assert_eq!(whole["name"], "app");
     assert_eq!(whole["os"], serde_json::json!({"family": "windows-server", "version": "2019"}));
     assert_eq!(whole["chain"][1]["type"], "public");
@@ -166,6 +176,7 @@ fn rules_see_every_variable_with_its_facts() {
             ("os", "windows-server 2019".into()),
             ("shares", serde_json::json!(["1234567890123456 valid", "42 invalid"])),
             ("shareCount", 2.into()),
+            ("shareProblems", 1.into()),
             (
                 "customImages",
                 serde_json::json!({"cn-hangzhou": {"ordinal": 2, "total": 2}, "eu-central-1": {"ordinal": 1, "total": 1}}),

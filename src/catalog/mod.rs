@@ -214,12 +214,18 @@ impl Catalog {
     /// The lifecycle entry of an OS family and version; the longest matching version wins
     /// (see [`version_matches`]).
     pub fn lifecycle(&self, family: &str, version: &str) -> Option<&OsLifecycle> {
+        self.lifecycle_position(family, version).and_then(|i| self.lifecycle.items.get(i))
+    }
+
+    /// Where [`Catalog::lifecycle`]'s entry is in [`Catalog::lifecycles`].
+    pub fn lifecycle_position(&self, family: &str, version: &str) -> Option<usize> {
         self.lifecycle
             .iter()
-            .filter(|e| version::same_family(&e.family, family))
-            .filter_map(|e| version::match_len(version, &e.version).map(|len| (len, e)))
+            .enumerate()
+            .filter(|(_, e)| version::same_family(&e.family, family))
+            .filter_map(|(i, e)| version::match_len(version, &e.version).map(|len| (len, i)))
             .max_by_key(|(len, _)| *len)
-            .map(|(_, e)| e)
+            .map(|(_, i)| i)
     }
 
     /// Lifecycle entries in catalog order.

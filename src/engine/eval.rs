@@ -7,7 +7,7 @@ use super::builtin;
 use super::expr::{self, CelVal};
 use super::facts::{ImageFacts, InstanceContext, Resolved, Settings, World};
 use super::rule::{Rule, Target, concrete_path, rule_error};
-use super::view::ImageView;
+use super::view::{LazyMap, MakeVal};
 use crate::catalog::Catalog;
 use crate::diag::{Finding, Location, Severity};
 use crate::source::PathSegment;
@@ -95,9 +95,8 @@ struct Subject<'w> {
 }
 
 /// The variables of one subject. Run-wide facts are lent from the [`World`]; the rest
-/// (the resource, the image, its lifecycle entry and fee) is converted for CEL the
-/// first time a rule asks for it, borrowing the specs' text, and dropped with the
-/// subject.
+/// (the resource, the image and its fee) is converted for CEL the first time a rule
+/// asks for it, borrowing the specs' text, and dropped with the subject.
 struct Bindings<'w> {
     world: &'w World<'w>,
     resource: &'w Resource,
@@ -107,14 +106,13 @@ struct Bindings<'w> {
     /// `instanceType` and `region`: an Instance's, or null for an Image.
     instance_type: &'w CelVal<'static>,
     region: &'w CelVal<'static>,
-    values: [OnceLock<CelVal<'w>>; 4],
+    values: [OnceLock<CelVal<'w>>; 3],
 }
 
 /// The lazily converted variables, by position in `Bindings::values`.
 const RESOURCE: usize = 0;
 const IMAGE: usize = 1;
-const LIFECYCLE: usize = 2;
-const FEE: usize = 3;
+const FEE: usize = 2;
 
 impl VariableResolver for Bindings<'_> {
     fn resolve<'b>(&'b self, name: &str) -> Option<CowVal<'b, 'b>> {
@@ -122,8 +120,8 @@ impl VariableResolver for Bindings<'_> {
         let instance = self.resource.kind == Kind::Instance;
         let value: &CelVal<'_> = match name {
             "resource" => self.lazy(RESOURCE, || resource_val(self.resource)),
-            "image" => self.lazy(IMAGE, || self.image.map_or_else(null, |i| Box::new(ImageView::new(i)))),
-            "lifecycle" => self.lazy(LIFECYCLE, || self.image.map_or_else(null, |i| self.world.lifecycle(i))),
+            "image" => self.lazy(IMAGE, || self.image.map_or_else(null, |i| Box::new(LazyMap::image(i)))),
+            "lifecycle" => self.image.map_or(&shared.null, |i| self.world.lifecycle(i)),
             "fee" => self.lazy(FEE, || self.image.map_or_else(null, |i| self.world.fee(i, self.pricing))),
             "instanceType" => self.instance_type,
             "region" => self.region,
@@ -232,20 +230,8 @@ fn resource_val(resource: &Resource) -> CelVal<'_> {
             ("encrypted", || Box::new(CelBool::from(false))),
         ],
     };
-    let mut map = expr::MapVal::with_capacity(entries.len() + defaults.len());
-    for entry in entries {
-        map.put(&entry.key.name, expr::node_to_val(&entry.value));
-    }
-    for &(key, make) in defaults {
-        if !map.contains(key) {
-            map.put(key, make());
-        }
-    }
-    map.build()
+    Box::new(LazyMap::resource(entries, defaults))
 }
-
-/// Makes a default value for a field a resource leaves out.
-type MakeVal = fn() -> CelVal<'static>;
 
 fn empty_list() -> CelVal<'static> {
     expr::list_val(Vec::new())

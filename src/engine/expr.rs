@@ -302,10 +302,6 @@ impl<'a> MapVal<'a> {
         self.0.insert(CelMapKey::String(CelString::from(key)), value);
     }
 
-    pub fn contains(&self, key: &'a str) -> bool {
-        self.0.contains_key(&CelMapKey::String(CelString::from(key)))
-    }
-
     pub fn build(self) -> CelVal<'a> {
         Box::new(CelMap::from(self.0))
     }

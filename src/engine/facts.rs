@@ -17,6 +17,7 @@ use rayon::prelude::*;
 use serde_json::{Map, Value as Json, json};
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
+use std::sync::OnceLock;
 
 /// Settings that change what rules conclude.
 #[derive(Clone, Debug)]
@@ -102,6 +103,13 @@ pub struct ImageFacts<'a> {
     /// For a custom image: per region, its position among the run's custom images
     /// there and their number.
     pub custom_images: Vec<(&'a str, u64, u64)>,
+    /// Distinct accounts in `sharedWith`, and the entries that are not account IDs or
+    /// repeat one (rules test these for every image; the per-entry facts are built only
+    /// when a rule walks the entries).
+    pub share_count: u64,
+    pub share_problems: u64,
+    /// Position of the OS lifecycle entry in the catalog.
+    pub lifecycle: Option<usize>,
 }
 
 /// Run-wide CEL values every subject lends its rules.
@@ -131,6 +139,8 @@ pub struct World<'a> {
     public: HashMap<&'a str, ImageFacts<'a>>,
     /// CEL facts of every instance type and region the run references.
     instance_types: HashMap<&'a str, CelVal<'static>>,
+    /// CEL facts of each catalog lifecycle entry, converted when a rule first asks.
+    lifecycles: Vec<OnceLock<CelVal<'static>>>,
     regions: HashMap<&'a str, CelVal<'static>>,
     pub shared: Shared,
     pub cycles: Vec<Cycle>,
@@ -173,6 +183,7 @@ impl<'a> World<'a> {
             image_facts: HashMap::new(),
             public: HashMap::new(),
             instance_types,
+            lifecycles: catalog.lifecycles().map(|_| OnceLock::new()).collect(),
             regions,
             shared: shared_values(catalog, settings),
             cycles: Vec::new(),
@@ -189,13 +200,7 @@ impl<'a> World<'a> {
             if let Some(parsed) = (!known).then(|| catalog.parse_public_image_id(reference)).flatten() {
                 let base = public_base(reference, &parsed);
                 let paid_origin = paid_origin(&base, catalog);
-                let facts = ImageFacts {
-                    base,
-                    chain: Vec::new(),
-                    marketplace: false,
-                    paid_origin,
-                    custom_images: Vec::new(),
-                };
+                let facts = ImageFacts::new(base, Vec::new(), paid_origin, Vec::new(), catalog);
                 public.insert(reference, facts);
             }
         }
@@ -247,12 +252,10 @@ impl<'a> World<'a> {
                 let (chain, cycle) = self.chain(index);
                 let mut base = spec_base(resource, self.catalog);
                 inherit_from_chain(&mut base, &chain);
-                let marketplace =
-                    std::iter::once(&base).chain(&chain).any(|b| b.image_type == Some("marketplace"));
                 let paid_origin =
                     std::iter::once(&base).chain(&chain).find_map(|b| paid_origin(b, self.catalog));
                 let custom_images = ordinals.get(&index).cloned().unwrap_or_default();
-                Some((index, ImageFacts { base, chain, marketplace, paid_origin, custom_images }, cycle))
+                Some((index, ImageFacts::new(base, chain, paid_origin, custom_images, self.catalog), cycle))
             })
             .collect();
         for (index, facts, cycle) in computed {
@@ -329,19 +332,18 @@ impl<'a> World<'a> {
     }
 
     /// The OS lifecycle entry of an image's OS, with the days left on the check date.
-    pub fn lifecycle(&self, image: &ImageFacts<'_>) -> CelVal<'static> {
-        let Some(os) = &image.base.os else { return Box::new(cel::common::types::CelNull) };
-        self.catalog.lifecycle(&os.family, &os.version).map_or_else(
-            || Box::new(cel::common::types::CelNull) as CelVal<'static>,
-            |entry| {
-                to_val(&json!({
-                    "name": entry.name,
-                    "endOfSupport": entry.end_of_support.to_string(),
-                    "daysLeft": self.settings.as_of.days_until(entry.end_of_support),
-                    "source": entry.source,
-                }))
-            },
-        )
+    pub fn lifecycle(&self, image: &ImageFacts<'_>) -> &CelVal<'static> {
+        let entry =
+            image.lifecycle.and_then(|i| Some((self.catalog.lifecycles().nth(i)?, self.lifecycles.get(i)?)));
+        let Some((entry, cell)) = entry else { return &self.shared.null };
+        cell.get_or_init(|| {
+            to_val(&json!({
+                "name": entry.name,
+                "endOfSupport": entry.end_of_support.to_string(),
+                "daysLeft": self.settings.as_of.days_until(entry.end_of_support),
+                "source": entry.source,
+            }))
+        })
     }
 
     /// The licence fee an image carries through its paid origin, priced for an instance
@@ -530,7 +532,7 @@ fn paid_origin<'a>(image: &ImageBase<'a>, catalog: &Catalog) -> Option<PaidOrigi
 }
 
 /// The fields of `image` (and of each entry of `image.chain`), as rules name them.
-pub const IMAGE_FIELDS: [&str; 19] = [
+pub const IMAGE_FIELDS: [&str; 20] = [
     "name",
     "id",
     "type",
@@ -546,13 +548,41 @@ pub const IMAGE_FIELDS: [&str; 19] = [
     "sharedWith",
     "shares",
     "shareCount",
+    "shareProblems",
     "chain",
     "marketplace",
     "paidOrigin",
     "customImages",
 ];
 
-impl ImageFacts<'_> {
+impl<'a> ImageFacts<'a> {
+    fn new(
+        base: ImageBase<'a>,
+        chain: Vec<ImageBase<'a>>,
+        paid_origin: Option<PaidOrigin<'a>>,
+        custom_images: Vec<(&'a str, u64, u64)>,
+        catalog: &Catalog,
+    ) -> Self {
+        let marketplace = std::iter::once(&base).chain(&chain).any(|b| b.image_type == Some("marketplace"));
+        let (shares, share_count) = shares(base.shared_with);
+        let share_problems = shares
+            .iter()
+            .enumerate()
+            .filter(|(index, share)| !share.valid || share.first_index != *index)
+            .count();
+        let lifecycle = base.os.as_ref().and_then(|os| catalog.lifecycle_position(&os.family, &os.version));
+        Self {
+            base,
+            chain,
+            marketplace,
+            paid_origin,
+            custom_images,
+            share_count: share_count as u64,
+            share_problems: share_problems as u64,
+            lifecycle,
+        }
+    }
+
     /// The whole image as rules see it, every field converted.
     pub fn to_val(&self) -> CelVal<'_> {
         let mut map = MapVal::with_capacity(IMAGE_FIELDS.len());
@@ -567,7 +597,8 @@ impl ImageFacts<'_> {
     pub fn field(&self, name: &str) -> Option<CelVal<'_>> {
         Some(match name {
             "shares" => share_facts(self.base.shared_with),
-            "shareCount" => int_val(distinct_accounts(self.base.shared_with)),
+            "shareCount" => int_val(self.share_count),
+            "shareProblems" => int_val(self.share_problems),
             "chain" => list_val(self.chain.iter().map(ancestor_val).collect()),
             "marketplace" => Box::new(CelBool::from(self.marketplace)),
             "paidOrigin" => self.paid_origin.as_ref().map_or_else(null_val, |origin| {
@@ -599,7 +630,7 @@ fn ancestor_val<'a>(base: &ImageBase<'a>) -> CelVal<'a> {
     for name in IMAGE_FIELDS {
         let value = base_field(base, name).unwrap_or_else(|| match name {
             "shares" | "chain" => list_val(Vec::new()),
-            "shareCount" => int_val(0),
+            "shareCount" | "shareProblems" => int_val(0),
             "marketplace" => Box::new(CelBool::from(false)),
             "customImages" => MapVal::with_capacity(0).build(),
             _ => null_val(),
@@ -651,40 +682,52 @@ fn int_val(n: u64) -> CelVal<'static> {
     Box::new(CelInt::from(i64::try_from(n).unwrap_or(i64::MAX)))
 }
 
-/// One fact per `sharedWith` entry, computed in one pass so share rules stay linear:
-/// the account as text, whether it is a 16-digit ID (`valid`) or all digits, where the
-/// same account first appears, and how many distinct accounts come before it.
-fn share_facts(shared_with: Option<&Node>) -> CelVal<'_> {
+/// What one `sharedWith` entry is: the account as text, whether it is a 16-digit ID
+/// (`valid`) or all digits, where the same account first appears, and how many distinct
+/// accounts come before it. Computed in one pass, so share rules stay linear.
+struct Share<'a> {
+    account: Cow<'a, str>,
+    valid: bool,
+    digits: bool,
+    first_index: usize,
+    distinct_before: usize,
+}
+
+/// The entries of `sharedWith`, and the number of distinct accounts.
+fn shares(shared_with: Option<&Node>) -> (Vec<Share<'_>>, usize) {
     let entries = shared_with.and_then(Node::as_seq).unwrap_or_default();
     let mut first: HashMap<Cow<'_, str>, usize> = HashMap::new();
-    let mut facts = Vec::with_capacity(entries.len());
+    let mut shares = Vec::with_capacity(entries.len());
     for (index, entry) in entries.iter().enumerate() {
-        let account = account(entry);
+        let account = match &entry.value {
+            Value::Str(s) => Cow::Borrowed(s.as_str()),
+            Value::Int(i) => Cow::Owned(i.to_string()),
+            _ => Cow::Owned(entry.to_json().to_string()),
+        };
         let digits = !account.is_empty() && account.bytes().all(|b| b.is_ascii_digit());
         let distinct_before = first.len();
         let first_index = *first.entry(account.clone()).or_insert(index);
+        shares.push(Share {
+            valid: digits && account.len() == 16,
+            digits,
+            first_index,
+            distinct_before,
+            account,
+        });
+    }
+    (shares, first.len())
+}
+
+/// `image.shares`: one fact per `sharedWith` entry.
+fn share_facts(shared_with: Option<&Node>) -> CelVal<'_> {
+    let facts = shares(shared_with).0.into_iter().map(|share| {
         let mut fact = MapVal::with_capacity(5);
-        fact.put("valid", Box::new(CelBool::from(digits && account.len() == 16)));
-        fact.put("digits", Box::new(CelBool::from(digits)));
-        fact.put("firstIndex", int_val(first_index as u64));
-        fact.put("distinctBefore", int_val(distinct_before as u64));
-        fact.put("account", cow_val(&account));
-        facts.push(fact.build());
-    }
-    list_val(facts)
-}
-
-/// The number of distinct accounts in `sharedWith`.
-fn distinct_accounts(shared_with: Option<&Node>) -> u64 {
-    let entries = shared_with.and_then(Node::as_seq).unwrap_or_default();
-    entries.iter().map(account).collect::<std::collections::HashSet<_>>().len() as u64
-}
-
-/// A `sharedWith` entry as text: an account written as a number is still an account.
-fn account(entry: &Node) -> Cow<'_, str> {
-    match &entry.value {
-        Value::Str(s) => Cow::Borrowed(s),
-        Value::Int(i) => Cow::Owned(i.to_string()),
-        _ => Cow::Owned(entry.to_json().to_string()),
-    }
+        fact.put("valid", Box::new(CelBool::from(share.valid)));
+        fact.put("digits", Box::new(CelBool::from(share.digits)));
+        fact.put("firstIndex", int_val(share.first_index as u64));
+        fact.put("distinctBefore", int_val(share.distinct_before as u64));
+        fact.put("account", cow_val(&share.account));
+        fact.build()
+    });
+    list_val(facts.collect())
 }

@@ -1,45 +1,88 @@
-//! `image` as a lazy CEL map: a field is converted from the image's facts the first time
-//! an expression reads it, and kept for the subject's other rules. Most rules read a
-//! few fields (`image.os.family`, `image.type`); converting all nineteen for every
-//! subject was the largest cost left in evaluation.
+//! Lazy CEL maps: `image` and `resource` convert a field from the facts or the spec the
+//! first time an expression reads it, and keep it for the subject's other rules. Most
+//! rules read a few fields (`image.os.family`, `resource.region`); converting every field
+//! of both for every subject was the largest cost left in evaluation.
 //!
-//! To CEL it is a `map` like any other: field access, `has()`, `in`, `size()`,
-//! comprehensions over its keys and equality behave as on the fully converted map,
-//! and an expression whose result is the whole image converts it ([`materialize`]).
+//! To CEL they are maps like any other: field access, `has()`, `in`, `size()`,
+//! comprehensions over the keys and equality behave as on the fully converted map, and
+//! an expression whose result is one of them converts it ([`materialize`]).
 
-use super::expr::CelVal;
+use super::expr::{CelVal, node_to_val};
 use super::facts::{IMAGE_FIELDS, ImageFacts};
+use crate::source::Entry;
 use cel::ExecutionError;
 use cel::common::traits::{self, Container, Indexer, Iterable, Sizer};
 use cel::common::types::{CelInt, CelMapKey, CelString, Kind, MAP_TYPE, Type};
 use cel::common::value::{CowVal, Val};
 use cel::objects::{Key, Map};
 use std::collections::HashMap;
-use std::sync::{Arc, LazyLock, OnceLock};
+use std::sync::{Arc, OnceLock};
 
-/// The field names as CEL strings, lent out when an expression iterates the keys.
-static KEYS: LazyLock<Vec<CelString<'static>>> =
-    LazyLock::new(|| IMAGE_FIELDS.iter().map(|name| CelString::from(*name)).collect());
+/// Makes the value of a field a resource leaves out.
+pub type MakeVal = fn() -> CelVal<'static>;
 
-/// `image` for one subject.
+/// Where a lazy map's fields come from.
 #[derive(Debug)]
-pub struct ImageView<'a> {
-    facts: &'a ImageFacts<'a>,
-    fields: [OnceLock<CelVal<'a>>; IMAGE_FIELDS.len()],
+enum Source<'a> {
+    /// `image`: the fields of [`IMAGE_FIELDS`].
+    Image(&'a ImageFacts<'a>),
+    /// `resource`: the spec's own fields, then the defaults it leaves out.
+    Resource(&'a [Entry], Vec<(&'static str, MakeVal)>),
 }
 
-impl<'a> ImageView<'a> {
-    pub fn new(facts: &'a ImageFacts<'a>) -> Self {
-        Self { facts, fields: Default::default() }
+/// A map whose values are converted on first read.
+#[derive(Debug)]
+pub struct LazyMap<'a> {
+    keys: Vec<CelString<'a>>,
+    fields: Vec<OnceLock<CelVal<'a>>>,
+    source: Source<'a>,
+}
+
+impl<'a> LazyMap<'a> {
+    /// `image` for one subject.
+    pub fn image(facts: &'a ImageFacts<'a>) -> Self {
+        Self::new(IMAGE_FIELDS.iter().map(|name| CelString::from(*name)).collect(), Source::Image(facts))
     }
 
-    fn position(key: &dyn Val) -> Option<usize> {
+    /// `resource` for one subject: a spec mapping with `defaults` for the fields it
+    /// leaves out (a repeated key keeps its last value, as in JSON).
+    pub fn resource(entries: &'a [Entry], defaults: &[(&'static str, MakeVal)]) -> Self {
+        let missing: Vec<(&'static str, MakeVal)> =
+            defaults.iter().copied().filter(|(key, _)| !entries.iter().any(|e| e.key.name == *key)).collect();
+        let keys = entries.iter().map(|e| e.key.name.as_str()).chain(missing.iter().map(|(key, _)| *key));
+        Self::new(keys.map(CelString::from).collect(), Source::Resource(entries, missing))
+    }
+
+    fn new(keys: Vec<CelString<'a>>, source: Source<'a>) -> Self {
+        let fields = keys.iter().map(|_| OnceLock::new()).collect();
+        Self { keys, fields, source }
+    }
+
+    fn position(&self, key: &dyn Val) -> Option<usize> {
         let name = key.downcast_ref::<CelString>()?.inner();
-        IMAGE_FIELDS.iter().position(|field| *field == name)
+        self.keys.iter().rposition(|k| k.inner() == name)
+    }
+
+    fn make(&self, i: usize) -> CelVal<'a> {
+        let null = || Box::new(cel::common::types::CelNull) as CelVal<'a>;
+        match &self.source {
+            Source::Image(facts) => {
+                IMAGE_FIELDS.get(i).and_then(|name| facts.field(name)).unwrap_or_else(null)
+            }
+            Source::Resource(entries, missing) => match entries.get(i) {
+                Some(entry) => node_to_val(&entry.value),
+                None => missing.get(i - entries.len()).map_or_else(null, |(_, make)| make()),
+            },
+        }
+    }
+
+    /// The whole map, every field converted (for equality).
+    fn to_value(&self) -> Result<cel::Value, ExecutionError> {
+        materialize(self)
     }
 }
 
-impl Val for ImageView<'_> {
+impl Val for LazyMap<'_> {
     fn get_type(&self) -> &Type {
         &MAP_TYPE
     }
@@ -74,32 +117,32 @@ impl Val for ImageView<'_> {
         // Only another map can be equal (`image != null` is the common comparison);
         // comparing with one converts every field.
         other.get_type().kind() == Kind::Map
-            && matches!((materialize(self), materialize(other)), (Ok(a), Ok(b)) if a == b)
+            && matches!((self.to_value(), materialize(other)), (Ok(a), Ok(b)) if a == b)
     }
 
     fn clone_as_boxed<'v>(&self) -> Box<dyn Val + 'v>
     where
         Self: 'v,
     {
-        Box::new(Self::new(self.facts))
+        let source = match &self.source {
+            Source::Image(facts) => Source::Image(facts),
+            Source::Resource(entries, missing) => Source::Resource(entries, missing.clone()),
+        };
+        Box::new(Self::new(self.keys.clone(), source))
     }
 }
 
-impl Indexer for ImageView<'_> {
+impl Indexer for LazyMap<'_> {
     fn get<'b, 'v>(&'b self, key: &dyn Val) -> Result<CowVal<'b, 'v>, ExecutionError>
     where
         Self: 'v,
     {
-        let field = Self::position(key).and_then(|i| Some((i, self.fields.get(i)?)));
+        let field = self.position(key).and_then(|i| Some((i, self.fields.get(i)?)));
         let Some((i, cell)) = field else {
             let name = key.downcast_ref::<CelString>().map_or_else(String::new, |s| s.inner().to_string());
             return Err(ExecutionError::no_such_key(&name));
         };
-        let value = cell.get_or_init(|| {
-            let name = IMAGE_FIELDS.get(i).copied().unwrap_or_default();
-            self.facts.field(name).unwrap_or_else(|| Box::new(cel::common::types::CelNull))
-        });
-        Ok(CowVal::Borrowed(value.as_ref()))
+        Ok(CowVal::Borrowed(cell.get_or_init(|| self.make(i)).as_ref()))
     }
 
     fn steal<'v>(self: Box<Self>, key: &dyn Val) -> Result<Box<dyn Val + 'v>, ExecutionError>
@@ -110,37 +153,38 @@ impl Indexer for ImageView<'_> {
     }
 }
 
-impl Container for ImageView<'_> {
+impl Container for LazyMap<'_> {
     fn contains(&self, key: &dyn Val) -> Result<bool, ExecutionError> {
-        Ok(Self::position(key).is_some())
+        Ok(self.position(key).is_some())
     }
 }
 
-impl Sizer for ImageView<'_> {
+impl Sizer for LazyMap<'_> {
     fn size(&self) -> CelInt {
-        CelInt::from(i64::try_from(IMAGE_FIELDS.len()).unwrap_or(i64::MAX))
+        CelInt::from(i64::try_from(self.keys.len()).unwrap_or(i64::MAX))
     }
 }
 
-impl Iterable for ImageView<'_> {
+impl Iterable for LazyMap<'_> {
     fn iter<'b, 'v>(&'b self) -> Box<dyn traits::Iterator<'b, 'v> + 'b>
     where
         Self: 'v,
     {
-        Box::new(Keys(KEYS.iter()))
+        Box::new(Keys(self.keys.iter()))
     }
 }
 
-struct Keys(std::slice::Iter<'static, CelString<'static>>);
+/// The keys of a lazy map, lent to a comprehension.
+struct Keys<'b, 'a>(std::slice::Iter<'b, CelString<'a>>);
 
-impl<'b, 'v> traits::Iterator<'b, 'v> for Keys {
+impl<'b, 'v, 'a: 'v> traits::Iterator<'b, 'v> for Keys<'b, 'a> {
     fn next(&mut self) -> Option<&'b (dyn Val + 'v)> {
         self.0.next().map(|key| key as &dyn Val)
     }
 }
 
 /// An expression's result as a `Value`. CEL converts built-in values itself; a map of
-/// ours (an [`ImageView`], or a list or map holding one) is read through its keys.
+/// ours (a [`LazyMap`], or a list or map holding one) is read through its keys.
 pub fn materialize(value: &dyn Val) -> Result<cel::Value, ExecutionError> {
     if let Ok(converted) = cel::Value::try_from(value) {
         return Ok(converted);
