@@ -1,41 +1,61 @@
 //! The JSON report, version 1, exactly as DESIGN §5 pins it.
 
 use super::{Finding, Summary};
-use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
-use serde_json::{Value, json};
+use serde::Serialize;
+use serde::ser::{SerializeMap, SerializeSeq, Serializer};
 use std::io::{self, Write};
 
-/// The JSON value of one finding (shared with formats that embed it).
-pub fn finding_json(finding: &Finding) -> Value {
-    let start = finding.location.start();
-    let end = finding.location.end();
-    let span = finding.location.span;
-    json!({
-        "code": finding.code,
-        "name": finding.name,
-        "severity": finding.severity,
-        "message": finding.message,
-        "help": finding.help,
-        "file": finding.location.file.name,
-        "span": {
-            "offset": span.start,
-            "length": span.len(),
-            "line": start.line,
-            "column": start.column,
-            "endLine": end.line,
-            "endColumn": end.column,
-        },
-        "resource": finding.resource,
-        "data": finding.data,
-    })
+/// One finding as the report writes it, serialised straight from the finding.
+#[derive(Serialize)]
+struct FindingOut<'a> {
+    code: &'a str,
+    name: &'a str,
+    severity: super::Severity,
+    message: &'a str,
+    help: Option<&'a str>,
+    file: &'a str,
+    span: SpanOut,
+    resource: Option<&'a super::ResourceRef>,
+    data: &'a serde_json::Map<String, serde_json::Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suppression: Option<&'a super::Suppression>,
 }
 
-fn suppressed_json(finding: &Finding) -> Value {
-    let mut value = finding_json(finding);
-    if let (Value::Object(map), Some(suppression)) = (&mut value, &finding.suppression) {
-        map.insert("suppression".into(), json!(suppression));
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SpanOut {
+    offset: usize,
+    length: usize,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+}
+
+impl<'a> FindingOut<'a> {
+    /// A finding; `suppressed` adds how it was suppressed.
+    fn new(finding: &'a Finding, suppressed: bool) -> Self {
+        let (start, end, span) = (finding.location.start(), finding.location.end(), finding.location.span);
+        Self {
+            code: &finding.code,
+            name: &finding.name,
+            severity: finding.severity,
+            message: &finding.message,
+            help: finding.help.as_deref(),
+            file: &finding.location.file.name,
+            span: SpanOut {
+                offset: span.start,
+                length: span.len(),
+                line: start.line,
+                column: start.column,
+                end_line: end.line,
+                end_column: end.column,
+            },
+            resource: finding.resource.as_ref(),
+            data: &finding.data,
+            suppression: finding.suppression.as_ref().filter(|_| suppressed),
+        }
     }
-    value
 }
 
 /// The report; suppressed findings are listed apart, with their reason, and not counted.
@@ -62,23 +82,23 @@ impl Serialize for Report<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("version", &1)?;
-        map.serialize_entry("findings", &Each(self.findings, finding_json))?;
+        map.serialize_entry("findings", &Each(self.findings, false))?;
         map.serialize_entry("summary", self.summary)?;
         if !self.suppressed.is_empty() {
-            map.serialize_entry("suppressed", &Each(self.suppressed, suppressed_json))?;
+            map.serialize_entry("suppressed", &Each(self.suppressed, true))?;
         }
         map.end()
     }
 }
 
-/// Findings serialised one by one through `to_json`.
-struct Each<'a>(&'a [Finding], fn(&Finding) -> Value);
+/// Findings serialised one by one; `true` when they are the suppressed ones.
+struct Each<'a>(&'a [Finding], bool);
 
 impl Serialize for Each<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut seq = serializer.serialize_seq(Some(self.0.len()))?;
         for finding in self.0 {
-            seq.serialize_element(&(self.1)(finding))?;
+            seq.serialize_element(&FindingOut::new(finding, self.1))?;
         }
         seq.end()
     }

@@ -206,7 +206,6 @@ impl<'w> Subject<'w> {
 
     fn context(&self, env: &Arc<cel::Env>) -> Context<'_, '_> {
         let mut context = Context::with_env(Arc::clone(env));
-        expr::add_functions(&mut context);
         context.set_variable_resolver(&self.bindings);
         context
     }

@@ -376,21 +376,31 @@ pub fn format_price(value: f64) -> String {
 }
 
 /// The CEL environment rules run in: the standard library plus the strings and lists
-/// extensions (`list.join(", ")`, `s.lowerAscii()`, `list.distinct()`, ...).
+/// extensions (`list.join(", ")`, `s.lowerAscii()`, `list.distinct()`, ...) and
+/// ecslint's `price()` and `number()`.
 pub fn environment() -> Arc<cel::Env> {
     let mut env = cel::Env::stdlib();
     // The extensions only add overloads the standard library lacks; a conflict would be a
     // bug in the crate, and rules then simply cannot use that extension function.
     let _ = env.add_extension(cel::extensions::strings);
     let _ = env.add_extension(cel::extensions::lists);
+    // Declared on the environment, not on each subject's context: they are not standard
+    // CEL names, so registering cannot conflict.
+    let _ = cel::add_overload!(env, fn price: (CelDouble) -> CelString);
+    let _ = cel::add_overload!(env, fn number: (CelDouble) -> CelString);
     Arc::new(env)
 }
 
-/// Registers ecslint's helper functions on a CEL context.
-pub fn add_functions(context: &mut Context) {
-    // Names are not standard CEL functions, so registration cannot conflict.
-    let _ = context.add_function("price", |value: f64| -> String { format_price(value) });
-    let _ = context.add_function("number", |value: f64| -> String { format_number(value) });
+/// `price(x)`: a price as [`format_price`] writes it.
+#[allow(clippy::trivially_copy_pass_by_ref)] // `add_overload!` passes arguments by reference
+fn price(value: &CelDouble) -> CelString<'static> {
+    CelString::from(format_price(*value.inner()))
+}
+
+/// `number(x)`: a number as [`format_number`] writes it.
+#[allow(clippy::trivially_copy_pass_by_ref)] // `add_overload!` passes arguments by reference
+fn number(value: &CelDouble) -> CelString<'static> {
+    CelString::from(format_number(*value.inner()))
 }
 
 const fn type_name(value: &Value) -> &'static str {
@@ -517,8 +527,7 @@ mod tests {
         let f = file("message: '{{ resource.count }} x {{ price(fee) }}'");
         let template =
             Template::compile("{{ resource.count }} x {{ price(fee) }}!", Span::new(9, 50), &f).unwrap();
-        let mut context = Context::default();
-        add_functions(&mut context);
+        let mut context = Context::with_env(environment());
         context.add_variable_as_val("resource", to_val(&serde_json::json!({"count": 3})));
         context.add_variable_as_val("fee", to_val(&serde_json::json!(43.0)));
         assert_eq!(template.render(&context).unwrap(), "3 x 43.00!");

@@ -108,7 +108,7 @@ pub struct ImageFacts<'a> {
     /// when a rule walks the entries).
     pub share_count: u64,
     pub share_problems: u64,
-    /// Position of the OS lifecycle entry in the catalog.
+    /// Position of the OS lifecycle entry in the catalog (set once every image is known).
     pub lifecycle: Option<usize>,
 }
 
@@ -200,7 +200,7 @@ impl<'a> World<'a> {
             if let Some(parsed) = (!known).then(|| catalog.parse_public_image_id(reference)).flatten() {
                 let base = public_base(reference, &parsed);
                 let paid_origin = paid_origin(&base, catalog);
-                let facts = ImageFacts::new(base, Vec::new(), paid_origin, Vec::new(), catalog);
+                let facts = ImageFacts::new(base, Vec::new(), paid_origin, Vec::new());
                 public.insert(reference, facts);
             }
         }
@@ -255,12 +255,23 @@ impl<'a> World<'a> {
                 let paid_origin =
                     std::iter::once(&base).chain(&chain).find_map(|b| paid_origin(b, self.catalog));
                 let custom_images = ordinals.get(&index).cloned().unwrap_or_default();
-                Some((index, ImageFacts::new(base, chain, paid_origin, custom_images, self.catalog), cycle))
+                Some((index, ImageFacts::new(base, chain, paid_origin, custom_images), cycle))
             })
             .collect();
         for (index, facts, cycle) in computed {
             self.cycles.extend(cycle);
             self.image_facts.insert(index, facts);
+        }
+        // Finding an OS's lifecycle entry is a version-matching scan of the catalog: once
+        // per distinct OS, not per image.
+        let mut positions: HashMap<(String, String), Option<usize>> = HashMap::new();
+        for facts in self.image_facts.values_mut().chain(self.public.values_mut()) {
+            if let Some(os) = &facts.base.os {
+                let key = (os.family.to_string(), os.version.to_string());
+                facts.lifecycle = *positions
+                    .entry(key)
+                    .or_insert_with(|| self.catalog.lifecycle_position(&os.family, &os.version));
+            }
         }
     }
 
@@ -561,7 +572,6 @@ impl<'a> ImageFacts<'a> {
         chain: Vec<ImageBase<'a>>,
         paid_origin: Option<PaidOrigin<'a>>,
         custom_images: Vec<(&'a str, u64, u64)>,
-        catalog: &Catalog,
     ) -> Self {
         let marketplace = std::iter::once(&base).chain(&chain).any(|b| b.image_type == Some("marketplace"));
         let (shares, share_count) = shares(base.shared_with);
@@ -570,7 +580,6 @@ impl<'a> ImageFacts<'a> {
             .enumerate()
             .filter(|(index, share)| !share.valid || share.first_index != *index)
             .count();
-        let lifecycle = base.os.as_ref().and_then(|os| catalog.lifecycle_position(&os.family, &os.version));
         Self {
             base,
             chain,
@@ -579,7 +588,7 @@ impl<'a> ImageFacts<'a> {
             custom_images,
             share_count: share_count as u64,
             share_problems: share_problems as u64,
-            lifecycle,
+            lifecycle: None,
         }
     }
 
