@@ -239,7 +239,12 @@ pub fn run(args: &CheckArgs) -> Result<bool, Failure> {
     terminal.flush()?;
     let fail_on =
         args.fail_on.or_else(|| config.fail_on.as_deref().and_then(FailOn::parse)).unwrap_or(FailOn::Error);
-    Ok(fail_on.threshold().is_some_and(|t| outcome.findings.iter().any(|f| f.severity >= t)))
+    let failed = fail_on.threshold().is_some_and(|t| outcome.findings.iter().any(|f| f.severity >= t));
+    // The process exits next: freeing every file's tree and finding one by one took 50 ms
+    // of a 10,000-file run, on one core, for memory the exit returns anyway (compilers
+    // skip freeing at exit for the same reason).
+    std::mem::forget(outcome);
+    Ok(failed)
 }
 
 fn render(
