@@ -11,6 +11,7 @@
 use crate::diag::{Finding, Location, Severity, Suppression};
 use crate::source::{SourceFile, Span};
 use crate::spec::codes;
+use rayon::prelude::*;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -101,14 +102,14 @@ pub fn apply(findings: &mut [Finding], files: &[Arc<SourceFile>], s008: Option<S
         by_file.entry(finding.location.file.name.clone()).or_default().push(index);
     }
     let mut unused = Vec::new();
-    for file in files {
-        if crate::source::Format::from_name(&file.name) != crate::source::Format::Yaml {
-            continue;
-        }
-        let directives = directives(file);
-        if directives.is_empty() {
-            continue;
-        }
+    // Scanning every file for comments is the costly part: on every core.
+    let scanned: Vec<(&Arc<SourceFile>, Vec<Directive>)> = files
+        .par_iter()
+        .filter(|file| crate::source::Format::from_name(&file.name) == crate::source::Format::Yaml)
+        .map(|file| (file, directives(file)))
+        .filter(|(_, directives)| !directives.is_empty())
+        .collect();
+    for (file, directives) in scanned {
         let indices = by_file.get(&file.name).cloned().unwrap_or_default();
         for directive in &directives {
             let mut used = vec![false; directive.codes.len()];

@@ -1,8 +1,10 @@
 //! The JSON report, version 1, exactly as DESIGN §5 pins it.
 
 use super::{Finding, Summary};
+use rayon::prelude::*;
 use serde::Serialize;
-use serde::ser::{SerializeMap, SerializeSeq, Serializer};
+use serde::ser::{SerializeMap, Serializer};
+use serde_json::value::RawValue;
 use std::io::{self, Write};
 
 /// One finding as the report writes it, serialised straight from the finding.
@@ -59,22 +61,23 @@ impl<'a> FindingOut<'a> {
 }
 
 /// The report; suppressed findings are listed apart, with their reason, and not counted.
-/// Written as it is serialised, one finding at a time, so a large run never holds the
-/// whole report in memory.
+/// Each finding is formatted on its own, on every core, and the report is written as
+/// `serde_json`'s pretty printer lays it out, without ever holding it whole as a value.
 pub fn render_json(
     out: &mut dyn Write,
     findings: &[Finding],
     suppressed: &[Finding],
     summary: &Summary,
 ) -> io::Result<()> {
-    let report = Report { findings, suppressed, summary };
+    let report =
+        Report { findings: formatted(findings, false)?, suppressed: formatted(suppressed, true)?, summary };
     serde_json::to_writer_pretty(&mut *out, &report)?;
     writeln!(out)
 }
 
 struct Report<'a> {
-    findings: &'a [Finding],
-    suppressed: &'a [Finding],
+    findings: Vec<Box<RawValue>>,
+    suppressed: Vec<Box<RawValue>>,
     summary: &'a Summary,
 }
 
@@ -82,24 +85,23 @@ impl Serialize for Report<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("version", &1)?;
-        map.serialize_entry("findings", &Each(self.findings, false))?;
+        map.serialize_entry("findings", &self.findings)?;
         map.serialize_entry("summary", self.summary)?;
         if !self.suppressed.is_empty() {
-            map.serialize_entry("suppressed", &Each(self.suppressed, true))?;
+            map.serialize_entry("suppressed", &self.suppressed)?;
         }
         map.end()
     }
 }
 
-/// Findings serialised one by one; `true` when they are the suppressed ones.
-struct Each<'a>(&'a [Finding], bool);
-
-impl Serialize for Each<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut seq = serializer.serialize_seq(Some(self.0.len()))?;
-        for finding in self.0 {
-            seq.serialize_element(&FindingOut::new(finding, self.1))?;
-        }
-        seq.end()
-    }
+/// Each finding pretty-printed as it sits in the report, two levels deep (a raw value
+/// is written as it is, so its inner lines carry the report's indentation).
+fn formatted(findings: &[Finding], suppressed: bool) -> io::Result<Vec<Box<RawValue>>> {
+    findings
+        .par_iter()
+        .map(|finding| {
+            let text = serde_json::to_string_pretty(&FindingOut::new(finding, suppressed))?;
+            Ok(RawValue::from_string(text.replace('\n', "\n    "))?)
+        })
+        .collect()
 }

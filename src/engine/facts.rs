@@ -133,7 +133,7 @@ pub struct World<'a> {
     by_name: HashMap<&'a str, usize>,
     by_id: HashMap<&'a str, usize>,
     /// Facts of every valid Image spec.
-    image_facts: HashMap<usize, ImageFacts<'a>>,
+    image_facts: Vec<Option<ImageFacts<'a>>>,
     /// Facts of every public image ID the run references, parsed once: instances and
     /// `derivedFrom` chains look them up several times each.
     public: HashMap<&'a str, ImageFacts<'a>>,
@@ -180,7 +180,7 @@ impl<'a> World<'a> {
             resources,
             by_name,
             by_id,
-            image_facts: HashMap::new(),
+            image_facts: Vec::new(),
             public: HashMap::new(),
             instance_types,
             lifecycles: catalog.lifecycles().map(|_| OnceLock::new()).collect(),
@@ -226,7 +226,7 @@ impl<'a> World<'a> {
     /// when the world is made).
     pub fn image(&self, resolved: Resolved<'_>) -> Option<&ImageFacts<'a>> {
         match resolved {
-            Resolved::Spec(index) => self.image_facts.get(&index),
+            Resolved::Spec(index) => self.image_facts.get(index).and_then(Option::as_ref),
             Resolved::Public(id) => self.public.get(id),
             Resolved::Unresolved => None,
         }
@@ -245,9 +245,9 @@ impl<'a> World<'a> {
     /// Facts of every valid image spec, on every core.
     fn compute_image_facts(&mut self) {
         let ordinals = self.custom_image_ordinals();
-        let computed: Vec<(usize, ImageFacts<'a>, Option<Cycle>)> = (0..self.resources.len())
+        let computed: Vec<Option<(ImageFacts<'a>, Option<Cycle>)>> = (0..self.resources.len())
             .into_par_iter()
-            .filter_map(|index| {
+            .map(|index| {
                 let resource = self.resources.get(index).filter(|r| r.kind == Kind::Image && r.valid)?;
                 let (chain, cycle) = self.chain(index);
                 let mut base = spec_base(resource, self.catalog);
@@ -255,23 +255,36 @@ impl<'a> World<'a> {
                 let paid_origin =
                     std::iter::once(&base).chain(&chain).find_map(|b| paid_origin(b, self.catalog));
                 let custom_images = ordinals.get(&index).cloned().unwrap_or_default();
-                Some((index, ImageFacts::new(base, chain, paid_origin, custom_images), cycle))
+                Some((ImageFacts::new(base, chain, paid_origin, custom_images), cycle))
             })
             .collect();
-        for (index, facts, cycle) in computed {
-            self.cycles.extend(cycle);
-            self.image_facts.insert(index, facts);
-        }
+        self.image_facts = computed
+            .into_iter()
+            .map(|computed| {
+                computed.map(|(facts, cycle)| {
+                    self.cycles.extend(cycle);
+                    facts
+                })
+            })
+            .collect();
         // Finding an OS's lifecycle entry is a version-matching scan of the catalog: once
         // per distinct OS, not per image.
-        let mut positions: HashMap<(String, String), Option<usize>> = HashMap::new();
-        for facts in self.image_facts.values_mut().chain(self.public.values_mut()) {
-            if let Some(os) = &facts.base.os {
-                let key = (os.family.to_string(), os.version.to_string());
-                facts.lifecycle = *positions
-                    .entry(key)
-                    .or_insert_with(|| self.catalog.lifecycle_position(&os.family, &os.version));
-            }
+        let mut memo: HashMap<(&str, &str), Option<usize>> = HashMap::new();
+        let positions: Vec<Option<usize>> = self
+            .image_facts
+            .iter()
+            .flatten()
+            .chain(self.public.values())
+            .map(|facts| {
+                let os = facts.base.os.as_ref()?;
+                *memo
+                    .entry((&os.family, &os.version))
+                    .or_insert_with(|| self.catalog.lifecycle_position(&os.family, &os.version))
+            })
+            .collect();
+        let all = self.image_facts.iter_mut().flatten().chain(self.public.values_mut());
+        for (facts, position) in all.zip(positions) {
+            facts.lifecycle = position;
         }
     }
 
@@ -314,7 +327,7 @@ impl<'a> World<'a> {
 
     /// For each custom image spec, its position among the custom images of each of its regions.
     fn custom_image_ordinals(&self) -> HashMap<usize, Vec<(&'a str, u64, u64)>> {
-        let mut counts: BTreeMap<&str, u64> = BTreeMap::new();
+        let mut counts: HashMap<&str, u64> = HashMap::new();
         let mut positions: Vec<(usize, &'a str, u64)> = Vec::new();
         for (index, resource) in self.resources.iter().enumerate() {
             if resource.kind != Kind::Image

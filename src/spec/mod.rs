@@ -171,13 +171,13 @@ fn classify(file: &Arc<SourceFile>, node: Node, findings: &mut Vec<Finding>) -> 
 
 /// Reports resources of one kind that share a name (S003), on the second definition.
 pub fn check_duplicate_names(resources: &[Resource], findings: &mut Vec<Finding>) {
-    let mut first: HashMap<(Kind, &str), &Resource> = HashMap::new();
+    let mut first: HashMap<(Kind, &str), &Resource> = HashMap::with_capacity(resources.len());
     for resource in resources {
         let Some(name) = resource.name.as_deref() else {
             continue;
         };
-        let name_path = [PathSegment::Key("name".into())];
         if let Some(original) = first.get(&(resource.kind, name)) {
+            let name_path = [PathSegment::Key("name".into())];
             findings.push(
                 codes::DUPLICATE_NAME
                     .finding(
