@@ -148,32 +148,49 @@ pub struct World<'a> {
 
 impl<'a> World<'a> {
     pub fn new(catalog: &'a Catalog, settings: &'a Settings, resources: &'a [Resource]) -> Self {
+        // One pass over the specs on every core; what follows works on the compact scans.
+        let scans: Vec<Scan<'a>> = resources.par_iter().map(Scan::of).collect();
         let mut by_name = HashMap::new();
         let mut by_id = HashMap::new();
-        for (index, resource) in
-            resources.iter().enumerate().filter(|(_, r)| r.kind == Kind::Image && r.valid)
-        {
-            if let Some(name) = resource.name.as_deref() {
-                by_name.entry(name).or_insert(index);
-            }
-            if let Some(id) = resource.node.get_str("id") {
-                by_id.entry(id).or_insert(index);
-            }
-        }
         let mut instance_types = HashMap::new();
         let mut regions = HashMap::new();
-        for node in resources.iter().filter(|r| r.valid && r.kind == Kind::Instance).map(|r| &r.node) {
-            if let Some(id) = node.get_str("instanceType") {
+        for (index, scan) in scans.iter().enumerate() {
+            if let Some((name, id)) = scan.image {
+                if let Some(name) = name {
+                    by_name.entry(name).or_insert(index);
+                }
+                if let Some(id) = id {
+                    by_id.entry(id).or_insert(index);
+                }
+            }
+            if let Some(id) = scan.instance_type {
                 instance_types.entry(id).or_insert_with(|| {
                     to_val(&catalog.instance_type(id).map_or(Json::Null, instance_type_facts))
                 });
             }
-            if let Some(id) = node.get_str("region") {
+            if let Some(id) = scan.region {
                 regions
                     .entry(id)
                     .or_insert_with(|| to_val(&catalog.region(id).map_or(Json::Null, region_facts)));
             }
         }
+        // References that name no spec may be public image IDs: each parsed once.
+        let mut unknown: Vec<&'a str> = scans
+            .iter()
+            .filter_map(|scan| scan.reference)
+            .filter(|r| !by_name.contains_key(r) && !by_id.contains_key(r))
+            .collect();
+        unknown.sort_unstable();
+        unknown.dedup();
+        let public = unknown
+            .into_par_iter()
+            .filter_map(|reference| {
+                let parsed = catalog.parse_public_image_id(reference)?;
+                let base = public_base(reference, &parsed);
+                let paid_origin = paid_origin(&base, catalog);
+                Some((reference, ImageFacts::new(base, Vec::new(), paid_origin, Vec::new())))
+            })
+            .collect();
         let mut world = Self {
             catalog,
             settings,
@@ -181,31 +198,14 @@ impl<'a> World<'a> {
             by_name,
             by_id,
             image_facts: Vec::new(),
-            public: HashMap::new(),
+            public,
             instance_types,
             lifecycles: catalog.lifecycles().map(|_| OnceLock::new()).collect(),
             regions,
             shared: shared_values(catalog, settings),
             cycles: Vec::new(),
         };
-        let references = resources.iter().filter(|r| r.valid).filter_map(|r| match r.kind {
-            Kind::Instance => r.node.get_str("image"),
-            Kind::Image => r.node.get_str("derivedFrom"),
-        });
-        let mut public = HashMap::new();
-        for reference in references {
-            let known = world.by_name.contains_key(reference)
-                || world.by_id.contains_key(reference)
-                || public.contains_key(reference);
-            if let Some(parsed) = (!known).then(|| catalog.parse_public_image_id(reference)).flatten() {
-                let base = public_base(reference, &parsed);
-                let paid_origin = paid_origin(&base, catalog);
-                let facts = ImageFacts::new(base, Vec::new(), paid_origin, Vec::new());
-                public.insert(reference, facts);
-            }
-        }
-        world.public = public;
-        world.compute_image_facts();
+        world.compute_image_facts(&scans);
         world
     }
 
@@ -243,8 +243,8 @@ impl<'a> World<'a> {
     }
 
     /// Facts of every valid image spec, on every core.
-    fn compute_image_facts(&mut self) {
-        let ordinals = self.custom_image_ordinals();
+    fn compute_image_facts(&mut self, scans: &[Scan<'a>]) {
+        let ordinals = custom_image_ordinals(scans);
         let computed: Vec<Option<(ImageFacts<'a>, Option<Cycle>)>> = (0..self.resources.len())
             .into_par_iter()
             .map(|index| {
@@ -325,36 +325,6 @@ impl<'a> World<'a> {
         (chain, None)
     }
 
-    /// For each custom image spec, its position among the custom images of each of its regions.
-    fn custom_image_ordinals(&self) -> HashMap<usize, Vec<(&'a str, u64, u64)>> {
-        let mut counts: HashMap<&str, u64> = HashMap::new();
-        let mut positions: Vec<(usize, &'a str, u64)> = Vec::new();
-        for (index, resource) in self.resources.iter().enumerate() {
-            if resource.kind != Kind::Image
-                || !resource.valid
-                || resource.node.get_str("type") != Some("custom")
-            {
-                continue;
-            }
-            let mut seen: Vec<&str> = Vec::new();
-            for region in resource.node.get("regions").and_then(|r| r.as_seq()).unwrap_or_default() {
-                // An image listed twice in one region is still one image there.
-                if let Some(region) = region.as_str().filter(|r| !seen.contains(r)) {
-                    seen.push(region);
-                    let count = counts.entry(region).or_insert(0);
-                    *count += 1;
-                    positions.push((index, region, *count));
-                }
-            }
-        }
-        let mut ordinals: HashMap<usize, Vec<(&'a str, u64, u64)>> = HashMap::new();
-        for (index, region, ordinal) in positions {
-            let total = counts.get(region).copied().unwrap_or(ordinal);
-            ordinals.entry(index).or_default().push((region, ordinal, total));
-        }
-        ordinals
-    }
-
     /// The OS lifecycle entry of an image's OS, with the days left on the check date.
     pub fn lifecycle(&self, image: &ImageFacts<'_>) -> &CelVal<'static> {
         let entry =
@@ -379,6 +349,75 @@ impl<'a> World<'a> {
         });
         to_val(&fee.unwrap_or(Json::Null))
     }
+}
+
+/// What the World needs from one spec.
+#[derive(Default)]
+struct Scan<'a> {
+    /// A valid Image spec: its name and `id`.
+    image: Option<(Option<&'a str>, Option<&'a str>)>,
+    /// The image a valid spec refers to: an instance's `image`, an image's `derivedFrom`.
+    reference: Option<&'a str>,
+    /// A valid Instance's instance type and region.
+    instance_type: Option<&'a str>,
+    region: Option<&'a str>,
+    /// A valid custom Image spec's regions, each once.
+    custom_regions: Vec<&'a str>,
+}
+
+impl<'a> Scan<'a> {
+    fn of(resource: &'a Resource) -> Self {
+        if !resource.valid {
+            return Self::default();
+        }
+        let node = &resource.node;
+        match resource.kind {
+            Kind::Instance => Self {
+                reference: node.get_str("image"),
+                instance_type: node.get_str("instanceType"),
+                region: node.get_str("region"),
+                ..Self::default()
+            },
+            Kind::Image => {
+                let mut custom_regions: Vec<&str> = Vec::new();
+                if node.get_str("type") == Some("custom") {
+                    let listed = node.get("regions").and_then(Node::as_seq).unwrap_or_default();
+                    // An image listed twice in one region is still one image there.
+                    for region in listed.iter().filter_map(Node::as_str) {
+                        if !custom_regions.contains(&region) {
+                            custom_regions.push(region);
+                        }
+                    }
+                }
+                Self {
+                    image: Some((resource.name.as_deref(), node.get_str("id"))),
+                    reference: node.get_str("derivedFrom"),
+                    custom_regions,
+                    ..Self::default()
+                }
+            }
+        }
+    }
+}
+
+/// For each custom image spec, its position among the custom images of each of its
+/// regions, in the order of the run, and their number there.
+fn custom_image_ordinals<'a>(scans: &[Scan<'a>]) -> HashMap<usize, Vec<(&'a str, u64, u64)>> {
+    let mut counts: HashMap<&str, u64> = HashMap::new();
+    let mut positions: Vec<(usize, &'a str, u64)> = Vec::new();
+    for (index, scan) in scans.iter().enumerate() {
+        for &region in &scan.custom_regions {
+            let count = counts.entry(region).or_insert(0);
+            *count += 1;
+            positions.push((index, region, *count));
+        }
+    }
+    let mut ordinals: HashMap<usize, Vec<(&'a str, u64, u64)>> = HashMap::new();
+    for (index, region, ordinal) in positions {
+        let total = counts.get(region).copied().unwrap_or(ordinal);
+        ordinals.entry(index).or_default().push((region, ordinal, total));
+    }
+    ordinals
 }
 
 fn shared_values(catalog: &Catalog, settings: &Settings) -> Shared {
