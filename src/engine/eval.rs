@@ -4,7 +4,7 @@
 
 use super::RuleSet;
 use super::builtin;
-use super::expr::{self, CelVal};
+use super::expr::{self, CelVal, null_val};
 use super::facts::{ImageFacts, InstanceContext, Resolved, Settings, World};
 use super::rule::{Rule, Target, concrete_path, rule_error};
 use super::view::{LazyMap, MakeVal};
@@ -106,23 +106,25 @@ struct Bindings<'w> {
     /// `instanceType` and `region`: an Instance's, or null for an Image.
     instance_type: &'w CelVal<'static>,
     region: &'w CelVal<'static>,
-    values: [OnceLock<CelVal<'w>>; 3],
+    /// `resource`, `image` and `fee`, converted on first use.
+    resource_val: OnceLock<CelVal<'w>>,
+    image_val: OnceLock<CelVal<'w>>,
+    fee_val: OnceLock<CelVal<'w>>,
 }
-
-/// The lazily converted variables, by position in `Bindings::values`.
-const RESOURCE: usize = 0;
-const IMAGE: usize = 1;
-const FEE: usize = 2;
 
 impl VariableResolver for Bindings<'_> {
     fn resolve<'b>(&'b self, name: &str) -> Option<CowVal<'b, 'b>> {
         let shared = &self.world.shared;
         let instance = self.resource.kind == Kind::Instance;
         let value: &CelVal<'_> = match name {
-            "resource" => self.lazy(RESOURCE, || resource_val(self.resource)),
-            "image" => self.lazy(IMAGE, || self.image.map_or_else(null, |i| Box::new(LazyMap::image(i)))),
+            "resource" => self.resource_val.get_or_init(|| resource_val(self.resource)),
+            "image" => self
+                .image_val
+                .get_or_init(|| self.image.map_or_else(null_val, |i| Box::new(LazyMap::image(i)))),
             "lifecycle" => self.image.map_or(&shared.null, |i| self.world.lifecycle(i)),
-            "fee" => self.lazy(FEE, || self.image.map_or_else(null, |i| self.world.fee(i, self.pricing))),
+            "fee" => self
+                .fee_val
+                .get_or_init(|| self.image.map_or_else(null_val, |i| self.world.fee(i, self.pricing))),
             "instanceType" => self.instance_type,
             "region" => self.region,
             "kind" if instance => &shared.instance,
@@ -151,17 +153,18 @@ impl<'w> Bindings<'w> {
             ),
             Kind::Image => (null, null),
         };
-        Self { world, resource, image, pricing: None, instance_type, region, values: Default::default() }
+        Self {
+            world,
+            resource,
+            image,
+            pricing: None,
+            instance_type,
+            region,
+            resource_val: OnceLock::new(),
+            image_val: OnceLock::new(),
+            fee_val: OnceLock::new(),
+        }
     }
-
-    fn lazy(&self, slot: usize, make: impl FnOnce() -> CelVal<'w>) -> &CelVal<'w> {
-        // `slot` is one of the constants above, always in range.
-        self.values.get(slot).map_or(&self.world.shared.null, |cell| cell.get_or_init(make))
-    }
-}
-
-fn null<'a>() -> CelVal<'a> {
-    Box::new(cel::common::types::CelNull)
 }
 
 impl<'w> Subject<'w> {

@@ -269,6 +269,11 @@ pub fn node_to_val(node: &Node) -> CelVal<'_> {
     }
 }
 
+/// CEL's null.
+pub fn null_val<'a>() -> CelVal<'a> {
+    Box::new(CelNull)
+}
+
 /// A CEL string borrowing `text`.
 pub fn str_val(text: &str) -> CelVal<'_> {
     Box::new(CelString::from(text))
@@ -276,7 +281,7 @@ pub fn str_val(text: &str) -> CelVal<'_> {
 
 /// A CEL string, or null.
 pub fn opt_str_val(text: Option<&str>) -> CelVal<'_> {
-    text.map_or_else(|| Box::new(CelNull) as CelVal<'_>, str_val)
+    text.map_or_else(null_val, str_val)
 }
 
 /// A CEL list of values.

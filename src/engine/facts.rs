@@ -7,7 +7,7 @@
 //! specs' text; each subject turns the ones its rules ask for into CEL values
 //! (see `eval.rs`), so the run never holds a CEL copy of every image.
 
-use super::expr::{CelVal, MapVal, list_val, node_to_val, opt_str_val, str_val, to_val};
+use super::expr::{CelVal, MapVal, list_val, node_to_val, null_val, opt_str_val, str_val, to_val};
 use crate::catalog::{BootMode, BootSupport, Catalog, InstanceType, LicenseFee, PublicImage};
 use crate::date::Date;
 use crate::source::{Node, Value};
@@ -139,9 +139,9 @@ pub struct World<'a> {
     public: HashMap<&'a str, ImageFacts<'a>>,
     /// CEL facts of every instance type and region the run references.
     instance_types: HashMap<&'a str, CelVal<'static>>,
+    regions: HashMap<&'a str, CelVal<'static>>,
     /// CEL facts of each catalog lifecycle entry, converted when a rule first asks.
     lifecycles: Vec<OnceLock<CelVal<'static>>>,
-    regions: HashMap<&'a str, CelVal<'static>>,
     pub shared: Shared,
     pub cycles: Vec<Cycle>,
 }
@@ -200,8 +200,8 @@ impl<'a> World<'a> {
             image_facts: Vec::new(),
             public,
             instance_types,
-            lifecycles: catalog.lifecycles().map(|_| OnceLock::new()).collect(),
             regions,
+            lifecycles: catalog.lifecycles().map(|_| OnceLock::new()).collect(),
             shared: shared_values(catalog, settings),
             cycles: Vec::new(),
         };
@@ -725,10 +725,6 @@ fn base_field<'a>(base: &ImageBase<'a>, name: &str) -> Option<CelVal<'a>> {
         "sharedWith" => list(base.shared_with),
         _ => return None,
     })
-}
-
-fn null_val<'a>() -> CelVal<'a> {
-    Box::new(cel::common::types::CelNull)
 }
 
 /// Text as a CEL string: borrowed when it is the spec's, copied when computed.

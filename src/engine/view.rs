@@ -7,7 +7,7 @@
 //! comprehensions over the keys and equality behave as on the fully converted map, and
 //! an expression whose result is one of them converts it ([`materialize`]).
 
-use super::expr::{CelVal, node_to_val};
+use super::expr::{CelVal, node_to_val, null_val};
 use super::facts::{IMAGE_FIELDS, ImageFacts};
 use crate::source::Entry;
 use cel::ExecutionError;
@@ -64,21 +64,15 @@ impl<'a> LazyMap<'a> {
     }
 
     fn make(&self, i: usize) -> CelVal<'a> {
-        let null = || Box::new(cel::common::types::CelNull) as CelVal<'a>;
         match &self.source {
             Source::Image(facts) => {
-                IMAGE_FIELDS.get(i).and_then(|name| facts.field(name)).unwrap_or_else(null)
+                IMAGE_FIELDS.get(i).and_then(|name| facts.field(name)).unwrap_or_else(null_val)
             }
             Source::Resource(entries, missing) => match entries.get(i) {
                 Some(entry) => node_to_val(&entry.value),
-                None => missing.get(i - entries.len()).map_or_else(null, |(_, make)| make()),
+                None => missing.get(i - entries.len()).map_or_else(null_val, |(_, make)| make()),
             },
         }
-    }
-
-    /// The whole map, every field converted (for equality).
-    fn to_value(&self) -> Result<cel::Value, ExecutionError> {
-        materialize(self)
     }
 }
 
@@ -117,7 +111,7 @@ impl Val for LazyMap<'_> {
         // Only another map can be equal (`image != null` is the common comparison);
         // comparing with one converts every field.
         other.get_type().kind() == Kind::Map
-            && matches!((self.to_value(), materialize(other)), (Ok(a), Ok(b)) if a == b)
+            && matches!((materialize(self), materialize(other)), (Ok(a), Ok(b)) if a == b)
     }
 
     fn clone_as_boxed<'v>(&self) -> Box<dyn Val + 'v>
