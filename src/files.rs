@@ -132,19 +132,34 @@ fn walk(root: &Path, collected: &mut Collected) {
                         found.0.push(path.to_path_buf());
                     }
                 }
-                Err(error) => found.1.push(format!("skipped during the walk: {error}")),
+                Err(error) => {
+                    let at = error_path(&error).map(Path::to_path_buf);
+                    found.1.push((at, format!("skipped during the walk: {error}")));
+                }
             }
             ignore::WalkState::Continue
         })
     });
     let (mut paths, mut warnings) = found.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
     paths.sort();
+    // Warnings in walk order too: by the path they are about.
     warnings.sort();
+    let warnings = warnings.into_iter().map(|(_, warning)| warning);
     collected.inputs.extend(paths.into_iter().map(|path| {
         let name = display_name(&path);
         Input::File { path, name, explicit: false }
     }));
     collected.warnings.extend(warnings);
+}
+
+/// The path a walk error is about, if it names one.
+fn error_path(error: &ignore::Error) -> Option<&Path> {
+    match error {
+        ignore::Error::WithPath { path, .. } => Some(path),
+        ignore::Error::Loop { child, .. } => Some(child),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => error_path(err),
+        _ => None,
+    }
 }
 
 /// A path as shown to users: as given, without a leading `./`, with `/` separators.

@@ -177,6 +177,9 @@ fn rules_see_every_variable_with_its_facts() {
             ("shares", serde_json::json!(["1234567890123456 valid", "42 invalid"])),
             ("shareCount", 2.into()),
             ("shareProblems", 1.into()),
+            ("specAncestorKeys", 16.into()),
+            ("publicAncestorKeys", 20.into()),
+            ("publicAncestorMarketplace", false.into()),
             (
                 "customImages",
                 serde_json::json!({"cn-hangzhou": {"ordinal": 2, "total": 2}, "eu-central-1": {"ordinal": 1, "total": 1}}),

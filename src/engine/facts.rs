@@ -685,18 +685,25 @@ impl<'a> ImageFacts<'a> {
     }
 }
 
-/// An ancestor in `image.chain`: the same fields as an image, with an empty chain.
+/// An ancestor in `image.chain`: what it says about itself, with no shares. A public
+/// image ancestor also has an empty `chain` and no marketplace, paid origin or custom
+/// image positions; an Image spec ancestor leaves those out (its own entry in the run
+/// has them).
 fn ancestor_val<'a>(base: &ImageBase<'a>) -> CelVal<'a> {
     let mut map = MapVal::with_capacity(IMAGE_FIELDS.len());
     for name in IMAGE_FIELDS {
-        let value = base_field(base, name).unwrap_or_else(|| match name {
-            "shares" | "chain" => list_val(Vec::new()),
-            "shareCount" | "shareProblems" => int_val(0),
-            "marketplace" => Box::new(CelBool::from(false)),
-            "customImages" => MapVal::with_capacity(0).build(),
-            _ => null_val(),
+        let value = base_field(base, name).or_else(|| match name {
+            "shares" => Some(list_val(Vec::new())),
+            "shareCount" | "shareProblems" => Some(int_val(0)),
+            "chain" if !base.spec => Some(list_val(Vec::new())),
+            "marketplace" if !base.spec => Some(Box::new(CelBool::from(false))),
+            "paidOrigin" if !base.spec => Some(null_val()),
+            "customImages" if !base.spec => Some(MapVal::with_capacity(0).build()),
+            _ => None,
         });
-        map.put(name, value);
+        if let Some(value) = value {
+            map.put(name, value);
+        }
     }
     map.build()
 }

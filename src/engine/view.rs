@@ -11,7 +11,7 @@ use super::expr::{CelVal, node_to_val, null_val};
 use super::facts::{IMAGE_FIELDS, ImageFacts};
 use crate::source::Entry;
 use cel::ExecutionError;
-use cel::common::traits::{self, Container, Indexer, Iterable, Sizer};
+use cel::common::traits::{self, Container, Indexer, Iterable, Sizer, Zeroer};
 use cel::common::types::{CelInt, CelMapKey, CelString, Kind, MAP_TYPE, Type};
 use cel::common::value::{CowVal, Val};
 use cel::objects::{Key, Map};
@@ -107,6 +107,10 @@ impl Val for LazyMap<'_> {
         Some(self)
     }
 
+    fn as_zeroer(&self) -> Option<&dyn Zeroer> {
+        Some(self)
+    }
+
     fn equals(&self, other: &dyn Val) -> bool {
         // Only another map can be equal (`image != null` is the common comparison);
         // comparing with one converts every field.
@@ -132,10 +136,7 @@ impl Indexer for LazyMap<'_> {
         Self: 'v,
     {
         let field = self.position(key).and_then(|i| Some((i, self.fields.get(i)?)));
-        let Some((i, cell)) = field else {
-            let name = key.downcast_ref::<CelString>().map_or_else(String::new, |s| s.inner().to_string());
-            return Err(ExecutionError::no_such_key(&name));
-        };
+        let Some((i, cell)) = field else { return Err(missing(key)?) };
         Ok(CowVal::Borrowed(cell.get_or_init(|| self.make(i)).as_ref()))
     }
 
@@ -149,7 +150,31 @@ impl Indexer for LazyMap<'_> {
 
 impl Container for LazyMap<'_> {
     fn contains(&self, key: &dyn Val) -> Result<bool, ExecutionError> {
-        Ok(self.position(key).is_some())
+        if self.position(key).is_some() {
+            return Ok(true);
+        }
+        missing(key).map(|_| false)
+    }
+}
+
+/// The error for a key the map does not have, as CEL's own maps give it: "no such key"
+/// for a string, number or boolean, an error about the key's type for anything else
+/// (`Err` here means the latter).
+fn missing(key: &dyn Val) -> Result<ExecutionError, ExecutionError> {
+    let name = match cel::Value::try_from(key) {
+        Ok(cel::Value::String(s)) => s.to_string(),
+        Ok(
+            value @ (cel::Value::Int(_) | cel::Value::UInt(_) | cel::Value::Float(_) | cel::Value::Bool(_)),
+        ) => super::expr::to_text(&value),
+        Ok(other) => return Err(ExecutionError::UnsupportedKeyType(other)),
+        Err(_) => return Err(ExecutionError::UnsupportedKeyType(cel::Value::Null)),
+    };
+    Ok(ExecutionError::no_such_key(&name))
+}
+
+impl Zeroer for LazyMap<'_> {
+    fn is_zero_value(&self) -> bool {
+        self.keys.is_empty()
     }
 }
 
