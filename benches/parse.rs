@@ -5,7 +5,7 @@
 //! on one thread and on as many threads as `ecslint check` uses (all cores, like its
 //! rayon pool), and the bench script compares the full check with the latter.
 
-use ecslint::files::{Input, ReadOptions, read};
+use ecslint::files::{Input, ReadOptions, collect, read};
 use ecslint::source::{Limits, parse};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -17,9 +17,13 @@ fn main() {
         eprintln!("usage: cargo bench --bench parse -- DIR");
         std::process::exit(2);
     };
-    let mut paths = Vec::new();
-    collect(Path::new(&dir), &mut paths);
-    paths.sort();
+    // The files `ecslint check DIR` would check, in the same order (the walk is not timed).
+    let collected = collect(std::slice::from_ref(&dir), "-").unwrap_or_else(|e| {
+        eprintln!("{e}");
+        std::process::exit(2);
+    });
+    let paths: Vec<PathBuf> =
+        collected.inputs.iter().filter_map(|i| i.path().map(Path::to_path_buf)).collect();
     if paths.is_empty() {
         eprintln!("no .yaml, .yml or .json files under {dir}");
         std::process::exit(2);
@@ -33,18 +37,6 @@ fn main() {
     println!("parse-only: {} files, {nodes} documents, {errors} not parsed", paths.len());
     println!("parse-only 1 thread: {:.3} s", single.as_secs_f64());
     println!("parse-only {threads} threads: {:.3} s", parallel.as_secs_f64());
-}
-
-fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            collect(&path, out);
-        } else if path.extension().is_some_and(|e| e == "yaml" || e == "yml" || e == "json") {
-            out.push(path);
-        }
-    }
 }
 
 fn best_of(runs: usize, mut f: impl FnMut() -> Duration) -> Duration {

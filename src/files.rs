@@ -33,6 +33,14 @@ impl Input {
             Self::File { name, .. } | Self::Stdin { name } => name,
         }
     }
+
+    /// The file's path; `None` for standard input.
+    pub fn path(&self) -> Option<&Path> {
+        match self {
+            Self::File { path, .. } => Some(path),
+            Self::Stdin { .. } => None,
+        }
+    }
 }
 
 /// Why the inputs could not be collected: ecslint cannot do its job (exit 2).

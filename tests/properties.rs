@@ -18,7 +18,7 @@ use ecslint::source::{Limits, Node, SourceFile, Span, Value, parse, parse_json, 
 use proptest::prelude::*;
 use proptest::test_runner::{Config as ProptestConfig, RngSeed, TestCaseError, TestRunner};
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 const CASES: u32 = 256;
 
@@ -50,27 +50,18 @@ where
 
 /// Every YAML and JSON spec under `fixtures/` except the hostile ones, sorted by path.
 fn fixture_specs() -> Vec<(String, String)> {
-    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-        let Ok(entries) = std::fs::read_dir(dir) else { return };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                walk(&path, out);
-            } else if path.extension().is_some_and(|e| e == "yaml" || e == "yml" || e == "json") {
-                out.push(path);
-            }
-        }
-    }
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut paths = Vec::new();
-    for dir in ["rules", "examples", "precommit"] {
-        walk(&root.join("fixtures").join(dir), &mut paths);
-    }
+    let dirs: Vec<String> = ["rules", "examples", "precommit"]
+        .iter()
+        .map(|d| root.join("fixtures").join(d).display().to_string())
+        .collect();
+    let collected = ecslint::files::collect(&dirs, "-").expect("the fixture directories exist");
+    let mut paths: Vec<&Path> = collected.inputs.iter().filter_map(ecslint::files::Input::path).collect();
     paths.sort();
     let specs: Vec<(String, String)> = paths
         .into_iter()
         .filter_map(|path| {
-            let text = std::fs::read_to_string(&path).ok()?;
+            let text = std::fs::read_to_string(path).ok()?;
             let name = path.file_name()?.to_string_lossy().into_owned();
             Some((name, text))
         })

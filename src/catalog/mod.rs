@@ -9,8 +9,9 @@
 //! pattern name, token). The catalog has a date, the newest `date` of its files, so a missing
 //! value can be reported as "not in the catalog dated D" rather than as invalid.
 //!
-//! Input is JSON values ([`CatalogFile::from_json`]), which is what both the YAML and the JSON
-//! loaders produce; [`Catalog::from_yaml_texts`] does the YAML step for built-in and user files.
+//! Input is JSON values ([`CatalogFile::from_json`]): the built-in files as the JSON `build.rs`
+//! converts them to ([`Catalog::builtin_values`]), user files through the YAML loader
+//! ([`Catalog::yaml_values`]).
 
 mod file;
 mod image_id;
@@ -87,12 +88,8 @@ impl Catalog {
         Ok(values)
     }
 
-    /// Loads YAML files (`(name, text)`, in merge order); each YAML document is one file part.
-    pub fn from_yaml_texts(files: &[(&str, &str)]) -> Result<Self, CatalogError> {
-        Self::from_files(Self::yaml_values(files)?)
-    }
-
-    /// The documents of YAML files as JSON values, each with its file's name.
+    /// The documents of YAML files (`(name, text)`, in merge order) as JSON values, each
+    /// with its file's name; each YAML document is one file part.
     pub fn yaml_values(files: &[(&str, &str)]) -> Result<Vec<(String, serde_json::Value)>, CatalogError> {
         let mut values = Vec::new();
         for (name, text) in files {
