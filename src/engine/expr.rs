@@ -1,6 +1,7 @@
 //! CEL glue: compiling expressions and `{{ }}` templates with spans into the rule
 //! file, converting facts to CEL values, and turning results into text.
 
+use super::plan::Plan;
 use crate::source::{Node, SourceFile, Span, Value as NodeValue};
 use cel::common::types::{CelBool, CelDouble, CelInt, CelList, CelMap, CelMapKey, CelNull, CelString};
 use cel::objects::Key;
@@ -64,22 +65,38 @@ pub struct Expr {
     pub text: String,
     pub span: Span,
     file: Arc<SourceFile>,
-    program: OnceLock<Result<Arc<Program>, ExprError>>,
+    program: OnceLock<Result<Arc<Compiled>, ExprError>>,
+}
+
+/// A CEL program and, when its shape allows, the [`Plan`] that evaluates it directly.
+#[derive(Debug)]
+struct Compiled {
+    program: Program,
+    plan: Option<Plan>,
+}
+
+impl Compiled {
+    fn eval_by_cel(&self, context: &Context) -> Result<Value, String> {
+        let value = Value::resolve_val(self.program.expression(), context).map_err(|e| e.to_string())?;
+        super::view::materialize(value.as_ref()).map_err(|e| e.to_string())
+    }
 }
 
 /// Compiled programs by source text. Rules repeat the same small expressions
 /// (`image.name`, `instanceType.id`) many times, and CEL's parser dominates start-up.
-static PROGRAMS: LazyLock<Mutex<HashMap<String, Arc<Program>>>> = LazyLock::new(Mutex::default);
+static PROGRAMS: LazyLock<Mutex<HashMap<String, Arc<Compiled>>>> = LazyLock::new(Mutex::default);
 
-fn compile_cached(text: &str) -> Result<Arc<Program>, cel::ParseErrors> {
-    if let Some(program) = PROGRAMS.lock().ok().and_then(|cache| cache.get(text).cloned()) {
-        return Ok(program);
+fn compile_cached(text: &str) -> Result<Arc<Compiled>, cel::ParseErrors> {
+    if let Some(compiled) = PROGRAMS.lock().ok().and_then(|cache| cache.get(text).cloned()) {
+        return Ok(compiled);
     }
-    let program = Arc::new(Program::compile(text)?);
+    let program = Program::compile(text)?;
+    let plan = Plan::compile(program.expression());
+    let compiled = Arc::new(Compiled { program, plan });
     if let Ok(mut cache) = PROGRAMS.lock() {
-        cache.insert(text.to_string(), Arc::clone(&program));
+        cache.insert(text.to_string(), Arc::clone(&compiled));
     }
-    Ok(program)
+    Ok(compiled)
 }
 
 impl Expr {
@@ -100,19 +117,27 @@ impl Expr {
         self.program().map(|_| ())
     }
 
-    fn program(&self) -> Result<&Arc<Program>, ExprError> {
+    fn program(&self) -> Result<&Arc<Compiled>, ExprError> {
         self.program.get_or_init(|| build(&self.text, self.span, &self.file)).as_ref().map_err(Clone::clone)
     }
 
+    /// Evaluates the expression: by its [`Plan`] when it has one that answers, else by CEL.
     pub fn eval(&self, context: &Context) -> Result<Value, String> {
-        let program = self.program().map_err(|e| e.message)?;
-        let value = Value::resolve_val(program.expression(), context).map_err(|e| e.to_string())?;
-        super::view::materialize(value.as_ref()).map_err(|e| e.to_string())
+        let compiled = self.program().map_err(|e| e.message)?;
+        let planned = compiled.plan.as_ref().and_then(|plan| plan.eval(context));
+        if let Some(value) = planned.and_then(|v| super::view::materialize(v.as_ref()).ok()) {
+            return Ok(value);
+        }
+        compiled.eval_by_cel(context)
     }
 
     /// Evaluates to a boolean; anything else is an error naming the type.
     pub fn eval_bool(&self, context: &Context) -> Result<bool, String> {
-        match self.eval(context)? {
+        let compiled = self.program().map_err(|e| e.message)?;
+        if let Some(answer) = compiled.plan.as_ref().and_then(|plan| plan.eval_bool(context)) {
+            return Ok(answer);
+        }
+        match compiled.eval_by_cel(context)? {
             Value::Bool(b) => Ok(b),
             other => Err(format!("expected a boolean, got {}", type_name(&other))),
         }
@@ -120,7 +145,7 @@ impl Expr {
 }
 
 /// Compiles `text`, written at `span` of `file`, checking it names only known variables.
-fn build(text: &str, span: Span, file: &SourceFile) -> Result<Arc<Program>, ExprError> {
+fn build(text: &str, span: Span, file: &SourceFile) -> Result<Arc<Compiled>, ExprError> {
     {
         let program = compile_cached(text).map_err(|errors| {
             let first = errors.errors.first();
@@ -133,7 +158,7 @@ fn build(text: &str, span: Span, file: &SourceFile) -> Result<Arc<Program>, Expr
             }
         })?;
         let bound = comprehension_variables(text);
-        let references = program.references();
+        let references = program.program.references();
         let unknown = references
             .variables()
             .into_iter()

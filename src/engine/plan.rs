@@ -1,0 +1,493 @@
+//! A direct evaluator for the common shapes of rule expressions, with CEL as the
+//! authority.
+//!
+//! Rules spend most of their time in short conditions: null checks, field access,
+//! comparisons with literals, `in` on a literal list, `&&` and `||`. The `cel` crate
+//! evaluates them by walking its AST, joining every dotted name into a string and
+//! looking it up as a variable and as a type, and dispatching operators by name. A
+//! [`Plan`] is the same AST resolved once, when the expression compiles: variables by
+//! their known names, literal lists built once, operators chosen.
+//!
+//! A plan only answers when it is sure to give CEL's answer. It applies the same
+//! value-level operations CEL applies (the `Val` traits' equality, ordering,
+//! containment, indexing, addition), and it gives up, returning `None`, on anything
+//! else: an error of any kind (a missing key, a type mismatch, an overflow), an
+//! optional value, or a non-boolean operand of a logical operator. Expressions with
+//! comprehensions, function calls other than `size`, map literals or unknown names are
+//! not planned at all. Whoever gets `None` evaluates the expression with CEL, which
+//! gives the result or the error it always gave: expressions have no side effects, so
+//! evaluating twice is safe. The tests compare the two on every shape, including the
+//! ones a plan gives up on.
+
+use super::expr::VARIABLES;
+use cel::common::ast::{Expr, LiteralValue, operators};
+use cel::common::types::{CelBool, CelList, CelOptional, CelString, Kind};
+use cel::common::value::{CowVal, Val};
+use cel::{Context, IdedExpr};
+
+/// A compiled expression, evaluated without CEL's interpreter.
+#[derive(Debug)]
+pub enum Plan {
+    Literal(LiteralValue),
+    /// A list of literals, built once: `["BIOS", "UEFI"]`.
+    List(CelList<'static>),
+    /// A rule variable (one of [`VARIABLES`]).
+    Variable(&'static str),
+    /// `operand.field`.
+    Field(Box<Plan>, CelString<'static>),
+    /// `has(operand.field)`.
+    Has(Box<Plan>, CelString<'static>),
+    /// `operand[index]`.
+    Index(Box<Plan>, Box<Plan>),
+    Not(Box<Plan>),
+    And(Box<Plan>, Box<Plan>),
+    Or(Box<Plan>, Box<Plan>),
+    /// `condition ? then : otherwise`.
+    Choose(Box<Plan>, Box<Plan>, Box<Plan>),
+    Equal(Box<Plan>, Box<Plan>),
+    NotEqual(Box<Plan>, Box<Plan>),
+    Compare(Order, Box<Plan>, Box<Plan>),
+    /// `item in container`.
+    In(Box<Plan>, Box<Plan>),
+    Add(Box<Plan>, Box<Plan>),
+    Subtract(Box<Plan>, Box<Plan>),
+    Negate(Box<Plan>),
+    /// `size(x)` of a list, map or string.
+    Size(Box<Plan>),
+}
+
+/// The four ordering operators.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Order {
+    Less,
+    LessOrEqual,
+    Greater,
+    GreaterOrEqual,
+}
+
+impl Order {
+    fn holds(self, ordering: std::cmp::Ordering) -> bool {
+        use std::cmp::Ordering::{Greater, Less};
+        match self {
+            Self::Less => ordering == Less,
+            Self::LessOrEqual => ordering != Greater,
+            Self::Greater => ordering == Greater,
+            Self::GreaterOrEqual => ordering != Less,
+        }
+    }
+}
+
+type Step<'e, 'v> = Option<CowVal<'e, 'v>>;
+
+impl Plan {
+    /// The plan of a parsed expression, or `None` if it uses anything a plan does not
+    /// cover (CEL then evaluates it every time).
+    pub fn compile(expr: &IdedExpr) -> Option<Self> {
+        let boxed = |e: &IdedExpr| Self::compile(e).map(Box::new);
+        Some(match &expr.expr {
+            Expr::Literal(literal) => Self::Literal(literal.clone()),
+            Expr::Ident(name) => Self::Variable(VARIABLES.iter().copied().find(|v| v == name)?),
+            Expr::Select(select) => {
+                let field = CelString::from(select.field.clone());
+                let operand = boxed(&select.operand)?;
+                if select.test { Self::Has(operand, field) } else { Self::Field(operand, field) }
+            }
+            Expr::List(list) if list.optional_indices.is_empty() => {
+                let items = list.elements.iter().map(|e| match &e.expr {
+                    Expr::Literal(literal) => Some(literal.to_val().into_owned()),
+                    _ => None,
+                });
+                Self::List(CelList::from(items.collect::<Option<Vec<_>>>()?))
+            }
+            Expr::Call(call) if call.target.is_none() => {
+                let name = call.func_name.as_str();
+                match call.args.as_slice() {
+                    [a] => {
+                        let a = boxed(a)?;
+                        match name {
+                            operators::LOGICAL_NOT => Self::Not(a),
+                            operators::NEGATE => Self::Negate(a),
+                            "size" => Self::Size(a),
+                            _ => return None,
+                        }
+                    }
+                    [a, b] => {
+                        let (a, b) = (boxed(a)?, boxed(b)?);
+                        match name {
+                            operators::LOGICAL_AND => Self::And(a, b),
+                            operators::LOGICAL_OR => Self::Or(a, b),
+                            operators::EQUALS => Self::Equal(a, b),
+                            operators::NOT_EQUALS => Self::NotEqual(a, b),
+                            operators::LESS => Self::Compare(Order::Less, a, b),
+                            operators::LESS_EQUALS => Self::Compare(Order::LessOrEqual, a, b),
+                            operators::GREATER => Self::Compare(Order::Greater, a, b),
+                            operators::GREATER_EQUALS => Self::Compare(Order::GreaterOrEqual, a, b),
+                            operators::IN => Self::In(a, b),
+                            operators::INDEX => Self::Index(a, b),
+                            operators::ADD => Self::Add(a, b),
+                            operators::SUBSTRACT => Self::Subtract(a, b),
+                            _ => return None,
+                        }
+                    }
+                    [a, b, c] if name == operators::CONDITIONAL => {
+                        Self::Choose(boxed(a)?, boxed(b)?, boxed(c)?)
+                    }
+                    _ => return None,
+                }
+            }
+            _ => return None,
+        })
+    }
+
+    /// Evaluates the plan, or gives up (`None`) where CEL must decide.
+    pub fn eval<'e, 'v>(&'e self, ctx: &'e Context<'_, 'v>) -> Step<'e, 'v> {
+        match self {
+            Self::Literal(literal) => Some(literal.to_val()),
+            Self::List(list) => Some(CowVal::Borrowed(list)),
+            Self::Variable(name) => plain(ctx.get_variable(name)?),
+            Self::Field(operand, field) => plain(index(plain(operand.eval(ctx)?)?, field)?),
+            Self::Has(operand, field) => {
+                let operand = plain(operand.eval(ctx)?)?;
+                match operand.as_indexer()?.get(field) {
+                    Ok(_) => Some(boolean(true)),
+                    Err(cel::ExecutionError::NoSuchKey(_)) => Some(boolean(false)),
+                    Err(_) => None,
+                }
+            }
+            Self::Index(operand, key) => {
+                let operand = plain(operand.eval(ctx)?)?;
+                let key = key.eval(ctx)?;
+                plain(index(operand, key.as_ref())?)
+            }
+            Self::Not(a) => Some(boolean(!truth(&a.eval(ctx)?)?)),
+            Self::And(a, b) => {
+                if truth(&a.eval(ctx)?)? {
+                    Some(boolean(truth(&b.eval(ctx)?)?))
+                } else {
+                    Some(boolean(false))
+                }
+            }
+            Self::Or(a, b) => {
+                if truth(&a.eval(ctx)?)? {
+                    Some(boolean(true))
+                } else {
+                    Some(boolean(truth(&b.eval(ctx)?)?))
+                }
+            }
+            Self::Choose(condition, then, otherwise) => {
+                if truth(&condition.eval(ctx)?)? {
+                    then.eval(ctx)
+                } else {
+                    otherwise.eval(ctx)
+                }
+            }
+            Self::Equal(a, b) => Some(boolean(a.eval(ctx)? == b.eval(ctx)?)),
+            Self::NotEqual(a, b) => Some(boolean(a.eval(ctx)? != b.eval(ctx)?)),
+            Self::Compare(order, a, b) => {
+                let (a, b) = (a.eval(ctx)?, b.eval(ctx)?);
+                Some(boolean(order.holds(a.as_comparer()?.compare(b.as_ref()).ok()?)))
+            }
+            Self::In(item, container) => {
+                let (item, container) = (item.eval(ctx)?, container.eval(ctx)?);
+                Some(boolean(container.as_container()?.contains(item.as_ref()).ok()?))
+            }
+            Self::Add(a, b) => {
+                let (a, b) = (a.eval(ctx)?, b.eval(ctx)?);
+                Some(CowVal::Owned(a.as_adder()?.add(b.as_ref()).ok()?.into_owned()))
+            }
+            Self::Subtract(a, b) => {
+                let (a, b) = (a.eval(ctx)?, b.eval(ctx)?);
+                Some(CowVal::Owned(a.as_subtractor()?.sub(b.as_ref()).ok()?.into_owned()))
+            }
+            Self::Negate(a) => Some(CowVal::Owned(a.eval(ctx)?.as_negator()?.negate().ok()?)),
+            Self::Size(a) => {
+                let a = a.eval(ctx)?;
+                if !matches!(a.get_type().kind(), Kind::List | Kind::Map | Kind::String) {
+                    return None;
+                }
+                Some(CowVal::owned(a.as_sizer()?.size()))
+            }
+        }
+    }
+
+    /// Evaluates to a boolean, or gives up.
+    pub fn eval_bool(&self, ctx: &Context<'_, '_>) -> Option<bool> {
+        truth(&self.eval(ctx)?)
+    }
+}
+
+/// The value, unless it is an optional (whose rules the plan leaves to CEL).
+fn plain<'e, 'v>(value: CowVal<'e, 'v>) -> Step<'e, 'v> {
+    value.downcast_ref::<CelOptional>().is_none().then_some(value)
+}
+
+/// `value[key]` as CEL's indexing gives it, or `None` on any error.
+fn index<'e, 'v>(value: CowVal<'e, 'v>, key: &dyn Val) -> Step<'e, 'v> {
+    match value {
+        CowVal::Borrowed(value) => value.as_indexer()?.get(key).ok(),
+        CowVal::Owned(value) => value.as_indexer()?.get(key).ok().map(|v| CowVal::Owned(v.into_owned())),
+    }
+}
+
+fn truth(value: &CowVal<'_, '_>) -> Option<bool> {
+    value.downcast_ref::<CelBool>().map(|b| *b.inner())
+}
+
+fn boolean<'e, 'v>(value: bool) -> CowVal<'e, 'v> {
+    CowVal::owned(CelBool::from(value))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::expr::{environment, to_val};
+    use crate::engine::view::{LazyMap, materialize};
+    use crate::source::{Limits, parse_yaml};
+    use cel::common::types::CelUInt;
+    use cel::{Program, Value};
+    use proptest::prelude::*;
+
+    const DATA: &str = "
+n: 3
+d: 2.5
+s: text
+t: true
+z: null
+list: [BIOS, UEFI, 3]
+nums: [1, 2, 3]
+inner: {a: 1, s: x, list: [x, y], inner: {deep: true}}
+";
+
+    /// Evaluates `text` both ways in a context whose variables cover every kind of
+    /// value, lazy maps included, and checks the plan agrees with CEL whenever it
+    /// answers. Returns whether it answered.
+    fn agree(text: &str) -> Result<bool, TestCaseError> {
+        let Ok(program) = Program::compile(text) else { return Ok(false) };
+        let Some(plan) = Plan::compile(program.expression()) else { return Ok(false) };
+        let documents = parse_yaml(DATA, Limits::default()).map_err(|e| TestCaseError::fail(e.message))?;
+        let entries = documents.first().and_then(|d| d.root.as_map()).unwrap_or_default();
+        let json: serde_json::Value = serde_yaml_like(DATA);
+        let mut context = cel::Context::with_env(environment());
+        context.add_variable_as_val("resource", Box::new(LazyMap::resource(entries, &[])));
+        context.add_variable_as_val("catalog", to_val(&json));
+        context.add_variable_as_val("image", to_val(&serde_json::Value::Null));
+        context.add_variable_as_val("quotas", to_val(&serde_json::json!({"q": 2, "neg": -1})));
+        context.add_variable_as_val("index", to_val(&serde_json::json!(1)));
+        context.add_variable_as_val("item", to_val(&serde_json::json!("UEFI")));
+        context.add_variable_as_val("fee", to_val(&serde_json::json!(1.5)));
+        context.add_variable_as_val("region", to_val(&serde_json::json!(["a", "b"])));
+        context.add_variable_as_val("subject", Box::new(CelUInt::from(7_u64)));
+        let by_cel = Value::resolve_val(program.expression(), &context).and_then(|v| materialize(v.as_ref()));
+        let Some(planned) = plan.eval(&context) else { return Ok(false) };
+        let planned = materialize(planned.as_ref()).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        prop_assert_eq!(Ok(planned), by_cel, "{}", text);
+        Ok(true)
+    }
+
+    /// The test data as JSON, for the non-lazy copy of the same map.
+    fn serde_yaml_like(text: &str) -> serde_json::Value {
+        let documents = parse_yaml(text, Limits::default()).unwrap_or_default();
+        documents.first().map_or(serde_json::Value::Null, |d| d.root.to_json())
+    }
+
+    fn operand() -> impl Strategy<Value = String> {
+        let roots = prop_oneof![Just("resource"), Just("catalog")];
+        let fields = prop_oneof![
+            Just("n"),
+            Just("d"),
+            Just("s"),
+            Just("t"),
+            Just("z"),
+            Just("list"),
+            Just("nums"),
+            Just("inner"),
+            Just("inner.a"),
+            Just("inner.s"),
+            Just("inner.list"),
+            Just("inner.inner"),
+            Just("missing"),
+        ];
+        let leaf = prop_oneof![
+            (roots, fields).prop_map(|(r, f)| format!("{r}.{f}")),
+            prop_oneof![
+                Just("null"),
+                Just("true"),
+                Just("false"),
+                Just("0"),
+                Just("1"),
+                Just("3"),
+                Just("-2"),
+                Just("2u"),
+                Just("2.5"),
+                Just("4.0"),
+                Just("'x'"),
+                Just("'UEFI'"),
+                Just("'text'"),
+                Just("[]"),
+                Just("['BIOS', 'UEFI']"),
+                Just("[1, 2.5, 'x']"),
+                Just("image"),
+                Just("quotas"),
+                Just("index"),
+                Just("item"),
+                Just("fee"),
+                Just("region"),
+                Just("subject"),
+                Just("nope"),
+            ]
+            .prop_map(str::to_string),
+        ];
+        leaf.prop_recursive(4, 24, 3, |inner| {
+            let binary = prop_oneof![
+                Just("=="),
+                Just("!="),
+                Just("<"),
+                Just("<="),
+                Just(">"),
+                Just(">="),
+                Just("in"),
+                Just("&&"),
+                Just("||"),
+                Just("+"),
+                Just("-"),
+            ];
+            prop_oneof![
+                (inner.clone(), binary, inner.clone()).prop_map(|(a, op, b)| format!("({a} {op} {b})")),
+                inner.clone().prop_map(|a| format!("!({a})")),
+                inner.clone().prop_map(|a| format!("-({a})")),
+                inner.clone().prop_map(|a| format!("size({a})")),
+                (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("({a})[{b}]")),
+                (inner.clone(), inner.clone(), inner.clone())
+                    .prop_map(|(a, b, c)| format!("(({a}) ? ({b}) : ({c}))")),
+                (
+                    prop_oneof![Just("resource"), Just("catalog"), Just("resource.inner"), Just("quotas")],
+                    prop_oneof![Just("n"), Just("q"), Just("missing"), Just("inner"), Just("a")]
+                )
+                    .prop_map(|(a, f)| format!("has({a}.{f})")),
+                inner.prop_map(|a| format!("({a}).inner")),
+            ]
+        })
+    }
+
+    fn pick(options: &'static [&'static str]) -> impl Strategy<Value = String> + Clone {
+        proptest::sample::select(options).prop_map(str::to_string)
+    }
+
+    /// Well-typed boolean expressions, which a plan mostly answers: the comparisons,
+    /// containment and logic it must get exactly right.
+    fn condition() -> impl Strategy<Value = String> {
+        let int = pick(&["-2", "0", "1", "3", "resource.n", "catalog.inner.a", "quotas['q']", "index"])
+            .prop_recursive(2, 8, 2, |inner| {
+                prop_oneof![
+                    (inner.clone(), pick(&["+", "-"]), inner.clone())
+                        .prop_map(|(a, op, b)| format!("({a} {op} {b})")),
+                    inner.prop_map(|a| format!("-({a})")),
+                    pick(&["resource.nums", "resource.list", "region", "resource.s", "quotas"])
+                        .prop_map(|a| format!("size({a})")),
+                ]
+            });
+        let double = pick(&["2.5", "4.0", "-1.5", "resource.d", "fee", "catalog.d"]);
+        let text = pick(&[
+            "'x'",
+            "'text'",
+            "'UEFI'",
+            "resource.s",
+            "item",
+            "resource.inner.s",
+            "region[0]",
+            "resource.list[1]",
+        ]);
+        let list = pick(&["resource.list", "['BIOS', 'UEFI']", "region", "resource.inner.list", "[]"]);
+        let order = pick(&["==", "!=", "<", "<=", ">", ">="]);
+        let leaf = prop_oneof![
+            (int.clone(), order.clone(), int.clone()).prop_map(|(a, op, b)| format!("{a} {op} {b}")),
+            (double.clone(), order.clone(), double.clone()).prop_map(|(a, op, b)| format!("{a} {op} {b}")),
+            (int, order.clone(), double).prop_map(|(a, op, b)| format!("{a} {op} {b}")),
+            (text.clone(), order, text.clone()).prop_map(|(a, op, b)| format!("{a} {op} {b}")),
+            (text, list).prop_map(|(a, b)| format!("{a} in {b}")),
+            pick(&["resource", "image", "resource.z", "resource.inner", "catalog.t"])
+                .prop_map(|a| format!("{a} == null")),
+            pick(&[
+                "true",
+                "false",
+                "resource.t",
+                "catalog.inner.inner.deep",
+                "has(resource.n)",
+                "has(catalog.q)"
+            ]),
+        ];
+        leaf.prop_recursive(3, 16, 2, |inner| {
+            prop_oneof![
+                (inner.clone(), pick(&["&&", "||", "==", "!="]), inner.clone())
+                    .prop_map(|(a, op, b)| format!("({a}) {op} ({b})")),
+                inner.clone().prop_map(|a| format!("!({a})")),
+                (inner.clone(), inner.clone(), inner).prop_map(|(a, b, c)| format!("({a}) ? ({b}) : ({c})")),
+            ]
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn plans_agree_with_cel(text in operand()) {
+            agree(&text)?;
+        }
+
+        #[test]
+        fn plans_answer_well_typed_conditions_as_cel_does(text in condition()) {
+            prop_assert!(agree(&text)?, "no plan answered {}", text);
+        }
+    }
+
+    #[test]
+    fn plans_answer_the_common_shapes_as_cel_does() {
+        // Each shape the built-in rules use, on values that make it succeed.
+        for text in [
+            "resource != null && resource.s == 'text' && resource.n > 2",
+            "resource.inner.list[1] == 'y' && catalog.inner.inner.deep",
+            "item in resource.list && !(item in ['BIOS'])",
+            "'q' in quotas && quotas['q'] + 1 == 3 && quotas['neg'] - 1 < -1",
+            "size(resource.nums) > 0 && size(resource.s) == 4 && size(catalog) == 8",
+            "has(resource.inner) && !has(resource.missing) && has(catalog.inner.a)",
+            "(resource.d >= 2.5) == (fee <= 1.5) ? resource.inner.s : 'no'",
+            "-resource.n == -3 && index == 1 && region[0] == 'a'",
+            "resource.z == null && image == null && resource != null",
+        ] {
+            assert!(agree(text).unwrap_or_else(|e| panic!("{e}")), "no plan answered {text}");
+        }
+    }
+
+    #[test]
+    fn plans_leave_errors_and_unplanned_shapes_to_cel() {
+        // Errors (a missing key, a type mismatch, an overflow, a non-boolean operand).
+        for text in [
+            "resource.missing == 1",
+            "resource.n < 'x'",
+            "resource.n + 9223372036854775807 > 0",
+            "resource.s && true",
+            "null.x",
+            "resource.list < 1",
+        ] {
+            assert_eq!(agree(text).ok(), Some(false), "{text}");
+        }
+        // Shapes a plan does not cover.
+        for text in ["resource.nums.exists(x, x > 2)", "string(resource.n)", "{'a': 1}.a == 1", "int"] {
+            let program = Program::compile(text).unwrap_or_else(|e| panic!("{e}"));
+            assert!(Plan::compile(program.expression()).is_none(), "{text}");
+        }
+    }
+
+    #[test]
+    fn every_built_in_condition_has_a_plan() {
+        // The speed of a check rests on this: a condition without a plan runs in CEL's
+        // interpreter for every resource.
+        let rules = crate::engine::RuleSet::builtin().unwrap_or_else(|e| panic!("{e:?}"));
+        for rule in rules.rules() {
+            for expr in [&rule.when, &rule.each, &rule.assert].into_iter().flatten() {
+                let program = Program::compile(&expr.text).unwrap_or_else(|e| panic!("{e}"));
+                assert!(Plan::compile(program.expression()).is_some(), "{}: {}", rule.info.code, expr.text);
+            }
+        }
+    }
+}
