@@ -87,11 +87,17 @@ pub fn collect(args: &[String], stdin_name: &str) -> Result<Collected, CollectEr
         }
     }
     // A file both named and found by a walk is read once, as named.
-    let mut seen = std::collections::HashSet::new();
-    collected.inputs.retain(|input| match input {
-        Input::File { path, name, .. } => seen.insert((Some(path.clone()), name.clone())),
-        Input::Stdin { name } => seen.insert((None, name.clone())),
-    });
+    let mut seen = <foldhash::HashSet<_> as foldhash::HashSetExt>::with_capacity(collected.inputs.len());
+    let keep: Vec<bool> = collected
+        .inputs
+        .iter()
+        .map(|input| match input {
+            Input::File { path, name, .. } => seen.insert((Some(path.as_path()), name.as_str())),
+            Input::Stdin { name } => seen.insert((None, name.as_str())),
+        })
+        .collect();
+    let mut keep = keep.into_iter();
+    collected.inputs.retain(|_| keep.next().unwrap_or(true));
     Ok(collected)
 }
 

@@ -97,10 +97,6 @@ fn names(selector: &str, finding: &Finding) -> bool {
 
 /// Marks suppressed findings and reports unused suppressions (S008) when enabled.
 pub fn apply(findings: &mut [Finding], files: &[Arc<SourceFile>], s008: Option<Severity>) -> Vec<Finding> {
-    let mut by_file: HashMap<String, Vec<usize>> = HashMap::new();
-    for (index, finding) in findings.iter().enumerate() {
-        by_file.entry(finding.location.file.name.clone()).or_default().push(index);
-    }
     let mut unused = Vec::new();
     // Scanning every file for comments is the costly part: on every core.
     let scanned: Vec<(&Arc<SourceFile>, Vec<Directive>)> = files
@@ -109,6 +105,17 @@ pub fn apply(findings: &mut [Finding], files: &[Arc<SourceFile>], s008: Option<S
         .map(|file| (file, directives(file)))
         .filter(|(_, directives)| !directives.is_empty())
         .collect();
+    if scanned.is_empty() {
+        return unused;
+    }
+    let mut by_file: HashMap<String, Vec<usize>> = HashMap::new();
+    for (index, finding) in findings.iter().enumerate() {
+        let name = &finding.location.file.name;
+        match by_file.get_mut(name) {
+            Some(indices) => indices.push(index),
+            None => drop(by_file.insert(name.clone(), vec![index])),
+        }
+    }
     for (file, directives) in scanned {
         let indices = by_file.get(&file.name).cloned().unwrap_or_default();
         for directive in &directives {

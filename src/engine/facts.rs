@@ -13,10 +13,11 @@ use crate::date::Date;
 use crate::source::{Node, Value};
 use crate::spec::{Kind, Resource};
 use cel::common::types::{CelBool, CelInt, CelString};
+use foldhash::{HashMap, HashMapExt};
 use rayon::prelude::*;
 use serde_json::{Map, Value as Json, json};
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 /// Settings that change what rules conclude.

@@ -9,7 +9,7 @@ pub use schema::{IMAGE_SCHEMA, INSTANCE_SCHEMA, Schema, Violation, display_path,
 use crate::diag::{Finding, Location, ResourceRef};
 use crate::source::{Document, Node, PathSegment, SourceFile, Value};
 use crate::suggest;
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 use std::sync::Arc;
 
 /// The two kinds of resource ecslint checks.
