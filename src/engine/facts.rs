@@ -8,6 +8,7 @@
 //! (see `eval.rs`), so the run never holds a CEL copy of every image.
 
 use super::expr::{CelVal, MapVal, list_val, node_to_val, null_val, opt_str_val, str_val, to_val};
+use super::view::LazyMap;
 use crate::catalog::{BootMode, BootSupport, Catalog, InstanceType, LicenseFee, PublicImage};
 use crate::date::Date;
 use crate::source::{Node, Value};
@@ -151,30 +152,11 @@ impl<'a> World<'a> {
     pub fn new(catalog: &'a Catalog, settings: &'a Settings, resources: &'a [Resource]) -> Self {
         // One pass over the specs on every core; what follows works on the compact scans.
         let scans: Vec<Scan<'a>> = resources.par_iter().map(Scan::of).collect();
-        let mut by_name = HashMap::new();
-        let mut by_id = HashMap::new();
-        let mut instance_types = HashMap::new();
-        let mut regions = HashMap::new();
-        for (index, scan) in scans.iter().enumerate() {
-            if let Some((name, id)) = scan.image {
-                if let Some(name) = name {
-                    by_name.entry(name).or_insert(index);
-                }
-                if let Some(id) = id {
-                    by_id.entry(id).or_insert(index);
-                }
-            }
-            if let Some(id) = scan.instance_type {
-                instance_types.entry(id).or_insert_with(|| {
-                    to_val(&catalog.instance_type(id).map_or(Json::Null, instance_type_facts))
-                });
-            }
-            if let Some(id) = scan.region {
-                regions
-                    .entry(id)
-                    .or_insert_with(|| to_val(&catalog.region(id).map_or(Json::Null, region_facts)));
-            }
-        }
+        // Three independent walks over the scans, side by side.
+        let ((by_name, by_id), ((instance_types, regions), ordinals)) = rayon::join(
+            || image_names(&scans),
+            || rayon::join(|| catalog_facts(&scans, catalog), || custom_image_ordinals(&scans)),
+        );
         // References that name no spec may be public image IDs: each parsed once.
         let mut unknown: Vec<&'a str> = scans
             .iter()
@@ -206,7 +188,7 @@ impl<'a> World<'a> {
             shared: shared_values(catalog, settings),
             cycles: Vec::new(),
         };
-        world.compute_image_facts(&scans);
+        world.compute_image_facts(&ordinals);
         world
     }
 
@@ -244,8 +226,7 @@ impl<'a> World<'a> {
     }
 
     /// Facts of every valid image spec, on every core.
-    fn compute_image_facts(&mut self, scans: &[Scan<'a>]) {
-        let ordinals = custom_image_ordinals(scans);
+    fn compute_image_facts(&mut self, ordinals: &Ordinals<'a>) {
         let computed: Vec<Option<(ImageFacts<'a>, Option<Cycle>)>> = (0..self.resources.len())
             .into_par_iter()
             .map(|index| {
@@ -401,9 +382,48 @@ impl<'a> Scan<'a> {
     }
 }
 
+/// Image specs by name and by `id`: the first of each wins.
+fn image_names<'a>(scans: &[Scan<'a>]) -> (HashMap<&'a str, usize>, HashMap<&'a str, usize>) {
+    let mut by_name = HashMap::new();
+    let mut by_id = HashMap::new();
+    for (index, scan) in scans.iter().enumerate() {
+        if let Some((name, id)) = scan.image {
+            if let Some(name) = name {
+                by_name.entry(name).or_insert(index);
+            }
+            if let Some(id) = id {
+                by_id.entry(id).or_insert(index);
+            }
+        }
+    }
+    (by_name, by_id)
+}
+
+/// The CEL facts of every instance type and region the run references.
+type CatalogFacts<'a> = (HashMap<&'a str, CelVal<'static>>, HashMap<&'a str, CelVal<'static>>);
+
+fn catalog_facts<'a>(scans: &[Scan<'a>], catalog: &Catalog) -> CatalogFacts<'a> {
+    let mut instance_types = HashMap::new();
+    let mut regions = HashMap::new();
+    for scan in scans {
+        if let Some(id) = scan.instance_type {
+            instance_types.entry(id).or_insert_with(|| {
+                to_val(&catalog.instance_type(id).map_or(Json::Null, instance_type_facts))
+            });
+        }
+        if let Some(id) = scan.region {
+            regions.entry(id).or_insert_with(|| to_val(&catalog.region(id).map_or(Json::Null, region_facts)));
+        }
+    }
+    (instance_types, regions)
+}
+
+/// Per custom image spec: region, ordinal and total of each of its regions.
+type Ordinals<'a> = HashMap<usize, Vec<(&'a str, u64, u64)>>;
+
 /// For each custom image spec, its position among the custom images of each of its
 /// regions, in the order of the run, and their number there.
-fn custom_image_ordinals<'a>(scans: &[Scan<'a>]) -> HashMap<usize, Vec<(&'a str, u64, u64)>> {
+fn custom_image_ordinals<'a>(scans: &[Scan<'a>]) -> Ordinals<'a> {
     let mut counts: HashMap<&str, u64> = HashMap::new();
     let mut positions: Vec<(usize, &'a str, u64)> = Vec::new();
     for (index, scan) in scans.iter().enumerate() {
@@ -750,7 +770,8 @@ fn int_val(n: u64) -> CelVal<'static> {
 /// What one `sharedWith` entry is: the account as text, whether it is a 16-digit ID
 /// (`valid`) or all digits, where the same account first appears, and how many distinct
 /// accounts come before it. Computed in one pass, so share rules stay linear.
-struct Share<'a> {
+#[derive(Clone, Debug)]
+pub struct Share<'a> {
     account: Cow<'a, str>,
     valid: bool,
     digits: bool,
@@ -783,16 +804,26 @@ fn shares(shared_with: Option<&Node>) -> (Vec<Share<'_>>, usize) {
     (shares, first.len())
 }
 
-/// `image.shares`: one fact per `sharedWith` entry.
+/// The fields of an entry of `image.shares`.
+pub const SHARE_FIELDS: [&str; 5] = ["valid", "digits", "firstIndex", "distinctBefore", "account"];
+
+impl<'a> Share<'a> {
+    /// One of [`SHARE_FIELDS`] as a CEL value.
+    pub fn field(&self, name: &str) -> Option<CelVal<'a>> {
+        Some(match name {
+            "valid" => Box::new(CelBool::from(self.valid)),
+            "digits" => Box::new(CelBool::from(self.digits)),
+            "firstIndex" => int_val(self.first_index as u64),
+            "distinctBefore" => int_val(self.distinct_before as u64),
+            "account" => cow_val(&self.account),
+            _ => return None,
+        })
+    }
+}
+
+/// `image.shares`: one fact per `sharedWith` entry, each a lazy map (a rule over the
+/// entries of a long list reads one or two fields of each).
 fn share_facts(shared_with: Option<&Node>) -> CelVal<'_> {
-    let facts = shares(shared_with).0.into_iter().map(|share| {
-        let mut fact = MapVal::with_capacity(5);
-        fact.put("valid", Box::new(CelBool::from(share.valid)));
-        fact.put("digits", Box::new(CelBool::from(share.digits)));
-        fact.put("firstIndex", int_val(share.first_index as u64));
-        fact.put("distinctBefore", int_val(share.distinct_before as u64));
-        fact.put("account", cow_val(&share.account));
-        fact.build()
-    });
+    let facts = shares(shared_with).0.into_iter().map(|share| Box::new(LazyMap::share(share)) as CelVal<'_>);
     list_val(facts.collect())
 }

@@ -8,15 +8,16 @@
 //! an expression whose result is one of them converts it ([`materialize`]).
 
 use super::expr::{CelVal, node_to_val, null_val};
-use super::facts::{IMAGE_FIELDS, ImageFacts};
+use super::facts::{IMAGE_FIELDS, ImageFacts, SHARE_FIELDS, Share};
 use crate::source::Entry;
 use cel::ExecutionError;
 use cel::common::traits::{self, Container, Indexer, Iterable, Sizer, Zeroer};
 use cel::common::types::{CelInt, CelMapKey, CelString, Kind, MAP_TYPE, Type};
 use cel::common::value::{CowVal, Val};
 use cel::objects::{Key, Map};
+use std::borrow::Cow;
 use std::collections::HashMap;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, LazyLock, OnceLock};
 
 /// Makes the value of a field a resource leaves out.
 pub type MakeVal = fn() -> CelVal<'static>;
@@ -26,6 +27,8 @@ pub type MakeVal = fn() -> CelVal<'static>;
 enum Source<'a> {
     /// `image`: the fields of [`IMAGE_FIELDS`].
     Image(&'a ImageFacts<'a>),
+    /// An entry of `image.shares`: the fields of [`SHARE_FIELDS`].
+    Share(Share<'a>),
     /// `resource`: the spec's own fields, then the defaults it leaves out.
     Resource(&'a [Entry], Vec<(&'static str, MakeVal)>),
 }
@@ -33,15 +36,26 @@ enum Source<'a> {
 /// A map whose values are converted on first read.
 #[derive(Debug)]
 pub struct LazyMap<'a> {
-    keys: Vec<CelString<'a>>,
+    keys: Cow<'a, [CelString<'a>]>,
     fields: Vec<OnceLock<CelVal<'a>>>,
     source: Source<'a>,
 }
 
+/// Keys of maps whose fields are fixed, made once.
+static IMAGE_KEYS: LazyLock<Vec<CelString<'static>>> =
+    LazyLock::new(|| IMAGE_FIELDS.iter().map(|name| CelString::from(*name)).collect());
+static SHARE_KEYS: LazyLock<Vec<CelString<'static>>> =
+    LazyLock::new(|| SHARE_FIELDS.iter().map(|name| CelString::from(*name)).collect());
+
 impl<'a> LazyMap<'a> {
     /// `image` for one subject.
     pub fn image(facts: &'a ImageFacts<'a>) -> Self {
-        Self::new(IMAGE_FIELDS.iter().map(|name| CelString::from(*name)).collect(), Source::Image(facts))
+        Self::new(Cow::Borrowed(IMAGE_KEYS.as_slice()), Source::Image(facts))
+    }
+
+    /// An entry of `image.shares`.
+    pub fn share(share: Share<'a>) -> Self {
+        Self::new(Cow::Borrowed(SHARE_KEYS.as_slice()), Source::Share(share))
     }
 
     /// `resource` for one subject: a spec mapping with `defaults` for the fields it
@@ -50,10 +64,10 @@ impl<'a> LazyMap<'a> {
         let missing: Vec<(&'static str, MakeVal)> =
             defaults.iter().copied().filter(|(key, _)| !entries.iter().any(|e| e.key.name == *key)).collect();
         let keys = entries.iter().map(|e| e.key.name.as_str()).chain(missing.iter().map(|(key, _)| *key));
-        Self::new(keys.map(CelString::from).collect(), Source::Resource(entries, missing))
+        Self::new(Cow::Owned(keys.map(CelString::from).collect()), Source::Resource(entries, missing))
     }
 
-    fn new(keys: Vec<CelString<'a>>, source: Source<'a>) -> Self {
+    fn new(keys: Cow<'a, [CelString<'a>]>, source: Source<'a>) -> Self {
         let fields = keys.iter().map(|_| OnceLock::new()).collect();
         Self { keys, fields, source }
     }
@@ -67,6 +81,9 @@ impl<'a> LazyMap<'a> {
         match &self.source {
             Source::Image(facts) => {
                 IMAGE_FIELDS.get(i).and_then(|name| facts.field(name)).unwrap_or_else(null_val)
+            }
+            Source::Share(share) => {
+                SHARE_FIELDS.get(i).and_then(|name| share.field(name)).unwrap_or_else(null_val)
             }
             Source::Resource(entries, missing) => match entries.get(i) {
                 Some(entry) => node_to_val(&entry.value),
@@ -124,6 +141,7 @@ impl Val for LazyMap<'_> {
     {
         let source = match &self.source {
             Source::Image(facts) => Source::Image(facts),
+            Source::Share(share) => Source::Share(share.clone()),
             Source::Resource(entries, missing) => Source::Resource(entries, missing.clone()),
         };
         Box::new(Self::new(self.keys.clone(), source))
