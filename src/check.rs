@@ -51,7 +51,19 @@ pub fn check(reads: Vec<Loaded>, options: &CheckOptions<'_>) -> Outcome {
         outcome.findings.append(&mut findings);
         outcome.resources.extend(resources);
     }
-    spec::check_duplicate_names(&outcome.resources, &mut outcome.findings);
+    // Duplicate names are found on one core while the rules start on the others.
+    let (evaluation, ()) = rayon::join(
+        || {
+            engine::evaluate(
+                options.rules,
+                options.enabled,
+                &outcome.resources,
+                options.catalog,
+                &options.settings,
+            )
+        },
+        || spec::check_duplicate_names(&outcome.resources, &mut outcome.findings),
+    );
     outcome.findings.retain_mut(|finding| match options.enabled.get(&finding.code) {
         Some(severity) => {
             finding.severity = *severity;
@@ -59,13 +71,6 @@ pub fn check(reads: Vec<Loaded>, options: &CheckOptions<'_>) -> Outcome {
         }
         None => false,
     });
-    let evaluation = engine::evaluate(
-        options.rules,
-        options.enabled,
-        &outcome.resources,
-        options.catalog,
-        &options.settings,
-    );
     outcome.findings.extend(evaluation.findings);
     outcome.failures = evaluation.failures;
     outcome.findings.retain(|finding| !options.config.ignores(finding));

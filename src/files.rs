@@ -228,7 +228,7 @@ enum Read {
 fn read_bytes(input: &Input, limit: u64) -> std::io::Result<Read> {
     let name = input.name();
     let bytes = match input {
-        Input::Stdin { .. } => read_limited(std::io::stdin().lock(), limit)?,
+        Input::Stdin { .. } => read_limited(std::io::stdin().lock(), limit, 0)?,
         Input::File { path, .. } => {
             let meta = std::fs::metadata(path)?;
             if !meta.is_file() {
@@ -238,7 +238,9 @@ fn read_bytes(input: &Input, limit: u64) -> std::io::Result<Read> {
             if meta.len() > limit {
                 return Ok(Read::Problem(Box::new(too_large(name, meta.len(), limit))));
             }
-            read_limited(std::fs::File::open(path)?, limit)?
+            // The size is at most the limit here: room for all of it saves growing the buffer.
+            let size = usize::try_from(meta.len()).unwrap_or(0);
+            read_limited(std::fs::File::open(path)?, limit, size)?
         }
     };
     if bytes.len() as u64 > limit {
@@ -247,8 +249,10 @@ fn read_bytes(input: &Input, limit: u64) -> std::io::Result<Read> {
     Ok(Read::Bytes(bytes))
 }
 
-fn read_limited(reader: impl std::io::Read, limit: u64) -> std::io::Result<Vec<u8>> {
-    let mut bytes = Vec::new();
+/// Reads at most `limit + 1` bytes (one more tells that the input is over the limit),
+/// into a buffer with room for `expected` bytes to start with.
+fn read_limited(reader: impl std::io::Read, limit: u64, expected: usize) -> std::io::Result<Vec<u8>> {
+    let mut bytes = Vec::with_capacity(expected.saturating_add(1));
     reader.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
     Ok(bytes)
 }

@@ -25,6 +25,7 @@ pub use junit::render_junit;
 pub use sarif::render_sarif;
 
 use crate::source::{LineCol, PathSegment, SourceFile, Span};
+use rayon::slice::ParallelSliceMut as _;
 use serde::Serialize;
 use std::sync::Arc;
 
@@ -205,7 +206,8 @@ fn shorten(message: String) -> String {
 
 /// Sorts findings by file, offset and code, the order every format uses.
 pub fn sort_findings(findings: &mut [Finding]) {
-    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()).then_with(|| a.message.cmp(&b.message)));
+    // A stable sort on every core: ties keep the order they were found in.
+    findings.par_sort_by(|a, b| a.sort_key().cmp(&b.sort_key()).then_with(|| a.message.cmp(&b.message)));
 }
 
 /// Counts for the closing summary.

@@ -67,21 +67,36 @@ pub fn evaluate(
                     run_rules(&env, &subject, &image_rules, &mut evaluation);
                 }
             }
+            structural.retain(|f| enabled.contains_key(&f.code));
+            with_severities(&mut structural, enabled);
+            with_severities(&mut evaluation.findings, enabled);
             (structural, evaluation)
         })
         .collect();
-    for (found, mut one) in per_resource {
-        structural.extend(found);
-        evaluation.findings.append(&mut one.findings);
-        evaluation.failures.append(&mut one.failures);
-    }
-    evaluation.findings.extend(structural.into_iter().filter(|f| enabled.contains_key(&f.code)));
-    for finding in &mut evaluation.findings {
+    structural.retain(|f| enabled.contains_key(&f.code));
+    with_severities(&mut structural, enabled);
+    // Freeing the run's facts takes a core; the findings are gathered on the other.
+    rayon::join(
+        || drop(world),
+        || {
+            for (found, mut one) in per_resource {
+                structural.extend(found);
+                evaluation.findings.append(&mut one.findings);
+                evaluation.failures.append(&mut one.failures);
+            }
+            evaluation.findings.append(&mut structural);
+        },
+    );
+    evaluation
+}
+
+/// Gives findings the severity the run configures for their rule.
+fn with_severities(findings: &mut [Finding], enabled: &HashMap<String, Severity>) {
+    for finding in findings {
         if let Some(severity) = enabled.get(&finding.code) {
             finding.severity = *severity;
         }
     }
-    evaluation
 }
 
 /// One thing a rule runs on: the resource, the facts, and where image findings point.

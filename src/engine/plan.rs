@@ -234,7 +234,7 @@ fn truth(value: &CowVal<'_, '_>) -> Option<bool> {
 }
 
 fn boolean<'e, 'v>(value: bool) -> CowVal<'e, 'v> {
-    CowVal::owned(CelBool::from(value))
+    CowVal::Borrowed(if value { &CelBool::TRUE } else { &CelBool::FALSE })
 }
 
 #[cfg(test)]
