@@ -195,3 +195,32 @@ fn rules_see_every_variable_with_its_facts() {
         }
     }
 }
+
+#[test]
+fn each_loops_report_the_same_entries_however_they_are_evaluated() {
+    // EACH001 runs on plain items with a planned assertion, EACH002's assertion only CEL
+    // evaluates, EACH003 iterates maps: each must report the "skip" entries and the fifth.
+    let run = ecslint(&[
+        "check",
+        "--format",
+        "json",
+        "--rules",
+        "fixtures/custom-rules/each/rules",
+        "--select",
+        "EACH",
+        "fixtures/custom-rules/each/spec.yaml",
+    ]);
+    run.assert_code(0);
+    let json = run.json();
+    let findings = json["findings"].as_array().cloned().unwrap_or_default();
+    for code in ["EACH001", "EACH002", "EACH003"] {
+        let reported: Vec<(serde_json::Value, serde_json::Value)> = findings
+            .iter()
+            .filter(|f| f["code"] == code)
+            .map(|f| (f["data"]["index"].clone(), f["data"]["item"].clone()))
+            .collect();
+        let expected =
+            vec![(1.into(), "skip".into()), (3.into(), "skip".into()), (4.into(), "3333333333333333".into())];
+        assert_eq!(reported, expected, "{code}");
+    }
+}

@@ -6,14 +6,16 @@ use super::RuleSet;
 use super::builtin;
 use super::expr::{self, CelVal, null_val};
 use super::facts::{ImageFacts, InstanceContext, Resolved, Settings, World};
+use super::plan::Scope;
 use super::rule::{Rule, Target, concrete_path, rule_error};
+use super::view;
 use super::view::{LazyMap, MakeVal};
 use crate::catalog::Catalog;
 use crate::diag::{Finding, Location, Severity};
 use crate::source::PathSegment;
 use crate::spec::{Kind, Resource};
-use cel::common::types::{CelBool, CelInt};
-use cel::common::value::CowVal;
+use cel::common::types::{CelBool, CelInt, Kind as ValKind};
+use cel::common::value::{CowVal, Val};
 use cel::context::VariableResolver;
 use cel::{Context, Value};
 use rayon::prelude::*;
@@ -297,6 +299,11 @@ fn run_rule(
     let Some(each) = &rule.each else {
         return check(rule, subject, context, None, out);
     };
+    if let Some(list) = each.plan_value(context) {
+        if let Some(items) = scalar_items(list.as_ref()) {
+            return run_items(rule, subject, context, &items, each.span, out);
+        }
+    }
     let items = match each.eval(context).map_err(|e| (e, each.span))? {
         Value::List(items) => items,
         Value::Null => return Ok(()),
@@ -309,6 +316,77 @@ fn run_rule(
         check(rule, subject, &scope, Some(index), out)?;
     }
     Ok(())
+}
+
+/// The items of a list whose items are all plain values (strings, numbers, booleans,
+/// null): those are the same whether an expression reads them from the list or from a
+/// copy, so rules can run on them without a CEL scope per item.
+fn scalar_items<'b, 'v>(list: &'b (dyn Val + 'v)) -> Option<Vec<&'b (dyn Val + 'v)>> {
+    if list.get_type().kind() != ValKind::List {
+        return None;
+    }
+    let mut items = list.as_iterable()?.iter();
+    let mut scalars = Vec::new();
+    while let Some(item) = items.next() {
+        let kind = item.get_type().kind();
+        let scalar = matches!(
+            kind,
+            ValKind::String
+                | ValKind::Int
+                | ValKind::UInt
+                | ValKind::Double
+                | ValKind::Boolean
+                | ValKind::NullType
+        );
+        if !scalar {
+            return None;
+        }
+        scalars.push(item);
+    }
+    Some(scalars)
+}
+
+/// Runs an `each` rule on plain items. The assertion is tried by its plan in a scope
+/// that adds `item` and `index` to the subject's; an item it does not pass gets the
+/// CEL scope of [`run_rule`]'s general case, which decides and reports.
+fn run_items(
+    rule: &Rule,
+    subject: &Subject<'_>,
+    context: &Context<'_, '_>,
+    items: &[&dyn Val],
+    each: crate::source::Span,
+    out: &mut Evaluation,
+) -> RuleResult {
+    for (index, item) in items.iter().enumerate() {
+        let position = i64::try_from(index).unwrap_or(i64::MAX);
+        let scope = ItemScope { outer: context, item: *item, index: CelInt::from(position) };
+        if rule.assert.as_ref().and_then(|assert| assert.plan_bool(&scope)) == Some(true) {
+            continue;
+        }
+        let item = view::materialize(*item).map_err(|e| (e.to_string(), each))?;
+        let mut scope = context.new_inner_scope();
+        scope.add_variable_from_value("item", item);
+        scope.add_variable_from_value("index", Value::Int(position));
+        check(rule, subject, &scope, Some(index), out)?;
+    }
+    Ok(())
+}
+
+/// A subject's variables with `item` and `index` bound, for plans.
+struct ItemScope<'s, 'p, 'v> {
+    outer: &'s Context<'p, 'v>,
+    item: &'s (dyn Val + 'v),
+    index: CelInt,
+}
+
+impl<'v> Scope<'v> for ItemScope<'_, '_, 'v> {
+    fn variable<'b>(&'b self, name: &str) -> Option<CowVal<'b, 'v>> {
+        match name {
+            "item" => Some(CowVal::Borrowed(self.item)),
+            "index" => Some(CowVal::Borrowed(&self.index)),
+            _ => self.outer.get_variable(name),
+        }
+    }
 }
 
 fn check(

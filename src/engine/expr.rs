@@ -1,9 +1,10 @@
 //! CEL glue: compiling expressions and `{{ }}` templates with spans into the rule
 //! file, converting facts to CEL values, and turning results into text.
 
-use super::plan::Plan;
+use super::plan::{Plan, Scope};
 use crate::source::{Node, SourceFile, Span, Value as NodeValue};
 use cel::common::types::{CelBool, CelDouble, CelInt, CelList, CelMap, CelMapKey, CelNull, CelString};
+use cel::common::value::CowVal;
 use cel::objects::Key;
 use cel::{Context, Program, Value};
 use serde_json::Value as Json;
@@ -119,6 +120,17 @@ impl Expr {
 
     fn program(&self) -> Result<&Arc<Compiled>, ExprError> {
         self.program.get_or_init(|| build(&self.text, self.span, &self.file)).as_ref().map_err(Clone::clone)
+    }
+
+    /// The value of the expression by its [`Plan`] in `scope`, or `None` where only CEL
+    /// can tell (no plan, an error, a shape the plan leaves to CEL).
+    pub fn plan_value<'e, 'v>(&'e self, scope: &'e dyn Scope<'v>) -> Option<CowVal<'e, 'v>> {
+        self.program().ok()?.plan.as_ref()?.eval(scope)
+    }
+
+    /// As [`Expr::plan_value`], for a boolean.
+    pub fn plan_bool(&self, scope: &dyn Scope<'_>) -> Option<bool> {
+        self.program().ok()?.plan.as_ref()?.eval_bool(scope)
     }
 
     /// Evaluates the expression: by its [`Plan`] when it has one that answers, else by CEL.

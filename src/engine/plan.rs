@@ -79,6 +79,18 @@ impl Order {
 
 type Step<'e, 'v> = Option<CowVal<'e, 'v>>;
 
+/// Where a plan finds its variables: a CEL context, or a lighter scope of the
+/// evaluator's own that answers the same names with the same values.
+pub trait Scope<'v> {
+    fn variable<'b>(&'b self, name: &str) -> Option<CowVal<'b, 'v>>;
+}
+
+impl<'v> Scope<'v> for Context<'_, 'v> {
+    fn variable<'b>(&'b self, name: &str) -> Option<CowVal<'b, 'v>> {
+        self.get_variable(name)
+    }
+}
+
 impl Plan {
     /// The plan of a parsed expression, or `None` if it uses anything a plan does not
     /// cover (CEL then evaluates it every time).
@@ -140,11 +152,11 @@ impl Plan {
     }
 
     /// Evaluates the plan, or gives up (`None`) where CEL must decide.
-    pub fn eval<'e, 'v>(&'e self, ctx: &'e Context<'_, 'v>) -> Step<'e, 'v> {
+    pub fn eval<'e, 'v>(&'e self, ctx: &'e dyn Scope<'v>) -> Step<'e, 'v> {
         match self {
             Self::Literal(literal) => Some(literal.to_val()),
             Self::List(list) => Some(CowVal::Borrowed(list)),
-            Self::Variable(name) => plain(ctx.get_variable(name)?),
+            Self::Variable(name) => plain(ctx.variable(name)?),
             Self::Field(operand, field) => plain(index(plain(operand.eval(ctx)?)?, field)?),
             Self::Has(operand, field) => {
                 let operand = plain(operand.eval(ctx)?)?;
@@ -211,7 +223,7 @@ impl Plan {
     }
 
     /// Evaluates to a boolean, or gives up.
-    pub fn eval_bool(&self, ctx: &Context<'_, '_>) -> Option<bool> {
+    pub fn eval_bool(&self, ctx: &dyn Scope<'_>) -> Option<bool> {
         truth(&self.eval(ctx)?)
     }
 }
