@@ -158,51 +158,63 @@ impl Plan {
             Self::List(list) => Some(CowVal::Borrowed(list)),
             Self::Variable(name) => plain(ctx.variable(name)?),
             Self::Field(operand, field) => plain(index(plain(operand.eval(ctx)?)?, field)?),
-            Self::Has(operand, field) => {
-                let operand = plain(operand.eval(ctx)?)?;
-                match operand.as_indexer()?.get(field) {
-                    Ok(_) => Some(boolean(true)),
-                    Err(cel::ExecutionError::NoSuchKey(_)) => Some(boolean(false)),
-                    Err(_) => None,
-                }
-            }
             Self::Index(operand, key) => {
                 let operand = plain(operand.eval(ctx)?)?;
                 let key = key.eval(ctx)?;
                 plain(index(operand, key.as_ref())?)
             }
-            Self::Not(a) => Some(boolean(!truth(&a.eval(ctx)?)?)),
-            Self::And(a, b) => {
-                if truth(&a.eval(ctx)?)? {
-                    Some(boolean(truth(&b.eval(ctx)?)?))
-                } else {
-                    Some(boolean(false))
-                }
-            }
-            Self::Or(a, b) => {
-                if truth(&a.eval(ctx)?)? {
-                    Some(boolean(true))
-                } else {
-                    Some(boolean(truth(&b.eval(ctx)?)?))
-                }
-            }
             Self::Choose(condition, then, otherwise) => {
-                if truth(&condition.eval(ctx)?)? {
+                if condition.test(ctx)? {
                     then.eval(ctx)
                 } else {
                     otherwise.eval(ctx)
                 }
             }
-            Self::Equal(a, b) => Some(boolean(a.eval(ctx)? == b.eval(ctx)?)),
-            Self::NotEqual(a, b) => Some(boolean(a.eval(ctx)? != b.eval(ctx)?)),
+            Self::Add(..) | Self::Subtract(..) | Self::Negate(_) | Self::Size(_) => self.arithmetic(ctx),
+            Self::Has(..)
+            | Self::Not(_)
+            | Self::And(..)
+            | Self::Or(..)
+            | Self::Equal(..)
+            | Self::NotEqual(..)
+            | Self::Compare(..)
+            | Self::In(..) => Some(boolean(self.test(ctx)?)),
+        }
+    }
+
+    /// Evaluates to a boolean, or gives up: the logical operators and comparisons answer
+    /// directly, anything else is evaluated and must be a boolean.
+    fn test(&self, ctx: &dyn Scope<'_>) -> Option<bool> {
+        match self {
+            Self::Not(a) => Some(!a.test(ctx)?),
+            Self::And(a, b) => Some(a.test(ctx)? && b.test(ctx)?),
+            Self::Or(a, b) => Some(a.test(ctx)? || b.test(ctx)?),
+            Self::Equal(a, b) => Some(a.eval(ctx)? == b.eval(ctx)?),
+            Self::NotEqual(a, b) => Some(a.eval(ctx)? != b.eval(ctx)?),
             Self::Compare(order, a, b) => {
                 let (a, b) = (a.eval(ctx)?, b.eval(ctx)?);
-                Some(boolean(order.holds(a.as_comparer()?.compare(b.as_ref()).ok()?)))
+                Some(order.holds(a.as_comparer()?.compare(b.as_ref()).ok()?))
             }
             Self::In(item, container) => {
                 let (item, container) = (item.eval(ctx)?, container.eval(ctx)?);
-                Some(boolean(container.as_container()?.contains(item.as_ref()).ok()?))
+                container.as_container()?.contains(item.as_ref()).ok()
             }
+            Self::Has(operand, field) => {
+                let operand = plain(operand.eval(ctx)?)?;
+                match operand.as_indexer()?.get(field) {
+                    Ok(_) => Some(true),
+                    Err(cel::ExecutionError::NoSuchKey(_)) => Some(false),
+                    Err(_) => None,
+                }
+            }
+            _ => truth(&self.eval(ctx)?),
+        }
+    }
+
+    /// `+`, `-` and `size()`, which make new values.
+    #[inline(never)]
+    fn arithmetic<'e, 'v>(&'e self, ctx: &'e dyn Scope<'v>) -> Step<'e, 'v> {
+        match self {
             Self::Add(a, b) => {
                 let (a, b) = (a.eval(ctx)?, b.eval(ctx)?);
                 Some(CowVal::Owned(a.as_adder()?.add(b.as_ref()).ok()?.into_owned()))
@@ -219,12 +231,13 @@ impl Plan {
                 }
                 Some(CowVal::owned(a.as_sizer()?.size()))
             }
+            _ => None,
         }
     }
 
     /// Evaluates to a boolean, or gives up.
     pub fn eval_bool(&self, ctx: &dyn Scope<'_>) -> Option<bool> {
-        truth(&self.eval(ctx)?)
+        self.test(ctx)
     }
 }
 
