@@ -47,6 +47,7 @@ pub fn check(reads: Vec<Loaded>, options: &CheckOptions<'_>) -> Outcome {
         || options.rules.precompile(options.enabled),
         || reads.into_par_iter().map(|read| load_read(read, options.limits)).collect::<Vec<_>>(),
     );
+    outcome.resources.reserve(loaded.iter().map(|(_, resources)| resources.len()).sum());
     for (mut findings, resources) in loaded {
         outcome.findings.append(&mut findings);
         outcome.resources.extend(resources);
@@ -75,11 +76,14 @@ pub fn check(reads: Vec<Loaded>, options: &CheckOptions<'_>) -> Outcome {
     outcome.failures = evaluation.failures;
     outcome.findings.retain(|finding| !options.config.ignores(finding));
     let unused = suppress::apply(&mut outcome.findings, &outcome.files, options.enabled.get("S008").copied());
-    let (suppressed, mut active): (Vec<Finding>, Vec<Finding>) =
-        outcome.findings.drain(..).partition(|f| f.suppression.is_some());
-    active.extend(unused.into_iter().filter(|finding| !options.config.ignores(finding)));
-    outcome.findings = active;
-    outcome.suppressed = suppressed;
+    // Most runs suppress nothing: then the findings stay where they are.
+    if outcome.findings.iter().any(|f| f.suppression.is_some()) {
+        let (suppressed, active): (Vec<Finding>, Vec<Finding>) =
+            outcome.findings.drain(..).partition(|f| f.suppression.is_some());
+        outcome.findings = active;
+        outcome.suppressed = suppressed;
+    }
+    outcome.findings.extend(unused.into_iter().filter(|finding| !options.config.ignores(finding)));
     sort_findings(&mut outcome.findings);
     sort_findings(&mut outcome.suppressed);
     outcome

@@ -8,6 +8,7 @@
 use crate::diag::{Finding, Location};
 use crate::source::{SourceFile, Span};
 use crate::spec::codes;
+use rayon::slice::ParallelSliceMut as _;
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -143,7 +144,7 @@ fn walk(root: &Path, collected: &mut Collected) {
                         .and_then(|e| e.to_str())
                         .is_some_and(|e| SPEC_EXTENSIONS.iter().any(|x| x.eq_ignore_ascii_case(e)));
                     if is_file && wanted {
-                        found.0.push(path.to_path_buf());
+                        found.0.push((path.to_path_buf(), display_name(path)));
                     }
                 }
                 Err(error) => {
@@ -155,13 +156,15 @@ fn walk(root: &Path, collected: &mut Collected) {
         })
     });
     let (mut paths, mut warnings) = found.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
-    paths.sort();
+    // Each path is found once: the order of equal ones cannot matter.
+    paths.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
     // Warnings in walk order too: by the path they are about.
     warnings.sort();
     let warnings = warnings.into_iter().map(|(_, warning)| warning);
-    collected.inputs.extend(paths.into_iter().map(|path| {
-        let name = display_name(&path);
-        Input::File { path, name, explicit: false }
+    collected.inputs.extend(paths.into_iter().map(|(path, name)| Input::File {
+        path,
+        name,
+        explicit: false,
     }));
     collected.warnings.extend(warnings);
 }
