@@ -224,3 +224,23 @@ fn each_loops_report_the_same_entries_however_they_are_evaluated() {
         assert_eq!(reported, expected, "{code}");
     }
 }
+
+#[test]
+fn share_entries_equal_map_literals_on_either_side() {
+    let run = ecslint(&[
+        "check",
+        "--format",
+        "json",
+        "--rules",
+        "fixtures/custom-rules/shares/rules",
+        "--select",
+        "SHARE001",
+        "fixtures/custom-rules/each/spec.yaml",
+    ]);
+    run.assert_code(0);
+    let json = run.json();
+    let data = &json["findings"][0]["data"];
+    for key in ["literalRight", "literalLeft", "inList", "listEquality"] {
+        assert_eq!(data[key], true, "{key}: {data}");
+    }
+}

@@ -8,7 +8,6 @@
 //! (see `eval.rs`), so the run never holds a CEL copy of every image.
 
 use super::expr::{CelVal, MapVal, list_val, node_to_val, null_val, opt_str_val, str_val, to_val};
-use super::view::LazyMap;
 use crate::catalog::{BootMode, BootSupport, Catalog, InstanceType, LicenseFee, PublicImage};
 use crate::date::Date;
 use crate::source::{Node, Value};
@@ -770,8 +769,7 @@ fn int_val(n: u64) -> CelVal<'static> {
 /// What one `sharedWith` entry is: the account as text, whether it is a 16-digit ID
 /// (`valid`) or all digits, where the same account first appears, and how many distinct
 /// accounts come before it. Computed in one pass, so share rules stay linear.
-#[derive(Clone, Debug)]
-pub struct Share<'a> {
+struct Share<'a> {
     account: Cow<'a, str>,
     valid: bool,
     digits: bool,
@@ -804,26 +802,17 @@ fn shares(shared_with: Option<&Node>) -> (Vec<Share<'_>>, usize) {
     (shares, first.len())
 }
 
-/// The fields of an entry of `image.shares`.
-pub const SHARE_FIELDS: [&str; 5] = ["valid", "digits", "firstIndex", "distinctBefore", "account"];
-
-impl<'a> Share<'a> {
-    /// One of [`SHARE_FIELDS`] as a CEL value.
-    pub fn field(&self, name: &str) -> Option<CelVal<'a>> {
-        Some(match name {
-            "valid" => Box::new(CelBool::from(self.valid)),
-            "digits" => Box::new(CelBool::from(self.digits)),
-            "firstIndex" => int_val(self.first_index as u64),
-            "distinctBefore" => int_val(self.distinct_before as u64),
-            "account" => cow_val(&self.account),
-            _ => return None,
-        })
-    }
-}
-
-/// `image.shares`: one fact per `sharedWith` entry, each a lazy map (a rule over the
-/// entries of a long list reads one or two fields of each).
+/// `image.shares`: one fact per `sharedWith` entry. They are CEL's own maps (not lazy
+/// maps like `image`), so a map literal compares equal to one on either side.
 fn share_facts(shared_with: Option<&Node>) -> CelVal<'_> {
-    let facts = shares(shared_with).0.into_iter().map(|share| Box::new(LazyMap::share(share)) as CelVal<'_>);
+    let facts = shares(shared_with).0.into_iter().map(|share| {
+        let mut fact = MapVal::with_capacity(5);
+        fact.put("valid", Box::new(CelBool::from(share.valid)));
+        fact.put("digits", Box::new(CelBool::from(share.digits)));
+        fact.put("firstIndex", int_val(share.first_index as u64));
+        fact.put("distinctBefore", int_val(share.distinct_before as u64));
+        fact.put("account", cow_val(&share.account));
+        fact.build()
+    });
     list_val(facts.collect())
 }

@@ -8,7 +8,7 @@
 //! an expression whose result is one of them converts it ([`materialize`]).
 
 use super::expr::{CelVal, node_to_val, null_val};
-use super::facts::{IMAGE_FIELDS, ImageFacts, SHARE_FIELDS, Share};
+use super::facts::{IMAGE_FIELDS, ImageFacts};
 use crate::source::Entry;
 use cel::ExecutionError;
 use cel::common::traits::{self, Container, Indexer, Iterable, Sizer, Zeroer};
@@ -27,8 +27,6 @@ pub type MakeVal = fn() -> CelVal<'static>;
 enum Source<'a> {
     /// `image`: the fields of [`IMAGE_FIELDS`].
     Image(&'a ImageFacts<'a>),
-    /// An entry of `image.shares`: the fields of [`SHARE_FIELDS`].
-    Share(Share<'a>),
     /// `resource`: the spec's own fields, then the defaults it leaves out.
     Resource(&'a [Entry], Vec<(&'static str, MakeVal)>),
 }
@@ -41,21 +39,14 @@ pub struct LazyMap<'a> {
     source: Source<'a>,
 }
 
-/// Keys of maps whose fields are fixed, made once.
+/// The keys of `image`, made once.
 static IMAGE_KEYS: LazyLock<Vec<CelString<'static>>> =
     LazyLock::new(|| IMAGE_FIELDS.iter().map(|name| CelString::from(*name)).collect());
-static SHARE_KEYS: LazyLock<Vec<CelString<'static>>> =
-    LazyLock::new(|| SHARE_FIELDS.iter().map(|name| CelString::from(*name)).collect());
 
 impl<'a> LazyMap<'a> {
     /// `image` for one subject.
     pub fn image(facts: &'a ImageFacts<'a>) -> Self {
         Self::new(Cow::Borrowed(IMAGE_KEYS.as_slice()), Source::Image(facts))
-    }
-
-    /// An entry of `image.shares`.
-    pub fn share(share: Share<'a>) -> Self {
-        Self::new(Cow::Borrowed(SHARE_KEYS.as_slice()), Source::Share(share))
     }
 
     /// `resource` for one subject: a spec mapping with `defaults` for the fields it
@@ -81,9 +72,6 @@ impl<'a> LazyMap<'a> {
         match &self.source {
             Source::Image(facts) => {
                 IMAGE_FIELDS.get(i).and_then(|name| facts.field(name)).unwrap_or_else(null_val)
-            }
-            Source::Share(share) => {
-                SHARE_FIELDS.get(i).and_then(|name| share.field(name)).unwrap_or_else(null_val)
             }
             Source::Resource(entries, missing) => match entries.get(i) {
                 Some(entry) => node_to_val(&entry.value),
@@ -141,7 +129,6 @@ impl Val for LazyMap<'_> {
     {
         let source = match &self.source {
             Source::Image(facts) => Source::Image(facts),
-            Source::Share(share) => Source::Share(share.clone()),
             Source::Resource(entries, missing) => Source::Resource(entries, missing.clone()),
         };
         Box::new(Self::new(self.keys.clone(), source))
