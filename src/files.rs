@@ -87,7 +87,8 @@ pub fn collect(args: &[String], stdin_name: &str) -> Result<Collected, CollectEr
             return Err(CollectError::NotFound { path: arg.clone() });
         }
     }
-    // A file both named and found by a walk is read once, as named.
+    // A file both named and found by a walk is read once, as named. Which inputs to keep
+    // is decided first, as the set borrows their paths and names.
     let mut seen = <foldhash::HashSet<_> as foldhash::HashSetExt>::with_capacity(collected.inputs.len());
     let keep: Vec<bool> = collected
         .inputs

@@ -111,9 +111,10 @@ pub fn apply(findings: &mut [Finding], files: &[Arc<SourceFile>], s008: Option<S
     let mut by_file: HashMap<String, Vec<usize>> = HashMap::new();
     for (index, finding) in findings.iter().enumerate() {
         let name = &finding.location.file.name;
-        match by_file.get_mut(name) {
-            Some(indices) => indices.push(index),
-            None => drop(by_file.insert(name.clone(), vec![index])),
+        if let Some(indices) = by_file.get_mut(name) {
+            indices.push(index);
+        } else {
+            by_file.insert(name.clone(), vec![index]);
         }
     }
     for (file, directives) in scanned {

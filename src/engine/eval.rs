@@ -299,23 +299,38 @@ fn run_rule(
     let Some(each) = &rule.each else {
         return check(rule, subject, context, None, out);
     };
-    if let Some(list) = each.plan_value(context) {
-        if let Some(items) = scalar_items(list.as_ref()) {
-            return run_items(rule, subject, context, &items, each.span, out);
-        }
+    let planned = each.plan_value(context);
+    if let Some(items) = planned.as_ref().and_then(|list| scalar_items(list.as_ref())) {
+        return run_items(rule, subject, context, &items, each.span, out);
     }
-    let items = match each.eval(context).map_err(|e| (e, each.span))? {
+    let value = match planned.and_then(|list| view::materialize(list.as_ref()).ok()) {
+        Some(value) => value,
+        None => each.eval(context).map_err(|e| (e, each.span))?,
+    };
+    let items = match value {
         Value::List(items) => items,
         Value::Null => return Ok(()),
         _ => return Err(("`each` must give a list".into(), each.span)),
     };
     for (index, item) in items.iter().enumerate() {
-        let mut scope = context.new_inner_scope();
-        scope.add_variable_from_value("item", item.clone());
-        scope.add_variable_from_value("index", Value::Int(i64::try_from(index).unwrap_or(i64::MAX)));
-        check(rule, subject, &scope, Some(index), out)?;
+        check_item(rule, subject, context, index, item.clone(), out)?;
     }
     Ok(())
+}
+
+/// Checks one item of an `each` list, in a CEL scope that binds `item` and `index`.
+fn check_item(
+    rule: &Rule,
+    subject: &Subject<'_>,
+    context: &Context<'_, '_>,
+    index: usize,
+    item: Value,
+    out: &mut Evaluation,
+) -> RuleResult {
+    let mut scope = context.new_inner_scope();
+    scope.add_variable_from_value("item", item);
+    scope.add_variable_from_value("index", Value::Int(i64::try_from(index).unwrap_or(i64::MAX)));
+    check(rule, subject, &scope, Some(index), out)
 }
 
 /// The items of a list whose items are all plain values (strings, numbers, booleans,
@@ -364,10 +379,7 @@ fn run_items(
             continue;
         }
         let item = view::materialize(*item).map_err(|e| (e.to_string(), each))?;
-        let mut scope = context.new_inner_scope();
-        scope.add_variable_from_value("item", item);
-        scope.add_variable_from_value("index", Value::Int(position));
-        check(rule, subject, &scope, Some(index), out)?;
+        check_item(rule, subject, context, index, item, out)?;
     }
     Ok(())
 }

@@ -164,7 +164,7 @@ impl Plan {
                 plain(index(operand, key.as_ref())?)
             }
             Self::Choose(condition, then, otherwise) => {
-                if condition.test(ctx)? {
+                if condition.eval_bool(ctx)? {
                     then.eval(ctx)
                 } else {
                     otherwise.eval(ctx)
@@ -178,17 +178,17 @@ impl Plan {
             | Self::Equal(..)
             | Self::NotEqual(..)
             | Self::Compare(..)
-            | Self::In(..) => Some(boolean(self.test(ctx)?)),
+            | Self::In(..) => Some(boolean(self.eval_bool(ctx)?)),
         }
     }
 
     /// Evaluates to a boolean, or gives up: the logical operators and comparisons answer
     /// directly, anything else is evaluated and must be a boolean.
-    fn test(&self, ctx: &dyn Scope<'_>) -> Option<bool> {
+    pub fn eval_bool(&self, ctx: &dyn Scope<'_>) -> Option<bool> {
         match self {
-            Self::Not(a) => Some(!a.test(ctx)?),
-            Self::And(a, b) => Some(a.test(ctx)? && b.test(ctx)?),
-            Self::Or(a, b) => Some(a.test(ctx)? || b.test(ctx)?),
+            Self::Not(a) => Some(!a.eval_bool(ctx)?),
+            Self::And(a, b) => Some(a.eval_bool(ctx)? && b.eval_bool(ctx)?),
+            Self::Or(a, b) => Some(a.eval_bool(ctx)? || b.eval_bool(ctx)?),
             Self::Equal(a, b) => Some(a.eval(ctx)? == b.eval(ctx)?),
             Self::NotEqual(a, b) => Some(a.eval(ctx)? != b.eval(ctx)?),
             Self::Compare(order, a, b) => {
@@ -234,11 +234,6 @@ impl Plan {
             _ => None,
         }
     }
-
-    /// Evaluates to a boolean, or gives up.
-    pub fn eval_bool(&self, ctx: &dyn Scope<'_>) -> Option<bool> {
-        self.test(ctx)
-    }
 }
 
 /// The value, unless it is an optional (whose rules the plan leaves to CEL).
@@ -268,7 +263,7 @@ mod tests {
     use crate::engine::expr::{environment, to_val};
     use crate::engine::view::{LazyMap, materialize};
     use crate::source::{Limits, parse_yaml};
-    use cel::common::types::CelUInt;
+    use cel::common::types::{CelOptional, CelUInt};
     use cel::{Program, Value};
     use proptest::prelude::*;
 
@@ -276,6 +271,7 @@ mod tests {
 n: 3
 d: 2.5
 s: text
+u: héllo
 t: true
 z: null
 list: [BIOS, UEFI, 3]
@@ -302,7 +298,12 @@ inner: {a: 1, s: x, list: [x, y], inner: {deep: true}}
         context.add_variable_as_val("fee", to_val(&serde_json::json!(1.5)));
         context.add_variable_as_val("region", to_val(&serde_json::json!(["a", "b"])));
         context.add_variable_as_val("subject", Box::new(CelUInt::from(7_u64)));
+        context.add_variable_as_val("kind", Box::new(CelOptional::none()));
+        context.add_variable_as_val("lifecycle", Box::new(CelOptional::of(Box::new(CelUInt::from(3_u64)))));
         let by_cel = Value::resolve_val(program.expression(), &context).and_then(|v| materialize(v.as_ref()));
+        if let Some(answer) = plan.eval_bool(&context) {
+            prop_assert_eq!(Ok(Value::Bool(answer)), by_cel.clone(), "as a boolean: {}", text);
+        }
         let Some(planned) = plan.eval(&context) else { return Ok(false) };
         let planned = materialize(planned.as_ref()).map_err(|e| TestCaseError::fail(e.to_string()))?;
         prop_assert_eq!(Ok(planned), by_cel, "{}", text);
@@ -315,67 +316,64 @@ inner: {a: 1, s: x, list: [x, y], inner: {deep: true}}
         documents.first().map_or(serde_json::Value::Null, |d| d.root.to_json())
     }
 
+    /// Any expression over the test variables: most of them error, which a plan must
+    /// leave to CEL.
     fn operand() -> impl Strategy<Value = String> {
-        let roots = prop_oneof![Just("resource"), Just("catalog")];
-        let fields = prop_oneof![
-            Just("n"),
-            Just("d"),
-            Just("s"),
-            Just("t"),
-            Just("z"),
-            Just("list"),
-            Just("nums"),
-            Just("inner"),
-            Just("inner.a"),
-            Just("inner.s"),
-            Just("inner.list"),
-            Just("inner.inner"),
-            Just("missing"),
-        ];
+        let fields = pick(&[
+            "n",
+            "d",
+            "s",
+            "u",
+            "t",
+            "z",
+            "list",
+            "nums",
+            "inner",
+            "inner.a",
+            "inner.s",
+            "inner.list",
+            "inner.inner",
+            "missing",
+        ]);
         let leaf = prop_oneof![
-            (roots, fields).prop_map(|(r, f)| format!("{r}.{f}")),
-            prop_oneof![
-                Just("null"),
-                Just("true"),
-                Just("false"),
-                Just("0"),
-                Just("1"),
-                Just("3"),
-                Just("-2"),
-                Just("2u"),
-                Just("2.5"),
-                Just("4.0"),
-                Just("'x'"),
-                Just("'UEFI'"),
-                Just("'text'"),
-                Just("[]"),
-                Just("['BIOS', 'UEFI']"),
-                Just("[1, 2.5, 'x']"),
-                Just("image"),
-                Just("quotas"),
-                Just("index"),
-                Just("item"),
-                Just("fee"),
-                Just("region"),
-                Just("subject"),
-                Just("nope"),
-            ]
-            .prop_map(str::to_string),
+            (pick(&["resource", "catalog"]), fields).prop_map(|(r, f)| format!("{r}.{f}")),
+            pick(&[
+                "null",
+                "true",
+                "false",
+                "0",
+                "1",
+                "3",
+                "-2",
+                "2u",
+                "2.5",
+                "4.0",
+                "'x'",
+                "'UEFI'",
+                "'text'",
+                "[]",
+                "['BIOS', 'UEFI']",
+                "[1, 2.5, 'x']",
+                "image",
+                "quotas",
+                "index",
+                "item",
+                "fee",
+                "region",
+                "subject",
+                "nope",
+                // Optional values, bytes, non-ASCII text, the edges of int and uint.
+                "kind",
+                "lifecycle",
+                "b'ab'",
+                "'héllo'",
+                "-0.0",
+                "9223372036854775807",
+                "18446744073709551615u",
+            ]),
         ];
         leaf.prop_recursive(4, 24, 3, |inner| {
-            let binary = prop_oneof![
-                Just("=="),
-                Just("!="),
-                Just("<"),
-                Just("<="),
-                Just(">"),
-                Just(">="),
-                Just("in"),
-                Just("&&"),
-                Just("||"),
-                Just("+"),
-                Just("-"),
-            ];
+            let binary = pick(&["==", "!=", "<", "<=", ">", ">=", "in", "&&", "||", "+", "-"]);
             prop_oneof![
                 (inner.clone(), binary, inner.clone()).prop_map(|(a, op, b)| format!("({a} {op} {b})")),
                 inner.clone().prop_map(|a| format!("!({a})")),
@@ -385,8 +383,8 @@ inner: {a: 1, s: x, list: [x, y], inner: {deep: true}}
                 (inner.clone(), inner.clone(), inner.clone())
                     .prop_map(|(a, b, c)| format!("(({a}) ? ({b}) : ({c}))")),
                 (
-                    prop_oneof![Just("resource"), Just("catalog"), Just("resource.inner"), Just("quotas")],
-                    prop_oneof![Just("n"), Just("q"), Just("missing"), Just("inner"), Just("a")]
+                    pick(&["resource", "catalog", "resource.inner", "quotas", "lifecycle", "kind", "region"]),
+                    pick(&["n", "q", "missing", "inner", "a"])
                 )
                     .prop_map(|(a, f)| format!("has({a}.{f})")),
                 inner.prop_map(|a| format!("({a}).inner")),
@@ -473,7 +471,7 @@ inner: {a: 1, s: x, list: [x, y], inner: {deep: true}}
             "resource.inner.list[1] == 'y' && catalog.inner.inner.deep",
             "item in resource.list && !(item in ['BIOS'])",
             "'q' in quotas && quotas['q'] + 1 == 3 && quotas['neg'] - 1 < -1",
-            "size(resource.nums) > 0 && size(resource.s) == 4 && size(catalog) == 8",
+            "size(resource.nums) > 0 && size(resource.s) == 4 && size(catalog) == 9",
             "has(resource.inner) && !has(resource.missing) && has(catalog.inner.a)",
             "(resource.d >= 2.5) == (fee <= 1.5) ? resource.inner.s : 'no'",
             "-resource.n == -3 && index == 1 && region[0] == 'a'",
