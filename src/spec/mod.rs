@@ -3,6 +3,7 @@
 
 pub mod codes;
 mod schema;
+mod spanned;
 
 pub use schema::{IMAGE_SCHEMA, INSTANCE_SCHEMA, Schema, Violation, display_path, head_span, schemas};
 

@@ -3,6 +3,7 @@
 //! The validator sees plain JSON; each error's instance path is walked through the
 //! spanned tree (as taplo does for TOML) to find the key or value to underline.
 
+use super::spanned::{Spanned, SpannedNode};
 use crate::source::{Node, PathSegment, Span, Value};
 use crate::suggest;
 use jsonschema::error::{TypeKind, ValidationErrorKind};
@@ -28,6 +29,8 @@ pub struct Violation {
 /// A compiled schema and the raw JSON it came from (for field names and enums).
 pub struct Schema {
     validator: Validator,
+    /// The same schema, reading the spanned tree without converting it.
+    spanned: Validator<Spanned>,
     raw: Json,
 }
 
@@ -37,16 +40,32 @@ impl Schema {
         let raw: Json = serde_json::from_str(text).map_err(|e| e.to_string())?;
         let validator =
             jsonschema::options().with_draft(Draft::Draft202012).build(&raw).map_err(|e| e.to_string())?;
-        Ok(Self { validator, raw })
+        let spanned = jsonschema::options_for::<Spanned>()
+            .with_draft(Draft::Draft202012)
+            .build(&raw)
+            .map_err(|e| e.to_string())?;
+        Ok(Self { validator, spanned, raw })
+    }
+
+    /// Whether `node` is valid, read from the tree itself.
+    pub fn is_valid(&self, node: &Node) -> bool {
+        self.spanned.is_valid(SpannedNode(node))
+    }
+
+    /// Whether `node` is valid, converted to JSON first (what the tests compare with).
+    #[cfg(test)]
+    pub fn is_valid_as_json(&self, node: &Node) -> bool {
+        self.validator.is_valid(&node.to_json())
     }
 
     /// Every violation of `node` against this schema, in document order.
     pub fn validate(&self, node: &Node) -> Vec<Violation> {
-        let json = node.to_json();
-        // Most resources are valid: the boolean check is much cheaper than collecting errors.
-        if self.validator.is_valid(&json) {
+        // Most resources are valid: the boolean check on the tree is much cheaper than
+        // converting it to JSON and collecting errors.
+        if self.is_valid(node) {
             return Vec::new();
         }
+        let json = node.to_json();
         let mut violations: Vec<Violation> = Vec::new();
         for error in self.validator.iter_errors(&json) {
             let path: Vec<PathSegment> = error
