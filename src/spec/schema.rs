@@ -6,6 +6,7 @@
 use super::spanned::{Spanned, SpannedNode};
 use crate::source::{Node, PathSegment, Span, Value};
 use crate::suggest;
+use jsonschema::ValidationError;
 use jsonschema::error::{TypeKind, ValidationErrorKind};
 use jsonschema::paths::LocationSegment;
 use jsonschema::{Draft, Validator};
@@ -28,9 +29,8 @@ pub struct Violation {
 
 /// A compiled schema and the raw JSON it came from (for field names and enums).
 pub struct Schema {
-    validator: Validator,
-    /// The same schema, reading the spanned tree without converting it.
-    spanned: Validator<Spanned>,
+    /// Reads the spanned tree directly (see `spanned.rs`).
+    validator: Validator<Spanned>,
     raw: Json,
 }
 
@@ -38,36 +38,44 @@ impl Schema {
     /// Compiles an embedded schema; a broken embedded schema is a bug caught by the tests.
     pub fn compile(text: &str) -> Result<Self, String> {
         let raw: Json = serde_json::from_str(text).map_err(|e| e.to_string())?;
-        let validator =
-            jsonschema::options().with_draft(Draft::Draft202012).build(&raw).map_err(|e| e.to_string())?;
-        let spanned = jsonschema::options_for::<Spanned>()
+        let validator = jsonschema::options_for::<Spanned>()
             .with_draft(Draft::Draft202012)
             .build(&raw)
             .map_err(|e| e.to_string())?;
-        Ok(Self { validator, spanned, raw })
+        Ok(Self { validator, raw })
     }
 
-    /// Whether `node` is valid, read from the tree itself.
+    /// Whether `node` is valid.
     pub fn is_valid(&self, node: &Node) -> bool {
-        self.spanned.is_valid(SpannedNode(node))
-    }
-
-    /// Whether `node` is valid, converted to JSON first (what the tests compare with).
-    #[cfg(test)]
-    pub fn is_valid_as_json(&self, node: &Node) -> bool {
-        self.validator.is_valid(&node.to_json())
+        self.validator.is_valid(SpannedNode(node))
     }
 
     /// Every violation of `node` against this schema, in document order.
     pub fn validate(&self, node: &Node) -> Vec<Violation> {
-        // Most resources are valid: the boolean check on the tree is much cheaper than
-        // converting it to JSON and collecting errors.
+        // Most resources are valid: the boolean check is much cheaper than collecting errors.
         if self.is_valid(node) {
             return Vec::new();
         }
+        self.violations(node, self.validator.iter_errors(SpannedNode(node)))
+    }
+
+    /// What the validator says of `node` converted to JSON, for the tests to compare with.
+    #[cfg(test)]
+    pub fn validate_as_json(&self, node: &Node) -> (bool, Vec<Violation>) {
+        let validator = jsonschema::options().with_draft(Draft::Draft202012).build(&self.raw);
+        let validator = validator.unwrap_or_else(|e| panic!("{e}"));
         let json = node.to_json();
+        (validator.is_valid(&json), self.violations(node, validator.iter_errors(&json)))
+    }
+
+    /// The violations of `node` from the validator's errors.
+    fn violations<'i>(
+        &self,
+        node: &Node,
+        errors: impl Iterator<Item = ValidationError<'i>>,
+    ) -> Vec<Violation> {
         let mut violations: Vec<Violation> = Vec::new();
-        for error in self.validator.iter_errors(&json) {
+        for error in errors {
             let path: Vec<PathSegment> = error
                 .instance_path()
                 .iter()
