@@ -1,7 +1,8 @@
 //! JSON Schema validation of resources, with every error mapped back to a span.
 //!
-//! The validator sees plain JSON; each error's instance path is walked through the
-//! spanned tree (as taplo does for TOML) to find the key or value to underline.
+//! The validator reads the spanned tree as JSON (`spanned.rs`); each error's instance
+//! path is walked through the tree (as taplo does for TOML) to find the key or value to
+//! underline.
 
 use super::spanned::{Spanned, SpannedNode};
 use crate::source::{Node, PathSegment, Span, Value};
