@@ -664,15 +664,6 @@ impl<'a> ImageFacts<'a> {
         }
     }
 
-    /// The whole image as rules see it, every field converted.
-    pub fn to_val(&self) -> CelVal<'_> {
-        let mut map = MapVal::with_capacity(IMAGE_FIELDS.len());
-        for name in IMAGE_FIELDS {
-            map.put(name, self.field(name).unwrap_or_else(null_val));
-        }
-        map.build()
-    }
-
     /// One field of `image`, borrowing the specs' text; `None` for a name that is not
     /// one of [`IMAGE_FIELDS`].
     pub fn field(&self, name: &str) -> Option<CelVal<'_>> {

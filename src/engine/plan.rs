@@ -287,7 +287,7 @@ inner: {a: 1, s: x, list: [x, y], inner: {deep: true}}
         let Some(plan) = Plan::compile(program.expression()) else { return Ok(false) };
         let documents = parse_yaml(DATA, Limits::default()).map_err(|e| TestCaseError::fail(e.message))?;
         let entries = documents.first().and_then(|d| d.root.as_map()).unwrap_or_default();
-        let json: serde_json::Value = serde_yaml_like(DATA);
+        let json: serde_json::Value = data_as_json(DATA);
         let mut context = cel::Context::with_env(environment());
         context.add_variable_as_val("resource", Box::new(LazyMap::resource(entries, &[])));
         context.add_variable_as_val("catalog", to_val(&json));
@@ -311,7 +311,7 @@ inner: {a: 1, s: x, list: [x, y], inner: {deep: true}}
     }
 
     /// The test data as JSON, for the non-lazy copy of the same map.
-    fn serde_yaml_like(text: &str) -> serde_json::Value {
+    fn data_as_json(text: &str) -> serde_json::Value {
         let documents = parse_yaml(text, Limits::default()).unwrap_or_default();
         documents.first().map_or(serde_json::Value::Null, |d| d.root.to_json())
     }
