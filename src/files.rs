@@ -135,7 +135,9 @@ fn walk(root: &Path, collected: &mut Collected) {
     let found = std::sync::Mutex::new((Vec::new(), Vec::new()));
     ignore::WalkBuilder::new(root).require_git(false).follow_links(true).build_parallel().run(|| {
         Box::new(|entry| {
-            let mut found = found.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            // The entry is looked at and named before the lock is taken, so threads only
+            // wait for each other to push.
+            let lock = || found.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
             match entry {
                 Ok(entry) => {
                     let path = entry.path();
@@ -145,12 +147,16 @@ fn walk(root: &Path, collected: &mut Collected) {
                         .and_then(|e| e.to_str())
                         .is_some_and(|e| SPEC_EXTENSIONS.iter().any(|x| x.eq_ignore_ascii_case(e)));
                     if is_file && wanted {
-                        found.0.push((path.to_path_buf(), display_name(path)));
+                        let file = (path.to_path_buf(), display_name(path));
+                        lock().0.push(file);
                     }
                 }
                 Err(error) => {
-                    let at = error_path(&error).map(Path::to_path_buf);
-                    found.1.push((at, format!("skipped during the walk: {error}")));
+                    let warning = (
+                        error_path(&error).map(Path::to_path_buf),
+                        format!("skipped during the walk: {error}"),
+                    );
+                    lock().1.push(warning);
                 }
             }
             ignore::WalkState::Continue
