@@ -31,6 +31,10 @@ pub struct Directive {
 /// Finds the suppression comments of a YAML file.
 pub fn directives(file: &SourceFile) -> Vec<Directive> {
     let mut found = Vec::new();
+    // Most files have none: one substring search rules them out without a line walk.
+    if !file.text.contains("ecslint-ignore") {
+        return found;
+    }
     let mut offset = 0;
     for (index, line) in file.text.split_inclusive('\n').enumerate() {
         let number = index + 1;
