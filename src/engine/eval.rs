@@ -5,7 +5,7 @@
 use super::RuleSet;
 use super::builtin;
 use super::expr::{self, CelVal, null_val};
-use super::facts::{ImageFacts, InstanceContext, Resolved, Settings, World};
+use super::facts::{ImageFacts, InstanceContext, Resolved, Settings, ShareFact, World, share_list};
 use super::plan::Scope;
 use super::rule::{Rule, Target, concrete_path, rule_error};
 use super::view;
@@ -127,6 +127,8 @@ struct Bindings<'w> {
     resource_val: OnceLock<CelVal<'w>>,
     image_val: OnceLock<CelVal<'w>>,
     fee_val: OnceLock<CelVal<'w>>,
+    /// The image's `shares` as typed facts, for plans (made on first use).
+    shares: OnceLock<Vec<ShareFact>>,
 }
 
 impl VariableResolver for Bindings<'_> {
@@ -180,7 +182,13 @@ impl<'w> Bindings<'w> {
             resource_val: OnceLock::new(),
             image_val: OnceLock::new(),
             fee_val: OnceLock::new(),
+            shares: OnceLock::new(),
         }
+    }
+
+    /// The entries of `image.shares` as typed facts; `None` when `image` is null.
+    fn shares(&self) -> Option<&[ShareFact]> {
+        self.image.map(|image| self.shares.get_or_init(|| share_list(image)).as_slice())
     }
 }
 
@@ -374,7 +382,12 @@ fn run_items(
 ) -> RuleResult {
     for (index, item) in items.iter().enumerate() {
         let position = i64::try_from(index).unwrap_or(i64::MAX);
-        let scope = ItemScope { outer: context, item: *item, index: CelInt::from(position) };
+        let scope = ItemScope {
+            outer: context,
+            shares: subject.bindings.shares(),
+            item: *item,
+            index: CelInt::from(position),
+        };
         if rule.assert.as_ref().and_then(|assert| assert.plan_bool(&scope)) == Some(true) {
             continue;
         }
@@ -387,6 +400,8 @@ fn run_items(
 /// A subject's variables with `item` and `index` bound, for plans.
 struct ItemScope<'s, 'p, 'v> {
     outer: &'s Context<'p, 'v>,
+    /// The subject's [`Bindings::shares`]: `image` in `outer` is the same image.
+    shares: Option<&'s [ShareFact]>,
     item: &'s (dyn Val + 'v),
     index: CelInt,
 }
@@ -398,6 +413,10 @@ impl<'v> Scope<'v> for ItemScope<'_, '_, 'v> {
             "index" => Some(CowVal::Borrowed(&self.index)),
             _ => self.outer.get_variable(name),
         }
+    }
+
+    fn shares(&self) -> Option<&[ShareFact]> {
+        self.shares
     }
 }
 
@@ -456,4 +475,74 @@ fn check(
     }
     out.findings.push(finding);
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::plan::Plan;
+    use crate::source::{Limits, SourceFile};
+    use cel::Program;
+    use cel::common::types::CelString;
+
+    /// An image's `sharedWith`: a valid account, a repeat of it, text, a number and a
+    /// short run of digits.
+    const SPEC: &str = "kind: Image\nname: shared\ntype: custom\nregions: [cn-hangzhou]\n\
+        sharedWith: ['1111111111111111', '1111111111111111', x1, 2222222222222222, '22']\n";
+
+    #[test]
+    fn typed_share_facts_give_what_cel_gives() {
+        let file = Arc::new(SourceFile::new("spec.yaml", SPEC));
+        let mut findings = Vec::new();
+        let resources = crate::check::load(&file, Limits::default(), &mut findings);
+        assert!(findings.is_empty(), "{findings:#?}");
+        let catalog = Catalog::builtin().unwrap_or_else(|e| panic!("{e}"));
+        let settings = Settings::default();
+        let world = World::new(&catalog, &settings, &resources);
+        let subject = Subject::image(&world, &resources[0], 0);
+        let env = expr::environment();
+        let context = subject.context(&env);
+        let shares = subject.bindings.shares();
+        assert_eq!(shares.map(<[ShareFact]>::len), Some(5));
+        let item = CelString::from("1111111111111111");
+        let mut typed = 0;
+        for position in -1..=5_i64 {
+            let mut cel_scope = context.new_inner_scope();
+            cel_scope.add_variable_from_value("item", "1111111111111111");
+            cel_scope.add_variable_from_value("index", position);
+            let scope = ItemScope { outer: &context, shares, item: &item, index: CelInt::from(position) };
+            for field in ["valid", "digits", "firstIndex", "distinctBefore", "account", "nope"] {
+                for index in ["index".to_string(), position.to_string(), format!("{position}u"), "1.0".into()]
+                {
+                    let text = format!("image.shares[{index}].{field}");
+                    let program = Program::compile(&text).unwrap_or_else(|e| panic!("{text}: {e}"));
+                    let plan =
+                        Plan::compile(program.expression()).unwrap_or_else(|| panic!("{text}: no plan"));
+                    let expected = Value::resolve_val(program.expression(), &cel_scope)
+                        .and_then(|v| view::materialize(v.as_ref()));
+                    let Some(planned) = plan.eval(&scope) else {
+                        // Only the general case gives up, never an in-range entry's fact.
+                        let fact = matches!(plan, Plan::ShareFact(..));
+                        assert!(!(fact && index == "index" && (0..5).contains(&position)), "{text}");
+                        continue;
+                    };
+                    let planned = view::materialize(planned.as_ref()).map_err(|e| e.to_string());
+                    assert_eq!(planned, expected.map_err(|e| e.to_string()), "{text} at {position}");
+                    typed += usize::from(matches!(plan, Plan::ShareFact(..)));
+                }
+            }
+        }
+        assert!(typed >= 20, "the typed path answered only {typed} times");
+        // The second entry, pinned: a repeat of the first account.
+        let second = |field: &str| {
+            let program =
+                Program::compile(&format!("image.shares[1].{field}")).unwrap_or_else(|e| panic!("{e}"));
+            let scope = ItemScope { outer: &context, shares, item: &item, index: CelInt::from(0) };
+            Plan::compile(program.expression())
+                .and_then(|plan| plan.eval(&scope).map(|v| view::materialize(v.as_ref())))
+        };
+        assert_eq!(second("firstIndex"), Some(Ok(Value::Int(0))));
+        assert_eq!(second("distinctBefore"), Some(Ok(Value::Int(1))));
+        assert_eq!(second("valid"), Some(Ok(Value::Bool(true))));
+    }
 }

@@ -650,7 +650,7 @@ impl<'a> ImageFacts<'a> {
         let share_problems = shares
             .iter()
             .enumerate()
-            .filter(|(index, share)| !share.valid || share.first_index != *index)
+            .filter(|(index, share)| !share.fact.valid || share.fact.first_index != *index)
             .count();
         Self {
             base,
@@ -757,21 +757,70 @@ fn int_val(n: u64) -> CelVal<'static> {
     Box::new(CelInt::from(i64::try_from(n).unwrap_or(i64::MAX)))
 }
 
-/// What one `sharedWith` entry is: the account as text, whether it is a 16-digit ID
-/// (`valid`) or all digits, where the same account first appears, and how many distinct
-/// accounts come before it. Computed in one pass, so share rules stay linear.
+/// What one `sharedWith` entry is: the account as text, and its [`ShareFact`].
 struct Share<'a> {
     account: Cow<'a, str>,
+    fact: ShareFact,
+}
+
+/// The facts of a `sharedWith` entry besides its account: whether it is a 16-digit ID
+/// (`valid`) or all digits, where the same account first appears, and how many
+/// distinct accounts come before it. Computed in one pass, so share rules stay linear.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ShareFact {
     valid: bool,
     digits: bool,
     first_index: usize,
     distinct_before: usize,
 }
 
+/// A field of an entry of `image.shares` that a [`ShareFact`] holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ShareField {
+    Valid,
+    Digits,
+    FirstIndex,
+    DistinctBefore,
+}
+
+impl ShareField {
+    /// The field named `name`, if a [`ShareFact`] holds it (`account` it does not).
+    pub fn named(name: &str) -> Option<Self> {
+        Some(match name {
+            "valid" => Self::Valid,
+            "digits" => Self::Digits,
+            "firstIndex" => Self::FirstIndex,
+            "distinctBefore" => Self::DistinctBefore,
+            _ => return None,
+        })
+    }
+
+    const fn name(self) -> &'static str {
+        match self {
+            Self::Valid => "valid",
+            Self::Digits => "digits",
+            Self::FirstIndex => "firstIndex",
+            Self::DistinctBefore => "distinctBefore",
+        }
+    }
+}
+
+impl ShareFact {
+    /// The field's value, as the entry's CEL map in `image.shares` has it.
+    pub fn value(self, field: ShareField) -> CelVal<'static> {
+        match field {
+            ShareField::Valid => Box::new(CelBool::from(self.valid)),
+            ShareField::Digits => Box::new(CelBool::from(self.digits)),
+            ShareField::FirstIndex => int_val(self.first_index as u64),
+            ShareField::DistinctBefore => int_val(self.distinct_before as u64),
+        }
+    }
+}
+
 /// The entries of `sharedWith`, and the number of distinct accounts.
 fn shares(shared_with: Option<&Node>) -> (Vec<Share<'_>>, usize) {
     let entries = shared_with.and_then(Node::as_seq).unwrap_or_default();
-    let mut first: HashMap<Cow<'_, str>, usize> = HashMap::new();
+    let mut first: HashMap<Cow<'_, str>, usize> = HashMap::with_capacity(entries.len());
     let mut shares = Vec::with_capacity(entries.len());
     for (index, entry) in entries.iter().enumerate() {
         let account = match &entry.value {
@@ -782,26 +831,27 @@ fn shares(shared_with: Option<&Node>) -> (Vec<Share<'_>>, usize) {
         let digits = !account.is_empty() && account.bytes().all(|b| b.is_ascii_digit());
         let distinct_before = first.len();
         let first_index = *first.entry(account.clone()).or_insert(index);
-        shares.push(Share {
-            valid: digits && account.len() == 16,
-            digits,
-            first_index,
-            distinct_before,
-            account,
-        });
+        let fact = ShareFact { valid: digits && account.len() == 16, digits, first_index, distinct_before };
+        shares.push(Share { account, fact });
     }
     (shares, first.len())
+}
+
+/// The [`ShareFact`] of every entry of an image's `sharedWith`, in order: what
+/// `image.shares` holds besides the accounts, without building CEL maps.
+pub fn share_list(image: &ImageFacts<'_>) -> Vec<ShareFact> {
+    shares(image.base.shared_with).0.into_iter().map(|share| share.fact).collect()
 }
 
 /// `image.shares`: one fact per `sharedWith` entry. They are CEL's own maps (not lazy
 /// maps like `image`), so a map literal compares equal to one on either side.
 fn share_facts(shared_with: Option<&Node>) -> CelVal<'_> {
+    let fields = [ShareField::Valid, ShareField::Digits, ShareField::FirstIndex, ShareField::DistinctBefore];
     let facts = shares(shared_with).0.into_iter().map(|share| {
-        let mut fact = MapVal::with_capacity(5);
-        fact.put("valid", Box::new(CelBool::from(share.valid)));
-        fact.put("digits", Box::new(CelBool::from(share.digits)));
-        fact.put("firstIndex", int_val(share.first_index as u64));
-        fact.put("distinctBefore", int_val(share.distinct_before as u64));
+        let mut fact = MapVal::with_capacity(fields.len() + 1);
+        for field in fields {
+            fact.put(field.name(), share.fact.value(field));
+        }
         fact.put("account", cow_val(&share.account));
         fact.build()
     });

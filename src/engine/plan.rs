@@ -20,8 +20,9 @@
 //! ones a plan gives up on.
 
 use super::expr::VARIABLES;
+use super::facts::{ShareFact, ShareField};
 use cel::common::ast::{Expr, LiteralValue, operators};
-use cel::common::types::{CelBool, CelList, CelOptional, CelString, Kind};
+use cel::common::types::{CelBool, CelInt, CelList, CelOptional, CelString, Kind};
 use cel::common::value::{CowVal, Val};
 use cel::{Context, IdedExpr};
 
@@ -54,6 +55,9 @@ pub enum Plan {
     Negate(Box<Plan>),
     /// `size(x)` of a list, map or string.
     Size(Box<Plan>),
+    /// `image.shares[index].field`, read from the scope's [`ShareFact`]s when it has
+    /// them; otherwise the general plan of the same expression (the last operand).
+    ShareFact(Box<Plan>, ShareField, Box<Plan>),
 }
 
 /// The four ordering operators.
@@ -83,6 +87,12 @@ type Step<'e, 'v> = Option<CowVal<'e, 'v>>;
 /// evaluator's own that answers the same names with the same values.
 pub trait Scope<'v> {
     fn variable<'b>(&'b self, name: &str) -> Option<CowVal<'b, 'v>>;
+
+    /// The entries of `image.shares` as typed facts, when the scope has them: they must
+    /// be those of the image its `image` variable is (`None` when that is null).
+    fn shares(&self) -> Option<&[ShareFact]> {
+        None
+    }
 }
 
 impl<'v> Scope<'v> for Context<'_, 'v> {
@@ -99,6 +109,15 @@ impl Plan {
         Some(match &expr.expr {
             Expr::Literal(literal) => Self::Literal(literal.clone()),
             Expr::Ident(name) => Self::Variable(VARIABLES.iter().copied().find(|v| v == name)?),
+            Expr::Select(select) if !select.test && Self::share_index(&select.operand).is_some() => {
+                let index = Self::share_index(&select.operand).and_then(Self::compile)?;
+                let field = ShareField::named(&select.field);
+                let general = Self::Field(boxed(&select.operand)?, CelString::from(select.field.clone()));
+                match field {
+                    Some(field) => Self::ShareFact(Box::new(index), field, Box::new(general)),
+                    None => general,
+                }
+            }
             Expr::Select(select) => {
                 let field = CelString::from(select.field.clone());
                 let operand = boxed(&select.operand)?;
@@ -151,6 +170,20 @@ impl Plan {
         })
     }
 
+    /// The index of `image.shares[index]`, when `expr` is that.
+    fn share_index(expr: &IdedExpr) -> Option<&IdedExpr> {
+        let Expr::Call(call) = &expr.expr else { return None };
+        let [list, index] = call.args.as_slice() else { return None };
+        let Expr::Select(select) = &list.expr else { return None };
+        let is_image = matches!(&select.operand.expr, Expr::Ident(name) if name == "image");
+        (call.target.is_none()
+            && call.func_name == operators::INDEX
+            && is_image
+            && !select.test
+            && select.field == "shares")
+            .then_some(index)
+    }
+
     /// Evaluates the plan, or gives up (`None`) where CEL must decide.
     pub fn eval<'e, 'v>(&'e self, ctx: &'e dyn Scope<'v>) -> Step<'e, 'v> {
         match self {
@@ -171,6 +204,19 @@ impl Plan {
                 }
             }
             Self::Add(..) | Self::Subtract(..) | Self::Negate(_) | Self::Size(_) => self.arithmetic(ctx),
+            Self::ShareFact(index, field, general) => {
+                // In range, the entry's map in `image.shares` has this value; anything
+                // else (no facts, another index type, out of range) is the general case.
+                let fact = ctx.shares().and_then(|shares| {
+                    let index = index.eval(ctx)?;
+                    let index = usize::try_from(*index.downcast_ref::<CelInt>()?.inner()).ok()?;
+                    shares.get(index).copied()
+                });
+                match fact {
+                    Some(fact) => Some(CowVal::Owned(fact.value(*field))),
+                    None => general.eval(ctx),
+                }
+            }
             Self::Has(..)
             | Self::Not(_)
             | Self::And(..)
