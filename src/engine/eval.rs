@@ -305,7 +305,7 @@ fn run_rule(
         }
     }
     let Some(each) = &rule.each else {
-        return check(rule, subject, context, None, out);
+        return check(rule, subject, context, None, Assert::Evaluate, out);
     };
     let planned = each.plan_value(context);
     if let Some(items) = planned.as_ref().and_then(|list| scalar_items(list.as_ref())) {
@@ -321,7 +321,7 @@ fn run_rule(
         _ => return Err(("`each` must give a list".into(), each.span)),
     };
     for (index, item) in items.iter().enumerate() {
-        check_item(rule, subject, context, index, item.clone(), out)?;
+        check_item(rule, subject, context, index, item.clone(), Assert::Evaluate, out)?;
     }
     Ok(())
 }
@@ -333,12 +333,13 @@ fn check_item(
     context: &Context<'_, '_>,
     index: usize,
     item: Value,
+    assert: Assert,
     out: &mut Evaluation,
 ) -> RuleResult {
     let mut scope = context.new_inner_scope();
     scope.add_variable_from_value("item", item);
     scope.add_variable_from_value("index", Value::Int(i64::try_from(index).unwrap_or(i64::MAX)));
-    check(rule, subject, &scope, Some(index), out)
+    check(rule, subject, &scope, Some(index), assert, out)
 }
 
 /// The items of a list whose items are all plain values (strings, numbers, booleans,
@@ -388,11 +389,15 @@ fn run_items(
             item: *item,
             index: CelInt::from(position),
         };
-        if rule.assert.as_ref().and_then(|assert| assert.plan_bool(&scope)) == Some(true) {
+        let planned = rule.assert.as_ref().and_then(|assert| assert.plan_bool(&scope));
+        if planned == Some(true) {
             continue;
         }
         let item = view::materialize(*item).map_err(|e| (e.to_string(), each))?;
-        check_item(rule, subject, context, index, item, out)?;
+        // A plan answers only where CEL gives the same answer: a failed assertion
+        // need not be evaluated again.
+        let assert = if planned == Some(false) { Assert::Failed } else { Assert::Evaluate };
+        check_item(rule, subject, context, index, item, assert, out)?;
     }
     Ok(())
 }
@@ -420,15 +425,24 @@ impl<'v> Scope<'v> for ItemScope<'_, '_, 'v> {
     }
 }
 
+/// Whether [`check`] evaluates the rule's assertion or knows it failed.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Assert {
+    Evaluate,
+    Failed,
+}
+
+/// Reports the rule on the subject (and `each` item) unless its assertion holds.
 fn check(
     rule: &Rule,
     subject: &Subject<'_>,
     context: &Context<'_, '_>,
     index: Option<usize>,
+    assert: Assert,
     out: &mut Evaluation,
 ) -> RuleResult {
-    if let Some(assert) = &rule.assert {
-        if assert.eval_bool(context).map_err(|e| (e, assert.span))? {
+    if let (Some(expr), Assert::Evaluate) = (&rule.assert, assert) {
+        if expr.eval_bool(context).map_err(|e| (e, expr.span))? {
             return Ok(());
         }
     }
