@@ -51,6 +51,10 @@ pub fn resolve(text: &str) -> Plain {
 
 /// `(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?`, the core schema's float form without its sign.
 fn is_core_float(text: &str) -> bool {
+    // Most plain scalars are words (`cn-hangzhou`, `x86_64`): the first byte rules them out.
+    if !text.starts_with(|c: char| c.is_ascii_digit() || c == '.') {
+        return false;
+    }
     let (mantissa, exponent) = text.split_once(['e', 'E']).map_or((text, None), |(m, e)| (m, Some(e)));
     let (int, frac) = mantissa.split_once('.').map_or((mantissa, None), |(i, f)| (i, Some(f)));
     let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
@@ -63,4 +67,35 @@ fn is_core_float(text: &str) -> bool {
         !e.is_empty() && all_digits(e)
     });
     mantissa_ok && exponent_ok
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn core_schema_floats_and_the_words_that_look_like_them() {
+        for (text, expected) in [
+            ("1e3", Some(1000.0)),
+            (".5", Some(0.5)),
+            ("-.5", Some(-0.5)),
+            ("+1.5E-2", Some(0.015)),
+            ("22.04", Some(22.04)),
+            ("7.", Some(7.0)),
+            ("e3", None),
+            ("x1e3", None),
+            ("1.2.3", None),
+            ("1e", None),
+            (".", None),
+            ("-", None),
+            ("cn-hangzhou", None),
+        ] {
+            let resolved = match resolve(text) {
+                Plain::Float(f) => Some(f),
+                Plain::Str => None,
+                other => panic!("{text}: {other:?}"),
+            };
+            assert_eq!(resolved, expected, "{text}");
+        }
+    }
 }
