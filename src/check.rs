@@ -45,7 +45,10 @@ pub fn check(reads: Vec<Loaded>, options: &CheckOptions<'_>) -> Outcome {
     // case) compiling CEL would otherwise be the longest step, done on one core.
     let ((), loaded) = rayon::join(
         || options.rules.precompile(options.enabled),
-        || reads.into_par_iter().map(|read| load_read(read, options.limits)).collect::<Vec<_>>(),
+        || {
+            let reads = reads.into_par_iter().with_max_len(crate::CHUNK);
+            reads.map(|read| load_read(read, options.limits)).collect::<Vec<_>>()
+        },
     );
     outcome.resources.reserve(loaded.iter().map(|(_, resources)| resources.len()).sum());
     for (mut findings, resources) in loaded {

@@ -17,3 +17,9 @@ pub mod source;
 pub mod spec;
 pub mod suggest;
 pub mod suppress;
+
+/// The most items (files, resources, findings) one parallel task takes on. Rayon
+/// otherwise splits a loop into about two pieces per core and splits further only when
+/// a piece is stolen: the piece left last ran on one core while the other sat idle
+/// (40 ms of a 0.4 s check on two cores). Small pieces can always be stolen.
+pub const CHUNK: usize = 64;

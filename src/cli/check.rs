@@ -158,6 +158,7 @@ pub fn execute(args: &CheckArgs) -> Result<Run, Failure> {
     let reads = collected
         .inputs
         .par_iter()
+        .with_max_len(crate::CHUNK)
         .map(|input| files::read(input, read_options))
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| Failure::Message(e.to_string()))?;

@@ -99,6 +99,7 @@ impl Serialize for Report<'_> {
 fn formatted(findings: &[Finding], suppressed: bool) -> io::Result<Vec<Box<RawValue>>> {
     findings
         .par_iter()
+        .with_max_len(crate::CHUNK)
         .map(|finding| {
             let text = serde_json::to_string_pretty(&FindingOut::new(finding, suppressed))?;
             Ok(RawValue::from_string(text.replace('\n', "\n    "))?)

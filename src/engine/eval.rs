@@ -48,6 +48,7 @@ pub fn evaluate(
     builtin::cycles(&world, &mut structural);
     let per_resource: Vec<(Vec<Finding>, Evaluation)> = resources
         .par_iter()
+        .with_max_len(crate::CHUNK)
         .enumerate()
         .filter(|(_, resource)| resource.valid)
         .map(|(index, resource)| {

@@ -228,6 +228,7 @@ impl<'a> World<'a> {
     fn compute_image_facts(&mut self, ordinals: &Ordinals<'a>) {
         let computed: Vec<Option<(ImageFacts<'a>, Option<Cycle>)>> = (0..self.resources.len())
             .into_par_iter()
+            .with_max_len(crate::CHUNK)
             .map(|index| {
                 let resource = self.resources.get(index).filter(|r| r.kind == Kind::Image && r.valid)?;
                 let (chain, cycle) = self.chain(index);
