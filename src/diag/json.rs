@@ -3,8 +3,6 @@
 use super::{Finding, Summary};
 use rayon::prelude::*;
 use serde::Serialize;
-use serde::ser::{SerializeMap, Serializer};
-use serde_json::value::RawValue;
 use std::io::{self, Write};
 
 /// One finding as the report writes it, serialised straight from the finding.
@@ -61,48 +59,112 @@ impl<'a> FindingOut<'a> {
 }
 
 /// The report; suppressed findings are listed apart, with their reason, and not counted.
-/// Each finding is formatted on its own, on every core, and the report is written as
-/// `serde_json`'s pretty printer lays it out, without ever holding it whole as a value.
+/// Each finding is formatted on its own, on every core, and the report is written in
+/// `serde_json`'s pretty layout around them, without ever holding it whole as a value.
 pub fn render_json(
     out: &mut dyn Write,
     findings: &[Finding],
     suppressed: &[Finding],
     summary: &Summary,
 ) -> io::Result<()> {
-    let report =
-        Report { findings: formatted(findings, false)?, suppressed: formatted(suppressed, true)?, summary };
-    serde_json::to_writer_pretty(&mut *out, &report)?;
-    writeln!(out)
-}
-
-struct Report<'a> {
-    findings: Vec<Box<RawValue>>,
-    suppressed: Vec<Box<RawValue>>,
-    summary: &'a Summary,
-}
-
-impl Serialize for Report<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("version", &1)?;
-        map.serialize_entry("findings", &self.findings)?;
-        map.serialize_entry("summary", self.summary)?;
-        if !self.suppressed.is_empty() {
-            map.serialize_entry("suppressed", &self.suppressed)?;
-        }
-        map.end()
+    let (findings, suppressed) = (formatted(findings, false)?, formatted(suppressed, true)?);
+    out.write_all(b"{\n  \"version\": 1,\n  \"findings\": ")?;
+    write_list(out, &findings)?;
+    out.write_all(b",\n  \"summary\": ")?;
+    write_nested(out, &serde_json::to_string_pretty(summary)?, "\n  ")?;
+    if !suppressed.is_empty() {
+        out.write_all(b",\n  \"suppressed\": ")?;
+        write_list(out, &suppressed)?;
     }
+    out.write_all(b"\n}\n")
 }
 
-/// Each finding pretty-printed as it sits in the report, two levels deep (a raw value
-/// is written as it is, so its inner lines carry the report's indentation).
-fn formatted(findings: &[Finding], suppressed: bool) -> io::Result<Vec<Box<RawValue>>> {
+/// A list of pretty-printed values as the value of a top-level key: `[]`, or one value
+/// per line two levels deep.
+fn write_list(out: &mut dyn Write, items: &[String]) -> io::Result<()> {
+    if items.is_empty() {
+        return out.write_all(b"[]");
+    }
+    out.write_all(b"[")?;
+    for (i, item) in items.iter().enumerate() {
+        out.write_all(if i == 0 { b"\n    " } else { b",\n    " })?;
+        write_nested(out, item, "\n    ")?;
+    }
+    out.write_all(b"\n  ]")
+}
+
+/// A pretty-printed value written where a line break is `newline` (the break and the
+/// indentation of the level the value sits at).
+fn write_nested(out: &mut dyn Write, text: &str, newline: &str) -> io::Result<()> {
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.write_all(newline.as_bytes())?;
+        }
+        out.write_all(line.as_bytes())?;
+    }
+    Ok(())
+}
+
+/// Each finding pretty-printed on its own (at the top level: [`write_list`] indents it).
+fn formatted(findings: &[Finding], suppressed: bool) -> io::Result<Vec<String>> {
     findings
         .par_iter()
         .with_max_len(crate::CHUNK)
-        .map(|finding| {
-            let text = serde_json::to_string_pretty(&FindingOut::new(finding, suppressed))?;
-            Ok(RawValue::from_string(text.replace('\n', "\n    "))?)
-        })
+        .map(|finding| Ok(serde_json::to_string_pretty(&FindingOut::new(finding, suppressed))?))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::{Location, Severity, Suppression};
+    use crate::source::{SourceFile, Span};
+    use std::sync::Arc;
+
+    /// The report as `serde_json` lays out the whole of it, for comparison.
+    fn reference(findings: &[Finding], suppressed: &[Finding], summary: &Summary) -> String {
+        let mut report = serde_json::Map::new();
+        report.insert("version".into(), 1.into());
+        let values = |list: &[Finding], suppressed: bool| -> serde_json::Value {
+            let out = list.iter().map(|f| FindingOut::new(f, suppressed));
+            serde_json::Value::Array(out.map(|f| serde_json::to_value(f).unwrap_or_default()).collect())
+        };
+        report.insert("findings".into(), values(findings, false));
+        report.insert("summary".into(), serde_json::to_value(summary).unwrap_or_default());
+        if !suppressed.is_empty() {
+            report.insert("suppressed".into(), values(suppressed, true));
+        }
+        serde_json::to_string_pretty(&report).unwrap_or_default() + "\n"
+    }
+
+    #[test]
+    fn the_report_is_laid_out_as_serde_json_lays_it_out() {
+        let file = Arc::new(SourceFile::new("dir/a.yaml", "kind: Image\nname: \"x\\ny\"\n"));
+        let finding = |code: &str, message: &str| {
+            let mut finding = Finding::new(
+                code,
+                "rule",
+                Severity::Warning,
+                message,
+                Location::new(Arc::clone(&file), Span::new(6, 11)),
+            );
+            finding.data.insert("list".into(), serde_json::json!([1, {"a": [], "b": {}}, "q\"uote\nline"]));
+            finding
+        };
+        let mut quiet = finding("S002", "suppressed");
+        quiet.suppression = Some(Suppression { scope: "line", reason: Some("known".into()) });
+        let summary = Summary { files: 1, resources: 2, errors: 0, warnings: 2, infos: 0 };
+        let cases: [(Vec<Finding>, Vec<Finding>); 4] = [
+            (Vec::new(), Vec::new()),
+            (vec![finding("A001", "one")], Vec::new()),
+            (vec![finding("A001", "one"), finding("L001", "two\nlines")], vec![quiet.clone()]),
+            (Vec::new(), vec![quiet]),
+        ];
+        for (findings, suppressed) in cases {
+            let mut written = Vec::new();
+            render_json(&mut written, &findings, &suppressed, &summary).unwrap_or_else(|e| panic!("{e}"));
+            let written = String::from_utf8(written).unwrap_or_default();
+            assert_eq!(written, reference(&findings, &suppressed, &summary));
+        }
+    }
 }
