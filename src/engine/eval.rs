@@ -274,8 +274,9 @@ fn run_rules(env: &Arc<cel::Env>, subject: &Subject<'_>, rules: &[&Rule], out: &
         return;
     }
     let context = subject.context(env);
+    let scope = SubjectScope(&subject.bindings);
     for rule in rules {
-        if let Err((message, span)) = run_rule(rule, subject, &context, out) {
+        if let Err((message, span)) = run_rule(rule, subject, &scope, &context, out) {
             let name = subject.resource.name.as_deref().unwrap_or("?");
             out.failures.push(
                 rule_error(
@@ -294,27 +295,30 @@ fn run_rules(env: &Arc<cel::Env>, subject: &Subject<'_>, rules: &[&Rule], out: &
 
 type RuleResult = Result<(), (String, crate::source::Span)>;
 
+/// Runs one rule on a subject: `scope` and `context` both give the subject's variables,
+/// to plans and to CEL.
 fn run_rule(
     rule: &Rule,
     subject: &Subject<'_>,
+    scope: &dyn Scope<'_>,
     context: &Context<'_, '_>,
     out: &mut Evaluation,
 ) -> RuleResult {
     if let Some(when) = &rule.when {
-        if !when.eval_bool(context).map_err(|e| (e, when.span))? {
+        if !when.eval_bool(scope, context).map_err(|e| (e, when.span))? {
             return Ok(());
         }
     }
     let Some(each) = &rule.each else {
-        return check(rule, subject, context, None, Assert::Evaluate, out);
+        return check(rule, subject, scope, context, None, Assert::Evaluate, out);
     };
-    let planned = each.plan_value(context);
+    let planned = each.plan_value(scope);
     if let Some(items) = planned.as_ref().and_then(|list| scalar_items(list.as_ref())) {
-        return run_items(rule, subject, context, &items, each.span, out);
+        return run_items(rule, subject, scope, context, &items, each.span, out);
     }
     let value = match planned.and_then(|list| view::materialize(list.as_ref()).ok()) {
         Some(value) => value,
-        None => each.eval(context).map_err(|e| (e, each.span))?,
+        None => each.eval(scope, context).map_err(|e| (e, each.span))?,
     };
     let items = match value {
         Value::List(items) => items,
@@ -337,10 +341,10 @@ fn check_item(
     assert: Assert,
     out: &mut Evaluation,
 ) -> RuleResult {
-    let mut scope = context.new_inner_scope();
-    scope.add_variable_from_value("item", item);
-    scope.add_variable_from_value("index", Value::Int(i64::try_from(index).unwrap_or(i64::MAX)));
-    check(rule, subject, &scope, Some(index), assert, out)
+    let mut inner = context.new_inner_scope();
+    inner.add_variable_from_value("item", item);
+    inner.add_variable_from_value("index", Value::Int(i64::try_from(index).unwrap_or(i64::MAX)));
+    check(rule, subject, &inner, &inner, Some(index), assert, out)
 }
 
 /// The items of a list whose items are all plain values (strings, numbers, booleans,
@@ -374,22 +378,18 @@ fn scalar_items<'b, 'v>(list: &'b (dyn Val + 'v)) -> Option<Vec<&'b (dyn Val + '
 /// Runs an `each` rule on plain items. The assertion is tried by its plan in a scope
 /// that adds `item` and `index` to the subject's; an item it does not pass gets the
 /// CEL scope of [`run_rule`]'s general case, which decides and reports.
-fn run_items(
+fn run_items<'v>(
     rule: &Rule,
     subject: &Subject<'_>,
+    outer: &dyn Scope<'v>,
     context: &Context<'_, '_>,
-    items: &[&dyn Val],
+    items: &[&(dyn Val + 'v)],
     each: crate::source::Span,
     out: &mut Evaluation,
 ) -> RuleResult {
     for (index, item) in items.iter().enumerate() {
         let position = i64::try_from(index).unwrap_or(i64::MAX);
-        let scope = ItemScope {
-            outer: context,
-            shares: subject.bindings.shares(),
-            item: *item,
-            index: CelInt::from(position),
-        };
+        let scope = ItemScope { outer, item: *item, index: CelInt::from(position) };
         let planned = rule.assert.as_ref().and_then(|assert| assert.plan_bool(&scope));
         if planned == Some(true) {
             continue;
@@ -403,26 +403,38 @@ fn run_items(
     Ok(())
 }
 
+/// A subject's variables for plans, straight from its [`Bindings`]: the CEL context
+/// resolves them through the same bindings.
+struct SubjectScope<'s, 'w>(&'s Bindings<'w>);
+
+impl<'s> Scope<'s> for SubjectScope<'s, '_> {
+    fn variable<'b>(&'b self, name: &str) -> Option<CowVal<'b, 's>> {
+        self.0.resolve(name)
+    }
+
+    fn shares(&self) -> Option<&[ShareFact]> {
+        self.0.shares()
+    }
+}
+
 /// A subject's variables with `item` and `index` bound, for plans.
-struct ItemScope<'s, 'p, 'v> {
-    outer: &'s Context<'p, 'v>,
-    /// The subject's [`Bindings::shares`]: `image` in `outer` is the same image.
-    shares: Option<&'s [ShareFact]>,
+struct ItemScope<'s, 'v> {
+    outer: &'s dyn Scope<'v>,
     item: &'s (dyn Val + 'v),
     index: CelInt,
 }
 
-impl<'v> Scope<'v> for ItemScope<'_, '_, 'v> {
+impl<'v> Scope<'v> for ItemScope<'_, 'v> {
     fn variable<'b>(&'b self, name: &str) -> Option<CowVal<'b, 'v>> {
         match name {
             "item" => Some(CowVal::Borrowed(self.item)),
             "index" => Some(CowVal::Borrowed(&self.index)),
-            _ => self.outer.get_variable(name),
+            _ => self.outer.variable(name),
         }
     }
 
     fn shares(&self) -> Option<&[ShareFact]> {
-        self.shares
+        self.outer.shares()
     }
 }
 
@@ -437,13 +449,14 @@ enum Assert {
 fn check(
     rule: &Rule,
     subject: &Subject<'_>,
+    scope: &dyn Scope<'_>,
     context: &Context<'_, '_>,
     index: Option<usize>,
     assert: Assert,
     out: &mut Evaluation,
 ) -> RuleResult {
     if let (Some(expr), Assert::Evaluate) = (&rule.assert, assert) {
-        if expr.eval_bool(context).map_err(|e| (e, expr.span))? {
+        if expr.eval_bool(scope, context).map_err(|e| (e, expr.span))? {
             return Ok(());
         }
     }
@@ -462,16 +475,16 @@ fn check(
         rule.info.code.clone(),
         rule.info.name.clone(),
         rule.info.severity,
-        rule.message.render(context)?,
+        rule.message.render(scope, context)?,
         location,
     )
     .with_resource(resource.reference())
     .with_path(path);
     if let Some(help) = &rule.help {
-        finding.help = Some(help.render(context)?);
+        finding.help = Some(help.render(scope, context)?);
     }
     if let Some(label) = &rule.label {
-        finding.label = Some(label.render(context)?);
+        finding.label = Some(label.render(scope, context)?);
     }
     if let Some(image) = subject.image_spec.filter(|i| !std::ptr::eq(*i, resource)) {
         for related in &rule.related {
@@ -481,12 +494,14 @@ fn check(
                 .filter_map(|steps| concrete_path(steps, index))
                 .find(|p| image.node.at(p).is_some());
             if let Some(path) = path {
-                finding = finding.with_label(image.location(&path), related.message.render(context)?);
+                finding = finding.with_label(image.location(&path), related.message.render(scope, context)?);
             }
         }
     }
     for (name, expr) in &rule.data {
-        finding.data.insert(name.clone(), expr::to_json(&expr.eval(context).map_err(|e| (e, expr.span))?));
+        finding
+            .data
+            .insert(name.clone(), expr::to_json(&expr.eval(scope, context).map_err(|e| (e, expr.span))?));
     }
     out.findings.push(finding);
     Ok(())
@@ -517,15 +532,15 @@ mod tests {
         let subject = Subject::image(&world, &resources[0], 0);
         let env = expr::environment();
         let context = subject.context(&env);
-        let shares = subject.bindings.shares();
-        assert_eq!(shares.map(<[ShareFact]>::len), Some(5));
+        let subject_scope = SubjectScope(&subject.bindings);
+        assert_eq!(subject_scope.shares().map(<[ShareFact]>::len), Some(5));
         let item = CelString::from("1111111111111111");
         let mut typed = 0;
         for position in -1..=5_i64 {
             let mut cel_scope = context.new_inner_scope();
             cel_scope.add_variable_from_value("item", "1111111111111111");
             cel_scope.add_variable_from_value("index", position);
-            let scope = ItemScope { outer: &context, shares, item: &item, index: CelInt::from(position) };
+            let scope = ItemScope { outer: &subject_scope, item: &item, index: CelInt::from(position) };
             for field in ["valid", "digits", "firstIndex", "distinctBefore", "account", "nope"] {
                 for index in ["index".to_string(), position.to_string(), format!("{position}u"), "1.0".into()]
                 {
@@ -552,7 +567,7 @@ mod tests {
         let second = |field: &str| {
             let program =
                 Program::compile(&format!("image.shares[1].{field}")).unwrap_or_else(|e| panic!("{e}"));
-            let scope = ItemScope { outer: &context, shares, item: &item, index: CelInt::from(0) };
+            let scope = ItemScope { outer: &subject_scope, item: &item, index: CelInt::from(0) };
             Plan::compile(program.expression())
                 .and_then(|plan| plan.eval(&scope).map(|v| view::materialize(v.as_ref())))
         };

@@ -133,10 +133,11 @@ impl Expr {
         self.program().ok()?.plan.as_ref()?.eval_bool(scope)
     }
 
-    /// Evaluates the expression: by its [`Plan`] when it has one that answers, else by CEL.
-    pub fn eval(&self, context: &Context) -> Result<Value, String> {
+    /// Evaluates the expression: by its [`Plan`] in `scope` when it has one that answers,
+    /// else by CEL in `context`. Both must give every variable the same value.
+    pub fn eval(&self, scope: &dyn Scope<'_>, context: &Context) -> Result<Value, String> {
         let compiled = self.program().map_err(|e| e.message)?;
-        let planned = compiled.plan.as_ref().and_then(|plan| plan.eval(context));
+        let planned = compiled.plan.as_ref().and_then(|plan| plan.eval(scope));
         if let Some(value) = planned.and_then(|v| super::view::materialize(v.as_ref()).ok()) {
             return Ok(value);
         }
@@ -144,9 +145,9 @@ impl Expr {
     }
 
     /// Evaluates to a boolean; anything else is an error naming the type.
-    pub fn eval_bool(&self, context: &Context) -> Result<bool, String> {
+    pub fn eval_bool(&self, scope: &dyn Scope<'_>, context: &Context) -> Result<bool, String> {
         let compiled = self.program().map_err(|e| e.message)?;
-        if let Some(answer) = compiled.plan.as_ref().and_then(|plan| plan.eval_bool(context)) {
+        if let Some(answer) = compiled.plan.as_ref().and_then(|plan| plan.eval_bool(scope)) {
             return Ok(answer);
         }
         match compiled.eval_by_cel(context)? {
@@ -245,13 +246,16 @@ impl Template {
         })
     }
 
-    /// Renders the template; an expression that fails is an error naming it.
-    pub fn render(&self, context: &Context) -> Result<String, (String, Span)> {
+    /// Renders the template (see [`Expr::eval`]); an expression that fails is an error
+    /// naming it.
+    pub fn render(&self, scope: &dyn Scope<'_>, context: &Context) -> Result<String, (String, Span)> {
         let mut out = String::new();
         for part in &self.parts {
             match part {
                 Part::Text(text) => out.push_str(text),
-                Part::Expr(expr) => out.push_str(&to_text(&expr.eval(context).map_err(|e| (e, expr.span))?)),
+                Part::Expr(expr) => {
+                    out.push_str(&to_text(&expr.eval(scope, context).map_err(|e| (e, expr.span))?));
+                }
             }
         }
         Ok(out)
@@ -572,7 +576,7 @@ mod tests {
         let mut context = Context::with_env(environment());
         context.add_variable_as_val("resource", to_val(&serde_json::json!({"count": 3})));
         context.add_variable_as_val("fee", to_val(&serde_json::json!(43.0)));
-        assert_eq!(template.render(&context).unwrap(), "3 x 43.00!");
+        assert_eq!(template.render(&context, &context).unwrap(), "3 x 43.00!");
     }
 
     #[test]
