@@ -415,6 +415,10 @@ impl<'s> Scope<'s> for SubjectScope<'s, '_> {
     fn shares(&self) -> Option<&[ShareFact]> {
         self.0.shares()
     }
+
+    fn image(&self) -> Option<&ImageFacts<'s>> {
+        self.0.image
+    }
 }
 
 /// A subject's variables with `item` and `index` bound, for plans.
@@ -435,6 +439,10 @@ impl<'v> Scope<'v> for ItemScope<'_, 'v> {
 
     fn shares(&self) -> Option<&[ShareFact]> {
         self.outer.shares()
+    }
+
+    fn image(&self) -> Option<&ImageFacts<'v>> {
+        self.outer.image()
     }
 }
 
@@ -519,6 +527,85 @@ mod tests {
     /// short run of digits.
     const SPEC: &str = "kind: Image\nname: shared\ntype: custom\nregions: [cn-hangzhou]\n\
         sharedWith: ['1111111111111111', '1111111111111111', x1, 2222222222222222, '22']\n";
+
+    /// Images with and without an `os`, an instance on one of them, one on a public image
+    /// ID and one on an image that does not exist.
+    const IMAGES: &str = "\
+- kind: Image
+  name: base
+  type: custom
+  os: {family: windows-server, version: '2022'}
+  architecture: x86_64
+  bootMode: UEFI
+  imported: true
+  licenseType: BYOL
+  encrypted: true
+  regions: [cn-hangzhou]
+  sharedWith: ['1111111111111111', x]
+- kind: Image
+  name: child
+  id: m-child
+  type: custom
+  derivedFrom: base
+  regions: [cn-hangzhou]
+- kind: Instance
+  name: on-child
+  region: cn-hangzhou
+  instanceType: ecs.g7.large
+  image: child
+- kind: Instance
+  name: on-public
+  region: cn-hangzhou
+  instanceType: ecs.g7.large
+  image: aliyun_3_x64_20G_alibase_20240819.vhd
+- kind: Instance
+  name: on-nothing
+  region: cn-hangzhou
+  instanceType: ecs.g7.large
+  image: missing
+";
+
+    #[test]
+    fn typed_image_fields_give_what_cel_gives() {
+        let file = Arc::new(SourceFile::new("spec.yaml", IMAGES));
+        let mut findings = Vec::new();
+        let resources = crate::check::load(&file, Limits::default(), &mut findings);
+        assert!(findings.is_empty(), "{findings:#?}");
+        let catalog = Catalog::builtin().unwrap_or_else(|e| panic!("{e}"));
+        let settings = Settings::default();
+        let world = World::new(&catalog, &settings, &resources);
+        let mut subjects =
+            vec![Subject::image(&world, &resources[0], 0), Subject::image(&world, &resources[1], 1)];
+        subjects.extend(resources[2..].iter().map(|r| Subject::instance(&world, r)));
+        subjects.extend(Subject::public_image_of(&world, &resources[3]));
+        let env = expr::environment();
+        let mut fields: Vec<String> =
+            super::super::facts::IMAGE_FIELDS.iter().map(|f| format!("image.{f}")).collect();
+        fields.extend(["image.os.family", "image.os.version", "image.nope"].map(String::from));
+        let mut typed = 0;
+        for subject in &subjects {
+            let context = subject.context(&env);
+            let scope = SubjectScope(&subject.bindings);
+            for text in &fields {
+                let program = Program::compile(text).unwrap_or_else(|e| panic!("{text}: {e}"));
+                let plan = Plan::compile(program.expression()).unwrap_or_else(|| panic!("{text}: no plan"));
+                let expected = Value::resolve_val(program.expression(), &context)
+                    .and_then(|v| view::materialize(v.as_ref()))
+                    .map_err(|e| e.to_string());
+                let fast = matches!(plan, Plan::ImageField(..) | Plan::ImageOs(..));
+                let Some(planned) = plan.eval(&scope) else {
+                    // A typed field of an image the subject has always answers.
+                    let os_missing = text.starts_with("image.os.") && expected.is_err();
+                    assert!(!fast || scope.image().is_none() || os_missing, "{text}");
+                    continue;
+                };
+                let planned = view::materialize(planned.as_ref()).map_err(|e| e.to_string());
+                assert_eq!(planned, expected, "{text} on {:?}", subject.resource.name);
+                typed += usize::from(fast && scope.image().is_some());
+            }
+        }
+        assert!(typed >= 40, "the typed path answered only {typed} times");
+    }
 
     #[test]
     fn typed_share_facts_give_what_cel_gives() {

@@ -667,7 +667,7 @@ impl<'a> ImageFacts<'a> {
 
     /// One field of `image`, borrowing the specs' text; `None` for a name that is not
     /// one of [`IMAGE_FIELDS`].
-    pub fn field(&self, name: &str) -> Option<CelVal<'_>> {
+    pub fn field(&self, name: &str) -> Option<CelVal<'a>> {
         Some(match name {
             "shares" => share_facts(self.base.shared_with),
             "shareCount" => int_val(self.share_count),
@@ -747,7 +747,7 @@ fn base_field<'a>(base: &ImageBase<'a>, name: &str) -> Option<CelVal<'a>> {
 }
 
 /// Text as a CEL string: borrowed when it is the spec's, copied when computed.
-fn cow_val<'s>(text: &Cow<'s, str>) -> CelVal<'s> {
+pub fn cow_val<'s>(text: &Cow<'s, str>) -> CelVal<'s> {
     match text {
         Cow::Borrowed(text) => str_val(text),
         Cow::Owned(text) => Box::new(CelString::from(text.clone())),

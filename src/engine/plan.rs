@@ -20,7 +20,7 @@
 //! ones a plan gives up on.
 
 use super::expr::VARIABLES;
-use super::facts::{ShareFact, ShareField};
+use super::facts::{ImageFacts, ShareFact, ShareField, cow_val};
 use cel::common::ast::{Expr, LiteralValue, operators};
 use cel::common::types::{CelBool, CelInt, CelList, CelOptional, CelString, Kind};
 use cel::common::value::{CowVal, Val};
@@ -58,7 +58,31 @@ pub enum Plan {
     /// `image.shares[index].field`, read from the scope's [`ShareFact`]s when it has
     /// them; otherwise the general plan of the same expression (the last operand).
     ShareFact(Box<Plan>, ShareField, Box<Plan>),
+    /// `image.field` for a field of one plain value, read from the scope's image facts
+    /// when it has them; otherwise the general plan.
+    ImageField(&'static str, Box<Plan>),
+    /// `image.os.family` (`true`) or `image.os.version` (`false`), likewise.
+    ImageOs(bool, Box<Plan>),
 }
+
+/// The fields of `image` that hold one plain value (a string, number, boolean or null),
+/// which [`ImageFacts::field`] makes in a step; the others are lists and maps that
+/// `image`'s lazy map converts once per subject.
+const IMAGE_SCALARS: [&str; 13] = [
+    "name",
+    "id",
+    "type",
+    "spec",
+    "architecture",
+    "bootMode",
+    "derivedFrom",
+    "imported",
+    "licenseType",
+    "encrypted",
+    "shareCount",
+    "shareProblems",
+    "marketplace",
+];
 
 /// The four ordering operators.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -93,6 +117,12 @@ pub trait Scope<'v> {
     fn shares(&self) -> Option<&[ShareFact]> {
         None
     }
+
+    /// The facts of the image its `image` variable is, when the scope has them (`None`
+    /// when that is null).
+    fn image(&self) -> Option<&ImageFacts<'v>> {
+        None
+    }
 }
 
 impl<'v> Scope<'v> for Context<'_, 'v> {
@@ -117,6 +147,21 @@ impl Plan {
                     Some(field) => Self::ShareFact(Box::new(index), field, Box::new(general)),
                     None => general,
                 }
+            }
+            Expr::Select(select) if !select.test && is_image(&select.operand) => {
+                let general = Self::Field(boxed(&select.operand)?, CelString::from(select.field.clone()));
+                match IMAGE_SCALARS.iter().find(|f| **f == select.field) {
+                    Some(field) => Self::ImageField(field, Box::new(general)),
+                    None => general,
+                }
+            }
+            Expr::Select(select)
+                if !select.test
+                    && matches!(select.field.as_str(), "family" | "version")
+                    && matches!(&select.operand.expr, Expr::Select(os) if !os.test && os.field == "os" && is_image(&os.operand)) =>
+            {
+                let general = Self::Field(boxed(&select.operand)?, CelString::from(select.field.clone()));
+                Self::ImageOs(select.field == "family", Box::new(general))
             }
             Expr::Select(select) => {
                 let field = CelString::from(select.field.clone());
@@ -175,10 +220,9 @@ impl Plan {
         let Expr::Call(call) = &expr.expr else { return None };
         let [list, index] = call.args.as_slice() else { return None };
         let Expr::Select(select) = &list.expr else { return None };
-        let is_image = matches!(&select.operand.expr, Expr::Ident(name) if name == "image");
         (call.target.is_none()
             && call.func_name == operators::INDEX
-            && is_image
+            && is_image(&select.operand)
             && !select.test
             && select.field == "shares")
             .then_some(index)
@@ -204,6 +248,15 @@ impl Plan {
                 }
             }
             Self::Add(..) | Self::Subtract(..) | Self::Negate(_) | Self::Size(_) => self.arithmetic(ctx),
+            Self::ImageField(field, general) => match ctx.image() {
+                Some(facts) => facts.field(field).map(CowVal::Owned),
+                None => general.eval(ctx),
+            },
+            Self::ImageOs(family, general) => match ctx.image().and_then(|facts| facts.base.os.as_ref()) {
+                Some(os) => Some(CowVal::Owned(cow_val(if *family { &os.family } else { &os.version }))),
+                // No facts, or no `os` (null, whose fields are CEL's error to report).
+                None => general.eval(ctx),
+            },
             Self::ShareFact(index, field, general) => {
                 // In range, the entry's map in `image.shares` has this value; anything
                 // else (no facts, another index type, out of range) is the general case.
@@ -280,6 +333,11 @@ impl Plan {
             _ => None,
         }
     }
+}
+
+/// Whether `expr` is the variable `image`.
+fn is_image(expr: &IdedExpr) -> bool {
+    matches!(&expr.expr, Expr::Ident(name) if name == "image")
 }
 
 /// The value, unless it is an optional (whose rules the plan leaves to CEL).
