@@ -79,8 +79,8 @@ pub fn render_json(
     out.write_all(b"\n}\n")
 }
 
-/// A list of pretty-printed values as the value of a top-level key: `[]`, or one value
-/// per line two levels deep.
+/// A list of values from [`formatted`] as the value of a top-level key: `[]`, or one
+/// value per line two levels deep.
 fn write_list(out: &mut dyn Write, items: &[String]) -> io::Result<()> {
     if items.is_empty() {
         return out.write_all(b"[]");
@@ -88,7 +88,7 @@ fn write_list(out: &mut dyn Write, items: &[String]) -> io::Result<()> {
     out.write_all(b"[")?;
     for (i, item) in items.iter().enumerate() {
         out.write_all(if i == 0 { b"\n    " } else { b",\n    " })?;
-        write_nested(out, item, "\n    ")?;
+        out.write_all(item.as_bytes())?;
     }
     out.write_all(b"\n  ]")
 }
@@ -105,12 +105,16 @@ fn write_nested(out: &mut dyn Write, text: &str, newline: &str) -> io::Result<()
     Ok(())
 }
 
-/// Each finding pretty-printed on its own (at the top level: [`write_list`] indents it).
+/// Each finding pretty-printed on its own, its inner lines indented two levels deep for
+/// [`write_list`].
 fn formatted(findings: &[Finding], suppressed: bool) -> io::Result<Vec<String>> {
     findings
         .par_iter()
         .with_max_len(crate::CHUNK)
-        .map(|finding| Ok(serde_json::to_string_pretty(&FindingOut::new(finding, suppressed))?))
+        .map(|finding| {
+            let text = serde_json::to_string_pretty(&FindingOut::new(finding, suppressed))?;
+            Ok(text.replace('\n', "\n    "))
+        })
         .collect()
 }
 
