@@ -19,10 +19,10 @@
 //! evaluating twice is safe. The tests compare the two on every shape, including the
 //! ones a plan gives up on.
 
-use super::expr::VARIABLES;
+use super::expr::{VARIABLES, format_number, format_price};
 use super::facts::{ImageFacts, ShareFact, ShareField, cow_val};
 use cel::common::ast::{Expr, LiteralValue, operators};
-use cel::common::types::{CelBool, CelInt, CelList, CelOptional, CelString, Kind};
+use cel::common::types::{CelBool, CelDouble, CelInt, CelList, CelOptional, CelString, CelUInt, Kind};
 use cel::common::value::{CowVal, Val};
 use cel::{Context, IdedExpr};
 
@@ -55,6 +55,8 @@ pub enum Plan {
     Negate(Box<Plan>),
     /// `size(x)` of a list, map or string.
     Size(Box<Plan>),
+    /// `string(x)`, `number(x)` or `price(x)` of the values whose text is plain to make.
+    Text(Conversion, Box<Plan>),
     /// `image.shares[index].field`, read from the scope's [`ShareFact`]s when it has
     /// them; otherwise the general plan of the same expression (the last operand).
     ShareFact(Box<Plan>, ShareField, Box<Plan>),
@@ -83,6 +85,16 @@ const IMAGE_SCALARS: [&str; 13] = [
     "shareProblems",
     "marketplace",
 ];
+
+/// The functions that turn a value into text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Conversion {
+    /// CEL's `string()`: planned for strings, integers and booleans (not doubles or bytes).
+    String,
+    /// `number()` and `price()` of a double (their only overload), see `expr.rs`.
+    Number,
+    Price,
+}
 
 /// The four ordering operators.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -184,6 +196,9 @@ impl Plan {
                             operators::LOGICAL_NOT => Self::Not(a),
                             operators::NEGATE => Self::Negate(a),
                             "size" => Self::Size(a),
+                            "string" => Self::Text(Conversion::String, a),
+                            "number" => Self::Text(Conversion::Number, a),
+                            "price" => Self::Text(Conversion::Price, a),
                             _ => return None,
                         }
                     }
@@ -248,6 +263,7 @@ impl Plan {
                 }
             }
             Self::Add(..) | Self::Subtract(..) | Self::Negate(_) | Self::Size(_) => self.arithmetic(ctx),
+            Self::Text(conversion, a) => text(*conversion, a.eval(ctx)?),
             Self::ImageField(field, general) => match ctx.image() {
                 Some(facts) => facts.field(field).map(CowVal::Owned),
                 None => general.eval(ctx),
@@ -333,6 +349,27 @@ impl Plan {
             _ => None,
         }
     }
+}
+
+/// `string(value)`, `number(value)` or `price(value)` as CEL's overloads make them, or
+/// `None` for a value of another type (no overload: CEL reports it).
+fn text<'e, 'v>(conversion: Conversion, value: CowVal<'e, 'v>) -> Step<'e, 'v> {
+    let text = match conversion {
+        // `string` of a string is the value itself.
+        Conversion::String if value.downcast_ref::<CelString>().is_some() => return Some(value),
+        Conversion::String => {
+            if let Some(i) = value.downcast_ref::<CelInt>() {
+                i.inner().to_string()
+            } else if let Some(u) = value.downcast_ref::<CelUInt>() {
+                u.inner().to_string()
+            } else {
+                value.downcast_ref::<CelBool>()?.inner().to_string()
+            }
+        }
+        Conversion::Number => format_number(*value.downcast_ref::<CelDouble>()?.inner()),
+        Conversion::Price => format_price(*value.downcast_ref::<CelDouble>()?.inner()),
+    };
+    Some(CowVal::owned(CelString::from(text)))
 }
 
 /// Whether `expr` is the variable `image`.
@@ -483,6 +520,7 @@ inner: {a: 1, s: x, list: [x, y], inner: {deep: true}}
                 inner.clone().prop_map(|a| format!("!({a})")),
                 inner.clone().prop_map(|a| format!("-({a})")),
                 inner.clone().prop_map(|a| format!("size({a})")),
+                (pick(&["string", "number", "price"]), inner.clone()).prop_map(|(f, a)| format!("{f}({a})")),
                 (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("({a})[{b}]")),
                 (inner.clone(), inner.clone(), inner.clone())
                     .prop_map(|(a, b, c)| format!("(({a}) ? ({b}) : ({c}))")),
@@ -580,6 +618,9 @@ inner: {a: 1, s: x, list: [x, y], inner: {deep: true}}
             "(resource.d >= 2.5) == (fee <= 1.5) ? resource.inner.s : 'no'",
             "-resource.n == -3 && index == 1 && region[0] == 'a'",
             "resource.z == null && image == null && resource != null",
+            "string(resource.n) + 'x' == '3x' && string(-2) == '-2' && string(2u) == '2'",
+            "string(true) == 'true' && string('héllo') == 'héllo' && string(item) == 'UEFI'",
+            "number(resource.d) == '2.5' && price(fee) == '1.50' && number(4.0) == '4'",
         ] {
             assert!(agree(text).unwrap_or_else(|e| panic!("{e}")), "no plan answered {text}");
         }
@@ -595,11 +636,16 @@ inner: {a: 1, s: x, list: [x, y], inner: {deep: true}}
             "resource.s && true",
             "null.x",
             "resource.list < 1",
+            // Conversions a plan leaves to CEL: doubles and bytes, and no overload.
+            "string(2.5) == '2.5'",
+            "string(b'ab') == 'ab'",
+            "number(3) == '3'",
+            "price(resource.n) == '3.00'",
         ] {
             assert_eq!(agree(text).ok(), Some(false), "{text}");
         }
         // Shapes a plan does not cover.
-        for text in ["resource.nums.exists(x, x > 2)", "string(resource.n)", "{'a': 1}.a == 1", "int"] {
+        for text in ["resource.nums.exists(x, x > 2)", "double(resource.n)", "{'a': 1}.a == 1", "int"] {
             let program = Program::compile(text).unwrap_or_else(|e| panic!("{e}"));
             assert!(Plan::compile(program.expression()).is_none(), "{text}");
         }
