@@ -81,7 +81,7 @@ pub fn render_json(
 
 /// A list of values from [`formatted`] as the value of a top-level key: `[]`, or one
 /// value per line two levels deep.
-fn write_list(out: &mut dyn Write, items: &[String]) -> io::Result<()> {
+fn write_list(out: &mut dyn Write, items: &[Box<str>]) -> io::Result<()> {
     if items.is_empty() {
         return out.write_all(b"[]");
     }
@@ -106,14 +106,14 @@ fn write_nested(out: &mut dyn Write, text: &str, newline: &str) -> io::Result<()
 }
 
 /// Each finding pretty-printed on its own, its inner lines indented two levels deep for
-/// [`write_list`].
-fn formatted(findings: &[Finding], suppressed: bool) -> io::Result<Vec<String>> {
+/// [`write_list`]. Boxed, so the report holds no spare capacity while it is written.
+fn formatted(findings: &[Finding], suppressed: bool) -> io::Result<Vec<Box<str>>> {
     findings
         .par_iter()
         .with_max_len(crate::CHUNK)
         .map(|finding| {
             let text = serde_json::to_string_pretty(&FindingOut::new(finding, suppressed))?;
-            Ok(text.replace('\n', "\n    "))
+            Ok(text.replace('\n', "\n    ").into_boxed_str())
         })
         .collect()
 }
