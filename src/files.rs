@@ -259,12 +259,35 @@ fn read_bytes(input: &Input, limit: u64) -> std::io::Result<Read> {
     Ok(Read::Bytes(bytes))
 }
 
-/// Reads at most `limit + 1` bytes (one more tells that the input is over the limit),
-/// into a buffer with room for `expected` bytes to start with.
+/// Reads at most `limit + 1` bytes (one more tells that the input is over the limit).
+/// `expected` is a regular file's size from its metadata, or 0 when none is known: the
+/// buffer starts with room for it, and reading stops once that much has arrived in a
+/// read that stopped short.
 fn read_limited(reader: impl std::io::Read, limit: u64, expected: usize) -> std::io::Result<Vec<u8>> {
-    let mut bytes = Vec::with_capacity(expected.saturating_add(1));
-    reader.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
-    Ok(bytes)
+    let mut reader = reader.take(limit.saturating_add(1));
+    let mut bytes = vec![0; expected.saturating_add(1)];
+    let mut len = 0;
+    loop {
+        if len == bytes.len() {
+            // Longer than its size said (or no size): read the rest as it comes.
+            bytes.truncate(len);
+            reader.read_to_end(&mut bytes)?;
+            return Ok(bytes);
+        }
+        let n = match reader.read(&mut bytes[len..]) {
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        len += n;
+        // A regular file's read stops short only at its end: one that stops at the size
+        // the metadata gave needs no second read to hear it (a system call fewer per
+        // file). `expected` is 0 for a reader of no known size (stdin).
+        if n == 0 || (len == expected && expected > 0) {
+            bytes.truncate(len);
+            return Ok(bytes);
+        }
+    }
 }
 
 /// Turns bytes into a source, reporting what is not UTF-8 text.
@@ -341,6 +364,42 @@ mod tests {
 
     fn message(loaded: &Loaded) -> Option<&str> {
         loaded.problem.as_ref().map(|p| p.message.as_str())
+    }
+
+    /// A reader that hands out at most `chunk` bytes a call, as a pipe may; a regular
+    /// file gives all that is asked of it up to its end (`chunk` larger than any read).
+    struct Trickle<'a> {
+        data: &'a [u8],
+        chunk: usize,
+    }
+
+    impl std::io::Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = buf.len().min(self.chunk).min(self.data.len());
+            buf[..n].copy_from_slice(&self.data[..n]);
+            self.data = &self.data[n..];
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn reads_whole_files_whatever_their_metadata_said() {
+        let data: Vec<u8> = (0..1000_u32).map(|i| u8::try_from(i % 251).unwrap_or(0)).collect();
+        let whole = |chunk, expected| read_limited(Trickle { data: &data, chunk }, 16 << 20, expected);
+        // A file: its size right, too small (it grew), too large (it shrank).
+        for expected in [1000, 10, 999, 1001, 5000] {
+            assert_eq!(whole(usize::MAX, expected).ok().as_deref(), Some(&data[..]), "expected {expected}");
+        }
+        // No size (stdin, a pipe), or the right one, read in pieces.
+        for chunk in [1, 7, 999, 1000] {
+            assert_eq!(whole(chunk, 0).ok().as_deref(), Some(&data[..]), "chunk {chunk}");
+            assert_eq!(whole(chunk, 1000).ok().as_deref(), Some(&data[..]), "chunk {chunk}");
+        }
+        // The limit still holds: one byte past it, so the caller can tell.
+        let read = read_limited(Trickle { data: &data, chunk: 64 }, 100, 50);
+        assert_eq!(read.ok().map(|b| b.len()), Some(101));
+        let read = read_limited(Trickle { data: &[], chunk: 64 }, 100, 0);
+        assert_eq!(read.ok(), Some(Vec::new()));
     }
 
     #[test]
