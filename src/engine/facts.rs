@@ -785,6 +785,8 @@ pub enum ShareField {
 }
 
 impl ShareField {
+    const ALL: [Self; 4] = [Self::Valid, Self::Digits, Self::FirstIndex, Self::DistinctBefore];
+
     /// The field named `name`, if a [`ShareFact`] holds it (`account` it does not).
     pub fn named(name: &str) -> Option<Self> {
         Some(match name {
@@ -847,10 +849,9 @@ pub fn share_list(image: &ImageFacts<'_>) -> Vec<ShareFact> {
 /// `image.shares`: one fact per `sharedWith` entry. They are CEL's own maps (not lazy
 /// maps like `image`), so a map literal compares equal to one on either side.
 fn share_facts(shared_with: Option<&Node>) -> CelVal<'_> {
-    let fields = [ShareField::Valid, ShareField::Digits, ShareField::FirstIndex, ShareField::DistinctBefore];
     let facts = shares(shared_with).0.into_iter().map(|share| {
-        let mut fact = MapVal::with_capacity(fields.len() + 1);
-        for field in fields {
+        let mut fact = MapVal::with_capacity(ShareField::ALL.len() + 1);
+        for field in ShareField::ALL {
             fact.put(field.name(), share.fact.value(field));
         }
         fact.put("account", cow_val(&share.account));

@@ -13,11 +13,16 @@
 //! containment, indexing, addition), and it gives up, returning `None`, on anything
 //! else: an error of any kind (a missing key, a type mismatch, an overflow), an
 //! optional value, or a non-boolean operand of a logical operator. Expressions with
-//! comprehensions, function calls other than `size`, map literals or unknown names are
-//! not planned at all. Whoever gets `None` evaluates the expression with CEL, which
-//! gives the result or the error it always gave: expressions have no side effects, so
-//! evaluating twice is safe. The tests compare the two on every shape, including the
-//! ones a plan gives up on.
+//! comprehensions, function calls other than `size`, `string`, `number` and `price`, map
+//! literals or unknown names are not planned at all. Whoever gets `None` evaluates the
+//! expression with CEL, which gives the result or the error it always gave: expressions
+//! have no side effects, so evaluating twice is safe. The tests compare the two on every
+//! shape, including the ones a plan gives up on.
+//!
+//! Where its [`Scope`] has a subject's typed facts, a plan reads the hottest image facts
+//! (`image.<field>` of one plain value, `image.os.family`, `image.shares[i].<fact>`)
+//! from them instead of through CEL maps, making each value with the same code that
+//! fills those maps; without facts it evaluates the same expression the general way.
 
 use super::expr::{VARIABLES, format_number, format_price};
 use super::facts::{ImageFacts, ShareFact, ShareField, cow_val};
