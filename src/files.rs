@@ -279,11 +279,13 @@ fn read_limited(reader: impl std::io::Read, limit: u64, expected: usize) -> std:
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
             Err(e) => return Err(e),
         };
+        // A regular file's read stops short only at its end: a first read that stops at the
+        // size the metadata gave needs no second read to hear it (a system call fewer per
+        // file). Only the first: a file read in pieces may have a piece end at a stale size.
+        // `expected` is 0 for a reader of no known size (stdin).
+        let whole_at_once = len == 0 && n == expected && expected > 0;
         len += n;
-        // A regular file's read stops short only at its end: one that stops at the size
-        // the metadata gave needs no second read to hear it (a system call fewer per
-        // file). `expected` is 0 for a reader of no known size (stdin).
-        if n == 0 || (len == expected && expected > 0) {
+        if n == 0 || whole_at_once {
             bytes.truncate(len);
             return Ok(bytes);
         }
@@ -394,6 +396,12 @@ mod tests {
         for chunk in [1, 7, 999, 1000] {
             assert_eq!(whole(chunk, 0).ok().as_deref(), Some(&data[..]), "chunk {chunk}");
             assert_eq!(whole(chunk, 1000).ok().as_deref(), Some(&data[..]), "chunk {chunk}");
+        }
+        // Read in pieces with a size too small: a later piece that ends at the stale size
+        // is not the end of the file (a network or FUSE file system may do both).
+        for (chunk, expected) in [(5, 10), (1, 2), (10, 20), (7, 700)] {
+            let read = whole(chunk, expected);
+            assert_eq!(read.ok().as_deref(), Some(&data[..]), "chunk {chunk}, expected {expected}");
         }
         // The limit still holds: one byte past it, so the caller can tell.
         let read = read_limited(Trickle { data: &data, chunk: 64 }, 100, 50);
