@@ -6,6 +6,7 @@ use crate::source::{Node, SourceFile, Span, Value as NodeValue};
 use cel::common::types::{CelBool, CelDouble, CelInt, CelList, CelMap, CelMapKey, CelNull, CelString};
 use cel::common::value::CowVal;
 use cel::objects::Key;
+use cel::parser::Expression;
 use cel::{Context, Program, Value};
 use serde_json::Value as Json;
 use std::collections::HashMap;
@@ -72,13 +73,13 @@ pub struct Expr {
 /// A CEL program and, when its shape allows, the [`Plan`] that evaluates it directly.
 #[derive(Debug)]
 struct Compiled {
-    program: Program,
+    expression: Expression,
     plan: Option<Plan>,
 }
 
 impl Compiled {
     fn eval_by_cel(&self, context: &Context) -> Result<Value, String> {
-        let value = Value::resolve_val(self.program.expression(), context).map_err(|e| e.to_string())?;
+        let value = Value::resolve_val(&self.expression, context).map_err(|e| e.to_string())?;
         super::view::materialize(value.as_ref()).map_err(|e| e.to_string())
     }
 }
@@ -91,13 +92,26 @@ fn compile_cached(text: &str) -> Result<Arc<Compiled>, cel::ParseErrors> {
     if let Some(compiled) = PROGRAMS.lock().ok().and_then(|cache| cache.get(text).cloned()) {
         return Ok(compiled);
     }
-    let program = Program::compile(text)?;
-    let plan = Plan::compile(program.expression());
-    let compiled = Arc::new(Compiled { program, plan });
+    let expression = parse(text)?;
+    let plan = Plan::compile(&expression);
+    let compiled = Arc::new(Compiled { expression, plan });
     if let Ok(mut cache) = PROGRAMS.lock() {
         cache.insert(text.to_string(), Arc::clone(&compiled));
     }
     Ok(compiled)
+}
+
+/// Parses CEL text into its expression tree, macros expanded.
+///
+/// cel's hand-written Pratt parser builds the same tree as its ANTLR parser with a
+/// twentieth of the instructions (callgrind, a one-file check: 19.7 M to 0.85 M); a
+/// test compares the two trees on every built-in expression.
+/// Its errors are worded differently, so text it rejects is parsed again by ANTLR: a
+/// rule's syntax error reads as it always has, and nothing ANTLR accepts is lost.
+fn parse(text: &str) -> Result<Expression, cel::ParseErrors> {
+    cel::parser::PrattParser::default()
+        .parse(text)
+        .or_else(|_| Program::compile(text).map(|program| program.expression().clone()))
 }
 
 impl Expr {
@@ -171,7 +185,7 @@ fn build(text: &str, span: Span, file: &SourceFile) -> Result<Arc<Compiled>, Exp
             }
         })?;
         let bound = comprehension_variables(text);
-        let references = program.program.references();
+        let references = program.expression.references();
         let unknown = references
             .variables()
             .into_iter()
@@ -542,6 +556,63 @@ mod tests {
         let error = Expr::compile("resource.count >", span, &f).unwrap_err();
         assert!(error.message.starts_with("CEL syntax error"), "{}", error.message);
         assert_eq!(error.span.start, text.trim_end().len());
+    }
+
+    /// Every expression the built-in rules hold, templates included.
+    fn built_in_expressions() -> Vec<String> {
+        let rules = crate::engine::RuleSet::builtin().unwrap_or_else(|e| panic!("{e:?}"));
+        let mut texts = Vec::new();
+        for rule in rules.rules() {
+            let conditions = [&rule.when, &rule.each, &rule.assert].into_iter().flatten();
+            let data = rule.data.iter().map(|(_, expr)| expr);
+            let templates =
+                [Some(&rule.message), rule.label.as_ref(), rule.help.as_ref()].into_iter().flatten();
+            let templates = templates.chain(rule.related.iter().map(|related| &related.message));
+            let in_templates = templates.flat_map(|template| {
+                template.parts.iter().filter_map(|part| match part {
+                    Part::Expr(expr) => Some(expr),
+                    Part::Text(_) => None,
+                })
+            });
+            texts.extend(conditions.chain(data).chain(in_templates).map(|expr| expr.text.clone()));
+        }
+        texts
+    }
+
+    #[test]
+    fn the_pratt_parser_builds_what_antlr_builds() {
+        let texts = built_in_expressions();
+        assert!(texts.len() > 100, "only {} built-in expressions", texts.len());
+        let more = [
+            "a.b[0]['c'] + -1 - -2.5e3 * 3u % 4 / 5",
+            "!a || b && c ? d : e in [1, 2,] && {'k': v, 1: 2}.k == null",
+            r#"'\t\'q\u00e9' + "x" + '''multi
+line''' + r'raw\n' + b'\x00' == string(b"y")"#,
+            "a.all(x, x.exists(y, y > 0)) && a.map(x, x * 2).filter(x, x > 2).size() > 0",
+            "has(a.b) && a.exists_one(x, x == 1) && a.map(x, x > 0, x) == [] && !has(a.c.d)",
+            "size(a) >= 1 && a.size() <= 2 && a != b && type(a) == int && 1 < 2 && 0x1F > 0",
+            "a.startsWith('x') ? [[1], []] : {}",
+        ];
+        // Node ids may be numbered differently (a map entry before or after its key);
+        // nothing evaluates by them.
+        let shape = |expr: &Expression| {
+            let debug = format!("{expr:?}");
+            let mut out = String::with_capacity(debug.len());
+            for (i, piece) in debug.split("id: ").enumerate() {
+                out.push_str(if i == 0 {
+                    piece
+                } else {
+                    piece.trim_start_matches(|c: char| c.is_ascii_digit())
+                });
+            }
+            out
+        };
+        for text in texts.iter().map(String::as_str).chain(more) {
+            let antlr = Program::compile(text).map(|p| shape(p.expression()));
+            let antlr = antlr.unwrap_or_else(|e| panic!("{text}: {e}"));
+            let pratt = cel::parser::PrattParser::default().parse(text).map(|e| shape(&e));
+            assert_eq!(pratt.ok(), Some(antlr), "{text}");
+        }
     }
 
     #[test]
