@@ -71,6 +71,32 @@ fn broken_rule_files_are_exit_2_with_spans() {
     }
 }
 
+/// Parsing and evaluating CEL recurse once per level of an expression, and a chain of
+/// operators is a level each: a 5,000-term sum overflowed the stack (an abort, not a
+/// diagnostic) until user expressions were bounded by their count of operators.
+#[test]
+fn a_huge_rule_expression_is_a_diagnostic_not_a_crash() {
+    let dir = common::scratch_dir("huge-expression");
+    let sum = vec!["1"; 5_000].join(" + ");
+    let rule = format!(
+        "code: ORG009\nname: huge\nseverity: error\non: instance\nassert: {sum} > 0\nmessage: m\n\
+         docs: {{summary: s, why: w, example: e, fix: f}}\n"
+    );
+    std::fs::write(dir.join("ORG009-huge.yaml"), rule).unwrap_or_else(|e| panic!("{e}"));
+    let run = ecslint(&["check", "--as-of", AS_OF, "--rules", &dir.to_string_lossy(), SPEC]);
+    run.assert_code(2);
+    assert!(run.stderr.contains("CEL expression too large: more than 1000 operators"), "{}", run.describe());
+    assert!(run.stderr.contains("ORG009-huge.yaml:5:9]"), "no span at the expression\n{}", run.describe());
+    // Just under the bound, the same shape loads and runs.
+    let sum = vec!["1"; 900].join(" + ");
+    let rule = format!(
+        "code: ORG009\nname: huge\nseverity: error\non: instance\nassert: {sum} > 0\nmessage: m\n\
+         docs: {{summary: s, why: w, example: e, fix: f}}\n"
+    );
+    std::fs::write(dir.join("ORG009-huge.yaml"), rule).unwrap_or_else(|e| panic!("{e}"));
+    ecslint(&["check", "--as-of", AS_OF, "--rules", &dir.to_string_lossy(), SPEC]).assert_code(0);
+}
+
 #[test]
 fn select_and_ignore_take_codes_names_and_prefixes() {
     let spec = "fixtures/custom-rules/tests/ORG001/fail-production-ubuntu.yaml";

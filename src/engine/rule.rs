@@ -1,7 +1,7 @@
 //! Rule files: one YAML file per rule, validated against `schemas/rule.schema.json`
 //! with spans, and compiled once per run.
 
-use super::expr::{Expr, ExprError, Template};
+use super::expr::{Expr, ExprError, Origin, Template};
 use crate::diag::{Finding, Location, RuleInfo, Severity};
 use crate::source::{self, Limits, Node, PathSegment, SourceFile, Span};
 use crate::spec::{Schema, Violation};
@@ -186,8 +186,13 @@ impl Compiler<'_> {
         })
     }
 
+    /// A user's rule compiles eagerly; a built-in one is fixed at build time.
+    const fn origin(&self) -> Origin {
+        if self.eager { Origin::User } else { Origin::BuiltIn }
+    }
+
     fn new_expr(&mut self, text: &str, span: Span) -> Option<Expr> {
-        let expr = Expr::new(text, span, self.file);
+        let expr = Expr::new(text, span, self.file, self.origin());
         if self.eager {
             expr.check().map_err(|e| self.record(e)).ok()?;
         }
@@ -210,7 +215,7 @@ impl Compiler<'_> {
     }
 
     fn template_of(&mut self, node: &Node) -> Option<Template> {
-        let template = Template::compile(node.as_str()?, node.span, self.file)
+        let template = Template::compile(node.as_str()?, node.span, self.file, self.origin())
             .and_then(|t| if self.eager { t.check().map(|()| t) } else { Ok(t) });
         template.map_err(|e| self.record(e)).ok()
     }
