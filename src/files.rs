@@ -261,8 +261,8 @@ fn read_bytes(input: &Input, limit: u64) -> std::io::Result<Read> {
 
 /// Reads at most `limit + 1` bytes (one more tells that the input is over the limit).
 /// `expected` is a regular file's size from its metadata, or 0 when none is known: the
-/// buffer starts with room for it, and reading stops once that much has arrived in a
-/// read that stopped short.
+/// buffer starts with room for it, and reading stops early only when the first read
+/// brings exactly that much.
 fn read_limited(reader: impl std::io::Read, limit: u64, expected: usize) -> std::io::Result<Vec<u8>> {
     let mut reader = reader.take(limit.saturating_add(1));
     let mut bytes = vec![0; expected.saturating_add(1)];
