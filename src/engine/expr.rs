@@ -688,6 +688,89 @@ line''' + r'raw\n' + b'\x00' == string(b"y")"#,
         assert!(message(&vec!["1"; 1_001].join("+")).is_none());
     }
 
+    /// Random user expressions, some with a piece repeated thousands of times (deep
+    /// chains): each compiles or is an error inside the rule file, and none takes the
+    /// process down (a stack overflow aborts the test binary).
+    #[test]
+    fn random_user_expressions_compile_or_fail_with_a_span() {
+        use proptest::prelude::*;
+        use proptest::test_runner::{Config, RngSeed, TestRunner};
+        const PIECES: &[&str] = &[
+            "resource",
+            "image.os",
+            ".a",
+            "x",
+            "(",
+            ")",
+            "[",
+            "]",
+            "{",
+            "}",
+            ",",
+            ":",
+            " ? ",
+            "!",
+            "-",
+            " + ",
+            "*",
+            "==",
+            "<=",
+            " && ",
+            " || ",
+            " in ",
+            "1",
+            "2u",
+            "3.5",
+            "'s'",
+            "\"d\"",
+            "'''t'''",
+            "b'y'",
+            "'\\x'",
+            "true",
+            "null",
+            "has(",
+            ".all(x, ",
+            ".exists(x, ",
+            ".map(x, ",
+            "size(",
+            " ",
+            "\n",
+            "//c\n",
+            "'",
+            "\\",
+            "\u{fc}",
+            "`",
+            "1e999",
+            "99999999999999999999",
+        ];
+        // Pieces that stay valid CEL however often they repeat, after `1` or `resource`.
+        const LINKS: &[&str] =
+            &["1 + ", " + 1", "x ? 1 : ", "!", "-", ".a", "[0]", " && true", ".size()", "("];
+        let piece = || prop::sample::select(PIECES).prop_map(str::to_string);
+        let chain = (prop::sample::select(LINKS), 1..3_000usize).prop_map(|(p, n)| p.repeat(n));
+        let soup = prop::collection::vec(prop_oneof![2 => piece(), 1 => chain], 0..8)
+            .prop_map(|parts| parts.concat());
+        let config = Config {
+            cases: 400,
+            rng_seed: RngSeed::Fixed(0x00CE_1000),
+            failure_persistence: None,
+            ..Config::default()
+        };
+        let result = TestRunner::new(config).run(&soup, |text| {
+            let f = file(&format!("assert: {text}"));
+            if let Err(error) = Expr::compile(&text, Span::new(8, f.text.len()), &f) {
+                prop_assert!(error.span.end <= f.text.len() && error.span.start <= error.span.end);
+                prop_assert!(
+                    f.text.is_char_boundary(error.span.start) && f.text.is_char_boundary(error.span.end)
+                );
+            }
+            Ok(())
+        });
+        if let Err(error) = result {
+            panic!("{error}");
+        }
+    }
+
     #[test]
     fn unknown_variables_are_named_and_located() {
         let text = "assert: resource.count > 1 && imagee.type == 'x'\n";
