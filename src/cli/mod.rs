@@ -117,6 +117,9 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
             return ExitCode::from(if error.use_stderr() { 2 } else { 0 });
         }
     };
+    // Before anything runs in parallel; an error means a pool exists already (an
+    // embedder's), which is then used as it is.
+    let _ = rayon::ThreadPoolBuilder::new().stack_size(crate::STACK_SIZE).build_global();
     let result = match cli.command {
         Command::Check(args) => check::run(&args),
         Command::Rules(args) => rules::list(&args),

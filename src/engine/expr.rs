@@ -148,8 +148,9 @@ fn parse(text: &str, origin: Origin) -> Result<Tree, cel::ParseErrors> {
 
 /// Most operators and brackets a user's expression may hold. Parsing, planning and
 /// evaluating CEL recurse once per level of its tree, and a chain of operators is a level
-/// each (`1 + 1 + ...`): ANTLR overflowed a 2 MiB stack at about 3,000. Every level needs
-/// one of these characters, so counting them bounds the depth without parsing.
+/// each (`1 + 1 + ...`): ANTLR overflowed a 2 MiB stack at about 3,000 in a release build.
+/// Every level needs one of these characters, so counting them bounds the depth without
+/// parsing; [`crate::STACK_SIZE`] leaves room for this many in a debug build too.
 const MAX_OPERATORS: usize = 1_000;
 
 fn operators(text: &str) -> usize {
@@ -673,8 +674,19 @@ line''' + r'raw\n' + b'\x00' == string(b"y")"#,
     /// does not is refused; a chain within the operator bound reaches ANTLR's depth limit
     /// (the Pratt parser recurses once per `? :` without counting it, to the end of the
     /// stack), and one past it is refused before any parser sees it.
+    /// Runs `test` on a thread with the stack the CLI gives its workers.
+    fn on_worker_stack(test: impl FnOnce() + Send + 'static) {
+        let thread = std::thread::Builder::new().stack_size(crate::STACK_SIZE).spawn(test);
+        let joined = thread.map(std::thread::JoinHandle::join);
+        assert!(matches!(joined, Ok(Ok(()))), "the test thread failed");
+    }
+
     #[test]
     fn user_expressions_are_judged_by_antlr() {
+        on_worker_stack(user_expressions_are_judged_by_antlr_body);
+    }
+
+    fn user_expressions_are_judged_by_antlr_body() {
         let f = file("x");
         let message = |text: &str| Expr::compile(text, Span::new(0, 1), &f).err().map(|e| e.message);
         for text in ["!!-resource.n", "-!resource.b", "0X1F == 31", "(resource){}", "'a\nb' == ''"] {
@@ -693,6 +705,10 @@ line''' + r'raw\n' + b'\x00' == string(b"y")"#,
     /// process down (a stack overflow aborts the test binary).
     #[test]
     fn random_user_expressions_compile_or_fail_with_a_span() {
+        on_worker_stack(random_user_expressions_body);
+    }
+
+    fn random_user_expressions_body() {
         use proptest::prelude::*;
         use proptest::test_runner::{Config, RngSeed, TestRunner};
         const PIECES: &[&str] = &[
