@@ -670,10 +670,6 @@ line''' + r'raw\n' + b'\x00' == string(b"y")"#,
         out
     }
 
-    /// User rules are parsed by ANTLR alone, so what the Pratt parser would take but CEL
-    /// does not is refused; a chain within the operator bound reaches ANTLR's depth limit
-    /// (the Pratt parser recurses once per `? :` without counting it, to the end of the
-    /// stack), and one past it is refused before any parser sees it.
     /// Runs `test` on a thread with the stack the CLI gives its workers.
     fn on_worker_stack(test: impl FnOnce() + Send + 'static) {
         let thread = std::thread::Builder::new().stack_size(crate::STACK_SIZE).spawn(test);
@@ -681,6 +677,10 @@ line''' + r'raw\n' + b'\x00' == string(b"y")"#,
         assert!(matches!(joined, Ok(Ok(()))), "the test thread failed");
     }
 
+    /// User rules are parsed by ANTLR alone, so what the Pratt parser would take but CEL
+    /// does not is refused; a chain within the operator bound reaches ANTLR's depth limit
+    /// (the Pratt parser recurses once per `? :` without counting it, to the end of the
+    /// stack), and one past it is refused before any parser sees it.
     #[test]
     fn user_expressions_are_judged_by_antlr() {
         on_worker_stack(user_expressions_are_judged_by_antlr_body);
