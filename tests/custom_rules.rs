@@ -77,24 +77,27 @@ fn broken_rule_files_are_exit_2_with_spans() {
 #[test]
 fn a_huge_rule_expression_is_a_diagnostic_not_a_crash() {
     let dir = common::scratch_dir("huge-expression");
-    let sum = vec!["1"; 5_000].join(" + ");
-    let rule = format!(
-        "code: ORG009\nname: huge\nseverity: error\non: instance\nassert: {sum} > 0\nmessage: m\n\
-         docs: {{summary: s, why: w, example: e, fix: f}}\n"
+    let rules = dir.to_string_lossy().into_owned();
+    // A rule whose assertion sums `terms` ones, run on a passing spec.
+    let run = |terms: usize| {
+        let sum = vec!["1"; terms].join(" + ");
+        let rule = format!(
+            "code: ORG009\nname: huge\nseverity: error\non: instance\nassert: {sum} > 0\nmessage: m\n\
+             docs: {{summary: s, why: w, example: e, fix: f}}\n"
+        );
+        std::fs::write(dir.join("ORG009-huge.yaml"), rule).unwrap_or_else(|e| panic!("{e}"));
+        ecslint(&["check", "--as-of", AS_OF, "--rules", &rules, SPEC])
+    };
+    let huge = run(5_000);
+    huge.assert_code(2);
+    assert!(
+        huge.stderr.contains("CEL expression too large: more than 1000 operators"),
+        "{}",
+        huge.describe()
     );
-    std::fs::write(dir.join("ORG009-huge.yaml"), rule).unwrap_or_else(|e| panic!("{e}"));
-    let run = ecslint(&["check", "--as-of", AS_OF, "--rules", &dir.to_string_lossy(), SPEC]);
-    run.assert_code(2);
-    assert!(run.stderr.contains("CEL expression too large: more than 1000 operators"), "{}", run.describe());
-    assert!(run.stderr.contains("ORG009-huge.yaml:5:9]"), "no span at the expression\n{}", run.describe());
+    assert!(huge.stderr.contains("ORG009-huge.yaml:5:9]"), "no span at the expression\n{}", huge.describe());
     // Just under the bound, the same shape loads and runs.
-    let sum = vec!["1"; 900].join(" + ");
-    let rule = format!(
-        "code: ORG009\nname: huge\nseverity: error\non: instance\nassert: {sum} > 0\nmessage: m\n\
-         docs: {{summary: s, why: w, example: e, fix: f}}\n"
-    );
-    std::fs::write(dir.join("ORG009-huge.yaml"), rule).unwrap_or_else(|e| panic!("{e}"));
-    ecslint(&["check", "--as-of", AS_OF, "--rules", &dir.to_string_lossy(), SPEC]).assert_code(0);
+    run(900).assert_code(0);
 }
 
 #[test]
