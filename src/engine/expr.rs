@@ -312,9 +312,14 @@ impl Template {
 
     /// Compiles every expression now, reporting the first mistake.
     pub fn check(&self) -> Result<(), ExprError> {
-        self.parts.iter().try_for_each(|part| match part {
-            Part::Text(_) => Ok(()),
-            Part::Expr(expr) => expr.check(),
+        self.exprs().try_for_each(Expr::check)
+    }
+
+    /// The expressions between `{{ }}`, in order.
+    pub fn exprs(&self) -> impl Iterator<Item = &Expr> {
+        self.parts.iter().filter_map(|part| match part {
+            Part::Expr(expr) => Some(expr),
+            Part::Text(_) => None,
         })
     }
 
@@ -621,18 +626,9 @@ mod tests {
         let rules = crate::engine::RuleSet::builtin().unwrap_or_else(|e| panic!("{e:?}"));
         let mut texts = Vec::new();
         for rule in rules.rules() {
-            let conditions = [&rule.when, &rule.each, &rule.assert].into_iter().flatten();
             let data = rule.data.iter().map(|(_, expr)| expr);
-            let templates =
-                [Some(&rule.message), rule.label.as_ref(), rule.help.as_ref()].into_iter().flatten();
-            let templates = templates.chain(rule.related.iter().map(|related| &related.message));
-            let in_templates = templates.flat_map(|template| {
-                template.parts.iter().filter_map(|part| match part {
-                    Part::Expr(expr) => Some(expr),
-                    Part::Text(_) => None,
-                })
-            });
-            texts.extend(conditions.chain(data).chain(in_templates).map(|expr| expr.text.clone()));
+            let in_templates = rule.templates().flat_map(Template::exprs);
+            texts.extend(rule.conditions().chain(data).chain(in_templates).map(|expr| expr.text.clone()));
         }
         texts
     }

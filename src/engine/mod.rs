@@ -110,15 +110,8 @@ impl RuleSet {
     pub fn check_all(&self) -> Vec<Finding> {
         let mut errors = Vec::new();
         for rule in &self.rules {
-            let exprs = [&rule.when, &rule.each, &rule.assert]
-                .into_iter()
-                .flatten()
-                .chain(rule.data.iter().map(|(_, e)| e));
-            let templates = std::iter::once(&rule.message)
-                .chain(&rule.help)
-                .chain(&rule.label)
-                .chain(rule.related.iter().map(|r| &r.message));
-            let problems = exprs.map(expr::Expr::check).chain(templates.map(expr::Template::check));
+            let exprs = rule.conditions().chain(rule.data.iter().map(|(_, e)| e));
+            let problems = exprs.map(expr::Expr::check).chain(rule.templates().map(expr::Template::check));
             errors
                 .extend(problems.filter_map(Result::err).map(|e| rule_error(&rule.file, e.span, e.message)));
         }
@@ -133,7 +126,7 @@ impl RuleSet {
             .rules
             .iter()
             .filter(|rule| enabled.contains_key(&rule.info.code))
-            .flat_map(|rule| [&rule.when, &rule.each, &rule.assert].into_iter().flatten())
+            .flat_map(Rule::conditions)
             .collect();
         conditions.par_iter().for_each(|condition| {
             let _ = condition.check();

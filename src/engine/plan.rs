@@ -662,7 +662,7 @@ inner: {a: 1, s: x, list: [x, y], inner: {deep: true}}
         // interpreter for every resource.
         let rules = crate::engine::RuleSet::builtin().unwrap_or_else(|e| panic!("{e:?}"));
         for rule in rules.rules() {
-            for expr in [&rule.when, &rule.each, &rule.assert].into_iter().flatten() {
+            for expr in rule.conditions() {
                 let program = Program::compile(&expr.text).unwrap_or_else(|e| panic!("{e}"));
                 assert!(Plan::compile(program.expression()).is_some(), "{}: {}", rule.info.code, expr.text);
             }

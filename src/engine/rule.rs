@@ -72,6 +72,19 @@ impl Rule {
     pub fn family(&self) -> &str {
         self.info.code.trim_end_matches(|c: char| c.is_ascii_digit())
     }
+
+    /// The conditions: `when`, `each` and `assert`, those the rule sets.
+    pub fn conditions(&self) -> impl Iterator<Item = &Expr> {
+        [&self.when, &self.each, &self.assert].into_iter().flatten()
+    }
+
+    /// The templates: `message`, `help`, `label` and each related location's message.
+    pub fn templates(&self) -> impl Iterator<Item = &Template> {
+        std::iter::once(&self.message)
+            .chain(&self.help)
+            .chain(&self.label)
+            .chain(self.related.iter().map(|r| &r.message))
+    }
 }
 
 /// A finding about a rule file (exit status 2).
