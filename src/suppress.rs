@@ -9,7 +9,7 @@
 //! per-path ignores there.
 
 use crate::diag::{Finding, Location, Severity, Suppression};
-use crate::source::{SourceFile, Span};
+use crate::source::{Limits, SourceFile, Span};
 use crate::spec::codes;
 use rayon::prelude::*;
 use std::collections::HashMap;
@@ -29,29 +29,54 @@ pub struct Directive {
 }
 
 /// Finds the suppression comments of a YAML file.
+///
+/// Only real comments count: a `#` inside a scalar (a quoted string, a `|` block) is text,
+/// and a directive there would let a spec value switch rules off. The YAML parser says
+/// where every scalar lies; past a syntax error (the file is S001 anyway) every `#`
+/// preceded by a blank is taken for a comment, as the parser would have if it went on.
 pub fn directives(file: &SourceFile) -> Vec<Directive> {
     let mut found = Vec::new();
-    // Most files have none: one substring search rules them out without a line walk.
+    // Most files have none: one substring search rules them out without a parse.
     if !file.text.contains("ecslint-ignore") {
         return found;
     }
-    let mut offset = 0;
-    for (index, line) in file.text.split_inclusive('\n').enumerate() {
-        let number = index + 1;
-        if let Some(directive) = parse_line(line, offset, number) {
+    let text = &file.text;
+    let (scalars, parsed) = crate::source::scalar_spans(text, Limits::default());
+    let known_to = parsed.map_or_else(|error| error.span.start, |()| text.len());
+    let is_text = |at: usize| {
+        let before = scalars.partition_point(|s| s.start <= at);
+        at < known_to && before > 0 && scalars.get(before - 1).is_some_and(|s| at < s.end)
+    };
+    // Lines as the LineIndex counts them (CR, LF and CRLF each end one), so a directive's
+    // line is the line findings are reported on.
+    let count = file.lines.line_count();
+    for number in 1..=count {
+        let start = file.lines.offset(text, number, 0);
+        let end = if number < count { file.lines.offset(text, number + 1, 0) } else { text.len() };
+        let Some(line) = text.get(start..end) else { continue };
+        if let Some(directive) = parse_line(line, start, number, &is_text) {
             found.push(directive);
         }
-        offset += line.len();
     }
     found
 }
 
-fn parse_line(line: &str, offset: usize, number: usize) -> Option<Directive> {
+/// The directive in a comment of `line` (which starts at byte `offset` of the file), if any;
+/// `is_text` tells a `#` inside a scalar by its byte offset in the file.
+fn parse_line(
+    line: &str,
+    offset: usize,
+    number: usize,
+    is_text: &dyn Fn(usize) -> bool,
+) -> Option<Directive> {
     let mut search = 0;
     let hash = loop {
         let at = search + line.get(search..)?.find('#')?;
         let preceded_by_space = at == 0 || line[..at].ends_with([' ', '\t']);
-        if preceded_by_space && line[at + 1..].trim_start().starts_with("ecslint-ignore") {
+        if preceded_by_space
+            && !is_text(offset + at)
+            && line[at + 1..].trim_start().starts_with("ecslint-ignore")
+        {
             break at;
         }
         search = at + 1;

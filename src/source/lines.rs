@@ -1,4 +1,9 @@
 //! Byte offsets to 1-based lines and character columns.
+//!
+//! Lines are counted as YAML counts them (YAML 1.2 §5.4): a line feed, a carriage return
+//! followed by a line feed, or a carriage return alone each end one line. The YAML parser
+//! reports positions that way, so spans, rendered lines and suppression comments
+//! (`crate::suppress`) all agree on a file saved with old Mac (CR) or mixed line endings.
 
 /// A 1-based line and a 1-based column counted in characters.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -16,8 +21,14 @@ pub struct LineIndex {
 
 impl LineIndex {
     pub fn new(text: &str) -> Self {
+        let bytes = text.as_bytes();
         let mut starts = vec![0];
-        starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
+        // A CR right before an LF is the first half of one CRLF break: the LF starts the line.
+        starts.extend(
+            memchr::memchr2_iter(b'\n', b'\r', bytes)
+                .filter(|&i| !(bytes.get(i) == Some(&b'\r') && bytes.get(i + 1) == Some(&b'\n')))
+                .map(|i| i + 1),
+        );
         starts.shrink_to_fit();
         Self { starts, ascii: text.is_ascii() }
     }
@@ -66,6 +77,23 @@ mod tests {
         assert_eq!(index.line_col(text, u), LineCol { line: 2, column: 7 });
         assert_eq!(index.offset(text, 2, 6), u);
         assert_eq!(index.line_col(text, text.len()), LineCol { line: 3, column: 1 });
+    }
+
+    #[test]
+    fn cr_lf_and_crlf_each_end_one_line() {
+        let text = "a\rb\r\nc\nd\r\re";
+        let index = LineIndex::new(text);
+        assert_eq!(index.line_count(), 6);
+        for (c, line) in [('a', 1), ('b', 2), ('c', 3), ('d', 4), ('e', 6)] {
+            let at = text.find(c).unwrap();
+            assert_eq!(index.line_col(text, at), LineCol { line, column: 1 }, "{c}");
+            assert_eq!(index.offset(text, line, 0), at, "{c}");
+        }
+        // The LF of a CRLF is still on the line the CR ends.
+        assert_eq!(index.line_col(text, 4), LineCol { line: 2, column: 3 });
+        let wide = "ü\rregion: x";
+        let index = LineIndex::new(wide);
+        assert_eq!(index.line_col(wide, wide.find('x').unwrap()), LineCol { line: 2, column: 9 });
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! [`Node`]s whose spans are byte ranges into one [`SourceFile`]. Lines and columns
 //! are computed only when a diagnostic is rendered, through the file's [`LineIndex`].
 
+mod extent;
 mod json;
 mod lines;
 pub mod plain;
@@ -13,7 +14,7 @@ mod yaml;
 pub use json::parse_json;
 pub use lines::{LineCol, LineIndex};
 pub use tree::{Entry, Key, Node, PathSegment, Value};
-pub use yaml::parse_yaml;
+pub use yaml::{parse_yaml, scalar_spans};
 
 use std::sync::Arc;
 

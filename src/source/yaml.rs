@@ -8,6 +8,7 @@
 //! an explicit stack, so no input recurses. Scalars resolve by the YAML 1.2 core schema
 //! (`yes`/`no`/`on`/`off` stay strings, unlike YAML 1.1 and `serde_yaml` of old).
 
+use super::extent;
 use super::plain::{self, Plain};
 use super::{Document, Entry, Key, Limits, Node, Span, SyntaxError, Value};
 use saphyr_parser::{BufferedInput, Event, Marker, Parser, ScalarStyle, ScanError};
@@ -16,6 +17,33 @@ use std::collections::HashMap;
 
 /// Parses every document of a YAML stream.
 pub fn parse_yaml(text: &str, limits: Limits) -> Result<Vec<Document>, SyntaxError> {
+    drive(text, limits, Builder::event).map(|builder| builder.documents)
+}
+
+/// The byte spans of every scalar (keys included) of a YAML stream, in source order, as
+/// far as it parses: a `#` inside one of them does not start a comment. Only events are
+/// read (no tree is built, no alias expanded), under the same token bound as a parse.
+pub fn scalar_spans(text: &str, limits: Limits) -> (Vec<Span>, Result<(), SyntaxError>) {
+    let mut spans = Vec::new();
+    let result = drive(text, limits, |builder, event, span| {
+        match event {
+            Event::Scalar(_, style, ..) => spans.push(builder.scalar_span(style, span)),
+            Event::StreamEnd => return Ok(true),
+            _ => {}
+        }
+        Ok(false)
+    })
+    .map(drop);
+    (spans, result)
+}
+
+/// Runs the YAML parser over `text`, handing each event with its byte span to `handle`
+/// until it returns `true` (the stream has ended) or an error; returns the builder.
+fn drive<'a>(
+    text: &'a str,
+    limits: Limits,
+    mut handle: impl FnMut(&mut Builder<'a>, Event<'_>, Span) -> Result<bool, SyntaxError>,
+) -> Result<Builder<'a>, SyntaxError> {
     let bom = if text.starts_with('\u{feff}') { '\u{feff}'.len_utf8() } else { 0 };
     let body = text.get(bom..).unwrap_or("");
     let mut builder = Builder::new(body, bom, limits);
@@ -33,7 +61,7 @@ pub fn parse_yaml(text: &str, limits: Limits) -> Result<Vec<Document>, SyntaxErr
         match event {
             Ok((event, span)) => {
                 let span = Span::new(builder.offset(span.start), builder.offset(span.end));
-                if builder.event(event, span)? {
+                if handle(&mut builder, event, span)? {
                     break;
                 }
             }
@@ -43,7 +71,7 @@ pub fn parse_yaml(text: &str, limits: Limits) -> Result<Vec<Document>, SyntaxErr
     if let Some(at) = meter.stopped_at.get() {
         return Err(pending_error(limits.max_pending_indicators, at, bom, body));
     }
-    Ok(builder.documents)
+    Ok(builder)
 }
 
 /// What the scanner has read since the parser last produced an event.
@@ -268,14 +296,7 @@ impl<'a> Builder<'a> {
                 let verbatim = style != ScalarStyle::Plain
                     || tag.as_ref().is_some_and(|t| t.handle == "tag:yaml.org,2002:" && t.suffix == "str");
                 let value = if verbatim { Value::Str(value.into_owned()) } else { resolve_plain(&value) };
-                let span = if style == ScalarStyle::Plain
-                    || style == ScalarStyle::Literal
-                    || style == ScalarStyle::Folded
-                {
-                    self.trim_end(span)
-                } else {
-                    span
-                };
+                let span = self.scalar_span(style, span);
                 self.complete(Node::new(span, value), anchor)?;
             }
             Event::Alias(id) => {
@@ -366,6 +387,19 @@ impl<'a> Builder<'a> {
             end_event.end
         } else {
             last_child.unwrap_or(start).max(start)
+        }
+    }
+
+    /// The bytes a scalar was written in: the parser's span less the blanks after a plain or
+    /// block scalar and the blanks and comment after a quoted one.
+    fn scalar_span(&self, style: ScalarStyle, span: Span) -> Span {
+        match style {
+            ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => self
+                .text
+                .get(span.start.saturating_sub(self.bom)..span.end.saturating_sub(self.bom))
+                .and_then(extent::quoted_len)
+                .map_or(span, |len| Span::new(span.start, span.start + len)),
+            _ => self.trim_end(span),
         }
     }
 

@@ -1,0 +1,74 @@
+//! Where a quoted YAML scalar's text ends.
+//!
+//! `saphyr-parser` ends a quoted scalar's span after the blanks and the comment that
+//! follow its closing quote (it checks for trailing content before it emits the token),
+//! so `region: "cn-hangzou"   # note` would be underlined to the end of the comment.
+//! The closing quote is found again here, by the same escape rules the scanner used.
+
+/// The length of the text of a quoted scalar at the start of `text` (its properties, such
+/// as `&anchor` or `!tag`, included), up to and with its closing quote; `None` when
+/// `text` does not hold one, so the caller keeps the parser's span.
+pub fn quoted_len(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let open = skip_properties(bytes)?;
+    let quote = *bytes.get(open)?;
+    let mut at = open + 1;
+    // The closing quote and both escapes are ASCII, and no UTF-8 continuation byte
+    // equals an ASCII byte, so stepping over bytes cannot land inside a character.
+    while let Some(&byte) = bytes.get(at) {
+        match (quote, byte) {
+            (b'"', b'\\') => at += 2,
+            (b'\'', b'\'') if bytes.get(at + 1) == Some(&b'\'') => at += 2,
+            (_, b) if b == quote => return Some(at + 1),
+            _ => at += 1,
+        }
+    }
+    None
+}
+
+/// The offset of the opening quote after a node's properties (anchor, tag) and the blanks,
+/// line breaks and comments that may separate them from it.
+fn skip_properties(bytes: &[u8]) -> Option<usize> {
+    let mut at = 0;
+    loop {
+        match *bytes.get(at)? {
+            b' ' | b'\t' | b'\r' | b'\n' => at += 1,
+            b'#' => {
+                while bytes.get(at).is_some_and(|&b| b != b'\n' && b != b'\r') {
+                    at += 1;
+                }
+            }
+            // An anchor or tag runs to a blank or a flow indicator; a quote may be part of it.
+            b'&' | b'!' => {
+                while bytes.get(at).is_some_and(|&b| !b" \t\r\n,[]{}".contains(&b)) {
+                    at += 1;
+                }
+            }
+            b'"' | b'\'' => return Some(at),
+            _ => return None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quoted_scalars_end_at_their_closing_quote() {
+        for (text, expected) in [
+            (r#""cn-hangzou"   # note"#, r#""cn-hangzou""#),
+            (r#""a\"b\\" # "x""#, r#""a\"b\\""#),
+            ("'it''s' # 'x'", "'it''s'"),
+            ("''", "''"),
+            ("'a\n  b'  ", "'a\n  b'"),
+            ("&x !!str \"ü\" , y", "&x !!str \"ü\""),
+            ("&a # c\n  'v' # d", "&a # c\n  'v'"),
+        ] {
+            assert_eq!(quoted_len(text).and_then(|n| text.get(..n)), Some(expected), "{text:?}");
+        }
+        for text in ["plain # x", "\"open", "&a\"b", ""] {
+            assert_eq!(quoted_len(text), None, "{text:?}");
+        }
+    }
+}
