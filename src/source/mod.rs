@@ -44,8 +44,11 @@ impl Span {
 pub struct Limits {
     /// Deepest nesting of sequences and mappings accepted.
     pub max_depth: usize,
-    /// Most nodes a YAML document may expand to through aliases.
+    /// Most nodes a YAML stream's aliases may copy.
     pub max_alias_nodes: usize,
+    /// Most bytes of strings and keys a YAML stream's aliases may copy: a node count alone
+    /// let one large anchored string, aliased many times, take gigabytes.
+    pub max_alias_bytes: usize,
     /// Most YAML indicators (`,` `[` `:` `&` `"`...) read before a value completes: the
     /// YAML parser holds every token of a flow collection in memory until it closes.
     pub max_pending_indicators: usize,
@@ -53,7 +56,12 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Self { max_depth: 128, max_alias_nodes: 100_000, max_pending_indicators: 250_000 }
+        Self {
+            max_depth: 128,
+            max_alias_nodes: 100_000,
+            max_alias_bytes: 16 * 1024 * 1024,
+            max_pending_indicators: 250_000,
+        }
     }
 }
 

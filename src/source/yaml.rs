@@ -176,14 +176,14 @@ struct Builder<'a> {
     limits: Limits,
     stack: Vec<Frame>,
     /// Copies of anchored nodes by anchor id, with their node counts.
-    anchors: HashMap<usize, (Node, usize)>,
+    anchors: HashMap<usize, (Node, Cost)>,
     /// Anchor ids whose node was too large to copy (a bit set: a file may hold
     /// millions of anchors, and these must not cost a map entry each).
     dropped: Vec<u64>,
-    /// Nodes copied by aliases in the whole stream.
-    expanded: usize,
-    /// Nodes held in `anchors` for the current document.
-    stored: usize,
+    /// What aliases copied in the whole stream.
+    expanded: Cost,
+    /// What `anchors` holds for the current document.
+    stored: Cost,
     documents: Vec<Document>,
 }
 
@@ -253,8 +253,8 @@ impl<'a> Builder<'a> {
             stack: Vec::new(),
             anchors: HashMap::new(),
             dropped: Vec::new(),
-            expanded: 0,
-            stored: 0,
+            expanded: Cost::default(),
+            stored: Cost::default(),
             documents: Vec::new(),
         }
     }
@@ -289,7 +289,7 @@ impl<'a> Builder<'a> {
             Event::DocumentStart(_) => {
                 self.anchors.clear();
                 self.dropped.clear();
-                self.stored = 0;
+                self.stored = Cost::default();
             }
             Event::Nothing | Event::StreamStart | Event::DocumentEnd => {}
             Event::Scalar(value, style, anchor, tag) => {
@@ -300,19 +300,22 @@ impl<'a> Builder<'a> {
                 self.complete(Node::new(span, value), anchor)?;
             }
             Event::Alias(id) => {
-                let budget = self.limits.max_alias_nodes;
+                let budget = self.budget();
                 let dropped = self.dropped.get(id / 64).is_some_and(|bits| bits & (1 << (id % 64)) != 0);
                 let node = match self.anchors.get(&id) {
                     None if !dropped => {
                         return Err(SyntaxError::new("alias refers to an unknown anchor", span));
                     }
-                    Some((node, size)) if self.expanded + size <= budget => {
-                        self.expanded += size;
+                    Some((node, cost)) if self.expanded.plus(*cost).within(budget) => {
+                        self.expanded = self.expanded.plus(*cost);
                         Node::new(span, node.value.clone())
                     }
                     _ => {
                         return Err(SyntaxError::new(
-                            format!("aliases expand to more than {budget} nodes"),
+                            format!(
+                                "aliases expand to more than {} nodes or {} bytes of text",
+                                budget.nodes, budget.bytes
+                            ),
                             span,
                         )
                         .with_help(
@@ -408,17 +411,22 @@ impl<'a> Builder<'a> {
         local.map_or(span, |s| Span::new(span.start, span.start + s.trim_end().len()))
     }
 
+    /// What aliases may copy in a whole stream: nodes, and bytes of strings and keys.
+    const fn budget(&self) -> Cost {
+        Cost { nodes: self.limits.max_alias_nodes, bytes: self.limits.max_alias_bytes }
+    }
+
     /// Keeps a copy of an anchored node for later aliases, within two budgets: a node
     /// larger than what aliases may still expand is never copied (any alias to it fails),
-    /// and a document's copies together stay under the same count. So neither nested
+    /// and a document's copies together stay under the same cost. So neither nested
     /// anchors (`&a [&b [&c [...]]]`, every level a copy of everything below) nor many
     /// anchors can make memory grow past a fixed multiple of the budget.
     fn keep_anchor(&mut self, anchor: usize, node: &Node) {
-        let budget = self.limits.max_alias_nodes;
-        let room = budget.saturating_sub(self.expanded).min(budget.saturating_sub(self.stored));
-        if let Some(size) = count_nodes(node, room) {
-            self.stored += size;
-            self.anchors.insert(anchor, (node.clone(), size));
+        let budget = self.budget();
+        let room = budget.minus(self.expanded).min(budget.minus(self.stored));
+        if let Some(cost) = cost_of(node, room) {
+            self.stored = self.stored.plus(cost);
+            self.anchors.insert(anchor, (node.clone(), cost));
         } else {
             // Too large to keep: any alias to it would blow the budget anyway.
             if self.dropped.len() <= anchor / 64 {
@@ -501,19 +509,47 @@ fn apply_merges(mut map: MapFrame) -> Result<Vec<Entry>, SyntaxError> {
     Ok(map.entries)
 }
 
-/// The number of nodes in `node`'s tree, or `None` as soon as it exceeds `limit`.
-fn count_nodes(node: &Node, limit: usize) -> Option<usize> {
-    let mut count = 0;
+/// What copying a tree costs: its nodes, and the bytes of its strings and keys. Counting
+/// nodes alone let one anchored 1 MB string, aliased a thousand times, take a gigabyte.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Cost {
+    nodes: usize,
+    bytes: usize,
+}
+
+impl Cost {
+    const fn plus(self, other: Self) -> Self {
+        Self { nodes: self.nodes.saturating_add(other.nodes), bytes: self.bytes.saturating_add(other.bytes) }
+    }
+
+    const fn minus(self, other: Self) -> Self {
+        Self { nodes: self.nodes.saturating_sub(other.nodes), bytes: self.bytes.saturating_sub(other.bytes) }
+    }
+
+    fn min(self, other: Self) -> Self {
+        Self { nodes: self.nodes.min(other.nodes), bytes: self.bytes.min(other.bytes) }
+    }
+
+    const fn within(self, limit: Self) -> bool {
+        self.nodes <= limit.nodes && self.bytes <= limit.bytes
+    }
+}
+
+/// The cost of copying `node`'s tree, or `None` as soon as it exceeds `limit`.
+fn cost_of(node: &Node, limit: Cost) -> Option<Cost> {
+    let mut cost = Cost::default();
     let mut pending = vec![node];
     while let Some(node) = pending.pop() {
-        count += 1;
+        cost.nodes += 1;
         // Every pending node counts at least one, so give up before queueing a huge list.
-        let children = match &node.value {
-            Value::Seq(items) => items.len(),
-            Value::Map(entries) => entries.len(),
-            _ => 0,
+        let (children, bytes) = match &node.value {
+            Value::Seq(items) => (items.len(), 0),
+            Value::Map(entries) => (entries.len(), entries.iter().map(|e| e.key.name.len()).sum()),
+            Value::Str(s) => (0, s.len()),
+            _ => (0, 0),
         };
-        if count + pending.len() + children > limit {
+        cost.bytes = cost.bytes.saturating_add(bytes);
+        if cost.nodes + pending.len() + children > limit.nodes || cost.bytes > limit.bytes {
             return None;
         }
         match &node.value {
@@ -522,7 +558,7 @@ fn count_nodes(node: &Node, limit: usize) -> Option<usize> {
             _ => {}
         }
     }
-    Some(count)
+    Some(cost)
 }
 
 /// A plain scalar's value under the YAML 1.2 core schema.
@@ -707,17 +743,34 @@ mod tests {
         let root = &parse_yaml(text, limits).unwrap()[0].root;
         assert_eq!(root.get("d").unwrap().as_seq().map(<[Node]>::len), Some(3));
         let error = parse_yaml(&format!("{text}e: *z\n"), limits).unwrap_err();
-        assert_eq!(error.message, "aliases expand to more than 10 nodes");
+        assert!(error.message.starts_with("aliases expand to more than 10 nodes"), "{}", error.message);
         assert_eq!(slice(&format!("{text}e: *z\n"), error.span), "*z");
         // Past the budget, anchors cost a bit each; their aliases fail, others still work.
         let many = (0..50).map(|i| format!("a{i}: &x{i} [{i}, {i}]\n")).collect::<Vec<_>>().concat();
         let root = &parse_yaml(&format!("{many}b: *x1\n"), limits).unwrap()[0].root;
         assert_eq!(root.get("b").unwrap().as_seq().map(<[Node]>::len), Some(2));
         let error = parse_yaml(&format!("{many}b: *x40\n"), limits).unwrap_err();
-        assert_eq!(error.message, "aliases expand to more than 10 nodes");
+        assert!(error.message.starts_with("aliases expand to more than 10 nodes"), "{}", error.message);
         // Copies are per document: the next document has the whole budget again.
         let text = "a: &x [1, 2, 3]\nb: &y [4, 5, 6]\n---\nc: &z [7, 8, 9, 10, 11]\nd: *z\n";
         assert!(parse_yaml(text, limits).is_ok());
+    }
+
+    #[test]
+    fn aliases_are_bounded_in_bytes_as_well_as_nodes() {
+        let limits = Limits { max_alias_bytes: 100, ..Limits::default() };
+        let long = "x".repeat(40);
+        let text = format!("a: &s {long}\nb: *s\nc: [*s]\n");
+        let root = &parse_yaml(&text, limits).unwrap()[0].root;
+        assert_eq!(root.get_str("b"), Some(long.as_str()));
+        let text = format!("a: &s {long}\nb: *s\nc: *s\nd: *s\n");
+        let error = parse_yaml(&text, limits).unwrap_err();
+        assert_eq!(error.message, "aliases expand to more than 100000 nodes or 100 bytes of text");
+        assert_eq!(error.span.start, text.rfind('*').unwrap());
+        // Keys count too: the mapping holds 41 bytes of values and 4 of keys.
+        let text = format!("m: &m {{k1: {long}, k2: x}}\nn: *m\nn2: *m\n");
+        let error = parse_yaml(&text, Limits { max_alias_bytes: 85, ..limits }).unwrap_err();
+        assert_eq!(error.span.start, text.rfind('*').unwrap());
     }
 
     #[test]

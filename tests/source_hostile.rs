@@ -1,0 +1,114 @@
+//! Hostile YAML against the source layer's bounds (issue 13.2 and 13.9): aliases are
+//! bounded in the bytes they copy, not only in nodes, and the parser's token guard counts
+//! what the parser holds, so valid files with huge block or quoted scalars still parse.
+//!
+//! As in `tests/hostile.rs`, each case is generated at run time under
+//! `CARGO_TARGET_TMPDIR`, runs the built binary with a generous deadline (a hang guard,
+//! never a timing assertion) beside a valid spec that must still be checked, and reads
+//! the JSON report. Time and peak memory are measured outside the tests (see the report
+//! of the change), with `/usr/bin/time -v target/debug/ecslint check FILE`.
+
+use serde_json::Value;
+use std::fmt::Write as _;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+const AS_OF: &str = "2026-11-22";
+const GOOD: &str = "fixtures/hostile/good.yaml";
+/// Far above what any case takes even in a debug build; only a hang gets near it.
+const DEADLINE: Duration = Duration::from_secs(120);
+
+/// A fresh directory for one test's generated inputs and captured output.
+fn scratch(test: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("source_hostile").join(test);
+    if dir.exists() {
+        fs::remove_dir_all(&dir).unwrap_or_else(|e| panic!("cannot clear {}: {e}", dir.display()));
+    }
+    fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Runs `ecslint check --as-of AS_OF --format json FILE GOOD`; returns the exit status and
+/// the report. Output goes to files, so a large report cannot stall on a full pipe.
+fn check(dir: &Path, file: &Path) -> (i32, Value) {
+    let (stdout_path, stderr_path) = (dir.join("stdout.txt"), dir.join("stderr.txt"));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ecslint"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["check", "--no-config", "--as-of", AS_OF, "--format", "json"])
+        .arg(file)
+        .arg(GOOD)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .stdout(fs::File::create(&stdout_path).unwrap())
+        .stderr(fs::File::create(&stderr_path).unwrap())
+        .spawn()
+        .expect("the ecslint binary starts");
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("waiting for ecslint") {
+            break status;
+        }
+        if started.elapsed() > DEADLINE {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("ecslint on {} did not finish within {DEADLINE:?}: killed", file.display());
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    let stderr = fs::read_to_string(&stderr_path).unwrap_or_default();
+    let code = status.code().unwrap_or_else(|| panic!("ecslint was killed by a signal\n{stderr}"));
+    assert_ne!(code, 101, "ecslint panicked\n{stderr}");
+    let stdout = fs::read_to_string(&stdout_path).unwrap_or_default();
+    let report = serde_json::from_str(&stdout).unwrap_or_else(|e| {
+        panic!("stdout is not JSON: {e}\n{}\n{stderr}", stdout.chars().take(2000).collect::<String>())
+    });
+    (code, report)
+}
+
+/// The findings on files whose name ends with `file`.
+fn findings<'a>(report: &'a Value, file: &str) -> Vec<&'a Value> {
+    report["findings"]
+        .as_array()
+        .map(|all| all.iter().filter(|f| f["file"].as_str().is_some_and(|n| n.ends_with(file))).collect())
+        .unwrap_or_default()
+}
+
+/// The valid spec checked beside the hostile input still produced its finding.
+#[track_caller]
+fn assert_good_checked(report: &Value) {
+    let good = findings(report, "good.yaml");
+    assert!(
+        good.iter().any(
+            |f| f["code"] == "S007" && f["message"].as_str().is_some_and(|m| m.contains("ecs.zz9.large"))
+        ),
+        "the valid spec was not checked: {good:?}"
+    );
+}
+
+#[test]
+fn aliases_of_a_large_string_are_bounded_in_bytes() {
+    // 1 MB anchored once and aliased 1,000 times: with a node budget only, a gigabyte of
+    // copies (3,000 aliases: 3 GB, then an abort).
+    let dir = scratch("alias_bytes");
+    let file = dir.join("alias-bytes.yaml");
+    let aliases = (0..1_000).fold(String::new(), |mut out, i| {
+        writeln!(out, "  k{i}: *big").unwrap();
+        out
+    });
+    let text = format!("kind: Other\nbig: &big {}\ncopies:\n{aliases}", "x".repeat(1_000_000));
+    fs::write(&file, &text).unwrap();
+    let (code, report) = check(&dir, &file);
+    assert_eq!(code, 1, "{report:#}");
+    assert_good_checked(&report);
+    let found = findings(&report, "alias-bytes.yaml");
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0]["code"], "S001");
+    let message = found[0]["message"].as_str().unwrap_or_default();
+    assert!(message.contains("bytes of text"), "{message}");
+    // At the first alias past 16 MiB: the 17th.
+    let at = usize::try_from(found[0]["span"]["offset"].as_u64().unwrap_or_default()).unwrap_or_default();
+    assert_eq!(text.get(at..at + 4), Some("*big"));
+    assert_eq!(found[0]["span"]["line"], 4 + 16, "{:#}", found[0]);
+}
