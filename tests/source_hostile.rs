@@ -112,3 +112,63 @@ fn aliases_of_a_large_string_are_bounded_in_bytes() {
     assert_eq!(text.get(at..at + 4), Some("*big"));
     assert_eq!(found[0]["span"]["line"], 4 + 16, "{:#}", found[0]);
 }
+
+/// A Kubernetes `ConfigMap` embedding a Grafana-like JSON dashboard of about `panels` panels
+/// in a `|` block: valid YAML whose one scalar holds hundreds of thousands of `,` `{` `"`.
+fn config_map(panels: usize) -> String {
+    let panel = r#"{"id": 1, "type": "graph", "targets": [{"expr": "rate(x[5m])", "legend": "{{pod}}"}], "gridPos": {"h": 8, "w": 12, "x": 0, "y": 0}, "options": {"a": [1, 2, 3], "b": {"c": "d"}}},"#;
+    let mut text = String::from(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: dashboards\ndata:\n  dashboard.json: |\n    {\n      \"panels\": [\n",
+    );
+    for _ in 0..panels {
+        text.push_str("        ");
+        text.push_str(panel);
+        text.push('\n');
+    }
+    text.push_str("        {}\n      ]\n    }\n  other.json: '{\"a\": [1, 2]}'\n");
+    text
+}
+
+#[test]
+fn a_configmap_with_a_large_json_block_is_not_s001() {
+    let dir = scratch("configmap");
+    let file = dir.join("configmap.yaml");
+    let text = config_map(15_000);
+    assert!(text.len() > 2_700_000, "{}", text.len());
+    fs::write(&file, &text).unwrap();
+    let (code, report) = check(&dir, &file);
+    assert_good_checked(&report);
+    assert_eq!(findings(&report, "configmap.yaml"), Vec::<&Value>::new());
+    assert_eq!(code, 0, "good.yaml's S007 is a warning");
+}
+
+#[test]
+fn a_long_quoted_string_of_commas_is_not_s001() {
+    let dir = scratch("quoted_commas");
+    let file = dir.join("commas.yaml");
+    let commas = "a,".repeat(260_000);
+    let text = format!("kind: Other\nnote: \"{commas}\"\nsingle: ['{commas}', x]\n# {commas}\n");
+    fs::write(&file, &text).unwrap();
+    let (code, report) = check(&dir, &file);
+    assert_good_checked(&report);
+    assert_eq!(findings(&report, "commas.yaml"), Vec::<&Value>::new());
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn a_top_level_flow_list_is_still_bounded_after_a_block_scalar() {
+    // The guard must not lose track of flow context: after a `|` block, a top-level
+    // flow list of quoted items (every token an indicator) still hits the limit.
+    let dir = scratch("flow_after_block");
+    let file = dir.join("flow.yaml");
+    let items = vec!["\"x\""; 300_000].join(",");
+    let text = format!("a: |\n  {{\"not\": [\"flow\"]}}\n---\n[{items}]\n");
+    fs::write(&file, &text).unwrap();
+    let (code, report) = check(&dir, &file);
+    assert_eq!(code, 1);
+    assert_good_checked(&report);
+    let found = findings(&report, "flow.yaml");
+    assert_eq!(found.len(), 1, "{found:?}");
+    let message = found[0]["message"].as_str().unwrap_or_default();
+    assert_eq!(message, "more than 250000 YAML tokens before a value completes");
+}

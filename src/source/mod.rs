@@ -7,6 +7,7 @@
 mod extent;
 mod json;
 mod lines;
+mod meter;
 pub mod plain;
 mod tree;
 mod yaml;
@@ -49,8 +50,8 @@ pub struct Limits {
     /// Most bytes of strings and keys a YAML stream's aliases may copy: a node count alone
     /// let one large anchored string, aliased many times, take gigabytes.
     pub max_alias_bytes: usize,
-    /// Most YAML indicators (`,` `[` `:` `&` `"`...) read before a value completes: the
-    /// YAML parser holds every token of a flow collection in memory until it closes.
+    /// Most tokens started inside flow collections before the YAML parser produces an
+    /// event: it may hold every token of a flow collection in memory until it closes.
     pub max_pending_indicators: usize,
 }
 

@@ -4,15 +4,15 @@
 //! control of everything hostile input can abuse: nesting depth is limited before it
 //! costs stack or memory, alias expansion is counted and bounded (no "billion laughs"),
 //! so are the tokens the parser may queue before it produces an event (a huge flow
-//! list), and duplicate keys are reported with both locations. The tree is built with
+//! list, see `meter.rs`), and duplicate keys are reported with both locations. The tree is built with
 //! an explicit stack, so no input recurses. Scalars resolve by the YAML 1.2 core schema
 //! (`yes`/`no`/`on`/`off` stay strings, unlike YAML 1.1 and `serde_yaml` of old).
 
 use super::extent;
+use super::meter::{Meter, MeteredChars, pending_error};
 use super::plain::{self, Plain};
 use super::{Document, Entry, Key, Limits, Node, Span, SyntaxError, Value};
 use saphyr_parser::{BufferedInput, Event, Marker, Parser, ScalarStyle, ScanError};
-use std::cell::Cell;
 use std::collections::HashMap;
 
 /// Parses every document of a YAML stream.
@@ -48,11 +48,8 @@ fn drive<'a>(
     let body = text.get(bom..).unwrap_or("");
     let mut builder = Builder::new(body, bom, limits);
     let meter = Meter::default();
-    let mut parser = Parser::new(BufferedInput::new(MeteredChars {
-        chars: body.char_indices(),
-        meter: &meter,
-        limit: limits.max_pending_indicators,
-    }));
+    let mut parser =
+        Parser::new(BufferedInput::new(MeteredChars::new(body, &meter, limits.max_pending_indicators)));
     while let Some(event) = parser.next_event() {
         if let Some(at) = meter.stopped_at.get() {
             return Err(pending_error(limits.max_pending_indicators, at, bom, body));
@@ -72,63 +69,6 @@ fn drive<'a>(
         return Err(pending_error(limits.max_pending_indicators, at, bom, body));
     }
     Ok(builder)
-}
-
-/// What the scanner has read since the parser last produced an event.
-///
-/// `saphyr-parser` queues every token of a flow collection that might still turn out
-/// to be a mapping key (one that starts a line, such as a document's top-level
-/// `[x, x, ...]`) until the collection closes, at well over 100 bytes a token: a
-/// 16 MiB file of `[x,x,x,...` took gigabytes. In a flow collection two plain
-/// scalars are always kept apart by an indicator (`,` `[` `]` `{` `}` `:` `?` `&` `*`
-/// `!` `'` `"`), so at least every other token starts with one, and counting the
-/// indicators read since the last event bounds the queue. Past the limit the input
-/// ends early and the parse fails with [`pending_error`]. Block-style YAML produces
-/// events line by line and never comes near.
-#[derive(Default)]
-struct Meter {
-    pending: Cell<usize>,
-    /// Byte offset (in the text without its BOM) where reading stopped, if it did.
-    stopped_at: Cell<Option<usize>>,
-}
-
-struct MeteredChars<'a> {
-    chars: std::str::CharIndices<'a>,
-    meter: &'a Meter,
-    limit: usize,
-}
-
-impl Iterator for MeteredChars<'_> {
-    type Item = char;
-
-    fn next(&mut self) -> Option<char> {
-        if self.meter.stopped_at.get().is_some() {
-            return None;
-        }
-        let (at, c) = self.chars.next()?;
-        if matches!(c, ',' | '[' | ']' | '{' | '}' | ':' | '?' | '&' | '*' | '!' | '\'' | '"') {
-            let pending = self.meter.pending.get() + 1;
-            if pending > self.limit {
-                self.meter.stopped_at.set(Some(at));
-                return None;
-            }
-            self.meter.pending.set(pending);
-        }
-        Some(c)
-    }
-}
-
-/// The error for a stream whose reading [`Meter`] stopped at byte `at` of `body`.
-fn pending_error(limit: usize, at: usize, bom: usize, body: &str) -> SyntaxError {
-    let width = body.get(at..).and_then(|rest| rest.chars().next()).map_or(0, char::len_utf8);
-    SyntaxError::new(
-        format!("more than {limit} YAML tokens before a value completes"),
-        Span::new(bom + at, bom + at + width),
-    )
-    .with_help(
-        "ecslint bounds the memory of its YAML parser: write a long list one `- item` per line \
-         (block style) rather than in brackets",
-    )
 }
 
 enum Frame {
