@@ -4,9 +4,9 @@
 //! control of everything hostile input can abuse: nesting depth is limited before it
 //! costs stack or memory, alias expansion is counted and bounded (no "billion laughs"),
 //! so are the tokens the parser may queue before it produces an event (a huge flow
-//! list, see `meter.rs`), and duplicate keys are reported with both locations. The tree is built with
-//! an explicit stack, so no input recurses. Scalars resolve by the YAML 1.2 core schema
-//! (`yes`/`no`/`on`/`off` stay strings, unlike YAML 1.1 and `serde_yaml` of old).
+//! list, see `meter.rs`), and duplicate keys are reported with both locations. The tree
+//! is built with an explicit stack, so no input recurses. Scalars resolve by the YAML 1.2
+//! core schema (`yes`/`no`/`on`/`off` stay strings, unlike YAML 1.1 and `serde_yaml` of old).
 
 use super::extent;
 use super::meter::{Meter, MeteredChars, pending_error};
@@ -115,7 +115,7 @@ struct Builder<'a> {
     positions: Positions,
     limits: Limits,
     stack: Vec<Frame>,
-    /// Copies of anchored nodes by anchor id, with their node counts.
+    /// Copies of anchored nodes by anchor id, with what copying them costs.
     anchors: HashMap<usize, (Node, Cost)>,
     /// Anchor ids whose node was too large to copy (a bit set: a file may hold
     /// millions of anchors, and these must not cost a map entry each).
