@@ -3,7 +3,7 @@
 
 use crate::catalog::Catalog;
 use crate::config::Config;
-use crate::diag::{Finding, Location, Severity, sort_findings};
+use crate::diag::{Finding, Location, Severity, Suppression, sort_findings};
 use crate::engine::{self, RuleSet, Settings};
 use crate::files::Loaded;
 use crate::source::{self, Limits, SourceFile};
@@ -73,12 +73,33 @@ pub fn check(reads: Vec<Loaded>, options: &CheckOptions<'_>) -> Outcome {
             finding.severity = *severity;
             true
         }
-        None => false,
+        // A spec that does not parse is always reported: `--select`, `--ignore` and
+        // `rules: {S001: off}` could otherwise pass a file nothing was checked in.
+        None => finding.code == codes::PARSE_ERROR.code,
     });
     outcome.findings.extend(evaluation.findings);
     outcome.failures = evaluation.failures;
-    outcome.findings.retain(|finding| !options.config.ignores(finding));
-    let unused = suppress::apply(&mut outcome.findings, &outcome.files, options.enabled.get("S008").copied());
+    let mut unused =
+        suppress::apply(&mut outcome.findings, &outcome.files, options.enabled.get("S008").copied());
+    // The config's per-path ignores suppress like comments do, so that JSON and SARIF
+    // still list what they hid; an inline comment on the same finding keeps its reason.
+    for finding in outcome.findings.iter_mut().chain(&mut unused) {
+        if finding.suppression.is_none() && options.config.ignores(finding) {
+            finding.suppression = Some(Suppression { scope: "config", reason: None });
+        }
+    }
+    outcome.findings.append(&mut unused);
+    for finding in &mut outcome.findings {
+        if finding.code == codes::PARSE_ERROR.code && finding.suppression.take().is_some() {
+            // Nothing in a file that does not parse is checked, so hiding its S001 would
+            // silently switch off every rule there: it stays reported, saying why.
+            let note = "an S001 cannot be suppressed, since no rule can check a file that does not parse; list the file under `exclude` in ecslint.yaml if it is not a spec";
+            finding.help = Some(match finding.help.take() {
+                Some(help) => format!("{help}; {note}"),
+                None => note.to_string(),
+            });
+        }
+    }
     // Most runs suppress nothing: then the findings stay where they are.
     if outcome.findings.iter().any(|f| f.suppression.is_some()) {
         let (suppressed, active): (Vec<Finding>, Vec<Finding>) =
@@ -86,7 +107,6 @@ pub fn check(reads: Vec<Loaded>, options: &CheckOptions<'_>) -> Outcome {
         outcome.findings = active;
         outcome.suppressed = suppressed;
     }
-    outcome.findings.extend(unused.into_iter().filter(|finding| !options.config.ignores(finding)));
     sort_findings(&mut outcome.findings);
     sort_findings(&mut outcome.suppressed);
     outcome

@@ -139,6 +139,21 @@ fn load_config(args: &CheckArgs) -> Result<Config, Failure> {
     })
 }
 
+/// Rejects quota IDs and rule selectors in the config that name nothing (exit status 2).
+fn check_config_names(config: &Config, context: &super::RunContext) -> Result<(), Failure> {
+    let quotas: Vec<&str> = context.catalog.quotas().map(|q| q.id.as_str()).collect();
+    let infos = context.rules.infos();
+    let rules: Vec<(&str, &str)> = infos.iter().map(|i| (i.code.as_str(), i.name.as_str())).collect();
+    let problems = config.check_names(&quotas, &rules);
+    if problems.is_empty() {
+        return Ok(());
+    }
+    Err(match super::report_errors(&problems) {
+        Ok(()) => Failure::Reported,
+        Err(failure) => failure,
+    })
+}
+
 /// Collects, reads and checks what `args` names, without rendering anything.
 pub fn execute(args: &CheckArgs) -> Result<Run, Failure> {
     let config = load_config(args)?;
@@ -170,6 +185,7 @@ pub fn execute(args: &CheckArgs) -> Result<Run, Failure> {
     let (context, _) =
         rayon::join(|| super::load_context(&rule_dirs, &catalog_files), || crate::spec::schemas().is_ok());
     let context = context?;
+    check_config_names(&config, &context)?;
     let selection = Selection {
         select: args.select.clone(),
         ignore: args.ignore.clone(),

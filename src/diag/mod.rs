@@ -116,7 +116,8 @@ pub struct Finding {
 /// How a finding was suppressed in the source.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Suppression {
-    /// `line` for `# ecslint-ignore`, `file` for `# ecslint-ignore-file`.
+    /// `line` for `# ecslint-ignore`, `file` for `# ecslint-ignore-file`, `config` for the
+    /// config file's per-path `ignore`.
     pub scope: &'static str,
     /// The text after `--`, if any.
     pub reason: Option<String>,

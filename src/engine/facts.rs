@@ -349,17 +349,18 @@ struct Scan<'a> {
 
 impl<'a> Scan<'a> {
     fn of(resource: &'a Resource) -> Self {
-        if !resource.valid {
-            return Self::default();
-        }
         let node = &resource.node;
+        // An instance's valid fields are resolved even when another field is wrong, for
+        // the rules that read only those; an image's facts need the whole image valid.
+        let valid = |field: &'static str| node.get_str(field).filter(|_| resource.field_valid(field));
         match resource.kind {
             Kind::Instance => Self {
-                reference: node.get_str("image"),
-                instance_type: node.get_str("instanceType"),
-                region: node.get_str("region"),
+                reference: valid("image"),
+                instance_type: valid("instanceType"),
+                region: valid("region"),
                 ..Self::default()
             },
+            Kind::Image if !resource.valid => Self::default(),
             Kind::Image => {
                 let mut custom_regions: Vec<&str> = Vec::new();
                 if node.get_str("type") == Some("custom") {

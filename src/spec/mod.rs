@@ -68,11 +68,23 @@ pub struct Resource {
     pub name: Option<String>,
     pub file: Arc<SourceFile>,
     pub node: Node,
-    /// Whether it passed schema validation; rules run only on valid resources.
+    /// Whether it passed schema validation with no violation at all.
     pub valid: bool,
+    /// The top-level fields a violation is about ([`WHOLE`] when one cannot be pinned to
+    /// a field): checks that read only other fields still run (see [`Resource::field_valid`]).
+    pub invalid_fields: Vec<String>,
 }
 
+/// Stands in [`Resource::invalid_fields`] for a violation of the resource as a whole.
+pub const WHOLE: &str = "*";
+
 impl Resource {
+    /// Whether the top-level field `name` passed validation, so that checks reading it can
+    /// run even when another field of the resource is wrong.
+    pub fn field_valid(&self, name: &str) -> bool {
+        self.valid || !self.invalid_fields.iter().any(|f| f == name || f == WHOLE)
+    }
+
     pub fn reference(&self) -> Option<ResourceRef> {
         self.name
             .as_ref()
@@ -151,14 +163,18 @@ fn classify(file: &Arc<SourceFile>, node: Node, findings: &mut Vec<Finding>) -> 
         file: Arc::clone(file),
         node,
         valid: true,
+        invalid_fields: Vec::new(),
     };
     let schema = match schemas() {
         Ok(schemas) if kind == Kind::Instance => &schemas.instance,
         Ok(schemas) => &schemas.image,
         Err(_) => return Some(resource),
     };
-    for violation in schema.validate(&resource.node) {
+    let mut violations = schema.validate(&resource.node);
+    violations.extend(integral_floats(&resource));
+    for violation in violations {
         resource.valid = false;
+        resource.invalid_fields.push(invalid_field(&violation));
         let mut finding = codes::SCHEMA_VIOLATION
             .finding(violation.message, at(violation.span))
             .with_primary_label(violation.label)
@@ -168,6 +184,41 @@ fn classify(file: &Arc<SourceFile>, node: Node, findings: &mut Vec<Finding>) -> 
         findings.push(finding);
     }
     Some(resource)
+}
+
+/// The top-level field a violation is about. A missing required field is reported at the
+/// resource (empty path) and named in its label; anything else at the resource's root
+/// counts against the whole resource.
+fn invalid_field(violation: &Violation) -> String {
+    match violation.path.first() {
+        Some(PathSegment::Key(key)) => key.clone(),
+        Some(PathSegment::Index(_)) => WHOLE.to_string(),
+        None => violation
+            .label
+            .strip_prefix('`')
+            .and_then(|rest| rest.strip_suffix("` missing"))
+            .filter(|name| !name.contains('`'))
+            .map_or_else(|| WHOLE.to_string(), str::to_string),
+    }
+}
+
+/// Integer fields written as floats (`count: 40.0`). JSON Schema counts an integral float as
+/// an integer, but the rules read integers: the value would be silently replaced by the
+/// default, so it is a violation instead.
+fn integral_floats(resource: &Resource) -> Option<Violation> {
+    let node = resource.node.get("count").filter(|_| resource.kind == Kind::Instance)?;
+    // Other floats (`2.5`) already fail the schema's `integer`.
+    let Value::Float(value) = node.value else { return None };
+    if !value.is_finite() || value.fract() != 0.0 {
+        return None;
+    }
+    Some(Violation {
+        message: format!("`count` must be an integer, not the decimal number `{value:?}`"),
+        label: "not an integer".to_string(),
+        help: Some(format!("write it without a decimal point: `count: {value:.0}`")),
+        span: node.span,
+        path: vec![PathSegment::Key("count".into())],
+    })
 }
 
 /// Reports resources of one kind that share a name (S003), on the second definition.
