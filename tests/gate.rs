@@ -193,3 +193,118 @@ fn findings_the_config_ignores_are_listed_as_suppressed() {
     let a003 = results.iter().find(|r| r["ruleId"] == "A003").unwrap_or_else(|| panic!("{sarif:#}"));
     assert_eq!(a003["suppressions"][0]["kind"], "external");
 }
+
+/// A valid instance named `name`.
+fn instance(name: &str) -> String {
+    format!(
+        "kind: Instance\nname: {name}\nregion: cn-hangzhou\ninstanceType: ecs.g7.large\n\
+         image: aliyun_3_x64_20G_alibase_20240819.vhd\n"
+    )
+}
+
+/// A valid custom image named `name` with cloud image ID `id`.
+fn image(name: &str, id: &str) -> String {
+    format!(
+        "kind: Image\nname: {name}\nid: {id}\ntype: custom\nos: {{family: ubuntu, version: \"22.04\"}}\n\
+         architecture: x86_64\nregions: [cn-hangzhou]\n"
+    )
+}
+
+#[test]
+fn instance_names_are_unique_per_directory_and_image_names_and_ids_per_run() {
+    let dir = scratch_dir("gate-names");
+    write_files(
+        &dir,
+        &[
+            ("prod/api.yaml", &instance("api")),
+            ("staging/api.yaml", &instance("api")),
+            ("staging/api-copy.yaml", &instance("api")),
+            ("prod/images.yaml", &image("golden", "m-bp1aaaaaaaaaaaaaaaaa")),
+            ("staging/images.yaml", &image("golden", "m-bp1bbbbbbbbbbbbbbbbb")),
+            ("staging/more.yaml", &image("silver", "m-bp1aaaaaaaaaaaaaaaaa")),
+        ],
+    );
+    let run = check_in(&dir, &["--no-config", "."]);
+    let json = run.json();
+    let findings = json["findings"].as_array().cloned().unwrap_or_default();
+    let s003: Vec<(String, String)> = findings
+        .iter()
+        .filter(|f| f["code"] == "S003")
+        .map(|f| {
+            (f["file"].as_str().unwrap_or_default().into(), f["message"].as_str().unwrap_or_default().into())
+        })
+        .collect();
+    // Sorted by file: the second definition of each.
+    assert_eq!(
+        s003,
+        [
+            ("staging/api.yaml".to_string(), "Instance name `api` is already used".to_string()),
+            ("staging/images.yaml".to_string(), "Image name `golden` is already used".to_string()),
+            (
+                "staging/more.yaml".to_string(),
+                "image ID `m-bp1aaaaaaaaaaaaaaaaa` is already used".to_string()
+            ),
+        ],
+        "{}",
+        run.describe()
+    );
+}
+
+#[test]
+fn objects_of_other_tools_are_skipped_silently() {
+    let k8s = "apiVersion: ec2.services.k8s.aws/v1alpha1\nkind: Instance\nmetadata: {name: web}\n\
+spec: {instanceType: t3.micro, imageID: ami-0123}\n---\napiVersion: kpack.io/v1alpha2\nkind: Image\n\
+metadata: {name: app}\nspec: {tag: registry/app}\n";
+    let dir = scratch_dir("gate-api-version");
+    write_files(&dir, &[("k8s.yaml", k8s)]);
+    let run = check_in(&dir, &["--no-config", "k8s.yaml"]);
+    run.assert_code(0);
+    assert_eq!(codes(&run), Vec::<String>::new(), "{}", run.describe());
+    assert_eq!(run.json()["summary"]["resources"], 0);
+}
+
+#[test]
+fn unparsable_files_of_other_tools_do_not_block_but_a_broken_spec_does() {
+    let helm = "{{- if .Values.enabled }}\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  \
+name: {{ include \"app.fullname\" . }}\n  labels:\n    {{- include \"app.labels\" . | nindent 4 }}\n{{- end }}\n";
+    let tsconfig = "{\n  // TypeScript allows comments\n  \"compilerOptions\": {\"strict\": true,}\n}\n";
+    let broken =
+        "kind: Instance\nname: api\nregion: cn-hangzhou\ninstanceType: ecs.g7.large\nimage: [unclosed\n";
+    let broken_json = "{\"kind\": \"Image\", \"name\": \"x\", \"type\": \"custom\",}\n";
+    let dir = scratch_dir("gate-other-files");
+    write_files(
+        &dir,
+        &[
+            ("chart/templates/deploy.yaml", helm),
+            ("tsconfig.json", tsconfig),
+            ("specs/broken.yaml", broken),
+            ("specs/broken.json", broken_json),
+        ],
+    );
+    // Walked and named alike.
+    for args in [
+        &["."][..],
+        &["tsconfig.json", "chart/templates/deploy.yaml", "specs/broken.yaml", "specs/broken.json"],
+    ] {
+        let mut all = vec!["--no-config"];
+        all.extend_from_slice(args);
+        let run = check_in(&dir, &all);
+        run.assert_code(1);
+        let json = run.json();
+        let files: Vec<&str> = json["findings"]
+            .as_array()
+            .map_or_else(Vec::new, |f| f.iter().filter_map(|f| f["file"].as_str()).collect());
+        assert_eq!(files, ["specs/broken.json", "specs/broken.yaml"], "{}", run.describe());
+        assert_eq!(codes(&run), ["S001", "S001"]);
+        for skipped in ["tsconfig.json", "chart/templates/deploy.yaml"] {
+            assert!(
+                run.stderr.contains(&format!("warning: {skipped}: skipped")),
+                "{skipped}\n{}",
+                run.describe()
+            );
+        }
+    }
+    // The other tools' files alone pass the gate.
+    let run = check_in(&dir, &["--no-config", "tsconfig.json", "chart/templates/deploy.yaml"]);
+    run.assert_code(0);
+}

@@ -234,7 +234,7 @@ pub fn execute(args: &CheckArgs) -> Result<Run, Failure> {
 pub fn run(args: &CheckArgs) -> Result<bool, Failure> {
     let Run { outcome, warnings, config, rules, baseline_counts } = execute(args)?;
     let mut stderr = std::io::stderr().lock();
-    for warning in &warnings {
+    for warning in warnings.iter().chain(&outcome.skipped) {
         writeln!(stderr, "warning: {warning}")?;
     }
     if let Some(path) = &args.write_baseline {

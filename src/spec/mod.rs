@@ -128,6 +128,11 @@ pub fn extract(
 
 fn classify(file: &Arc<SourceFile>, node: Node, findings: &mut Vec<Finding>) -> Option<Resource> {
     let at = |span| Location::new(Arc::clone(file), span);
+    // A Kubernetes-style object of another tool (AWS ACK's `Instance`, kpack's `Image`):
+    // ecslint resources have no `apiVersion` (DESIGN §1).
+    if node.get("apiVersion").is_some() {
+        return None;
+    }
     let kind = if let Some(kind_node) = node.get("kind") {
         let text = kind_node.as_str()?;
         if let Some(kind) = Kind::parse(text) {
@@ -221,32 +226,103 @@ fn integral_floats(resource: &Resource) -> Option<Violation> {
     })
 }
 
-/// Reports resources of one kind that share a name (S003), on the second definition.
+/// Whether the text of a file that does not parse shows a sign of holding an ecslint
+/// resource: a `kind: Instance` or `kind: Image` key (YAML or JSON, quoted or not), or two of
+/// the fields only ecslint resources have. A Kubernetes-style file (`apiVersion`) is another
+/// tool's. A file without a sign is skipped instead of being an S001 (see `check`).
+pub fn shows_a_resource(text: &str) -> bool {
+    if key_value_at(text, "apiVersion", None) {
+        return false;
+    }
+    if key_value_at(text, "kind", Some(&["Instance", "Image"])) {
+        return true;
+    }
+    let fields = [Kind::Instance, Kind::Image].iter().flat_map(|k| k.distinctive_fields().iter());
+    fields.filter(|field| key_value_at(text, field, None)).count() >= 2
+}
+
+/// Whether `key` is written as a mapping key somewhere in `text` (`key:`, `"key":`,
+/// `'key' :`), followed by one of `values` (quoted or not) when they are given.
+fn key_value_at(text: &str, key: &str, values: Option<&[&str]>) -> bool {
+    text.match_indices(key).any(|(at, _)| {
+        let before = text.get(..at).unwrap_or_default();
+        if before.ends_with(|c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
+            return false;
+        }
+        let rest = text.get(at + key.len()..).unwrap_or_default();
+        let rest = rest.strip_prefix(['"', '\'']).unwrap_or(rest).trim_start_matches([' ', '\t']);
+        let Some(value) = rest.strip_prefix(':') else { return false };
+        let Some(values) = values else { return true };
+        let value = value.trim_start_matches([' ', '\t']);
+        let value = value.strip_prefix(['"', '\'']).unwrap_or(value);
+        values.iter().any(|v| {
+            value
+                .strip_prefix(v)
+                .is_some_and(|after| !after.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_'))
+        })
+    })
+}
+
+/// Where a name must be unique: images across the run (instances and other images refer
+/// to them), instances within their directory (`prod/api.yaml` and `staging/api.yaml` may
+/// both hold an instance `api`, DESIGN §1).
+fn scope(resource: &Resource) -> &str {
+    match resource.kind {
+        Kind::Image => "",
+        Kind::Instance => resource.file.name.rsplit_once(['/', '\\']).map_or("", |(dir, _)| dir),
+    }
+}
+
+/// Reports resources of one kind that share a name in one scope (S003), and images that
+/// share an `id`, on the second definition.
 pub fn check_duplicate_names(resources: &[Resource], findings: &mut Vec<Finding>) {
-    let mut first: HashMap<(Kind, &str), &Resource> = HashMap::with_capacity(resources.len());
+    let mut first: HashMap<(Kind, &str, &str), &Resource> = HashMap::with_capacity(resources.len());
+    let mut first_id: HashMap<&str, &Resource> = HashMap::new();
     for resource in resources {
+        if resource.kind == Kind::Image {
+            if let Some(id) = resource.node.get_str("id") {
+                if let Some(original) = first_id.get(id) {
+                    findings.push(duplicate(
+                        resource,
+                        original,
+                        "id",
+                        format!("image ID `{id}` is already used"),
+                    ));
+                } else {
+                    first_id.insert(id, resource);
+                }
+            }
+        }
         let Some(name) = resource.name.as_deref() else {
             continue;
         };
-        if let Some(original) = first.get(&(resource.kind, name)) {
-            let name_path = [PathSegment::Key("name".into())];
-            findings.push(
-                codes::DUPLICATE_NAME
-                    .finding(
-                        format!("{} name `{name}` is already used", resource.kind),
-                        resource.location(&name_path),
-                    )
-                    .with_primary_label("used again here")
-                    .with_label(original.location(&name_path), "first defined here")
-                    .with_help(format!(
-                        "{} names must be unique across every file of the run; rename one of them",
-                        resource.kind
-                    ))
-                    .with_resource(resource.reference())
-                    .with_path(name_path.to_vec()),
-            );
+        if let Some(original) = first.get(&(resource.kind, scope(resource), name)) {
+            findings.push(duplicate(
+                resource,
+                original,
+                "name",
+                format!("{} name `{name}` is already used", resource.kind),
+            ));
         } else {
-            first.insert((resource.kind, name), resource);
+            first.insert((resource.kind, scope(resource), name), resource);
         }
     }
+}
+
+/// An S003 on `field` of `resource`, with a label on the first definition.
+fn duplicate(resource: &Resource, original: &Resource, field: &str, message: String) -> Finding {
+    let path = [PathSegment::Key(field.into())];
+    let help = match resource.kind {
+        Kind::Image => {
+            format!("Image {field}s must be unique across every file of the run; rename one of them")
+        }
+        Kind::Instance => "Instance names must be unique within a directory; rename one of them".to_string(),
+    };
+    codes::DUPLICATE_NAME
+        .finding(message, resource.location(&path))
+        .with_primary_label("used again here")
+        .with_label(original.location(&path), "first defined here")
+        .with_help(help)
+        .with_resource(resource.reference())
+        .with_path(path.to_vec())
 }
