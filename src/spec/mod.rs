@@ -228,7 +228,7 @@ fn integral_floats(resource: &Resource) -> Option<Violation> {
 
 /// Whether the text of a file that does not parse shows a sign of holding an ecslint
 /// resource: a `kind: Instance` or `kind: Image` key (YAML or JSON, quoted or not), or two of
-/// the fields only ecslint resources have. A Kubernetes-style file (`apiVersion`) is another
+/// the fields that only ecslint resources have. A Kubernetes-style file (`apiVersion`) is another
 /// tool's. A file without a sign is skipped instead of being an S001 (see `check`).
 pub fn shows_a_resource(text: &str) -> bool {
     if key_value_at(text, "apiVersion", None) {
@@ -237,8 +237,10 @@ pub fn shows_a_resource(text: &str) -> bool {
     if key_value_at(text, "kind", Some(&["Instance", "Image"])) {
         return true;
     }
-    let fields = [Kind::Instance, Kind::Image].iter().flat_map(|k| k.distinctive_fields().iter());
-    fields.filter(|field| key_value_at(text, field, None)).count() >= 2
+    // Fields other formats rarely use (`image`, `os`, `count` and `regions` are common in
+    // Compose files, CI workflows and Kubernetes manifests).
+    let fields = ["instanceType", "sharedWith", "derivedFrom", "bootMode", "licenseType", "architecture"];
+    fields.iter().filter(|field| key_value_at(text, field, None)).count() >= 2
 }
 
 /// Whether `key` is written as a mapping key somewhere in `text` (`key:`, `"key":`,
@@ -325,4 +327,21 @@ fn duplicate(resource: &Resource, original: &Resource, field: &str, message: Str
         .with_help(help)
         .with_resource(resource.reference())
         .with_path(path.to_vec())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn signs_of_a_resource_in_text_that_does_not_parse() {
+        assert!(shows_a_resource("kind: Instance\nname: [x\n"));
+        assert!(shows_a_resource("- kind: 'Image'\n  name: {x\n"));
+        assert!(shows_a_resource("{\"kind\" : \"Image\", }"));
+        assert!(shows_a_resource("name: a\ninstanceType: x\narchitecture: [\n"));
+        assert!(!shows_a_resource("kind: Images\nmykind: Instance\n{{ x }}"));
+        assert!(!shows_a_resource("apiVersion: v1\nkind: Instance\n{{ x }}"));
+        assert!(!shows_a_resource("{\n // comment\n \"compilerOptions\": {}\n}"));
+        assert!(!shows_a_resource("image: nginx\nos: linux\ncount: 3\n{{ x }}"));
+    }
 }
