@@ -1,5 +1,5 @@
-//! Evaluation: every enabled rule on every resource whose fields it reads are valid, in parallel, with the facts
-//! the [`World`] resolved once for the run. Findings come back in resource order, so the
+//! Evaluation: every enabled rule on every resource whose fields it reads are valid, in
+//! parallel, with the facts the [`World`] resolved once for the run. Findings come back in resource order, so the
 //! output does not depend on the number of threads.
 
 use super::RuleSet;
