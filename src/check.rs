@@ -88,8 +88,12 @@ pub fn check(reads: Vec<Loaded>, options: &CheckOptions<'_>) -> Outcome {
     // The config's per-path ignores suppress like comments do, so that JSON and SARIF
     // still list what they hid; an inline comment on the same finding keeps its reason.
     for finding in outcome.findings.iter_mut().chain(&mut unused) {
-        if finding.suppression.is_none() && options.config.ignores(finding) {
-            finding.suppression = Some(Suppression { scope: "config", reason: None });
+        if finding.suppression.is_some() {
+            continue;
+        }
+        if let Some(ignore) = options.config.ignored_by(finding) {
+            let reason = format!("the config ignores {} in `{}`", ignore.codes.join(", "), ignore.pattern);
+            finding.suppression = Some(Suppression { scope: "config", reason: Some(reason) });
         }
     }
     outcome.findings.append(&mut unused);

@@ -311,9 +311,18 @@ impl Config {
 
     /// Whether a per-path ignore drops a finding.
     pub fn ignores(&self, finding: &Finding) -> bool {
-        self.ignore.iter().any(|ignore| {
+        self.ignored_by(finding).is_some()
+    }
+
+    /// The per-path ignore that drops a finding, if one does. `ALL` names every code, as
+    /// it does for `--select` ([`Config::check_names`] accepts it).
+    pub fn ignored_by(&self, finding: &Finding) -> Option<&PathIgnore> {
+        self.ignore.iter().find(|ignore| {
             matches(&ignore.pattern, &finding.location.file.name)
-                && ignore.codes.iter().any(|c| crate::diag::selector_matches(c, &finding.code, &finding.name))
+                && ignore.codes.iter().any(|c| {
+                    c.eq_ignore_ascii_case("ALL")
+                        || crate::diag::selector_matches(c, &finding.code, &finding.name)
+                })
         })
     }
 }

@@ -100,6 +100,19 @@ fn s001_is_never_hidden_by_select_ignore_config_or_a_comment() {
 }
 
 #[test]
+fn unknown_rule_selectors_on_the_command_line_are_errors_with_a_did_you_mean() {
+    let dir = scratch_dir("gate-cli-names");
+    write_files(&dir, &[("a.yaml", &common::instance_yaml("a"))]);
+    for (flag, unknown, suggestion) in
+        [("--select", "A0001", "A001"), ("--ignore", "os-end-of-lfe", "os-end-of-life")]
+    {
+        let run = check_in(&dir, &["--no-config", flag, unknown, "a.yaml"]);
+        run.assert_code(2);
+        assert!(run.stderr.contains(&format!("did you mean `{suggestion}`?")), "{}", run.describe());
+    }
+}
+
+#[test]
 fn unknown_quota_ids_and_rule_names_in_the_config_are_errors_with_a_did_you_mean() {
     for (config, unknown, suggestion) in [
         ("quotas: {q_user-image-cnt: 3}\n", "q_user-image-cnt", "q_user-image-count"),
@@ -187,6 +200,7 @@ fn findings_the_config_ignores_are_listed_as_suppressed() {
     assert_eq!(suppressed.len(), 1, "{}", run.describe());
     assert_eq!(suppressed[0]["code"], "A003");
     assert_eq!(suppressed[0]["suppression"]["scope"], "config");
+    assert_eq!(suppressed[0]["suppression"]["reason"], "the config ignores A003 in `a.yaml`");
     let sarif = check_as(&dir, "sarif", &["a.yaml"]);
     let sarif: serde_json::Value = serde_json::from_str(&sarif.stdout).unwrap_or_default();
     let results = sarif["runs"][0]["results"].as_array().cloned().unwrap_or_default();
