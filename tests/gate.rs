@@ -322,3 +322,26 @@ name: {{ include \"app.fullname\" . }}\n  labels:\n    {{- include \"app.labels\
     let run = check_in(&dir, &["--no-config", "tsconfig.json", "chart/templates/deploy.yaml"]);
     run.assert_code(0);
 }
+
+#[test]
+fn an_image_with_a_stray_unknown_field_is_still_checked_but_not_one_with_a_misspelt_field() {
+    // `description` is no near miss of an Image field: the image's facts are whole, so its
+    // own rules (L001) and the instance's image checks (A003) run. `bootmode` is a misspelt
+    // `bootMode`: facts made without it could be wrong, so that image's rules skip it.
+    let text = "kind: Image\nname: arm\ntype: custom\nos: {family: centos, version: \"7\"}\n\
+architecture: arm64\nregions: [cn-hangzhou]\ndescription: the arm build # ecslint-ignore S002 -- kept\n---\n\
+kind: Image\nname: uefi\ntype: custom\nos: {family: centos, version: \"7\"}\narchitecture: x86_64\n\
+regions: [cn-hangzhou]\nbootmode: UEFI\n---\nkind: Instance\nname: web\nregion: cn-hangzhou\n\
+instanceType: ecs.g7.large\nimage: arm\n";
+    let dir = scratch_dir("gate-image-unknown-field");
+    write_files(&dir, &[("a.yaml", text)]);
+    let run = check_in(&dir, &["--no-config", "--select", "L001,A003,S002", "a.yaml"]);
+    let found = found(&run);
+    assert_eq!(
+        found,
+        [("L001".to_string(), 4), ("S002".to_string(), 15), ("A003".to_string(), 20)],
+        "{}",
+        run.describe()
+    );
+    assert_eq!(run.json()["suppressed"][0]["code"], "S002");
+}

@@ -49,7 +49,8 @@ pub fn evaluate(
     // What each rule reads, for resources with a schema violation: a rule whose inputs
     // are all valid still runs on them (one mistake does not hide another).
     let instance_inputs: Vec<Inputs> = instance_rules.iter().map(|r| Inputs::of(r)).collect();
-    let public_inputs: Vec<Inputs> = image_rules.iter().map(|r| Inputs::of(r).with_image()).collect();
+    let image_inputs: Vec<Inputs> = image_rules.iter().map(|r| Inputs::of(r)).collect();
+    let public_inputs: Vec<Inputs> = image_inputs.iter().cloned().map(Inputs::with_image).collect();
     let mut structural = Vec::new();
     builtin::cycles(&world, &mut structural);
     let per_resource: Vec<(Vec<Finding>, Evaluation)> = resources
@@ -85,11 +86,15 @@ pub fn evaluate(
                 }
                 Kind::Image => {
                     builtin::image_catalog_checks(&world, resource, &mut structural);
-                    // An image's facts (its chain, OS, architecture) are made only from a
-                    // valid spec, so image rules need the whole image valid.
+                    // An image's facts (its chain, OS, architecture) are made from the whole
+                    // spec: image rules run when they can be trusted (see `facts_valid`).
                     if resource.valid {
                         let subject = Subject::image(&world, resource, index);
                         run_rules(&env, &subject, &image_rules, &mut evaluation);
+                    } else if resource.facts_valid {
+                        let subject = Subject::image(&world, resource, index);
+                        let rules = runnable(&image_rules, &image_inputs, resource);
+                        run_rules(&env, &subject, &rules, &mut evaluation);
                     }
                 }
             }

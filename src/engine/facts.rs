@@ -230,7 +230,8 @@ impl<'a> World<'a> {
             .into_par_iter()
             .with_max_len(crate::CHUNK)
             .map(|index| {
-                let resource = self.resources.get(index).filter(|r| r.kind == Kind::Image && r.valid)?;
+                let resource =
+                    self.resources.get(index).filter(|r| r.kind == Kind::Image && r.facts_valid)?;
                 let (chain, cycle) = self.chain(index);
                 let mut base = spec_base(resource, self.catalog);
                 inherit_from_chain(&mut base, &chain);
@@ -351,7 +352,7 @@ impl<'a> Scan<'a> {
     fn of(resource: &'a Resource) -> Self {
         let node = &resource.node;
         // An instance's valid fields are resolved even when another field is wrong, for
-        // the rules that read only those; an image's facts need the whole image valid.
+        // the rules that read only those; an image's facts need every field they read valid.
         let valid = |field: &'static str| node.get_str(field).filter(|_| resource.field_valid(field));
         match resource.kind {
             Kind::Instance => Self {
@@ -360,7 +361,7 @@ impl<'a> Scan<'a> {
                 region: valid("region"),
                 ..Self::default()
             },
-            Kind::Image if !resource.valid => Self::default(),
+            Kind::Image if !resource.facts_valid => Self::default(),
             Kind::Image => {
                 let mut custom_regions: Vec<&str> = Vec::new();
                 if node.get_str("type") == Some("custom") {

@@ -73,6 +73,10 @@ pub struct Resource {
     /// The top-level fields a violation is about ([`WHOLE`] when one cannot be pinned to
     /// a field): checks that read only other fields still run (see [`Resource::field_valid`]).
     pub invalid_fields: Vec<String>,
+    /// Whether the facts derived from the whole spec (an image's OS, architecture, chain,
+    /// regions) can be trusted: no violation other than a field the schema does not know
+    /// and that is no near miss of a field it knows (`description: ...`, not `bootmode`).
+    pub facts_valid: bool,
 }
 
 /// Stands in [`Resource::invalid_fields`] for a violation of the resource as a whole.
@@ -169,6 +173,7 @@ fn classify(file: &Arc<SourceFile>, node: Node, findings: &mut Vec<Finding>) -> 
         node,
         valid: true,
         invalid_fields: Vec::new(),
+        facts_valid: true,
     };
     let schema = match schemas() {
         Ok(schemas) if kind == Kind::Instance => &schemas.instance,
@@ -177,9 +182,19 @@ fn classify(file: &Arc<SourceFile>, node: Node, findings: &mut Vec<Finding>) -> 
     };
     let mut violations = schema.validate(&resource.node);
     violations.extend(integral_floats(&resource));
+    let known = if violations.is_empty() { Vec::new() } else { schema.fields() };
     for violation in violations {
         resource.valid = false;
         resource.invalid_fields.push(invalid_field(&violation));
+        // An unknown field is read by nothing, unless it is a misspelt known field whose
+        // value the facts would then miss (`bootmode: UEFI` leaves the boot mode unset).
+        let stray = match violation.path.as_slice() {
+            [PathSegment::Key(key)] => {
+                !known.contains(key) && suggest::closest(key, known.iter().map(String::as_str)).is_none()
+            }
+            _ => false,
+        };
+        resource.facts_valid &= stray;
         let mut finding = codes::SCHEMA_VIOLATION
             .finding(violation.message, at(violation.span))
             .with_primary_label(violation.label)
