@@ -174,7 +174,8 @@ architecture: x86_64\nregions: [cn-hangzhou]\n";
 fn an_integral_float_count_is_a_schema_violation_not_one_instance() {
     let dir = scratch_dir("gate-count-float");
     let spec = "kind: Instance\nname: db\nregion: cn-hongkong\ninstanceType: ecs.g7.large\n\
-image: rhel_9_2_x64_20G_alibase_20230816.vhd\ncount: 40.0\n";
+image: r\ncount: 40.0\n---\nkind: Image\nname: r\ntype: public\nos: {family: rhel, version: \"9\"}\n\
+architecture: x86_64\n";
     write_files(&dir, &[("a.yaml", spec)]);
     let run = check_in(&dir, &["--no-config", "a.yaml"]);
     let json = run.json();
@@ -184,6 +185,11 @@ image: rhel_9_2_x64_20G_alibase_20230816.vhd\ncount: 40.0\n";
     assert!(s002["help"].as_str().unwrap_or_default().contains("`count: 40`"), "{}", run.describe());
     // No fee priced for one instance when forty were meant.
     assert!(!findings.iter().any(|f| f["code"] == "F001"), "{}", run.describe());
+    write_files(&dir, &[("a.yaml", &spec.replace("count: 40.0", "count: 40"))]);
+    let run = check_in(&dir, &["--no-config", "a.yaml"]);
+    let json = run.json();
+    let f001 = json["findings"].as_array().and_then(|f| f.iter().find(|f| f["code"] == "F001").cloned());
+    assert_eq!(f001.unwrap_or_default()["data"]["count"], 40, "{}", run.describe());
 }
 
 #[test]
@@ -344,4 +350,20 @@ instanceType: ecs.g7.large\nimage: arm\n";
         run.describe()
     );
     assert_eq!(run.json()["suppressed"][0]["code"], "S002");
+}
+
+#[test]
+fn a_misspelt_field_switches_off_the_rules_reading_the_field_it_was_meant_to_be() {
+    // `billng: Subscription` must not be priced as pay-as-you-go by F001.
+    let text = "kind: Image\nname: r\ntype: public\nos: {family: rhel, version: \"9\"}\narchitecture: x86_64\n---\n\
+kind: Instance\nname: db\nregion: cn-hongkong\ninstanceType: ecs.g7.large\nimage: r\nbillng: Subscription\n";
+    let dir = scratch_dir("gate-misspelt-field");
+    write_files(&dir, &[("a.yaml", text)]);
+    let run = check_in(&dir, &["--no-config", "a.yaml"]);
+    assert!(codes(&run).contains(&"S002".to_string()), "{}", run.describe());
+    assert!(!codes(&run).contains(&"F001".to_string()), "{}", run.describe());
+    let fixed = text.replace("billng", "billing");
+    write_files(&dir, &[("a.yaml", &fixed)]);
+    let run = check_in(&dir, &["--no-config", "a.yaml"]);
+    assert!(codes(&run).contains(&"F001".to_string()), "{}", run.describe());
 }

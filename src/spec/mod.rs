@@ -189,8 +189,16 @@ fn classify(file: &Arc<SourceFile>, node: Node, findings: &mut Vec<Finding>) -> 
         // An unknown field is read by nothing, unless it is a misspelt known field whose
         // value the facts would then miss (`bootmode: UEFI` leaves the boot mode unset).
         let stray = match violation.path.as_slice() {
-            [PathSegment::Key(key)] => {
-                !known.contains(key) && suggest::closest(key, known.iter().map(String::as_str)).is_none()
+            [PathSegment::Key(key)] if !known.contains(key) => {
+                match suggest::closest(key, known.iter().map(String::as_str)) {
+                    // The rules reading the field it was meant to be skip too: `billng:
+                    // Subscription` must not price pay-as-you-go.
+                    Some(meant) => {
+                        resource.invalid_fields.push(meant.to_string());
+                        false
+                    }
+                    None => true,
+                }
             }
             _ => false,
         };
