@@ -83,6 +83,12 @@ pub struct Resource {
 pub const WHOLE: &str = "*";
 
 impl Resource {
+    /// A resource that has not been validated yet (valid until a violation says otherwise).
+    pub fn new(kind: Kind, file: Arc<SourceFile>, node: Node) -> Self {
+        let name = node.get_str("name").map(str::to_string);
+        Self { kind, name, file, node, valid: true, invalid_fields: Vec::new(), facts_valid: true }
+    }
+
     /// Whether the top-level field `name` passed validation, so that checks reading it can
     /// run even when another field of the resource is wrong.
     pub fn field_valid(&self, name: &str) -> bool {
@@ -166,15 +172,7 @@ fn classify(file: &Arc<SourceFile>, node: Node, findings: &mut Vec<Finding>) -> 
         );
         return None;
     };
-    let mut resource = Resource {
-        kind,
-        name: node.get_str("name").map(str::to_string),
-        file: Arc::clone(file),
-        node,
-        valid: true,
-        invalid_fields: Vec::new(),
-        facts_valid: true,
-    };
+    let mut resource = Resource::new(kind, Arc::clone(file), node);
     let schema = match schemas() {
         Ok(schemas) if kind == Kind::Instance => &schemas.instance,
         Ok(schemas) => &schemas.image,
