@@ -1,14 +1,24 @@
 //! Baselines: adopt ecslint on an existing repository by recording today's findings and
-//! reporting only new ones.
+//! reporting only new ones (DESIGN §7).
 //!
 //! Entries are keyed by code, file, resource kind and name, and field path, never by
 //! line or column, so edits elsewhere in a file do not bring a baselined finding back.
 //! Findings about no resource (a parse error) are keyed by their message instead.
+//!
+//! Two choices make a baseline portable and honest:
+//! - file paths are relative to the baseline file's directory (never absolute), so the
+//!   same baseline matches from any working directory and on any machine;
+//! - a list entry is keyed by its value, not its position (`sharedWith["1234567890123456"]`,
+//!   not `sharedWith[3]`), so removing or adding other entries neither hides a new finding
+//!   nor revives an old one.
 
 use crate::diag::Finding;
-use crate::spec::display_path;
+use crate::source::{Node, PathSegment, Value};
+use crate::spec::Resource;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::fmt::Write as _;
+use std::path::{Component, Path, PathBuf};
 
 /// The baseline file, version 1.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -45,25 +55,149 @@ const fn is_one(count: &u32) -> bool {
     *count == 1
 }
 
-fn key(finding: &Finding) -> Entry {
-    let resource = finding.resource.as_ref();
-    Entry {
-        code: finding.code.clone(),
-        file: finding.location.file.name.clone(),
-        kind: resource.map(|r| r.kind.clone()),
-        resource: resource.map(|r| r.name.clone()),
-        field: display_path(&finding.path),
-        message: resource.is_none().then(|| finding.message.clone()),
-        count: 1,
+/// What applying a baseline did.
+#[derive(Debug, Default)]
+pub struct Filtered {
+    /// The findings the baseline does not record.
+    pub findings: Vec<Finding>,
+    /// How many findings it hid.
+    pub hidden: usize,
+    /// How many of its entries matched no finding (fixed, or renamed since).
+    pub unmatched: usize,
+}
+
+/// How findings become entries: where the baseline file is, and the run's resources
+/// (whose list values key list entries).
+pub struct Keys<'a> {
+    /// The baseline file's directory, absolute and normalised.
+    base: Option<PathBuf>,
+    resources: HashMap<(&'a str, &'a str, &'a str), &'a Node>,
+}
+
+impl<'a> Keys<'a> {
+    /// Keys for a baseline stored at `baseline` in a run over `resources`.
+    pub fn new(baseline: &Path, resources: &'a [Resource]) -> Self {
+        let parent = baseline.parent().unwrap_or_else(|| Path::new(""));
+        let base = std::path::absolute(if parent.as_os_str().is_empty() { Path::new(".") } else { parent })
+            .ok()
+            .map(|p| normalise(&p));
+        let mut by_name = HashMap::with_capacity(resources.len());
+        for resource in resources {
+            if let Some(name) = resource.name.as_deref() {
+                by_name
+                    .entry((resource.file.name.as_str(), resource.kind.as_str(), name))
+                    .or_insert(&resource.node);
+            }
+        }
+        Self { base, resources: by_name }
     }
+
+    /// The file as the baseline records it: relative to the baseline's directory. A name
+    /// that is not a path on this machine (`<stdin>`) or that shares no root with the
+    /// baseline (another drive) is kept as ecslint names it, never made absolute.
+    fn file(&self, name: &str) -> String {
+        let Some(base) = &self.base else { return name.to_string() };
+        let Ok(absolute) = std::path::absolute(name) else { return name.to_string() };
+        relative(&normalise(&absolute), base).unwrap_or_else(|| name.to_string())
+    }
+
+    fn key(&self, finding: &Finding) -> Entry {
+        let resource = finding.resource.as_ref();
+        let node = resource.and_then(|r| {
+            self.resources.get(&(finding.location.file.name.as_str(), r.kind.as_str(), r.name.as_str()))
+        });
+        Entry {
+            code: finding.code.clone(),
+            file: self.file(&finding.location.file.name),
+            kind: resource.map(|r| r.kind.clone()),
+            resource: resource.map(|r| r.name.clone()),
+            field: field_key(node.copied(), &finding.path),
+            message: resource.is_none().then(|| finding.message.clone()),
+            count: 1,
+        }
+    }
+}
+
+/// The field path with each list index replaced by the entry's value where the entry is a
+/// scalar: `sharedWith["1234567890123456"]`. Entries that are maps or lists, or a path the
+/// resource does not have, keep their index.
+fn field_key(resource: Option<&Node>, path: &[PathSegment]) -> String {
+    let mut out = String::new();
+    let mut node = resource;
+    for segment in path {
+        match segment {
+            PathSegment::Key(key) => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(key);
+                node = node.and_then(|n| n.get(key));
+            }
+            PathSegment::Index(index) => {
+                let item = node.and_then(Node::as_seq).and_then(|items| items.get(*index));
+                let scalar = match item.map(|n| &n.value) {
+                    Some(Value::Str(text)) => Some(text.clone()),
+                    Some(Value::Int(number)) => Some(number.to_string()),
+                    Some(Value::Bool(flag)) => Some(flag.to_string()),
+                    _ => None,
+                };
+                match scalar {
+                    // JSON string syntax: quotes and backslashes in the value stay unambiguous.
+                    Some(text) => {
+                        let quoted = serde_json::to_string(&text).unwrap_or_default();
+                        let _ = write!(out, "[{quoted}]");
+                    }
+                    None => {
+                        let _ = write!(out, "[{index}]");
+                    }
+                }
+                node = item;
+            }
+        }
+    }
+    out
+}
+
+/// `path` with `.` and `..` resolved lexically (the baseline must not depend on symlinks
+/// that differ between machines).
+fn normalise(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    out.push(component);
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// `path` relative to the directory `base`, with `/` separators; `None` when they share no
+/// root.
+fn relative(path: &Path, base: &Path) -> Option<String> {
+    let (path_parts, base_parts): (Vec<Component>, Vec<Component>) =
+        (path.components().collect(), base.components().collect());
+    if path_parts.first() != base_parts.first() {
+        return None;
+    }
+    let common = path_parts.iter().zip(&base_parts).take_while(|(a, b)| a == b).count();
+    let ups = base_parts.len().saturating_sub(common);
+    let mut parts: Vec<String> = vec!["..".to_string(); ups];
+    parts.extend(path_parts.iter().skip(common).map(|c| c.as_os_str().to_string_lossy().into_owned()));
+    Some(parts.join("/"))
 }
 
 impl Baseline {
     /// Records the given findings.
-    pub fn from_findings<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> Self {
+    pub fn from_findings<'a>(findings: impl IntoIterator<Item = &'a Finding>, keys: &Keys<'_>) -> Self {
         let mut counts: BTreeMap<Entry, u32> = BTreeMap::new();
         for finding in findings {
-            *counts.entry(key(finding)).or_insert(0) += 1;
+            let count = counts.entry(keys.key(finding)).or_insert(0);
+            *count = count.saturating_add(1);
         }
         let findings = counts.into_iter().map(|(entry, count)| Entry { count, ..entry }).collect();
         Self { version: 1, findings }
@@ -84,21 +218,66 @@ impl Baseline {
         text
     }
 
-    /// Removes the findings the baseline records (each entry absorbs up to `count` findings).
-    pub fn filter(&self, findings: Vec<Finding>) -> Vec<Finding> {
-        let mut remaining: BTreeMap<Entry, u32> = BTreeMap::new();
+    /// Removes the findings the baseline records (each entry absorbs up to `count` findings),
+    /// counting what it hid and which entries matched nothing.
+    pub fn filter(&self, findings: Vec<Finding>, keys: &Keys<'_>) -> Filtered {
+        // Per key: how many findings it may still absorb, and whether any matched.
+        let mut remaining: BTreeMap<Entry, (u32, bool)> = BTreeMap::new();
         for entry in &self.findings {
-            *remaining.entry(Entry { count: 1, ..entry.clone() }).or_insert(0) += entry.count;
+            let slot = remaining.entry(Entry { count: 1, ..entry.clone() }).or_insert((0, false));
+            slot.0 = slot.0.saturating_add(entry.count);
         }
-        findings
+        let mut hidden = 0usize;
+        let findings = findings
             .into_iter()
-            .filter(|finding| match remaining.get_mut(&key(finding)) {
-                Some(left) if *left > 0 => {
+            .filter(|finding| match remaining.get_mut(&keys.key(finding)) {
+                Some((left, matched)) if *left > 0 => {
                     *left -= 1;
+                    *matched = true;
+                    hidden = hidden.saturating_add(1);
                     false
                 }
                 _ => true,
             })
-            .collect()
+            .collect();
+        // Entries are counted as written: two entries with one key are two entries.
+        let unmatched = self
+            .findings
+            .iter()
+            .filter(|entry| {
+                remaining.get(&Entry { count: 1, ..(*entry).clone() }).is_some_and(|(_, matched)| !matched)
+            })
+            .count();
+        Filtered { findings, hidden, unmatched }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_paths_climb_and_descend() {
+        let rel = |p: &str, b: &str| relative(Path::new(p), Path::new(b));
+        assert_eq!(rel("/repo/specs/a.yaml", "/repo").as_deref(), Some("specs/a.yaml"));
+        assert_eq!(rel("/repo/specs/a.yaml", "/repo/ci").as_deref(), Some("../specs/a.yaml"));
+        assert_eq!(normalise(Path::new("/repo/./ci/../specs")), PathBuf::from("/repo/specs"));
+    }
+
+    #[test]
+    fn a_huge_count_saturates() {
+        let entry = Entry {
+            code: "S002".into(),
+            file: "a.yaml".into(),
+            kind: None,
+            resource: None,
+            field: String::new(),
+            message: Some("m".into()),
+            count: u32::MAX,
+        };
+        let baseline = Baseline { version: 1, findings: vec![entry.clone(), entry] };
+        let keys = Keys { base: None, resources: HashMap::new() };
+        let filtered = baseline.filter(Vec::new(), &keys);
+        assert_eq!((filtered.hidden, filtered.unmatched), (0, 2));
     }
 }

@@ -3,7 +3,7 @@
 
 use crate::catalog::Catalog;
 use crate::config::Config;
-use crate::diag::{Finding, Location, Severity, sort_findings};
+use crate::diag::{Finding, Location, Severity, Suppression, sort_findings};
 use crate::engine::{self, RuleSet, Settings};
 use crate::files::Loaded;
 use crate::source::{self, Limits, SourceFile};
@@ -35,6 +35,9 @@ pub struct Outcome {
     pub suppressed: Vec<Finding>,
     /// Rules that failed to evaluate: ecslint could not do its job.
     pub failures: Vec<Finding>,
+    /// Files that do not parse and show no sign of an ecslint resource (a `tsconfig.json`
+    /// with comments, a Helm template): not S001, but a warning, as `file: why`.
+    pub skipped: Vec<String>,
 }
 
 /// Checks the given sources.
@@ -50,10 +53,11 @@ pub fn check(reads: Vec<Loaded>, options: &CheckOptions<'_>) -> Outcome {
             reads.map(|read| load_read(read, options.limits)).collect::<Vec<_>>()
         },
     );
-    outcome.resources.reserve(loaded.iter().map(|(_, resources)| resources.len()).sum());
-    for (mut findings, resources) in loaded {
+    outcome.resources.reserve(loaded.iter().map(|(_, resources, _)| resources.len()).sum());
+    for (mut findings, resources, skipped) in loaded {
         outcome.findings.append(&mut findings);
         outcome.resources.extend(resources);
+        outcome.skipped.extend(skipped);
     }
     // Duplicate names are found on one core while the rules start on the others.
     let (evaluation, ()) = rayon::join(
@@ -73,12 +77,37 @@ pub fn check(reads: Vec<Loaded>, options: &CheckOptions<'_>) -> Outcome {
             finding.severity = *severity;
             true
         }
-        None => false,
+        // A spec that does not parse is always reported: `--select`, `--ignore` and
+        // `rules: {S001: off}` could otherwise pass a file nothing was checked in.
+        None => finding.code == codes::PARSE_ERROR.code,
     });
     outcome.findings.extend(evaluation.findings);
     outcome.failures = evaluation.failures;
-    outcome.findings.retain(|finding| !options.config.ignores(finding));
-    let unused = suppress::apply(&mut outcome.findings, &outcome.files, options.enabled.get("S008").copied());
+    let mut unused =
+        suppress::apply(&mut outcome.findings, &outcome.files, options.enabled.get("S008").copied());
+    // The config's per-path ignores suppress like comments do, so that JSON and SARIF
+    // still list what they hid; an inline comment on the same finding keeps its reason.
+    for finding in outcome.findings.iter_mut().chain(&mut unused) {
+        if finding.suppression.is_some() {
+            continue;
+        }
+        if let Some(ignore) = options.config.ignored_by(finding) {
+            let reason = format!("the config ignores {} in `{}`", ignore.codes.join(", "), ignore.pattern);
+            finding.suppression = Some(Suppression { scope: "config", reason: Some(reason) });
+        }
+    }
+    outcome.findings.append(&mut unused);
+    for finding in &mut outcome.findings {
+        if finding.code == codes::PARSE_ERROR.code && finding.suppression.take().is_some() {
+            // Nothing in a file that does not parse is checked, so hiding its S001 would
+            // silently switch off every rule there: it stays reported, saying why.
+            let note = "an S001 cannot be suppressed, since no rule can check a file that does not parse; list the file under `exclude` in ecslint.yaml if it is not a spec";
+            finding.help = Some(match finding.help.take() {
+                Some(help) => format!("{help}; {note}"),
+                None => note.to_string(),
+            });
+        }
+    }
     // Most runs suppress nothing: then the findings stay where they are.
     if outcome.findings.iter().any(|f| f.suppression.is_some()) {
         let (suppressed, active): (Vec<Finding>, Vec<Finding>) =
@@ -86,21 +115,50 @@ pub fn check(reads: Vec<Loaded>, options: &CheckOptions<'_>) -> Outcome {
         outcome.findings = active;
         outcome.suppressed = suppressed;
     }
-    outcome.findings.extend(unused.into_iter().filter(|finding| !options.config.ignores(finding)));
     sort_findings(&mut outcome.findings);
     sort_findings(&mut outcome.suppressed);
     outcome
 }
 
-/// What one read gave: its findings (a read problem, a syntax error) and its resources.
-fn load_read(read: Loaded, limits: Limits) -> (Vec<Finding>, Vec<Resource>) {
+/// What one read gave: its findings (a read problem, a syntax error), its resources, and
+/// the note that it was skipped as another tool's file.
+fn load_read(read: Loaded, limits: Limits) -> (Vec<Finding>, Vec<Resource>, Option<String>) {
     let mut findings = Vec::new();
     if let Some(problem) = read.problem {
         findings.push(problem);
-        return (findings, Vec::new());
+        return (findings, Vec::new(), None);
     }
-    let resources = load(&read.file, limits, &mut findings);
-    (findings, resources)
+    let file = &read.file;
+    match source::parse(file, limits) {
+        Ok(documents) => {
+            let resources = spec::extract(file, documents, &mut findings);
+            (findings, resources, None)
+        }
+        // Repositories hold other YAML and JSON (JSON with comments, templates), and
+        // pre-commit passes every changed file: one that shows no sign of a resource
+        // must not block a commit. A broken spec names its kind or its fields, so it
+        // is still S001.
+        Err(error) if !exceeds_a_limit(&error) && !spec::shows_a_resource(&file.text) => {
+            let note = format!(
+                "{}: skipped: it is not valid {} ({}) and shows no sign of an ecslint resource (no `kind: Instance` or `kind: Image`)",
+                file.name,
+                if file.format() == source::Format::Json { "JSON" } else { "YAML" },
+                error.message
+            );
+            (findings, Vec::new(), Some(note))
+        }
+        Err(error) => {
+            findings.push(parse_error(file, error));
+            (findings, Vec::new(), None)
+        }
+    }
+}
+
+/// Whether a parse stopped at one of the limits that protect ecslint from hostile input
+/// (nesting depth, alias expansion, tokens queued): such a file is S001 whatever it holds,
+/// since the parser stopped before it could tell.
+fn exceeds_a_limit(error: &source::SyntaxError) -> bool {
+    error.message.contains("deeper than") || error.message.contains("more than")
 }
 
 /// Parses one file and extracts its resources; a syntax error is an S001 finding.
@@ -108,14 +166,19 @@ pub fn load(file: &Arc<SourceFile>, limits: Limits, findings: &mut Vec<Finding>)
     match source::parse(file, limits) {
         Ok(documents) => spec::extract(file, documents, findings),
         Err(error) => {
-            let at = |span| Location::new(Arc::clone(file), span);
-            let mut finding = codes::PARSE_ERROR.finding(error.message, at(error.span));
-            finding.help = error.help;
-            for (span, message) in error.labels {
-                finding = finding.with_label(at(span), message);
-            }
-            findings.push(finding);
+            findings.push(parse_error(file, error));
             Vec::new()
         }
     }
+}
+
+/// The S001 finding of a syntax error.
+fn parse_error(file: &Arc<SourceFile>, error: source::SyntaxError) -> Finding {
+    let at = |span| Location::new(Arc::clone(file), span);
+    let mut finding = codes::PARSE_ERROR.finding(error.message, at(error.span));
+    finding.help = error.help;
+    for (span, message) in error.labels {
+        finding = finding.with_label(at(span), message);
+    }
+    finding
 }

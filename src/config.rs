@@ -42,6 +42,26 @@ pub struct Config {
     pub include: Vec<String>,
     pub exclude: Vec<glob::Pattern>,
     pub ignore: Vec<PathIgnore>,
+    /// The quota IDs and rule selectors the file names, with their spans, checked against
+    /// the catalog and the rule set once both are loaded ([`Config::check_names`]).
+    pub names: Vec<NameRef>,
+}
+
+/// What a name in the config refers to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NameKind {
+    /// A key of `quotas`.
+    Quota,
+    /// A key of `rules` or a code of an `ignore` entry: a code, name or code prefix.
+    Rule,
+}
+
+/// A quota ID or rule selector written in the config file, where it was written.
+#[derive(Clone, Debug)]
+pub struct NameRef {
+    pub kind: NameKind,
+    pub text: String,
+    pub location: Location,
 }
 
 /// Why the configuration could not be loaded (exit status 2).
@@ -146,11 +166,15 @@ impl Reader<'_> {
         config.fail_on = root.get_str("failOn").map(str::to_string);
         config.max_file_size = int(root.get("maxFileSize")).and_then(|n| u64::try_from(n).ok());
         for entry in root.get("quotas").and_then(Node::as_map).unwrap_or_default() {
+            // The schema admits only integers >= 0; a value past i64::MAX is as good as
+            // unlimited, and is kept within the range rule expressions compute in.
             if let Some(value) = int(Some(&entry.value)).and_then(|n| u64::try_from(n).ok()) {
                 config.quotas.insert(entry.key.name.clone(), value);
             }
+            self.name(&mut config, NameKind::Quota, &entry.key.name, entry.key.span);
         }
         for entry in root.get("rules").and_then(Node::as_map).unwrap_or_default() {
+            self.name(&mut config, NameKind::Rule, &entry.key.name, entry.key.span);
             let level = match entry.value.as_str() {
                 Some("error") => Some(Severity::Error),
                 Some("warning") => Some(Severity::Warning),
@@ -170,11 +194,22 @@ impl Reader<'_> {
             let Some(path) = item.get("path") else { continue };
             if let Some(pattern) = self.pattern(path) {
                 let codes = item.get("codes").and_then(Node::as_seq).unwrap_or_default();
+                for code in codes {
+                    if let Some(text) = code.as_str() {
+                        self.name(&mut config, NameKind::Rule, text, code.span);
+                    }
+                }
                 let codes = codes.iter().filter_map(Node::as_str).map(str::to_string).collect();
                 config.ignore.push(PathIgnore { pattern, codes });
             }
         }
         if self.errors.is_empty() { Ok(config) } else { Err(ConfigError::Invalid(self.errors)) }
+    }
+
+    /// Records a quota ID or rule selector, to be checked once the catalog and rules load.
+    fn name(&self, config: &mut Config, kind: NameKind, text: &str, span: Span) {
+        let location = Location::new(Arc::clone(self.file), span);
+        config.names.push(NameRef { kind, text: text.to_string(), location });
     }
 
     fn strings(&self, key: &str) -> Vec<(String, Span)> {
@@ -205,11 +240,20 @@ impl Reader<'_> {
     }
 }
 
+/// An integer value. JSON Schema counts `400.0` as an integer, so an integral float is
+/// honoured like `400` (saturating past the range of i64) rather than silently dropped.
 fn int(node: Option<&Node>) -> Option<i64> {
     match node.map(|n| &n.value) {
         Some(source::Value::Int(i)) => Some(*i),
+        Some(source::Value::Float(f)) if f.is_finite() && f.fract() == 0.0 => Some(saturating_int(*f)),
         _ => None,
     }
+}
+
+/// An integral float as an i64, clamped to the type's range.
+#[allow(clippy::cast_possible_truncation)] // `as` saturates from f64, which is what is wanted
+const fn saturating_int(value: f64) -> i64 {
+    value as i64
 }
 
 /// A pattern relative to the config directory, as a pattern over paths as ecslint names them.
@@ -221,6 +265,45 @@ fn join_pattern(base: &Path, pattern: &str) -> String {
 }
 
 impl Config {
+    /// Problems with the quota IDs and rule selectors the file names: each one that names
+    /// nothing would silently switch enforcement off, so it is an error with a did-you-mean.
+    /// `quotas` are the catalog's quota IDs, `rules` each rule's code and name.
+    pub fn check_names<'a>(&self, quotas: &[&'a str], rules: &[(&'a str, &'a str)]) -> Vec<Finding> {
+        let mut errors = Vec::new();
+        for name in &self.names {
+            let text = name.text.as_str();
+            let (known, what, candidates): (bool, &str, Vec<&str>) = match name.kind {
+                NameKind::Quota => (quotas.contains(&text), "quota ID in the catalog", quotas.to_vec()),
+                NameKind::Rule => (
+                    text.eq_ignore_ascii_case("ALL")
+                        || rules.iter().any(|(code, rule)| crate::diag::selector_matches(text, code, rule)),
+                    "rule code, name or prefix",
+                    rules.iter().flat_map(|(code, rule)| [*code, *rule]).collect(),
+                ),
+            };
+            if known {
+                continue;
+            }
+            let mut finding = Finding::new(
+                "CONFIG",
+                "invalid-config",
+                Severity::Error,
+                format!("`{text}` matches no {what}"),
+                name.location.clone(),
+            )
+            .with_primary_label("unknown");
+            finding.help = Some(crate::suggest::closest(text, candidates.iter().copied()).map_or_else(
+                || match name.kind {
+                    NameKind::Quota => format!("known quotas: {}", quotas.join(", ")),
+                    NameKind::Rule => "`ecslint rules` lists the codes and names".to_string(),
+                },
+                |s| format!("did you mean `{s}`?"),
+            ));
+            errors.push(finding);
+        }
+        errors
+    }
+
     /// Whether a file (as ecslint names it) is excluded.
     pub fn excludes(&self, name: &str) -> bool {
         self.exclude.iter().any(|p| matches(p, name))
@@ -228,9 +311,18 @@ impl Config {
 
     /// Whether a per-path ignore drops a finding.
     pub fn ignores(&self, finding: &Finding) -> bool {
-        self.ignore.iter().any(|ignore| {
+        self.ignored_by(finding).is_some()
+    }
+
+    /// The per-path ignore that drops a finding, if one does. `ALL` names every code, as
+    /// it does for `--select` ([`Config::check_names`] accepts it).
+    pub fn ignored_by(&self, finding: &Finding) -> Option<&PathIgnore> {
+        self.ignore.iter().find(|ignore| {
             matches(&ignore.pattern, &finding.location.file.name)
-                && ignore.codes.iter().any(|c| crate::diag::selector_matches(c, &finding.code, &finding.name))
+                && ignore.codes.iter().any(|c| {
+                    c.eq_ignore_ascii_case("ALL")
+                        || crate::diag::selector_matches(c, &finding.code, &finding.name)
+                })
         })
     }
 }

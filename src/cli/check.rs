@@ -2,11 +2,11 @@
 //! and decide the exit status. Command-line flags win over the config file.
 
 use super::Failure;
-use crate::baseline::Baseline;
+use crate::baseline::{Baseline, Keys};
 use crate::check::{CheckOptions, Outcome, check};
 use crate::config::{self, Config, ConfigError};
 use crate::date::Date;
-use crate::diag::{self, HumanOptions, Severity, Summary};
+use crate::diag::{self, BaselineCounts, HumanOptions, Severity, Summary};
 use crate::engine::{Selection, Settings};
 use crate::files::{self, ReadOptions};
 use clap::{Args, ValueEnum};
@@ -122,6 +122,8 @@ pub struct Run {
     pub warnings: Vec<String>,
     pub config: Config,
     pub rules: Vec<diag::RuleInfo>,
+    /// What `--baseline` hid, for the summary.
+    pub baseline_counts: Option<BaselineCounts>,
 }
 
 /// Loads the config `args` point at (or discover), reporting its problems.
@@ -136,6 +138,21 @@ fn load_config(args: &CheckArgs) -> Result<Config, Failure> {
             Ok(()) => Failure::Reported,
             Err(failure) => failure,
         },
+    })
+}
+
+/// Rejects quota IDs and rule selectors in the config that name nothing (exit status 2).
+fn check_config_names(config: &Config, context: &super::RunContext) -> Result<(), Failure> {
+    let quotas: Vec<&str> = context.catalog.quotas().map(|q| q.id.as_str()).collect();
+    let infos = context.rules.infos();
+    let rules: Vec<(&str, &str)> = infos.iter().map(|i| (i.code.as_str(), i.name.as_str())).collect();
+    let problems = config.check_names(&quotas, &rules);
+    if problems.is_empty() {
+        return Ok(());
+    }
+    Err(match super::report_errors(&problems) {
+        Ok(()) => Failure::Reported,
+        Err(failure) => failure,
     })
 }
 
@@ -170,6 +187,7 @@ pub fn execute(args: &CheckArgs) -> Result<Run, Failure> {
     let (context, _) =
         rayon::join(|| super::load_context(&rule_dirs, &catalog_files), || crate::spec::schemas().is_ok());
     let context = context?;
+    check_config_names(&config, &context)?;
     let selection = Selection {
         select: args.select.clone(),
         ignore: args.ignore.clone(),
@@ -194,32 +212,43 @@ pub fn execute(args: &CheckArgs) -> Result<Run, Failure> {
         super::report_errors(&outcome.failures)?;
         return Err(Failure::Reported);
     }
+    let mut baseline_counts = None;
     if let Some(path) = &args.baseline {
         let text = std::fs::read_to_string(path)
             .map_err(|e| Failure::Message(format!("cannot read baseline {}: {e}", path.display())))?;
         let baseline = Baseline::parse(&text)
             .map_err(|e| Failure::Message(format!("baseline {}: {e}", path.display())))?;
-        outcome.findings = baseline.filter(std::mem::take(&mut outcome.findings));
+        // `--write-baseline` records the current state, so it sees every finding: with the
+        // same file for both, the entries that still match are kept and the fixed ones go.
+        if args.write_baseline.is_none() {
+            let keys = Keys::new(path, &outcome.resources);
+            let filtered = baseline.filter(std::mem::take(&mut outcome.findings), &keys);
+            outcome.findings = filtered.findings;
+            baseline_counts = Some(BaselineCounts { hidden: filtered.hidden, unmatched: filtered.unmatched });
+        }
     }
-    Ok(Run { outcome, warnings: collected.warnings, config, rules: context.rules.infos() })
+    Ok(Run { outcome, warnings: collected.warnings, config, rules: context.rules.infos(), baseline_counts })
 }
 
 /// Runs `check`; `Ok(true)` when a finding reaches the `--fail-on` threshold.
 pub fn run(args: &CheckArgs) -> Result<bool, Failure> {
-    let Run { outcome, warnings, config, rules } = execute(args)?;
+    let Run { outcome, warnings, config, rules, baseline_counts } = execute(args)?;
     let mut stderr = std::io::stderr().lock();
-    for warning in &warnings {
+    for warning in warnings.iter().chain(&outcome.skipped) {
         writeln!(stderr, "warning: {warning}")?;
     }
     if let Some(path) = &args.write_baseline {
-        let baseline = Baseline::from_findings(&outcome.findings);
+        let baseline = Baseline::from_findings(&outcome.findings, &Keys::new(path, &outcome.resources));
         std::fs::write(path, baseline.to_json())
             .map_err(|e| Failure::Message(format!("cannot write baseline {}: {e}", path.display())))?;
         writeln!(stderr, "wrote {} finding(s) to the baseline {}", outcome.findings.len(), path.display())?;
         return Ok(false);
     }
     drop(stderr);
-    let summary = Summary::new(outcome.files.len(), outcome.resources.len(), &outcome.findings);
+    let summary = Summary {
+        baseline: baseline_counts,
+        ..Summary::new(outcome.files.len(), outcome.resources.len(), &outcome.findings)
+    };
     let color = match args.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,

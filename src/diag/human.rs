@@ -47,7 +47,20 @@ pub fn render_summary(out: &mut dyn Write, summary: &Summary) -> io::Result<()> 
         plural(summary.errors, "error"),
         plural(summary.warnings, "warning"),
         plural(summary.infos, "info"),
-    )
+    )?;
+    if let Some(baseline) = summary.baseline {
+        writeln!(
+            out,
+            "The baseline hid {}; {} matched nothing (fixed, or changed since).",
+            plural(baseline.hidden, "finding"),
+            if baseline.unmatched == 1 {
+                "1 entry".to_string()
+            } else {
+                format!("{} entries", baseline.unmatched)
+            },
+        )?;
+    }
+    Ok(())
 }
 
 /// A finding seen through miette's `Diagnostic` trait.

@@ -157,7 +157,7 @@ mod tests {
         };
         let mut quiet = finding("S002", "suppressed");
         quiet.suppression = Some(Suppression { scope: "line", reason: Some("known".into()) });
-        let summary = Summary { files: 1, resources: 2, errors: 0, warnings: 2, infos: 0 };
+        let summary = Summary { files: 1, resources: 2, errors: 0, warnings: 2, infos: 0, baseline: None };
         let cases: [(Vec<Finding>, Vec<Finding>); 4] = [
             (Vec::new(), Vec::new()),
             (vec![finding("A001", "one")], Vec::new()),

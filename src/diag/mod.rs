@@ -116,7 +116,8 @@ pub struct Finding {
 /// How a finding was suppressed in the source.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Suppression {
-    /// `line` for `# ecslint-ignore`, `file` for `# ecslint-ignore-file`.
+    /// `line` for `# ecslint-ignore`, `file` for `# ecslint-ignore-file`, `config` for the
+    /// config file's per-path `ignore`.
     pub scope: &'static str,
     /// The text after `--`, if any.
     pub reason: Option<String>,
@@ -218,6 +219,16 @@ pub struct Summary {
     pub errors: usize,
     pub warnings: usize,
     pub infos: usize,
+    /// What `--baseline` did (absent without one).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<BaselineCounts>,
+}
+
+/// How many findings a baseline hid, and how many of its entries matched nothing.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct BaselineCounts {
+    pub hidden: usize,
+    pub unmatched: usize,
 }
 
 impl Summary {
@@ -229,6 +240,7 @@ impl Summary {
             errors: count(Severity::Error),
             warnings: count(Severity::Warning),
             infos: count(Severity::Info),
+            baseline: None,
         }
     }
 }

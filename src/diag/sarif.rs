@@ -127,7 +127,11 @@ fn result(finding: &Finding, rule_index: Option<usize>, fingerprint: &str) -> Va
     result.insert("partialFingerprints".into(), json!({FINGERPRINT_KEY: fingerprint}));
     if let Some(suppression) = &finding.suppression {
         let mut entry = Map::new();
-        entry.insert("kind".into(), json!("inSource"));
+        // The config's per-path ignores live outside the source: SARIF's `external`.
+        entry.insert(
+            "kind".into(),
+            json!(if suppression.scope == "config" { "external" } else { "inSource" }),
+        );
         if let Some(reason) = &suppression.reason {
             entry.insert("justification".into(), json!(reason));
         }

@@ -1,11 +1,12 @@
-//! Evaluation: every enabled rule on every valid resource, in parallel, with the facts
-//! the [`World`] resolved once for the run. Findings come back in resource order, so the
+//! Evaluation: every enabled rule on every resource whose fields it reads are valid, in
+//! parallel, with the facts the [`World`] resolved once for the run. Findings come back in resource order, so the
 //! output does not depend on the number of threads.
 
 use super::RuleSet;
 use super::builtin;
 use super::expr::{self, CelVal, null_val};
 use super::facts::{ImageFacts, InstanceContext, Resolved, Settings, ShareFact, World, share_list};
+use super::inputs::Inputs;
 use super::plan::Scope;
 use super::rule::{Rule, Target, concrete_path, rule_error};
 use super::view;
@@ -30,7 +31,8 @@ pub struct Evaluation {
     pub failures: Vec<Finding>,
 }
 
-/// Evaluates the enabled rules on every valid resource of the run.
+/// Evaluates the enabled rules on every resource of the run, skipping a rule on a resource
+/// where a field it reads failed validation.
 pub fn evaluate(
     rules: &RuleSet,
     enabled: &HashMap<String, Severity>,
@@ -44,13 +46,17 @@ pub fn evaluate(
     let active: Vec<&Rule> = rules.rules.iter().filter(|r| enabled.contains_key(&r.info.code)).collect();
     let on = |target| active.iter().copied().filter(move |r| r.target == target).collect::<Vec<_>>();
     let (instance_rules, image_rules) = (on(Target::Instance), on(Target::Image));
+    // What each rule reads, for resources with a schema violation: a rule whose inputs
+    // are all valid still runs on them (one mistake does not hide another).
+    let instance_inputs: Vec<Inputs> = instance_rules.iter().map(|r| Inputs::of(r)).collect();
+    let image_inputs: Vec<Inputs> = image_rules.iter().map(|r| Inputs::of(r)).collect();
+    let public_inputs: Vec<Inputs> = image_inputs.iter().cloned().map(Inputs::with_image).collect();
     let mut structural = Vec::new();
     builtin::cycles(&world, &mut structural);
     let per_resource: Vec<(Vec<Finding>, Evaluation)> = resources
         .par_iter()
         .with_max_len(crate::CHUNK)
         .enumerate()
-        .filter(|(_, resource)| resource.valid)
         .map(|(index, resource)| {
             let mut structural = Vec::new();
             let mut evaluation = Evaluation::default();
@@ -59,17 +65,46 @@ pub fn evaluate(
                     builtin::unresolved_image(&world, resource, &mut structural);
                     builtin::instance_catalog_checks(&world, resource, &mut structural);
                     let subject = Subject::instance(&world, resource);
-                    run_rules(&env, &subject, &instance_rules, &mut evaluation);
+                    if resource.valid {
+                        run_rules(&env, &subject, &instance_rules, &mut evaluation);
+                    } else {
+                        run_rules(
+                            &env,
+                            &subject,
+                            &runnable(&instance_rules, &instance_inputs, resource),
+                            &mut evaluation,
+                        );
+                    }
                     if let Some(image_subject) = Subject::public_image_of(&world, resource) {
-                        run_rules(&env, &image_subject, &image_rules, &mut evaluation);
+                        if resource.valid {
+                            run_rules(&env, &image_subject, &image_rules, &mut evaluation);
+                        } else {
+                            let rules = runnable(&image_rules, &public_inputs, resource);
+                            run_rules(&env, &image_subject, &rules, &mut evaluation);
+                        }
                     }
                 }
                 Kind::Image => {
                     builtin::image_catalog_checks(&world, resource, &mut structural);
-                    let subject = Subject::image(&world, resource, index);
-                    run_rules(&env, &subject, &image_rules, &mut evaluation);
+                    // An image's facts (its chain, OS, architecture) are made from the whole
+                    // spec: image rules run when they can be trusted (see `facts_valid`).
+                    if resource.valid {
+                        let subject = Subject::image(&world, resource, index);
+                        run_rules(&env, &subject, &image_rules, &mut evaluation);
+                    } else if resource.facts_valid {
+                        let subject = Subject::image(&world, resource, index);
+                        let rules = runnable(&image_rules, &image_inputs, resource);
+                        run_rules(&env, &subject, &rules, &mut evaluation);
+                    }
                 }
             }
+            // The structural checks each read one field (S004 `image`, S005 `region` or
+            // `regions`, S006 `zone`, S007 `instanceType`): S002 already reports an
+            // invalid one.
+            structural.retain(|f| match f.path.first() {
+                Some(PathSegment::Key(field)) => resource.field_valid(field),
+                _ => resource.valid,
+            });
             structural.retain(|f| enabled.contains_key(&f.code));
             with_severities(&mut structural, enabled);
             with_severities(&mut evaluation.findings, enabled);
@@ -91,6 +126,12 @@ pub fn evaluate(
         },
     );
     evaluation
+}
+
+/// The rules whose inputs are all valid on `resource`.
+fn runnable<'r>(rules: &[&'r Rule], inputs: &[Inputs], resource: &Resource) -> Vec<&'r Rule> {
+    let pairs = rules.iter().zip(inputs);
+    pairs.filter(|(_, inputs)| inputs.valid_on(resource)).map(|(rule, _)| *rule).collect()
 }
 
 /// Gives findings the severity the run configures for their rule.

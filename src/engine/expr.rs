@@ -337,6 +337,14 @@ impl Template {
         }
         Ok(out)
     }
+
+    /// The template's expressions, in order (what it reads, for [`super::inputs`]).
+    pub fn expressions(&self) -> impl Iterator<Item = &Expr> {
+        self.parts.iter().filter_map(|part| match part {
+            Part::Expr(expr) => Some(expr),
+            Part::Text(_) => None,
+        })
+    }
 }
 
 /// A value as CEL evaluates it, which may borrow text for `'a`. Subjects lend their

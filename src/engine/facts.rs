@@ -230,7 +230,8 @@ impl<'a> World<'a> {
             .into_par_iter()
             .with_max_len(crate::CHUNK)
             .map(|index| {
-                let resource = self.resources.get(index).filter(|r| r.kind == Kind::Image && r.valid)?;
+                let resource =
+                    self.resources.get(index).filter(|r| r.kind == Kind::Image && r.facts_valid)?;
                 let (chain, cycle) = self.chain(index);
                 let mut base = spec_base(resource, self.catalog);
                 inherit_from_chain(&mut base, &chain);
@@ -349,17 +350,18 @@ struct Scan<'a> {
 
 impl<'a> Scan<'a> {
     fn of(resource: &'a Resource) -> Self {
-        if !resource.valid {
-            return Self::default();
-        }
         let node = &resource.node;
+        // An instance's valid fields are resolved even when another field is wrong, for
+        // the rules that read only those; an image's facts need every field they read valid.
+        let valid = |field: &'static str| node.get_str(field).filter(|_| resource.field_valid(field));
         match resource.kind {
             Kind::Instance => Self {
-                reference: node.get_str("image"),
-                instance_type: node.get_str("instanceType"),
-                region: node.get_str("region"),
+                reference: valid("image"),
+                instance_type: valid("instanceType"),
+                region: valid("region"),
                 ..Self::default()
             },
+            Kind::Image if !resource.facts_valid => Self::default(),
             Kind::Image => {
                 let mut custom_regions: Vec<&str> = Vec::new();
                 if node.get_str("type") == Some("custom") {

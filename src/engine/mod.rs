@@ -9,6 +9,7 @@ mod builtin;
 mod eval;
 mod expr;
 mod facts;
+mod inputs;
 mod plan;
 mod rule;
 mod view;

@@ -68,11 +68,33 @@ pub struct Resource {
     pub name: Option<String>,
     pub file: Arc<SourceFile>,
     pub node: Node,
-    /// Whether it passed schema validation; rules run only on valid resources.
+    /// Whether it passed schema validation with no violation at all.
     pub valid: bool,
+    /// The top-level fields a violation is about ([`WHOLE`] when one cannot be pinned to
+    /// a field): checks that read only other fields still run (see [`Resource::field_valid`]).
+    pub invalid_fields: Vec<String>,
+    /// Whether the facts derived from the whole spec (an image's OS, architecture, chain,
+    /// regions) can be trusted: no violation other than a field the schema does not know
+    /// and that is no near miss of a field it knows (`description: ...`, not `bootmode`).
+    pub facts_valid: bool,
 }
 
+/// Stands in [`Resource::invalid_fields`] for a violation of the resource as a whole.
+pub const WHOLE: &str = "*";
+
 impl Resource {
+    /// A resource that has not been validated yet (valid until a violation says otherwise).
+    pub fn new(kind: Kind, file: Arc<SourceFile>, node: Node) -> Self {
+        let name = node.get_str("name").map(str::to_string);
+        Self { kind, name, file, node, valid: true, invalid_fields: Vec::new(), facts_valid: true }
+    }
+
+    /// Whether the top-level field `name` passed validation, so that checks reading it can
+    /// run even when another field of the resource is wrong.
+    pub fn field_valid(&self, name: &str) -> bool {
+        self.valid || !self.invalid_fields.iter().any(|f| f == name || f == WHOLE)
+    }
+
     pub fn reference(&self) -> Option<ResourceRef> {
         self.name
             .as_ref()
@@ -116,6 +138,11 @@ pub fn extract(
 
 fn classify(file: &Arc<SourceFile>, node: Node, findings: &mut Vec<Finding>) -> Option<Resource> {
     let at = |span| Location::new(Arc::clone(file), span);
+    // A Kubernetes-style object of another tool (AWS ACK's `Instance`, kpack's `Image`):
+    // ecslint resources have no `apiVersion` (DESIGN §1).
+    if node.get("apiVersion").is_some() {
+        return None;
+    }
     let kind = if let Some(kind_node) = node.get("kind") {
         let text = kind_node.as_str()?;
         if let Some(kind) = Kind::parse(text) {
@@ -145,20 +172,35 @@ fn classify(file: &Arc<SourceFile>, node: Node, findings: &mut Vec<Finding>) -> 
         );
         return None;
     };
-    let mut resource = Resource {
-        kind,
-        name: node.get_str("name").map(str::to_string),
-        file: Arc::clone(file),
-        node,
-        valid: true,
-    };
+    let mut resource = Resource::new(kind, Arc::clone(file), node);
     let schema = match schemas() {
         Ok(schemas) if kind == Kind::Instance => &schemas.instance,
         Ok(schemas) => &schemas.image,
         Err(_) => return Some(resource),
     };
-    for violation in schema.validate(&resource.node) {
+    let mut violations = schema.validate(&resource.node);
+    violations.extend(integral_floats(&resource));
+    let known = if violations.is_empty() { Vec::new() } else { schema.fields() };
+    for violation in violations {
         resource.valid = false;
+        resource.invalid_fields.push(invalid_field(&violation));
+        // An unknown field is read by nothing, unless it is a misspelt known field whose
+        // value the facts would then miss (`bootmode: UEFI` leaves the boot mode unset).
+        let stray = match violation.path.as_slice() {
+            [PathSegment::Key(key)] if !known.contains(key) => {
+                match suggest::closest(key, known.iter().map(String::as_str)) {
+                    // The rules reading the field it was meant to be skip too: `billng:
+                    // Subscription` must not price pay-as-you-go.
+                    Some(meant) => {
+                        resource.invalid_fields.push(meant.to_string());
+                        false
+                    }
+                    None => true,
+                }
+            }
+            _ => false,
+        };
+        resource.facts_valid &= stray;
         let mut finding = codes::SCHEMA_VIOLATION
             .finding(violation.message, at(violation.span))
             .with_primary_label(violation.label)
@@ -170,32 +212,157 @@ fn classify(file: &Arc<SourceFile>, node: Node, findings: &mut Vec<Finding>) -> 
     Some(resource)
 }
 
-/// Reports resources of one kind that share a name (S003), on the second definition.
+/// The top-level field a violation is about. A missing required field is reported at the
+/// resource (empty path) and named in its label; anything else at the resource's root
+/// counts against the whole resource.
+fn invalid_field(violation: &Violation) -> String {
+    match violation.path.first() {
+        Some(PathSegment::Key(key)) => key.clone(),
+        Some(PathSegment::Index(_)) => WHOLE.to_string(),
+        None => violation
+            .label
+            .strip_prefix('`')
+            .and_then(|rest| rest.strip_suffix("` missing"))
+            .filter(|name| !name.contains('`'))
+            .map_or_else(|| WHOLE.to_string(), str::to_string),
+    }
+}
+
+/// Integer fields written as floats (`count: 40.0`). JSON Schema counts an integral float as
+/// an integer, but the rules read integers: the value would be silently replaced by the
+/// default, so it is a violation instead.
+fn integral_floats(resource: &Resource) -> Option<Violation> {
+    let node = resource.node.get("count").filter(|_| resource.kind == Kind::Instance)?;
+    // Other floats (`2.5`) already fail the schema's `integer`.
+    let Value::Float(value) = node.value else { return None };
+    if !value.is_finite() || value.fract() != 0.0 {
+        return None;
+    }
+    Some(Violation {
+        message: format!("`count` must be an integer, not the decimal number `{value:?}`"),
+        label: "not an integer".to_string(),
+        help: Some(format!("write it without a decimal point: `count: {value:.0}`")),
+        span: node.span,
+        path: vec![PathSegment::Key("count".into())],
+    })
+}
+
+/// Whether the text of a file that does not parse shows a sign of holding an ecslint
+/// resource: a `kind: Instance` or `kind: Image` key (YAML or JSON, quoted or not), or two of
+/// the fields that only ecslint resources have. A Kubernetes-style file (`apiVersion`) is another
+/// tool's. A file without a sign is skipped instead of being an S001 (see `check`).
+pub fn shows_a_resource(text: &str) -> bool {
+    if key_value_at(text, "apiVersion", None) {
+        return false;
+    }
+    if key_value_at(text, "kind", Some(&["Instance", "Image"])) {
+        return true;
+    }
+    // Fields other formats rarely use (`image`, `os`, `count` and `regions` are common in
+    // Compose files, CI workflows and Kubernetes manifests).
+    let fields = ["instanceType", "sharedWith", "derivedFrom", "bootMode", "licenseType", "architecture"];
+    fields.iter().filter(|field| key_value_at(text, field, None)).count() >= 2
+}
+
+/// Whether `key` is written as a mapping key somewhere in `text` (`key:`, `"key":`,
+/// `'key' :`), followed by one of `values` (quoted or not) when they are given.
+fn key_value_at(text: &str, key: &str, values: Option<&[&str]>) -> bool {
+    text.match_indices(key).any(|(at, _)| {
+        let before = text.get(..at).unwrap_or_default();
+        if before.ends_with(|c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
+            return false;
+        }
+        let rest = text.get(at + key.len()..).unwrap_or_default();
+        let rest = rest.strip_prefix(['"', '\'']).unwrap_or(rest).trim_start_matches([' ', '\t']);
+        let Some(value) = rest.strip_prefix(':') else { return false };
+        let Some(values) = values else { return true };
+        let value = value.trim_start_matches([' ', '\t']);
+        let value = value.strip_prefix(['"', '\'']).unwrap_or(value);
+        values.iter().any(|v| {
+            value
+                .strip_prefix(v)
+                .is_some_and(|after| !after.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_'))
+        })
+    })
+}
+
+/// Where a name must be unique: images across the run (instances and other images refer
+/// to them), instances within their directory (`prod/api.yaml` and `staging/api.yaml` may
+/// both hold an instance `api`, DESIGN §1).
+fn scope(resource: &Resource) -> &str {
+    match resource.kind {
+        Kind::Image => "",
+        Kind::Instance => resource.file.name.rsplit_once(['/', '\\']).map_or("", |(dir, _)| dir),
+    }
+}
+
+/// Reports resources of one kind that share a name in one scope (S003), and images that
+/// share an `id`, on the second definition.
 pub fn check_duplicate_names(resources: &[Resource], findings: &mut Vec<Finding>) {
-    let mut first: HashMap<(Kind, &str), &Resource> = HashMap::with_capacity(resources.len());
+    let mut first: HashMap<(Kind, &str, &str), &Resource> = HashMap::with_capacity(resources.len());
+    let mut first_id: HashMap<&str, &Resource> = HashMap::new();
     for resource in resources {
+        if resource.kind == Kind::Image {
+            if let Some(id) = resource.node.get_str("id") {
+                if let Some(original) = first_id.get(id) {
+                    findings.push(duplicate(
+                        resource,
+                        original,
+                        "id",
+                        format!("image ID `{id}` is already used"),
+                    ));
+                } else {
+                    first_id.insert(id, resource);
+                }
+            }
+        }
         let Some(name) = resource.name.as_deref() else {
             continue;
         };
-        if let Some(original) = first.get(&(resource.kind, name)) {
-            let name_path = [PathSegment::Key("name".into())];
-            findings.push(
-                codes::DUPLICATE_NAME
-                    .finding(
-                        format!("{} name `{name}` is already used", resource.kind),
-                        resource.location(&name_path),
-                    )
-                    .with_primary_label("used again here")
-                    .with_label(original.location(&name_path), "first defined here")
-                    .with_help(format!(
-                        "{} names must be unique across every file of the run; rename one of them",
-                        resource.kind
-                    ))
-                    .with_resource(resource.reference())
-                    .with_path(name_path.to_vec()),
-            );
+        if let Some(original) = first.get(&(resource.kind, scope(resource), name)) {
+            findings.push(duplicate(
+                resource,
+                original,
+                "name",
+                format!("{} name `{name}` is already used", resource.kind),
+            ));
         } else {
-            first.insert((resource.kind, name), resource);
+            first.insert((resource.kind, scope(resource), name), resource);
         }
+    }
+}
+
+/// An S003 on `field` of `resource`, with a label on the first definition.
+fn duplicate(resource: &Resource, original: &Resource, field: &str, message: String) -> Finding {
+    let path = [PathSegment::Key(field.into())];
+    let help = match resource.kind {
+        Kind::Image => {
+            format!("Image {field}s must be unique across every file of the run; rename one of them")
+        }
+        Kind::Instance => "Instance names must be unique within a directory; rename one of them".to_string(),
+    };
+    codes::DUPLICATE_NAME
+        .finding(message, resource.location(&path))
+        .with_primary_label("used again here")
+        .with_label(original.location(&path), "first defined here")
+        .with_help(help)
+        .with_resource(resource.reference())
+        .with_path(path.to_vec())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn signs_of_a_resource_in_text_that_does_not_parse() {
+        assert!(shows_a_resource("kind: Instance\nname: [x\n"));
+        assert!(shows_a_resource("- kind: 'Image'\n  name: {x\n"));
+        assert!(shows_a_resource("{\"kind\" : \"Image\", }"));
+        assert!(shows_a_resource("name: a\ninstanceType: x\narchitecture: [\n"));
+        assert!(!shows_a_resource("kind: Images\nmykind: Instance\n{{ x }}"));
+        assert!(!shows_a_resource("apiVersion: v1\nkind: Instance\n{{ x }}"));
+        assert!(!shows_a_resource("{\n // comment\n \"compilerOptions\": {}\n}"));
+        assert!(!shows_a_resource("image: nginx\nos: linux\ncount: 3\n{{ x }}"));
     }
 }

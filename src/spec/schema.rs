@@ -246,6 +246,11 @@ impl Schema {
     fn description(&self, parent: &[PathSegment], name: &str) -> Option<String> {
         self.subschema(parent)?.get("properties")?.get(name)?.get("description")?.as_str().map(str::to_string)
     }
+
+    /// The top-level field names the schema knows.
+    pub fn fields(&self) -> Vec<String> {
+        self.property_names(&[])
+    }
 }
 
 /// The schemas of the two resource kinds, compiled once per process.
