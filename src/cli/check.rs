@@ -125,7 +125,7 @@ pub struct Run {
 }
 
 /// Loads the config `args` point at (or discover), reporting its problems.
-fn load_config(args: &CheckArgs) -> Result<Config, Failure> {
+pub(super) fn load_config(args: &CheckArgs) -> Result<Config, Failure> {
     if args.no_config {
         return Ok(Config::default());
     }
@@ -211,6 +211,16 @@ pub fn run(args: &CheckArgs) -> Result<bool, Failure> {
     for warning in &warnings {
         writeln!(stderr, "warning: {warning}")?;
     }
+    // A job pointed at the wrong directory would otherwise pass forever: say so, but
+    // leave the exit status to the findings (a repository may have no specs yet). A file
+    // that does not parse or a near-miss `kind` is a finding already, which says enough.
+    if outcome.resources.is_empty() && outcome.findings.is_empty() {
+        let files = outcome.files.len();
+        writeln!(
+            stderr,
+            "warning: no Instance or Image resource found in {files} file(s) checked; are the paths right?"
+        )?;
+    }
     if let Some(path) = &args.write_baseline {
         let baseline = Baseline::from_findings(&outcome.findings);
         std::fs::write(path, baseline.to_json())
@@ -229,23 +239,28 @@ pub fn run(args: &CheckArgs) -> Result<bool, Failure> {
     };
     let width = std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()).unwrap_or(100);
     let human = HumanOptions { color, width };
+    let fail_on =
+        args.fail_on.or_else(|| config.fail_on.as_deref().and_then(FailOn::parse)).unwrap_or(FailOn::Error);
+    let failed = fail_on.threshold().is_some_and(|t| outcome.findings.iter().any(|f| f.severity >= t));
     let stdout = std::io::stdout();
     let mut terminal = std::io::BufWriter::new(stdout.lock());
-    match &args.output {
+    let written = match &args.output {
         Some(path) => {
             let file = std::fs::File::create(path)
                 .map_err(|e| Failure::Message(format!("cannot write {}: {e}", path.display())))?;
             let mut report = std::io::BufWriter::new(file);
             render(&mut report, args.format, &outcome, &summary, &rules, human)?;
             report.flush()?;
-            render(&mut terminal, OutputFormat::Human, &outcome, &summary, &rules, human)?;
+            render(&mut terminal, OutputFormat::Human, &outcome, &summary, &rules, human)
         }
-        None => render(&mut terminal, args.format, &outcome, &summary, &rules, human)?,
+        None => render(&mut terminal, args.format, &outcome, &summary, &rules, human),
+    };
+    // A reader that stops early (`| head`) ends the output, not the verdict: the status
+    // still says whether findings reached `--fail-on`, so `set -o pipefail` CI stays honest.
+    match written.and_then(|()| terminal.flush()) {
+        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => {}
+        other => other?,
     }
-    terminal.flush()?;
-    let fail_on =
-        args.fail_on.or_else(|| config.fail_on.as_deref().and_then(FailOn::parse)).unwrap_or(FailOn::Error);
-    let failed = fail_on.threshold().is_some_and(|t| outcome.findings.iter().any(|f| f.severity >= t));
     // The process exits next: freeing every file's tree and finding one by one took 50 ms
     // of a 10,000-file run, on one core, for memory the exit returns anyway (compilers
     // skip freeing at exit for the same reason).

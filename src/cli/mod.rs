@@ -1,7 +1,8 @@
 //! The command line: clap definitions and one module per subcommand.
 //!
 //! Exit statuses (DESIGN §5): 0 when no finding is at or above `--fail-on`, 1 when one
-//! is, 2 when ecslint could not do its job. A closed output pipe exits 0.
+//! is, 2 when ecslint could not do its job. A closed output pipe ends the output quietly:
+//! `check` still exits with the status its findings give; the other commands exit 0.
 
 mod check;
 mod rules;
