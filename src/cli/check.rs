@@ -122,6 +122,9 @@ pub struct Run {
     pub warnings: Vec<String>,
     pub config: Config,
     pub rules: Vec<diag::RuleInfo>,
+    /// The run's reference data and settings, for `facts`.
+    pub catalog: crate::catalog::Catalog,
+    pub settings: Settings,
 }
 
 /// Loads the config `args` point at (or discover), reporting its problems.
@@ -186,7 +189,7 @@ pub fn execute(args: &CheckArgs) -> Result<Run, Failure> {
         rules: &context.rules,
         enabled: &enabled,
         catalog: &context.catalog,
-        settings,
+        settings: settings.clone(),
         config: &config,
     };
     let mut outcome = check(reads, &options);
@@ -201,12 +204,13 @@ pub fn execute(args: &CheckArgs) -> Result<Run, Failure> {
             .map_err(|e| Failure::Message(format!("baseline {}: {e}", path.display())))?;
         outcome.findings = baseline.filter(std::mem::take(&mut outcome.findings));
     }
-    Ok(Run { outcome, warnings: collected.warnings, config, rules: context.rules.infos() })
+    let rules = context.rules.infos();
+    Ok(Run { outcome, warnings: collected.warnings, config, rules, catalog: context.catalog, settings })
 }
 
 /// Runs `check`; `Ok(true)` when a finding reaches the `--fail-on` threshold.
 pub fn run(args: &CheckArgs) -> Result<bool, Failure> {
-    let Run { outcome, warnings, config, rules } = execute(args)?;
+    let Run { outcome, warnings, config, rules, .. } = execute(args)?;
     let mut stderr = std::io::stderr().lock();
     for warning in &warnings {
         writeln!(stderr, "warning: {warning}")?;
