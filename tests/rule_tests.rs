@@ -196,6 +196,28 @@ fn a_fixture_header_cannot_read_files_outside_the_test_root() {
 }
 
 #[test]
+fn a_fixture_header_may_set_its_own_check_date() {
+    // Fedora 43's support ends on 2026-12-09: L002 fires on the run's date, not in 2020.
+    let text =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(L002_IMAGE)).expect("fixture");
+    let body = text.lines().skip(1).collect::<Vec<_>>().join("\n");
+    let dir = scratch("header-as-of");
+    write_files(
+        &dir,
+        &[
+            ("L002/fail-today.yaml", &format!("# ecslint-test-args: --select L002\n{body}\n")),
+            (
+                "L002/pass-2020.yaml",
+                &format!("# ecslint-test-args: --select L002 --as-of 2020-01-01\n{body}\n"),
+            ),
+        ],
+    );
+    let run = run_in(&dir, &["test", "--no-config", "."]);
+    run.assert_code(0);
+    assert!(run.stdout.ends_with("2 passed, 0 failed\n"), "{}", run.describe());
+}
+
+#[test]
 fn test_roots_with_symbolic_link_loops_end() {
     let dir = scratch("link-loop");
     write_files(&dir, &[("L003/pass-web.yaml", &common::instance_yaml("web"))]);
