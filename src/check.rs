@@ -83,8 +83,13 @@ pub fn check(reads: Vec<Loaded>, options: &CheckOptions<'_>) -> Outcome {
     });
     outcome.findings.extend(evaluation.findings);
     outcome.failures = evaluation.failures;
-    let mut unused =
-        suppress::apply(&mut outcome.findings, &outcome.files, options.enabled.get("S008").copied());
+    let dormant = |selector: &str| dormant(selector, options.rules, options.enabled);
+    let mut unused = suppress::apply(
+        &mut outcome.findings,
+        &outcome.files,
+        options.enabled.get("S008").copied(),
+        &dormant,
+    );
     // The config's per-path ignores suppress like comments do, so that JSON and SARIF
     // still list what they hid; an inline comment on the same finding keeps its reason.
     for finding in outcome.findings.iter_mut().chain(&mut unused) {
@@ -118,6 +123,22 @@ pub fn check(reads: Vec<Loaded>, options: &CheckOptions<'_>) -> Outcome {
     sort_findings(&mut outcome.findings);
     sort_findings(&mut outcome.suppressed);
     outcome
+}
+
+/// Whether a suppression's code names only rules that cannot fire in this run: rules the
+/// run disables, or rules that read the check date (`asOf`, `lifecycle.daysLeft`), whose
+/// findings come and go with it. A code that names no rule at all is not dormant (a typo).
+fn dormant(selector: &str, rules: &RuleSet, enabled: &HashMap<String, Severity>) -> bool {
+    let mut named = rules
+        .rules()
+        .iter()
+        .filter(|rule| crate::diag::selector_matches(selector, &rule.info.code, &rule.info.name))
+        .peekable();
+    named.peek().is_some()
+        && named.all(|rule| {
+            let dated = rule.conditions().any(|e| e.text.contains("asOf") || e.text.contains("daysLeft"));
+            dated || !enabled.contains_key(&rule.info.code)
+        })
 }
 
 /// What one read gave: its findings (a read problem, a syntax error), its resources, and

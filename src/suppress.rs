@@ -125,7 +125,15 @@ fn names(selector: &str, finding: &Finding) -> bool {
 }
 
 /// Marks suppressed findings and reports unused suppressions (S008) when enabled.
-pub fn apply(findings: &mut [Finding], files: &[Arc<SourceFile>], s008: Option<Severity>) -> Vec<Finding> {
+/// `dormant` says of a code in a comment that the rules it names cannot fire in this run
+/// (disabled, or firing only on other check dates): such a code is not called unused,
+/// since removing the comment would let the finding back in another run.
+pub fn apply(
+    findings: &mut [Finding],
+    files: &[Arc<SourceFile>],
+    s008: Option<Severity>,
+    dormant: &(dyn Fn(&str) -> bool + Sync),
+) -> Vec<Finding> {
     let mut unused = Vec::new();
     // Scanning every file for comments is the costly part: on every core.
     let scanned: Vec<(&Arc<SourceFile>, Vec<Directive>)> = files
@@ -165,8 +173,13 @@ pub fn apply(findings: &mut [Finding], files: &[Arc<SourceFile>], s008: Option<S
                 }
             }
             let Some(severity) = s008 else { continue };
-            let stale: Vec<&str> =
-                directive.codes.iter().zip(&used).filter(|(_, u)| !**u).map(|(c, _)| c.as_str()).collect();
+            let stale: Vec<&str> = directive
+                .codes
+                .iter()
+                .zip(&used)
+                .filter(|(c, u)| !**u && !dormant(c))
+                .map(|(c, _)| c.as_str())
+                .collect();
             if directive.codes.is_empty() || !stale.is_empty() {
                 let what = if directive.codes.is_empty() {
                     "names no code".to_string()

@@ -412,11 +412,12 @@ fn run_with_closed_stdout(format: &str) -> common::Run {
 }
 
 #[test]
-fn a_closed_pipe_exits_0_quietly() {
+fn a_closed_pipe_ends_quietly_with_the_status_of_the_findings() {
     for format in ["human", "concise", "json"] {
         let run = run_with_closed_stdout(format);
         assert!(!run.stderr.contains("panicked"), "{format}: {}", run.describe());
-        assert_eq!(run.code, Some(0), "{format}: {}", run.describe());
+        // The input's S002 errors still fail the run (DESIGN §5).
+        assert_eq!(run.code, Some(1), "{format}: {}", run.describe());
         assert!(run.stderr.is_empty(), "{format}: nothing to say about a closed pipe\n{}", run.describe());
     }
 }

@@ -124,10 +124,13 @@ pub struct Run {
     pub rules: Vec<diag::RuleInfo>,
     /// What `--baseline` hid, for the summary.
     pub baseline_counts: Option<BaselineCounts>,
+    /// The run's reference data and settings, for `facts`.
+    pub catalog: crate::catalog::Catalog,
+    pub settings: Settings,
 }
 
 /// Loads the config `args` point at (or discover), reporting its problems.
-fn load_config(args: &CheckArgs) -> Result<Config, Failure> {
+pub(super) fn load_config(args: &CheckArgs) -> Result<Config, Failure> {
     if args.no_config {
         return Ok(Config::default());
     }
@@ -204,7 +207,7 @@ pub fn execute(args: &CheckArgs) -> Result<Run, Failure> {
         rules: &context.rules,
         enabled: &enabled,
         catalog: &context.catalog,
-        settings,
+        settings: settings.clone(),
         config: &config,
     };
     let mut outcome = check(reads, &options);
@@ -227,15 +230,34 @@ pub fn execute(args: &CheckArgs) -> Result<Run, Failure> {
             baseline_counts = Some(BaselineCounts { hidden: filtered.hidden, unmatched: filtered.unmatched });
         }
     }
-    Ok(Run { outcome, warnings: collected.warnings, config, rules: context.rules.infos(), baseline_counts })
+    let rules = context.rules.infos();
+    Ok(Run {
+        outcome,
+        warnings: collected.warnings,
+        config,
+        rules,
+        baseline_counts,
+        catalog: context.catalog,
+        settings,
+    })
 }
 
 /// Runs `check`; `Ok(true)` when a finding reaches the `--fail-on` threshold.
 pub fn run(args: &CheckArgs) -> Result<bool, Failure> {
-    let Run { outcome, warnings, config, rules, baseline_counts } = execute(args)?;
+    let Run { outcome, warnings, config, rules, baseline_counts, .. } = execute(args)?;
     let mut stderr = std::io::stderr().lock();
     for warning in warnings.iter().chain(&outcome.skipped) {
         writeln!(stderr, "warning: {warning}")?;
+    }
+    // A job pointed at the wrong directory would otherwise pass forever: say so, but
+    // leave the exit status to the findings (a repository may have no specs yet). A file
+    // that does not parse or a near-miss `kind` is a finding already, which says enough.
+    if outcome.resources.is_empty() && outcome.findings.is_empty() {
+        let files = outcome.files.len();
+        writeln!(
+            stderr,
+            "warning: no Instance or Image resource found in {files} file(s) checked; are the paths right?"
+        )?;
     }
     if let Some(path) = &args.write_baseline {
         let baseline = Baseline::from_findings(&outcome.findings, &Keys::new(path, &outcome.resources));
@@ -258,23 +280,28 @@ pub fn run(args: &CheckArgs) -> Result<bool, Failure> {
     };
     let width = std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()).unwrap_or(100);
     let human = HumanOptions { color, width };
+    let fail_on =
+        args.fail_on.or_else(|| config.fail_on.as_deref().and_then(FailOn::parse)).unwrap_or(FailOn::Error);
+    let failed = fail_on.threshold().is_some_and(|t| outcome.findings.iter().any(|f| f.severity >= t));
     let stdout = std::io::stdout();
     let mut terminal = std::io::BufWriter::new(stdout.lock());
-    match &args.output {
+    let written = match &args.output {
         Some(path) => {
             let file = std::fs::File::create(path)
                 .map_err(|e| Failure::Message(format!("cannot write {}: {e}", path.display())))?;
             let mut report = std::io::BufWriter::new(file);
             render(&mut report, args.format, &outcome, &summary, &rules, human)?;
             report.flush()?;
-            render(&mut terminal, OutputFormat::Human, &outcome, &summary, &rules, human)?;
+            render(&mut terminal, OutputFormat::Human, &outcome, &summary, &rules, human)
         }
-        None => render(&mut terminal, args.format, &outcome, &summary, &rules, human)?,
+        None => render(&mut terminal, args.format, &outcome, &summary, &rules, human),
+    };
+    // A reader that stops early (`| head`) ends the output, not the verdict: the status
+    // still says whether findings reached `--fail-on`, so `set -o pipefail` CI stays honest.
+    match written.and_then(|()| terminal.flush()) {
+        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => {}
+        other => other?,
     }
-    terminal.flush()?;
-    let fail_on =
-        args.fail_on.or_else(|| config.fail_on.as_deref().and_then(FailOn::parse)).unwrap_or(FailOn::Error);
-    let failed = fail_on.threshold().is_some_and(|t| outcome.findings.iter().any(|f| f.severity >= t));
     // The process exits next: freeing every file's tree and finding one by one took 50 ms
     // of a 10,000-file run, on one core, for memory the exit returns anyway (compilers
     // skip freeing at exit for the same reason).

@@ -1,9 +1,11 @@
 //! The command line: clap definitions and one module per subcommand.
 //!
 //! Exit statuses (DESIGN §5): 0 when no finding is at or above `--fail-on`, 1 when one
-//! is, 2 when ecslint could not do its job. A closed output pipe exits 0.
+//! is, 2 when ecslint could not do its job. A closed output pipe ends the output quietly:
+//! `check` still exits with the status its findings give; the other commands exit 0.
 
 mod check;
+mod facts;
 mod rules;
 mod schema;
 mod test;
@@ -42,6 +44,8 @@ enum Command {
     Test(test::TestArgs),
     /// Print a JSON Schema
     Schema(schema::SchemaArgs),
+    /// Print what the rules see for each resource, as JSON
+    Facts(facts::FactsArgs),
 }
 
 /// Why a command could not do its job (exit status 2).
@@ -126,6 +130,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Command::Explain(args) => rules::explain(&args),
         Command::Test(args) => test::run(&args),
         Command::Schema(args) => schema::run(&args),
+        Command::Facts(args) => facts::run(&args),
     };
     match result {
         Ok(failed) => ExitCode::from(u8::from(failed)),

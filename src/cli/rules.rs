@@ -1,8 +1,9 @@
 //! `ecslint rules` (the rule list) and `ecslint explain` (one rule's docs).
 
 use super::Failure;
+use super::check::CheckArgs;
 use crate::engine::{Rule, RuleSet, Target};
-use clap::{Args, ValueEnum};
+use clap::{Args, Parser, ValueEnum};
 use serde_json::json;
 use std::io::Write;
 use std::path::PathBuf;
@@ -15,6 +16,13 @@ pub struct RulesArgs {
     /// Extra rule directory to include (repeatable)
     #[arg(long = "rules", value_name = "DIR")]
     pub rule_dirs: Vec<PathBuf>,
+    /// Configuration file whose `rulePaths` are included (default: ecslint.yaml or
+    /// .ecslint.yaml, searched upwards, as for `check`)
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Ignore any configuration file
+    #[arg(long, conflicts_with = "config")]
+    pub no_config: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -33,11 +41,48 @@ pub struct ExplainArgs {
     /// Extra rule directory to include (repeatable)
     #[arg(long = "rules", value_name = "DIR")]
     pub rule_dirs: Vec<PathBuf>,
+    /// Configuration file whose `rulePaths` are included (default: ecslint.yaml or
+    /// .ecslint.yaml, searched upwards, as for `check`)
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Ignore any configuration file
+    #[arg(long, conflicts_with = "config")]
+    pub no_config: bool,
 }
 
-fn load(dirs: &[PathBuf]) -> Result<RuleSet, Failure> {
-    let dirs: Vec<&std::path::Path> = dirs.iter().map(PathBuf::as_path).collect();
+/// The rules `check` would load with these options: the built-in ones, the config's
+/// `rulePaths` and `--rules`, so `rules`, `explain` and `test` show what `check` runs.
+pub fn load_configured(check: &CheckArgs) -> Result<RuleSet, Failure> {
+    let config = super::check::load_config(check)?;
+    let dirs: Vec<&std::path::Path> =
+        config.rule_paths.iter().chain(&check.rule_dirs).map(PathBuf::as_path).collect();
     RuleSet::load(&dirs).map_err(super::load_failure)
+}
+
+/// `load_configured` for the options of `rules` and `explain`.
+fn load(dirs: &[PathBuf], config: Option<&PathBuf>, no_config: bool) -> Result<RuleSet, Failure> {
+    // The options go through `check`'s own parser, so the config is found and read
+    // exactly as `check` does it.
+    let mut words: Vec<std::ffi::OsString> = Vec::new();
+    for dir in dirs {
+        words.extend(["--rules".into(), dir.clone().into_os_string()]);
+    }
+    if let Some(config) = config {
+        words.extend(["--config".into(), config.clone().into_os_string()]);
+    }
+    if no_config {
+        words.push("--no-config".into());
+    }
+    let check = CheckWords::try_parse_from(words).map_err(|e| Failure::Message(e.to_string()))?.check;
+    load_configured(&check)
+}
+
+/// `check`'s options, parsed from words.
+#[derive(Debug, Parser)]
+#[command(no_binary_name = true)]
+struct CheckWords {
+    #[command(flatten)]
+    check: CheckArgs,
 }
 
 const fn target_name(target: Target) -> &'static str {
@@ -49,7 +94,7 @@ const fn target_name(target: Target) -> &'static str {
 }
 
 pub fn list(args: &RulesArgs) -> Result<bool, Failure> {
-    let rules = load(&args.rule_dirs)?;
+    let rules = load(&args.rule_dirs, args.config.as_ref(), args.no_config)?;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     match args.format {
         ListFormat::Json => {
@@ -112,7 +157,7 @@ pub fn write_markdown(out: &mut dyn Write, rules: &[Rule]) -> std::io::Result<()
 }
 
 pub fn explain(args: &ExplainArgs) -> Result<bool, Failure> {
-    let rules = load(&args.rule_dirs)?;
+    let rules = load(&args.rule_dirs, args.config.as_ref(), args.no_config)?;
     let Some(rule) = rules.find(&args.rule) else {
         let hint = rules.suggest(&args.rule).map(|s| format!("; did you mean `{s}`?")).unwrap_or_default();
         return Err(Failure::Message(format!("no rule has the code or name `{}`{hint}", args.rule)));

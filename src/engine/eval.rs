@@ -556,6 +556,31 @@ fn check(
     Ok(())
 }
 
+/// The variables rules see for one resource (an Instance's as its instance rules see
+/// them), converted to plain CEL values, for `ecslint facts`. The bindings are the ones
+/// evaluation uses, so what is shown is what the rules read.
+pub(super) fn subject_values<'w>(
+    world: &'w World<'w>,
+    resource: &'w Resource,
+    index: usize,
+    names: &[&'static str],
+) -> Vec<(&'static str, Result<Value, String>)> {
+    let subject = match resource.kind {
+        Kind::Instance => Subject::instance(world, resource),
+        Kind::Image => Subject::image(world, resource, index),
+    };
+    let bindings = &subject.bindings;
+    names
+        .iter()
+        .map(|&name| {
+            let value = bindings
+                .resolve(name)
+                .map_or(Ok(Value::Null), |v| view::materialize(v.as_ref()).map_err(|e| e.to_string()));
+            (name, value)
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

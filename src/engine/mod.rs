@@ -7,6 +7,7 @@
 
 mod builtin;
 mod eval;
+mod export;
 mod expr;
 mod facts;
 mod inputs;
@@ -15,6 +16,7 @@ mod rule;
 mod view;
 
 pub use eval::{Evaluation, evaluate};
+pub use export::export;
 pub use expr::{VARIABLES, format_price};
 pub use facts::{InstanceContext, Resolved, Settings, World};
 pub use rule::{Docs, RULE_SCHEMA, Rule, Target, describe, rule_error};

@@ -1,0 +1,76 @@
+//! `ecslint facts`: per resource, the JSON of what the rules see, built from the same
+//! bindings evaluation uses.
+
+mod common;
+
+use common::{AS_OF, run as ecslint};
+
+fn facts(paths: &[&str]) -> common::Run {
+    facts_on(AS_OF, paths)
+}
+
+fn facts_on(as_of: &str, paths: &[&str]) -> common::Run {
+    let args: Vec<&str> =
+        ["facts", "--no-config", "--as-of", as_of].into_iter().chain(paths.iter().copied()).collect();
+    let run = ecslint(&args);
+    run.assert_code(0);
+    run
+}
+
+#[test]
+fn facts_of_the_example_repository() {
+    let run = facts(&["fixtures/examples"]);
+    insta::assert_snapshot!("facts_examples", run.stdout);
+}
+
+#[test]
+fn facts_show_the_image_chain_the_fee_and_skip_invalid_resources() {
+    let json = facts(&["fixtures/examples/legacy"]).json();
+    let resources = json.as_array().cloned().unwrap_or_default();
+    let named = |name: &str| {
+        resources
+            .iter()
+            .find(|r| r["name"] == name)
+            .cloned()
+            .unwrap_or_else(|| panic!("no `{name}` in {json:#}"))
+    };
+    // An instance on a paid image derived from a public SLES ID: the chain and the price.
+    let sap = named("sap-sg");
+    assert_eq!(sap["kind"], "Instance");
+    assert_eq!(sap["file"], "fixtures/examples/legacy/instances.yaml");
+    let facts = &sap["facts"];
+    assert_eq!(facts["image"]["name"], "sles12-sap");
+    assert_eq!(facts["image"]["chain"][0]["id"], "sles_12_sp4_x64_20G_alibase_20200319.vhd");
+    assert_eq!(facts["fee"]["total"], 150.45);
+    assert_eq!(facts["resource"]["count"], 3);
+    assert_eq!(facts["asOf"], AS_OF);
+    for key in ["instanceType", "region", "lifecycle", "quotas"] {
+        assert!(facts.get(key).is_some(), "{key} missing: {facts:#}");
+    }
+    assert_eq!(facts["quotas"]["q_user-per-image-shared-user-count"], 50);
+    // A resource that fails the schema gets no facts: no rule runs on it.
+    let web = facts_of_web();
+    assert_eq!(web["valid"], false);
+    assert!(web["facts"].is_null());
+}
+
+fn facts_of_web() -> serde_json::Value {
+    let json = facts(&["fixtures/examples/instances/web.yaml"]).json();
+    json.as_array()
+        .and_then(|list| list.iter().find(|r| r["name"] == "web-sh-b").cloned())
+        .unwrap_or_default()
+}
+
+#[test]
+fn facts_take_the_check_date_and_catalog_of_check() {
+    let json =
+        facts_on("2030-01-01", &["--catalog", "fixtures/catalog/extra.yaml", "fixtures/examples/legacy"])
+            .json();
+    let orders = json
+        .as_array()
+        .and_then(|l| l.iter().find(|r| r["name"] == "centos7-orders").cloned())
+        .unwrap_or_default();
+    assert_eq!(orders["facts"]["asOf"], "2030-01-01");
+    assert_eq!(orders["facts"]["quotas"]["q_user-image-count"], 200, "{orders:#}");
+    assert!(orders["facts"]["lifecycle"]["daysLeft"].as_i64().is_some_and(|d| d < 0), "{orders:#}");
+}
