@@ -1,8 +1,10 @@
-//! The structural checks that are code rather than CEL: unresolved images (S004),
-//! regions, zones and instance types missing from the catalog (S005-S007), and
-//! `derivedFrom` cycles (S002).
+//! The structural checks that are code rather than CEL: unresolved image references
+//! (S004) and typos of them (S009), regions, zones and instance types missing from the
+//! catalog (S005-S007) and typos of types (S010), and `derivedFrom` cycles and
+//! underivable or contradictory OS and architecture (S002, see `derivation.rs`).
 
 use super::facts::{Resolved, World};
+use super::{derivation, typo};
 use crate::diag::Finding;
 use crate::source::PathSegment;
 use crate::spec::{Resource, codes};
@@ -12,16 +14,61 @@ fn key(name: &str) -> PathSegment {
     PathSegment::Key(name.to_string())
 }
 
-/// S004: an instance's image that is neither an Image spec nor a public image ID.
+/// S004 or S009 for an instance's `image`.
 pub fn unresolved_image(world: &World<'_>, instance: &Resource, out: &mut Vec<Finding>) {
-    let Some(reference) = instance.node.get_str("image") else { return };
+    image_reference(world, instance, "image", out);
+}
+
+/// S004/S009 for an Image spec's `derivedFrom`, and S002 for an OS or architecture that
+/// is missing and not derivable, or that contradicts what the image is derived from.
+pub fn image_reference_checks(world: &World<'_>, image: &Resource, index: usize, out: &mut Vec<Finding>) {
+    image_reference(world, image, "derivedFrom", out);
+    derivation::image_derivation(world, image, index, out);
+}
+
+/// S009 when the reference at `field` is a typo of an Image spec's name or `id`, else
+/// S004 when it is neither an Image spec nor a public image ID. Both are produced when
+/// S009 applies, so that S004 still speaks when S009 is switched off; [`prefer_precise`]
+/// keeps only S009 otherwise.
+fn image_reference(world: &World<'_>, resource: &Resource, field: &str, out: &mut Vec<Finding>) {
+    let Some(reference) = resource.node.get_str(field) else { return };
     if world.resolve(reference) != Resolved::Unresolved {
         return;
     }
-    let path = vec![key("image")];
-    let images = world.resources.iter().filter(|r| r.kind == crate::spec::Kind::Image);
-    let names = images.flat_map(|r| r.name.as_deref().into_iter().chain(r.node.get_str("id")));
-    let help = if let Some(s) = suggest::closest(reference, names) {
+    let path = vec![key(field)];
+    // An image's own name is no candidate for its `derivedFrom`: that would be a cycle.
+    let images = || {
+        world.resources.iter().filter(|r| r.kind == crate::spec::Kind::Image && !std::ptr::eq(*r, resource))
+    };
+    let names = || images().flat_map(|r| r.name.as_deref().into_iter().chain(r.node.get_str("id")));
+    // What is lost: an instance's image checks, or what an image inherits through its chain.
+    let instance = resource.kind == crate::spec::Kind::Instance;
+    let skipped = if instance {
+        "image checks are skipped for this instance"
+    } else {
+        "the OS, architecture and licence fee of its ancestors cannot be followed"
+    };
+    if let Some(intended) = typo::typo_of(reference, names()) {
+        let target =
+            images().find(|r| r.name.as_deref() == Some(intended) || r.node.get_str("id") == Some(intended));
+        let mut finding = codes::IMAGE_REFERENCE_TYPO
+            .on_field(
+                resource,
+                path.clone(),
+                format!("`{field}: {reference}` matches no image, but is a near miss of the Image spec `{intended}`"),
+                "typo of an image in this run",
+            )
+            .with_help(format!(
+                "write `{field}: {intended}`; an image managed outside this run would not be this close to one in it"
+            ));
+        if let Some(target) = target {
+            let at = if target.name.as_deref() == Some(intended) { "name" } else { "id" };
+            finding = finding.with_label(target.location(&[key(at)]), "the image it is a near miss of");
+        }
+        out.push(finding);
+    }
+    let suggestion = suggest::closest(reference, names());
+    let help = if let Some(s) = suggestion {
         format!("did you mean the Image spec `{s}`?")
     } else if reference.starts_with("m-") {
         format!(
@@ -29,21 +76,49 @@ pub fn unresolved_image(world: &World<'_>, instance: &Resource, out: &mut Vec<Fi
         )
     } else if reference.to_ascii_lowercase().ends_with(".vhd") {
         format!(
-            "describe it with an Image spec (`type: public`, `id: {reference}`, `os`, `architecture`) so that the image checks can run; they are skipped for this instance"
+            "describe it with an Image spec (`type: public`, `id: {reference}`, `os`, `architecture`) so that the image checks can run; {}",
+            if instance { "they are skipped for this instance" } else { skipped }
         )
     } else {
-        "add an Image spec with this name or id, or use a public image ID such as `aliyun_3_x64_20G_alibase_20240819.vhd`; image checks are skipped for this instance".to_string()
+        format!(
+            "add an Image spec with this name or id, or use a public image ID such as `aliyun_3_x64_20G_alibase_20240819.vhd`; {skipped}"
+        )
     };
     out.push(
         codes::UNRESOLVED_IMAGE
             .on_field(
-                instance,
+                resource,
                 path,
-                format!("image `{reference}` matches no Image spec, and ecslint cannot read it as a public image ID"),
+                if field == "image" {
+                    format!("image `{reference}` matches no Image spec, and ecslint cannot read it as a public image ID")
+                } else {
+                    format!("`{field}: {reference}` matches no Image spec, and ecslint cannot read it as a public image ID")
+                },
                 "unresolved image",
             )
             .with_help(help),
     );
+}
+
+/// Drops S004 and S007 where S009 or S010 reports the same field: one finding, the more
+/// precise one. Run after the disabled codes are removed, so switching S009 or S010 off
+/// brings the general finding back.
+pub fn prefer_precise(findings: &mut Vec<Finding>) {
+    let precise: Vec<(&'static str, Vec<PathSegment>)> = findings
+        .iter()
+        .filter_map(|f| {
+            let general = match f.code.as_str() {
+                "S009" => codes::UNRESOLVED_IMAGE.code,
+                "S010" => codes::UNKNOWN_INSTANCE_TYPE.code,
+                _ => return None,
+            };
+            Some((general, f.path.clone()))
+        })
+        .collect();
+    if precise.is_empty() {
+        return;
+    }
+    findings.retain(|f| !precise.iter().any(|(code, path)| f.code == *code && f.path == *path));
 }
 
 /// S005 and S006 for an instance's region and zone, S007 for its instance type.
@@ -84,6 +159,19 @@ pub fn instance_catalog_checks(world: &World<'_>, instance: &Resource, out: &mut
     }
     if let Some(id) = instance.node.get_str("instanceType") {
         if catalog.instance_type(id).is_none() {
+            if let Some(intended) = typo::instance_type_typo(catalog, id) {
+                let (family, intended) = (&intended.family, &intended.id);
+                out.push(
+                    codes::INSTANCE_TYPE_TYPO
+                        .on_field(
+                            instance,
+                            vec![key("instanceType")],
+                            format!("instance type `{id}` is a near miss of `{intended}`, a type of the `{family}` family"),
+                            "typo of a catalog type",
+                        )
+                        .with_help(format!("write `instanceType: {intended}` (instance type IDs are lower case)")),
+                );
+            }
             let path = vec![key("instanceType")];
             let known = catalog.instance_types().map(|t| t.id.as_str());
             let help = suggest::closest(id, known).map_or_else(

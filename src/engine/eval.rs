@@ -66,11 +66,13 @@ pub fn evaluate(
                 }
                 Kind::Image => {
                     builtin::image_catalog_checks(&world, resource, &mut structural);
+                    builtin::image_reference_checks(&world, resource, index, &mut structural);
                     let subject = Subject::image(&world, resource, index);
                     run_rules(&env, &subject, &image_rules, &mut evaluation);
                 }
             }
             structural.retain(|f| enabled.contains_key(&f.code));
+            builtin::prefer_precise(&mut structural);
             with_severities(&mut structural, enabled);
             with_severities(&mut evaluation.findings, enabled);
             (structural, evaluation)

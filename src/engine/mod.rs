@@ -6,11 +6,13 @@
 //! then evaluates every enabled rule on every valid resource.
 
 mod builtin;
+mod derivation;
 mod eval;
 mod expr;
 mod facts;
 mod plan;
 mod rule;
+mod typo;
 mod view;
 
 pub use eval::{Evaluation, evaluate};
