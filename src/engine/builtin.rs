@@ -67,7 +67,10 @@ fn image_reference(world: &World<'_>, resource: &Resource, field: &str, out: &mu
         }
         out.push(finding);
     }
-    let suggestion = suggest::closest(reference, names());
+    // A reference longer than any name people type gets no suggestion: its cost grows with
+    // the reference's length times the number of images.
+    let suggestion =
+        if reference.len() <= typo::MAX_LEN { suggest::closest(reference, names()) } else { None };
     let help = if let Some(s) = suggestion {
         format!("did you mean the Image spec `{s}`?")
     } else if reference.starts_with("m-") {

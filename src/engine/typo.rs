@@ -10,7 +10,7 @@ use crate::catalog::{Catalog, InstanceType};
 use crate::suggest;
 
 /// Longer references are not typed by hand; skipping them bounds the edit-distance cost.
-const MAX_LEN: usize = 256;
+pub const MAX_LEN: usize = 256;
 
 /// The candidate `word` is a typo of, if there is exactly one.
 pub fn typo_of<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
