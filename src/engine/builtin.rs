@@ -4,53 +4,88 @@
 //! underivable or contradictory OS and architecture (S002, see `derivation.rs`).
 
 use super::facts::{Resolved, World};
+use super::typo::NearMissIndex;
 use super::{derivation, typo};
 use crate::diag::Finding;
 use crate::source::PathSegment;
-use crate::spec::{Resource, codes};
+use crate::spec::{Kind, Resource, codes};
 use crate::suggest;
+use std::sync::OnceLock;
 
 fn key(name: &str) -> PathSegment {
     PathSegment::Key(name.to_string())
 }
 
+/// The names and `id`s of the run's Image specs, indexed for S009 the first time a
+/// reference does not resolve (most runs have none, and pay nothing).
+pub struct ImageNames<'a> {
+    resources: &'a [Resource],
+    index: OnceLock<NearMissIndex<'a>>,
+}
+
+impl<'a> ImageNames<'a> {
+    pub fn new(resources: &'a [Resource]) -> Self {
+        Self { resources, index: OnceLock::new() }
+    }
+
+    fn index(&self) -> &NearMissIndex<'a> {
+        self.index.get_or_init(|| {
+            let images = self.resources.iter().enumerate().filter(|(_, r)| r.kind == Kind::Image);
+            NearMissIndex::new(images.flat_map(|(position, r)| {
+                r.name.as_deref().into_iter().chain(r.node.get_str("id")).map(move |text| (text, position))
+            }))
+        })
+    }
+}
+
 /// S004 or S009 for an instance's `image`.
-pub fn unresolved_image(world: &World<'_>, instance: &Resource, out: &mut Vec<Finding>) {
-    image_reference(world, instance, "image", out);
+pub fn unresolved_image(
+    world: &World<'_>,
+    names: &ImageNames<'_>,
+    instance: &Resource,
+    out: &mut Vec<Finding>,
+) {
+    image_reference(world, names, instance, None, "image", out);
 }
 
 /// S004/S009 for an Image spec's `derivedFrom`, and S002 for an OS or architecture that
 /// is missing and not derivable, or that contradicts what the image is derived from.
-pub fn image_reference_checks(world: &World<'_>, image: &Resource, index: usize, out: &mut Vec<Finding>) {
-    image_reference(world, image, "derivedFrom", out);
+pub fn image_reference_checks(
+    world: &World<'_>,
+    names: &ImageNames<'_>,
+    image: &Resource,
+    index: usize,
+    out: &mut Vec<Finding>,
+) {
+    image_reference(world, names, image, Some(index), "derivedFrom", out);
     derivation::image_derivation(world, image, index, out);
 }
 
 /// S009 when the reference at `field` is a typo of an Image spec's name or `id`, else
 /// S004 when it is neither an Image spec nor a public image ID. Both are produced when
 /// S009 applies, so that S004 still speaks when S009 is switched off; [`prefer_precise`]
-/// keeps only S009 otherwise.
-fn image_reference(world: &World<'_>, resource: &Resource, field: &str, out: &mut Vec<Finding>) {
+/// keeps only S009 otherwise. `own` is the referring image, whose name is no candidate.
+fn image_reference(
+    world: &World<'_>,
+    names: &ImageNames<'_>,
+    resource: &Resource,
+    own: Option<usize>,
+    field: &str,
+    out: &mut Vec<Finding>,
+) {
     let Some(reference) = resource.node.get_str(field) else { return };
     if world.resolve(reference) != Resolved::Unresolved {
         return;
     }
     let path = vec![key(field)];
-    // An image's own name is no candidate for its `derivedFrom`: that would be a cycle.
-    let images = || {
-        world.resources.iter().filter(|r| r.kind == crate::spec::Kind::Image && !std::ptr::eq(*r, resource))
-    };
-    let names = || images().flat_map(|r| r.name.as_deref().into_iter().chain(r.node.get_str("id")));
     // What is lost: an instance's image checks, or what an image inherits through its chain.
-    let instance = resource.kind == crate::spec::Kind::Instance;
+    let instance = resource.kind == Kind::Instance;
     let skipped = if instance {
         "image checks are skipped for this instance"
     } else {
         "the OS, architecture and licence fee of its ancestors cannot be followed"
     };
-    if let Some(intended) = typo::typo_of(reference, names()) {
-        let target =
-            images().find(|r| r.name.as_deref() == Some(intended) || r.node.get_str("id") == Some(intended));
+    if let Some((intended, owner)) = names.index().typo_of(reference, own) {
         let mut finding = codes::IMAGE_REFERENCE_TYPO
             .on_field(
                 resource,
@@ -61,14 +96,15 @@ fn image_reference(world: &World<'_>, resource: &Resource, field: &str, out: &mu
             .with_help(format!(
                 "write `{field}: {intended}`; an image managed outside this run would not be this close to one in it"
             ));
-        if let Some(target) = target {
+        if let Some(target) = world.resources.get(owner) {
             let at = if target.name.as_deref() == Some(intended) { "name" } else { "id" };
             finding = finding.with_label(target.location(&[key(at)]), "the image it is a near miss of");
         }
         out.push(finding);
     }
-    // A reference longer than any name people type gets no suggestion: its cost grows with
-    // the reference's length times the number of images.
+    // An image's own name is no candidate for its `derivedFrom`: that would be a cycle.
+    let images = || world.resources.iter().filter(|r| r.kind == Kind::Image && !std::ptr::eq(*r, resource));
+    let names = || images().flat_map(|r| r.name.as_deref().into_iter().chain(r.node.get_str("id")));
     let suggestion =
         if reference.len() <= typo::MAX_LEN { suggest::closest(reference, names()) } else { None };
     let help = if let Some(s) = suggestion {

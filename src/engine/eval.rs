@@ -44,6 +44,7 @@ pub fn evaluate(
     let active: Vec<&Rule> = rules.rules.iter().filter(|r| enabled.contains_key(&r.info.code)).collect();
     let on = |target| active.iter().copied().filter(move |r| r.target == target).collect::<Vec<_>>();
     let (instance_rules, image_rules) = (on(Target::Instance), on(Target::Image));
+    let image_names = builtin::ImageNames::new(resources);
     let mut structural = Vec::new();
     builtin::cycles(&world, &mut structural);
     let per_resource: Vec<(Vec<Finding>, Evaluation)> = resources
@@ -56,7 +57,7 @@ pub fn evaluate(
             let mut evaluation = Evaluation::default();
             match resource.kind {
                 Kind::Instance => {
-                    builtin::unresolved_image(&world, resource, &mut structural);
+                    builtin::unresolved_image(&world, &image_names, resource, &mut structural);
                     builtin::instance_catalog_checks(&world, resource, &mut structural);
                     let subject = Subject::instance(&world, resource);
                     run_rules(&env, &subject, &instance_rules, &mut evaluation);
@@ -66,7 +67,7 @@ pub fn evaluate(
                 }
                 Kind::Image => {
                     builtin::image_catalog_checks(&world, resource, &mut structural);
-                    builtin::image_reference_checks(&world, resource, index, &mut structural);
+                    builtin::image_reference_checks(&world, &image_names, resource, index, &mut structural);
                     let subject = Subject::image(&world, resource, index);
                     run_rules(&env, &subject, &image_rules, &mut evaluation);
                 }
