@@ -85,6 +85,29 @@ struct Origin {
     location: Location,
     /// "its own id", "its ancestor x", as the message names it.
     what: String,
+    /// Whether it is the image's own public `id` rather than an ancestor.
+    own: bool,
+}
+
+impl Origin {
+    fn label(&self) -> &'static str {
+        if self.own {
+            "contradicts the image's public `id`"
+        } else {
+            "contradicts what the image is derived from"
+        }
+    }
+
+    /// The help line, after what keeps the fact (`the operating system`).
+    fn help(&self, kept: &str, field: &str) -> String {
+        if self.own {
+            format!("a public image ID tells {kept} of the image; correct `{field}`, or the `id`")
+        } else {
+            format!(
+                "an image keeps {kept} of the image it was built from; correct `{field}`, or point `derivedFrom` at the image it was really built from"
+            )
+        }
+    }
 }
 
 /// Which fact is compared.
@@ -131,12 +154,17 @@ fn contradictions(world: &World<'_>, image: &Resource, facts: &ImageFacts<'_>, o
                             image,
                             Fact::Os.path(),
                             format!("`os.family: {family}` contradicts {}, which runs {runs}", origin.what),
-                            "contradicts what the image is derived from",
+                            origin.label(),
                         )
-                        .with_label(origin.location, format!("{runs} here"))
-                        .with_help(
-                            "an image keeps the operating system it was built from (an upgrade or a migration stays in its lineage, such as CentOS to Alibaba Cloud Linux); correct `os`, or point `derivedFrom` at the image it was really built from",
-                        ),
+                        .with_help(if origin.own {
+                            origin.help("the operating system", "os")
+                        } else {
+                            format!(
+                                "{}; an upgrade or a migration within its lineage (such as CentOS to Alibaba Cloud Linux) is fine",
+                                origin.help("the operating system", "os")
+                            )
+                        })
+                        .with_label(origin.location, format!("{runs} here")),
                 );
             }
         }
@@ -149,13 +177,14 @@ fn contradictions(world: &World<'_>, image: &Resource, facts: &ImageFacts<'_>, o
                         .on_field(
                             image,
                             Fact::Architecture.path(),
-                            format!("`architecture: {arch}` contradicts {}, which is {}", origin.what, origin.value),
-                            "contradicts what the image is derived from",
+                            format!(
+                                "`architecture: {arch}` contradicts {}, which is {}",
+                                origin.what, origin.value
+                            ),
+                            origin.label(),
                         )
-                        .with_label(origin.location, format!("{} here", origin.value))
-                        .with_help(
-                            "an image has the CPU architecture of the image it was built from; correct `architecture`, or point `derivedFrom` at the image it was really built from",
-                        ),
+                        .with_help(origin.help("the CPU architecture", "architecture"))
+                        .with_label(origin.location, format!("{} here", origin.value)),
                 );
             }
         }
@@ -173,6 +202,7 @@ fn origin(world: &World<'_>, image: &Resource, facts: &ImageFacts<'_>, fact: Fac
             version,
             location: image.location(&[key("id")]),
             what: "its own `id`".into(),
+            own: true,
         });
     }
     let position = facts.chain.iter().position(|b| fact.of(b).is_some())?;
@@ -200,7 +230,7 @@ fn origin(world: &World<'_>, image: &Resource, facts: &ImageFacts<'_>, fact: Fac
         Some(name) => format!("its base image `{name}`"),
         None => "its ancestor".to_string(),
     };
-    Some(Origin { value, version, location, what })
+    Some(Origin { value, version, location, what, own: false })
 }
 
 /// The families an image can move between by upgrade or migration.
