@@ -4,6 +4,7 @@
 //! sources into findings, and the [`diag`] renderers write them. The binary is a thin
 //! CLI over it.
 
+pub mod aliases;
 pub mod baseline;
 pub mod catalog;
 pub mod check;

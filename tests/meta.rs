@@ -36,6 +36,8 @@ const DESIGN: &[(&str, &str, &str, bool)] = &[
     ("S006", "unknown-zone", "error", true),
     ("S007", "unknown-instance-type", "warning", true),
     ("S008", "unused-suppression", "warning", true),
+    ("S009", "image-reference-typo", "error", true),
+    ("S010", "instance-type-typo", "error", true),
 ];
 
 fn rules() -> Vec<serde_json::Value> {

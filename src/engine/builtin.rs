@@ -1,27 +1,113 @@
-//! The structural checks that are code rather than CEL: unresolved images (S004),
-//! regions, zones and instance types missing from the catalog (S005-S007), and
-//! `derivedFrom` cycles (S002).
+//! The structural checks that are code rather than CEL: unresolved image references
+//! (S004) and typos of them (S009), regions, zones and instance types missing from the
+//! catalog (S005-S007) and typos of types (S010), and `derivedFrom` cycles and
+//! underivable or contradictory OS and architecture (S002, see `derivation.rs`).
 
 use super::facts::{Resolved, World};
+use super::typo::NearMissIndex;
+use super::{derivation, typo};
 use crate::diag::Finding;
 use crate::source::PathSegment;
-use crate::spec::{Resource, codes};
+use crate::spec::{Kind, Resource, codes};
 use crate::suggest;
+use std::sync::OnceLock;
 
 fn key(name: &str) -> PathSegment {
     PathSegment::Key(name.to_string())
 }
 
-/// S004: an instance's image that is neither an Image spec nor a public image ID.
-pub fn unresolved_image(world: &World<'_>, instance: &Resource, out: &mut Vec<Finding>) {
-    let Some(reference) = instance.node.get_str("image") else { return };
+/// The names and `id`s of the run's Image specs, indexed for S009 the first time a
+/// reference does not resolve (most runs have none, and pay nothing).
+pub struct ImageNames<'a> {
+    resources: &'a [Resource],
+    index: OnceLock<NearMissIndex<'a>>,
+}
+
+impl<'a> ImageNames<'a> {
+    pub fn new(resources: &'a [Resource]) -> Self {
+        Self { resources, index: OnceLock::new() }
+    }
+
+    fn index(&self) -> &NearMissIndex<'a> {
+        self.index.get_or_init(|| {
+            let images = self.resources.iter().enumerate().filter(|(_, r)| r.kind == Kind::Image);
+            NearMissIndex::new(images.flat_map(|(position, r)| {
+                r.name.as_deref().into_iter().chain(r.node.get_str("id")).map(move |text| (text, position))
+            }))
+        })
+    }
+}
+
+/// S004 or S009 for an instance's `image`.
+pub fn unresolved_image(
+    world: &World<'_>,
+    names: &ImageNames<'_>,
+    instance: &Resource,
+    out: &mut Vec<Finding>,
+) {
+    image_reference(world, names, instance, None, "image", out);
+}
+
+/// S004/S009 for an Image spec's `derivedFrom`, and S002 for an OS or architecture that
+/// is missing and not derivable, or that contradicts what the image is derived from.
+pub fn image_reference_checks(
+    world: &World<'_>,
+    names: &ImageNames<'_>,
+    image: &Resource,
+    index: usize,
+    out: &mut Vec<Finding>,
+) {
+    image_reference(world, names, image, Some(index), "derivedFrom", out);
+    derivation::image_derivation(world, image, index, out);
+}
+
+/// S009 when the reference at `field` is a typo of an Image spec's name or `id`, else
+/// S004 when it is neither an Image spec nor a public image ID. Both are produced when
+/// S009 applies, so that S004 still speaks when S009 is switched off; [`prefer_precise`]
+/// keeps only S009 otherwise. `own` is the referring image, whose name is no candidate.
+fn image_reference(
+    world: &World<'_>,
+    names: &ImageNames<'_>,
+    resource: &Resource,
+    own: Option<usize>,
+    field: &str,
+    out: &mut Vec<Finding>,
+) {
+    let Some(reference) = resource.node.get_str(field) else { return };
     if world.resolve(reference) != Resolved::Unresolved {
         return;
     }
-    let path = vec![key("image")];
-    let images = world.resources.iter().filter(|r| r.kind == crate::spec::Kind::Image);
-    let names = images.flat_map(|r| r.name.as_deref().into_iter().chain(r.node.get_str("id")));
-    let help = if let Some(s) = suggest::closest(reference, names) {
+    let path = vec![key(field)];
+    // What is lost: an instance's image checks, or what an image inherits through its chain.
+    let instance = resource.kind == Kind::Instance;
+    let skipped = if instance {
+        "image checks are skipped for this instance"
+    } else {
+        "the OS, architecture and licence fee of its ancestors cannot be followed"
+    };
+    if let Some((intended, owner)) = names.index().typo_of(reference, own) {
+        let mut finding = codes::IMAGE_REFERENCE_TYPO
+            .on_field(
+                resource,
+                path.clone(),
+                format!("`{field}: {reference}` matches no image, but is a near miss of the Image spec `{intended}`"),
+                "typo of an image in this run",
+            )
+            .with_help(format!(
+                "write `{field}: {intended}`; an image managed outside this run would not be this close to one in it"
+            ));
+        if let Some(target) = world.resources.get(owner) {
+            let at = if target.name.as_deref() == Some(intended) { "name" } else { "id" };
+            finding = finding.with_label(target.location(&[key(at)]), "the image it is a near miss of");
+        }
+        out.push(finding);
+    }
+    // An image's own name is no candidate for its `derivedFrom`: that would be a cycle.
+    let images = || world.resources.iter().filter(|r| r.kind == Kind::Image && !std::ptr::eq(*r, resource));
+    let names = || images().flat_map(|r| r.name.as_deref().into_iter().chain(r.node.get_str("id")));
+    let suggestion =
+        if reference.len() <= typo::MAX_LEN { suggest::closest(reference, names()) } else { None };
+    let help = if let Some(s) = suggestion {
         format!("did you mean the Image spec `{s}`?")
     } else if reference.starts_with("m-") {
         format!(
@@ -29,21 +115,49 @@ pub fn unresolved_image(world: &World<'_>, instance: &Resource, out: &mut Vec<Fi
         )
     } else if reference.to_ascii_lowercase().ends_with(".vhd") {
         format!(
-            "describe it with an Image spec (`type: public`, `id: {reference}`, `os`, `architecture`) so that the image checks can run; they are skipped for this instance"
+            "describe it with an Image spec (`type: public`, `id: {reference}`, `os`, `architecture`) so that the image checks can run; {}",
+            if instance { "they are skipped for this instance" } else { skipped }
         )
     } else {
-        "add an Image spec with this name or id, or use a public image ID such as `aliyun_3_x64_20G_alibase_20240819.vhd`; image checks are skipped for this instance".to_string()
+        format!(
+            "add an Image spec with this name or id, or use a public image ID such as `aliyun_3_x64_20G_alibase_20240819.vhd`; {skipped}"
+        )
     };
     out.push(
         codes::UNRESOLVED_IMAGE
             .on_field(
-                instance,
+                resource,
                 path,
-                format!("image `{reference}` matches no Image spec, and ecslint cannot read it as a public image ID"),
+                if field == "image" {
+                    format!("image `{reference}` matches no Image spec, and ecslint cannot read it as a public image ID")
+                } else {
+                    format!("`{field}: {reference}` matches no Image spec, and ecslint cannot read it as a public image ID")
+                },
                 "unresolved image",
             )
             .with_help(help),
     );
+}
+
+/// Drops S004 and S007 where S009 or S010 reports the same field: one finding, the more
+/// precise one. Run after the disabled codes are removed, so switching S009 or S010 off
+/// brings the general finding back.
+pub fn prefer_precise(findings: &mut Vec<Finding>) {
+    let precise: Vec<(&'static str, Vec<PathSegment>)> = findings
+        .iter()
+        .filter_map(|f| {
+            let general = match f.code.as_str() {
+                "S009" => codes::UNRESOLVED_IMAGE.code,
+                "S010" => codes::UNKNOWN_INSTANCE_TYPE.code,
+                _ => return None,
+            };
+            Some((general, f.path.clone()))
+        })
+        .collect();
+    if precise.is_empty() {
+        return;
+    }
+    findings.retain(|f| !precise.iter().any(|(code, path)| f.code == *code && f.path == *path));
 }
 
 /// S005 and S006 for an instance's region and zone, S007 for its instance type.
@@ -84,6 +198,19 @@ pub fn instance_catalog_checks(world: &World<'_>, instance: &Resource, out: &mut
     }
     if let Some(id) = instance.node.get_str("instanceType") {
         if catalog.instance_type(id).is_none() {
+            if let Some(intended) = typo::instance_type_typo(catalog, id) {
+                let (family, intended) = (&intended.family, &intended.id);
+                out.push(
+                    codes::INSTANCE_TYPE_TYPO
+                        .on_field(
+                            instance,
+                            vec![key("instanceType")],
+                            format!("instance type `{id}` is a near miss of `{intended}`, a type of the `{family}` family"),
+                            "typo of a catalog type",
+                        )
+                        .with_help(format!("write `instanceType: {intended}` (instance type IDs are lower case)")),
+                );
+            }
             let path = vec![key("instanceType")];
             let known = catalog.instance_types().map(|t| t.id.as_str());
             let help = suggest::closest(id, known).map_or_else(

@@ -51,6 +51,7 @@ pub fn evaluate(
     let instance_inputs: Vec<Inputs> = instance_rules.iter().map(|r| Inputs::of(r)).collect();
     let image_inputs: Vec<Inputs> = image_rules.iter().map(|r| Inputs::of(r)).collect();
     let public_inputs: Vec<Inputs> = image_inputs.iter().cloned().map(Inputs::with_image).collect();
+    let image_names = builtin::ImageNames::new(resources);
     let mut structural = Vec::new();
     builtin::cycles(&world, &mut structural);
     let per_resource: Vec<(Vec<Finding>, Evaluation)> = resources
@@ -62,7 +63,7 @@ pub fn evaluate(
             let mut evaluation = Evaluation::default();
             match resource.kind {
                 Kind::Instance => {
-                    builtin::unresolved_image(&world, resource, &mut structural);
+                    builtin::unresolved_image(&world, &image_names, resource, &mut structural);
                     builtin::instance_catalog_checks(&world, resource, &mut structural);
                     let subject = Subject::instance(&world, resource);
                     if resource.valid {
@@ -86,6 +87,7 @@ pub fn evaluate(
                 }
                 Kind::Image => {
                     builtin::image_catalog_checks(&world, resource, &mut structural);
+                    builtin::image_reference_checks(&world, &image_names, resource, index, &mut structural);
                     // An image's facts (its chain, OS, architecture) are made from the whole
                     // spec: image rules run when they can be trusted (see `facts_valid`).
                     if resource.valid {
@@ -106,6 +108,7 @@ pub fn evaluate(
                 _ => resource.valid,
             });
             structural.retain(|f| enabled.contains_key(&f.code));
+            builtin::prefer_precise(&mut structural);
             with_severities(&mut structural, enabled);
             with_severities(&mut evaluation.findings, enabled);
             (structural, evaluation)

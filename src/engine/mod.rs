@@ -6,6 +6,7 @@
 //! then evaluates every enabled rule on every valid resource.
 
 mod builtin;
+mod derivation;
 mod eval;
 mod export;
 mod expr;
@@ -13,6 +14,7 @@ mod facts;
 mod inputs;
 mod plan;
 mod rule;
+mod typo;
 mod view;
 
 pub use eval::{Evaluation, evaluate};

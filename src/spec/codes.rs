@@ -1,4 +1,4 @@
-//! The built-in structural codes (S001-S008), which are code rather than CEL.
+//! The built-in structural codes (S001-S010), which are code rather than CEL.
 
 use crate::diag::{Finding, Location, Severity};
 use crate::source::PathSegment;
@@ -42,9 +42,13 @@ pub const UNKNOWN_INSTANCE_TYPE: Code =
     Code { code: "S007", name: "unknown-instance-type", severity: Severity::Warning };
 pub const UNUSED_SUPPRESSION: Code =
     Code { code: "S008", name: "unused-suppression", severity: Severity::Warning };
+pub const IMAGE_REFERENCE_TYPO: Code =
+    Code { code: "S009", name: "image-reference-typo", severity: Severity::Error };
+pub const INSTANCE_TYPE_TYPO: Code =
+    Code { code: "S010", name: "instance-type-typo", severity: Severity::Error };
 
 /// Every built-in structural code, in code order.
-pub const ALL: [Code; 8] = [
+pub const ALL: [Code; 10] = [
     PARSE_ERROR,
     SCHEMA_VIOLATION,
     DUPLICATE_NAME,
@@ -53,4 +57,6 @@ pub const ALL: [Code; 8] = [
     UNKNOWN_ZONE,
     UNKNOWN_INSTANCE_TYPE,
     UNUSED_SUPPRESSION,
+    IMAGE_REFERENCE_TYPO,
+    INSTANCE_TYPE_TYPO,
 ];

@@ -6,7 +6,7 @@
 
 use super::spanned::{Spanned, SpannedNode};
 use crate::source::{Node, PathSegment, Span, Value};
-use crate::suggest;
+use crate::{aliases, suggest};
 use jsonschema::ValidationError;
 use jsonschema::error::{TypeKind, ValidationErrorKind};
 use jsonschema::paths::LocationSegment;
@@ -124,13 +124,7 @@ impl Schema {
                         set.iter().map(|t| type_word(&t.to_string())).collect::<Vec<_>>().join(" or ")
                     }
                 };
-                let help = match (&node.value, expected.as_str()) {
-                    (Value::Int(_) | Value::Float(_) | Value::Bool(_), "a string") => Some(
-                        "quote the value so YAML keeps it as written, e.g. \"22.04\" rather than 22.04"
-                            .to_string(),
-                    ),
-                    _ => self.description(&path[..path.len().saturating_sub(1)], &last_key(path)),
-                };
+                let help = self.type_help(path, node, &expected);
                 out.push(Violation {
                     message: format!("`{field}` must be {expected}, found {}", article(node.type_name())),
                     label: format!("expected {expected}"),
@@ -147,7 +141,10 @@ impl Schema {
                 let found = node.as_str().map_or_else(|| article(node.type_name()), |s| format!("`{s}`"));
                 let help = node
                     .as_str()
-                    .and_then(|s| suggest::closest(s, allowed.iter().map(String::as_str)))
+                    .and_then(|s| {
+                        aliases::canonical(s, allowed.iter().map(String::as_str))
+                            .or_else(|| suggest::closest(s, allowed.iter().map(String::as_str)))
+                    })
                     .map_or_else(
                         || format!("allowed values: {}", list(&allowed)),
                         |s| format!("did you mean `{s}`? allowed values: {}", list(&allowed)),
@@ -235,6 +232,27 @@ impl Schema {
         })
     }
 
+    /// Help for a value of the wrong type: how to write it, then what the field means.
+    fn type_help(&self, path: &[PathSegment], node: &Node, expected: &str) -> Option<String> {
+        let meaning = self.description(&path[..path.len().saturating_sub(1)], &last_key(path));
+        match (&node.value, expected) {
+            (Value::Int(_) | Value::Float(_) | Value::Bool(_), "a string") => Some(
+                "quote the value so YAML keeps it as written, e.g. \"22.04\" rather than 22.04".to_string(),
+            ),
+            _ => match (how_to_write(path, node, expected, &self.os_families()), meaning) {
+                (Some(how), Some(meaning)) => Some(format!("{how}. {meaning}")),
+                (how, meaning) => how.or(meaning),
+            },
+        }
+    }
+
+    /// The schema's OS families (none in the instance schema).
+    fn os_families(&self) -> Vec<&str> {
+        let family = self.subschema(&[PathSegment::Key("os".into()), PathSegment::Key("family".into())]);
+        let values = family.and_then(|f| f.get("enum")).and_then(Json::as_array);
+        values.map(|v| v.iter().filter_map(Json::as_str).collect()).unwrap_or_default()
+    }
+
     fn property_names(&self, path: &[PathSegment]) -> Vec<String> {
         self.subschema(path)
             .and_then(|s| s.get("properties"))
@@ -284,6 +302,93 @@ pub fn display_path(path: &[PathSegment]) -> String {
         }
     }
     out
+}
+
+/// How to write a value of the expected type, from the value that was written:
+/// `regions: [cn-hangzhou]` for a string where a list is expected, `true` without quotes.
+fn how_to_write(path: &[PathSegment], node: &Node, expected: &str, families: &[&str]) -> Option<String> {
+    let key = match path.last() {
+        Some(PathSegment::Key(key)) => format!("{key}: "),
+        // A list entry: the value alone, as it goes after `- `.
+        _ => String::new(),
+    };
+    let text = match &node.value {
+        Value::Str(s) => Some(s.trim()),
+        _ => None,
+    };
+    Some(match (expected, &node.value) {
+        ("a list", Value::Str(_) | Value::Int(_) | Value::Float(_) | Value::Bool(_)) => {
+            let items: Vec<String> = match text {
+                // `regions: cn-hangzhou, cn-shanghai` was meant as two entries.
+                Some(text) => text.split(',').map(|item| flow_scalar(item.trim())).collect(),
+                None => vec![flow_scalar(&node.to_json().to_string())],
+            };
+            format!("write a list, even of one entry: `{key}[{}]`", items.join(", "))
+        }
+        ("a boolean", Value::Str(_)) => match text.map(str::to_ascii_lowercase).as_deref() {
+            Some(word @ ("true" | "false")) => {
+                format!("write `{key}{word}` without quotes: quoted, it is a string")
+            }
+            Some("yes" | "on" | "y") => {
+                format!("write `{key}true`: YAML 1.2 reads `yes` and `on` as strings")
+            }
+            Some("no" | "off" | "n") => {
+                format!("write `{key}false`: YAML 1.2 reads `no` and `off` as strings")
+            }
+            _ => format!("write `{key}true` or `{key}false`, without quotes"),
+        },
+        ("a boolean", Value::Int(i @ (0 | 1))) => format!("write `{key}{}`, not a number", *i == 1),
+        ("a boolean", _) => format!("write `{key}true` or `{key}false`, without quotes"),
+        ("an integer" | "a number", Value::Str(_)) => match text.filter(|t| t.parse::<i64>().is_ok()) {
+            Some(number) => format!("write the number without quotes: `{key}{number}`"),
+            None => format!("write a whole number without quotes, e.g. `{key}2`"),
+        },
+        ("an integer", Value::Float(_)) => format!("write a whole number, e.g. `{key}2`"),
+        ("a string", Value::Seq(items)) => match items.as_slice() {
+            [only] if only.as_str().is_some() => {
+                format!(
+                    "write one value, without brackets: `{key}{}`",
+                    flow_scalar(only.as_str().unwrap_or_default())
+                )
+            }
+            _ => format!("write one value, not a list, e.g. `{key}value`"),
+        },
+        ("a mapping", _) if last_key(path) == "os" => {
+            // `os: ubuntu 22.04` or `os: windows`: spell out the mapping, family first.
+            let mut words = text.unwrap_or_default().split_whitespace();
+            let family = words.next().map_or_else(
+                || "ubuntu".to_string(),
+                |f| {
+                    aliases::canonical(f, families.iter().copied())
+                        .or_else(|| suggest::closest(f, families.iter().copied()))
+                        .unwrap_or(f)
+                        .to_string()
+                },
+            );
+            let version: Vec<&str> = words.collect();
+            let version = if version.is_empty() { "22.04".to_string() } else { version.join(" ") };
+            format!(
+                "write a mapping: `os: {{family: {}, version: {}}}`",
+                flow_scalar(&family),
+                serde_json::Value::from(version)
+            )
+        }
+        ("a mapping", _) => format!("write a mapping of names to values, e.g. `{key}{{team: web}}`"),
+        _ => return None,
+    })
+}
+
+/// A scalar as YAML flow text: plain when it is a simple word, JSON-quoted otherwise, and
+/// cut short when long, since it only shows the form.
+fn flow_scalar(text: &str) -> String {
+    let plain = !text.is_empty()
+        && text.chars().all(|c| c.is_ascii_alphanumeric() || "-_./".contains(c))
+        && text.chars().next().is_some_and(|c| c.is_ascii_alphabetic());
+    match text.char_indices().nth(40) {
+        Some((cut, _)) => format!("{}...", serde_json::Value::from(text.get(..cut).unwrap_or_default())),
+        None if plain => text.to_string(),
+        None => serde_json::Value::from(text).to_string(),
+    }
 }
 
 fn last_key(path: &[PathSegment]) -> String {
