@@ -367,3 +367,18 @@ kind: Instance\nname: db\nregion: cn-hongkong\ninstanceType: ecs.g7.large\nimage
     let run = check_in(&dir, &["--no-config", "a.yaml"]);
     assert!(codes(&run).contains(&"F001".to_string()), "{}", run.describe());
 }
+
+/// An instance that uses an Image spec with a schema violation refers to that spec: the
+/// image's facts are unknown, so it gets S002 on the image and nothing on the instance
+/// (not S004 "matches no Image spec", nor S009 "did you mean" the very same name).
+#[test]
+fn an_instance_using_an_invalid_image_spec_is_not_unresolved() {
+    let dir = scratch_dir("gate-invalid-image-used");
+    let specs = "kind: Image\nname: app-golden\ntype: custom\nos: ubuntu\narchitecture: x86_64\n\
+regions: [cn-hangzhou]\n---\nkind: Instance\nname: web\nregion: cn-hangzhou\n\
+instanceType: ecs.g7.large\nimage: app-golden\n";
+    write_files(&dir, &[("a.yaml", specs)]);
+    let run = check_in(&dir, &["--no-config", "a.yaml"]);
+    run.assert_code(1);
+    assert_eq!(found(&run), [("S002".to_string(), 4)], "{}", run.describe());
+}

@@ -361,7 +361,13 @@ impl<'a> Scan<'a> {
                 region: valid("region"),
                 ..Self::default()
             },
-            Kind::Image if !resource.facts_valid => Self::default(),
+            // An image whose facts cannot be trusted still answers to its name and `id`:
+            // an instance that uses it refers to an Image spec of the run (its facts are
+            // unknown, so its image rules stay quiet), not to an image managed elsewhere.
+            Kind::Image if !resource.facts_valid => Self {
+                image: Some((resource.name.as_deref().filter(|_| resource.field_valid("name")), valid("id"))),
+                ..Self::default()
+            },
             Kind::Image => {
                 let mut custom_regions: Vec<&str> = Vec::new();
                 if node.get_str("type") == Some("custom") {
