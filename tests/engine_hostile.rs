@@ -1,0 +1,147 @@
+//! The rule engine under hostile input: did-you-mean on huge words, long `derivedFrom`
+//! chains, many unresolved images, floods of findings. Each case is generated here at
+//! run time under `target/tmp/`, checked by the built binary with a generous deadline
+//! (a hang or a blow-up is killed and fails; timings are `benches/hostile.sh`'s
+//! business, never asserted), and must end with findings, not a crash.
+
+use serde_json::Value;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+const AS_OF: &str = "2026-11-22";
+/// Far above what any case takes in a debug build; the old code took minutes.
+const DEADLINE: Duration = Duration::from_secs(90);
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A fresh directory for one test's generated inputs and captured output.
+fn scratch(test: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("engine_hostile").join(test);
+    if dir.exists() {
+        fs::remove_dir_all(&dir).unwrap_or_else(|e| panic!("cannot clear {}: {e}", dir.display()));
+    }
+    fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("cannot create {}: {e}", dir.display()));
+    dir
+}
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+impl Run {
+    fn describe(&self) -> String {
+        let head = |s: &str| s.chars().take(3000).collect::<String>();
+        format!(
+            "status {}\n--- stdout ---\n{}\n--- stderr ---\n{}",
+            self.code,
+            head(&self.stdout),
+            head(&self.stderr)
+        )
+    }
+
+    #[track_caller]
+    fn assert_code(&self, expected: i32) -> &Self {
+        assert_eq!(self.code, expected, "unexpected exit status\n{}", self.describe());
+        self
+    }
+
+    /// The findings of the JSON report.
+    #[track_caller]
+    fn findings(&self) -> Vec<Value> {
+        let report: Value = serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not JSON: {e}\n{}", self.describe()));
+        report["findings"].as_array().cloned().unwrap_or_default()
+    }
+}
+
+/// Runs `ecslint check --as-of AS_OF --no-config --format json ARGS` in the repository
+/// root, output captured to files, killed past the deadline.
+fn check(dir: &Path, args: &[&str]) -> Run {
+    let stdout_path = dir.join("stdout.txt");
+    let stderr_path = dir.join("stderr.txt");
+    let create = |path: &Path| fs::File::create(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ecslint"))
+        .current_dir(root())
+        .args(["check", "--as-of", AS_OF, "--no-config", "--format", "json"])
+        .args(args)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .stdout(create(&stdout_path))
+        .stderr(create(&stderr_path))
+        .spawn()
+        .expect("the ecslint binary starts");
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("waiting for ecslint") {
+            break status;
+        }
+        if started.elapsed() > DEADLINE {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("ecslint {args:?} did not finish within {DEADLINE:?}: killed");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let read = |path: &Path| String::from_utf8_lossy(&fs::read(path).unwrap_or_default()).into_owned();
+    let (stdout, stderr) = (read(&stdout_path), read(&stderr_path));
+    let Some(code) = status.code() else {
+        use std::os::unix::process::ExitStatusExt as _;
+        panic!("ecslint {args:?} was killed by signal {:?}\n{stderr}", status.signal());
+    };
+    assert_ne!(code, 101, "ecslint {args:?} panicked\n{stderr}");
+    Run { code, stdout, stderr }
+}
+
+fn write(path: &Path, text: &str) -> String {
+    fs::write(path, text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    path.to_str().expect("scratch paths are UTF-8").to_string()
+}
+
+fn text(value: &Value) -> &str {
+    value.as_str().unwrap_or_default()
+}
+
+// --- #13.4: did-you-mean on huge words -------------------------------------------------
+
+#[test]
+fn huge_instance_type_and_unknown_key_get_findings_without_suggestions() {
+    let dir = scratch("huge_words");
+    // A 1 MB instance type, compared with every catalog type by the old full matrix,
+    // took 20 s in a release build.
+    let long_type = format!("ecs.g7.{}", "x".repeat(1_000_000));
+    let instance = write(
+        &dir.join("type.yaml"),
+        &format!(
+            "kind: Instance\nname: web\nregion: cn-hangzhou\ninstanceType: {long_type}\n\
+             image: aliyun_3_x64_20G_alibase_20240819.vhd\n"
+        ),
+    );
+    // A 4 MB unknown key in a JSON spec, against the schema's field names.
+    let key = "k".repeat(4_000_000);
+    let json = write(
+        &dir.join("key.json"),
+        &format!(
+            "{{\"kind\": \"Instance\", \"name\": \"api\", \"region\": \"cn-hangzhou\", \
+             \"instanceType\": \"ecs.g7.large\", \"image\": \"aliyun_3_x64_20G_alibase_20240819.vhd\", \"{key}\": 1}}"
+        ),
+    );
+    let run = check(&dir, &[&instance, &json]);
+    run.assert_code(1);
+    let findings = run.findings();
+    let s007 = findings
+        .iter()
+        .find(|f| f["code"] == "S007")
+        .unwrap_or_else(|| panic!("no S007\n{}", run.describe()));
+    assert!(!text(&s007["help"]).contains("did you mean"), "{}", text(&s007["help"]));
+    let s002 = findings
+        .iter()
+        .find(|f| f["code"] == "S002" && text(&f["file"]).ends_with("key.json"))
+        .unwrap_or_else(|| panic!("no S002 on key.json\n{}", run.describe()));
+    assert!(!text(&s002["help"]).contains("did you mean"), "{}", text(&s002["help"]));
+}
