@@ -5,6 +5,7 @@
 //! business, never asserted), and must end with findings, not a crash.
 
 use serde_json::Value;
+use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -144,4 +145,49 @@ fn huge_instance_type_and_unknown_key_get_findings_without_suggestions() {
         .find(|f| f["code"] == "S002" && text(&f["file"]).ends_with("key.json"))
         .unwrap_or_else(|| panic!("no S002 on key.json\n{}", run.describe()));
     assert!(!text(&s002["help"]).contains("did you mean"), "{}", text(&s002["help"]));
+}
+
+// --- #13.3: long `derivedFrom` chains and cycles -------------------------------------
+
+/// `count` custom images, each derived from the previous, the first from `root`.
+fn chained_images(prefix: &str, count: usize, root: &str) -> String {
+    let mut yaml = String::with_capacity(count * 90);
+    for i in 0..count {
+        let parent = if i == 0 { root.to_string() } else { format!("{prefix}-{}", i - 1) };
+        let _ = write!(
+            yaml,
+            "---\nkind: Image\nname: {prefix}-{i}\ntype: custom\nregions: [cn-hangzhou]\nderivedFrom: {parent}\n"
+        );
+    }
+    yaml
+}
+
+#[test]
+fn long_derived_from_chains_and_cycles_stay_linear() {
+    let dir = scratch("chains");
+    // 8,000 chained images took 5.9 GB and 25 s: each kept a copy of its ancestors and
+    // searched a list for cycles. The root's architecture still reaches the last one.
+    let chain =
+        write(&dir.join("chain.yaml"), &chained_images("img", 8000, "aliyun_3_x64_20G_alibase_20240819.vhd"));
+    // A cycle of 3,000 images: each is S002 once, with a message of bounded length.
+    let mut cycle = chained_images("loop", 3000, "loop-2999");
+    cycle.push_str(
+        "---\nkind: Instance\nname: arm\nregion: cn-hangzhou\ninstanceType: ecs.g8y.large\nimage: img-7999\n",
+    );
+    let cycle = write(&dir.join("cycle.yaml"), &cycle);
+    let run = check(&dir, &[&chain, &cycle]);
+    run.assert_code(1);
+    let findings = run.findings();
+    let cycles: Vec<&Value> =
+        findings.iter().filter(|f| f["code"] == "S002" && text(&f["message"]).contains("cycle")).collect();
+    assert_eq!(cycles.len(), 3000, "{}", run.describe());
+    assert!(cycles.iter().all(|f| text(&f["message"]).len() < 400), "{}", text(&cycles[0]["message"]));
+    assert!(text(&cycles[0]["message"]).contains("more"), "{}", text(&cycles[0]["message"]));
+    // Inherited through 8,000 links: the x86 root on an Arm instance type.
+    assert!(
+        findings.iter().any(|f| f["code"] == "A003" && f["resource"]["name"] == "arm"),
+        "no A003 on the instance\n{}",
+        run.describe()
+    );
+    assert!(!findings.iter().any(|f| text(&f["file"]).ends_with("chain.yaml") && f["code"] == "S002"));
 }
