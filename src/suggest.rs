@@ -6,6 +6,8 @@
 //! length differs by more than the allowed distance is skipped before any work, and the
 //! distance keeps three rows and stops as soon as every cell of a row is over the limit.
 
+use std::collections::BTreeMap;
+
 /// Longest word (in characters) that gets a suggestion; identifiers are far shorter.
 pub const MAX_WORD_CHARS: usize = 128;
 
@@ -39,10 +41,15 @@ impl Probe {
             return None;
         }
         let other: Vec<char> = candidate.to_lowercase().chars().collect();
+        self.within_chars(&other)
+    }
+
+    /// [`Probe::within`] of a candidate already lowercased into characters.
+    fn within_chars(&self, other: &[char]) -> Option<usize> {
         if other.len().abs_diff(self.chars.len()) > self.limit {
             return None;
         }
-        bounded_distance(&self.chars, &other, self.limit)
+        bounded_distance(&self.chars, other, self.limit)
     }
 }
 
@@ -69,6 +76,94 @@ pub fn closest_unique<'a>(word: &str, candidates: impl IntoIterator<Item = &'a s
         [(best, c), (next, _), ..] if best < next => Some(c),
         [(_, c)] => Some(c),
         _ => None,
+    }
+}
+
+/// Most candidates a [`Lexicon`] compares in full for one word (and ten times as many
+/// it compares by character counts). Past it a suggestion
+/// may be missed: a did-you-mean is a courtesy, and a run with tens of thousands of
+/// names and as many misses must not compare every pair.
+pub const MAX_COMPARED: usize = 100;
+
+/// Many candidates prepared for many lookups: by length (only those within the limit
+/// are looked at) and by a 64-bit character signature (an edit flips at most two of
+/// its bits, so most far candidates are skipped in one instruction).
+/// It owns its words, so a run-wide value holding one does not tie lifetimes.
+#[derive(Debug, Default)]
+pub struct Lexicon {
+    by_len: BTreeMap<usize, Vec<Entry>>,
+}
+
+/// A candidate as written, its lowercased characters, their signature and counts.
+#[derive(Debug)]
+struct Entry {
+    word: Box<str>,
+    chars: Box<[char]>,
+    signature: u64,
+    counts: Counts,
+}
+
+/// How many of a word's characters fall in each of 32 buckets. An edit changes the
+/// sum of the differences of two words' counts by at most two, so a sum over twice the
+/// limit rules a candidate out: names that differ in several digits are skipped here.
+type Counts = [u8; 32];
+
+fn counts(chars: &[char]) -> Counts {
+    let mut counts = [0u8; 32];
+    for &c in chars {
+        if let Some(count) = counts.get_mut(u32::from(c) as usize % 32) {
+            *count = count.saturating_add(1);
+        }
+    }
+    counts
+}
+
+fn count_difference(a: &Counts, b: &Counts) -> usize {
+    a.iter().zip(b).map(|(x, y)| usize::from(x.abs_diff(*y))).sum()
+}
+
+/// The set of (lowercased) characters of a word, hashed into 64 bits.
+fn signature(chars: &[char]) -> u64 {
+    chars.iter().fold(0, |sig, &c| sig | 1u64 << (u32::from(c) % 64))
+}
+
+impl Lexicon {
+    pub fn new<'a>(candidates: impl IntoIterator<Item = &'a str>) -> Self {
+        let mut by_len: BTreeMap<usize, Vec<Entry>> = BTreeMap::new();
+        for candidate in candidates {
+            if candidate.len() > (MAX_WORD_CHARS + 3) * 4 {
+                continue;
+            }
+            let chars: Box<[char]> = candidate.to_lowercase().chars().collect();
+            let entry =
+                Entry { word: candidate.into(), signature: signature(&chars), counts: counts(&chars), chars };
+            by_len.entry(entry.chars.len()).or_default().push(entry);
+        }
+        for bucket in by_len.values_mut() {
+            bucket.sort_unstable_by(|a, b| a.word.cmp(&b.word));
+            bucket.dedup_by(|a, b| a.word == b.word);
+        }
+        Self { by_len }
+    }
+
+    /// Like [`closest`] over the candidates, comparing at most [`MAX_COMPARED`] in full.
+    pub fn closest(&self, word: &str) -> Option<&str> {
+        let probe = Probe::new(word)?;
+        let sig = signature(&probe.chars);
+        let word_counts = counts(&probe.chars);
+        let len = probe.chars.len();
+        let range = len.saturating_sub(probe.limit)..=len + probe.limit;
+        let limit_bits = u32::try_from(2 * probe.limit).unwrap_or(u32::MAX);
+        self.by_len
+            .range(range)
+            .flat_map(|(_, bucket)| bucket)
+            .filter(|entry| (sig ^ entry.signature).count_ones() <= limit_bits)
+            .take(MAX_COMPARED * 10)
+            .filter(|entry| count_difference(&word_counts, &entry.counts) <= 2 * probe.limit)
+            .take(MAX_COMPARED)
+            .filter_map(|entry| Some((probe.within_chars(&entry.chars)?, &*entry.word)))
+            .min_by_key(|&(d, c)| (d, c))
+            .map(|(_, c)| c)
     }
 }
 
@@ -167,5 +262,14 @@ mod tests {
         // Candidates whose length alone rules them out, however long, are skipped.
         let huge = "y".repeat(10_000_000);
         assert_eq!(closest("region", [huge.as_str(), "regoin"]), Some("regoin"));
+    }
+
+    #[test]
+    fn a_lexicon_suggests_what_closest_suggests() {
+        let names = ["web-base", "web-bsae", "api-image", "m-abc123", "Worker", "db"];
+        let lexicon = Lexicon::new(names);
+        for word in ["web-base", "web-baes", "api-imgae", "m-abc124", "worker", "dc", "nothing-like", "x"] {
+            assert_eq!(lexicon.closest(word), closest(word, names), "{word}");
+        }
     }
 }

@@ -19,9 +19,7 @@ pub fn unresolved_image(world: &World<'_>, instance: &Resource, out: &mut Vec<Fi
         return;
     }
     let path = vec![key("image")];
-    let images = world.resources.iter().filter(|r| r.kind == crate::spec::Kind::Image);
-    let names = images.flat_map(|r| r.name.as_deref().into_iter().chain(r.node.get_str("id")));
-    let help = if let Some(s) = suggest::closest(reference, names) {
+    let help = if let Some(s) = world.image_lexicon().closest(reference) {
         format!("did you mean the Image spec `{s}`?")
     } else if reference.starts_with("m-") {
         format!(

@@ -56,7 +56,10 @@ pub fn evaluate(
             let mut evaluation = Evaluation::default();
             match resource.kind {
                 Kind::Instance => {
-                    builtin::unresolved_image(&world, resource, &mut structural);
+                    // S004's did-you-mean searches the run's images: only when S004 runs.
+                    if enabled.contains_key("S004") {
+                        builtin::unresolved_image(&world, resource, &mut structural);
+                    }
                     builtin::instance_catalog_checks(&world, resource, &mut structural);
                     let subject = Subject::instance(&world, resource);
                     run_rules(&env, &subject, &instance_rules, &mut evaluation);

@@ -146,6 +146,9 @@ pub struct World<'a> {
     lifecycles: Vec<OnceLock<CelVal<'static>>>,
     pub shared: Shared,
     pub cycles: Vec<Cycle>,
+    /// Names and IDs of the run's Image specs, for S004's did-you-mean: made when the
+    /// first S004 finding needs it, not on runs where every image resolves.
+    image_lexicon: OnceLock<crate::suggest::Lexicon>,
 }
 
 impl<'a> World<'a> {
@@ -191,6 +194,7 @@ impl<'a> World<'a> {
             lifecycles: catalog.lifecycles().map(|_| OnceLock::new()).collect(),
             shared: shared_values(catalog, settings),
             cycles: Vec::new(),
+            image_lexicon: OnceLock::new(),
         };
         world.compute_image_facts(&ordinals);
         world
@@ -207,6 +211,16 @@ impl<'a> World<'a> {
         } else {
             Resolved::Unresolved
         }
+    }
+
+    /// The names and IDs of every Image spec, for suggestions.
+    pub fn image_lexicon(&self) -> &crate::suggest::Lexicon {
+        self.image_lexicon.get_or_init(|| {
+            let images = self.resources.iter().filter(|r| r.kind == Kind::Image);
+            crate::suggest::Lexicon::new(
+                images.flat_map(|r| r.name.as_deref().into_iter().chain(r.node.get_str("id"))),
+            )
+        })
     }
 
     /// Facts of a resolved image (every image the run's specs reference is resolved
