@@ -233,3 +233,29 @@ fn many_unresolved_images_among_many_images_stay_fast() {
     let run = check(&dir, &["--ignore", "S004", &images, &instances]);
     run.assert_code(0);
 }
+
+// --- #13.8: a flood of findings on one resource ------------------------------------------
+
+#[test]
+fn repeated_findings_of_one_rule_on_one_resource_are_capped() {
+    let dir = scratch("flood");
+    // 2.7 million `- x` entries under `sharedWith` gave as many Q004 findings and 5.9 GB.
+    let mut yaml = String::from(
+        "kind: Image\nname: shared\ntype: custom\nos: {family: ubuntu, version: '24.04'}\n\
+         architecture: x86_64\nregions: [cn-hangzhou]\nsharedWith:\n",
+    );
+    yaml.push_str(&"- x\n".repeat(300_000));
+    let flood = write(&dir.join("shares.yaml"), &yaml);
+    let run = check(&dir, &[&flood]);
+    run.assert_code(0);
+    let findings = run.findings();
+    let q004: Vec<&Value> = findings.iter().filter(|f| f["code"] == "Q004").collect();
+    assert_eq!(q004.len(), 101, "{}", run.describe());
+    let note = q004
+        .iter()
+        .find(|f| text(&f["message"]).contains("left out"))
+        .unwrap_or_else(|| panic!("no note of the findings left out\n{}", run.describe()));
+    assert!(text(&note["message"]).starts_with("299900 more findings of Q004"), "{}", text(&note["message"]));
+    // It points at the first entry left out (line 8 holds the first entry).
+    assert_eq!(note["span"]["line"], 108, "{note}");
+}

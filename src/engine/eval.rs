@@ -28,6 +28,22 @@ pub struct Evaluation {
     pub findings: Vec<Finding>,
     /// Rules that failed to evaluate (a bug in the rule: exit status 2).
     pub failures: Vec<Finding>,
+    /// The findings of the rule running now on the subject now, for the cap.
+    cap: RuleCap,
+}
+
+/// Most findings one rule reports on one resource. A spec with millions of bad list
+/// entries would otherwise make millions of findings (2.7 million took 5.9 GB); past
+/// the cap they are counted, not rendered, and one finding says how many were left out.
+pub const MAX_FINDINGS_PER_RULE: usize = 100;
+
+/// Where the current rule's findings start in [`Evaluation::findings`], how many past
+/// [`MAX_FINDINGS_PER_RULE`] were left out, and the field of the first of those.
+#[derive(Debug, Default)]
+struct RuleCap {
+    start: usize,
+    omitted: usize,
+    first_omitted: Option<Vec<PathSegment>>,
 }
 
 /// Evaluates the enabled rules on every valid resource of the run.
@@ -279,7 +295,12 @@ fn run_rules(env: &Arc<cel::Env>, subject: &Subject<'_>, rules: &[&Rule], out: &
     let context = subject.context(env);
     let scope = SubjectScope(&subject.bindings);
     for rule in rules {
-        if let Err((message, span)) = run_rule(rule, subject, &scope, &context, out) {
+        out.cap = RuleCap { start: out.findings.len(), ..RuleCap::default() };
+        let result = run_rule(rule, subject, &scope, &context, out);
+        if out.cap.omitted > 0 {
+            out.findings.push(left_out(rule, subject, std::mem::take(&mut out.cap)));
+        }
+        if let Err((message, span)) = result {
             let name = subject.resource.name.as_deref().unwrap_or("?");
             out.failures.push(
                 rule_error(
@@ -294,6 +315,31 @@ fn run_rules(env: &Arc<cel::Env>, subject: &Subject<'_>, rules: &[&Rule], out: &
             );
         }
     }
+}
+
+/// The one finding that stands for a rule's findings past the cap on a subject.
+fn left_out(rule: &Rule, subject: &Subject<'_>, cap: RuleCap) -> Finding {
+    let resource = subject.resource;
+    let path = cap.first_omitted.unwrap_or_default();
+    let more = if cap.omitted == 1 {
+        "1 more finding".to_string()
+    } else {
+        format!("{} more findings", cap.omitted)
+    };
+    Finding::new(
+        rule.info.code.clone(),
+        rule.info.name.clone(),
+        rule.info.severity,
+        format!(
+            "{more} of {} on this {} left out: at most {MAX_FINDINGS_PER_RULE} are reported per rule and resource",
+            rule.info.code,
+            resource.kind
+        ),
+        resource.location(&path),
+    )
+    .with_resource(resource.reference())
+    .with_path(path)
+    .with_help("fix the findings shown and run again to see the rest")
 }
 
 type RuleResult = Result<(), (String, crate::source::Span)>;
@@ -481,6 +527,11 @@ fn check(
             .find(|path| resource.node.at(path).is_some())
             .unwrap_or_default()
     };
+    if out.findings.len().saturating_sub(out.cap.start) >= MAX_FINDINGS_PER_RULE {
+        out.cap.omitted += 1;
+        out.cap.first_omitted.get_or_insert(path);
+        return Ok(());
+    }
     let location: Location = resource.location(&path);
     let mut finding = Finding::new(
         rule.info.code.clone(),
