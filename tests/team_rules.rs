@@ -67,3 +67,118 @@ fn dates_are_strict() {
     out.assert_code(2);
     assert!(out.stderr.contains("asOf"), "{}", out.describe());
 }
+
+// --- #12.9: team rules that fail do not take the gate down blind ---------------------
+
+const TWO_INSTANCES: &str = "\
+kind: Instance
+name: labelled
+region: cn-hangzhou
+instanceType: ecs.g7.large
+image: team-base
+labels: {team: web}
+---
+kind: Instance
+name: bare
+region: cn-hangzhou
+instanceType: ecs.g7.large
+image: aliyun_3_x64_20G_alibase_20240819.vhd
+---
+kind: Instance
+name: bare-too
+region: cn-hangzhou
+instanceType: ecs.g7.large
+image: aliyun_3_x64_20G_alibase_20240819.vhd
+---
+kind: Image
+name: team-base
+type: custom
+os: {family: alibaba-cloud-linux, version: '3'}
+architecture: x86_64
+regions: [cn-hangzhou]
+labels: {owner: platform, tier: gold}
+";
+
+#[test]
+fn a_rule_that_fails_is_reported_once_and_the_run_goes_on() {
+    let dir = scratch_dir("failing_rule");
+    let failing =
+        rule("ORG001", "on: instance\nassert: resource.labels.team == \"web\"\nmessage: wrong team");
+    let working = rule("ORG002", "on: instance\nassert: 'false'\nmessage: '{{ resource.name }} seen'");
+    write_files(
+        &dir,
+        &[("rules/ORG001.yaml", &failing), ("rules/ORG002.yaml", &working), ("specs.yaml", TWO_INSTANCES)],
+    );
+    let rules = scratch_path(&dir.join("rules"));
+    let specs = scratch_path(&dir.join("specs.yaml"));
+    let out = run(&check_args(["--rules", rules.as_str(), "--format", "json", specs.as_str(), GOOD]));
+    out.assert_code(2);
+    // Every other finding is still reported.
+    let codes = out.json_codes();
+    assert_eq!(codes.iter().filter(|c| *c == "ORG002").count(), 4, "{}", out.describe());
+    assert!(codes.iter().any(|c| c == "S007"), "{}", out.describe());
+    // The failure: once, in the rule file, labelled on the first resource it failed on.
+    assert_eq!(out.stderr.matches("rule ORG001 failed").count(), 1, "{}", out.describe());
+    assert!(out.stderr.contains("failed on Instance `bare`"), "{}", out.describe());
+    // `bare-too` and the good spec have no labels either.
+    assert!(out.stderr.contains("(and on 2 more resources)"), "{}", out.describe());
+    assert!(out.stderr.contains("ORG001.yaml:5:9"), "{}", out.describe());
+    assert!(out.stderr.contains("specs.yaml:8:1"), "{}", out.describe());
+}
+
+#[test]
+fn field_names_are_checked_when_the_rule_loads() {
+    let typo = rule("ORG001", "on: instance\nassert: resource.cout > 1\nmessage: m");
+    let out = check_with_rules("field_typo", &[("ORG001.yaml", &typo)], &[GOOD]);
+    out.assert_code(2);
+    assert!(
+        out.stderr.contains("`resource` has no field `cout`; did you mean `count`?"),
+        "{}",
+        out.describe()
+    );
+    assert!(out.stderr.contains("ORG001.yaml:5:18"), "{}", out.describe());
+    for (variable, body) in [
+        ("image", "on: image\nassert: image.architectur == 'x86_64'\nmessage: m"),
+        ("instanceType", "on: instance\nassert: 'true'\nmessage: '{{ instanceType.cpus }}'"),
+        ("region", "on: instance\nwhen: region.mainlnd\nassert: 'true'\nmessage: m"),
+    ] {
+        let out = check_with_rules("field_typo", &[("ORG001.yaml", &rule("ORG001", body))], &[GOOD]);
+        out.assert_code(2);
+        assert!(out.stderr.contains(&format!("`{variable}` has no field")), "{body}\n{}", out.describe());
+    }
+    // What a valid spec may leave out, map keys of the user's own, and names a
+    // comprehension binds are not field names of the facts.
+    let fine = rule(
+        "ORG001",
+        "on: instance\nwhen: has(resource.zone) || has(resource.nothing)\n\
+         assert: \"resource.labels.anything == 'x' || [{'cout': 1}].all(resource, resource.cout == 1)\"\nmessage: m",
+    );
+    let out = check_with_rules("field_fine", &[("ORG001.yaml", &fine)], &[GOOD]);
+    out.assert_code(0);
+}
+
+#[test]
+fn instance_rules_read_image_labels_and_messages_show_maps_as_json() {
+    let dir = scratch_dir("image_labels");
+    let body = "on: instance\nwhen: image != null && image.spec\nassert: image.labels.tier != 'gold'\n\
+                message: 'labels {{ image.labels }}, pairs {{ [resource.labels] }}'";
+    write_files(&dir, &[("rules/ORG001.yaml", &rule("ORG001", body)), ("specs.yaml", TWO_INSTANCES)]);
+    let rules = scratch_path(&dir.join("rules"));
+    let specs = scratch_path(&dir.join("specs.yaml"));
+    let out = run(&check_args(["--rules", rules.as_str(), "--format", "json", specs.as_str()]));
+    out.assert_code(1);
+    let json = out.json();
+    let messages: Vec<&str> = json["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|f| f["code"] == "ORG001")
+        .filter_map(|f| f["message"].as_str())
+        .collect();
+    assert_eq!(
+        messages,
+        [r#"labels {"owner":"platform","tier":"gold"}, pairs [{"team":"web"}]"#],
+        "{}",
+        out.describe()
+    );
+}

@@ -109,7 +109,36 @@ pub fn evaluate(
             evaluation.findings.append(&mut structural);
         },
     );
+    evaluation.failures = once_per_rule(std::mem::take(&mut evaluation.failures));
     evaluation
+}
+
+/// A rule that fails on many resources is reported once, on the first (in resource
+/// order, so whatever the thread count), saying on how many more it failed: one broken
+/// team rule must not bury the run's findings under a failure per resource.
+fn once_per_rule(failures: Vec<Finding>) -> Vec<Finding> {
+    let mut first: Vec<(Finding, usize)> = Vec::new();
+    let mut by_code: HashMap<String, usize> = HashMap::new();
+    for failure in failures {
+        // A failure's code is `RULE`; the failing rule is its file.
+        let key = failure.location.file.name.clone();
+        if let Some((_, more)) = by_code.get(&key).and_then(|&i| first.get_mut(i)) {
+            *more += 1;
+        } else {
+            by_code.insert(key, first.len());
+            first.push((failure, 0));
+        }
+    }
+    first
+        .into_iter()
+        .map(|(mut failure, more)| {
+            if more > 0 {
+                let resources = if more == 1 { "resource" } else { "resources" };
+                failure.message = format!("{} (and on {more} more {resources})", failure.message);
+            }
+            failure
+        })
+        .collect()
 }
 
 /// Gives findings the severity the run configures for their rule.
@@ -311,7 +340,14 @@ fn run_rules(env: &Arc<cel::Env>, subject: &Subject<'_>, rules: &[&Rule], out: &
                         rule.info.code, subject.resource.kind
                     ),
                 )
-                .with_help("guard optional values with `has(...)` or `!= null` in `when`"),
+                .with_help("guard optional values with `has(...)` or `!= null` in `when`")
+                .with_label(
+                    Location::new(
+                        Arc::clone(&subject.resource.file),
+                        crate::spec::head_span(&subject.resource.node),
+                    ),
+                    format!("the rule failed on this {}", subject.resource.kind),
+                ),
             );
         }
     }

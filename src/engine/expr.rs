@@ -275,6 +275,31 @@ impl Expr {
         compiled.eval_by_cel(context)
     }
 
+    /// Checks the first-level field names the expression reads from the closed facts
+    /// (`resource.cout` is an error with a did-you-mean); see `fields.rs`.
+    pub fn check_fields(&self, target: super::rule::Target) -> Result<(), ExprError> {
+        let compiled = self.program()?;
+        let Some((variable, field)) = super::fields::unknown_field(compiled.tree.expression(), target) else {
+            return Ok(());
+        };
+        let known = super::fields::known(&variable, target).unwrap_or_default();
+        let hint = crate::suggest::closest(&field, known.iter().copied()).map_or_else(
+            || format!("`{variable}` has {}", known.join(", ")),
+            |s| format!("did you mean `{s}`?"),
+        );
+        let needle = format!("{variable}.{field}");
+        let span = self
+            .file
+            .text
+            .get(self.span.start..self.span.end)
+            .and_then(|source| source.find(&needle))
+            .map_or(self.span, |at| {
+                let start = self.span.start + at + variable.len() + 1;
+                Span::new(start, start + field.len())
+            });
+        Err(ExprError { message: format!("`{variable}` has no field `{field}`; {hint}"), span })
+    }
+
     /// Evaluates to a boolean; anything else is an error naming the type.
     pub fn eval_bool(&self, scope: &dyn Scope<'_>, context: &Context) -> Result<bool, String> {
         let compiled = self.program().map_err(|e| e.message)?;
@@ -547,7 +572,12 @@ pub fn to_text(value: &Value) -> String {
         Value::Float(f) => format_number(*f),
         Value::Bool(b) => b.to_string(),
         Value::Null => "null".to_string(),
-        Value::List(items) => items.iter().map(to_text).collect::<Vec<_>>().join(", "),
+        // A list of plain values reads as `a, b`; maps, and lists holding maps or lists,
+        // as compact JSON (never a Rust debug dump).
+        Value::List(items) if !items.iter().any(|i| matches!(i, Value::List(_) | Value::Map(_))) => {
+            items.iter().map(to_text).collect::<Vec<_>>().join(", ")
+        }
+        Value::List(_) | Value::Map(_) => to_json(value).to_string(),
         other => format!("{other:?}"),
     }
 }

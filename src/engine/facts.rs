@@ -79,6 +79,8 @@ pub struct ImageBase<'a> {
     pub license_type: Option<&'a str>,
     pub encrypted: bool,
     pub shared_with: Option<&'a Node>,
+    /// The spec's `labels` (an instance rule reads its image's as `image.labels`).
+    pub labels: Option<&'a Node>,
 }
 
 /// The paid image a licence fee comes from.
@@ -819,6 +821,7 @@ fn spec_base<'a>(resource: &'a Resource, catalog: &Catalog) -> ImageBase<'a> {
         license_type: node.get_str("licenseType"),
         encrypted: flag("encrypted"),
         shared_with: node.get("sharedWith"),
+        labels: node.get("labels"),
     }
 }
 
@@ -841,6 +844,7 @@ fn public_base<'a>(id: &'a str, parsed: &PublicImage) -> ImageBase<'a> {
         license_type: None,
         encrypted: false,
         shared_with: None,
+        labels: None,
     }
 }
 
@@ -860,7 +864,7 @@ fn paid_origin<'a>(image: &ImageBase<'a>, catalog: &Catalog) -> Option<PaidOrigi
 }
 
 /// The fields of `image` (and of each entry of `image.chain`), as rules name them.
-pub const IMAGE_FIELDS: [&str; 20] = [
+pub const IMAGE_FIELDS: [&str; 21] = [
     "name",
     "id",
     "type",
@@ -881,6 +885,7 @@ pub const IMAGE_FIELDS: [&str; 20] = [
     "marketplace",
     "paidOrigin",
     "customImages",
+    "labels",
 ];
 
 impl<'a> ImageFacts<'a> {
@@ -986,6 +991,7 @@ fn base_field<'a>(base: &ImageBase<'a>, name: &str) -> Option<CelVal<'a>> {
         "licenseType" => opt_str_val(base.license_type),
         "encrypted" => Box::new(CelBool::from(base.encrypted)),
         "sharedWith" => list(base.shared_with),
+        "labels" => base.labels.map_or_else(|| MapVal::with_capacity(0).build(), node_to_val),
         _ => return None,
     })
 }

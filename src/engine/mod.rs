@@ -9,6 +9,7 @@ mod builtin;
 mod eval;
 mod expr;
 mod facts;
+mod fields;
 mod plan;
 mod rule;
 mod view;
