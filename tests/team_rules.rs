@@ -182,3 +182,29 @@ fn instance_rules_read_image_labels_and_messages_show_maps_as_json() {
         out.describe()
     );
 }
+
+// --- #13.11: a budget for a user's CEL -------------------------------------------------
+
+#[test]
+fn expressions_over_their_budget_are_refused_when_the_rule_loads() {
+    // Ran for minutes and took 2 GB; grew a string to gigabytes and aborted.
+    let nested = "size(lists.range(100000).map(a, lists.range(100000).map(b, a + b))) > 0";
+    let replaced = format!("'x'{} != ''", ".replace('x', 'xxxxxxxxxx')".repeat(9));
+    for (text, expected) in [(nested, "`lists.range` builds"), (replaced.as_str(), "`replace` calls")] {
+        let file = rule("ORG001", &format!("on: instance\nassert: \"{text}\"\nmessage: m"));
+        let out = check_with_rules("budget", &[("ORG001.yaml", &file)], &[GOOD]);
+        out.assert_code(2);
+        assert!(
+            out.stderr.contains("over its budget") && out.stderr.contains(expected),
+            "{}",
+            out.describe()
+        );
+        assert!(out.stderr.contains("ORG001.yaml:5:9"), "{}", out.describe());
+    }
+    // Within the budget: small ranges, a loop over a range, a replace that grows little.
+    let within = "size(lists.range(300).map(a, lists.range(300).map(b, a))) > 0 \
+                && resource.name.replace('a', 'bb') != ''";
+    let file = rule("ORG001", &format!("on: instance\nassert: \"{within}\"\nmessage: m"));
+    let out = check_with_rules("budget_fine", &[("ORG001.yaml", &file)], &[GOOD]);
+    out.assert_code(0);
+}

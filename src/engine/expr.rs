@@ -339,6 +339,11 @@ fn build(text: &str, span: Span, file: &SourceFile, origin: Origin) -> Result<Ar
             let span = position.map_or(span, |(line, column)| locate(file, span, text, line, column));
             ExprError { message: format!("CEL syntax error: {message}"), span }
         })?;
+        if origin == Origin::User {
+            if let Some(message) = super::budget::over_budget(program.tree.expression()) {
+                return Err(ExprError { message, span });
+            }
+        }
         let bound = comprehension_variables(text);
         let references = program.tree.expression().references();
         let unknown = references

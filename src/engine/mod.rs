@@ -5,6 +5,7 @@
 //! any `--rules DIR`). Each run builds a [`World`] that resolves images and facts once,
 //! then evaluates every enabled rule on every valid resource.
 
+mod budget;
 mod builtin;
 mod eval;
 mod expr;
