@@ -208,3 +208,18 @@ fn expressions_over_their_budget_are_refused_when_the_rule_loads() {
     let out = check_with_rules("budget_fine", &[("ORG001.yaml", &file)], &[GOOD]);
     out.assert_code(0);
 }
+
+#[test]
+fn ecslint_test_still_fails_on_a_rule_that_fails() {
+    // `check` goes on past a failing rule; a fixture run must not pass because of it.
+    let dir = scratch_dir("test_failing_rule");
+    let failing = rule("ORG001", "on: instance\nassert: resource.labels.team == 'web'\nmessage: m");
+    let spec = "kind: Instance\nname: bare\nregion: cn-hangzhou\ninstanceType: ecs.g7.large\n\
+                image: aliyun_3_x64_20G_alibase_20240819.vhd\n";
+    write_files(&dir, &[("rules/ORG001.yaml", &failing), ("tests/ORG001/pass-bare.yaml", spec)]);
+    let rules = scratch_path(&dir.join("rules"));
+    let tests = scratch_path(&dir.join("tests"));
+    let out = run(&["test", "--as-of", common::AS_OF, "--rules", rules.as_str(), tests.as_str()]);
+    out.assert_code(2);
+    assert!(out.stderr.contains("rule ORG001 failed"), "{}", out.describe());
+}

@@ -136,6 +136,11 @@ fn run_case(args: &TestArgs, case: &Case) -> Result<Result<(), String>, Failure>
     let header = HeaderArgs::try_parse_from(&words)
         .map_err(|e| Failure::Message(format!("{}: bad ecslint-test-args: {e}", case.path.display())))?;
     let outcome = execute(&header.check)?.outcome;
+    // A rule that failed to evaluate is an error of the run, as in `check`.
+    if !outcome.failures.is_empty() {
+        super::report_errors(&outcome.failures)?;
+        return Err(Failure::Reported);
+    }
     let hits: Vec<String> = outcome
         .findings
         .iter()
