@@ -10,11 +10,13 @@ use std::fmt;
 pub struct Date(i64);
 
 impl Date {
-    /// Parses `YYYY-MM-DD`, rejecting impossible dates such as `2026-02-30`.
+    /// Parses `YYYY-MM-DD` exactly: ten characters, digits and two hyphens, nothing
+    /// around them (no spaces, no sign), and no impossible date such as `2026-02-30`.
     pub fn parse(text: &str) -> Option<Self> {
-        let mut parts = text.trim().splitn(3, '-');
+        let mut parts = text.splitn(3, '-');
         let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
-        if y.len() != 4 || m.len() != 2 || d.len() != 2 {
+        let digits = |part: &str, len: usize| part.len() == len && part.bytes().all(|b| b.is_ascii_digit());
+        if !digits(y, 4) || !digits(m, 2) || !digits(d, 2) {
             return None;
         }
         let year: i64 = y.parse().ok()?;
@@ -103,7 +105,20 @@ mod tests {
 
     #[test]
     fn rejects_impossible_dates() {
-        for bad in ["2023-02-29", "2026-13-01", "2026-1-01", "tomorrow", "2026-04-31", ""] {
+        for bad in [
+            "2023-02-29",
+            "2026-13-01",
+            "2026-1-01",
+            "tomorrow",
+            "2026-04-31",
+            "",
+            " 2026-01-01",
+            "2026-01-01 ",
+            "2026-01-01\n",
+            "+202-01-01",
+            "2026-+1-01",
+            "2026-01-+1",
+        ] {
             assert!(Date::parse(bad).is_none(), "{bad}");
         }
     }

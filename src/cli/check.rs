@@ -211,10 +211,6 @@ pub fn execute(args: &CheckArgs) -> Result<Run, Failure> {
         config: &config,
     };
     let mut outcome = check(reads, &options);
-    if !outcome.failures.is_empty() {
-        super::report_errors(&outcome.failures)?;
-        return Err(Failure::Reported);
-    }
     let mut baseline_counts = None;
     if let Some(path) = &args.baseline {
         let text = std::fs::read_to_string(path)
@@ -259,7 +255,20 @@ pub fn run(args: &CheckArgs) -> Result<bool, Failure> {
             "warning: no Instance or Image resource found in {files} file(s) checked; are the paths right?"
         )?;
     }
+    // A rule that failed is shown (once, on stderr), the run's findings still are, and
+    // the exit status is 2 at the end: ecslint could not check everything it was asked.
+    let rules_failed = !outcome.failures.is_empty();
+    if rules_failed {
+        drop(stderr);
+        super::report_errors(&outcome.failures)?;
+        stderr = std::io::stderr().lock();
+    }
     if let Some(path) = &args.write_baseline {
+        if rules_failed {
+            // A baseline from a run whose rules did not all run would hide nothing they miss.
+            writeln!(stderr, "error: no baseline written: a rule failed")?;
+            return Err(Failure::Reported);
+        }
         let baseline = Baseline::from_findings(&outcome.findings, &Keys::new(path, &outcome.resources));
         std::fs::write(path, baseline.to_json())
             .map_err(|e| Failure::Message(format!("cannot write baseline {}: {e}", path.display())))?;
@@ -306,6 +315,9 @@ pub fn run(args: &CheckArgs) -> Result<bool, Failure> {
     // of a 10,000-file run, on one core, for memory the exit returns anyway (compilers
     // skip freeing at exit for the same reason).
     std::mem::forget(outcome);
+    if rules_failed {
+        return Err(Failure::Reported);
+    }
     Ok(failed)
 }
 

@@ -380,6 +380,11 @@ fn run_case(args: &TestArgs, case: &Case) -> Result<Result<(), String>, Failure>
         check.ignore.retain(|c| !validity.iter().any(|v| c.eq_ignore_ascii_case(v)));
     }
     let outcome = execute(&check)?.outcome;
+    // A rule that failed to evaluate is an error of the run, as in `check`.
+    if !outcome.failures.is_empty() {
+        super::report_errors(&outcome.failures)?;
+        return Err(Failure::Reported);
+    }
     if !tests_validity {
         let all = outcome.findings.iter().chain(&outcome.suppressed);
         if let Some(invalid) = all.into_iter().find(|f| validity.contains(&f.code.as_str())) {

@@ -102,11 +102,13 @@ fn image_reference(
         }
         out.push(finding);
     }
-    // An image's own name is no candidate for its `derivedFrom`: that would be a cycle.
-    let images = || world.resources.iter().filter(|r| r.kind == Kind::Image && !std::ptr::eq(*r, resource));
-    let names = || images().flat_map(|r| r.name.as_deref().into_iter().chain(r.node.get_str("id")));
-    let suggestion =
-        if reference.len() <= typo::MAX_LEN { suggest::closest(reference, names()) } else { None };
+    // The run's images, indexed once, bound what a suggestion costs. An image's own name
+    // is no candidate for its `derivedFrom`: that would be a cycle.
+    let own_names = [resource.name.as_deref(), resource.node.get_str("id")];
+    let suggestion = (own.is_none() || !own_names.contains(&Some(reference)))
+        .then(|| world.image_lexicon().closest(reference))
+        .flatten()
+        .filter(|s| own.is_none() || !own_names.contains(&Some(*s)));
     let help = if let Some(s) = suggestion {
         format!("did you mean the Image spec `{s}`?")
     } else if reference.starts_with("m-") {

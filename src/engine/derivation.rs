@@ -34,7 +34,7 @@ fn underivable(world: &World<'_>, image: &Resource, facts: &ImageFacts<'_>, out:
     if !os && !architecture {
         return;
     }
-    let last = facts.chain.last().unwrap_or(&facts.base);
+    let last = facts.chain.ancestors().last().unwrap_or(&facts.base);
     if let Some(parent) = last.derived_from {
         // A public parent ends the chain; anything else left unresolved or looped.
         if !matches!(world.resolve(parent), Resolved::Public(_)) {
@@ -205,8 +205,9 @@ fn origin(world: &World<'_>, image: &Resource, facts: &ImageFacts<'_>, fact: Fac
             own: true,
         });
     }
-    let position = facts.chain.iter().position(|b| fact.of(b).is_some())?;
-    let base = facts.chain.get(position)?;
+    let ancestors: Vec<&ImageBase<'_>> = facts.chain.ancestors().collect();
+    let position = ancestors.iter().position(|b| fact.of(b).is_some())?;
+    let base = *ancestors.get(position)?;
     let (value, version) = fact.of(base)?;
     let spec_of = |b: &ImageBase<'_>| match world.resolve(b.name?) {
         Resolved::Spec(i) => world.resources.get(i).filter(|_| b.spec),
@@ -220,7 +221,7 @@ fn origin(world: &World<'_>, image: &Resource, facts: &ImageFacts<'_>, fact: Fac
             // A public image ID: point at the `derivedFrom` that names it.
             let child = match position.checked_sub(1) {
                 None => Some(image),
-                Some(previous) => facts.chain.get(previous).and_then(spec_of),
+                Some(previous) => ancestors.get(previous).copied().and_then(spec_of),
             };
             child.unwrap_or(image).location(&[key("derivedFrom")])
         }

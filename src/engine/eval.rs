@@ -29,6 +29,22 @@ pub struct Evaluation {
     pub findings: Vec<Finding>,
     /// Rules that failed to evaluate (a bug in the rule: exit status 2).
     pub failures: Vec<Finding>,
+    /// The findings of the rule running now on the subject now, for the cap.
+    cap: RuleCap,
+}
+
+/// Most findings one rule reports on one resource. A spec with millions of bad list
+/// entries would otherwise make millions of findings (2.7 million took 5.9 GB); past
+/// the cap they are counted, not rendered, and one finding says how many were left out.
+pub const MAX_FINDINGS_PER_RULE: usize = 100;
+
+/// Where the current rule's findings start in [`Evaluation::findings`], how many past
+/// [`MAX_FINDINGS_PER_RULE`] were left out, and the field of the first of those.
+#[derive(Debug, Default)]
+struct RuleCap {
+    start: usize,
+    omitted: usize,
+    first_omitted: Option<Vec<PathSegment>>,
 }
 
 /// Evaluates the enabled rules on every resource of the run, skipping a rule on a resource
@@ -63,7 +79,10 @@ pub fn evaluate(
             let mut evaluation = Evaluation::default();
             match resource.kind {
                 Kind::Instance => {
-                    builtin::unresolved_image(&world, &image_names, resource, &mut structural);
+                    // S004's did-you-mean searches the run's images: only when S004 or S009 runs.
+                    if enabled.contains_key("S004") || enabled.contains_key("S009") {
+                        builtin::unresolved_image(&world, &image_names, resource, &mut structural);
+                    }
                     builtin::instance_catalog_checks(&world, resource, &mut structural);
                     let subject = Subject::instance(&world, resource);
                     if resource.valid {
@@ -128,6 +147,7 @@ pub fn evaluate(
             evaluation.findings.append(&mut structural);
         },
     );
+    evaluation.failures = once_per_rule(std::mem::take(&mut evaluation.failures));
     evaluation
 }
 
@@ -135,6 +155,34 @@ pub fn evaluate(
 fn runnable<'r>(rules: &[&'r Rule], inputs: &[Inputs], resource: &Resource) -> Vec<&'r Rule> {
     let pairs = rules.iter().zip(inputs);
     pairs.filter(|(_, inputs)| inputs.valid_on(resource)).map(|(rule, _)| *rule).collect()
+}
+
+/// A rule that fails on many resources is reported once, on the first (in resource
+/// order, so whatever the thread count), saying on how many more it failed: one broken
+/// team rule must not bury the run's findings under a failure per resource.
+fn once_per_rule(failures: Vec<Finding>) -> Vec<Finding> {
+    let mut first: Vec<(Finding, usize)> = Vec::new();
+    let mut by_code: HashMap<String, usize> = HashMap::new();
+    for failure in failures {
+        // A failure's code is `RULE`; the failing rule is its file.
+        let key = failure.location.file.name.clone();
+        if let Some((_, more)) = by_code.get(&key).and_then(|&i| first.get_mut(i)) {
+            *more += 1;
+        } else {
+            by_code.insert(key, first.len());
+            first.push((failure, 0));
+        }
+    }
+    first
+        .into_iter()
+        .map(|(mut failure, more)| {
+            if more > 0 {
+                let resources = if more == 1 { "resource" } else { "resources" };
+                failure.message = format!("{} (and on {more} more {resources})", failure.message);
+            }
+            failure
+        })
+        .collect()
 }
 
 /// Gives findings the severity the run configures for their rule.
@@ -320,7 +368,12 @@ fn run_rules(env: &Arc<cel::Env>, subject: &Subject<'_>, rules: &[&Rule], out: &
     let context = subject.context(env);
     let scope = SubjectScope(&subject.bindings);
     for rule in rules {
-        if let Err((message, span)) = run_rule(rule, subject, &scope, &context, out) {
+        out.cap = RuleCap { start: out.findings.len(), ..RuleCap::default() };
+        let result = run_rule(rule, subject, &scope, &context, out);
+        if out.cap.omitted > 0 {
+            out.findings.push(left_out(rule, subject, std::mem::take(&mut out.cap)));
+        }
+        if let Err((message, span)) = result {
             let name = subject.resource.name.as_deref().unwrap_or("?");
             out.failures.push(
                 rule_error(
@@ -331,10 +384,42 @@ fn run_rules(env: &Arc<cel::Env>, subject: &Subject<'_>, rules: &[&Rule], out: &
                         rule.info.code, subject.resource.kind
                     ),
                 )
-                .with_help("guard optional values with `has(...)` or `!= null` in `when`"),
+                .with_help("guard optional values with `has(...)` or `!= null` in `when`")
+                .with_label(
+                    Location::new(
+                        Arc::clone(&subject.resource.file),
+                        crate::spec::head_span(&subject.resource.node),
+                    ),
+                    format!("the rule failed on this {}", subject.resource.kind),
+                ),
             );
         }
     }
+}
+
+/// The one finding that stands for a rule's findings past the cap on a subject.
+fn left_out(rule: &Rule, subject: &Subject<'_>, cap: RuleCap) -> Finding {
+    let resource = subject.resource;
+    let path = cap.first_omitted.unwrap_or_default();
+    let more = if cap.omitted == 1 {
+        "1 more finding".to_string()
+    } else {
+        format!("{} more findings", cap.omitted)
+    };
+    Finding::new(
+        rule.info.code.clone(),
+        rule.info.name.clone(),
+        rule.info.severity,
+        format!(
+            "{more} of {} on this {} left out: at most {MAX_FINDINGS_PER_RULE} are reported per rule and resource",
+            rule.info.code,
+            resource.kind
+        ),
+        resource.location(&path),
+    )
+    .with_resource(resource.reference())
+    .with_path(path)
+    .with_help("fix the findings shown and run again to see the rest")
 }
 
 type RuleResult = Result<(), (String, crate::source::Span)>;
@@ -522,6 +607,11 @@ fn check(
             .find(|path| resource.node.at(path).is_some())
             .unwrap_or_default()
     };
+    if out.findings.len().saturating_sub(out.cap.start) >= MAX_FINDINGS_PER_RULE {
+        out.cap.omitted += 1;
+        out.cap.first_omitted.get_or_insert(path);
+        return Ok(());
+    }
     let location: Location = resource.location(&path);
     let mut finding = Finding::new(
         rule.info.code.clone(),

@@ -153,6 +153,79 @@ fn parse(text: &str, origin: Origin) -> Result<Tree, cel::ParseErrors> {
 /// parsing; [`crate::STACK_SIZE`] leaves room for this many in a debug build too.
 const MAX_OPERATORS: usize = 1_000;
 
+/// Deepest bracket nesting a user's expression may have. ANTLR's own depth limit counts
+/// expressions, not the grammar rules between them: a list nested 100 deep overflowed the
+/// stack before reaching it.
+const MAX_NESTING: usize = 64;
+
+/// The deepest nesting of `(`, `[` and `{` in `text` (counted anywhere, strings included).
+fn nesting(text: &str) -> usize {
+    let mut depth = 0usize;
+    let mut deepest = 0;
+    for byte in text.bytes() {
+        match byte {
+            b'(' | b'[' | b'{' => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    deepest
+}
+
+/// A CEL parse error as a sentence for people, and where it is (line, column) when the
+/// parser knows. The parser's own texts include Rust debug dumps (`OtherError(ParseError
+/// { ... })`) and internal names (`ExprContext`), which say nothing to a rule author.
+fn syntax_error(errors: &cel::ParseErrors) -> (String, Option<(isize, isize)>) {
+    let texts: Vec<(String, &cel::parser::ParseError)> = errors
+        .errors
+        .iter()
+        .map(|e| {
+            // The source's debug text is read for what it says, never shown.
+            let text = match &e.source {
+                Some(source) => format!("{} {source:?}", e.msg),
+                None => e.msg.clone(),
+            };
+            (text, e)
+        })
+        .collect();
+    if texts.iter().any(|(text, _)| text.contains("ecursion limit")) {
+        let message =
+            "the expression nests too deeply for the parser (parentheses, `? :` or operators inside \
+                       one another); split it into several rules or `data` entries"
+                .to_string();
+        return (message, None);
+    }
+    let Some((text, first)) = texts.first() else {
+        return ("the expression cannot be parsed".to_string(), None);
+    };
+    let position = (first.pos.0 > 0).then_some((first.pos.0, first.pos.1));
+    let text = text.strip_prefix("Syntax error: ").unwrap_or(text);
+    let message = if text.starts_with("Incomplete `ExprContext`") {
+        let what = if text.contains("_?_:_") { "a `condition ? a : b`" } else { "an operator" };
+        format!("{what} is missing a part (or the expression nests too deeply to parse)")
+    } else if text == "UNKNOWN" || text.contains("Error(") || text.contains("{ ") {
+        "the expression cannot be parsed".to_string()
+    } else {
+        let text = text
+            .replace("mismatched input '<EOF>'", "unexpected end of the expression")
+            .replace("'<EOF>'", "the end of the expression");
+        // ANTLR lists every token it would accept; the first few say enough.
+        match text.split_once(" expecting {") {
+            Some((head, tokens)) => {
+                let tokens: Vec<&str> = tokens.trim_end_matches('}').split(", ").collect();
+                let shown = tokens.iter().take(6).copied().collect::<Vec<_>>().join(", ");
+                let more = if tokens.len() > 6 { ", ..." } else { "" };
+                format!("{head}, expecting one of {shown}{more}")
+            }
+            None => text,
+        }
+    };
+    (message, position)
+}
+
 fn operators(text: &str) -> usize {
     text.bytes().filter(|b| b"+-*/%<>=!&|?:.[(".contains(b)).count()
 }
@@ -202,6 +275,31 @@ impl Expr {
         compiled.eval_by_cel(context)
     }
 
+    /// Checks the first-level field names the expression reads from the closed facts
+    /// (`resource.cout` is an error with a did-you-mean); see `fields.rs`.
+    pub fn check_fields(&self, target: super::rule::Target) -> Result<(), ExprError> {
+        let compiled = self.program()?;
+        let Some((variable, field)) = super::fields::unknown_field(compiled.tree.expression(), target) else {
+            return Ok(());
+        };
+        let known = super::fields::known(&variable, target).unwrap_or_default();
+        let hint = crate::suggest::closest(&field, known.iter().copied()).map_or_else(
+            || format!("`{variable}` has {}", known.join(", ")),
+            |s| format!("did you mean `{s}`?"),
+        );
+        let needle = format!("{variable}.{field}");
+        let span = self
+            .file
+            .text
+            .get(self.span.start..self.span.end)
+            .and_then(|source| source.find(&needle))
+            .map_or(self.span, |at| {
+                let start = self.span.start + at + variable.len() + 1;
+                Span::new(start, start + field.len())
+            });
+        Err(ExprError { message: format!("`{variable}` has no field `{field}`; {hint}"), span })
+    }
+
     /// Evaluates to a boolean; anything else is an error naming the type.
     pub fn eval_bool(&self, scope: &dyn Scope<'_>, context: &Context) -> Result<bool, String> {
         let compiled = self.program().map_err(|e| e.message)?;
@@ -227,16 +325,25 @@ fn build(text: &str, span: Span, file: &SourceFile, origin: Origin) -> Result<Ar
                 span,
             });
         }
+        if origin == Origin::User && nesting(text) > MAX_NESTING {
+            return Err(ExprError {
+                message: format!(
+                    "CEL expression nested too deeply: brackets more than {MAX_NESTING} levels deep \
+                     (split it into several rules or `data` entries)"
+                ),
+                span,
+            });
+        }
         let program = compile_cached(text, origin).map_err(|errors| {
-            let first = errors.errors.first();
-            let (line, column) = first.map_or((1, 1), |e| (e.pos.0, e.pos.1));
-            let message = first.map_or_else(|| errors.to_string(), |e| e.msg.clone());
-            let message = message.strip_prefix("Syntax error: ").unwrap_or(&message).to_string();
-            ExprError {
-                message: format!("CEL syntax error: {message}"),
-                span: locate(file, span, text, line, column),
-            }
+            let (message, position) = syntax_error(&errors);
+            let span = position.map_or(span, |(line, column)| locate(file, span, text, line, column));
+            ExprError { message: format!("CEL syntax error: {message}"), span }
         })?;
+        if origin == Origin::User {
+            if let Some(message) = super::budget::over_budget(program.tree.expression()) {
+                return Err(ExprError { message, span });
+            }
+        }
         let bound = comprehension_variables(text);
         let references = program.tree.expression().references();
         let unknown = references
@@ -478,7 +585,12 @@ pub fn to_text(value: &Value) -> String {
         Value::Float(f) => format_number(*f),
         Value::Bool(b) => b.to_string(),
         Value::Null => "null".to_string(),
-        Value::List(items) => items.iter().map(to_text).collect::<Vec<_>>().join(", "),
+        // A list of plain values reads as `a, b`; maps, and lists holding maps or lists,
+        // as compact JSON (never a Rust debug dump).
+        Value::List(items) if !items.iter().any(|i| matches!(i, Value::List(_) | Value::Map(_))) => {
+            items.iter().map(to_text).collect::<Vec<_>>().join(", ")
+        }
+        Value::List(_) | Value::Map(_) => to_json(value).to_string(),
         other => format!("{other:?}"),
     }
 }
@@ -698,7 +810,18 @@ line''' + r'raw\n' + b'\x00' == string(b"y")"#,
             assert!(message(text).is_some_and(|m| m.starts_with("CEL syntax error")), "{text}");
         }
         let chain = format!("{}0", "resource.b ? 1 : ".repeat(300));
-        assert!(message(&chain).is_some_and(|m| m.contains("ecursion limit")), "{:?}", message(&chain));
+        assert!(message(&chain).is_some_and(|m| m.contains("nests too deeply")), "{:?}", message(&chain));
+        // Messages are for people: no Rust debug dump, no parser internals.
+        let deep_ternary = format!("{}1{}", "true ? ".repeat(450), " : 2".repeat(450));
+        let parens = format!("{}true{}", "(".repeat(100), ")".repeat(100));
+        let lists = format!("size({}{}) > 0", "[".repeat(100), "]".repeat(100));
+        for text in [chain.as_str(), &deep_ternary, &parens, &lists, "1 ? 2", "1 +", "[1, 2"] {
+            let message = message(text).unwrap_or_else(|| panic!("{text} compiled"));
+            for internal in ["Error(", "ExprContext", "{ ", "<EOF>", "UNKNOWN"] {
+                assert!(!message.contains(internal), "{text}: {message}");
+            }
+        }
+        assert!(message(&lists).is_some_and(|m| m.contains("nested too deeply")));
         let sum = vec!["1"; 1_002].join("+");
         assert!(message(&sum).is_some_and(|m| m.starts_with("CEL expression too large")));
         assert!(message(&vec!["1"; 1_001].join("+")).is_none());

@@ -18,7 +18,7 @@ use rayon::prelude::*;
 use serde_json::{Map, Value as Json, json};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 /// Settings that change what rules conclude.
 #[derive(Clone, Debug)]
@@ -79,6 +79,8 @@ pub struct ImageBase<'a> {
     pub license_type: Option<&'a str>,
     pub encrypted: bool,
     pub shared_with: Option<&'a Node>,
+    /// The spec's `labels` (an instance rule reads its image's as `image.labels`).
+    pub labels: Option<&'a Node>,
 }
 
 /// The paid image a licence fee comes from.
@@ -96,8 +98,9 @@ pub struct PaidOrigin<'a> {
 #[derive(Clone, Debug)]
 pub struct ImageFacts<'a> {
     pub base: ImageBase<'a>,
-    /// Ancestors, nearest first.
-    pub chain: Vec<ImageBase<'a>>,
+    /// Ancestors, nearest first: walked from the run's links when a rule reads
+    /// `image.chain`, never stored per image (a copy per image was quadratic).
+    pub chain: Chain<'a>,
     /// The image or an ancestor is a Marketplace image.
     pub marketplace: bool,
     pub paid_origin: Option<PaidOrigin<'a>>,
@@ -145,6 +148,9 @@ pub struct World<'a> {
     lifecycles: Vec<OnceLock<CelVal<'static>>>,
     pub shared: Shared,
     pub cycles: Vec<Cycle>,
+    /// Names and IDs of the run's Image specs, for S004's did-you-mean: made when the
+    /// first S004 finding needs it, not on runs where every image resolves.
+    image_lexicon: OnceLock<crate::suggest::Lexicon>,
 }
 
 impl<'a> World<'a> {
@@ -170,7 +176,11 @@ impl<'a> World<'a> {
                 let parsed = catalog.parse_public_image_id(reference)?;
                 let base = public_base(reference, &parsed);
                 let paid_origin = paid_origin(&base, catalog);
-                Some((reference, ImageFacts::new(base, Vec::new(), paid_origin, Vec::new())))
+                let marketplace = base.image_type == Some("marketplace");
+                Some((
+                    reference,
+                    ImageFacts::new(base, Chain::default(), marketplace, paid_origin, Vec::new()),
+                ))
             })
             .collect();
         let mut world = Self {
@@ -186,6 +196,7 @@ impl<'a> World<'a> {
             lifecycles: catalog.lifecycles().map(|_| OnceLock::new()).collect(),
             shared: shared_values(catalog, settings),
             cycles: Vec::new(),
+            image_lexicon: OnceLock::new(),
         };
         world.compute_image_facts(&ordinals);
         world
@@ -202,6 +213,16 @@ impl<'a> World<'a> {
         } else {
             Resolved::Unresolved
         }
+    }
+
+    /// The names and IDs of every Image spec, for suggestions.
+    pub fn image_lexicon(&self) -> &crate::suggest::Lexicon {
+        self.image_lexicon.get_or_init(|| {
+            let images = self.resources.iter().filter(|r| r.kind == Kind::Image);
+            crate::suggest::Lexicon::new(
+                images.flat_map(|r| r.name.as_deref().into_iter().chain(r.node.get_str("id"))),
+            )
+        })
     }
 
     /// Facts of a resolved image (every image the run's specs reference is resolved
@@ -224,30 +245,41 @@ impl<'a> World<'a> {
         id.and_then(|id| self.regions.get(id)).unwrap_or(&self.shared.null)
     }
 
-    /// Facts of every valid image spec, on every core.
+    /// Facts of every valid image spec: what each says of itself (on every core), then
+    /// what it inherits through `derivedFrom`, in one linear pass (see [`inherit`]).
     fn compute_image_facts(&mut self, ordinals: &Ordinals<'a>) {
-        let computed: Vec<Option<(ImageFacts<'a>, Option<Cycle>)>> = (0..self.resources.len())
-            .into_par_iter()
+        let raw: Vec<Option<ImageBase<'a>>> = self
+            .resources
+            .par_iter()
             .with_max_len(crate::CHUNK)
-            .map(|index| {
-                let resource =
-                    self.resources.get(index).filter(|r| r.kind == Kind::Image && r.facts_valid)?;
-                let (chain, cycle) = self.chain(index);
-                let mut base = spec_base(resource, self.catalog);
-                inherit_from_chain(&mut base, &chain);
-                let paid_origin =
-                    std::iter::once(&base).chain(&chain).find_map(|b| paid_origin(b, self.catalog));
-                let custom_images = ordinals.get(&index).cloned().unwrap_or_default();
-                Some((ImageFacts::new(base, chain, paid_origin, custom_images), cycle))
+            .map(|r| (r.kind == Kind::Image && r.facts_valid).then(|| spec_base(r, self.catalog)))
+            .collect();
+        let parents: Vec<Option<Parent<'a>>> = raw
+            .iter()
+            .map(|base| match self.resolve(base.as_ref()?.derived_from?) {
+                Resolved::Spec(index) => Some(Parent::Spec(index)),
+                Resolved::Public(id) => self.public.contains_key(id).then_some(Parent::Public(id)),
+                Resolved::Unresolved => None,
             })
             .collect();
-        self.image_facts = computed
+        let public: HashMap<&'a str, ImageBase<'a>> =
+            self.public.iter().map(|(id, facts)| (*id, facts.base.clone())).collect();
+        let links = Arc::new(Links { bases: raw, parents, public });
+        let (derived, cycles) = inherit(&links, self.catalog, self.resources);
+        self.cycles = cycles;
+        self.image_facts = derived
             .into_iter()
-            .map(|computed| {
-                computed.map(|(facts, cycle)| {
-                    self.cycles.extend(cycle);
-                    facts
-                })
+            .enumerate()
+            .map(|(index, derived)| {
+                let derived = derived?;
+                let mut base = links.bases.get(index)?.clone()?;
+                base.os = base.os.or(derived.os);
+                base.architecture = base.architecture.or(derived.architecture);
+                base.boot_mode = base.boot_mode.or(derived.boot_mode);
+                let paid_origin = paid_origin(&base, self.catalog).or(derived.ancestor_paid);
+                let custom_images = ordinals.get(&index).cloned().unwrap_or_default();
+                let chain = Chain { links: Some(Arc::clone(&links)), start: index, len: derived.chain_len };
+                Some(ImageFacts::new(base, chain, derived.marketplace, paid_origin, custom_images))
             })
             .collect();
         // Finding an OS's lifecycle entry is a version-matching scan of the catalog: once
@@ -269,43 +301,6 @@ impl<'a> World<'a> {
         for (facts, position) in all.zip(positions) {
             facts.lifecycle = position;
         }
-    }
-
-    /// The ancestors of an image spec, nearest first, and the cycle if the chain loops.
-    fn chain(&self, start: usize) -> (Vec<ImageBase<'a>>, Option<Cycle>) {
-        let mut chain = Vec::new();
-        let mut seen = vec![start];
-        let mut current = start;
-        while let Some(parent) = self.resources.get(current).and_then(|r| r.node.get_str("derivedFrom")) {
-            match self.resolve(parent) {
-                Resolved::Spec(next) if seen.contains(&next) => {
-                    let cycle = (next == start).then(|| {
-                        let mut names: Vec<String> =
-                            seen.iter().filter_map(|&i| self.resources.get(i)?.name.clone()).collect();
-                        names.extend(self.resources.get(start).and_then(|r| r.name.clone()));
-                        Cycle { image: start, names }
-                    });
-                    return (chain, cycle);
-                }
-                Resolved::Spec(next) => {
-                    if let Some(resource) = self.resources.get(next) {
-                        chain.push(spec_base(resource, self.catalog));
-                    }
-                    seen.push(next);
-                    current = next;
-                }
-                Resolved::Public(id) => {
-                    if let Some(facts) = self.public.get(id) {
-                        chain.push(facts.base.clone());
-                    } else if let Some(parsed) = self.catalog.parse_public_image_id(id) {
-                        chain.push(public_base(id, &parsed));
-                    }
-                    break;
-                }
-                Resolved::Unresolved => break,
-            }
-        }
-        (chain, None)
     }
 
     /// The OS lifecycle entry of an image's OS, with the days left on the check date.
@@ -332,6 +327,269 @@ impl<'a> World<'a> {
         });
         to_val(&fee.unwrap_or(Json::Null))
     }
+}
+
+/// Where an image spec's `derivedFrom` leads.
+#[derive(Clone, Copy, Debug)]
+enum Parent<'a> {
+    /// An Image spec of the run (index into the resources).
+    Spec(usize),
+    /// A public image ID of the run's [`World::public`].
+    Public(&'a str),
+}
+
+/// The run's `derivedFrom` links: every image spec as written (by resource index) and
+/// its parent. Shared by every image's [`Chain`].
+#[derive(Debug)]
+pub struct Links<'a> {
+    bases: Vec<Option<ImageBase<'a>>>,
+    parents: Vec<Option<Parent<'a>>>,
+    public: HashMap<&'a str, ImageBase<'a>>,
+}
+
+/// Most ancestors `image.chain` lists: real chains are a handful of images deep, and a
+/// longer list for every subject that reads it would make a long chain quadratic again.
+pub const MAX_CHAIN: usize = 100;
+
+/// An image's ancestors, walked on demand from the run's [`Links`].
+#[derive(Clone, Debug, Default)]
+pub struct Chain<'a> {
+    links: Option<Arc<Links<'a>>>,
+    /// The image whose ancestors these are.
+    start: usize,
+    /// How many ancestors it has (a chain that loops stops before repeating one).
+    len: usize,
+}
+
+impl<'a> Chain<'a> {
+    /// The ancestors as written, nearest first, at most [`MAX_CHAIN`] of them.
+    pub fn ancestors(&self) -> impl Iterator<Item = &ImageBase<'a>> {
+        let links = self.links.as_deref();
+        let mut current = Some(Parent::Spec(self.start));
+        std::iter::from_fn(move || {
+            let links = links?;
+            let next = match current? {
+                Parent::Spec(index) => links.parents.get(index).copied().flatten(),
+                Parent::Public(_) => None,
+            };
+            current = next;
+            match next? {
+                Parent::Spec(index) => links.bases.get(index)?.as_ref(),
+                Parent::Public(id) => links.public.get(id),
+            }
+        })
+        .take(self.len.min(MAX_CHAIN))
+    }
+}
+
+/// What an image spec inherits from its `derivedFrom` chain.
+#[derive(Clone, Debug, Default)]
+struct Derived<'a> {
+    /// From the nearest ancestor that knows them (or the image itself).
+    os: Option<Os<'a>>,
+    architecture: Option<&'a str>,
+    boot_mode: Option<&'a str>,
+    /// The image or an ancestor is a Marketplace image.
+    marketplace: bool,
+    /// The nearest paid origin among the ancestors as written.
+    ancestor_paid: Option<PaidOrigin<'a>>,
+    /// The nearest paid origin among the image as written and its ancestors: what a
+    /// child inherits as its `ancestor_paid`.
+    own_paid: Option<PaidOrigin<'a>>,
+    chain_len: usize,
+}
+
+/// What every image spec inherits, and the `derivedFrom` cycles, in time and memory
+/// linear in the number of images: each image is visited once, follows its parent
+/// until an image already done, then the path is finished from the top down, each
+/// image from its parent's result. A cycle (the walk meets its own path) is finished
+/// by a sweep around it.
+fn inherit<'a>(
+    links: &Links<'a>,
+    catalog: &Catalog,
+    resources: &'a [Resource],
+) -> (Vec<Option<Derived<'a>>>, Vec<Cycle>) {
+    const NEW: u8 = 0;
+    const ON_PATH: u8 = 1;
+    const DONE: u8 = 2;
+    let count = links.bases.len();
+    let mut state = vec![NEW; count];
+    let mut position = vec![0usize; count];
+    let mut derived: Vec<Option<Derived<'a>>> = vec![None; count];
+    let mut cycles = Vec::new();
+    let mut path: Vec<usize> = Vec::new();
+    for start in 0..count {
+        if links.bases.get(start).is_none_or(Option::is_none) || state.get(start) != Some(&NEW) {
+            continue;
+        }
+        path.clear();
+        let mut current = start;
+        let mut cycle_at = None;
+        loop {
+            match state.get(current) {
+                Some(&ON_PATH) => {
+                    cycle_at = position.get(current).copied();
+                    break;
+                }
+                Some(&NEW) => {}
+                _ => break,
+            }
+            if let (Some(s), Some(p)) = (state.get_mut(current), position.get_mut(current)) {
+                *s = ON_PATH;
+                *p = path.len();
+            }
+            path.push(current);
+            match links.parents.get(current).copied().flatten() {
+                Some(Parent::Spec(next)) => current = next,
+                _ => break,
+            }
+        }
+        let tail_end = cycle_at.unwrap_or(path.len());
+        if let Some(at) = cycle_at {
+            let members = path.get(at..).unwrap_or_default();
+            finish_cycle(links, catalog, resources, members, &mut derived, &mut cycles);
+        }
+        for &index in path.get(..tail_end).unwrap_or_default().iter().rev() {
+            let value = finish_one(links, catalog, index, &derived);
+            if let Some(slot) = derived.get_mut(index) {
+                *slot = value;
+            }
+        }
+        for &index in &path {
+            if let Some(s) = state.get_mut(index) {
+                *s = DONE;
+            }
+        }
+    }
+    (derived, cycles)
+}
+
+/// An image not on a cycle, from its parent's result (already known).
+fn finish_one<'a>(
+    links: &Links<'a>,
+    catalog: &Catalog,
+    index: usize,
+    derived: &[Option<Derived<'a>>],
+) -> Option<Derived<'a>> {
+    let base = links.bases.get(index)?.as_ref()?;
+    let parent: Option<Derived<'a>> = match links.parents.get(index).copied().flatten() {
+        Some(Parent::Spec(p)) => {
+            derived.get(p).cloned().flatten().map(|d| Derived { chain_len: d.chain_len + 1, ..d })
+        }
+        Some(Parent::Public(id)) => links.public.get(id).map(|public| Derived {
+            os: public.os.clone(),
+            architecture: public.architecture,
+            boot_mode: public.boot_mode,
+            marketplace: public.image_type == Some("marketplace"),
+            ancestor_paid: None,
+            own_paid: paid_origin(public, catalog),
+            chain_len: 1,
+        }),
+        None => None,
+    };
+    let parent = parent.unwrap_or_default();
+    Some(Derived {
+        os: base.os.clone().or(parent.os),
+        architecture: base.architecture.or(parent.architecture),
+        boot_mode: base.boot_mode.or(parent.boot_mode),
+        marketplace: base.image_type == Some("marketplace") || parent.marketplace,
+        own_paid: paid_origin(base, catalog).or_else(|| parent.own_paid.clone()),
+        ancestor_paid: parent.own_paid,
+        chain_len: parent.chain_len,
+    })
+}
+
+/// The images of one cycle, `members[i]` derived from `members[i + 1]` and the last
+/// from the first. Each one's ancestors are the other members in cycle order, so the
+/// nearest one knowing a fact is found by one backward sweep over the cycle twice.
+fn finish_cycle<'a>(
+    links: &Links<'a>,
+    catalog: &Catalog,
+    resources: &[Resource],
+    members: &[usize],
+    derived: &mut [Option<Derived<'a>>],
+    cycles: &mut Vec<Cycle>,
+) {
+    let bases: Vec<Option<&ImageBase<'a>>> =
+        members.iter().map(|&i| links.bases.get(i).and_then(Option::as_ref)).collect();
+    let len = bases.len();
+    // nearest[i]: the first position at or after `i` (in the doubled cycle) whose
+    // image knows the fact, per fact.
+    let nearest = |knows: &dyn Fn(&ImageBase<'a>) -> bool| -> Vec<Option<usize>> {
+        let mut next = vec![None; 2 * len];
+        let mut seen = None;
+        for k in (0..2 * len).rev() {
+            if bases.get(k % len.max(1)).copied().flatten().is_some_and(knows) {
+                seen = Some(k);
+            }
+            if let Some(slot) = next.get_mut(k) {
+                *slot = seen;
+            }
+        }
+        next
+    };
+    let paid: Vec<Option<PaidOrigin<'a>>> =
+        bases.iter().map(|b| b.and_then(|b| paid_origin(b, catalog))).collect();
+    let with_os = nearest(&|b| b.os.is_some());
+    let with_arch = nearest(&|b| b.architecture.is_some());
+    let with_boot = nearest(&|b| b.boot_mode.is_some());
+    let with_paid = {
+        let mut next = vec![None; 2 * len];
+        let mut seen = None;
+        for k in (0..2 * len).rev() {
+            if paid.get(k % len.max(1)).is_some_and(Option::is_some) {
+                seen = Some(k);
+            }
+            if let Some(slot) = next.get_mut(k) {
+                *slot = seen;
+            }
+        }
+        next
+    };
+    let marketplace = bases.iter().flatten().any(|b| b.image_type == Some("marketplace"));
+    // The nearest among the other members: from i + 1, before i + len (i itself).
+    let other = |table: &[Option<usize>], i: usize| {
+        table.get(i + 1).copied().flatten().filter(|&k| k < i + len).map(|k| k % len)
+    };
+    let base_at = |k: usize| bases.get(k).copied().flatten();
+    for (i, &index) in members.iter().enumerate() {
+        let Some(base) = base_at(i) else { continue };
+        let value = Derived {
+            os: base.os.clone().or_else(|| base_at(other(&with_os, i)?)?.os.clone()),
+            architecture: base.architecture.or_else(|| base_at(other(&with_arch, i)?)?.architecture),
+            boot_mode: base.boot_mode.or_else(|| base_at(other(&with_boot, i)?)?.boot_mode),
+            marketplace,
+            ancestor_paid: other(&with_paid, i).and_then(|k| paid.get(k).cloned().flatten()),
+            own_paid: paid
+                .get(i)
+                .cloned()
+                .flatten()
+                .or_else(|| other(&with_paid, i).and_then(|k| paid.get(k).cloned().flatten())),
+            chain_len: len - 1,
+        };
+        if let Some(slot) = derived.get_mut(index) {
+            *slot = Some(value);
+        }
+        cycles.push(Cycle { image: index, names: cycle_names(resources, members, i) });
+    }
+}
+
+/// Names in a cycle message: the image, the cycle in order and the image again; a long
+/// cycle shows its first and last few, so each message stays short.
+fn cycle_names(resources: &[Resource], members: &[usize], from: usize) -> Vec<String> {
+    const SHOWN: usize = 10;
+    let len = members.len();
+    let name = |k: usize| members.get(k % len.max(1)).and_then(|&i| resources.get(i)?.name.clone());
+    let mut names: Vec<String> = Vec::new();
+    if len <= SHOWN {
+        names.extend((from..from + len).filter_map(name));
+    } else {
+        names.extend((from..from + SHOWN / 2).filter_map(name));
+        names.push(format!("… {} more …", len - SHOWN));
+        names.extend((from + len - SHOWN / 2..from + len).filter_map(name));
+    }
+    names.extend(name(from));
+    names
 }
 
 /// What the World needs from one spec.
@@ -570,6 +828,7 @@ fn spec_base<'a>(resource: &'a Resource, catalog: &Catalog) -> ImageBase<'a> {
         license_type: node.get_str("licenseType"),
         encrypted: flag("encrypted"),
         shared_with: node.get("sharedWith"),
+        labels: node.get("labels"),
     }
 }
 
@@ -592,19 +851,7 @@ fn public_base<'a>(id: &'a str, parsed: &PublicImage) -> ImageBase<'a> {
         license_type: None,
         encrypted: false,
         shared_with: None,
-    }
-}
-
-/// Fills OS, architecture and boot mode from the nearest ancestor that knows them.
-fn inherit_from_chain<'a>(base: &mut ImageBase<'a>, chain: &[ImageBase<'a>]) {
-    if base.os.is_none() {
-        base.os = chain.iter().find_map(|c| c.os.clone());
-    }
-    if base.architecture.is_none() {
-        base.architecture = chain.iter().find_map(|c| c.architecture);
-    }
-    if base.boot_mode.is_none() {
-        base.boot_mode = chain.iter().find_map(|c| c.boot_mode);
+        labels: None,
     }
 }
 
@@ -624,7 +871,7 @@ fn paid_origin<'a>(image: &ImageBase<'a>, catalog: &Catalog) -> Option<PaidOrigi
 }
 
 /// The fields of `image` (and of each entry of `image.chain`), as rules name them.
-pub const IMAGE_FIELDS: [&str; 20] = [
+pub const IMAGE_FIELDS: [&str; 21] = [
     "name",
     "id",
     "type",
@@ -645,16 +892,17 @@ pub const IMAGE_FIELDS: [&str; 20] = [
     "marketplace",
     "paidOrigin",
     "customImages",
+    "labels",
 ];
 
 impl<'a> ImageFacts<'a> {
     fn new(
         base: ImageBase<'a>,
-        chain: Vec<ImageBase<'a>>,
+        chain: Chain<'a>,
+        marketplace: bool,
         paid_origin: Option<PaidOrigin<'a>>,
         custom_images: Vec<(&'a str, u64, u64)>,
     ) -> Self {
-        let marketplace = std::iter::once(&base).chain(&chain).any(|b| b.image_type == Some("marketplace"));
         let (shares, share_count) = shares(base.shared_with);
         let share_problems = shares
             .iter()
@@ -680,7 +928,7 @@ impl<'a> ImageFacts<'a> {
             "shares" => share_facts(self.base.shared_with),
             "shareCount" => int_val(self.share_count),
             "shareProblems" => int_val(self.share_problems),
-            "chain" => list_val(self.chain.iter().map(ancestor_val).collect()),
+            "chain" => list_val(self.chain.ancestors().map(ancestor_val).collect()),
             "marketplace" => Box::new(CelBool::from(self.marketplace)),
             "paidOrigin" => self.paid_origin.as_ref().map_or_else(null_val, |origin| {
                 let mut paid = MapVal::with_capacity(4);
@@ -750,6 +998,7 @@ fn base_field<'a>(base: &ImageBase<'a>, name: &str) -> Option<CelVal<'a>> {
         "licenseType" => opt_str_val(base.license_type),
         "encrypted" => Box::new(CelBool::from(base.encrypted)),
         "sharedWith" => list(base.shared_with),
+        "labels" => base.labels.map_or_else(|| MapVal::with_capacity(0).build(), node_to_val),
         _ => return None,
     })
 }

@@ -5,12 +5,14 @@
 //! any `--rules DIR`). Each run builds a [`World`] that resolves images and facts once,
 //! then evaluates every enabled rule on every valid resource.
 
+mod budget;
 mod builtin;
 mod derivation;
 mod eval;
 mod export;
 mod expr;
 mod facts;
+mod fields;
 mod inputs;
 mod plan;
 mod rule;

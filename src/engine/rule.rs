@@ -179,6 +179,19 @@ impl Compiler<'_> {
         });
         let related = self.related();
         let data = self.data();
+        if self.eager && self.errors.is_empty() {
+            // Field names are checked once every expression compiles.
+            let templates = std::iter::once(&message).chain([&help, &label]).flatten();
+            let exprs = [&when, &each, &assert]
+                .into_iter()
+                .flatten()
+                .chain(data.iter().map(|(_, e)| e))
+                .chain(templates.chain(related.iter().map(|r| &r.message)).flat_map(Template::exprs));
+            let problems: Vec<ExprError> = exprs.filter_map(|e| e.check_fields(target).err()).collect();
+            for problem in problems {
+                self.record(problem);
+            }
+        }
         if !self.errors.is_empty() {
             return Err(self.errors);
         }
