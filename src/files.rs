@@ -205,14 +205,18 @@ fn walk(root: &Path, collected: &mut Collected) {
     let start = if root.is_symlink() { root.join(".") } else { root.to_path_buf() };
     // Links are followed only to files inside the walked directory (see `linked`).
     let boundary = std::fs::canonicalize(root).ok();
-    if let Some(reason) =
-        boundary.as_deref().and_then(|b| b.ancestors().find_map(walk::oversized_ignore_file))
-    {
-        let name = display_name(root);
-        collected.warnings.push(format!("{name}: not checked: {reason}"));
-        collected.unreadable.push((name, format!("the directory was not checked: {reason}")));
-        return;
-    }
+    // The walker reads the ignore files of the root and of every directory above it.
+    let above = match boundary.as_deref().map(|b| walk::ignore_cost(b.ancestors(), 0)) {
+        Some(Err(reason)) => {
+            let name = display_name(root);
+            collected.warnings.push(format!("{name}: not checked: {reason}"));
+            collected.unreadable.push((name, format!("the directory was not checked: {reason}")));
+            return;
+        }
+        Some(Ok(bytes)) => bytes,
+        None => 0,
+    };
+    let filter_start = start.clone();
     // Directories are read on every core; the files are then put in the order a
     // sorted depth-first walk gives (`Path` compares component by component), so runs
     // are reproducible.
@@ -222,13 +226,14 @@ fn walk(root: &Path, collected: &mut Collected) {
     ignore::WalkBuilder::new(&start)
         .require_git(false)
         .follow_links(false)
-        // A directory whose ignore file could cost gigabytes to compile is not entered
+        // A directory whose ignore files could cost gigabytes to compile is not entered
         // (the walker reads a directory's ignore files before listing it).
         .filter_entry(move |entry| {
-            let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
-            let Some(reason) = is_dir.then(|| walk::oversized_ignore_file(entry.path())).flatten() else {
+            if !entry.file_type().is_some_and(|t| t.is_dir()) {
                 return true;
-            };
+            }
+            let dirs = entry.path().ancestors().take_while(|dir| *dir != filter_start.as_path());
+            let Err(reason) = walk::ignore_cost(dirs, above) else { return true };
             let name = display_name(entry.path());
             let found = Found::Unreadable(
                 entry.path().to_path_buf(),

@@ -121,6 +121,12 @@ fn a_directory_with_an_oversized_or_special_ignore_file_is_not_walked_and_says_s
             ("tree/fifo/y.yaml", "kind: Instance\n"),
             ("tree/small/.gitignore", "ignored.yaml\n"),
             ("tree/small/ignored.yaml", "kind: Instance\n"),
+            // 150 KiB each: the outer directory is walked, the inner one (300 KiB of
+            // patterns in force there) is not.
+            ("tree/outer/.gitignore", &patterns[..150 * 1024]),
+            ("tree/outer/ok.yaml", &good_spec()),
+            ("tree/outer/inner/.gitignore", &patterns[..150 * 1024]),
+            ("tree/outer/inner/x.yaml", "kind: Instance\n"),
         ],
     );
     // A FIFO would block the walker's read of it forever.
@@ -131,14 +137,20 @@ fn a_directory_with_an_oversized_or_special_ignore_file_is_not_walked_and_says_s
     let on = |file: &str, message: &str| {
         findings.iter().any(|(code, f, m)| code == "S001" && f == file && m.contains(message))
     };
-    assert!(on("tree/big", "`.gitignore` is"), "{}", run.describe());
-    assert!(on("tree/big", &format!("over the {MIB}-byte limit")), "{}", run.describe());
+    let limit = format!("hold {} bytes, over the 262144-byte limit", patterns.len());
+    assert!(on("tree/big", &limit), "{}", run.describe());
     assert!(on("tree/fifo", "`.gitignore` is not a regular file"), "{}", run.describe());
     assert!(
         findings.iter().any(|(code, f, _)| code == "S007" && f == "tree/good.yaml"),
         "{}",
         run.describe()
     );
+    assert!(
+        findings.iter().any(|(code, f, _)| code == "S007" && f == "tree/outer/ok.yaml"),
+        "{}",
+        run.describe()
+    );
+    assert!(on("tree/outer/inner", "over the 262144-byte limit"), "{}", run.describe());
     // A small ignore file is still honoured.
     assert!(!findings.iter().any(|(_, f, _)| f.contains("ignored.yaml")), "{}", run.describe());
     run.assert_stderr("tree/big: skipped during the walk");

@@ -11,32 +11,49 @@
 use super::{Found, display_name, wanted};
 use std::path::Path;
 
-/// Ignore files the walker reads in each directory, and the largest it may read. An
-/// 11.8 MB `.gitignore` took the `ignore` crate 4.8 GB and 12 s to compile; real ones
-/// are a few kilobytes.
+/// Ignore files the walker reads in each directory.
 const IGNORE_FILES: [&str; 3] = [".gitignore", ".ignore", ".git/info/exclude"];
-pub const MAX_IGNORE_FILE_SIZE: u64 = 1024 * 1024;
 
-/// Why the walker must not read `dir`'s ignore files: one over the size limit, or one
-/// that is a FIFO or a device (which would block the walk or never end). `None` when
-/// they are fine.
-pub(super) fn oversized_ignore_file(dir: &Path) -> Option<String> {
-    IGNORE_FILES.iter().find_map(|name| {
-        let meta = std::fs::metadata(dir.join(name)).ok()?;
+/// The most bytes of ignore files one directory may be governed by: its own and those of
+/// the directories above it, whose compiled matchers the walker keeps while it walks
+/// below. Compiling costs about 900 bytes of memory a byte of patterns (an 11.8 MB
+/// `.gitignore` took 4.8 GB and 12 s; 1 MiB of wildcards 755 MB and 6 s; 256 KiB 226 MB and
+/// 0.6 s, release build). Real ones are a few kilobytes.
+pub const MAX_IGNORE_BYTES: u64 = 256 * 1024;
+
+/// The bytes of `dir`'s own ignore files, or why the walker must not read them: one is a
+/// FIFO or a device (it would block the walk or never end).
+fn ignore_bytes(dir: &Path) -> Result<u64, String> {
+    let mut total = 0_u64;
+    for name in IGNORE_FILES {
+        let Ok(meta) = std::fs::metadata(dir.join(name)) else { continue };
         if meta.is_dir() {
             // Not a file the walker reads as ignore rules.
-            return None;
+            continue;
         }
         if !meta.is_file() {
-            return Some(format!("its `{name}` is not a regular file"));
+            return Err(format!("its `{name}` is not a regular file"));
         }
-        (meta.len() > MAX_IGNORE_FILE_SIZE).then(|| {
-            format!(
-                "its `{name}` is {} bytes, over the {MAX_IGNORE_FILE_SIZE}-byte limit for ignore files",
-                meta.len()
-            )
-        })
-    })
+        total = total.saturating_add(meta.len());
+    }
+    Ok(total)
+}
+
+/// The bytes of ignore files in `dirs` (a directory and those above it that the walk
+/// reads them from) plus `above` bytes already counted; `Err` with why the walker must
+/// not enter the directory when they pass [`MAX_IGNORE_BYTES`] or one is not a regular
+/// file. Counting along the path keeps the result independent of the walk's threads.
+pub(super) fn ignore_cost<'a>(dirs: impl Iterator<Item = &'a Path>, above: u64) -> Result<u64, String> {
+    let mut total = above;
+    for dir in dirs {
+        total = total.saturating_add(ignore_bytes(dir)?);
+    }
+    if total > MAX_IGNORE_BYTES {
+        return Err(format!(
+            "its ignore files (with those of the directories above it) hold {total} bytes, over the {MAX_IGNORE_BYTES}-byte limit"
+        ));
+    }
+    Ok(total)
 }
 
 /// What an entry of a walk of the directory whose canonical path is `boundary` gives.
