@@ -97,7 +97,7 @@ pub fn check(reads: Vec<Loaded>, options: &CheckOptions<'_>) -> Outcome {
             continue;
         }
         if let Some(ignore) = options.config.ignored_by(finding) {
-            let reason = format!("the config ignores {} in `{}`", ignore.codes.join(", "), ignore.pattern);
+            let reason = format!("the config ignores {} in `{}`", ignore.codes.join(", "), ignore.written);
             finding.suppression = Some(Suppression { scope: "config", reason: Some(reason) });
         }
     }

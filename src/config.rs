@@ -22,6 +22,8 @@ static SCHEMA: LazyLock<Result<Schema, String>> = LazyLock::new(|| Schema::compi
 #[derive(Clone, Debug, PartialEq)]
 pub struct PathIgnore {
     pub pattern: glob::Pattern,
+    /// The pattern as the config writes it (`pattern` is made absolute), for messages.
+    pub written: String,
     pub codes: Vec<String>,
 }
 
@@ -85,16 +87,17 @@ pub fn discover() -> Option<PathBuf> {
         .find(|p| p.is_file())
 }
 
-/// Whether a glob matches a file as ecslint names it, or its absolute path (for a config
-/// file found above the working directory).
+/// Whether a glob matches a file as ecslint names it, or its absolute, normalised path:
+/// patterns are absolute (see [`join_pattern`]), so `infra/x.yaml`, `$PWD/infra/x.yaml`,
+/// `../repo/infra/x.yaml` and `.//infra/x.yaml` match alike.
 fn matches(pattern: &glob::Pattern, name: &str) -> bool {
-    pattern.matches(name) || std::path::absolute(name).is_ok_and(|abs| pattern.matches_path(&abs))
+    pattern.matches(name) || pattern.matches_path(&crate::files::paths::absolute(Path::new(name)))
 }
 
 /// Loads the file at `path`.
 pub fn load(path: &Path) -> Result<Config, ConfigError> {
     let text =
-        std::fs::read_to_string(path).map_err(|e| ConfigError::Io(format!("{}: {e}", path.display())))?;
+        crate::files::read_text(path).map_err(|e| ConfigError::Io(format!("{}: {e}", path.display())))?;
     let file = Arc::new(SourceFile::new(crate::files::display_name(path), text));
     let base = path.parent().map_or_else(PathBuf::new, Path::to_path_buf);
     parse(&file, &base).map(|mut config| {
@@ -183,10 +186,15 @@ impl Reader<'_> {
             };
             config.rules.push((entry.key.name.clone(), level));
         }
-        config.rule_paths = self.strings("rulePaths").into_iter().map(|(p, _)| self.base.join(p)).collect();
-        config.catalog = self.strings("catalog").into_iter().map(|(p, _)| self.base.join(p)).collect();
-        config.include =
-            self.strings("include").into_iter().map(|(p, _)| join_pattern(self.base, &p)).collect();
+        let base = self.base;
+        config.rule_paths = self.paths_inside("rulePaths");
+        config.catalog = self.paths_inside("catalog");
+        config.include = self
+            .strings("include")
+            .into_iter()
+            .filter(|(p, span)| self.inside("include", p, *span, false))
+            .map(|(p, _)| join_pattern(base, &p))
+            .collect();
         config.exclude = self.patterns("exclude");
         let ignores: Vec<&Node> =
             root.get("ignore").and_then(Node::as_seq).map(|s| s.iter().collect()).unwrap_or_default();
@@ -200,7 +208,8 @@ impl Reader<'_> {
                     }
                 }
                 let codes = codes.iter().filter_map(Node::as_str).map(str::to_string).collect();
-                config.ignore.push(PathIgnore { pattern, codes });
+                let written = path.as_str().unwrap_or_default().to_string();
+                config.ignore.push(PathIgnore { pattern, written, codes });
             }
         }
         if self.errors.is_empty() { Ok(config) } else { Err(ConfigError::Invalid(self.errors)) }
@@ -210,6 +219,40 @@ impl Reader<'_> {
     fn name(&self, config: &mut Config, kind: NameKind, text: &str, span: Span) {
         let location = Location::new(Arc::clone(self.file), span);
         config.names.push(NameRef { kind, text: text.to_string(), location });
+    }
+
+    /// The paths under `key`, joined to the config's directory; one that leads outside it
+    /// is an error (a repository's config must not make ecslint read `/etc/passwd`).
+    fn paths_inside(&mut self, key: &str) -> Vec<PathBuf> {
+        let strings = self.strings(key);
+        let base = self.base;
+        strings
+            .into_iter()
+            .filter(|(p, span)| self.inside(key, p, *span, true))
+            .map(|(p, _)| base.join(p))
+            .collect()
+    }
+
+    /// Whether `path` under `key` stays inside the project root (for now the config's
+    /// directory), lexically and, for an existing path (`resolve`), through links too.
+    /// Records an error when it does not.
+    fn inside(&mut self, key: &str, path: &str, span: Span, resolve: bool) -> bool {
+        use crate::files::paths::absolute;
+        let root = absolute(self.base);
+        let joined = absolute(&self.base.join(path));
+        let real = |p: &Path| std::fs::canonicalize(p).ok();
+        let escapes = !joined.starts_with(&root)
+            || (resolve && real(&root).zip(real(&joined)).is_some_and(|(r, j)| !j.starts_with(r)));
+        if escapes {
+            let message = format!(
+                "`{key}` names a path outside the project: {}",
+                crate::files::excerpt(&format!("`{path}`"))
+            );
+            self.errors.push(error(self.file, span, message).with_help(
+                "paths in a config stay inside its directory; name a file elsewhere on the command line (`--catalog`, `--rules`) if you mean to",
+            ));
+        }
+        !escapes
     }
 
     fn strings(&self, key: &str) -> Vec<(String, Span)> {
@@ -256,12 +299,10 @@ const fn saturating_int(value: f64) -> i64 {
     value as i64
 }
 
-/// A pattern relative to the config directory, as a pattern over paths as ecslint names them.
+/// A pattern relative to the config directory, as an absolute, normalised pattern: it
+/// then matches a file however its path was spelt on the command line.
 fn join_pattern(base: &Path, pattern: &str) -> String {
-    if base.as_os_str().is_empty() || Path::new(pattern).is_absolute() {
-        return pattern.to_string();
-    }
-    crate::files::display_name(&base.join(pattern))
+    crate::files::paths::absolute(&base.join(pattern)).to_string_lossy().replace('\\', "/")
 }
 
 impl Config {

@@ -8,10 +8,14 @@
 use crate::diag::{Finding, Location};
 use crate::source::{SourceFile, Span};
 use crate::spec::codes;
-use rayon::slice::ParallelSliceMut as _;
+use rayon::prelude::*;
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+
+pub mod paths;
+mod walk;
+pub mod write;
 
 /// Where a spec comes from.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -62,12 +66,19 @@ pub enum CollectError {
 pub struct Collected {
     pub inputs: Vec<Input>,
     pub warnings: Vec<String>,
+    /// Paths that may hold specs but could not be read (a directory that cannot be listed,
+    /// a path longer than the system allows, a directory whose ignore file is over the
+    /// limit), with why: each becomes an S001 finding (see [`unreadable`]), so a run that
+    /// could not check everything does not pass as if it had.
+    pub unreadable: Vec<(String, String)>,
 }
 
 /// Extensions a directory walk picks up; files named explicitly are read whatever their name.
 const SPEC_EXTENSIONS: [&str; 3] = ["yaml", "yml", "json"];
 
-/// Resolves command-line arguments to inputs.
+/// Resolves command-line arguments to inputs: sorted by display name, each file once
+/// however many spellings or links reached it, so the output never depends on the order
+/// or the spelling of the arguments.
 pub fn collect(args: &[String], stdin_name: &str) -> Result<Collected, CollectError> {
     let mut collected = Collected::default();
     for arg in args {
@@ -87,20 +98,68 @@ pub fn collect(args: &[String], stdin_name: &str) -> Result<Collected, CollectEr
             return Err(CollectError::NotFound { path: arg.clone() });
         }
     }
-    // A file both named and found by a walk is read once, as named. Which inputs to keep
-    // is decided first, as the set borrows their paths and names.
-    let mut seen = <foldhash::HashSet<_> as foldhash::HashSetExt>::with_capacity(collected.inputs.len());
-    let keep: Vec<bool> = collected
-        .inputs
-        .iter()
-        .map(|input| match input {
-            Input::File { path, name, .. } => seen.insert((Some(path.as_path()), name.as_str())),
-            Input::Stdin { name } => seen.insert((None, name.as_str())),
-        })
-        .collect();
-    let mut keep = keep.into_iter();
-    collected.inputs.retain(|_| keep.next().unwrap_or(true));
+    sort_and_dedupe(&mut collected.inputs);
+    collected.unreadable.sort();
+    collected.unreadable.dedup();
     Ok(collected)
+}
+
+/// Sorts inputs by display name (component by component, as a sorted walk lists them)
+/// and keeps one input per file: the first name in that order that is not a symbolic
+/// link (else the first), named on the command line if any of its spellings was (an
+/// unreadable named file is then an error, not a finding).
+fn sort_and_dedupe(inputs: &mut Vec<Input>) {
+    inputs.par_sort_by(|a, b| Path::new(a.name()).cmp(Path::new(b.name())));
+    // One `stat` per file, on every core: the device and inode say which paths are one
+    // file. A second `lstat` only for the rare duplicate.
+    let ids: Vec<Option<paths::FileId>> =
+        inputs.par_iter().with_max_len(crate::CHUNK).map(|i| i.path().and_then(paths::identity)).collect();
+    let is_link = |index: usize| inputs.get(index).and_then(Input::path).is_some_and(Path::is_symlink);
+    let mut first = <foldhash::HashMap<_, usize> as foldhash::HashMapExt>::with_capacity(inputs.len());
+    let mut keep = vec![true; inputs.len()];
+    let mut named = vec![false; inputs.len()];
+    for (index, (input, id)) in inputs.iter().zip(&ids).enumerate() {
+        // A file that cannot be identified (it vanished) is told apart by its name.
+        let key = match (id, input) {
+            (Some(id), _) => (Some(id.clone()), None),
+            (None, Input::File { name, .. }) => (None, Some((false, name.as_str()))),
+            (None, Input::Stdin { name }) => (None, Some((true, name.as_str()))),
+        };
+        let explicit = matches!(input, Input::File { explicit: true, .. });
+        match first.get_mut(&key) {
+            Some(kept) if is_link(*kept) && !is_link(index) => {
+                // The file's own path wins over a link to it.
+                let was_named = named.get(*kept).copied().unwrap_or(false)
+                    || matches!(inputs.get(*kept), Some(Input::File { explicit: true, .. }));
+                if let Some(slot) = keep.get_mut(*kept) {
+                    *slot = false;
+                }
+                if let Some(flag) = named.get_mut(index) {
+                    *flag = was_named;
+                }
+                *kept = index;
+            }
+            Some(kept) => {
+                if let (Some(slot), Some(flag)) = (keep.get_mut(index), named.get_mut(*kept)) {
+                    *slot = false;
+                    *flag |= explicit;
+                }
+            }
+            None => {
+                first.insert(key, index);
+            }
+        }
+    }
+    drop(first);
+    let mut position = 0;
+    inputs.retain_mut(|input| {
+        let kept = keep.get(position).copied().unwrap_or(true);
+        if let (Input::File { explicit, .. }, Some(true)) = (&mut *input, named.get(position)) {
+            *explicit = true;
+        }
+        position += 1;
+        kept
+    });
 }
 
 fn expand_glob(pattern: &str, collected: &mut Collected) -> Result<(), CollectError> {
@@ -110,7 +169,11 @@ fn expand_glob(pattern: &str, collected: &mut Collected) -> Result<(), CollectEr
     for entry in paths {
         match entry {
             Ok(path) => matched.push(path),
-            Err(e) => collected.warnings.push(format!("{}: skipped: {}", display_name(e.path()), e.error())),
+            Err(e) => {
+                let name = display_name(e.path());
+                collected.warnings.push(format!("{name}: skipped: {}", e.error()));
+                collected.unreadable.push((name, format!("cannot read this path: {}", e.error())));
+            }
         }
     }
     if matched.is_empty() {
@@ -128,41 +191,87 @@ fn expand_glob(pattern: &str, collected: &mut Collected) -> Result<(), CollectEr
     Ok(())
 }
 
+/// A walked entry, as the walk's threads report it.
+enum Found {
+    File(PathBuf, String),
+    Warning(Option<PathBuf>, String),
+    /// A path that may hold specs and could not be read: a warning and an S001 finding.
+    Unreadable(PathBuf, String, String),
+}
+
 fn walk(root: &Path, collected: &mut Collected) {
+    // A root named through a symbolic link is the user's choice: `link/.` makes the walker
+    // enter it (it does not follow links itself, see `linked`).
+    let start = if root.is_symlink() { root.join(".") } else { root.to_path_buf() };
+    // Links are followed only to files inside the walked directory (see `linked`).
+    let boundary = std::fs::canonicalize(root).ok();
+    // The walker reads the ignore files of the root and of every directory above it.
+    let above = match boundary.as_deref().map(|b| walk::ignore_cost(b.ancestors(), 0)) {
+        Some(Err(reason)) => {
+            let name = display_name(root);
+            collected.warnings.push(format!("{name}: not checked: {reason}"));
+            collected.unreadable.push((name, format!("the directory was not checked: {reason}")));
+            return;
+        }
+        Some(Ok(bytes)) => bytes,
+        None => 0,
+    };
+    let filter_start = start.clone();
     // Directories are read on every core; the files are then put in the order a
     // sorted depth-first walk gives (`Path` compares component by component), so runs
     // are reproducible.
-    let found = std::sync::Mutex::new((Vec::new(), Vec::new()));
-    ignore::WalkBuilder::new(root).require_git(false).follow_links(true).build_parallel().run(|| {
-        Box::new(|entry| {
-            // The entry is looked at and named before the lock is taken, so threads only
-            // wait for each other to push.
-            let lock = || found.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-            match entry {
-                Ok(entry) => {
-                    let path = entry.path();
-                    let is_file = entry.file_type().is_some_and(|t| t.is_file());
-                    let wanted = path
-                        .extension()
-                        .and_then(|e| e.to_str())
-                        .is_some_and(|e| SPEC_EXTENSIONS.iter().any(|x| x.eq_ignore_ascii_case(e)));
-                    if is_file && wanted {
-                        let file = (path.to_path_buf(), display_name(path));
-                        lock().0.push(file);
-                    }
-                }
-                Err(error) => {
-                    let warning = (
-                        error_path(&error).map(Path::to_path_buf),
-                        format!("skipped during the walk: {error}"),
-                    );
-                    lock().1.push(warning);
-                }
+    let found = std::sync::Mutex::new(Vec::new());
+    let skipped = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let filter_skipped = std::sync::Arc::clone(&skipped);
+    ignore::WalkBuilder::new(&start)
+        .require_git(false)
+        .follow_links(false)
+        // A directory whose ignore files could cost gigabytes to compile is not entered
+        // (the walker reads a directory's ignore files before listing it).
+        .filter_entry(move |entry| {
+            if !entry.file_type().is_some_and(|t| t.is_dir()) {
+                return true;
             }
-            ignore::WalkState::Continue
+            let dirs = entry.path().ancestors().take_while(|dir| *dir != filter_start.as_path());
+            let Err(reason) = walk::ignore_cost(dirs, above) else { return true };
+            let name = display_name(entry.path());
+            let found = Found::Unreadable(
+                entry.path().to_path_buf(),
+                name,
+                format!("the directory was not checked: {reason}"),
+            );
+            filter_skipped.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(found);
+            false
         })
-    });
-    let (mut paths, mut warnings) = found.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+        .build_parallel()
+        .run(|| {
+            Box::new(|entry| {
+                // The entry is looked at and named before the lock is taken, so threads only
+                // wait for each other to push.
+                let item = match entry {
+                    Ok(entry) => walk::visit(&entry, boundary.as_deref()),
+                    Err(error) => Some(walk::error(&error)),
+                };
+                if let Some(item) = item {
+                    found.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(item);
+                }
+                ignore::WalkState::Continue
+            })
+        });
+    let mut all = found.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+    all.append(&mut skipped.lock().unwrap_or_else(std::sync::PoisonError::into_inner));
+    let mut paths = Vec::new();
+    let mut warnings = Vec::new();
+    for item in all {
+        match item {
+            Found::File(path, name) => paths.push((path, name)),
+            Found::Warning(path, warning) => warnings.push((path, warning)),
+            Found::Unreadable(path, name, why) => {
+                warnings.push((Some(path), format!("{name}: skipped during the walk: {why}")));
+                collected.unreadable.push((name, why));
+            }
+        }
+    }
     // Each path is found once: the order of equal ones cannot matter.
     paths.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
     // Warnings in walk order too: by the path they are about.
@@ -176,24 +285,22 @@ fn walk(root: &Path, collected: &mut Collected) {
     collected.warnings.extend(warnings);
 }
 
-/// The path a walk error is about, if it names one.
-fn error_path(error: &ignore::Error) -> Option<&Path> {
-    match error {
-        ignore::Error::WithPath { path, .. } => Some(path),
-        ignore::Error::Loop { child, .. } => Some(child),
-        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => error_path(err),
-        _ => None,
-    }
+/// Whether a walk picks up a file of this name.
+fn wanted(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| SPEC_EXTENSIONS.iter().any(|x| x.eq_ignore_ascii_case(e)))
 }
 
-/// A path as shown to users: as given, without a leading `./`, with `/` separators.
+/// A path as shown to users: normalised (no `./`, `//` or resolvable `..`), relative to
+/// the working directory when it lies under it, with `/` separators.
 pub fn display_name(path: &Path) -> String {
-    let text = path.to_string_lossy().replace('\\', "/");
-    let mut name = text.as_str();
-    while let Some(rest) = name.strip_prefix("./") {
-        name = rest;
-    }
-    name.to_string()
+    paths::display(path)
+}
+
+/// The S001 finding for a path [`collect`] found but could not read.
+pub fn unreadable(name: &str, why: &str) -> Loaded {
+    problem(name, why, Some("every file that may hold specs must be readable for the check to be complete"))
 }
 
 /// Limits applied when reading a file.
@@ -227,6 +334,73 @@ pub fn read(input: &Input, options: ReadOptions) -> Result<Loaded, CollectError>
             Input::File { .. } | Input::Stdin { .. } => Err(CollectError::Io { path: name, source }),
         },
     }
+}
+
+/// The largest config, catalog, baseline or rule file read: the default spec limit.
+pub const MAX_OWN_FILE_SIZE: u64 = 16 * 1024 * 1024;
+
+/// Reads one of ecslint's own inputs (a config, catalog, baseline or rule file) with the
+/// bounds a spec gets: a regular file only (a FIFO would block, `/dev/zero` never end),
+/// at most [`MAX_OWN_FILE_SIZE`] bytes, UTF-8.
+pub fn read_text(path: &Path) -> std::io::Result<String> {
+    let invalid = |message: String| std::io::Error::new(std::io::ErrorKind::InvalidData, message);
+    let meta = std::fs::metadata(path)?;
+    if !meta.is_file() {
+        return Err(invalid("not a regular file (a FIFO, socket or device cannot be read)".to_string()));
+    }
+    let limit = MAX_OWN_FILE_SIZE;
+    let too_large = |size: u64| invalid(format!("the file is {size} bytes, over the {limit}-byte limit"));
+    if meta.len() > limit {
+        return Err(too_large(meta.len()));
+    }
+    let size = usize::try_from(meta.len()).unwrap_or(0);
+    let bytes = read_limited(std::fs::File::open(path)?, limit, size)?;
+    if bytes.len() as u64 > limit {
+        return Err(too_large(bytes.len() as u64));
+    }
+    String::from_utf8(bytes)
+        .map_err(|e| invalid(format!("invalid UTF-8 at byte {}", e.utf8_error().valid_up_to())))
+}
+
+/// Longest run of an input's text an error message may quote.
+pub const EXCERPT_CHARS: usize = 80;
+
+/// Longest error message about an input, excerpts included.
+const MAX_MESSAGE_CHARS: usize = 4 * EXCERPT_CHARS;
+
+/// `message` with every quoted run (`"..."`, `` `...` ``) longer than [`EXCERPT_CHARS`]
+/// cut to that many characters and an ellipsis, and the whole capped at a few lines: error
+/// messages quote values from files (`invalid type: string "root:x:0:0:..."`), and a
+/// config must not be able to print a whole file it names.
+pub fn excerpt(message: &str) -> String {
+    let mut out = String::with_capacity(message.len().min(1024));
+    let mut quote: Option<(char, usize)> = None;
+    for c in message.chars() {
+        match quote {
+            Some((open, _)) if c == open => {
+                quote = None;
+                out.push(c);
+            }
+            Some((open, n)) => {
+                if n < EXCERPT_CHARS {
+                    out.push(c);
+                } else if n == EXCERPT_CHARS {
+                    out.push('…');
+                }
+                quote = Some((open, n.saturating_add(1)));
+            }
+            None => {
+                if c == '"' || c == '`' {
+                    quote = Some((c, 0));
+                }
+                out.push(c);
+            }
+        }
+    }
+    if out.chars().count() > MAX_MESSAGE_CHARS {
+        out = out.chars().take(MAX_MESSAGE_CHARS).chain(['…']).collect();
+    }
+    out
 }
 
 /// The bytes of an input, or a finding that they cannot be a spec.

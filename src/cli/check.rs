@@ -172,16 +172,20 @@ pub fn execute(args: &CheckArgs) -> Result<Run, Failure> {
     let mut collected =
         files::collect(&paths, &args.stdin_filename).map_err(|e| Failure::Message(e.to_string()))?;
     collected.inputs.retain(|input| !config.excludes(input.name()));
+    // An excluded directory that cannot be read is not a file the run was asked to check.
+    collected.unreadable.retain(|(name, _)| !config.excludes(name) && !config.excludes(&format!("{name}/")));
     let max_file_size =
         args.max_file_size.or(config.max_file_size).unwrap_or(ReadOptions::default().max_file_size);
     let read_options = ReadOptions { max_file_size };
-    let reads = collected
+    let mut reads = collected
         .inputs
         .par_iter()
         .with_max_len(crate::CHUNK)
         .map(|input| files::read(input, read_options))
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| Failure::Message(e.to_string()))?;
+    // What could not be read is an S001 finding each, so the run's status says so.
+    reads.extend(collected.unreadable.iter().map(|(name, why)| files::unreadable(name, why)));
     let rule_dirs: Vec<PathBuf> = config.rule_paths.iter().chain(&args.rule_dirs).cloned().collect();
     let catalog_files: Vec<PathBuf> = config.catalog.iter().chain(&args.catalog_files).cloned().collect();
     // The resource schemas compile while the rules and the catalog load: a few
@@ -213,7 +217,7 @@ pub fn execute(args: &CheckArgs) -> Result<Run, Failure> {
     let mut outcome = check(reads, &options);
     let mut baseline_counts = None;
     if let Some(path) = &args.baseline {
-        let text = std::fs::read_to_string(path)
+        let text = files::read_text(path)
             .map_err(|e| Failure::Message(format!("cannot read baseline {}: {e}", path.display())))?;
         let baseline = Baseline::parse(&text)
             .map_err(|e| Failure::Message(format!("baseline {}: {e}", path.display())))?;
@@ -269,8 +273,9 @@ pub fn run(args: &CheckArgs) -> Result<bool, Failure> {
             writeln!(stderr, "error: no baseline written: a rule failed")?;
             return Err(Failure::Reported);
         }
+        refuse_to_overwrite_an_input(path, &outcome, &config, args, false)?;
         let baseline = Baseline::from_findings(&outcome.findings, &Keys::new(path, &outcome.resources));
-        std::fs::write(path, baseline.to_json())
+        files::write::replace(path, |out| out.write_all(baseline.to_json().as_bytes()))
             .map_err(|e| Failure::Message(format!("cannot write baseline {}: {e}", path.display())))?;
         writeln!(stderr, "wrote {} finding(s) to the baseline {}", outcome.findings.len(), path.display())?;
         return Ok(false);
@@ -296,11 +301,9 @@ pub fn run(args: &CheckArgs) -> Result<bool, Failure> {
     let mut terminal = std::io::BufWriter::new(stdout.lock());
     let written = match &args.output {
         Some(path) => {
-            let file = std::fs::File::create(path)
+            refuse_to_overwrite_an_input(path, &outcome, &config, args, true)?;
+            files::write::replace(path, |out| render(out, args.format, &outcome, &summary, &rules, human))
                 .map_err(|e| Failure::Message(format!("cannot write {}: {e}", path.display())))?;
-            let mut report = std::io::BufWriter::new(file);
-            render(&mut report, args.format, &outcome, &summary, &rules, human)?;
-            report.flush()?;
             render(&mut terminal, OutputFormat::Human, &outcome, &summary, &rules, human)
         }
         None => render(&mut terminal, args.format, &outcome, &summary, &rules, human),
@@ -319,6 +322,30 @@ pub fn run(args: &CheckArgs) -> Result<bool, Failure> {
         return Err(Failure::Reported);
     }
     Ok(failed)
+}
+
+/// Refuses (exit 2) to write a report or baseline over a file the run read: a spec, the
+/// config, a catalog file or, for a report, the baseline (`--baseline b.json
+/// --write-baseline b.json` updates the baseline on purpose).
+fn refuse_to_overwrite_an_input(
+    target: &std::path::Path,
+    outcome: &Outcome,
+    config: &Config,
+    args: &CheckArgs,
+    baseline_too: bool,
+) -> Result<(), Failure> {
+    let specs = outcome.files.iter().map(|f| std::path::Path::new(f.name.as_str()));
+    let own = config.path.iter().chain(&config.catalog).chain(&args.catalog_files);
+    let baseline = args.baseline.iter().filter(|_| baseline_too);
+    let inputs = specs.chain(own.chain(baseline).map(PathBuf::as_path));
+    match files::write::clobbered(target, inputs) {
+        Some(input) => Err(Failure::Message(format!(
+            "refusing to write to {}: it is {}, which this run reads; choose another output path",
+            target.display(),
+            files::display_name(input)
+        ))),
+        None => Ok(()),
+    }
 }
 
 fn render(

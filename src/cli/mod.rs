@@ -82,7 +82,7 @@ pub fn load_context(rule_dirs: &[PathBuf], catalog_files: &[PathBuf]) -> Result<
 fn load_catalog(catalog_files: &[PathBuf]) -> Result<Catalog, Failure> {
     let mut texts: Vec<(String, String)> = Vec::new();
     for path in catalog_files {
-        let text = std::fs::read_to_string(path)
+        let text = crate::files::read_text(path)
             .map_err(|e| Failure::Message(format!("cannot read catalog file {}: {e}", path.display())))?;
         texts.push((crate::files::display_name(path), text));
     }
@@ -105,10 +105,20 @@ pub fn load_failure(error: LoadError) -> Failure {
 }
 
 /// Prints diagnostics about ecslint's own inputs (rule files, config) to standard error.
+/// Their messages quote at most a short excerpt of the file they are about.
 pub fn report_errors(findings: &[Finding]) -> Result<(), Failure> {
     let mut stderr = std::io::stderr().lock();
     let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stderr().is_terminal();
-    crate::diag::render_human(&mut stderr, findings, crate::diag::HumanOptions { color, width: 100 })?;
+    let findings: Vec<Finding> = findings
+        .iter()
+        .map(|finding| {
+            let mut finding = finding.clone();
+            finding.message = crate::files::excerpt(&finding.message);
+            finding.help = finding.help.as_deref().map(crate::files::excerpt);
+            finding
+        })
+        .collect();
+    crate::diag::render_human(&mut stderr, &findings, crate::diag::HumanOptions { color, width: 100 })?;
     Ok(())
 }
 
@@ -141,7 +151,8 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
             ExitCode::from(2)
         }
         Err(Failure::Message(message)) => {
-            let _ = writeln!(std::io::stderr(), "error: {message}");
+            // Messages may quote a file's text (a catalog's serde error quotes the value).
+            let _ = writeln!(std::io::stderr(), "error: {}", crate::files::excerpt(&message));
             ExitCode::from(2)
         }
     }

@@ -60,13 +60,12 @@ impl RuleSet {
         let mut sources: Vec<Arc<SourceFile>> =
             BUILTIN_RULES.iter().map(|(name, text)| Arc::new(SourceFile::new(*name, *text))).collect();
         for dir in dirs {
-            let mut files = Vec::new();
-            collect_rule_files(dir, &mut files).map_err(|e| {
+            let mut files = collect_rule_files(dir).map_err(|e| {
                 LoadError::Message(format!("cannot read rule directory {}: {e}", dir.display()))
             })?;
             files.sort();
             for path in files {
-                let text = std::fs::read_to_string(&path).map_err(|e| {
+                let text = crate::files::read_text(&path).map_err(|e| {
                     LoadError::Message(format!("cannot read rule file {}: {e}", path.display()))
                 })?;
                 sources.push(Arc::new(SourceFile::new(crate::files::display_name(&path), text)));
@@ -166,16 +165,38 @@ fn head(file: &SourceFile) -> crate::source::Span {
     crate::source::Span::new(0, file.text.find('\n').unwrap_or(file.text.len()))
 }
 
-fn collect_rule_files(dir: &Path, files: &mut Vec<std::path::PathBuf>) -> std::io::Result<()> {
-    for entry in std::fs::read_dir(dir)? {
-        let path = entry?.path();
-        if path.is_dir() {
-            collect_rule_files(&path, files)?;
-        } else if path.extension().is_some_and(|e| e == "yaml" || e == "yml") {
-            files.push(path);
+/// Every `*.yaml`/`*.yml` file under `dir`, hidden and git-ignored ones included (a rule
+/// directory is all rules). The `ignore` crate's walker (the one spec walks use) follows
+/// links but not loops: a link back to a directory it is in (`x -> .`) is passed over, as
+/// its rules are read where they are. A hand-written recursion walked 2^40 paths there.
+fn collect_rule_files(dir: &Path) -> Result<Vec<std::path::PathBuf>, ignore::Error> {
+    // Reading the directory first reports a missing one as it always was.
+    std::fs::read_dir(dir).map_err(ignore::Error::from)?;
+    let mut files = Vec::new();
+    for entry in ignore::WalkBuilder::new(dir).standard_filters(false).follow_links(true).build() {
+        match entry {
+            Ok(entry) => {
+                let path = entry.path();
+                let is_file = entry.file_type().is_some_and(|t| t.is_file());
+                if is_file && path.extension().is_some_and(|e| e == "yaml" || e == "yml") {
+                    files.push(path.to_path_buf());
+                }
+            }
+            Err(error) if is_loop(&error) => {}
+            Err(error) => return Err(error),
         }
     }
-    Ok(())
+    Ok(files)
+}
+
+fn is_loop(error: &ignore::Error) -> bool {
+    match error {
+        ignore::Error::Loop { .. } => true,
+        ignore::Error::WithPath { err, .. }
+        | ignore::Error::WithDepth { err, .. }
+        | ignore::Error::WithLineNumber { err, .. } => is_loop(err),
+        _ => false,
+    }
 }
 
 /// Which rules run and at what severity: `--select`, `--ignore` and per-rule overrides.

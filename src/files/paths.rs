@@ -1,0 +1,129 @@
+//! How a path is named and recognised: display names that do not depend on how a path
+//! was spelt (`./a.yaml`, `.//a.yaml`, `$PWD/a.yaml`, `sub/../a.yaml` are all `a.yaml`),
+//! and the identity of a file whatever the path that reached it (a symbolic link, a
+//! hard link, a relative or an absolute spelling), so a file is read once.
+
+use std::path::{Component, Path, PathBuf};
+use std::sync::LazyLock;
+
+/// The working directory, read once: display names are relative to it. `None` when it
+/// cannot be read (deleted under the process), and then absolute paths stay absolute.
+static CWD: LazyLock<Option<PathBuf>> = LazyLock::new(|| std::env::current_dir().ok());
+
+/// `path` without `.` components, doubled separators and the `..` that can be resolved
+/// without changing the file named. `a/..` is dropped only when `a` is not a symbolic
+/// link: through a link, `..` is the parent of the link's target, not of the link.
+pub fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    // Normal components at the end of `out` that a `..` may still remove.
+    let mut removable = 0_usize;
+    let mut rooted = false;
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if removable > 0 && !out.is_symlink() {
+                    out.pop();
+                    removable -= 1;
+                } else if rooted && removable == 0 && out.parent().is_none() {
+                    // `/..` is `/`.
+                } else {
+                    out.push("..");
+                    // What came before a kept `..` is part of the path it resolves through.
+                    removable = 0;
+                }
+            }
+            Component::Normal(part) => {
+                out.push(part);
+                removable += 1;
+            }
+            Component::RootDir | Component::Prefix(_) => {
+                out.push(component.as_os_str());
+                rooted = true;
+            }
+        }
+    }
+    out
+}
+
+/// The name a path is shown under: normalised, relative to the working directory when
+/// it lies under it, with `/` separators.
+pub fn display(path: &Path) -> String {
+    let normal = normalize(path);
+    let shown = match CWD.as_deref() {
+        Some(cwd) if normal.is_absolute() => match normal.strip_prefix(cwd) {
+            Ok(rest) if !rest.as_os_str().is_empty() => rest,
+            _ => normal.as_path(),
+        },
+        _ => normal.as_path(),
+    };
+    let text = shown.to_string_lossy().replace('\\', "/");
+    if text.is_empty() { ".".to_string() } else { text }
+}
+
+/// An absolute, normalised path: what a config pattern is matched against, so that
+/// `infra/x.yaml`, `$PWD/infra/x.yaml` and `../repo/infra/x.yaml` match alike.
+pub fn absolute(path: &Path) -> PathBuf {
+    if path.is_absolute() {
+        return normalize(path);
+    }
+    match CWD.as_deref() {
+        Some(cwd) => normalize(&cwd.join(path)),
+        None => normalize(path),
+    }
+}
+
+/// What makes two paths the same file.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum FileId {
+    /// Device and inode: equal for every path to one file, links included.
+    #[cfg_attr(not(unix), allow(dead_code))]
+    Inode(u64, u64),
+    /// The canonical path, where there are no inode numbers to compare.
+    #[cfg_attr(unix, allow(dead_code))]
+    Canonical(PathBuf),
+}
+
+/// The identity of the file `path` leads to (through links), if it exists.
+#[cfg(unix)]
+pub fn identity(path: &Path) -> Option<FileId> {
+    use std::os::unix::fs::MetadataExt as _;
+    let meta = std::fs::metadata(path).ok()?;
+    Some(FileId::Inode(meta.dev(), meta.ino()))
+}
+
+/// The identity of the file `path` leads to (through links), if it exists.
+#[cfg(not(unix))]
+pub fn identity(path: &Path) -> Option<FileId> {
+    std::fs::canonicalize(path).ok().map(FileId::Canonical)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spellings_of_one_path_normalise_alike() {
+        let cases = [
+            ("./a.yaml", "a.yaml"),
+            (".//b.yaml", "b.yaml"),
+            ("x//y/./z.yaml", "x/y/z.yaml"),
+            ("x/../b.yaml", "b.yaml"),
+            ("../b.yaml", "../b.yaml"),
+            ("x/../../b.yaml", "../b.yaml"),
+            ("/../etc", "/etc"),
+            (".", ""),
+        ];
+        for (given, expected) in cases {
+            assert_eq!(normalize(Path::new(given)), PathBuf::from(expected), "{given}");
+        }
+    }
+
+    #[test]
+    fn absolute_paths_under_the_working_directory_are_shown_relative() {
+        let cwd = std::env::current_dir().unwrap_or_default();
+        assert_eq!(display(&cwd.join("specs//web.yaml")), "specs/web.yaml");
+        assert_eq!(display(Path::new("./specs/./web.yaml")), "specs/web.yaml");
+        assert_eq!(display(Path::new(".")), ".");
+    }
+}
