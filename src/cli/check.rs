@@ -9,6 +9,7 @@ use crate::date::Date;
 use crate::diag::{self, HumanOptions, Severity, Summary};
 use crate::engine::{Selection, Settings};
 use crate::files::{self, ReadOptions};
+use crate::project;
 use clap::{Args, ValueEnum};
 use rayon::prelude::*;
 use std::io::{IsTerminal, Write};
@@ -38,9 +39,13 @@ pub struct CheckArgs {
     /// Ignore any configuration file
     #[arg(long, conflicts_with = "config")]
     pub no_config: bool,
-    /// Name to report standard input under
+    /// Name to report standard input under; a file of that path in the project is
+    /// replaced by standard input's text (an editor's unsaved buffer)
     #[arg(long, value_name = "NAME", default_value = "<stdin>")]
     pub stdin_filename: String,
+    /// Check the named files alone, without loading the project around them
+    #[arg(long)]
+    pub no_context: bool,
     /// Check date for end-of-support rules, YYYY-MM-DD [default: today, UTC]
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
     pub as_of: Option<Date>,
@@ -152,6 +157,16 @@ pub fn execute(args: &CheckArgs) -> Result<Run, Failure> {
     let mut collected =
         files::collect(&paths, &args.stdin_filename).map_err(|e| Failure::Message(e.to_string()))?;
     collected.inputs.retain(|input| !config.excludes(input.name()));
+    // Project context (DESIGN §5, src/project.rs): paths named on the command line are
+    // checked with the rest of the project loaded around them, and the outcome is then
+    // narrowed to them (`project::restrict` below). Without paths the run is the project.
+    let named = (!args.paths.is_empty() && !args.no_context).then(|| project::Named::new(&collected.inputs));
+    if let Some(named) = &named {
+        let context = project::context(named, &config, &args.stdin_filename)
+            .map_err(|e| Failure::Message(e.to_string()))?;
+        // The walk's warnings are about files nobody named: they stay quiet.
+        collected.inputs.extend(context.inputs);
+    }
     let max_file_size =
         args.max_file_size.or(config.max_file_size).unwrap_or(ReadOptions::default().max_file_size);
     let read_options = ReadOptions { max_file_size };
@@ -190,6 +205,9 @@ pub fn execute(args: &CheckArgs) -> Result<Run, Failure> {
         config: &config,
     };
     let mut outcome = check(reads, &options);
+    if let Some(named) = &named {
+        project::restrict(&mut outcome, named);
+    }
     if !outcome.failures.is_empty() {
         super::report_errors(&outcome.failures)?;
         return Err(Failure::Reported);
