@@ -38,10 +38,10 @@ pub fn root(config: &Config) -> PathBuf {
         Some(path) => match path.parent() {
             Some(dir) if dir.as_os_str().is_empty() => Some(0),
             Some(dir) => {
-                let dir = lexical(dir, &cwd);
-                let depth = cwd.ancestors().position(|above| above == dir);
+                let absolute = lexical(dir, &cwd);
+                let depth = cwd.ancestors().position(|above| above == absolute);
                 if depth.is_none() {
-                    return dir;
+                    return dir.to_path_buf();
                 }
                 depth
             }
@@ -269,4 +269,28 @@ fn move_duplicate_to_named(finding: &mut Finding, named: &Named) {
     label.message = "also defined here, in a file not named on the command line".to_string();
     finding.location = in_named;
     finding.label = Some("defined here".to_string());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lexical_paths_resolve_dots_without_touching_the_disk() {
+        let cwd = Path::new("/work/repo/sub");
+        assert_eq!(lexical(Path::new("a/../b/./c.yaml"), cwd), Path::new("/work/repo/sub/b/c.yaml"));
+        assert_eq!(lexical(Path::new("../x.yaml"), cwd), Path::new("/work/repo/x.yaml"));
+        assert_eq!(lexical(Path::new(".//x.yaml"), cwd), Path::new("/work/repo/sub/x.yaml"));
+        assert_eq!(lexical(Path::new("/abs/./y.yaml"), cwd), Path::new("/abs/y.yaml"));
+    }
+
+    #[test]
+    fn a_named_file_is_recognised_under_another_spelling_only() {
+        let named = Named::new(&[Input::Stdin { name: "infra/web.yaml".into() }]);
+        assert!(named.contains(Path::new("./infra/web.yaml")));
+        assert!(named.contains(Path::new("infra/../infra/web.yaml")));
+        assert!(!named.contains(Path::new("other/web.yaml")));
+        assert!(!named.contains(Path::new("infra/web.yml")));
+        assert!(named.is_named("infra/web.yaml"));
+    }
 }
