@@ -55,6 +55,14 @@ pub fn root(config: &Config) -> PathBuf {
     }
 }
 
+/// Whether the paths name the whole project: a directory at or above its root. The
+/// context would then add nothing but a second walk (`ecslint check .` at the root).
+pub fn names_the_project(paths: &[String], config: &Config) -> bool {
+    let Ok(cwd) = std::env::current_dir() else { return false };
+    let root = lexical(&root(config), &cwd);
+    paths.iter().map(Path::new).filter(|path| path.is_dir()).any(|dir| root.starts_with(lexical(dir, &cwd)))
+}
+
 /// What the command line named, to tell the named files from their context.
 #[derive(Debug, Default)]
 pub struct Named {

@@ -160,7 +160,9 @@ pub fn execute(args: &CheckArgs) -> Result<Run, Failure> {
     // Project context (DESIGN §5, src/project.rs): paths named on the command line are
     // checked with the rest of the project loaded around them, and the outcome is then
     // narrowed to them (`project::restrict` below). Without paths the run is the project.
-    let named = (!args.paths.is_empty() && !args.no_context).then(|| project::Named::new(&collected.inputs));
+    let named =
+        (!args.paths.is_empty() && !args.no_context && !project::names_the_project(&args.paths, &config))
+            .then(|| project::Named::new(&collected.inputs));
     if let Some(named) = &named {
         let context = project::context(named, &config, &args.stdin_filename)
             .map_err(|e| Failure::Message(e.to_string()))?;
