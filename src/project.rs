@@ -179,8 +179,7 @@ pub fn restrict(outcome: &mut Outcome, named: &Named) {
             spans.entry(resource.file.name.as_str()).or_default().push(resource.node.span);
         }
     }
-    let reported = |finding: &Finding| {
-        let location = &finding.location;
+    let reported_at = |location: &Location| {
         named.is_named(&location.file.name)
             || spans.get(location.file.name.as_str()).is_some_and(|spans| {
                 spans.iter().any(|span| span.start <= location.span.start && location.span.end <= span.end)
@@ -189,16 +188,27 @@ pub fn restrict(outcome: &mut Outcome, named: &Named) {
     for finding in &mut outcome.findings {
         move_duplicate_to_named(finding, named);
     }
-    outcome.findings.retain(|finding| reported(finding));
-    outcome.suppressed.retain(|finding| reported(finding));
-    // A rule that fails points into its rule file and names the resource it failed on:
-    // a failure on a resource out of scope must not take a commit's gate down either.
+    outcome.findings.retain(|finding| reported_at(&finding.location));
+    outcome.suppressed.retain(|finding| reported_at(&finding.location));
+    // A rule that fails points into its rule file and names the resource it failed on (or
+    // labels it in its spec file): a failure only on resources out of scope must not take
+    // a commit's gate down either.
     let subjects: HashSet<(Kind, &str)> = in_scope
         .iter()
         .filter_map(|&i| outcome.resources.get(i))
         .filter_map(|r| Some((r.kind, r.name.as_deref()?)))
         .collect();
+    let spec_files: HashSet<&str> = outcome.files.iter().map(|file| file.name.as_str()).collect();
     outcome.failures.retain(|failure| {
+        let on_specs: Vec<&Location> = failure
+            .labels
+            .iter()
+            .map(|label| &label.location)
+            .filter(|location| spec_files.contains(location.file.name.as_str()))
+            .collect();
+        if !on_specs.is_empty() {
+            return on_specs.into_iter().any(&reported_at);
+        }
         failure.resource.as_ref().is_none_or(|subject| {
             subject_kind(&subject.kind).is_none_or(|kind| subjects.contains(&(kind, subject.name.as_str())))
         })

@@ -210,3 +210,24 @@ fn a_config_file_above_the_git_root_is_not_used() {
     let run = run_command(command, None);
     assert_eq!(findings(&run), pairs(&[("A003", "app.yaml")]), "{}", run.describe());
 }
+
+#[test]
+fn a_rule_that_fails_on_an_unrelated_resource_does_not_take_the_gate_down() {
+    // ORG006 reads `resource.labels.team`, which fails on an instance without labels:
+    // the unrelated instance of legacy/ has none, the named one has them.
+    let dir =
+        repo("rule-failure", &[("images.yaml", "images.yaml"), ("legacy/old.yaml", "unrelated-bad.yaml")]);
+    write_files(&dir, &[("app.yaml", &format!("{}labels: {{team: web}}\n", fixture("app.yaml")))]);
+    let rules = common::root().join("fixtures/bad-rules/runtime-error");
+    let rules = rules.to_str().expect("the repository path is UTF-8");
+    let run = check_in(&dir, &["--rules", rules, "app.yaml"], None);
+    run.assert_code(0);
+    assert_eq!(findings(&run), pairs(&[]), "{}", run.describe());
+    // Named, the unrelated file still takes it down: the rule is broken.
+    check_in(&dir, &["--rules", rules, "legacy/old.yaml"], None).assert_code(2);
+    // The whole project named as `.` is the run without paths: nothing is narrowed.
+    let all = check_in(&dir, &["--select", "A,S", "."], None);
+    let none = check_in(&dir, &["--select", "A,S"], None);
+    assert_eq!(findings(&all), findings(&none), "{}\n{}", all.describe(), none.describe());
+    assert_eq!(findings(&all), pairs(&[("A001", "legacy/old.yaml")]), "{}", all.describe());
+}

@@ -287,7 +287,9 @@ fn run_rules(env: &Arc<cel::Env>, subject: &Subject<'_>, rules: &[&Rule], out: &
                         rule.info.code, subject.resource.kind
                     ),
                 )
-                .with_help("guard optional values with `has(...)` or `!= null` in `when`"),
+                .with_help("guard optional values with `has(...)` or `!= null` in `when`")
+                // The resource it failed on, so a run can tell which failures concern it.
+                .with_resource(subject.resource.reference()),
             );
         }
     }
