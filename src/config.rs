@@ -75,16 +75,26 @@ pub enum ConfigError {
 }
 
 /// Finds `ecslint.yaml` or `.ecslint.yaml` in the working directory (returned relative) or
-/// above it (returned absolute).
+/// above it (returned absolute). The search stops at the Git work tree's root: a config
+/// file above it belongs to another project (a home directory, an enclosing checkout)
+/// and must not change what this repository's gate decides.
 pub fn discover() -> Option<PathBuf> {
     if let Some(here) = FILE_NAMES.iter().map(PathBuf::from).find(|p| p.is_file()) {
         return Some(here);
     }
     let cwd = std::env::current_dir().ok()?;
-    cwd.ancestors()
-        .skip(1)
-        .flat_map(|dir| FILE_NAMES.iter().map(move |name| dir.join(name)))
-        .find(|p| p.is_file())
+    if crate::project::is_git_root(&cwd) {
+        return None;
+    }
+    for dir in cwd.ancestors().skip(1) {
+        if let Some(found) = FILE_NAMES.iter().map(|name| dir.join(name)).find(|p| p.is_file()) {
+            return Some(found);
+        }
+        if crate::project::is_git_root(dir) {
+            return None;
+        }
+    }
+    None
 }
 
 /// Whether a glob matches a file as ecslint names it, or its absolute, normalised path:

@@ -14,6 +14,7 @@ pub mod date;
 pub mod diag;
 pub mod engine;
 pub mod files;
+pub mod project;
 pub mod source;
 pub mod spec;
 pub mod suggest;

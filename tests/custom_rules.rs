@@ -56,7 +56,7 @@ fn broken_rule_files_are_exit_2_with_spans() {
         "runtime-error",
     ] {
         let dir = format!("fixtures/bad-rules/{case}");
-        let run = ecslint(&["check", "--as-of", AS_OF, "--rules", &dir, SPEC]);
+        let run = ecslint(&["check", "--no-context", "--as-of", AS_OF, "--rules", &dir, SPEC]);
         run.assert_code(2);
         assert!(
             run.stderr.contains(&format!("╭─[{dir}/")),
@@ -82,7 +82,7 @@ fn a_huge_rule_expression_is_a_diagnostic_not_a_crash() {
              docs: {{summary: s, why: w, example: e, fix: f}}\n"
         );
         std::fs::write(dir.join("ORG009-huge.yaml"), rule).unwrap_or_else(|e| panic!("{e}"));
-        ecslint(&["check", "--as-of", AS_OF, "--rules", &rules, SPEC])
+        ecslint(&["check", "--no-context", "--as-of", AS_OF, "--rules", &rules, SPEC])
     };
     let huge = run(5_000);
     huge.assert_code(2);
@@ -130,6 +130,7 @@ fn select_and_ignore_take_codes_names_and_prefixes() {
 fn rules_see_every_variable_with_its_facts() {
     let run = ecslint(&[
         "check",
+        "--no-context",
         "--as-of",
         AS_OF,
         "--format",
@@ -227,6 +228,7 @@ fn each_loops_report_the_same_entries_however_they_are_evaluated() {
     // evaluates, EACH003 iterates maps: each must report the "skip" entries and the fifth.
     let run = ecslint(&[
         "check",
+        "--no-context",
         "--format",
         "json",
         "--rules",
@@ -254,6 +256,7 @@ fn each_loops_report_the_same_entries_however_they_are_evaluated() {
 fn share_entries_equal_map_literals_on_either_side() {
     let run = ecslint(&[
         "check",
+        "--no-context",
         "--format",
         "json",
         "--rules",

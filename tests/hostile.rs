@@ -144,7 +144,7 @@ fn check(dir: &Path, args: &[&str], stdin: Option<&[u8]>) -> Run {
     let stderr_path = dir.join("stderr.txt");
     let mut child = Command::new(env!("CARGO_BIN_EXE_ecslint"))
         .current_dir(root())
-        .args(["check", "--as-of", AS_OF, "--format", "json"])
+        .args(["check", "--as-of", AS_OF, "--format", "json", "--no-context"])
         .args(args)
         .env("NO_COLOR", "1")
         .stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })

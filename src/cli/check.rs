@@ -9,6 +9,7 @@ use crate::date::Date;
 use crate::diag::{self, BaselineCounts, HumanOptions, Severity, Summary};
 use crate::engine::{Selection, Settings};
 use crate::files::{self, ReadOptions};
+use crate::project;
 use clap::{Args, ValueEnum};
 use rayon::prelude::*;
 use std::io::{IsTerminal, Write};
@@ -38,9 +39,13 @@ pub struct CheckArgs {
     /// Ignore any configuration file
     #[arg(long, conflicts_with = "config")]
     pub no_config: bool,
-    /// Name to report standard input under
+    /// Name to report standard input under; a file of that path in the project is
+    /// replaced by standard input's text (an editor's unsaved buffer)
     #[arg(long, value_name = "NAME", default_value = "<stdin>")]
     pub stdin_filename: String,
+    /// Check the named files alone, without loading the project around them
+    #[arg(long)]
+    pub no_context: bool,
     /// Check date for end-of-support rules, YYYY-MM-DD [default: today, UTC]
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
     pub as_of: Option<Date>,
@@ -174,6 +179,20 @@ pub fn execute(args: &CheckArgs) -> Result<Run, Failure> {
     collected.inputs.retain(|input| !config.excludes(input.name()));
     // An excluded directory that cannot be read is not a file the run was asked to check.
     collected.unreadable.retain(|(name, _)| !config.excludes(name) && !config.excludes(&format!("{name}/")));
+    // Project context (DESIGN §5, src/project.rs): paths named on the command line are
+    // checked with the rest of the project loaded around them, and the outcome is then
+    // narrowed to them (`project::restrict` below). Without paths the run is the project;
+    // a directory (or several) is its own context, as a walk always was: otherwise
+    // `check examples/` inside a larger repository would count that repository's images.
+    let names_files = args.paths.iter().any(|path| !std::path::Path::new(path).is_dir());
+    let named = (names_files && !args.no_context && !project::names_the_project(&args.paths, &config))
+        .then(|| project::Named::new(&collected.inputs));
+    if let Some(named) = &named {
+        let context = project::context(named, &config, &args.stdin_filename)
+            .map_err(|e| Failure::Message(e.to_string()))?;
+        // The walk's warnings are about files nobody named: they stay quiet.
+        collected.inputs.extend(context.inputs);
+    }
     let max_file_size =
         args.max_file_size.or(config.max_file_size).unwrap_or(ReadOptions::default().max_file_size);
     let read_options = ReadOptions { max_file_size };
@@ -216,6 +235,9 @@ pub fn execute(args: &CheckArgs) -> Result<Run, Failure> {
     };
     let mut outcome = check(reads, &options);
     let mut baseline_counts = None;
+    if let Some(named) = &named {
+        project::restrict(&mut outcome, named);
+    }
     if let Some(path) = &args.baseline {
         let text = files::read_text(path)
             .map_err(|e| Failure::Message(format!("cannot read baseline {}: {e}", path.display())))?;

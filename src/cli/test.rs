@@ -172,6 +172,9 @@ fn find_cases(root: &Path, cases: &mut Vec<Case>) -> Result<(), Failure> {
 fn base_words(args: &TestArgs) -> Vec<String> {
     // `--as-of` first: a fixture header that sets its own replaces these two words.
     let mut words: Vec<String> = vec!["--as-of".into(), args.as_of.clone()];
+    // Each fixture is a run of its own: the fixtures beside it, which reuse names and
+    // break rules on purpose, are not its project.
+    words.push("--no-context".into());
     for dir in &args.rule_dirs {
         words.extend(["--rules".into(), dir.display().to_string()]);
     }

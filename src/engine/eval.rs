@@ -391,7 +391,9 @@ fn run_rules(env: &Arc<cel::Env>, subject: &Subject<'_>, rules: &[&Rule], out: &
                         crate::spec::head_span(&subject.resource.node),
                     ),
                     format!("the rule failed on this {}", subject.resource.kind),
-                ),
+                )
+                // The resource it failed on, so a run can tell which failures concern it.
+                .with_resource(subject.resource.reference()),
             );
         }
     }

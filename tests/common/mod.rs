@@ -30,10 +30,12 @@ pub fn ecslint() -> Command {
     command
 }
 
-/// `check --as-of AS_OF --color never --no-config` followed by `args`: no `ecslint.yaml`
-/// above the working directory can change what a test sees.
+/// `check --as-of AS_OF --color never --no-config --no-context` followed by `args`: no
+/// `ecslint.yaml` above the working directory can change what a test sees, and a named
+/// fixture is checked alone, not with the rest of this repository (whose fixtures reuse
+/// names) as its project context.
 pub fn check_args<'a>(args: impl IntoIterator<Item = &'a str>) -> Vec<String> {
-    ["check", "--as-of", AS_OF, "--color", "never", "--no-config"]
+    ["check", "--as-of", AS_OF, "--color", "never", "--no-config", "--no-context"]
         .into_iter()
         .chain(args)
         .map(str::to_string)

@@ -1,0 +1,314 @@
+//! The project around the files named on the command line (DESIGN §5, "Named files and
+//! their context").
+//!
+//! pre-commit passes only the changed files, yet an instance's image usually lives in a
+//! file that did not change, and a changed image is used by instances elsewhere. Checking
+//! the named files alone gave a false S004 (and skipped every image rule) in the first
+//! case and passed a breaking image edit in the second. So the files of the project are
+//! loaded too, references are resolved across all of them, and what is reported is then
+//! narrowed to the named files and to the resources elsewhere that refer to a resource in
+//! a named file. Findings on unrelated files stay silent: a commit is not blocked by a
+//! file it did not touch.
+//!
+//! The project root is the config file's directory, else the Git work tree's root (the
+//! nearest directory upwards holding `.git`, a directory or, in a worktree or submodule,
+//! a file: no `git` binary is needed), else the working directory.
+
+use crate::check::Outcome;
+use crate::config::Config;
+use crate::diag::{Finding, Location};
+use crate::files::{self, CollectError, Collected, Input};
+use crate::source::Span;
+use crate::spec::{Kind, Resource, codes};
+use std::collections::{HashMap, HashSet};
+use std::ffi::OsString;
+use std::path::{Component, Path, PathBuf};
+
+/// Whether `dir` is the top of a Git work tree.
+pub fn is_git_root(dir: &Path) -> bool {
+    dir.join(".git").symlink_metadata().is_ok()
+}
+
+/// The project root as a path to walk: `.` for the working directory, `..` and so on
+/// for a directory above it (so files are named relative to the working directory, as a
+/// walk of the named files names them), or else the config file's directory as given.
+pub fn root(config: &Config) -> PathBuf {
+    let Ok(cwd) = std::env::current_dir() else { return PathBuf::from(".") };
+    let depth = match &config.path {
+        Some(path) => match path.parent() {
+            Some(dir) if dir.as_os_str().is_empty() => Some(0),
+            Some(dir) => {
+                let absolute = lexical(dir, &cwd);
+                let depth = cwd.ancestors().position(|above| above == absolute);
+                if depth.is_none() {
+                    return dir.to_path_buf();
+                }
+                depth
+            }
+            None => Some(0),
+        },
+        None => cwd.ancestors().position(is_git_root),
+    };
+    match depth {
+        None | Some(0) => PathBuf::from("."),
+        Some(depth) => std::iter::repeat_n("..", depth).collect(),
+    }
+}
+
+/// Whether the paths name the whole project: a directory at or above its root. The
+/// context would then add nothing but a second walk (`ecslint check .` at the root).
+pub fn names_the_project(paths: &[String], config: &Config) -> bool {
+    let Ok(cwd) = std::env::current_dir() else { return false };
+    let root = lexical(&root(config), &cwd);
+    paths.iter().map(Path::new).filter(|path| path.is_dir()).any(|dir| root.starts_with(lexical(dir, &cwd)))
+}
+
+/// What the command line named, to tell the named files from their context.
+#[derive(Debug, Default)]
+pub struct Named {
+    /// The display names of the named inputs (stdin under its `--stdin-filename`).
+    names: HashSet<String>,
+    /// Per file name, the paths the named inputs stand for: lexically absolute and, when
+    /// they exist, canonical (a file named through a symlink or `..` is the same file).
+    paths: HashMap<OsString, Vec<(PathBuf, Option<PathBuf>)>>,
+    /// The working directory, which relative paths are relative to.
+    cwd: PathBuf,
+}
+
+impl Named {
+    /// The named inputs. Standard input stands for the file its `--stdin-filename` names,
+    /// so an editor's unsaved buffer replaces its saved copy in the context.
+    pub fn new(inputs: &[Input]) -> Self {
+        let mut named = Self { cwd: std::env::current_dir().unwrap_or_default(), ..Self::default() };
+        for input in inputs {
+            named.names.insert(input.name().to_string());
+            let path = input.path().unwrap_or_else(|| Path::new(input.name()));
+            if let Some(file_name) = path.file_name() {
+                let entry = (lexical(path, &named.cwd), std::fs::canonicalize(path).ok());
+                named.paths.entry(file_name.to_os_string()).or_default().push(entry);
+            }
+        }
+        named
+    }
+
+    /// Whether `path` is one of the named files. Only a path with a named file's name is
+    /// resolved, so a 10,000-file context costs no system call per file.
+    fn contains(&self, path: &Path) -> bool {
+        let Some(candidates) = path.file_name().and_then(|name| self.paths.get(name)) else {
+            return false;
+        };
+        let absolute = lexical(path, &self.cwd);
+        let canonical = std::cell::OnceCell::new();
+        candidates.iter().any(|(lexical, real)| {
+            *lexical == absolute
+                || real.as_ref().is_some_and(|real| {
+                    canonical.get_or_init(|| std::fs::canonicalize(path).ok()).as_ref() == Some(real)
+                })
+        })
+    }
+
+    fn is_named(&self, name: &str) -> bool {
+        self.names.contains(name)
+    }
+}
+
+/// `path` made absolute against `cwd`, with `.` and `..` resolved by text (no system call).
+fn lexical(path: &Path, cwd: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in cwd.join(path).components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// The project's files other than the named ones: what the config's `include` selects,
+/// else every spec file under the project root. Excluded files are left out. A pattern
+/// that matches nothing is no error here: the named files are still checked.
+pub fn context(named: &Named, config: &Config, stdin_name: &str) -> Result<Collected, CollectError> {
+    let patterns = if config.include.is_empty() {
+        vec![files::display_name(&root(config))]
+    } else {
+        config.include.clone()
+    };
+    let mut context = Collected::default();
+    for pattern in patterns {
+        match files::collect(std::slice::from_ref(&pattern), stdin_name) {
+            Ok(mut collected) => {
+                context.inputs.append(&mut collected.inputs);
+                context.warnings.append(&mut collected.warnings);
+            }
+            Err(CollectError::NoMatch { .. }) => {}
+            Err(error) => return Err(error),
+        }
+    }
+    let mut seen = HashSet::new();
+    context.inputs.retain(|input| match input {
+        Input::File { path, name, .. } => {
+            !config.excludes(name) && !named.contains(path) && seen.insert(lexical(path, &named.cwd))
+        }
+        Input::Stdin { .. } => false,
+    });
+    // Every file the context reaches is read as found by a walk (an unreadable one is a
+    // finding on it, which stays silent), never as named.
+    for input in &mut context.inputs {
+        if let Input::File { explicit, .. } = input {
+            *explicit = false;
+        }
+    }
+    Ok(context)
+}
+
+/// Narrows a run over the named files and their context to what is reported: findings
+/// on the named files, and on resources elsewhere that refer to a resource in a named
+/// file (directly, or through a chain of images derived from one). The files and
+/// resources the summary counts are narrowed the same way.
+pub fn restrict(outcome: &mut Outcome, named: &Named) {
+    let in_scope = scope(&outcome.resources, named);
+    // The spans of the context resources in scope, per file.
+    let mut spans: HashMap<&str, Vec<Span>> = HashMap::new();
+    for &index in &in_scope {
+        if let Some(resource) = outcome.resources.get(index)
+            && !named.is_named(&resource.file.name)
+        {
+            spans.entry(resource.file.name.as_str()).or_default().push(resource.node.span);
+        }
+    }
+    let reported_at = |location: &Location| {
+        named.is_named(&location.file.name)
+            || spans.get(location.file.name.as_str()).is_some_and(|spans| {
+                spans.iter().any(|span| span.start <= location.span.start && location.span.end <= span.end)
+            })
+    };
+    for finding in &mut outcome.findings {
+        move_duplicate_to_named(finding, named);
+    }
+    outcome.findings.retain(|finding| reported_at(&finding.location));
+    outcome.suppressed.retain(|finding| reported_at(&finding.location));
+    // A rule that fails points into its rule file and names the resource it failed on (or
+    // labels it in its spec file): a failure only on resources out of scope must not take
+    // a commit's gate down either.
+    let subjects: HashSet<(Kind, &str)> = in_scope
+        .iter()
+        .filter_map(|&i| outcome.resources.get(i))
+        .filter_map(|r| Some((r.kind, r.name.as_deref()?)))
+        .collect();
+    let spec_files: HashSet<&str> = outcome.files.iter().map(|file| file.name.as_str()).collect();
+    outcome.failures.retain(|failure| {
+        let on_specs: Vec<&Location> = failure
+            .labels
+            .iter()
+            .map(|label| &label.location)
+            .filter(|location| spec_files.contains(location.file.name.as_str()))
+            .collect();
+        if !on_specs.is_empty() {
+            return on_specs.into_iter().any(&reported_at);
+        }
+        failure.resource.as_ref().is_none_or(|subject| {
+            subject_kind(&subject.kind).is_none_or(|kind| subjects.contains(&(kind, subject.name.as_str())))
+        })
+    });
+    let files: HashSet<String> = outcome
+        .files
+        .iter()
+        .filter(|file| named.is_named(&file.name) || spans.contains_key(file.name.as_str()))
+        .map(|file| file.name.clone())
+        .collect();
+    drop(spans);
+    outcome.files.retain(|file| files.contains(&file.name));
+    let keep: HashSet<usize> = in_scope.into_iter().collect();
+    let mut index = 0;
+    outcome.resources.retain(|_| {
+        index += 1;
+        keep.contains(&(index - 1))
+    });
+}
+
+/// The kind a finding's resource names.
+fn subject_kind(kind: &str) -> Option<Kind> {
+    [Kind::Instance, Kind::Image].into_iter().find(|k| k.as_str() == kind)
+}
+
+/// The indices of the resources whose findings are reported.
+fn scope(resources: &[Resource], named: &Named) -> Vec<usize> {
+    let mut in_scope: Vec<bool> = resources.iter().map(|r| named.is_named(&r.file.name)).collect();
+    // The context resources by what they refer to: an instance's `image`, an image's
+    // `derivedFrom`.
+    let mut referrers: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (index, resource) in resources.iter().enumerate() {
+        let field = match resource.kind {
+            Kind::Instance => "image",
+            Kind::Image => "derivedFrom",
+        };
+        if let Some(target) = resource.node.get_str(field) {
+            referrers.entry(target).or_default().push(index);
+        }
+    }
+    // From the images in scope, follow who refers to them; an image reached is followed
+    // in turn (an instance of an image derived from a changed one is checked too).
+    let mut queue: Vec<usize> = (0..resources.len()).filter(|&i| in_scope.get(i) == Some(&true)).collect();
+    while let Some(index) = queue.pop() {
+        let Some(resource) = resources.get(index) else { continue };
+        if resource.kind != Kind::Image {
+            continue;
+        }
+        let keys = [resource.name.as_deref(), resource.node.get_str("id")];
+        for key in keys.into_iter().flatten() {
+            for &referrer in referrers.get(key).map(Vec::as_slice).unwrap_or_default() {
+                if let Some(flag) = in_scope.get_mut(referrer)
+                    && !*flag
+                {
+                    *flag = true;
+                    queue.push(referrer);
+                }
+            }
+        }
+    }
+    in_scope.iter().enumerate().filter(|(_, flag)| **flag).map(|(i, _)| i).collect()
+}
+
+/// An S003 duplicate name between a context file and a named file is reported on the
+/// named file, which is the one being changed: the finding and its "first defined
+/// here" label trade places.
+fn move_duplicate_to_named(finding: &mut Finding, named: &Named) {
+    if finding.code != codes::DUPLICATE_NAME.code || named.is_named(&finding.location.file.name) {
+        return;
+    }
+    let Some(label) = finding.labels.iter_mut().find(|label| named.is_named(&label.location.file.name))
+    else {
+        return;
+    };
+    let in_named: Location = std::mem::replace(&mut label.location, finding.location.clone());
+    label.message = "also defined here, in a file not named on the command line".to_string();
+    finding.location = in_named;
+    finding.label = Some("defined here".to_string());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lexical_paths_resolve_dots_without_touching_the_disk() {
+        let cwd = Path::new("/work/repo/sub");
+        assert_eq!(lexical(Path::new("a/../b/./c.yaml"), cwd), Path::new("/work/repo/sub/b/c.yaml"));
+        assert_eq!(lexical(Path::new("../x.yaml"), cwd), Path::new("/work/repo/x.yaml"));
+        assert_eq!(lexical(Path::new(".//x.yaml"), cwd), Path::new("/work/repo/sub/x.yaml"));
+        assert_eq!(lexical(Path::new("/abs/./y.yaml"), cwd), Path::new("/abs/y.yaml"));
+    }
+
+    #[test]
+    fn a_named_file_is_recognised_under_another_spelling_only() {
+        let named = Named::new(&[Input::Stdin { name: "infra/web.yaml".into() }]);
+        assert!(named.contains(Path::new("./infra/web.yaml")));
+        assert!(named.contains(Path::new("infra/../infra/web.yaml")));
+        assert!(!named.contains(Path::new("other/web.yaml")));
+        assert!(!named.contains(Path::new("infra/web.yml")));
+        assert!(named.is_named("infra/web.yaml"));
+    }
+}

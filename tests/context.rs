@@ -1,0 +1,237 @@
+//! Named files are checked in their project context (DESIGN §5): pre-commit names only
+//! the changed files, yet an instance's image lives in a file that did not change, and a
+//! changed image is used by instances elsewhere. Each test builds a small Git work tree
+//! (a `.git` directory is all ecslint looks for) from `fixtures/context/` and runs the
+//! binary inside it.
+
+mod common;
+
+use common::{AS_OF, Run, run_command, scratch_dir, write_files};
+use std::path::{Path, PathBuf};
+
+/// A fixture of `fixtures/context/`.
+fn fixture(name: &str) -> String {
+    let path = common::root().join("fixtures/context").join(name);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// A Git work tree named `test` holding `files` (path in the tree, fixture name).
+fn repo(test: &str, files: &[(&str, &str)]) -> PathBuf {
+    let dir = scratch_dir(&format!("context-{test}"));
+    std::fs::create_dir(dir.join(".git")).expect(".git created");
+    let texts: Vec<(&str, String)> = files.iter().map(|(path, name)| (*path, fixture(name))).collect();
+    let texts: Vec<(&str, &str)> = texts.iter().map(|(path, text)| (*path, text.as_str())).collect();
+    write_files(&dir, &texts);
+    dir
+}
+
+/// `ecslint check --as-of AS_OF --format json ARGS` run in `dir`, with `stdin` if any.
+fn check_in(dir: &Path, args: &[&str], stdin: Option<&str>) -> Run {
+    let mut command = common::ecslint();
+    command.current_dir(dir).args(["check", "--as-of", AS_OF, "--color", "never", "--format", "json"]);
+    command.args(args);
+    run_command(command, stdin.map(str::as_bytes))
+}
+
+/// (code, file) of every finding, in output order.
+fn findings(run: &Run) -> Vec<(String, String)> {
+    let json = run.json();
+    let findings = json["findings"].as_array().cloned().unwrap_or_default();
+    findings
+        .iter()
+        .map(|f| {
+            (f["code"].as_str().unwrap_or_default().into(), f["file"].as_str().unwrap_or_default().into())
+        })
+        .collect()
+}
+
+fn pairs(expected: &[(&str, &str)]) -> Vec<(String, String)> {
+    expected.iter().map(|(code, file)| ((*code).to_string(), (*file).to_string())).collect()
+}
+
+#[test]
+fn a_changed_instance_is_checked_against_images_in_unchanged_files() {
+    let dir = repo("instance", &[("images.yaml", "images.yaml"), ("app.yaml", "app-on-arm.yaml")]);
+    // Alone, the image was unknown: a warning (S004), every image rule skipped, exit 0.
+    let run = check_in(&dir, &["app.yaml"], None);
+    run.assert_code(1);
+    assert_eq!(findings(&run), pairs(&[("A003", "app.yaml")]), "{}", run.describe());
+    // The summary counts what is reported: the images used are not.
+    let json = run.json();
+    assert_eq!(json["summary"]["files"], 1, "{}", run.describe());
+    assert_eq!(json["summary"]["resources"], 1, "{}", run.describe());
+    // A named directory is its own context, as a directory walk always was; a named file
+    // beside it still brings the project around both.
+    std::fs::create_dir(dir.join("instances")).expect("instances/ created");
+    std::fs::rename(dir.join("app.yaml"), dir.join("instances/app.yaml")).expect("moved");
+    let run = check_in(&dir, &["instances"], None);
+    assert_eq!(findings(&run), pairs(&[("S004", "instances/app.yaml")]), "{}", run.describe());
+    std::fs::write(dir.join("note.yaml"), "kind: Note\n").expect("note.yaml written");
+    let run = check_in(&dir, &["instances", "note.yaml"], None);
+    assert_eq!(findings(&run), pairs(&[("A003", "instances/app.yaml")]), "{}", run.describe());
+}
+
+#[test]
+fn a_changed_image_is_checked_against_the_instances_that_use_it() {
+    let dir = repo(
+        "image",
+        &[
+            ("images.yaml", "images-arm.yaml"),
+            ("prod/app.yaml", "app.yaml"),
+            ("unrelated-bad.yaml", "unrelated-bad.yaml"),
+        ],
+    );
+    // Alone, the image edit passed: nothing in images.yaml is wrong by itself.
+    let run = check_in(&dir, &["images.yaml"], None);
+    run.assert_code(1);
+    assert_eq!(findings(&run), pairs(&[("A003", "prod/app.yaml")]), "{}", run.describe());
+    // The summary counts what is reported: the named file and the file that uses it.
+    let json = run.json();
+    assert_eq!(json["summary"]["files"], 2, "{}", run.describe());
+    assert_eq!(json["summary"]["resources"], 3, "{}", run.describe());
+    assert_eq!(json["summary"]["errors"], 1, "{}", run.describe());
+}
+
+#[test]
+fn an_instance_of_an_image_derived_from_a_changed_one_is_checked_too() {
+    let derived = "kind: Image\nname: app-derived\ntype: custom\nderivedFrom: app-image\nregions: [cn-hangzhou]\n\
+                   ---\nkind: Instance\nname: web\nregion: cn-hangzhou\ninstanceType: ecs.g7.large\nimage: app-derived\n";
+    let dir = repo("derived", &[("images.yaml", "images-arm.yaml")]);
+    write_files(&dir, &[("web.yaml", derived)]);
+    let run = check_in(&dir, &["images.yaml"], None);
+    let found = findings(&run);
+    assert!(found.contains(&("A003".to_string(), "web.yaml".to_string())), "{}", run.describe());
+    assert!(found.iter().all(|(_, file)| file == "web.yaml" || file == "images.yaml"), "{}", run.describe());
+}
+
+#[test]
+fn no_context_checks_the_named_files_alone() {
+    let dir = repo("no-context", &[("images.yaml", "images.yaml"), ("app.yaml", "app-on-arm.yaml")]);
+    let run = check_in(&dir, &["--no-context", "app.yaml"], None);
+    run.assert_code(0);
+    assert_eq!(findings(&run), pairs(&[("S004", "app.yaml")]), "{}", run.describe());
+    let dir = repo("no-context-image", &[("images.yaml", "images-arm.yaml"), ("app.yaml", "app.yaml")]);
+    let run = check_in(&dir, &["--no-context", "images.yaml"], None);
+    run.assert_code(0);
+    assert_eq!(findings(&run), pairs(&[]), "{}", run.describe());
+}
+
+#[test]
+fn stdin_stands_in_for_the_file_its_stdin_filename_names() {
+    let dir = repo("stdin", &[("images.yaml", "images.yaml"), ("app.yaml", "app.yaml")]);
+    // The unsaved buffer moves the instance to the Arm image: checked against images.yaml,
+    // and its saved copy on disk is not a second `app` (no S003).
+    let buffer = fixture("app-on-arm.yaml");
+    let run = check_in(&dir, &["--stdin-filename", "app.yaml", "-"], Some(&buffer));
+    run.assert_code(1);
+    assert_eq!(findings(&run), pairs(&[("A003", "app.yaml")]), "{}", run.describe());
+    // The saved copy unchanged: clean, whatever spelling names it.
+    let buffer = fixture("app.yaml");
+    let run = check_in(&dir, &["--stdin-filename", "./app.yaml", "-"], Some(&buffer));
+    run.assert_code(0);
+    assert_eq!(findings(&run), pairs(&[]), "{}", run.describe());
+}
+
+#[test]
+fn broken_and_foreign_files_in_the_context_are_silent() {
+    let dir = repo(
+        "silent",
+        &[
+            ("images.yaml", "images.yaml"),
+            ("app.yaml", "app.yaml"),
+            ("broken.yaml", "broken.yaml"),
+            ("tsconfig.json", "tsconfig.json"),
+            ("legacy/unrelated-bad.yaml", "unrelated-bad.yaml"),
+        ],
+    );
+    let run = check_in(&dir, &["app.yaml"], None);
+    run.assert_code(0);
+    assert_eq!(findings(&run), pairs(&[]), "{}", run.describe());
+    let json = run.json();
+    assert_eq!(json["summary"]["files"], 1, "{}", run.describe());
+    assert_eq!(json["summary"]["resources"], 1, "{}", run.describe());
+    // Named, each still has its findings; the whole project has them all.
+    let run = check_in(&dir, &["broken.yaml", "legacy/unrelated-bad.yaml"], None);
+    assert_eq!(
+        findings(&run),
+        pairs(&[("S001", "broken.yaml"), ("A001", "legacy/unrelated-bad.yaml")]),
+        "{}",
+        run.describe()
+    );
+    let run = check_in(&dir, &[], None);
+    let found = findings(&run);
+    for expected in pairs(&[("S001", "broken.yaml"), ("A001", "legacy/unrelated-bad.yaml")]) {
+        assert!(found.contains(&expected), "{expected:?} missing\n{}", run.describe());
+    }
+}
+
+#[test]
+fn a_duplicate_name_with_a_context_file_is_reported_on_the_named_file() {
+    let dir = repo(
+        "duplicate",
+        &[("images.yaml", "images.yaml"), ("app.yaml", "app.yaml"), ("copy.yaml", "app.yaml")],
+    );
+    let run = check_in(&dir, &["copy.yaml"], None);
+    run.assert_code(1);
+    assert_eq!(findings(&run), pairs(&[("S003", "copy.yaml")]), "{}", run.describe());
+    // The other definition is a secondary label (the JSON report carries no labels).
+    let mut command = common::ecslint();
+    command.current_dir(&dir).args(["check", "--as-of", AS_OF, "--color", "never", "copy.yaml"]);
+    let run = run_command(command, None);
+    let primary = run.stdout.find("╭─[copy.yaml:3:7]");
+    let label = run.stdout.find("╭─[app.yaml:3:7]");
+    assert!(primary.is_some_and(|p| label.is_some_and(|l| p < l)), "{}", run.describe());
+}
+
+#[test]
+fn a_config_file_above_the_git_root_is_not_used() {
+    let outer = scratch_dir("context-outer-config");
+    write_files(
+        &outer,
+        &[("ecslint.yaml", "failOn: never\n"), ("repo/bad.yaml", &fixture("unrelated-bad.yaml"))],
+    );
+    let dir = outer.join("repo");
+    std::fs::create_dir(dir.join(".git")).expect(".git created");
+    let run = check_in(&dir, &["bad.yaml"], None);
+    // The outer config would have made the run pass (`failOn: never`).
+    run.assert_code(1);
+    assert_eq!(findings(&run), pairs(&[("A001", "bad.yaml")]), "{}", run.describe());
+    // Inside the work tree a config is found from a subdirectory, and its directory is
+    // the project root: its `include` chooses the context.
+    write_files(
+        &dir,
+        &[
+            ("ecslint.yaml", "include: [\"specs/**/*.yaml\"]\n"),
+            ("specs/images.yaml", &fixture("images.yaml")),
+            ("specs/prod/app.yaml", &fixture("app-on-arm.yaml")),
+            ("elsewhere/images.yaml", &fixture("images-arm.yaml")),
+        ],
+    );
+    let mut command = common::ecslint();
+    command
+        .current_dir(dir.join("specs/prod"))
+        .args(["check", "--as-of", AS_OF, "--format", "json", "app.yaml"]);
+    let run = run_command(command, None);
+    assert_eq!(findings(&run), pairs(&[("A003", "app.yaml")]), "{}", run.describe());
+}
+
+#[test]
+fn a_rule_that_fails_on_an_unrelated_resource_does_not_take_the_gate_down() {
+    // ORG006 reads `resource.labels.team`, which fails on an instance without labels:
+    // the unrelated instance of legacy/ has none, the named one has them.
+    let dir =
+        repo("rule-failure", &[("images.yaml", "images.yaml"), ("legacy/old.yaml", "unrelated-bad.yaml")]);
+    write_files(&dir, &[("app.yaml", &format!("{}labels: {{team: web}}\n", fixture("app.yaml")))]);
+    let rules = common::root().join("fixtures/bad-rules/runtime-error");
+    let rules = rules.to_str().expect("the repository path is UTF-8");
+    let run = check_in(&dir, &["--rules", rules, "app.yaml"], None);
+    run.assert_code(0);
+    assert_eq!(findings(&run), pairs(&[]), "{}", run.describe());
+    // Named, the unrelated file still takes it down: the rule is broken.
+    check_in(&dir, &["--rules", rules, "legacy/old.yaml"], None).assert_code(2);
+    // The whole project named as `.` is the run without paths: nothing is narrowed.
+    let all = check_in(&dir, &["--select", "A,S", "."], None);
+    let none = check_in(&dir, &["--select", "A,S"], None);
+    assert_eq!(findings(&all), findings(&none), "{}\n{}", all.describe(), none.describe());
+    assert_eq!(findings(&all), pairs(&[("A001", "legacy/old.yaml")]), "{}", all.describe());
+}
