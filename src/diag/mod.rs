@@ -7,13 +7,16 @@
 //! the submodules, one per format, and write to a `&mut dyn Write`.
 
 mod concise;
+mod excerpt;
 mod fingerprint;
 mod github;
 mod gitlab;
 mod human;
 mod json;
 mod junit;
+mod position;
 mod sarif;
+mod text;
 
 pub use concise::render_concise;
 pub use fingerprint::{FINGERPRINT_KEY, fingerprints, report_path};

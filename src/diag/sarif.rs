@@ -9,6 +9,7 @@
 //! `result.suppressions` (kind `inSource`, the comment's reason as the justification).
 
 use super::fingerprint::{FINGERPRINT_KEY, fingerprints, report_path};
+use super::position::Positions;
 use super::{Finding, Location, RuleInfo, Severity};
 use serde_json::{Map, Value, json};
 use std::collections::HashMap;
@@ -23,11 +24,14 @@ pub fn render_sarif(out: &mut dyn Write, findings: &[Finding], rules: &[RuleInfo
     for (index, rule) in rules.iter().enumerate() {
         rule_index.entry(rule.code.as_str()).or_insert(index);
     }
+    // One index of character positions per file, shared by all of its findings.
+    let mut positions = Positions::new();
     let results: Vec<Value> = findings
         .iter()
         .zip(fingerprints(findings))
         .map(|(finding, fingerprint)| {
-            result(finding, rule_index.get(finding.code.as_str()).copied(), &fingerprint)
+            let index = rule_index.get(finding.code.as_str()).copied();
+            result(finding, index, &fingerprint, &mut positions)
         })
         .collect();
     let log = json!({
@@ -79,7 +83,12 @@ fn rule_descriptor(rule: &RuleInfo) -> Value {
     Value::Object(descriptor)
 }
 
-fn result(finding: &Finding, rule_index: Option<usize>, fingerprint: &str) -> Value {
+fn result(
+    finding: &Finding,
+    rule_index: Option<usize>,
+    fingerprint: &str,
+    positions: &mut Positions,
+) -> Value {
     let mut result = Map::new();
     result.insert("ruleId".into(), json!(finding.code));
     if let Some(index) = rule_index {
@@ -93,7 +102,7 @@ fn result(finding: &Finding, rule_index: Option<usize>, fingerprint: &str) -> Va
     result.insert("message".into(), json!({"text": text}));
 
     let mut primary = Map::new();
-    primary.insert("physicalLocation".into(), physical_location(&finding.location));
+    primary.insert("physicalLocation".into(), physical_location(&finding.location, positions));
     if let Some(resource) = &finding.resource {
         primary.insert(
             "logicalLocations".into(),
@@ -117,7 +126,7 @@ fn result(finding: &Finding, rule_index: Option<usize>, fingerprint: &str) -> Va
             .map(|(id, label)| {
                 json!({
                     "id": id,
-                    "physicalLocation": physical_location(&label.location),
+                    "physicalLocation": physical_location(&label.location, positions),
                     "message": {"text": label.message},
                 })
             })
@@ -150,12 +159,13 @@ fn result(finding: &Finding, rule_index: Option<usize>, fingerprint: &str) -> Va
     Value::Object(result)
 }
 
-fn physical_location(location: &Location) -> Value {
-    let start = location.start();
-    let end = location.end();
-    let text = &location.file.text;
-    let char_offset = chars_before(text, location.span.start);
-    let char_end = chars_before(text, location.span.end.max(location.span.start));
+fn physical_location(location: &Location, positions: &mut Positions) -> Value {
+    let file = &location.file;
+    let span = location.span;
+    let start = positions.line_col(file, span.start);
+    let end = positions.line_col(file, span.end);
+    let char_offset = positions.char_offset(file, span.start);
+    let char_end = positions.char_offset(file, span.end.max(span.start));
     json!({
         "artifactLocation": {"uri": artifact_uri(&location.file.name)},
         "region": {
@@ -167,16 +177,6 @@ fn physical_location(location: &Location) -> Value {
             "charLength": char_end.saturating_sub(char_offset),
         },
     })
-}
-
-/// The number of characters before byte `offset`, snapping back to a character boundary
-/// as [`crate::source::LineIndex`] does, so offsets and columns agree.
-fn chars_before(text: &str, offset: usize) -> usize {
-    let mut offset = offset.min(text.len());
-    while !text.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    text.get(..offset).map_or(0, |prefix| prefix.chars().count())
 }
 
 /// A file name as an RFC 3986 URI reference: relative names stay relative (`/` separators),
@@ -222,13 +222,5 @@ mod tests {
         assert_eq!(artifact_uri("C:/specs/a.yaml"), "file:///C:/specs/a.yaml");
         assert_eq!(artifact_uri("<stdin>"), "%3Cstdin%3E");
         assert_eq!(artifact_uri("c:x.yaml"), "c%3Ax.yaml");
-    }
-
-    #[test]
-    fn char_counts_snap_to_boundaries() {
-        assert_eq!(chars_before("äb", 0), 0);
-        assert_eq!(chars_before("äb", 1), 0);
-        assert_eq!(chars_before("äb", 2), 1);
-        assert_eq!(chars_before("äb", 99), 2);
     }
 }
