@@ -342,3 +342,25 @@ docs:\n  summary: Echoes a label.\n  why: To test escaping.\n  fix: Do not.\n  e
         }
     }
 }
+
+// --- #13.5: JUnit groups findings by file in time linear in the files -------------------
+
+/// 100,000 files under a directory with a long name: one linear search over the suites per
+/// file and per finding compared every pair of those long names (37 s with short ones).
+#[test]
+fn junit_groups_100000_files_in_time() {
+    let dir = scratch("junit_many_files");
+    let long = "d".repeat(200);
+    let specs = dir.join(&long);
+    fs::create_dir_all(&specs).unwrap();
+    for i in 0..100_000 {
+        fs::write(specs.join(format!("f{i}.yaml")), "").unwrap();
+    }
+    let spec = format!("kind: Instance\nname: web\nregion: cn-hangzhou\ninstanceType: ecs.zz9.large\nimage: {IMAGE}\n");
+    fs::write(specs.join("web.yaml"), spec).unwrap();
+    let run = check(&dir, &["--format", "junit", &long]);
+    run.assert_findings_status();
+    assert_eq!(run.stdout.matches("<testsuite ").count(), 100_001, "{}", run.describe());
+    let web = format!(r#"<testsuite name="{long}/web.yaml" tests="1" failures="1""#);
+    assert!(run.stdout.contains(&web), "the finding is in its file's suite\n{}", run.describe());
+}
