@@ -356,11 +356,43 @@ fn junit_groups_100000_files_in_time() {
     for i in 0..100_000 {
         fs::write(specs.join(format!("f{i}.yaml")), "").unwrap();
     }
-    let spec = format!("kind: Instance\nname: web\nregion: cn-hangzhou\ninstanceType: ecs.zz9.large\nimage: {IMAGE}\n");
+    let spec = format!(
+        "kind: Instance\nname: web\nregion: cn-hangzhou\ninstanceType: ecs.zz9.large\nimage: {IMAGE}\n"
+    );
     fs::write(specs.join("web.yaml"), spec).unwrap();
     let run = check(&dir, &["--format", "junit", &long]);
     run.assert_findings_status();
     assert_eq!(run.stdout.matches("<testsuite ").count(), 100_001, "{}", run.describe());
     let web = format!(r#"<testsuite name="{long}/web.yaml" tests="1" failures="1""#);
     assert!(run.stdout.contains(&web), "the finding is in its file's suite\n{}", run.describe());
+}
+
+// --- #12.13: SARIF for code scanning ------------------------------------------------------
+
+/// A spec named by its absolute path is reported relative to `%SRCROOT%` (the working
+/// directory), never as a `file://` URI of this machine, and rule help is Markdown with a
+/// plain-text twin.
+#[test]
+fn sarif_paths_are_relative_to_the_source_root() {
+    let dir = scratch("sarif_root");
+    fs::create_dir_all(dir.join("specs")).unwrap();
+    let spec = format!(
+        "kind: Instance\nname: web\nregion: cn-hangzhou\ninstanceType: ecs.zz9.large\nimage: {IMAGE}\n"
+    );
+    fs::write(dir.join("specs/web.yaml"), spec).unwrap();
+    let absolute = dir.join("specs/web.yaml");
+    let run = check(&dir, &["--format", "sarif", absolute.to_str().unwrap()]);
+    run.assert_findings_status();
+    assert!(!run.stdout.contains("file:"), "{}", run.describe());
+    let log: serde_json::Value = serde_json::from_str(&run.stdout).expect("SARIF is JSON");
+    let sarif_run = &log["runs"][0];
+    assert!(sarif_run["originalUriBaseIds"]["%SRCROOT%"].is_object(), "{}", run.describe());
+    let artifact = &sarif_run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"];
+    assert_eq!(artifact["uri"], "specs/web.yaml");
+    assert_eq!(artifact["uriBaseId"], "%SRCROOT%");
+    let rules = sarif_run["tool"]["driver"]["rules"].as_array().expect("rules");
+    let s007 = rules.iter().find(|r| r["id"] == "S007").expect("S007 is described");
+    let (text, markdown) =
+        (s007["help"]["text"].as_str().unwrap(), s007["help"]["markdown"].as_str().unwrap());
+    assert!(markdown.contains('`') && !text.contains('`'), "help: {text:?} / {markdown:?}");
 }

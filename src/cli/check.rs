@@ -271,7 +271,9 @@ fn render(
         OutputFormat::Json => diag::render_json(out, findings, &outcome.suppressed, summary),
         OutputFormat::Sarif => {
             let all: Vec<diag::Finding> = findings.iter().chain(&outcome.suppressed).cloned().collect();
-            diag::render_sarif(out, &all, rules)
+            // The project root is the working directory for now; relative names start there too.
+            let cwd = std::env::current_dir()?;
+            diag::render_sarif(out, &all, rules, diag::SarifRoot { root: &cwd, base: &cwd })
         }
         OutputFormat::Junit => diag::render_junit(out, findings, &outcome.files),
         OutputFormat::Github => diag::render_github(out, findings),

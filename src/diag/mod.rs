@@ -25,7 +25,7 @@ pub use gitlab::render_gitlab;
 pub use human::{HumanOptions, render_human, render_summary};
 pub use json::render_json;
 pub use junit::render_junit;
-pub use sarif::render_sarif;
+pub use sarif::{SarifRoot, render_sarif};
 
 use crate::source::{LineCol, PathSegment, SourceFile, Span};
 use rayon::slice::ParallelSliceMut as _;
