@@ -67,11 +67,29 @@ impl Positions {
 
     /// Line and character column of byte `offset`, exactly as `LineIndex::line_col` gives them.
     pub fn line_col(&mut self, file: &Arc<SourceFile>, offset: usize) -> LineCol {
+        self.index(file);
+        self.indexed_line_col(file, offset)
+    }
+
+    /// Indexes every file `findings` point at, so that [`Self::indexed_line_col`] can be
+    /// called from many threads.
+    pub fn of_findings(findings: &[super::Finding]) -> Self {
+        let mut positions = Self::new();
+        for finding in findings {
+            positions.index(&finding.location.file);
+        }
+        positions
+    }
+
+    /// As [`Self::line_col`], for a file already indexed (any other is counted directly).
+    pub fn indexed_line_col(&self, file: &Arc<SourceFile>, offset: usize) -> LineCol {
         let text = &file.text;
+        let Some(index) = self.files.get(&(Arc::as_ptr(file) as usize)) else {
+            return file.lines.line_col(text, offset);
+        };
         let offset = snap(text, offset);
         let line = line_of(file, offset);
         let start = file.lines.offset(text, line, 0).min(offset);
-        let index = self.index(file);
         let column = index.chars_before(text, offset) - index.chars_before(text, start);
         LineCol { line, column: column + 1 }
     }
