@@ -396,3 +396,20 @@ fn sarif_paths_are_relative_to_the_source_root() {
         (s007["help"]["text"].as_str().unwrap(), s007["help"]["markdown"].as_str().unwrap());
     assert!(markdown.contains('`') && !text.contains('`'), "help: {text:?} / {markdown:?}");
 }
+
+/// A walk's warnings quote file names: a dangling link named with a line break and a
+/// workflow command cannot start a line of the log.
+#[test]
+fn a_warning_about_a_file_name_cannot_inject_commands() {
+    let dir = scratch("warning_name");
+    let spec = format!(
+        "kind: Instance\nname: web\nregion: cn-hangzhou\ninstanceType: ecs.g7.large\nimage: {IMAGE}\n"
+    );
+    fs::write(dir.join("web.yaml"), spec).unwrap();
+    std::os::unix::fs::symlink("/nonexistent/ecslint", dir.join("x\n::error::pwned ##[group].yaml")).unwrap();
+    let run = check(&dir, &["."]);
+    run.assert_findings_status();
+    assert!(run.stderr.contains("warning: "), "the link is reported\n{}", run.describe());
+    let as_stdout = Run { code: run.code, stdout: run.stderr.clone(), stderr: String::new() };
+    assert_inert(&as_stdout, "warnings");
+}

@@ -209,7 +209,8 @@ pub fn run(args: &CheckArgs) -> Result<bool, Failure> {
     let Run { outcome, warnings, config, rules } = execute(args)?;
     let mut stderr = std::io::stderr().lock();
     for warning in &warnings {
-        writeln!(stderr, "warning: {warning}")?;
+        // Warnings quote paths from the walked tree: a file name must not start a log line.
+        writeln!(stderr, "warning: {}", diag::escape_untrusted(warning))?;
     }
     if let Some(path) = &args.write_baseline {
         let baseline = Baseline::from_findings(&outcome.findings);

@@ -26,6 +26,8 @@ pub use human::{HumanOptions, render_human, render_summary};
 pub use json::render_json;
 pub use junit::render_junit;
 pub use sarif::{SarifRoot, render_sarif};
+/// Escapes text an input controls for a terminal or a CI log (see `text`).
+pub use text::escape as escape_untrusted;
 
 use crate::source::{LineCol, PathSegment, SourceFile, Span};
 use rayon::slice::ParallelSliceMut as _;
