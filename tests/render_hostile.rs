@@ -413,3 +413,24 @@ fn a_warning_about_a_file_name_cannot_inject_commands() {
     let as_stdout = Run { code: run.code, stdout: run.stderr.clone(), stderr: String::new() };
     assert_inert(&as_stdout, "warnings");
 }
+
+/// A team rule interpolating a 1 MB spec value into its help and label: each is kept to
+/// 1,000 characters, as messages already were, so one finding prints kilobytes, not megabytes.
+#[test]
+fn help_and_labels_quoting_a_huge_value_are_bounded() {
+    let dir = scratch("huge_help");
+    fs::create_dir_all(dir.join("rules")).unwrap();
+    let rule = "code: ORG043\nname: echo-big\nseverity: error\non: instance\nassert: \"false\"\n\
+field: labels\nlabel: \"{{ resource.labels.note }}\"\nmessage: \"a note\"\n\
+help: \"the note says {{ resource.labels.note }}\"\n\
+docs:\n  summary: Echoes a label.\n  why: To test bounds.\n  fix: Do not.\n  example: |\n    kind: Instance\n";
+    fs::write(dir.join("rules/ORG043-echo-big.yaml"), rule).unwrap();
+    let spec = format!(
+        "kind: Instance\nname: web\nregion: cn-hangzhou\ninstanceType: ecs.g7.large\nimage: {IMAGE}\nlabels:\n  note: {}\n",
+        "n".repeat(MIB)
+    );
+    fs::write(dir.join("web.yaml"), spec).unwrap();
+    let run = check(&dir, &["--rules", "rules", "web.yaml"]);
+    run.assert_findings_status().assert_bounded(64 * 1024, 4 * 1024);
+    assert!(run.stdout.contains("ORG043(echo-big)"), "{}", run.describe());
+}

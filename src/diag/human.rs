@@ -2,7 +2,10 @@
 
 use super::excerpt::Excerpt;
 use super::position::Positions;
-use super::text::{display_path, escape};
+use super::text::{display_path, escape, escape_clipped};
+
+/// The most characters of a message, help or label printed.
+const MAX_QUOTED_CHARS: usize = 1000;
 use super::{Finding, Severity, Summary};
 use crate::source::Span;
 use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceCode};
@@ -61,7 +64,7 @@ pub fn render_human(out: &mut dyn Write, findings: &[Finding], options: HumanOpt
 /// continuation line (miette indents them with spaces only, and a log reader trims those).
 fn render_help(text: &mut String, finding: &Finding, options: HumanOptions) -> fmt::Result {
     let Some(help) = &finding.help else { return Ok(()) };
-    let help = escape(help);
+    let help = escape_clipped(help, MAX_QUOTED_CHARS);
     let initial = if options.color { "\u{1b}[36m  help:\u{1b}[0m " } else { "  help: " };
     let wrap = textwrap::Options::new(options.width.saturating_sub(2))
         .initial_indent(initial)
@@ -107,7 +110,7 @@ impl<'a> Report<'a> {
             .iter()
             .filter(|l| !Arc::ptr_eq(&l.location.file, file))
             .map(|l| Related {
-                message: escape(&l.message).into_owned(),
+                message: escape_clipped(&l.message, MAX_QUOTED_CHARS).into_owned(),
                 source: Excerpt::new(&l.location.file, &[l.location.span], positions),
             })
             .collect();
@@ -115,14 +118,16 @@ impl<'a> Report<'a> {
             finding.labels.iter().filter(|l| Arc::ptr_eq(&l.location.file, file)).collect();
         let spans: Vec<Span> =
             std::iter::once(finding.location.span).chain(same_file.iter().map(|l| l.location.span)).collect();
-        let labels = std::iter::once(finding.label.as_deref().map(|l| escape(l).into_owned()))
-            .chain(same_file.iter().map(|l| Some(escape(&l.message).into_owned())))
-            .collect();
+        let labels = std::iter::once(
+            finding.label.as_deref().map(|l| escape_clipped(l, MAX_QUOTED_CHARS).into_owned()),
+        )
+        .chain(same_file.iter().map(|l| Some(escape_clipped(&l.message, MAX_QUOTED_CHARS).into_owned())))
+        .collect();
         Self {
             finding,
             source: Excerpt::new(file, &spans, positions),
             code: escape(&format!("{}({})", finding.code, finding.name)).into_owned(),
-            message: escape(&finding.message).into_owned(),
+            message: escape_clipped(&finding.message, MAX_QUOTED_CHARS).into_owned(),
             labels,
             related,
         }

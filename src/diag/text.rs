@@ -43,6 +43,15 @@ pub fn escape(text: &str) -> Cow<'_, str> {
     Cow::Owned(escaped)
 }
 
+/// As [`escape`], keeping at most `max_chars` characters of `text` (then `…`): help and
+/// labels quote spec values, and a rule can put a megabyte value in every finding.
+pub fn escape_clipped(text: &str, max_chars: usize) -> Cow<'_, str> {
+    match text.char_indices().nth(max_chars) {
+        Some((end, _)) => Cow::Owned(format!("{}…", escape(text.get(..end).unwrap_or(text)))),
+        None => escape(text),
+    }
+}
+
 /// Appends `text` to `out` escaped as [`escape`] does; with `keep_tabs`, tabs stay (the
 /// snippet lets miette expand them to its tab stops).
 pub fn push_escaped(out: &mut String, text: &str, keep_tabs: bool) {
@@ -94,6 +103,12 @@ mod tests {
         let mut kept = String::new();
         push_escaped(&mut kept, "a\tb\n", true);
         assert_eq!(kept, "a\tb\\n");
+    }
+
+    #[test]
+    fn long_text_is_clipped() {
+        assert_eq!(escape_clipped("äbc\n", 2), "äb…");
+        assert_eq!(escape_clipped("a\nb", 3), "a\\nb");
     }
 
     #[test]
