@@ -3,8 +3,8 @@
 //! inserted lines, well-formed XML and each format's escaping.
 
 use ecslint::diag::{
-    Finding, Location, ResourceRef, RuleInfo, Severity, fingerprints, render_github, render_gitlab,
-    render_junit, render_sarif, sort_findings,
+    Finding, Location, ResourceRef, RuleInfo, SarifRoot, Severity, fingerprints, render_github,
+    render_gitlab, render_junit, render_sarif, sort_findings,
 };
 use ecslint::source::{PathSegment, SourceFile, Span};
 use serde_json::Value;
@@ -164,7 +164,8 @@ fn render(f: impl FnOnce(&mut Vec<u8>) -> std::io::Result<()>) -> String {
 }
 
 fn sarif(fixture: &Fixture) -> String {
-    render(|out| render_sarif(out, &fixture.findings, &rules()))
+    let root = std::path::Path::new("/project");
+    render(|out| render_sarif(out, &fixture.findings, &rules(), SarifRoot { root, base: root }))
 }
 
 fn gitlab(fixture: &Fixture) -> String {

@@ -56,3 +56,25 @@ pub fn assert_finding(finding: &Finding) {
     let (start, end) = (location.start(), location.end());
     assert!(start.line <= end.line);
 }
+
+/// What a CI log and a terminal may receive from the human and concise renderers: no line
+/// that starts (after the spaces a runner trims) with `::`, no `##[`, and no control
+/// character but the line break and the tab.
+pub fn assert_inert(output: &str) {
+    for line in output.lines() {
+        assert!(!line.trim_start().starts_with("::"), "a line starts with `::`: {line:?}");
+        assert!(!line.contains("##["), "a line carries `##[`: {line:?}");
+        let bad = line.chars().find(|&c| {
+            (c.is_control() && c != '\t') || matches!(c, '\u{2028}' | '\u{2029}' | '\u{202a}'..='\u{202e}')
+        });
+        assert!(bad.is_none(), "{bad:?} printed as it is in {line:?}");
+    }
+}
+
+/// Renders findings about ecslint's own inputs (a config or a rule file) as the CLI does.
+pub fn assert_renders_inert(findings: &[Finding]) {
+    let mut out = Vec::new();
+    let options = ecslint::diag::HumanOptions { color: false, width: 100 };
+    ecslint::diag::render_human(&mut out, findings, options).expect("rendering to memory");
+    assert_inert(&String::from_utf8(out).expect("UTF-8 output"));
+}

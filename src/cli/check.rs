@@ -269,7 +269,8 @@ pub fn run(args: &CheckArgs) -> Result<bool, Failure> {
     let Run { outcome, warnings, config, rules, baseline_counts, .. } = execute(args)?;
     let mut stderr = std::io::stderr().lock();
     for warning in warnings.iter().chain(&outcome.skipped) {
-        writeln!(stderr, "warning: {warning}")?;
+        // Warnings quote paths from the walked tree: a file name must not start a log line.
+        writeln!(stderr, "warning: {}", diag::escape_untrusted(warning))?;
     }
     // A job pointed at the wrong directory would otherwise pass forever: say so, but
     // leave the exit status to the findings (a repository may have no specs yet). A file
@@ -388,7 +389,9 @@ fn render(
         OutputFormat::Json => diag::render_json(out, findings, &outcome.suppressed, summary),
         OutputFormat::Sarif => {
             let all: Vec<diag::Finding> = findings.iter().chain(&outcome.suppressed).cloned().collect();
-            diag::render_sarif(out, &all, rules)
+            // The project root is the working directory for now; relative names start there too.
+            let cwd = std::env::current_dir()?;
+            diag::render_sarif(out, &all, rules, diag::SarifRoot { root: &cwd, base: &cwd })
         }
         OutputFormat::Junit => diag::render_junit(out, findings, &outcome.files),
         OutputFormat::Github => diag::render_github(out, findings),

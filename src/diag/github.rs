@@ -12,13 +12,15 @@
 //! otherwise end the property or the property list.
 
 use super::fingerprint::report_path;
+use super::position::Positions;
 use super::{Finding, Severity};
 use std::io::{self, Write};
 
 /// Writes one workflow command per finding.
 pub fn render_github(out: &mut dyn Write, findings: &[Finding]) -> io::Result<()> {
+    let mut positions = Positions::new();
     for finding in findings {
-        writeln!(out, "{}", command(finding))?;
+        writeln!(out, "{}", command(finding, &mut positions))?;
     }
     Ok(())
 }
@@ -32,9 +34,10 @@ const fn command_name(severity: Severity) -> &'static str {
     }
 }
 
-fn command(finding: &Finding) -> String {
-    let start = finding.location.start();
-    let end = finding.location.end();
+fn command(finding: &Finding, positions: &mut Positions) -> String {
+    let file = &finding.location.file;
+    let start = positions.line_col(file, finding.location.span.start);
+    let end = positions.line_col(file, finding.location.span.end);
     let mut properties = vec![
         ("file", escape_property(report_path(&finding.location.file.name))),
         ("line", start.line.to_string()),
@@ -55,7 +58,7 @@ fn command(finding: &Finding) -> String {
         message.push_str(help);
     }
     for label in &finding.labels {
-        let at = label.location.start();
+        let at = positions.line_col(&label.location.file, label.location.span.start);
         let at_file = report_path(&label.location.file.name);
         message = format!("{message}\nnote: {} ({at_file}:{}:{})", label.message, at.line, at.column);
     }

@@ -12,6 +12,7 @@
 //! deploy is serious but not of the order of an exploitable vulnerability.
 
 use super::fingerprint::{fingerprints, report_path};
+use super::position::{line_of, snap};
 use super::{Finding, Severity};
 use serde_json::{Map, Value, json};
 use std::io::{self, Write};
@@ -34,8 +35,10 @@ const fn severity(severity: Severity) -> &'static str {
 }
 
 fn issue(finding: &Finding, fingerprint: &str) -> Value {
-    let start = finding.location.start();
-    let end = finding.location.end();
+    // Lines only: counting the columns would cost the length of a long line per finding.
+    let file = &finding.location.file;
+    let start = line_of(file, snap(&file.text, finding.location.span.start));
+    let end = line_of(file, snap(&file.text, finding.location.span.end));
     let mut issue = Map::new();
     issue.insert("type".into(), json!("issue"));
     issue.insert("check_name".into(), json!(finding.code));
@@ -49,7 +52,7 @@ fn issue(finding: &Finding, fingerprint: &str) -> Value {
         "location".into(),
         json!({
             "path": report_path(&finding.location.file.name),
-            "lines": {"begin": start.line, "end": end.line.max(start.line)},
+            "lines": {"begin": start, "end": end.max(start)},
         }),
     );
     Value::Object(issue)

@@ -1,8 +1,15 @@
 //! The default format: miette's graphical report with the underlined snippet.
 
+use super::excerpt::Excerpt;
+use super::position::Positions;
+use super::text::{display_path, escape, escape_clipped};
+
+/// The most characters of a message, help or label printed.
+const MAX_QUOTED_CHARS: usize = 1000;
 use super::{Finding, Severity, Summary};
-use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode};
-use std::fmt;
+use crate::source::Span;
+use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceCode};
+use std::fmt::{self, Write as _};
 use std::io::{self, Write};
 use std::sync::Arc;
 
@@ -14,24 +21,56 @@ pub struct HumanOptions {
 }
 
 /// Writes every finding as a graphical report.
+///
+/// Everything an input controls (file names, messages, help, labels, source lines) is escaped
+/// ([`super::text`]) and every line starts with a prefix of the renderer's own, so a report
+/// cannot drive a terminal or issue CI runner commands. Snippets come from an [`Excerpt`]:
+/// bounded lines around the labels, whatever the size of the file or its lines.
 pub fn render_human(out: &mut dyn Write, findings: &[Finding], options: HumanOptions) -> io::Result<()> {
     let theme = if options.color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(options.width)
         .with_links(false)
         .with_word_splitter(textwrap::WordSplitter::NoHyphenation);
+    let mut positions = Positions::new();
     for finding in findings {
+        let report = Report::new(finding, &mut positions);
         let mut text = String::new();
-        let report = Report::new(finding);
-        if handler.render_report(&mut text, &report).is_err() {
+        let rendered = handler.render_report(&mut text, &report).is_ok()
+            && render_help(&mut text, finding, options).is_ok()
+            && report.related.iter().all(|related| {
+                text.push_str("\nAdvice: \n");
+                handler.render_report(&mut text, related).is_ok()
+            });
+        if !rendered {
+            // miette refused the report: one plain line still says what and where.
+            let at = positions.line_col(&finding.location.file, finding.location.span.start);
             text = format!(
-                "{}: {}[{}] {}\n",
-                finding.location.file.name, finding.severity, finding.code, finding.message
+                "{}:{}:{}: {}[{}] {}\n",
+                display_path(&finding.location.file.name),
+                at.line,
+                at.column,
+                finding.severity,
+                escape(&finding.code),
+                escape(&finding.message)
             );
         }
         writeln!(out, "{text}")?;
     }
     Ok(())
+}
+
+/// The help line, wrapped as miette wraps it, but with a visible `│` starting each
+/// continuation line (miette indents them with spaces only, and a log reader trims those).
+fn render_help(text: &mut String, finding: &Finding, options: HumanOptions) -> fmt::Result {
+    let Some(help) = &finding.help else { return Ok(()) };
+    let help = escape_clipped(help, MAX_QUOTED_CHARS);
+    let initial = if options.color { "\u{1b}[36m  help:\u{1b}[0m " } else { "  help: " };
+    let wrap = textwrap::Options::new(options.width.saturating_sub(2))
+        .initial_indent(initial)
+        .subsequent_indent("      │ ")
+        .word_splitter(textwrap::WordSplitter::NoHyphenation);
+    writeln!(text, "{}", textwrap::fill(&help, wrap))
 }
 
 /// Writes the closing line: files, resources and counts per severity.
@@ -63,32 +102,46 @@ pub fn render_summary(out: &mut dyn Write, summary: &Summary) -> io::Result<()> 
     Ok(())
 }
 
-/// A finding seen through miette's `Diagnostic` trait.
+/// A finding seen through miette's `Diagnostic` trait. Help and related notes are rendered
+/// by [`render_help`] and [`render_human`] themselves.
 struct Report<'a> {
     finding: &'a Finding,
-    source: NamedSource<Arc<str>>,
+    source: Excerpt,
     code: String,
+    message: String,
+    /// The primary label's text, then each same-file secondary label's, escaped.
+    labels: Vec<Option<String>>,
     /// Labels that point into other files become related reports.
     related: Vec<Related>,
 }
 
 impl<'a> Report<'a> {
-    fn new(finding: &'a Finding) -> Self {
+    fn new(finding: &'a Finding, positions: &mut Positions) -> Self {
         let file = &finding.location.file;
         let related = finding
             .labels
             .iter()
             .filter(|l| !Arc::ptr_eq(&l.location.file, file))
             .map(|l| Related {
-                message: l.message.clone(),
-                source: NamedSource::new(l.location.file.name.clone(), Arc::clone(&l.location.file.text)),
-                span: l.location.span,
+                message: escape_clipped(&l.message, MAX_QUOTED_CHARS).into_owned(),
+                source: Excerpt::new(&l.location.file, &[l.location.span], positions),
             })
             .collect();
+        let same_file: Vec<_> =
+            finding.labels.iter().filter(|l| Arc::ptr_eq(&l.location.file, file)).collect();
+        let spans: Vec<Span> =
+            std::iter::once(finding.location.span).chain(same_file.iter().map(|l| l.location.span)).collect();
+        let labels = std::iter::once(
+            finding.label.as_deref().map(|l| escape_clipped(l, MAX_QUOTED_CHARS).into_owned()),
+        )
+        .chain(same_file.iter().map(|l| Some(escape_clipped(&l.message, MAX_QUOTED_CHARS).into_owned())))
+        .collect();
         Self {
             finding,
-            source: NamedSource::new(file.name.clone(), Arc::clone(&file.text)),
-            code: format!("{}({})", finding.code, finding.name),
+            source: Excerpt::new(file, &spans, positions),
+            code: escape(&format!("{}({})", finding.code, finding.name)).into_owned(),
+            message: escape_clipped(&finding.message, MAX_QUOTED_CHARS).into_owned(),
+            labels,
             related,
         }
     }
@@ -102,7 +155,7 @@ impl fmt::Debug for Report<'_> {
 
 impl fmt::Display for Report<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.finding.message)
+        f.write_str(&self.message)
     }
 }
 
@@ -125,42 +178,26 @@ impl Diagnostic for Report<'_> {
         Some(miette_severity(self.finding.severity))
     }
 
-    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        self.finding.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
-    }
-
     fn source_code(&self) -> Option<&dyn SourceCode> {
         Some(&self.source)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        let primary = self.finding.location.span;
-        let file = &self.finding.location.file;
-        let primary =
-            LabeledSpan::new_primary_with_span(self.finding.label.clone(), (primary.start, primary.len()));
-        let secondary =
-            self.finding.labels.iter().filter(move |l| Arc::ptr_eq(&l.location.file, file)).map(|l| {
-                LabeledSpan::new_with_span(
-                    Some(l.message.clone()),
-                    (l.location.span.start, l.location.span.len()),
-                )
-            });
-        Some(Box::new(std::iter::once(primary).chain(secondary)))
-    }
-
-    fn related<'b>(&'b self) -> Option<Box<dyn Iterator<Item = &'b dyn Diagnostic> + 'b>> {
-        if self.related.is_empty() {
-            return None;
-        }
-        Some(Box::new(self.related.iter().map(|r| r as &dyn Diagnostic)))
+        let spans = self.source.spans().iter().zip(&self.labels).enumerate();
+        Some(Box::new(spans.map(|(index, (&span, label))| {
+            if index == 0 {
+                LabeledSpan::new_primary_with_span(label.clone(), span)
+            } else {
+                LabeledSpan::new_with_span(label.clone(), span)
+            }
+        })))
     }
 }
 
 /// A secondary label in another file, shown as a related note.
 struct Related {
     message: String,
-    source: NamedSource<Arc<str>>,
-    span: crate::source::Span,
+    source: Excerpt,
 }
 
 impl fmt::Debug for Related {
@@ -188,6 +225,7 @@ impl Diagnostic for Related {
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         // The message is the related report's headline already: underline without repeating it.
-        Some(Box::new(std::iter::once(LabeledSpan::new_with_span(None, (self.span.start, self.span.len())))))
+        let spans = self.source.spans().iter();
+        Some(Box::new(spans.map(|&span| LabeledSpan::new_with_span(None, span))))
     }
 }

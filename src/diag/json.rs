@@ -1,5 +1,6 @@
 //! The JSON report, version 1, exactly as DESIGN §5 pins it.
 
+use super::position::Positions;
 use super::{Finding, Summary};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -34,8 +35,10 @@ struct SpanOut {
 
 impl<'a> FindingOut<'a> {
     /// A finding; `suppressed` adds how it was suppressed.
-    fn new(finding: &'a Finding, suppressed: bool) -> Self {
-        let (start, end, span) = (finding.location.start(), finding.location.end(), finding.location.span);
+    fn new(finding: &'a Finding, suppressed: bool, positions: &Positions) -> Self {
+        let (file, span) = (&finding.location.file, finding.location.span);
+        let (start, end) =
+            (positions.indexed_line_col(file, span.start), positions.indexed_line_col(file, span.end));
         Self {
             code: &finding.code,
             name: &finding.name,
@@ -108,11 +111,13 @@ fn write_nested(out: &mut dyn Write, text: &str, newline: &str) -> io::Result<()
 /// Each finding pretty-printed on its own, its inner lines indented two levels deep for
 /// [`write_list`]. Boxed, so the report holds no spare capacity while it is written.
 fn formatted(findings: &[Finding], suppressed: bool) -> io::Result<Vec<Box<str>>> {
+    // Columns of long non-ASCII lines come from one index per file, not a count per finding.
+    let positions = Positions::of_findings(findings);
     findings
         .par_iter()
         .with_max_len(crate::CHUNK)
         .map(|finding| {
-            let text = serde_json::to_string_pretty(&FindingOut::new(finding, suppressed))?;
+            let text = serde_json::to_string_pretty(&FindingOut::new(finding, suppressed, &positions))?;
             Ok(text.replace('\n', "\n    ").into_boxed_str())
         })
         .collect()
@@ -130,7 +135,7 @@ mod tests {
         let mut report = serde_json::Map::new();
         report.insert("version".into(), 1.into());
         let values = |list: &[Finding], suppressed: bool| -> serde_json::Value {
-            let out = list.iter().map(|f| FindingOut::new(f, suppressed));
+            let out = list.iter().map(|f| FindingOut::new(f, suppressed, &Positions::new()));
             serde_json::Value::Array(out.map(|f| serde_json::to_value(f).unwrap_or_default()).collect())
         };
         report.insert("findings".into(), values(findings, false));

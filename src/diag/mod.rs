@@ -7,13 +7,16 @@
 //! the submodules, one per format, and write to a `&mut dyn Write`.
 
 mod concise;
+mod excerpt;
 mod fingerprint;
 mod github;
 mod gitlab;
 mod human;
 mod json;
 mod junit;
+mod position;
 mod sarif;
+mod text;
 
 pub use concise::render_concise;
 pub use fingerprint::{FINGERPRINT_KEY, fingerprints, report_path};
@@ -22,7 +25,9 @@ pub use gitlab::render_gitlab;
 pub use human::{HumanOptions, render_human, render_summary};
 pub use json::render_json;
 pub use junit::render_junit;
-pub use sarif::render_sarif;
+pub use sarif::{SarifRoot, render_sarif};
+/// Escapes text an input controls for a terminal or a CI log (see `text`).
+pub use text::escape as escape_untrusted;
 
 use crate::source::{LineCol, PathSegment, SourceFile, Span};
 use rayon::slice::ParallelSliceMut as _;
@@ -149,19 +154,19 @@ impl Finding {
 
     #[must_use]
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
-        self.help = Some(help.into());
+        self.help = Some(shorten(help.into()));
         self
     }
 
     #[must_use]
     pub fn with_primary_label(mut self, label: impl Into<String>) -> Self {
-        self.label = Some(label.into());
+        self.label = Some(shorten(label.into()));
         self
     }
 
     #[must_use]
     pub fn with_label(mut self, location: Location, message: impl Into<String>) -> Self {
-        self.labels.push(Label { location, message: message.into() });
+        self.labels.push(Label { location, message: shorten(message.into()) });
         self
     }
 
@@ -194,8 +199,8 @@ pub fn selector_matches(selector: &str, code: &str, name: &str) -> bool {
             && code.to_ascii_uppercase().starts_with(&selector.to_ascii_uppercase()))
 }
 
-/// Longest message kept: messages quote values from the spec, and a hostile 30 MB value
-/// must not be copied into every finding about it.
+/// Longest message, help or label kept: they quote values from the spec, and a hostile
+/// 30 MB value must not be copied into every finding about it (nor printed with each).
 const MAX_MESSAGE_CHARS: usize = 1000;
 
 fn shorten(message: String) -> String {
@@ -272,5 +277,19 @@ mod tests {
         assert_eq!(finding.message.chars().count(), MAX_MESSAGE_CHARS + 1);
         assert!(finding.message.ends_with('…'));
         assert_eq!(shorten("short".into()), "short");
+        let file = Arc::new(SourceFile::new("a.yaml", ""));
+        let finding = Finding::new(
+            "S002",
+            "x",
+            Severity::Error,
+            "m",
+            Location::new(Arc::clone(&file), Span::default()),
+        )
+        .with_help("h".repeat(5000))
+        .with_primary_label("l".repeat(5000))
+        .with_label(Location::new(file, Span::default()), "n".repeat(5000));
+        assert_eq!(finding.help.map(|h| h.chars().count()), Some(MAX_MESSAGE_CHARS + 1));
+        assert_eq!(finding.label.map(|l| l.chars().count()), Some(MAX_MESSAGE_CHARS + 1));
+        assert_eq!(finding.labels[0].message.chars().count(), MAX_MESSAGE_CHARS + 1);
     }
 }

@@ -7,27 +7,56 @@
 //! Secondary labels become `relatedLocations`; `partialFingerprints` carries the
 //! line-independent fingerprint of [`super::fingerprint`]. Suppressed findings carry
 //! `result.suppressions` (kind `inSource`, the comment's reason as the justification).
+//!
+//! Artifact paths are relative to `%SRCROOT%`, the project root ([`SarifRoot`]), as GitHub code
+//! scanning matches them against repository paths: never a `file://` URI of the machine that
+//! ran the check. The root's own location is left out of `originalUriBaseIds` for the same
+//! reason; the consumer knows where it checked the repository out. A rule's `help` carries its
+//! documentation as Markdown, and as plain text for viewers that show only text.
 
 use super::fingerprint::{FINGERPRINT_KEY, fingerprints, report_path};
+use super::position::Positions;
 use super::{Finding, Location, RuleInfo, Severity};
 use serde_json::{Map, Value, json};
 use std::collections::HashMap;
 use std::io::{self, Write};
+use std::path::{Component, Path, PathBuf};
 
 /// The schema URI every SARIF 2.1.0 log names.
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
-/// Writes one SARIF log holding one run: `rules` become `tool.driver.rules`, `findings` the results.
-pub fn render_sarif(out: &mut dyn Write, findings: &[Finding], rules: &[RuleInfo]) -> io::Result<()> {
+/// The base of SARIF's artifact paths.
+#[derive(Clone, Copy, Debug)]
+pub struct SarifRoot<'a> {
+    /// The project root, `%SRCROOT%`: artifact paths are relative to it.
+    pub root: &'a Path,
+    /// The directory relative file names start from (the working directory).
+    pub base: &'a Path,
+}
+
+/// The name SARIF gives the project root.
+const SRCROOT: &str = "%SRCROOT%";
+
+/// Writes one SARIF log holding one run: `rules` become `tool.driver.rules`, `findings` the
+/// results, with artifact paths relative to `root`.
+pub fn render_sarif(
+    out: &mut dyn Write,
+    findings: &[Finding],
+    rules: &[RuleInfo],
+    root: SarifRoot<'_>,
+) -> io::Result<()> {
     let mut rule_index: HashMap<&str, usize> = HashMap::new();
     for (index, rule) in rules.iter().enumerate() {
         rule_index.entry(rule.code.as_str()).or_insert(index);
     }
+    // One index of character positions per file, shared by all of its findings.
+    let mut positions = Positions::new();
     let results: Vec<Value> = findings
         .iter()
         .zip(fingerprints(findings))
         .map(|(finding, fingerprint)| {
-            result(finding, rule_index.get(finding.code.as_str()).copied(), &fingerprint)
+            let index = rule_index.get(finding.code.as_str()).copied();
+            result(finding, index, &fingerprint, &mut Context { positions: &mut positions, root })
         })
         .collect();
     let log = json!({
@@ -39,6 +68,7 @@ pub fn render_sarif(out: &mut dyn Write, findings: &[Finding], rules: &[RuleInfo
                 "version": env!("CARGO_PKG_VERSION"),
                 "rules": rules.iter().map(rule_descriptor).collect::<Vec<_>>(),
             }},
+            "originalUriBaseIds": {SRCROOT: {"description": {"text": "The root of the checked project"}}},
             "columnKind": "unicodeCodePoints",
             "results": results,
         }],
@@ -66,11 +96,11 @@ fn rule_descriptor(rule: &RuleInfo) -> Value {
     if !rule.description.is_empty() {
         descriptor.insert(
             "fullDescription".into(),
-            json!({"text": rule.description, "markdown": rule.description}),
+            json!({"text": plain_text(&rule.description), "markdown": rule.description}),
         );
     }
     if !rule.fix.is_empty() {
-        descriptor.insert("help".into(), json!({"text": rule.fix, "markdown": rule.fix}));
+        descriptor.insert("help".into(), json!({"text": plain_text(&rule.fix), "markdown": rule.fix}));
     }
     descriptor.insert(
         "defaultConfiguration".into(),
@@ -79,7 +109,18 @@ fn rule_descriptor(rule: &RuleInfo) -> Value {
     Value::Object(descriptor)
 }
 
-fn result(finding: &Finding, rule_index: Option<usize>, fingerprint: &str) -> Value {
+/// What every location of a log needs.
+struct Context<'a, 'b> {
+    positions: &'a mut Positions,
+    root: SarifRoot<'b>,
+}
+
+fn result(
+    finding: &Finding,
+    rule_index: Option<usize>,
+    fingerprint: &str,
+    context: &mut Context<'_, '_>,
+) -> Value {
     let mut result = Map::new();
     result.insert("ruleId".into(), json!(finding.code));
     if let Some(index) = rule_index {
@@ -93,7 +134,7 @@ fn result(finding: &Finding, rule_index: Option<usize>, fingerprint: &str) -> Va
     result.insert("message".into(), json!({"text": text}));
 
     let mut primary = Map::new();
-    primary.insert("physicalLocation".into(), physical_location(&finding.location));
+    primary.insert("physicalLocation".into(), physical_location(&finding.location, context));
     if let Some(resource) = &finding.resource {
         primary.insert(
             "logicalLocations".into(),
@@ -117,7 +158,7 @@ fn result(finding: &Finding, rule_index: Option<usize>, fingerprint: &str) -> Va
             .map(|(id, label)| {
                 json!({
                     "id": id,
-                    "physicalLocation": physical_location(&label.location),
+                    "physicalLocation": physical_location(&label.location, context),
                     "message": {"text": label.message},
                 })
             })
@@ -154,14 +195,19 @@ fn result(finding: &Finding, rule_index: Option<usize>, fingerprint: &str) -> Va
     Value::Object(result)
 }
 
-fn physical_location(location: &Location) -> Value {
-    let start = location.start();
-    let end = location.end();
-    let text = &location.file.text;
-    let char_offset = chars_before(text, location.span.start);
-    let char_end = chars_before(text, location.span.end.max(location.span.start));
+fn physical_location(location: &Location, context: &mut Context<'_, '_>) -> Value {
+    let positions = &mut *context.positions;
+    let file = &location.file;
+    let span = location.span;
+    let start = positions.line_col(file, span.start);
+    let end = positions.line_col(file, span.end);
+    let char_offset = positions.char_offset(file, span.start);
+    let char_end = positions.char_offset(file, span.end.max(span.start));
     json!({
-        "artifactLocation": {"uri": artifact_uri(&location.file.name)},
+        "artifactLocation": {
+            "uri": artifact_uri(&relative_to_root(&location.file.name, context.root)),
+            "uriBaseId": SRCROOT,
+        },
         "region": {
             "startLine": start.line,
             "startColumn": start.column,
@@ -173,36 +219,49 @@ fn physical_location(location: &Location) -> Value {
     })
 }
 
-/// The number of characters before byte `offset`, snapping back to a character boundary
-/// as [`crate::source::LineIndex`] does, so offsets and columns agree.
-fn chars_before(text: &str, offset: usize) -> usize {
-    let mut offset = offset.min(text.len());
-    while !text.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    text.get(..offset).map_or(0, |prefix| prefix.chars().count())
+/// `name` (relative to `root.base`, or absolute) as a path relative to `root.root`, worked out
+/// on the names alone (no file-system access, so links are not followed): `..` steps up out of
+/// the root when the file lies outside it.
+fn relative_to_root(name: &str, root: SarifRoot<'_>) -> String {
+    let path = root.base.join(report_path(name));
+    let file = normalize(&path);
+    let base = normalize(root.root);
+    let common = file.iter().zip(&base).take_while(|(a, b)| a == b).count();
+    let mut parts: Vec<String> = vec!["..".to_string(); base.len() - common];
+    parts.extend(file.iter().skip(common).map(|part| part.to_string_lossy().into_owned()));
+    parts.join("/")
 }
 
-/// A file name as an RFC 3986 URI reference: relative names stay relative (`/` separators),
-/// absolute ones become `file://` URIs, and every byte outside the unreserved characters,
-/// the sub-delimiters, `@` and `/` is percent-encoded. In a relative reference `:` is encoded
-/// too, because in the first segment it would read as a scheme.
-fn artifact_uri(name: &str) -> String {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    let path = report_path(name);
-    let bytes = path.as_bytes();
-    let drive = matches!(bytes, [letter, b':', b'/', ..] if letter.is_ascii_alphabetic());
-    let mut uri = String::with_capacity(path.len() + 8);
-    if path.starts_with('/') {
-        uri.push_str("file://");
-    } else if drive {
-        // A Windows drive path such as `C:/specs/a.yaml`.
-        uri.push_str("file:///");
+/// The parts of a path with `.` dropped and `..` applied.
+fn normalize(path: &Path) -> Vec<std::ffi::OsString> {
+    let mut parts: Vec<std::ffi::OsString> = Vec::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                // `..` never climbs above the root directory.
+                if parts.len() > 1 {
+                    parts.pop();
+                }
+            }
+            Component::RootDir | Component::Prefix(_) => {
+                parts.clear();
+                parts.push(PathBuf::from(component.as_os_str()).into_os_string());
+            }
+            Component::Normal(part) => parts.push(part.to_os_string()),
+        }
     }
-    let absolute = !uri.is_empty();
-    for &byte in bytes {
-        if byte.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=@/".contains(&byte) || (absolute && byte == b':')
-        {
+    parts
+}
+
+/// A relative path as an RFC 3986 relative reference: `/` separators stay, and every byte
+/// outside the unreserved characters, the sub-delimiters and `@` is percent-encoded, `:` too
+/// (in the first segment it would read as a scheme).
+fn artifact_uri(path: &str) -> String {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let mut uri = String::with_capacity(path.len() + 8);
+    for &byte in path.as_bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=@/".contains(&byte) {
             uri.push(char::from(byte));
         } else {
             uri.push('%');
@@ -213,26 +272,67 @@ fn artifact_uri(name: &str) -> String {
     uri
 }
 
+/// Markdown as plain text: code spans and emphasis lose their marks, links show their
+/// address after the text, fences and heading marks go.
+fn plain_text(markdown: &str) -> String {
+    let mut text = String::with_capacity(markdown.len());
+    for line in markdown.lines() {
+        if line.trim_start().starts_with("```") {
+            continue;
+        }
+        let line = line.trim_start_matches('#').trim_start_matches(' ').replace("**", "").replace('`', "");
+        let mut rest = line.as_str();
+        // `[text](address)` -> `text (address)`
+        while let Some((before, after)) = rest.split_once('[') {
+            let Some((label, after)) = after.split_once("](") else { break };
+            let Some((address, tail)) = after.split_once(')') else { break };
+            text.push_str(before);
+            text.push_str(label);
+            text.push_str(" (");
+            text.push_str(address);
+            text.push(')');
+            rest = tail;
+        }
+        text.push_str(rest);
+        text.push('\n');
+    }
+    text.truncate(text.trim_end().len());
+    text
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn uris_are_percent_encoded_references() {
+    fn uris_are_percent_encoded_relative_references() {
         assert_eq!(artifact_uri("specs/web app.yaml"), "specs/web%20app.yaml");
-        assert_eq!(artifact_uri("./specs/a.yaml"), "specs/a.yaml");
         assert_eq!(artifact_uri("a:b/ü%.yaml"), "a%3Ab/%C3%BC%25.yaml");
-        assert_eq!(artifact_uri("/srv/specs/a.yaml"), "file:///srv/specs/a.yaml");
-        assert_eq!(artifact_uri("C:/specs/a.yaml"), "file:///C:/specs/a.yaml");
         assert_eq!(artifact_uri("<stdin>"), "%3Cstdin%3E");
         assert_eq!(artifact_uri("c:x.yaml"), "c%3Ax.yaml");
     }
 
     #[test]
-    fn char_counts_snap_to_boundaries() {
-        assert_eq!(chars_before("äb", 0), 0);
-        assert_eq!(chars_before("äb", 1), 0);
-        assert_eq!(chars_before("äb", 2), 1);
-        assert_eq!(chars_before("äb", 99), 2);
+    fn paths_are_relative_to_the_root_never_absolute() {
+        let root = SarifRoot { root: Path::new("/srv/project"), base: Path::new("/srv/project") };
+        assert_eq!(relative_to_root("specs/a.yaml", root), "specs/a.yaml");
+        assert_eq!(relative_to_root("./specs/./b/../a.yaml", root), "specs/a.yaml");
+        assert_eq!(relative_to_root("/srv/project/specs/a.yaml", root), "specs/a.yaml");
+        assert_eq!(relative_to_root("/srv/other/a.yaml", root), "../other/a.yaml");
+        assert_eq!(relative_to_root("/a.yaml", root), "../../a.yaml");
+        assert_eq!(relative_to_root("/../../a.yaml", root), "../../a.yaml");
+        let below = SarifRoot { root: Path::new("/srv/project"), base: Path::new("/srv/project/infra") };
+        assert_eq!(relative_to_root("specs/a.yaml", below), "infra/specs/a.yaml");
+        assert_eq!(relative_to_root("../a.yaml", below), "a.yaml");
+    }
+
+    #[test]
+    fn markdown_becomes_plain_text() {
+        assert_eq!(
+            plain_text(
+                "## Fix\nUse `ecs.g7` or **see** [the docs](https://x.y/z).\n```yaml\nkind: Image\n```\n"
+            ),
+            "Fix\nUse ecs.g7 or see the docs (https://x.y/z).\nkind: Image"
+        );
     }
 }

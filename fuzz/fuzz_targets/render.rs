@@ -1,0 +1,85 @@
+//! Bytes -> the whole check -> every output format. Each renderer must not panic; the human
+//! and concise output must stay inert for terminals and CI logs (see `common::assert_inert`),
+//! and the JSON and SARIF reports must be JSON.
+//!
+//! Input layout: the first byte picks YAML or JSON (as for `check`); if a NUL byte comes
+//! within the next 64 bytes, what precedes it is the file's name, so names are fuzzed too.
+#![no_main]
+
+#[path = "common.rs"]
+mod common;
+
+use ecslint::catalog::Catalog;
+use ecslint::check::{CheckOptions, check};
+use ecslint::config::Config;
+use ecslint::date::Date;
+use ecslint::diag::{self, HumanOptions, SarifRoot, Severity, Summary};
+use ecslint::engine::{RuleSet, Selection, Settings};
+use ecslint::files::decode;
+use ecslint::source::Limits;
+use libfuzzer_sys::fuzz_target;
+use std::collections::HashMap;
+use std::path::Path;
+
+const NEIGHBOUR: &str = include_str!("../../fixtures/rules/S002/pass-valid-instance-and-image.yaml");
+
+struct Context {
+    rules: RuleSet,
+    enabled: HashMap<String, Severity>,
+    catalog: Catalog,
+    config: Config,
+}
+
+thread_local! {
+    static CONTEXT: Context = {
+        let rules = RuleSet::builtin().expect("built-in rules load");
+        let selection = Selection { select: vec!["ALL".into()], ..Selection::default() };
+        let enabled = selection.resolve(&rules).expect("ALL selects every rule");
+        Context { rules, enabled, catalog: Catalog::builtin().expect("built-in catalog loads"), config: Config::default() }
+    };
+}
+
+fn render(f: impl FnOnce(&mut Vec<u8>) -> std::io::Result<()>) -> String {
+    let mut out = Vec::new();
+    f(&mut out).expect("rendering to memory");
+    String::from_utf8(out).expect("UTF-8 output")
+}
+
+fuzz_target!(|data: &[u8]| {
+    let (extension, bytes) = common::name_for(data);
+    let (name, bytes) = match bytes.iter().take(64).position(|&b| b == 0) {
+        Some(end) => {
+            let stem = String::from_utf8_lossy(&bytes[..end]).into_owned();
+            (format!("{stem}{extension}"), &bytes[end + 1..])
+        }
+        None => (extension.to_string(), bytes),
+    };
+    CONTEXT.with(|context| {
+        let options = CheckOptions {
+            limits: Limits::default(),
+            rules: &context.rules,
+            enabled: &context.enabled,
+            catalog: &context.catalog,
+            settings: Settings { as_of: Date::parse("2026-11-22").expect("a valid date"), ..Settings::default() },
+            config: &context.config,
+        };
+        let reads = vec![decode(name, bytes.to_vec()), decode("neighbour.yaml".into(), NEIGHBOUR.into())];
+        let outcome = check(reads, &options);
+        let findings = &outcome.findings;
+        let summary = Summary::new(outcome.files.len(), outcome.resources.len(), findings);
+        let human = HumanOptions { color: false, width: 100 };
+
+        common::assert_inert(&render(|out| diag::render_human(out, findings, human)));
+        common::assert_inert(&render(|out| diag::render_concise(out, findings)));
+        let json = render(|out| diag::render_json(out, findings, &outcome.suppressed, &summary));
+        serde_json::from_str::<serde_json::Value>(&json).expect("the JSON report is JSON");
+        let root = Path::new("/project");
+        let rules = context.rules.infos();
+        let sarif = render(|out| diag::render_sarif(out, findings, &rules, SarifRoot { root, base: root }));
+        serde_json::from_str::<serde_json::Value>(&sarif).expect("the SARIF report is JSON");
+        let github = render(|out| diag::render_github(out, findings));
+        assert_eq!(github.lines().count(), findings.len(), "one workflow command per finding");
+        render(|out| diag::render_junit(out, findings, &outcome.files));
+        render(|out| diag::render_gitlab(out, findings));
+    });
+});
