@@ -257,3 +257,34 @@ fn repeated_findings_of_one_rule_on_one_resource_are_capped() {
     // It points at the first entry left out (line 8 holds the first entry).
     assert_eq!(note["span"]["line"], 108, "{note}");
 }
+
+/// `image.chain` lists at most 100 ancestors: F003 still names a Marketplace origin
+/// beyond that (in general words) instead of failing on an empty list.
+#[test]
+fn a_marketplace_origin_deeper_than_the_listed_chain_is_still_reported() {
+    let dir = scratch("deep-marketplace");
+    let mut yaml = String::from(
+        "kind: Image\nname: img-000\ntype: marketplace\nos: {family: ubuntu, version: '24.04'}\n\
+         architecture: x86_64\nregions: [cn-hangzhou]\n",
+    );
+    for i in 1..=120 {
+        let _ = write!(
+            yaml,
+            "---\nkind: Image\nname: img-{i:03}\ntype: custom\nregions: [cn-hangzhou]\nderivedFrom: img-{:03}\n",
+            i - 1
+        );
+    }
+    yaml.push_str(
+        "---\nkind: Instance\nname: vm\nregion: cn-hangzhou\ninstanceType: ecs.g7.large\nimage: img-120\n",
+    );
+    let specs = write(&dir.join("chain.yaml"), &yaml);
+    let run = check(&dir, &["--select", "F003", &specs]);
+    run.assert_code(0);
+    let findings = run.findings();
+    let f003 = findings.iter().find(|f| f["code"] == "F003").unwrap_or_else(|| panic!("{}", run.describe()));
+    assert!(
+        text(&f003["message"]).contains("derived from an Alibaba Cloud Marketplace image"),
+        "{}",
+        text(&f003["message"])
+    );
+}
