@@ -375,6 +375,8 @@ fn junit_groups_100000_files_in_time() {
 #[test]
 fn sarif_paths_are_relative_to_the_source_root() {
     let dir = scratch("sarif_root");
+    // Its own repository, so its root is `%SRCROOT%`.
+    fs::create_dir_all(dir.join(".git")).unwrap();
     fs::create_dir_all(dir.join("specs")).unwrap();
     let spec = format!(
         "kind: Instance\nname: web\nregion: cn-hangzhou\ninstanceType: ecs.zz9.large\nimage: {IMAGE}\n"
@@ -395,6 +397,25 @@ fn sarif_paths_are_relative_to_the_source_root() {
     let (text, markdown) =
         (s007["help"]["text"].as_str().unwrap(), s007["help"]["markdown"].as_str().unwrap());
     assert!(markdown.contains('`') && !text.contains('`'), "help: {text:?} / {markdown:?}");
+}
+
+/// `%SRCROOT%` is the project root, not the working directory: run from a subdirectory of
+/// a repository, a file's path is still relative to the repository's root.
+#[test]
+fn sarif_paths_are_relative_to_the_project_root_from_a_subdirectory() {
+    let dir = scratch("sarif_project_root");
+    fs::create_dir_all(dir.join(".git")).unwrap();
+    fs::create_dir_all(dir.join("specs")).unwrap();
+    let spec = format!(
+        "kind: Instance\nname: web\nregion: cn-hangzhou\ninstanceType: ecs.zz9.large\nimage: {IMAGE}\n"
+    );
+    fs::write(dir.join("specs/web.yaml"), spec).unwrap();
+    let run = check(&dir.join("specs"), &["--format", "sarif", "web.yaml"]);
+    run.assert_findings_status();
+    let log: serde_json::Value = serde_json::from_str(&run.stdout).expect("SARIF is JSON");
+    let artifact = &log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"];
+    assert_eq!(artifact["uri"], "specs/web.yaml", "{}", run.describe());
+    assert_eq!(artifact["uriBaseId"], "%SRCROOT%");
 }
 
 /// A walk's warnings quote file names: a dangling link named with a line break and a

@@ -325,11 +325,13 @@ pub fn run(args: &CheckArgs) -> Result<bool, Failure> {
     let written = match &args.output {
         Some(path) => {
             refuse_to_overwrite_an_input(path, &outcome, &config, args, true)?;
-            files::write::replace(path, |out| render(out, args.format, &outcome, &summary, &rules, human))
-                .map_err(|e| Failure::Message(format!("cannot write {}: {e}", path.display())))?;
-            render(&mut terminal, OutputFormat::Human, &outcome, &summary, &rules, human)
+            files::write::replace(path, |out| {
+                render(out, args.format, &outcome, &summary, &rules, human, &config)
+            })
+            .map_err(|e| Failure::Message(format!("cannot write {}: {e}", path.display())))?;
+            render(&mut terminal, OutputFormat::Human, &outcome, &summary, &rules, human, &config)
         }
-        None => render(&mut terminal, args.format, &outcome, &summary, &rules, human),
+        None => render(&mut terminal, args.format, &outcome, &summary, &rules, human, &config),
     };
     // A reader that stops early (`| head`) ends the output, not the verdict: the status
     // still says whether findings reached `--fail-on`, so `set -o pipefail` CI stays honest.
@@ -378,6 +380,7 @@ fn render(
     summary: &Summary,
     rules: &[diag::RuleInfo],
     human: HumanOptions,
+    config: &Config,
 ) -> std::io::Result<()> {
     let findings = &outcome.findings;
     match format {
@@ -389,9 +392,12 @@ fn render(
         OutputFormat::Json => diag::render_json(out, findings, &outcome.suppressed, summary),
         OutputFormat::Sarif => {
             let all: Vec<diag::Finding> = findings.iter().chain(&outcome.suppressed).cloned().collect();
-            // The project root is the working directory for now; relative names start there too.
+            // Artifact paths are relative to the project root (the config file's directory,
+            // else the Git work tree's root, else the working directory); relative names
+            // start from the working directory.
             let cwd = std::env::current_dir()?;
-            diag::render_sarif(out, &all, rules, diag::SarifRoot { root: &cwd, base: &cwd })
+            let root = std::path::absolute(project::root(config))?;
+            diag::render_sarif(out, &all, rules, diag::SarifRoot { root: &root, base: &cwd })
         }
         OutputFormat::Junit => diag::render_junit(out, findings, &outcome.files),
         OutputFormat::Github => diag::render_github(out, findings),
