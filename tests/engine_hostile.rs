@@ -4,100 +4,28 @@
 //! (a hang or a blow-up is killed and fails; timings are `benches/hostile.sh`'s
 //! business, never asserted), and must end with findings, not a crash.
 
+mod common;
+
+use common::{Run, ecslint, run_with_deadline};
 use serde_json::Value;
 use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
-
-const AS_OF: &str = "2026-11-22";
-/// Far above what any case takes in a debug build; the old code took minutes.
-const DEADLINE: Duration = Duration::from_secs(90);
-
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
 
 /// A fresh directory for one test's generated inputs and captured output.
 fn scratch(test: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("engine_hostile").join(test);
-    if dir.exists() {
-        fs::remove_dir_all(&dir).unwrap_or_else(|e| panic!("cannot clear {}: {e}", dir.display()));
-    }
-    fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("cannot create {}: {e}", dir.display()));
-    dir
-}
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    fn describe(&self) -> String {
-        let head = |s: &str| s.chars().take(3000).collect::<String>();
-        format!(
-            "status {}\n--- stdout ---\n{}\n--- stderr ---\n{}",
-            self.code,
-            head(&self.stdout),
-            head(&self.stderr)
-        )
-    }
-
-    #[track_caller]
-    fn assert_code(&self, expected: i32) -> &Self {
-        assert_eq!(self.code, expected, "unexpected exit status\n{}", self.describe());
-        self
-    }
-
-    /// The findings of the JSON report.
-    #[track_caller]
-    fn findings(&self) -> Vec<Value> {
-        let report: Value = serde_json::from_str(&self.stdout)
-            .unwrap_or_else(|e| panic!("stdout is not JSON: {e}\n{}", self.describe()));
-        report["findings"].as_array().cloned().unwrap_or_default()
-    }
+    common::scratch_in_target("engine_hostile", test)
 }
 
 /// Runs `ecslint check --as-of AS_OF --no-config --format json ARGS` in the repository
 /// root, output captured to files, killed past the deadline.
 fn check(dir: &Path, args: &[&str]) -> Run {
-    let stdout_path = dir.join("stdout.txt");
-    let stderr_path = dir.join("stderr.txt");
-    let create = |path: &Path| fs::File::create(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let mut child = Command::new(env!("CARGO_BIN_EXE_ecslint"))
-        .current_dir(root())
-        // Each case is a project of its own, not a file of ecslint's repository.
-        .args(["check", "--as-of", AS_OF, "--no-config", "--no-context", "--format", "json"])
-        .args(args)
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .stdout(create(&stdout_path))
-        .stderr(create(&stderr_path))
-        .spawn()
-        .expect("the ecslint binary starts");
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("waiting for ecslint") {
-            break status;
-        }
-        if started.elapsed() > DEADLINE {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("ecslint {args:?} did not finish within {DEADLINE:?}: killed");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    let read = |path: &Path| String::from_utf8_lossy(&fs::read(path).unwrap_or_default()).into_owned();
-    let (stdout, stderr) = (read(&stdout_path), read(&stderr_path));
-    let Some(code) = status.code() else {
-        use std::os::unix::process::ExitStatusExt as _;
-        panic!("ecslint {args:?} was killed by signal {:?}\n{stderr}", status.signal());
-    };
-    assert_ne!(code, 101, "ecslint {args:?} panicked\n{stderr}");
-    Run { code, stdout, stderr }
+    let mut command = ecslint();
+    // Each case is a project of its own, not a file of ecslint's repository.
+    command
+        .args(["check", "--as-of", common::AS_OF, "--no-config", "--no-context", "--format", "json"])
+        .args(args);
+    run_with_deadline(command, dir, None)
 }
 
 fn write(path: &Path, text: &str) -> String {
@@ -135,7 +63,7 @@ fn huge_instance_type_and_unknown_key_get_findings_without_suggestions() {
     );
     let run = check(&dir, &[&instance, &json]);
     run.assert_code(1);
-    let findings = run.findings();
+    let findings = run.json_findings();
     let s007 = findings
         .iter()
         .find(|f| f["code"] == "S007")
@@ -178,7 +106,7 @@ fn long_derived_from_chains_and_cycles_stay_linear() {
     let cycle = write(&dir.join("cycle.yaml"), &cycle);
     let run = check(&dir, &[&chain, &cycle]);
     run.assert_code(1);
-    let findings = run.findings();
+    let findings = run.json_findings();
     let cycles: Vec<&Value> =
         findings.iter().filter(|f| f["code"] == "S002" && text(&f["message"]).contains("cycle")).collect();
     assert_eq!(cycles.len(), 3000, "{}", run.describe());
@@ -222,7 +150,7 @@ fn many_unresolved_images_among_many_images_stay_fast() {
     let instances = write(&dir.join("instances.yaml"), &instances);
     let run = check(&dir, &[&images, &instances]);
     run.assert_code(1);
-    let findings = run.findings();
+    let findings = run.json_findings();
     let s004 = findings.iter().filter(|f| f["code"] == "S004").count();
     assert_eq!(s004, 4_000, "{}", run.describe());
     let typo = findings.iter().find(|f| f["resource"]["name"] == "typo").expect("a finding on the typo");
@@ -246,7 +174,7 @@ fn repeated_findings_of_one_rule_on_one_resource_are_capped() {
     let flood = write(&dir.join("shares.yaml"), &yaml);
     let run = check(&dir, &[&flood]);
     run.assert_code(0);
-    let findings = run.findings();
+    let findings = run.json_findings();
     let q004: Vec<&Value> = findings.iter().filter(|f| f["code"] == "Q004").collect();
     assert_eq!(q004.len(), 101, "{}", run.describe());
     let note = q004
@@ -280,7 +208,7 @@ fn a_marketplace_origin_deeper_than_the_listed_chain_is_still_reported() {
     let specs = write(&dir.join("chain.yaml"), &yaml);
     let run = check(&dir, &["--select", "F003", &specs]);
     run.assert_code(0);
-    let findings = run.findings();
+    let findings = run.json_findings();
     let f003 = findings.iter().find(|f| f["code"] == "F003").unwrap_or_else(|| panic!("{}", run.describe()));
     assert!(
         text(&f003["message"]).contains("derived from an Alibaba Cloud Marketplace image"),

@@ -8,93 +8,32 @@
 
 mod common;
 
-use common::{AS_OF, root, scratch_dir, write_files};
+use common::{AS_OF, Run, ecslint, root, run_with_deadline, scratch_dir, write_files};
 use std::fs;
 use std::os::unix::fs::symlink;
 use std::path::Path;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
 
-/// Far above what any case takes even in a debug build; only a hang gets near it.
-const DEADLINE: Duration = Duration::from_secs(60);
 const MIB: u64 = 1024 * 1024;
 
-/// What one run of the binary produced.
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
 impl Run {
-    fn describe(&self) -> String {
-        let head = |s: &str| s.chars().take(3000).collect::<String>();
-        format!(
-            "status {}\n--- stdout ---\n{}\n--- stderr ---\n{}",
-            self.code,
-            head(&self.stdout),
-            head(&self.stderr)
-        )
-    }
-
-    #[track_caller]
-    fn assert_code(&self, expected: i32) -> &Self {
-        assert_eq!(self.code, expected, "unexpected exit status\n{}", self.describe());
-        self
-    }
-
-    #[track_caller]
-    fn assert_stderr(&self, needle: &str) -> &Self {
-        assert!(self.stderr.contains(needle), "stderr lacks {needle:?}\n{}", self.describe());
-        self
-    }
-
     /// `(code, file, message)` of every finding of a JSON report.
     #[track_caller]
     fn findings(&self) -> Vec<(String, String, String)> {
-        let json: serde_json::Value = serde_json::from_str(&self.stdout)
-            .unwrap_or_else(|e| panic!("stdout is not JSON: {e}\n{}", self.describe()));
         let text = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_string();
-        json["findings"]
-            .as_array()
-            .into_iter()
-            .flatten()
+        self.json_findings()
+            .iter()
             .map(|f| (text(&f["code"]), text(&f["file"]), text(&f["message"])))
             .collect()
     }
 }
 
-/// `ecslint check --as-of AS_OF ARGS` in `cwd`, output captured to files, killed past the
-/// deadline.
+/// `ecslint check --as-of AS_OF ARGS` in `cwd`, output captured to files there, killed
+/// past the deadline.
 fn check(cwd: &Path, args: &[&str]) -> Run {
-    let out = cwd.join(".stdout.txt");
-    let err = cwd.join(".stderr.txt");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_ecslint"))
-        .current_dir(cwd)
-        .args(["check", "--as-of", AS_OF, "--color", "never"])
-        .args(args)
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .stdout(fs::File::create(&out).unwrap())
-        .stderr(fs::File::create(&err).unwrap())
-        .spawn()
-        .expect("the ecslint binary starts");
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("waiting for ecslint") {
-            break status;
-        }
-        if started.elapsed() > DEADLINE {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("ecslint {args:?} did not finish within {DEADLINE:?}: killed");
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    };
-    let read = |path: &Path| String::from_utf8_lossy(&fs::read(path).unwrap_or_default()).into_owned();
-    let code = status.code().unwrap_or_else(|| panic!("ecslint {args:?} was killed by a signal"));
-    assert_ne!(code, 101, "ecslint {args:?} panicked\n{}", read(&err));
-    Run { code, stdout: read(&out), stderr: read(&err) }
+    let mut command = ecslint();
+    command.current_dir(cwd).args(["check", "--as-of", AS_OF, "--color", "never"]).args(args);
+    run_with_deadline(command, cwd, None)
 }
 
 fn good_spec() -> String {

@@ -9,79 +9,26 @@
 //! loops, FIFOs, unreadable entries) are made at test time under `target/tmp/`.
 //! Timings are the benchmark's business (`benches/bench.sh`), never asserted here.
 
+mod common;
+
+use common::{AS_OF, Run, ecslint, root, run_with_deadline};
 use serde_json::Value;
 use std::fs;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
 
-const AS_OF: &str = "2026-11-22";
 const GOOD: &str = "fixtures/hostile/good.yaml";
-/// Far above what any case takes even in a debug build; only a hang gets near it.
-const DEADLINE: Duration = Duration::from_secs(60);
 const MIB: usize = 1024 * 1024;
-
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
 
 /// A fresh directory for one test's generated inputs and captured output.
 fn scratch(test: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("hostile").join(test);
-    if dir.exists() {
-        make_removable(&dir);
-        fs::remove_dir_all(&dir).unwrap_or_else(|e| panic!("cannot clear {}: {e}", dir.display()));
-    }
-    fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-/// Gives back permissions a previous run took away, so the directory can be removed.
-fn make_removable(dir: &Path) {
-    use std::os::unix::fs::PermissionsExt as _;
-    let Ok(entries) = fs::read_dir(dir) else { return };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if let Ok(meta) = fs::symlink_metadata(&path) {
-            if !meta.file_type().is_symlink() {
-                let _ = fs::set_permissions(&path, fs::Permissions::from_mode(0o755));
-                if meta.is_dir() {
-                    make_removable(&path);
-                }
-            }
-        }
-    }
-}
-
-/// What one run of the binary produced.
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
+    common::scratch_in_target("hostile", test)
 }
 
 impl Run {
-    fn describe(&self) -> String {
-        let head = |s: &str| s.chars().take(4000).collect::<String>();
-        format!(
-            "status {}\n--- stdout ---\n{}\n--- stderr ---\n{}",
-            self.code,
-            head(&self.stdout),
-            head(&self.stderr)
-        )
-    }
-
-    #[track_caller]
-    fn assert_code(&self, expected: i32) -> &Self {
-        assert_eq!(self.code, expected, "unexpected exit status\n{}", self.describe());
-        self
-    }
-
     #[track_caller]
     fn report(&self) -> Value {
-        serde_json::from_str(&self.stdout)
-            .unwrap_or_else(|e| panic!("stdout is not JSON: {e}\n{}", self.describe()))
+        self.json()
     }
 
     /// `(code, message, help)` of the findings on files whose name ends with `file`.
@@ -140,43 +87,9 @@ impl Run {
 /// Runs `ecslint check --as-of AS_OF --format json ARGS` from the repository root,
 /// with output captured to files (a pipe could fill up and stall a large report).
 fn check(dir: &Path, args: &[&str], stdin: Option<&[u8]>) -> Run {
-    let stdout_path = dir.join("stdout.txt");
-    let stderr_path = dir.join("stderr.txt");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_ecslint"))
-        .current_dir(root())
-        .args(["check", "--as-of", AS_OF, "--format", "json", "--no-context"])
-        .args(args)
-        .env("NO_COLOR", "1")
-        .stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
-        .stdout(fs::File::create(&stdout_path).unwrap())
-        .stderr(fs::File::create(&stderr_path).unwrap())
-        .spawn()
-        .expect("the ecslint binary starts");
-    if let Some(bytes) = stdin {
-        let mut pipe = child.stdin.take().expect("stdin is piped");
-        // ecslint stops reading past the size limit, so a broken pipe is expected.
-        let _ = pipe.write_all(bytes);
-    }
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("waiting for ecslint") {
-            break status;
-        }
-        if started.elapsed() > DEADLINE {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("ecslint {args:?} did not finish within {DEADLINE:?}: killed");
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    };
-    let read = |path: &Path| String::from_utf8_lossy(&fs::read(path).unwrap_or_default()).into_owned();
-    let (stdout, stderr) = (read(&stdout_path), read(&stderr_path));
-    let Some(code) = status.code() else {
-        use std::os::unix::process::ExitStatusExt as _;
-        panic!("ecslint {args:?} was killed by signal {:?}\n{stderr}", status.signal());
-    };
-    assert_ne!(code, 101, "ecslint {args:?} panicked\n{stderr}");
-    Run { code, stdout, stderr }
+    let mut command = ecslint();
+    command.args(["check", "--as-of", AS_OF, "--format", "json", "--no-context"]).args(args);
+    run_with_deadline(command, dir, stdin)
 }
 
 /// Checks `hostile` (paths relative to the repository root or absolute) beside the good spec.

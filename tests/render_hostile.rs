@@ -6,55 +6,27 @@
 //! deadline (a hang fails the test; timings themselves are never asserted), its exit status
 //! is checked (never 101, a panic), and its output is read from files.
 
+mod common;
+
+use common::{AS_OF, Run, ecslint, root, run_with_deadline};
 use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
 
-const AS_OF: &str = "2026-11-22";
-/// Far above what any case takes in a debug build; only a hang (or the old per-finding cost
-/// of the file's size) gets near it.
-const DEADLINE: Duration = Duration::from_secs(120);
 const MIB: usize = 1024 * 1024;
 /// An image the built-in catalog knows, so instances using it get no image finding.
 const IMAGE: &str = "aliyun_3_x64_20G_alibase_20240819.vhd";
 
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
 /// A fresh directory for one test's inputs and captured output.
 fn scratch(test: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("render_hostile").join(test);
-    if dir.exists() {
-        fs::remove_dir_all(&dir).unwrap_or_else(|e| panic!("cannot clear {}: {e}", dir.display()));
-    }
-    fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
+    common::scratch_in_target("render_hostile", test)
 }
 
 impl Run {
-    fn describe(&self) -> String {
-        let head = |s: &str| s.chars().take(3000).collect::<String>();
-        format!(
-            "status {}\n--- stdout ---\n{}\n--- stderr ---\n{}",
-            self.code,
-            head(&self.stdout),
-            head(&self.stderr)
-        )
-    }
-
     /// Exit status 1 (findings at or above `error`) or 0, and not a panic.
     #[track_caller]
     fn assert_findings_status(&self) -> &Self {
-        assert!(matches!(self.code, 0 | 1), "unexpected exit status\n{}", self.describe());
+        assert!(matches!(self.code, Some(0 | 1)), "unexpected exit status\n{}", self.describe());
         self
     }
 
@@ -70,39 +42,9 @@ impl Run {
 
 /// Runs `ecslint check --as-of AS_OF --color never --no-config ARGS` in `dir`, output to files.
 fn check(dir: &Path, args: &[&str]) -> Run {
-    let stdout_path = dir.join("stdout.txt");
-    let stderr_path = dir.join("stderr.txt");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_ecslint"))
-        .current_dir(dir)
-        .args(["check", "--as-of", AS_OF, "--color", "never", "--no-config"])
-        .args(args)
-        .env("NO_COLOR", "1")
-        .env("COLUMNS", "100")
-        .stdin(Stdio::null())
-        .stdout(fs::File::create(&stdout_path).unwrap())
-        .stderr(fs::File::create(&stderr_path).unwrap())
-        .spawn()
-        .expect("the ecslint binary starts");
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("waiting for ecslint") {
-            break status;
-        }
-        if started.elapsed() > DEADLINE {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("ecslint {args:?} did not finish within {DEADLINE:?}: killed");
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    };
-    let read = |path: &Path| String::from_utf8_lossy(&fs::read(path).unwrap_or_default()).into_owned();
-    let (stdout, stderr) = (read(&stdout_path), read(&stderr_path));
-    let Some(code) = status.code() else {
-        use std::os::unix::process::ExitStatusExt as _;
-        panic!("ecslint {args:?} was killed by signal {:?}\n{stderr}", status.signal());
-    };
-    assert_ne!(code, 101, "ecslint {args:?} panicked\n{stderr}");
-    Run { code, stdout, stderr }
+    let mut command = ecslint();
+    command.current_dir(dir).args(["check", "--as-of", AS_OF, "--color", "never", "--no-config"]).args(args);
+    run_with_deadline(command, dir, None)
 }
 
 /// One instance as a one-line JSON object: `pad` goes in a label before the fields a finding

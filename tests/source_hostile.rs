@@ -8,64 +8,33 @@
 //! the JSON report. Time and peak memory are measured outside the tests (see the report
 //! of the change), with `/usr/bin/time -v target/debug/ecslint check FILE`.
 
+mod common;
+
+use common::{AS_OF, ecslint, run_with_deadline};
 use serde_json::Value;
 use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
 
-const AS_OF: &str = "2026-11-22";
 const GOOD: &str = "fixtures/hostile/good.yaml";
-/// Far above what any case takes even in a debug build; only a hang gets near it.
-const DEADLINE: Duration = Duration::from_secs(120);
 
 /// A fresh directory for one test's generated inputs and captured output.
 fn scratch(test: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("source_hostile").join(test);
-    if dir.exists() {
-        fs::remove_dir_all(&dir).unwrap_or_else(|e| panic!("cannot clear {}: {e}", dir.display()));
-    }
-    fs::create_dir_all(&dir).unwrap();
-    dir
+    common::scratch_in_target("source_hostile", test)
 }
 
 /// Runs `ecslint check --as-of AS_OF --format json FILE GOOD`; returns the exit status and
 /// the report. Output goes to files, so a large report cannot stall on a full pipe.
 fn check(dir: &Path, file: &Path) -> (i32, Value) {
-    let (stdout_path, stderr_path) = (dir.join("stdout.txt"), dir.join("stderr.txt"));
-    let mut child = Command::new(env!("CARGO_BIN_EXE_ecslint"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        // The file is a project of its own, not a file of ecslint's repository.
+    let mut command = ecslint();
+    // The file is a project of its own, not a file of ecslint's repository.
+    command
         .args(["check", "--no-config", "--no-context", "--as-of", AS_OF, "--format", "json"])
         .arg(file)
-        .arg(GOOD)
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .stdout(fs::File::create(&stdout_path).unwrap())
-        .stderr(fs::File::create(&stderr_path).unwrap())
-        .spawn()
-        .expect("the ecslint binary starts");
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("waiting for ecslint") {
-            break status;
-        }
-        if started.elapsed() > DEADLINE {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("ecslint on {} did not finish within {DEADLINE:?}: killed", file.display());
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    };
-    let stderr = fs::read_to_string(&stderr_path).unwrap_or_default();
-    let code = status.code().unwrap_or_else(|| panic!("ecslint was killed by a signal\n{stderr}"));
-    assert_ne!(code, 101, "ecslint panicked\n{stderr}");
-    let stdout = fs::read_to_string(&stdout_path).unwrap_or_default();
-    let report = serde_json::from_str(&stdout).unwrap_or_else(|e| {
-        panic!("stdout is not JSON: {e}\n{}\n{stderr}", stdout.chars().take(2000).collect::<String>())
-    });
-    (code, report)
+        .arg(GOOD);
+    let run = run_with_deadline(command, dir, None);
+    let report = run.json();
+    (run.code.expect("an exit status"), report)
 }
 
 /// The findings on files whose name ends with `file`.

@@ -8,6 +8,7 @@
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
 /// The check date every test runs with, so end-of-support rules do not drift.
 pub const AS_OF: &str = "2026-11-22";
@@ -59,9 +60,26 @@ impl Run {
         self
     }
 
-    /// The run as text, for assertion messages.
+    /// Panics with the run when standard error does not contain `needle`.
+    #[track_caller]
+    pub fn assert_stderr(&self, needle: &str) -> &Self {
+        assert!(self.stderr.contains(needle), "stderr lacks {needle:?}\n{}", self.describe());
+        self
+    }
+
+    /// The run as text, for assertion messages: each stream cut after `DESCRIBED_CHARS`
+    /// characters, so a failure on a report of megabytes stays readable.
     pub fn describe(&self) -> String {
-        format!("status: {:?}\n--- stdout ---\n{}--- stderr ---\n{}", self.code, self.stdout, self.stderr)
+        let head = |s: &str| match s.char_indices().nth(DESCRIBED_CHARS) {
+            Some((end, _)) => format!("{}\n[... {} more bytes]\n", &s[..end], s.len() - end),
+            None => s.to_string(),
+        };
+        format!(
+            "status: {:?}\n--- stdout ---\n{}--- stderr ---\n{}",
+            self.code,
+            head(&self.stdout),
+            head(&self.stderr)
+        )
     }
 
     /// Parses stdout as JSON.
@@ -71,14 +89,21 @@ impl Run {
             .unwrap_or_else(|e| panic!("stdout is not JSON: {e}\n{}", self.describe()))
     }
 
+    /// The findings of a JSON report, in output order (none when it has no `findings`).
+    #[track_caller]
+    pub fn json_findings(&self) -> Vec<serde_json::Value> {
+        self.json()["findings"].as_array().cloned().unwrap_or_default()
+    }
+
     /// The codes of the findings in a JSON report, in output order.
     #[track_caller]
     pub fn json_codes(&self) -> Vec<String> {
-        let json = self.json();
-        let findings = json["findings"].as_array().cloned().unwrap_or_default();
-        findings.iter().map(|f| f["code"].as_str().unwrap_or_default().to_string()).collect()
+        self.json_findings().iter().map(|f| f["code"].as_str().unwrap_or_default().to_string()).collect()
     }
 }
+
+/// How much of each stream `Run::describe` shows.
+const DESCRIBED_CHARS: usize = 4000;
 
 /// Runs `command` with `stdin` as its standard input (or none).
 pub fn run_command(mut command: Command, stdin: Option<&[u8]>) -> Run {
@@ -98,6 +123,55 @@ pub fn run_command(mut command: Command, stdin: Option<&[u8]>) -> Run {
         stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
     }
+}
+
+/// How long `run_with_deadline` lets a run take: far above what any hostile-input case
+/// takes even in a debug build; only a hang (or a cost that grows with the input's size
+/// where it should not) gets near it.
+pub const DEADLINE: Duration = Duration::from_secs(120);
+
+/// Runs `command` (see `ecslint`) with `stdin` as its standard input (or none), its
+/// standard output and error going to `stdout.txt` and `stderr.txt` in `scratch`, so a
+/// large report cannot stall on a full pipe. Past `DEADLINE` the process is killed and
+/// the test fails; it fails too when a signal ended the process or when it panicked
+/// (exit status 101), so the returned `code` is always `Some`.
+pub fn run_with_deadline(mut command: Command, scratch: &Path, stdin: Option<&[u8]>) -> Run {
+    let shown: Vec<String> = command.get_args().map(|arg| arg.to_string_lossy().into_owned()).collect();
+    let stdout_path = scratch.join("stdout.txt");
+    let stderr_path = scratch.join("stderr.txt");
+    let create =
+        |path: &Path| std::fs::File::create(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    if stdin.is_some() {
+        command.stdin(Stdio::piped());
+    }
+    command.stdout(create(&stdout_path)).stderr(create(&stderr_path));
+    let mut child = command.spawn().expect("the ecslint binary starts");
+    if let Some(input) = stdin {
+        let mut pipe = child.stdin.take().expect("stdin is piped");
+        // ecslint may stop reading (past its size limit) or exit first: a broken pipe is
+        // its business.
+        let _ = pipe.write_all(input);
+    }
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("waiting for ecslint") {
+            break status;
+        }
+        if started.elapsed() > DEADLINE {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("ecslint {shown:?} did not finish within {DEADLINE:?}: killed");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    let read = |path: &Path| String::from_utf8_lossy(&std::fs::read(path).unwrap_or_default()).into_owned();
+    let (stdout, stderr) = (read(&stdout_path), read(&stderr_path));
+    let Some(code) = status.code() else {
+        use std::os::unix::process::ExitStatusExt as _;
+        panic!("ecslint {shown:?} was killed by signal {:?}\n{stderr}", status.signal());
+    };
+    assert_ne!(code, 101, "ecslint {shown:?} panicked\n{stderr}");
+    Run { code: Some(code), stdout, stderr }
 }
 
 /// Runs `ecslint` with `args` in the repository root.
@@ -123,6 +197,36 @@ pub fn scratch_dir(test: &str) -> PathBuf {
     }
     std::fs::create_dir_all(&dir).expect("scratch directory created");
     dir
+}
+
+/// A fresh, empty directory for one test's generated inputs and captured output, at
+/// `target/tmp/GROUP/NAME` (`CARGO_TARGET_TMPDIR`), where it stays for inspection after
+/// the run. What a previous run left there is removed first, unreadable entries included.
+pub fn scratch_in_target(group: &str, name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(group).join(name);
+    if dir.exists() {
+        make_removable(&dir);
+        std::fs::remove_dir_all(&dir).unwrap_or_else(|e| panic!("cannot clear {}: {e}", dir.display()));
+    }
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("cannot create {}: {e}", dir.display()));
+    dir
+}
+
+/// Gives back permissions a previous run took away, so the directory can be removed.
+fn make_removable(dir: &Path) {
+    use std::os::unix::fs::PermissionsExt as _;
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if let Ok(meta) = std::fs::symlink_metadata(&path) {
+            if !meta.file_type().is_symlink() {
+                let _ = std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755));
+                if meta.is_dir() {
+                    make_removable(&path);
+                }
+            }
+        }
+    }
 }
 
 /// Writes `files` (relative path, content) under `dir`, creating parent directories.
