@@ -55,6 +55,29 @@ pub fn root(config: &Config) -> PathBuf {
     }
 }
 
+/// The root of the project a named file belongs to. With a config file, its directory.
+/// Without one, the Git work tree holding the named file (not the one holding the
+/// working directory: `cd / && ecslint check ~/repo/a.yaml` must not load the whole file
+/// system, nor a file of a sibling repository get this one's images). Outside any work
+/// tree, the working directory when the file lies inside it, else the file's directory.
+fn named_root(named: &Named, config: &Config) -> PathBuf {
+    let Some(file) = named.first.as_deref().filter(|_| config.path.is_none()) else { return root(config) };
+    let Some(dir) = file.parent() else { return root(config) };
+    let cwd = &named.cwd;
+    let top = match dir.ancestors().find(|d| is_git_root(d)) {
+        Some(git) => git,
+        // The file system's root is no project, whatever the working directory.
+        None if file.starts_with(cwd) && cwd.parent().is_some() => cwd.as_path(),
+        None => dir,
+    };
+    // Named from the working directory as a walk names files: `.`, `../..`, `sub`, or
+    // absolute when neither holds the other.
+    if let Some(depth) = cwd.ancestors().position(|above| above == top) {
+        return if depth == 0 { PathBuf::from(".") } else { std::iter::repeat_n("..", depth).collect() };
+    }
+    top.strip_prefix(cwd).map_or_else(|_| top.to_path_buf(), Path::to_path_buf)
+}
+
 /// Whether the paths name the whole project: a directory at or above its root. The
 /// context would then add nothing but a second walk (`ecslint check .` at the root).
 pub fn names_the_project(paths: &[String], config: &Config) -> bool {
@@ -73,6 +96,9 @@ pub struct Named {
     paths: HashMap<OsString, Vec<(PathBuf, Option<PathBuf>)>>,
     /// The working directory, which relative paths are relative to.
     cwd: PathBuf,
+    /// The first named file, lexically absolute: where the Git root is looked for when
+    /// no config file sets the root.
+    first: Option<PathBuf>,
 }
 
 impl Named {
@@ -84,6 +110,7 @@ impl Named {
             named.names.insert(input.name().to_string());
             let path = input.path().unwrap_or_else(|| Path::new(input.name()));
             if let Some(file_name) = path.file_name() {
+                named.first.get_or_insert_with(|| lexical(path, &named.cwd));
                 let entry = (lexical(path, &named.cwd), std::fs::canonicalize(path).ok());
                 named.paths.entry(file_name.to_os_string()).or_default().push(entry);
             }
@@ -132,7 +159,7 @@ fn lexical(path: &Path, cwd: &Path) -> PathBuf {
 /// that matches nothing is no error here: the named files are still checked.
 pub fn context(named: &Named, config: &Config, stdin_name: &str) -> Result<Collected, CollectError> {
     let patterns = if config.include.is_empty() {
-        vec![files::display_name(&root(config))]
+        vec![files::display_name(&named_root(named, config))]
     } else {
         config.include.clone()
     };

@@ -235,3 +235,31 @@ fn a_rule_that_fails_on_an_unrelated_resource_does_not_take_the_gate_down() {
     assert_eq!(findings(&all), findings(&none), "{}\n{}", all.describe(), none.describe());
     assert_eq!(findings(&all), pairs(&[("A001", "legacy/old.yaml")]), "{}", all.describe());
 }
+
+/// The project of a named file is the Git work tree holding it, not the one (or the
+/// directory) the working directory is in: two sibling repositories that each define
+/// the same images do not see each other's.
+#[test]
+fn the_project_is_the_work_tree_of_the_named_file_not_of_the_working_directory() {
+    let parent = scratch_dir("context-siblings");
+    for repo in ["a", "b"] {
+        std::fs::create_dir_all(parent.join(repo).join(".git")).expect(".git created");
+        write_files(&parent.join(repo), &[("images.yaml", &fixture("images.yaml"))]);
+    }
+    let run = check_in(&parent, &["a/images.yaml"], None);
+    run.assert_code(0);
+    assert_eq!(findings(&run), pairs(&[]), "{}", run.describe());
+    // From inside the other repository, too.
+    let run = check_in(&parent.join("b"), &["../a/images.yaml"], None);
+    assert_eq!(findings(&run), pairs(&[]), "{}", run.describe());
+}
+
+/// A spec piped in as plain `-` (no `--stdin-filename`) is a run of its own: piping a
+/// file of the project is not a second definition of every name in it.
+#[test]
+fn plain_standard_input_is_checked_alone() {
+    let dir = repo("plain-stdin", &[("images.yaml", "images.yaml")]);
+    let run = check_in(&dir, &["-"], Some(&fixture("images.yaml")));
+    run.assert_code(0);
+    assert_eq!(findings(&run), pairs(&[]), "{}", run.describe());
+}

@@ -15,6 +15,9 @@ use rayon::prelude::*;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
+/// The name standard input is reported under when `--stdin-filename` gives none.
+const STDIN_NAME: &str = "<stdin>";
+
 #[derive(Debug, Args)]
 pub struct CheckArgs {
     /// Files, directories or glob patterns; `-` reads standard input (default: the config's
@@ -41,7 +44,7 @@ pub struct CheckArgs {
     pub no_config: bool,
     /// Name to report standard input under; a file of that path in the project is
     /// replaced by standard input's text (an editor's unsaved buffer)
-    #[arg(long, value_name = "NAME", default_value = "<stdin>")]
+    #[arg(long, value_name = "NAME", default_value = STDIN_NAME)]
     pub stdin_filename: String,
     /// Check the named files alone, without loading the project around them
     #[arg(long)]
@@ -184,7 +187,11 @@ pub fn execute(args: &CheckArgs) -> Result<Run, Failure> {
     // narrowed to them (`project::restrict` below). Without paths the run is the project;
     // a directory (or several) is its own context, as a walk always was: otherwise
     // `check examples/` inside a larger repository would count that repository's images.
-    let names_files = args.paths.iter().any(|path| !std::path::Path::new(path).is_dir());
+    // Standard input stands for a file of the project only under `--stdin-filename`: a
+    // spec piped in as plain `-` is a run of its own (no S003 against its saved copy).
+    let names_files = args.paths.iter().any(|path| {
+        if path == "-" { args.stdin_filename != STDIN_NAME } else { !std::path::Path::new(path).is_dir() }
+    });
     let named = (names_files && !args.no_context && !project::names_the_project(&args.paths, &config))
         .then(|| project::Named::new(&collected.inputs));
     if let Some(named) = &named {
