@@ -14,6 +14,7 @@
 use super::fingerprint::report_path;
 use super::position::Positions;
 use super::{Finding, Severity};
+use std::fmt::Write as _;
 use std::io::{self, Write};
 
 /// Writes one workflow command per finding.
@@ -65,9 +66,27 @@ fn command(finding: &Finding, positions: &mut Positions) -> String {
     format!("::{} {}::{}", command_name(finding.severity), properties.join(","), escape_data(&message))
 }
 
-/// Escapes a command's message.
+/// Escapes a command's message. Beyond the runner's own escapes (`%`, CR, LF), other
+/// control characters (an ESC from a file name would reach the log raw) are written as
+/// `%XX` and `##[` as `##%5B`, which the runner shows as they are instead of obeying: it
+/// honours `##[command]` anywhere in a line.
 fn escape_data(text: &str) -> String {
-    text.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            '\r' => out.push_str("%0D"),
+            '\n' => out.push_str("%0A"),
+            c if super::text::needs_escape(c) => {
+                let mut buf = [0; 4];
+                for byte in c.encode_utf8(&mut buf).bytes() {
+                    let _ = write!(out, "%{byte:02X}");
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out.replace("##[", "##%5B")
 }
 
 /// Escapes a property value.
@@ -83,5 +102,8 @@ mod tests {
     fn escapes_data_and_properties() {
         assert_eq!(escape_data("50%\r\na: b, c"), "50%25%0D%0Aa: b, c");
         assert_eq!(escape_property("50%\na: b, c"), "50%25%0Aa%3A b%2C c");
+        // What a hostile file name or spec value could smuggle into the log.
+        assert_eq!(escape_property("x\u{1b}[31m##[group]a.yaml"), "x%1B[31m##%5Bgroup]a.yaml");
+        assert_eq!(escape_data("a\u{202e}b\u{7f}"), "a%E2%80%AEb%7F");
     }
 }

@@ -17,7 +17,7 @@ use std::fmt::Write as _;
 /// Whether `c` must not reach a terminal or a log as it is: C0 and C1 controls, DEL, the
 /// Unicode line and paragraph separators, and the bidi controls that reorder what is shown
 /// (the "Trojan Source" characters).
-const fn needs_escape(c: char) -> bool {
+pub const fn needs_escape(c: char) -> bool {
     matches!(
         c,
         '\u{0}'..='\u{1f}'
