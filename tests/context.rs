@@ -263,3 +263,22 @@ fn plain_standard_input_is_checked_alone() {
     run.assert_code(0);
     assert_eq!(findings(&run), pairs(&[]), "{}", run.describe());
 }
+
+/// A report is never written over a file the run read: a project file that is not
+/// reported on, or a rule file, is an input all the same.
+#[test]
+fn a_report_is_not_written_over_a_project_file_or_a_rule_file() {
+    let dir = repo("no-clobber", &[("images.yaml", "images.yaml"), ("app.yaml", "app.yaml")]);
+    let rule = std::fs::read_to_string(
+        common::root().join("fixtures/custom-rules/policies/ORG001-production-alinux3.yaml"),
+    )
+    .expect("the example rule");
+    write_files(&dir, &[("policies/org.yaml", &rule)]);
+    for target in ["images.yaml", "policies/org.yaml"] {
+        let before = std::fs::read_to_string(dir.join(target)).expect("readable");
+        let run = check_in(&dir, &["--rules", "policies", "-o", target, "app.yaml"], None);
+        run.assert_code(2);
+        assert!(run.stderr.contains("refusing to write"), "{}", run.describe());
+        assert_eq!(std::fs::read_to_string(dir.join(target)).expect("readable"), before, "{target} kept");
+    }
+}

@@ -135,6 +135,9 @@ pub struct Run {
     /// The run's reference data and settings, for `facts`.
     pub catalog: crate::catalog::Catalog,
     pub settings: Settings,
+    /// Every file the run read: the project's files (the outcome keeps only those it
+    /// reports on) and the rule files. Never written over.
+    pub read: Vec<PathBuf>,
 }
 
 /// Loads the config `args` point at (or discover), reporting its problems.
@@ -241,6 +244,13 @@ pub fn execute(args: &CheckArgs) -> Result<Run, Failure> {
         config: &config,
     };
     let mut outcome = check(reads, &options);
+    let read: Vec<PathBuf> = outcome
+        .files
+        .iter()
+        .map(|file| &file.name)
+        .chain(context.rules.rules().iter().map(|rule| &rule.file.name))
+        .map(PathBuf::from)
+        .collect();
     let mut baseline_counts = None;
     if let Some(named) = &named {
         project::restrict(&mut outcome, named);
@@ -268,12 +278,13 @@ pub fn execute(args: &CheckArgs) -> Result<Run, Failure> {
         baseline_counts,
         catalog: context.catalog,
         settings,
+        read,
     })
 }
 
 /// Runs `check`; `Ok(true)` when a finding reaches the `--fail-on` threshold.
 pub fn run(args: &CheckArgs) -> Result<bool, Failure> {
-    let Run { outcome, warnings, config, rules, baseline_counts, .. } = execute(args)?;
+    let Run { outcome, warnings, config, rules, baseline_counts, read, .. } = execute(args)?;
     let mut stderr = std::io::stderr().lock();
     for warning in warnings.iter().chain(&outcome.skipped) {
         // Warnings quote paths from the walked tree: a file name must not start a log line.
@@ -303,7 +314,7 @@ pub fn run(args: &CheckArgs) -> Result<bool, Failure> {
             writeln!(stderr, "error: no baseline written: a rule failed")?;
             return Err(Failure::Reported);
         }
-        refuse_to_overwrite_an_input(path, &outcome, &config, args, false)?;
+        refuse_to_overwrite_an_input(path, &read, &config, args, false)?;
         let baseline = Baseline::from_findings(&outcome.findings, &Keys::new(path, &outcome.resources));
         files::write::replace(path, |out| out.write_all(baseline.to_json().as_bytes()))
             .map_err(|e| Failure::Message(format!("cannot write baseline {}: {e}", path.display())))?;
@@ -331,7 +342,7 @@ pub fn run(args: &CheckArgs) -> Result<bool, Failure> {
     let mut terminal = std::io::BufWriter::new(stdout.lock());
     let written = match &args.output {
         Some(path) => {
-            refuse_to_overwrite_an_input(path, &outcome, &config, args, true)?;
+            refuse_to_overwrite_an_input(path, &read, &config, args, true)?;
             files::write::replace(path, |out| {
                 render(out, args.format, &outcome, &summary, &rules, human, &config)
             })
@@ -361,12 +372,12 @@ pub fn run(args: &CheckArgs) -> Result<bool, Failure> {
 /// --write-baseline b.json` updates the baseline on purpose).
 fn refuse_to_overwrite_an_input(
     target: &std::path::Path,
-    outcome: &Outcome,
+    read: &[PathBuf],
     config: &Config,
     args: &CheckArgs,
     baseline_too: bool,
 ) -> Result<(), Failure> {
-    let specs = outcome.files.iter().map(|f| std::path::Path::new(f.name.as_str()));
+    let specs = read.iter().map(PathBuf::as_path);
     let own = config.path.iter().chain(&config.catalog).chain(&args.catalog_files);
     let baseline = args.baseline.iter().filter(|_| baseline_too);
     let inputs = specs.chain(own.chain(baseline).map(PathBuf::as_path));
