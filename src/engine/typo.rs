@@ -151,11 +151,20 @@ pub fn instance_type_typo<'c>(catalog: &'c Catalog, value: &str) -> Option<&'c I
     let known_size = catalog
         .instance_types()
         .any(|t| t.id.rsplit_once('.').is_some_and(|(_, s)| s.eq_ignore_ascii_case(size)));
-    if known_size {
+    if known_size || plausible_size(size) {
         return None;
     }
     let intended = typo_of(value, members.iter().map(|t| t.id.as_str()))?;
     members.into_iter().find(|t| t.id == intended)
+}
+
+/// Whether a size is shaped like the sizes Alibaba Cloud names (`large`, `xlarge`,
+/// `7xlarge`, `small`...) in lower case: `ecs.g7.5xlarge` is one letter from
+/// `ecs.g7.xlarge`, yet may be a real type newer than the catalog (an S007 warning), not
+/// a typo (an S010 error).
+fn plausible_size(size: &str) -> bool {
+    let bare = size.trim_start_matches(|c: char| c.is_ascii_digit());
+    ["large", "xlarge", "small", "medium", "micro", "nano"].contains(&bare)
 }
 
 /// Whether two different names are siblings rather than a typo of each other: split
