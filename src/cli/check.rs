@@ -377,7 +377,11 @@ fn refuse_to_overwrite_an_input(
     args: &CheckArgs,
     baseline_too: bool,
 ) -> Result<(), Failure> {
-    let specs = read.iter().map(PathBuf::as_path);
+    // `--baseline b.json --write-baseline b.json` rewrites the baseline, which a walk
+    // of the project may also have read as a would-be spec.
+    let rewriting_baseline = !baseline_too
+        && args.baseline.as_deref().is_some_and(|b| files::write::clobbered(target, [b]).is_some());
+    let specs = read.iter().map(PathBuf::as_path).filter(|_| !rewriting_baseline);
     let own = config.path.iter().chain(&config.catalog).chain(&args.catalog_files);
     let baseline = args.baseline.iter().filter(|_| baseline_too);
     let inputs = specs.chain(own.chain(baseline).map(PathBuf::as_path));
