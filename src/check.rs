@@ -103,10 +103,19 @@ pub fn check(reads: Vec<Loaded>, options: &CheckOptions<'_>) -> Outcome {
     }
     outcome.findings.append(&mut unused);
     for finding in &mut outcome.findings {
-        if finding.code == codes::PARSE_ERROR.code && finding.suppression.take().is_some() {
-            // Nothing in a file that does not parse is checked, so hiding its S001 would
-            // silently switch off every rule there: it stays reported, saying why.
-            let note = "an S001 cannot be suppressed, since no rule can check a file that does not parse; list the file under `exclude` in ecslint.yaml if it is not a spec";
+        // Nothing in a file that does not parse is checked, and nothing about an image
+        // whose facts a violation leaves unmade: hiding that S001 or S002 would silently
+        // switch off the rules there, so it stays reported, saying why.
+        let note = if finding.code == codes::PARSE_ERROR.code {
+            "an S001 cannot be suppressed, since no rule can check a file that does not parse; list the file under `exclude` in ecslint.yaml if it is not a spec"
+        } else if finding.code == codes::SCHEMA_VIOLATION.code
+            && finding.data.contains_key(spec::IMAGE_CHECKS_SKIPPED)
+        {
+            "this S002 cannot be suppressed: until it is fixed, the image's own rules and the image checks of the instances using it are skipped"
+        } else {
+            continue;
+        };
+        if finding.suppression.take().is_some() {
             finding.help = Some(match finding.help.take() {
                 Some(help) => format!("{help}; {note}"),
                 None => note.to_string(),

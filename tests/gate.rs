@@ -382,3 +382,20 @@ instanceType: ecs.g7.large\nimage: app-golden\n";
     run.assert_code(1);
     assert_eq!(found(&run), [("S002".to_string(), 4)], "{}", run.describe());
 }
+
+/// A misspelt field of an image (`bootmode:`) leaves its facts unmade, which switches off
+/// its rules (L001 here): suppressing that S002 would hide them all, so it stays
+/// reported, saying why.
+#[test]
+fn an_s002_that_switches_off_an_image_cannot_be_suppressed_silently() {
+    let dir = scratch_dir("gate-image-s002-suppressed");
+    let image = "kind: Image\nname: legacy\ntype: custom\nos: {family: centos, version: \"7\"}\n\
+architecture: x86_64\nregions: [cn-hangzhou]\nbootmode: UEFI  # ecslint-ignore S002 -- legacy\n";
+    write_files(&dir, &[("a.yaml", image)]);
+    let run = check_in(&dir, &["--no-config", "a.yaml"]);
+    run.assert_code(1);
+    let json = run.json();
+    let findings = json["findings"].as_array().cloned().unwrap_or_default();
+    let s002 = findings.iter().find(|f| f["code"] == "S002").unwrap_or_else(|| panic!("{}", run.describe()));
+    assert!(s002["help"].as_str().unwrap_or_default().contains("cannot be suppressed"), "{s002}");
+}

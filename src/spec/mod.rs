@@ -13,6 +13,9 @@ use crate::suggest;
 use foldhash::{HashMap, HashMapExt};
 use std::sync::Arc;
 
+/// The `data` key of an S002 that leaves an image's facts unmade (every image rule, and
+/// the image checks of the instances using it, skip that image until it is fixed).
+pub const IMAGE_CHECKS_SKIPPED: &str = "imageChecksSkipped";
 /// The two kinds of resource ecslint checks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Kind {
@@ -207,6 +210,11 @@ fn classify(file: &Arc<SourceFile>, node: Node, findings: &mut Vec<Finding>) -> 
             .with_resource(resource.reference())
             .with_path(violation.path);
         finding.help = violation.help;
+        if kind == Kind::Image && !stray {
+            // The image's facts are not made while this stands: its rules and the image
+            // checks of the instances using it are off, so it cannot be suppressed.
+            finding.data.insert(IMAGE_CHECKS_SKIPPED.into(), serde_json::Value::Bool(true));
+        }
         findings.push(finding);
     }
     Some(resource)
