@@ -16,7 +16,7 @@ use crate::diag::Finding;
 use crate::source::{Node, PathSegment, Value};
 use crate::spec::Resource;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt::Write as _;
 use std::path::{Component, Path, PathBuf};
 
@@ -201,6 +201,20 @@ impl Baseline {
         }
         let findings = counts.into_iter().map(|(entry, count)| Entry { count, ..entry }).collect();
         Self { version: 1, findings }
+    }
+
+    /// Adds the entries of `old` about files this run did not report on (`checked` are
+    /// the ones it did), so that rewriting a baseline after a run over a few named files
+    /// keeps what the baseline says of the rest of the repository.
+    pub fn keep_unchecked(&mut self, old: &Self, checked: &[&str], keys: &Keys<'_>) {
+        let checked: HashSet<String> = checked.iter().map(|name| keys.file(name)).collect();
+        let mut counts: BTreeMap<Entry, u32> = BTreeMap::new();
+        let kept = old.findings.iter().filter(|entry| !checked.contains(&entry.file));
+        for entry in self.findings.iter().chain(kept) {
+            let count = counts.entry(Entry { count: 1, ..entry.clone() }).or_insert(0);
+            *count = count.saturating_add(entry.count);
+        }
+        self.findings = counts.into_iter().map(|(entry, count)| Entry { count, ..entry }).collect();
     }
 
     pub fn parse(text: &str) -> Result<Self, String> {

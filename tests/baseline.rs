@@ -132,3 +132,24 @@ fn huge_counts_in_a_baseline_do_not_wrap() {
     assert_eq!(found_codes(&run), Vec::<String>::new(), "{}", run.describe());
     assert_eq!(run.json()["summary"]["baseline"]["hidden"], 1);
 }
+
+/// Rewriting a baseline in place after a run over one named file (a pre-commit hook)
+/// keeps the entries of the files that run did not report on.
+#[test]
+fn rewriting_a_baseline_from_a_run_over_named_files_keeps_the_other_files_entries() {
+    let dir = scratch_dir("baseline-partial-rewrite");
+    std::fs::create_dir_all(dir.join(".git")).expect(".git created");
+    let instance = |name: &str| {
+        format!(
+            "kind: Instance\nname: {name}\nregion: cn-hangzou\ninstanceType: ecs.g7.large\n\
+             image: aliyun_3_x64_20G_alibase_20240819.vhd\n"
+        )
+    };
+    write_files(&dir, &[("a.yaml", &instance("a")), ("b.yaml", &instance("b"))]);
+    check_in(&dir, &["--write-baseline", "bl.json", "."]).assert_code(0);
+    check_in(&dir, &["--baseline", "bl.json", "--write-baseline", "bl.json", "a.yaml"]).assert_code(0);
+    let text = std::fs::read_to_string(dir.join("bl.json")).unwrap_or_default();
+    assert!(text.contains("a.yaml") && text.contains("b.yaml"), "{text}");
+    let run = check_in(&dir, &["--format", "json", "--baseline", "bl.json", "."]);
+    assert_eq!(found_codes(&run), Vec::<String>::new(), "{}", run.describe());
+}

@@ -315,7 +315,19 @@ pub fn run(args: &CheckArgs) -> Result<bool, Failure> {
             return Err(Failure::Reported);
         }
         refuse_to_overwrite_an_input(path, &read, &config, args, false)?;
-        let baseline = Baseline::from_findings(&outcome.findings, &Keys::new(path, &outcome.resources));
+        let keys = Keys::new(path, &outcome.resources);
+        let mut baseline = Baseline::from_findings(&outcome.findings, &keys);
+        // Rewriting the baseline in place after a run over some named files keeps the
+        // entries of the files the run did not report on.
+        if let Some(old) = args.baseline.as_deref().filter(|b| files::write::clobbered(path, [*b]).is_some())
+        {
+            let text = files::read_text(old)
+                .map_err(|e| Failure::Message(format!("cannot read baseline {}: {e}", old.display())))?;
+            let old = Baseline::parse(&text)
+                .map_err(|e| Failure::Message(format!("baseline {}: {e}", old.display())))?;
+            let checked: Vec<&str> = outcome.files.iter().map(|file| file.name.as_str()).collect();
+            baseline.keep_unchecked(&old, &checked, &keys);
+        }
         files::write::replace(path, |out| out.write_all(baseline.to_json().as_bytes()))
             .map_err(|e| Failure::Message(format!("cannot write baseline {}: {e}", path.display())))?;
         writeln!(stderr, "wrote {} finding(s) to the baseline {}", outcome.findings.len(), path.display())?;
