@@ -196,6 +196,10 @@ pub fn context(named: &Named, config: &Config, stdin_name: &str) -> Result<Colle
 /// file (directly, or through a chain of images derived from one). The files and
 /// resources the summary counts are narrowed the same way.
 pub fn restrict(outcome: &mut Outcome, named: &Named) {
+    // A project file skipped as another tool's is no news to a run over other files.
+    outcome
+        .skipped
+        .retain(|note| note.split_once(": skipped: ").is_some_and(|(file, _)| named.is_named(file)));
     let in_scope = scope(&outcome.resources, named);
     // The spans of the context resources in scope, per file.
     let mut spans: HashMap<&str, Vec<Span>> = HashMap::new();

@@ -147,6 +147,8 @@ fn broken_and_foreign_files_in_the_context_are_silent() {
     let run = check_in(&dir, &["app.yaml"], None);
     run.assert_code(0);
     assert_eq!(findings(&run), pairs(&[]), "{}", run.describe());
+    // Nor does stderr speak of the project's tsconfig.json, skipped as another tool's.
+    assert!(!run.stderr.contains("tsconfig.json"), "{}", run.describe());
     let json = run.json();
     assert_eq!(json["summary"]["files"], 1, "{}", run.describe());
     assert_eq!(json["summary"]["resources"], 1, "{}", run.describe());
