@@ -425,13 +425,21 @@ fn render(
         OutputFormat::Concise => diag::render_concise(out, findings),
         OutputFormat::Json => diag::render_json(out, findings, &outcome.suppressed, summary),
         OutputFormat::Sarif => {
-            let all: Vec<diag::Finding> = findings.iter().chain(&outcome.suppressed).cloned().collect();
+            // Most runs suppress nothing: then the findings are not copied (200,000 of them
+            // took a fifth of that report's memory).
+            let joined: Vec<diag::Finding>;
+            let all = if outcome.suppressed.is_empty() {
+                findings.as_slice()
+            } else {
+                joined = findings.iter().chain(&outcome.suppressed).cloned().collect();
+                joined.as_slice()
+            };
             // Artifact paths are relative to the project root (the config file's directory,
             // else the Git work tree's root, else the working directory); relative names
             // start from the working directory.
             let cwd = std::env::current_dir()?;
             let root = std::path::absolute(project::root(config))?;
-            diag::render_sarif(out, &all, rules, diag::SarifRoot { root: &root, base: &cwd })
+            diag::render_sarif(out, all, rules, diag::SarifRoot { root: &root, base: &cwd })
         }
         OutputFormat::Junit => diag::render_junit(out, findings, &outcome.files),
         OutputFormat::Github => diag::render_github(out, findings),
