@@ -23,6 +23,10 @@ pub struct CheckOptions<'a> {
     pub settings: Settings,
     /// Per-path ignores from the config file.
     pub config: &'a Config,
+    /// Moves a finding to where the run reports it (an S003 between a named file and its
+    /// project goes onto the named file), before suppressions are matched: a comment on
+    /// the named file's line then suppresses it, and is not called unused (S008).
+    pub relocate: Option<&'a (dyn Fn(&mut Finding) + Sync)>,
 }
 
 /// What a run found.
@@ -72,6 +76,9 @@ pub fn check(reads: Vec<Loaded>, options: &CheckOptions<'_>) -> Outcome {
         },
         || spec::check_duplicate_names(&outcome.resources, &mut outcome.findings),
     );
+    if let Some(relocate) = options.relocate {
+        outcome.findings.iter_mut().for_each(relocate);
+    }
     outcome.findings.retain_mut(|finding| match options.enabled.get(&finding.code) {
         Some(severity) => {
             finding.severity = *severity;

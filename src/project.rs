@@ -216,9 +216,8 @@ pub fn restrict(outcome: &mut Outcome, named: &Named) {
                 spans.iter().any(|span| span.start <= location.span.start && location.span.end <= span.end)
             })
     };
-    for finding in &mut outcome.findings {
-        move_duplicate_to_named(finding, named);
-    }
+    // An S003 between a named file and the project was moved onto the named file by the
+    // check itself (`CheckOptions::relocate`), before suppressions were matched.
     outcome.findings.retain(|finding| reported_at(&finding.location));
     outcome.suppressed.retain(|finding| reported_at(&finding.location));
     // A rule that fails points into its rule file and names the resource it failed on (or
@@ -306,7 +305,7 @@ fn scope(resources: &[Resource], named: &Named) -> Vec<usize> {
 /// An S003 duplicate name between a context file and a named file is reported on the
 /// named file, which is the one being changed: the finding and its "first defined
 /// here" label trade places.
-fn move_duplicate_to_named(finding: &mut Finding, named: &Named) {
+pub fn move_duplicate_to_named(finding: &mut Finding, named: &Named) {
     if finding.code != codes::DUPLICATE_NAME.code || named.is_named(&finding.location.file.name) {
         return;
     }

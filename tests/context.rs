@@ -284,3 +284,25 @@ fn a_report_is_not_written_over_a_project_file_or_a_rule_file() {
         assert_eq!(std::fs::read_to_string(dir.join(target)).expect("readable"), before, "{target} kept");
     }
 }
+
+/// A suppression on the named file's line silences an S003 that the project brings in,
+/// and is not called unused (S008): the finding is on the named file before comments are
+/// matched.
+#[test]
+fn a_suppression_on_the_named_file_covers_a_duplicate_from_the_project() {
+    let dir = scratch_dir("context-suppressed-duplicate");
+    std::fs::create_dir(dir.join(".git")).expect(".git created");
+    let instance = |comment: &str| {
+        format!(
+            "kind: Instance\nname: api{comment}\nregion: cn-hangzhou\ninstanceType: ecs.g7.large\n\
+             image: aliyun_3_x64_20G_alibase_20240819.vhd\n"
+        )
+    };
+    write_files(
+        &dir,
+        &[("a.yaml", &instance("  # ecslint-ignore S003 -- migrating")), ("b.yaml", &instance(""))],
+    );
+    let run = check_in(&dir, &["a.yaml"], None);
+    run.assert_code(0);
+    assert_eq!(findings(&run), pairs(&[]), "{}", run.describe());
+}

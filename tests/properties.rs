@@ -359,6 +359,7 @@ impl Pipeline {
             catalog: &self.catalog,
             settings: Settings { as_of: Date::parse("2026-11-22").expect("a date"), ..Settings::default() },
             config: &self.config,
+            relocate: None,
         };
         check(files.into_iter().map(|(name, bytes)| decode(name, bytes)).collect(), &options)
     }

@@ -49,6 +49,7 @@ fuzz_target!(|data: &[u8]| {
                 ..Settings::default()
             },
             config: &context.config,
+            relocate: None,
         };
         let reads =
             vec![decode(name.to_string(), bytes.to_vec()), decode("neighbour.yaml".into(), NEIGHBOUR.into())];

@@ -62,6 +62,7 @@ fuzz_target!(|data: &[u8]| {
             catalog: &context.catalog,
             settings: Settings { as_of: Date::parse("2026-11-22").expect("a valid date"), ..Settings::default() },
             config: &context.config,
+            relocate: None,
         };
         let reads = vec![decode(name, bytes.to_vec()), decode("neighbour.yaml".into(), NEIGHBOUR.into())];
         let outcome = check(reads, &options);

@@ -235,6 +235,11 @@ pub fn execute(args: &CheckArgs) -> Result<Run, Failure> {
         eol_warning_days: config.eol_warning_days.unwrap_or(Settings::default().eol_warning_days),
         quotas: config.quotas.clone(),
     };
+    let relocate = |finding: &mut diag::Finding| {
+        if let Some(named) = &named {
+            project::move_duplicate_to_named(finding, named);
+        }
+    };
     let options = CheckOptions {
         limits: crate::source::Limits::default(),
         rules: &context.rules,
@@ -242,6 +247,7 @@ pub fn execute(args: &CheckArgs) -> Result<Run, Failure> {
         catalog: &context.catalog,
         settings: settings.clone(),
         config: &config,
+        relocate: named.is_some().then_some(&relocate),
     };
     let mut outcome = check(reads, &options);
     let read: Vec<PathBuf> = outcome
