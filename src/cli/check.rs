@@ -135,8 +135,8 @@ pub struct Run {
     /// The run's reference data and settings, for `facts`.
     pub catalog: crate::catalog::Catalog,
     pub settings: Settings,
-    /// Every file the run read: the project's files (the outcome keeps only those it
-    /// reports on) and the rule files. Never written over.
+    /// Every file the run read, when it writes a report or a baseline: the project's files
+    /// (the outcome keeps only those it reports on) and the rule files. Never written over.
     pub read: Vec<PathBuf>,
 }
 
@@ -250,13 +250,14 @@ pub fn execute(args: &CheckArgs) -> Result<Run, Failure> {
         relocate: named.is_some().then_some(&relocate),
     };
     let mut outcome = check(reads, &options);
-    let read: Vec<PathBuf> = outcome
-        .files
-        .iter()
-        .map(|file| &file.name)
-        .chain(context.rules.rules().iter().map(|rule| &rule.file.name))
-        .map(PathBuf::from)
-        .collect();
+    // Kept only for a run that writes a file (10,000 paths a run for nothing otherwise).
+    let writes = args.output.is_some() || args.write_baseline.is_some();
+    let read: Vec<PathBuf> = if writes {
+        let files = outcome.files.iter().map(|file| &file.name);
+        files.chain(context.rules.rules().iter().map(|rule| &rule.file.name)).map(PathBuf::from).collect()
+    } else {
+        Vec::new()
+    };
     let mut baseline_counts = None;
     if let Some(named) = &named {
         project::restrict(&mut outcome, named);
