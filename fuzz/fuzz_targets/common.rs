@@ -4,8 +4,51 @@
 //! What both targets assert: every span a finding or node carries lies inside its
 //! file and on character boundaries, so no renderer can slice out of bounds.
 
-use ecslint::diag::Finding;
-use ecslint::source::{Node, Span, Value};
+use ecslint::catalog::Catalog;
+use ecslint::check::{CheckOptions, Outcome, check};
+use ecslint::config::Config;
+use ecslint::date::Date;
+use ecslint::diag::{Finding, Severity};
+use ecslint::engine::{RuleSet, Selection, Settings};
+use ecslint::files::decode;
+use ecslint::source::{Limits, Node, Span, Value};
+use std::collections::HashMap;
+
+const NEIGHBOUR: &str = include_str!("../../fixtures/rules/S002/pass-valid-instance-and-image.yaml");
+
+/// The built-in rules (every one, those off by default too), the catalog and an empty
+/// config: built once per thread, since loading them costs far more than one input.
+pub struct Context {
+    pub rules: RuleSet,
+    enabled: HashMap<String, Severity>,
+    catalog: Catalog,
+    config: Config,
+}
+
+thread_local! {
+    pub static CONTEXT: Context = {
+        let rules = RuleSet::builtin().expect("built-in rules load");
+        let selection = Selection { select: vec!["ALL".into()], ..Selection::default() };
+        let enabled = selection.resolve(&rules).expect("ALL selects every rule");
+        Context { rules, enabled, catalog: Catalog::builtin().expect("built-in catalog loads"), config: Config::default() }
+    };
+}
+
+/// The whole check of one fuzzed file beside one valid spec, so that cross-file
+/// references and S003 have something to meet.
+pub fn check_beside_a_neighbour(context: &Context, name: String, bytes: &[u8]) -> Outcome {
+    let options = CheckOptions {
+        limits: Limits::default(),
+        rules: &context.rules,
+        enabled: &context.enabled,
+        catalog: &context.catalog,
+        settings: Settings { as_of: Date::parse("2026-11-22").expect("a valid date"), ..Settings::default() },
+        config: &context.config,
+        relocate: None,
+    };
+    let reads = vec![decode(name, bytes.to_vec()), decode("neighbour.yaml".into(), NEIGHBOUR.into())];
+    check(reads, &options)
+}
 
 /// The file name a fuzz input is read as: the first byte picks YAML or JSON, so one
 /// corpus exercises both parsers.

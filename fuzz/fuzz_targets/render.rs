@@ -9,35 +9,9 @@
 #[path = "common.rs"]
 mod common;
 
-use ecslint::catalog::Catalog;
-use ecslint::check::{CheckOptions, check};
-use ecslint::config::Config;
-use ecslint::date::Date;
-use ecslint::diag::{self, HumanOptions, SarifRoot, Severity, Summary};
-use ecslint::engine::{RuleSet, Selection, Settings};
-use ecslint::files::decode;
-use ecslint::source::Limits;
+use ecslint::diag::{self, HumanOptions, SarifRoot, Summary};
 use libfuzzer_sys::fuzz_target;
-use std::collections::HashMap;
 use std::path::Path;
-
-const NEIGHBOUR: &str = include_str!("../../fixtures/rules/S002/pass-valid-instance-and-image.yaml");
-
-struct Context {
-    rules: RuleSet,
-    enabled: HashMap<String, Severity>,
-    catalog: Catalog,
-    config: Config,
-}
-
-thread_local! {
-    static CONTEXT: Context = {
-        let rules = RuleSet::builtin().expect("built-in rules load");
-        let selection = Selection { select: vec!["ALL".into()], ..Selection::default() };
-        let enabled = selection.resolve(&rules).expect("ALL selects every rule");
-        Context { rules, enabled, catalog: Catalog::builtin().expect("built-in catalog loads"), config: Config::default() }
-    };
-}
 
 fn render(f: impl FnOnce(&mut Vec<u8>) -> std::io::Result<()>) -> String {
     let mut out = Vec::new();
@@ -54,18 +28,8 @@ fuzz_target!(|data: &[u8]| {
         }
         None => (extension.to_string(), bytes),
     };
-    CONTEXT.with(|context| {
-        let options = CheckOptions {
-            limits: Limits::default(),
-            rules: &context.rules,
-            enabled: &context.enabled,
-            catalog: &context.catalog,
-            settings: Settings { as_of: Date::parse("2026-11-22").expect("a valid date"), ..Settings::default() },
-            config: &context.config,
-            relocate: None,
-        };
-        let reads = vec![decode(name, bytes.to_vec()), decode("neighbour.yaml".into(), NEIGHBOUR.into())];
-        let outcome = check(reads, &options);
+    common::CONTEXT.with(|context| {
+        let outcome = common::check_beside_a_neighbour(context, name, bytes);
         let findings = &outcome.findings;
         let summary = Summary::new(outcome.files.len(), outcome.resources.len(), findings);
         let human = HumanOptions { color: false, width: 100 };
