@@ -27,6 +27,8 @@ pub struct CheckOptions<'a> {
     /// project goes onto the named file), before suppressions are matched: a comment on
     /// the named file's line then suppresses it, and is not called unused (S008).
     pub relocate: Option<&'a (dyn Fn(&mut Finding) + Sync)>,
+    /// `--region`, `--var` and `--var-file` for Terraform, ROS and Packer inputs.
+    pub iac: &'a crate::iac::Options,
 }
 
 /// What a run found.
@@ -48,13 +50,34 @@ pub struct Outcome {
 pub fn check(reads: Vec<Loaded>, options: &CheckOptions<'_>) -> Outcome {
     let mut outcome =
         Outcome { files: reads.iter().map(|r| Arc::clone(&r.file)).collect(), ..Outcome::default() };
+    // Specs (and ROS templates) are read a file at a time; Terraform and Packer a
+    // directory at a time, since a module's variables, locals and providers span its files.
+    let mut documents = Vec::with_capacity(reads.len());
+    let (mut terraform, mut packer) = (Vec::new(), Vec::new());
+    for read in reads {
+        match (source::Frontend::of(&read.file.name), read.problem.is_some()) {
+            (source::Frontend::Terraform, false) => terraform.push(read.file),
+            (source::Frontend::Packer, false) => packer.push(read.file),
+            _ => documents.push(read),
+        }
+    }
     // Rule conditions compile while the files load: on a one-file check (the pre-commit
     // case) compiling CEL would otherwise be the longest step, done on one core.
-    let ((), loaded) = rayon::join(
+    let ((), (loaded, (terraform, packer))) = rayon::join(
         || options.rules.precompile(options.enabled),
         || {
-            let reads = reads.into_par_iter().with_max_len(crate::CHUNK);
-            reads.map(|read| load_read(read, options.limits)).collect::<Vec<_>>()
+            rayon::join(
+                || {
+                    let reads = documents.into_par_iter().with_max_len(crate::CHUNK);
+                    reads.map(|read| load_read(read, options.limits)).collect::<Vec<_>>()
+                },
+                || {
+                    rayon::join(
+                        || crate::terraform::load(&terraform, options.iac, options.limits),
+                        || crate::packer::load(&packer, options.iac, options.limits),
+                    )
+                },
+            )
         },
     );
     outcome.resources.reserve(loaded.iter().map(|(_, resources, _)| resources.len()).sum());
@@ -62,6 +85,11 @@ pub fn check(reads: Vec<Loaded>, options: &CheckOptions<'_>) -> Outcome {
         outcome.findings.append(&mut findings);
         outcome.resources.extend(resources);
         outcome.skipped.extend(skipped);
+    }
+    for mut front in [terraform, packer] {
+        outcome.findings.append(&mut front.findings);
+        outcome.resources.append(&mut front.resources);
+        outcome.skipped.append(&mut front.skipped);
     }
     // Duplicate names are found on one core while the rules start on the others.
     let (evaluation, ()) = rayon::join(

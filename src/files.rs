@@ -285,11 +285,18 @@ fn walk(root: &Path, collected: &mut Collected) {
     collected.warnings.extend(warnings);
 }
 
-/// Whether a walk picks up a file of this name.
+/// Whether a walk picks up a file of this name: YAML and JSON (specs, ROS templates,
+/// Packer JSON), and the Terraform and Packer files of DESIGN §8 (not any `.hcl`: a
+/// `.terraform.lock.hcl` or a Nomad job is another tool's).
 fn wanted(path: &Path) -> bool {
-    path.extension()
+    let spec = path
+        .extension()
         .and_then(|e| e.to_str())
-        .is_some_and(|e| SPEC_EXTENSIONS.iter().any(|x| x.eq_ignore_ascii_case(e)))
+        .is_some_and(|e| SPEC_EXTENSIONS.iter().any(|x| x.eq_ignore_ascii_case(e)));
+    spec || path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| crate::source::Frontend::of(n) != crate::source::Frontend::Document)
 }
 
 /// A path as shown to users: normalised (no `./`, `//` or resolvable `..`), relative to

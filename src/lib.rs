@@ -14,11 +14,14 @@ pub mod date;
 pub mod diag;
 pub mod engine;
 pub mod files;
+pub mod iac;
+pub mod packer;
 pub mod project;
 pub mod source;
 pub mod spec;
 pub mod suggest;
 pub mod suppress;
+pub mod terraform;
 
 /// The most items (files, resources, findings) one parallel task takes on. Rayon
 /// otherwise splits a loop into about two pieces per core and splits further only when

@@ -360,6 +360,7 @@ impl Pipeline {
             settings: Settings { as_of: Date::parse("2026-11-22").expect("a date"), ..Settings::default() },
             config: &self.config,
             relocate: None,
+            iac: &ecslint::iac::Options::default(),
         };
         check(files.into_iter().map(|(name, bytes)| decode(name, bytes)).collect(), &options)
     }

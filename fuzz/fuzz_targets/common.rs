@@ -45,6 +45,7 @@ pub fn check_beside_a_neighbour(context: &Context, name: String, bytes: &[u8]) -
         settings: Settings { as_of: Date::parse("2026-11-22").expect("a valid date"), ..Settings::default() },
         config: &context.config,
         relocate: None,
+        iac: &ecslint::iac::Options::default(),
     };
     let reads = vec![decode(name, bytes.to_vec()), decode("neighbour.yaml".into(), NEIGHBOUR.into())];
     check(reads, &options)

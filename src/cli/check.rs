@@ -73,6 +73,26 @@ pub struct CheckArgs {
     /// Largest spec file read, in bytes [default: 16 MiB]
     #[arg(long, value_name = "BYTES")]
     pub max_file_size: Option<u64>,
+    /// Region of ROS templates, and of Terraform roots whose provider names none
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
+    /// A Terraform input variable, as `terraform -var` takes it (repeatable; wins over files)
+    #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_var)]
+    pub vars: Vec<(String, String)>,
+    /// A Terraform variable definitions file, as `terraform -var-file` takes it (repeatable)
+    #[arg(long = "var-file", value_name = "FILE")]
+    pub var_files: Vec<PathBuf>,
+}
+
+/// `NAME=VALUE` of `--var`: the name is an identifier, the value anything after the first `=`.
+fn parse_var(text: &str) -> Result<(String, String), String> {
+    let (name, value) = text.split_once('=').ok_or_else(|| format!("`{text}` is not NAME=VALUE"))?;
+    let identifier = name.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    if !identifier {
+        return Err(format!("`{name}` is not a variable name"));
+    }
+    Ok((name.to_string(), value.to_string()))
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -240,7 +260,15 @@ pub fn execute(args: &CheckArgs) -> Result<Run, Failure> {
             project::move_duplicate_to_named(finding, named);
         }
     };
+    let mut var_files = Vec::with_capacity(args.var_files.len());
+    for path in &args.var_files {
+        let text = files::read_text(path)
+            .map_err(|e| Failure::Message(format!("cannot read variable file {}: {e}", path.display())))?;
+        var_files.push(std::sync::Arc::new(crate::source::SourceFile::new(files::display_name(path), text)));
+    }
+    let iac = crate::iac::Options { region: args.region.clone(), vars: args.vars.clone(), var_files };
     let options = CheckOptions {
+        iac: &iac,
         limits: crate::source::Limits::default(),
         rules: &context.rules,
         enabled: &enabled,

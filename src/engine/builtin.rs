@@ -73,7 +73,7 @@ fn image_reference(
     field: &str,
     out: &mut Vec<Finding>,
 ) {
-    let Some(reference) = resource.node.get_str(field) else { return };
+    let Some(reference) = resource.image_reference(field) else { return };
     if world.resolve(reference) != Resolved::Unresolved {
         return;
     }
@@ -298,4 +298,33 @@ pub fn cycles(world: &World<'_>, out: &mut Vec<Finding>) {
 fn same_stem_other_number(a: &str, b: &str) -> bool {
     let stem = |s: &str| s.trim_end_matches(|c: char| c.is_ascii_digit()).to_string();
     a != b && stem(a) == stem(b) && stem(a).len() < a.len() && stem(b).len() < b.len()
+}
+
+/// S011 (off by default): each value of an IaC resource that static evaluation could
+/// not know, so that the rules reading it were skipped (DESIGN §8).
+pub fn unresolved_values(
+    resource: &Resource,
+    out: &mut Vec<Finding>,
+    enabled: &std::collections::HashMap<String, crate::diag::Severity>,
+) {
+    let Some(extra) = resource.iac.as_deref().filter(|_| enabled.contains_key(codes::UNRESOLVED_VALUE.code))
+    else {
+        return;
+    };
+    for unknown in &extra.unknown {
+        out.push(
+            codes::UNRESOLVED_VALUE
+                .finding(
+                    format!("`{}` of `{}` is not known before deploy: {}", unknown.field, extra.origin.address, unknown.why),
+                    unknown.location.clone(),
+                )
+                .with_primary_label("unknown here")
+                .with_help(format!(
+                    "the rules that read `{}` were skipped for this resource; give it a literal, a variable default or a `--var` to check it",
+                    unknown.field
+                ))
+                .with_resource(resource.reference())
+                .with_path(vec![key(&unknown.field)]),
+        );
+    }
 }

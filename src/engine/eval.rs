@@ -128,6 +128,12 @@ pub fn evaluate(
             });
             structural.retain(|f| enabled.contains_key(&f.code));
             builtin::prefer_precise(&mut structural);
+            if resource.iac.is_some() {
+                builtin::unresolved_values(resource, &mut structural, enabled);
+                for finding in structural.iter_mut().chain(&mut evaluation.findings) {
+                    crate::iac::label_definitions(resource, finding);
+                }
+            }
             with_severities(&mut structural, enabled);
             with_severities(&mut evaluation.findings, enabled);
             (structural, evaluation)
@@ -288,7 +294,7 @@ impl<'w> Bindings<'w> {
 impl<'w> Subject<'w> {
     fn instance(world: &'w World<'w>, resource: &'w Resource) -> Self {
         let node = &resource.node;
-        let resolved = node.get_str("image").map_or(Resolved::Unresolved, |i| world.resolve(i));
+        let resolved = resource.image_reference("image").map_or(Resolved::Unresolved, |i| world.resolve(i));
         let region = node.get_str("region").and_then(|r| world.catalog.region(r));
         let count = match node.get("count").map(|c| &c.value) {
             Some(crate::source::Value::Int(n)) => u64::try_from(*n).unwrap_or(1),
@@ -311,7 +317,7 @@ impl<'w> Subject<'w> {
 
     /// An instance that names a public image ID directly: image rules run on it.
     fn public_image_of(world: &'w World<'w>, resource: &'w Resource) -> Option<Self> {
-        let reference = resource.node.get_str("image")?;
+        let reference = resource.image_reference("image")?;
         let resolved = world.resolve(reference);
         if !matches!(resolved, Resolved::Public(_)) {
             return None;
@@ -350,7 +356,7 @@ fn resource_val(resource: &Resource) -> CelVal<'_> {
             ("encrypted", || Box::new(CelBool::from(false))),
         ],
     };
-    Box::new(LazyMap::resource(entries, defaults))
+    Box::new(LazyMap::resource(entries, defaults, Some(resource)))
 }
 
 fn empty_list() -> CelVal<'static> {

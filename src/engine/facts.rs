@@ -89,6 +89,8 @@ pub struct ImageBase<'a> {
     pub shared_with: Option<&'a Node>,
     /// The spec's `labels` (an instance rule reads its image's as `image.labels`).
     pub labels: Option<&'a Node>,
+    /// An IaC image whose regions static evaluation could not know.
+    pub unknown_regions: bool,
 }
 
 /// The paid image a licence fee comes from.
@@ -264,10 +266,13 @@ impl<'a> World<'a> {
             .collect();
         let parents: Vec<Option<Parent<'a>>> = raw
             .iter()
-            .map(|base| match self.resolve(base.as_ref()?.derived_from?) {
-                Resolved::Spec(index) => Some(Parent::Spec(index)),
-                Resolved::Public(id) => self.public.contains_key(id).then_some(Parent::Public(id)),
-                Resolved::Unresolved => None,
+            .zip(self.resources)
+            .map(|(base, resource)| {
+                match self.resolve(base.as_ref().and(resource.image_reference("derivedFrom"))?) {
+                    Resolved::Spec(index) => Some(Parent::Spec(index)),
+                    Resolved::Public(id) => self.public.contains_key(id).then_some(Parent::Public(id)),
+                    Resolved::Unresolved => None,
+                }
             })
             .collect();
         let public: HashMap<&'a str, ImageBase<'a>> =
@@ -342,6 +347,8 @@ impl<'a> World<'a> {
 struct Scan<'a> {
     /// A valid Image spec: its name and `id`.
     image: Option<(Option<&'a str>, Option<&'a str>)>,
+    /// An IaC image's key, which the resources of its configuration refer to it by.
+    key: Option<&'a str>,
     /// The image a valid spec refers to: an instance's `image`, an image's `derivedFrom`.
     reference: Option<&'a str>,
     /// A valid Instance's instance type and region.
@@ -357,9 +364,10 @@ impl<'a> Scan<'a> {
         // An instance's valid fields are resolved even when another field is wrong, for
         // the rules that read only those; an image's facts need every field they read valid.
         let valid = |field: &'static str| node.get_str(field).filter(|_| resource.field_valid(field));
+        let key = resource.iac.as_deref().map(|extra| extra.origin.key.as_str());
         match resource.kind {
             Kind::Instance => Self {
-                reference: valid("image"),
+                reference: resource.image_reference("image").filter(|_| resource.field_valid("image")),
                 instance_type: valid("instanceType"),
                 region: valid("region"),
                 ..Self::default()
@@ -369,6 +377,7 @@ impl<'a> Scan<'a> {
             // unknown, so its image rules stay quiet), not to an image managed elsewhere.
             Kind::Image if !resource.facts_valid => Self {
                 image: Some((resource.name.as_deref().filter(|_| resource.field_valid("name")), valid("id"))),
+                key,
                 ..Self::default()
             },
             Kind::Image => {
@@ -384,7 +393,8 @@ impl<'a> Scan<'a> {
                 }
                 Self {
                     image: Some((resource.name.as_deref(), node.get_str("id"))),
-                    reference: node.get_str("derivedFrom"),
+                    key,
+                    reference: resource.image_reference("derivedFrom"),
                     custom_regions,
                     ..Self::default()
                 }
@@ -398,6 +408,9 @@ fn image_names<'a>(scans: &[Scan<'a>]) -> (HashMap<&'a str, usize>, HashMap<&'a 
     let mut by_name = HashMap::new();
     let mut by_id = HashMap::new();
     for (index, scan) in scans.iter().enumerate() {
+        if let Some(key) = scan.key {
+            by_name.entry(key).or_insert(index);
+        }
         if let Some((name, id)) = scan.image {
             if let Some(name) = name {
                 by_name.entry(name).or_insert(index);
@@ -574,6 +587,7 @@ fn spec_base<'a>(resource: &'a Resource, catalog: &Catalog) -> ImageBase<'a> {
         encrypted: flag("encrypted"),
         shared_with: node.get("sharedWith"),
         labels: node.get("labels"),
+        unknown_regions: !resource.field_valid("regions"),
     }
 }
 
@@ -597,6 +611,7 @@ fn public_base<'a>(id: &'a str, parsed: &PublicImage) -> ImageBase<'a> {
         encrypted: false,
         shared_with: None,
         labels: None,
+        unknown_regions: false,
     }
 }
 
@@ -737,7 +752,12 @@ fn base_field<'a>(base: &ImageBase<'a>, name: &str) -> Option<CelVal<'a>> {
         }),
         "architecture" => opt_str_val(base.architecture),
         "bootMode" => opt_str_val(base.boot_mode),
-        "regions" => list(base.regions),
+        // Where a non-public image is is what R001 compares with: unknown (an IaC image
+        // whose provider's region is not known) is null, never an empty list.
+        "regions" => match base.regions {
+            None if base.image_type != Some("public") && base.unknown_regions => null_val(),
+            regions => list(regions),
+        },
         "derivedFrom" => opt_str_val(base.derived_from),
         "imported" => Box::new(CelBool::from(base.imported)),
         "licenseType" => opt_str_val(base.license_type),

@@ -33,12 +33,17 @@ pub fn known(variable: &str, target: Target) -> Option<Vec<&'static str>> {
     Some(match variable {
         // Image rules also run on instances that name a public image ID.
         "resource" => match target {
-            Target::Instance => spec(&INSTANCE_FIELDS),
+            Target::Instance => {
+                let mut fields = spec(&INSTANCE_FIELDS);
+                fields.push("origin");
+                fields
+            }
             Target::Image => {
                 let mut both = spec(&IMAGE_SPEC_FIELDS);
                 both.extend(
                     spec(&INSTANCE_FIELDS).into_iter().filter(|f| !IMAGE_SPEC_FIELDS.iter().any(|g| g == f)),
                 );
+                both.push("origin");
                 both
             }
             Target::Builtin => return None,

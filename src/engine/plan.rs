@@ -435,7 +435,7 @@ inner: {a: 1, s: x, list: [x, y], inner: {deep: true}}
         let entries = documents.first().and_then(|d| d.root.as_map()).unwrap_or_default();
         let json: serde_json::Value = data_as_json(DATA);
         let mut context = cel::Context::with_env(environment());
-        context.add_variable_as_val("resource", Box::new(LazyMap::resource(entries, &[])));
+        context.add_variable_as_val("resource", Box::new(LazyMap::resource(entries, &[], None)));
         context.add_variable_as_val("catalog", to_val(&json));
         context.add_variable_as_val("image", to_val(&serde_json::Value::Null));
         context.add_variable_as_val("quotas", to_val(&serde_json::json!({"q": 2, "neg": -1})));

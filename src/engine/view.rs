@@ -27,8 +27,9 @@ pub type MakeVal = fn() -> CelVal<'static>;
 enum Source<'a> {
     /// `image`: the fields of [`IMAGE_FIELDS`].
     Image(&'a ImageFacts<'a>),
-    /// `resource`: the spec's own fields, then the defaults it leaves out.
-    Resource(&'a [Entry], Vec<(&'static str, MakeVal)>),
+    /// `resource`: the spec's own fields, then the defaults it leaves out, then `origin`
+    /// (DESIGN §8: where an IaC resource came from; `format: spec` for a spec).
+    Resource(&'a [Entry], Vec<(&'static str, MakeVal)>, Option<&'a crate::spec::Resource>),
 }
 
 /// A map whose values are converted on first read.
@@ -51,11 +52,19 @@ impl<'a> LazyMap<'a> {
 
     /// `resource` for one subject: a spec mapping with `defaults` for the fields it
     /// leaves out (a repeated key keeps its last value, as in JSON).
-    pub fn resource(entries: &'a [Entry], defaults: &[(&'static str, MakeVal)]) -> Self {
+    pub fn resource(
+        entries: &'a [Entry],
+        defaults: &[(&'static str, MakeVal)],
+        resource: Option<&'a crate::spec::Resource>,
+    ) -> Self {
         let missing: Vec<(&'static str, MakeVal)> =
             defaults.iter().copied().filter(|(key, _)| !entries.iter().any(|e| e.key.name == *key)).collect();
         let keys = entries.iter().map(|e| e.key.name.as_str()).chain(missing.iter().map(|(key, _)| *key));
-        Self::new(Cow::Owned(keys.map(CelString::from).collect()), Source::Resource(entries, missing))
+        let keys = keys.chain(resource.map(|_| "origin"));
+        Self::new(
+            Cow::Owned(keys.map(CelString::from).collect()),
+            Source::Resource(entries, missing, resource),
+        )
     }
 
     fn new(keys: Cow<'a, [CelString<'a>]>, source: Source<'a>) -> Self {
@@ -73,9 +82,12 @@ impl<'a> LazyMap<'a> {
             Source::Image(facts) => {
                 IMAGE_FIELDS.get(i).and_then(|name| facts.field(name)).unwrap_or_else(null_val)
             }
-            Source::Resource(entries, missing) => match entries.get(i) {
+            Source::Resource(entries, missing, resource) => match entries.get(i) {
                 Some(entry) => node_to_val(&entry.value),
-                None => missing.get(i - entries.len()).map_or_else(null_val, |(_, make)| make()),
+                None => match missing.get(i - entries.len()) {
+                    Some((_, make)) => make(),
+                    None => resource.map_or_else(null_val, |r| super::expr::to_val(&origin_json(r))),
+                },
             },
         }
     }
@@ -129,7 +141,9 @@ impl Val for LazyMap<'_> {
     {
         let source = match &self.source {
             Source::Image(facts) => Source::Image(facts),
-            Source::Resource(entries, missing) => Source::Resource(entries, missing.clone()),
+            Source::Resource(entries, missing, resource) => {
+                Source::Resource(entries, missing.clone(), *resource)
+            }
         };
         Box::new(Self::new(self.keys.clone(), source))
     }
@@ -238,4 +252,20 @@ pub fn materialize(value: &dyn Val) -> Result<cel::Value, ExecutionError> {
         }
         _ => cel::Value::try_from(value),
     }
+}
+
+/// `resource.origin`: an IaC resource's format, native type, address and attributes; a
+/// spec's is `{format: "spec", type: <kind>, address: <name>, attributes: {}}`.
+pub fn origin_json(resource: &crate::spec::Resource) -> serde_json::Value {
+    resource.iac.as_deref().map_or_else(
+        || {
+            serde_json::json!({
+                "format": "spec",
+                "type": resource.kind.as_str(),
+                "address": resource.name.as_deref().unwrap_or_default(),
+                "attributes": {},
+            })
+        },
+        crate::iac::Extra::origin_json,
+    )
 }

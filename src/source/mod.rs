@@ -88,20 +88,53 @@ impl SourceFile {
     }
 }
 
-/// The syntax of a spec file.
+/// The syntax of an input file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
     Yaml,
     Json,
+    /// HashiCorp configuration language: `.tf`, `.tfvars`, `.pkr.hcl`.
+    Hcl,
 }
 
 impl Format {
     pub fn from_name(name: &str) -> Self {
         let lower = name.to_ascii_lowercase();
-        if std::path::Path::new(&lower).extension().is_some_and(|ext| ext == "json") {
-            Self::Json
+        match std::path::Path::new(&lower).extension().and_then(|ext| ext.to_str()) {
+            Some("json") => Self::Json,
+            Some("tf" | "tfvars" | "hcl") => Self::Hcl,
+            _ => Self::Yaml,
+        }
+    }
+}
+
+/// Which front end reads a file into resources (DESIGN §8), by its name. YAML and JSON
+/// files are specs unless their content says they are a ROS or Packer template, which the
+/// spec loader finds out once it has parsed them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Frontend {
+    /// ecslint specs, ROS templates and legacy Packer JSON: one file at a time.
+    Document,
+    /// `.tf`, `.tf.json`, `.tfvars`, `.tfvars.json`: read a directory (a module) at a time.
+    Terraform,
+    /// `.pkr.hcl`, `.pkrvars.hcl`, `.pkr.json`: read a directory (a template) at a time.
+    Packer,
+}
+
+impl Frontend {
+    pub fn of(name: &str) -> Self {
+        let lower = name.to_ascii_lowercase();
+        let base = lower.rsplit(['/', '\\']).next().unwrap_or(&lower);
+        if base.ends_with(".pkr.hcl") || base.ends_with(".pkrvars.hcl") || base.ends_with(".pkr.json") {
+            Self::Packer
+        } else if base.ends_with(".tf")
+            || base.ends_with(".tf.json")
+            || base.ends_with(".tfvars")
+            || base.ends_with(".tfvars.json")
+        {
+            Self::Terraform
         } else {
-            Self::Yaml
+            Self::Document
         }
     }
 }
@@ -137,7 +170,9 @@ pub struct Document {
 /// Parses a file's text in the format its name implies.
 pub fn parse(file: &SourceFile, limits: Limits) -> Result<Vec<Document>, SyntaxError> {
     match file.format() {
-        Format::Yaml => parse_yaml(&file.text, limits),
+        // An HCL file reaches here only when named as a spec with another name; its
+        // front end parses it otherwise.
+        Format::Yaml | Format::Hcl => parse_yaml(&file.text, limits),
         Format::Json => parse_json(&file.text, limits).map(|root| vec![Document { root }]),
     }
 }

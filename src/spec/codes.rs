@@ -1,4 +1,4 @@
-//! The built-in structural codes (S001-S010), which are code rather than CEL.
+//! The built-in structural codes (S001-S011), which are code rather than CEL.
 
 use crate::diag::{Finding, Location, Severity};
 use crate::source::PathSegment;
@@ -47,8 +47,10 @@ pub const IMAGE_REFERENCE_TYPO: Code =
 pub const INSTANCE_TYPE_TYPO: Code =
     Code { code: "S010", name: "instance-type-typo", severity: Severity::Error };
 
+pub const UNRESOLVED_VALUE: Code = Code { code: "S011", name: "unresolved-value", severity: Severity::Info };
+
 /// Every built-in structural code, in code order.
-pub const ALL: [Code; 10] = [
+pub const ALL: [Code; 11] = [
     PARSE_ERROR,
     SCHEMA_VIOLATION,
     DUPLICATE_NAME,
@@ -59,4 +61,5 @@ pub const ALL: [Code; 10] = [
     UNUSED_SUPPRESSION,
     IMAGE_REFERENCE_TYPO,
     INSTANCE_TYPE_TYPO,
+    UNRESOLVED_VALUE,
 ];

@@ -80,6 +80,9 @@ pub struct Resource {
     /// regions) can be trusted: no violation other than a field the schema does not know
     /// and that is no near miss of a field it knows (`description: ...`, not `bootmode`).
     pub facts_valid: bool,
+    /// What an infrastructure-as-code resource carries besides its node (DESIGN §8): its
+    /// origin, the file and definitions of each field, its unknown values. `None` for a spec.
+    pub iac: Option<Arc<crate::iac::Extra>>,
 }
 
 /// Stands in [`Resource::invalid_fields`] for a violation of the resource as a whole.
@@ -89,7 +92,7 @@ impl Resource {
     /// A resource that has not been validated yet (valid until a violation says otherwise).
     pub fn new(kind: Kind, file: Arc<SourceFile>, node: Node) -> Self {
         let name = node.get_str("name").map(str::to_string);
-        Self { kind, name, file, node, valid: true, invalid_fields: Vec::new(), facts_valid: true }
+        Self { kind, name, file, node, valid: true, invalid_fields: Vec::new(), facts_valid: true, iac: None }
     }
 
     /// Whether the top-level field `name` passed validation, so that checks reading it can
@@ -106,14 +109,35 @@ impl Resource {
 
     /// The location of the field at `path`, falling back to the resource's first line.
     pub fn location(&self, path: &[PathSegment]) -> Location {
-        let span = self.node.at(path).map_or_else(|| head_span(&self.node), |n| n.span);
-        Location::new(Arc::clone(&self.file), span)
+        match self.node.at(path) {
+            Some(node) => Location::new(Arc::clone(self.file_of(path)), node.span),
+            None => Location::new(Arc::clone(&self.file), head_span(&self.node)),
+        }
     }
 
     /// The location of the key of the field at `path`.
     pub fn key_location(&self, path: &[PathSegment]) -> Location {
-        let span = self.node.key_span_at(path).unwrap_or_else(|| head_span(&self.node));
-        Location::new(Arc::clone(&self.file), span)
+        match self.node.key_span_at(path) {
+            Some(span) => Location::new(Arc::clone(self.file_of(path)), span),
+            None => Location::new(Arc::clone(&self.file), head_span(&self.node)),
+        }
+    }
+
+    /// The file the node at `path` was written in: the resource's own, unless an IaC
+    /// value came from another file (a variable's default in `variables.tf`).
+    fn file_of(&self, path: &[PathSegment]) -> &Arc<SourceFile> {
+        self.iac.as_deref().and_then(|extra| extra.site(path)).map_or(&self.file, |site| &site.file)
+    }
+
+    /// The image reference in `field` (`image`, `derivedFrom`) as the run resolves it:
+    /// the key of the resource an IaC front end resolved it to, else the value as written.
+    pub fn image_reference(&self, field: &str) -> Option<&str> {
+        self.iac.as_deref().and_then(|extra| extra.reference(field)).or_else(|| self.node.get_str(field))
+    }
+
+    /// The format the resource was read from.
+    pub fn format(&self) -> &'static str {
+        self.iac.as_deref().map_or("spec", |extra| extra.origin.format.as_str())
     }
 }
 

@@ -1,0 +1,330 @@
+//! What every infrastructure-as-code front end shares (DESIGN §8): the origin of a
+//! canonical resource, values that carry the place they were written, and the
+//! [`Builder`] that turns them into the same [`Resource`] a spec file gives.
+//!
+//! A front end (Terraform, ROS, Packer) reads its files into canonical Instances and
+//! Images through the builder, and nothing downstream asks which format a resource came
+//! from unless a rule reads `resource.origin`. Three things differ from a spec:
+//! - a field's value may have been written in another file than the resource (a
+//!   variable's default in `variables.tf`): the field's node spans point into that
+//!   field's own file, and [`Resource::location`] looks the file up per field;
+//! - the definitions a value travelled through become secondary labels of every finding
+//!   on that field ("the default that supplied it");
+//! - a value that cannot be known before deploy is *unknown*: the field is left out,
+//!   and every rule that reads it is skipped on that resource, as for a field that
+//!   failed validation. S011 lists what was skipped.
+
+use crate::diag::{Finding, Label, Location};
+use crate::source::{Entry, Key, Node, PathSegment, SourceFile, Span, Value};
+use crate::spec::{Kind, Resource};
+use std::sync::Arc;
+
+/// The input format of a resource, as rules read it in `resource.origin.format`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Format {
+    Terraform,
+    Ros,
+    Packer,
+}
+
+impl Format {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Terraform => "terraform",
+            Self::Ros => "ros",
+            Self::Packer => "packer",
+        }
+    }
+}
+
+/// Where an IaC resource came from (`resource.origin` in rules).
+#[derive(Clone, Debug)]
+pub struct Origin {
+    pub format: Format,
+    /// The native type: `alicloud_instance`, `ALIYUN::ECS::Instance`, `alicloud-ecs`.
+    pub native_type: String,
+    /// Terraform address with module path and index, ROS logical ID, Packer source name.
+    pub address: String,
+    /// The native attributes as written, with what static evaluation made of them
+    /// (unknown values are `null`).
+    pub attributes: serde_json::Value,
+    /// A key that names this resource uniquely in the run, for references between
+    /// resources of one configuration: two Terraform roots in one repository may both
+    /// hold `alicloud_image.app`. Front ends write it into `image`/`derivedFrom` of the
+    /// resources that refer to this one (see [`Builder::reference`]).
+    pub key: String,
+}
+
+/// A value the rules need that static evaluation could not reach (S011).
+#[derive(Clone, Debug)]
+pub struct Unknown {
+    /// The canonical top-level field (`image`, `instanceType`, `region`, ...).
+    pub field: String,
+    /// Where the value is written (the attribute's expression).
+    pub location: Location,
+    /// Why it is unknown: "`data.alicloud_instance_types.x` is known only after apply".
+    pub why: String,
+}
+
+/// The file and the secondary labels of one field of an IaC resource.
+#[derive(Clone, Debug)]
+pub struct Site {
+    /// The path of the field from the resource's root; applies to everything under it
+    /// unless a longer path has a site of its own.
+    pub path: Vec<PathSegment>,
+    /// The file the field's node spans point into.
+    pub file: Arc<SourceFile>,
+    /// Definitions the value came through, shown as secondary labels of findings on it.
+    pub labels: Vec<Label>,
+}
+
+/// What an IaC resource carries besides its canonical node.
+#[derive(Clone, Debug)]
+pub struct Extra {
+    pub origin: Origin,
+    pub sites: Vec<Site>,
+    pub unknown: Vec<Unknown>,
+    /// A reference to another resource of the run, by [`Origin::key`], for the field it
+    /// stands in (`image` of an instance, `derivedFrom` of an image). The node holds the
+    /// referred resource's address, which is what the user reads in messages.
+    pub references: Vec<(String, String)>,
+}
+
+impl Extra {
+    /// The site of the field at `path`: the one with the longest path that starts it.
+    pub fn site(&self, path: &[PathSegment]) -> Option<&Site> {
+        self.sites.iter().filter(|site| path.starts_with(&site.path)).max_by_key(|site| site.path.len())
+    }
+
+    /// The key of the run resource that the field `field` refers to, if a front end
+    /// resolved it.
+    pub fn reference(&self, field: &str) -> Option<&str> {
+        self.references.iter().find(|(f, _)| f == field).map(|(_, key)| key.as_str())
+    }
+
+    /// `resource.origin` as rules read it.
+    pub fn origin_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "format": self.origin.format.as_str(),
+            "type": self.origin.native_type,
+            "address": self.origin.address,
+            "attributes": self.origin.attributes,
+        })
+    }
+}
+
+/// A value and the place it stands for the user: where the finding on it points.
+#[derive(Clone, Debug)]
+pub struct Placed<T> {
+    pub value: T,
+    /// Where the value is used (the attribute's expression, or the module call's argument).
+    pub at: Location,
+    /// The definitions it came through ("default of `var.image_id`"), nearest last.
+    pub via: Vec<Label>,
+}
+
+impl<T> Placed<T> {
+    pub const fn new(value: T, at: Location) -> Self {
+        Self { value, at, via: Vec::new() }
+    }
+}
+
+/// Builds one canonical resource from placed values.
+pub struct Builder {
+    kind: Kind,
+    file: Arc<SourceFile>,
+    head: Span,
+    entries: Vec<Entry>,
+    extra: Extra,
+}
+
+impl Builder {
+    /// A resource whose block or logical ID is at `head`; its name is the address.
+    pub fn new(kind: Kind, origin: Origin, head: Location) -> Self {
+        let mut builder = Self {
+            kind,
+            file: Arc::clone(&head.file),
+            head: head.span,
+            entries: Vec::new(),
+            extra: Extra { origin, sites: Vec::new(), unknown: Vec::new(), references: Vec::new() },
+        };
+        let address = builder.extra.origin.address.clone();
+        builder.put(&[], "kind", Placed::new(Value::Str(kind.as_str().to_string()), head.clone()));
+        builder.put(&[], "name", Placed::new(Value::Str(address), head));
+        builder
+    }
+
+    pub fn kind(&self) -> Kind {
+        self.kind
+    }
+
+    /// Sets a top-level string field.
+    pub fn string(&mut self, field: &str, value: Placed<String>) -> &mut Self {
+        self.put(&[], field, value.map(Value::Str))
+    }
+
+    /// Sets a top-level integer field.
+    pub fn int(&mut self, field: &str, value: Placed<i64>) -> &mut Self {
+        self.put(&[], field, value.map(Value::Int))
+    }
+
+    /// Sets a top-level boolean field.
+    pub fn bool(&mut self, field: &str, value: Placed<bool>) -> &mut Self {
+        self.put(&[], field, value.map(Value::Bool))
+    }
+
+    /// Sets a string inside a top-level mapping field (`os.family`).
+    pub fn nested_string(&mut self, field: &str, key: &str, value: Placed<String>) -> &mut Self {
+        self.put(&[field], key, value.map(Value::Str))
+    }
+
+    /// Appends a string to a top-level list field (`regions`, `sharedWith`), creating it.
+    pub fn push_string(&mut self, field: &str, value: Placed<String>) -> &mut Self {
+        let index = match self.entry_mut(field) {
+            Some(Entry { value: Node { value: Value::Seq(items), .. }, .. }) => items.len(),
+            _ => {
+                let empty = Placed::new(Value::Seq(Vec::new()), value.at.clone());
+                self.put(&[], field, empty);
+                0
+            }
+        };
+        let path = vec![PathSegment::Key(field.to_string()), PathSegment::Index(index)];
+        self.site(path, &value);
+        let node = Node::new(value.at.span, Value::Str(value.value));
+        if let Some(Entry { value: Node { value: Value::Seq(items), .. }, .. }) = self.entry_mut(field) {
+            items.push(node);
+        }
+        self
+    }
+
+    /// Marks a top-level field unknown: rules that read it skip this resource.
+    pub fn unknown(&mut self, field: &str, at: Location, why: impl Into<String>) -> &mut Self {
+        self.entries.retain(|e| e.key.name != field);
+        self.extra.unknown.push(Unknown { field: field.to_string(), location: at, why: why.into() });
+        self
+    }
+
+    /// Whether a top-level field is set.
+    pub fn has(&self, field: &str) -> bool {
+        self.entries.iter().any(|e| e.key.name == field)
+    }
+
+    /// Whether a top-level field was marked unknown.
+    pub fn is_unknown(&self, field: &str) -> bool {
+        self.extra.unknown.iter().any(|u| u.field == field)
+    }
+
+    /// Records that `field` refers to the run resource with key `key`.
+    pub fn reference(&mut self, field: &str, key: impl Into<String>) -> &mut Self {
+        self.extra.references.retain(|(f, _)| f != field);
+        self.extra.references.push((field.to_string(), key.into()));
+        self
+    }
+
+    /// The finished resource: valid, except that every unknown field counts as one that
+    /// failed validation, so the rules reading it do not run.
+    pub fn finish(mut self) -> Resource {
+        let end = self.entries.iter().map(|e| e.value.span.end).max().unwrap_or(self.head.end);
+        let root = Node::new(Span::new(self.head.start, end.max(self.head.end)), Value::Map(self.entries));
+        let mut resource = Resource::new(self.kind, self.file, root);
+        // A field both set and unknown (set by one source, then found unknown by another)
+        // is unknown.
+        self.extra.unknown.sort_by(|a, b| a.field.cmp(&b.field));
+        self.extra.unknown.dedup_by(|a, b| a.field == b.field);
+        if !self.extra.unknown.is_empty() {
+            resource.valid = false;
+            resource.invalid_fields = self.extra.unknown.iter().map(|u| u.field.clone()).collect();
+        }
+        resource.iac = Some(Arc::new(self.extra));
+        resource
+    }
+
+    fn entry_mut(&mut self, field: &str) -> Option<&mut Entry> {
+        self.entries.iter_mut().find(|e| e.key.name == field)
+    }
+
+    fn site(&mut self, path: Vec<PathSegment>, value: &Placed<impl Sized>) {
+        let same_file = Arc::ptr_eq(&value.at.file, &self.file);
+        if same_file && value.via.is_empty() {
+            return;
+        }
+        self.extra.sites.retain(|s| s.path != path);
+        self.extra.sites.push(Site { path, file: Arc::clone(&value.at.file), labels: value.via.clone() });
+    }
+
+    /// Puts `key: value` into the mapping at `parents` (created as needed, top level only).
+    fn put(&mut self, parents: &[&str], key: &str, value: Placed<Value>) -> &mut Self {
+        let mut path: Vec<PathSegment> = parents.iter().map(|p| PathSegment::Key((*p).to_string())).collect();
+        path.push(PathSegment::Key(key.to_string()));
+        self.site(path, &value);
+        let entry = Entry {
+            key: Key { name: key.to_string(), span: value.at.span },
+            value: Node::new(value.at.span, value.value),
+        };
+        match parents {
+            [] => {
+                self.extra.unknown.retain(|u| u.field != key);
+                match self.entry_mut(key) {
+                    Some(existing) => *existing = entry,
+                    None => self.entries.push(entry),
+                }
+            }
+            [parent, ..] => {
+                if self.entry_mut(parent).is_none() {
+                    let empty = Placed::new(Value::Map(Vec::new()), value.at.clone());
+                    self.put(&[], parent, empty);
+                }
+                if let Some(Entry { value: Node { value: Value::Map(entries), .. }, .. }) =
+                    self.entry_mut(parent)
+                {
+                    entries.retain(|e| e.key.name != key);
+                    entries.push(entry);
+                }
+            }
+        }
+        self
+    }
+}
+
+impl<T> Placed<T> {
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Placed<U> {
+        Placed { value: f(self.value), at: self.at, via: self.via }
+    }
+}
+
+/// Adds the secondary labels of the field a finding points at: the definitions its value
+/// came through. Called once per finding on an IaC resource.
+pub fn label_definitions(resource: &Resource, finding: &mut Finding) {
+    let Some(extra) = resource.iac.as_deref() else { return };
+    let Some(site) = extra.site(&finding.path) else { return };
+    for label in &site.labels {
+        let duplicate = finding.labels.iter().any(|l| {
+            Arc::ptr_eq(&l.location.file, &label.location.file) && l.location.span == label.location.span
+        }) || (Arc::ptr_eq(&finding.location.file, &label.location.file)
+            && finding.location.span == label.location.span);
+        if !duplicate {
+            finding.labels.push(label.clone());
+        }
+    }
+}
+
+/// The run's settings for IaC inputs (DESIGN §5).
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// `--region`: the region of ROS templates and of Terraform roots whose provider names none.
+    pub region: Option<String>,
+    /// `--var NAME=VALUE`, in command-line order (a later one wins).
+    pub vars: Vec<(String, String)>,
+    /// `--var-file FILE`, in command-line order (a later one wins), already read.
+    pub var_files: Vec<Arc<SourceFile>>,
+}
+
+/// What a front end made of its files.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub resources: Vec<Resource>,
+    /// Syntax errors (S001) and other findings about the files themselves.
+    pub findings: Vec<Finding>,
+    /// Files that were read as another tool's and skipped, as `file: why`.
+    pub skipped: Vec<String>,
+}

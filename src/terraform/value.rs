@@ -1,0 +1,193 @@
+//! Values of static evaluation: what a Terraform expression is known to be before
+//! deploy, and the places it was written.
+//!
+//! Every value carries where it is *used* for the user (`at`: the attribute's expression,
+//! or, for a value passed into a local module, the module call's argument in the calling
+//! module) and the definitions it came through (`via`: a variable's `default`, a
+//! `.tfvars` line, a local, a module's input), which become secondary labels.
+
+use crate::diag::{Label, Location};
+use crate::iac::Placed;
+
+/// A value and its places.
+#[derive(Clone, Debug)]
+pub struct Val {
+    pub value: Value,
+    pub at: Location,
+    pub via: Vec<Label>,
+}
+
+/// What an expression evaluates to.
+#[derive(Clone, Debug)]
+pub enum Value {
+    /// Known only after apply or not evaluated here; the reason, for S011 (`data.alicloud_instance_types.x is known only after apply`).
+    Unknown(String),
+    Null,
+    Bool(bool),
+    Number(f64),
+    String(String),
+    /// Lists, sets and tuples.
+    List(Vec<Val>),
+    /// Objects and maps, keys in source order.
+    Object(Vec<(String, Val)>),
+    /// An attribute of a block of the run known only after apply (`alicloud_image.app.id`):
+    /// unknown as a value, but which block it names is known. An operation on it (a
+    /// function, a template with other parts) gives [`Value::Unknown`].
+    Ref(Reference),
+}
+
+impl Val {
+    pub const fn new(value: Value, at: Location) -> Self {
+        Self { value, at, via: Vec::new() }
+    }
+
+    pub fn unknown(why: impl Into<String>, at: Location) -> Self {
+        Self::new(Value::Unknown(why.into()), at)
+    }
+
+    /// The reason the value is unknown (a reference is unknown as a value too).
+    pub fn unknown_why(&self) -> Option<String> {
+        match &self.value {
+            Value::Unknown(why) => Some(why.clone()),
+            Value::Ref(reference) => Some(format!("`{}` is known only after apply", reference.display)),
+            _ => None,
+        }
+    }
+
+    /// The block of the run this value names, when it is a reference.
+    pub fn reference(&self) -> Option<&Reference> {
+        match &self.value {
+            Value::Ref(reference) => Some(reference),
+            _ => None,
+        }
+    }
+
+    /// The value as a string when it is known and a string (numbers and booleans convert
+    /// as Terraform converts them to strings). An empty string is not a value: skeleton
+    /// configurations write `""` for what the user fills in later.
+    pub fn as_str(&self) -> Option<String> {
+        match &self.value {
+            Value::String(s) if !s.is_empty() => Some(s.clone()),
+            Value::Number(n) => Some(number_to_string(*n)),
+            Value::Bool(b) => Some(b.to_string()),
+            _ => None,
+        }
+    }
+
+    /// The value as a whole number when it is known and integral (`"2"` converts).
+    pub fn as_int(&self) -> Option<i64> {
+        let n = match &self.value {
+            Value::Number(n) => *n,
+            Value::String(s) => s.trim().parse::<f64>().ok()?,
+            _ => return None,
+        };
+        #[allow(clippy::cast_possible_truncation)]
+        (n.is_finite() && n.fract() == 0.0 && n.abs() < 9.0e15).then_some(n as i64)
+    }
+
+    /// The value as a boolean (`"true"` converts, as in Terraform).
+    pub fn as_bool(&self) -> Option<bool> {
+        match &self.value {
+            Value::Bool(b) => Some(*b),
+            Value::String(s) if s == "true" => Some(true),
+            Value::String(s) if s == "false" => Some(false),
+            _ => None,
+        }
+    }
+
+    /// The attribute `name` of an object value.
+    pub fn get(&self, name: &str) -> Option<&Val> {
+        match &self.value {
+            Value::Object(entries) => entries.iter().find(|(k, _)| k == name).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
+    /// The items of a list value.
+    pub fn items(&self) -> Option<&[Val]> {
+        match &self.value {
+            Value::List(items) => Some(items),
+            _ => None,
+        }
+    }
+
+    /// The value with its places, for the canonical builder.
+    pub fn placed<T>(&self, value: T) -> Placed<T> {
+        Placed { value, at: self.at.clone(), via: self.via.clone() }
+    }
+
+    /// The value as plain JSON, unknowns as `null` (for `resource.origin.attributes`).
+    pub fn to_json(&self) -> serde_json::Value {
+        match &self.value {
+            Value::Unknown(_) | Value::Null | Value::Ref(_) => serde_json::Value::Null,
+            Value::Bool(b) => serde_json::Value::Bool(*b),
+            Value::Number(n) => serde_json::Number::from_f64(*n)
+                .map_or(serde_json::Value::Null, |n| serde_json::Value::Number(n)),
+            Value::String(s) => serde_json::Value::String(s.clone()),
+            Value::List(items) => serde_json::Value::Array(items.iter().map(Self::to_json).collect()),
+            Value::Object(entries) => {
+                serde_json::Value::Object(entries.iter().map(|(k, v)| (k.clone(), v.to_json())).collect())
+            }
+        }
+    }
+}
+
+/// A number as Terraform prints it: integers without a decimal point.
+pub fn number_to_string(n: f64) -> String {
+    if n.is_finite() && n.fract() == 0.0 && n.abs() < 1.0e15 { format!("{n:.0}") } else { n.to_string() }
+}
+
+/// A reference to an attribute of a resource or data source of the run that is known only
+/// after apply (`alicloud_image.app.id`, `data.alicloud_images.c7.images[0].id`): unknown
+/// as a value, but the mapping of resources still knows which resource it names.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Reference {
+    /// [`Block::key`] of the block referred to (for `count`/`for_each` blocks, the key of
+    /// the instance when the index is known, else of the block without an index).
+    pub key: String,
+    /// The attribute path after the block's address: `["id"]`, `["images", "0", "id"]`.
+    pub path: Vec<String>,
+    /// The reference as written, for messages: `alicloud_image.app.id`.
+    pub display: String,
+}
+
+/// Whether a block is a managed resource or a data source.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    Managed,
+    Data,
+}
+
+/// One evaluated resource or data source instance (after `count`/`for_each`).
+#[derive(Clone, Debug)]
+pub struct Block {
+    pub mode: Mode,
+    /// `alicloud_instance`, `alicloud_images`.
+    pub block_type: String,
+    /// The block's name label (`app`).
+    pub name: String,
+    /// The address with module path and index: `module.web[0].alicloud_instance.app["a"]`,
+    /// `data.alicloud_images.c7`.
+    pub address: String,
+    /// Unique across the run: the root module's directory and the address
+    /// (`infra/prod#module.web.alicloud_instance.app`).
+    pub key: String,
+    /// The block's type and labels, where whole-resource findings point.
+    pub head: crate::diag::Location,
+    /// The attributes and nested blocks (a nested block type is a list of objects, in
+    /// source order), evaluated. Meta-arguments (`count`, `for_each`, `provider`,
+    /// `depends_on`, `lifecycle`) are left out; `count` is evaluated into `count`.
+    pub attributes: Vec<(String, Val)>,
+    /// The region of the block's provider configuration (`provider = alicloud.hk`, else the
+    /// default `alicloud` provider of its module, inherited from the root): a string where
+    /// known, with `at` on the provider's `region`; `--region` when no provider names one;
+    /// otherwise unknown with the reason.
+    pub region: Val,
+}
+
+impl Block {
+    /// The attribute `name`.
+    pub fn get(&self, name: &str) -> Option<&Val> {
+        self.attributes.iter().find(|(k, _)| k == name).map(|(_, v)| v)
+    }
+}
