@@ -47,6 +47,7 @@ pub struct Outcome {
 }
 
 /// Checks the given sources.
+#[allow(clippy::too_many_lines)]
 pub fn check(reads: Vec<Loaded>, options: &CheckOptions<'_>) -> Outcome {
     let mut outcome =
         Outcome { files: reads.iter().map(|r| Arc::clone(&r.file)).collect(), ..Outcome::default() };
@@ -69,7 +70,7 @@ pub fn check(reads: Vec<Loaded>, options: &CheckOptions<'_>) -> Outcome {
             rayon::join(
                 || {
                     let reads = documents.into_par_iter().with_max_len(crate::CHUNK);
-                    reads.map(|read| load_read(read, options.limits)).collect::<Vec<_>>()
+                    reads.map(|read| load_read(read, options.limits, options.iac)).collect::<Vec<_>>()
                 },
                 || {
                     rayon::join(
@@ -187,7 +188,11 @@ fn dormant(selector: &str, rules: &RuleSet, enabled: &HashMap<String, Severity>)
 
 /// What one read gave: its findings (a read problem, a syntax error), its resources, and
 /// the note that it was skipped as another tool's file.
-fn load_read(read: Loaded, limits: Limits) -> (Vec<Finding>, Vec<Resource>, Option<String>) {
+fn load_read(
+    read: Loaded,
+    limits: Limits,
+    iac: &crate::iac::Options,
+) -> (Vec<Finding>, Vec<Resource>, Option<String>) {
     let mut findings = Vec::new();
     if let Some(problem) = read.problem {
         findings.push(problem);
@@ -196,8 +201,25 @@ fn load_read(read: Loaded, limits: Limits) -> (Vec<Finding>, Vec<Resource>, Opti
     let file = &read.file;
     match source::parse(file, limits) {
         Ok(documents) => {
-            let resources = spec::extract(file, documents, &mut findings);
-            (findings, resources, None)
+            let mut resources = Vec::new();
+            let mut skipped = None;
+            let mut specs = Vec::with_capacity(documents.len());
+            // A ROS template or a legacy Packer JSON template is read by its front end.
+            for document in documents {
+                let mut front = if crate::ros::is_template(&document) {
+                    crate::ros::extract(file, document, iac)
+                } else if crate::packer::is_json_template(&document) {
+                    crate::packer::extract_json(file, document, iac)
+                } else {
+                    specs.push(document);
+                    continue;
+                };
+                findings.append(&mut front.findings);
+                resources.append(&mut front.resources);
+                skipped = skipped.or(front.skipped.pop());
+            }
+            resources.extend(spec::extract(file, specs, &mut findings));
+            (findings, resources, skipped)
         }
         // Repositories hold other YAML and JSON (JSON with comments, templates), and
         // pre-commit passes every changed file: one that shows no sign of a resource

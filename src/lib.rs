@@ -17,6 +17,7 @@ pub mod files;
 pub mod iac;
 pub mod packer;
 pub mod project;
+pub mod ros;
 pub mod source;
 pub mod spec;
 pub mod suggest;

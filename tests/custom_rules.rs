@@ -173,7 +173,8 @@ fn rules_see_every_variable_with_its_facts() {
         ("imageKeys", 21.into()),
         ("imageEqualsItself", true.into()),
         ("imageIsNotNull", true.into()),
-        ("resourceSize", 8.into()),
+        // The spec's seven fields, `labels` filled in, and `origin` (DESIGN §8).
+        ("resourceSize", 9.into()),
         ("billingInResource", true.into()),
         ("hasZone", false.into()),
         ("resourceEqualsItself", true.into()),
@@ -181,7 +182,8 @@ fn rules_see_every_variable_with_its_facts() {
             "wholeResource",
             serde_json::json!({"kind": "Instance", "name": "web", "region": "eu-central-1",
                 "instanceType": "ecs.g7.xlarge", "image": "app", "count": 2,
-                "billing": "PayAsYouGo", "labels": {}}),
+                "billing": "PayAsYouGo", "labels": {},
+                "origin": {"format": "spec", "type": "Instance", "address": "web", "attributes": {}}}),
         ),
     ] {
         assert_eq!(instance[key], value, "instance `{key}`: {}", run.describe());

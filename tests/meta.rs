@@ -38,6 +38,7 @@ const DESIGN: &[(&str, &str, &str, bool)] = &[
     ("S008", "unused-suppression", "warning", true),
     ("S009", "image-reference-typo", "error", true),
     ("S010", "instance-type-typo", "error", true),
+    ("S011", "unresolved-value", "info", false),
 ];
 
 fn rules() -> Vec<serde_json::Value> {

@@ -15,6 +15,7 @@
 
 mod file;
 mod image_id;
+mod image_prefix;
 mod model;
 mod version;
 
@@ -22,6 +23,7 @@ pub use file::{
     ArchitectureToken, BootModeGroup, CatalogFile, InstanceFamily, InstanceTypeEntry, OsToken, PatternEntry,
     PublicImageIds, VersionRename, VersionTemplate,
 };
+pub use image_prefix::PartialImage;
 pub use model::{
     Architecture, BootMode, BootSupport, FeeTier, InstanceType, LicenseFee, OsLifecycle, PublicImage, Quota,
     Region,

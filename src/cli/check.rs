@@ -191,6 +191,7 @@ fn check_config_names(config: &Config, context: &super::RunContext) -> Result<()
 }
 
 /// Collects, reads and checks what `args` names, without rendering anything.
+#[allow(clippy::too_many_lines)]
 pub fn execute(args: &CheckArgs) -> Result<Run, Failure> {
     let config = load_config(args)?;
     let paths = if !args.paths.is_empty() {

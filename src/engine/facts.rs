@@ -71,6 +71,7 @@ pub struct Os<'a> {
 /// What one image says about itself: an Image spec as written (with what its public
 /// `id` tells), or a parsed public image ID.
 #[derive(Clone, Debug)]
+#[allow(clippy::struct_excessive_bools)]
 pub struct ImageBase<'a> {
     pub name: Option<&'a str>,
     pub id: Option<&'a str>,

@@ -180,14 +180,14 @@ impl Builder {
 
     /// Appends a string to a top-level list field (`regions`, `sharedWith`), creating it.
     pub fn push_string(&mut self, field: &str, value: Placed<String>) -> &mut Self {
-        let index = match self.entry_mut(field) {
-            Some(Entry { value: Node { value: Value::Seq(items), .. }, .. }) => items.len(),
-            _ => {
+        let index =
+            if let Some(Entry { value: Node { value: Value::Seq(items), .. }, .. }) = self.entry_mut(field) {
+                items.len()
+            } else {
                 let empty = Placed::new(Value::Seq(Vec::new()), value.at.clone());
                 self.put(&[], field, empty);
                 0
-            }
-        };
+            };
         let path = vec![PathSegment::Key(field.to_string()), PathSegment::Index(index)];
         self.site(path, &value);
         let node = Node::new(value.at.span, Value::Str(value.value));

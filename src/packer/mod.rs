@@ -9,3 +9,18 @@ pub fn load(files: &[Arc<SourceFile>], options: &Options, limits: Limits) -> Loa
     let _ = (files, options, limits);
     Loaded::default()
 }
+
+/// Whether a parsed JSON document is a legacy Packer template with an `alicloud-ecs` builder.
+pub fn is_json_template(document: &crate::source::Document) -> bool {
+    document
+        .root
+        .get("builders")
+        .and_then(crate::source::Node::as_seq)
+        .is_some_and(|builders| builders.iter().any(|b| b.get_str("type") == Some("alicloud-ecs")))
+}
+
+/// Reads one legacy Packer JSON template into canonical resources.
+pub fn extract_json(file: &Arc<SourceFile>, document: crate::source::Document, options: &Options) -> Loaded {
+    let _ = (file, document, options);
+    Loaded::default()
+}

@@ -93,7 +93,7 @@ impl SourceFile {
 pub enum Format {
     Yaml,
     Json,
-    /// HashiCorp configuration language: `.tf`, `.tfvars`, `.pkr.hcl`.
+    /// `HashiCorp` configuration language: `.tf`, `.tfvars`, `.pkr.hcl`.
     Hcl,
 }
 
@@ -125,13 +125,10 @@ impl Frontend {
     pub fn of(name: &str) -> Self {
         let lower = name.to_ascii_lowercase();
         let base = lower.rsplit(['/', '\\']).next().unwrap_or(&lower);
-        if base.ends_with(".pkr.hcl") || base.ends_with(".pkrvars.hcl") || base.ends_with(".pkr.json") {
+        let ends = |suffix: &str| base.ends_with(suffix);
+        if ends(".pkr.hcl") || ends(".pkrvars.hcl") || ends(".pkr.json") {
             Self::Packer
-        } else if base.ends_with(".tf")
-            || base.ends_with(".tf.json")
-            || base.ends_with(".tfvars")
-            || base.ends_with(".tfvars.json")
-        {
+        } else if ends(".tf") || ends(".tf.json") || ends(".tfvars") || ends(".tfvars.json") {
             Self::Terraform
         } else {
             Self::Document

@@ -1,6 +1,7 @@
 //! Terraform configurations for the `alicloud` provider (DESIGN §8), read into the
 //! canonical Instances and Images every rule runs on.
 
+pub mod eval;
 pub mod value;
 
 use crate::iac::{Loaded, Options};
@@ -9,6 +10,6 @@ use std::sync::Arc;
 
 /// Reads the run's Terraform files (`.tf`, `.tf.json`, `.tfvars`) into canonical resources.
 pub fn load(files: &[Arc<SourceFile>], options: &Options, limits: Limits) -> Loaded {
-    let _ = (files, options, limits);
-    Loaded::default()
+    let evaluated = eval::evaluate(files, options, limits);
+    Loaded { resources: Vec::new(), findings: evaluated.findings, skipped: evaluated.skipped }
 }

@@ -121,8 +121,9 @@ impl Val {
         match &self.value {
             Value::Unknown(_) | Value::Null | Value::Ref(_) => serde_json::Value::Null,
             Value::Bool(b) => serde_json::Value::Bool(*b),
-            Value::Number(n) => serde_json::Number::from_f64(*n)
-                .map_or(serde_json::Value::Null, |n| serde_json::Value::Number(n)),
+            Value::Number(n) => {
+                serde_json::Number::from_f64(*n).map_or(serde_json::Value::Null, serde_json::Value::Number)
+            }
             Value::String(s) => serde_json::Value::String(s.clone()),
             Value::List(items) => serde_json::Value::Array(items.iter().map(Self::to_json).collect()),
             Value::Object(entries) => {
