@@ -1,7 +1,8 @@
 //! The data-driven rule harness over `fixtures/rules/<CODE>/`.
 //!
 //! Every case in a CODE directory is a spec file (`.yaml`, `.yml`, `.json`) or a
-//! subdirectory checked as one run, named `pass-*` or `fail-*`. A `fail-*` case must
+//! subdirectory checked as one run (spec files, Terraform files, or both), named `pass-*`
+//! or `fail-*`. A `fail-*` case must
 //! produce at least one finding with that CODE and a `pass-*` case none (other codes
 //! are ignored, so a fixture stays focused on its own rule). The human rendering of
 //! every case is an insta snapshot under `tests/snapshots/`, so a reviewer sees what a
@@ -9,7 +10,8 @@
 //! file, paths relative to the repository root.
 //!
 //! A YAML case may start with `# ecslint-test-args: ARGS`, appended to the command
-//! line (for a subdirectory, the first line of its first file counts).
+//! line (for a subdirectory, the first line of its first input file counts: a spec or a
+//! Terraform file, in name order, as `ecslint test` reads it).
 //!
 //! One test walks every directory and reports every failure at the end, so a new
 //! rule directory is picked up without editing this file.
@@ -24,6 +26,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 const RULES_DIR: &str = "fixtures/rules";
 const SPEC_EXTENSIONS: [&str; 3] = ["yaml", "yml", "json"];
+/// Terraform files a directory case may hold (`.tf.json` ends in `json`).
+const TERRAFORM_EXTENSIONS: [&str; 2] = ["tf", "tfvars"];
 const ARGS_MARKER: &str = "# ecslint-test-args:";
 
 /// Whether a case must produce its directory's code.
@@ -82,6 +86,12 @@ fn is_spec_file(path: &Path) -> bool {
     path.extension().and_then(|e| e.to_str()).is_some_and(|e| SPEC_EXTENSIONS.contains(&e))
 }
 
+/// A file whose first line may carry a directory case's header: a spec or a Terraform file.
+fn is_input_file(path: &Path) -> bool {
+    is_spec_file(path)
+        || path.extension().and_then(|e| e.to_str()).is_some_and(|e| TERRAFORM_EXTENSIONS.contains(&e))
+}
+
 /// The code directories under `fixtures/rules`, sorted.
 fn code_dirs() -> Vec<PathBuf> {
     sorted_entries(Path::new(RULES_DIR)).into_iter().filter(|p| common::root().join(p).is_dir()).collect()
@@ -90,7 +100,7 @@ fn code_dirs() -> Vec<PathBuf> {
 /// The `# ecslint-test-args:` line of a case, if any.
 fn extra_args(path: &Path) -> Vec<String> {
     let first_file = if common::root().join(path).is_dir() {
-        sorted_entries(path).into_iter().find(|p| is_spec_file(p))
+        sorted_entries(path).into_iter().find(|p| is_input_file(p) && !common::root().join(p).is_dir())
     } else {
         Some(path.to_path_buf())
     };
