@@ -6,11 +6,19 @@
 #   2. the parse-only floor on the same files (`cargo bench --bench parse`);
 #   3. the median time of a one-file check (the pre-commit case), over 50 runs, alone
 #      (`--no-context`) and in its project (the whole corpus loaded as context);
-#   4. cfn-guard 3.2.1 with five equivalent rules on the same corpus, when on PATH.
+#   4. cfn-guard 3.2.1 with five equivalent rules on the same corpus, when on PATH;
+#   5. Terraform: a generated corpus of BENCH_TF_MODULES (default 2,000) root modules (each
+#      a main.tf, variables.tf and terraform.tfvars with an image, a copy, a share and two
+#      instances) against the YAML corpus of the same size (2,000 spec files), every rule:
+#      wall time, peak memory and time per resource; and checkov with its Alibaba Cloud
+#      checks (CKV_ALI_*) on the same Terraform files, when installed (on PATH, or CHECKOV
+#      names the binary), with the ratio.
 #
 # Needs bash and python3 (for the corpus and for timing: resource.getrusage gives the
 # peak memory of a child without /usr/bin/time). Environment: BENCH_FILES (default
-# 10000), ECSLINT (the binary, default target/release/ecslint).
+# 10000), BENCH_TF_MODULES (default 2000), ECSLINT (the binary, default
+# target/release/ecslint), CHECKOV (default: `checkov` on PATH), BENCH_ONLY=terraform to run
+# part 5 alone.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -26,18 +34,8 @@ if [[ ! -x $BIN ]]; then
     exit 2
 fi
 
-# --- Corpus -------------------------------------------------------------------------
-stamp="$FILES $(cat "$ROOT"/benches/gen_corpus.py "$ROOT"/rules/catalog/*.yaml | cksum)"
-if [[ ! -f $CORPUS/.stamp || $(cat "$CORPUS/.stamp") != "$stamp" ]]; then
-    rm -rf "$CORPUS"
-    python3 "$ROOT/benches/gen_corpus.py" "$CORPUS" "$FILES"
-    echo "$stamp" > "$CORPUS/.stamp"
-fi
-# The corpus is a project of its own (its root is where a `.git` is), as a repository is.
-mkdir -p "$CORPUS/.git"
-ONE=$(find "$CORPUS" -name '*.yaml' | sort | sed -n 1p)
-
-# measure RUNS CMD...: runs CMD RUNS times (in the directory $MEASURE_CWD, if set) (after one warm-up), prints
+# measure RUNS CMD...: runs CMD RUNS times (in the directory $MEASURE_CWD, if set) (after one
+# warm-up, unless MEASURE_WARMUP=0), prints
 # "<median wall s> <best wall s> <peak RSS KiB>"; exit statuses 0 and 1 (findings) are fine.
 # Ratios compare best with best, as the parse floor is the best of its runs: on a shared
 # machine the best run is the one least disturbed by other work.
@@ -52,14 +50,28 @@ def once():
     if done.returncode not in (0, 1, 19):
         sys.exit(f"{cmd[0]} exited {done.returncode}: {done.stderr.decode(errors='replace')[:2000]}")
     return wall
-once()
+if os.environ.get("MEASURE_WARMUP", "1") != "0":
+    once()
 walls = [once() for _ in range(runs)]
 # ru_maxrss of RUSAGE_CHILDREN is the largest peak of any child so far, in KiB on Linux.
 print(f"{statistics.median(walls):.4f} {min(walls):.4f} {resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}")
 PY
 }
 
-echo "== ecslint $("$BIN" --version | cut -d' ' -f2) on $(nproc) cores: $FILES files, $((2 * FILES)) resources"
+echo "== ecslint $("$BIN" --version | cut -d' ' -f2) on $(nproc) cores"
+if [[ ${BENCH_ONLY:-} != terraform ]]; then
+# --- Corpus -------------------------------------------------------------------------
+stamp="$FILES $(cat "$ROOT"/benches/gen_corpus.py "$ROOT"/rules/catalog/*.yaml | cksum)"
+if [[ ! -f $CORPUS/.stamp || $(cat "$CORPUS/.stamp") != "$stamp" ]]; then
+    rm -rf "$CORPUS"
+    python3 "$ROOT/benches/gen_corpus.py" "$CORPUS" "$FILES"
+    echo "$stamp" > "$CORPUS/.stamp"
+fi
+# The corpus is a project of its own (its root is where a `.git` is), as a repository is.
+mkdir -p "$CORPUS/.git"
+ONE=$(find "$CORPUS" -name '*.yaml' | sort | sed -n 1p)
+
+echo "== spec corpus: $FILES files, $((2 * FILES)) resources"
 
 # --- 1. Full rule set on the corpus ---------------------------------------------------
 read -r full_median full_wall full_kib < <(measure 5 "$BIN" check --as-of "$AS_OF" --select ALL --format json --no-context "$CORPUS")
@@ -125,4 +137,58 @@ GUARD
         "$five_wall" "$(python3 -c "print($guard_wall / $five_wall)")"
 else
     echo "cfn-guard: not on PATH, comparison skipped (install it with \`cargo install cfn-guard --version 3.2.1\`)"
+fi
+fi # BENCH_ONLY
+
+# --- 5. Terraform against YAML of the same size, and checkov ----------------------------
+TF_MODULES=${BENCH_TF_MODULES:-2000}
+TF_CORPUS=$ROOT/target/bench-corpus-tf
+SAME=$ROOT/target/bench-corpus-yaml-$TF_MODULES
+stamp="$TF_MODULES $(cat "$ROOT"/benches/gen_tf_corpus.py "$ROOT"/benches/gen_corpus.py "$ROOT"/rules/catalog/*.yaml | cksum)"
+if [[ ! -f $TF_CORPUS/.stamp || $(cat "$TF_CORPUS/.stamp") != "$stamp" ]]; then
+    rm -rf "$TF_CORPUS" "$SAME"
+    python3 "$ROOT/benches/gen_tf_corpus.py" "$TF_CORPUS" "$TF_MODULES"
+    python3 "$ROOT/benches/gen_corpus.py" "$SAME" "$TF_MODULES"
+    echo "$stamp" > "$TF_CORPUS/.stamp"
+fi
+mkdir -p "$TF_CORPUS/.git" "$SAME/.git"
+
+# resources DIR: the number of resources a full check of DIR reads (the JSON summary's).
+resources() {
+    "$BIN" check --as-of "$AS_OF" --select ALL --format json --no-context "$1" \
+        | python3 -c 'import json, sys; print(json.load(sys.stdin)["summary"]["resources"])'
+}
+tf_resources=$(resources "$TF_CORPUS")
+yaml_resources=$(resources "$SAME")
+if [[ $tf_resources -eq 0 ]]; then
+    echo "terraform: no resource read from $TF_CORPUS (is the Terraform front end built in?)" >&2
+    exit 1
+fi
+read -r tf_median tf_wall tf_kib < <(measure 5 "$BIN" check --as-of "$AS_OF" --select ALL --format json --no-context "$TF_CORPUS")
+read -r yaml_median yaml_wall yaml_kib < <(measure 5 "$BIN" check --as-of "$AS_OF" --select ALL --format json --no-context "$SAME")
+per() { python3 -c "print(f'{$1 / $2 * 1e6:.1f}')"; }
+printf 'terraform, %d modules (%d resources): %7.3f s  %6s us/resource  peak %6.1f MiB  (median %.3f s)\n' \
+    "$TF_MODULES" "$tf_resources" "$tf_wall" "$(per "$tf_wall" "$tf_resources")" \
+    "$(python3 -c "print($tf_kib / 1024)")" "$tf_median"
+printf 'yaml, %d files (%d resources):      %7.3f s  %6s us/resource  peak %6.1f MiB  (median %.3f s)\n' \
+    "$TF_MODULES" "$yaml_resources" "$yaml_wall" "$(per "$yaml_wall" "$yaml_resources")" \
+    "$(python3 -c "print($yaml_kib / 1024)")" "$yaml_median"
+printf 'terraform / yaml, per resource: %.2fx (target <= 2x)\n' \
+    "$(python3 -c "print(($tf_wall / $tf_resources) / ($yaml_wall / $yaml_resources))")"
+
+checkov=${CHECKOV:-$(command -v checkov || true)}
+if [[ -n $checkov && -x $checkov ]]; then
+    # Every Alibaba Cloud check checkov has (none of them reads alicloud_instance or
+    # alicloud_image: checkov parses, builds its graph and finds nothing to check there).
+    ali=$("$checkov" --list --framework terraform 2>/dev/null | grep -o 'CKV_ALI_[0-9]*' | sort -u | paste -sd, -)
+    # One run after no warm-up: checkov takes minutes on this corpus.
+    read -r _ ckv_wall ckv_kib < <(MEASURE_WARMUP=0 measure 1 "$checkov" -d "$TF_CORPUS" --framework terraform \
+        --check "$ali" --quiet --compact --skip-download -o json)
+    printf 'checkov %s (%d CKV_ALI checks): %8.3f s  peak %6.1f MiB\n' \
+        "$("$checkov" --version 2>/dev/null)" "$(tr ',' '\n' <<<"$ali" | wc -l)" "$ckv_wall" \
+        "$(python3 -c "print($ckv_kib / 1024)")"
+    printf 'checkov / ecslint on the Terraform corpus: %.1fx (target >= 20x)\n' \
+        "$(python3 -c "print($ckv_wall / $tf_wall)")"
+else
+    echo "checkov: not installed, comparison skipped (python3 -m venv /tmp/ckv && /tmp/ckv/bin/pip install checkov; then CHECKOV=/tmp/ckv/bin/checkov)"
 fi
