@@ -202,12 +202,13 @@ pub fn restrict(outcome: &mut Outcome, named: &Named) {
         .retain(|note| note.split_once(": skipped: ").is_some_and(|(file, _)| named.is_named(file)));
     let in_scope = scope(&outcome.resources, named);
     // The spans of the context resources in scope, per file.
-    let mut spans: HashMap<&str, Vec<Span>> = HashMap::new();
+    let mut spans: HashMap<String, Vec<Span>> = HashMap::new();
     for &index in &in_scope {
-        if let Some(resource) = outcome.resources.get(index)
-            && !named.is_named(&resource.file.name)
-        {
-            spans.entry(resource.file.name.as_str()).or_default().push(resource.node.span);
+        let Some(resource) = outcome.resources.get(index) else { continue };
+        for location in resource_locations(resource) {
+            if !named.is_named(&location.file.name) {
+                spans.entry(location.file.name.clone()).or_default().push(location.span);
+            }
         }
     }
     let reported_at = |location: &Location| {
@@ -246,7 +247,7 @@ pub fn restrict(outcome: &mut Outcome, named: &Named) {
     let files: HashSet<String> = outcome
         .files
         .iter()
-        .filter(|file| named.is_named(&file.name) || spans.contains_key(file.name.as_str()))
+        .filter(|file| named.is_named(&file.name) || spans.contains_key(&file.name))
         .map(|file| file.name.clone())
         .collect();
     drop(spans);
@@ -259,6 +260,35 @@ pub fn restrict(outcome: &mut Outcome, named: &Named) {
     });
 }
 
+/// Where a resource's findings may point: the whole resource in its file and, for an IaC
+/// resource, each field where it was written (a module call's argument in the root, a
+/// value known to be unknown) and the definitions it came through.
+fn resource_locations(resource: &Resource) -> Vec<Location> {
+    let mut locations = vec![Location::new(std::sync::Arc::clone(&resource.file), resource.node.span)];
+    let Some(extra) = resource.iac.as_deref() else { return locations };
+    for entry in resource.node.as_map().unwrap_or_default() {
+        locations.push(resource.location(&[crate::source::PathSegment::Key(entry.key.name.clone())]));
+    }
+    for site in &extra.sites {
+        locations.extend(site.labels.iter().map(|label| label.location.clone()));
+        if let Some(node) = resource.node.at(&site.path) {
+            locations.push(Location::new(std::sync::Arc::clone(&site.file), node.span));
+        }
+    }
+    locations.extend(extra.unknown.iter().map(|unknown| unknown.location.clone()));
+    locations
+}
+
+/// Whether a resource was written in a named file: its block, or, for an IaC resource,
+/// a value or a definition it came through (a changed `variables.tf` or `.tfvars`
+/// changes the resources that read it).
+fn written_in_named(resource: &Resource, named: &Named) -> bool {
+    if resource.iac.is_none() {
+        return named.is_named(&resource.file.name);
+    }
+    resource_locations(resource).iter().any(|location| named.is_named(&location.file.name))
+}
+
 /// The kind a finding's resource names.
 fn subject_kind(kind: &str) -> Option<Kind> {
     [Kind::Instance, Kind::Image].into_iter().find(|k| k.as_str() == kind)
@@ -266,7 +296,7 @@ fn subject_kind(kind: &str) -> Option<Kind> {
 
 /// The indices of the resources whose findings are reported.
 fn scope(resources: &[Resource], named: &Named) -> Vec<usize> {
-    let mut in_scope: Vec<bool> = resources.iter().map(|r| named.is_named(&r.file.name)).collect();
+    let mut in_scope: Vec<bool> = resources.iter().map(|r| written_in_named(r, named)).collect();
     // The context resources by what they refer to: an instance's `image`, an image's
     // `derivedFrom`.
     let mut referrers: HashMap<&str, Vec<usize>> = HashMap::new();
@@ -275,7 +305,7 @@ fn scope(resources: &[Resource], named: &Named) -> Vec<usize> {
             Kind::Instance => "image",
             Kind::Image => "derivedFrom",
         };
-        if let Some(target) = resource.node.get_str(field) {
+        if let Some(target) = resource.image_reference(field) {
             referrers.entry(target).or_default().push(index);
         }
     }
@@ -287,7 +317,8 @@ fn scope(resources: &[Resource], named: &Named) -> Vec<usize> {
         if resource.kind != Kind::Image {
             continue;
         }
-        let keys = [resource.name.as_deref(), resource.node.get_str("id")];
+        let iac_key = resource.iac.as_deref().map(|extra| extra.origin.key.as_str());
+        let keys = [resource.name.as_deref(), resource.node.get_str("id"), iac_key];
         for key in keys.into_iter().flatten() {
             for &referrer in referrers.get(key).map(Vec::as_slice).unwrap_or_default() {
                 if let Some(flag) = in_scope.get_mut(referrer)

@@ -23,6 +23,11 @@ fn key(name: &str) -> PathSegment {
 
 /// The S002 findings of the Image spec at `index` about its OS and architecture.
 pub fn image_derivation(world: &World<'_>, image: &Resource, index: usize, out: &mut Vec<Finding>) {
+    // An IaC image's OS and architecture are what its attributes and source say, or
+    // unknown: unknown is never a finding, and a platform name is no spec to contradict.
+    if image.iac.is_some() {
+        return;
+    }
     let Some(facts) = world.image(Resolved::Spec(index)) else { return };
     underivable(world, image, facts, out);
     contradictions(world, image, facts, out);

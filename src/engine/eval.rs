@@ -109,7 +109,9 @@ pub fn evaluate(
                     builtin::image_reference_checks(&world, &image_names, resource, index, &mut structural);
                     // An image's facts (its chain, OS, architecture) are made from the whole
                     // spec: image rules run when they can be trusted (see `facts_valid`).
-                    if resource.valid {
+                    if resource.is_lookup() {
+                        // Checked at each instance that uses it (see `public_image_of`).
+                    } else if resource.valid {
                         let subject = Subject::image(&world, resource, index);
                         run_rules(&env, &subject, &image_rules, &mut evaluation);
                     } else if resource.facts_valid {
@@ -319,7 +321,14 @@ impl<'w> Subject<'w> {
     fn public_image_of(world: &'w World<'w>, resource: &'w Resource) -> Option<Self> {
         let reference = resource.image_reference("image")?;
         let resolved = world.resolve(reference);
-        if !matches!(resolved, Resolved::Public(_)) {
+        // An IaC image lookup (`data "alicloud_images"`, a fuzzy ROS `ImageId`) selects a
+        // public image when the instance is created: it is checked where it is used, as a
+        // public image ID is.
+        let lookup = match resolved {
+            Resolved::Spec(index) => world.resources.get(index).is_some_and(Resource::is_lookup),
+            _ => false,
+        };
+        if !matches!(resolved, Resolved::Public(_)) && !lookup {
             return None;
         }
         let bindings = Bindings::new(world, resource, Some(world.image(resolved)?));

@@ -564,11 +564,15 @@ fn spec_base<'a>(resource: &'a Resource, catalog: &Catalog) -> ImageBase<'a> {
     let node = &resource.node;
     let id = node.get_str("id");
     let parsed = id.and_then(|id| catalog.parse_public_image_id(id));
+    // An IaC image may know its OS family but not the version (a lookup by `^centos_`):
+    // the version is then empty, which matches no lifecycle entry and no versioned fee.
     let os = node.get("os").and_then(|os| {
-        Some(Os {
-            family: Cow::Borrowed(os.get_str("family")?),
-            version: Cow::Borrowed(os.get_str("version")?),
-        })
+        let version = match os.get_str("version") {
+            Some(version) => version,
+            None if resource.iac.is_some() => "",
+            None => return None,
+        };
+        Some(Os { family: Cow::Borrowed(os.get_str("family")?), version: Cow::Borrowed(version) })
     });
     let flag = |key: &str| node.get(key).is_some_and(|n| n.value == Value::Bool(true));
     ImageBase {

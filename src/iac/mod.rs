@@ -55,6 +55,17 @@ pub struct Origin {
     pub key: String,
 }
 
+/// The native type of an image lookup: a Terraform `data "alicloud_images"` block, or a
+/// fuzzy ROS `ImageId` or Packer `image_family` that names public images by a prefix.
+pub const LOOKUP_TYPES: [&str; 2] = ["alicloud_images", "ros-image-lookup"];
+
+impl Origin {
+    /// Whether the resource is an image lookup (see [`LOOKUP_TYPES`]).
+    pub fn is_lookup(&self) -> bool {
+        LOOKUP_TYPES.contains(&self.native_type.as_str())
+    }
+}
+
 /// A value the rules need that static evaluation could not reach (S011).
 #[derive(Clone, Debug)]
 pub struct Unknown {

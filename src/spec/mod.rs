@@ -135,6 +135,13 @@ impl Resource {
         self.iac.as_deref().and_then(|extra| extra.reference(field)).or_else(|| self.node.get_str(field))
     }
 
+    /// Whether this is an IaC image lookup that selects a public image at deploy time
+    /// (`data "alicloud_images"`, a fuzzy ROS `ImageId`): its image rules run where an
+    /// instance uses it, as for a public image ID.
+    pub fn is_lookup(&self) -> bool {
+        self.iac.as_deref().is_some_and(|extra| extra.origin.is_lookup())
+    }
+
     /// The format the resource was read from.
     pub fn format(&self) -> &'static str {
         self.iac.as_deref().map_or("spec", |extra| extra.origin.format.as_str())
@@ -322,6 +329,11 @@ fn key_value_at(text: &str, key: &str, values: Option<&[&str]>) -> bool {
 /// to them), instances within their directory (`prod/api.yaml` and `staging/api.yaml` may
 /// both hold an instance `api`, DESIGN §1).
 fn scope(resource: &Resource) -> &str {
+    // An IaC resource is unique within its configuration (a Terraform root, a template):
+    // two roots of one repository may both hold `alicloud_image.app`.
+    if let Some(extra) = resource.iac.as_deref() {
+        return extra.origin.key.split_once('#').map_or("", |(root, _)| root);
+    }
     match resource.kind {
         Kind::Image => "",
         Kind::Instance => resource.file.name.rsplit_once(['/', '\\']).map_or("", |(dir, _)| dir),
