@@ -289,7 +289,7 @@ fn json_output_has_exactly_the_documented_shape() {
     let finding = &findings[0];
     assert_eq!(
         keys(finding),
-        set(&["code", "name", "severity", "message", "help", "file", "span", "resource", "data"])
+        set(&["code", "name", "severity", "message", "help", "file", "span", "resource", "data", "labels"])
     );
     assert_eq!(finding["code"], "S002");
     assert_eq!(finding["name"], "schema-violation");
@@ -299,6 +299,7 @@ fn json_output_has_exactly_the_documented_shape() {
     assert_eq!(finding["file"], UNKNOWN_FIELD);
     assert_eq!(finding["resource"], serde_json::json!({"kind": "Instance", "name": "web-1"}));
     assert_eq!(finding["data"], serde_json::json!({}));
+    assert_eq!(finding["labels"], serde_json::json!([]), "no secondary label: an empty list");
     let span = &finding["span"];
     assert_eq!(keys(span), set(&["offset", "length", "line", "column", "endLine", "endColumn"]));
     let text = std::fs::read_to_string(common::root().join(UNKNOWN_FIELD)).expect("fixture readable");

@@ -18,8 +18,19 @@ struct FindingOut<'a> {
     span: SpanOut,
     resource: Option<&'a super::ResourceRef>,
     data: &'a serde_json::Map<String, serde_json::Value>,
+    /// The secondary locations the human rendering shows (DESIGN §5; empty when none).
+    labels: Vec<LabelOut<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     suppression: Option<&'a super::Suppression>,
+}
+
+/// A secondary label: where, in which file (an IaC value's definition may be in another
+/// file than the finding), and what it says.
+#[derive(Serialize)]
+struct LabelOut<'a> {
+    file: &'a str,
+    span: SpanOut,
+    message: &'a str,
 }
 
 #[derive(Serialize)]
@@ -33,12 +44,25 @@ struct SpanOut {
     end_column: usize,
 }
 
+impl SpanOut {
+    fn of(location: &super::Location, positions: &Positions) -> Self {
+        let (file, span) = (&location.file, location.span);
+        let (start, end) =
+            (positions.indexed_line_col(file, span.start), positions.indexed_line_col(file, span.end));
+        Self {
+            offset: span.start,
+            length: span.len(),
+            line: start.line,
+            column: start.column,
+            end_line: end.line,
+            end_column: end.column,
+        }
+    }
+}
+
 impl<'a> FindingOut<'a> {
     /// A finding; `suppressed` adds how it was suppressed.
     fn new(finding: &'a Finding, suppressed: bool, positions: &Positions) -> Self {
-        let (file, span) = (&finding.location.file, finding.location.span);
-        let (start, end) =
-            (positions.indexed_line_col(file, span.start), positions.indexed_line_col(file, span.end));
         Self {
             code: &finding.code,
             name: &finding.name,
@@ -46,16 +70,18 @@ impl<'a> FindingOut<'a> {
             message: &finding.message,
             help: finding.help.as_deref(),
             file: &finding.location.file.name,
-            span: SpanOut {
-                offset: span.start,
-                length: span.len(),
-                line: start.line,
-                column: start.column,
-                end_line: end.line,
-                end_column: end.column,
-            },
+            span: SpanOut::of(&finding.location, positions),
             resource: finding.resource.as_ref(),
             data: &finding.data,
+            labels: finding
+                .labels
+                .iter()
+                .map(|label| LabelOut {
+                    file: &label.location.file.name,
+                    span: SpanOut::of(&label.location, positions),
+                    message: &label.message,
+                })
+                .collect(),
             suppression: finding.suppression.as_ref().filter(|_| suppressed),
         }
     }
@@ -126,7 +152,7 @@ fn formatted(findings: &[Finding], suppressed: bool) -> io::Result<Vec<Box<str>>
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diag::{Location, Severity, Suppression};
+    use crate::diag::{Label, Location, Severity, Suppression};
     use crate::source::{SourceFile, Span};
     use std::sync::Arc;
 
@@ -163,9 +189,17 @@ mod tests {
         let mut quiet = finding("S002", "suppressed");
         quiet.suppression = Some(Suppression { scope: "line", reason: Some("known".into()) });
         let summary = Summary { files: 1, resources: 2, errors: 0, warnings: 2, infos: 0, baseline: None };
-        let cases: [(Vec<Finding>, Vec<Finding>); 4] = [
+        // A label in another file, with a character before it that is not ASCII.
+        let other = Arc::new(SourceFile::new("dir/variables.tf", "# é\ndefault = \"x\"\n"));
+        let mut labelled = finding("A001", "one");
+        labelled.labels.push(Label {
+            location: Location::new(Arc::clone(&other), Span::new(6, 13)),
+            message: "the default that supplied it".into(),
+        });
+        let cases: [(Vec<Finding>, Vec<Finding>); 5] = [
             (Vec::new(), Vec::new()),
             (vec![finding("A001", "one")], Vec::new()),
+            (vec![labelled, finding("L001", "two")], Vec::new()),
             (vec![finding("A001", "one"), finding("L001", "two\nlines")], vec![quiet.clone()]),
             (Vec::new(), vec![quiet]),
         ];

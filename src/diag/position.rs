@@ -71,12 +71,15 @@ impl Positions {
         self.indexed_line_col(file, offset)
     }
 
-    /// Indexes every file `findings` point at, so that [`Self::indexed_line_col`] can be
+    /// Indexes every file `findings` and their labels point at, so that [`Self::indexed_line_col`] can be
     /// called from many threads.
     pub fn of_findings(findings: &[super::Finding]) -> Self {
         let mut positions = Self::new();
         for finding in findings {
             positions.index(&finding.location.file);
+            for label in &finding.labels {
+                positions.index(&label.location.file);
+            }
         }
         positions
     }
