@@ -1,0 +1,210 @@
+//! Terraform as a user sees it (issue 14, items 6, 8 and 11): findings on values that came
+//! through a variable's default, a `.tfvars` line or a local module call point at the use,
+//! with a secondary label on the definition in its own file, in the human rendering and in
+//! the JSON `labels`; `#` and `//` suppressions in `.tf` files; a baseline keyed by address
+//! and attribute path that survives edits elsewhere; and the quiet cases, where nothing can
+//! be known before apply, stay quiet.
+//!
+//! Inputs are under `fixtures/terraform/`; generated ones are written to a scratch
+//! directory. Every snapshot is read before it is accepted.
+
+mod common;
+
+use common::{AS_OF, Run, check_args, ecslint, run, run_command, scratch_dir, write_files};
+use serde_json::Value;
+use std::fmt::Write as _;
+use std::path::Path;
+
+const LABELS: &str = "fixtures/terraform/labels";
+const QUIET: &str = "fixtures/terraform/quiet";
+
+/// The rules the label cases are about: the image's OS (end of support, not recommended) and
+/// a typo in the type.
+const LABEL_RULES: &str = "L001,L003,S010";
+
+/// `"file:line:column"` of a JSON span.
+fn place(file: &Value, span: &Value) -> String {
+    format!("{}:{}:{}", file.as_str().unwrap_or("?"), span["line"], span["column"])
+}
+
+/// Each finding as `CODE file:line:column`, then its labels, one per line, for a snapshot
+/// that shows exactly where the JSON report points.
+fn findings_with_labels(json: &Value) -> String {
+    let mut out = String::new();
+    for finding in json["findings"].as_array().cloned().unwrap_or_default() {
+        let _ = writeln!(
+            out,
+            "{} {} ({})",
+            finding["code"].as_str().unwrap_or("?"),
+            place(&finding["file"], &finding["span"]),
+            finding["resource"]["name"].as_str().unwrap_or("-"),
+        );
+        for label in finding["labels"].as_array().cloned().unwrap_or_default() {
+            let _ = writeln!(
+                out,
+                "  label {}: {}",
+                place(&label["file"], &label["span"]),
+                label["message"].as_str().unwrap_or("?")
+            );
+        }
+    }
+    out
+}
+
+/// Codes of the reported findings, sorted.
+fn codes(run: &Run) -> Vec<String> {
+    let mut codes = run.json_codes();
+    codes.sort();
+    codes
+}
+
+#[test]
+fn a_value_through_a_variable_points_at_the_use_with_a_label_on_its_definition() {
+    let run = run(&check_args(["--select", LABEL_RULES, "--format", "human", LABELS]));
+    run.assert_code(1);
+    insta::assert_snapshot!("terraform_labels_human", run.stdout);
+}
+
+#[test]
+fn the_json_report_carries_the_labels_in_their_own_files() {
+    let run = run(&check_args(["--select", LABEL_RULES, "--format", "json", LABELS]));
+    run.assert_code(1);
+    let json = run.json();
+    let text = findings_with_labels(&json);
+    // Whatever the snapshot says, these must hold: the definitions are labelled where
+    // they are written, in variables.tf, terraform.tfvars and the module's main.tf.
+    for file in ["labels/variables.tf:", "labels/terraform.tfvars:", "labels/modules/web/main.tf:"] {
+        assert!(text.contains(&format!("label fixtures/terraform/{file}")), "no label in {file}:\n{text}");
+    }
+    for finding in json["findings"].as_array().cloned().unwrap_or_default() {
+        assert_eq!(finding["file"], format!("{LABELS}/main.tf"), "findings point at the uses:\n{text}");
+    }
+    insta::assert_snapshot!("terraform_labels_json", text);
+}
+
+/// A main.tf with an instance on a `CentOS` 7 public image (L001 and L003), with `before` on
+/// the line above its `image_id` and `after` at the end of that line.
+fn centos_instance(before: &str, after: &str) -> String {
+    format!(
+        "provider \"alicloud\" {{\n  region = \"cn-hangzhou\"\n}}\n\n\
+         resource \"alicloud_instance\" \"orders\" {{\n  instance_name = \"orders-1\"\n  \
+         instance_type = \"ecs.g7.large\"\n{before}  image_id = \"centos_7_9_x64_20G_alibase_20240628.vhd\"{after}\n}}\n"
+    )
+}
+
+fn check_in(dir: &Path, args: &[&str]) -> Run {
+    let mut command = ecslint();
+    command
+        .current_dir(dir)
+        .args(["check", "--color", "never", "--no-config", "--as-of", AS_OF, "--format", "json"])
+        .args(args);
+    run_command(command, None)
+}
+
+#[test]
+fn hash_and_slash_comments_suppress_findings_in_terraform() {
+    let dir = scratch_dir("terraform-suppressions");
+    // Without suppressions: both findings, on the `image_id` line.
+    write_files(&dir, &[("main.tf", &centos_instance("", ""))]);
+    let plain = check_in(&dir, &["--select", "L001,L003,S008"]);
+    assert_eq!(codes(&plain), ["L001", "L003"], "{}", plain.describe());
+    // `//` on the line above, `#` at the end of the line.
+    write_files(
+        &dir,
+        &[(
+            "main.tf",
+            &centos_instance(
+                "  // ecslint-ignore L001 -- extended support until 2027\n",
+                " # ecslint-ignore L003 -- vendor agent needs CentOS",
+            ),
+        )],
+    );
+    let run = check_in(&dir, &["--select", "L001,L003,S008"]);
+    run.assert_code(0);
+    assert_eq!(codes(&run), Vec::<String>::new(), "{}", run.describe());
+    let json = run.json();
+    let suppressed = json["suppressed"].as_array().cloned().unwrap_or_default();
+    let mut reasons: Vec<(String, String)> = suppressed
+        .iter()
+        .map(|f| {
+            (
+                f["code"].as_str().unwrap_or_default().to_string(),
+                f["suppression"]["reason"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    reasons.sort();
+    assert_eq!(
+        reasons,
+        [
+            ("L001".to_string(), "extended support until 2027".to_string()),
+            ("L003".to_string(), "vendor agent needs CentOS".to_string())
+        ],
+        "{}",
+        run.describe()
+    );
+}
+
+#[test]
+fn a_baseline_keys_terraform_findings_by_address_and_attribute() {
+    let dir = scratch_dir("terraform-baseline");
+    let variables = "variable \"image_id\" {\n  type    = string\n  default = \"centos_7_9_x64_20G_alibase_20240628.vhd\"\n}\n";
+    let web = "resource \"alicloud_instance\" \"web\" {\n  instance_name = \"web-1\"\n  \
+               instance_type = \"ecs.g7.large\"\n  image_id      = var.image_id\n}\n";
+    let provider = "provider \"alicloud\" {\n  region = \"cn-hangzhou\"\n}\n\n";
+    write_files(&dir, &[("main.tf", &format!("{provider}{web}")), ("variables.tf", variables)]);
+    let first = check_in(&dir, &["--select", "L001,L003", "--write-baseline", "baseline.json", "."]);
+    assert_eq!(codes(&first), ["L001", "L003"], "{}", first.describe());
+    let baseline = std::fs::read_to_string(dir.join("baseline.json")).unwrap_or_default();
+    assert!(baseline.contains("\"resource\": \"alicloud_instance.web\""), "keyed by address: {baseline}");
+    assert!(!baseline.contains("\"line\""), "never by line: {baseline}");
+    insta::assert_snapshot!("terraform_baseline", baseline);
+
+    // An edit elsewhere: comments and a new, clean instance above the baselined one.
+    let api = "# The API tier.\nresource \"alicloud_instance\" \"api\" {\n  instance_name = \"api-1\"\n  \
+               instance_type = \"ecs.g7.large\"\n  image_id      = \"aliyun_3_x64_20G_alibase_20240819.vhd\"\n}\n\n";
+    write_files(&dir, &[("main.tf", &format!("{provider}{api}# Orders.\n\n{web}"))]);
+    let again = check_in(&dir, &["--select", "L001,L003", "--baseline", "baseline.json", "."]);
+    again.assert_code(0);
+    assert_eq!(codes(&again), Vec::<String>::new(), "{}", again.describe());
+    assert_eq!(again.json()["summary"]["baseline"]["hidden"], 2, "{}", again.describe());
+    assert_eq!(again.json()["summary"]["baseline"]["unmatched"], 0, "{}", again.describe());
+
+    // A new resource on the same image is new: reported.
+    let reports = web.replace("\"web\"", "\"reports\"").replace("web-1", "reports-1");
+    write_files(&dir, &[("main.tf", &format!("{provider}{api}{web}\n{reports}"))]);
+    let new = check_in(&dir, &["--select", "L001,L003", "--baseline", "baseline.json", "."]);
+    new.assert_code(1);
+    let names: Vec<String> = new
+        .json_findings()
+        .iter()
+        .map(|f| {
+            format!("{} {}", f["code"].as_str().unwrap_or("?"), f["resource"]["name"].as_str().unwrap_or("?"))
+        })
+        .collect();
+    assert_eq!(
+        names,
+        ["L001 alicloud_instance.reports", "L003 alicloud_instance.reports"],
+        "{}",
+        new.describe()
+    );
+}
+
+#[test]
+fn what_cannot_be_known_before_apply_is_never_a_finding() {
+    let run = run(&check_args(["--select", "ALL", "--ignore", "S011", "--format", "json", QUIET]));
+    run.assert_code(0);
+    assert_eq!(codes(&run), Vec::<String>::new(), "{}", run.describe());
+    assert!(run.json()["summary"]["resources"].as_u64().unwrap_or(0) >= 3, "{}", run.describe());
+}
+
+#[test]
+fn s011_lists_what_static_evaluation_could_not_reach() {
+    let run = run(&check_args(["--select", "S011", "--fail-on", "never", "--format", "concise", QUIET]));
+    run.assert_code(0);
+    // The variable without a default, the two lookups and the unknown region at least.
+    for needle in ["main.tf:38:", "main.tf:44:", "main.tf:45:", "main.tf:4:"] {
+        assert!(run.stdout.contains(needle), "S011 does not list {needle}\n{}", run.describe());
+    }
+    insta::assert_snapshot!("terraform_quiet_s011", run.stdout);
+}
