@@ -47,6 +47,27 @@ pub struct Config {
     /// The quota IDs and rule selectors the file names, with their spans, checked against
     /// the catalog and the rule set once both are loaded ([`Config::check_names`]).
     pub names: Vec<NameRef>,
+    /// `params:` per rule as written, checked against the rules' declared parameters once
+    /// the rules load (`engine::params`).
+    pub params: Vec<RuleParams>,
+}
+
+/// The parameters the config sets for one rule.
+#[derive(Clone, Debug)]
+pub struct RuleParams {
+    /// The rule's code or name as written, and where.
+    pub rule: String,
+    pub location: Location,
+    pub values: Vec<ParamValue>,
+}
+
+/// One configured parameter value.
+#[derive(Clone, Debug)]
+pub struct ParamValue {
+    pub name: String,
+    pub key: Location,
+    pub value: serde_json::Value,
+    pub location: Location,
 }
 
 /// What a name in the config refers to.
@@ -195,6 +216,20 @@ impl Reader<'_> {
                 _ => None,
             };
             config.rules.push((entry.key.name.clone(), level));
+        }
+        for entry in root.get("params").and_then(Node::as_map).unwrap_or_default() {
+            let at = |span| Location::new(Arc::clone(self.file), span);
+            let values = entry.value.as_map().unwrap_or_default().iter().map(|param| ParamValue {
+                name: param.key.name.clone(),
+                key: at(param.key.span),
+                value: param.value.to_json(),
+                location: at(param.value.span),
+            });
+            config.params.push(RuleParams {
+                rule: entry.key.name.clone(),
+                location: at(entry.key.span),
+                values: values.collect(),
+            });
         }
         let base = self.base;
         config.rule_paths = self.paths_inside("rulePaths");

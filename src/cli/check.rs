@@ -251,10 +251,23 @@ pub fn execute(args: &CheckArgs) -> Result<Run, Failure> {
         overrides: config.rules.clone(),
     };
     let enabled = selection.resolve(&context.rules).map_err(super::load_failure)?;
+    let params = crate::engine::params::resolve(&context.rules, &config.params, config.eol_warning_days)
+        .map_err(|problems| match super::report_errors(&problems) {
+            Ok(()) => Failure::Reported,
+            Err(failure) => failure,
+        })?;
+    // `eolWarningDays`, the variable team rules read, is L002's parameter.
+    let eol_warning_days = params
+        .get("L002")
+        .and_then(|l002| l002.get("eolWarningDays"))
+        .and_then(serde_json::Value::as_i64)
+        .or(config.eol_warning_days)
+        .unwrap_or(Settings::default().eol_warning_days);
     let settings = Settings {
         as_of: args.as_of.or(config.as_of).unwrap_or_else(Date::today),
-        eol_warning_days: config.eol_warning_days.unwrap_or(Settings::default().eol_warning_days),
+        eol_warning_days,
         quotas: config.quotas.clone(),
+        params,
     };
     let relocate = |finding: &mut diag::Finding| {
         if let Some(named) = &named {

@@ -168,5 +168,16 @@ pub fn explain(args: &ExplainArgs) -> Result<bool, Failure> {
     writeln!(out, "# {} {}\n", info.code, info.name)?;
     writeln!(out, "Severity: {} ({enabled}). Runs on: {}.\n", info.severity, target_name(rule.target))?;
     write!(out, "{}", info.description)?;
+    if !rule.params.is_empty() {
+        writeln!(
+            out,
+            "\n## Parameters\nSet in the config as `params: {{{}: {{name: value}}}}`.\n",
+            info.code
+        )?;
+        for param in &rule.params {
+            let schema = param.schema.as_ref().map(|s| format!(" (schema: {s})")).unwrap_or_default();
+            writeln!(out, "- `{}`: {}; default `{}`{schema}", param.name, param.description, param.default)?;
+        }
+    }
     Ok(false)
 }

@@ -56,10 +56,12 @@ pub fn evaluate(
     catalog: &Catalog,
     settings: &Settings,
 ) -> Evaluation {
-    let world = World::new(catalog, settings, resources);
+    let mut world = World::new(catalog, settings, resources);
     let env = expr::environment();
     let mut evaluation = Evaluation::default();
     let active: Vec<&Rule> = rules.rules.iter().filter(|r| enabled.contains_key(&r.info.code)).collect();
+    world.set_rule_params(&active);
+    let world = world;
     let on = |target| active.iter().copied().filter(move |r| r.target == target).collect::<Vec<_>>();
     let (instance_rules, image_rules) = (on(Target::Instance), on(Target::Image));
     // What each rule reads, for resources with a schema violation: a rule whose inputs
@@ -230,6 +232,9 @@ struct Bindings<'w> {
     fee_val: OnceLock<CelVal<'w>>,
     /// The image's `shares` as typed facts, for plans (made on first use).
     shares: OnceLock<Vec<ShareFact>>,
+    /// `params` of the rule being evaluated (see `run_rules`).
+    /// (CEL asks resolvers to be `Sync`; the lock is never contended.)
+    params: std::sync::Mutex<&'w CelVal<'static>>,
 }
 
 impl VariableResolver for Bindings<'_> {
@@ -254,6 +259,7 @@ impl VariableResolver for Bindings<'_> {
             "quotas" => &shared.quotas,
             "asOf" => &shared.as_of,
             "eolWarningDays" => &shared.eol_warning_days,
+            "params" => *self.params.lock().unwrap_or_else(std::sync::PoisonError::into_inner),
             "catalog" => &shared.catalog,
             // Bound by `each`; null outside it.
             "item" | "index" => &shared.null,
@@ -284,6 +290,7 @@ impl<'w> Bindings<'w> {
             image_val: OnceLock::new(),
             fee_val: OnceLock::new(),
             shares: OnceLock::new(),
+            params: std::sync::Mutex::new(&world.shared.empty_map),
         }
     }
 
@@ -383,6 +390,8 @@ fn run_rules(env: &Arc<cel::Env>, subject: &Subject<'_>, rules: &[&Rule], out: &
     let context = subject.context(env);
     let scope = SubjectScope(&subject.bindings);
     for rule in rules {
+        *subject.bindings.params.lock().unwrap_or_else(std::sync::PoisonError::into_inner) =
+            subject.bindings.world.rule_params(&rule.info.code);
         out.cap = RuleCap { start: out.findings.len(), ..RuleCap::default() };
         let result = run_rule(rule, subject, &scope, &context, out);
         if out.cap.omitted > 0 {

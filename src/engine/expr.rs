@@ -25,6 +25,7 @@ pub const VARIABLES: &[&str] = &[
     "quotas",
     "asOf",
     "eolWarningDays",
+    "params",
     "catalog",
     "item",
     "index",

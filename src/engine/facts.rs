@@ -35,11 +35,13 @@ pub struct Settings {
     pub eol_warning_days: i64,
     /// Configured quota values, which win over the catalog defaults.
     pub quotas: BTreeMap<String, u64>,
+    /// Rule parameters the config sets, by rule code, over each rule's defaults.
+    pub params: super::params::Values,
 }
 
 impl Default for Settings {
     fn default() -> Self {
-        Self { as_of: Date::today(), eol_warning_days: 180, quotas: BTreeMap::new() }
+        Self { as_of: Date::today(), eol_warning_days: 180, quotas: BTreeMap::new(), params: BTreeMap::new() }
     }
 }
 
@@ -138,6 +140,7 @@ pub struct Shared {
     pub image: CelVal<'static>,
     pub subject_instance: CelVal<'static>,
     pub subject_spec: CelVal<'static>,
+    pub empty_map: CelVal<'static>,
 }
 
 /// The run-wide view that resolves references and computes facts.
@@ -162,6 +165,9 @@ pub struct World<'a> {
     /// Names and IDs of the run's Image specs, for S004's did-you-mean: made when the
     /// first S004 finding needs it, not on runs where every image resolves.
     image_lexicon: OnceLock<crate::suggest::Lexicon>,
+    /// `params` of each rule that declares some, by code: its defaults with the config's
+    /// values over them (see [`World::set_rule_params`]).
+    rule_params: HashMap<String, CelVal<'static>>,
 }
 
 impl<'a> World<'a> {
@@ -208,9 +214,27 @@ impl<'a> World<'a> {
             shared: shared_values(catalog, settings),
             cycles: Vec::new(),
             image_lexicon: OnceLock::new(),
+            rule_params: HashMap::new(),
         };
         world.compute_image_facts(&ordinals);
         world
+    }
+
+    /// Makes each rule's `params`: its declared defaults, with the run's settings over them.
+    pub fn set_rule_params(&mut self, rules: &[&super::Rule]) {
+        for rule in rules.iter().filter(|rule| !rule.params.is_empty()) {
+            let mut values: Map<String, Json> =
+                rule.params.iter().map(|p| (p.name.clone(), p.default.clone())).collect();
+            if let Some(configured) = self.settings.params.get(&rule.info.code) {
+                values.extend(configured.iter().map(|(k, v)| (k.clone(), v.clone())));
+            }
+            self.rule_params.insert(rule.info.code.clone(), to_val(&Json::Object(values)));
+        }
+    }
+
+    /// The `params` of a rule: an empty map for a rule that declares none.
+    pub fn rule_params(&self, code: &str) -> &CelVal<'static> {
+        self.rule_params.get(code).unwrap_or(&self.shared.empty_map)
     }
 
     /// Resolves an image reference: a spec name, a spec `id`, or a public image ID.
@@ -486,6 +510,7 @@ fn shared_values(catalog: &Catalog, settings: &Settings) -> Shared {
         image: str_val("Image"),
         subject_instance: str_val("instance"),
         subject_spec: str_val("spec"),
+        empty_map: to_val(&json!({})),
     }
 }
 

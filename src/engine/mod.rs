@@ -14,6 +14,7 @@ mod expr;
 mod facts;
 mod fields;
 mod inputs;
+pub mod params;
 mod plan;
 mod rule;
 mod typo;

@@ -63,6 +63,8 @@ pub struct Rule {
     pub message: Template,
     pub help: Option<Template>,
     pub data: Vec<(String, Expr)>,
+    /// Parameters its expressions read as `params.<name>` (DESIGN §3).
+    pub params: Vec<super::params::Param>,
     pub docs: Docs,
     pub file: Arc<SourceFile>,
 }
@@ -179,6 +181,7 @@ impl Compiler<'_> {
         });
         let related = self.related();
         let data = self.data();
+        let params = super::params::declared(self.file, self.root.get("params"), &mut self.errors);
         if self.eager && self.errors.is_empty() {
             // Field names are checked once every expression compiles.
             let templates = std::iter::once(&message).chain([&help, &label]).flatten();
@@ -207,6 +210,7 @@ impl Compiler<'_> {
             message: message.unwrap_or_else(Template::empty),
             help,
             data,
+            params,
             docs,
             file: Arc::clone(self.file),
         })
