@@ -14,6 +14,7 @@ const DESIGN: &[(&str, &str, &str, bool)] = &[
     ("A004", "boot-mode-mismatch", "error", true),
     ("A005", "windows-memory-minimum", "error", true),
     ("A006", "image-64bit-low-memory", "info", false),
+    ("A007", "system-disk-smaller-than-image", "error", true),
     ("A008", "windows-key-pair-ignored", "warning", true),
     ("F001", "license-fee", "warning", true),
     ("F002", "inherited-license-fee", "info", true),
