@@ -38,8 +38,14 @@ use vars::VarValue;
 
 /// Deepest nesting of evaluation across references (locals, outputs, attributes).
 pub const MAX_NESTING: usize = 128;
-/// Evaluation steps for the whole run.
-const MAX_STEPS: u64 = 5_000_000;
+/// Evaluation steps for one root module and what it calls; real configurations take tens
+/// per resource.
+const MAX_STEPS: u64 = 1_000_000;
+/// Total size of the values made or copied for one root module (nodes, and a unit per 64
+/// bytes of string; a value copied into another counts again), which bounds memory.
+pub const MAX_WEIGHT: usize = 1_000_000;
+/// The same for the whole run.
+const MAX_RUN_WEIGHT: usize = 10_000_000;
 /// Resource and data source instances for the whole run.
 const MAX_BLOCKS: usize = 100_000;
 /// Deepest chain of local module calls.
@@ -62,19 +68,24 @@ pub fn evaluate(files: &[Arc<SourceFile>], options: &Options, limits: Limits) ->
     let mut g = Global {
         options,
         loader: Loader::new(&config, limits),
-        steps: MAX_STEPS,
+        steps: 0,
+        weight: 0,
         nesting: 0,
         blocks: Vec::new(),
         findings: Vec::new(),
         skipped: Vec::new(),
     };
+    let mut run_weight = MAX_RUN_WEIGHT;
     for root in g.loader.roots() {
+        g.steps = MAX_STEPS;
+        g.weight = MAX_WEIGHT.min(run_weight);
         let Ok(def) = g.loader.module(&root) else { continue };
         let root_tfvars: Vec<_> = tfvars.iter().filter(|f| dir_of(&f.name) == root).cloned().collect();
         let values = vars::root_values(&def, &root_tfvars, options, limits, &mut g.findings);
         let mut inst = Inst::new(def, root.clone(), String::new(), values, 0, vec![root.clone()], None);
         inst.providers = Ctx::new(&mut g, &mut inst).own_providers(HashMap::new());
         emit(&mut g, &mut inst);
+        run_weight = run_weight.saturating_sub(MAX_WEIGHT.min(run_weight) - g.weight);
     }
     let mut findings = std::mem::take(&mut g.loader.findings);
     findings.append(&mut g.findings);
@@ -85,6 +96,7 @@ struct Global<'o> {
     options: &'o Options,
     loader: Loader,
     steps: u64,
+    weight: usize,
     nesting: usize,
     blocks: Vec<Block>,
     findings: Vec<Finding>,
@@ -194,6 +206,15 @@ impl Names for Ctx<'_, '_> {
 
     fn leave(&mut self) {
         self.g.nesting = self.g.nesting.saturating_sub(1);
+    }
+
+    fn charge(&mut self, units: usize) -> bool {
+        self.g.weight = self.g.weight.saturating_sub(units);
+        self.g.weight > 0
+    }
+
+    fn room(&self) -> usize {
+        self.g.weight
     }
 
     fn bound(&self, name: &str) -> Option<Val> {
@@ -670,3 +691,7 @@ fn emit(g: &mut Global, inst: &mut Inst) {
         }
     }
 }
+
+#[cfg(test)]
+#[path = "eval_tests.rs"]
+mod tests;

@@ -49,6 +49,11 @@ pub trait Names {
     /// [`Names::leave`].
     fn enter(&mut self) -> bool;
     fn leave(&mut self);
+    /// Charges the size of a value made or copied; false once the run's budget of value
+    /// sizes is spent (a value of values of values can multiply otherwise).
+    fn charge(&mut self, units: usize) -> bool;
+    /// What is left of that budget.
+    fn room(&self) -> usize;
     /// Names bound by the caller (a `dynamic` block's iterator), looked up before `resolve`.
     fn bound(&self, _name: &str) -> Option<Val> {
         None
@@ -82,6 +87,11 @@ impl<'a> Eval<'a> {
         }
         let v = self.eval_inner(expr, at);
         self.names.leave();
+        let room = self.names.room();
+        let units = weight(&v, room);
+        if units > room || !self.names.charge(units) {
+            return Val::unknown("the values of the run are too large to evaluate", v.at);
+        }
         v
     }
 
@@ -427,6 +437,25 @@ impl<'a> Eval<'a> {
         }
         Ok(())
     }
+}
+
+/// The size of a value: its nodes and a unit per 64 bytes of string, counted up to `cap`.
+fn weight(v: &Val, cap: usize) -> usize {
+    let mut total = 0usize;
+    let mut stack = vec![v];
+    while let Some(v) = stack.pop() {
+        total += 1;
+        match &v.value {
+            Value::String(s) => total += s.len() / 64,
+            Value::List(items) => stack.extend(items.iter()),
+            Value::Object(entries) => stack.extend(entries.iter().map(|(_, v)| v)),
+            _ => {}
+        }
+        if total > cap {
+            break;
+        }
+    }
+    total
 }
 
 /// Inserts or replaces `key` in an object's entries.

@@ -9,7 +9,6 @@
 use super::expr::{ERROR, MAX_ITEMS, MAX_STRING, equal, error, to_number, unknown_inside};
 use crate::diag::{Label, Location};
 use crate::terraform::value::{Val, Value, number_to_string};
-use std::fmt::Write as _;
 
 type Out = Result<Value, String>;
 
@@ -393,7 +392,7 @@ fn run(name: &str, args: &[Val]) -> Out {
         },
         "tolist" => Ok(Value::List(list(a0()?)?.to_vec())),
         "tomap" => Ok(Value::Object(object(a0()?)?.to_vec())),
-        "jsonencode" => check_str(a0()?.to_json().to_string()),
+        "jsonencode" => check_str(json(a0()?).to_string()),
         "abs" => Ok(Value::Number(n(a0()?)?.abs())),
         "ceil" => Ok(Value::Number(n(a0()?)?.ceil())),
         "floor" => Ok(Value::Number(n(a0()?)?.floor())),
@@ -440,14 +439,20 @@ fn format(spec: &str, args: &[Val]) -> Result<String, String> {
             out.push(c);
             continue;
         }
-        let mut precision = String::new();
-        while let Some(&d) = chars.peek() {
-            if d.is_ascii_digit() || d == '.' {
-                precision.push(d);
-                chars.next();
-            } else {
-                break;
+        let mut flags = String::new();
+        while let Some(&d) = chars.peek().filter(|d| matches!(d, '-' | '0' | '+' | ' ')) {
+            flags.push(d);
+            chars.next();
+        }
+        let mut width = String::new();
+        let mut precision: Option<String> = None;
+        while let Some(&d) = chars.peek().filter(|d| d.is_ascii_digit() || **d == '.') {
+            match (&mut precision, d) {
+                (None, '.') => precision = Some(String::new()),
+                (Some(p), _) => p.push(d),
+                (None, _) => width.push(d),
             }
+            chars.next();
         }
         let verb = chars.next().ok_or("a `%` at the end of the format")?;
         if verb == '%' {
@@ -455,26 +460,47 @@ fn format(spec: &str, args: &[Val]) -> Result<String, String> {
             continue;
         }
         let v = next.next().ok_or("too few arguments for the format")?;
-        match verb {
-            's' | 'v' => out.push_str(&s(v)?),
-            'q' => out.push_str(&serde_json::Value::String(s(v)?).to_string()),
-            'd' => out.push_str(&number_to_string(n(v)?.trunc())),
+        let text = match verb {
+            's' | 'v' => s(v)?,
+            'q' => serde_json::Value::String(s(v)?).to_string(),
+            'd' => number_to_string(n(v)?.trunc()),
             'f' => {
-                let digits = precision
-                    .strip_prefix('.')
-                    .or(Some(precision.as_str()))
-                    .and_then(|p| p.rsplit('.').next())
-                    .and_then(|p| p.parse::<usize>().ok())
-                    .unwrap_or(6)
-                    .min(30);
-                let _ = write!(out, "{:.*}", digits, n(v)?);
+                let digits = precision.as_deref().and_then(|p| p.parse::<usize>().ok()).unwrap_or(6).min(30);
+                format!("{:.*}", digits, n(v)?)
             }
-            't' => out.push_str(&v.as_bool().ok_or("a boolean is needed")?.to_string()),
+            't' => v.as_bool().ok_or("a boolean is needed")?.to_string(),
             _ => return Err(format!("function `format` with `%{verb}` is not evaluated")),
+        };
+        let width = width.parse::<usize>().unwrap_or(0).min(1024);
+        let pad = width.saturating_sub(text.chars().count());
+        if flags.contains('-') {
+            out.push_str(&text);
+            out.extend(std::iter::repeat_n(' ', pad));
+        } else if flags.contains('0') && matches!(verb, 'd' | 'f') {
+            let (sign, digits) = text.strip_prefix('-').map_or(("", text.as_str()), |d| ("-", d));
+            out.push_str(sign);
+            out.extend(std::iter::repeat_n('0', pad));
+            out.push_str(digits);
+        } else {
+            out.extend(std::iter::repeat_n(' ', pad));
+            out.push_str(&text);
         }
         if out.len() > MAX_STRING {
             return Err(format!("{ERROR}a string longer than {MAX_STRING} bytes is not evaluated"));
         }
     }
     Ok(out)
+}
+
+/// A known value as Terraform encodes it: whole numbers without a fraction.
+fn json(v: &Val) -> serde_json::Value {
+    match &v.value {
+        #[allow(clippy::cast_possible_truncation)]
+        Value::Number(n) if n.fract() == 0.0 && n.abs() < 9.0e15 => serde_json::Value::from(*n as i64),
+        Value::List(items) => serde_json::Value::Array(items.iter().map(json).collect()),
+        Value::Object(entries) => {
+            serde_json::Value::Object(entries.iter().map(|(k, v)| (k.clone(), json(v))).collect())
+        }
+        _ => v.to_json(),
+    }
 }

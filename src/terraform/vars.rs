@@ -28,7 +28,7 @@ pub enum VarValue {
 
 /// Names in a `.tfvars` file or `--var` value: none may be referred to. Counts steps left
 /// and depth.
-struct NoNames(u64, usize);
+struct NoNames(u64, usize, usize);
 
 impl Names for NoNames {
     fn resolve(&mut self, root: &str, _steps: &[Step], at: &Location) -> (Val, usize) {
@@ -45,11 +45,18 @@ impl Names for NoNames {
     fn leave(&mut self) {
         self.1 = self.1.saturating_sub(1);
     }
+    fn charge(&mut self, units: usize) -> bool {
+        self.2 = self.2.saturating_sub(units);
+        self.2 > 0
+    }
+    fn room(&self) -> usize {
+        self.2
+    }
 }
 
 /// Evaluates a constant expression (a `.tfvars` value).
 pub fn constant(file: &Arc<SourceFile>, expr: &Expr) -> Val {
-    let mut names = NoNames(1_000_000, 0);
+    let mut names = NoNames(1_000_000, 0, super::MAX_WEIGHT);
     Eval::new(file.clone(), &mut names).eval(expr)
 }
 
