@@ -190,6 +190,18 @@ fn check_config_names(config: &Config, context: &super::RunContext) -> Result<()
     })
 }
 
+/// The codes of the rules whose parameters the config sets (named by code or name).
+fn configured_rules(rules: &crate::engine::RuleSet, config: &Config) -> Vec<String> {
+    let named = |entry: &crate::config::RuleParams| {
+        rules
+            .rules()
+            .iter()
+            .find(|r| r.info.code.eq_ignore_ascii_case(&entry.rule) || r.info.name == entry.rule)
+            .map(|r| r.info.code.clone())
+    };
+    config.params.iter().filter_map(named).collect()
+}
+
 /// Collects, reads and checks what `args` names, without rendering anything.
 #[allow(clippy::too_many_lines)]
 pub fn execute(args: &CheckArgs) -> Result<Run, Failure> {
@@ -245,17 +257,19 @@ pub fn execute(args: &CheckArgs) -> Result<Run, Failure> {
         rayon::join(|| super::load_context(&rule_dirs, &catalog_files), || crate::spec::schemas().is_ok());
     let context = context?;
     check_config_names(&config, &context)?;
-    let selection = Selection {
-        select: args.select.clone(),
-        ignore: args.ignore.clone(),
-        overrides: config.rules.clone(),
-    };
-    let enabled = selection.resolve(&context.rules).map_err(super::load_failure)?;
+
     let params = crate::engine::params::resolve(&context.rules, &config.params, config.eol_warning_days)
         .map_err(|problems| match super::report_errors(&problems) {
             Ok(()) => Failure::Reported,
             Err(failure) => failure,
         })?;
+    let selection = Selection {
+        select: args.select.clone(),
+        ignore: args.ignore.clone(),
+        overrides: config.rules.clone(),
+        configured: configured_rules(&context.rules, &config),
+    };
+    let enabled = selection.resolve(&context.rules).map_err(super::load_failure)?;
     // `eolWarningDays`, the variable team rules read, is L002's parameter.
     let eol_warning_days = params
         .get("L002")

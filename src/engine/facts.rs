@@ -94,6 +94,8 @@ pub struct ImageBase<'a> {
     pub labels: Option<&'a Node>,
     /// An IaC image whose regions static evaluation could not know.
     pub unknown_regions: bool,
+    /// The image's system disk size in GiB: the spec's `size`, or the `_20G_` of a public ID.
+    pub size: Option<u64>,
 }
 
 /// The paid image a licence fee comes from.
@@ -618,6 +620,10 @@ fn spec_base<'a>(resource: &'a Resource, catalog: &Catalog) -> ImageBase<'a> {
         shared_with: node.get("sharedWith"),
         labels: node.get("labels"),
         unknown_regions: !resource.field_valid("regions"),
+        size: match node.get("size").map(|n| &n.value) {
+            Some(Value::Int(size)) => u64::try_from(*size).ok(),
+            _ => id.and_then(|id| parsed.as_ref().and(id_size(id))),
+        },
     }
 }
 
@@ -642,7 +648,29 @@ fn public_base<'a>(id: &'a str, parsed: &PublicImage) -> ImageBase<'a> {
         shared_with: None,
         labels: None,
         unknown_regions: false,
+        size: id_size(id),
     }
+}
+
+/// The system disk size a public image ID carries: `_20G_`, `-40G-`, `_100g_`.
+fn id_size(id: &str) -> Option<u64> {
+    let bytes = id.as_bytes();
+    let mut at = 0;
+    while at < bytes.len() {
+        let start = at;
+        if bytes.get(start.wrapping_sub(1)).is_some_and(|b| *b == b'_' || *b == b'-') || start == 0 {
+            while bytes.get(at).is_some_and(u8::is_ascii_digit) {
+                at += 1;
+            }
+            let closed = bytes.get(at).is_some_and(|b| b.eq_ignore_ascii_case(&b'g'))
+                && bytes.get(at + 1).is_some_and(|b| *b == b'_' || *b == b'-' || *b == b'.');
+            if at > start && at - start <= 4 && start > 0 && closed {
+                return id.get(start..at)?.parse().ok();
+            }
+        }
+        at = at.max(start) + 1;
+    }
+    None
 }
 
 /// The paid image an image's fee comes from: a commercial public image, or an imported
@@ -661,7 +689,7 @@ fn paid_origin<'a>(image: &ImageBase<'a>, catalog: &Catalog) -> Option<PaidOrigi
 }
 
 /// The fields of `image` (and of each entry of `image.chain`), as rules name them.
-pub const IMAGE_FIELDS: [&str; 21] = [
+pub const IMAGE_FIELDS: [&str; 22] = [
     "name",
     "id",
     "type",
@@ -683,6 +711,7 @@ pub const IMAGE_FIELDS: [&str; 21] = [
     "paidOrigin",
     "customImages",
     "labels",
+    "size",
 ];
 
 impl<'a> ImageFacts<'a> {
@@ -738,6 +767,12 @@ impl<'a> ImageFacts<'a> {
                 }
                 custom.build()
             }
+            // A custom image's system disk is at least as large as its base's: the nearest
+            // size its chain knows.
+            "size" => match self.base.size.or_else(|| self.chain.ancestors().find_map(|a| a.size)) {
+                Some(size) => int_val(size),
+                None => null_val(),
+            },
             _ => return base_field(&self.base, name),
         })
     }
@@ -794,6 +829,7 @@ fn base_field<'a>(base: &ImageBase<'a>, name: &str) -> Option<CelVal<'a>> {
         "encrypted" => Box::new(CelBool::from(base.encrypted)),
         "sharedWith" => list(base.shared_with),
         "labels" => base.labels.map_or_else(|| MapVal::with_capacity(0).build(), node_to_val),
+        "size" => base.size.map_or_else(null_val, int_val),
         _ => return None,
     })
 }
@@ -808,4 +844,21 @@ pub fn cow_val<'s>(text: &Cow<'s, str>) -> CelVal<'s> {
 
 fn int_val(n: u64) -> CelVal<'static> {
     Box::new(CelInt::from(i64::try_from(n).unwrap_or(i64::MAX)))
+}
+
+#[cfg(test)]
+mod size_tests {
+    use super::id_size;
+
+    #[test]
+    fn public_ids_carry_their_disk_size() {
+        assert_eq!(id_size("ubuntu_22_04_x64_20G_alibase_20240322.vhd"), Some(20));
+        assert_eq!(id_size("win2019_1809_x64_dtc_en-us_40G_alibase_20210916.vhd"), Some(40));
+        assert_eq!(id_size("aliyun-2.1903-x64-20G-alibase-20190327.vhd"), Some(20));
+        assert_eq!(id_size("centos_7_9_x64_100g_alibase_20240628.vhd"), Some(100));
+        assert_eq!(id_size("centos_7_9_x64_alibase_20240628.vhd"), None);
+        assert_eq!(id_size("m-bp1g7004ksh0oeuc9vyd"), None);
+        assert_eq!(id_size("20G_x"), None);
+        assert_eq!(id_size("a_99999G_b"), None);
+    }
 }

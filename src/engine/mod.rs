@@ -208,6 +208,9 @@ pub struct Selection {
     pub ignore: Vec<String>,
     /// Per code or name: a severity, or `None` for off. Applied after select/ignore.
     pub overrides: Vec<(String, Option<Severity>)>,
+    /// Codes of rules whose parameters the config sets: a rule that is off by default
+    /// (P001's allow-list) runs once it is configured, unless `--select` leaves it out.
+    pub configured: Vec<String>,
 }
 
 /// A selector matches a rule by code, name, code prefix (`A`, `L00`), or `ALL`.
@@ -232,7 +235,7 @@ impl Selection {
         for rule in &rules.rules {
             let info = &rule.info;
             let selected = if self.select.is_empty() {
-                info.enabled
+                info.enabled || self.configured.contains(&info.code)
             } else {
                 self.select.iter().any(|s| matches(s, info))
             };

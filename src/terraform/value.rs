@@ -111,6 +111,16 @@ impl Val {
         }
     }
 
+    /// The instances of a nested block: a list of objects in native syntax, where JSON
+    /// syntax may also write one object (`"system_disk": {...}`).
+    pub fn blocks(&self) -> Vec<&Val> {
+        match &self.value {
+            Value::List(items) => items.iter().collect(),
+            Value::Object(_) => vec![self],
+            _ => Vec::new(),
+        }
+    }
+
     /// The value with its places, for the canonical builder.
     pub fn placed<T>(&self, value: T) -> Placed<T> {
         Placed { value, at: self.at.clone(), via: self.via.clone() }
@@ -175,15 +185,35 @@ pub struct Block {
     pub key: String,
     /// The block's type and labels, where whole-resource findings point.
     pub head: crate::diag::Location,
+    /// Which instance of a `count`/`for_each` block (or of a module call's) this is.
+    pub repeat: Repeat,
+    /// The address without this block's own index: every instance of one block (and of one
+    /// module instance) shares it (`module.web[0].alicloud_instance.app`).
+    pub group: String,
     /// The attributes and nested blocks (a nested block type is a list of objects, in
     /// source order), evaluated. Meta-arguments (`count`, `for_each`, `provider`,
-    /// `depends_on`, `lifecycle`) are left out; `count` is evaluated into `count`.
+    /// `depends_on`, `lifecycle`) are left out; `count` is evaluated into `count` (the
+    /// number of instances of the group, on every instance; unknown when not known).
     pub attributes: Vec<(String, Val)>,
     /// The region of the block's provider configuration (`provider = alicloud.hk`, else the
     /// default `alicloud` provider of its module, inherited from the root): a string where
     /// known, with `at` on the provider's `region`; `--region` when no provider names one;
     /// otherwise unknown with the reason.
     pub region: Val,
+}
+
+/// Which instance of a repeated block a [`Block`] is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Repeat {
+    /// No `count` or `for_each`.
+    Once,
+    /// `count`: the instance `[i]`.
+    Index(usize),
+    /// `for_each`: the instance `["key"]`.
+    Key(String),
+    /// `count` or `for_each` (of the block or of an enclosing module call) is unknown: the
+    /// block stands for an unknown number of instances (address `name[*]`), for the reason.
+    Unknown(String),
 }
 
 impl Block {

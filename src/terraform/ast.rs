@@ -1,0 +1,278 @@
+//! The evaluator's own syntax tree: one shape for `.tf` (parsed by `hcl-edit`) and `.tf.json`
+//! (whose strings are templates), every node with a byte span into its file.
+//!
+//! Converting once keeps the evaluator independent of the parser's representation and lets the
+//! JSON syntax share it; spans are checked here so that every later `Location` lies inside its
+//! file on character boundaries.
+
+use crate::source::Span;
+use hcl_edit::Span as _;
+use hcl_edit::expr::{BinaryOperator, Expression, ObjectKey, TraversalOperator, UnaryOperator};
+use hcl_edit::template::{Directive, Element, Template};
+
+/// An expression and where it is written.
+#[derive(Clone, Debug)]
+pub struct Expr {
+    pub kind: Kind,
+    pub span: Span,
+}
+
+/// The kinds of expression the evaluator reads.
+#[derive(Clone, Debug)]
+pub enum Kind {
+    Null,
+    Bool(bool),
+    Number(f64),
+    Str(String),
+    /// A quoted string or heredoc with interpolations or directives.
+    Template(Vec<Part>),
+    Array(Vec<Expr>),
+    /// Keys: a bare identifier is a [`Kind::Str`].
+    Object(Vec<(Expr, Expr)>),
+    Var(String),
+    Traverse(Box<Expr>, Vec<Op>),
+    /// Name, arguments, and whether the last argument is expanded (`f(xs...)`).
+    Call(String, Vec<Expr>, bool),
+    Cond(Box<Expr>, Box<Expr>, Box<Expr>),
+    Unary(UnaryOperator, Box<Expr>),
+    Binary(BinaryOperator, Box<Expr>, Box<Expr>),
+    For(Box<ForExpr>),
+    /// Something the evaluator cannot read (an expression without a span); its value is unknown.
+    Bad(String),
+}
+
+/// A traversal step.
+#[derive(Clone, Debug)]
+pub enum Op {
+    Attr(String),
+    Index(Expr),
+    /// `[*]` or `.*`: the following steps apply to every element.
+    Splat,
+}
+
+/// A part of a template.
+#[derive(Clone, Debug)]
+pub enum Part {
+    Lit(String),
+    Interp(Expr),
+    If(Expr, Vec<Part>, Vec<Part>),
+    For { key: Option<String>, value: String, collection: Expr, body: Vec<Part> },
+}
+
+/// `[for k, v in coll : ...]` and `{for k, v in coll : key => value}`.
+#[derive(Clone, Debug)]
+pub struct ForExpr {
+    pub key_var: Option<String>,
+    pub value_var: String,
+    pub collection: Expr,
+    /// `Some` for an object `for`.
+    pub key: Option<Expr>,
+    pub value: Expr,
+    pub cond: Option<Expr>,
+    pub grouping: bool,
+}
+
+/// The body of a file or block.
+#[derive(Clone, Debug, Default)]
+pub struct Body {
+    pub attrs: Vec<Attr>,
+    pub blocks: Vec<BlockAst>,
+}
+
+impl Body {
+    pub fn attr(&self, name: &str) -> Option<&Attr> {
+        self.attrs.iter().find(|a| a.name == name)
+    }
+}
+
+/// `name = expr`.
+#[derive(Clone, Debug)]
+pub struct Attr {
+    pub name: String,
+    pub expr: Expr,
+}
+
+/// `kind "label" "label" { body }`.
+#[derive(Clone, Debug)]
+pub struct BlockAst {
+    pub kind: String,
+    pub labels: Vec<String>,
+    /// The type and labels.
+    pub head: Span,
+    pub body: Body,
+}
+
+/// Converts `hcl-edit` nodes of a text of `len` bytes, shifting spans by `offset` (a
+/// template read out of a JSON string). `exact` is false when the text was unescaped from
+/// a JSON string, so inner spans do not map back: every node then takes `whole`.
+pub struct Converter<'a> {
+    pub text: &'a str,
+    pub offset: usize,
+    pub whole: Span,
+    pub exact: bool,
+}
+
+impl Converter<'_> {
+    fn span(&self, range: Option<std::ops::Range<usize>>) -> Span {
+        if !self.exact {
+            return self.whole;
+        }
+        match range {
+            Some(r)
+                if r.start <= r.end
+                    && self.text.is_char_boundary(r.start)
+                    && self.text.is_char_boundary(r.end) =>
+            {
+                Span::new(r.start + self.offset, r.end + self.offset)
+            }
+            _ => self.whole,
+        }
+    }
+
+    pub fn body(&self, body: &hcl_edit::structure::Body) -> Body {
+        let mut out = Body::default();
+        for structure in body {
+            match structure {
+                hcl_edit::structure::Structure::Attribute(attr) => {
+                    out.attrs
+                        .push(Attr { name: attr.key.as_str().to_string(), expr: self.expr(&attr.value) });
+                }
+                hcl_edit::structure::Structure::Block(block) => {
+                    let start = block.ident.span().map_or(self.whole.start, |r| r.start);
+                    let end =
+                        block.labels.last().and_then(hcl_edit::Span::span).or_else(|| block.ident.span());
+                    let head = self.span(end.map(|r| start..r.end));
+                    out.blocks.push(BlockAst {
+                        kind: block.ident.as_str().to_string(),
+                        labels: block.labels.iter().map(|l| l.as_str().to_string()).collect(),
+                        head,
+                        body: self.body(&block.body),
+                    });
+                }
+            }
+        }
+        out
+    }
+
+    pub fn expr(&self, expr: &Expression) -> Expr {
+        let span = self.span(expr.span());
+        let kind = match expr {
+            Expression::Null(_) => Kind::Null,
+            Expression::Bool(b) => Kind::Bool(*b.value()),
+            Expression::Number(n) => {
+                n.value().as_f64().map_or_else(|| Kind::Bad("a number out of range".into()), Kind::Number)
+            }
+            Expression::String(s) => Kind::Str(s.value().clone()),
+            Expression::Array(items) => Kind::Array(items.iter().map(|e| self.expr(e)).collect()),
+            Expression::Object(object) => Kind::Object(
+                object
+                    .iter()
+                    .map(|(key, value)| {
+                        let key = match key {
+                            ObjectKey::Ident(ident) => Expr {
+                                kind: Kind::Str(ident.as_str().to_string()),
+                                span: self.span(ident.span()),
+                            },
+                            ObjectKey::Expression(e) => match self.expr(e) {
+                                // `{ foo = 1 }` and `{ (foo) = 1 }`: a bare name is the key itself.
+                                Expr { kind: Kind::Var(name), span } => Expr { kind: Kind::Str(name), span },
+                                other => other,
+                            },
+                        };
+                        (key, self.expr(value.expr()))
+                    })
+                    .collect(),
+            ),
+            Expression::StringTemplate(t) => Kind::Template(self.template(t)),
+            Expression::HeredocTemplate(h) => {
+                let mut heredoc = (**h).clone();
+                if heredoc.indent().is_some() {
+                    heredoc.dedent();
+                }
+                Kind::Template(self.template(&heredoc.template))
+            }
+            Expression::Parenthesis(p) => return self.expr(p.inner()),
+            Expression::Variable(v) => Kind::Var(v.as_str().to_string()),
+            Expression::Conditional(c) => Kind::Cond(
+                Box::new(self.expr(&c.cond_expr)),
+                Box::new(self.expr(&c.true_expr)),
+                Box::new(self.expr(&c.false_expr)),
+            ),
+            Expression::FuncCall(call) => {
+                let mut name = String::new();
+                for ns in &call.name.namespace {
+                    name.push_str(ns.as_str());
+                    name.push_str("::");
+                }
+                name.push_str(call.name.name.as_str());
+                Kind::Call(name, call.args.iter().map(|a| self.expr(a)).collect(), call.args.expand_final())
+            }
+            Expression::Traversal(t) => {
+                let ops = t
+                    .operators
+                    .iter()
+                    .map(|op| match op.value() {
+                        TraversalOperator::AttrSplat(_) | TraversalOperator::FullSplat(_) => Op::Splat,
+                        TraversalOperator::GetAttr(ident) => Op::Attr(ident.as_str().to_string()),
+                        TraversalOperator::Index(e) => Op::Index(self.expr(e)),
+                        TraversalOperator::LegacyIndex(i) => Op::Index(Expr {
+                            #[allow(clippy::cast_precision_loss)]
+                            kind: Kind::Number(*i.value() as f64),
+                            span: self.span(i.span()),
+                        }),
+                    })
+                    .collect();
+                Kind::Traverse(Box::new(self.expr(&t.expr)), ops)
+            }
+            Expression::UnaryOp(op) => Kind::Unary(*op.operator.value(), Box::new(self.expr(&op.expr))),
+            Expression::BinaryOp(op) => Kind::Binary(
+                *op.operator.value(),
+                Box::new(self.expr(&op.lhs_expr)),
+                Box::new(self.expr(&op.rhs_expr)),
+            ),
+            Expression::ForExpr(f) => Kind::For(Box::new(ForExpr {
+                key_var: f.intro.key_var.as_ref().map(|k| k.as_str().to_string()),
+                value_var: f.intro.value_var.as_str().to_string(),
+                collection: self.expr(&f.intro.collection_expr),
+                key: f.key_expr.as_ref().map(|k| self.expr(k)),
+                value: self.expr(&f.value_expr),
+                cond: f.cond.as_ref().map(|c| self.expr(&c.expr)),
+                grouping: f.grouping,
+            })),
+        };
+        Expr { kind, span }
+    }
+
+    /// Template parts. Strip markers (`~`) are not applied: the whitespace they remove does
+    /// not matter for the values rules read.
+    pub fn template(&self, template: &Template) -> Vec<Part> {
+        template
+            .iter()
+            .map(|element| match element {
+                Element::Literal(lit) => Part::Lit(lit.value().clone()),
+                Element::Interpolation(i) => Part::Interp(self.expr(&i.expr)),
+                Element::Directive(d) => match &**d {
+                    Directive::If(d) => Part::If(
+                        self.expr(&d.if_expr.cond_expr),
+                        self.template(&d.if_expr.template),
+                        d.else_expr.as_ref().map(|e| self.template(&e.template)).unwrap_or_default(),
+                    ),
+                    Directive::For(d) => Part::For {
+                        key: d.for_expr.key_var.as_ref().map(|k| k.as_str().to_string()),
+                        value: d.for_expr.value_var.as_str().to_string(),
+                        collection: self.expr(&d.for_expr.collection_expr),
+                        body: self.template(&d.for_expr.template),
+                    },
+                },
+            })
+            .collect()
+    }
+}
+
+/// A template part list that is one interpolation and nothing else (`"${var.x}"`).
+pub fn single_interpolation(parts: &[Part]) -> Option<&Expr> {
+    match parts {
+        [Part::Interp(e)] => Some(e),
+        _ => None,
+    }
+}

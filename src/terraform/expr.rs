@@ -1,0 +1,647 @@
+//! Expressions into values: literals, templates and directives, operators, conditionals,
+//! traversals and splats, `for` expressions and function calls. Names (`var.`, `local.`,
+//! resources, `count.index`...) are resolved by the caller through [`Names`].
+//!
+//! Unknown is never wrong: any unknown operand makes the result unknown with the operand's
+//! reason. A definite error in known values (a missing key, a bad index) is unknown too, with a
+//! reason starting with [`ERROR`], which `try` and `can` tell apart from values known only
+//! after apply.
+
+use super::ast::{Expr, ForExpr, Kind, Op, Part, single_interpolation};
+use super::functions;
+use crate::diag::Location;
+use crate::source::SourceFile;
+use crate::terraform::value::{Val, Value, number_to_string};
+use hcl_edit::expr::{BinaryOperator, UnaryOperator};
+use std::sync::Arc;
+
+/// Most items in one list or object value.
+pub const MAX_ITEMS: usize = 10_000;
+/// Longest string value, in bytes.
+pub const MAX_STRING: usize = 1024 * 1024;
+/// The reason prefix of an evaluation error (as opposed to a value known only after apply).
+pub const ERROR: &str = "error: ";
+
+/// An error as an unknown value.
+pub fn error(why: impl std::fmt::Display, at: Location) -> Val {
+    Val::unknown(format!("{ERROR}{why}"), at)
+}
+
+/// Whether a value is an evaluation error.
+pub fn is_error(v: &Val) -> bool {
+    matches!(&v.value, Value::Unknown(why) if why.starts_with(ERROR))
+}
+
+/// A traversal step with its index evaluated.
+#[derive(Clone, Debug)]
+pub enum Step {
+    Attr(String),
+    Index(Val),
+    Splat,
+}
+
+/// Resolves the names an expression refers to.
+pub trait Names {
+    /// The value of `root` followed by some of `steps` (returned: how many it used), used at `at`.
+    fn resolve(&mut self, root: &str, steps: &[Step], at: &Location) -> (Val, usize);
+    /// Enters one level of evaluation: false once the run's budget of steps is spent or
+    /// evaluation (across references) is nested too deeply. Each `true` is followed by a
+    /// [`Names::leave`].
+    fn enter(&mut self) -> bool;
+    fn leave(&mut self);
+    /// Charges the size of a value made or copied; false once the run's budget of value
+    /// sizes is spent (a value of values of values can multiply otherwise).
+    fn charge(&mut self, units: usize) -> bool;
+    /// What is left of that budget.
+    fn room(&self) -> usize;
+    /// Names bound by the caller (a `dynamic` block's iterator), looked up before `resolve`.
+    fn bound(&self, _name: &str) -> Option<Val> {
+        None
+    }
+}
+
+/// Evaluates expressions of one file.
+pub struct Eval<'a> {
+    pub file: Arc<SourceFile>,
+    pub names: &'a mut dyn Names,
+    /// Variables of the enclosing `for` expressions and directives, innermost last.
+    scope: Vec<(String, Val)>,
+}
+
+impl<'a> Eval<'a> {
+    pub fn new(file: Arc<SourceFile>, names: &'a mut dyn Names) -> Self {
+        Self { file, names, scope: Vec::new() }
+    }
+
+    fn loc(&self, expr: &Expr) -> Location {
+        Location::new(self.file.clone(), expr.span)
+    }
+
+    pub fn eval(&mut self, expr: &Expr) -> Val {
+        let at = self.loc(expr);
+        if !self.names.enter() {
+            return Val::unknown(
+                "the expression is nested too deeply or the run's evaluation budget is spent",
+                at,
+            );
+        }
+        let v = self.eval_inner(expr, at);
+        self.names.leave();
+        let room = self.names.room();
+        let units = weight(&v, room);
+        if units > room || !self.names.charge(units) {
+            return Val::unknown("the values of the run are too large to evaluate", v.at);
+        }
+        v
+    }
+
+    fn eval_inner(&mut self, expr: &Expr, at: Location) -> Val {
+        match &expr.kind {
+            Kind::Null => Val::new(Value::Null, at),
+            Kind::Bool(b) => Val::new(Value::Bool(*b), at),
+            Kind::Number(n) => Val::new(Value::Number(*n), at),
+            Kind::Str(s) => Val::new(Value::String(s.clone()), at),
+            Kind::Bad(why) => Val::unknown(why.clone(), at),
+            Kind::Template(parts) => {
+                if let Some(single) = single_interpolation(parts) {
+                    let v = self.eval(single);
+                    return self.here(v, at);
+                }
+                self.template(parts, at)
+            }
+            Kind::Array(items) => {
+                if items.len() > MAX_ITEMS {
+                    return Val::unknown(
+                        format!("a list of more than {MAX_ITEMS} items is not evaluated"),
+                        at,
+                    );
+                }
+                let items = items.iter().map(|e| self.eval(e)).collect();
+                Val::new(Value::List(items), at)
+            }
+            Kind::Object(entries) => {
+                if entries.len() > MAX_ITEMS {
+                    return Val::unknown(
+                        format!("an object of more than {MAX_ITEMS} keys is not evaluated"),
+                        at,
+                    );
+                }
+                let mut out: Vec<(String, Val)> = Vec::new();
+                for (k, v) in entries {
+                    let key = self.eval(k);
+                    let Some(key) = key_string(&key) else {
+                        return Val::unknown(
+                            key.unknown_why().unwrap_or_else(|| "an object key is not a string".into()),
+                            at,
+                        );
+                    };
+                    let value = self.eval(v);
+                    insert(&mut out, key, value);
+                }
+                Val::new(Value::Object(out), at)
+            }
+            Kind::Var(name) => self.reference(name, &[], &at),
+            Kind::Traverse(base, ops) => {
+                let mut steps = Vec::with_capacity(ops.len());
+                for op in ops {
+                    steps.push(match op {
+                        Op::Attr(name) => Step::Attr(name.clone()),
+                        Op::Index(e) => Step::Index(self.eval(e)),
+                        Op::Splat => Step::Splat,
+                    });
+                }
+                if let Kind::Var(name) = &base.kind {
+                    return self.reference(name, &steps, &at);
+                }
+                let v = self.eval(base);
+                apply(v, &steps, &at)
+            }
+            Kind::Call(name, args, expand) => self.call(name, args, *expand, at),
+            Kind::Cond(cond, yes, no) => {
+                let c = self.eval(cond);
+                match c.as_bool() {
+                    Some(true) => self.eval(yes),
+                    Some(false) => self.eval(no),
+                    None if c.unknown_why().is_some() => {
+                        let (a, b) = (self.eval(yes), self.eval(no));
+                        if equal(&a, &b) == Some(true) {
+                            self.here(a, at)
+                        } else {
+                            Val::unknown(c.unknown_why().unwrap_or_default(), at)
+                        }
+                    }
+                    None => error("the condition is not a boolean", at),
+                }
+            }
+            Kind::Unary(op, e) => {
+                let v = self.eval(e);
+                if let Some(why) = v.unknown_why() {
+                    return Val { value: Value::Unknown(why), at, via: v.via };
+                }
+                match (op, &v.value) {
+                    (UnaryOperator::Not, _) => match v.as_bool() {
+                        Some(b) => Val { value: Value::Bool(!b), at, via: v.via },
+                        None => error("`!` needs a boolean", at),
+                    },
+                    (UnaryOperator::Neg, _) => match to_number(&v) {
+                        Some(n) => Val { value: Value::Number(-n), at, via: v.via },
+                        None => error("`-` needs a number", at),
+                    },
+                }
+            }
+            Kind::Binary(op, a, b) => self.binary(*op, a, b, at),
+            Kind::For(f) => self.for_expr(f, at),
+        }
+    }
+
+    /// A value placed at `at`, unless it came from a calling module (its `at` is in another
+    /// file): then it keeps pointing at the outermost argument.
+    fn here(&self, v: Val, at: Location) -> Val {
+        if Arc::ptr_eq(&v.at.file, &self.file) { Val { at, ..v } } else { v }
+    }
+
+    fn reference(&mut self, name: &str, steps: &[Step], at: &Location) -> Val {
+        let bound = self.scope.iter().rev().find(|(n, _)| n == name).map(|(_, v)| v.clone());
+        if let Some(v) = bound.or_else(|| self.names.bound(name)) {
+            let v = Val { at: at.clone(), ..v };
+            return apply(v, steps, at);
+        }
+        let (v, used) = self.names.resolve(name, steps, at);
+        apply(v, steps.get(used..).unwrap_or_default(), at)
+    }
+
+    fn call(&mut self, name: &str, args: &[Expr], expand: bool, at: Location) -> Val {
+        match name {
+            "try" => {
+                for arg in args {
+                    let v = self.eval(arg);
+                    if !is_error(&v) {
+                        return self.here(v, at);
+                    }
+                }
+                error("no argument of `try` could be evaluated", at)
+            }
+            "can" => {
+                let Some(arg) = args.first() else { return error("`can` needs an argument", at) };
+                let v = self.eval(arg);
+                if is_error(&v) {
+                    Val::new(Value::Bool(false), at)
+                } else if let Some(why) = unknown_inside(&v) {
+                    Val::unknown(why, at)
+                } else {
+                    Val::new(Value::Bool(true), at)
+                }
+            }
+            _ => {
+                let mut values: Vec<Val> = args.iter().map(|a| self.eval(a)).collect();
+                if expand {
+                    match values.pop() {
+                        Some(Val { value: Value::List(items), .. }) => values.extend(items),
+                        Some(last) => {
+                            return Val::unknown(
+                                last.unknown_why()
+                                    .unwrap_or_else(|| "an expanded argument is not a list".into()),
+                                at,
+                            );
+                        }
+                        None => {}
+                    }
+                }
+                functions::call(name, &values, at)
+            }
+        }
+    }
+
+    fn template(&mut self, parts: &[Part], at: Location) -> Val {
+        let mut out = String::new();
+        let mut via = Vec::new();
+        if let Err(v) = self.render(parts, &mut out, &mut via, &at) {
+            return v;
+        }
+        Val { value: Value::String(out), at, via }
+    }
+
+    fn render(
+        &mut self,
+        parts: &[Part],
+        out: &mut String,
+        via: &mut Vec<crate::diag::Label>,
+        at: &Location,
+    ) -> Result<(), Val> {
+        for part in parts {
+            if out.len() > MAX_STRING {
+                return Err(Val::unknown(
+                    format!("a string longer than {MAX_STRING} bytes is not evaluated"),
+                    at.clone(),
+                ));
+            }
+            match part {
+                Part::Lit(s) => out.push_str(s),
+                Part::Interp(e) => {
+                    let v = self.eval(e);
+                    out.push_str(&interpolated(&v, at)?);
+                    via.extend(v.via);
+                }
+                Part::If(cond, yes, no) => {
+                    let c = self.eval(cond);
+                    match c.as_bool() {
+                        Some(b) => self.render(if b { yes } else { no }, out, via, at)?,
+                        None => {
+                            return Err(Val::unknown(
+                                c.unknown_why()
+                                    .unwrap_or_else(|| format!("{ERROR}the condition is not a boolean")),
+                                at.clone(),
+                            ));
+                        }
+                    }
+                }
+                Part::For { key, value, collection, body } => {
+                    let coll = self.eval(collection);
+                    let pairs = iterate(&coll, at)?;
+                    for (k, v) in pairs {
+                        let mark = self.scope.len();
+                        if let Some(key) = key {
+                            self.scope.push((key.clone(), k));
+                        }
+                        self.scope.push((value.clone(), v));
+                        let result = self.render(body, out, via, at);
+                        self.scope.truncate(mark);
+                        result?;
+                        if out.len() > MAX_STRING {
+                            return Err(Val::unknown(
+                                format!("a string longer than {MAX_STRING} bytes is not evaluated"),
+                                at.clone(),
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn binary(&mut self, op: BinaryOperator, lhs: &Expr, rhs: &Expr, at: Location) -> Val {
+        let (x, y) = (self.eval(lhs), self.eval(rhs));
+        let mut via = x.via.clone();
+        via.extend(y.via.iter().cloned());
+        // `false && unknown` and `true || unknown` are known.
+        match (op, x.as_bool(), y.as_bool()) {
+            (BinaryOperator::And, Some(false), _) | (BinaryOperator::And, _, Some(false)) => {
+                return Val { value: Value::Bool(false), at, via };
+            }
+            (BinaryOperator::Or, Some(true), _) | (BinaryOperator::Or, _, Some(true)) => {
+                return Val { value: Value::Bool(true), at, via };
+            }
+            _ => {}
+        }
+        if let Some(why) = x.unknown_why().or_else(|| y.unknown_why()) {
+            return Val { value: Value::Unknown(why), at, via };
+        }
+        let value = match op {
+            BinaryOperator::Eq | BinaryOperator::NotEq => match equal(&x, &y) {
+                Some(same) => Value::Bool(same == (op == BinaryOperator::Eq)),
+                None => {
+                    return Val::unknown(
+                        unknown_inside(&x).or_else(|| unknown_inside(&y)).unwrap_or_default(),
+                        at,
+                    );
+                }
+            },
+            BinaryOperator::And | BinaryOperator::Or => match (x.as_bool(), y.as_bool()) {
+                (Some(p), Some(q)) => Value::Bool(if op == BinaryOperator::And { p && q } else { p || q }),
+                _ => return error("a logical operator needs booleans", at),
+            },
+            _ => {
+                let (Some(p), Some(q)) = (to_number(&x), to_number(&y)) else {
+                    return error("an arithmetic operator needs numbers", at);
+                };
+                match op {
+                    BinaryOperator::Plus => Value::Number(p + q),
+                    BinaryOperator::Minus => Value::Number(p - q),
+                    BinaryOperator::Mul => Value::Number(p * q),
+                    BinaryOperator::Div if q != 0.0 => Value::Number(p / q),
+                    BinaryOperator::Mod if q != 0.0 => Value::Number(p % q),
+                    BinaryOperator::Div | BinaryOperator::Mod => return error("division by zero", at),
+                    BinaryOperator::Less => Value::Bool(p < q),
+                    BinaryOperator::LessEq => Value::Bool(p <= q),
+                    BinaryOperator::Greater => Value::Bool(p > q),
+                    BinaryOperator::GreaterEq => Value::Bool(p >= q),
+                    _ => return error("unsupported operator", at),
+                }
+            }
+        };
+        Val { value, at, via }
+    }
+
+    fn for_expr(&mut self, f: &ForExpr, at: Location) -> Val {
+        let coll = self.eval(&f.collection);
+        let pairs = match iterate(&coll, &at) {
+            Ok(pairs) => pairs,
+            Err(v) => return v,
+        };
+        let mut list = Vec::new();
+        let mut object: Vec<(String, Val)> = Vec::new();
+        for (k, v) in pairs {
+            let mark = self.scope.len();
+            if let Some(key) = &f.key_var {
+                self.scope.push((key.clone(), k));
+            }
+            self.scope.push((f.value_var.clone(), v));
+            let result = self.for_item(f, &at, &mut list, &mut object);
+            self.scope.truncate(mark);
+            if let Err(v) = result {
+                return v;
+            }
+        }
+        if f.key.is_some() { Val::new(Value::Object(object), at) } else { Val::new(Value::List(list), at) }
+    }
+
+    fn for_item(
+        &mut self,
+        f: &ForExpr,
+        at: &Location,
+        list: &mut Vec<Val>,
+        object: &mut Vec<(String, Val)>,
+    ) -> Result<(), Val> {
+        if let Some(cond) = &f.cond {
+            let c = self.eval(cond);
+            match c.as_bool() {
+                Some(true) => {}
+                Some(false) => return Ok(()),
+                None => {
+                    return Err(Val::unknown(
+                        c.unknown_why()
+                            .unwrap_or_else(|| format!("{ERROR}a `for` condition is not a boolean")),
+                        at.clone(),
+                    ));
+                }
+            }
+        }
+        let value = self.eval(&f.value);
+        let Some(key_expr) = &f.key else {
+            list.push(value);
+            return Ok(());
+        };
+        let key = self.eval(key_expr);
+        let Some(key) = key_string(&key) else {
+            return Err(Val::unknown(
+                key.unknown_why().unwrap_or_else(|| format!("{ERROR}a `for` key is not a string")),
+                at.clone(),
+            ));
+        };
+        match object.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, Val { value: Value::List(items), .. })) if f.grouping => items.push(value),
+            Some(_) => return Err(error(format!("duplicate key `{key}` in a `for` expression"), at.clone())),
+            None if f.grouping => object.push((key, Val::new(Value::List(vec![value]), at.clone()))),
+            None => object.push((key, value)),
+        }
+        Ok(())
+    }
+}
+
+/// The size of a value: its nodes and a unit per 64 bytes of string, counted up to `cap`.
+fn weight(v: &Val, cap: usize) -> usize {
+    let mut total = 0usize;
+    let mut stack = vec![v];
+    while let Some(v) = stack.pop() {
+        total += 1;
+        match &v.value {
+            Value::String(s) => total += s.len() / 64,
+            Value::List(items) => stack.extend(items.iter()),
+            Value::Object(entries) => stack.extend(entries.iter().map(|(_, v)| v)),
+            _ => {}
+        }
+        if total > cap {
+            break;
+        }
+    }
+    total
+}
+
+/// Inserts or replaces `key` in an object's entries.
+pub fn insert(entries: &mut Vec<(String, Val)>, key: String, value: Val) {
+    match entries.iter_mut().find(|(k, _)| *k == key) {
+        Some(slot) => slot.1 = value,
+        None => entries.push((key, value)),
+    }
+}
+
+/// A value as an object key or map key.
+pub fn key_string(v: &Val) -> Option<String> {
+    match &v.value {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(number_to_string(*n)),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+/// A value as a number (strings convert).
+pub fn to_number(v: &Val) -> Option<f64> {
+    match &v.value {
+        Value::Number(n) => Some(*n),
+        Value::String(s) => s.trim().parse::<f64>().ok().filter(|n| n.is_finite()),
+        _ => None,
+    }
+}
+
+/// A value as it is written into a template.
+fn interpolated(v: &Val, at: &Location) -> Result<String, Val> {
+    match &v.value {
+        Value::String(s) => Ok(s.clone()),
+        Value::Number(n) => Ok(number_to_string(*n)),
+        Value::Bool(b) => Ok(b.to_string()),
+        Value::Unknown(why) => Err(Val::unknown(why.clone(), at.clone())),
+        Value::Ref(_) => Err(Val::unknown(v.unknown_why().unwrap_or_default(), at.clone())),
+        Value::Null => Err(error("a template interpolates null", at.clone())),
+        Value::List(_) | Value::Object(_) => Err(error("a template interpolates a collection", at.clone())),
+    }
+}
+
+/// The key/value pairs a `for` iterates (list indices are numbers).
+fn iterate(coll: &Val, at: &Location) -> Result<Vec<(Val, Val)>, Val> {
+    match &coll.value {
+        Value::List(items) => Ok(items
+            .iter()
+            .enumerate()
+            .map(|(i, v)| {
+                #[allow(clippy::cast_precision_loss)]
+                let index = Value::Number(i as f64);
+                (Val::new(index, at.clone()), v.clone())
+            })
+            .collect()),
+        Value::Object(entries) => Ok(entries
+            .iter()
+            .map(|(k, v)| (Val::new(Value::String(k.clone()), at.clone()), v.clone()))
+            .collect()),
+        Value::Unknown(_) | Value::Ref(_) => {
+            Err(Val::unknown(coll.unknown_why().unwrap_or_default(), at.clone()))
+        }
+        _ => Err(error("`for` over a value that is not a collection", at.clone())),
+    }
+}
+
+/// The first reason a value is not fully known, looking inside collections.
+pub fn unknown_inside(v: &Val) -> Option<String> {
+    match &v.value {
+        Value::List(items) => items.iter().find_map(unknown_inside),
+        Value::Object(entries) => entries.iter().find_map(|(_, v)| unknown_inside(v)),
+        _ => v.unknown_why(),
+    }
+}
+
+/// Whether two values are equal; `None` when either is not fully known.
+pub fn equal(left: &Val, right: &Val) -> Option<bool> {
+    match (&left.value, &right.value) {
+        (Value::Unknown(_) | Value::Ref(_), _) | (_, Value::Unknown(_) | Value::Ref(_)) => None,
+        (Value::Null, Value::Null) => Some(true),
+        (Value::Bool(x), Value::Bool(y)) => Some(x == y),
+        #[allow(clippy::float_cmp)]
+        (Value::Number(x), Value::Number(y)) => Some(x == y),
+        (Value::String(x), Value::String(y)) => Some(x == y),
+        (Value::List(x), Value::List(y)) => {
+            if x.len() != y.len() {
+                return unknown_inside(left).or_else(|| unknown_inside(right)).map_or(Some(false), |_| None);
+            }
+            let mut all = true;
+            for (p, q) in x.iter().zip(y) {
+                all &= equal(p, q)?;
+            }
+            Some(all)
+        }
+        (Value::Object(x), Value::Object(y)) => {
+            let mut all = x.len() == y.len();
+            for (k, p) in x {
+                match y.iter().find(|(k2, _)| k2 == k) {
+                    Some((_, q)) => all &= equal(p, q)?,
+                    None => all = false,
+                }
+            }
+            Some(all)
+        }
+        _ => Some(false),
+    }
+}
+
+/// Applies traversal steps to a value.
+pub fn apply(mut v: Val, steps: &[Step], at: &Location) -> Val {
+    for (i, step) in steps.iter().enumerate() {
+        if let Value::Ref(reference) = &mut v.value {
+            match step {
+                Step::Attr(name) => {
+                    reference.path.push(name.clone());
+                    reference.display.push('.');
+                    reference.display.push_str(name);
+                }
+                Step::Index(index) => match key_string(index) {
+                    Some(key) => {
+                        reference.display.push('[');
+                        reference.display.push_str(&key);
+                        reference.display.push(']');
+                        reference.path.push(key);
+                    }
+                    None => {
+                        return Val {
+                            value: Value::Unknown(index.unknown_why().unwrap_or_default()),
+                            at: at.clone(),
+                            via: v.via,
+                        };
+                    }
+                },
+                Step::Splat => {
+                    reference.path.push("*".into());
+                    reference.display.push_str("[*]");
+                }
+            }
+            continue;
+        }
+        if let Some(why) = v.unknown_why() {
+            return Val { value: Value::Unknown(why), at: at.clone(), via: v.via };
+        }
+        let outer_via = v.via.clone();
+        let found = match (step, &v.value) {
+            (Step::Splat, Value::List(items)) => {
+                let rest = steps.get(i + 1..).unwrap_or_default();
+                let items = items.iter().map(|item| apply(item.clone(), rest, at)).collect();
+                return Val { value: Value::List(items), at: at.clone(), via: outer_via };
+            }
+            (Step::Splat, Value::Null) => {
+                return Val { value: Value::List(Vec::new()), at: at.clone(), via: outer_via };
+            }
+            (Step::Splat, _) => {
+                let rest = steps.get(i + 1..).unwrap_or_default();
+                let item = apply(v.clone(), rest, at);
+                return Val { value: Value::List(vec![item]), at: at.clone(), via: outer_via };
+            }
+            (Step::Attr(name), Value::Object(entries)) => {
+                entries.iter().find(|(k, _)| k == name).map(|(_, x)| x.clone())
+            }
+            (Step::Index(index), Value::Object(entries)) => {
+                if let Some(why) = index.unknown_why() {
+                    return Val { value: Value::Unknown(why), at: at.clone(), via: outer_via };
+                }
+                key_string(index)
+                    .and_then(|key| entries.iter().find(|(k, _)| *k == key).map(|(_, x)| x.clone()))
+            }
+            (Step::Index(index), Value::List(items)) => {
+                if let Some(why) = index.unknown_why() {
+                    return Val { value: Value::Unknown(why), at: at.clone(), via: outer_via };
+                }
+                index.as_int().and_then(|n| usize::try_from(n).ok()).and_then(|n| items.get(n).cloned())
+            }
+            _ => None,
+        };
+        let Some(found) = found else {
+            let what = match step {
+                Step::Attr(name) => format!("no attribute `{name}`"),
+                Step::Index(_) => "no such element".to_string(),
+                Step::Splat => "a splat".to_string(),
+            };
+            return Val { value: Value::Unknown(format!("{ERROR}{what}")), at: at.clone(), via: outer_via };
+        };
+        let mut via = outer_via;
+        via.extend(found.via);
+        v = Val { value: found.value, at: at.clone(), via };
+    }
+    v
+}

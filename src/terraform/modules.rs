@@ -1,0 +1,223 @@
+//! Modules: the run's files grouped by directory (a directory of `.tf` files is one module),
+//! which of them are roots, and local modules read from disk when the run does not name
+//! their files, within bounds on depth, files and bytes.
+
+use super::ast::{BlockAst, Expr, Kind};
+use super::parse;
+use crate::diag::Finding;
+use crate::source::{Limits, SourceFile};
+use std::collections::{BTreeMap, HashMap};
+use std::rc::Rc;
+use std::sync::Arc;
+
+/// Most files read from disk for local modules in one run.
+const MAX_DISK_FILES: usize = 2_000;
+/// Most bytes read from disk for local modules in one run.
+const MAX_DISK_BYTES: usize = 64 * 1024 * 1024;
+/// Most `.tf` files read from one module directory on disk.
+const MAX_FILES_PER_MODULE: usize = 256;
+
+/// A top-level block and the file it is in.
+#[derive(Debug)]
+pub struct Item {
+    pub file: Arc<SourceFile>,
+    pub block: BlockAst,
+}
+
+/// One module: its directory and its top-level blocks, in file order.
+#[derive(Debug, Default)]
+pub struct ModuleDef {
+    pub dir: String,
+    pub files: Vec<Arc<SourceFile>>,
+    pub items: Vec<Item>,
+}
+
+impl ModuleDef {
+    fn new(dir: String, parsed: Vec<(Arc<SourceFile>, super::ast::Body)>) -> Self {
+        let mut def = Self { dir, ..Self::default() };
+        for (file, body) in parsed {
+            for block in body.blocks {
+                def.items.push(Item { file: file.clone(), block });
+            }
+            def.files.push(file);
+        }
+        def
+    }
+
+    /// Blocks of one type (`variable`, `resource`, `module`...).
+    pub fn blocks<'a>(&'a self, kind: &'a str) -> impl Iterator<Item = &'a Item> + 'a {
+        self.items.iter().filter(move |item| item.block.kind == kind)
+    }
+
+    /// The `locals` entry `name`, with its file.
+    pub fn local(&self, name: &str) -> Option<(&Arc<SourceFile>, &Expr)> {
+        self.blocks("locals").find_map(|item| item.block.body.attr(name).map(|a| (&item.file, &a.expr)))
+    }
+
+    /// The `output` block `name`'s value.
+    pub fn output(&self, name: &str) -> Option<(&Arc<SourceFile>, &Expr)> {
+        self.blocks("output")
+            .filter(|item| item.block.labels.first().map(String::as_str) == Some(name))
+            .find_map(|item| item.block.body.attr("value").map(|a| (&item.file, &a.expr)))
+    }
+
+    /// The resource (`resource`) or data source (`data`) block `kind.name`.
+    pub fn resource(&self, mode: &str, kind: &str, name: &str) -> Option<&Item> {
+        self.items.iter().filter(|item| item.block.kind == mode).find(|item| {
+            item.block.labels.len() == 2 && item.block.labels[0] == kind && item.block.labels[1] == name
+        })
+    }
+
+    pub fn owns(&self, file: &Arc<SourceFile>) -> bool {
+        self.files.iter().any(|f| Arc::ptr_eq(f, file))
+    }
+}
+
+/// The directory part of a file name, normalized (`.` for none).
+pub fn dir_of(name: &str) -> String {
+    let name = name.replace('\\', "/");
+    match name.rfind('/') {
+        Some(0) => "/".to_string(),
+        Some(i) => normalize(name.get(..i).unwrap_or_default()),
+        None => ".".to_string(),
+    }
+}
+
+/// A path with `.` and `..` resolved lexically.
+pub fn normalize(path: &str) -> String {
+    let absolute = path.starts_with('/');
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                if parts.last().is_some_and(|p| *p != "..") {
+                    parts.pop();
+                } else if !absolute {
+                    parts.push("..");
+                }
+            }
+            p => parts.push(p),
+        }
+    }
+    let joined = parts.join("/");
+    match (absolute, joined.is_empty()) {
+        (true, _) => format!("/{joined}"),
+        (false, true) => ".".to_string(),
+        (false, false) => joined,
+    }
+}
+
+/// Where a module call's `source` points, when it is a local path (`./x`, `../x`).
+pub fn local_source(caller_dir: &str, source: &Expr) -> Option<String> {
+    let Kind::Str(source) = &source.kind else { return None };
+    if !(source.starts_with("./") || source.starts_with("../") || source == "." || source == "..") {
+        return None;
+    }
+    Some(normalize(&format!("{caller_dir}/{source}")))
+}
+
+/// Whether a file is a variables file (`.tfvars`, `.tfvars.json`).
+pub fn is_tfvars(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    lower.ends_with(".tfvars") || lower.ends_with(".tfvars.json")
+}
+
+/// The run's modules and those read from disk.
+pub struct Loader {
+    limits: Limits,
+    run: BTreeMap<String, Vec<Arc<SourceFile>>>,
+    cache: HashMap<String, Result<Rc<ModuleDef>, String>>,
+    disk_files: usize,
+    disk_bytes: usize,
+    pub findings: Vec<Finding>,
+}
+
+impl Loader {
+    pub fn new(config_files: &[Arc<SourceFile>], limits: Limits) -> Self {
+        let mut run: BTreeMap<String, Vec<Arc<SourceFile>>> = BTreeMap::new();
+        for file in config_files {
+            run.entry(dir_of(&file.name)).or_default().push(file.clone());
+        }
+        Self { limits, run, cache: HashMap::new(), disk_files: 0, disk_bytes: 0, findings: Vec::new() }
+    }
+
+    /// The directories of the run's modules, sorted.
+    pub fn run_dirs(&self) -> Vec<String> {
+        self.run.keys().cloned().collect()
+    }
+
+    /// The module in `dir`: the run's files there, else its `.tf` files on disk.
+    pub fn module(&mut self, dir: &str) -> Result<Rc<ModuleDef>, String> {
+        if let Some(found) = self.cache.get(dir) {
+            return found.clone();
+        }
+        let files = match self.run.get(dir) {
+            Some(files) => Ok(files.clone()),
+            None => self.read_dir(dir),
+        };
+        let result = files.map(|files| {
+            let mut parsed = Vec::new();
+            for file in files {
+                match parse::parse_file(&file, self.limits) {
+                    Ok(body) => parsed.push((file, body)),
+                    Err(finding) => self.findings.push(*finding),
+                }
+            }
+            Rc::new(ModuleDef::new(dir.to_string(), parsed))
+        });
+        self.cache.insert(dir.to_string(), result.clone());
+        result
+    }
+
+    fn read_dir(&mut self, dir: &str) -> Result<Vec<Arc<SourceFile>>, String> {
+        let entries = std::fs::read_dir(dir)
+            .map_err(|e| format!("the module directory `{dir}` cannot be read: {e}"))?;
+        let mut names: Vec<String> = entries
+            .filter_map(Result::ok)
+            .filter_map(|e| e.file_name().to_str().map(str::to_string))
+            .filter(|n| {
+                !n.starts_with('.')
+                    && crate::source::Frontend::of(n) == crate::source::Frontend::Terraform
+                    && !is_tfvars(n)
+            })
+            .collect();
+        names.sort();
+        if names.len() > MAX_FILES_PER_MODULE {
+            return Err(format!("the module directory `{dir}` has more than {MAX_FILES_PER_MODULE} files"));
+        }
+        let mut files = Vec::new();
+        for name in names {
+            if self.disk_files >= MAX_DISK_FILES || self.disk_bytes >= MAX_DISK_BYTES {
+                return Err(format!(
+                    "more than {MAX_DISK_FILES} files or {MAX_DISK_BYTES} bytes of local modules"
+                ));
+            }
+            let path = if dir == "." { name } else { format!("{dir}/{name}") };
+            let text = crate::files::read_text(std::path::Path::new(&path))
+                .map_err(|e| format!("`{path}` cannot be read: {e}"))?;
+            self.disk_files += 1;
+            self.disk_bytes += text.len();
+            files.push(Arc::new(SourceFile::new(path, text)));
+        }
+        Ok(files)
+    }
+
+    /// The run's directories that no other module of the run calls.
+    pub fn roots(&mut self) -> Vec<String> {
+        let dirs = self.run_dirs();
+        let mut called = std::collections::HashSet::new();
+        for dir in &dirs {
+            let Ok(def) = self.module(dir) else { continue };
+            for item in def.blocks("module") {
+                if let Some(target) = item.block.body.attr("source").and_then(|a| local_source(dir, &a.expr))
+                    && target != *dir
+                {
+                    called.insert(target);
+                }
+            }
+        }
+        let roots: Vec<String> = dirs.iter().filter(|d| !called.contains(*d)).cloned().collect();
+        if roots.is_empty() { dirs } else { roots }
+    }
+}

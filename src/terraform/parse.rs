@@ -1,0 +1,205 @@
+//! Terraform files into the evaluator's syntax tree: native syntax (`.tf`, `.tfvars`) with
+//! `hcl-edit`, JSON syntax (`.tf.json`, `.tfvars.json`) with the spanned JSON parser, whose
+//! strings are read as templates. A syntax error is an S001 finding; the file is then skipped.
+
+use super::ast::{Attr, BlockAst, Body, Converter, Expr, Kind, Part};
+use crate::diag::{Finding, Location};
+use crate::source::{Limits, Node, SourceFile, Span, Value};
+use crate::spec::codes::PARSE_ERROR;
+use std::sync::Arc;
+
+/// Whether a file is in JSON syntax.
+pub fn is_json(name: &str) -> bool {
+    name.to_ascii_lowercase().ends_with(".json")
+}
+
+/// Parses a configuration or variables file into a body.
+pub fn parse_file(file: &Arc<SourceFile>, limits: Limits) -> Result<Body, Box<Finding>> {
+    if is_json(&file.name) { parse_json_file(file, limits) } else { parse_hcl_file(file) }
+}
+
+fn parse_hcl_file(file: &Arc<SourceFile>) -> Result<Body, Box<Finding>> {
+    let text = &*file.text;
+    match hcl_edit::parser::parse_body(text) {
+        Ok(body) => {
+            let converter = Converter { text, offset: 0, whole: Span::new(0, 0), exact: true };
+            Ok(converter.body(&body))
+        }
+        Err(error) => {
+            let span = char_span_at(text, error.location().offset());
+            let message = format!("invalid HCL: {}", error.message());
+            Err(Box::new(PARSE_ERROR.finding(message, Location::new(file.clone(), span))))
+        }
+    }
+}
+
+/// A span of the character at `offset` (or an empty span at the end), on char boundaries.
+pub fn char_span_at(text: &str, offset: usize) -> Span {
+    let mut start = offset.min(text.len());
+    while !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    let end = text[start..].chars().next().map_or(start, |c| start + c.len_utf8());
+    Span::new(start, end)
+}
+
+/// Parses one HCL expression written inside `file` at `span` (a `--var` value has no file:
+/// its spans are the given `span`).
+pub fn parse_expr_text(text: &str, whole: Span) -> Option<Expr> {
+    let expr = hcl_edit::parser::parse_expr(text).ok()?;
+    Some(Converter { text, offset: 0, whole, exact: false }.expr(&expr))
+}
+
+fn parse_json_file(file: &Arc<SourceFile>, limits: Limits) -> Result<Body, Box<Finding>> {
+    let root = crate::source::parse_json(&file.text, limits).map_err(|error| {
+        let mut finding = PARSE_ERROR.finding(error.message, Location::new(file.clone(), error.span));
+        finding.help = error.help;
+        Box::new(finding)
+    })?;
+    let json = Json { text: &file.text };
+    let Some(entries) = root.as_map() else {
+        return Err(Box::new(
+            PARSE_ERROR
+                .finding("a Terraform JSON file must be an object", Location::new(file.clone(), root.span)),
+        ));
+    };
+    let mut body = Body::default();
+    for entry in entries {
+        let name = entry.key.name.as_str();
+        let labels = match name {
+            "resource" | "data" => 2,
+            "variable" | "module" | "output" | "provider" => 1,
+            "locals" | "terraform" => 0,
+            // `"//"` comments and the variables of a `.tfvars.json`.
+            _ => {
+                body.attrs.push(Attr { name: name.to_string(), expr: literal(&entry.value) });
+                continue;
+            }
+        };
+        json.blocks(name, labels, &entry.value, &mut Vec::new(), entry.key.span, &mut body.blocks);
+    }
+    Ok(body)
+}
+
+struct Json<'a> {
+    text: &'a str,
+}
+
+impl Json<'_> {
+    /// Blocks of type `kind` with `labels` more labels nested as object keys.
+    fn blocks(
+        &self,
+        kind: &str,
+        labels: usize,
+        node: &Node,
+        path: &mut Vec<String>,
+        head: Span,
+        out: &mut Vec<BlockAst>,
+    ) {
+        if labels == 0 {
+            let bodies: Vec<&Node> = match &node.value {
+                Value::Seq(items) => items.iter().collect(),
+                _ => vec![node],
+            };
+            for item in bodies {
+                out.push(BlockAst {
+                    kind: kind.to_string(),
+                    labels: path.clone(),
+                    head,
+                    body: self.body(kind, item),
+                });
+            }
+            return;
+        }
+        let Some(entries) = node.as_map() else { return };
+        for entry in entries {
+            path.push(entry.key.name.clone());
+            self.blocks(kind, labels - 1, &entry.value, path, entry.key.span, out);
+            path.pop();
+        }
+    }
+
+    /// A block body: every property is an attribute. Nested blocks are written as objects
+    /// (or arrays of objects) and stay values; `Val::blocks` reads both shapes.
+    fn body(&self, kind: &str, node: &Node) -> Body {
+        let mut body = Body::default();
+        for entry in node.as_map().unwrap_or_default() {
+            if entry.key.name == "//" {
+                continue;
+            }
+            // A variable's default is a literal value, not an expression.
+            let expr = if kind == "variable" && entry.key.name == "default" {
+                literal(&entry.value)
+            } else {
+                self.expr(&entry.value)
+            };
+            body.attrs.push(Attr { name: entry.key.name.clone(), expr });
+        }
+        body
+    }
+
+    /// A JSON value as an expression: strings are templates.
+    fn expr(&self, node: &Node) -> Expr {
+        let kind = match &node.value {
+            Value::Str(s) => return self.template(s, node.span),
+            Value::Seq(items) => Kind::Array(items.iter().map(|n| self.expr(n)).collect()),
+            Value::Map(entries) => Kind::Object(
+                entries
+                    .iter()
+                    .map(|e| (self.template(&e.key.name, e.key.span), self.expr(&e.value)))
+                    .collect(),
+            ),
+            _ => return literal(node),
+        };
+        Expr { kind, span: node.span }
+    }
+}
+
+/// A JSON value taken literally.
+fn literal(node: &Node) -> Expr {
+    {
+        let kind = match &node.value {
+            Value::Null => Kind::Null,
+            Value::Bool(b) => Kind::Bool(*b),
+            #[allow(clippy::cast_precision_loss)]
+            Value::Int(i) => Kind::Number(*i as f64),
+            Value::Float(f) => Kind::Number(*f),
+            Value::Str(s) => Kind::Str(s.clone()),
+            Value::Seq(items) => Kind::Array(items.iter().map(literal).collect()),
+            Value::Map(entries) => Kind::Object(
+                entries
+                    .iter()
+                    .map(|e| {
+                        (Expr { kind: Kind::Str(e.key.name.clone()), span: e.key.span }, literal(&e.value))
+                    })
+                    .collect(),
+            ),
+        };
+        Expr { kind, span: node.span }
+    }
+}
+
+impl Json<'_> {
+    /// A JSON string read as a template. When the string has no escapes, inner spans map
+    /// into the file (after the opening quote); otherwise every part takes the string's span.
+    fn template(&self, s: &str, span: Span) -> Expr {
+        if !s.contains("${") && !s.contains("%{") {
+            return Expr { kind: Kind::Str(s.to_string()), span };
+        }
+        let inner = span.start.checked_add(1).zip(span.end.checked_sub(1));
+        let exact = inner.is_some_and(|(a, b)| a <= b && self.text.get(a..b) == Some(s));
+        let offset = inner.map_or(span.start, |(a, _)| a);
+        match hcl_edit::parser::parse_template(s) {
+            Ok(template) => {
+                let converter = Converter { text: s, offset, whole: span, exact };
+                let parts = converter.template(&template);
+                let kind = match parts.as_slice() {
+                    [Part::Lit(l)] => Kind::Str(l.clone()),
+                    _ => Kind::Template(parts),
+                };
+                Expr { kind, span }
+            }
+            Err(error) => Expr { kind: Kind::Bad(format!("invalid template: {}", error.message())), span },
+        }
+    }
+}

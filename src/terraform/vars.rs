@@ -1,0 +1,145 @@
+//! Input variables of root modules, in Terraform's precedence (later wins): `variable`
+//! defaults, `terraform.tfvars`, `terraform.tfvars.json`, `*.auto.tfvars[.json]` in lexical
+//! order, `--var-file` in order, `--var` in order.
+//!
+//! `TF_VAR_*` environment variables are deliberately not read: a lint run must give the same
+//! findings on every machine for the same files and flags.
+
+use super::ast::{Expr, Kind};
+use super::expr::{Eval, Names, Step};
+use super::modules::ModuleDef;
+use super::parse;
+use crate::diag::{Finding, Label, Location};
+use crate::iac::Options;
+use crate::source::{Limits, SourceFile, Span};
+use crate::terraform::value::{Val, Value};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// Where a variable's value came from.
+#[derive(Clone, Debug)]
+pub enum VarValue {
+    /// Set in the module itself or for a root (a default, a `.tfvars` line, `--var`): used at
+    /// the reference, with `label` on the definition.
+    Set(Val, Option<Label>),
+    /// A module call's argument: `at` is already the outermost calling expression.
+    Input(Val),
+}
+
+/// Names in a `.tfvars` file or `--var` value: none may be referred to. Counts steps left
+/// and depth.
+struct NoNames(u64, usize, usize);
+
+impl Names for NoNames {
+    fn resolve(&mut self, root: &str, _steps: &[Step], at: &Location) -> (Val, usize) {
+        (Val::unknown(format!("`{root}` cannot be used in a variables file"), at.clone()), 0)
+    }
+    fn enter(&mut self) -> bool {
+        if self.0 == 0 || self.1 >= super::MAX_NESTING {
+            return false;
+        }
+        self.0 -= 1;
+        self.1 += 1;
+        true
+    }
+    fn leave(&mut self) {
+        self.1 = self.1.saturating_sub(1);
+    }
+    fn charge(&mut self, units: usize) -> bool {
+        self.2 = self.2.saturating_sub(units);
+        self.2 > 0
+    }
+    fn room(&self) -> usize {
+        self.2
+    }
+}
+
+/// Evaluates a constant expression (a `.tfvars` value).
+pub fn constant(file: &Arc<SourceFile>, expr: &Expr) -> Val {
+    let mut names = NoNames(1_000_000, 0, super::MAX_WEIGHT);
+    Eval::new(file.clone(), &mut names).eval(expr)
+}
+
+/// Whether a variable's `type` makes `--var` values literal strings (no type, `string`, or
+/// the 0.11-era `"string"`).
+fn literal_type(ty: Option<&Expr>) -> bool {
+    match ty.map(|e| &e.kind) {
+        None => true,
+        Some(Kind::Var(name) | Kind::Str(name)) => name == "string",
+        Some(_) => false,
+    }
+}
+
+/// The defaults of a module's variables (no default: unset).
+pub fn defaults(def: &ModuleDef) -> HashMap<String, VarValue> {
+    let mut out = HashMap::new();
+    for item in def.blocks("variable") {
+        let Some(name) = item.block.labels.first() else { continue };
+        if let Some(default) = item.block.body.attr("default") {
+            let v = constant(&item.file, &default.expr);
+            let label = Label { location: v.at.clone(), message: format!("default of var.{name}") };
+            out.insert(name.clone(), VarValue::Set(v, Some(label)));
+        }
+    }
+    out
+}
+
+/// The values of a root module's variables.
+pub fn root_values(
+    def: &ModuleDef,
+    tfvars: &[Arc<SourceFile>],
+    options: &Options,
+    limits: Limits,
+    findings: &mut Vec<Finding>,
+) -> HashMap<String, VarValue> {
+    let mut values = defaults(def);
+    let base = |f: &Arc<SourceFile>| f.name.rsplit(['/', '\\']).next().unwrap_or(&f.name).to_string();
+    let mut auto: Vec<&Arc<SourceFile>> = tfvars
+        .iter()
+        .filter(|f| base(f).ends_with(".auto.tfvars") || base(f).ends_with(".auto.tfvars.json"))
+        .collect();
+    auto.sort_by_key(|f| base(f));
+    let mut ordered: Vec<&Arc<SourceFile>> = Vec::new();
+    ordered.extend(tfvars.iter().filter(|f| base(f) == "terraform.tfvars"));
+    ordered.extend(tfvars.iter().filter(|f| base(f) == "terraform.tfvars.json"));
+    ordered.extend(auto);
+    ordered.extend(options.var_files.iter());
+    for file in ordered {
+        let body = match parse::parse_file(file, limits) {
+            Ok(body) => body,
+            Err(finding) => {
+                if !findings.iter().any(|f| Arc::ptr_eq(&f.location.file, file)) {
+                    findings.push(*finding);
+                }
+                continue;
+            }
+        };
+        for attr in &body.attrs {
+            let v = constant(file, &attr.expr);
+            let label = Label { location: v.at.clone(), message: format!("set in {}", base(file)) };
+            values.insert(attr.name.clone(), VarValue::Set(v, Some(label)));
+        }
+    }
+    for (name, text) in &options.vars {
+        let ty = def
+            .blocks("variable")
+            .find(|item| item.block.labels.first() == Some(name))
+            .and_then(|item| item.block.body.attr("type"))
+            .map(|a| &a.expr);
+        let file = Arc::new(SourceFile::new(format!("--var {name}"), text.as_str()));
+        let whole = Span::new(0, text.len());
+        let v = if literal_type(ty) {
+            Val::new(Value::String(text.clone()), Location::new(file.clone(), whole))
+        } else {
+            match parse::parse_expr_text(text, whole) {
+                Some(expr) => constant(&file, &expr),
+                None => Val::unknown(
+                    format!("the --var value of `{name}` is not an HCL expression"),
+                    Location::new(file.clone(), whole),
+                ),
+            }
+        };
+        values.insert(name.clone(), VarValue::Set(v, None));
+    }
+    values
+}
