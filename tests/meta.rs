@@ -23,6 +23,7 @@ const DESIGN: &[(&str, &str, &str, bool)] = &[
     ("L003", "os-not-recommended", "warning", true),
     ("L004", "unknown-os-lifecycle", "info", true),
     ("L005", "no-vendor-support", "info", true),
+    ("O001", "marketplace-derived-image-shared", "error", true),
     ("Q001", "image-share-quota-exceeded", "error", true),
     ("Q002", "custom-image-quota-exceeded", "error", true),
     ("Q003", "image-share-not-allowed", "error", true),

@@ -469,3 +469,54 @@ fn an_image_and_an_instance_with_one_address_in_two_roots_stay_apart() {
     assert_eq!(refs, [Some("infra#alicloud_image.app"), Some("other#alicloud_image.app")]);
     drop(file);
 }
+
+/// A Marketplace image described by a spec, used by a Terraform instance by its `id`, an
+/// `alicloud_image` built from that instance, and (when `share`) a share permission.
+fn marketplace_golden(share: bool) -> (Arc<SourceFile>, Vec<Resource>) {
+    let spec = Arc::new(SourceFile::new(
+        "infra/images.yaml",
+        "kind: Image\nname: lamp-stack\nid: m-bp1lampstack0000001\ntype: marketplace\n\
+         os: {family: alibaba-cloud-linux, version: \"3\"}\narchitecture: x86_64\nregions: [cn-hangzhou]\n",
+    ));
+    let mut problems = Vec::new();
+    let mut all = crate::check::load(&spec, crate::source::Limits::default(), &mut problems);
+    assert!(problems.is_empty(), "{problems:#?}");
+    let mut tf = Tf::new();
+    tf.resource(
+        "alicloud_instance",
+        "build",
+        &[("instance_type", E::S("ecs.g7.large")), ("image_id", E::S("m-bp1lampstack0000001"))],
+    );
+    tf.resource("alicloud_image", "golden", &[("instance_id", E::Ref("alicloud_instance.build.id"))]);
+    if share {
+        tf.resource(
+            "alicloud_image_share_permission",
+            "partner",
+            &[("image_id", E::Ref("alicloud_image.golden.id")), ("account_id", E::S("1234567890123456"))],
+        );
+    }
+    let (file, mapped) = map(tf);
+    all.extend(mapped);
+    (file, all)
+}
+
+#[test]
+fn o001_fires_at_the_share_permission_of_an_image_built_on_a_marketplace_spec_image() {
+    let (file, resources) = marketplace_golden(true);
+    let found = findings(&resources, &[]);
+    let o001: Vec<&Finding> = found.iter().filter(|f| f.code == "O001").collect();
+    assert_eq!(o001.len(), 1, "{found:#?}");
+    assert_eq!(o001[0].resource.as_ref().map(|r| r.name.as_str()), Some("alicloud_image.golden"));
+    assert_eq!(&file.text[o001[0].location.span.start..o001[0].location.span.end], "\"1234567890123456\"");
+    assert!(o001[0].message.contains("`lamp-stack`"), "{}", o001[0].message);
+    // The Terraform instance meets the spec image: no S004 anywhere, and F003 on it.
+    assert!(!found.iter().any(|f| f.code == "S004"), "{found:#?}");
+    assert!(found.iter().any(|f| f.code == "F003"), "{found:#?}");
+}
+
+#[test]
+fn o001_is_quiet_without_a_share() {
+    let (_, resources) = marketplace_golden(false);
+    let found = findings(&resources, &[]);
+    assert!(!found.iter().any(|f| f.code == "O001" || f.code == "S004" || f.code == "S002"), "{found:#?}");
+}
