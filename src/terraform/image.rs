@@ -164,7 +164,9 @@ impl Images {
     /// Whether each image has `field`, or derives from an image that may give it.
     fn known(&self, field: &str) -> Vec<bool> {
         // Unknown until shown; a loop of derivations knows nothing (the engine reports it).
+        // Each image is walked once: a chain of a hundred thousand images stays linear.
         let mut known: Vec<Option<bool>> = vec![None; self.builders.len()];
+        let mut on_path = vec![false; self.builders.len()];
         for start in 0..self.builders.len() {
             let mut path = Vec::new();
             let mut at = start;
@@ -172,8 +174,11 @@ impl Images {
                 if let Some(answer) = known.get(at).copied().flatten() {
                     break answer;
                 }
-                if path.contains(&at) {
+                if on_path.get(at).copied().unwrap_or(true) {
                     break false;
+                }
+                if let Some(mark) = on_path.get_mut(at) {
+                    *mark = true;
                 }
                 path.push(at);
                 if self.builders.get(at).is_some_and(|b| b.has(field)) {
