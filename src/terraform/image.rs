@@ -40,14 +40,26 @@ enum Parent {
     Written,
     /// An image of the run, by key.
     Run(String),
-    /// None, or not known.
-    None,
+    /// One, but not known.
+    Unknown,
+    /// None: an imported image.
+    Nothing,
+    /// None: a public image selected by this `name_regex`.
+    Lookup(String),
 }
 
-impl ImageTarget {
-    /// No image: for images that derive from nothing the run can see.
-    fn none(block: &Block) -> Self {
-        Self::Unknown { at: block.head.clone(), why: String::new() }
+impl Parent {
+    /// Why an image with this parent that says no `field` has it unknown.
+    fn why(&self, field: &str) -> String {
+        match self {
+            Self::Lookup(regex) => {
+                format!("the catalog knows no `{field}` that every public image `{regex}` can match shares")
+            }
+            Self::Nothing => format!("the image says no `{field}`"),
+            Self::Written | Self::Run(_) | Self::Unknown => {
+                format!("the image says no `{field}`, and the image it is built from has none known")
+            }
+        }
     }
 }
 
@@ -107,24 +119,32 @@ impl Images {
         let (builders, parents) = order
             .into_iter()
             .map(|block| {
-                let (builder, parent) = match (block.mode, block.block_type.as_str()) {
-                    (Mode::Data, _) => match images.lookups.get(&block.key) {
-                        Some(Ok(regex)) => (lookup::image(block, regex, catalog), ImageTarget::none(block)),
-                        _ => (
-                            builder(Kind::Image, block, block.address.clone(), block.key.clone()),
-                            ImageTarget::none(block),
-                        ),
-                    },
-                    (_, "alicloud_image_import") => (imported(block), ImageTarget::none(block)),
-                    (_, "alicloud_ecs_image_pipeline") => pipeline_image(run, &images, block),
-                    _ => custom(run, &images, block),
-                };
-                let parent = match &parent {
+                let of = |target: &ImageTarget| match target {
                     ImageTarget::Literal(_) => Parent::Written,
                     ImageTarget::Run { key, .. } => Parent::Run(key.clone()),
-                    ImageTarget::Unknown { .. } => Parent::None,
+                    ImageTarget::Unknown { .. } => Parent::Unknown,
                 };
-                (builder, parent)
+                match (block.mode, block.block_type.as_str()) {
+                    (Mode::Data, _) => {
+                        // Only lookups with a known regex are images.
+                        let regex = images.lookups.get(&block.key).and_then(|r| r.as_ref().ok());
+                        let pattern = regex.and_then(Val::as_str).unwrap_or_default();
+                        let builder = match regex {
+                            Some(regex) => lookup::image(block, regex, catalog),
+                            None => builder(Kind::Image, block, block.address.clone(), block.key.clone()),
+                        };
+                        (builder, Parent::Lookup(pattern))
+                    }
+                    (_, "alicloud_image_import") => (imported(block), Parent::Nothing),
+                    (_, "alicloud_ecs_image_pipeline") => {
+                        let (builder, base) = pipeline_image(run, &images, block);
+                        (builder, of(&base))
+                    }
+                    _ => {
+                        let (builder, derived) = custom(run, &images, block);
+                        (builder, of(&derived))
+                    }
+                }
             })
             .unzip();
         images.builders = builders;
@@ -150,11 +170,10 @@ impl Images {
     pub fn finish(mut self) -> Vec<Resource> {
         for field in ["os", "architecture"] {
             let known = self.known(field);
-            for ((builder, known), head) in self.builders.iter_mut().zip(known).zip(&self.heads) {
+            let each = self.builders.iter_mut().zip(known).zip(&self.heads).zip(&self.parents);
+            for (((builder, known), head), parent) in each {
                 if !known && !builder.has(field) && !builder.is_unknown(field) {
-                    let why =
-                        format!("the image says no `{field}`, and the image it is built from is not known");
-                    builder.unknown(field, head.clone(), why);
+                    builder.unknown(field, head.clone(), parent.why(field));
                 }
             }
         }
@@ -190,7 +209,7 @@ impl Images {
                         Some(&next) => at = next,
                         None => break false,
                     },
-                    Some(Parent::None) | None => break false,
+                    Some(Parent::Unknown | Parent::Nothing | Parent::Lookup(_)) | None => break false,
                 }
             };
             for index in path {
@@ -425,6 +444,7 @@ pub fn build_instance(run: &Run<'_>, images: &Images, block: &Block) -> Resource
         }
     }
     optional_int(&mut b, "systemDiskSize", block.get("system_disk_size"));
+    map::repetition(&mut b, block);
     b.finish()
 }
 

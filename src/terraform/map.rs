@@ -241,6 +241,7 @@ fn instances(run: &Run<'_>, images: &Images, block: &Block, out: &mut Vec<Resour
             if block.block_type == "alicloud_ecs_instance_set" {
                 count(&mut b, block);
             }
+            repetition(&mut b, block);
             out.push(b.finish());
         }
         "alicloud_ess_scaling_configuration" => scaling_configuration(run, images, block, out),
@@ -274,6 +275,17 @@ pub fn set_image(b: &mut Builder, field: &str, target: ImageTarget) {
     }
 }
 
+/// A block repeated by a `count` that is not known stands for an unknown number of
+/// instances: `count` is unknown (static evaluation gives the block's `count` attribute
+/// the number of instances of its group, or an unknown value).
+pub fn repetition(b: &mut Builder, block: &Block) {
+    if let Some(count) = block.get("count") {
+        if let Some(why) = count.unknown_why() {
+            b.unknown("count", count.at.clone(), format!("the number of instances is not known: {why}"));
+        }
+    }
+}
+
 /// `count` from an instance set's `amount`.
 fn count(b: &mut Builder, block: &Block) {
     let Some(amount) = block.get("amount") else { return };
@@ -300,6 +312,7 @@ fn scaling_configuration(run: &Run<'_>, images: &Images, block: &Block, out: &mu
         common(run, images, block, &mut b);
         instance_type(&mut b);
         optional_int(&mut b, "systemDiskSize", block.get("system_disk_size"));
+        repetition(&mut b, block);
         b.finish()
     };
     let (address, key) = (block.address.clone(), block.key.clone());

@@ -260,3 +260,50 @@ fn other_blocks_map_to_nothing() {
     let (_, resources) = map(tf);
     assert!(resources.is_empty());
 }
+
+#[test]
+fn an_instance_repeated_by_an_unknown_count_has_an_unknown_count() {
+    let mut tf = Tf::new();
+    let attributes = [("instance_type", E::S("ecs.g7.large")), ("image_id", E::S(UBUNTU22))];
+    let mut repeated = attributes.to_vec();
+    repeated.push(("count", E::Unknown("var.n")));
+    tf.resource("alicloud_instance", "many", &repeated);
+    let mut known = attributes.to_vec();
+    known.push(("count", E::N(3.0)));
+    tf.resource("alicloud_instance", "three", &known);
+    let mut set = attributes.to_vec();
+    set.extend([("amount", E::N(2.0)), ("count", E::Unknown("var.sets"))]);
+    tf.resource("alicloud_ecs_instance_set", "sets", &set);
+    let (_, resources) = map(tf);
+    assert_eq!(unknowns(&resources[0]), ["count"]);
+    // A known count: each block is one of the instances.
+    assert!(unknowns(&resources[1]).is_empty());
+    assert!(resources[1].node.get("count").is_none());
+    // The amount of each of an unknown number of sets: unknown in all.
+    assert_eq!(unknowns(&resources[2]), ["count"]);
+}
+
+#[test]
+fn what_stays_unknown_says_why() {
+    let mut tf = Tf::new();
+    tf.data("alicloud_images", "c7", &[("name_regex", E::S("^nothing_known"))]);
+    tf.resource("alicloud_image_import", "imp", &[]);
+    tf.resource("alicloud_image", "snap", &[("snapshot_id", E::S("s-1"))]);
+    let (_, resources) = map(tf);
+    let why = |resource: &Resource, field: &str| {
+        let extra = resource.iac.as_deref().unwrap_or_else(|| panic!());
+        extra.unknown.iter().find(|u| u.field == field).map(|u| u.why.clone()).unwrap_or_default()
+    };
+    if catalog().image_regex("^nothing_known").is_none() {
+        assert_eq!(
+            why(&resources[0], "os"),
+            "the catalog knows no `os` that every public image `^nothing_known` can match shares"
+        );
+    }
+    assert_eq!(why(&resources[1], "architecture"), "the image says no `architecture`");
+    assert_eq!(why(&resources[2], "derivedFrom"), "built from a snapshot, whose image is not known");
+    assert_eq!(
+        why(&resources[2], "os"),
+        "the image says no `os`, and the image it is built from has none known"
+    );
+}
