@@ -234,7 +234,13 @@ fn instances(run: &Run<'_>, images: &Images, block: &Block, out: &mut Vec<Resour
             required_string(&mut b, block, "instanceType", "instance_type", block.get("instance_type"));
             optional_string(&mut b, block, "zone", &["availability_zone", "zone_id"], |s| Ok(s.to_string()));
             optional_string(&mut b, block, "billing", &["instance_charge_type"], billing);
-            match block.get("system_disk").and_then(Val::items).and_then(<[Val]>::first) {
+            // A nested block is a list of objects; JSON syntax may write one object.
+            let disk = block.get("system_disk").and_then(|d| match &d.value {
+                Value::List(items) => items.first(),
+                Value::Object(_) => Some(d),
+                _ => None,
+            });
+            match disk {
                 Some(disk) => optional_int(&mut b, "systemDiskSize", disk.get("size")),
                 None => optional_int(&mut b, "systemDiskSize", block.get("system_disk_size")),
             }

@@ -191,7 +191,15 @@ fn launch_templates_describe_an_instance() {
         "old",
         &[("image_id", E::S(UBUNTU22)), ("system_disk_size", E::N(60.0))],
     );
+    // JSON syntax writes a nested block as one object.
+    tf.resource(
+        "alicloud_ecs_launch_template",
+        "json",
+        &[("image_id", E::S(UBUNTU22)), ("system_disk", E::M(vec![("size", E::N(30.0))]))],
+    );
     let (file, resources) = map(tf);
+    let json = named(&resources, Kind::Instance, "alicloud_ecs_launch_template.json");
+    assert_eq!(json.node.get("systemDiskSize").map(|n| n.value.clone()), Some(crate::source::Value::Int(30)));
     let lt = named(&resources, Kind::Instance, "alicloud_ecs_launch_template.lt");
     assert_eq!(lt.node.get("systemDiskSize").map(|n| n.value.clone()), Some(crate::source::Value::Int(10)));
     assert_eq!(field(lt, "billing"), Some("PayAsYouGo"));
