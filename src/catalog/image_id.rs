@@ -156,6 +156,7 @@ impl ImageIdParser {
                 version,
                 architecture,
                 boot_mode,
+                size_gib: size.as_ref().map(|(gib, _)| *gib),
                 pattern: pattern.name.clone(),
             },
             os: os.range(),

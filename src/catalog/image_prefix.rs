@@ -55,7 +55,7 @@ impl PartialImage {
             version: Some(parsed.image.version.clone()),
             architecture: Some(parsed.image.architecture.as_str().to_owned()),
             boot_mode: parsed.image.boot_mode,
-            size_gib: parsed.size.as_ref().map(|(size, _)| *size),
+            size_gib: parsed.image.size_gib,
         }
     }
 
