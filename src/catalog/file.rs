@@ -79,6 +79,10 @@ pub struct PublicImageIds {
     pub architecture_tokens: Vec<ArchitectureToken>,
     #[serde(default)]
     pub patterns: Vec<PatternEntry>,
+    /// Real public image IDs: what a partial name (a ROS `ImageId` prefix, a Terraform
+    /// `name_regex`) can select is read against them.
+    #[serde(default)]
+    pub known_ids: Vec<String>,
 }
 
 /// Maps the text of a pattern's `os` group to an OS family.

@@ -28,7 +28,7 @@ pub use model::{
     Architecture, BootMode, BootSupport, FeeTier, InstanceType, LicenseFee, OsLifecycle, PublicImage, Quota,
     Region,
 };
-pub use version::{normalize as normalize_version, version_matches};
+pub use version::{canonical as canonical_version, normalize as normalize_version, version_matches};
 
 use crate::date::Date;
 use crate::source::{Limits, parse_yaml};
@@ -218,6 +218,8 @@ impl Catalog {
 
     /// Where [`Catalog::lifecycle`]'s entry is in [`Catalog::lifecycles`].
     pub fn lifecycle_position(&self, family: &str, version: &str) -> Option<usize> {
+        let version = version::canonical(family, version);
+        let version = version.as_str();
         self.lifecycle
             .iter()
             .enumerate()
@@ -235,6 +237,8 @@ impl Catalog {
     /// The licence fee of an OS family and version: an entry listing a matching version beats
     /// an entry for the whole family; an entry listing versions applies only to them.
     pub fn license_fee(&self, family: &str, version: &str) -> Option<&LicenseFee> {
+        let version = version::canonical(family, version);
+        let version = version.as_str();
         self.fees
             .iter()
             .filter(|fee| version::same_family(&fee.family, family))

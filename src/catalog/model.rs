@@ -247,6 +247,9 @@ pub struct PublicImage {
     pub architecture: Architecture,
     /// `None` when the ID does not tell (no source states it).
     pub boot_mode: Option<BootMode>,
+    /// The system disk size in GiB the ID carries (`_20G_`), where the pattern reads it.
+    #[serde(rename = "sizeGiB", skip_serializing_if = "Option::is_none")]
+    pub size_gib: Option<u32>,
     /// Name of the catalog pattern that parsed the ID.
     pub pattern: String,
 }

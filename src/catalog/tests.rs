@@ -88,6 +88,34 @@ fn lifecycle_versions_match_by_prefix_and_longest_wins() {
 }
 
 #[test]
+fn lifecycle_reads_versions_as_people_write_them() {
+    let mut files = vec![base()];
+    files.push(json!({"osLifecycle": [
+        {"family": "freebsd", "version": "14.0", "name": "FreeBSD 14.0",
+         "endOfSupport": "2024-09-30", "source": "https://example.com/fb"}
+    ]}));
+    let c = catalog(files);
+    let name = |family: &str, version: &str| c.lifecycle(family, version).map(|e| e.name.clone());
+    // SLES as /etc/os-release writes it: 15.5 is SP5, never 15 GA.
+    assert_eq!(name("sles", "15.5").as_deref(), Some("SLES 15 SP5"));
+    assert_eq!(name("sles", "15-SP5").as_deref(), Some("SLES 15 SP5"));
+    assert_eq!(name("sles", "15.7"), None);
+    assert_eq!(name("sles", "15.0").as_deref(), Some("SLES 15 GA"));
+    // FreeBSD point releases are their own entries, not the stable branch.
+    assert_eq!(name("freebsd", "14.0").as_deref(), Some("FreeBSD 14.0"));
+    assert_eq!(name("freebsd", "14.0-RELEASE-p4").as_deref(), Some("FreeBSD 14.0"));
+    assert_eq!(name("freebsd", "14.2").as_deref(), Some("FreeBSD 14.2"));
+    // Windows Server with its edition or a glued R2; 2012 and 2012 R2 never meet.
+    assert_eq!(name("windows-server", "2012r2").as_deref(), Some("Windows Server 2012 R2"));
+    assert_eq!(name("windows-server", "2012 R2 Datacenter").as_deref(), Some("Windows Server 2012 R2"));
+    assert_eq!(name("windows-server", "2012 Datacenter").as_deref(), Some("Windows Server 2012"));
+    assert_eq!(name("windows-server", "Windows Server 2012").as_deref(), Some("Windows Server 2012"));
+    assert_eq!(name("windows-server", "2012 1809"), None);
+    // Fees read versions the same way.
+    assert!(c.license_fee("alibaba-cloud-linux", "3 pro").is_some());
+}
+
+#[test]
 fn fees_apply_to_listed_versions_only() {
     let c = catalog(vec![base()]);
     assert!(c.license_fee("alibaba-cloud-linux", "3 Pro").is_some());
