@@ -532,6 +532,8 @@ fn a_long_chain_of_derived_images_maps_in_linear_time() {
         block_type: block_type.to_string(),
         address: format!("{block_type}.{name}"),
         key: format!("{ROOT}#{block_type}.{name}"),
+        repeat: crate::terraform::value::Repeat::Once,
+        group: format!("{block_type}.{name}"),
         name,
         head: at.clone(),
         attributes,

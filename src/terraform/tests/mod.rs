@@ -206,6 +206,8 @@ impl Tf {
                     block_type: p.block_type.to_string(),
                     name: p.name.clone(),
                     key: format!("{ROOT}#{address}"),
+                    repeat: crate::terraform::value::Repeat::Once,
+                    group: address.clone(),
                     address,
                     head: Location::new(Arc::clone(&file), p.head),
                     attributes: p.attributes.iter().map(|(k, s)| (k.clone(), self.val(&file, s))).collect(),
