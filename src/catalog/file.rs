@@ -5,7 +5,9 @@
 //! entries, fees and quotas keep their file shape; instance types are grouped by family in
 //! files and flattened on merge; public image patterns are compiled on merge.
 
-use super::model::{Architecture, BootMode, LicenseFee, OsLifecycle, Quota, Region, opt_date_serde};
+use super::model::{
+    Architecture, Availability, BootMode, ImageEntry, LicenseFee, OsLifecycle, Quota, Region, opt_date_serde,
+};
 use crate::date::Date;
 use serde::{Deserialize, Serialize};
 
@@ -28,6 +30,12 @@ pub struct CatalogFile {
     pub quotas: Vec<Quota>,
     #[serde(default)]
     pub public_image_ids: PublicImageIds,
+    /// Instance types offered per region or zone (imported; none is built in).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub availability: Vec<Availability>,
+    /// Public images as `DescribeImages` lists them (imported; none is built in).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub images: Vec<ImageEntry>,
 }
 
 impl CatalogFile {
