@@ -16,6 +16,7 @@
 mod file;
 mod image_id;
 mod image_prefix;
+mod import;
 mod model;
 mod version;
 
@@ -24,6 +25,7 @@ pub use file::{
     PublicImageIds, VersionRename, VersionTemplate,
 };
 pub use image_prefix::PartialImage;
+pub use import::{API_REFERENCE, ImportError, Imported, import};
 pub use model::{
     Architecture, Availability, BootMode, BootSupport, ExtendedSupport, FeeTier, ImageEntry, InstanceType,
     LicenseFee, OsLifecycle, PublicImage, Quota, Region,
@@ -207,6 +209,16 @@ impl Catalog {
     /// The catalog date: the newest `date` of the merged files.
     pub const fn date(&self) -> Date {
         self.date
+    }
+
+    /// Whether a check on `as_of` is more than a year after the catalog's date (a stale
+    /// catalog: `check` then suggests `catalog import` or an upgrade). A catalog dated
+    /// 29 February is a year old on 1 March of the next year.
+    pub fn is_stale_on(&self, as_of: Date) -> bool {
+        let (year, month, day) = self.date.ymd();
+        let anniversary = Date::parse(&format!("{:04}-{month:02}-{day:02}", year + 1))
+            .or_else(|| Date::parse(&format!("{:04}-03-01", year + 1)));
+        anniversary.is_some_and(|a| as_of > a)
     }
 
     pub fn region(&self, id: &str) -> Option<&Region> {
