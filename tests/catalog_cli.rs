@@ -42,7 +42,7 @@ fn show_json_includes_files_added_with_catalog() {
         "json",
         "--no-config",
         "--catalog",
-        "fixtures/rules/R002/availability.yaml",
+        "fixtures/rules/R002/fail-not-offered/availability.yaml",
     ]);
     only.assert_code(0);
     let json = only.json();
