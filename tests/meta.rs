@@ -32,6 +32,7 @@ const DESIGN: &[(&str, &str, &str, bool)] = &[
     ("Q003", "image-share-not-allowed", "error", true),
     ("Q004", "invalid-share-account", "warning", true),
     ("R001", "image-not-in-region", "error", true),
+    ("R002", "instance-type-not-available", "error", true),
     ("S001", "parse-error", "error", true),
     ("S002", "schema-violation", "error", true),
     ("S003", "duplicate-name", "error", true),

@@ -349,11 +349,22 @@ impl<'a> World<'a> {
             image.lifecycle.and_then(|i| Some((self.catalog.lifecycles().nth(i)?, self.lifecycles.get(i)?)));
         let Some((entry, cell)) = entry else { return &self.shared.null };
         cell.get_or_init(|| {
+            // Where vendor sources disagree, `endOfSupport` is the earlier date (L002 warns
+            // from it) and `lastEndOfSupport` the later (L001 errs only after it).
+            let as_of = self.settings.as_of;
+            let extended = entry.extended_support.as_ref().map_or(Json::Null, |e| {
+                json!({"name": e.name, "until": e.until.to_string(), "daysLeft": as_of.days_until(e.until),
+                       "source": e.source})
+            });
             to_val(&json!({
                 "name": entry.name,
-                "endOfSupport": entry.end_of_support.to_string(),
-                "daysLeft": self.settings.as_of.days_until(entry.end_of_support),
+                "endOfSupport": entry.earliest_end().to_string(),
+                "daysLeft": as_of.days_until(entry.earliest_end()),
+                "lastEndOfSupport": entry.latest_end().to_string(),
+                "lastDaysLeft": as_of.days_until(entry.latest_end()),
                 "source": entry.source,
+                "otherSource": entry.other_source,
+                "extendedSupport": extended,
             }))
         })
     }
@@ -463,7 +474,9 @@ fn catalog_facts<'a>(scans: &[Scan<'a>], catalog: &Catalog) -> CatalogFacts<'a> 
             });
         }
         if let Some(id) = scan.region {
-            regions.entry(id).or_insert_with(|| to_val(&catalog.region(id).map_or(Json::Null, region_facts)));
+            regions.entry(id).or_insert_with(|| {
+                to_val(&catalog.region(id).map_or(Json::Null, |region| region_facts(region, catalog)))
+            });
         }
     }
     (instance_types, regions)
@@ -516,8 +529,17 @@ fn shared_values(catalog: &Catalog, settings: &Settings) -> Shared {
     }
 }
 
-fn region_facts(region: &crate::catalog::Region) -> Json {
-    json!({"id": region.id, "name": region.name, "mainland": region.mainland, "zones": region.zones})
+/// A region's facts; `availability` is null without availability data, else
+/// `{"types": [...] or null, "zones": {zone: [...]}}` (`types` only when the data covers
+/// every zone of the region).
+fn region_facts(region: &crate::catalog::Region, catalog: &Catalog) -> Json {
+    let availability = catalog.region_availability(&region.id).map_or(Json::Null, |a| {
+        let zones: serde_json::Map<String, Json> =
+            a.zones.iter().map(|(zone, types)| ((*zone).to_owned(), json!(types))).collect();
+        json!({"types": a.region, "zones": zones})
+    });
+    json!({"id": region.id, "name": region.name, "mainland": region.mainland, "zones": region.zones,
+           "availability": availability})
 }
 
 fn instance_type_facts(t: &InstanceType) -> Json {
