@@ -163,7 +163,7 @@ fn an_instance_in_a_region_the_image_was_never_copied_to_is_r001() {
     tf.resource(
         "alicloud_image",
         "app",
-        &[("snapshot_id", E::S("s-1")), ("platform", E::S("Ubuntu 22.04")), ("architecture", E::S("x86_64"))],
+        &[("snapshot_id", E::S("s-1")), ("platform", E::S("Ubuntu 24.04")), ("architecture", E::S("x86_64"))],
     );
     tf.resource_in(
         &E::S("eu-central-1"),
