@@ -74,7 +74,7 @@ pub fn check(reads: Vec<Loaded>, options: &CheckOptions<'_>) -> Outcome {
                 },
                 || {
                     rayon::join(
-                        || crate::terraform::load(&terraform, options.iac, options.limits),
+                        || crate::terraform::load(&terraform, options.iac, options.limits, options.catalog),
                         || crate::packer::load(&packer, options.iac, options.limits),
                     )
                 },

@@ -28,7 +28,7 @@ fn found(run: &Run) -> Vec<(String, String)> {
 fn image(accounts: &[&str]) -> String {
     let list: Vec<String> = accounts.iter().map(|a| format!("\"{a}\"")).collect();
     format!(
-        "kind: Image\nname: golden\ntype: custom\nos: {{family: ubuntu, version: \"22.04\"}}\n\
+        "kind: Image\nname: golden\ntype: custom\nos: {{family: ubuntu, version: \"24.04\"}}\n\
          architecture: x86_64\nregions: [cn-hangzhou]\nsharedWith: [{}]\n",
         list.join(", ")
     )

@@ -63,7 +63,7 @@ fn a_schema_violation_does_not_hide_the_checks_of_other_fields() {
 fn rules_that_read_an_invalid_field_skip_it_and_spec_checks_skip_invalid_fields() {
     // `instanceType: 7` is a type error: neither S007 nor A003 (which reads the instance
     // type) may run on it, but S005 on the valid region still does.
-    let text = "kind: Image\nname: arm\ntype: custom\nos: {family: ubuntu, version: \"22.04\"}\n\
+    let text = "kind: Image\nname: arm\ntype: custom\nos: {family: ubuntu, version: \"24.04\"}\n\
 architecture: arm64\nregions: [cn-hangzhou]\n---\nkind: Instance\nname: web\nregion: cn-hangzou\n\
 instanceType: 7\nimage: arm\n";
     let dir = scratch_dir("gate-invalid-type");
@@ -135,7 +135,7 @@ fn unknown_quota_ids_and_rule_names_in_the_config_are_errors_with_a_did_you_mean
 }
 
 /// A custom image shared with one account, in one region.
-const SHARED: &str = "kind: Image\nname: golden\ntype: custom\nos: {family: ubuntu, version: \"22.04\"}\n\
+const SHARED: &str = "kind: Image\nname: golden\ntype: custom\nos: {family: ubuntu, version: \"24.04\"}\n\
 architecture: x86_64\nregions: [cn-hangzhou]\nsharedWith: [\"1234567890123456\"]\n";
 
 #[test]

@@ -74,7 +74,7 @@ fn instance(name: &str, image: &str, instance_type: &str) -> String {
 
 #[test]
 fn an_unresolved_derived_from_is_s004() {
-    let yaml = "kind: Image\nname: app\ntype: custom\nos: {family: ubuntu, version: \"22.04\"}\n\
+    let yaml = "kind: Image\nname: app\ntype: custom\nos: {family: ubuntu, version: \"24.04\"}\n\
                 architecture: x86_64\nderivedFrom: m-uf6f8bmi0hxq2vc8j9k1\nregions: [cn-hangzhou]\n";
     let found = findings("s004-derived-from", yaml, &[]);
     assert_eq!(codes_and_lines(&found), [("S004".to_string(), 6)], "{found:#?}");

@@ -5,7 +5,9 @@
 //! entries, fees and quotas keep their file shape; instance types are grouped by family in
 //! files and flattened on merge; public image patterns are compiled on merge.
 
-use super::model::{Architecture, BootMode, LicenseFee, OsLifecycle, Quota, Region, opt_date_serde};
+use super::model::{
+    Architecture, Availability, BootMode, ImageEntry, LicenseFee, OsLifecycle, Quota, Region, opt_date_serde,
+};
 use crate::date::Date;
 use serde::{Deserialize, Serialize};
 
@@ -16,18 +18,24 @@ pub struct CatalogFile {
     /// Date of the facts in the file; the newest date of all merged files is the catalog date.
     #[serde(default, with = "opt_date_serde", skip_serializing_if = "Option::is_none")]
     pub date: Option<Date>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub regions: Vec<Region>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub instance_families: Vec<InstanceFamily>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub os_lifecycle: Vec<OsLifecycle>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub license_fees: Vec<LicenseFee>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub quotas: Vec<Quota>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "PublicImageIds::is_empty")]
     pub public_image_ids: PublicImageIds,
+    /// Instance types offered per region or zone (imported; none is built in).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub availability: Vec<Availability>,
+    /// Public images as `DescribeImages` lists them (imported; none is built in).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub images: Vec<ImageEntry>,
 }
 
 impl CatalogFile {
@@ -79,6 +87,17 @@ pub struct PublicImageIds {
     pub architecture_tokens: Vec<ArchitectureToken>,
     #[serde(default)]
     pub patterns: Vec<PatternEntry>,
+    /// Real public image IDs: what a partial name (a ROS `ImageId` prefix, a Terraform
+    /// `name_regex`) can select is read against them.
+    #[serde(default)]
+    pub known_ids: Vec<String>,
+}
+
+impl PublicImageIds {
+    /// Whether the section has nothing (then it is left out of a written file).
+    pub fn is_empty(&self) -> bool {
+        self.os_tokens.is_empty() && self.architecture_tokens.is_empty() && self.patterns.is_empty()
+    }
 }
 
 /// Maps the text of a pattern's `os` group to an OS family.

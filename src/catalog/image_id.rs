@@ -12,16 +12,40 @@ use super::file::{PatternEntry, PublicImageIds};
 use super::model::{Architecture, BootMode, PublicImage};
 use regex::{Captures, Regex, RegexBuilder};
 use std::collections::HashMap;
+use std::ops::Range;
+use std::sync::OnceLock;
 
 /// Compiled regexes are bounded so a hostile user catalog cannot exhaust memory.
 const REGEX_SIZE_LIMIT: usize = 1 << 20;
 
-/// The compiled parser: token maps and patterns in the order they are tried.
+/// The compiled parser: token maps (keys lower-cased; a pattern says where an ID may vary
+/// in case, such as `20g`) and
+/// patterns in the order they are tried, and the real IDs that partial names are read
+/// against ([`super::image_prefix`]).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct ImageIdParser {
     os_tokens: HashMap<String, String>,
     arch_tokens: HashMap<String, Architecture>,
     patterns: Vec<CompiledPattern>,
+    known_ids: Vec<String>,
+    /// `known_ids` parsed, on first use (most runs never read a partial name).
+    known: OnceLock<Vec<Parsed>>,
+}
+
+/// A parsed ID with where each fact came from, for [`super::image_prefix`]: byte ranges
+/// into `id`.
+#[derive(Debug, Clone)]
+pub(crate) struct Parsed {
+    pub id: String,
+    pub image: PublicImage,
+    pub os: Range<usize>,
+    pub arch: Range<usize>,
+    /// The system disk size in GiB (`_20G_`) and its digits.
+    pub size: Option<(u32, Range<usize>)>,
+    /// The `uefi` token that set the boot mode.
+    pub boot: Option<Range<usize>>,
+    /// The groups the version was built from, in template order (the first is the major).
+    pub version: Vec<Range<usize>>,
 }
 
 /// One pattern, compiled and checked, ready to merge.
@@ -62,11 +86,13 @@ impl ImageIdParser {
     /// new ones are tried after the existing ones.
     pub fn merge(&mut self, section: &PublicImageIds, compiled: Vec<CompiledPattern>) {
         for token in &section.os_tokens {
-            self.os_tokens.insert(token.token.clone(), token.family.clone());
+            self.os_tokens.insert(token.token.to_ascii_lowercase(), token.family.clone());
         }
         for token in &section.architecture_tokens {
-            self.arch_tokens.insert(token.token.clone(), token.architecture);
+            self.arch_tokens.insert(token.token.to_ascii_lowercase(), token.architecture);
         }
+        self.known_ids.extend(section.known_ids.iter().cloned());
+        self.known = OnceLock::new();
         for pattern in compiled {
             match self.patterns.iter_mut().find(|p| p.name == pattern.name) {
                 Some(existing) => *existing = pattern,
@@ -77,7 +103,27 @@ impl ImageIdParser {
 
     /// Parses a public image ID; `None` when no pattern recognises it.
     pub fn parse(&self, id: &str) -> Option<PublicImage> {
+        self.parse_detailed(id).map(|parsed| parsed.image)
+    }
+
+    /// Parses a public image ID and says where each fact came from.
+    pub fn parse_detailed(&self, id: &str) -> Option<Parsed> {
         self.patterns.iter().find_map(|pattern| self.apply(pattern, id))
+    }
+
+    /// The catalog's real public image IDs that parse, parsed once.
+    pub fn known(&self) -> &[Parsed] {
+        self.known.get_or_init(|| self.known_ids.iter().filter_map(|id| self.parse_detailed(id)).collect())
+    }
+
+    /// The OS tokens (lower-case) and their families.
+    pub fn os_tokens(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.os_tokens.iter().map(|(token, family)| (token.as_str(), family.as_str()))
+    }
+
+    /// The architecture tokens (lower-case) and their architectures.
+    pub fn arch_tokens(&self) -> impl Iterator<Item = (&str, Architecture)> {
+        self.arch_tokens.iter().map(|(token, arch)| (token.as_str(), *arch))
     }
 
     /// Number of patterns, for diagnostics and tests.
@@ -85,31 +131,39 @@ impl ImageIdParser {
         self.patterns.len()
     }
 
-    fn apply(&self, pattern: &CompiledPattern, id: &str) -> Option<PublicImage> {
+    fn apply(&self, pattern: &CompiledPattern, id: &str) -> Option<Parsed> {
         let caps = pattern.regex.captures(id)?;
-        let family = self.os_tokens.get(caps.name("os")?.as_str())?;
-        let architecture = *self.arch_tokens.get(caps.name("arch")?.as_str())?;
-        let built = pattern
+        let os = caps.name("os")?;
+        let arch = caps.name("arch")?;
+        let family = self.os_tokens.get(&os.as_str().to_ascii_lowercase())?;
+        let architecture = *self.arch_tokens.get(&arch.as_str().to_ascii_lowercase())?;
+        let (built, groups) = pattern
             .versions
             .iter()
             .find_map(|template| render(template, &caps, pattern.strip_leading_zeros))?;
         let version = pattern
             .renames
             .iter()
-            .find(|(from, _)| *from == built)
+            .find(|(from, _)| from.eq_ignore_ascii_case(&built))
             .map_or(built.clone(), |(_, to)| to.clone());
-        let boot_mode = pattern
-            .boot_modes
-            .iter()
-            .find(|(group, _)| caps.name(group).is_some())
-            .map(|(_, mode)| *mode)
-            .or(pattern.default_boot_mode);
-        Some(PublicImage {
-            family: family.clone(),
-            version,
-            architecture,
-            boot_mode,
-            pattern: pattern.name.clone(),
+        let boot = pattern.boot_modes.iter().find_map(|(group, mode)| Some((caps.name(group)?, *mode)));
+        let boot_mode = boot.map(|(_, mode)| mode).or(pattern.default_boot_mode);
+        let size = caps.name("size").and_then(|m| Some((m.as_str().parse().ok()?, m.range())));
+        Some(Parsed {
+            id: id.to_owned(),
+            image: PublicImage {
+                family: family.clone(),
+                version,
+                architecture,
+                boot_mode,
+                size_gib: size.as_ref().map(|(gib, _)| *gib),
+                pattern: pattern.name.clone(),
+            },
+            os: os.range(),
+            arch: arch.range(),
+            size,
+            boot: boot.map(|(m, _)| m.range()),
+            version: groups,
         })
     }
 }
@@ -198,22 +252,31 @@ fn parse_template(template: &str) -> Result<Vec<Part>, String> {
     }
 }
 
-/// Builds the version, or `None` when a referenced or required group did not match.
-fn render(template: &Template, caps: &Captures<'_>, strip_zeros: bool) -> Option<String> {
+/// Builds the version and the ranges of the groups it used, or `None` when a referenced
+/// or required group did not match. Letters are lower-cased (`versionMap` gives the
+/// vendor's spelling).
+fn render(
+    template: &Template,
+    caps: &Captures<'_>,
+    strip_zeros: bool,
+) -> Option<(String, Vec<Range<usize>>)> {
     if template.when.iter().any(|name| caps.name(name).is_none()) {
         return None;
     }
     let mut out = String::new();
+    let mut groups = Vec::new();
     for part in &template.parts {
         match part {
             Part::Text(text) => out.push_str(text),
             Part::Group(name) => {
-                let value = caps.name(name)?.as_str();
-                out.push_str(if strip_zeros { strip_zeros_of(value) } else { value });
+                let group = caps.name(name)?;
+                let value = group.as_str();
+                out.push_str(&(if strip_zeros { strip_zeros_of(value) } else { value }).to_ascii_lowercase());
+                groups.push(group.range());
             }
         }
     }
-    Some(out)
+    Some((out, groups))
 }
 
 /// `"06"` becomes `"6"` and `"00"` becomes `"0"`; non-numeric text is kept.
@@ -257,6 +320,7 @@ mod tests {
                 note: None,
             }],
             patterns,
+            known_ids: Vec::new(),
         }
     }
 

@@ -16,6 +16,7 @@
 mod file;
 mod image_id;
 mod image_prefix;
+mod import;
 mod model;
 mod version;
 
@@ -24,11 +25,12 @@ pub use file::{
     PublicImageIds, VersionRename, VersionTemplate,
 };
 pub use image_prefix::PartialImage;
+pub use import::{API_REFERENCE, ImportError, Imported, import};
 pub use model::{
-    Architecture, BootMode, BootSupport, FeeTier, InstanceType, LicenseFee, OsLifecycle, PublicImage, Quota,
-    Region,
+    Architecture, Availability, BootMode, BootSupport, ExtendedSupport, FeeTier, ImageEntry, InstanceType,
+    LicenseFee, OsLifecycle, PublicImage, Quota, Region,
 };
-pub use version::{normalize as normalize_version, version_matches};
+pub use version::{canonical as canonical_version, normalize as normalize_version, version_matches};
 
 use crate::date::Date;
 use crate::source::{Limits, parse_yaml};
@@ -58,6 +60,8 @@ pub struct Catalog {
     lifecycle: Keyed<OsLifecycle>,
     fees: Keyed<LicenseFee>,
     quotas: Keyed<Quota>,
+    availability: Keyed<Availability>,
+    public_images: Keyed<ImageEntry>,
     images: ImageIdParser,
 }
 
@@ -123,6 +127,8 @@ impl Catalog {
             lifecycle: Keyed::default(),
             fees: Keyed::default(),
             quotas: Keyed::default(),
+            availability: Keyed::default(),
+            public_images: Keyed::default(),
             images: ImageIdParser::default(),
         };
         for (name, file) in parsed {
@@ -147,7 +153,13 @@ impl Catalog {
                     ),
                 });
             }
-            let boot_modes = BootSupport::from_modes(modes);
+            // Arm64 servers have no legacy BIOS: whatever a file says, an Arm type boots UEFI
+            // (DESIGN §4a), so an arm64 image that says BIOS is refused by A004.
+            let boot_modes = if family.architecture == Architecture::Arm64 {
+                BootSupport::Uefi
+            } else {
+                BootSupport::from_modes(modes)
+            };
             types.extend(family.types.iter().map(|t| InstanceType {
                 id: t.id.clone(),
                 family: family.family.clone(),
@@ -183,6 +195,13 @@ impl Catalog {
         for quota in file.quotas {
             self.quotas.upsert(quota.id.clone(), quota);
         }
+        for entry in file.availability {
+            let key = format!("{}\n{}", entry.region, entry.zone.as_deref().unwrap_or_default());
+            self.availability.upsert(key, entry);
+        }
+        for image in file.images {
+            self.public_images.upsert(image.id.clone(), image);
+        }
         self.images.merge(&file.public_image_ids, patterns);
         Ok(())
     }
@@ -190,6 +209,16 @@ impl Catalog {
     /// The catalog date: the newest `date` of the merged files.
     pub const fn date(&self) -> Date {
         self.date
+    }
+
+    /// Whether a check on `as_of` is more than a year after the catalog's date (a stale
+    /// catalog: `check` then suggests `catalog import` or an upgrade). A catalog dated
+    /// 29 February is a year old on 1 March of the next year.
+    pub fn is_stale_on(&self, as_of: Date) -> bool {
+        let (year, month, day) = self.date.ymd();
+        let anniversary = Date::parse(&format!("{:04}-{month:02}-{day:02}", year + 1))
+            .or_else(|| Date::parse(&format!("{:04}-03-01", year + 1)));
+        anniversary.is_some_and(|a| as_of > a)
     }
 
     pub fn region(&self, id: &str) -> Option<&Region> {
@@ -218,6 +247,8 @@ impl Catalog {
 
     /// Where [`Catalog::lifecycle`]'s entry is in [`Catalog::lifecycles`].
     pub fn lifecycle_position(&self, family: &str, version: &str) -> Option<usize> {
+        let version = version::canonical(family, version);
+        let version = version.as_str();
         self.lifecycle
             .iter()
             .enumerate()
@@ -235,6 +266,8 @@ impl Catalog {
     /// The licence fee of an OS family and version: an entry listing a matching version beats
     /// an entry for the whole family; an entry listing versions applies only to them.
     pub fn license_fee(&self, family: &str, version: &str) -> Option<&LicenseFee> {
+        let version = version::canonical(family, version);
+        let version = version.as_str();
         self.fees
             .iter()
             .filter(|fee| version::same_family(&fee.family, family))
@@ -264,6 +297,42 @@ impl Catalog {
         self.quotas.iter()
     }
 
+    /// Availability entries (region or zone, instance types offered) in catalog order.
+    pub fn availability(&self) -> impl Iterator<Item = &Availability> {
+        self.availability.iter()
+    }
+
+    /// What the availability data says a region offers: `None` when it has none.
+    pub fn region_availability(&self, region: &str) -> Option<RegionAvailability<'_>> {
+        let entries: Vec<&Availability> = self.availability.iter().filter(|a| a.region == region).collect();
+        if entries.is_empty() {
+            return None;
+        }
+        let zones: Vec<(&str, &[String])> =
+            entries.iter().filter_map(|a| Some((a.zone.as_deref()?, a.instance_types.as_slice()))).collect();
+        let whole = entries.iter().find(|a| a.zone.is_none());
+        // Without a zone, a type is known to be missing from the region only when the data
+        // covers the whole region: a region entry, or an entry for every zone the catalog lists.
+        let complete = whole.is_some()
+            || self.region(region).is_some_and(|r| {
+                !r.zones.is_empty() && r.zones.iter().all(|z| zones.iter().any(|(zone, _)| zone == z))
+            });
+        let region_types = complete.then(|| {
+            let mut all: Vec<&str> =
+                whole.iter().flat_map(|a| a.instance_types.iter().map(String::as_str)).collect();
+            all.extend(zones.iter().flat_map(|(_, types)| types.iter().map(String::as_str)));
+            all.sort_unstable();
+            all.dedup();
+            all
+        });
+        Some(RegionAvailability { region: region_types, zones })
+    }
+
+    /// Public images imported from `DescribeImages`, in catalog order.
+    pub fn public_images(&self) -> impl Iterator<Item = &ImageEntry> {
+        self.public_images.iter()
+    }
+
     /// Parses a public image ID (e.g. `ubuntu_22_04_x64_20G_alibase_20240322.vhd`); `None` when
     /// no pattern recognises it, which is a finding for the caller, never an error.
     pub fn parse_public_image_id(&self, id: &str) -> Option<PublicImage> {
@@ -274,6 +343,15 @@ impl Catalog {
     pub fn public_image_pattern_count(&self) -> usize {
         self.images.pattern_count()
     }
+}
+
+/// The instance types a region offers according to the catalog's availability data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RegionAvailability<'a> {
+    /// Every type offered in the region, when the data covers the whole region.
+    pub region: Option<Vec<&'a str>>,
+    /// The zones with data and the types each offers.
+    pub zones: Vec<(&'a str, &'a [String])>,
 }
 
 /// Entries in insertion order with a key index; upserting an existing key replaces in place.

@@ -162,15 +162,90 @@ pub struct OsLifecycle {
     #[serde(with = "date_serde")]
     pub end_of_support: Date,
     pub source: String,
+    /// The end of support another vendor source gives, where vendor sources disagree
+    /// (DESIGN §4a: L001 uses the later date, L002 the earlier).
+    #[serde(default, with = "opt_date_serde", skip_serializing_if = "Option::is_none")]
+    pub other_end_of_support: Option<Date>,
+    /// The page that gives [`OsLifecycle::other_end_of_support`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub other_source: Option<String>,
+    /// Paid extended support the vendor sells after the end of standard support.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extended_support: Option<ExtendedSupport>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
 }
 
 impl OsLifecycle {
-    /// Days from `as_of` to the end of support (negative once support has ended).
-    pub const fn days_left(&self, as_of: Date) -> i64 {
-        as_of.days_until(self.end_of_support)
+    /// Days from `as_of` to the end of support (negative once support has ended); the
+    /// earlier date where sources disagree.
+    pub fn days_left(&self, as_of: Date) -> i64 {
+        as_of.days_until(self.earliest_end())
     }
+
+    /// The earlier end of support where vendor sources disagree (L002 warns from it).
+    pub fn earliest_end(&self) -> Date {
+        self.other_end_of_support.map_or(self.end_of_support, |other| other.min(self.end_of_support))
+    }
+
+    /// The later end of support where vendor sources disagree (L001 errs only after it).
+    pub fn latest_end(&self) -> Date {
+        self.other_end_of_support.map_or(self.end_of_support, |other| other.max(self.end_of_support))
+    }
+}
+
+/// Paid extended support sold after the end of standard support (Ubuntu Pro, Debian LTS,
+/// SUSE LTSS, RHEL ELS, Windows Server ESU): it does not move the end of support, but a
+/// finding says until when it can be bought.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ExtendedSupport {
+    /// The programme's name, e.g. "Ubuntu Pro (ESM)".
+    pub name: String,
+    /// Last day it covers.
+    #[serde(with = "date_serde")]
+    pub until: Date,
+    pub source: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// Which instance types a region or zone offers, from the API's answers
+/// (`DescribeAvailableResource`, `DescribeZones`) or written by the user. No built-in file has
+/// any: no public page lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Availability {
+    pub region: String,
+    /// `None` for the whole region (then the list is complete for the region).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zone: Option<String>,
+    pub instance_types: Vec<String>,
+    pub source: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// A public image as `DescribeImages` describes it (imported; none is built in).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ImageEntry {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub os_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub platform: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub architecture: Option<Architecture>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub boot_mode: Option<BootMode>,
+    #[serde(default, rename = "sizeGiB", skip_serializing_if = "Option::is_none")]
+    pub size_gib: Option<u32>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub regions: Vec<String>,
+    pub source: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 /// An OS licence fee of a paid public image (and of everything derived from it).
@@ -247,6 +322,9 @@ pub struct PublicImage {
     pub architecture: Architecture,
     /// `None` when the ID does not tell (no source states it).
     pub boot_mode: Option<BootMode>,
+    /// The system disk size in GiB the ID carries (`_20G_`), where the pattern reads it.
+    #[serde(rename = "sizeGiB", skip_serializing_if = "Option::is_none")]
+    pub size_gib: Option<u32>,
     /// Name of the catalog pattern that parsed the ID.
     pub pattern: String,
 }

@@ -88,6 +88,34 @@ fn lifecycle_versions_match_by_prefix_and_longest_wins() {
 }
 
 #[test]
+fn lifecycle_reads_versions_as_people_write_them() {
+    let mut files = vec![base()];
+    files.push(json!({"osLifecycle": [
+        {"family": "freebsd", "version": "14.0", "name": "FreeBSD 14.0",
+         "endOfSupport": "2024-09-30", "source": "https://example.com/fb"}
+    ]}));
+    let c = catalog(files);
+    let name = |family: &str, version: &str| c.lifecycle(family, version).map(|e| e.name.clone());
+    // SLES as /etc/os-release writes it: 15.5 is SP5, never 15 GA.
+    assert_eq!(name("sles", "15.5").as_deref(), Some("SLES 15 SP5"));
+    assert_eq!(name("sles", "15-SP5").as_deref(), Some("SLES 15 SP5"));
+    assert_eq!(name("sles", "15.7"), None);
+    assert_eq!(name("sles", "15.0").as_deref(), Some("SLES 15 GA"));
+    // FreeBSD point releases are their own entries, not the stable branch.
+    assert_eq!(name("freebsd", "14.0").as_deref(), Some("FreeBSD 14.0"));
+    assert_eq!(name("freebsd", "14.0-RELEASE-p4").as_deref(), Some("FreeBSD 14.0"));
+    assert_eq!(name("freebsd", "14.2").as_deref(), Some("FreeBSD 14.2"));
+    // Windows Server with its edition or a glued R2; 2012 and 2012 R2 never meet.
+    assert_eq!(name("windows-server", "2012r2").as_deref(), Some("Windows Server 2012 R2"));
+    assert_eq!(name("windows-server", "2012 R2 Datacenter").as_deref(), Some("Windows Server 2012 R2"));
+    assert_eq!(name("windows-server", "2012 Datacenter").as_deref(), Some("Windows Server 2012"));
+    assert_eq!(name("windows-server", "Windows Server 2012").as_deref(), Some("Windows Server 2012"));
+    assert_eq!(name("windows-server", "2012 1809"), None);
+    // Fees read versions the same way.
+    assert!(c.license_fee("alibaba-cloud-linux", "3 pro").is_some());
+}
+
+#[test]
 fn fees_apply_to_listed_versions_only() {
     let c = catalog(vec![base()]);
     assert!(c.license_fee("alibaba-cloud-linux", "3 Pro").is_some());
@@ -180,4 +208,84 @@ fn the_builtin_catalog_loads() {
     assert_eq!(c.date().to_string(), "2026-11-20");
     assert!(c.public_image_pattern_count() >= 5);
     assert!(c.instance_types().count() >= 80);
+}
+
+fn with(extra: serde_json::Value) -> Catalog {
+    Catalog::from_files(vec![("base".into(), base()), ("extra".into(), extra)]).expect("catalog builds")
+}
+
+#[test]
+fn a_catalog_is_stale_only_after_its_first_anniversary() {
+    let catalog = with(json!({"date": "2026-11-20"}));
+    let day = |d: &str| Date::parse(d).expect("date");
+    assert!(!catalog.is_stale_on(day("2026-11-20")));
+    assert!(!catalog.is_stale_on(day("2027-11-20")), "exactly a year is not more than a year");
+    assert!(catalog.is_stale_on(day("2027-11-21")));
+    let leap = with(json!({"date": "2028-02-29"}));
+    assert!(!leap.is_stale_on(day("2029-03-01")));
+    assert!(leap.is_stale_on(day("2029-03-02")));
+}
+
+#[test]
+fn arm64_types_boot_uefi_whatever_a_file_says() {
+    let catalog = with(json!({"instanceFamilies": [
+        {"family": "g8y", "architecture": "arm64", "bootModes": ["BIOS"], "source": "https://example.com/g8y",
+         "types": [{"id": "ecs.g8y.large", "vcpus": 2, "memoryGiB": 8}]},
+        {"family": "c8y", "architecture": "arm64", "source": "https://example.com/c8y",
+         "types": [{"id": "ecs.c8y.large", "vcpus": 2, "memoryGiB": 4}]}
+    ]}));
+    for id in ["ecs.g8y.large", "ecs.c8y.large"] {
+        let t = catalog.instance_type(id).expect("type");
+        assert_eq!(t.boot_modes, BootSupport::Uefi, "{id}");
+        assert_eq!(t.boot_modes.accepts(BootMode::Bios), Some(false));
+        assert_eq!(t.boot_modes.accepts(BootMode::UefiPreferred), Some(true));
+    }
+    // x86 types keep what the file says (unknown stays unknown).
+    assert_eq!(catalog.instance_type("ecs.g7.large").map(|t| t.boot_modes), Some(BootSupport::Unknown));
+}
+
+#[test]
+fn disputed_end_dates_give_the_earlier_and_the_later() {
+    let catalog = with(json!({"osLifecycle": [
+        {"family": "ubuntu", "version": "22.04", "name": "Ubuntu 22.04 LTS", "endOfSupport": "2027-06-30",
+         "source": "https://example.com/a", "otherEndOfSupport": "2027-04-30", "otherSource": "https://example.com/b",
+         "extendedSupport": {"name": "Ubuntu Pro", "until": "2032-04-30", "source": "https://example.com/pro"}}
+    ]}));
+    let entry = catalog.lifecycle("ubuntu", "22.04.3").expect("entry");
+    assert_eq!(entry.earliest_end(), Date::parse("2027-04-30").expect("date"));
+    assert_eq!(entry.latest_end(), Date::parse("2027-06-30").expect("date"));
+    assert_eq!(entry.days_left(Date::parse("2027-04-29").expect("date")), 1);
+    assert_eq!(entry.extended_support.as_ref().map(|e| e.until), Date::parse("2032-04-30"));
+    // A bad extended-support date is refused like any other.
+    let bad = Catalog::from_files(vec![(
+        "x".into(),
+        json!({"date": "2026-01-01", "osLifecycle": [
+        {"family": "ubuntu", "version": "9", "name": "x", "endOfSupport": "2027-06-30", "source": "https://e.com",
+         "extendedSupport": {"name": "x", "until": "2032-02-30", "source": "https://e.com"}}]}),
+    )]);
+    assert!(bad.is_err());
+}
+
+#[test]
+fn availability_covers_a_region_only_when_every_zone_or_the_region_is_listed() {
+    let zone_only = with(json!({"availability": [
+        {"region": "cn-hangzhou", "zone": "cn-hangzhou-h", "instanceTypes": ["ecs.g7.large"], "source": "s"}
+    ]}));
+    // cn-hangzhou has one zone in `base`, so one zone's list covers the region.
+    let a = zone_only.region_availability("cn-hangzhou").expect("data");
+    assert_eq!(a.region, Some(vec!["ecs.g7.large"]));
+    assert!(zone_only.region_availability("cn-hongkong").is_none());
+    let wider = with(json!({
+    "regions": [{"id": "cn-hangzhou", "name": "China (Hangzhou)", "mainland": true,
+                 "zones": ["cn-hangzhou-h", "cn-hangzhou-k"], "source": "https://example.com/regions"}],
+    "availability": [
+        {"region": "cn-hangzhou", "zone": "cn-hangzhou-h", "instanceTypes": ["ecs.g7.large"], "source": "s"}
+    ]}));
+    assert_eq!(wider.region_availability("cn-hangzhou").expect("data").region, None);
+    let whole = with(json!({"availability": [
+        {"region": "cn-hongkong", "instanceTypes": ["ecs.c7.large"], "source": "s"},
+        {"region": "cn-hongkong", "zone": "cn-hongkong-b", "instanceTypes": ["ecs.g7.large"], "source": "s"}
+    ]}));
+    let a = whole.region_availability("cn-hongkong").expect("data");
+    assert_eq!(a.region, Some(vec!["ecs.c7.large", "ecs.g7.large"]));
 }

@@ -6,6 +6,13 @@
 //! `2.1903` is `2` and `22.04.3` is `22.04`, while `15 SP5` is not `15` (for SLES that means
 //! 15 GA) and `2012` is not `2012 R2`, nor the other way round. When several entries match,
 //! callers pick the longest C ([`match_len`] helps).
+//!
+//! Before matching, [`canonical`] reads a version the way people write it into the
+//! vendor's form, per family: SLES as `/etc/os-release` writes it (`15.5` is 15 SP5, not
+//! 15 GA), Windows Server with its edition or a glued R2 (`2019 Datacenter` is 2019,
+//! `2012r2` is 2012 R2), FreeBSD's `14.0-RELEASE-p3` (14.0), and a trailing `LTS` or
+//! `(codename)`. What it cannot read is left as written, so it matches nothing rather
+//! than the wrong entry.
 
 /// Trims, lower-cases and folds runs of whitespace into one space.
 pub fn normalize(text: &str) -> String {
@@ -27,6 +34,110 @@ pub fn match_len(version: &str, catalog: &str) -> Option<usize> {
     let matched =
         version == catalog || version.strip_prefix(&catalog).is_some_and(|rest| rest.starts_with('.'));
     matched.then_some(catalog.len())
+}
+
+/// A spec's version in the vendor's form (see the module docs); unchanged when not read.
+pub fn canonical(family: &str, version: &str) -> String {
+    let text = normalize(version);
+    // A codename in parentheses and a trailing "LTS" say nothing the number does not.
+    let text = match text.split_once('(') {
+        Some((head, tail)) if tail.ends_with(')') => head.trim_end().to_owned(),
+        _ => text,
+    };
+    let text = text.strip_suffix(" lts").map_or(text.clone(), str::to_owned);
+    let family = family.trim().to_ascii_lowercase();
+    let read = match family.as_str() {
+        "sles" => sles(&text),
+        "windows-server" => windows(&text),
+        "freebsd" => freebsd(&text),
+        _ => None,
+    };
+    read.unwrap_or(text)
+}
+
+/// `15.5`, `15-SP5`, `15sp5`, `15 sp5` are 15 SP5; `15.0` and `15 GA` are 15.
+fn sles(text: &str) -> Option<String> {
+    let (major, rest) = split_number(text)?;
+    let rest = rest.trim_start_matches([' ', '-', '_']);
+    let sp = if rest.is_empty() || rest == "ga" {
+        None
+    } else if let Some(minor) = rest.strip_prefix('.') {
+        digits(minor)
+    } else {
+        digits(rest.strip_prefix("sp")?.trim_start())
+    };
+    Some(match sp {
+        Some(sp) if sp.trim_start_matches('0').is_empty() => major.to_owned(),
+        Some(sp) => format!("{major} SP{}", sp.trim_start_matches('0')),
+        None if rest.is_empty() || rest == "ga" => major.to_owned(),
+        None => return None,
+    })
+}
+
+/// A year with optional R2, wrapped in words that do not change the release: `Windows
+/// Server 2019 Datacenter`, `2012r2`, `2008 R2 SP1 Enterprise`, `2016-standard`.
+fn windows(text: &str) -> Option<String> {
+    const NOISE: [&str; 14] = [
+        "microsoft",
+        "windows",
+        "server",
+        "datacenter",
+        "standard",
+        "enterprise",
+        "essentials",
+        "web",
+        "dtc",
+        "std",
+        "ent",
+        "edition",
+        "64-bit",
+        "x64",
+    ];
+    let mut year = None;
+    let mut r2 = false;
+    for word in text.split(|c: char| c.is_whitespace() || c == '-' || c == '_').filter(|w| !w.is_empty()) {
+        if NOISE.contains(&word) || (word.starts_with("sp") && digits(&word[2..]).is_some()) {
+            continue;
+        }
+        if word == "r2" && year.is_some() {
+            r2 = true;
+            continue;
+        }
+        let (number, rest) = split_number(word)?;
+        if year.is_some() || number.len() != 4 {
+            return None;
+        }
+        match rest {
+            "" => {}
+            "r2" => r2 = true,
+            _ => return None,
+        }
+        year = Some(number);
+    }
+    let year = year?;
+    Some(if r2 { format!("{year} R2") } else { year.to_owned() })
+}
+
+/// `14.0-release`, `14.0-release-p3`, `14.0-p3` are 14.0.
+fn freebsd(text: &str) -> Option<String> {
+    let base = text.split_once('-').map_or(text, |(base, _)| base);
+    let rest = &text[base.len()..];
+    let suffix_ok = rest.is_empty()
+        || rest.trim_start_matches("-release").is_empty()
+        || rest.trim_start_matches("-release").strip_prefix("-p").is_some_and(|p| digits(p).is_some());
+    (suffix_ok && !base.is_empty() && base.bytes().all(|b| b.is_ascii_digit() || b == b'.'))
+        .then(|| base.to_owned())
+}
+
+/// The leading digits of `text` and what follows them.
+fn split_number(text: &str) -> Option<(&str, &str)> {
+    let end = text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len());
+    (end > 0).then(|| text.split_at(end))
+}
+
+/// `text` when it is all digits.
+fn digits(text: &str) -> Option<&str> {
+    (!text.is_empty() && text.bytes().all(|b| b.is_ascii_digit())).then_some(text)
 }
 
 /// Whether two OS family names are the same (trimmed, case-insensitive).
@@ -60,6 +171,42 @@ mod tests {
         assert!(!version_matches("2012 R2", "2012"));
         assert!(version_matches("2012 r2", "2012 R2"));
         assert!(!version_matches("", ""));
+    }
+
+    #[test]
+    fn versions_read_as_people_write_them() {
+        let cases = [
+            ("sles", "15.5", "15 SP5"),
+            ("sles", "15.7", "15 SP7"),
+            ("SLES", "12.5", "12 SP5"),
+            ("sles", "15", "15"),
+            ("sles", "15.0", "15"),
+            ("sles", "15 GA", "15"),
+            ("sles", "15-SP5", "15 SP5"),
+            ("sles", "15sp4", "15 SP4"),
+            ("sles", "15 sp 3", "15 SP3"),
+            ("sles", "15.x", "15.x"),
+            ("windows-server", "2012r2", "2012 R2"),
+            ("windows-server", "2012R2", "2012 R2"),
+            ("windows-server", "2012 Datacenter", "2012"),
+            ("windows-server", "2019 Datacenter", "2019"),
+            ("windows-server", "Windows Server 2008 R2 SP1 Enterprise", "2008 R2"),
+            ("windows-server", "2016-standard", "2016"),
+            ("windows-server", "2022", "2022"),
+            ("windows-server", "2019 1809", "2019 1809"),
+            ("windows-server", "r2", "r2"),
+            ("windows-server", "1909", "1909"),
+            ("freebsd", "14.0", "14.0"),
+            ("freebsd", "14.0-RELEASE", "14.0"),
+            ("freebsd", "14.0-RELEASE-p3", "14.0"),
+            ("freebsd", "14.0-CURRENT", "14.0-current"),
+            ("ubuntu", "22.04 LTS", "22.04"),
+            ("rocky", "9.3 (Blue Onyx)", "9.3"),
+            ("debian", "12", "12"),
+        ];
+        for (family, written, read) in cases {
+            assert_eq!(canonical(family, written), read, "{family} {written:?}");
+        }
     }
 
     #[test]

@@ -162,10 +162,15 @@ pub struct Run {
 
 /// Loads the config `args` point at (or discover), reporting its problems.
 pub(super) fn load_config(args: &CheckArgs) -> Result<Config, Failure> {
-    if args.no_config {
+    load_config_at(args.config.as_ref(), args.no_config)
+}
+
+/// Loads the config at `path` (or discovers one unless `no_config`), reporting its problems.
+pub(super) fn load_config_at(path: Option<&PathBuf>, no_config: bool) -> Result<Config, Failure> {
+    if no_config {
         return Ok(Config::default());
     }
-    let Some(path) = args.config.clone().or_else(config::discover) else { return Ok(Config::default()) };
+    let Some(path) = path.cloned().or_else(config::discover) else { return Ok(Config::default()) };
     config::load(&path).map_err(|error| match error {
         ConfigError::Io(message) => Failure::Message(format!("cannot read config file {message}")),
         ConfigError::Invalid(findings) => match super::report_errors(&findings) {
@@ -347,8 +352,20 @@ pub fn execute(args: &CheckArgs) -> Result<Run, Failure> {
 
 /// Runs `check`; `Ok(true)` when a finding reaches the `--fail-on` threshold.
 pub fn run(args: &CheckArgs) -> Result<bool, Failure> {
-    let Run { outcome, warnings, config, rules, baseline_counts, read, .. } = execute(args)?;
+    let Run { outcome, warnings, config, rules, baseline_counts, read, catalog, settings, .. } =
+        execute(args)?;
     let mut stderr = std::io::stderr().lock();
+    // Facts go stale (DESIGN §2): one line per run, not a finding, so no exit status changes.
+    if catalog.is_stale_on(settings.as_of) {
+        writeln!(
+            stderr,
+            "warning: the catalog is dated {}, more than a year before the check date {}: instance types, \
+             regions and end-of-support dates may have changed; refresh it with `ecslint catalog import` \
+             or upgrade ecslint",
+            catalog.date(),
+            settings.as_of
+        )?;
+    }
     for warning in warnings.iter().chain(&outcome.skipped) {
         // Warnings quote paths from the walked tree: a file name must not start a log line.
         writeln!(stderr, "warning: {}", diag::escape_untrusted(warning))?;

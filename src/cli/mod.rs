@@ -4,6 +4,7 @@
 //! is, 2 when ecslint could not do its job. A closed output pipe ends the output quietly:
 //! `check` still exits with the status its findings give; the other commands exit 0.
 
+mod catalog;
 mod check;
 mod facts;
 mod rules;
@@ -46,6 +47,8 @@ enum Command {
     Schema(schema::SchemaArgs),
     /// Print what the rules see for each resource, as JSON
     Facts(facts::FactsArgs),
+    /// Show the reference data, or import it from the API's answers
+    Catalog(catalog::CatalogArgs),
 }
 
 /// Why a command could not do its job (exit status 2).
@@ -79,7 +82,7 @@ pub fn load_context(rule_dirs: &[PathBuf], catalog_files: &[PathBuf]) -> Result<
     Ok(RunContext { rules: rules.map_err(load_failure)?, catalog: catalog? })
 }
 
-fn load_catalog(catalog_files: &[PathBuf]) -> Result<Catalog, Failure> {
+pub(crate) fn load_catalog(catalog_files: &[PathBuf]) -> Result<Catalog, Failure> {
     let mut texts: Vec<(String, String)> = Vec::new();
     for path in catalog_files {
         let text = crate::files::read_text(path)
@@ -141,6 +144,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Command::Test(args) => test::run(&args),
         Command::Schema(args) => schema::run(&args),
         Command::Facts(args) => facts::run(&args),
+        Command::Catalog(args) => catalog::run(&args),
     };
     match result {
         Ok(failed) => ExitCode::from(u8::from(failed)),

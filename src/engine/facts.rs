@@ -8,7 +8,7 @@
 //! (see `eval.rs`), so the run never holds a CEL copy of every image.
 
 use super::expr::{CelVal, MapVal, list_val, node_to_val, null_val, opt_str_val, str_val, to_val};
-use crate::catalog::{BootMode, BootSupport, Catalog, InstanceType, LicenseFee, PublicImage};
+use crate::catalog::{BootMode, BootSupport, Catalog, InstanceType, PublicImage};
 use crate::date::Date;
 use crate::source::{Node, Value};
 use crate::spec::{Kind, Resource};
@@ -21,10 +21,13 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, OnceLock};
 
 mod chain;
+mod fees;
 mod shares;
 
 pub use chain::Chain;
 use chain::{Links, Parent, inherit};
+pub use fees::{InstanceContext, PaidOrigin};
+use fees::{fee_facts, inferred_paid, paid_origin};
 pub use shares::{ShareFact, ShareField, share_list};
 use shares::{share_facts, shares};
 
@@ -96,15 +99,6 @@ pub struct ImageBase<'a> {
     pub unknown_regions: bool,
     /// The image's system disk size in GiB: the spec's `size`, or the `_20G_` of a public ID.
     pub size: Option<u64>,
-}
-
-/// The paid image a licence fee comes from.
-#[derive(Clone, Debug)]
-pub struct PaidOrigin<'a> {
-    pub name: Option<&'a str>,
-    pub family: Cow<'a, str>,
-    pub version: Cow<'a, str>,
-    pub imported: bool,
 }
 
 /// Everything rules know about an image: itself (with OS, architecture and boot mode
@@ -316,7 +310,13 @@ impl<'a> World<'a> {
                 base.os = base.os.or(derived.os);
                 base.architecture = base.architecture.or(derived.architecture);
                 base.boot_mode = base.boot_mode.or(derived.boot_mode);
-                let paid_origin = paid_origin(&base, self.catalog).or(derived.ancestor_paid);
+                // A paid image in the chain names the fee's origin best; failing one, the
+                // own OS (as written, not inherited) of an image whose parent is unknown.
+                let orphan = links.parents.get(index).copied().flatten().is_none();
+                let own = links.bases.get(index).and_then(Option::as_ref).filter(|_| orphan);
+                let paid_origin = paid_origin(&base, self.catalog)
+                    .or(derived.ancestor_paid)
+                    .or_else(|| own.and_then(|own| inferred_paid(own, self.catalog)));
                 let custom_images = ordinals.get(&index).cloned().unwrap_or_default();
                 let chain = Chain { links: Some(Arc::clone(&links)), start: index, len: derived.chain_len };
                 Some(ImageFacts::new(base, chain, derived.marketplace, paid_origin, custom_images))
@@ -349,11 +349,22 @@ impl<'a> World<'a> {
             image.lifecycle.and_then(|i| Some((self.catalog.lifecycles().nth(i)?, self.lifecycles.get(i)?)));
         let Some((entry, cell)) = entry else { return &self.shared.null };
         cell.get_or_init(|| {
+            // Where vendor sources disagree, `endOfSupport` is the earlier date (L002 warns
+            // from it) and `lastEndOfSupport` the later (L001 errs only after it).
+            let as_of = self.settings.as_of;
+            let extended = entry.extended_support.as_ref().map_or(Json::Null, |e| {
+                json!({"name": e.name, "until": e.until.to_string(), "daysLeft": as_of.days_until(e.until),
+                       "source": e.source})
+            });
             to_val(&json!({
                 "name": entry.name,
-                "endOfSupport": entry.end_of_support.to_string(),
-                "daysLeft": self.settings.as_of.days_until(entry.end_of_support),
+                "endOfSupport": entry.earliest_end().to_string(),
+                "daysLeft": as_of.days_until(entry.earliest_end()),
+                "lastEndOfSupport": entry.latest_end().to_string(),
+                "lastDaysLeft": as_of.days_until(entry.latest_end()),
                 "source": entry.source,
+                "otherSource": entry.other_source,
+                "extendedSupport": extended,
             }))
         })
     }
@@ -463,7 +474,9 @@ fn catalog_facts<'a>(scans: &[Scan<'a>], catalog: &Catalog) -> CatalogFacts<'a> 
             });
         }
         if let Some(id) = scan.region {
-            regions.entry(id).or_insert_with(|| to_val(&catalog.region(id).map_or(Json::Null, region_facts)));
+            regions.entry(id).or_insert_with(|| {
+                to_val(&catalog.region(id).map_or(Json::Null, |region| region_facts(region, catalog)))
+            });
         }
     }
     (instance_types, regions)
@@ -516,56 +529,17 @@ fn shared_values(catalog: &Catalog, settings: &Settings) -> Shared {
     }
 }
 
-/// What pricing a fee needs to know about the instance.
-#[derive(Clone, Copy, Debug)]
-pub struct InstanceContext<'a> {
-    pub instance_type: Option<&'a InstanceType>,
-    pub mainland: Option<bool>,
-    pub count: u64,
-    pub subscription: bool,
-}
-
-fn fee_facts(entry: &LicenseFee, origin: &PaidOrigin<'_>, instance: Option<InstanceContext<'_>>) -> Json {
-    let name = entry.name.clone().unwrap_or_else(|| entry.family.clone());
-    let mut facts = json!({
-        "name": name,
-        "family": entry.family,
-        "origin": origin.name,
-        "imported": origin.imported,
-        "currency": entry.currency,
-        "outsideMainlandOnly": entry.outside_mainland_only,
-        "source": entry.source,
-        "published": !entry.tiers.is_empty(),
-        "priced": false,
-        "hourly": null, "monthly": null, "yearly": null,
-        "count": 1, "total": null, "totalPeriod": null,
-        "applies": true,
+/// A region's facts; `availability` is null without availability data, else
+/// `{"types": [...] or null, "zones": {zone: [...]}}` (`types` only when the data covers
+/// every zone of the region).
+fn region_facts(region: &crate::catalog::Region, catalog: &Catalog) -> Json {
+    let availability = catalog.region_availability(&region.id).map_or(Json::Null, |a| {
+        let zones: serde_json::Map<String, Json> =
+            a.zones.iter().map(|(zone, types)| ((*zone).to_owned(), json!(types))).collect();
+        json!({"types": a.region, "zones": zones})
     });
-    let Some(instance) = instance else { return facts };
-    let applies = !entry.outside_mainland_only || instance.mainland == Some(false);
-    facts["applies"] = json!(applies);
-    facts["count"] = json!(instance.count);
-    let tier = instance.instance_type.and_then(|t| entry.tier(t.vcpus));
-    if let Some(tier) = tier {
-        #[allow(clippy::cast_precision_loss)] // instance counts are far below 2^52
-        let count = instance.count as f64;
-        facts["priced"] = json!(true);
-        facts["hourly"] = json!(tier.hourly);
-        facts["monthly"] = json!(tier.monthly);
-        facts["yearly"] = json!(tier.yearly);
-        if instance.subscription {
-            facts["total"] = json!(tier.monthly * count);
-            facts["totalPeriod"] = json!("month");
-        } else {
-            facts["total"] = json!(tier.hourly * count);
-            facts["totalPeriod"] = json!("hour");
-        }
-    }
-    facts
-}
-
-fn region_facts(region: &crate::catalog::Region) -> Json {
-    json!({"id": region.id, "name": region.name, "mainland": region.mainland, "zones": region.zones})
+    json!({"id": region.id, "name": region.name, "mainland": region.mainland, "zones": region.zones,
+           "availability": availability})
 }
 
 fn instance_type_facts(t: &InstanceType) -> Json {
@@ -673,21 +647,6 @@ fn id_size(id: &str) -> Option<u64> {
     None
 }
 
-/// The paid image an image's fee comes from: a commercial public image, or an imported
-/// Windows image whose licence is Alibaba Cloud's (`Auto`, the default, or `Aliyun`).
-fn paid_origin<'a>(image: &ImageBase<'a>, catalog: &Catalog) -> Option<PaidOrigin<'a>> {
-    let os = image.os.as_ref()?;
-    let public = image.image_type == Some("public") && catalog.license_fee(&os.family, &os.version).is_some();
-    let imported_windows =
-        image.imported && os.family == "windows-server" && image.license_type.is_none_or(|l| l != "BYOL");
-    (public || imported_windows).then(|| PaidOrigin {
-        name: image.name,
-        family: os.family.clone(),
-        version: os.version.clone(),
-        imported: image.imported,
-    })
-}
-
 /// The fields of `image` (and of each entry of `image.chain`), as rules name them.
 pub const IMAGE_FIELDS: [&str; 22] = [
     "name",
@@ -750,11 +709,12 @@ impl<'a> ImageFacts<'a> {
             "chain" => list_val(self.chain.ancestors().map(ancestor_val).collect()),
             "marketplace" => Box::new(CelBool::from(self.marketplace)),
             "paidOrigin" => self.paid_origin.as_ref().map_or_else(null_val, |origin| {
-                let mut paid = MapVal::with_capacity(4);
+                let mut paid = MapVal::with_capacity(5);
                 paid.put("name", opt_str_val(origin.name));
                 paid.put("family", cow_val(&origin.family));
                 paid.put("version", cow_val(&origin.version));
                 paid.put("imported", Box::new(CelBool::from(origin.imported)));
+                paid.put("inferred", Box::new(CelBool::from(origin.inferred)));
                 paid.build()
             }),
             "customImages" => {

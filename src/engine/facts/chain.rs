@@ -2,7 +2,7 @@
 //! (worked out once per image in one linear pass), the cycles, and `image.chain`
 //! walked on demand.
 
-use super::{Cycle, ImageBase, Os, PaidOrigin, paid_origin};
+use super::{Cycle, ImageBase, Os, PaidOrigin, inferred_paid, paid_origin};
 use crate::catalog::Catalog;
 use crate::spec::Resource;
 use foldhash::HashMap;
@@ -151,6 +151,7 @@ pub(super) fn finish_one<'a>(
     derived: &[Option<Derived<'a>>],
 ) -> Option<Derived<'a>> {
     let base = links.bases.get(index)?.as_ref()?;
+    let orphan = links.parents.get(index).copied().flatten().is_none();
     let parent: Option<Derived<'a>> = match links.parents.get(index).copied().flatten() {
         Some(Parent::Spec(p)) => {
             derived.get(p).cloned().flatten().map(|d| Derived { chain_len: d.chain_len + 1, ..d })
@@ -172,7 +173,11 @@ pub(super) fn finish_one<'a>(
         architecture: base.architecture.or(parent.architecture),
         boot_mode: base.boot_mode.or(parent.boot_mode),
         marketplace: base.image_type == Some("marketplace") || parent.marketplace,
-        own_paid: paid_origin(base, catalog).or_else(|| parent.own_paid.clone()),
+        // An image whose origin is unknown (no parent in the run) may still be known to
+        // come from a paid image by its own OS; a known parent decides otherwise.
+        own_paid: paid_origin(base, catalog)
+            .or_else(|| parent.own_paid.clone())
+            .or_else(|| orphan.then(|| inferred_paid(base, catalog)).flatten()),
         ancestor_paid: parent.own_paid,
         chain_len: parent.chain_len,
     })

@@ -1,0 +1,121 @@
+//! Every lifecycle entry this catalog revision changed or added, checked end to end at the
+//! day before, on and after its dates: L001 only after the later end date (DESIGN §4a), L002
+//! from the earlier, and L001's message and `data` naming extended support where it is sold.
+
+mod common;
+
+use common::{run, scratch_in_target, write_files};
+
+/// (family, version, earlier end, later end, day after the later end, extended support until).
+type Entry = (&'static str, &'static str, &'static str, &'static str, &'static str, Option<&'static str>);
+
+const ENTRIES: &[Entry] = &[
+    ("ubuntu", "14.04", "2019-04-30", "2019-04-30", "2019-05-01", Some("2024-04-30")),
+    ("ubuntu", "16.04", "2021-04-30", "2021-04-30", "2021-05-01", Some("2026-04-30")),
+    ("ubuntu", "18.04", "2023-05-31", "2023-06-30", "2023-07-01", Some("2028-04-30")),
+    ("ubuntu", "20.04", "2025-05-31", "2025-05-31", "2025-06-01", Some("2030-04-30")),
+    ("ubuntu", "22.04", "2027-04-30", "2027-06-30", "2027-07-01", Some("2032-04-30")),
+    ("ubuntu", "24.04", "2029-05-31", "2029-06-30", "2029-07-01", Some("2034-04-30")),
+    ("ubuntu", "26.04", "2031-04-30", "2031-06-30", "2031-07-01", Some("2036-04-30")),
+    ("debian", "8", "2018-06-17", "2018-06-17", "2018-06-18", Some("2020-06-30")),
+    ("debian", "9", "2020-07-18", "2020-07-18", "2020-07-19", Some("2022-06-30")),
+    ("debian", "10", "2022-09-10", "2022-09-10", "2022-09-11", Some("2024-06-30")),
+    ("debian", "11", "2024-08-14", "2024-08-14", "2024-08-15", Some("2026-08-31")),
+    ("debian", "12", "2026-06-10", "2026-07-11", "2026-07-12", Some("2028-06-30")),
+    ("debian", "13", "2028-08-09", "2028-08-09", "2028-08-10", Some("2030-06-30")),
+    ("sles", "15 SP5", "2024-12-31", "2024-12-31", "2025-01-01", Some("2027-12-31")),
+    ("sles", "15 SP6", "2025-12-31", "2025-12-31", "2026-01-01", Some("2028-12-31")),
+    ("sles", "15 SP7", "2031-07-31", "2031-07-31", "2031-08-01", Some("2034-07-31")),
+    ("fedora", "42", "2026-05-27", "2026-05-28", "2026-05-29", None),
+    ("windows-server", "2008", "2020-01-14", "2020-01-14", "2020-01-15", None),
+    ("windows-server", "2012", "2023-10-10", "2023-10-10", "2023-10-11", Some("2026-10-13")),
+    ("windows-server", "2012 R2", "2023-10-10", "2023-10-10", "2023-10-11", Some("2026-10-13")),
+];
+
+fn findings(spec: &str, as_of: &str) -> Vec<serde_json::Value> {
+    let checked = run(&[
+        "check",
+        "--no-config",
+        "--no-context",
+        "--format",
+        "json",
+        "--select",
+        "L001,L002",
+        "--as-of",
+        as_of,
+        spec,
+    ]);
+    assert!(checked.code == Some(0) || checked.code == Some(1), "{}", checked.describe());
+    checked.json_findings()
+}
+
+fn codes(found: &[serde_json::Value]) -> Vec<&str> {
+    found.iter().filter_map(|f| f["code"].as_str()).collect()
+}
+
+#[test]
+fn changed_entries_end_on_their_dates() {
+    let dir = scratch_in_target("lifecycle_dates", "entries");
+    for (family, version, earlier, later, after, extended) in ENTRIES {
+        let file = format!("{family}-{}.yaml", version.replace(' ', "-"));
+        let spec = format!(
+            "kind: Image\nname: img\nid: m-bp1lifecycle0000fixture\ntype: custom\nos: {{family: {family}, version: \"{version}\"}}\narchitecture: x86_64\nregions: [cn-hangzhou]\n"
+        );
+        write_files(&dir, &[(&file, &spec)]);
+        let path = dir.join(&file);
+        let path = path.to_str().expect("utf-8");
+        let what = format!("{family} {version}");
+        // On the earlier date: the last day of support by one source, so L002 ("today").
+        let on_earlier = findings(path, earlier);
+        assert_eq!(codes(&on_earlier), ["L002"], "{what} on {earlier}");
+        assert_eq!(on_earlier[0]["data"]["daysLeft"], 0, "{what}");
+        // On the later date: still supported by one source, never L001.
+        let on_later = findings(path, later);
+        assert_eq!(codes(&on_later), ["L002"], "{what} on {later}");
+        // The day after the later date: L001, with the later date and any extended support.
+        let past = findings(path, after);
+        assert_eq!(codes(&past), ["L001"], "{what} on {after}");
+        assert_eq!(past[0]["data"]["endOfSupport"], *later, "{what}");
+        assert_eq!(past[0]["data"]["daysLeft"], -1, "{what}");
+        let message = past[0]["message"].as_str().unwrap_or_default();
+        if let Some(until) = extended {
+            assert_eq!(past[0]["data"]["extendedSupport"]["until"], *until, "{what}");
+            assert!(message.contains(&format!("is available until {until}")), "{what}: {message}");
+        } else {
+            assert!(past[0]["data"]["extendedSupport"].is_null(), "{what}");
+            assert!(!message.contains("extended support"), "{what}: {message}");
+        }
+    }
+}
+
+#[test]
+fn a_day_before_the_earlier_date_is_quiet_only_outside_the_warning_window() {
+    let dir = scratch_in_target("lifecycle_dates", "quiet");
+    write_files(
+        &dir,
+        &[(
+            "u.yaml",
+            "kind: Image\nname: u\nid: m-bp1lifecycle0000quiet01\ntype: custom\nos: {family: ubuntu, version: \"22.04\"}\narchitecture: x86_64\nregions: [cn-hangzhou]\n",
+        )],
+    );
+    let path = dir.join("u.yaml");
+    let path = path.to_str().expect("utf-8");
+    // 2027-04-29 is one day before the earlier date: a warning, one day left.
+    let before = findings(path, "2027-04-29");
+    assert_eq!(codes(&before), ["L002"]);
+    assert_eq!(before[0]["data"]["daysLeft"], 1);
+    // 181 days before the earlier date: nothing at all.
+    assert!(findings(path, "2026-10-31").is_empty());
+    // Between the two dates, L002 says one source has ended support, and L001 stays quiet.
+    let between = findings(path, "2027-05-15");
+    assert_eq!(codes(&between), ["L002"]);
+    let message = between[0]["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains("ended on 2027-04-30 by one vendor source (another gives 2027-06-30)"),
+        "{message}"
+    );
+    // Once extended support is over too, the message says so.
+    let late = findings(path, "2032-05-01");
+    let message = late[0]["message"].as_str().unwrap_or_default();
+    assert!(message.contains("ended too, on 2032-04-30"), "{message}");
+}
