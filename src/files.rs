@@ -322,10 +322,12 @@ impl Default for ReadOptions {
     }
 }
 
-/// A file's source, plus the S001 finding when its bytes cannot be a spec.
+/// A file's source, plus the S001 finding when its bytes cannot be a spec. The finding is
+/// boxed: a run holds one `Loaded` per file until the files are parsed, and an inline
+/// `Finding` made each of them 368 bytes (37 MB for 100,000 files that almost all read well).
 pub struct Loaded {
     pub file: Arc<SourceFile>,
-    pub problem: Option<Finding>,
+    pub problem: Option<Box<Finding>>,
 }
 
 /// Reads one input. `Err` only for an input named on the command line that cannot be read.
@@ -503,7 +505,7 @@ pub fn decode(name: String, bytes: Vec<u8>) -> Loaded {
             let finding = codes::PARSE_ERROR
                 .finding(format!("invalid UTF-8 at byte {at}"), Location::new(Arc::clone(&file), span))
                 .with_help("spec files must be UTF-8 text");
-            Loaded { file, problem: Some(finding) }
+            Loaded { file, problem: Some(Box::new(finding)) }
         }
     }
 }
@@ -538,12 +540,19 @@ fn problem(name: &str, message: &str, help: Option<&str>) -> Loaded {
     let file = Arc::new(SourceFile::new(name, ""));
     let mut finding = codes::PARSE_ERROR.finding(message, Location::new(Arc::clone(&file), Span::default()));
     finding.help = help.map(str::to_string);
-    Loaded { file, problem: Some(finding) }
+    Loaded { file, problem: Some(Box::new(finding)) }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_read_file_is_small_until_it_is_parsed() {
+        // A run holds one `Loaded` per file until every file is parsed; with the finding
+        // inline it was 368 bytes, 37 MB for 100,000 files.
+        assert!(std::mem::size_of::<Loaded>() <= 16, "{}", std::mem::size_of::<Loaded>());
+    }
 
     fn message(loaded: &Loaded) -> Option<&str> {
         loaded.problem.as_ref().map(|p| p.message.as_str())

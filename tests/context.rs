@@ -306,3 +306,28 @@ fn a_suppression_on_the_named_file_covers_a_duplicate_from_the_project() {
     run.assert_code(0);
     assert_eq!(findings(&run), pairs(&[]), "{}", run.describe());
 }
+
+/// A name defined first in the named file and again in three project files is one S003 on
+/// the named file, with the three other definitions as labels: it was printed three times
+/// at the same place, once per other definition.
+#[test]
+fn a_name_defined_in_several_project_files_is_one_finding_on_the_named_file() {
+    let dir = scratch_dir("context-many-duplicates");
+    std::fs::create_dir(dir.join(".git")).expect(".git created");
+    let instance = "kind: Instance\nname: api\nregion: cn-hangzhou\ninstanceType: ecs.g7.large\n\
+                    image: aliyun_3_x64_20G_alibase_20240819.vhd\n";
+    write_files(
+        &dir,
+        &[("a.yaml", instance), ("b.yaml", instance), ("c.yaml", instance), ("d.yaml", instance)],
+    );
+    let run = check_in(&dir, &["a.yaml"], None);
+    run.assert_code(1);
+    assert_eq!(findings(&run), pairs(&[("S003", "a.yaml")]), "{}", run.describe());
+    let mut command = common::ecslint();
+    command.current_dir(&dir).args(["check", "--as-of", AS_OF, "--color", "never", "a.yaml"]);
+    let run = run_command(command, None);
+    assert_eq!(run.stdout.matches("╭─[a.yaml:2:7]").count(), 1, "{}", run.describe());
+    for other in ["b.yaml", "c.yaml", "d.yaml"] {
+        assert_eq!(run.stdout.matches(&format!("╭─[{other}:2:7]")).count(), 1, "{other}\n{}", run.describe());
+    }
+}

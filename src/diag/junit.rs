@@ -84,7 +84,7 @@ fn write_suite(out: &mut dyn Write, suite: &Suite<'_>, positions: &mut Positions
         let start = positions.line_col(&finding.location.file, finding.location.span.start);
         let case_name = format!("{} {} at {}:{}", finding.code, finding.name, start.line, start.column);
         writeln!(out, r#"    <testcase classname="{name}" name="{}">"#, escape(&case_name))?;
-        let body = escape_text(&details(finding, positions));
+        let body = details(finding, positions);
         if is_failure(finding) {
             writeln!(
                 out,
@@ -100,28 +100,31 @@ fn write_suite(out: &mut dyn Write, suite: &Suite<'_>, positions: &mut Positions
     writeln!(out, "  </testsuite>")
 }
 
-/// The text of a test case: where, what, how to fix it and the secondary labels.
+/// The text of a test case, escaped: where, what, how to fix it and the secondary labels.
+/// The lines are the report's own; a file name is escaped as in an attribute, so a line
+/// break in it is a character reference and cannot start a line of the report (a CI log
+/// that prints the report would otherwise read a workflow command there).
 fn details(finding: &Finding, positions: &mut Positions) -> String {
     let start = positions.line_col(&finding.location.file, finding.location.span.start);
     let mut text = format!(
         "{}:{}:{}: {}[{}] {}",
-        report_path(&finding.location.file.name),
+        escape(report_path(&finding.location.file.name)),
         start.line,
         start.column,
         finding.severity,
-        finding.code,
-        finding.message
+        escape_text(&finding.code),
+        escape_text(&finding.message)
     );
     if let Some(help) = &finding.help {
         text.push_str("\nhelp: ");
-        text.push_str(help);
+        text.push_str(&escape_text(help));
     }
     for label in &finding.labels {
         let at = positions.line_col(&label.location.file, label.location.span.start);
         text = format!(
             "{text}\nnote: {} ({}:{}:{})",
-            label.message,
-            report_path(&label.location.file.name),
+            escape_text(&label.message),
+            escape(report_path(&label.location.file.name)),
             at.line,
             at.column
         );
@@ -172,6 +175,8 @@ const fn is_xml_char(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diag::Location;
+    use crate::source::Span;
 
     #[test]
     fn escapes_markup_and_drops_what_xml_cannot_carry() {
@@ -181,5 +186,28 @@ mod tests {
         assert_eq!(escape("]]>"), "]]&gt;");
         assert_eq!(escape("ü 😀"), "ü 😀");
         assert_eq!(escape_text("1\n2\t3\r<"), "1\n2\t3&#13;&lt;");
+    }
+
+    #[test]
+    fn a_line_break_in_a_file_name_is_a_reference_in_element_text_too() {
+        let file = Arc::new(SourceFile::new("x\n::error::pwned\r\n##[group]a.yaml", "kind: Instance\n"));
+        let label = Location::new(Arc::clone(&file), Span::new(0, 4));
+        let finding = Finding::new(
+            "S002",
+            "schema-violation",
+            Severity::Error,
+            "a <message>",
+            Location::new(Arc::clone(&file), Span::new(6, 14)),
+        )
+        .with_help("first line\nsecond line")
+        .with_label(label, "see & here");
+        let mut out = Vec::new();
+        render_junit(&mut out, &[finding], &[file]).unwrap_or_else(|e| panic!("{e}"));
+        let out = String::from_utf8(out).unwrap_or_else(|e| panic!("{e}"));
+        for line in out.lines() {
+            assert!(!line.trim_start().starts_with("::") && !line.starts_with("##["), "{line:?} in\n{out}");
+        }
+        let name = "x&#10;::error::pwned&#13;&#10;##[group]a.yaml";
+        assert!(out.contains(&format!(">{name}:1:7: error[S002] a &lt;message&gt;\nhelp: first line\nsecond line\nnote: see &amp; here ({name}:1:1)</failure>")), "{out}");
     }
 }

@@ -90,11 +90,15 @@ fn image_reference(
             .on_field(
                 resource,
                 path.clone(),
-                format!("`{field}: {reference}` matches no image, but is a near miss of the Image spec `{intended}`"),
+                format!(
+                    "`{}` matches no image, but is a near miss of the Image spec `{intended}`",
+                    crate::iac::assignment(resource, field, reference)
+                ),
                 "typo of an image in this run",
             )
             .with_help(format!(
-                "write `{field}: {intended}`; an image managed outside this run would not be this close to one in it"
+                "write `{}`; an image managed outside this run would not be this close to one in it",
+                crate::iac::assignment(resource, field, intended)
             ));
         if let Some(target) = world.resources.get(owner) {
             let at = if target.name.as_deref() == Some(intended) { "name" } else { "id" };
@@ -210,7 +214,10 @@ pub fn instance_catalog_checks(world: &World<'_>, instance: &Resource, out: &mut
                             format!("instance type `{id}` is a near miss of `{intended}`, a type of the `{family}` family"),
                             "typo of a catalog type",
                         )
-                        .with_help(format!("write `instanceType: {intended}` (instance type IDs are lower case)")),
+                        .with_help(format!(
+                            "write `{}` (instance type IDs are lower case)",
+                            crate::iac::assignment(instance, "instanceType", intended)
+                        )),
                 );
             }
             let path = vec![key("instanceType")];

@@ -549,11 +549,18 @@ fn run_items<'v>(
         if planned == Some(true) {
             continue;
         }
-        let item = view::materialize(*item).map_err(|e| (e.to_string(), each))?;
+        let value = view::materialize(*item).map_err(|e| (e.to_string(), each))?;
         // A plan answers only where CEL gives the same answer: a failed assertion
         // need not be evaluated again.
         let assert = if planned == Some(false) { Assert::Failed } else { Assert::Evaluate };
-        check_item(rule, subject, context, index, item, assert, out)?;
+        // The message, help, label and data are planned in the same typed scope, so that
+        // `image.shares[index].valid` reads the entry's fact: CEL, where a plan gives up,
+        // would convert the whole of `image.shares` (2.7 million maps for 2.7 million
+        // entries) to read one.
+        let mut inner = context.new_inner_scope();
+        inner.add_variable_from_value("item", value);
+        inner.add_variable_from_value("index", Value::Int(position));
+        check(rule, subject, &scope, &inner, Some(index), assert, out)?;
     }
     Ok(())
 }
@@ -846,5 +853,40 @@ mod tests {
         assert_eq!(second("firstIndex"), Some(Ok(Value::Int(0))));
         assert_eq!(second("distinctBefore"), Some(Ok(Value::Int(1))));
         assert_eq!(second("valid"), Some(Ok(Value::Bool(true))));
+    }
+
+    #[test]
+    fn a_share_flood_reports_its_entries_without_converting_image_shares() {
+        // 5,000 entries that are no account ID: Q004 reports the first 100 and a note
+        // for the rest, reading each reported entry's facts by plan. Converting
+        // `image.shares` for CEL would make a map per entry (2.7 million took 1.98 GB).
+        let spec = format!(
+            "kind: Image\nname: shared\ntype: custom\nregions: [cn-hangzhou]\nsharedWith:\n{}",
+            "- x\n".repeat(5_000)
+        );
+        let file = Arc::new(SourceFile::new("spec.yaml", spec));
+        let mut findings = Vec::new();
+        let resources = crate::check::load(&file, Limits::default(), &mut findings);
+        assert!(findings.is_empty(), "{findings:#?}");
+        let catalog = Catalog::builtin().unwrap_or_else(|e| panic!("{e}"));
+        let settings = Settings::default();
+        let world = World::new(&catalog, &settings, &resources);
+        let subject = Subject::image(&world, &resources[0], 0);
+        let rules = crate::engine::RuleSet::builtin().unwrap_or_else(|e| panic!("{e:?}"));
+        let q004: Vec<&Rule> = rules.rules().iter().filter(|r| r.info.code == "Q004").collect();
+        assert_eq!(q004.len(), 1);
+        let before = crate::engine::facts::MAPS_MADE.with(std::cell::Cell::get);
+        let mut out = Evaluation::default();
+        run_rules(&expr::environment(), &subject, &q004, &mut out);
+        let made = crate::engine::facts::MAPS_MADE.with(std::cell::Cell::get) - before;
+        assert!(out.failures.is_empty(), "{:#?}", out.failures);
+        assert_eq!(out.findings.len(), MAX_FINDINGS_PER_RULE + 1);
+        assert_eq!(out.findings[0].message, "`x` is not an Alibaba Cloud account ID (16 digits)");
+        assert_eq!(out.findings[0].label.as_deref(), Some("not an account ID"));
+        assert_eq!(out.findings[0].data.get("position"), Some(&serde_json::json!(0)));
+        assert_eq!(out.findings[99].data.get("position"), Some(&serde_json::json!(99)));
+        let note = &out.findings[MAX_FINDINGS_PER_RULE].message;
+        assert!(note.starts_with("4900 more findings of Q004 on this Image left out"), "{note}");
+        assert_eq!(made, 0, "`image.shares` was converted for CEL");
     }
 }

@@ -28,6 +28,8 @@ pub use chain::Chain;
 use chain::{Links, Parent, inherit};
 pub use fees::{InstanceContext, PaidOrigin};
 use fees::{fee_facts, inferred_paid, paid_origin};
+#[cfg(test)]
+pub use shares::MAPS_MADE;
 pub use shares::{ShareFact, ShareField, share_list};
 use shares::{share_facts, shares};
 
@@ -681,12 +683,11 @@ impl<'a> ImageFacts<'a> {
         paid_origin: Option<PaidOrigin<'a>>,
         custom_images: Vec<(&'a str, u64, u64)>,
     ) -> Self {
-        let (shares, share_count) = shares(base.shared_with);
-        let share_problems = shares
-            .iter()
-            .enumerate()
-            .filter(|(index, share)| !share.fact.valid || share.fact.first_index != *index)
-            .count();
+        let (mut index, mut share_problems) = (0_u32, 0_usize);
+        let share_count = shares(base.shared_with, |_, fact| {
+            share_problems += usize::from(!fact.valid || fact.first_index != index);
+            index = index.saturating_add(1);
+        });
         Self {
             base,
             chain,

@@ -66,6 +66,28 @@ impl Origin {
     }
 }
 
+/// How the user writes `field: value` in the format a resource came from, for help lines:
+/// `instanceType: ecs.g7.large` in a spec, `instance_type = "ecs.g7.large"` in Terraform
+/// and Packer, `InstanceType: ecs.g7.large` in ROS. A field with no single native name
+/// (an image's `regions`) keeps the canonical one.
+pub fn assignment(resource: &Resource, field: &str, value: &str) -> String {
+    let Some(extra) = resource.iac.as_deref() else { return format!("{field}: {value}") };
+    let native = match (extra.origin.format, field) {
+        (Format::Terraform | Format::Packer, "instanceType") => "instance_type",
+        (Format::Terraform, "image") => "image_id",
+        (Format::Terraform, "zone") => "availability_zone",
+        (Format::Packer, "image" | "derivedFrom") => "source_image",
+        (Format::Ros, "instanceType") => "InstanceType",
+        (Format::Ros, "image") => "ImageId",
+        (Format::Ros, "zone") => "ZoneId",
+        _ => return format!("{field}: {value}"),
+    };
+    match extra.origin.format {
+        Format::Ros => format!("{native}: {value}"),
+        Format::Terraform | Format::Packer => format!("{native} = \"{value}\""),
+    }
+}
+
 /// A value the rules need that static evaluation could not reach (S011).
 #[derive(Clone, Debug)]
 pub struct Unknown {
