@@ -281,15 +281,26 @@ pub fn set_image(b: &mut Builder, field: &str, target: ImageTarget) {
     }
 }
 
-/// A block repeated by a `count` that is not known stands for an unknown number of
-/// instances: `count` is unknown (static evaluation gives the block's `count` attribute
-/// the number of instances of its group, or an unknown value).
+/// A block repeated by a `count` or `for_each` that is not known stands for an unknown
+/// number of instances, possibly none: nothing about it is reported (a `for_each` over a
+/// set that turns out empty creates nothing to be wrong), and S011 says why. Static
+/// evaluation gives the block's `count` attribute the number of instances of its group,
+/// or an unknown value.
 pub fn repetition(b: &mut Builder, block: &Block) {
-    if let Some(count) = block.get("count") {
-        if let Some(why) = count.unknown_why() {
-            b.unknown("count", count.at.clone(), format!("the number of instances is not known: {why}"));
+    let unknown = match (&block.repeat, block.get("count")) {
+        (crate::terraform::value::Repeat::Unknown(why), _) => Some((why.clone(), block.head.clone())),
+        (_, Some(count)) => count.unknown_why().map(|why| (why, count.at.clone())),
+        (_, None) => None,
+    };
+    let Some((why, at)) = unknown else { return };
+    let why = format!("the number of instances is not known, and may be none: {why}");
+    for field in ["image", "instanceType", "region", "zone", "billing", "systemDiskSize", "keyPair", "labels"]
+    {
+        if b.has(field) {
+            b.unknown(field, at.clone(), why.clone());
         }
     }
+    b.unknown("count", at, why);
 }
 
 /// `count` from an instance set's `amount`.
