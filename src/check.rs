@@ -70,12 +70,14 @@ pub fn check(reads: Vec<Loaded>, options: &CheckOptions<'_>) -> Outcome {
             rayon::join(
                 || {
                     let reads = documents.into_par_iter().with_max_len(crate::CHUNK);
-                    reads.map(|read| load_read(read, options.limits, options.iac)).collect::<Vec<_>>()
+                    reads
+                        .map(|read| load_read(read, options.limits, options.iac, options.catalog))
+                        .collect::<Vec<_>>()
                 },
                 || {
                     rayon::join(
                         || crate::terraform::load(&terraform, options.iac, options.limits),
-                        || crate::packer::load(&packer, options.iac, options.limits),
+                        || crate::packer::load(&packer, options.iac, options.limits, options.catalog),
                     )
                 },
             )
@@ -192,6 +194,7 @@ fn load_read(
     read: Loaded,
     limits: Limits,
     iac: &crate::iac::Options,
+    catalog: &Catalog,
 ) -> (Vec<Finding>, Vec<Resource>, Option<String>) {
     let mut findings = Vec::new();
     if let Some(problem) = read.problem {
@@ -207,9 +210,9 @@ fn load_read(
             // A ROS template or a legacy Packer JSON template is read by its front end.
             for document in documents {
                 let mut front = if crate::ros::is_template(&document) {
-                    crate::ros::extract(file, document, iac)
+                    crate::ros::extract(file, document, iac, catalog)
                 } else if crate::packer::is_json_template(&document) {
-                    crate::packer::extract_json(file, document, iac)
+                    crate::packer::extract_json(file, document, iac, catalog)
                 } else {
                     specs.push(document);
                     continue;

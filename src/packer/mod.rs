@@ -5,8 +5,13 @@ use crate::source::{Limits, SourceFile};
 use std::sync::Arc;
 
 /// Reads the run's `.pkr.hcl` and `.pkr.json` files into canonical resources.
-pub fn load(files: &[Arc<SourceFile>], options: &Options, limits: Limits) -> Loaded {
-    let _ = (files, options, limits);
+pub fn load(
+    files: &[Arc<SourceFile>],
+    options: &Options,
+    limits: Limits,
+    catalog: &crate::catalog::Catalog,
+) -> Loaded {
+    let _ = (files, options, limits, catalog);
     Loaded::default()
 }
 
@@ -20,7 +25,12 @@ pub fn is_json_template(document: &crate::source::Document) -> bool {
 }
 
 /// Reads one legacy Packer JSON template into canonical resources.
-pub fn extract_json(file: &Arc<SourceFile>, document: crate::source::Document, options: &Options) -> Loaded {
-    let _ = (file, document, options);
+pub fn extract_json(
+    file: &Arc<SourceFile>,
+    document: crate::source::Document,
+    options: &Options,
+    catalog: &crate::catalog::Catalog,
+) -> Loaded {
+    let _ = (file, document, options, catalog);
     Loaded::default()
 }
