@@ -202,7 +202,18 @@ fn load_read(
         return (findings, Vec::new(), None);
     }
     let file = &read.file;
-    match source::parse(file, limits) {
+    let parsed = match source::parse(file, limits) {
+        // A ROS template is often YAML in a file named `.json`: read by its content.
+        Err(error)
+            if file.format() == source::Format::Json
+                && !file.text.trim_start_matches('\u{feff}').trim_start().starts_with(['{', '['])
+                && crate::ros::shows_a_template(&file.text) =>
+        {
+            source::parse_yaml(&file.text, limits).map_err(|_| error)
+        }
+        parsed => parsed,
+    };
+    match parsed {
         Ok(documents) => {
             let mut resources = Vec::new();
             let mut skipped = None;
@@ -226,9 +237,13 @@ fn load_read(
         }
         // Repositories hold other YAML and JSON (JSON with comments, templates), and
         // pre-commit passes every changed file: one that shows no sign of a resource
-        // must not block a commit. A broken spec names its kind or its fields, so it
-        // is still S001.
-        Err(error) if !exceeds_a_limit(&error) && !spec::shows_a_resource(&file.text) => {
+        // must not block a commit. A broken spec names its kind or its fields, and a broken
+        // ROS or Packer JSON template its format version or builder type, so it is still S001.
+        Err(error)
+            if !exceeds_a_limit(&error)
+                && !spec::shows_a_resource(&file.text)
+                && !crate::ros::shows_a_template(&file.text) =>
+        {
             let note = format!(
                 "{}: skipped: it is not valid {} ({}) and shows no sign of an ecslint resource (no `kind: Instance` or `kind: Image`)",
                 file.name,

@@ -171,3 +171,22 @@ fn sub_join_select_and_self_referring_conditions() {
     assert_eq!(field(a, "keyPair"), Some("b"));
     assert_eq!(unknown(a), ["image"]);
 }
+
+#[test]
+fn broken_templates_are_parse_errors_with_a_position() {
+    let catalog = Catalog::builtin().expect("built-in catalog");
+    let nbsp = "ROSTemplateFormatVersion: '2015-09-01'\nResources:\n\u{a0}\u{a0}Vm:\n    Type: ALIYUN::ECS::Instance\n";
+    let empty = "ROSTemplateFormatVersion: '2015-09-01'\nResources:\n  : x\n";
+    for (text, line) in [(nbsp, 3), (empty, 3)] {
+        let file = Arc::new(SourceFile::new("t.yaml", text));
+        let document = parse(&file, Limits::default()).expect("parses").remove(0);
+        let loaded = extract(&file, document, &Options::default(), &catalog);
+        assert!(loaded.resources.is_empty());
+        assert_eq!(loaded.findings.len(), 1, "{text}");
+        assert_eq!(loaded.findings[0].code, "S001");
+        assert_eq!(loaded.findings[0].location.start().line, line);
+    }
+    assert!(shows_a_template("{\"ROSTemplateFormatVersion\" : \"2015-09-01\",, }"));
+    assert!(shows_a_template("{\"builders\": [{\"type\": \"alicloud-ecs\" \"region\": 1}]}"));
+    assert!(!shows_a_template("{\"note\": \"see ROSTemplateFormatVersion docs\" // x\n}"));
+}

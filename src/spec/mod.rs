@@ -322,6 +322,11 @@ fn key_value_at(text: &str, key: &str, values: Option<&[&str]>) -> bool {
 /// to them), instances within their directory (`prod/api.yaml` and `staging/api.yaml` may
 /// both hold an instance `api`, DESIGN §1).
 fn scope(resource: &Resource) -> &str {
+    // A ROS logical ID is unique in its template only: templates side by side (and the
+    // images they create) commonly reuse `EcsInstance`.
+    if resource.iac.as_deref().is_some_and(|extra| extra.origin.format == crate::iac::Format::Ros) {
+        return &resource.file.name;
+    }
     match resource.kind {
         Kind::Image => "",
         Kind::Instance => resource.file.name.rsplit_once(['/', '\\']).map_or("", |(dir, _)| dir),
