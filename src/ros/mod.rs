@@ -21,6 +21,7 @@ use crate::source::{Document, SourceFile};
 use std::sync::Arc;
 
 pub use intrinsics::{Eval, Template};
+pub use map::{LOOKUP_TYPE, lookup_image};
 
 /// Whether a parsed YAML or JSON document is a ROS template.
 pub fn is_template(document: &Document) -> bool {
