@@ -192,6 +192,7 @@ fn directory(
                             key: key.clone(),
                             attributes: attributes(&template, pp_file, &pp.body, ""),
                             imports: Vec::new(),
+                            items: items(pp_file, &pp.body),
                         })
                         .collect()
                 })
@@ -201,11 +202,25 @@ fn directory(
                 key: key.clone(),
                 attributes: attributes(&template, file, &block.body, ""),
                 imports,
+                items: items(file, &block.body),
                 address,
             });
         }
     }
     out
+}
+
+/// The element spans of the lists written literally in a body.
+fn items(file: &Arc<SourceFile>, body: &Body) -> Vec<(String, Vec<Location>)> {
+    body.attributes()
+        .filter_map(|attribute| match &attribute.value {
+            Expression::Array(array) => Some((
+                attribute.key.as_str().to_string(),
+                array.iter().map(|e| Location::new(Arc::clone(file), span(file, e.span()))).collect(),
+            )),
+            _ => None,
+        })
+        .collect()
 }
 
 /// A block's attributes, and those of its nested blocks as `block.attribute`.

@@ -49,6 +49,7 @@ pub fn sources(file: &Arc<SourceFile>, root: &Node) -> Vec<Source> {
                     key: file.name.clone(),
                     attributes: attributes(file, pp, variables),
                     imports: Vec::new(),
+                    items: items(file, pp),
                 })
                 .collect();
             Source {
@@ -56,8 +57,24 @@ pub fn sources(file: &Arc<SourceFile>, root: &Node) -> Vec<Source> {
                 key: file.name.clone(),
                 attributes: attributes(file, builder, variables),
                 imports,
+                items: items(file, builder),
                 address,
             }
+        })
+        .collect()
+}
+
+/// The element spans of the lists of a builder or post-processor.
+fn items(file: &Arc<SourceFile>, node: &Node) -> Vec<(String, Vec<Location>)> {
+    node.as_map()
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|e| {
+            let items = e.value.as_seq()?;
+            Some((
+                e.key.name.clone(),
+                items.iter().map(|i| Location::new(Arc::clone(file), i.span)).collect(),
+            ))
         })
         .collect()
 }

@@ -39,6 +39,9 @@ pub struct Source {
     pub attributes: Vec<(String, Attr)>,
     /// The `alicloud-import` post-processors of its builds.
     pub imports: Vec<Source>,
+    /// Where each element of a list written literally is, by attribute: findings on one
+    /// account or region point at it.
+    pub items: Vec<(String, Vec<Location>)>,
 }
 
 impl Source {
@@ -61,11 +64,22 @@ impl Source {
     fn list(&self, name: &str) -> Option<Known<Vec<Placed<String>>>> {
         Some(match self.get(name)? {
             Ok(placed) => match &placed.value {
-                Json::Array(items) => Ok(items
-                    .iter()
-                    .filter_map(scalar)
-                    .map(|value| Placed { value, at: placed.at.clone(), via: placed.via.clone() })
-                    .collect()),
+                Json::Array(items) => {
+                    let spans = self
+                        .items
+                        .iter()
+                        .find(|(n, _)| n == name)
+                        .map(|(_, spans)| spans.as_slice())
+                        .filter(|spans| spans.len() == items.len());
+                    Ok(items
+                        .iter()
+                        .enumerate()
+                        .filter_map(|(i, item)| {
+                            let at = spans.and_then(|s| s.get(i)).unwrap_or(&placed.at).clone();
+                            scalar(item).map(|value| Placed { value, at, via: placed.via.clone() })
+                        })
+                        .collect())
+                }
                 other => scalar(other)
                     .map(|value| vec![Placed { value, at: placed.at.clone(), via: placed.via.clone() }])
                     .ok_or_else(|| (placed.at.clone(), format!("`{name}` is not a list"))),
