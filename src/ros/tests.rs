@@ -190,3 +190,39 @@ fn broken_templates_are_parse_errors_with_a_position() {
     assert!(shows_a_template("{\"builders\": [{\"type\": \"alicloud-ecs\" \"region\": 1}]}"));
     assert!(!shows_a_template("{\"note\": \"see ROSTemplateFormatVersion docs\" // x\n}"));
 }
+
+#[test]
+fn lookup_image_has_what_every_selectable_image_shares() {
+    use crate::catalog::PartialImage;
+    use crate::diag::Location;
+    use crate::iac::{Builder, Format, Origin, Placed};
+    let file = Arc::new(SourceFile::new("s.yaml", "ImageId: centos_7\n"));
+    let at = Location::new(Arc::clone(&file), crate::source::Span::new(9, 17));
+    let value = Placed::new("centos_7".to_string(), at.clone());
+    let origin = || Origin {
+        format: Format::Ros,
+        native_type: LOOKUP_TYPE.into(),
+        address: "Web.ImageId".into(),
+        attributes: serde_json::Value::Null,
+        key: "s.yaml#Web.ImageId".into(),
+    };
+    let known = PartialImage {
+        family: Some("centos".into()),
+        version: Some("7".into()),
+        architecture: Some("x86_64".into()),
+        size_gib: Some(20),
+        ..PartialImage::default()
+    };
+    let image =
+        map::partial_image(Builder::new(crate::spec::Kind::Image, origin(), at.clone()), &known, &value);
+    assert_eq!(image.node.get_str("type"), Some("public"));
+    assert_eq!(image.node.get("os").and_then(|os| os.get_str("version")), Some("7"));
+    assert_eq!(image.node.get_str("architecture"), Some("x86_64"));
+    assert_eq!(image.location(&[PathSegment::Key("architecture".into())]).span, at.span);
+    // A family alone (`ubuntu`) leaves the OS and the architecture unknown.
+    let family = PartialImage { family: Some("ubuntu".into()), ..PartialImage::default() };
+    let image = map::partial_image(Builder::new(crate::spec::Kind::Image, origin(), at), &family, &value);
+    let mut fields = unknown(&image);
+    fields.sort_unstable();
+    assert_eq!(fields, ["architecture", "os"]);
+}
