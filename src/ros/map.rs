@@ -45,6 +45,8 @@ impl Declared<'_> {
 enum ImageOf {
     Literal(Placed<String>),
     Stack(String),
+    /// The lookup image of a fuzzy `ImageId`: its address and key.
+    Lookup(Placed<String>, String),
 }
 
 /// Image operations on a stack image, by the image's logical ID.
@@ -315,9 +317,10 @@ fn image(
             );
             if let Some(image) = lookup {
                 let image_key = format!("{}.ImageId", key(template, resource.id));
-                b.string("image", Placed { value: format!("{}.ImageId", resource.id), ..placed.clone() });
-                b.reference("image", image_key);
-                (Some(ImageOf::Literal(placed)), Some(image))
+                let address = Placed { value: format!("{}.ImageId", resource.id), ..placed };
+                b.string("image", address.clone());
+                b.reference("image", image_key.clone());
+                (Some(ImageOf::Lookup(address, image_key)), Some(image))
             } else {
                 b.string("image", placed.clone());
                 (Some(ImageOf::Literal(placed)), None)
@@ -508,6 +511,13 @@ fn custom_image(
                 "derivedFrom",
                 Placed { value: image.value.clone(), at: at(template, node), via: image.via.clone() },
             );
+        }
+        Some((node, ImageOf::Lookup(address, image_key))) => {
+            b.string(
+                "derivedFrom",
+                Placed { value: address.value.clone(), at: at(template, node), via: address.via.clone() },
+            );
+            b.reference("derivedFrom", image_key.clone());
         }
         Some((node, ImageOf::Stack(id))) => {
             b.string("derivedFrom", Placed::new(id.clone(), at(template, node)));

@@ -226,3 +226,19 @@ fn lookup_image_has_what_every_selectable_image_shares() {
     fields.sort_unstable();
     assert_eq!(fields, ["architecture", "os"]);
 }
+
+#[test]
+fn logical_ids_are_unique_per_template_only() {
+    let text = "ROSTemplateFormatVersion: '2015-09-01'\nResources:\n  EcsInstance:\n    Type: ALIYUN::ECS::Instance\n    Properties: {InstanceType: ecs.g7.large, ImageId: centos_7}\n  Img:\n    Type: ALIYUN::ECS::CustomImage\n    Properties: {InstanceId: {Ref: EcsInstance}}\n";
+    let catalog = Catalog::builtin().expect("built-in catalog");
+    let mut resources = Vec::new();
+    for name in ["stacks/a.yaml", "stacks/b.yaml"] {
+        let file = Arc::new(SourceFile::new(name, text));
+        let document = parse(&file, Limits::default()).expect("parses").remove(0);
+        resources.extend(extract(&file, document, &Options::default(), &catalog).resources);
+    }
+    assert_eq!(resources.len(), 4);
+    let mut findings = Vec::new();
+    crate::spec::check_duplicate_names(&resources, &mut findings);
+    assert!(findings.is_empty(), "{findings:?}");
+}

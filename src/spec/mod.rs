@@ -323,8 +323,12 @@ fn key_value_at(text: &str, key: &str, values: Option<&[&str]>) -> bool {
 /// both hold an instance `api`, DESIGN §1).
 fn scope(resource: &Resource) -> &str {
     // A ROS logical ID is unique in its template only: templates side by side (and the
-    // images they create) commonly reuse `EcsInstance`.
-    if resource.iac.as_deref().is_some_and(|extra| extra.origin.format == crate::iac::Format::Ros) {
+    // images they create) commonly reuse `EcsInstance`. A Packer source name is unique in
+    // its template, and an image whose `image_name` is a template (`app-{{timestamp}}`)
+    // is named by it: builds in other directories reuse `alicloud-ecs.app`.
+    if resource.iac.as_deref().is_some_and(|extra| {
+        matches!(extra.origin.format, crate::iac::Format::Ros | crate::iac::Format::Packer)
+    }) {
         return &resource.file.name;
     }
     match resource.kind {
