@@ -23,7 +23,8 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 const RULES_DIR: &str = "fixtures/rules";
-const SPEC_EXTENSIONS: [&str; 3] = ["yaml", "yml", "json"];
+// `hcl`: Packer and Terraform fixtures carry their header in a `#` comment too.
+const SPEC_EXTENSIONS: [&str; 4] = ["yaml", "yml", "json", "hcl"];
 const ARGS_MARKER: &str = "# ecslint-test-args:";
 
 /// Whether a case must produce its directory's code.
