@@ -13,6 +13,8 @@
 #      wall time, peak memory and time per resource; and checkov with its Alibaba Cloud
 #      checks (CKV_ALI_*) on the same Terraform files, when installed (on PATH, or CHECKOV
 #      names the binary), with the ratio.
+#   6. the ROS and Packer front ends on generated corpora of as many templates as spec files
+#      (two resources each): time and peak memory per resource beside the spec path's.
 #
 # Needs bash and python3 (for the corpus and for timing: resource.getrusage gives the
 # peak memory of a child without /usr/bin/time). Environment: BENCH_FILES (default
@@ -138,6 +140,25 @@ GUARD
 else
     echo "cfn-guard: not on PATH, comparison skipped (install it with \`cargo install cfn-guard --version 3.2.1\`)"
 fi
+
+# --- 6. ROS and Packer templates ------------------------------------------------------
+IAC=$ROOT/target/bench-iac-corpus
+iac_stamp="$FILES $(cksum < "$ROOT/benches/gen_iac_corpus.py")"
+if [[ ! -f $IAC/.stamp || $(cat "$IAC/.stamp") != "$iac_stamp" ]]; then
+    rm -rf "$IAC"
+    python3 "$ROOT/benches/gen_iac_corpus.py" "$IAC" "$FILES"
+    echo "$iac_stamp" > "$IAC/.stamp"
+fi
+mkdir -p "$IAC/.git"
+spec_us=$(python3 -c "print($full_wall / (2 * $FILES) * 1e6)")
+printf 'spec files:                %8.1f us/resource  peak %6.1f MiB\n' "$spec_us" "$(python3 -c "print($full_kib / 1024)")"
+for format in ros packer; do
+    # A fresh python per format: ru_maxrss of the children is the largest peak so far.
+    read -r _ wall kib < <(measure 3 "$BIN" check --as-of "$AS_OF" --select ALL --region cn-hangzhou --format json --no-context "$IAC/$format")
+    printf '%-26s %8.1f us/resource  peak %6.1f MiB  (%.1fx the spec path per resource)\n' \
+        "$format templates:" "$(python3 -c "print($wall / (2 * $FILES) * 1e6)")" \
+        "$(python3 -c "print($kib / 1024)")" "$(python3 -c "print($wall / $full_wall)")"
+done
 fi # BENCH_ONLY
 
 # --- 5. Terraform against YAML of the same size, and checkov ----------------------------

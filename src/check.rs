@@ -75,7 +75,7 @@ pub fn check(reads: Vec<Loaded>, options: &CheckOptions<'_>) -> Outcome {
                     // what 100,000 files with a finding each cost.
                     let load = |read| {
                         let (mut findings, mut resources, skipped) =
-                            load_read(read, options.limits, options.iac);
+                            load_read(read, options.limits, options.iac, options.catalog);
                         findings.shrink_to_fit();
                         resources.shrink_to_fit();
                         (findings, resources, skipped)
@@ -85,7 +85,7 @@ pub fn check(reads: Vec<Loaded>, options: &CheckOptions<'_>) -> Outcome {
                 || {
                     rayon::join(
                         || crate::terraform::load(&terraform, options.iac, options.limits, options.catalog),
-                        || crate::packer::load(&packer, options.iac, options.limits),
+                        || crate::packer::load(&packer, options.iac, options.limits, options.catalog),
                     )
                 },
             )
@@ -234,6 +234,7 @@ fn load_read(
     read: Loaded,
     limits: Limits,
     iac: &crate::iac::Options,
+    catalog: &Catalog,
 ) -> (Vec<Finding>, Vec<Resource>, Option<String>) {
     let mut findings = Vec::new();
     if let Some(problem) = read.problem {
@@ -241,7 +242,18 @@ fn load_read(
         return (findings, Vec::new(), None);
     }
     let file = &read.file;
-    match source::parse(file, limits) {
+    let parsed = match source::parse(file, limits) {
+        // A ROS template is often YAML in a file named `.json`: read by its content.
+        Err(error)
+            if file.format() == source::Format::Json
+                && !file.text.trim_start_matches('\u{feff}').trim_start().starts_with(['{', '['])
+                && crate::ros::shows_a_template(&file.text) =>
+        {
+            source::parse_yaml(&file.text, limits).map_err(|_| error)
+        }
+        parsed => parsed,
+    };
+    match parsed {
         Ok(documents) => {
             let mut resources = Vec::new();
             let mut skipped = None;
@@ -249,9 +261,9 @@ fn load_read(
             // A ROS template or a legacy Packer JSON template is read by its front end.
             for document in documents {
                 let mut front = if crate::ros::is_template(&document) {
-                    crate::ros::extract(file, document, iac)
+                    crate::ros::extract(file, document, iac, catalog)
                 } else if crate::packer::is_json_template(&document) {
-                    crate::packer::extract_json(file, document, iac)
+                    crate::packer::extract_json(file, document, iac, catalog)
                 } else {
                     specs.push(document);
                     continue;
@@ -265,9 +277,13 @@ fn load_read(
         }
         // Repositories hold other YAML and JSON (JSON with comments, templates), and
         // pre-commit passes every changed file: one that shows no sign of a resource
-        // must not block a commit. A broken spec names its kind or its fields, so it
-        // is still S001.
-        Err(error) if !exceeds_a_limit(&error) && !spec::shows_a_resource(&file.text) => {
+        // must not block a commit. A broken spec names its kind or its fields, and a broken
+        // ROS or Packer JSON template its format version or builder type, so it is still S001.
+        Err(error)
+            if !exceeds_a_limit(&error)
+                && !spec::shows_a_resource(&file.text)
+                && !crate::ros::shows_a_template(&file.text) =>
+        {
             let note = format!(
                 "{}: skipped: it is not valid {} ({}) and shows no sign of an ecslint resource (no `kind: Instance` or `kind: Image`)",
                 file.name,

@@ -1,10 +1,11 @@
-//! Inline suppressions in YAML comments (DESIGN §7):
+//! Inline suppressions in YAML and HCL comments (DESIGN §7):
 //!
 //! - `# ecslint-ignore F001 -- reason` suppresses the named codes on its own line, or, when
 //!   the comment is alone on its line, on the next line;
 //! - `# ecslint-ignore-file L003 -- reason` suppresses them in the whole file.
 //!
-//! Codes may be codes, names or code prefixes, comma-separated. A suppression that
+//! In HCL (`.tf`, `.tfvars`, `.pkr.hcl`, `.pkrvars.hcl`) a `//` line comment works as `#`
+//! does. Codes may be codes, names or code prefixes, comma-separated. A suppression that
 //! matches no finding is reported as S008. JSON has no comments: use the config's
 //! per-path ignores there.
 
@@ -28,18 +29,27 @@ pub struct Directive {
     pub reason: Option<String>,
 }
 
+/// Finds the suppression comments of a YAML or HCL file.
+pub fn directives(file: &SourceFile) -> Vec<Directive> {
+    // Most files have none: one substring search rules them out without a parse.
+    if !file.text.contains("ecslint-ignore") {
+        return Vec::new();
+    }
+    match file.format() {
+        crate::source::Format::Hcl => hcl_directives(file),
+        crate::source::Format::Yaml => yaml_directives(file),
+        crate::source::Format::Json => Vec::new(),
+    }
+}
+
 /// Finds the suppression comments of a YAML file.
 ///
 /// Only real comments count: a `#` inside a scalar (a quoted string, a `|` block) is text,
 /// and a directive there would let a spec value switch rules off. The YAML parser says
 /// where every scalar lies; past a syntax error (the file is S001 anyway) every `#`
 /// preceded by a blank is taken for a comment, as the parser would have if it went on.
-pub fn directives(file: &SourceFile) -> Vec<Directive> {
+fn yaml_directives(file: &SourceFile) -> Vec<Directive> {
     let mut found = Vec::new();
-    // Most files have none: one substring search rules them out without a parse.
-    if !file.text.contains("ecslint-ignore") {
-        return found;
-    }
     let text = &file.text;
     let (scalars, parsed) = crate::source::scalar_spans(text, Limits::default());
     let known_to = parsed.map_or_else(|error| error.span.start, |()| text.len());
@@ -59,6 +69,133 @@ pub fn directives(file: &SourceFile) -> Vec<Directive> {
         }
     }
     found
+}
+
+/// Finds the suppression comments of an HCL file: `#` and `//` line comments, outside
+/// strings, heredocs and `/* */` comments (see [`hcl_line_comments`]).
+fn hcl_directives(file: &SourceFile) -> Vec<Directive> {
+    let text = &file.text;
+    let mut found = Vec::new();
+    for (start, marker) in hcl_line_comments(text) {
+        let end = text[start..].find(['\n', '\r']).map_or(text.len(), |n| start + n);
+        let number = file.lines.line_col(text, start).line;
+        let line_start = file.lines.offset(text, number, 0);
+        let (Some(before), Some(comment)) = (text.get(line_start..start), text.get(start..end)) else {
+            continue;
+        };
+        let body = &comment[marker..];
+        if !body.trim_start().starts_with("ecslint-ignore") {
+            continue;
+        }
+        if let Some(directive) = directive(comment, marker, before.trim().is_empty(), start, number) {
+            found.push(directive);
+        }
+    }
+    found
+}
+
+/// The byte offsets of the line comments of HCL `text` with the length of their marker
+/// (1 for `#`, 2 for `//`). A small scanner: quoted strings (with `${ }` and `%{ }`
+/// templates, which may hold strings), heredocs and `/* */` comments are skipped. On a
+/// file that does not lex (an unterminated string) it stops: the file is S001 anyway.
+pub fn hcl_line_comments(text: &str) -> Vec<(usize, usize)> {
+    /// What the scanner is inside: code (with the template braces open at this level) or
+    /// a quoted string.
+    enum In {
+        Code(usize),
+        Str,
+    }
+    let bytes = text.as_bytes();
+    let mut found = Vec::new();
+    let mut stack = vec![In::Code(0)];
+    let mut i = 0;
+    while i < bytes.len() {
+        let byte = bytes[i];
+        match stack.last_mut() {
+            Some(In::Str) => match byte {
+                b'\\' => i += 1,
+                b'"' => {
+                    stack.pop();
+                }
+                b'$' | b'%'
+                    if bytes.get(i + 1) == Some(&b'{') && bytes.get(i.wrapping_sub(1)) != Some(&byte) =>
+                {
+                    stack.push(In::Code(0));
+                    i += 1;
+                }
+                b'\n' => {
+                    // An unterminated string: HCL strings are one line.
+                    stack.pop();
+                }
+                _ => {}
+            },
+            Some(In::Code(depth)) => match byte {
+                b'"' => stack.push(In::Str),
+                b'{' => *depth += 1,
+                b'}' => {
+                    if *depth == 0 {
+                        if stack.len() > 1 {
+                            stack.pop();
+                        }
+                    } else {
+                        *depth -= 1;
+                    }
+                }
+                b'#' => {
+                    found.push((i, 1));
+                    i = skip_line(bytes, i);
+                    continue;
+                }
+                b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                    found.push((i, 2));
+                    i = skip_line(bytes, i);
+                    continue;
+                }
+                b'/' if bytes.get(i + 1) == Some(&b'*') => {
+                    i = text[i + 2..].find("*/").map_or(bytes.len(), |n| i + 2 + n + 2);
+                    continue;
+                }
+                b'<' if bytes.get(i + 1) == Some(&b'<') => {
+                    if let Some(end) = heredoc_end(text, i) {
+                        i = end;
+                        continue;
+                    }
+                    i += 1;
+                }
+                _ => {}
+            },
+            None => break,
+        }
+        i += 1;
+    }
+    found
+}
+
+/// The offset just past the line at `i` (its newline excluded).
+fn skip_line(bytes: &[u8], i: usize) -> usize {
+    bytes[i..].iter().position(|&b| b == b'\n' || b == b'\r').map_or(bytes.len(), |n| i + n)
+}
+
+/// When a heredoc (`<<EOF` or `<<-EOF`) starts at `i`, the offset past its closing line.
+fn heredoc_end(text: &str, i: usize) -> Option<usize> {
+    let rest = text.get(i + 2..)?;
+    let rest = rest.strip_prefix('-').unwrap_or(rest);
+    let name_len = rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))?;
+    let name = &rest[..name_len];
+    if name.is_empty() || !name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') {
+        return None;
+    }
+    let after_name = text.len() - rest.len() + name_len;
+    let body = after_name + text[after_name..].find('\n')? + 1;
+    let mut line_start = body;
+    while line_start < text.len() {
+        let line_end = text[line_start..].find('\n').map_or(text.len(), |n| line_start + n);
+        if text[line_start..line_end].trim() == name {
+            return Some(line_end);
+        }
+        line_start = line_end + 1;
+    }
+    Some(text.len())
 }
 
 /// The directive in a comment of `line` (which starts at byte `offset` of the file), if any;
@@ -81,8 +218,15 @@ fn parse_line(
         }
         search = at + 1;
     };
-    let comment = line[hash..].trim_end();
-    let body = comment[1..].trim_start();
+    let alone = line[..hash].trim().is_empty();
+    directive(line[hash..].trim_end(), 1, alone, offset + hash, number)
+}
+
+/// The directive in `comment` (its marker `#` or `//` is `marker` bytes long), which starts
+/// at byte `start` of the file on line `number`; `alone` when nothing precedes it on its line.
+fn directive(comment: &str, marker: usize, alone: bool, start: usize, number: usize) -> Option<Directive> {
+    let comment = comment.trim_end();
+    let body = comment.get(marker..)?.trim_start();
     let (file_wide, rest) = match body.strip_prefix("ecslint-ignore-file") {
         Some(rest) => (true, rest),
         None => (false, body.strip_prefix("ecslint-ignore")?),
@@ -100,7 +244,6 @@ fn parse_line(
         .filter(|c| !c.is_empty())
         .map(str::to_string)
         .collect();
-    let alone = line[..hash].trim().is_empty();
     let lines = if file_wide {
         Vec::new()
     } else if alone {
@@ -108,7 +251,6 @@ fn parse_line(
     } else {
         vec![number]
     };
-    let start = offset + hash;
     Some(Directive {
         span: Span::new(start, start + comment.len()),
         line: number,
@@ -138,7 +280,7 @@ pub fn apply(
     // Scanning every file for comments is the costly part: on every core.
     let scanned: Vec<(&Arc<SourceFile>, Vec<Directive>)> = files
         .par_iter()
-        .filter(|file| crate::source::Format::from_name(&file.name) == crate::source::Format::Yaml)
+        .filter(|file| crate::source::Format::from_name(&file.name) != crate::source::Format::Json)
         .map(|file| (file, directives(file)))
         .filter(|(_, directives)| !directives.is_empty())
         .collect();
@@ -227,5 +369,34 @@ mod tests {
     fn ignores_lookalikes() {
         let file = SourceFile::new("a.yaml", "a: b#ecslint-ignore A001\nc: 1 # ecslint-ignored A001\n");
         assert!(directives(&file).is_empty());
+    }
+
+    #[test]
+    fn hcl_hash_and_slash_comments_outside_strings() {
+        let text = "# ecslint-ignore-file L003 -- legacy\nresource \"a\" \"b\" {\n  image_id = \"centos_7\" // ecslint-ignore L001 -- pinned\n  // ecslint-ignore A001\n  name = \"# ecslint-ignore F001 ${var.x} // ecslint-ignore F002\"\n  user_data = <<-EOF\n    # ecslint-ignore F003\n  EOF\n  /* # ecslint-ignore F004 */ tags = {} # ecslint-ignore F005\n}\n";
+        let file = SourceFile::new("main.tf", text);
+        let found = directives(&file);
+        let codes: Vec<&str> = found.iter().map(|d| d.codes[0].as_str()).collect();
+        assert_eq!(codes, ["L003", "L001", "A001", "F005"]);
+        assert!(found[0].file_wide);
+        assert_eq!(found[1].lines, [3]);
+        assert_eq!(found[1].reason.as_deref(), Some("pinned"));
+        assert_eq!(&text[found[1].span.start..found[1].span.end], "// ecslint-ignore L001 -- pinned");
+        assert_eq!(found[2].lines, [4, 5]);
+        assert_eq!(found[3].lines, [9]);
+    }
+
+    #[test]
+    fn hcl_templates_nest_strings() {
+        // The `#` inside the nested string of a template is text; the one after is a comment.
+        let text = "a = \"${ \"#x\" }\" # ecslint-ignore A001\nb = \"unterminated # ecslint-ignore A002\nc = 1 # ecslint-ignore A003\n";
+        let found = directives(&SourceFile::new("x.pkr.hcl", text));
+        let codes: Vec<&str> = found.iter().map(|d| d.codes[0].as_str()).collect();
+        assert_eq!(codes, ["A001", "A003"]);
+    }
+
+    #[test]
+    fn json_has_no_comments() {
+        assert!(directives(&SourceFile::new("a.tf.json", "{\"a\": 1} # ecslint-ignore A001\n")).is_empty());
     }
 }

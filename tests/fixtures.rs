@@ -25,7 +25,8 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 const RULES_DIR: &str = "fixtures/rules";
-const SPEC_EXTENSIONS: [&str; 3] = ["yaml", "yml", "json"];
+// `hcl`: Packer and Terraform fixtures carry their header in a `#` comment too.
+const SPEC_EXTENSIONS: [&str; 4] = ["yaml", "yml", "json", "hcl"];
 /// Terraform files a directory case may hold (`.tf.json` ends in `json`).
 const TERRAFORM_EXTENSIONS: [&str; 2] = ["tf", "tfvars"];
 const ARGS_MARKER: &str = "# ecslint-test-args:";

@@ -329,8 +329,17 @@ fn key_value_at(text: &str, key: &str, values: Option<&[&str]>) -> bool {
 /// to them), instances within their directory (`prod/api.yaml` and `staging/api.yaml` may
 /// both hold an instance `api`, DESIGN §1).
 fn scope(resource: &Resource) -> &str {
-    // An IaC resource is unique within its configuration (a Terraform root, a template):
-    // two roots of one repository may both hold `alicloud_image.app`.
+    // A ROS logical ID is unique in its template only: templates side by side (and the
+    // images they create) commonly reuse `EcsInstance`. A Packer source name is unique in
+    // its template, and an image whose `image_name` is a template (`app-{{timestamp}}`)
+    // is named by it: builds in other directories reuse `alicloud-ecs.app`.
+    if resource.iac.as_deref().is_some_and(|extra| {
+        matches!(extra.origin.format, crate::iac::Format::Ros | crate::iac::Format::Packer)
+    }) {
+        return &resource.file.name;
+    }
+    // A Terraform resource is unique within its root module: two roots of one repository
+    // may both hold `alicloud_image.app`.
     if let Some(extra) = resource.iac.as_deref() {
         return extra.origin.key.split_once('#').map_or("", |(root, _)| root);
     }

@@ -1,0 +1,360 @@
+//! Packer HCL2 templates: a directory's `.pkr.hcl` files are one template, with its
+//! `variable` defaults, `locals`, the `.pkrvars.hcl` files beside it, `--var-file` and
+//! `--var`, in that order of precedence (a later one wins). Literals, string templates,
+//! `var.x` and `local.x` are evaluated; anything else (functions, data sources,
+//! conditionals) is unknown.
+
+use super::{Attr, Source};
+use crate::diag::{Finding, Label, Location};
+use crate::iac::{Options, Placed};
+use crate::source::{SourceFile, Span as ByteSpan};
+use hcl_edit::Span as _;
+use hcl_edit::expr::{Expression, ObjectKey, TraversalOperator};
+use hcl_edit::structure::{Block, Body, Structure};
+use hcl_edit::template::Element;
+use serde_json::Value as Json;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// Deepest chain of `local` and `var` references followed (a local that names itself).
+const MAX_DEPTH: usize = 32;
+
+/// A value of a variable given outside an expression (`--var`), or an expression in a file.
+enum Given<'a> {
+    Expr(&'a Expression, Label),
+    Text(String),
+}
+
+/// One template: its files' bodies and what they define.
+struct Template<'a> {
+    variables: BTreeMap<String, Given<'a>>,
+    locals: BTreeMap<String, (&'a Expression, &'a Arc<SourceFile>)>,
+}
+
+fn span(file: &SourceFile, range: Option<std::ops::Range<usize>>) -> ByteSpan {
+    let range = range.unwrap_or(0..0);
+    let end = range.end.min(file.text.len());
+    ByteSpan::new(range.start.min(end), end)
+}
+
+/// Parses each file; a syntax error is an S001 with its position.
+fn parse(file: &Arc<SourceFile>, findings: &mut Vec<Finding>) -> Option<Body> {
+    match hcl_edit::parser::parse_body(&file.text) {
+        Ok(body) => Some(body),
+        Err(error) => {
+            let at = error.location().offset().min(file.text.len());
+            let end = file.text[at..].chars().next().map_or(at, |c| at + c.len_utf8());
+            let message = error.message().to_string();
+            findings.push(
+                crate::spec::codes::PARSE_ERROR
+                    .finding(
+                        format!("not valid HCL: {message}"),
+                        Location::new(Arc::clone(file), ByteSpan::new(at, end)),
+                    )
+                    .with_primary_label(message),
+            );
+            None
+        }
+    }
+}
+
+/// The `alicloud-ecs` sources of the run's HCL files, a directory at a time.
+pub fn load(files: &[&Arc<SourceFile>], options: &Options, findings: &mut Vec<Finding>) -> Vec<Source> {
+    let mut by_dir: BTreeMap<&str, Vec<&Arc<SourceFile>>> = BTreeMap::new();
+    for file in files {
+        let dir = file.name.rsplit_once(['/', '\\']).map_or("", |(dir, _)| dir);
+        by_dir.entry(dir).or_default().push(file);
+    }
+    let var_files: Vec<(&Arc<SourceFile>, Body)> = options
+        .var_files
+        .iter()
+        .filter(|f| crate::source::Format::from_name(&f.name) == crate::source::Format::Hcl)
+        .filter_map(|f| parse(f, findings).map(|body| (f, body)))
+        .collect();
+    let mut out = Vec::new();
+    for (dir, files) in by_dir {
+        let parsed: Vec<(&Arc<SourceFile>, Body)> =
+            files.into_iter().filter_map(|f| parse(f, findings).map(|body| (f, body))).collect();
+        out.extend(directory(dir, &parsed, &var_files, options));
+    }
+    out
+}
+
+fn is_vars(file: &SourceFile) -> bool {
+    file.name.to_ascii_lowercase().ends_with(".pkrvars.hcl")
+}
+
+#[allow(clippy::too_many_lines)] // one pass per kind of block, in Packer's order of precedence
+fn directory(
+    dir: &str,
+    parsed: &[(&Arc<SourceFile>, Body)],
+    var_files: &[(&Arc<SourceFile>, Body)],
+    options: &Options,
+) -> Vec<Source> {
+    let mut template = Template { variables: BTreeMap::new(), locals: BTreeMap::new() };
+    for (file, body) in parsed.iter().filter(|(f, _)| !is_vars(f)) {
+        for block in body.blocks() {
+            match (block.ident.as_str(), block.labels.first().map(hcl_edit::structure::BlockLabel::as_str)) {
+                ("variable", Some(name)) => {
+                    if let Some(default) = block.body.get_attribute("default") {
+                        let label = Label {
+                            location: Location::new(Arc::clone(file), span(file, default.value.span())),
+                            message: format!("the default of `var.{name}`"),
+                        };
+                        template.variables.insert(name.to_string(), Given::Expr(&default.value, label));
+                    }
+                }
+                ("locals", _) => {
+                    for attribute in block.body.attributes() {
+                        template.locals.insert(attribute.key.as_str().to_string(), (&attribute.value, file));
+                    }
+                }
+                ("local", Some(name)) => {
+                    if let Some(expression) = block.body.get_attribute("expression") {
+                        template.locals.insert(name.to_string(), (&expression.value, file));
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    let assignments = parsed.iter().filter(|(f, _)| is_vars(f)).chain(var_files.iter());
+    for (file, body) in assignments {
+        for attribute in body.attributes() {
+            let name = attribute.key.as_str();
+            let label = Label {
+                location: Location::new(Arc::clone(file), span(file, attribute.value.span())),
+                message: format!("`{name}` in {}", file.name),
+            };
+            template.variables.insert(name.to_string(), Given::Expr(&attribute.value, label));
+        }
+    }
+    for (name, value) in &options.vars {
+        template.variables.insert(name.clone(), Given::Text(value.clone()));
+    }
+    // The post-processors of the builds that name each source.
+    let mut imports: BTreeMap<String, Vec<(&Arc<SourceFile>, &Block)>> = BTreeMap::new();
+    for (file, body) in parsed {
+        for build in body.blocks().filter(|b| b.ident.as_str() == "build") {
+            let mut names: Vec<String> = Vec::new();
+            if let Some(Expression::Array(array)) = build.body.get_attribute("sources").map(|a| &a.value) {
+                names.extend(array.iter().filter_map(|e| match e {
+                    Expression::String(s) => Some(s.as_str().to_string()),
+                    _ => None,
+                }));
+            }
+            names.extend(
+                build
+                    .body
+                    .blocks()
+                    .filter(|b| b.ident.as_str() == "source")
+                    .filter_map(|b| b.labels.first().map(|l| l.as_str().to_string())),
+            );
+            let mut post: Vec<&Block> = Vec::new();
+            for block in build.body.blocks() {
+                match block.ident.as_str() {
+                    "post-processor" => post.push(block),
+                    "post-processors" => {
+                        post.extend(block.body.blocks().filter(|b| b.ident.as_str() == "post-processor"));
+                    }
+                    _ => {}
+                }
+            }
+            let post: Vec<&Block> = post
+                .into_iter()
+                .filter(|b| {
+                    b.labels.first().map(hcl_edit::structure::BlockLabel::as_str) == Some("alicloud-import")
+                })
+                .collect();
+            for name in names {
+                let name = name.strip_prefix("source.").unwrap_or(&name).to_string();
+                imports.entry(name).or_default().extend(post.iter().map(|b| (*file, *b)));
+            }
+        }
+    }
+    let key = if dir.is_empty() { ".".to_string() } else { dir.to_string() };
+    let mut out = Vec::new();
+    for (file, body) in parsed.iter().filter(|(f, _)| !is_vars(f)) {
+        for block in body.blocks().filter(|b| b.ident.as_str() == "source") {
+            let labels: Vec<&str> =
+                block.labels.iter().map(hcl_edit::structure::BlockLabel::as_str).collect();
+            let [kind @ "alicloud-ecs", name] = labels.as_slice() else { continue };
+            let address = format!("{kind}.{name}");
+            let head = Location::new(Arc::clone(file), span(file, block.ident.span()));
+            let imports = imports
+                .get(&address)
+                .map(|pps| {
+                    pps.iter()
+                        .enumerate()
+                        .map(|(i, (pp_file, pp))| Source {
+                            address: format!("{address}.alicloud-import[{i}]"),
+                            head: Location::new(Arc::clone(pp_file), span(pp_file, pp.ident.span())),
+                            key: key.clone(),
+                            attributes: attributes(&template, pp_file, &pp.body, ""),
+                            imports: Vec::new(),
+                            items: items(pp_file, &pp.body),
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            out.push(Source {
+                head,
+                key: key.clone(),
+                attributes: attributes(&template, file, &block.body, ""),
+                imports,
+                items: items(file, &block.body),
+                address,
+            });
+        }
+    }
+    out
+}
+
+/// The element spans of the lists written literally in a body.
+fn items(file: &Arc<SourceFile>, body: &Body) -> Vec<(String, Vec<Location>)> {
+    body.attributes()
+        .filter_map(|attribute| match &attribute.value {
+            Expression::Array(array) => Some((
+                attribute.key.as_str().to_string(),
+                array.iter().map(|e| Location::new(Arc::clone(file), span(file, e.span()))).collect(),
+            )),
+            _ => None,
+        })
+        .collect()
+}
+
+/// A block's attributes, and those of its nested blocks as `block.attribute`.
+fn attributes(
+    template: &Template<'_>,
+    file: &Arc<SourceFile>,
+    body: &Body,
+    prefix: &str,
+) -> Vec<(String, Attr)> {
+    let mut out = Vec::new();
+    for structure in body {
+        match structure {
+            Structure::Attribute(attribute) => {
+                let at = Location::new(Arc::clone(file), span(file, attribute.value.span()));
+                let value = template
+                    .eval(&attribute.value, 0)
+                    .map(|(value, via)| Placed { value, at: at.clone(), via })
+                    .map_err(|why| (at, why));
+                out.push((format!("{prefix}{}", attribute.key.as_str()), value));
+            }
+            Structure::Block(block) if prefix.is_empty() => {
+                out.extend(attributes(template, file, &block.body, &format!("{}.", block.ident.as_str())));
+            }
+            Structure::Block(_) => {}
+        }
+    }
+    out
+}
+
+impl Template<'_> {
+    fn eval(&self, expr: &Expression, depth: usize) -> Result<(Json, Vec<Label>), String> {
+        if depth > MAX_DEPTH {
+            return Err("variables and locals refer to each other too deep to evaluate".into());
+        }
+        match expr {
+            Expression::Null(_) => Ok((Json::Null, Vec::new())),
+            Expression::Bool(b) => Ok((Json::Bool(*b.value()), Vec::new())),
+            Expression::Number(n) => {
+                let n = n.value();
+                let value = n
+                    .as_i64()
+                    .map(Json::from)
+                    .or_else(|| n.as_f64().and_then(serde_json::Number::from_f64).map(Json::Number));
+                Ok((value.unwrap_or(Json::Null), Vec::new()))
+            }
+            Expression::String(s) => Ok((Json::String(s.value().clone()), Vec::new())),
+            Expression::Array(array) => {
+                let mut out = Vec::new();
+                let mut via = Vec::new();
+                for item in array {
+                    let (value, labels) = self.eval(item, depth + 1)?;
+                    out.push(value);
+                    via.extend(labels);
+                }
+                Ok((Json::Array(out), via))
+            }
+            Expression::Object(object) => {
+                let mut out = serde_json::Map::new();
+                let mut via = Vec::new();
+                for (key, value) in object {
+                    let key = match key {
+                        ObjectKey::Ident(ident) => ident.as_str().to_string(),
+                        ObjectKey::Expression(Expression::String(s)) => s.value().clone(),
+                        ObjectKey::Expression(_) => return Err("an object key is an expression".into()),
+                    };
+                    let (value, labels) = self.eval(value.expr(), depth + 1)?;
+                    out.insert(key, value);
+                    via.extend(labels);
+                }
+                Ok((Json::Object(out), via))
+            }
+            Expression::StringTemplate(template) => {
+                let mut out = String::new();
+                let mut via = Vec::new();
+                for element in template {
+                    match element {
+                        Element::Literal(text) => out.push_str(text.value()),
+                        Element::Interpolation(interpolation) => {
+                            let (value, labels) = self.eval(&interpolation.expr, depth + 1)?;
+                            out.push_str(&super::scalar(&value).ok_or("an interpolation is not a string")?);
+                            via.extend(labels);
+                        }
+                        Element::Directive(_) => return Err("a template directive is not evaluated".into()),
+                    }
+                }
+                Ok((Json::String(out), via))
+            }
+            Expression::Parenthesis(inner) => self.eval(inner.inner(), depth + 1),
+            Expression::Traversal(traversal) => {
+                let root = match &traversal.expr {
+                    Expression::Variable(ident) => ident.as_str(),
+                    _ => return Err("the expression is not evaluated statically".into()),
+                };
+                let name = match traversal.operators.first().map(hcl_edit::Decorated::value) {
+                    Some(TraversalOperator::GetAttr(name)) if traversal.operators.len() == 1 => name.as_str(),
+                    _ => return Err(format!("`{root}...` is not evaluated statically")),
+                };
+                match root {
+                    "var" => self.variable(name, depth),
+                    "local" => match self.locals.get(name) {
+                        Some((expression, local_file)) => {
+                            let (value, mut via) = self.eval(expression, depth + 1)?;
+                            via.push(Label {
+                                location: Location::new(
+                                    Arc::clone(local_file),
+                                    span(local_file, expression.span()),
+                                ),
+                                message: format!("`local.{name}`"),
+                            });
+                            Ok((value, via))
+                        }
+                        None => Err(format!("`local.{name}` is not defined")),
+                    },
+                    "source" | "build" => Err(format!("`{root}.{name}` is known only when the build runs")),
+                    "data" => Err("a data source is read only when the build runs".into()),
+                    other => Err(format!("`{other}.{name}` is not evaluated statically")),
+                }
+            }
+            Expression::FuncCall(call) => {
+                Err(format!("`{}()` is not evaluated statically", call.name.name.as_str()))
+            }
+            _ => Err("the expression is not evaluated statically".into()),
+        }
+    }
+
+    fn variable(&self, name: &str, depth: usize) -> Result<(Json, Vec<Label>), String> {
+        match self.variables.get(name) {
+            Some(Given::Expr(expression, label)) => {
+                let (value, mut via) = self.eval(expression, depth + 1)?;
+                via.push(label.clone());
+                Ok((value, via))
+            }
+            Some(Given::Text(text)) => Ok((Json::String(text.clone()), Vec::new())),
+            None => Err(format!("`var.{name}` has no default: it is given when the build runs")),
+        }
+    }
+}

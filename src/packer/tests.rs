@@ -1,0 +1,135 @@
+use super::*;
+use crate::source::{Node, PathSegment, Value};
+
+fn catalog() -> Catalog {
+    Catalog::builtin().expect("built-in catalog")
+}
+
+fn field<'a>(resource: &'a Resource, name: &str) -> Option<&'a str> {
+    resource.node.get_str(name)
+}
+
+fn unknown(resource: &Resource) -> Vec<&str> {
+    let mut fields: Vec<&str> = resource
+        .iac
+        .as_deref()
+        .map(|e| e.unknown.iter().map(|u| u.field.as_str()).collect())
+        .unwrap_or_default();
+    fields.sort_unstable();
+    fields
+}
+
+fn strings(resource: &Resource, name: &str) -> Vec<String> {
+    resource
+        .node
+        .get(name)
+        .and_then(Node::as_seq)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(Node::as_str)
+        .map(str::to_string)
+        .collect()
+}
+
+const HCL: &str = r#"variable "region" { default = "cn-hangzhou" }
+variable "secret" { type = string }
+locals { name = "app-${var.region}" }
+source "alicloud-ecs" "app" {
+  region              = var.region
+  instance_type       = "ecs.g7.large"
+  source_image        = "centos_7_9_x64_20G_alibase_20240628.vhd"
+  image_name          = local.name
+  image_copy_regions  = ["cn-shanghai"]
+  image_share_account = ["1234567890123456"]
+  image_encrypted     = true
+  access_key          = var.secret
+  boot_mode           = upper("bios")
+}
+build {
+  sources = ["source.alicloud-ecs.app"]
+  post-processor "alicloud-import" {
+    region             = "cn-beijing"
+    image_name         = "imported"
+    image_platform     = "Windows Server 2019"
+    image_architecture = "x86_64"
+  }
+}
+"#;
+
+#[test]
+fn hcl_source_maps_to_build_instance_image_and_import() {
+    let file = Arc::new(SourceFile::new("img/app.pkr.hcl", HCL));
+    let vars = Arc::new(SourceFile::new("img/prod.pkrvars.hcl", "region = \"cn-beijing\"\n"));
+    let loaded = load(&[Arc::clone(&file), vars], &Options::default(), Limits::default(), &catalog());
+    assert!(loaded.findings.is_empty(), "{:?}", loaded.findings);
+    let [build, image, import] = loaded.resources.as_slice() else { panic!("{:?}", loaded.resources) };
+    assert_eq!(build.kind, Kind::Instance);
+    // The .pkrvars.hcl beside the template wins over the default, and is labelled.
+    assert_eq!(field(build, "region"), Some("cn-beijing"));
+    assert_eq!(field(build, "instanceType"), Some("ecs.g7.large"));
+    assert_eq!(field(build, "image"), Some("centos_7_9_x64_20G_alibase_20240628.vhd"));
+    let site = build.iac.as_deref().unwrap().site(&[PathSegment::Key("region".into())]).expect("site");
+    assert_eq!(site.labels[0].location.file.name, "img/prod.pkrvars.hcl");
+    let location = build.location(&[PathSegment::Key("region".into())]);
+    assert_eq!(&file.text[location.span.start..location.span.end], "var.region");
+
+    assert_eq!(image.name.as_deref(), Some("app-cn-beijing"));
+    assert_eq!(field(image, "type"), Some("custom"));
+    assert_eq!(field(image, "derivedFrom"), Some("centos_7_9_x64_20G_alibase_20240628.vhd"));
+    assert_eq!(strings(image, "regions"), ["cn-beijing", "cn-shanghai"]);
+    assert_eq!(strings(image, "sharedWith"), ["1234567890123456"]);
+    assert_eq!(image.node.get("encrypted").map(|n| n.value.clone()), Some(Value::Bool(true)));
+    assert!(unknown(image).is_empty(), "{:?}", unknown(image));
+    assert_eq!(image.iac.as_deref().unwrap().origin.attributes["access_key"], Json::Null);
+
+    assert_eq!(import.name.as_deref(), Some("imported"));
+    assert_eq!(import.node.get("imported").map(|n| n.value.clone()), Some(Value::Bool(true)));
+    assert_eq!(strings(import, "regions"), ["cn-beijing"]);
+    let os = import.node.get("os").unwrap();
+    assert_eq!(os.get_str("family"), Some("windows-server"));
+    assert_eq!(os.get_str("version"), Some("2019"));
+}
+
+#[test]
+fn unknown_values_stay_unknown() {
+    let text = "variable \"image\" {}\nsource \"alicloud-ecs\" \"x\" {\n  instance_type = data.alicloud_types.t.id\n  source_image = var.image\n  image_name = \"x-${timestamp()}\"\n}\nsource \"amazon-ebs\" \"y\" {}\n";
+    let file = Arc::new(SourceFile::new("x.pkr.hcl", text));
+    let loaded = load(&[file], &Options::default(), Limits::default(), &catalog());
+    let [build, image] = loaded.resources.as_slice() else { panic!("{:?}", loaded.resources) };
+    assert_eq!(unknown(build), ["image", "instanceType", "region"]);
+    assert_eq!(image.name.as_deref(), Some("alicloud-ecs.x"));
+    assert_eq!(unknown(image), ["architecture", "derivedFrom", "os", "regions"]);
+}
+
+#[test]
+fn syntax_error_is_s001_with_a_position() {
+    let file = Arc::new(SourceFile::new("bad.pkr.hcl", "source \"alicloud-ecs\" \"x\" {\n  region = \n}\n"));
+    let loaded = load(&[file], &Options::default(), Limits::default(), &catalog());
+    assert!(loaded.resources.is_empty());
+    assert_eq!(loaded.findings.len(), 1);
+    assert_eq!(loaded.findings[0].code, "S001");
+    assert!(loaded.findings[0].location.start().line >= 2);
+}
+
+#[test]
+fn legacy_json_user_variables_and_string_booleans() {
+    let text = r#"{"variables": {"r": "cn-hangzhou", "t": ""},
+ "builders": [{"type": "alicloud-ecs", "region": "{{user `r`}}", "instance_type": "{{user `t`}}",
+   "source_image": "ubuntu_22_04_x64_20G_alibase_20240322.vhd", "image_name": "web", "image_encrypted": "true",
+   "image_share_account": ["1234567890123456"]}]}"#;
+    let file = Arc::new(SourceFile::new("p.json", text));
+    let root = crate::source::parse_json(&file.text, Limits::default()).unwrap();
+    let document = crate::source::Document { root };
+    assert!(is_json_template(&document));
+    let loaded = extract_json(&file, document, &Options::default(), &catalog());
+    let [build, image] = loaded.resources.as_slice() else { panic!() };
+    assert_eq!(field(build, "region"), Some("cn-hangzhou"));
+    assert_eq!(unknown(build), ["instanceType"]);
+    assert_eq!(image.name.as_deref(), Some("web"));
+    assert_eq!(image.node.get("encrypted").map(|n| n.value.clone()), Some(Value::Bool(true)));
+    let site = build.iac.as_deref().unwrap().site(&[PathSegment::Key("region".into())]).expect("site");
+    assert_eq!(
+        &file.text[site.labels[0].location.span.start..site.labels[0].location.span.end],
+        "\"cn-hangzhou\""
+    );
+}

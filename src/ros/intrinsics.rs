@@ -1,0 +1,390 @@
+//! Static evaluation of ROS intrinsic functions: `Ref` to parameters (their `Default`),
+//! `Fn::Join`, `Fn::Sub`, `Fn::Select`, `Fn::If` with `Conditions` (`Fn::Equals`,
+//! `Fn::Not`, `Fn::Or`, `Fn::And`), `Fn::FindInMap` over `Mappings`. What depends on the
+//! deployed stack (`Fn::GetAtt` of other attributes, `Fn::GetAZs`, `Fn::Jq`, most
+//! pseudo-parameters, a parameter without a `Default`) is unknown, with the reason.
+
+use crate::diag::{Label, Location};
+use crate::source::{Node, SourceFile, Value};
+use serde_json::Value as Json;
+use std::sync::Arc;
+
+/// Deepest nesting of intrinsic functions and condition references followed: a
+/// condition that names itself stops here instead of recursing forever.
+const MAX_DEPTH: usize = 32;
+
+/// Longest string an intrinsic may build (`Fn::Join` of a large list): bounded memory.
+const MAX_STRING: usize = 64 * 1024;
+
+/// What a property evaluates to.
+#[derive(Clone, Debug)]
+pub enum Eval {
+    /// A value known before deploy, with the definitions it came through (a parameter's
+    /// `Default`), nearest last.
+    Known(Json, Vec<Label>),
+    /// A resource of the stack: `{Ref: X}` or `Fn::GetAtt: [X, ImageId]` / `[X, Id]`.
+    Resource(String),
+    /// Not known before deploy, and why.
+    Unknown(String),
+}
+
+impl Eval {
+    fn known(value: Json) -> Self {
+        Self::Known(value, Vec::new())
+    }
+}
+
+/// A template's sections that intrinsics read.
+pub struct Template<'a> {
+    pub file: &'a Arc<SourceFile>,
+    pub parameters: Option<&'a Node>,
+    pub mappings: Option<&'a Node>,
+    pub conditions: Option<&'a Node>,
+    pub resources: Option<&'a Node>,
+    /// `--region`: the value of `ALIYUN::Region`.
+    pub region: Option<&'a str>,
+}
+
+impl Template<'_> {
+    /// Evaluates a property value.
+    pub fn eval(&self, node: &Node) -> Eval {
+        self.eval_at(node, 0)
+    }
+
+    /// Evaluates a condition by name (`Conditions.<name>`), `None` when unknown.
+    pub fn condition(&self, name: &str) -> Option<bool> {
+        self.condition_at(name, 0)
+    }
+
+    fn condition_at(&self, name: &str, depth: usize) -> Option<bool> {
+        let node = self.conditions?.get(name)?;
+        match self.eval_at(node, depth + 1) {
+            Eval::Known(Json::Bool(b), _) => Some(b),
+            _ => None,
+        }
+    }
+
+    fn eval_at(&self, node: &Node, depth: usize) -> Eval {
+        if depth > MAX_DEPTH {
+            return Eval::Unknown("intrinsic functions nest too deep to evaluate".into());
+        }
+        match &node.value {
+            Value::Null => Eval::known(Json::Null),
+            Value::Bool(b) => Eval::known(Json::Bool(*b)),
+            Value::Int(i) => Eval::known(Json::from(*i)),
+            Value::Float(f) => Eval::known(serde_json::Number::from_f64(*f).map_or(Json::Null, Json::Number)),
+            Value::Str(s) => Eval::known(Json::String(s.clone())),
+            Value::Seq(items) => {
+                let mut out = Vec::with_capacity(items.len());
+                let mut via = Vec::new();
+                for item in items {
+                    match self.eval_at(item, depth + 1) {
+                        Eval::Known(value, labels) => {
+                            out.push(value);
+                            via.extend(labels);
+                        }
+                        Eval::Resource(id) => {
+                            return Eval::Unknown(format!("`{id}` is known only after deploy"));
+                        }
+                        unknown @ Eval::Unknown(_) => return unknown,
+                    }
+                }
+                Eval::Known(Json::Array(out), via)
+            }
+            Value::Map(entries) => {
+                if let [entry] = entries.as_slice() {
+                    if entry.key.name == "Ref"
+                        || entry.key.name.starts_with("Fn::")
+                        || entry.key.name == "Condition"
+                    {
+                        return self.function(&entry.key.name, &entry.value, depth);
+                    }
+                }
+                let mut out = serde_json::Map::new();
+                let mut via = Vec::new();
+                for entry in entries {
+                    match self.eval_at(&entry.value, depth + 1) {
+                        Eval::Known(value, labels) => {
+                            out.insert(entry.key.name.clone(), value);
+                            via.extend(labels);
+                        }
+                        Eval::Resource(id) => {
+                            return Eval::Unknown(format!("`{id}` is known only after deploy"));
+                        }
+                        unknown @ Eval::Unknown(_) => return unknown,
+                    }
+                }
+                Eval::Known(Json::Object(out), via)
+            }
+        }
+    }
+
+    /// Evaluates `node` to a known value, or returns the reason it is not.
+    fn value(&self, node: &Node, depth: usize) -> Result<(Json, Vec<Label>), String> {
+        match self.eval_at(node, depth + 1) {
+            Eval::Known(value, via) => Ok((value, via)),
+            Eval::Resource(id) => Err(format!("`{id}` is a resource of the stack, known only after deploy")),
+            Eval::Unknown(why) => Err(why),
+        }
+    }
+
+    fn function(&self, name: &str, arg: &Node, depth: usize) -> Eval {
+        let result = match name {
+            "Ref" => return self.reference(arg),
+            "Fn::GetAtt" => return self.get_att(arg),
+            "Condition" => match arg.as_str().and_then(|c| self.condition_at(c, depth)) {
+                Some(b) => Ok((Json::Bool(b), Vec::new())),
+                None => Err("the condition is not known before deploy".into()),
+            },
+            "Fn::Join" => self.join(arg, depth),
+            "Fn::Sub" => self.sub(arg, depth),
+            "Fn::Select" => self.select(arg, depth),
+            "Fn::If" => return self.if_(arg, depth),
+            "Fn::Equals" => self
+                .args(arg, depth, 2)
+                .map(|(values, via)| (Json::Bool(loose_eq(&values[0], &values[1])), via)),
+            "Fn::Not" => self.args(arg, depth, 1).and_then(|(values, via)| match &values[0] {
+                Json::Bool(b) => Ok((Json::Bool(!b), via)),
+                _ => Err("`Fn::Not` of a value that is not a boolean".into()),
+            }),
+            "Fn::And" | "Fn::Or" => self.logic(name == "Fn::And", arg, depth),
+            "Fn::FindInMap" => self.find_in_map(arg, depth),
+            "Fn::GetAZs" => Err("`Fn::GetAZs` is known only when the stack is deployed".into()),
+            other => Err(format!("`{other}` is not evaluated statically")),
+        };
+        match result {
+            Ok((value, via)) => Eval::Known(value, via),
+            Err(why) => Eval::Unknown(why),
+        }
+    }
+
+    fn reference(&self, arg: &Node) -> Eval {
+        let Some(name) = arg.as_str() else {
+            return Eval::Unknown("`Ref` to a value that is not a name".into());
+        };
+        if let Some(parameter) = self.parameters.and_then(|p| p.get(name)) {
+            return match parameter.entry("Default") {
+                Some(default) => match &default.value.value {
+                    Value::Map(_) | Value::Seq(_) | Value::Null => {
+                        Eval::Unknown(format!("the `Default` of parameter `{name}` is not a plain value"))
+                    }
+                    _ => {
+                        let label = Label {
+                            location: Location::new(Arc::clone(self.file), default.value.span),
+                            message: format!("the `Default` of parameter `{name}`"),
+                        };
+                        Eval::Known(default.value.to_json(), vec![label])
+                    }
+                },
+                None => Eval::Unknown(format!(
+                    "parameter `{name}` has no `Default`: its value is given at deploy"
+                )),
+            };
+        }
+        if self.resources.and_then(|r| r.get(name)).is_some() {
+            return Eval::Resource(name.to_string());
+        }
+        match (name, self.region) {
+            ("ALIYUN::Region", Some(region)) => Eval::known(Json::String(region.to_string())),
+            ("ALIYUN::Region", None) => {
+                Eval::Unknown("`ALIYUN::Region` is the stack's region: pass `--region`".into())
+            }
+            ("ALIYUN::NoValue", _) => Eval::known(Json::Null),
+            (pseudo, _) if pseudo.starts_with("ALIYUN::") => {
+                Eval::Unknown(format!("pseudo-parameter `{pseudo}` is known only when the stack is deployed"))
+            }
+            (other, _) => Eval::Unknown(format!(
+                "`Ref` to `{other}`, which is neither a parameter nor a resource of the template"
+            )),
+        }
+    }
+
+    fn get_att(&self, arg: &Node) -> Eval {
+        let parts: Vec<&str> =
+            arg.as_seq().map(|s| s.iter().filter_map(Node::as_str).collect()).unwrap_or_default();
+        match parts.as_slice() {
+            [resource, attribute] if self.resources.and_then(|r| r.get(resource)).is_some() => {
+                if matches!(*attribute, "ImageId" | "Id") {
+                    Eval::Resource((*resource).to_string())
+                } else {
+                    Eval::Unknown(format!(
+                        "`Fn::GetAtt` of `{resource}.{attribute}` is known only after deploy"
+                    ))
+                }
+            }
+            _ => Eval::Unknown("`Fn::GetAtt` is known only after deploy".into()),
+        }
+    }
+
+    /// The evaluated elements of a list argument of exactly `n` elements.
+    fn args(&self, arg: &Node, depth: usize, n: usize) -> Result<(Vec<Json>, Vec<Label>), String> {
+        let items = arg.as_seq().filter(|items| items.len() == n).ok_or("wrong number of arguments")?;
+        let mut out = Vec::with_capacity(n);
+        let mut via = Vec::new();
+        for item in items {
+            let (value, labels) = self.value(item, depth)?;
+            out.push(value);
+            via.extend(labels);
+        }
+        Ok((out, via))
+    }
+
+    fn join(&self, arg: &Node, depth: usize) -> Result<(Json, Vec<Label>), String> {
+        let (values, via) = self.args(arg, depth, 2)?;
+        let delimiter = values[0].as_str().ok_or("`Fn::Join` delimiter is not a string")?;
+        let items = values[1].as_array().ok_or("`Fn::Join` of a value that is not a list")?;
+        let mut out = String::new();
+        for (i, item) in items.iter().enumerate() {
+            if i > 0 {
+                out.push_str(delimiter);
+            }
+            out.push_str(&scalar_text(item).ok_or("`Fn::Join` of a value that is not a string")?);
+            if out.len() > MAX_STRING {
+                return Err("`Fn::Join` builds too long a string".into());
+            }
+        }
+        Ok((Json::String(out), via))
+    }
+
+    fn sub(&self, arg: &Node, depth: usize) -> Result<(Json, Vec<Label>), String> {
+        let (template, vars) = match &arg.value {
+            Value::Str(s) => (s.as_str(), None),
+            Value::Seq(items) => match items.as_slice() {
+                [text, vars] => (text.as_str().ok_or("`Fn::Sub` template is not a string")?, Some(vars)),
+                [text] => (text.as_str().ok_or("`Fn::Sub` template is not a string")?, None),
+                _ => return Err("`Fn::Sub` takes a template and a mapping".into()),
+            },
+            _ => return Err("`Fn::Sub` takes a string".into()),
+        };
+        let mut out = String::new();
+        let mut via = Vec::new();
+        let mut rest = template;
+        while let Some(start) = rest.find("${") {
+            out.push_str(&rest[..start]);
+            let after = &rest[start + 2..];
+            let end = after.find('}').ok_or("`Fn::Sub` has an unclosed `${`")?;
+            let name = &after[..end];
+            if let Some(literal) = name.strip_prefix('!') {
+                out.push_str("${");
+                out.push_str(literal);
+                out.push('}');
+            } else {
+                let value = if let Some(node) = vars.and_then(|v| v.get(name)) {
+                    self.value(node, depth)?
+                } else {
+                    let reference = Node::new(arg.span, Value::Str(name.to_string()));
+                    match self.reference(&reference) {
+                        Eval::Known(value, labels) => (value, labels),
+                        Eval::Resource(id) => return Err(format!("`{id}` is known only after deploy")),
+                        Eval::Unknown(why) => return Err(why),
+                    }
+                };
+                out.push_str(&scalar_text(&value.0).ok_or("`Fn::Sub` of a value that is not a string")?);
+                via.extend(value.1);
+            }
+            if out.len() > MAX_STRING {
+                return Err("`Fn::Sub` builds too long a string".into());
+            }
+            rest = &after[end + 1..];
+        }
+        out.push_str(rest);
+        Ok((Json::String(out), via))
+    }
+
+    fn select(&self, arg: &Node, depth: usize) -> Result<(Json, Vec<Label>), String> {
+        let (values, via) = self.args(arg, depth, 2)?;
+        let index = match &values[0] {
+            Json::Number(n) => n.as_u64(),
+            Json::String(s) => s.parse().ok(),
+            _ => None,
+        }
+        .ok_or("`Fn::Select` index is not a number")?;
+        let index = usize::try_from(index).map_err(|_| "`Fn::Select` index is too large")?;
+        let picked = match &values[1] {
+            Json::Array(items) => items.get(index).cloned(),
+            Json::Object(map) => map.get(&index.to_string()).cloned(),
+            _ => None,
+        };
+        picked.map(|v| (v, via)).ok_or_else(|| "`Fn::Select` index is out of range".into())
+    }
+
+    fn if_(&self, arg: &Node, depth: usize) -> Eval {
+        let Some([condition, then, otherwise]) = arg.as_seq().and_then(|s| <&[Node; 3]>::try_from(s).ok())
+        else {
+            return Eval::Unknown("`Fn::If` takes a condition and two values".into());
+        };
+        let Some(name) = condition.as_str() else {
+            return Eval::Unknown("`Fn::If` condition is not a name".into());
+        };
+        match self.condition_at(name, depth) {
+            Some(true) => self.eval_at(then, depth + 1),
+            Some(false) => self.eval_at(otherwise, depth + 1),
+            None => Eval::Unknown(format!("condition `{name}` is not known before deploy")),
+        }
+    }
+
+    fn logic(&self, and: bool, arg: &Node, depth: usize) -> Result<(Json, Vec<Label>), String> {
+        let items = arg.as_seq().ok_or("`Fn::And`/`Fn::Or` takes a list")?;
+        let mut via = Vec::new();
+        let mut unknown = None;
+        for item in items {
+            let value = match item.as_str().filter(|_| !matches!(item.value, Value::Map(_))) {
+                // A bare condition name.
+                Some(name) if self.conditions.and_then(|c| c.get(name)).is_some() => {
+                    self.condition_at(name, depth).map(|b| (Json::Bool(b), Vec::new()))
+                }
+                _ => self.value(item, depth).ok(),
+            };
+            match value {
+                Some((Json::Bool(b), labels)) => {
+                    via.extend(labels);
+                    // One false decides an And, one true decides an Or.
+                    if b != and {
+                        return Ok((Json::Bool(b), via));
+                    }
+                }
+                _ => unknown = Some("a condition is not known before deploy".to_string()),
+            }
+        }
+        match unknown {
+            Some(why) => Err(why),
+            None => Ok((Json::Bool(and), via)),
+        }
+    }
+
+    fn find_in_map(&self, arg: &Node, depth: usize) -> Result<(Json, Vec<Label>), String> {
+        let (values, via) = self.args(arg, depth, 3)?;
+        let keys: Vec<String> = values.iter().filter_map(scalar_text).collect();
+        let [map, first, second] = keys.as_slice() else {
+            return Err("`Fn::FindInMap` keys are not strings".into());
+        };
+        let node = self
+            .mappings
+            .and_then(|m| m.get(map))
+            .and_then(|m| m.get(first))
+            .and_then(|m| m.get(second))
+            .ok_or_else(|| format!("`Fn::FindInMap` finds no `{map}.{first}.{second}`"))?;
+        let (value, mut more) = self.value(node, depth)?;
+        let mut via = via;
+        via.append(&mut more);
+        Ok((value, via))
+    }
+}
+
+/// A scalar as text (numbers and booleans as ROS writes them into strings).
+pub fn scalar_text(value: &Json) -> Option<String> {
+    match value {
+        Json::String(s) => Some(s.clone()),
+        Json::Number(n) => Some(n.to_string()),
+        Json::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+/// `Fn::Equals`: values compare as text, since parameters are often strings (`"1"`, `1`).
+fn loose_eq(a: &Json, b: &Json) -> bool {
+    match (scalar_text(a), scalar_text(b)) {
+        (Some(a), Some(b)) => a == b,
+        _ => a == b,
+    }
+}

@@ -1,0 +1,556 @@
+//! ROS resource types mapped into canonical Instances and Images.
+
+use super::intrinsics::{Eval, Template, scalar_text};
+use crate::catalog::{Catalog, PartialImage};
+use crate::diag::Location;
+use crate::iac::{Builder, Format, Origin, Placed};
+use crate::source::{Entry, Node, Value};
+use crate::spec::{Kind, Resource};
+use serde_json::Value as Json;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// Instance-like resource types: each declares instances (or, for launch templates and
+/// scaling configurations, what instances will be launched with).
+const INSTANCE_TYPES: [&str; 7] = [
+    "ALIYUN::ECS::Instance",
+    "ALIYUN::ECS::InstanceGroup",
+    "ALIYUN::ECS::InstanceGroupClone",
+    "ALIYUN::ECS::InstanceClone",
+    "ALIYUN::ECS::PrepayInstance",
+    "ALIYUN::ECS::LaunchTemplate",
+    "ALIYUN::ESS::ScalingConfiguration",
+];
+
+/// The native type of an image made for a fuzzy `ImageId` (DESIGN §8): the engine reports
+/// its image findings at the instance's `ImageId`.
+pub const LOOKUP_TYPE: &str = "ros-image-lookup";
+
+/// One resource of the template.
+struct Declared<'a> {
+    id: &'a str,
+    entry: &'a Entry,
+    kind: &'a str,
+    properties: Option<&'a Node>,
+}
+
+impl Declared<'_> {
+    fn prop(&self, name: &str) -> Option<&Node> {
+        self.properties.and_then(|p| p.get(name))
+    }
+}
+
+/// What an instance's `ImageId` resolved to, for a `CustomImage` made from it.
+#[derive(Clone)]
+enum ImageOf {
+    Literal(Placed<String>),
+    Stack(String),
+    /// The lookup image of a fuzzy `ImageId`: its address and key.
+    Lookup(Placed<String>, String),
+}
+
+/// Image operations on a stack image, by the image's logical ID.
+#[derive(Default)]
+struct Operations {
+    regions: Vec<Placed<String>>,
+    accounts: Vec<Placed<String>>,
+    public: bool,
+}
+
+/// The canonical resources of a template.
+pub fn resources(template: &Template<'_>, catalog: &Catalog) -> Vec<Resource> {
+    let Some(entries) = template.resources.and_then(Node::as_map) else { return Vec::new() };
+    let declared: Vec<Declared<'_>> = entries
+        .iter()
+        .filter_map(|entry| {
+            let kind = entry.value.get_str("Type")?;
+            Some(Declared { id: &entry.key.name, entry, kind, properties: entry.value.get("Properties") })
+        })
+        .filter(|d| match d.entry.value.get_str("Condition") {
+            Some(condition) => template.condition(condition) != Some(false),
+            None => true,
+        })
+        .collect();
+    let mut out = Vec::new();
+    let mut image_of: HashMap<&str, ImageOf> = HashMap::new();
+    for resource in declared.iter().filter(|d| INSTANCE_TYPES.contains(&d.kind)) {
+        let (instance, image, lookup) = instance(template, catalog, resource);
+        out.push(instance);
+        out.extend(lookup);
+        if let Some(image) = image {
+            image_of.insert(resource.id, image);
+        }
+    }
+    let mut operations: HashMap<String, Operations> = HashMap::new();
+    let custom: Vec<&str> =
+        declared.iter().filter(|d| d.kind == "ALIYUN::ECS::CustomImage").map(|d| d.id).collect();
+    for resource in &declared {
+        match resource.kind {
+            "ALIYUN::ECS::CopyImage" => copy_image(template, resource, &custom, &mut operations),
+            "ALIYUN::ECS::ImageSharePermission" => {
+                if let Some(image) = share(template, catalog, resource, &custom, &mut operations) {
+                    out.push(image);
+                }
+            }
+            _ => {}
+        }
+    }
+    for resource in declared.iter().filter(|d| d.kind == "ALIYUN::ECS::CustomImage") {
+        out.push(custom_image(
+            template,
+            resource,
+            &image_of,
+            operations.remove(resource.id).unwrap_or_default(),
+        ));
+    }
+    out
+}
+
+/// The run-wide key of a template resource.
+fn key(template: &Template<'_>, id: &str) -> String {
+    format!("{}#{id}", template.file.name)
+}
+
+fn at(template: &Template<'_>, node: &Node) -> Location {
+    Location::new(Arc::clone(template.file), node.span)
+}
+
+/// A builder for a template resource, with its evaluated properties as origin attributes.
+fn builder(template: &Template<'_>, resource: &Declared<'_>, kind: Kind) -> Builder {
+    let mut attributes = serde_json::Map::new();
+    for entry in resource.properties.and_then(Node::as_map).unwrap_or_default() {
+        let value = match template.eval(&entry.value) {
+            Eval::Known(value, _) => value,
+            Eval::Resource(_) | Eval::Unknown(_) => Json::Null,
+        };
+        attributes.insert(entry.key.name.clone(), value);
+    }
+    let origin = Origin {
+        format: Format::Ros,
+        native_type: resource.kind.to_string(),
+        address: resource.id.to_string(),
+        attributes: Json::Object(attributes),
+        key: key(template, resource.id),
+    };
+    Builder::new(kind, origin, Location::new(Arc::clone(template.file), resource.entry.key.span))
+}
+
+/// A property's value as text, `Err(why)` when unknown, `Ok(None)` when absent or
+/// `ALIYUN::NoValue`.
+fn text(template: &Template<'_>, node: &Node) -> Result<Option<Placed<String>>, String> {
+    match template.eval(node) {
+        Eval::Known(Json::Null, _) => Ok(None),
+        Eval::Known(value, via) => match scalar_text(&value) {
+            Some(text) => Ok(Some(Placed { value: text, at: at(template, node), via })),
+            None => Err(format!("the value is a {}, not a string", json_type(&value))),
+        },
+        Eval::Resource(id) => Err(format!("`{id}` is a resource of the stack, known only after deploy")),
+        Eval::Unknown(why) => Err(why),
+    }
+}
+
+const fn json_type(value: &Json) -> &'static str {
+    match value {
+        Json::Array(_) => "list",
+        Json::Object(_) => "mapping",
+        _ => "value",
+    }
+}
+
+/// Sets `field` from the property `name` (mapped by `convert`), or marks it unknown.
+fn set(
+    builder: &mut Builder,
+    template: &Template<'_>,
+    resource: &Declared<'_>,
+    name: &str,
+    field: &str,
+    convert: impl Fn(&str) -> Option<String>,
+) {
+    let Some(node) = resource.prop(name) else { return };
+    match text(template, node) {
+        Ok(Some(placed)) => match convert(&placed.value) {
+            Some(value) => {
+                builder.string(field, Placed { value, ..placed });
+            }
+            None => {
+                builder.unknown(
+                    field,
+                    placed.at,
+                    format!("`{name}: {}` is not a value ecslint reads", placed.value),
+                );
+            }
+        },
+        Ok(None) => {}
+        Err(why) => {
+            builder.unknown(field, at(template, node), why);
+        }
+    }
+}
+
+fn set_int(builder: &mut Builder, template: &Template<'_>, node: &Node, field: &str) {
+    match text(template, node) {
+        Ok(Some(placed)) => match placed.value.trim().parse::<i64>() {
+            Ok(n) => {
+                builder.int(field, Placed { value: n, at: placed.at, via: placed.via });
+            }
+            Err(_) => {
+                builder.unknown(field, placed.at, format!("`{}` is not a whole number", placed.value));
+            }
+        },
+        Ok(None) => {}
+        Err(why) => {
+            builder.unknown(field, at(template, node), why);
+        }
+    }
+}
+
+fn region(builder: &mut Builder, template: &Template<'_>, resource: &Declared<'_>) {
+    let head = Location::new(Arc::clone(template.file), resource.entry.key.span);
+    match template.region {
+        Some(region) => {
+            builder.string("region", Placed::new(region.to_string(), head));
+        }
+        None => {
+            builder.unknown(
+                "region",
+                head,
+                "a ROS template does not name its region (the stack's): pass `--region`",
+            );
+        }
+    }
+}
+
+/// An instance-like resource, what its `ImageId` resolved to, and the lookup image made
+/// for a fuzzy `ImageId`.
+fn instance(
+    template: &Template<'_>,
+    catalog: &Catalog,
+    resource: &Declared<'_>,
+) -> (Resource, Option<ImageOf>, Option<Resource>) {
+    let mut b = builder(template, resource, Kind::Instance);
+    region(&mut b, template, resource);
+    let short = resource.kind.rsplit("::").next().unwrap_or_default();
+    set(&mut b, template, resource, "InstanceType", "instanceType", |s| Some(s.to_string()));
+    set(&mut b, template, resource, "ZoneId", "zone", |s| Some(s.to_string()));
+    set(&mut b, template, resource, "KeyPairName", "keyPair", |s| Some(s.to_string()));
+    if let Some(size) =
+        resource.prop("SystemDiskSize").or_else(|| resource.prop("SystemDisk").and_then(|d| d.get("Size")))
+    {
+        set_int(&mut b, template, size, "systemDiskSize");
+    }
+    if resource.kind == "ALIYUN::ECS::PrepayInstance" {
+        let head = Location::new(Arc::clone(template.file), resource.entry.key.span);
+        b.string("billing", Placed::new("Subscription".into(), head));
+    } else {
+        set(&mut b, template, resource, "InstanceChargeType", "billing", |s| {
+            match s.to_ascii_lowercase().as_str() {
+                "prepaid" => Some("Subscription".into()),
+                "postpaid" => Some("PayAsYouGo".into()),
+                _ => None,
+            }
+        });
+    }
+    if let Some(count) = resource.entry.value.get("Count").or_else(|| resource.prop("MaxAmount")) {
+        set_int(&mut b, template, count, "count");
+    }
+    tags(&mut b, template, resource);
+    // What a clone copies from its source instance, and a scaling configuration's list of
+    // types, are not known from the template.
+    if !b.has("instanceType") && !b.is_unknown("instanceType") {
+        let why = match resource.prop("InstanceTypes") {
+            Some(_) => "the scaling configuration picks one of `InstanceTypes` at launch".to_string(),
+            None => {
+                format!("`{short}` sets no `InstanceType` (it comes from a source instance or at launch)")
+            }
+        };
+        b.unknown("instanceType", Location::new(Arc::clone(template.file), resource.entry.key.span), why);
+    }
+    let (image, lookup) = image(&mut b, template, catalog, resource);
+    (b.finish(), image, lookup)
+}
+
+/// `Tags: [{Key, Value}]` as labels; tags that are not known are left out.
+fn tags(builder: &mut Builder, template: &Template<'_>, resource: &Declared<'_>) {
+    let Some(items) = resource.prop("Tags").and_then(Node::as_seq) else { return };
+    for item in items {
+        let (Some(key), Some(value)) = (item.get("Key"), item.get("Value")) else { continue };
+        if let (Ok(Some(key)), Ok(Some(value))) = (text(template, key), text(template, value)) {
+            builder.nested_string("labels", &key.value, value);
+        }
+    }
+}
+
+/// The instance's `image`: a literal ID, a stack image, or a lookup image for a fuzzy
+/// `ImageId`.
+fn image(
+    b: &mut Builder,
+    template: &Template<'_>,
+    catalog: &Catalog,
+    resource: &Declared<'_>,
+) -> (Option<ImageOf>, Option<Resource>) {
+    let head = Location::new(Arc::clone(template.file), resource.entry.key.span);
+    let Some(node) = resource.prop("ImageId") else {
+        b.unknown("image", head, "no `ImageId` is set (it comes from a source instance or at launch)");
+        return (None, None);
+    };
+    match template.eval(node) {
+        Eval::Resource(id) => {
+            b.string("image", Placed::new(id.clone(), at(template, node)));
+            b.reference("image", key(template, &id));
+            (Some(ImageOf::Stack(id)), None)
+        }
+        Eval::Unknown(why) => {
+            b.unknown("image", at(template, node), why);
+            (None, None)
+        }
+        Eval::Known(value, via) => {
+            let Some(id) = scalar_text(&value) else {
+                b.unknown("image", at(template, node), "`ImageId` is not a string");
+                return (None, None);
+            };
+            let placed = Placed { value: id, at: at(template, node), via };
+            let lookup = lookup_image(
+                catalog,
+                &placed,
+                &format!("{}.ImageId", resource.id),
+                &key(template, resource.id),
+            );
+            if let Some(image) = lookup {
+                let image_key = format!("{}.ImageId", key(template, resource.id));
+                let address = Placed { value: format!("{}.ImageId", resource.id), ..placed };
+                b.string("image", address.clone());
+                b.reference("image", image_key.clone());
+                (Some(ImageOf::Lookup(address, image_key)), Some(image))
+            } else {
+                b.string("image", placed.clone());
+                (Some(ImageOf::Literal(placed)), None)
+            }
+        }
+    }
+}
+
+/// An image for a value that is not a full image ID but the start of public IDs (ROS's
+/// fuzzy `ImageId`, Packer's `image_family`): what every public image it can select shares.
+/// `None` for a custom image ID, a public ID that parses, or a prefix with no known facts.
+pub fn lookup_image(
+    catalog: &Catalog,
+    value: &Placed<String>,
+    address: &str,
+    owner_key: &str,
+) -> Option<Resource> {
+    let text = value.value.trim();
+    if text.starts_with("m-") || catalog.parse_public_image_id(text).is_some() {
+        return None;
+    }
+    let partial = catalog.image_prefix(text)?;
+    let origin = Origin {
+        format: Format::Ros,
+        native_type: LOOKUP_TYPE.to_string(),
+        address: address.to_string(),
+        attributes: serde_json::json!({ "ImageId": text }),
+        key: format!("{owner_key}.ImageId"),
+    };
+    Some(partial_image(Builder::new(Kind::Image, origin, value.at.clone()), &partial, value))
+}
+
+/// A public image with what `partial` knows, every field placed at `value`.
+pub fn partial_image(mut b: Builder, partial: &PartialImage, value: &Placed<String>) -> Resource {
+    let place = |text: &str| Placed { value: text.to_string(), at: value.at.clone(), via: value.via.clone() };
+    b.string("type", place("public"));
+    // The schema's `os` needs both: a family alone says nothing about support dates.
+    if let (Some(family), Some(version)) = (&partial.family, &partial.version) {
+        b.nested_string("os", "family", place(family));
+        b.nested_string("os", "version", place(version));
+    } else {
+        b.unknown("os", value.at.clone(), format!("`{}` may select several OS versions", value.value));
+    }
+    match &partial.architecture {
+        Some(arch) => {
+            b.string("architecture", place(arch));
+        }
+        None => {
+            b.unknown(
+                "architecture",
+                value.at.clone(),
+                format!("`{}` may select several architectures", value.value),
+            );
+        }
+    }
+    if let Some(mode) = partial.boot_mode {
+        b.string("bootMode", place(mode.as_str()));
+    }
+    if let Some(size) = partial.size_gib {
+        b.int("size", Placed { value: i64::from(size), at: value.at.clone(), via: value.via.clone() });
+    }
+    b.finish()
+}
+
+/// The stack image an `ImageId` property names, if any.
+fn stack_image<'a>(template: &Template<'_>, resource: &Declared<'_>, custom: &[&'a str]) -> Option<&'a str> {
+    match template.eval(resource.prop("ImageId")?) {
+        Eval::Resource(id) => custom.iter().copied().find(|c| *c == id),
+        _ => None,
+    }
+}
+
+fn copy_image(
+    template: &Template<'_>,
+    resource: &Declared<'_>,
+    custom: &[&str],
+    operations: &mut HashMap<String, Operations>,
+) {
+    let Some(image) = stack_image(template, resource, custom) else { return };
+    let Some(node) = resource.prop("DestinationRegionId") else { return };
+    if let Ok(Some(region)) = text(template, node) {
+        operations.entry(image.to_string()).or_default().regions.push(region);
+    }
+}
+
+/// An `ImageSharePermission`: accounts added to a stack image, or an image of its own for
+/// one outside the stack.
+fn share(
+    template: &Template<'_>,
+    catalog: &Catalog,
+    resource: &Declared<'_>,
+    custom: &[&str],
+    operations: &mut HashMap<String, Operations>,
+) -> Option<Resource> {
+    let accounts = accounts(template, resource);
+    let public = resource.prop("IsPublic").is_some_and(|node| {
+        matches!(template.eval(node), Eval::Known(v, _) if v == Json::Bool(true) || v == Json::String("true".into()))
+    });
+    if let Some(image) = stack_image(template, resource, custom) {
+        let ops = operations.entry(image.to_string()).or_default();
+        ops.accounts.extend(accounts);
+        ops.public |= public;
+        return None;
+    }
+    // An image outside the stack: an image of its own, named by the permission's logical
+    // ID, with only what its ID tells.
+    let node = resource.prop("ImageId")?;
+    let Ok(Some(id)) = text(template, node) else { return None };
+    let mut b = builder(template, resource, Kind::Image);
+    let head = Location::new(Arc::clone(template.file), resource.entry.key.span);
+    b.string("id", id.clone());
+    if id.value.starts_with("m-") {
+        b.string("type", Placed { value: "custom".into(), ..id.clone() });
+    } else if let Some(public) = catalog.parse_public_image_id(&id.value) {
+        b.string("type", Placed { value: "public".into(), ..id.clone() });
+        let _ = public;
+    } else {
+        b.unknown("type", id.at.clone(), "the image is not in the template");
+    }
+    for field in ["os", "architecture", "regions"] {
+        if !b.has(field) {
+            b.unknown(field, head.clone(), "the image is not in the template");
+        }
+    }
+    for account in accounts {
+        b.push_string("sharedWith", account);
+    }
+    Some(b.finish())
+}
+
+/// The accounts an `ImageSharePermission` adds, each placed at its list element.
+fn accounts(template: &Template<'_>, resource: &Declared<'_>) -> Vec<Placed<String>> {
+    let Some(node) = resource.prop("AddAccounts").or_else(|| resource.prop("Accounts")) else {
+        return Vec::new();
+    };
+    match &node.value {
+        Value::Seq(items) => items.iter().filter_map(|item| text(template, item).ok().flatten()).collect(),
+        _ => match template.eval(node) {
+            Eval::Known(Json::Array(items), via) => items
+                .iter()
+                .filter_map(scalar_text)
+                .map(|value| Placed { value, at: at(template, node), via: via.clone() })
+                .collect(),
+            _ => Vec::new(),
+        },
+    }
+}
+
+/// A `CustomImage`: a custom image in the stack's region, derived from the image of the
+/// instance it is made from.
+fn custom_image(
+    template: &Template<'_>,
+    resource: &Declared<'_>,
+    image_of: &HashMap<&str, ImageOf>,
+    operations: Operations,
+) -> Resource {
+    let mut b = builder(template, resource, Kind::Image);
+    let head = Location::new(Arc::clone(template.file), resource.entry.key.span);
+    b.string("type", Placed::new("custom".into(), head.clone()));
+    match template.region {
+        Some(region) => {
+            b.push_string("regions", Placed::new(region.to_string(), head.clone()));
+        }
+        None => {
+            b.unknown(
+                "regions",
+                head.clone(),
+                "a ROS template does not name its region (the stack's): pass `--region`",
+            );
+        }
+    }
+    if !b.is_unknown("regions") {
+        for region in operations.regions {
+            b.push_string("regions", region);
+        }
+    }
+    for account in operations.accounts {
+        b.push_string("sharedWith", account);
+    }
+    let source = resource.prop("InstanceId").map(|node| (node, template.eval(node)));
+    let derived = match &source {
+        Some((node, Eval::Resource(id))) => image_of.get(id.as_str()).map(|image| (node, image)),
+        _ => None,
+    };
+    match derived {
+        Some((node, ImageOf::Literal(image))) => {
+            b.string(
+                "derivedFrom",
+                Placed { value: image.value.clone(), at: at(template, node), via: image.via.clone() },
+            );
+        }
+        Some((node, ImageOf::Lookup(address, image_key))) => {
+            b.string(
+                "derivedFrom",
+                Placed { value: address.value.clone(), at: at(template, node), via: address.via.clone() },
+            );
+            b.reference("derivedFrom", image_key.clone());
+        }
+        Some((node, ImageOf::Stack(id))) => {
+            b.string("derivedFrom", Placed::new(id.clone(), at(template, node)));
+            b.reference("derivedFrom", key(template, id));
+        }
+        None => {
+            let why = "the image is made from an instance or snapshot outside the template";
+            b.unknown("derivedFrom", head.clone(), why);
+            b.unknown("os", head.clone(), why);
+        }
+    }
+    set(&mut b, template, resource, "Architecture", "architecture", |s| match s {
+        "x86_64" | "i386" | "arm64" => Some(s.to_string()),
+        _ => None,
+    });
+    set(&mut b, template, resource, "BootMode", "bootMode", |s| match s {
+        "BIOS" | "UEFI" | "UEFI-Preferred" => Some(s.to_string()),
+        _ => None,
+    });
+    if derived.is_none() && !b.has("architecture") {
+        b.unknown(
+            "architecture",
+            head,
+            "the image is made from an instance or snapshot outside the template",
+        );
+    }
+    let mut resource = b.finish();
+    if operations.public {
+        if let Some(extra) = resource.iac.as_mut().and_then(Arc::get_mut) {
+            if let Json::Object(map) = &mut extra.origin.attributes {
+                map.insert("IsPublic".into(), Json::Bool(true));
+            }
+        }
+    }
+    resource
+}

@@ -1,0 +1,244 @@
+use super::*;
+use crate::source::{Limits, PathSegment, parse};
+
+fn load(text: &str, region: Option<&str>) -> (Arc<SourceFile>, Vec<crate::spec::Resource>) {
+    let file = Arc::new(SourceFile::new("stack.yaml", text));
+    let catalog = Catalog::builtin().expect("built-in catalog");
+    let options = Options { region: region.map(str::to_string), ..Options::default() };
+    let mut resources = Vec::new();
+    for document in parse(&file, Limits::default()).expect("parses") {
+        assert!(is_template(&document));
+        resources.extend(extract(&file, document, &options, &catalog).resources);
+    }
+    (file, resources)
+}
+
+fn field<'a>(resource: &'a crate::spec::Resource, name: &str) -> Option<&'a str> {
+    resource.node.get_str(name)
+}
+
+fn unknown(resource: &crate::spec::Resource) -> Vec<&str> {
+    resource.iac.as_deref().map(|e| e.unknown.iter().map(|u| u.field.as_str()).collect()).unwrap_or_default()
+}
+
+const STACK: &str = r"ROSTemplateFormatVersion: '2015-09-01'
+Parameters:
+  InstanceType:
+    Type: String
+    Default: ecs.g7.large
+  Password:
+    Type: String
+  Env:
+    Type: String
+    Default: prod
+Conditions:
+  IsProd:
+    Fn::Equals: [{Ref: Env}, prod]
+  NotProd:
+    Fn::Not: [{Condition: IsProd}]
+Mappings:
+  Images:
+    prod: {Id: ubuntu_22_04_x64_20G_alibase_20240322.vhd}
+Resources:
+  Web:
+    Type: ALIYUN::ECS::Instance
+    Count: 3
+    Properties:
+      InstanceType: {Ref: InstanceType}
+      ImageId: {'Fn::FindInMap': [Images, {Ref: Env}, Id]}
+      InstanceChargeType: PrePaid
+      ZoneId: {'Fn::Select': ['0', {'Fn::GetAZs': {Ref: 'ALIYUN::Region'}}]}
+      SystemDiskSize: {'Fn::If': [IsProd, 40, 20]}
+      Password: {Ref: Password}
+      Tags:
+        - Key: team
+          Value: {'Fn::Join': ['-', [web, {Ref: Env}]]}
+  Golden:
+    Type: ALIYUN::ECS::CustomImage
+    Properties:
+      InstanceId: {Ref: Web}
+      ImageName: golden
+  Copy:
+    Type: ALIYUN::ECS::CopyImage
+    Properties:
+      ImageId: {'Fn::GetAtt': [Golden, ImageId]}
+      DestinationRegionId: cn-shanghai
+  Share:
+    Type: ALIYUN::ECS::ImageSharePermission
+    Properties:
+      ImageId: {Ref: Golden}
+      AddAccounts: ['1234567890123456', 1234567890123457]
+      IsPublic: true
+  App:
+    Type: ALIYUN::ECS::InstanceGroup
+    Condition: NotProd
+    Properties:
+      InstanceType: ecs.g7.large
+      ImageId: {Ref: Golden}
+      MaxAmount: 5
+";
+
+#[test]
+fn maps_instances_and_images_with_parameters_and_intrinsics() {
+    let (file, resources) = load(STACK, Some("cn-hangzhou"));
+    let names: Vec<&str> = resources.iter().filter_map(|r| r.name.as_deref()).collect();
+    // `App` is under a condition that is false with the defaults.
+    assert_eq!(names, ["Web", "Golden"]);
+    let web = &resources[0];
+    assert_eq!(field(web, "instanceType"), Some("ecs.g7.large"));
+    assert_eq!(field(web, "image"), Some("ubuntu_22_04_x64_20G_alibase_20240322.vhd"));
+    assert_eq!(field(web, "billing"), Some("Subscription"));
+    assert_eq!(field(web, "region"), Some("cn-hangzhou"));
+    assert_eq!(web.node.get("count").map(|n| n.value.clone()), Some(Value::Int(3)));
+    assert_eq!(web.node.get("systemDiskSize").map(|n| n.value.clone()), Some(Value::Int(40)));
+    assert_eq!(
+        web.node
+            .at(&[PathSegment::Key("labels".into()), PathSegment::Key("team".into())])
+            .and_then(|n| n.as_str()),
+        Some("web-prod")
+    );
+    assert_eq!(unknown(web), ["zone"]);
+    // The finding at the Ref points at the Ref, with a label on the Default.
+    let path = [PathSegment::Key("instanceType".into())];
+    let location = web.location(&path);
+    assert_eq!(&file.text[location.span.start..location.span.end], "{Ref: InstanceType}");
+    let extra = web.iac.as_deref().expect("iac");
+    let site = extra.site(&path).expect("a site with the Default");
+    assert_eq!(
+        &file.text[site.labels[0].location.span.start..site.labels[0].location.span.end],
+        "ecs.g7.large"
+    );
+    assert_eq!(extra.origin.key, "stack.yaml#Web");
+    assert_eq!(extra.origin.native_type, "ALIYUN::ECS::Instance");
+
+    let golden = &resources[1];
+    assert_eq!(field(golden, "type"), Some("custom"));
+    assert_eq!(field(golden, "derivedFrom"), Some("ubuntu_22_04_x64_20G_alibase_20240322.vhd"));
+    let regions: Vec<&str> =
+        golden.node.get("regions").and_then(Node::as_seq).unwrap().iter().filter_map(Node::as_str).collect();
+    assert_eq!(regions, ["cn-hangzhou", "cn-shanghai"]);
+    let shared: Vec<&str> = golden
+        .node
+        .get("sharedWith")
+        .and_then(Node::as_seq)
+        .unwrap()
+        .iter()
+        .filter_map(Node::as_str)
+        .collect();
+    assert_eq!(shared, ["1234567890123456", "1234567890123457"]);
+    let origin = &golden.iac.as_deref().unwrap().origin;
+    assert_eq!(origin.attributes["IsPublic"], serde_json::Value::Bool(true));
+}
+
+use crate::source::{Node, Value};
+
+#[test]
+fn unknown_region_parameter_without_default_and_getatt_stay_unknown() {
+    let text = "ROSTemplateFormatVersion: '2015-09-01'\nParameters:\n  Type: {Type: String}\n  Image: {Type: String, Default: centos_7_9_x64_20G_alibase_20240628.vhd}\nResources:\n  Vm:\n    Type: ALIYUN::ECS::Instance\n    Properties:\n      InstanceType: {Ref: Type}\n      ImageId: {'Fn::GetAtt': [Other, ImageId]}\n  Img:\n    Type: ALIYUN::ECS::CustomImage\n    Properties:\n      InstanceId: i-external\n";
+    let (_, resources) = load(text, None);
+    let vm = &resources[0];
+    let mut fields = unknown(vm);
+    fields.sort_unstable();
+    assert_eq!(fields, ["image", "instanceType", "region"]);
+    assert!(!vm.field_valid("instanceType"));
+    assert!(vm.field_valid("name"));
+    let img = &resources[1];
+    let mut fields = unknown(img);
+    fields.sort_unstable();
+    assert_eq!(fields, ["architecture", "derivedFrom", "os", "regions"]);
+}
+
+#[test]
+fn stack_image_reference_and_external_share() {
+    let text = "ROSTemplateFormatVersion: '2015-09-01'\nResources:\n  Base:\n    Type: ALIYUN::ECS::CustomImage\n    Properties: {InstanceId: i-x, Architecture: arm64}\n  Vm:\n    Type: ALIYUN::ECS::PrepayInstance\n    Properties:\n      InstanceType: ecs.g8y.large\n      ImageId: {'Fn::GetAtt': [Base, ImageId]}\n  Share:\n    Type: ALIYUN::ECS::ImageSharePermission\n    Properties:\n      ImageId: m-bp1abc\n      AddAccounts: ['12345']\n";
+    let (_, resources) = load(text, Some("cn-beijing"));
+    let vm = resources.iter().find(|r| r.name.as_deref() == Some("Vm")).unwrap();
+    assert_eq!(vm.image_reference("image"), Some("stack.yaml#Base"));
+    assert_eq!(field(vm, "billing"), Some("Subscription"));
+    let share = resources.iter().find(|r| r.name.as_deref() == Some("Share")).unwrap();
+    assert_eq!(field(share, "type"), Some("custom"));
+    assert_eq!(field(share, "id"), Some("m-bp1abc"));
+    let base = resources.iter().find(|r| r.name.as_deref() == Some("Base")).unwrap();
+    assert_eq!(field(base, "architecture"), Some("arm64"));
+}
+
+#[test]
+fn sub_join_select_and_self_referring_conditions() {
+    let text = "ROSTemplateFormatVersion: '2015-09-01'\nParameters:\n  Family: {Type: String, Default: g7}\nConditions:\n  Loop: {'Fn::Not': [{Condition: Loop}]}\n  Both: {'Fn::And': [{'Fn::Equals': [a, a]}, {'Fn::Or': [{'Fn::Equals': [a, b]}, {'Fn::Equals': [1, '1']}]}]}\nResources:\n  A:\n    Type: ALIYUN::ECS::Instance\n    Properties:\n      InstanceType: {'Fn::Sub': 'ecs.${Family}.large'}\n      ImageId: {'Fn::If': [Loop, x, y]}\n      KeyPairName: {'Fn::If': [Both, {'Fn::Select': [1, [a, b]]}, c]}\n";
+    let (_, resources) = load(text, Some("cn-hangzhou"));
+    let a = &resources[0];
+    assert_eq!(field(a, "instanceType"), Some("ecs.g7.large"));
+    assert_eq!(field(a, "keyPair"), Some("b"));
+    assert_eq!(unknown(a), ["image"]);
+}
+
+#[test]
+fn broken_templates_are_parse_errors_with_a_position() {
+    let catalog = Catalog::builtin().expect("built-in catalog");
+    let nbsp = "ROSTemplateFormatVersion: '2015-09-01'\nResources:\n\u{a0}\u{a0}Vm:\n    Type: ALIYUN::ECS::Instance\n";
+    let empty = "ROSTemplateFormatVersion: '2015-09-01'\nResources:\n  : x\n";
+    for (text, line) in [(nbsp, 3), (empty, 3)] {
+        let file = Arc::new(SourceFile::new("t.yaml", text));
+        let document = parse(&file, Limits::default()).expect("parses").remove(0);
+        let loaded = extract(&file, document, &Options::default(), &catalog);
+        assert!(loaded.resources.is_empty());
+        assert_eq!(loaded.findings.len(), 1, "{text}");
+        assert_eq!(loaded.findings[0].code, "S001");
+        assert_eq!(loaded.findings[0].location.start().line, line);
+    }
+    assert!(shows_a_template("{\"ROSTemplateFormatVersion\" : \"2015-09-01\",, }"));
+    assert!(shows_a_template("{\"builders\": [{\"type\": \"alicloud-ecs\" \"region\": 1}]}"));
+    assert!(!shows_a_template("{\"note\": \"see ROSTemplateFormatVersion docs\" // x\n}"));
+}
+
+#[test]
+fn lookup_image_has_what_every_selectable_image_shares() {
+    use crate::catalog::PartialImage;
+    use crate::diag::Location;
+    use crate::iac::{Builder, Format, Origin, Placed};
+    let file = Arc::new(SourceFile::new("s.yaml", "ImageId: centos_7\n"));
+    let at = Location::new(Arc::clone(&file), crate::source::Span::new(9, 17));
+    let value = Placed::new("centos_7".to_string(), at.clone());
+    let origin = || Origin {
+        format: Format::Ros,
+        native_type: LOOKUP_TYPE.into(),
+        address: "Web.ImageId".into(),
+        attributes: serde_json::Value::Null,
+        key: "s.yaml#Web.ImageId".into(),
+    };
+    let known = PartialImage {
+        family: Some("centos".into()),
+        version: Some("7".into()),
+        architecture: Some("x86_64".into()),
+        size_gib: Some(20),
+        ..PartialImage::default()
+    };
+    let image =
+        map::partial_image(Builder::new(crate::spec::Kind::Image, origin(), at.clone()), &known, &value);
+    assert_eq!(image.node.get_str("type"), Some("public"));
+    assert_eq!(image.node.get("os").and_then(|os| os.get_str("version")), Some("7"));
+    assert_eq!(image.node.get_str("architecture"), Some("x86_64"));
+    assert_eq!(image.location(&[PathSegment::Key("architecture".into())]).span, at.span);
+    // A family alone (`ubuntu`) leaves the OS and the architecture unknown.
+    let family = PartialImage { family: Some("ubuntu".into()), ..PartialImage::default() };
+    let image = map::partial_image(Builder::new(crate::spec::Kind::Image, origin(), at), &family, &value);
+    let mut fields = unknown(&image);
+    fields.sort_unstable();
+    assert_eq!(fields, ["architecture", "os"]);
+}
+
+#[test]
+fn logical_ids_are_unique_per_template_only() {
+    let text = "ROSTemplateFormatVersion: '2015-09-01'\nResources:\n  EcsInstance:\n    Type: ALIYUN::ECS::Instance\n    Properties: {InstanceType: ecs.g7.large, ImageId: centos_7}\n  Img:\n    Type: ALIYUN::ECS::CustomImage\n    Properties: {InstanceId: {Ref: EcsInstance}}\n";
+    let catalog = Catalog::builtin().expect("built-in catalog");
+    let mut resources = Vec::new();
+    for name in ["stacks/a.yaml", "stacks/b.yaml"] {
+        let file = Arc::new(SourceFile::new(name, text));
+        let document = parse(&file, Limits::default()).expect("parses").remove(0);
+        resources.extend(extract(&file, document, &Options::default(), &catalog).resources);
+    }
+    assert_eq!(resources.len(), 4);
+    let mut findings = Vec::new();
+    crate::spec::check_duplicate_names(&resources, &mut findings);
+    assert!(findings.is_empty(), "{findings:?}");
+}

@@ -1,0 +1,205 @@
+//! ROS and Packer templates end to end: the human rendering of a value that came through a
+//! parameter or variable (a label on its definition), and random templates that never
+//! panic and never point outside their files.
+
+mod common;
+
+use common::{check_args, run};
+use ecslint::catalog::Catalog;
+use ecslint::iac::Options;
+use ecslint::source::{Limits, SourceFile, parse};
+use proptest::prelude::*;
+use std::fmt::Write as _;
+use std::sync::{Arc, OnceLock};
+
+#[test]
+fn ros_ref_to_a_parameter_default_is_labelled_there() {
+    let args = check_args([
+        "--region",
+        "cn-hangzhou",
+        "--select",
+        "L001",
+        "fixtures/rules/L001/fail-ros-ref-default.ros.yaml",
+    ]);
+    let out = run(&args);
+    out.assert_code(1);
+    insta::assert_snapshot!("ros_ref_default", out.stdout);
+}
+
+#[test]
+fn packer_variable_default_is_labelled_there() {
+    let args = check_args(["--select", "L001", "fixtures/rules/L001/fail-packer-centos-7"]);
+    let out = run(&args);
+    out.assert_code(1);
+    insta::assert_snapshot!("packer_variable_default", out.stdout);
+}
+
+fn catalog() -> &'static Catalog {
+    static CATALOG: OnceLock<Catalog> = OnceLock::new();
+    CATALOG.get_or_init(|| Catalog::builtin().expect("built-in catalog"))
+}
+
+/// Every span of every resource and unknown lies inside the file it names.
+fn assert_inside(resources: &[ecslint::spec::Resource], findings: &[ecslint::diag::Finding]) {
+    fn walk(node: &ecslint::source::Node, len: usize) {
+        assert!(node.span.start <= node.span.end && node.span.end <= len, "{:?} outside {len}", node.span);
+        match &node.value {
+            ecslint::source::Value::Seq(items) => items.iter().for_each(|n| walk(n, len)),
+            ecslint::source::Value::Map(entries) => entries.iter().for_each(|e| {
+                assert!(e.key.span.end <= len);
+                walk(&e.value, len);
+            }),
+            _ => {}
+        }
+    }
+    for resource in resources {
+        let extra = resource.iac.as_deref().expect("an IaC resource");
+        // Fields whose value came from another file point into that file (checked by site).
+        if extra.sites.is_empty() {
+            walk(&resource.node, resource.file.text.len());
+        }
+        for unknown in &extra.unknown {
+            assert!(unknown.location.span.end <= unknown.location.file.text.len());
+        }
+        for site in &extra.sites {
+            for label in &site.labels {
+                assert!(label.location.span.end <= label.location.file.text.len());
+            }
+        }
+    }
+    for finding in findings {
+        assert!(finding.location.span.end <= finding.location.file.text.len());
+    }
+}
+
+const ROS_VALUES: [&str; 16] = [
+    "ecs.g7.large",
+    "{Ref: P}",
+    "{Ref: Q}",
+    "{Ref: R1}",
+    "{Ref: 'ALIYUN::Region'}",
+    "{'Fn::GetAtt': [R1, ImageId]}",
+    "{'Fn::Join': ['-', [a, {Ref: P}]]}",
+    "{'Fn::Sub': 'x-${P}-${!Literal}-${Missing'}",
+    "{'Fn::Select': [5, [a]]}",
+    "{'Fn::If': [C, {Ref: P}, 3]}",
+    "{'Fn::FindInMap': [M, a, b]}",
+    "{'Fn::Jq': [First, '.x', {}]}",
+    "[1, 2, {Ref: P}]",
+    "centos_7",
+    "{'Fn::Equals': [{Ref: P}, {Condition: C}]}",
+    "PrePaid",
+];
+
+const ROS_TYPES: [&str; 8] = [
+    "ALIYUN::ECS::Instance",
+    "ALIYUN::ECS::InstanceGroup",
+    "ALIYUN::ECS::PrepayInstance",
+    "ALIYUN::ECS::LaunchTemplate",
+    "ALIYUN::ECS::CustomImage",
+    "ALIYUN::ECS::CopyImage",
+    "ALIYUN::ECS::ImageSharePermission",
+    "ALIYUN::ESS::ScalingConfiguration",
+];
+
+const PROPERTIES: [&str; 10] = [
+    "InstanceType",
+    "ImageId",
+    "InstanceId",
+    "Count",
+    "MaxAmount",
+    "InstanceChargeType",
+    "DestinationRegionId",
+    "AddAccounts",
+    "SystemDiskSize",
+    "IsPublic",
+];
+
+fn ros_template() -> impl Strategy<Value = String> {
+    let resource =
+        (0..ROS_TYPES.len(), prop::collection::vec((0..PROPERTIES.len(), 0..ROS_VALUES.len()), 0..6));
+    (prop::collection::vec(resource, 1..5), 0..ROS_VALUES.len(), any::<bool>()).prop_map(|(resources, c, mutate)| {
+        let mut text = format!(
+            "ROSTemplateFormatVersion: '2015-09-01'\nParameters:\n  P: {{Type: String, Default: ecs.g7.large}}\n  Q: {{Type: String}}\nConditions:\n  C: {}\n  D: {{'Fn::Not': [{{Condition: D}}]}}\nMappings:\n  M: {{a: {{b: {{Ref: P}}}}}}\nResources:\n",
+            ROS_VALUES[c]
+        );
+        for (i, (kind, properties)) in resources.iter().enumerate() {
+            let _ = write!(text, "  R{i}:\n    Type: {}\n    Condition: D\n    Properties:\n", ROS_TYPES[*kind]);
+            for (p, v) in properties {
+                let _ = writeln!(text, "      {}: {}", PROPERTIES[*p], ROS_VALUES[*v]);
+            }
+        }
+        if mutate {
+            text = text.replace("    Condition: D\n", "").replace("Properties:\n      ", "Properties:\n      : x\n      ");
+        }
+        text
+    })
+}
+
+const HCL_VALUES: [&str; 10] = [
+    "\"ecs.g7.large\"",
+    "var.a",
+    "var.b",
+    "local.l",
+    "local.loop",
+    "\"x-${var.a}-${local.l}\"",
+    "[\"cn-shanghai\", var.a]",
+    "upper(var.a)",
+    "data.x.y.id",
+    "true",
+];
+
+const HCL_KEYS: [&str; 9] = [
+    "region",
+    "instance_type",
+    "source_image",
+    "image_family",
+    "image_name",
+    "image_copy_regions",
+    "image_share_account",
+    "image_encrypted",
+    "boot_mode",
+];
+
+fn packer_template() -> impl Strategy<Value = (String, usize)> {
+    (prop::collection::vec((0..HCL_KEYS.len(), 0..HCL_VALUES.len()), 0..10), any::<usize>()).prop_map(|(attrs, cut)| {
+        let mut text = String::from(
+            "variable \"a\" { default = \"cn-hangzhou\" }\nvariable \"b\" {}\nlocals {\n  l = var.a\n  loop = local.loop\n}\nsource \"alicloud-ecs\" \"s\" {\n",
+        );
+        for (k, v) in attrs {
+            let _ = writeln!(text, "  {} = {}", HCL_KEYS[k], HCL_VALUES[v]);
+        }
+        text.push_str("}\nbuild {\n  sources = [\"source.alicloud-ecs.s\"]\n  post-processor \"alicloud-import\" {\n    image_platform = var.a\n  }\n}\n");
+        (text, cut)
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    #[test]
+    fn random_ros_templates_never_panic(text in ros_template(), region in any::<bool>()) {
+        let file = Arc::new(SourceFile::new("t.yaml", text));
+        let options = Options { region: region.then(|| "cn-hangzhou".to_string()), ..Options::default() };
+        if let Ok(documents) = parse(&file, Limits::default()) {
+            for document in documents {
+                let loaded = ecslint::ros::extract(&file, document, &options, catalog());
+                assert_inside(&loaded.resources, &loaded.findings);
+            }
+        }
+    }
+
+    #[test]
+    fn random_packer_templates_never_panic((text, cut) in packer_template()) {
+        // Whole, and cut anywhere (a template half written is S001, never a panic).
+        let mut cut_at = cut % (text.len() + 1);
+        while !text.is_char_boundary(cut_at) {
+            cut_at -= 1;
+        }
+        for text in [text.clone(), text[..cut_at].to_string()] {
+            let file = Arc::new(SourceFile::new("d/t.pkr.hcl", text));
+            let loaded = ecslint::packer::load(&[file], &Options::default(), Limits::default(), catalog());
+            assert_inside(&loaded.resources, &loaded.findings);
+        }
+    }
+}
