@@ -18,7 +18,7 @@ use crate::check::Outcome;
 use crate::config::Config;
 use crate::diag::{Finding, Location};
 use crate::files::{self, CollectError, Collected, Input};
-use crate::source::Span;
+use crate::source::{Frontend, Span};
 use crate::spec::{Kind, Resource, codes};
 use std::collections::{HashMap, HashSet};
 use std::ffi::OsString;
@@ -137,6 +137,24 @@ impl Named {
     fn is_named(&self, name: &str) -> bool {
         self.names.contains(name)
     }
+
+    /// Names one more input that is not a checked path: a `--var-file`, whose syntax
+    /// errors must be reported like a named file's.
+    pub fn name_also(&mut self, name: impl Into<String>) {
+        self.names.insert(name.into());
+    }
+
+    /// Whether `name` is a Terraform file in the directory of a named Terraform file: one
+    /// module with it, so a syntax error there (a broken `terraform.tfvars` or
+    /// `variables.tf`) changes what the named file evaluates to and must not go unsaid.
+    fn in_a_named_module(&self, name: &str) -> bool {
+        let terraform = |name: &str| Frontend::of(name) == Frontend::Terraform;
+        let dir = |name: &str| name.rsplit_once(['/', '\\']).map_or("", |(dir, _)| dir).to_string();
+        terraform(name) && {
+            let here = dir(name);
+            self.names.iter().any(|named| terraform(named) && dir(named) == here)
+        }
+    }
 }
 
 /// `path` made absolute against `cwd`, with `.` and `..` resolved by text (no system call).
@@ -219,7 +237,11 @@ pub fn restrict(outcome: &mut Outcome, named: &Named) {
     };
     // An S003 between a named file and the project was moved onto the named file by the
     // check itself (`CheckOptions::relocate`), before suppressions were matched.
-    outcome.findings.retain(|finding| reported_at(&finding.location));
+    outcome.findings.retain(|finding| {
+        reported_at(&finding.location)
+            || (finding.code == codes::PARSE_ERROR.code
+                && named.in_a_named_module(&finding.location.file.name))
+    });
     outcome.suppressed.retain(|finding| reported_at(&finding.location));
     // A rule that fails points into its rule file and names the resource it failed on (or
     // labels it in its spec file): a failure only on resources out of scope must not take

@@ -331,3 +331,37 @@ fn a_name_defined_in_several_project_files_is_one_finding_on_the_named_file() {
         assert_eq!(run.stdout.matches(&format!("╭─[{other}:2:7]")).count(), 1, "{other}\n{}", run.describe());
     }
 }
+
+#[test]
+fn a_syntax_error_in_the_named_modules_variables_or_a_var_file_is_reported() {
+    // A broken terraform.tfvars beside a named main.tf left its variables unset: the run
+    // passed in silence, though Terraform would refuse the module.
+    let dir = scratch_dir("context-terraform-module");
+    std::fs::create_dir(dir.join(".git")).expect(".git created");
+    let main = "variable \"image\" {}\nresource \"alicloud_instance\" \"a\" {\n  image_id = var.image\n}\n";
+    let broken = "image = [\n";
+    write_files(
+        &dir,
+        &[
+            ("main.tf", main),
+            ("terraform.tfvars", broken),
+            ("extra.tfvars", broken),
+            ("other/main.tf", main),
+            ("other/terraform.tfvars", broken),
+        ],
+    );
+    let run = check_in(&dir, &["main.tf"], None);
+    run.assert_code(1);
+    assert_eq!(findings(&run), pairs(&[("S001", "terraform.tfvars")]), "{}", run.describe());
+    // Another module's broken file stays out of a run over this one.
+    let run = check_in(&dir, &["other/main.tf"], None);
+    assert_eq!(findings(&run), pairs(&[("S001", "other/terraform.tfvars")]), "{}", run.describe());
+    std::fs::remove_file(dir.join("terraform.tfvars")).expect("removed");
+    let run = check_in(&dir, &["main.tf", "--var-file", "extra.tfvars"], None);
+    run.assert_code(1);
+    assert_eq!(findings(&run), pairs(&[("S001", "extra.tfvars")]), "{}", run.describe());
+    // Quiet when nothing is broken.
+    let run = check_in(&dir, &["main.tf"], None);
+    run.assert_code(0);
+    assert_eq!(findings(&run), pairs(&[]), "{}", run.describe());
+}

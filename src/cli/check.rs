@@ -233,7 +233,7 @@ pub fn execute(args: &CheckArgs) -> Result<Run, Failure> {
     let names_files = args.paths.iter().any(|path| {
         if path == "-" { args.stdin_filename != STDIN_NAME } else { !std::path::Path::new(path).is_dir() }
     });
-    let named = (names_files && !args.no_context && !project::names_the_project(&args.paths, &config))
+    let mut named = (names_files && !args.no_context && !project::names_the_project(&args.paths, &config))
         .then(|| project::Named::new(&collected.inputs));
     if let Some(named) = &named {
         let context = project::context(named, &config, &args.stdin_filename)
@@ -288,17 +288,23 @@ pub fn execute(args: &CheckArgs) -> Result<Run, Failure> {
         quotas: config.quotas.clone(),
         params,
     };
-    let relocate = |finding: &mut diag::Finding| {
-        if let Some(named) = &named {
-            project::move_duplicate_to_named(finding, named);
-        }
-    };
     let mut var_files = Vec::with_capacity(args.var_files.len());
     for path in &args.var_files {
         let text = files::read_text(path)
             .map_err(|e| Failure::Message(format!("cannot read variable file {}: {e}", path.display())))?;
         var_files.push(std::sync::Arc::new(crate::source::SourceFile::new(files::display_name(path), text)));
     }
+    // A `--var-file` is named on the command line too: its syntax errors are reported.
+    if let Some(named) = named.as_mut() {
+        for file in &var_files {
+            named.name_also(file.name.clone());
+        }
+    }
+    let relocate = |finding: &mut diag::Finding| {
+        if let Some(named) = &named {
+            project::move_duplicate_to_named(finding, named);
+        }
+    };
     let iac = crate::iac::Options { region: args.region.clone(), vars: args.vars.clone(), var_files };
     let options = CheckOptions {
         iac: &iac,

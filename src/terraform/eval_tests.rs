@@ -616,3 +616,56 @@ fn hostile_input_is_bounded() {
             || attr(&ev, "x_y.r", "bigger").items().is_some()
     );
 }
+
+#[test]
+fn an_item_picked_from_a_list_inside_a_module_keeps_a_label_on_the_calling_argument() {
+    // The shape of the common ECS instance module: the image passed in is picked out of a
+    // list built from it. The finding is inside the module, so the user's own line must
+    // appear among its labels.
+    let module = r#"
+variable "image_id" { default = "" }
+variable "image_ids" { default = [] }
+resource "alicloud_instance" "this" {
+  count    = 1
+  image_id = element(distinct(compact(concat([var.image_id], var.image_ids))), count.index)
+  second   = [var.image_id][0]
+  third    = one([var.image_id])
+}
+"#;
+    let root = r#"
+module "ecs" {
+  source   = "./ecs"
+  image_id = "centos_7_9_x64_20G_alibase_20240321.vhd"
+}
+"#;
+    let ev = run(&[("root/main.tf", root), ("root/ecs/main.tf", module)]);
+    for name in ["image_id", "second", "third"] {
+        let image = attr(&ev, "module.ecs.alicloud_instance.this[0]", name);
+        assert_eq!(string(image), "centos_7_9_x64_20G_alibase_20240321.vhd");
+        let set = image.via.iter().find(|l| l.location.file.name == "root/main.tf");
+        let set = set.unwrap_or_else(|| panic!("{name}: no label in the calling module: {:?}", image.via));
+        assert_eq!(set.message, "the value is set here");
+        assert_eq!(text(&set.location), "\"centos_7_9_x64_20G_alibase_20240321.vhd\"");
+    }
+}
+
+#[test]
+fn an_item_picked_from_a_tfvars_list_gets_no_second_label_in_the_same_place() {
+    let main = r#"
+variable "images" {}
+resource "alicloud_instance" "a" {
+  image_id = element(var.images, 0)
+  second   = var.images[0]
+}
+"#;
+    let tfvars = "images = [\"centos_7_9_x64_20G_alibase_20240321.vhd\"]\n";
+    let ev = run(&[("main.tf", main), ("terraform.tfvars", tfvars)]);
+    for name in ["image_id", "second"] {
+        let image = attr(&ev, "alicloud_instance.a", name);
+        assert_eq!(image.at.file.name, "main.tf");
+        let in_tfvars: Vec<_> =
+            image.via.iter().filter(|l| l.location.file.name == "terraform.tfvars").collect();
+        assert_eq!(in_tfvars.len(), 1, "{name}: {:?}", image.via);
+        assert_eq!(in_tfvars[0].message, "set in terraform.tfvars");
+    }
+}

@@ -639,8 +639,9 @@ pub fn apply(mut v: Val, steps: &[Step], at: &Location) -> Val {
             };
             return Val { value: Value::Unknown(format!("{ERROR}{what}")), at: at.clone(), via: outer_via };
         };
+        let own = found.picked_via(at, &outer_via);
         let mut via = outer_via;
-        via.extend(found.via);
+        via.extend(own);
         v = Val { value: found.value, at: at.clone(), via };
     }
     v

@@ -44,7 +44,18 @@ pub fn call(name: &str, args: &[Val], at: Location) -> Val {
         return Val { value: Value::Unknown(why), at, via };
     }
     match run(name, args) {
-        Ok(value) => Val { value, at, via },
+        Ok(value) => {
+            // An item picked out of a list keeps the labels of where it came from.
+            if let Some(item) = picked(name, args) {
+                let mut own = item.picked_via(&at, &via);
+                own.retain(|l| {
+                    !via.iter().any(|v| v.location.span == l.location.span && v.message == l.message)
+                });
+                own.append(&mut via);
+                via = own;
+            }
+            Val { value, at, via }
+        }
         Err(why) if why.starts_with(ERROR) || why.starts_with("function `") => {
             Val { value: Value::Unknown(why), at, via }
         }
@@ -53,6 +64,20 @@ pub fn call(name: &str, args: &[Val], at: Location) -> Val {
             v.via = via;
             v
         }
+    }
+}
+
+/// The item `element` or `one` returns, when it is one of its arguments' items.
+fn picked<'a>(name: &str, args: &'a [Val]) -> Option<&'a Val> {
+    let items = args.first()?.items()?;
+    match name {
+        "element" => {
+            let len = i64::try_from(items.len()).ok().filter(|&n| n > 0)?;
+            let i = usize::try_from(args.get(1)?.as_int()?.rem_euclid(len)).ok()?;
+            items.get(i)
+        }
+        "one" if items.len() == 1 => items.first(),
+        _ => None,
     }
 }
 

@@ -19,14 +19,18 @@ pub fn parse_file(file: &Arc<SourceFile>, limits: Limits) -> Result<Body, Box<Fi
 }
 
 fn parse_hcl_file(file: &Arc<SourceFile>) -> Result<Body, Box<Finding>> {
-    let text = &*file.text;
+    let whole = &*file.text;
+    // Terraform ignores a UTF-8 byte order mark at the start of a file (Windows editors
+    // write one); `hcl-edit` does not, so it is skipped here and spans shift past it.
+    let offset = if whole.starts_with('\u{feff}') { '\u{feff}'.len_utf8() } else { 0 };
+    let text = &whole[offset..];
     match hcl_edit::parser::parse_body(text) {
         Ok(body) => {
-            let converter = Converter { text, offset: 0, whole: Span::new(0, 0), exact: true };
+            let converter = Converter { text, offset, whole: Span::new(offset, offset), exact: true };
             Ok(converter.body(&body))
         }
         Err(error) => {
-            let span = char_span_at(text, error.location().offset());
+            let span = char_span_at(whole, offset + error.location().offset());
             let message = format!("invalid HCL: {}", error.message());
             Err(Box::new(PARSE_ERROR.finding(message, Location::new(file.clone(), span))))
         }
@@ -201,5 +205,39 @@ impl Json<'_> {
             }
             Err(error) => Expr { kind: Kind::Bad(format!("invalid template: {}", error.message())), span },
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(name: &str, text: &str) -> Arc<SourceFile> {
+        Arc::new(SourceFile::new(name, text))
+    }
+
+    #[test]
+    fn a_byte_order_mark_at_the_start_is_ignored_and_spans_stay_in_the_file() {
+        let text = "\u{feff}variable \"image\" {\n  default = \"centos_7\"\n}\n";
+        let source = file("main.tf", text);
+        let body = parse_file(&source, Limits::default()).expect("Terraform reads a file with a BOM");
+        let block = &body.blocks[0];
+        assert_eq!(block.labels, ["image"]);
+        let default = &block.body.attrs[0].expr;
+        assert_eq!(&text[default.span.start..default.span.end], "\"centos_7\"");
+    }
+
+    #[test]
+    fn a_syntax_error_after_a_byte_order_mark_points_at_its_own_character() {
+        let text = "\u{feff}resource \"a\" \"b\" {\n  x = ]\n}\n";
+        let error = parse_file(&file("main.tf", text), Limits::default()).expect_err("not HCL");
+        let span = error.location.span;
+        assert_eq!(&text[span.start..span.end], "]");
+    }
+
+    #[test]
+    fn a_byte_order_mark_inside_the_file_is_still_an_error() {
+        let text = "variable \"a\" {}\n\u{feff}variable \"b\" {}\n";
+        assert!(parse_file(&file("main.tf", text), Limits::default()).is_err());
     }
 }

@@ -8,6 +8,7 @@
 
 use crate::diag::{Label, Location};
 use crate::iac::Placed;
+use std::sync::Arc;
 
 /// A value and its places.
 #[derive(Clone, Debug)]
@@ -119,6 +120,27 @@ impl Val {
             Value::Object(_) => vec![self],
             _ => Vec::new(),
         }
+    }
+
+    /// The labels of this value when it is an item picked out of a collection and used at
+    /// `at` (`element(list, 0)`, `list[0]`): its own, and the place it was written when that
+    /// lies in another file and no label (its own or one of `shown`, the collection's) shows
+    /// it yet. An argument of a module call is such a place: without it, a finding on a value
+    /// passed into a module through a list would never show the line that set the value.
+    pub fn picked_via(&self, at: &Location, shown: &[Label]) -> Vec<Label> {
+        let mut via = Vec::with_capacity(self.via.len() + 1);
+        let shown = |span: crate::source::Span| {
+            self.via.iter().chain(shown).any(|l| {
+                Arc::ptr_eq(&l.location.file, &self.at.file)
+                    && l.location.span.start <= span.start
+                    && span.end <= l.location.span.end
+            })
+        };
+        if !Arc::ptr_eq(&self.at.file, &at.file) && !shown(self.at.span) {
+            via.push(Label { location: self.at.clone(), message: "the value is set here".to_string() });
+        }
+        via.extend(self.via.iter().cloned());
+        via
     }
 
     /// The value with its places, for the canonical builder.
