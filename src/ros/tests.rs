@@ -237,7 +237,8 @@ fn logical_ids_are_unique_per_template_only() {
         let document = parse(&file, Limits::default()).expect("parses").remove(0);
         resources.extend(extract(&file, document, &Options::default(), &catalog).resources);
     }
-    assert_eq!(resources.len(), 4);
+    // Per template: the instance, its custom image, and the public image `centos_7` selects.
+    assert_eq!(resources.len(), 6);
     let mut findings = Vec::new();
     crate::spec::check_duplicate_names(&resources, &mut findings);
     assert!(findings.is_empty(), "{findings:?}");
