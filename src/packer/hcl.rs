@@ -60,6 +60,11 @@ fn parse(file: &Arc<SourceFile>, findings: &mut Vec<Finding>) -> Option<Body> {
 
 /// The `alicloud-ecs` sources of the run's HCL files, a directory at a time.
 pub fn load(files: &[&Arc<SourceFile>], options: &Options, findings: &mut Vec<Finding>) -> Vec<Source> {
+    // `--var-file` serves Terraform and Packer alike: a run with no Packer template reads
+    // none (the Terraform front end reports a broken one), and a `.tfvars` is Terraform's.
+    if files.is_empty() {
+        return Vec::new();
+    }
     let mut by_dir: BTreeMap<&str, Vec<&Arc<SourceFile>>> = BTreeMap::new();
     for file in files {
         let dir = file.name.rsplit_once(['/', '\\']).map_or("", |(dir, _)| dir);
@@ -69,6 +74,7 @@ pub fn load(files: &[&Arc<SourceFile>], options: &Options, findings: &mut Vec<Fi
         .var_files
         .iter()
         .filter(|f| crate::source::Format::from_name(&f.name) == crate::source::Format::Hcl)
+        .filter(|f| crate::source::Frontend::of(&f.name) != crate::source::Frontend::Terraform)
         .filter_map(|f| parse(f, findings).map(|body| (f, body)))
         .collect();
     let mut out = Vec::new();
