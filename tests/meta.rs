@@ -33,6 +33,7 @@ const DESIGN: &[(&str, &str, &str, bool)] = &[
     ("Q004", "invalid-share-account", "warning", true),
     ("R001", "image-not-in-region", "error", true),
     ("R002", "instance-type-not-available", "error", true),
+    ("R003", "instance-type-retired", "error", true),
     ("S001", "parse-error", "error", true),
     ("S002", "schema-violation", "error", true),
     ("S003", "duplicate-name", "error", true),

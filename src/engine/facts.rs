@@ -472,7 +472,7 @@ fn catalog_facts<'a>(scans: &[Scan<'a>], catalog: &Catalog) -> CatalogFacts<'a> 
     for scan in scans {
         if let Some(id) = scan.instance_type {
             instance_types.entry(id).or_insert_with(|| {
-                to_val(&catalog.instance_type(id).map_or(Json::Null, instance_type_facts))
+                to_val(&catalog.instance_type(id).map_or(Json::Null, |t| instance_type_facts(t, catalog)))
             });
         }
         if let Some(id) = scan.region {
@@ -544,7 +544,7 @@ fn region_facts(region: &crate::catalog::Region, catalog: &Catalog) -> Json {
            "availability": availability})
 }
 
-fn instance_type_facts(t: &InstanceType) -> Json {
+fn instance_type_facts(t: &InstanceType, catalog: &Catalog) -> Json {
     let boot_modes: &[&str] = match t.boot_modes {
         BootSupport::Bios => &["BIOS"],
         BootSupport::Uefi => &["UEFI"],
@@ -558,6 +558,11 @@ fn instance_type_facts(t: &InstanceType) -> Json {
         "memoryGiB": t.memory_gib,
         "architecture": t.architecture,
         "bootModes": boot_modes,
+        "retired": catalog.retired_family(&t.id).map(|r| json!({
+            "date": r.retired.map(|d| d.to_string()),
+            "replacement": r.replacement,
+            "source": r.source,
+        })),
     })
 }
 
