@@ -25,6 +25,7 @@ const DESIGN: &[(&str, &str, &str, bool)] = &[
     ("L003", "os-not-recommended", "warning", true),
     ("L004", "unknown-os-lifecycle", "info", true),
     ("L005", "no-vendor-support", "info", true),
+    ("L006", "outdated-public-image", "info", true),
     ("O001", "marketplace-derived-image-shared", "error", true),
     ("P001", "image-not-allowed", "error", false),
     ("Q001", "image-share-quota-exceeded", "error", true),
