@@ -8,7 +8,7 @@
 //! user sees. Runs are hermetic: a fixed check date, no colour, 100 columns, no config
 //! file, paths relative to the repository root.
 //!
-//! A YAML case may start with `# ecslint-test-args: ARGS`, appended to the command
+//! A YAML or Terraform case may start with `# ecslint-test-args: ARGS`, appended to the command
 //! line (for a subdirectory, the first line of its first file counts).
 //!
 //! One test walks every directory and reports every failure at the end, so a new
@@ -90,7 +90,8 @@ fn code_dirs() -> Vec<PathBuf> {
 /// The `# ecslint-test-args:` line of a case, if any.
 fn extra_args(path: &Path) -> Vec<String> {
     let first_file = if common::root().join(path).is_dir() {
-        sorted_entries(path).into_iter().find(|p| is_spec_file(p))
+        // As `ecslint test` does: a Terraform file's first line counts too.
+        sorted_entries(path).into_iter().find(|p| is_spec_file(p) || p.extension().is_some_and(|e| e == "tf"))
     } else {
         Some(path.to_path_buf())
     };
