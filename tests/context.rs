@@ -28,7 +28,9 @@ fn repo(test: &str, files: &[(&str, &str)]) -> PathBuf {
 /// `ecslint check --as-of AS_OF --format json ARGS` run in `dir`, with `stdin` if any.
 fn check_in(dir: &Path, args: &[&str], stdin: Option<&str>) -> Run {
     let mut command = common::ecslint();
-    command.current_dir(dir).args(["check", "--as-of", AS_OF, "--color", "never", "--format", "json"]);
+    command
+        .current_dir(dir)
+        .args(["check", "--ignore", "L006", "--as-of", AS_OF, "--color", "never", "--format", "json"]);
     command.args(args);
     run_command(command, stdin.map(str::as_bytes))
 }
@@ -178,7 +180,16 @@ fn a_duplicate_name_with_a_context_file_is_reported_on_the_named_file() {
     assert_eq!(findings(&run), pairs(&[("S003", "copy.yaml")]), "{}", run.describe());
     // The other definition is a secondary label (the JSON report carries no labels).
     let mut command = common::ecslint();
-    command.current_dir(&dir).args(["check", "--as-of", AS_OF, "--color", "never", "copy.yaml"]);
+    command.current_dir(&dir).args([
+        "check",
+        "--ignore",
+        "L006",
+        "--as-of",
+        AS_OF,
+        "--color",
+        "never",
+        "copy.yaml",
+    ]);
     let run = run_command(command, None);
     let primary = run.stdout.find("╭─[copy.yaml:3:7]");
     let label = run.stdout.find("╭─[app.yaml:3:7]");
@@ -212,7 +223,7 @@ fn a_config_file_above_the_git_root_is_not_used() {
     let mut command = common::ecslint();
     command
         .current_dir(dir.join("specs/prod"))
-        .args(["check", "--as-of", AS_OF, "--format", "json", "app.yaml"]);
+        .args(["check", "--ignore", "L006", "--as-of", AS_OF, "--format", "json", "app.yaml"]);
     let run = run_command(command, None);
     assert_eq!(findings(&run), pairs(&[("A003", "app.yaml")]), "{}", run.describe());
 }
@@ -324,7 +335,9 @@ fn a_name_defined_in_several_project_files_is_one_finding_on_the_named_file() {
     run.assert_code(1);
     assert_eq!(findings(&run), pairs(&[("S003", "a.yaml")]), "{}", run.describe());
     let mut command = common::ecslint();
-    command.current_dir(&dir).args(["check", "--as-of", AS_OF, "--color", "never", "a.yaml"]);
+    command
+        .current_dir(&dir)
+        .args(["check", "--ignore", "L006", "--as-of", AS_OF, "--color", "never", "a.yaml"]);
     let run = run_command(command, None);
     assert_eq!(run.stdout.matches("╭─[a.yaml:2:7]").count(), 1, "{}", run.describe());
     for other in ["b.yaml", "c.yaml", "d.yaml"] {

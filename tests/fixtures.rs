@@ -18,7 +18,7 @@
 
 mod common;
 
-use common::{Run, check_args, ecslint, run_command};
+use common::{Run, check_args_every_rule, ecslint, run_command};
 use std::fmt::Write as _;
 use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
@@ -57,7 +57,7 @@ impl Case {
 
     /// The command line for `format`; a case that names its own `--config` keeps it.
     fn args(&self, format: &str) -> Vec<String> {
-        let mut args = check_args(["--format", format, self.path.as_str()]);
+        let mut args = check_args_every_rule(["--format", format, self.path.as_str()]);
         if self.extra_args.iter().any(|a| a == "--config" || a.starts_with("--config=")) {
             args.retain(|a| a != "--no-config");
         }

@@ -36,6 +36,9 @@ pub struct CatalogFile {
     /// Public images as `DescribeImages` lists them (imported; none is built in).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub images: Vec<ImageEntry>,
+    /// Instance families the platform has retired, with the date and the replacement.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub retired_families: Vec<RetiredFamily>,
 }
 
 impl CatalogFile {
@@ -63,6 +66,24 @@ pub struct InstanceFamily {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     pub types: Vec<InstanceTypeEntry>,
+}
+
+/// An instance family that is retired: no longer sold, with the date and the family a source
+/// recommends instead where it gives them. Its types need not be listed in `instanceFamilies`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RetiredFamily {
+    /// The family as it appears in a type ID (`n1` for `ecs.n1.small`).
+    pub family: String,
+    /// The date the source gives for the retirement (end of sale); `None` when it gives none.
+    #[serde(default, with = "super::model::opt_date_serde", skip_serializing_if = "Option::is_none")]
+    pub retired: Option<Date>,
+    /// The family the source recommends instead; `None` when it names none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replacement: Option<String>,
+    pub source: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 /// One instance type as a family lists it.

@@ -22,7 +22,7 @@ mod version;
 
 pub use file::{
     ArchitectureToken, BootModeGroup, CatalogFile, InstanceFamily, InstanceTypeEntry, OsToken, PatternEntry,
-    PublicImageIds, VersionRename, VersionTemplate,
+    PublicImageIds, RetiredFamily, VersionRename, VersionTemplate,
 };
 pub use image_prefix::PartialImage;
 pub use import::{API_REFERENCE, ImportError, Imported, import};
@@ -62,6 +62,7 @@ pub struct Catalog {
     quotas: Keyed<Quota>,
     availability: Keyed<Availability>,
     public_images: Keyed<ImageEntry>,
+    retired: Keyed<RetiredFamily>,
     images: ImageIdParser,
 }
 
@@ -129,6 +130,7 @@ impl Catalog {
             quotas: Keyed::default(),
             availability: Keyed::default(),
             public_images: Keyed::default(),
+            retired: Keyed::default(),
             images: ImageIdParser::default(),
         };
         for (name, file) in parsed {
@@ -192,6 +194,9 @@ impl Catalog {
                 format!("{}\n{}", version::normalize(&fee.family), versions.collect::<Vec<_>>().join("\n"));
             self.fees.upsert(key, fee);
         }
+        for family in file.retired_families {
+            self.retired.upsert(family.family.clone(), family);
+        }
         for quota in file.quotas {
             self.quotas.upsert(quota.id.clone(), quota);
         }
@@ -232,6 +237,24 @@ impl Catalog {
 
     pub fn instance_type(&self, id: &str) -> Option<&InstanceType> {
         self.instance_types.get(id)
+    }
+
+    /// The retired family an instance type ID belongs to: the family of a catalog type, else
+    /// the middle part of `ecs.<family>.<size>` (before any `-`, as in `ecs.t5-lc1m1.small`).
+    pub fn retired_family(&self, type_id: &str) -> Option<&RetiredFamily> {
+        if self.retired.items.is_empty() {
+            return None;
+        }
+        if let Some(known) = self.instance_type(type_id) {
+            return self.retired.get(&known.family);
+        }
+        let middle = type_id.strip_prefix("ecs.")?.split('.').next()?;
+        self.retired.get(middle).or_else(|| self.retired.get(middle.split('-').next()?))
+    }
+
+    /// Retired instance families in catalog order.
+    pub fn retired_families(&self) -> impl Iterator<Item = &RetiredFamily> {
+        self.retired.iter()
     }
 
     /// Instance types in catalog order.

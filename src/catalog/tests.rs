@@ -289,3 +289,30 @@ fn availability_covers_a_region_only_when_every_zone_or_the_region_is_listed() {
     let a = whole.region_availability("cn-hongkong").expect("data");
     assert_eq!(a.region, Some(vec!["ecs.c7.large", "ecs.g7.large"]));
 }
+
+#[test]
+fn retired_families_are_found_by_the_family_part_of_a_type_id() {
+    let c = Catalog::builtin().expect("built-in catalog loads");
+    let family = |id: &str| c.retired_family(id).map(|r| r.family.as_str());
+    assert_eq!(family("ecs.s2.large"), Some("s2"));
+    assert_eq!(family("ecs.gn4-c4g1.xlarge"), Some("gn4"));
+    assert_eq!(family("ecs.c4.xlarge"), Some("c4"));
+    // Same leading letters, other families; and no `ecs.` prefix is no type ID.
+    assert_eq!(family("ecs.sn1ne.large"), None);
+    assert_eq!(family("ecs.c5.large"), None);
+    assert_eq!(family("ecs.c6r.large"), None);
+    assert_eq!(family("c4.xlarge"), None);
+    // Still sold on the international site: not listed.
+    assert_eq!(family("ecs.n1.small"), None);
+    // The source gives no date and no replacement: both stay unknown.
+    let s2 = c.retired_family("ecs.s2.large").expect("listed");
+    assert_eq!((s2.retired, s2.replacement.as_deref()), (None, None));
+    let user = with(json!({"retiredFamilies": [
+        {"family": "e3", "retired": "2026-01-31", "replacement": "r7", "source": "s"}
+    ]}));
+    let e3 = user.retired_family("ecs.e3.large").expect("added by a user file");
+    assert_eq!(
+        (e3.retired.map(|d| d.to_string()), e3.replacement.as_deref()),
+        (Some("2026-01-31".into()), Some("r7"))
+    );
+}

@@ -145,19 +145,21 @@ fn image_reference(
     );
 }
 
-/// Drops S004 and S007 where S009 or S010 reports the same field: one finding, the more
-/// precise one. Run after the disabled codes are removed, so switching S009 or S010 off
-/// brings the general finding back.
+/// Drops S004 and S007 where S009 or S010 reports the same field, and S007 and S010 where
+/// R003 says the type's family is retired: one finding, the more precise one. Run after the
+/// disabled codes are removed, so switching S009, S010 or R003 off brings the general
+/// finding back.
 pub fn prefer_precise(findings: &mut Vec<Finding>) {
     let precise: Vec<(&'static str, Vec<PathSegment>)> = findings
         .iter()
-        .filter_map(|f| {
-            let general = match f.code.as_str() {
-                "S009" => codes::UNRESOLVED_IMAGE.code,
-                "S010" => codes::UNKNOWN_INSTANCE_TYPE.code,
-                _ => return None,
+        .flat_map(|f| {
+            let general: &[&'static str] = match f.code.as_str() {
+                "S009" => &[codes::UNRESOLVED_IMAGE.code],
+                "S010" => &[codes::UNKNOWN_INSTANCE_TYPE.code],
+                "R003" => &[codes::UNKNOWN_INSTANCE_TYPE.code, codes::INSTANCE_TYPE_TYPO.code],
+                _ => &[],
             };
-            Some((general, f.path.clone()))
+            general.iter().map(|g| (*g, f.path.clone()))
         })
         .collect();
     if precise.is_empty() {
@@ -203,6 +205,9 @@ pub fn instance_catalog_checks(world: &World<'_>, instance: &Resource, out: &mut
         }
     }
     if let Some(id) = instance.node.get_str("instanceType") {
+        if let Some(retired) = catalog.retired_family(id) {
+            out.push(retired_type(instance, id, retired));
+        }
         if catalog.instance_type(id).is_none() {
             if let Some(intended) = typo::instance_type_typo(catalog, id) {
                 let (family, intended) = (&intended.family, &intended.id);
@@ -238,6 +243,31 @@ pub fn instance_catalog_checks(world: &World<'_>, instance: &Resource, out: &mut
             );
         }
     }
+}
+
+/// R003: the instance type belongs to a family the catalog marks as retired. The date and
+/// the replacement are named only where the catalog's source gives them.
+fn retired_type(instance: &Resource, id: &str, retired: &crate::catalog::RetiredFamily) -> Finding {
+    let family = &retired.family;
+    let when = retired.retired.map_or_else(String::new, |date| format!(" on {date}"));
+    let (instead, help) = match &retired.replacement {
+        Some(replacement) => (
+            format!("; the recommended replacement is the `{replacement}` family"),
+            format!("choose a type of the `{replacement}` family with the vCPUs and memory you need"),
+        ),
+        None => (
+            String::new(),
+            "choose a type of a current family with the vCPUs and memory you need (`ecslint catalog show types` lists them)".to_string(),
+        ),
+    };
+    codes::INSTANCE_TYPE_RETIRED
+        .on_field(
+            instance,
+            vec![key("instanceType")],
+            format!("instance type `{id}` belongs to the `{family}` family, which the catalog marks as retired{when}{instead}"),
+            "retired family",
+        )
+        .with_help(format!("{help} (source: {})", retired.source))
 }
 
 /// S005 for every region an Image spec lists.

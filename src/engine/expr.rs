@@ -621,7 +621,7 @@ pub fn format_price(value: f64) -> String {
 
 /// The CEL environment rules run in: the standard library plus the strings and lists
 /// extensions (`list.join(", ")`, `s.lowerAscii()`, `list.distinct()`, ...) and
-/// ecslint's `price()` and `number()`.
+/// ecslint's `price()`, `number()` and `daysBetween()`.
 pub fn environment() -> Arc<cel::Env> {
     let mut env = cel::Env::stdlib();
     // The extensions only add overloads the standard library lacks; a conflict would be a
@@ -632,7 +632,24 @@ pub fn environment() -> Arc<cel::Env> {
     // CEL names, so registering cannot conflict.
     let _ = cel::add_overload!(env, fn price: (CelDouble) -> CelString);
     let _ = cel::add_overload!(env, fn number: (CelDouble) -> CelString);
+    let _ = cel::add_overload!(env, fn daysBetween: (CelString, CelString) -> CelInt);
     Arc::new(env)
+}
+
+/// `daysBetween(from, to)`: days from one `YYYY-MM-DD` date to another (negative when `to`
+/// is earlier), for dates in facts such as `image.built` and `asOf`; 0 when either is not
+/// such a date, so guard with `!= null` as the facts allow.
+#[allow(non_snake_case, clippy::trivially_copy_pass_by_ref)] // the CEL name; `add_overload!` passes by reference
+fn daysBetween(from: &CelString, to: &CelString) -> CelInt {
+    CelInt::from(days_between(from.inner(), to.inner()))
+}
+
+/// What `daysBetween` returns, shared with the plans (`plan.rs`).
+pub fn days_between(from: &str, to: &str) -> i64 {
+    match (crate::date::Date::parse(from), crate::date::Date::parse(to)) {
+        (Some(from), Some(to)) => from.days_until(to),
+        _ => 0,
+    }
 }
 
 /// `price(x)`: a price as [`format_price`] writes it.

@@ -20,6 +20,7 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::{Arc, OnceLock};
 
+mod built;
 mod chain;
 mod fees;
 mod shares;
@@ -101,6 +102,8 @@ pub struct ImageBase<'a> {
     pub unknown_regions: bool,
     /// The image's system disk size in GiB: the spec's `size`, or the `_20G_` of a public ID.
     pub size: Option<u64>,
+    /// A public image's build date, from the `alibase_YYYYMMDD` of its ID.
+    pub built: Option<Date>,
 }
 
 /// Everything rules know about an image: itself (with OS, architecture and boot mode
@@ -472,7 +475,7 @@ fn catalog_facts<'a>(scans: &[Scan<'a>], catalog: &Catalog) -> CatalogFacts<'a> 
     for scan in scans {
         if let Some(id) = scan.instance_type {
             instance_types.entry(id).or_insert_with(|| {
-                to_val(&catalog.instance_type(id).map_or(Json::Null, instance_type_facts))
+                to_val(&catalog.instance_type(id).map_or(Json::Null, |t| instance_type_facts(t, catalog)))
             });
         }
         if let Some(id) = scan.region {
@@ -544,7 +547,7 @@ fn region_facts(region: &crate::catalog::Region, catalog: &Catalog) -> Json {
            "availability": availability})
 }
 
-fn instance_type_facts(t: &InstanceType) -> Json {
+fn instance_type_facts(t: &InstanceType, catalog: &Catalog) -> Json {
     let boot_modes: &[&str] = match t.boot_modes {
         BootSupport::Bios => &["BIOS"],
         BootSupport::Uefi => &["UEFI"],
@@ -558,6 +561,11 @@ fn instance_type_facts(t: &InstanceType) -> Json {
         "memoryGiB": t.memory_gib,
         "architecture": t.architecture,
         "bootModes": boot_modes,
+        "retired": catalog.retired_family(&t.id).map(|r| json!({
+            "date": r.retired.map(|d| d.to_string()),
+            "replacement": r.replacement,
+            "source": r.source,
+        })),
     })
 }
 
@@ -600,6 +608,11 @@ fn spec_base<'a>(resource: &'a Resource, catalog: &Catalog) -> ImageBase<'a> {
             Some(Value::Int(size)) => u64::try_from(*size).ok(),
             _ => id.and_then(|id| parsed.as_ref().and(id_size(id))),
         },
+        // A custom image has no build date in the spec: only a public one's ID carries it.
+        built: match node.get_str("type") {
+            None | Some("public") => id.and_then(|id| parsed.as_ref().and(built::build_date(id))),
+            Some(_) => None,
+        },
     }
 }
 
@@ -625,6 +638,7 @@ fn public_base<'a>(id: &'a str, parsed: &PublicImage) -> ImageBase<'a> {
         labels: None,
         unknown_regions: false,
         size: id_size(id),
+        built: built::build_date(id),
     }
 }
 
@@ -650,7 +664,7 @@ fn id_size(id: &str) -> Option<u64> {
 }
 
 /// The fields of `image` (and of each entry of `image.chain`), as rules name them.
-pub const IMAGE_FIELDS: [&str; 22] = [
+pub const IMAGE_FIELDS: [&str; 23] = [
     "name",
     "id",
     "type",
@@ -673,6 +687,7 @@ pub const IMAGE_FIELDS: [&str; 22] = [
     "customImages",
     "labels",
     "size",
+    "built",
 ];
 
 impl<'a> ImageFacts<'a> {
@@ -791,6 +806,7 @@ fn base_field<'a>(base: &ImageBase<'a>, name: &str) -> Option<CelVal<'a>> {
         "sharedWith" => list(base.shared_with),
         "labels" => base.labels.map_or_else(|| MapVal::with_capacity(0).build(), node_to_val),
         "size" => base.size.map_or_else(null_val, int_val),
+        "built" => base.built.map_or_else(null_val, |date| to_val(&Json::String(date.to_string()))),
         _ => return None,
     })
 }

@@ -24,7 +24,8 @@ static INSTANCE_FIELDS: LazyLock<Vec<String>> = LazyLock::new(|| properties(crat
 static IMAGE_SPEC_FIELDS: LazyLock<Vec<String>> = LazyLock::new(|| properties(crate::spec::IMAGE_SCHEMA));
 
 /// The facts of `instanceType` and `region` (see `facts.rs`).
-const INSTANCE_TYPE_FIELDS: [&str; 6] = ["id", "family", "vcpus", "memoryGiB", "architecture", "bootModes"];
+const INSTANCE_TYPE_FIELDS: [&str; 7] =
+    ["id", "family", "vcpus", "memoryGiB", "architecture", "bootModes", "retired"];
 const REGION_FIELDS: [&str; 4] = ["id", "name", "mainland", "zones"];
 
 /// The names a rule on `target` may read from `variable`, or `None` when it is not checked.

@@ -60,6 +60,8 @@ pub enum Plan {
     Negate(Box<Plan>),
     /// `size(x)` of a list, map or string.
     Size(Box<Plan>),
+    /// `daysBetween(from, to)` of two strings (see `expr.rs`).
+    DaysBetween(Box<Plan>, Box<Plan>),
     /// `string(x)`, `number(x)` or `price(x)` of the values whose text is plain to make.
     Text(Conversion, Box<Plan>),
     /// `image.shares[index].field`, read from the scope's [`ShareFact`]s when it has
@@ -222,6 +224,7 @@ impl Plan {
                             operators::INDEX => Self::Index(a, b),
                             operators::ADD => Self::Add(a, b),
                             operators::SUBSTRACT => Self::Subtract(a, b),
+                            "daysBetween" => Self::DaysBetween(a, b),
                             _ => return None,
                         }
                     }
@@ -267,7 +270,9 @@ impl Plan {
                     otherwise.eval(ctx)
                 }
             }
-            Self::Add(..) | Self::Subtract(..) | Self::Negate(_) | Self::Size(_) => self.arithmetic(ctx),
+            Self::Add(..) | Self::Subtract(..) | Self::Negate(_) | Self::Size(_) | Self::DaysBetween(..) => {
+                self.arithmetic(ctx)
+            }
             Self::Text(conversion, a) => text(*conversion, a.eval(ctx)?),
             Self::ImageField(field, general) => match ctx.image() {
                 Some(facts) => facts.field(field).map(CowVal::Owned),
@@ -350,6 +355,11 @@ impl Plan {
                     return None;
                 }
                 Some(CowVal::owned(a.as_sizer()?.size()))
+            }
+            Self::DaysBetween(a, b) => {
+                let (a, b) = (a.eval(ctx)?, b.eval(ctx)?);
+                let (from, to) = (a.downcast_ref::<CelString>()?, b.downcast_ref::<CelString>()?);
+                Some(CowVal::owned(CelInt::from(super::expr::days_between(from.inner(), to.inner()))))
             }
             _ => None,
         }
@@ -624,6 +634,8 @@ inner: {a: 1, s: x, list: [x, y], inner: {deep: true}}
             "-resource.n == -3 && index == 1 && region[0] == 'a'",
             "resource.z == null && image == null && resource != null",
             "string(resource.n) + 'x' == '3x' && string(-2) == '-2' && string(2u) == '2'",
+            "daysBetween('2024-08-19', '2026-11-22') == 825 && daysBetween('2026-11-22', '2026-11-21') == -1",
+            "daysBetween('20240819', '2026-11-22') == 0 && daysBetween(resource.s, '2026-11-22') == 0",
             "string(true) == 'true' && string('héllo') == 'héllo' && string(item) == 'UEFI'",
             "number(resource.d) == '2.5' && price(fee) == '1.50' && number(4.0) == '4'",
         ] {

@@ -47,6 +47,11 @@ pub const IMAGE_REFERENCE_TYPO: Code =
 pub const INSTANCE_TYPE_TYPO: Code =
     Code { code: "S010", name: "instance-type-typo", severity: Severity::Error };
 
+/// A built-in check outside the structural family: an instance type of a retired family
+/// (code, since a retired type is usually not in the catalog's type list at all).
+pub const INSTANCE_TYPE_RETIRED: Code =
+    Code { code: "R003", name: "instance-type-retired", severity: Severity::Error };
+
 pub const UNRESOLVED_VALUE: Code = Code { code: "S011", name: "unresolved-value", severity: Severity::Info };
 
 /// Every built-in structural code, in code order.
