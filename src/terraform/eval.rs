@@ -75,12 +75,16 @@ pub fn evaluate(files: &[Arc<SourceFile>], options: &Options, limits: Limits) ->
         findings: Vec::new(),
         skipped: Vec::new(),
     };
+    let mut tfvars_by_dir: HashMap<String, Vec<Arc<SourceFile>>> = HashMap::new();
+    for file in tfvars {
+        tfvars_by_dir.entry(dir_of(&file.name)).or_default().push(file);
+    }
     let mut run_weight = MAX_RUN_WEIGHT;
     for root in g.loader.roots() {
         g.steps = MAX_STEPS;
         g.weight = MAX_WEIGHT.min(run_weight);
         let Ok(def) = g.loader.module(&root) else { continue };
-        let root_tfvars: Vec<_> = tfvars.iter().filter(|f| dir_of(&f.name) == root).cloned().collect();
+        let root_tfvars = tfvars_by_dir.remove(&root).unwrap_or_default();
         let values = vars::root_values(&def, &root_tfvars, options, limits, &mut g.findings);
         let mut inst = Inst::new(def, root.clone(), String::new(), values, 0, vec![root.clone()], None);
         inst.providers = Ctx::new(&mut g, &mut inst).own_providers(HashMap::new());
