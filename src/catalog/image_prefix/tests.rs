@@ -177,3 +177,24 @@ fn common_versions_shorten_only_dotted_ones() {
     assert_eq!(splice("abc", &(1..2), "XY"), "aXYc");
     assert_eq!(splice("abc", &(5..9), "XY"), "abc");
 }
+
+#[test]
+fn hostile_names_and_regexes_end_quickly_and_quietly() {
+    let c = catalog();
+    let began = std::time::Instant::now();
+    let asterisks = "*".repeat(1000);
+    let long = "a".repeat(5000);
+    let nested = "(a|b)*".repeat(150);
+    for name in [asterisks.as_str(), long.as_str(), "\u{0}", "centos_\u{1F600}", "C\u{0130}ENTOS_7"] {
+        let _ = c.image_prefix(name);
+        let _ = c.image_prefix_selects(name);
+    }
+    for regex in
+        [asterisks.as_str(), long.as_str(), nested.as_str(), "(?i)^CENTOS_7", "\\", "[", "a{1000}{1000}"]
+    {
+        let _ = c.image_regex(regex);
+    }
+    // A name longer than any image name is read as nothing.
+    assert_eq!(c.image_prefix(&format!("centos_7{long}")), None);
+    assert!(began.elapsed() < std::time::Duration::from_secs(20), "took {:?}", began.elapsed());
+}
