@@ -197,14 +197,12 @@ fn check_config_names(config: &Config, context: &super::RunContext) -> Result<()
 
 /// The codes of the rules whose parameters the config sets (named by code or name).
 fn configured_rules(rules: &crate::engine::RuleSet, config: &Config) -> Vec<String> {
-    let named = |entry: &crate::config::RuleParams| {
-        rules
-            .rules()
-            .iter()
-            .find(|r| r.info.code.eq_ignore_ascii_case(&entry.rule) || r.info.name == entry.rule)
-            .map(|r| r.info.code.clone())
-    };
-    config.params.iter().filter_map(named).collect()
+    config
+        .params
+        .iter()
+        .filter_map(|entry| rules.find(&entry.rule))
+        .map(|rule| rule.info.code.clone())
+        .collect()
 }
 
 /// Collects, reads and checks what `args` names, without rendering anything.

@@ -85,13 +85,8 @@ pub fn resolve(
     }
     let mut errors = Vec::new();
     for entry in configured {
-        let rule = rules
-            .rules()
-            .iter()
-            .find(|r| r.info.code.eq_ignore_ascii_case(&entry.rule) || r.info.name == entry.rule);
-        let Some(rule) = rule else {
-            let candidates = rules.rules().iter().flat_map(|r| [r.info.code.as_str(), r.info.name.as_str()]);
-            let help = crate::suggest::closest(&entry.rule, candidates).map_or_else(
+        let Some(rule) = rules.find(&entry.rule) else {
+            let help = rules.suggest(&entry.rule).map_or_else(
                 || "`ecslint rules` lists the codes and names".to_string(),
                 |s| format!("did you mean `{s}`?"),
             );

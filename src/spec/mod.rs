@@ -329,19 +329,18 @@ fn key_value_at(text: &str, key: &str, values: Option<&[&str]>) -> bool {
 /// to them), instances within their directory (`prod/api.yaml` and `staging/api.yaml` may
 /// both hold an instance `api`, DESIGN §1).
 fn scope(resource: &Resource) -> &str {
-    // A ROS logical ID is unique in its template only: templates side by side (and the
-    // images they create) commonly reuse `EcsInstance`. A Packer source name is unique in
-    // its template, and an image whose `image_name` is a template (`app-{{timestamp}}`)
-    // is named by it: builds in other directories reuse `alicloud-ecs.app`.
-    if resource.iac.as_deref().is_some_and(|extra| {
-        matches!(extra.origin.format, crate::iac::Format::Ros | crate::iac::Format::Packer)
-    }) {
-        return &resource.file.name;
-    }
-    // A Terraform resource is unique within its root module: two roots of one repository
-    // may both hold `alicloud_image.app`.
     if let Some(extra) = resource.iac.as_deref() {
-        return extra.origin.key.split_once('#').map_or("", |(root, _)| root);
+        return match extra.origin.format {
+            // A ROS logical ID is unique in its template only: templates side by side (and
+            // the images they create) commonly reuse `EcsInstance`. A Packer source name is
+            // unique in its template, and an image whose `image_name` is a template
+            // (`app-{{timestamp}}`) is named by it: builds in other directories reuse
+            // `alicloud-ecs.app`.
+            crate::iac::Format::Ros | crate::iac::Format::Packer => &resource.file.name,
+            // A Terraform resource is unique within its root module: two roots of one
+            // repository may both hold `alicloud_image.app`.
+            crate::iac::Format::Terraform => extra.origin.key.split_once('#').map_or("", |(root, _)| root),
+        };
     }
     match resource.kind {
         Kind::Image => "",
