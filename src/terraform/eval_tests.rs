@@ -669,3 +669,58 @@ resource "alicloud_instance" "a" {
         assert_eq!(in_tfvars[0].message, "set in terraform.tfvars");
     }
 }
+
+#[test]
+fn a_lookup_image_stays_one_image_through_compact_and_distinct() {
+    // The public ECS instance module: `element(distinct(compact(concat([var.image_id],
+    // var.image_ids))), count.index)` with the image from a lookup and no `image_ids`.
+    let module = r#"
+variable "image_id" { default = "" }
+variable "image_ids" { default = [] }
+variable "more" { default = [] }
+resource "alicloud_instance" "this" {
+  count    = 2
+  image_id = element(distinct(compact(concat([var.image_id], var.image_ids))), count.index)
+  two      = element(distinct(compact(concat([var.image_id], var.more))), count.index)
+  named    = compact([var.image_id, data.alicloud_images.own.output_file])
+}
+data "alicloud_images" "own" {
+  name_regex = "^centos"
+}
+"#;
+    let root = r#"
+data "alicloud_images" "ubuntu" {
+  name_regex = "^ubuntu_22_04_x64"
+}
+data "alicloud_images" "centos" {
+  name_regex = "^centos_7"
+}
+module "one" {
+  source    = "./ecs"
+  image_id  = data.alicloud_images.ubuntu.ids[0]
+  image_ids = [data.alicloud_images.ubuntu.ids[0]]
+}
+module "two" {
+  source   = "./ecs"
+  image_id = data.alicloud_images.ubuntu.ids[0]
+  more     = [data.alicloud_images.centos.ids[0], ""]
+}
+"#;
+    let ev = run(&[("root/main.tf", root), ("root/ecs/main.tf", module)]);
+    for i in 0..2 {
+        let address = format!("module.one.alicloud_instance.this[{i}]");
+        let image = attr(&ev, &address, "image_id");
+        let reference = image.reference().unwrap_or_else(|| panic!("{address}: {image:?}"));
+        assert_eq!(reference.path, ["ids", "0"]);
+        assert!(reference.key.contains("ubuntu"), "{}", reference.key);
+        // Two lookups may or may not select the same image: the length of the list, and
+        // so which item `count.index` picks, is not known.
+        let two = attr(&ev, &format!("module.two.alicloud_instance.this[{i}]"), "two");
+        assert!(two.reference().is_none());
+        assert!(!unknown(two).starts_with("error"), "{two:?}");
+    }
+    // An attribute that may be empty after apply: whether `compact` keeps it is not
+    // known, and that is no error `try` would skip.
+    let named = attr(&ev, "module.one.alicloud_instance.this[0]", "named");
+    assert!(unknown(named).contains("after apply"), "{named:?}");
+}

@@ -12,6 +12,9 @@ use crate::terraform::value::{Val, Value, number_to_string};
 
 type Out = Result<Value, String>;
 
+/// The start of an `Err` that is not an error but a result known only after apply.
+const LATER: &str = "later: ";
+
 /// Calls function `name` on evaluated arguments.
 pub fn call(name: &str, args: &[Val], at: Location) -> Val {
     let mut via: Vec<Label> = Vec::new();
@@ -38,8 +41,19 @@ pub fn call(name: &str, args: &[Val], at: Location) -> Val {
             | "lookup"
             | "values"
     );
-    let unknown =
-        if shallow { args.iter().find_map(Val::unknown_why) } else { args.iter().find_map(unknown_inside) };
+    // `compact` and `distinct` may have references among their items: an image ID picked
+    // from a lookup stays that one image through them (the shape of the public ECS module).
+    let refs = matches!(name, "compact" | "distinct") && args.len() == 1;
+    let unknown = if shallow {
+        args.iter().find_map(Val::unknown_why)
+    } else if refs {
+        args.first().and_then(Val::items).map_or_else(
+            || args.iter().find_map(Val::unknown_why),
+            |items| items.iter().filter(|v| v.reference().is_none()).find_map(unknown_inside),
+        )
+    } else {
+        args.iter().find_map(unknown_inside)
+    };
     if let Some(why) = unknown {
         return Val { value: Value::Unknown(why), at, via };
     }
@@ -55,6 +69,9 @@ pub fn call(name: &str, args: &[Val], at: Location) -> Val {
                 via = own;
             }
             Val { value, at, via }
+        }
+        Err(why) if why.starts_with(LATER) => {
+            Val { value: Value::Unknown(why.trim_start_matches(LATER).to_string()), at, via }
         }
         Err(why) if why.starts_with(ERROR) || why.starts_with("function `") => {
             Val { value: Value::Unknown(why), at, via }
@@ -148,6 +165,41 @@ fn distinct(items: Vec<Val>) -> Vec<Val> {
         }
     }
     out
+}
+
+/// `distinct` over items that may be references: the same reference twice is one item;
+/// a reference beside any other item may equal it after apply, so the result's length
+/// is not known.
+fn distinct_refs(items: &[Val]) -> Out {
+    let mut out: Vec<Val> = Vec::new();
+    for item in items {
+        let seen = match item.reference() {
+            Some(r) => out.iter().any(|o| o.reference().is_some_and(|q| q.key == r.key && q.path == r.path)),
+            None => out.iter().any(|o| equal(o, item) == Some(true)),
+        };
+        if !seen {
+            out.push(item.clone());
+        }
+    }
+    if out.len() > 1 && out.iter().any(|v| v.reference().is_some()) {
+        return Err(format!(
+            "{LATER}`distinct` of a value known only after apply and other items: they may be equal"
+        ));
+    }
+    Ok(Value::List(out))
+}
+
+/// Whether a reference is never null or empty once applied: a resource's or image
+/// lookup's ID (`alicloud_image.app.id`, `data.alicloud_images.x.ids[0]`,
+/// `data.alicloud_images.x.images[0].id`). An index past the end is an error at apply,
+/// not an empty value.
+fn never_empty(item: &Val) -> bool {
+    item.reference().is_some_and(|r| {
+        matches!(
+            r.path.iter().map(String::as_str).collect::<Vec<_>>().as_slice(),
+            ["id"] | ["ids", _] | ["images", _, "id" | "image_id"]
+        )
+    })
 }
 
 #[allow(clippy::too_many_lines)]
@@ -250,7 +302,8 @@ fn run(name: &str, args: &[Val]) -> Out {
             }
             Ok(Value::List(out))
         }
-        "distinct" | "toset" => Ok(Value::List(distinct(list(a0()?)?.to_vec()))),
+        "distinct" => distinct_refs(list(a0()?)?),
+        "toset" => Ok(Value::List(distinct(list(a0()?)?.to_vec()))),
         "setunion" => {
             let mut out = Vec::new();
             for l in args {
@@ -272,13 +325,16 @@ fn run(name: &str, args: &[Val]) -> Out {
         }
         "compact" => {
             let items = list(a0()?)?;
-            Ok(Value::List(
-                items
-                    .iter()
-                    .filter(|v| !matches!(&v.value, Value::Null) && v.as_str().is_some())
-                    .cloned()
-                    .collect(),
-            ))
+            let mut out = Vec::new();
+            for v in items {
+                if v.reference().is_some() && !never_empty(v) {
+                    return Err(format!("{LATER}{}", v.unknown_why().unwrap_or_default()));
+                }
+                if never_empty(v) || v.as_str().is_some() {
+                    out.push(v.clone());
+                }
+            }
+            Ok(Value::List(out))
         }
         "coalesce" => args
             .iter()
