@@ -242,6 +242,15 @@ impl Builder {
         self.entries.iter().any(|e| e.key.name == field)
     }
 
+    /// Whether the top-level list field `field` has the string `value`.
+    pub fn lists(&self, field: &str, value: &str) -> bool {
+        self.entries.iter().any(|e| {
+            e.key.name == field
+                && matches!(&e.value.value, Value::Seq(items)
+                    if items.iter().any(|n| matches!(&n.value, Value::Str(s) if s == value)))
+        })
+    }
+
     /// Whether a top-level field was marked unknown.
     pub fn is_unknown(&self, field: &str) -> bool {
         self.extra.unknown.iter().any(|u| u.field == field)
@@ -360,4 +369,7 @@ pub struct Loaded {
     pub findings: Vec<Finding>,
     /// Files that were read as another tool's and skipped, as `file: why`.
     pub skipped: Vec<String>,
+    /// `--var` names that no root module of the front end's run declares (Terraform
+    /// refuses such a `-var`); empty when the run has no root module.
+    pub undeclared_vars: Vec<String>,
 }

@@ -2,8 +2,8 @@
 //! the image they act on, not resources of their own.
 //!
 //! - `alicloud_image_copy` lands in its provider's region: that region joins the source
-//!   image's `regions` (pointing at the copy block), and an encrypted copy makes the
-//!   image `encrypted`.
+//!   image's `regions` (pointing at the copy block) unless the image is there already
+//!   (a copy in the same region), and an encrypted copy makes the image `encrypted`.
 //! - `alicloud_image_share_permission` adds its `account_id` to the image's
 //!   `sharedWith` (each `count`/`for_each` instance is a block of its own, so adds one).
 //!
@@ -40,7 +40,9 @@ fn copy(run: &Run<'_>, images: &mut Images, block: &Block) {
     let Some(image) = images.managed_mut(&key) else { return };
     match string_of(Some(&block.region)) {
         Got::Known(region, name) => {
-            if !image.is_unknown("regions") {
+            // A copy into a region the image is already in (to encrypt it, say) adds no
+            // region.
+            if !image.is_unknown("regions") && !image.lists("regions", &name) {
                 let mut via = region.via.clone();
                 via.push(Label { location: region.at.clone(), message: "the copy's region".into() });
                 image.push_string("regions", Placed { value: name, at: block.head.clone(), via });

@@ -158,6 +158,41 @@ fn a_copy_adds_its_region_and_encryption_to_the_source_image() {
 }
 
 #[test]
+fn a_copy_into_a_region_the_image_is_in_adds_no_region() {
+    let mut tf = Tf::new();
+    tf.resource("alicloud_image", "app", &[("snapshot_id", E::S("s-1"))]);
+    // An encrypted copy in the image's own region, and two copies to one other region.
+    tf.resource_in(
+        &E::S("cn-hangzhou"),
+        "alicloud_image_copy",
+        "encrypted",
+        &[("source_image_id", E::Ref("alicloud_image.app.id")), ("encrypted", E::B(true))],
+    );
+    for name in ["sg", "sg_again"] {
+        tf.resource_in(
+            &E::S("ap-southeast-1"),
+            "alicloud_image_copy",
+            name,
+            &[("source_image_id", E::Ref("alicloud_image.app.id"))],
+        );
+    }
+    let (file, resources) = map(tf);
+    let app = named(&resources, Kind::Image, "alicloud_image.app");
+    let regions: Vec<&str> = app
+        .node
+        .get("regions")
+        .and_then(|r| r.as_seq())
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|n| n.as_str())
+        .collect();
+    assert_eq!(regions, ["cn-hangzhou", "ap-southeast-1"]);
+    assert_eq!(app.node.get("encrypted").map(|n| n.value.clone()), Some(crate::source::Value::Bool(true)));
+    let second = text_at(&file, app, &[key("regions"), PathSegment::Index(1)]);
+    assert_eq!(second, "resource \"alicloud_image_copy\" \"sg\"");
+}
+
+#[test]
 fn an_instance_in_a_region_the_image_was_never_copied_to_is_r001() {
     let mut tf = Tf::new();
     tf.resource(
