@@ -44,6 +44,9 @@ pub struct Outcome {
     /// Files that do not parse and show no sign of an ecslint resource (a `tsconfig.json`
     /// with comments, a Helm template): not S001, but a warning, as `file: why`.
     pub skipped: Vec<String>,
+    /// `--var` names that no Terraform root module of the run declares, when the run has
+    /// Terraform root modules and no Packer template (whose variables `--var` also sets).
+    pub undeclared_vars: Vec<String>,
 }
 
 /// Checks the given sources.
@@ -62,9 +65,10 @@ pub fn check(reads: Vec<Loaded>, options: &CheckOptions<'_>) -> Outcome {
             _ => documents.push(read),
         }
     }
+    let packer_too = !packer.is_empty();
     // Rule conditions compile while the files load: on a one-file check (the pre-commit
     // case) compiling CEL would otherwise be the longest step, done on one core.
-    let ((), (loaded, (terraform, packer))) = rayon::join(
+    let ((), (loaded, (mut terraform, packer))) = rayon::join(
         || options.rules.precompile(options.enabled),
         || {
             rayon::join(
@@ -96,6 +100,9 @@ pub fn check(reads: Vec<Loaded>, options: &CheckOptions<'_>) -> Outcome {
         outcome.findings.append(&mut findings);
         outcome.resources.extend(resources);
         outcome.skipped.extend(skipped);
+    }
+    if !packer_too {
+        outcome.undeclared_vars = std::mem::take(&mut terraform.undeclared_vars);
     }
     for mut front in [terraform, packer] {
         outcome.findings.append(&mut front.findings);

@@ -209,3 +209,53 @@ fn s011_lists_what_static_evaluation_could_not_reach() {
     }
     insta::assert_snapshot!("terraform_quiet_s011", run.stdout);
 }
+
+#[test]
+fn a_var_no_root_module_declares_is_an_error_as_in_terraform() {
+    let dir = scratch_dir("terraform-undeclared-var");
+    let main = "variable \"image_id\" {}\n\nresource \"alicloud_instance\" \"app\" {\n  \
+                instance_type = \"ecs.g7.large\"\n  image_id      = var.image_id\n}\n";
+    write_files(&dir, &[("main.tf", main)]);
+    let image = "image_id=centos_7_9_x64_20G_alibase_20240628.vhd";
+    // A typo'd name would leave `image_id` unset and the check quiet: status 2, named.
+    let typo = check_in(&dir, &["--var", "imageid=x", "--var", image]);
+    typo.assert_code(2).assert_stderr("--var imageid: no Terraform root module of the run declares");
+    assert!(typo.stdout.is_empty(), "{}", typo.describe());
+    // The declared one is used.
+    let right = check_in(&dir, &["--var", image, "--select", "L001"]);
+    right.assert_code(1);
+    assert_eq!(codes(&right), ["L001"], "{}", right.describe());
+    // Without any Terraform root module (specs only), `--var` has nothing to declare it.
+    let specs = scratch_dir("terraform-undeclared-var-specs");
+    write_files(&specs, &[("web.yaml", &common::instance_yaml("web"))]);
+    check_in(&specs, &["--var", "anything=x"]).assert_code(0);
+}
+
+#[test]
+fn a_named_file_outside_any_repository_has_the_files_beside_it_as_context() {
+    // `cd /tmp && ecslint check x.tf`: without a config file or a Git work tree, the
+    // context is the named file's directory, not the whole working directory's tree.
+    let dir = scratch_dir("terraform-loose-root");
+    let main = "resource \"alicloud_instance\" \"web\" {\n  instance_type = \"ecs.g7.large\"\n  \
+                image_id      = var.image_id\n}\n";
+    let variables = "variable \"image_id\" {\n  default = \"centos_7_9_x64_20G_alibase_20240628.vhd\"\n}\n";
+    let image = "kind: Image\nname: golden\ntype: custom\nos: {family: ubuntu, version: \"24.04\"}\n\
+                 architecture: x86_64\nregions: [cn-hangzhou]\n";
+    write_files(
+        &dir,
+        &[
+            ("app/main.tf", main),
+            ("app/variables.tf", variables),
+            ("app/image.yaml", image),
+            ("unrelated/image.yaml", image),
+        ],
+    );
+    // The module's other file is read (its default gives L001); the image of the same
+    // name in an unrelated directory is not seen (no S003).
+    let loose = check_in(&dir, &["--select", "L001,S003", "app/main.tf", "app/image.yaml"]);
+    assert_eq!(codes(&loose), ["L001"], "{}", loose.describe());
+    // In a Git work tree the project is the work tree: the duplicate is found.
+    std::fs::create_dir(dir.join(".git")).expect(".git created");
+    let repo = check_in(&dir, &["--select", "L001,S003", "app/main.tf", "app/image.yaml"]);
+    assert_eq!(codes(&repo), ["L001", "S003"], "{}", repo.describe());
+}

@@ -315,6 +315,15 @@ pub fn execute(args: &CheckArgs) -> Result<Run, Failure> {
         relocate: named.is_some().then_some(&relocate),
     };
     let mut outcome = check(reads, &options);
+    // As Terraform does, a `--var` for a variable no root module declares is an error: a
+    // typo'd name would otherwise leave the variable at its default, unnoticed.
+    if let Some(name) = outcome.undeclared_vars.first() {
+        let more = outcome.undeclared_vars.len() - 1;
+        return Err(Failure::Message(format!(
+            "--var {name}: no Terraform root module of the run declares a variable `{name}`{}; declare it in a `variable` block or remove the flag",
+            if more > 0 { format!(" (and {more} more undeclared --var)") } else { String::new() }
+        )));
+    }
     // Kept only for a run that writes a file (10,000 paths a run for nothing otherwise).
     let writes = args.output.is_some() || args.write_baseline.is_some();
     let read: Vec<PathBuf> = if writes {

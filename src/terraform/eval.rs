@@ -60,6 +60,8 @@ pub struct Evaluated {
     pub findings: Vec<Finding>,
     /// Files read as another tool's and skipped, as `file: why`.
     pub skipped: Vec<String>,
+    /// The `--var` names no root module declares, in command-line order.
+    pub undeclared_vars: Vec<String>,
 }
 
 /// Parses and evaluates the run's Terraform files.
@@ -80,7 +82,21 @@ pub fn evaluate(files: &[Arc<SourceFile>], options: &Options, limits: Limits) ->
         tfvars_by_dir.entry(dir_of(&file.name)).or_default().push(file);
     }
     let mut run_weight = MAX_RUN_WEIGHT;
-    for root in g.loader.roots() {
+    let roots = g.loader.roots();
+    let mut undeclared_vars: Vec<String> = Vec::new();
+    if !roots.is_empty() {
+        for (name, _) in &options.vars {
+            let declared = roots.iter().any(|root| {
+                g.loader.module(root).is_ok_and(|def| {
+                    def.blocks("variable").any(|item| item.block.labels.first() == Some(name))
+                })
+            });
+            if !declared && !undeclared_vars.contains(name) {
+                undeclared_vars.push(name.clone());
+            }
+        }
+    }
+    for root in roots {
         g.steps = MAX_STEPS;
         g.weight = MAX_WEIGHT.min(run_weight);
         let Ok(def) = g.loader.module(&root) else { continue };
@@ -93,7 +109,7 @@ pub fn evaluate(files: &[Arc<SourceFile>], options: &Options, limits: Limits) ->
     }
     let mut findings = std::mem::take(&mut g.loader.findings);
     findings.append(&mut g.findings);
-    Evaluated { blocks: g.blocks, findings, skipped: g.skipped }
+    Evaluated { blocks: g.blocks, findings, skipped: g.skipped, undeclared_vars }
 }
 
 struct Global<'o> {

@@ -27,5 +27,6 @@ pub fn load(files: &[Arc<SourceFile>], options: &Options, limits: Limits, catalo
         resources: map::resources(&evaluated.blocks, catalog),
         findings: evaluated.findings,
         skipped: evaluated.skipped,
+        undeclared_vars: evaluated.undeclared_vars,
     }
 }
