@@ -51,8 +51,8 @@ impl<'b> Run<'b> {
 pub fn resources(blocks: &[Block], catalog: &Catalog) -> Vec<Resource> {
     let run = Run::new(blocks);
     let mut images = Images::build(&run, catalog);
-    super::ops::apply(&run, &mut images);
-    let mut out = Vec::new();
+    let shared = super::ops::apply(&run, &mut images, catalog);
+    let mut out: Vec<Resource> = shared.into_iter().map(Builder::finish).collect();
     for block in blocks.iter().filter(|b| b.mode == Mode::Managed) {
         instances(&run, &images, block, &mut out);
     }

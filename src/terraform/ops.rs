@@ -7,24 +7,33 @@
 //! - `alicloud_image_share_permission` adds its `account_id` to the image's
 //!   `sharedWith` (each `count`/`for_each` instance is a block of its own, so adds one).
 //!
-//! An operation on an image the run does not describe (a literal `m-...` ID, a public
-//! image selected by a lookup) changes nothing; one whose value is unknown makes the
-//! field it would change unknown, so no rule counts on a list that may be longer.
+//! A share of a public image (a literal public ID, or the image a lookup with
+//! `owners = "system"` selects) is a public image with `sharedWith`: Alibaba Cloud shares only your own custom
+//! images, so it is Q003's to report. That public image is an Image of its own, named by
+//! the first share permission that names it, with only its type known.
+//! Any other operation on an image the run does not describe (a literal `m-...` ID, a
+//! copy of a public image) changes nothing; one whose value is unknown makes the field it
+//! would change unknown, so no rule counts on a list that may be longer.
 
 use super::image::{ImageTarget, Images};
-use super::map::{Got, Run, string_of};
-use super::value::Block;
+use super::map::{Got, Run, builder, string_of};
+use super::value::{Block, Mode};
+use crate::catalog::Catalog;
 use crate::diag::Label;
-use crate::iac::Placed;
+use crate::iac::{Builder, Placed};
+use crate::spec::Kind;
 
-/// Applies the run's copies and share permissions to its images.
-pub fn apply(run: &Run<'_>, images: &mut Images) {
+/// Applies the run's copies and share permissions to its images; returns the public
+/// images of literal IDs that share permissions name.
+pub fn apply(run: &Run<'_>, images: &mut Images, catalog: &Catalog) -> Vec<Builder> {
     for block in run.managed("alicloud_image_copy") {
         copy(run, images, block);
     }
+    let mut outside: Vec<(String, Builder)> = Vec::new();
     for block in run.managed("alicloud_image_share_permission") {
-        share(run, images, block);
+        share(run, images, block, catalog, &mut outside);
     }
+    outside.into_iter().map(|(_, b)| b).collect()
 }
 
 /// The key of the run image an operation's `attribute` names.
@@ -74,9 +83,63 @@ fn copy(run: &Run<'_>, images: &mut Images, block: &Block) {
     }
 }
 
-fn share(run: &Run<'_>, images: &mut Images, block: &Block) {
-    let Some(key) = source_key(run, images, block, "image_id") else { return };
-    let Some(image) = images.managed_mut(&key) else { return };
+fn share(
+    run: &Run<'_>,
+    images: &mut Images,
+    block: &Block,
+    catalog: &Catalog,
+    outside: &mut Vec<(String, Builder)>,
+) {
+    // A public image: (what `outside` knows it by, where it is named).
+    let public = match images.resolve(run, block.get("image_id"), block, "image_id") {
+        ImageTarget::Run { key, address, at, via } => {
+            match run.block(&key).filter(|b| b.mode == Mode::Data) {
+                None => {
+                    if let Some(image) = images.managed_mut(&key) {
+                        add_account(image, block);
+                    }
+                    return;
+                }
+                // A lookup by `name_regex` alone may select the account's own images too
+                // (a golden image found by name): only `owners = "system"` is surely public.
+                Some(lookup) if matches!(string_of(lookup.get("owners")), Got::Known(_, o) if o == "system") => {
+                    (key, Placed { value: address, at, via })
+                }
+                Some(_) => return,
+            }
+        }
+        ImageTarget::Literal(id) if catalog.parse_public_image_id(&id.value).is_some() => {
+            (id.value.clone(), id)
+        }
+        ImageTarget::Literal(_) | ImageTarget::Unknown { .. } => return,
+    };
+    let (known, named) = public;
+    let index = outside.iter().position(|(k, _)| *k == known).unwrap_or_else(|| {
+        outside.push((known, public_image(block, &named)));
+        outside.len() - 1
+    });
+    let Some((_, image)) = outside.get_mut(index) else { return };
+    add_account(image, block);
+}
+
+/// The public image a share permission names (`id`: a literal public ID, or a lookup's
+/// address): its type is known, and nothing else is looked up (the instances that boot
+/// it are checked on their own), so no rule but the share rules reads it.
+fn public_image(block: &Block, id: &Placed<String>) -> Builder {
+    let mut b = builder(Kind::Image, block, block.address.clone(), format!("{}#shared", block.key));
+    b.string("type", Placed { value: "public".into(), at: id.at.clone(), via: id.via.clone() });
+    for field in ["id", "os", "architecture", "regions"] {
+        b.unknown(
+            field,
+            id.at.clone(),
+            format!("`{}` is a public image this configuration only shares", id.value),
+        );
+    }
+    b
+}
+
+/// Adds the share permission's `account_id` to the image's `sharedWith`.
+fn add_account(image: &mut Builder, block: &Block) {
     match string_of(block.get("account_id")) {
         Got::Known(account, id) => {
             if !image.is_unknown("sharedWith") {
