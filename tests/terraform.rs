@@ -259,3 +259,34 @@ fn a_named_file_outside_any_repository_has_the_files_beside_it_as_context() {
     let repo = check_in(&dir, &["--select", "L001,S003", "app/main.tf", "app/image.yaml"]);
     assert_eq!(codes(&repo), ["L001", "S003"], "{}", repo.describe());
 }
+
+#[test]
+fn the_instances_of_a_count_are_one_human_report_and_one_json_finding_each() {
+    let dir = scratch_dir("terraform-count-fold");
+    let main = "provider \"alicloud\" {\n  region = \"cn-hangzhou\"\n}\n\n\
+                resource \"alicloud_instance\" \"web\" {\n  count         = 3\n  \
+                instance_type = \"ecs.g7.large\"\n  \
+                image_id      = \"centos_7_9_x64_20G_alibase_20240628.vhd\"\n}\n";
+    write_files(&dir, &[("main.tf", main)]);
+    let json = check_in(&dir, &["--select", "L001"]);
+    assert_eq!(codes(&json), ["L001", "L001", "L001"], "{}", json.describe());
+    let mut command = ecslint();
+    command.current_dir(&dir).args([
+        "check",
+        "--color",
+        "never",
+        "--no-config",
+        "--as-of",
+        AS_OF,
+        "--select",
+        "L001",
+    ]);
+    let human = run_command(command, None);
+    human.assert_code(1);
+    let names = "(\u{d7}3: alicloud_instance.web[0], alicloud_instance.web[1], alicloud_instance.web[2])";
+    let flat = human.stdout.split_whitespace().collect::<Vec<_>>().join(" ").replace(" │ ", " ");
+    assert_eq!(flat.matches("L001(os-end-of-life)").count(), 1, "{}", human.stdout);
+    assert!(flat.contains(names), "{}", human.stdout);
+    // The summary still counts each instance's finding.
+    assert!(human.stdout.contains("3 errors"), "{}", human.stdout);
+}

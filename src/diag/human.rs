@@ -33,7 +33,20 @@ pub fn render_human(out: &mut dyn Write, findings: &[Finding], options: HumanOpt
         .with_links(false)
         .with_word_splitter(textwrap::WordSplitter::NoHyphenation);
     let mut positions = Positions::new();
-    for finding in findings {
+    let mut rest = findings;
+    while let Some(first) = rest.first() {
+        // The instances of one `count`/`for_each` block share every span: one report
+        // names them all (JSON, SARIF and baselines keep one finding per instance).
+        let same = rest.iter().take_while(|f| same_but_resource(first, f)).count().max(1);
+        let (group, after) = rest.split_at(same);
+        rest = after;
+        let folded;
+        let finding = if group.len() > 1 {
+            folded = fold(first, group);
+            &folded
+        } else {
+            first
+        };
         let report = Report::new(finding, &mut positions);
         let mut text = String::new();
         let rendered = handler.render_report(&mut text, &report).is_ok()
@@ -58,6 +71,48 @@ pub fn render_human(out: &mut dyn Write, findings: &[Finding], options: HumanOpt
         writeln!(out, "{text}")?;
     }
     Ok(())
+}
+
+/// The most resource names a folded report lists.
+const MAX_FOLDED_NAMES: usize = 5;
+
+/// Whether `b` says what `a` says at the same places, about another resource of the
+/// same kind: an instance of the same `count`/`for_each` block or module call.
+fn same_but_resource(a: &Finding, b: &Finding) -> bool {
+    let place = |x: &super::Location, y: &super::Location| Arc::ptr_eq(&x.file, &y.file) && x.span == y.span;
+    let resources = match (&a.resource, &b.resource) {
+        (Some(x), Some(y)) => x.kind == y.kind,
+        _ => false,
+    };
+    resources
+        && a.code == b.code
+        && a.severity == b.severity
+        && place(&a.location, &b.location)
+        && a.message == b.message
+        && a.help == b.help
+        && a.label == b.label
+        && a.labels.len() == b.labels.len()
+        && a.labels
+            .iter()
+            .zip(&b.labels)
+            .all(|(x, y)| x.message == y.message && place(&x.location, &y.location))
+}
+
+/// One finding for a group of the same finding on several resources: the message names
+/// how many and which (`(×3: web[0], web[1], web[2])`).
+fn fold(first: &Finding, group: &[Finding]) -> Finding {
+    let mut names: Vec<&str> =
+        group.iter().filter_map(|f| f.resource.as_ref().map(|r| r.name.as_str())).collect();
+    let count = names.len();
+    let more = count.saturating_sub(MAX_FOLDED_NAMES);
+    names.truncate(MAX_FOLDED_NAMES);
+    let mut list = names.join(", ");
+    if more > 0 {
+        let _ = write!(list, " and {more} more");
+    }
+    let mut finding = first.clone();
+    let _ = write!(finding.message, " (\u{d7}{count}: {list})");
+    finding
 }
 
 /// The help line, wrapped as miette wraps it, but with a visible `│` starting each
