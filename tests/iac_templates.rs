@@ -34,6 +34,21 @@ fn packer_variable_default_is_labelled_there() {
     insta::assert_snapshot!("packer_variable_default", out.stdout);
 }
 
+#[test]
+fn terraform_inside_ros_points_into_the_block_scalar() {
+    let args = check_args([
+        "--region",
+        "cn-hangzhou",
+        "--select",
+        "L001",
+        "fixtures/rules/L001/fail-ros-terraform-workspace.ros.yaml",
+    ]);
+    let out = run(&args);
+    out.assert_code(1);
+    assert!(out.stdout.contains("fail-ros-terraform-workspace.ros.yaml:14:23"), "{}", out.stdout);
+    insta::assert_snapshot!("ros_terraform_workspace", out.stdout);
+}
+
 fn catalog() -> &'static Catalog {
     static CATALOG: OnceLock<Catalog> = OnceLock::new();
     CATALOG.get_or_init(|| Catalog::builtin().expect("built-in catalog"))
