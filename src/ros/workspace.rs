@@ -9,8 +9,9 @@
 //!   (escapes) or a JSON string, every span points at the scalar as a whole.
 //! - A ROS parameter named like a variable of the workspace supplies its value (the ROS
 //!   documentation's own example declares `subnet_mask` in both): its scalar `Default` is
-//!   read as a `--var-file` line would be, and labels the finding at the variable's use. A parameter
-//!   without a default is given at deploy: the variable keeps what Terraform gives it.
+//!   read as a `--var-file` line would be, and labels the finding at the variable's use.
+//!   A parameter without a default is given at deploy: the variable keeps what Terraform
+//!   gives it.
 //! - Only Terraform files (`.tf`, `.tf.json`, `.tfvars`, `.tfvars.json`) are read; a name
 //!   that leaves the workspace (`..`, an absolute path) is skipped.
 
