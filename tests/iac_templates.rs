@@ -34,6 +34,21 @@ fn packer_variable_default_is_labelled_there() {
     insta::assert_snapshot!("packer_variable_default", out.stdout);
 }
 
+#[test]
+fn terraform_inside_ros_points_into_the_block_scalar() {
+    let args = check_args([
+        "--region",
+        "cn-hangzhou",
+        "--select",
+        "L001",
+        "fixtures/rules/L001/fail-ros-terraform-workspace.ros.yaml",
+    ]);
+    let out = run(&args);
+    out.assert_code(1);
+    assert!(out.stdout.contains("fail-ros-terraform-workspace.ros.yaml:14:23"), "{}", out.stdout);
+    insta::assert_snapshot!("ros_terraform_workspace", out.stdout);
+}
+
 fn catalog() -> &'static Catalog {
     static CATALOG: OnceLock<Catalog> = OnceLock::new();
     CATALOG.get_or_init(|| Catalog::builtin().expect("built-in catalog"))
@@ -174,8 +189,85 @@ fn packer_template() -> impl Strategy<Value = (String, usize)> {
     })
 }
 
+const WORKSPACE_LINES: [&str; 10] = [
+    "resource \"alicloud_instance\" \"a\" {\n  instance_type = \"ecs.g7.large\"\n  image_id = \"centos_7\"\n}",
+    "resource \"alicloud_instance\" \"b\" {\n  image_id = var.image_id\n}",
+    "variable \"image_id\" {\n  default = \"ubuntu_22_04_x64_20G_alibase_20240322.vhd\"\n}",
+    "resource \"alicloud_image\" \"c\" {\n  instance_id = alicloud_instance.a.id\n}",
+    "locals {\n  t = <<EOT\n  heredoc ${var.image_id}\n  EOT\n}",
+    "",
+    "# a comment",
+    "resource \"alicloud_instance\" \"d\" {",
+    "  image_id = \"\u{e9}\u{4e2d}\"",
+    "module \"m\" {\n  source = \"./modules/x\"\n}",
+];
+
+const BLOCK_HEADERS: [&str; 7] = ["|", "|-", "|+", "|2", ">", "|- # hcl", "\"quoted\\n\""];
+
+/// A Terraform template for ROS: HCL in a scalar of one of several styles, at an indentation.
+fn workspace_template() -> impl Strategy<Value = String> {
+    (
+        prop::collection::vec(0..WORKSPACE_LINES.len(), 0..8),
+        0..BLOCK_HEADERS.len(),
+        2..6usize,
+        any::<bool>(),
+        any::<bool>(),
+    )
+        .prop_map(|(lines, header, indent, crlf, parameter)| {
+            let mut text =
+                String::from("ROSTemplateFormatVersion: '2015-09-01'\nTransform: Aliyun::Terraform-v1.5\n");
+            if parameter {
+                text.push_str("Parameters:\n  image_id:\n    Type: String\n    Default: centos_7\n");
+            }
+            text.push_str("Workspace:\n");
+            let pad = " ".repeat(indent);
+            let header = BLOCK_HEADERS[header];
+            if header.starts_with('"') {
+                let _ = writeln!(text, "  main.tf: {header}");
+            } else {
+                let _ = writeln!(text, "  main.tf: {header}");
+                for line in lines.iter().flat_map(|i| WORKSPACE_LINES[*i].split('\n')) {
+                    let _ = writeln!(text, "{pad}{line}");
+                }
+            }
+            if crlf { text.replace('\n', "\r\n") } else { text }
+        })
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    #[test]
+    fn terraform_inside_ros_points_only_into_the_template(text in workspace_template()) {
+        let file = Arc::new(SourceFile::new("t.yaml", text.clone()));
+        if let Ok(documents) = parse(&file, Limits::default()) {
+            for document in documents {
+                let loaded = ecslint::ros::extract(&file, document, &Options::default(), catalog());
+                assert_inside(&loaded.resources, &loaded.findings);
+                for resource in &loaded.resources {
+                    // No location leaks a workspace file: everything is in the template.
+                    assert!(Arc::ptr_eq(&resource.file, &file));
+                    let extra = resource.iac.as_deref().unwrap();
+                    assert!(extra.sites.iter().all(|s| Arc::ptr_eq(&s.file, &file)));
+                    assert!(extra.unknown.iter().all(|u| Arc::ptr_eq(&u.location.file, &file)));
+                    // A literal image ID in a literal block points at exactly that literal.
+                    if let Some(node) = resource.node.get("image") {
+                        let under = &text[node.span.start..node.span.end];
+                        if text.contains("main.tf: |") && !text.contains("main.tf: |2") {
+                            if let Some(id) = node.as_str().filter(|id| *id == "centos_7") {
+                                if resource.name.as_deref() == Some("alicloud_instance.a") {
+                                    prop_assert_eq!(under, format!("\"{id}\""));
+                                }
+                            }
+                        }
+                    }
+                }
+                for finding in &loaded.findings {
+                    assert!(Arc::ptr_eq(&finding.location.file, &file));
+                }
+            }
+        }
+    }
 
     #[test]
     fn random_ros_templates_never_panic(text in ros_template(), region in any::<bool>()) {

@@ -305,7 +305,20 @@ fn map_source(source: &Source, options: &Options, catalog: &Catalog) -> Vec<Reso
             instance.unknown("instanceType", source.head.clone(), "no `instance_type` is set");
         }
     }
-    let lookup = base_image(&mut instance, "image", source, catalog);
+    // The build instance boots the base image, whose facts the built image carries: it
+    // refers to that image, so image-level rules (L001-L005, F002) fire once, on the image,
+    // and the boot checks (A001-A008) read the same facts here.
+    let image_name = match source.text("image_name") {
+        Some(Ok(name)) if literal(&name.value) => name.value,
+        _ => source.address.clone(),
+    };
+    let base = ["source_image", "image_family"].iter().find_map(|name| match source.text(name)? {
+        Ok(placed) => Some((placed.at, placed.via)),
+        Err((at, _)) => Some((at, Vec::new())),
+    });
+    let (at, via) = base.unwrap_or_else(|| (source.head.clone(), Vec::new()));
+    instance.string("image", Placed { value: image_name, at, via });
+    instance.reference("image", format!("{}#image", source.key));
     if let Some(Ok(size)) = source.text("system_disk_mapping.disk_size") {
         if let Ok(n) = size.value.parse::<i64>() {
             instance.int("systemDiskSize", Placed { value: n, at: size.at, via: size.via });
@@ -354,8 +367,7 @@ fn map_source(source: &Source, options: &Options, catalog: &Catalog) -> Vec<Reso
         }
     }
     out.push(image.finish());
-    // The instance and the image read the same `image_family`: one lookup image serves both.
-    out.extend(lookup.or(derived));
+    out.extend(derived);
     for import in &source.imports {
         out.push(imported(import, options));
     }

@@ -67,7 +67,15 @@ fn hcl_source_maps_to_build_instance_image_and_import() {
     // The .pkrvars.hcl beside the template wins over the default, and is labelled.
     assert_eq!(field(build, "region"), Some("cn-beijing"));
     assert_eq!(field(build, "instanceType"), Some("ecs.g7.large"));
-    assert_eq!(field(build, "image"), Some("centos_7_9_x64_20G_alibase_20240628.vhd"));
+    // The build instance boots the base through the image it builds (its facts).
+    assert_eq!(field(build, "image"), Some("app-cn-beijing"));
+    let image_key = &image.iac.as_deref().unwrap().origin.key;
+    assert_eq!(build.iac.as_deref().unwrap().reference("image"), Some(image_key.as_str()));
+    let location = build.location(&[PathSegment::Key("image".into())]);
+    assert_eq!(
+        &file.text[location.span.start..location.span.end],
+        "\"centos_7_9_x64_20G_alibase_20240628.vhd\""
+    );
     let site = build.iac.as_deref().unwrap().site(&[PathSegment::Key("region".into())]).expect("site");
     assert_eq!(site.labels[0].location.file.name, "img/prod.pkrvars.hcl");
     let location = build.location(&[PathSegment::Key("region".into())]);
@@ -96,7 +104,8 @@ fn unknown_values_stay_unknown() {
     let file = Arc::new(SourceFile::new("x.pkr.hcl", text));
     let loaded = load(&[file], &Options::default(), Limits::default(), &catalog());
     let [build, image] = loaded.resources.as_slice() else { panic!("{:?}", loaded.resources) };
-    assert_eq!(unknown(build), ["image", "instanceType", "region"]);
+    assert_eq!(unknown(build), ["instanceType", "region"]);
+    assert_eq!(field(build, "image"), Some("alicloud-ecs.x"));
     assert_eq!(image.name.as_deref(), Some("alicloud-ecs.x"));
     assert_eq!(unknown(image), ["architecture", "derivedFrom", "os", "regions"]);
 }

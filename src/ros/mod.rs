@@ -11,9 +11,12 @@
 //! - `CopyImage` and `ImageSharePermission` become facts of the stack's `CustomImage` they
 //!   act on (a region, accounts), or of an image of their own when the image is outside the
 //!   stack (an ID).
+//! - A template with `Transform: Aliyun::Terraform-v1.x` carries HCL under `Workspace`:
+//!   [`workspace`] reads it with the Terraform front end, spans moved into the template.
 
 mod intrinsics;
 mod map;
+mod workspace;
 
 use crate::catalog::Catalog;
 use crate::iac::{Loaded, Options};
@@ -78,7 +81,14 @@ pub fn extract(file: &Arc<SourceFile>, document: Document, options: &Options, ca
         findings.push(finding);
         return Loaded { findings, ..Loaded::default() };
     }
-    Loaded { resources: map::resources(&template, catalog), findings, ..Loaded::default() }
+    let mut loaded = Loaded { resources: map::resources(&template, catalog), findings, ..Loaded::default() };
+    if workspace::is_terraform(root) {
+        let mut inner = workspace::load(file, root, options, catalog);
+        loaded.resources.append(&mut inner.resources);
+        loaded.findings.append(&mut inner.findings);
+        loaded.skipped.append(&mut inner.skipped);
+    }
+    loaded
 }
 
 /// The span of the first empty mapping key in the tree (`: value`).

@@ -1,0 +1,407 @@
+//! Terraform inside ROS (`Transform: Aliyun::Terraform-v1.x`): the HCL of each `Workspace`
+//! entry (file name → text) is read by the Terraform front end, and every span it gives
+//! is moved back into the template.
+//!
+//! - A literal block scalar (`|`, `|-`, `|+`) maps line by line: the text of the value is
+//!   the lines of the block less their indentation, so an offset in the HCL is an offset
+//!   in the same line of the YAML file. The mapping is checked against the value the YAML
+//!   parser decoded; where it does not hold, or where the scalar is folded (`>`), quoted
+//!   (escapes) or a JSON string, every span points at the scalar as a whole.
+//! - A ROS parameter named like a variable of the workspace supplies its value (the ROS
+//!   documentation's own example declares `subnet_mask` in both): its scalar `Default` is
+//!   read as a `--var-file` line would be, and labels the finding at the variable's use.
+//!   A parameter without a default is given at deploy: the variable keeps what Terraform
+//!   gives it.
+//! - Only Terraform files (`.tf`, `.tf.json`, `.tfvars`, `.tfvars.json`) are read; a name
+//!   that leaves the workspace (`..`, an absolute path) is skipped.
+
+use crate::catalog::Catalog;
+use crate::diag::{Finding, Label, Location};
+use crate::iac::{Loaded, Options};
+use crate::source::{Limits, Node, PathSegment, SourceFile, Span, Value};
+use crate::spec::Resource;
+use std::sync::Arc;
+
+/// Whether a template wraps Terraform (`Transform: Aliyun::Terraform-v1.5`).
+pub fn is_terraform(root: &Node) -> bool {
+    root.get("Transform").and_then(Node::as_str).is_some_and(|t| {
+        let t = t.trim().to_ascii_lowercase();
+        t.starts_with("aliyun::terraform") || t.starts_with("aliyun::opentofu")
+    })
+}
+
+/// How offsets of a workspace file's text become offsets of the template.
+#[derive(Debug)]
+enum Mapping {
+    /// Line `i` of the text starts at `text[i]` and at `yaml[i]` in the template; offsets
+    /// past the last mapped line go to `end`.
+    Lines { text: Vec<usize>, yaml: Vec<usize>, end: usize },
+    /// Everything points at the scalar as a whole.
+    Whole(Span),
+}
+
+impl Mapping {
+    fn span(&self, span: Span) -> Span {
+        match self {
+            Self::Whole(whole) => *whole,
+            Self::Lines { .. } => {
+                let start = self.offset(span.start);
+                Span::new(start, self.offset(span.end).max(start))
+            }
+        }
+    }
+
+    fn offset(&self, at: usize) -> usize {
+        match self {
+            Self::Whole(whole) => whole.start,
+            Self::Lines { text, yaml, end } => {
+                let line = text.partition_point(|&start| start <= at).saturating_sub(1);
+                match (text.get(line), yaml.get(line)) {
+                    (Some(&start), Some(&to)) => (to + (at - start)).min(*end),
+                    _ => *end,
+                }
+            }
+        }
+    }
+}
+
+/// The mapping of a scalar value's text into the template, exact for a literal block.
+fn mapping(template: &str, node: &Node, value: &str) -> Mapping {
+    let whole = Mapping::Whole(node.span);
+    let Some(content_start) = literal_content_start(template, node.span.start) else { return whole };
+    let Some(content) = template.get(content_start..node.span.end) else { return whole };
+    let lines: Vec<(usize, &str)> = content
+        .split('\n')
+        .scan(content_start, |at, line| {
+            let start = *at;
+            *at += line.len() + 1;
+            Some((start, line.strip_suffix('\r').unwrap_or(line)))
+        })
+        .collect();
+    let indent = lines
+        .iter()
+        .find(|(_, l)| !l.trim().is_empty())
+        .map_or(0, |(_, l)| l.len() - l.trim_start_matches(' ').len());
+    let mut candidate = String::new();
+    let mut yaml = Vec::new();
+    for (start, line) in &lines {
+        let strip = indent.min(line.len() - line.trim_start_matches(' ').len());
+        yaml.push(start + strip);
+        if yaml.len() > 1 {
+            candidate.push('\n');
+        }
+        candidate.push_str(&line[strip..]);
+    }
+    // Only when the decoded value is what the lines say do positions map line by line.
+    if candidate.trim_end() != value.trim_end() {
+        return whole;
+    }
+    let mut text = vec![0];
+    text.extend(value.match_indices('\n').map(|(at, _)| at + 1));
+    text.truncate(yaml.len());
+    yaml.truncate(text.len());
+    Mapping::Lines { text, yaml, end: node.span.end }
+}
+
+/// Where the lines of a literal block scalar whose text starts at `start` begin: after the
+/// line of its header (`key: |-`, `key: |2 # comment`), with only blank lines between.
+fn literal_content_start(template: &str, start: usize) -> Option<usize> {
+    let before = template.get(..start)?;
+    let blank = before.trim_end_matches([' ', '\t', '\r', '\n']);
+    let header_line = blank.rsplit('\n').next()?;
+    let header_line = header_line.split(" #").next()?.trim_end();
+    let indicator = header_line.rsplit([' ', '\t']).next()?;
+    let rest = indicator.strip_prefix('|')?;
+    if !rest.chars().all(|c| matches!(c, '-' | '+' | '0'..='9')) || header_line.len() == indicator.len() {
+        return None;
+    }
+    // The content begins on the line after the header.
+    let after_header = blank.len() + before.get(blank.len()..)?.find('\n')? + 1;
+    Some(after_header)
+}
+
+/// A workspace file name that stays inside the workspace and is Terraform's.
+fn readable(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    let terraform = [".tf", ".tf.json", ".tfvars", ".tfvars.json"].iter().any(|ext| lower.ends_with(ext));
+    let inside = !name.starts_with(['/', '\\'])
+        && !name.contains(':')
+        && name.split(['/', '\\']).all(|part| !part.is_empty() && part != "..");
+    terraform && inside
+}
+
+/// Reads the workspace of a Terraform template.
+pub fn load(file: &Arc<SourceFile>, root: &Node, options: &Options, catalog: &Catalog) -> Loaded {
+    let Some(Value::Map(entries)) = root.get("Workspace").map(|n| &n.value) else { return Loaded::default() };
+    let mut files: Vec<(Arc<SourceFile>, Mapping)> = Vec::new();
+    for entry in entries {
+        let Value::Str(text) = &entry.value.value else { continue };
+        if !readable(&entry.key.name) {
+            continue;
+        }
+        let name = format!("{}#Workspace/{}", file.name, entry.key.name);
+        let virtual_file = Arc::new(SourceFile::new(name, text.as_str()));
+        files.push((virtual_file, mapping(&file.text, &entry.value, text)));
+    }
+    if files.is_empty() {
+        return Loaded::default();
+    }
+    let var_files = parameter_files(file, root);
+    let workspace_options = Options {
+        region: options.region.clone(),
+        vars: Vec::new(),
+        var_files: var_files.iter().map(|(f, _)| Arc::clone(f)).collect(),
+    };
+    let sources: Vec<Arc<SourceFile>> = files.iter().map(|(f, _)| Arc::clone(f)).collect();
+    files.extend(var_files);
+    let mut loaded = crate::terraform::load(&sources, &workspace_options, Limits::default(), catalog);
+    let back = Back { file, files: &files };
+    for resource in &mut loaded.resources {
+        back.resource(resource);
+    }
+    for finding in &mut loaded.findings {
+        back.finding(finding);
+    }
+    loaded.skipped =
+        loaded.skipped.iter().map(|s| s.replace(&format!("{}#Workspace/", file.name), "")).collect();
+    loaded
+}
+
+/// One variables file per ROS parameter with a scalar `Default`, setting the variable of
+/// the same name; its spans map to the `Default`. The file's name ends in what the
+/// Terraform front end's label says of it ("set in the Default of ROS parameter `x`").
+fn parameter_files(file: &Arc<SourceFile>, root: &Node) -> Vec<(Arc<SourceFile>, Mapping)> {
+    let Some(Value::Map(parameters)) = root.get("Parameters").map(|n| &n.value) else { return Vec::new() };
+    let mut out = Vec::new();
+    for parameter in parameters {
+        let name = &parameter.key.name;
+        let identifier = name.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+        let scalar_type =
+            parameter.value.get_str("Type").is_none_or(|t| matches!(t, "String" | "Number" | "Boolean"));
+        let Some(default) = parameter.value.get("Default").filter(|_| identifier && scalar_type) else {
+            continue;
+        };
+        let value = match &default.value {
+            // A JSON string is an HCL string once templates in it are escaped.
+            Value::Str(s) => {
+                serde_json::Value::String(s.clone()).to_string().replace("${", "$${").replace("%{", "%%{")
+            }
+            Value::Int(i) => i.to_string(),
+            Value::Float(f) if f.is_finite() => f.to_string(),
+            Value::Bool(b) => b.to_string(),
+            _ => continue,
+        };
+        let text = format!("{name} = {value}\n");
+        let label = format!("{}#Parameters/the Default of ROS parameter `{name}`", file.name);
+        out.push((Arc::new(SourceFile::new(label, text)), Mapping::Whole(default.span)));
+    }
+    out
+}
+
+/// Moves locations in workspace files back into the template.
+struct Back<'a> {
+    file: &'a Arc<SourceFile>,
+    files: &'a [(Arc<SourceFile>, Mapping)],
+}
+
+impl Back<'_> {
+    /// The template span of `span` in `file`, or `None` for a file of no workspace entry.
+    fn span(&self, file: &Arc<SourceFile>, span: Span) -> Option<Span> {
+        if let Some((_, mapping)) = self.files.iter().find(|(f, _)| Arc::ptr_eq(f, file)) {
+            let len = self.file.text.len();
+            let mapped = mapping.span(span);
+            let end = mapped.end.min(len);
+            return Some(Span::new(mapped.start.min(end), end));
+        }
+        None
+    }
+
+    fn location(&self, location: &mut Location) {
+        if let Some(span) = self.span(&location.file, location.span) {
+            *location = Location::new(Arc::clone(self.file), span);
+        }
+    }
+
+    fn labels(&self, labels: &mut [Label]) {
+        for label in labels {
+            self.location(&mut label.location);
+        }
+    }
+
+    fn finding(&self, finding: &mut Finding) {
+        self.location(&mut finding.location);
+        self.labels(&mut finding.labels);
+    }
+
+    fn resource(&self, resource: &mut Resource) {
+        let Some(extra) = resource.iac.as_mut() else { return };
+        let mut path = Vec::new();
+        // Node spans point into the file of their field's site, else the resource's.
+        self.node(&mut resource.node, &mut path, extra, &resource.file);
+        let extra = Arc::make_mut(extra);
+        for site in &mut extra.sites {
+            if self.span(&site.file, Span::new(0, 0)).is_some() {
+                site.file = Arc::clone(self.file);
+            }
+            self.labels(&mut site.labels);
+        }
+        for unknown in &mut extra.unknown {
+            self.location(&mut unknown.location);
+        }
+        if self.span(&resource.file, Span::new(0, 0)).is_some() {
+            resource.file = Arc::clone(self.file);
+        }
+    }
+
+    fn node(
+        &self,
+        node: &mut Node,
+        path: &mut Vec<PathSegment>,
+        extra: &crate::iac::Extra,
+        own: &Arc<SourceFile>,
+    ) {
+        let file = extra.site(path).map_or(own, |site| &site.file);
+        if let Some(span) = self.span(file, node.span) {
+            node.span = span;
+        }
+        match &mut node.value {
+            Value::Map(entries) => {
+                for entry in entries {
+                    path.push(PathSegment::Key(entry.key.name.clone()));
+                    let file = extra.site(path).map_or(own, |site| &site.file);
+                    if let Some(span) = self.span(file, entry.key.span) {
+                        entry.key.span = span;
+                    }
+                    self.node(&mut entry.value, path, extra, own);
+                    path.pop();
+                }
+            }
+            Value::Seq(items) => {
+                for (index, item) in items.iter_mut().enumerate() {
+                    path.push(PathSegment::Index(index));
+                    self.node(item, path, extra, own);
+                    path.pop();
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::{Limits, parse};
+
+    /// The template text under the span of the canonical field `field` of the first
+    /// resource named `name`, with the resources' file name.
+    fn under(text: &str, name: &str, field: &str) -> (String, String) {
+        let file = Arc::new(SourceFile::new("stack.yaml", text));
+        let catalog = Catalog::builtin().expect("built-in catalog");
+        let documents = parse(&file, Limits::default()).expect("parses");
+        let document = documents.into_iter().next().expect("a document");
+        let loaded = super::super::extract(&file, document, &Options::default(), &catalog);
+        let resource =
+            loaded.resources.iter().find(|r| r.name.as_deref() == Some(name)).expect("the resource");
+        let node = resource.node.get(field).expect("the field");
+        (resource.file.name.clone(), text[node.span.start..node.span.end].to_string())
+    }
+
+    fn template(block: &str) -> String {
+        format!(
+            "ROSTemplateFormatVersion: '2015-09-01'\nTransform: Aliyun::Terraform-v1.5\nWorkspace:\n  main.tf: {block}"
+        )
+    }
+
+    const HCL: &str = "\n    resource \"alicloud_instance\" \"web\" {\n      instance_type = \"ecs.g7.large\"\n      image_id      = \"centos_7\"\n    }\n";
+
+    #[test]
+    fn a_literal_block_maps_line_by_line() {
+        for header in ["|", "|-", "|+", "|- # the instance", "|\n"] {
+            let text = template(&format!("{header}{HCL}"));
+            let (file, found) = under(&text, "alicloud_instance.web", "image");
+            assert_eq!(file, "stack.yaml");
+            assert_eq!(found, "\"centos_7\"", "header {header:?}");
+            let (_, found) = under(&text, "alicloud_instance.web", "instanceType");
+            assert_eq!(found, "\"ecs.g7.large\"");
+        }
+    }
+
+    #[test]
+    fn crlf_line_ends_map_line_by_line() {
+        let text = template(&format!("|{HCL}")).replace('\n', "\r\n");
+        assert_eq!(under(&text, "alicloud_instance.web", "image").1, "\"centos_7\"");
+    }
+
+    #[test]
+    fn folded_and_quoted_scalars_point_at_the_whole_scalar() {
+        let folded = template(&format!(">{HCL}"));
+        let (_, found) = under(&folded, "alicloud_instance.web", "image");
+        assert!(found.starts_with("resource") && found.trim_end().ends_with('}'), "{found}");
+        let quoted = template(
+            "\"resource \\\"alicloud_instance\\\" \\\"web\\\" {\\n  instance_type = \\\"ecs.g7.large\\\"\\n  image_id = \\\"centos_7\\\"\\n}\\n\"\n",
+        );
+        let (_, found) = under(&quoted, "alicloud_instance.web", "image");
+        assert!(found.starts_with("\"resource") && found.ends_with("}\\n\""), "{found}");
+    }
+
+    #[test]
+    fn an_explicit_indentation_that_keeps_spaces_is_not_mapped_by_guess() {
+        // `|1` keeps three of the four spaces in the value: the lines do not give the
+        // value, so the whole scalar is pointed at, never a shifted column.
+        let text = template(&format!("|1{HCL}"));
+        let (_, found) = under(&text, "alicloud_instance.web", "image");
+        assert!(found.trim_start().starts_with("resource") && found.len() > 40, "{found}");
+    }
+
+    #[test]
+    fn a_ros_parameter_default_sets_the_variable_and_labels_the_finding() {
+        let text = "ROSTemplateFormatVersion: '2015-09-01'\nTransform: Aliyun::Terraform-v1.5\nParameters:\n  image_id:\n    Type: String\n    Default: centos_7\nWorkspace:\n  main.tf: |\n    variable \"image_id\" {}\n    resource \"alicloud_instance\" \"web\" {\n      instance_type = \"ecs.g7.large\"\n      image_id      = var.image_id\n    }\n";
+        let file = Arc::new(SourceFile::new("stack.yaml", text));
+        let catalog = Catalog::builtin().expect("built-in catalog");
+        let document = parse(&file, Limits::default()).expect("parses").remove(0);
+        let loaded = super::super::extract(&file, document, &Options::default(), &catalog);
+        let web =
+            loaded.resources.iter().find(|r| r.name.as_deref() == Some("alicloud_instance.web")).unwrap();
+        let node = web.node.get("image").expect("image");
+        assert_eq!(&text[node.span.start..node.span.end], "var.image_id");
+        let extra = web.iac.as_deref().unwrap();
+        let site = extra.site(&[PathSegment::Key("image".into())]).expect("a site");
+        let label = site.labels.first().expect("a label");
+        assert!(Arc::ptr_eq(&label.location.file, &file));
+        assert_eq!(&text[label.location.span.start..label.location.span.end], "centos_7");
+        assert!(label.message.contains("ROS parameter `image_id`"), "{}", label.message);
+    }
+
+    #[test]
+    fn names_outside_the_workspace_and_other_files_are_not_read() {
+        assert!(readable("main.tf") && readable("modules/vpc/main.tf") && readable("terraform.tfvars"));
+        for name in ["../main.tf", "/etc/x.tf", "a//b.tf", "C:/x.tf", "README.md", "setup.sh"] {
+            assert!(!readable(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn a_syntax_error_points_into_the_block() {
+        let text = template("|\n    resource \"alicloud_instance\" \"web\" {\n      image_id = \n    }\n");
+        let file = Arc::new(SourceFile::new("stack.yaml", text.as_str()));
+        let catalog = Catalog::builtin().expect("built-in catalog");
+        let document = parse(&file, Limits::default()).expect("parses").remove(0);
+        let loaded = super::super::extract(&file, document, &Options::default(), &catalog);
+        let finding = loaded.findings.first().expect("an S001");
+        assert_eq!(finding.code, "S001");
+        assert!(Arc::ptr_eq(&finding.location.file, &file));
+        let line = finding.location.start().line;
+        assert!((5..=6).contains(&line), "line {line}");
+    }
+
+    #[test]
+    fn a_template_without_the_transform_reads_no_workspace() {
+        let text = "ROSTemplateFormatVersion: '2015-09-01'\nWorkspace:\n  main.tf: |\n    resource \"alicloud_instance\" \"web\" {\n      image_id = \"centos_7\"\n    }\n";
+        let file = Arc::new(SourceFile::new("stack.yaml", text));
+        let catalog = Catalog::builtin().expect("built-in catalog");
+        let document = parse(&file, Limits::default()).expect("parses").remove(0);
+        assert!(super::super::extract(&file, document, &Options::default(), &catalog).resources.is_empty());
+    }
+}
