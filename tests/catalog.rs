@@ -153,15 +153,37 @@ fn instance_types_have_the_documented_shapes() {
     assert_eq!(shape("ecs.r7.32xlarge"), (128, 1024.0, Architecture::X86_64));
     assert_eq!(shape("ecs.g8y.small"), (1, 4.0, Architecture::Arm64));
     assert_eq!(shape("ecs.c6r.large"), (2, 4.0, Architecture::Arm64));
+    // Families and types added from the family category topics (Chinese twins).
+    assert_eq!(shape("ecs.g7a.32xlarge"), (128, 512.0, Architecture::X86_64));
+    assert_eq!(shape("ecs.g7a-nps1.16xlarge"), (64, 256.0, Architecture::X86_64));
+    assert_eq!(shape("ecs.c7a-nps1.8xlarge"), (32, 64.0, Architecture::X86_64));
+    assert_eq!(shape("ecs.c6e.13xlarge"), (52, 96.0, Architecture::X86_64));
+    assert_eq!(shape("ecs.c8a.48xlarge"), (192, 384.0, Architecture::X86_64));
+    assert_eq!(shape("ecs.c9i.3xlarge"), (12, 24.0, Architecture::X86_64));
+    assert_eq!(shape("ecs.r6e.26xlarge"), (104, 768.0, Architecture::X86_64));
+    assert_eq!(shape("ecs.r7a-nps1.8xlarge"), (32, 256.0, Architecture::X86_64));
+    assert_eq!(shape("ecs.r8a.48xlarge"), (192, 1536.0, Architecture::X86_64));
+    assert_eq!(shape("ecs.r8i.32xlarge"), (128, 1024.0, Architecture::X86_64));
+    assert_eq!(shape("ecs.r9i.48xlarge"), (192, 1536.0, Architecture::X86_64));
+    assert!(catalog.instance_type("ecs.r8i.24xlarge").is_none(), "the r8i table has no 24xlarge");
     for family in [
         "t5", "t6", "e", "u1", "n4", "xn4", "mn4", "g5", "g6", "g6a", "g6e", "g7", "g8a", "g8i", "g8y",
-        "g9i", "c6r", "c7", "c7a", "c8i", "c8y", "r6", "r6a", "r7", "g6r",
+        "g9i", "c6r", "c7", "c7a", "c8i", "c8y", "r6", "r6a", "r7", "g6r", "g7a", "c6e", "c8a", "c9i", "r6e",
+        "r7a", "r8a", "r8i", "r9i",
     ] {
         let count = catalog.instance_types().filter(|t| t.family == family).count();
         assert!(count >= 1, "family {family} missing");
     }
     let u1 = catalog.instance_type("ecs.u1-c1m2.large").expect("u1");
     assert_eq!(u1.boot_modes.accepts(BootMode::Uefi), Some(false), "u1 is Legacy BIOS only");
+    for id in ["ecs.g7a.large", "ecs.r7a.large"] {
+        let t = catalog.instance_type(id).expect("listed");
+        assert_eq!(
+            t.boot_modes.accepts(BootMode::Uefi),
+            None,
+            "{id}: boot modes unchecked against the newer page"
+        );
+    }
     let g7 = catalog.instance_type("ecs.g7.large").expect("g7");
     assert_eq!(g7.boot_modes.accepts(BootMode::Bios), None, "no source states g7's boot modes");
 }
