@@ -212,6 +212,11 @@ const ADDED_SHAPES: &[(&str, u32, f64)] = &[
     ("ecs.gn6v-c10g1.20xlarge", 82, 336.0),
     ("ecs.sgn7i-vws-m2.xlarge", 4, 15.5),
     ("ecs.vgn6i-m4-vws.xlarge", 4, 23.0),
+    ("ecs.c9ae.48xlarge", 192, 384.0),
+    ("ecs.r9a.8xlarge", 32, 256.0),
+    ("ecs.r7p.32xlarge", 128, 512.0),
+    ("ecs.g9h.8xlarge", 32, 128.0),
+    ("ecs.c8ine.large", 2, 4.0),
 ];
 
 #[test]
@@ -259,6 +264,16 @@ fn families_added_from_the_family_tables_have_their_shapes() {
         "sgn7i-vws",
         "vgn6i-vws",
         "vgn7i-vws",
+        "c9ae",
+        "c9a",
+        "c8ae",
+        "c8ine",
+        "r9ae",
+        "r9a",
+        "r8ae",
+        "r7p",
+        "g9h",
+        "g7h",
     ] {
         assert!(catalog.instance_types().any(|t| t.family == family), "family {family} missing");
     }
