@@ -160,10 +160,125 @@ fn instance_types_have_the_documented_shapes() {
         let count = catalog.instance_types().filter(|t| t.family == family).count();
         assert!(count >= 1, "family {family} missing");
     }
+    assert_eq!(
+        catalog.instance_types().filter(|t| t.family == "u1").count(),
+        24,
+        "the u1 table lists 24 types"
+    );
+    assert_eq!(
+        catalog.instance_types().filter(|t| t.family == "g6e").count(),
+        7,
+        "the g6e table lists 7 types"
+    );
     let u1 = catalog.instance_type("ecs.u1-c1m2.large").expect("u1");
     assert_eq!(u1.boot_modes.accepts(BootMode::Uefi), Some(false), "u1 is Legacy BIOS only");
+    for id in ["ecs.g7a.large", "ecs.r7a.large"] {
+        let t = catalog.instance_type(id).expect("listed");
+        assert_eq!(
+            t.boot_modes.accepts(BootMode::Uefi),
+            None,
+            "{id}: boot modes unchecked against the newer page"
+        );
+    }
     let g7 = catalog.instance_type("ecs.g7.large").expect("g7");
     assert_eq!(g7.boot_modes.accepts(BootMode::Bios), None, "no source states g7's boot modes");
+}
+
+/// One type per family or type added from the family tables of the ECS family category
+/// topics (vCPUs and GiB as the tables give them); all of them are `x86_64`.
+const ADDED_SHAPES: &[(&str, u32, f64)] = &[
+    ("ecs.g7a.32xlarge", 128, 512.0),
+    ("ecs.g7a-nps1.16xlarge", 64, 256.0),
+    ("ecs.c7a-nps1.8xlarge", 32, 64.0),
+    ("ecs.c6e.13xlarge", 52, 96.0),
+    ("ecs.c8a.48xlarge", 192, 384.0),
+    ("ecs.c9i.3xlarge", 12, 24.0),
+    ("ecs.r6e.26xlarge", 104, 768.0),
+    ("ecs.r7a-nps1.8xlarge", 32, 256.0),
+    ("ecs.r8a.48xlarge", 192, 1536.0),
+    ("ecs.r8i.32xlarge", 128, 1024.0),
+    ("ecs.r9i.48xlarge", 192, 1536.0),
+    ("ecs.u1-c1m1.8xlarge", 32, 32.0),
+    ("ecs.g6e.26xlarge", 104, 384.0),
+    ("ecs.u2a-c1m4.16xlarge", 64, 256.0),
+    ("ecs.u2i-c1m8.8xlarge", 32, 256.0),
+    ("ecs.hfc9i.36xlarge", 144, 384.0),
+    ("ecs.hfg5.14xlarge", 56, 160.0),
+    ("ecs.hfr6.10xlarge", 40, 384.0),
+    ("ecs.i4.32xlarge", 128, 1024.0),
+    ("ecs.d3c.3xlarge", 14, 56.0),
+    ("ecs.gn7i-c8g1.2xlarge", 8, 30.0),
+    ("ecs.gn6i-c4g1.xlarge", 4, 15.0),
+    ("ecs.gn6v-c10g1.20xlarge", 82, 336.0),
+    ("ecs.sgn7i-vws-m2.xlarge", 4, 15.5),
+    ("ecs.vgn6i-m4-vws.xlarge", 4, 23.0),
+    ("ecs.c9ae.48xlarge", 192, 384.0),
+    ("ecs.r9a.8xlarge", 32, 256.0),
+    ("ecs.r7p.32xlarge", 128, 512.0),
+    ("ecs.g9h.8xlarge", 32, 128.0),
+    ("ecs.c8ine.large", 2, 4.0),
+];
+
+#[test]
+fn families_added_from_the_family_tables_have_their_shapes() {
+    let catalog = builtin();
+    for (id, vcpus, memory) in ADDED_SHAPES {
+        let t = catalog.instance_type(id).unwrap_or_else(|| panic!("{id} missing"));
+        assert_eq!((t.vcpus, t.memory_gib, t.architecture), (*vcpus, *memory, Architecture::X86_64), "{id}");
+    }
+    for family in [
+        "g7a",
+        "c6e",
+        "c8a",
+        "c9i",
+        "r6e",
+        "r7a",
+        "r8a",
+        "r8i",
+        "r9i",
+        "u2a",
+        "u2i",
+        "hfc5",
+        "hfc6",
+        "hfc7",
+        "hfc8i",
+        "hfc9i",
+        "hfg5",
+        "hfg6",
+        "hfg7",
+        "hfg8i",
+        "hfg9i",
+        "hfr6",
+        "hfr7",
+        "hfr8i",
+        "hfr9i",
+        "i4",
+        "i4g",
+        "i4r",
+        "d3c",
+        "gn6e",
+        "gn6i",
+        "gn6v",
+        "gn7i",
+        "gn7s",
+        "sgn7i-vws",
+        "vgn6i-vws",
+        "vgn7i-vws",
+        "c9ae",
+        "c9a",
+        "c8ae",
+        "c8ine",
+        "r9ae",
+        "r9a",
+        "r8ae",
+        "r7p",
+        "g9h",
+        "g7h",
+    ] {
+        assert!(catalog.instance_types().any(|t| t.family == family), "family {family} missing");
+    }
+    assert!(catalog.instance_type("ecs.r8i.24xlarge").is_none(), "the r8i table has no 24xlarge");
+    assert!(catalog.instance_type("ecs.gn7e-c16g1.4xlarge").is_none(), "gn7e's processor is not stated");
 }
 
 #[test]

@@ -1,35 +1,50 @@
-//! Every lifecycle entry this catalog revision changed or added, checked end to end at the
-//! day before, on and after its dates: L001 only after the later end date (DESIGN §4a), L002
+//! Every lifecycle entry this catalog revision changed or added, checked end to end the day
+//! before, on and after its dates: L001 only after the later end date (DESIGN §4a), L002
 //! from the earlier, and L001's message and `data` naming extended support where it is sold.
 
 mod common;
 
 use common::{run, scratch_in_target, write_files};
 
-/// (family, version, earlier end, later end, day after the later end, extended support until).
-type Entry = (&'static str, &'static str, &'static str, &'static str, &'static str, Option<&'static str>);
+/// (family, version, day before the earlier end, earlier end, later end, day after the later end,
+/// extended support until).
+type Entry = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    Option<&'static str>,
+);
 
 const ENTRIES: &[Entry] = &[
-    ("ubuntu", "14.04", "2019-04-30", "2019-04-30", "2019-05-01", Some("2024-04-30")),
-    ("ubuntu", "16.04", "2021-04-30", "2021-04-30", "2021-05-01", Some("2026-04-30")),
-    ("ubuntu", "18.04", "2023-05-31", "2023-06-30", "2023-07-01", Some("2028-04-30")),
-    ("ubuntu", "20.04", "2025-05-31", "2025-05-31", "2025-06-01", Some("2030-04-30")),
-    ("ubuntu", "22.04", "2027-04-30", "2027-06-30", "2027-07-01", Some("2032-04-30")),
-    ("ubuntu", "24.04", "2029-05-31", "2029-06-30", "2029-07-01", Some("2034-04-30")),
-    ("ubuntu", "26.04", "2031-04-30", "2031-06-30", "2031-07-01", Some("2036-04-30")),
-    ("debian", "8", "2018-06-17", "2018-06-17", "2018-06-18", Some("2020-06-30")),
-    ("debian", "9", "2020-07-18", "2020-07-18", "2020-07-19", Some("2022-06-30")),
-    ("debian", "10", "2022-09-10", "2022-09-10", "2022-09-11", Some("2024-06-30")),
-    ("debian", "11", "2024-08-14", "2024-08-14", "2024-08-15", Some("2026-08-31")),
-    ("debian", "12", "2026-06-10", "2026-07-11", "2026-07-12", Some("2028-06-30")),
-    ("debian", "13", "2028-08-09", "2028-08-09", "2028-08-10", Some("2030-06-30")),
-    ("sles", "15 SP5", "2024-12-31", "2024-12-31", "2025-01-01", Some("2027-12-31")),
-    ("sles", "15 SP6", "2025-12-31", "2025-12-31", "2026-01-01", Some("2028-12-31")),
-    ("sles", "15 SP7", "2031-07-31", "2031-07-31", "2031-08-01", Some("2034-07-31")),
-    ("fedora", "42", "2026-05-27", "2026-05-28", "2026-05-29", None),
-    ("windows-server", "2008", "2020-01-14", "2020-01-14", "2020-01-15", None),
-    ("windows-server", "2012", "2023-10-10", "2023-10-10", "2023-10-11", Some("2026-10-13")),
-    ("windows-server", "2012 R2", "2023-10-10", "2023-10-10", "2023-10-11", Some("2026-10-13")),
+    ("ubuntu", "14.04", "2019-04-29", "2019-04-30", "2019-04-30", "2019-05-01", Some("2024-04-30")),
+    ("ubuntu", "16.04", "2021-04-29", "2021-04-30", "2021-04-30", "2021-05-01", Some("2026-04-30")),
+    ("ubuntu", "18.04", "2023-05-30", "2023-05-31", "2023-06-30", "2023-07-01", Some("2028-04-30")),
+    ("ubuntu", "20.04", "2025-05-30", "2025-05-31", "2025-05-31", "2025-06-01", Some("2030-04-30")),
+    ("ubuntu", "22.04", "2027-04-29", "2027-04-30", "2027-06-30", "2027-07-01", Some("2032-04-30")),
+    ("ubuntu", "24.04", "2029-05-30", "2029-05-31", "2029-06-30", "2029-07-01", Some("2034-04-30")),
+    ("ubuntu", "26.04", "2031-04-29", "2031-04-30", "2031-06-30", "2031-07-01", Some("2036-04-30")),
+    ("debian", "8", "2018-06-16", "2018-06-17", "2018-06-17", "2018-06-18", Some("2020-06-30")),
+    ("debian", "9", "2020-07-17", "2020-07-18", "2020-07-18", "2020-07-19", Some("2022-06-30")),
+    ("debian", "10", "2022-09-09", "2022-09-10", "2022-09-10", "2022-09-11", Some("2024-06-30")),
+    ("debian", "11", "2024-08-13", "2024-08-14", "2024-08-14", "2024-08-15", Some("2026-08-31")),
+    ("debian", "12", "2026-06-09", "2026-06-10", "2026-07-11", "2026-07-12", Some("2028-06-30")),
+    ("debian", "13", "2028-08-08", "2028-08-09", "2028-08-09", "2028-08-10", Some("2030-06-30")),
+    ("sles", "15 SP5", "2024-12-30", "2024-12-31", "2024-12-31", "2025-01-01", Some("2027-12-31")),
+    ("sles", "15 SP6", "2025-12-30", "2025-12-31", "2025-12-31", "2026-01-01", Some("2028-12-31")),
+    ("sles", "15 SP7", "2031-07-30", "2031-07-31", "2031-07-31", "2031-08-01", Some("2034-07-31")),
+    ("fedora", "42", "2026-05-26", "2026-05-27", "2026-05-28", "2026-05-29", None),
+    ("windows-server", "2008", "2020-01-13", "2020-01-14", "2020-01-14", "2020-01-15", None),
+    ("windows-server", "2012", "2023-10-09", "2023-10-10", "2023-10-10", "2023-10-11", Some("2026-10-13")),
+    ("windows-server", "2012 R2", "2023-10-09", "2023-10-10", "2023-10-10", "2023-10-11", Some("2026-10-13")),
+    ("windows-server", "2025", "2034-11-13", "2034-11-14", "2034-11-14", "2034-11-15", None),
+    ("almalinux", "8", "2029-05-30", "2029-05-31", "2029-05-31", "2029-06-01", None),
+    ("centos-stream", "10", "2030-05-30", "2030-05-31", "2030-05-31", "2030-06-01", None),
+    ("rhel", "7", "2024-06-29", "2024-06-30", "2024-06-30", "2024-07-01", Some("2028-06-30")),
+    ("rhel", "8", "2029-05-30", "2029-05-31", "2029-05-31", "2029-06-01", Some("2032-05-31")),
+    ("rhel", "9", "2032-05-30", "2032-05-31", "2032-05-31", "2032-06-01", Some("2035-05-31")),
 ];
 
 fn findings(spec: &str, as_of: &str) -> Vec<serde_json::Value> {
@@ -56,7 +71,7 @@ fn codes(found: &[serde_json::Value]) -> Vec<&str> {
 #[test]
 fn changed_entries_end_on_their_dates() {
     let dir = scratch_in_target("lifecycle_dates", "entries");
-    for (family, version, earlier, later, after, extended) in ENTRIES {
+    for (family, version, before, earlier, later, after, extended) in ENTRIES {
         let file = format!("{family}-{}.yaml", version.replace(' ', "-"));
         let spec = format!(
             "kind: Image\nname: img\nid: m-bp1lifecycle0000fixture\ntype: custom\nos: {{family: {family}, version: \"{version}\"}}\narchitecture: x86_64\nregions: [cn-hangzhou]\n"
@@ -65,6 +80,10 @@ fn changed_entries_end_on_their_dates() {
         let path = dir.join(&file);
         let path = path.to_str().expect("utf-8");
         let what = format!("{family} {version}");
+        // The day before the earlier date: a warning with one day left, never L001.
+        let on_before = findings(path, before);
+        assert_eq!(codes(&on_before), ["L002"], "{what} on {before}");
+        assert_eq!(on_before[0]["data"]["daysLeft"], 1, "{what}");
         // On the earlier date: the last day of support by one source, so L002 ("today").
         let on_earlier = findings(path, earlier);
         assert_eq!(codes(&on_earlier), ["L002"], "{what} on {earlier}");
