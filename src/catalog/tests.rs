@@ -316,3 +316,49 @@ fn retired_families_are_found_by_the_family_part_of_a_type_id() {
         (Some("2026-01-31".into()), Some("r7"))
     );
 }
+
+#[test]
+fn no_builtin_family_is_both_current_and_retired() {
+    let c = Catalog::builtin().expect("built-in catalog loads");
+    for t in c.instance_types() {
+        assert!(c.retired_family(&t.id).is_none(), "{} is listed and its family retired", t.id);
+        assert!(t.source.starts_with("https://"), "{} has no source", t.id);
+    }
+    let mut ids: Vec<&str> = c.instance_types().map(|t| t.id.as_str()).collect();
+    let count = ids.len();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), count, "an instance type is listed twice");
+}
+
+#[test]
+fn previous_generation_types_public_templates_name_are_builtin() {
+    let c = Catalog::builtin().expect("built-in catalog loads");
+    // (type, vCPUs, memory GiB) as the family tables of the ECS documentation give them.
+    for (id, vcpus, memory) in [
+        ("ecs.c5.large", 2, 4.0),
+        ("ecs.g5.large", 2, 8.0),
+        ("ecs.r5.large", 2, 16.0),
+        ("ecs.ic5.large", 2, 2.0),
+        ("ecs.hfc5.large", 2, 4.0),
+        ("ecs.hfg5.14xlarge", 56, 160.0),
+        ("ecs.sn1ne.large", 2, 4.0),
+        ("ecs.sn2ne.14xlarge", 56, 224.0),
+        ("ecs.se1ne.14xlarge", 56, 480.0),
+        ("ecs.se1.large", 2, 16.0),
+        ("ecs.sn1.medium", 2, 4.0),
+        ("ecs.sn2.13xlarge", 56, 224.0),
+        ("ecs.n1.tiny", 1, 1.0),
+        ("ecs.e3.small", 1, 8.0),
+        ("ecs.t5-lc1m2.large", 2, 4.0),
+        ("ecs.t6-c1m2.large", 2, 4.0),
+        ("ecs.xn4.small", 1, 1.0),
+        ("ecs.n4.large", 2, 4.0),
+        ("ecs.mn4.large", 2, 8.0),
+        ("ecs.e4.small", 1, 8.0),
+    ] {
+        let t = c.instance_type(id).unwrap_or_else(|| panic!("{id} is not in the built-in catalog"));
+        assert_eq!((t.vcpus, t.memory_gib), (vcpus, memory), "{id}");
+        assert_eq!(t.architecture, Architecture::X86_64, "{id}");
+    }
+}

@@ -226,11 +226,22 @@ pub fn instance_catalog_checks(world: &World<'_>, instance: &Resource, out: &mut
                 );
             }
             let path = vec![key("instanceType")];
-            let known = catalog.instance_types().map(|t| t.id.as_str());
-            let help = suggest::closest(id, known).map_or_else(
-                || "if the type is newer than the catalog, add it with `--catalog FILE` or ignore S007 for it".to_string(),
-                |s| format!("did you mean `{s}`? If the type is newer than the catalog, add it with `--catalog FILE`"),
-            );
+            let help = match typo::unknown_type(catalog, id) {
+                typo::UnknownType::Suggest(s) => {
+                    format!("did you mean `{s}`? If the type is newer than the catalog, add it with `--catalog FILE`")
+                }
+                typo::UnknownType::FamilySizes(types) => {
+                    let family = id.rsplit_once('.').map_or(id, |(family, _)| family);
+                    let sizes: Vec<&str> = types.iter().filter_map(|t| t.rsplit_once('.').map(|(_, size)| size)).collect();
+                    format!(
+                        "the catalog lists `{family}` in the sizes {}; if the type is newer than the catalog, add it with `--catalog FILE` or ignore S007 for it",
+                        sizes.join(", ")
+                    )
+                }
+                typo::UnknownType::Nothing => {
+                    "if the type is newer than the catalog, add it with `--catalog FILE` or ignore S007 for it".to_string()
+                }
+            };
             out.push(
                 codes::UNKNOWN_INSTANCE_TYPE
                     .on_field(

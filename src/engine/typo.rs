@@ -158,6 +158,66 @@ pub fn instance_type_typo<'c>(catalog: &'c Catalog, value: &str) -> Option<&'c I
     members.into_iter().find(|t| t.id == intended)
 }
 
+/// What S007's help can say of an instance type the catalog lacks.
+#[derive(Debug, PartialEq, Eq)]
+pub enum UnknownType<'c> {
+    /// The value is malformed, or its family is in the catalog and its size is a near miss
+    /// (`ecs.g7.xlarg`): the catalog type meant.
+    Suggest(&'c str),
+    /// The family (`ecs.g7`) is in the catalog and the size is well-formed but not one of
+    /// the family's (`ecs.g7.24xlarge`): perhaps newer than the catalog; the family's types.
+    FamilySizes(Vec<&'c str>),
+    /// A well-formed ID of a family the catalog does not list (`ecs.c5.large` before c5
+    /// was added), or nothing close: a real type the catalog lacks, most likely. A
+    /// suggestion would change the family, which misleads.
+    Nothing,
+}
+
+/// The help for an instance type the catalog lacks (S007). A did-you-mean never changes the
+/// family of a well-formed type ID: only a malformed value (`ecs-g7.large`, `g7.large`,
+/// `ecs.g7large`) or a near-miss size in a catalog family (`ecs.g7.xlarg`) gets one.
+pub fn unknown_type<'c>(catalog: &'c Catalog, value: &str) -> UnknownType<'c> {
+    if value.is_empty() || value.len() > MAX_LEN {
+        return UnknownType::Nothing;
+    }
+    let lower = value.to_ascii_lowercase();
+    let parts = lower.rsplit_once('.');
+    if let Some((family, size)) = parts {
+        let members: Vec<&'c str> = catalog
+            .instance_types()
+            .map(|t| t.id.as_str())
+            .filter(|id| id.rsplit_once('.').is_some_and(|(f, _)| f == family))
+            .collect();
+        if !members.is_empty() {
+            if plausible_size(size) {
+                return UnknownType::FamilySizes(members);
+            }
+            return suggest::closest(&lower, members).map_or(UnknownType::Nothing, UnknownType::Suggest);
+        }
+        if well_formed_family(family) {
+            return UnknownType::Nothing;
+        }
+    }
+    // Malformed: the type ID written without its `ecs.` prefix, or anything else.
+    let prefixed = format!("ecs.{lower}");
+    if let Some(t) = catalog.instance_type(&prefixed) {
+        return UnknownType::Suggest(t.id.as_str());
+    }
+    let known = catalog.instance_types().map(|t| t.id.as_str());
+    suggest::closest(value, known).map_or(UnknownType::Nothing, UnknownType::Suggest)
+}
+
+/// `ecs.<family>` as Alibaba Cloud names families (`ecs.c5`, `ecs.t5-lc1m2`,
+/// `ecs.gn7i-c8g1`): lower-case letters and digits, starting with a letter, with
+/// hyphen-separated parts.
+fn well_formed_family(prefix: &str) -> bool {
+    let Some(family) = prefix.strip_prefix("ecs.") else { return false };
+    family.starts_with(|c: char| c.is_ascii_lowercase())
+        && family.split('-').all(|part| {
+            !part.is_empty() && part.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        })
+}
+
 /// Whether a size is shaped like the sizes Alibaba Cloud names (`large`, `xlarge`,
 /// `7xlarge`, `small`...) in lower case: `ecs.g7.5xlarge` is one letter from
 /// `ecs.g7.xlarge`, yet may be a real type newer than the catalog (an S007 warning), not
@@ -267,5 +327,53 @@ mod tests {
         assert_eq!(typo_of("web-gold", ["web-golt", "web-golx"]), None, "ambiguous");
         assert_eq!(typo_of("web-gldn", ["web-golden"]), None, "two edits");
         assert_eq!(tokens("web-v12.x"), ["web", "-", "v", "12", ".", "x"]);
+    }
+
+    fn catalog() -> Catalog {
+        let types = |family: &str, ids: &[&str]| {
+            serde_json::json!({"family": family, "architecture": "x86_64", "source": "https://example.com",
+                "types": ids.iter().map(|id| serde_json::json!({"id": id, "vcpus": 2, "memoryGiB": 8})).collect::<Vec<_>>()})
+        };
+        let value = serde_json::json!({"date": "2026-01-01", "instanceFamilies": [
+            types("g7", &["ecs.g7.large", "ecs.g7.xlarge", "ecs.g7.2xlarge"]),
+            types("c6", &["ecs.c6.large", "ecs.c6.xlarge"]),
+            types("t5", &["ecs.t5-lc1m2.large"]),
+        ]});
+        Catalog::from_files(vec![("test".into(), value)]).expect("catalog builds")
+    }
+
+    #[test]
+    fn a_well_formed_type_of_another_family_gets_no_suggestion() {
+        let catalog = catalog();
+        // `ecs.c5.large` is one character from `ecs.c6.large`, yet a real type of a family
+        // the catalog lacks: suggesting c6 would mislead.
+        assert_eq!(unknown_type(&catalog, "ecs.c5.large"), UnknownType::Nothing);
+        assert_eq!(unknown_type(&catalog, "ecs.c5.larg"), UnknownType::Nothing, "the family is still c5");
+        assert_eq!(unknown_type(&catalog, "ecs.gn7i-c8g1.2xlarge"), UnknownType::Nothing);
+        assert_eq!(unknown_type(&catalog, "ecs.t5-c1m1.large"), UnknownType::Nothing);
+    }
+
+    #[test]
+    fn a_near_miss_in_a_catalog_family_or_a_malformed_name_gets_one() {
+        let catalog = catalog();
+        assert_eq!(unknown_type(&catalog, "ecs.g7.xlarg"), UnknownType::Suggest("ecs.g7.xlarge"));
+        assert_eq!(unknown_type(&catalog, "ecs.c6.lrage"), UnknownType::Suggest("ecs.c6.large"));
+        assert_eq!(
+            unknown_type(&catalog, "g7.large"),
+            UnknownType::Suggest("ecs.g7.large"),
+            "no `ecs.` prefix"
+        );
+        assert_eq!(unknown_type(&catalog, "ecs-g7.large"), UnknownType::Suggest("ecs.g7.large"));
+        assert_eq!(unknown_type(&catalog, "ecs.g7large"), UnknownType::Suggest("ecs.g7.large"));
+        assert_eq!(unknown_type(&catalog, "nonsense"), UnknownType::Nothing);
+    }
+
+    #[test]
+    fn a_well_formed_size_a_family_lacks_lists_the_family() {
+        let catalog = catalog();
+        assert_eq!(
+            unknown_type(&catalog, "ecs.g7.24xlarge"),
+            UnknownType::FamilySizes(vec!["ecs.g7.large", "ecs.g7.xlarge", "ecs.g7.2xlarge"])
+        );
     }
 }
