@@ -81,17 +81,22 @@ resources() {
         | python3 -c 'import json, sys; print(json.load(sys.stdin)["summary"]["resources"])'
 }
 per() { python3 -c "print(f'{$1 / $2 * 1e6:.1f}')"; }
+# spec_corpus: (re)generates the spec corpus of $FILES files when it is missing or stale.
+spec_corpus() {
+    local stamp
+    stamp="$FILES $(cat "$ROOT"/benches/gen_corpus.py "$ROOT"/rules/catalog/*.yaml | cksum)"
+    if [[ ! -f $CORPUS/.stamp || $(cat "$CORPUS/.stamp") != "$stamp" ]]; then
+        rm -rf "$CORPUS"
+        python3 "$ROOT/benches/gen_corpus.py" "$CORPUS" "$FILES"
+        echo "$stamp" > "$CORPUS/.stamp"
+    fi
+    # The corpus is a project of its own (its root is where a `.git` is), as a repository is.
+    mkdir -p "$CORPUS/.git"
+}
 
 if [[ -z ${BENCH_ONLY:-} ]]; then
 # --- Corpus -------------------------------------------------------------------------
-stamp="$FILES $(cat "$ROOT"/benches/gen_corpus.py "$ROOT"/rules/catalog/*.yaml | cksum)"
-if [[ ! -f $CORPUS/.stamp || $(cat "$CORPUS/.stamp") != "$stamp" ]]; then
-    rm -rf "$CORPUS"
-    python3 "$ROOT/benches/gen_corpus.py" "$CORPUS" "$FILES"
-    echo "$stamp" > "$CORPUS/.stamp"
-fi
-# The corpus is a project of its own (its root is where a `.git` is), as a repository is.
-mkdir -p "$CORPUS/.git"
+spec_corpus
 ONE=$(find "$CORPUS" -name '*.yaml' | sort | sed -n 1p)
 
 echo "== spec corpus: $FILES files, $((2 * FILES)) resources"
@@ -174,9 +179,7 @@ if [[ ! -f $IAC/.stamp || $(cat "$IAC/.stamp") != "$iac_stamp" ]]; then
     echo "$iac_stamp" > "$IAC/.stamp"
 fi
 mkdir -p "$IAC/.git"
-if [[ ! -d $CORPUS ]]; then
-    python3 "$ROOT/benches/gen_corpus.py" "$CORPUS" "$FILES"
-fi
+spec_corpus
 # The templates name no region of their own for some resources: every side of the
 # comparison gets the same --region, the spec corpus too.
 iac_flags=(--as-of "$AS_OF" --select ALL --region cn-hangzhou --format json --no-context)
