@@ -12,6 +12,7 @@ use hcl_edit::Span as _;
 use hcl_edit::expr::{Expression, ObjectKey, TraversalOperator};
 use hcl_edit::structure::{Block, Body, Structure};
 use hcl_edit::template::Element;
+use rayon::prelude::*;
 use serde_json::Value as Json;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -77,11 +78,24 @@ pub fn load(files: &[&Arc<SourceFile>], options: &Options, findings: &mut Vec<Fi
         .filter(|f| crate::source::Frontend::of(&f.name) != crate::source::Frontend::Terraform)
         .filter_map(|f| parse(f, findings).map(|body| (f, body)))
         .collect();
+    // Directories are independent: each is parsed and read on its own core, and their
+    // findings and sources are joined in the order of the directories.
+    let dirs: Vec<(&str, Vec<&Arc<SourceFile>>)> = by_dir.into_iter().collect();
+    let done: Vec<(Vec<Finding>, Vec<Source>)> = dirs
+        .into_par_iter()
+        .with_max_len(1)
+        .map(|(dir, files)| {
+            let mut found = Vec::new();
+            let parsed: Vec<(&Arc<SourceFile>, Body)> =
+                files.into_iter().filter_map(|f| parse(f, &mut found).map(|body| (f, body))).collect();
+            let sources = directory(dir, &parsed, &var_files, options);
+            (found, sources)
+        })
+        .collect();
     let mut out = Vec::new();
-    for (dir, files) in by_dir {
-        let parsed: Vec<(&Arc<SourceFile>, Body)> =
-            files.into_iter().filter_map(|f| parse(f, findings).map(|body| (f, body))).collect();
-        out.extend(directory(dir, &parsed, &var_files, options));
+    for (mut found, sources) in done {
+        findings.append(&mut found);
+        out.extend(sources);
     }
     out
 }

@@ -19,6 +19,7 @@ use crate::diag::Location;
 use crate::iac::{Builder, Format, Loaded, Options, Origin, Placed};
 use crate::source::{Limits, SourceFile};
 use crate::spec::{Kind, Resource};
+use rayon::prelude::*;
 use serde_json::Value as Json;
 use std::sync::Arc;
 
@@ -147,9 +148,9 @@ pub fn load(files: &[Arc<SourceFile>], options: &Options, limits: Limits, catalo
         }
     }
     let sources = hcl::load(&hcl_files, options, &mut loaded.findings);
-    for source in &sources {
-        loaded.resources.extend(map_source(source, options, catalog));
-    }
+    let mapped: Vec<Vec<Resource>> =
+        sources.par_iter().map(|source| map_source(source, options, catalog)).collect();
+    loaded.resources.extend(mapped.into_iter().flatten());
     loaded
 }
 

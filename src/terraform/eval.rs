@@ -67,9 +67,11 @@ pub struct Evaluated {
 /// Parses and evaluates the run's Terraform files.
 pub fn evaluate(files: &[Arc<SourceFile>], options: &Options, limits: Limits) -> Evaluated {
     let (tfvars, config): (Vec<_>, Vec<_>) = files.iter().cloned().partition(|f| is_tfvars(&f.name));
+    let everything: Vec<&Arc<SourceFile>> = files.iter().chain(&options.var_files).collect();
+    let parsed = parse::Parsed::new(&everything, limits);
     let mut g = Global {
         options,
-        loader: Loader::new(&config, limits),
+        loader: Loader::new(&config, parsed),
         steps: 0,
         weight: 0,
         nesting: 0,
@@ -101,7 +103,7 @@ pub fn evaluate(files: &[Arc<SourceFile>], options: &Options, limits: Limits) ->
         g.weight = MAX_WEIGHT.min(run_weight);
         let Ok(def) = g.loader.module(&root) else { continue };
         let root_tfvars = tfvars_by_dir.remove(&root).unwrap_or_default();
-        let values = vars::root_values(&def, &root_tfvars, options, limits, &mut g.findings);
+        let values = vars::root_values(&def, &root_tfvars, options, &mut g.loader.parsed, &mut g.findings);
         let mut inst = Inst::new(def, root.clone(), String::new(), values, 0, vec![root.clone()], None);
         inst.providers = Ctx::new(&mut g, &mut inst).own_providers(HashMap::new());
         emit(&mut g, &mut inst);

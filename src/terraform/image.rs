@@ -16,6 +16,7 @@ use crate::catalog::Catalog;
 use crate::diag::{Label, Location};
 use crate::iac::{Builder, Placed};
 use crate::spec::{Kind, Resource};
+use rayon::prelude::*;
 use std::collections::HashMap;
 
 /// How many copies of copies a reference is followed through.
@@ -177,7 +178,7 @@ impl Images {
                 }
             }
         }
-        self.builders.into_iter().map(Builder::finish).collect()
+        self.builders.into_par_iter().map(Builder::finish).collect()
     }
 
     /// Whether each image has `field`, or derives from an image that may give it.

@@ -18,6 +18,7 @@ use super::value::{Block, Mode, Val, Value};
 use crate::catalog::Catalog;
 use crate::iac::{Builder, Format, Origin, Placed};
 use crate::spec::{Kind, Resource};
+use rayon::prelude::*;
 use std::collections::HashMap;
 
 /// The run's blocks, by key, for references between them.
@@ -52,12 +53,20 @@ pub fn resources(blocks: &[Block], catalog: &Catalog) -> Vec<Resource> {
     let run = Run::new(blocks);
     let mut images = Images::build(&run, catalog);
     let shared = super::ops::apply(&run, &mut images, catalog);
-    let mut out: Vec<Resource> = shared.into_iter().map(Builder::finish).collect();
-    for block in blocks.iter().filter(|b| b.mode == Mode::Managed) {
-        instances(&run, &images, block, &mut out);
-    }
+    // Once the images are known, each instance maps on its own: on every core, in the order
+    // of the blocks (rayon's collect keeps it).
+    let out: Vec<Vec<Resource>> = blocks
+        .par_iter()
+        .filter(|b| b.mode == Mode::Managed)
+        .map(|block| {
+            let mut out = Vec::new();
+            instances(&run, &images, block, &mut out);
+            out
+        })
+        .collect();
     let mut all = images.finish();
-    all.append(&mut out);
+    all.extend(shared.into_iter().map(Builder::finish));
+    all.extend(out.into_iter().flatten());
     all
 }
 

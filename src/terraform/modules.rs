@@ -5,7 +5,7 @@
 use super::ast::{BlockAst, Expr, Kind};
 use super::parse;
 use crate::diag::Finding;
-use crate::source::{Limits, SourceFile};
+use crate::source::SourceFile;
 use std::collections::{BTreeMap, HashMap};
 use std::rc::Rc;
 use std::sync::Arc;
@@ -125,7 +125,8 @@ pub fn is_tfvars(name: &str) -> bool {
 
 /// The run's modules and those read from disk.
 pub struct Loader {
-    limits: Limits,
+    /// The run's files, parsed up front.
+    pub parsed: parse::Parsed,
     run: BTreeMap<String, Vec<Arc<SourceFile>>>,
     cache: HashMap<String, Result<Rc<ModuleDef>, String>>,
     disk_files: usize,
@@ -134,12 +135,12 @@ pub struct Loader {
 }
 
 impl Loader {
-    pub fn new(config_files: &[Arc<SourceFile>], limits: Limits) -> Self {
+    pub fn new(config_files: &[Arc<SourceFile>], parsed: parse::Parsed) -> Self {
         let mut run: BTreeMap<String, Vec<Arc<SourceFile>>> = BTreeMap::new();
         for file in config_files {
             run.entry(dir_of(&file.name)).or_default().push(file.clone());
         }
-        Self { limits, run, cache: HashMap::new(), disk_files: 0, disk_bytes: 0, findings: Vec::new() }
+        Self { parsed, run, cache: HashMap::new(), disk_files: 0, disk_bytes: 0, findings: Vec::new() }
     }
 
     /// The directories of the run's modules, sorted.
@@ -159,7 +160,7 @@ impl Loader {
         let result = files.map(|files| {
             let mut parsed = Vec::new();
             for file in files {
-                match parse::parse_file(&file, self.limits) {
+                match self.parsed.take(&file) {
                     Ok(body) => parsed.push((file, body)),
                     Err(finding) => self.findings.push(*finding),
                 }

@@ -6,7 +6,50 @@ use super::ast::{Attr, BlockAst, Body, Converter, Expr, Kind, Part};
 use crate::diag::{Finding, Location};
 use crate::source::{Limits, Node, SourceFile, Span, Value};
 use crate::spec::codes::PARSE_ERROR;
+use rayon::prelude::*;
+use std::collections::HashMap;
 use std::sync::Arc;
+
+/// What parsing one file gave.
+pub type ParseResult = Result<Body, Box<Finding>>;
+
+/// The run's files parsed up front, on every core: parsing (mostly `hcl-edit`'s) is most of
+/// what a Terraform run costs, and unlike evaluation it needs nothing from other files.
+/// Evaluation then takes each body where it used to parse the file, in the same order, so
+/// findings and their order do not change. A file not parsed up front (a local module read
+/// from disk) is parsed when it is asked for.
+pub struct Parsed {
+    limits: Limits,
+    /// By the address of the file's `Arc`: the run's files are distinct `Arc`s.
+    bodies: HashMap<usize, ParseResult>,
+}
+
+fn key(file: &Arc<SourceFile>) -> usize {
+    Arc::as_ptr(file) as usize
+}
+
+impl Parsed {
+    /// Parses `files` in parallel.
+    pub fn new(files: &[&Arc<SourceFile>], limits: Limits) -> Self {
+        let bodies =
+            files.par_iter().with_max_len(1).map(|file| (key(file), parse_file(file, limits))).collect();
+        Self { limits, bodies }
+    }
+
+    /// The body of `file`, parsed up front (and handed out once) or parsed now.
+    pub fn take(&mut self, file: &Arc<SourceFile>) -> ParseResult {
+        self.bodies.remove(&key(file)).unwrap_or_else(|| parse_file(file, self.limits))
+    }
+
+    /// The body of `file`, parsed up front or parsed now, when it is used more than once
+    /// (a `--var-file`, read for every root module).
+    pub fn get(&self, file: &Arc<SourceFile>) -> std::borrow::Cow<'_, ParseResult> {
+        match self.bodies.get(&key(file)) {
+            Some(parsed) => std::borrow::Cow::Borrowed(parsed),
+            None => std::borrow::Cow::Owned(parse_file(file, self.limits)),
+        }
+    }
+}
 
 /// Whether a file is in JSON syntax.
 pub fn is_json(name: &str) -> bool {

@@ -11,7 +11,7 @@ use super::modules::ModuleDef;
 use super::parse;
 use crate::diag::{Finding, Label, Location};
 use crate::iac::Options;
-use crate::source::{Limits, SourceFile, Span};
+use crate::source::{SourceFile, Span};
 use crate::terraform::value::{Val, Value};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -89,7 +89,7 @@ pub fn root_values(
     def: &ModuleDef,
     tfvars: &[Arc<SourceFile>],
     options: &Options,
-    limits: Limits,
+    parsed: &mut parse::Parsed,
     findings: &mut Vec<Finding>,
 ) -> HashMap<String, VarValue> {
     let mut values = defaults(def);
@@ -103,13 +103,16 @@ pub fn root_values(
     ordered.extend(tfvars.iter().filter(|f| base(f) == "terraform.tfvars"));
     ordered.extend(tfvars.iter().filter(|f| base(f) == "terraform.tfvars.json"));
     ordered.extend(auto);
+    // The run's variables files are read by this root alone; `--var-file`s by every root.
+    let run = ordered.len();
     ordered.extend(options.var_files.iter());
-    for file in ordered {
-        let body = match parse::parse_file(file, limits) {
+    for (index, file) in ordered.into_iter().enumerate() {
+        let body = if index < run { std::borrow::Cow::Owned(parsed.take(file)) } else { parsed.get(file) };
+        let body = match &*body {
             Ok(body) => body,
             Err(finding) => {
                 if !findings.iter().any(|f| Arc::ptr_eq(&f.location.file, file)) {
-                    findings.push(*finding);
+                    findings.push((**finding).clone());
                 }
                 continue;
             }
