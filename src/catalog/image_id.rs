@@ -115,14 +115,14 @@ impl ImageIdParser {
 
     /// Adds a file's tokens and compiled patterns: same-named patterns are replaced in place,
     /// new ones are tried after the existing ones.
-    pub fn merge(&mut self, section: &PublicImageIds, compiled: Vec<CompiledPattern>) {
+    pub fn merge(&mut self, section: PublicImageIds, compiled: Vec<CompiledPattern>) {
         for token in &section.os_tokens {
             self.os_tokens.insert(token.token.to_ascii_lowercase(), token.family.clone());
         }
         for token in &section.architecture_tokens {
             self.arch_tokens.insert(token.token.to_ascii_lowercase(), token.architecture);
         }
-        self.known_ids.extend(section.known_ids.iter().cloned());
+        self.known_ids.extend(section.known_ids);
         self.known = OnceLock::new();
         for pattern in compiled {
             match self.patterns.iter_mut().find(|p| p.name == pattern.name) {
@@ -446,7 +446,7 @@ mod tests {
         let prepared = ImageIdParser::prepare("builtin", &section).expect("templates parse");
         assert!(prepared.iter().all(|p| p.regex.get().is_none()), "nothing is compiled before use");
         let mut parser = ImageIdParser::default();
-        parser.merge(&section, prepared);
+        parser.merge(section, prepared);
         assert_eq!(parser.parse("centos_7_x64").map(|p| p.version), Some("7".into()));
         assert!(parser.patterns.iter().all(|p| p.regex.get().is_some()), "both were tried");
         assert!(parser.patterns[0].regex.get().is_some_and(Option::is_none));
@@ -501,7 +501,7 @@ mod tests {
         let section = section(vec![entry("c", regex, &["{major}.{minor}", "{major}"])]);
         let compiled = ImageIdParser::compile("f", &section).expect("compiles");
         let mut parser = ImageIdParser::default();
-        parser.merge(&section, compiled);
+        parser.merge(section, compiled);
         let parsed = parser.parse("centos_7_06_x64").expect("parses");
         assert_eq!((parsed.family.as_str(), parsed.version.as_str()), ("centos", "7.6"));
         assert_eq!(parser.parse("centos_8_x64").map(|p| p.version), Some("8".into()));

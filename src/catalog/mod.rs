@@ -38,8 +38,8 @@ pub use version::{canonical as canonical_version, normalize as normalize_version
 
 use crate::date::Date;
 use crate::source::{Limits, parse_yaml};
+use foldhash::{HashMap, HashMapExt};
 use image_id::ImageIdParser;
-use std::collections::HashMap;
 
 /// Why a catalog could not be built. Catalog values carry no spans; schema validation of a
 /// user file (which does) is the place for pinpointed messages.
@@ -245,7 +245,7 @@ impl Catalog {
         for image in file.images {
             self.public_images.upsert(image.id.clone(), image);
         }
-        self.images.merge(&file.public_image_ids, patterns);
+        self.images.merge(file.public_image_ids, patterns);
         Ok(())
     }
 
