@@ -67,7 +67,21 @@ fn embed_catalog() {
         println!("cargo::rerun-if-changed={}", path.display());
         let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let json_path = out.join(format!("catalog-{name}.json"));
-        let documents = Value::Array(yaml_to_json(&text, &path));
+        let mut documents = yaml_to_json(&text, &path);
+        // The real public image IDs are a third of the catalog and most runs never read
+        // them: they become a static list of strings rather than JSON to parse at start-up.
+        let mut known_ids: Vec<String> = Vec::new();
+        for document in &mut documents {
+            let section = document.pointer_mut("/publicImageIds").and_then(Value::as_object_mut);
+            if let Some(ids) = section.and_then(|s| s.remove("knownIds")) {
+                let Value::Array(ids) = ids else { panic!("{}: knownIds is a list", path.display()) };
+                known_ids.extend(ids.into_iter().map(|id| match id {
+                    Value::String(id) => id,
+                    _ => panic!("{}: knownIds are strings", path.display()),
+                }));
+            }
+        }
+        let documents = Value::Array(documents);
         let patterns =
             documents.as_array().into_iter().flatten().filter_map(|d| d.pointer("/publicImageIds/patterns"));
         for regex in patterns.filter_map(Value::as_array).flatten().filter_map(|p| p.get("regex")?.as_str()) {
@@ -78,7 +92,7 @@ fn embed_catalog() {
         std::fs::write(&json_path, documents.to_string()).expect("OUT_DIR is writable");
         writeln!(
             code,
-            "    BuiltinFile {{ path: \"rules/catalog/{name}.yaml\", yaml: include_str!({:?}), json: include_str!({:?}) }},",
+            "    BuiltinFile {{ path: \"rules/catalog/{name}.yaml\", yaml: include_str!({:?}), json: include_str!({:?}), known_ids: &{known_ids:?} }},",
             path.display().to_string(),
             json_path.display().to_string(),
         )

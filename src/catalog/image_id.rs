@@ -35,7 +35,9 @@ pub(crate) struct ImageIdParser {
     arch_tokens: HashMap<String, Architecture>,
     patterns: Vec<CompiledPattern>,
     known_ids: Vec<String>,
-    /// `known_ids` parsed, on first use (most runs never read a partial name).
+    /// The built-in catalog's real IDs (`build.rs` lists them), tried before `known_ids`.
+    builtin_known: Vec<&'static str>,
+    /// `builtin_known` and `known_ids` parsed, on first use (most runs never read a partial name).
     known: OnceLock<Vec<Parsed>>,
 }
 
@@ -155,7 +157,18 @@ impl ImageIdParser {
 
     /// The catalog's real public image IDs that parse, parsed once.
     pub fn known(&self) -> &[Parsed] {
-        self.known.get_or_init(|| self.known_ids.iter().filter_map(|id| self.parse_detailed(id)).collect())
+        self.known.get_or_init(|| self.all_known().filter_map(|id| self.parse_detailed(id)).collect())
+    }
+
+    /// Adds the real IDs of a built-in file (which come before any user file's).
+    pub fn add_builtin_known(&mut self, ids: &'static [&'static str]) {
+        self.builtin_known.extend_from_slice(ids);
+        self.known = OnceLock::new();
+    }
+
+    /// Every real ID: the built-in ones, then the user files' in merge order.
+    fn all_known(&self) -> impl Iterator<Item = &str> {
+        self.builtin_known.iter().copied().chain(self.known_ids.iter().map(String::as_str))
     }
 
     /// The OS tokens (lower-case) and their families.
@@ -234,7 +247,7 @@ impl ImageIdParser {
                 )
             })
             .collect();
-        format!("{os:?}\n{arch:?}\n{patterns:#?}\n{:?}", self.known_ids)
+        format!("{os:?}\n{arch:?}\n{patterns:#?}\n{:?}", self.known_ids())
     }
 
     /// The patterns' names, in the order they are tried.
@@ -243,8 +256,8 @@ impl ImageIdParser {
     }
 
     /// The real IDs `knownIds` lists.
-    pub(crate) fn known_ids(&self) -> &[String] {
-        &self.known_ids
+    pub(crate) fn known_ids(&self) -> Vec<&str> {
+        self.all_known().collect()
     }
 }
 

@@ -71,12 +71,14 @@ pub struct Catalog {
 }
 
 /// A built-in catalog file: its repository path, its text, and that text as a JSON array
-/// of its documents (converted by `build.rs`; a test checks it matches the YAML).
+/// of its documents (converted by `build.rs`; a test checks it matches the YAML) less the
+/// `publicImageIds.knownIds` lists, which are `known_ids`.
 #[derive(Debug)]
 pub struct BuiltinFile {
     pub path: &'static str,
     pub yaml: &'static str,
     pub json: &'static str,
+    pub known_ids: &'static [&'static str],
 }
 
 impl Catalog {
@@ -104,7 +106,11 @@ impl Catalog {
                 .map_err(|e| CatalogError::Invalid { file: name.clone(), message: e.to_string() })?;
             parsed.push((name, file, false));
         }
-        Self::from_parsed(parsed)
+        let mut catalog = Self::from_parsed(parsed)?;
+        for file in Self::BUILTIN_FILES {
+            catalog.images.add_builtin_known(file.known_ids);
+        }
+        Ok(catalog)
     }
 
     /// The built-in files' documents as JSON values, read from the JSON `build.rs` made.
