@@ -2,10 +2,14 @@
 //! stay data that the tests and `ecslint rules` read from one place; and embeds the
 //! built-in catalog (`rules/catalog/*.yaml`) both as written and converted to JSON, which
 //! loads in a tenth of the time (the catalog was most of a one-file check's start-up).
-//! A test checks that the conversion gives exactly what the loader reads from the YAML.
+//! A test checks that the conversion gives exactly what the loader reads from the YAML. For
+//! each built-in public image ID pattern it also works out the literals every match contains
+//! (`src/catalog/prefilter.rs`), so a run compiles only the regexes an ID can match.
 
 #[path = "src/source/plain.rs"]
 mod plain;
+#[path = "src/catalog/prefilter.rs"]
+mod prefilter;
 
 use saphyr_parser::{Event, Parser, ScalarStyle};
 use serde_json::{Map, Number, Value};
@@ -57,16 +61,38 @@ fn embed_catalog() {
     let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
     let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
     let mut code = String::from("&[\n");
+    let mut prefilters = String::from("&[\n");
     for name in CATALOG {
         let path = root.join("rules/catalog").join(format!("{name}.yaml"));
         println!("cargo::rerun-if-changed={}", path.display());
         let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let json_path = out.join(format!("catalog-{name}.json"));
-        let documents = Value::Array(yaml_to_json(&text, &path));
+        let mut documents = yaml_to_json(&text, &path);
+        // The real public image IDs are a third of the catalog and most runs never read
+        // them: they become a static list of strings rather than JSON to parse at start-up.
+        let mut known_ids: Vec<String> = Vec::new();
+        for document in &mut documents {
+            let section = document.pointer_mut("/publicImageIds").and_then(Value::as_object_mut);
+            if let Some(ids) = section.and_then(|s| s.remove("knownIds")) {
+                let Value::Array(ids) = ids else { panic!("{}: knownIds is a list", path.display()) };
+                known_ids.extend(ids.into_iter().map(|id| match id {
+                    Value::String(id) => id,
+                    _ => panic!("{}: knownIds are strings", path.display()),
+                }));
+            }
+        }
+        let documents = Value::Array(documents);
+        let patterns =
+            documents.as_array().into_iter().flatten().filter_map(|d| d.pointer("/publicImageIds/patterns"));
+        for regex in patterns.filter_map(Value::as_array).flatten().filter_map(|p| p.get("regex")?.as_str()) {
+            if let Some(literals) = prefilter::required_literals(regex) {
+                writeln!(prefilters, "    ({regex:?}, &{literals:?}),").expect("writing to a String");
+            }
+        }
         std::fs::write(&json_path, documents.to_string()).expect("OUT_DIR is writable");
         writeln!(
             code,
-            "    BuiltinFile {{ path: \"rules/catalog/{name}.yaml\", yaml: include_str!({:?}), json: include_str!({:?}) }},",
+            "    BuiltinFile {{ path: \"rules/catalog/{name}.yaml\", yaml: include_str!({:?}), json: include_str!({:?}), known_ids: &{known_ids:?} }},",
             path.display().to_string(),
             json_path.display().to_string(),
         )
@@ -74,6 +100,8 @@ fn embed_catalog() {
     }
     code.push_str("]\n");
     std::fs::write(out.join("builtin_catalog.rs"), code).expect("OUT_DIR is writable");
+    prefilters.push_str("]\n");
+    std::fs::write(out.join("builtin_prefilters.rs"), prefilters).expect("OUT_DIR is writable");
 }
 
 /// The documents of a catalog file as JSON, resolved as the loader resolves them (plain

@@ -22,14 +22,26 @@ fn date(text: &str) -> Date {
     Date::parse(text).expect("test date")
 }
 
-/// The binary loads the built-in catalog from the JSON `build.rs` converts; it must be
-/// exactly what the loader reads from the YAML as written.
+/// The binary loads the built-in catalog from the JSON `build.rs` converts and its list of
+/// real public image IDs; they must be exactly what the loader reads from the YAML as written.
 #[test]
 fn the_embedded_json_is_the_yaml_as_the_loader_reads_it() {
+    let mut known_total = 0;
     for file in Catalog::BUILTIN_FILES {
         let json: Vec<Value> = serde_json::from_str(file.json).expect("build.rs writes JSON");
-        assert_eq!(json, yaml_documents(file.path, file.yaml), "{}", file.path);
+        let mut yaml = yaml_documents(file.path, file.yaml);
+        let mut known: Vec<String> = Vec::new();
+        for document in &mut yaml {
+            let section = document.pointer_mut("/publicImageIds").and_then(Value::as_object_mut);
+            if let Some(Value::Array(ids)) = section.and_then(|s| s.remove("knownIds")) {
+                known.extend(ids.iter().map(|id| id.as_str().expect("an ID is a string").to_owned()));
+            }
+        }
+        assert_eq!(json, yaml, "{}", file.path);
+        assert_eq!(file.known_ids, known, "{}", file.path);
+        known_total += known.len();
     }
+    assert!(known_total > 100, "the known IDs are listed ({known_total})");
     let on_disk = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/rules/catalog"))
         .expect("rules/catalog is readable")
         .filter(|e| e.as_ref().is_ok_and(|e| e.path().extension().is_some_and(|x| x == "yaml")))

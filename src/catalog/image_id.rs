@@ -3,9 +3,12 @@
 //! A public image ID such as `ubuntu_22_04_uefi_x64_20G_alibase_20230515.vhd` names its OS,
 //! version, architecture and (sometimes) boot mode. The catalog holds regexes with named
 //! groups plus token maps (`aliyun` is Alibaba Cloud Linux, `x64` is `x86_64`); this module
-//! compiles them once when a catalog file is merged and applies them. A pattern that does not
-//! compile, lacks the `os` or `arch` group, or has a template naming a missing group is a
-//! [`CatalogError`] naming the pattern, so a bad user catalog fails loudly at load time.
+//! compiles them and applies them. A user file's pattern is compiled and checked when the file
+//! is merged: one that does not compile, lacks the `os` or `arch` group, or has a template
+//! naming a missing group is a [`CatalogError`] naming the pattern, so a bad user catalog
+//! fails loudly at load time. A built-in pattern is checked by a test instead and compiled
+//! on first use ([`ImageIdParser::prepare`]): most runs try a few patterns or none, and
+//! compiling all of them was most of the catalog's start-up.
 
 use super::CatalogError;
 use super::file::{PatternEntry, PublicImageIds};
@@ -18,6 +21,10 @@ use std::sync::OnceLock;
 /// Compiled regexes are bounded so a hostile user catalog cannot exhaust memory.
 const REGEX_SIZE_LIMIT: usize = 1 << 20;
 
+/// The built-in patterns' regexes and the literals one of which every match contains
+/// ([`super::prefilter::required_literals`], run by `build.rs`).
+const BUILTIN_PREFILTERS: &[(&str, &[&str])] = include!(concat!(env!("OUT_DIR"), "/builtin_prefilters.rs"));
+
 /// The compiled parser: token maps (keys lower-cased; a pattern says where an ID may vary
 /// in case, such as `20g`) and
 /// patterns in the order they are tried, and the real IDs that partial names are read
@@ -28,7 +35,9 @@ pub(crate) struct ImageIdParser {
     arch_tokens: HashMap<String, Architecture>,
     patterns: Vec<CompiledPattern>,
     known_ids: Vec<String>,
-    /// `known_ids` parsed, on first use (most runs never read a partial name).
+    /// The built-in catalog's real IDs (`build.rs` lists them), tried before `known_ids`.
+    builtin_known: Vec<&'static str>,
+    /// `builtin_known` and `known_ids` parsed, on first use (most runs never read a partial name).
     known: OnceLock<Vec<Parsed>>,
 }
 
@@ -48,11 +57,17 @@ pub(crate) struct Parsed {
     pub version: Vec<Range<usize>>,
 }
 
-/// One pattern, compiled and checked, ready to merge.
+/// One pattern, checked (or trusted, for a built-in one), ready to merge.
 #[derive(Debug, Clone)]
 pub(crate) struct CompiledPattern {
     name: String,
-    regex: Regex,
+    /// The regex as written, and compiled: at merge for a user file's pattern, on first use
+    /// for a built-in one (`None` if it then fails to compile, which a test rules out).
+    source: String,
+    regex: OnceLock<Option<Regex>>,
+    /// Literals one of which every match contains (`build.rs` works them out for a built-in
+    /// pattern): an ID with none of them is not tried, so the regex need not be compiled.
+    required: &'static [&'static str],
     versions: Vec<Template>,
     renames: Vec<(String, String)>,
     strip_leading_zeros: bool,
@@ -82,16 +97,34 @@ impl ImageIdParser {
             .collect()
     }
 
+    /// Prepares a built-in file's section without compiling its regexes or checking their
+    /// groups (a test does both): each regex is compiled when first tried.
+    pub fn prepare(file: &str, section: &PublicImageIds) -> Result<Vec<CompiledPattern>, CatalogError> {
+        section
+            .patterns
+            .iter()
+            .map(|entry| {
+                let versions = templates(entry).map_err(|message| bad(file, &entry.name, message))?;
+                let mut prepared = pattern(entry, versions, OnceLock::new());
+                prepared.required = BUILTIN_PREFILTERS
+                    .iter()
+                    .find(|(regex, _)| *regex == entry.regex)
+                    .map_or(&[], |(_, literals)| literals);
+                Ok(prepared)
+            })
+            .collect()
+    }
+
     /// Adds a file's tokens and compiled patterns: same-named patterns are replaced in place,
     /// new ones are tried after the existing ones.
-    pub fn merge(&mut self, section: &PublicImageIds, compiled: Vec<CompiledPattern>) {
+    pub fn merge(&mut self, section: PublicImageIds, compiled: Vec<CompiledPattern>) {
         for token in &section.os_tokens {
             self.os_tokens.insert(token.token.to_ascii_lowercase(), token.family.clone());
         }
         for token in &section.architecture_tokens {
             self.arch_tokens.insert(token.token.to_ascii_lowercase(), token.architecture);
         }
-        self.known_ids.extend(section.known_ids.iter().cloned());
+        self.known_ids.extend(section.known_ids);
         self.known = OnceLock::new();
         for pattern in compiled {
             match self.patterns.iter_mut().find(|p| p.name == pattern.name) {
@@ -108,12 +141,34 @@ impl ImageIdParser {
 
     /// Parses a public image ID and says where each fact came from.
     pub fn parse_detailed(&self, id: &str) -> Option<Parsed> {
-        self.patterns.iter().find_map(|pattern| self.apply(pattern, id))
+        // A match's `os` and `arch` groups must be tokens (see `apply`): an ID that contains
+        // no token of each kind matches no pattern, and no regex need be compiled to say so.
+        let lower = id.to_ascii_lowercase();
+        if !self.os_tokens.keys().any(|token| lower.contains(token.as_str()))
+            || !self.arch_tokens.keys().any(|token| lower.contains(token.as_str()))
+        {
+            return None;
+        }
+        self.patterns
+            .iter()
+            .filter(|pattern| pattern.required.is_empty() || pattern.required.iter().any(|l| id.contains(l)))
+            .find_map(|pattern| self.apply(pattern, id))
     }
 
     /// The catalog's real public image IDs that parse, parsed once.
     pub fn known(&self) -> &[Parsed] {
-        self.known.get_or_init(|| self.known_ids.iter().filter_map(|id| self.parse_detailed(id)).collect())
+        self.known.get_or_init(|| self.all_known().filter_map(|id| self.parse_detailed(id)).collect())
+    }
+
+    /// Adds the real IDs of a built-in file (which come before any user file's).
+    pub fn add_builtin_known(&mut self, ids: &'static [&'static str]) {
+        self.builtin_known.extend_from_slice(ids);
+        self.known = OnceLock::new();
+    }
+
+    /// Every real ID: the built-in ones, then the user files' in merge order.
+    fn all_known(&self) -> impl Iterator<Item = &str> {
+        self.builtin_known.iter().copied().chain(self.known_ids.iter().map(String::as_str))
     }
 
     /// The OS tokens (lower-case) and their families.
@@ -132,7 +187,7 @@ impl ImageIdParser {
     }
 
     fn apply(&self, pattern: &CompiledPattern, id: &str) -> Option<Parsed> {
-        let caps = pattern.regex.captures(id)?;
+        let caps = pattern.regex.get_or_init(|| build(&pattern.source).ok()).as_ref()?.captures(id)?;
         let os = caps.name("os")?;
         let arch = caps.name("arch")?;
         let family = self.os_tokens.get(&os.as_str().to_ascii_lowercase())?;
@@ -168,15 +223,54 @@ impl ImageIdParser {
     }
 }
 
+#[cfg(test)]
+impl ImageIdParser {
+    /// Everything the parser holds (regexes as written, token maps sorted), to compare two.
+    pub(crate) fn describe(&self) -> String {
+        let mut os: Vec<(&str, &str)> = self.os_tokens().collect();
+        os.sort_unstable();
+        let mut arch: Vec<(&str, Architecture)> = self.arch_tokens().collect();
+        arch.sort_unstable_by_key(|(token, _)| *token);
+        let patterns: Vec<String> = self
+            .patterns
+            .iter()
+            .map(|p| {
+                format!(
+                    "{} {} {:?} {:?} {} {:?} {:?}",
+                    p.name,
+                    p.source,
+                    p.versions,
+                    p.renames,
+                    p.strip_leading_zeros,
+                    p.boot_modes,
+                    p.default_boot_mode
+                )
+            })
+            .collect();
+        format!("{os:?}\n{arch:?}\n{patterns:#?}\n{:?}", self.known_ids())
+    }
+
+    /// The patterns' names, in the order they are tried.
+    pub(crate) fn pattern_names(&self) -> Vec<&str> {
+        self.patterns.iter().map(|p| p.name.as_str()).collect()
+    }
+
+    /// The real IDs `knownIds` lists.
+    pub(crate) fn known_ids(&self) -> Vec<&str> {
+        self.all_known().collect()
+    }
+}
+
 fn bad(file: &str, pattern: &str, message: String) -> CatalogError {
     CatalogError::BadPattern { file: file.to_owned(), pattern: pattern.to_owned(), message }
 }
 
+fn build(source: &str) -> Result<Regex, regex::Error> {
+    RegexBuilder::new(source).size_limit(REGEX_SIZE_LIMIT).build()
+}
+
 fn compile_pattern(entry: &PatternEntry) -> Result<CompiledPattern, String> {
-    let regex = RegexBuilder::new(&entry.regex)
-        .size_limit(REGEX_SIZE_LIMIT)
-        .build()
-        .map_err(|e| format!("the regex does not compile: {e}"))?;
+    let regex = build(&entry.regex).map_err(|e| format!("the regex does not compile: {e}"))?;
     let groups: Vec<&str> = regex.capture_names().flatten().collect();
     for required in ["os", "arch"] {
         if !groups.contains(&required) {
@@ -190,10 +284,9 @@ fn compile_pattern(entry: &PatternEntry) -> Result<CompiledPattern, String> {
             Err(format!("group `{name}` is not defined in the regex"))
         }
     };
-    let mut versions = Vec::with_capacity(entry.version.len());
-    for template in &entry.version {
-        let parts = parse_template(&template.template)?;
-        for part in &parts {
+    let versions = templates(entry)?;
+    for template in &versions {
+        for part in &template.parts {
             if let Part::Group(name) = part {
                 has_group(name)?;
             }
@@ -201,23 +294,37 @@ fn compile_pattern(entry: &PatternEntry) -> Result<CompiledPattern, String> {
         for name in &template.when {
             has_group(name)?;
         }
-        versions.push(Template { parts, when: template.when.clone() });
-    }
-    if versions.is_empty() {
-        return Err("the pattern has no version template".to_owned());
     }
     for group in &entry.boot_modes {
         has_group(&group.group)?;
     }
-    Ok(CompiledPattern {
+    Ok(pattern(entry, versions, OnceLock::from(Some(regex))))
+}
+
+/// A pattern's version templates, parsed; at least one.
+fn templates(entry: &PatternEntry) -> Result<Vec<Template>, String> {
+    let mut versions = Vec::with_capacity(entry.version.len());
+    for template in &entry.version {
+        versions.push(Template { parts: parse_template(&template.template)?, when: template.when.clone() });
+    }
+    if versions.is_empty() {
+        return Err("the pattern has no version template".to_owned());
+    }
+    Ok(versions)
+}
+
+fn pattern(entry: &PatternEntry, versions: Vec<Template>, regex: OnceLock<Option<Regex>>) -> CompiledPattern {
+    CompiledPattern {
         name: entry.name.clone(),
+        source: entry.regex.clone(),
         regex,
+        required: &[],
         versions,
         renames: entry.version_map.iter().map(|r| (r.from.clone(), r.to.clone())).collect(),
         strip_leading_zeros: entry.strip_leading_zeros,
         boot_modes: entry.boot_modes.iter().map(|g| (g.group.clone(), g.mode)).collect(),
         default_boot_mode: entry.default_boot_mode,
-    })
+    }
 }
 
 /// Splits `"{major}.{minor}"` into text and group parts.
@@ -345,12 +452,69 @@ mod tests {
     }
 
     #[test]
+    fn a_trusted_pattern_compiles_on_first_use_and_a_broken_one_matches_nothing() {
+        let good = entry("c", r"^(?P<os>centos)_(?P<major>\d+)_(?P<arch>x64)$", &["{major}"]);
+        let broken = entry("broken", "^(?P<os>centos", &["{os}"]);
+        let section = section(vec![broken, good]);
+        let prepared = ImageIdParser::prepare("builtin", &section).expect("templates parse");
+        assert!(prepared.iter().all(|p| p.regex.get().is_none()), "nothing is compiled before use");
+        let mut parser = ImageIdParser::default();
+        parser.merge(section, prepared);
+        assert_eq!(parser.parse("centos_7_x64").map(|p| p.version), Some("7".into()));
+        assert!(parser.patterns.iter().all(|p| p.regex.get().is_some()), "both were tried");
+        assert!(parser.patterns[0].regex.get().is_some_and(Option::is_none));
+        // A template that does not parse is refused even for a trusted file.
+        let unclosed = section_of(entry("u", "^(?P<os>a)_(?P<arch>b)$", &["{os"]));
+        assert!(ImageIdParser::prepare("builtin", &unclosed).is_err());
+    }
+
+    /// `build.rs`'s literals for each built-in pattern are what [`required_literals`] gives;
+    /// an ID is tried only against the patterns whose literals it contains, and only when it
+    /// contains an OS and an architecture token.
+    #[test]
+    fn builtin_patterns_are_compiled_only_for_ids_they_can_match() {
+        use crate::catalog::prefilter::required_literals;
+        let catalog = crate::catalog::Catalog::builtin().expect("built-in catalog loads");
+        let parser = &catalog.images;
+        for p in &parser.patterns {
+            let literals = required_literals(&p.source).unwrap_or_default();
+            assert_eq!(
+                p.required.iter().map(|l| (*l).to_owned()).collect::<Vec<_>>(),
+                literals,
+                "{}",
+                p.name
+            );
+        }
+        assert!(
+            parser.patterns.iter().all(|p| !p.required.is_empty()),
+            "today every built-in pattern has some"
+        );
+        let compiled = || parser.patterns.iter().filter(|p| p.regex.get().is_some()).count();
+        for name in ["alinux3-base", "my-web-image", "", "UBUNTU"] {
+            assert_eq!(parser.parse(name), None, "{name}");
+        }
+        assert_eq!(compiled(), 0, "no token of each kind: no regex tried");
+        assert_eq!(parser.parse("ubuntu-web-x64"), None);
+        let parsed = parser.parse("ubuntu_22_04_x64_20G_alibase_20240322.vhd").expect("a public ID");
+        assert_eq!((parsed.family.as_str(), parsed.version.as_str()), ("ubuntu", "22.04"));
+        assert!(
+            (1..=2).contains(&compiled()),
+            "only the ubuntu patterns were tried, not all {}",
+            parser.patterns.len()
+        );
+    }
+
+    fn section_of(pattern: PatternEntry) -> PublicImageIds {
+        section(vec![pattern])
+    }
+
+    #[test]
     fn templates_strip_zeros_and_fall_back() {
         let regex = r"^(?P<os>centos)_(?P<major>\d+)(?:_(?P<minor>\d+))?_(?P<arch>x64)$";
         let section = section(vec![entry("c", regex, &["{major}.{minor}", "{major}"])]);
         let compiled = ImageIdParser::compile("f", &section).expect("compiles");
         let mut parser = ImageIdParser::default();
-        parser.merge(&section, compiled);
+        parser.merge(section, compiled);
         let parsed = parser.parse("centos_7_06_x64").expect("parses");
         assert_eq!((parsed.family.as_str(), parsed.version.as_str()), ("centos", "7.6"));
         assert_eq!(parser.parse("centos_8_x64").map(|p| p.version), Some("8".into()));

@@ -9,15 +9,19 @@
 //! pattern name, token). The catalog has a date, the newest `date` of its files, so a missing
 //! value can be reported as "not in the catalog dated D" rather than as invalid.
 //!
-//! Input is JSON values ([`CatalogFile::from_json`]): the built-in files as the JSON `build.rs`
-//! converts them to ([`Catalog::builtin_values`]), user files through the YAML loader
-//! ([`Catalog::yaml_values`]).
+//! Input: the built-in files are read from the JSON `build.rs` converts them to, straight
+//! into their typed form, and trusted ([`Catalog::builtin_with`]: a test checks they are what
+//! the checked loader makes of the YAML, and their image ID regexes compile on first use);
+//! user files are JSON values from the YAML loader ([`Catalog::yaml_values`]), checked and
+//! compiled as they are merged ([`CatalogFile::from_json`], [`Catalog::merge`]).
 
 mod file;
 mod image_id;
 mod image_prefix;
 mod import;
 mod model;
+#[cfg(test)]
+mod prefilter;
 mod version;
 
 pub use file::{
@@ -34,8 +38,8 @@ pub use version::{canonical as canonical_version, normalize as normalize_version
 
 use crate::date::Date;
 use crate::source::{Limits, parse_yaml};
+use foldhash::{HashMap, HashMapExt};
 use image_id::ImageIdParser;
-use std::collections::HashMap;
 
 /// Why a catalog could not be built. Catalog values carry no spans; schema validation of a
 /// user file (which does) is the place for pinpointed messages.
@@ -67,12 +71,14 @@ pub struct Catalog {
 }
 
 /// A built-in catalog file: its repository path, its text, and that text as a JSON array
-/// of its documents (converted by `build.rs`; a test checks it matches the YAML).
+/// of its documents (converted by `build.rs`; a test checks it matches the YAML) less the
+/// `publicImageIds.knownIds` lists, which are `known_ids`.
 #[derive(Debug)]
 pub struct BuiltinFile {
     pub path: &'static str,
     pub yaml: &'static str,
     pub json: &'static str,
+    pub known_ids: &'static [&'static str],
 }
 
 impl Catalog {
@@ -81,7 +87,30 @@ impl Catalog {
 
     /// The built-in catalog alone.
     pub fn builtin() -> Result<Self, CatalogError> {
-        Self::from_files(Self::builtin_values()?)
+        Self::builtin_with(Vec::new())
+    }
+
+    /// The built-in catalog and then user files given as JSON values, merged in order. The
+    /// built-in files are read straight from `build.rs`'s JSON into their typed form and
+    /// trusted: their regexes compile on first use and their checks are tests'. User files
+    /// are checked and compiled as [`Catalog::merge`] does, with the same errors.
+    pub fn builtin_with(user: Vec<(String, serde_json::Value)>) -> Result<Self, CatalogError> {
+        let mut parsed = Vec::new();
+        for file in Self::BUILTIN_FILES {
+            let documents: Vec<Option<CatalogFile>> = serde_json::from_str(file.json)
+                .map_err(|e| CatalogError::Invalid { file: file.path.to_owned(), message: e.to_string() })?;
+            parsed.extend(documents.into_iter().map(|d| (file.path.to_owned(), d.unwrap_or_default(), true)));
+        }
+        for (name, value) in user {
+            let file = CatalogFile::from_json(value)
+                .map_err(|e| CatalogError::Invalid { file: name.clone(), message: e.to_string() })?;
+            parsed.push((name, file, false));
+        }
+        let mut catalog = Self::from_parsed(parsed)?;
+        for file in Self::BUILTIN_FILES {
+            catalog.images.add_builtin_known(file.known_ids);
+        }
+        Ok(catalog)
     }
 
     /// The built-in files' documents as JSON values, read from the JSON `build.rs` made.
@@ -110,17 +139,23 @@ impl Catalog {
         Ok(values)
     }
 
-    /// Builds a catalog from files given as JSON values, merged in order.
+    /// Builds a catalog from files given as JSON values, merged in order, each checked as
+    /// [`Catalog::merge`] checks it.
     pub fn from_files(files: Vec<(String, serde_json::Value)>) -> Result<Self, CatalogError> {
         let parsed = files
             .into_iter()
             .map(|(name, value)| {
                 CatalogFile::from_json(value)
-                    .map(|file| (name.clone(), file))
+                    .map(|file| (name.clone(), file, false))
                     .map_err(|e| CatalogError::Invalid { file: name, message: e.to_string() })
             })
             .collect::<Result<Vec<_>, _>>()?;
-        let date = parsed.iter().filter_map(|(_, f)| f.date).max().ok_or(CatalogError::MissingDate)?;
+        Self::from_parsed(parsed)
+    }
+
+    /// Merges parsed files in order (`true`: a trusted built-in file).
+    fn from_parsed(parsed: Vec<(String, CatalogFile, bool)>) -> Result<Self, CatalogError> {
+        let date = parsed.iter().filter_map(|(_, f, _)| f.date).max().ok_or(CatalogError::MissingDate)?;
         let mut catalog = Self {
             date,
             regions: Keyed::default(),
@@ -133,8 +168,8 @@ impl Catalog {
             retired: Keyed::default(),
             images: ImageIdParser::default(),
         };
-        for (name, file) in parsed {
-            catalog.merge(&name, file)?;
+        for (name, file, trusted) in parsed {
+            catalog.merge_file(&name, file, trusted)?;
         }
         Ok(catalog)
     }
@@ -142,7 +177,16 @@ impl Catalog {
     /// Merges one more file: its entries are added, or replace those with the same key. On
     /// error the catalog is left unchanged.
     pub fn merge(&mut self, name: &str, file: CatalogFile) -> Result<(), CatalogError> {
-        let patterns = ImageIdParser::compile(name, &file.public_image_ids)?;
+        self.merge_file(name, file, false)
+    }
+
+    /// [`Catalog::merge`]; a trusted file's image ID patterns are compiled on first use.
+    fn merge_file(&mut self, name: &str, file: CatalogFile, trusted: bool) -> Result<(), CatalogError> {
+        let patterns = if trusted {
+            ImageIdParser::prepare(name, &file.public_image_ids)?
+        } else {
+            ImageIdParser::compile(name, &file.public_image_ids)?
+        };
         let mut types = Vec::new();
         for family in &file.instance_families {
             let modes = family.boot_modes.as_deref().unwrap_or_default();
@@ -207,7 +251,7 @@ impl Catalog {
         for image in file.images {
             self.public_images.upsert(image.id.clone(), image);
         }
-        self.images.merge(&file.public_image_ids, patterns);
+        self.images.merge(file.public_image_ids, patterns);
         Ok(())
     }
 

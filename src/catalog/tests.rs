@@ -210,6 +210,73 @@ fn the_builtin_catalog_loads() {
     assert!(c.instance_types().count() >= 80);
 }
 
+/// Everything a catalog holds, in order, to compare two.
+fn contents(c: &Catalog) -> String {
+    format!(
+        "{}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{}",
+        c.date(),
+        c.regions().collect::<Vec<_>>(),
+        c.instance_types().collect::<Vec<_>>(),
+        c.lifecycles().collect::<Vec<_>>(),
+        c.license_fees().collect::<Vec<_>>(),
+        c.quotas().collect::<Vec<_>>(),
+        c.availability().collect::<Vec<_>>(),
+        c.public_images().collect::<Vec<_>>(),
+        c.retired_families().collect::<Vec<_>>(),
+        c.images.describe(),
+    )
+}
+
+/// `check` reads the built-in catalog from `build.rs`'s JSON straight into its typed form and
+/// compiles its patterns on first use; that must be exactly the catalog the checked loader
+/// makes from the YAML as written (which also proves every built-in pattern compiles and
+/// names only groups its regex has).
+#[test]
+fn the_builtin_catalog_is_the_yaml_as_the_checked_loader_reads_it() {
+    let files: Vec<(&str, &str)> = Catalog::BUILTIN_FILES.iter().map(|f| (f.path, f.yaml)).collect();
+    let from_yaml = Catalog::from_files(Catalog::yaml_values(&files).expect("the YAML parses"))
+        .expect("the built-in files pass every check");
+    let fast = Catalog::builtin().expect("built-in catalog loads");
+    assert_eq!(contents(&fast), contents(&from_yaml));
+    assert!(!fast.images.known_ids().is_empty());
+    for id in fast.images.known_ids() {
+        assert_eq!(fast.parse_public_image_id(id), from_yaml.parse_public_image_id(id), "{id}");
+    }
+    let known = |c: &Catalog| c.images.known().iter().map(|p| format!("{p:?}")).collect::<Vec<_>>();
+    assert_eq!(known(&fast), known(&from_yaml));
+}
+
+#[test]
+fn user_files_after_the_builtin_are_checked_as_before() {
+    let bad_regex = json!({"publicImageIds": {"patterns": [
+        {"name": "mine", "regex": "(?P<os>x", "version": [{"template": "{os}"}],
+         "source": "https://example.com"}]}});
+    let err = Catalog::builtin_with(vec![("c.yaml".into(), bad_regex)]).expect_err("bad regex");
+    assert_eq!(
+        err.to_string(),
+        Catalog::from_files(vec![(
+            "c.yaml".into(),
+            json!({"date": "2026-01-01", "publicImageIds": {"patterns": [
+            {"name": "mine", "regex": "(?P<os>x", "version": [{"template": "{os}"}],
+             "source": "https://example.com"}]}})
+        )])
+        .expect_err("bad regex")
+        .to_string()
+    );
+    let unknown = Catalog::builtin_with(vec![("b.yaml".into(), json!({"zones": []}))]);
+    assert!(matches!(unknown, Err(CatalogError::Invalid { ref file, .. }) if file == "b.yaml"));
+    // A user pattern of a built-in name replaces it, in place.
+    let builtin = Catalog::builtin().expect("built-in catalog loads");
+    let names = builtin.images.pattern_names();
+    let name = names.first().copied().expect("a pattern");
+    let mine = json!({"publicImageIds": {"patterns": [
+        {"name": name, "regex": "^(?P<os>centos)_(?P<major>\\d+)_(?P<arch>x64)_mine$",
+         "version": [{"template": "{major}"}], "source": "https://example.com"}]}});
+    let merged = Catalog::builtin_with(vec![("u.yaml".into(), mine)]).expect("merges");
+    assert_eq!(merged.public_image_pattern_count(), builtin.public_image_pattern_count());
+    assert_eq!(merged.parse_public_image_id("centos_7_x64_mine").map(|p| p.pattern), Some(name.to_owned()));
+}
+
 fn with(extra: serde_json::Value) -> Catalog {
     Catalog::from_files(vec![("base".into(), base()), ("extra".into(), extra)]).expect("catalog builds")
 }

@@ -91,9 +91,7 @@ pub(crate) fn load_catalog(catalog_files: &[PathBuf]) -> Result<Catalog, Failure
     }
     let borrowed: Vec<(&str, &str)> = texts.iter().map(|(n, t)| (n.as_str(), t.as_str())).collect();
     let failure = |e: crate::catalog::CatalogError| Failure::Message(e.to_string());
-    let mut values = Catalog::builtin_values().map_err(failure)?;
-    values.extend(Catalog::yaml_values(&borrowed).map_err(failure)?);
-    Catalog::from_files(values).map_err(failure)
+    Catalog::builtin_with(Catalog::yaml_values(&borrowed).map_err(failure)?).map_err(failure)
 }
 
 /// Turns a rule-loading error into a failure, printing rule-file diagnostics.
