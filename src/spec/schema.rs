@@ -4,6 +4,7 @@
 //! path is walked through the tree (as taplo does for TOML) to find the key or value to
 //! underline.
 
+use super::Kind;
 use super::spanned::{Spanned, SpannedNode};
 use crate::source::{Node, PathSegment, Span, Value};
 use crate::{aliases, suggest};
@@ -271,18 +272,19 @@ impl Schema {
     }
 }
 
-/// The schemas of the two resource kinds, compiled once per process.
-pub struct Schemas {
-    pub instance: Schema,
-    pub image: Schema,
-}
+/// The schema of each resource kind, compiled on first use, once per process: a run
+/// pays only for the kinds it meets (jsonschema first checks a schema against its
+/// meta-schema, a few million instructions each).
+static INSTANCE: LazyLock<Result<Schema, String>> = LazyLock::new(|| Schema::compile(INSTANCE_SCHEMA));
+static IMAGE: LazyLock<Result<Schema, String>> = LazyLock::new(|| Schema::compile(IMAGE_SCHEMA));
 
-static SCHEMAS: LazyLock<Result<Schemas, String>> = LazyLock::new(|| {
-    Ok(Schemas { instance: Schema::compile(INSTANCE_SCHEMA)?, image: Schema::compile(IMAGE_SCHEMA)? })
-});
-
-pub fn schemas() -> Result<&'static Schemas, String> {
-    SCHEMAS.as_ref().map_err(Clone::clone)
+/// The compiled schema of a resource kind.
+pub fn schema(kind: Kind) -> Result<&'static Schema, String> {
+    match kind {
+        Kind::Instance => INSTANCE.as_ref(),
+        Kind::Image => IMAGE.as_ref(),
+    }
+    .map_err(Clone::clone)
 }
 
 /// `os.family`, `sharedWith[2]`.
