@@ -138,14 +138,20 @@ impl RuleSet {
         errors
     }
 
-    /// Compiles the conditions (`when`, `each`, `assert`) of the enabled rules on every
-    /// core, so a one-file check does not compile them one by one as it meets them.
-    /// Errors are left for evaluation to report, where they would surface anyway.
-    pub fn precompile(&self, enabled: &HashMap<String, Severity>) {
+    /// Compiles the conditions (`when`, `each`, `assert`) of the enabled rules that run on
+    /// these kinds of resource, on every core, so a one-file check does not compile them one
+    /// by one as it meets them. Errors are left for evaluation to report, where they would
+    /// surface anyway; other rules compile on first use, if ever.
+    pub fn precompile(&self, enabled: &HashMap<String, Severity>, kinds: &[crate::spec::Kind]) {
+        let runs = |target: Target| match target {
+            Target::Instance => kinds.contains(&crate::spec::Kind::Instance),
+            Target::Image => kinds.contains(&crate::spec::Kind::Image),
+            Target::Builtin => false,
+        };
         let conditions: Vec<&expr::Expr> = self
             .rules
             .iter()
-            .filter(|rule| enabled.contains_key(&rule.info.code))
+            .filter(|rule| runs(rule.target) && enabled.contains_key(&rule.info.code))
             .flat_map(Rule::conditions)
             .collect();
         conditions.par_iter().for_each(|condition| {
