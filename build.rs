@@ -5,9 +5,87 @@
 //! A test checks that the conversion gives exactly what the loader reads from the YAML. For
 //! each built-in public image ID pattern it also works out the literals every match contains
 //! (`src/catalog/prefilter.rs`), so a run compiles only the regexes an ID can match.
+//!
+//! Each rule file is also parsed here, by the loader's own YAML parser (`src/source`,
+//! included below), into a static spanned tree (`BUILTIN_TREES`): at run time the rule
+//! compiler reads that tree instead of parsing the YAML again, which was a third of a
+//! one-file check's start-up. A test checks each tree against what `parse_yaml` reads.
 
-#[path = "src/source/plain.rs"]
-mod plain;
+/// The loader's YAML parser and spanned tree, shared with the crate file for file; the
+/// few items of `src/source/mod.rs` they need are repeated here. Only our own rule and
+/// catalog files go through it.
+#[path = "src/source"]
+#[allow(dead_code, unused_imports, clippy::struct_field_names)]
+mod source {
+    mod extent;
+    mod meter;
+    pub mod plain;
+    mod tree;
+    mod yaml;
+
+    pub use tree::{Entry, Key, Node, Value};
+    pub use yaml::parse_yaml;
+
+    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    pub struct Span {
+        pub start: usize,
+        pub end: usize,
+    }
+
+    impl Span {
+        pub const fn new(start: usize, end: usize) -> Self {
+            Self { start, end }
+        }
+    }
+
+    /// The loader's defaults (`src/source/mod.rs`).
+    #[derive(Clone, Copy, Debug)]
+    pub struct Limits {
+        pub max_depth: usize,
+        pub max_alias_nodes: usize,
+        pub max_alias_bytes: usize,
+        pub max_pending_indicators: usize,
+    }
+
+    impl Default for Limits {
+        fn default() -> Self {
+            Self {
+                max_depth: 128,
+                max_alias_nodes: 100_000,
+                max_alias_bytes: 16 * 1024 * 1024,
+                max_pending_indicators: 250_000,
+            }
+        }
+    }
+
+    #[derive(Clone, Debug, PartialEq)]
+    pub struct SyntaxError {
+        pub message: String,
+        pub span: Span,
+        pub labels: Vec<(Span, String)>,
+        pub help: Option<String>,
+    }
+
+    impl SyntaxError {
+        pub fn new(message: impl Into<String>, span: Span) -> Self {
+            Self { message: message.into(), span, labels: Vec::new(), help: None }
+        }
+
+        #[must_use]
+        pub fn with_help(mut self, help: impl Into<String>) -> Self {
+            self.help = Some(help.into());
+            self
+        }
+    }
+
+    #[derive(Clone, Debug, PartialEq)]
+    pub struct Document {
+        pub root: Node,
+    }
+}
+
+use source::plain;
+
 #[path = "src/catalog/prefilter.rs"]
 mod prefilter;
 
@@ -22,6 +100,7 @@ const CATALOG: &[&str] = &["regions", "instance-types", "os-lifecycle", "fees", 
 fn main() {
     embed_catalog();
     println!("cargo::rerun-if-changed=rules");
+    println!("cargo::rerun-if-changed=src/source");
     let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
     let mut files = Vec::new();
     collect(&root.join("rules"), &mut files);
@@ -30,7 +109,22 @@ fn main() {
     let mut code = String::from(
         "/// Built-in rule files: (path relative to the crate, text).\npub const BUILTIN_RULES: &[(&str, &str)] = &[\n",
     );
+    let mut trees = String::from(
+        "/// The spanned tree of each built-in rule file (same order), as the YAML loader read it\n\
+         /// at build time; `None` where it does not parse into one document, which the loader\n\
+         /// then reports at run time.\n\
+         pub static BUILTIN_TREES: &[Option<compiled::N>] = &[\n",
+    );
     for path in files {
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        match source::parse_yaml(&text, source::Limits::default()).as_deref() {
+            Ok([document]) => {
+                trees.push_str("    Some(");
+                emit_node(&document.root, &mut trees);
+                trees.push_str("),\n");
+            }
+            _ => trees.push_str("    None,\n"),
+        }
         let relative = path
             .strip_prefix(&root)
             .expect("rule files live under the crate")
@@ -41,8 +135,54 @@ fn main() {
         println!("cargo::rerun-if-changed={}", path.display());
     }
     code.push_str("];\n");
+    trees.push_str("];\n");
+    code.push_str(&trees);
     let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("builtin_rules.rs");
     std::fs::write(out, code).expect("OUT_DIR is writable");
+}
+
+/// Writes `node` as a `compiled::N` constant expression (see `src/engine/compiled.rs`).
+fn emit_node(node: &source::Node, out: &mut String) {
+    use source::Value;
+    let _ = write!(out, "compiled::N({}, {}, ", node.span.start, node.span.end);
+    match &node.value {
+        Value::Null => out.push_str("compiled::V::Null"),
+        Value::Bool(b) => {
+            let _ = write!(out, "compiled::V::Bool({b})");
+        }
+        Value::Int(i) => {
+            let _ = write!(out, "compiled::V::Int({i})");
+        }
+        // By its bits: exact, and NaN or infinity are no problem.
+        Value::Float(f) => {
+            let _ = write!(out, "compiled::V::Float(f64::from_bits({:#x}))", f.to_bits());
+        }
+        Value::Str(s) => {
+            let _ = write!(out, "compiled::V::Str({s:?})");
+        }
+        Value::Seq(items) => {
+            out.push_str("compiled::V::Seq(&[");
+            for item in items {
+                emit_node(item, out);
+                out.push_str(", ");
+            }
+            out.push_str("])");
+        }
+        Value::Map(entries) => {
+            out.push_str("compiled::V::Map(&[");
+            for entry in entries {
+                let _ = write!(
+                    out,
+                    "compiled::E({:?}, {}, {}, ",
+                    entry.key.name, entry.key.span.start, entry.key.span.end
+                );
+                emit_node(&entry.value, out);
+                out.push_str("), ");
+            }
+            out.push_str("])");
+        }
+    }
+    out.push(')');
 }
 
 fn collect(dir: &Path, files: &mut Vec<PathBuf>) {

@@ -5,7 +5,8 @@
 #      resources): wall time (best and median of 5 runs), files per second, peak memory;
 #   2. the parse-only floor on the same files (`cargo bench --bench parse`);
 #   3. the median time of a one-file check (the pre-commit case), over 50 runs, alone
-#      (`--no-context`) and in its project (the whole corpus loaded as context);
+#      (`--no-context`), with every rule (`--select ALL`, also its callgrind instruction
+#      count when valgrind is on PATH) and in its project (the whole corpus as context);
 #   4. cfn-guard 3.2.1 with five equivalent rules on the same corpus, when on PATH;
 #   5. Terraform: a generated corpus of BENCH_TF_MODULES (default 2,000) root modules (each
 #      a main.tf, variables.tf and terraform.tfvars with an image, a copy, a share and two
@@ -118,6 +119,21 @@ printf 'parse-only floor:          %8.3f s  check / floor = %.1fx (target <= 3x)
 read -r one_wall _ one_kib < <(measure 50 "$BIN" check --as-of "$AS_OF" --format json --no-context "$ONE")
 printf 'one-file check (median/50): %7.1f ms  peak %6.1f MiB (target < 10 ms)\n' \
     "$(python3 -c "print($one_wall * 1000)")" "$(python3 -c "print($one_kib / 1024)")"
+# Start-up: the same check with every rule enabled (target <= 2 ms, <= 5 M instructions),
+# and its instruction count under callgrind when valgrind is on PATH (deterministic, unlike
+# wall time on a shared machine).
+read -r all_wall _ _ < <(measure 50 "$BIN" check --as-of "$AS_OF" --select ALL --format json --no-context "$ONE")
+if command -v valgrind >/dev/null; then
+    # Exit status 1 (findings) is fine.
+    one_instr=$({ valgrind --tool=callgrind --callgrind-out-file=/dev/null \
+        "$BIN" check --as-of "$AS_OF" --select ALL --format json --no-context "$ONE" 2>&1 >/dev/null || true; } \
+        | sed -n 's/.*Collected : \([0-9]*\).*/\1/p')
+    one_instr=$(python3 -c "print(f'{$one_instr / 1e6:.1f} M instructions')")
+else
+    one_instr="instructions: valgrind not on PATH"
+fi
+printf 'one-file check, every rule (median/50): %5.1f ms  %s (target <= 2 ms, <= 5 M)\n' \
+    "$(python3 -c "print($all_wall * 1000)")" "$one_instr"
 # The same file as pre-commit checks it, from the project root, with the corpus as context.
 read -r ctx_wall _ _ < <(MEASURE_CWD=$CORPUS measure 10 "$BIN" check --as-of "$AS_OF" --format json "${ONE#"$CORPUS"/}")
 printf 'one file in its project (median/10): %7.1f ms (the full check above: %.1f ms)\n' \

@@ -66,32 +66,25 @@ pub fn check(reads: Vec<Loaded>, options: &CheckOptions<'_>) -> Outcome {
         }
     }
     let packer_too = !packer.is_empty();
-    // Rule conditions compile while the files load: on a one-file check (the pre-commit
-    // case) compiling CEL would otherwise be the longest step, done on one core.
-    let ((), (loaded, (mut terraform, packer))) = rayon::join(
-        || options.rules.precompile(options.enabled),
+    let (loaded, (mut terraform, packer)) = rayon::join(
+        || {
+            let reads = documents.into_par_iter().with_max_len(crate::CHUNK);
+            // Every file's vectors are held until all files are parsed: one finding
+            // pushed reserves room for four (1.4 KB), which was the largest part of
+            // what 100,000 files with a finding each cost.
+            let load = |read| {
+                let (mut findings, mut resources, skipped) =
+                    load_read(read, options.limits, options.iac, options.catalog);
+                findings.shrink_to_fit();
+                resources.shrink_to_fit();
+                (findings, resources, skipped)
+            };
+            reads.map(load).collect::<Vec<_>>()
+        },
         || {
             rayon::join(
-                || {
-                    let reads = documents.into_par_iter().with_max_len(crate::CHUNK);
-                    // Every file's vectors are held until all files are parsed: one finding
-                    // pushed reserves room for four (1.4 KB), which was the largest part of
-                    // what 100,000 files with a finding each cost.
-                    let load = |read| {
-                        let (mut findings, mut resources, skipped) =
-                            load_read(read, options.limits, options.iac, options.catalog);
-                        findings.shrink_to_fit();
-                        resources.shrink_to_fit();
-                        (findings, resources, skipped)
-                    };
-                    reads.map(load).collect::<Vec<_>>()
-                },
-                || {
-                    rayon::join(
-                        || crate::terraform::load(&terraform, options.iac, options.limits, options.catalog),
-                        || crate::packer::load(&packer, options.iac, options.limits, options.catalog),
-                    )
-                },
+                || crate::terraform::load(&terraform, options.iac, options.limits, options.catalog),
+                || crate::packer::load(&packer, options.iac, options.limits, options.catalog),
             )
         },
     );
@@ -109,6 +102,14 @@ pub fn check(reads: Vec<Loaded>, options: &CheckOptions<'_>) -> Outcome {
         outcome.resources.append(&mut front.resources);
         outcome.skipped.append(&mut front.skipped);
     }
+    // Rule conditions compile on every core before evaluation, so a one-file check (the
+    // pre-commit case) does not compile them one by one on first use; only the rules of the
+    // kinds of resource the run has (an image rule's CEL is not compiled for instances).
+    let kinds: Vec<spec::Kind> = [spec::Kind::Instance, spec::Kind::Image]
+        .into_iter()
+        .filter(|kind| outcome.resources.iter().any(|r| r.kind == *kind))
+        .collect();
+    options.rules.precompile(options.enabled, &kinds);
     // Duplicate names are found on one core while the rules start on the others.
     let (evaluation, ()) = rayon::join(
         || {

@@ -253,12 +253,8 @@ pub fn execute(args: &CheckArgs) -> Result<Run, Failure> {
     reads.extend(collected.unreadable.iter().map(|(name, why)| files::unreadable(name, why)));
     let rule_dirs: Vec<PathBuf> = config.rule_paths.iter().chain(&args.rule_dirs).cloned().collect();
     let catalog_files: Vec<PathBuf> = config.catalog.iter().chain(&args.catalog_files).cloned().collect();
-    // The resource schemas compile while the rules and the catalog load: a few
-    // milliseconds (jsonschema first checks each against its meta-schema) that the
-    // first file would otherwise wait for, on one core.
-    let (context, _) =
-        rayon::join(|| super::load_context(&rule_dirs, &catalog_files), || crate::spec::schemas().is_ok());
-    let context = context?;
+    // The resource schemas compile on first use, for the kinds the run meets.
+    let context = super::load_context(&rule_dirs, &catalog_files)?;
     check_config_names(&config, &context)?;
 
     let params = crate::engine::params::resolve(&context.rules, &config.params, config.eol_warning_days)

@@ -7,6 +7,7 @@
 
 mod budget;
 mod builtin;
+mod compiled;
 mod derivation;
 mod eval;
 mod export;
@@ -79,7 +80,11 @@ impl RuleSet {
         let loaded: Vec<Result<Rule, Vec<Finding>>> = sources
             .par_iter()
             .enumerate()
-            .map(|(position, file)| rule::load(file, position >= builtin_count))
+            .map(|(position, file)| match BUILTIN_TREES.get(position) {
+                // A built-in rule compiles from the tree the build parsed its file into.
+                Some(Some(tree)) if position < builtin_count => rule::load_tree(file, &tree.to_node(), false),
+                _ => rule::load(file, position >= builtin_count),
+            })
             .collect();
         for (position, (file, result)) in sources.iter().zip(loaded).enumerate() {
             match result {
@@ -112,8 +117,10 @@ impl RuleSet {
         Ok(Self { rules })
     }
 
-    /// Compiles every expression of every rule now, as loading a user rule does; the test
-    /// suite runs this on the built-in rules, which otherwise compile on first use.
+    /// Compiles every expression of every rule now and checks each parameter's default
+    /// against its schema, as loading a user rule does; the test suite runs this on the
+    /// built-in rules, which otherwise compile on first use and whose defaults are not
+    /// checked at run time.
     pub fn check_all(&self) -> Vec<Finding> {
         let mut errors = Vec::new();
         for rule in &self.rules {
@@ -121,18 +128,30 @@ impl RuleSet {
             let problems = exprs.map(expr::Expr::check).chain(rule.templates().map(expr::Template::check));
             errors
                 .extend(problems.filter_map(Result::err).map(|e| rule_error(&rule.file, e.span, e.message)));
+            for param in &rule.params {
+                if let Err(problem) = params::check_value(param, &param.default) {
+                    let message = format!("the default of `{}` {problem}", param.name);
+                    errors.push(rule_error(&rule.file, param.span, message));
+                }
+            }
         }
         errors
     }
 
-    /// Compiles the conditions (`when`, `each`, `assert`) of the enabled rules on every
-    /// core, so a one-file check does not compile them one by one as it meets them.
-    /// Errors are left for evaluation to report, where they would surface anyway.
-    pub fn precompile(&self, enabled: &HashMap<String, Severity>) {
+    /// Compiles the conditions (`when`, `each`, `assert`) of the enabled rules that run on
+    /// these kinds of resource, on every core, so a one-file check does not compile them one
+    /// by one as it meets them. Errors are left for evaluation to report, where they would
+    /// surface anyway; other rules compile on first use, if ever.
+    pub fn precompile(&self, enabled: &HashMap<String, Severity>, kinds: &[crate::spec::Kind]) {
+        let runs = |target: Target| match target {
+            Target::Instance => kinds.contains(&crate::spec::Kind::Instance),
+            Target::Image => kinds.contains(&crate::spec::Kind::Image),
+            Target::Builtin => false,
+        };
         let conditions: Vec<&expr::Expr> = self
             .rules
             .iter()
-            .filter(|rule| enabled.contains_key(&rule.info.code))
+            .filter(|rule| runs(rule.target) && enabled.contains_key(&rule.info.code))
             .flat_map(Rule::conditions)
             .collect();
         conditions.par_iter().for_each(|condition| {
@@ -289,5 +308,18 @@ mod tests {
         assert!(rule::load(&broken, true).is_err());
         let lazy = rule::load(&broken, false).unwrap_or_else(|e| panic!("{e:?}"));
         assert!(lazy.message.check().is_err());
+    }
+
+    #[test]
+    fn a_default_against_its_schema_fails_a_user_rule_at_load_and_a_built_in_one_in_check_all() {
+        let file = Arc::new(SourceFile::new(
+            "ORG2.yaml",
+            "code: ORG002\nname: y\nseverity: info\non: instance\nassert: 'true'\nmessage: m\ndocs: {summary: s, why: w, example: e, fix: f}\nparams:\n  days: {description: d, default: -1, schema: {type: integer, minimum: 0}}\n",
+        ));
+        let eager = rule::load(&file, true).err().unwrap_or_default();
+        assert!(eager.iter().any(|f| f.message.starts_with("the default of `days`")), "{eager:?}");
+        let lazy = rule::load(&file, false).unwrap_or_else(|e| panic!("{e:?}"));
+        let errors = RuleSet { rules: vec![lazy] }.check_all();
+        assert!(errors.iter().any(|f| f.message.starts_with("the default of `days`")), "{errors:?}");
     }
 }

@@ -108,7 +108,12 @@ pub fn load(file: &Arc<SourceFile>, eager: bool) -> Result<Rule, Vec<Finding>> {
     let [document] = documents.as_slice() else {
         return Err(vec![rule_error(file, Span::default(), "a rule file holds exactly one YAML document")]);
     };
-    let root = &document.root;
+    load_tree(file, &document.root, eager)
+}
+
+/// Compiles a rule from the spanned tree of its file: parsed now (`load`), or at build
+/// time for a built-in rule (`compiled.rs`).
+pub fn load_tree(file: &Arc<SourceFile>, root: &Node, eager: bool) -> Result<Rule, Vec<Finding>> {
     // Built-in rules cannot change after the build, and a test validates them: only a
     // user's rule files pay for compiling and running the rule schema.
     let violations = if eager { schema_violations(file, root)? } else { Vec::new() };
@@ -181,7 +186,8 @@ impl Compiler<'_> {
         });
         let related = self.related();
         let data = self.data();
-        let params = super::params::declared(self.file, self.root.get("params"), &mut self.errors);
+        let params =
+            super::params::declared(self.file, self.root.get("params"), self.eager, &mut self.errors);
         if self.eager && self.errors.is_empty() {
             // Field names are checked once every expression compiles.
             let templates = std::iter::once(&message).chain([&help, &label]).flatten();

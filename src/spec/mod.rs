@@ -5,7 +5,7 @@ pub mod codes;
 mod schema;
 mod spanned;
 
-pub use schema::{IMAGE_SCHEMA, INSTANCE_SCHEMA, Schema, Violation, display_path, head_span, schemas};
+pub use schema::{IMAGE_SCHEMA, INSTANCE_SCHEMA, Schema, Violation, display_path, head_span, schema};
 
 use crate::diag::{Finding, Location, ResourceRef};
 use crate::source::{Document, Node, PathSegment, SourceFile, Value};
@@ -207,11 +207,7 @@ fn classify(file: &Arc<SourceFile>, node: Node, findings: &mut Vec<Finding>) -> 
         return None;
     };
     let mut resource = Resource::new(kind, Arc::clone(file), node);
-    let schema = match schemas() {
-        Ok(schemas) if kind == Kind::Instance => &schemas.instance,
-        Ok(schemas) => &schemas.image,
-        Err(_) => return Some(resource),
-    };
+    let Ok(schema) = schema(kind) else { return Some(resource) };
     let mut violations = schema.validate(&resource.node);
     violations.extend(integral_floats(&resource));
     let known = if violations.is_empty() { Vec::new() } else { schema.fields() };
