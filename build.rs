@@ -11,77 +11,21 @@
 //! compiler reads that tree instead of parsing the YAML again, which was a third of a
 //! one-file check's start-up. A test checks each tree against what `parse_yaml` reads.
 
-/// The loader's YAML parser and spanned tree, shared with the crate file for file; the
-/// few items of `src/source/mod.rs` they need are repeated here. Only our own rule and
-/// catalog files go through it.
+/// The loader's YAML parser, spanned tree and plain types (`src/source/base.rs`), shared
+/// with the crate file for file. Only our own rule and catalog files go through it.
 #[path = "src/source"]
 #[allow(dead_code, unused_imports, clippy::struct_field_names)]
 mod source {
+    mod base;
     mod extent;
     mod meter;
     pub mod plain;
     mod tree;
     mod yaml;
 
+    pub use base::{Document, Limits, Span, SyntaxError};
     pub use tree::{Entry, Key, Node, Value};
     pub use yaml::parse_yaml;
-
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
-    pub struct Span {
-        pub start: usize,
-        pub end: usize,
-    }
-
-    impl Span {
-        pub const fn new(start: usize, end: usize) -> Self {
-            Self { start, end }
-        }
-    }
-
-    /// The loader's defaults (`src/source/mod.rs`).
-    #[derive(Clone, Copy, Debug)]
-    pub struct Limits {
-        pub max_depth: usize,
-        pub max_alias_nodes: usize,
-        pub max_alias_bytes: usize,
-        pub max_pending_indicators: usize,
-    }
-
-    impl Default for Limits {
-        fn default() -> Self {
-            Self {
-                max_depth: 128,
-                max_alias_nodes: 100_000,
-                max_alias_bytes: 16 * 1024 * 1024,
-                max_pending_indicators: 250_000,
-            }
-        }
-    }
-
-    #[derive(Clone, Debug, PartialEq)]
-    pub struct SyntaxError {
-        pub message: String,
-        pub span: Span,
-        pub labels: Vec<(Span, String)>,
-        pub help: Option<String>,
-    }
-
-    impl SyntaxError {
-        pub fn new(message: impl Into<String>, span: Span) -> Self {
-            Self { message: message.into(), span, labels: Vec::new(), help: None }
-        }
-
-        #[must_use]
-        pub fn with_help(mut self, help: impl Into<String>) -> Self {
-            self.help = Some(help.into());
-            self
-        }
-    }
-
-    #[derive(Clone, Debug, PartialEq)]
-    pub struct Document {
-        pub root: Node,
-    }
 }
 
 use source::plain;

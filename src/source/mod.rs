@@ -4,6 +4,7 @@
 //! [`Node`]s whose spans are byte ranges into one [`SourceFile`]. Lines and columns
 //! are computed only when a diagnostic is rendered, through the file's [`LineIndex`].
 
+mod base;
 mod extent;
 mod json;
 mod lines;
@@ -12,59 +13,13 @@ pub mod plain;
 mod tree;
 mod yaml;
 
+pub use base::{Document, Limits, Span, SyntaxError};
 pub use json::parse_json;
 pub use lines::{LineCol, LineIndex};
 pub use tree::{Entry, Key, Node, PathSegment, Value};
 pub use yaml::{parse_yaml, scalar_spans};
 
 use std::sync::Arc;
-
-/// A half-open byte range `[start, end)` into a source text.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Span {
-    pub start: usize,
-    pub end: usize,
-}
-
-impl Span {
-    pub const fn new(start: usize, end: usize) -> Self {
-        Self { start, end }
-    }
-
-    pub const fn len(self) -> usize {
-        self.end.saturating_sub(self.start)
-    }
-
-    pub const fn is_empty(self) -> bool {
-        self.len() == 0
-    }
-}
-
-/// Limits that keep hostile input from exhausting the stack or memory.
-#[derive(Clone, Copy, Debug)]
-pub struct Limits {
-    /// Deepest nesting of sequences and mappings accepted.
-    pub max_depth: usize,
-    /// Most nodes a YAML stream's aliases may copy.
-    pub max_alias_nodes: usize,
-    /// Most bytes of strings and keys a YAML stream's aliases may copy: a node count alone
-    /// let one large anchored string, aliased many times, take gigabytes.
-    pub max_alias_bytes: usize,
-    /// Most tokens started inside flow collections before the YAML parser produces an
-    /// event: it may hold every token of a flow collection in memory until it closes.
-    pub max_pending_indicators: usize,
-}
-
-impl Default for Limits {
-    fn default() -> Self {
-        Self {
-            max_depth: 128,
-            max_alias_nodes: 100_000,
-            max_alias_bytes: 16 * 1024 * 1024,
-            max_pending_indicators: 250_000,
-        }
-    }
-}
 
 /// A file's name as shown to the user and its full text.
 #[derive(Debug)]
@@ -134,34 +89,6 @@ impl Frontend {
             Self::Document
         }
     }
-}
-
-/// A syntax error with the span it happened at and optional secondary labels.
-#[derive(Clone, Debug, PartialEq)]
-pub struct SyntaxError {
-    pub message: String,
-    pub span: Span,
-    /// Extra labels, such as the first definition of a duplicated key.
-    pub labels: Vec<(Span, String)>,
-    pub help: Option<String>,
-}
-
-impl SyntaxError {
-    pub fn new(message: impl Into<String>, span: Span) -> Self {
-        Self { message: message.into(), span, labels: Vec::new(), help: None }
-    }
-
-    #[must_use]
-    pub fn with_help(mut self, help: impl Into<String>) -> Self {
-        self.help = Some(help.into());
-        self
-    }
-}
-
-/// One YAML document or a whole JSON file.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Document {
-    pub root: Node,
 }
 
 /// Parses a file's text in the format its name implies.
