@@ -135,14 +135,7 @@ fn a_copy_adds_its_region_and_encryption_to_the_source_image() {
     );
     let (file, resources) = map(tf);
     let app = named(&resources, Kind::Image, "alicloud_image.app");
-    let regions: Vec<&str> = app
-        .node
-        .get("regions")
-        .and_then(|r| r.as_seq())
-        .unwrap_or_default()
-        .iter()
-        .filter_map(|n| n.as_str())
-        .collect();
+    let regions = strings(app, "regions");
     assert_eq!(regions, ["cn-hangzhou", "ap-southeast-1", "eu-central-1"]);
     assert_eq!(app.node.get("encrypted").map(|n| n.value.clone()), Some(crate::source::Value::Bool(true)));
     // The copied region points at the copy block.
@@ -178,14 +171,7 @@ fn a_copy_into_a_region_the_image_is_in_adds_no_region() {
     }
     let (file, resources) = map(tf);
     let app = named(&resources, Kind::Image, "alicloud_image.app");
-    let regions: Vec<&str> = app
-        .node
-        .get("regions")
-        .and_then(|r| r.as_seq())
-        .unwrap_or_default()
-        .iter()
-        .filter_map(|n| n.as_str())
-        .collect();
+    let regions = strings(app, "regions");
     assert_eq!(regions, ["cn-hangzhou", "ap-southeast-1"]);
     assert_eq!(app.node.get("encrypted").map(|n| n.value.clone()), Some(crate::source::Value::Bool(true)));
     let second = text_at(&file, app, &[key("regions"), PathSegment::Index(1)]);
@@ -262,14 +248,7 @@ fn share_permissions_add_accounts_to_the_image() {
     let (file, resources) = map(tf);
     assert_eq!(resources.len(), 1);
     let app = &resources[0];
-    let shared: Vec<&str> = app
-        .node
-        .get("sharedWith")
-        .and_then(|r| r.as_seq())
-        .unwrap_or_default()
-        .iter()
-        .filter_map(|n| n.as_str())
-        .collect();
+    let shared = strings(app, "sharedWith");
     assert_eq!(shared, ["1234567890123456", "12345"]);
     assert_eq!(text_at(&file, app, &[key("sharedWith"), PathSegment::Index(1)]), "\"12345\"");
     // Q004 on the malformed account, at its `account_id`.
@@ -374,14 +353,7 @@ fn a_pipeline_builds_an_image_and_boots_a_build_instance() {
     );
     let (_, resources) = map(tf);
     let image = named(&resources, Kind::Image, "alicloud_ecs_image_pipeline.golden");
-    let regions: Vec<&str> = image
-        .node
-        .get("regions")
-        .and_then(|r| r.as_seq())
-        .unwrap_or_default()
-        .iter()
-        .filter_map(|n| n.as_str())
-        .collect();
+    let regions = strings(image, "regions");
     assert_eq!(regions, ["cn-hangzhou", "cn-shanghai", "cn-beijing"]);
     assert_eq!(field(image, "derivedFrom"), Some(CENTOS7));
     assert_eq!(image.node.get("sharedWith").and_then(|s| s.as_seq()).map(<[_]>::len), Some(1));

@@ -306,6 +306,18 @@ fn field<'r>(resource: &'r Resource, name: &str) -> Option<&'r str> {
     resource.node.get_str(name)
 }
 
+/// The strings of a list field (`regions`, `sharedWith`).
+fn strings<'r>(resource: &'r Resource, name: &str) -> Vec<&'r str> {
+    resource
+        .node
+        .get(name)
+        .and_then(|r| r.as_seq())
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|n| n.as_str())
+        .collect()
+}
+
 fn unknowns(resource: &Resource) -> Vec<String> {
     resource.iac.as_deref().map(|e| e.unknown.iter().map(|u| u.field.clone()).collect()).unwrap_or_default()
 }
