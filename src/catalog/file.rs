@@ -82,6 +82,13 @@ pub struct RetiredFamily {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replacement: Option<String>,
     pub source: String,
+    /// Current families an instance of this family can be changed to in place, as the
+    /// instance-type-change topic lists them (`changeSource`); empty when none is listed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub changeable_to: Vec<String>,
+    /// Where `changeableTo` is stated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub change_source: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
 }

@@ -374,6 +374,13 @@ fn retired_families_are_found_by_the_family_part_of_a_type_id() {
     // The source gives no date and no replacement: both stay unknown.
     let s2 = c.retired_family("ecs.s2.large").expect("listed");
     assert_eq!((s2.retired, s2.replacement.as_deref()), (None, None));
+    // The type-change topic lists where an instance of it can be changed to, never a retired family.
+    assert!(s2.changeable_to.iter().any(|f| f == "c5"), "{:?}", s2.changeable_to);
+    assert!(s2.change_source.as_deref().is_some_and(|s| s.contains("instance%20type%20changes")));
+    for retired in ["c4", "ce4", "cm4", "t1", "s1", "c1"] {
+        assert!(!s2.changeable_to.iter().any(|f| f == retired), "{retired} is retired");
+    }
+    assert!(c.retired_family("ecs.gn4.8xlarge").expect("listed").changeable_to.is_empty());
     let user = with(json!({"retiredFamilies": [
         {"family": "e3", "retired": "2026-01-31", "replacement": "r7", "source": "s"}
     ]}));

@@ -257,18 +257,43 @@ pub fn instance_catalog_checks(world: &World<'_>, instance: &Resource, out: &mut
 }
 
 /// R003: the instance type belongs to a family the catalog marks as retired. The date and
-/// the replacement are named only where the catalog's source gives them.
+/// the replacement are named only where the catalog's source gives them; without a
+/// replacement, the families an instance can be changed to in place, where a source lists them.
 fn retired_type(instance: &Resource, id: &str, retired: &crate::catalog::RetiredFamily) -> Finding {
+    // The first few change targets, newest first as the catalog lists them; the rest counted.
+    const SHOWN: usize = 5;
     let family = &retired.family;
     let when = retired.retired.map_or_else(String::new, |date| format!(" on {date}"));
+    let source = &retired.source;
     let (instead, help) = match &retired.replacement {
         Some(replacement) => (
             format!("; the recommended replacement is the `{replacement}` family"),
-            format!("choose a type of the `{replacement}` family with the vCPUs and memory you need"),
+            format!(
+                "choose a type of the `{replacement}` family with the vCPUs and memory you need (source: {source})"
+            ),
         ),
+        None if !retired.changeable_to.is_empty() => {
+            let targets = &retired.changeable_to;
+            let mut families =
+                targets.iter().take(SHOWN).map(|f| format!("`{f}`")).collect::<Vec<_>>().join(", ");
+            if targets.len() > SHOWN {
+                families = format!("{families} and {} more families", targets.len() - SHOWN);
+            }
+            let changes = retired.change_source.as_deref().unwrap_or(source);
+            (
+                String::new(),
+                format!(
+                    "an instance of it can be changed in place to a type of {families} (source: {changes}); \
+                     the family's retirement: {source}"
+                ),
+            )
+        }
         None => (
             String::new(),
-            "choose a type of a current family with the vCPUs and memory you need (`ecslint catalog show types` lists them)".to_string(),
+            format!(
+                "choose a type of a current family with the vCPUs and memory you need (`ecslint catalog show types` \
+                 lists them) (source: {source})"
+            ),
         ),
     };
     codes::INSTANCE_TYPE_RETIRED
@@ -278,7 +303,7 @@ fn retired_type(instance: &Resource, id: &str, retired: &crate::catalog::Retired
             format!("instance type `{id}` belongs to the `{family}` family, which the catalog marks as retired{when}{instead}"),
             "retired family",
         )
-        .with_help(format!("{help} (source: {})", retired.source))
+        .with_help(help)
 }
 
 /// S005 for every region an Image spec lists.

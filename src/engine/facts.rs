@@ -566,6 +566,7 @@ fn instance_type_facts(t: &InstanceType, catalog: &Catalog) -> Json {
         "retired": catalog.retired_family(&t.id).map(|r| json!({
             "date": r.retired.map(|d| d.to_string()),
             "replacement": r.replacement,
+            "changeableTo": r.changeable_to,
             "source": r.source,
         })),
     })
