@@ -282,6 +282,49 @@ pub fn restrict(outcome: &mut Outcome, named: &Named) {
     });
 }
 
+/// Which resources can give a finding that [`restrict`] keeps, for the rules to run on
+/// them alone (`CheckOptions::focus`): a pre-commit run over one file in a 10,000-file
+/// repository loads them all for their facts, and ran every rule on every one of them.
+///
+/// What `restrict` keeps is a finding at a named file or inside a resource in scope, and
+/// a rule's failure at one or on a subject in scope. A resource's findings point into the
+/// files where it is written ([`resource_locations`]), so the resources checked are: those
+/// in scope, every resource written in a named file or in a file where one in scope is
+/// written (a comment there may suppress it, and S008 says when one is unused), and any
+/// with the kind and name of one in scope. The rest cannot be reported; they still give
+/// the run its facts, duplicate names and cycles.
+pub fn reportable(resources: &[Resource], named: &Named) -> Vec<bool> {
+    let in_scope = scope(resources, named);
+    // The resources in scope are few (a named file's, and those that use its images).
+    let mut files: HashSet<String> = named.names.clone();
+    let mut subjects: HashSet<(Kind, &str)> = HashSet::new();
+    for resource in in_scope.iter().filter_map(|&i| resources.get(i)) {
+        files.insert(resource.file.name.clone());
+        if resource.iac.is_some() {
+            files.extend(resource_locations(resource).into_iter().map(|l| l.file.name.clone()));
+        }
+        if let Some(name) = resource.name.as_deref() {
+            subjects.insert((resource.kind, name));
+        }
+    }
+    let mut marked = vec![false; resources.len()];
+    for &index in &in_scope {
+        if let Some(flag) = marked.get_mut(index) {
+            *flag = true;
+        }
+    }
+    for (flag, resource) in marked.iter_mut().zip(resources) {
+        *flag = *flag
+            || resource.name.as_deref().is_some_and(|name| subjects.contains(&(resource.kind, name)))
+            || if resource.iac.is_none() {
+                files.contains(resource.file.name.as_str())
+            } else {
+                resource_locations(resource).iter().any(|l| files.contains(l.file.name.as_str()))
+            };
+    }
+    marked
+}
+
 /// Where a resource's findings may point: the whole resource in its file and, for an IaC
 /// resource, each field where it was written (a module call's argument in the root, a
 /// value known to be unknown) and the definitions it came through.

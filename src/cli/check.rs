@@ -303,6 +303,12 @@ pub fn execute(args: &CheckArgs) -> Result<Run, Failure> {
             project::move_duplicate_to_named(finding, named);
         }
     };
+    // Rules run only where a finding can be reported (`project::reportable`).
+    let focus = |resources: &[crate::spec::Resource]| {
+        named
+            .as_ref()
+            .map_or_else(|| vec![true; resources.len()], |named| project::reportable(resources, named))
+    };
     let iac = crate::iac::Options { region: args.region.clone(), vars: args.vars.clone(), var_files };
     let options = CheckOptions {
         iac: &iac,
@@ -313,6 +319,7 @@ pub fn execute(args: &CheckArgs) -> Result<Run, Failure> {
         settings: settings.clone(),
         config: &config,
         relocate: named.is_some().then_some(&relocate),
+        focus: named.is_some().then_some(&focus),
     };
     let mut outcome = check(reads, &options);
     // Kept only for a run that writes a file (10,000 paths a run for nothing otherwise).
