@@ -21,7 +21,8 @@
 # peak memory of a child without /usr/bin/time). Environment: BENCH_FILES (default
 # 10000), BENCH_TF_MODULES (default 2000), ECSLINT (the binary, default
 # target/release/ecslint), CFN_GUARD (default: `cfn-guard` on PATH), CHECKOV (default:
-# `checkov` on PATH), BENCH_ONLY=terraform to run part 5 alone.
+# `checkov` on PATH), BENCH_ONLY=terraform to run part 5 alone, BENCH_ONLY=spec to run
+# parts 1-4 alone.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -142,6 +143,11 @@ GUARD
         "$five_wall" "$(python3 -c "print($guard_wall / $five_wall)")"
 else
     echo "cfn-guard: not installed, comparison skipped (install it with \`cargo install cfn-guard --version 3.2.1 --locked\`, and put it on PATH or name it in CFN_GUARD)"
+fi
+
+# BENCH_ONLY=spec stops after parts 1-4.
+if [[ ${BENCH_ONLY:-} == spec ]]; then
+    exit 0
 fi
 
 # --- 6. ROS and Packer templates ------------------------------------------------------
