@@ -429,6 +429,48 @@ mod tests {
     }
 
     #[test]
+    fn rules_run_on_the_named_file_and_on_what_uses_its_images_only() {
+        let spec = |name: &str, text: &str| {
+            let file = std::sync::Arc::new(crate::source::SourceFile::new(name, text.to_string()));
+            crate::check::load(&file, crate::source::Limits::default(), &mut Vec::new())
+        };
+        let image =
+            |name: &str| format!("- kind: Image\n  name: {name}\n  type: custom\n  regions: [cn-hangzhou]\n");
+        let instance = |name: &str, image: &str| {
+            format!(
+                "- kind: Instance\n  name: {name}\n  region: cn-hangzhou\n  instanceType: ecs.g7.large\n  image: {image}\n"
+            )
+        };
+        let mut resources = spec("a.yaml", &(image("img-a") + &instance("vm-a", "img-b")));
+        resources.extend(spec("b.yaml", &(image("img-b") + &instance("vm-b", "img-b"))));
+        resources.extend(spec("c.yaml", &image("img-c")));
+        resources.extend(spec("d.yaml", &(instance("vm-d", "img-a") + &instance("vm-e", "img-c"))));
+        // A resource named like one in scope may be the subject of a failure `restrict` keeps.
+        resources.extend(spec("e.yaml", &instance("vm-a", "img-c")));
+        assert_eq!(resources.len(), 8);
+        let named = Named::new(&[Input::Stdin { name: "a.yaml".into() }]);
+        let marked: Vec<(&str, &str, bool)> = resources
+            .iter()
+            .zip(reportable(&resources, &named))
+            .map(|(r, m)| (r.file.name.as_str(), r.name.as_deref().unwrap_or_default(), m))
+            .collect();
+        assert_eq!(
+            marked,
+            [
+                ("a.yaml", "img-a", true),
+                ("a.yaml", "vm-a", true),
+                ("b.yaml", "img-b", false),
+                ("b.yaml", "vm-b", false),
+                ("c.yaml", "img-c", false),
+                // Uses the named file's image: in scope, and so is the file it is written in.
+                ("d.yaml", "vm-d", true),
+                ("d.yaml", "vm-e", true),
+                ("e.yaml", "vm-a", true),
+            ]
+        );
+    }
+
+    #[test]
     fn a_named_file_is_recognised_under_another_spelling_only() {
         let named = Named::new(&[Input::Stdin { name: "infra/web.yaml".into() }]);
         assert!(named.contains(Path::new("./infra/web.yaml")));
