@@ -13,6 +13,9 @@ use rayon::prelude::*;
 use std::collections::HashMap;
 use std::sync::Arc;
 
+/// Marks the resources rules run on (see [`CheckOptions::focus`]).
+pub type Focus<'a> = dyn Fn(&[Resource]) -> Vec<bool> + Sync + 'a;
+
 /// Settings of one check run.
 pub struct CheckOptions<'a> {
     pub limits: Limits,
@@ -29,6 +32,10 @@ pub struct CheckOptions<'a> {
     pub relocate: Option<&'a (dyn Fn(&mut Finding) + Sync)>,
     /// `--region`, `--var` and `--var-file` for Terraform, ROS and Packer inputs.
     pub iac: &'a crate::iac::Options,
+    /// Which of the loaded resources rules run on, when not all: a run over named files
+    /// loads the whole project for its facts, and a rule on a context resource whose
+    /// findings the run cannot report is work for nothing (`project::reportable`).
+    pub focus: Option<&'a Focus<'a>>,
 }
 
 /// What a run found.
@@ -110,6 +117,7 @@ pub fn check(reads: Vec<Loaded>, options: &CheckOptions<'_>) -> Outcome {
         .filter(|kind| outcome.resources.iter().any(|r| r.kind == *kind))
         .collect();
     options.rules.precompile(options.enabled, &kinds);
+    let focus = options.focus.map(|focus| focus(&outcome.resources));
     // Duplicate names are found on one core while the rules start on the others.
     let (evaluation, ()) = rayon::join(
         || {
@@ -119,6 +127,7 @@ pub fn check(reads: Vec<Loaded>, options: &CheckOptions<'_>) -> Outcome {
                 &outcome.resources,
                 options.catalog,
                 &options.settings,
+                focus.as_deref(),
             )
         },
         || spec::check_duplicate_names(&outcome.resources, &mut outcome.findings),

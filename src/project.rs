@@ -312,6 +312,49 @@ pub fn restrict(outcome: &mut Outcome, named: &Named) {
     });
 }
 
+/// Which resources can give a finding that [`restrict`] keeps, for the rules to run on
+/// them alone (`CheckOptions::focus`): a pre-commit run over one file in a 10,000-file
+/// repository loads them all for their facts, and ran every rule on every one of them.
+///
+/// What `restrict` keeps is a finding at a named file or inside a resource in scope, and
+/// a rule's failure at one or on a subject in scope. A resource's findings point into the
+/// files where it is written ([`resource_locations`]), so the resources checked are: those
+/// in scope, every resource written in a named file or in a file where one in scope is
+/// written (a comment there may suppress it, and S008 says when one is unused), and any
+/// with the kind and name of one in scope. The rest cannot be reported; they still give
+/// the run its facts, duplicate names and cycles.
+pub fn reportable(resources: &[Resource], named: &Named) -> Vec<bool> {
+    let in_scope = scope(resources, named);
+    // The resources in scope are few (a named file's, and those that use its images).
+    let mut files: HashSet<String> = named.names.clone();
+    let mut subjects: HashSet<(Kind, &str)> = HashSet::new();
+    for resource in in_scope.iter().filter_map(|&i| resources.get(i)) {
+        files.insert(resource.file.name.clone());
+        if resource.iac.is_some() {
+            files.extend(resource_locations(resource).into_iter().map(|l| l.file.name.clone()));
+        }
+        if let Some(name) = resource.name.as_deref() {
+            subjects.insert((resource.kind, name));
+        }
+    }
+    let mut marked = vec![false; resources.len()];
+    for &index in &in_scope {
+        if let Some(flag) = marked.get_mut(index) {
+            *flag = true;
+        }
+    }
+    for (flag, resource) in marked.iter_mut().zip(resources) {
+        *flag = *flag
+            || resource.name.as_deref().is_some_and(|name| subjects.contains(&(resource.kind, name)))
+            || if resource.iac.is_none() {
+                files.contains(resource.file.name.as_str())
+            } else {
+                resource_locations(resource).iter().any(|l| files.contains(l.file.name.as_str()))
+            };
+    }
+    marked
+}
+
 /// Where a resource's findings may point: the whole resource in its file and, for an IaC
 /// resource, each field where it was written (a module call's argument in the root, a
 /// value known to be unknown) and the definitions it came through.
@@ -413,6 +456,48 @@ mod tests {
         assert_eq!(lexical(Path::new("../x.yaml"), cwd), Path::new("/work/repo/x.yaml"));
         assert_eq!(lexical(Path::new(".//x.yaml"), cwd), Path::new("/work/repo/sub/x.yaml"));
         assert_eq!(lexical(Path::new("/abs/./y.yaml"), cwd), Path::new("/abs/y.yaml"));
+    }
+
+    #[test]
+    fn rules_run_on_the_named_file_and_on_what_uses_its_images_only() {
+        let spec = |name: &str, text: &str| {
+            let file = std::sync::Arc::new(crate::source::SourceFile::new(name, text.to_string()));
+            crate::check::load(&file, crate::source::Limits::default(), &mut Vec::new())
+        };
+        let image =
+            |name: &str| format!("- kind: Image\n  name: {name}\n  type: custom\n  regions: [cn-hangzhou]\n");
+        let instance = |name: &str, image: &str| {
+            format!(
+                "- kind: Instance\n  name: {name}\n  region: cn-hangzhou\n  instanceType: ecs.g7.large\n  image: {image}\n"
+            )
+        };
+        let mut resources = spec("a.yaml", &(image("img-a") + &instance("vm-a", "img-b")));
+        resources.extend(spec("b.yaml", &(image("img-b") + &instance("vm-b", "img-b"))));
+        resources.extend(spec("c.yaml", &image("img-c")));
+        resources.extend(spec("d.yaml", &(instance("vm-d", "img-a") + &instance("vm-e", "img-c"))));
+        // A resource named like one in scope may be the subject of a failure `restrict` keeps.
+        resources.extend(spec("e.yaml", &instance("vm-a", "img-c")));
+        assert_eq!(resources.len(), 8);
+        let named = Named::new(&[Input::Stdin { name: "a.yaml".into() }]);
+        let marked: Vec<(&str, &str, bool)> = resources
+            .iter()
+            .zip(reportable(&resources, &named))
+            .map(|(r, m)| (r.file.name.as_str(), r.name.as_deref().unwrap_or_default(), m))
+            .collect();
+        assert_eq!(
+            marked,
+            [
+                ("a.yaml", "img-a", true),
+                ("a.yaml", "vm-a", true),
+                ("b.yaml", "img-b", false),
+                ("b.yaml", "vm-b", false),
+                ("c.yaml", "img-c", false),
+                // Uses the named file's image: in scope, and so is the file it is written in.
+                ("d.yaml", "vm-d", true),
+                ("d.yaml", "vm-e", true),
+                ("e.yaml", "vm-a", true),
+            ]
+        );
     }
 
     #[test]

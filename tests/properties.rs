@@ -361,6 +361,7 @@ impl Pipeline {
             config: &self.config,
             relocate: None,
             iac: &ecslint::iac::Options::default(),
+            focus: None,
         };
         check(files.into_iter().map(|(name, bytes)| decode(name, bytes)).collect(), &options)
     }

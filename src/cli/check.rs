@@ -299,6 +299,12 @@ pub fn execute(args: &CheckArgs) -> Result<Run, Failure> {
             project::move_duplicate_to_named(finding, named);
         }
     };
+    // Rules run only where a finding can be reported (`project::reportable`).
+    let focus = |resources: &[crate::spec::Resource]| {
+        named
+            .as_ref()
+            .map_or_else(|| vec![true; resources.len()], |named| project::reportable(resources, named))
+    };
     let iac = crate::iac::Options { region: args.region.clone(), vars: args.vars.clone(), var_files };
     let options = CheckOptions {
         iac: &iac,
@@ -309,6 +315,7 @@ pub fn execute(args: &CheckArgs) -> Result<Run, Failure> {
         settings: settings.clone(),
         config: &config,
         relocate: named.is_some().then_some(&relocate),
+        focus: named.is_some().then_some(&focus),
     };
     let mut outcome = check(reads, &options);
     // As Terraform does, a `--var` for a variable no root module declares is an error: a

@@ -21,6 +21,7 @@ use cel::context::VariableResolver;
 use cel::{Context, Value};
 use rayon::prelude::*;
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 
 /// The result of evaluating the rules.
@@ -48,26 +49,31 @@ struct RuleCap {
 }
 
 /// Evaluates the enabled rules on every resource of the run, skipping a rule on a resource
-/// where a field it reads failed validation.
+/// where a field it reads failed validation. With `focus`, only the resources it marks
+/// are checked; the others still give their facts (an instance's image, a name taken).
 pub fn evaluate(
     rules: &RuleSet,
     enabled: &HashMap<String, Severity>,
     resources: &[Resource],
     catalog: &Catalog,
     settings: &Settings,
+    focus: Option<&[bool]>,
 ) -> Evaluation {
     let mut world = World::new(catalog, settings, resources);
     let env = expr::environment();
     let mut evaluation = Evaluation::default();
-    let active: Vec<&Rule> = rules.rules.iter().filter(|r| enabled.contains_key(&r.info.code)).collect();
-    world.set_rule_params(&active);
+    let enabled_rules: Vec<&Rule> =
+        rules.rules.iter().filter(|r| enabled.contains_key(&r.info.code)).collect();
+    world.set_rule_params(&enabled_rules);
     let world = world;
-    let on = |target| active.iter().copied().filter(move |r| r.target == target).collect::<Vec<_>>();
+    // Each rule's `params` are found once here, not per rule and resource.
+    let active: Vec<Active<'_>> = enabled_rules.iter().map(|rule| Active::new(&world, rule)).collect();
+    let on = |target| active.iter().copied().filter(move |a| a.rule.target == target).collect::<Vec<_>>();
     let (instance_rules, image_rules) = (on(Target::Instance), on(Target::Image));
     // What each rule reads, for resources with a schema violation: a rule whose inputs
     // are all valid still runs on them (one mistake does not hide another).
-    let instance_inputs: Vec<Inputs> = instance_rules.iter().map(|r| Inputs::of(r)).collect();
-    let image_inputs: Vec<Inputs> = image_rules.iter().map(|r| Inputs::of(r)).collect();
+    let instance_inputs: Vec<Inputs> = instance_rules.iter().map(|a| Inputs::of(a.rule)).collect();
+    let image_inputs: Vec<Inputs> = image_rules.iter().map(|a| Inputs::of(a.rule)).collect();
     let public_inputs: Vec<Inputs> = image_inputs.iter().cloned().map(Inputs::with_image).collect();
     let image_names = builtin::ImageNames::new(resources);
     let mut structural = Vec::new();
@@ -79,6 +85,9 @@ pub fn evaluate(
         .map(|(index, resource)| {
             let mut structural = Vec::new();
             let mut evaluation = Evaluation::default();
+            if focus.is_some_and(|focus| focus.get(index) == Some(&false)) {
+                return (structural, evaluation);
+            }
             match resource.kind {
                 Kind::Instance => {
                     // S004's did-you-mean searches the run's images: only when S004 or S009 runs.
@@ -161,10 +170,23 @@ pub fn evaluate(
     evaluation
 }
 
+/// A rule the run enables, with where the [`World`] keeps its `params`.
+#[derive(Clone, Copy)]
+struct Active<'r> {
+    rule: &'r Rule,
+    params: usize,
+}
+
+impl<'r> Active<'r> {
+    fn new(world: &World<'_>, rule: &'r Rule) -> Self {
+        Self { rule, params: world.params_slot(&rule.info.code) }
+    }
+}
+
 /// The rules whose inputs are all valid on `resource`.
-fn runnable<'r>(rules: &[&'r Rule], inputs: &[Inputs], resource: &Resource) -> Vec<&'r Rule> {
+fn runnable<'r>(rules: &[Active<'r>], inputs: &[Inputs], resource: &Resource) -> Vec<Active<'r>> {
     let pairs = rules.iter().zip(inputs);
-    pairs.filter(|(_, inputs)| inputs.valid_on(resource)).map(|(rule, _)| *rule).collect()
+    pairs.filter(|(_, inputs)| inputs.valid_on(resource)).map(|(active, _)| *active).collect()
 }
 
 /// A rule that fails on many resources is reported once, on the first (in resource
@@ -232,9 +254,10 @@ struct Bindings<'w> {
     fee_val: OnceLock<CelVal<'w>>,
     /// The image's `shares` as typed facts, for plans (made on first use).
     shares: OnceLock<Vec<ShareFact>>,
-    /// `params` of the rule being evaluated (see `run_rules`).
-    /// (CEL asks resolvers to be `Sync`; the lock is never contended.)
-    params: std::sync::Mutex<&'w CelVal<'static>>,
+    /// Where the [`World`] keeps the `params` of the rule being evaluated (see
+    /// `run_rules`). CEL asks resolvers to be `Sync`: an atomic, never contended, is
+    /// the cheapest cell that is.
+    params: AtomicUsize,
 }
 
 impl VariableResolver for Bindings<'_> {
@@ -259,7 +282,7 @@ impl VariableResolver for Bindings<'_> {
             "quotas" => &shared.quotas,
             "asOf" => &shared.as_of,
             "eolWarningDays" => &shared.eol_warning_days,
-            "params" => *self.params.lock().unwrap_or_else(std::sync::PoisonError::into_inner),
+            "params" => self.world.params_at(self.params.load(Ordering::Relaxed)),
             "catalog" => &shared.catalog,
             // Bound by `each`; null outside it.
             "item" | "index" => &shared.null,
@@ -290,7 +313,7 @@ impl<'w> Bindings<'w> {
             image_val: OnceLock::new(),
             fee_val: OnceLock::new(),
             shares: OnceLock::new(),
-            params: std::sync::Mutex::new(&world.shared.empty_map),
+            params: AtomicUsize::new(0),
         }
     }
 
@@ -383,15 +406,14 @@ fn empty_map() -> CelVal<'static> {
     expr::MapVal::with_capacity(0).build()
 }
 
-fn run_rules(env: &Arc<cel::Env>, subject: &Subject<'_>, rules: &[&Rule], out: &mut Evaluation) {
+fn run_rules(env: &Arc<cel::Env>, subject: &Subject<'_>, rules: &[Active<'_>], out: &mut Evaluation) {
     if rules.is_empty() {
         return;
     }
     let context = subject.context(env);
     let scope = SubjectScope(&subject.bindings);
-    for rule in rules {
-        *subject.bindings.params.lock().unwrap_or_else(std::sync::PoisonError::into_inner) =
-            subject.bindings.world.rule_params(&rule.info.code);
+    for &Active { rule, params } in rules {
+        subject.bindings.params.store(params, Ordering::Relaxed);
         out.cap = RuleCap { start: out.findings.len(), ..RuleCap::default() };
         let result = run_rule(rule, subject, &scope, &context, out);
         if out.cap.omitted > 0 {

@@ -168,9 +168,12 @@ pub struct World<'a> {
     /// Names and IDs of the run's Image specs, for S004's did-you-mean: made when the
     /// first S004 finding needs it, not on runs where every image resolves.
     image_lexicon: OnceLock<crate::suggest::Lexicon>,
-    /// `params` of each rule that declares some, by code: its defaults with the config's
-    /// values over them (see [`World::set_rule_params`]).
-    rule_params: HashMap<String, CelVal<'static>>,
+    /// `params` of each rule that declares some: its defaults with the config's values
+    /// over them (see [`World::set_rule_params`]). Resolved once per run; rules find
+    /// theirs by position ([`World::params_slot`]), not by a hash per rule and resource.
+    rule_params: Vec<CelVal<'static>>,
+    /// The position in `rule_params` of each rule's values, by code.
+    params_slots: HashMap<String, usize>,
 }
 
 impl<'a> World<'a> {
@@ -217,7 +220,8 @@ impl<'a> World<'a> {
             shared: shared_values(catalog, settings),
             cycles: Vec::new(),
             image_lexicon: OnceLock::new(),
-            rule_params: HashMap::new(),
+            rule_params: Vec::new(),
+            params_slots: HashMap::new(),
         };
         world.compute_image_facts(&ordinals);
         world
@@ -231,13 +235,20 @@ impl<'a> World<'a> {
             if let Some(configured) = self.settings.params.get(&rule.info.code) {
                 values.extend(configured.iter().map(|(k, v)| (k.clone(), v.clone())));
             }
-            self.rule_params.insert(rule.info.code.clone(), to_val(&Json::Object(values)));
+            self.params_slots.insert(rule.info.code.clone(), self.rule_params.len() + 1);
+            self.rule_params.push(to_val(&Json::Object(values)));
         }
     }
 
-    /// The `params` of a rule: an empty map for a rule that declares none.
-    pub fn rule_params(&self, code: &str) -> &CelVal<'static> {
-        self.rule_params.get(code).unwrap_or(&self.shared.empty_map)
+    /// Where a rule's `params` are kept, for [`World::params_at`]: looked up once per
+    /// rule and run. Slot 0 is the empty map of a rule that declares none.
+    pub fn params_slot(&self, code: &str) -> usize {
+        self.params_slots.get(code).copied().unwrap_or(0)
+    }
+
+    /// The `params` in a slot of [`World::params_slot`]: an empty map for slot 0.
+    pub fn params_at(&self, slot: usize) -> &CelVal<'static> {
+        slot.checked_sub(1).and_then(|i| self.rule_params.get(i)).unwrap_or(&self.shared.empty_map)
     }
 
     /// Resolves an image reference: a spec name, a spec `id`, or a public image ID.

@@ -161,7 +161,8 @@ fn a_share_flood_reports_its_entries_without_converting_image_shares() {
     let world = World::new(&catalog, &settings, &resources);
     let subject = Subject::image(&world, &resources[0], 0);
     let rules = crate::engine::RuleSet::builtin().unwrap_or_else(|e| panic!("{e:?}"));
-    let q004: Vec<&Rule> = rules.rules().iter().filter(|r| r.info.code == "Q004").collect();
+    let q004: Vec<Active<'_>> =
+        rules.rules().iter().filter(|r| r.info.code == "Q004").map(|r| Active::new(&world, r)).collect();
     assert_eq!(q004.len(), 1);
     let before = crate::engine::facts::MAPS_MADE.with(std::cell::Cell::get);
     let mut out = Evaluation::default();

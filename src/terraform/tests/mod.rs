@@ -283,7 +283,7 @@ fn findings(resources: &[Resource], select: &[&str]) -> Vec<Finding> {
         as_of: crate::date::Date::parse("2026-11-22").unwrap_or_else(|| panic!("date")),
         ..Settings::default()
     };
-    let mut found = evaluate(&rules, &enabled, resources, &catalog(), &settings).findings;
+    let mut found = evaluate(&rules, &enabled, resources, &catalog(), &settings, None).findings;
     let mut duplicates = Vec::new();
     crate::spec::check_duplicate_names(resources, &mut duplicates);
     found.extend(duplicates);
