@@ -84,6 +84,10 @@ pub struct Os<'a> {
 #[allow(clippy::struct_excessive_bools)]
 pub struct ImageBase<'a> {
     pub name: Option<&'a str>,
+    /// The name the platform knows the image by: a spec's name, a public ID, or an IaC
+    /// image's native name attribute (`image_name`, `ImageName`); `None` where it is not
+    /// written or not known (an IaC resource's `name` is its address, not an image name).
+    pub image_name: Option<&'a str>,
     pub id: Option<&'a str>,
     /// `custom`, `marketplace`, ... as written; `public` for a public image ID.
     pub image_type: Option<&'a str>,
@@ -602,6 +606,7 @@ fn spec_base<'a>(resource: &'a Resource, catalog: &Catalog) -> ImageBase<'a> {
     let flag = |key: &str| node.get(key).is_some_and(|n| n.value == Value::Bool(true));
     ImageBase {
         name: resource.name.as_deref(),
+        image_name: native_image_name(resource),
         id,
         image_type: node.get_str("type"),
         spec: true,
@@ -630,6 +635,16 @@ fn spec_base<'a>(resource: &'a Resource, catalog: &Catalog) -> ImageBase<'a> {
     }
 }
 
+/// [`ImageBase::image_name`] of a resource of the run.
+fn native_image_name(resource: &Resource) -> Option<&str> {
+    match resource.iac.as_deref() {
+        None => resource.name.as_deref(),
+        Some(extra) => ["image_name", "ImageName"]
+            .iter()
+            .find_map(|key| extra.origin.attributes.get(key).and_then(serde_json::Value::as_str)),
+    }
+}
+
 fn parsed_os(parsed: &PublicImage) -> Os<'static> {
     Os { family: Cow::Owned(parsed.family.clone()), version: Cow::Owned(parsed.version.clone()) }
 }
@@ -637,6 +652,7 @@ fn parsed_os(parsed: &PublicImage) -> Os<'static> {
 fn public_base<'a>(id: &'a str, parsed: &PublicImage) -> ImageBase<'a> {
     ImageBase {
         name: Some(id),
+        image_name: Some(id),
         id: Some(id),
         image_type: Some("public"),
         spec: false,
@@ -657,8 +673,9 @@ fn public_base<'a>(id: &'a str, parsed: &PublicImage) -> ImageBase<'a> {
 }
 
 /// The fields of `image` (and of each entry of `image.chain`), as rules name them.
-pub const IMAGE_FIELDS: [&str; 23] = [
+pub const IMAGE_FIELDS: [&str; 24] = [
     "name",
+    "imageName",
     "id",
     "type",
     "spec",
@@ -775,6 +792,7 @@ fn base_field<'a>(base: &ImageBase<'a>, name: &str) -> Option<CelVal<'a>> {
     let list = |node: Option<&'a Node>| node.map_or_else(|| list_val(Vec::new()), node_to_val);
     Some(match name {
         "name" => opt_str_val(base.name),
+        "imageName" => opt_str_val(base.image_name),
         "id" => opt_str_val(base.id),
         "type" => opt_str_val(base.image_type),
         "spec" => Box::new(CelBool::from(base.spec)),
