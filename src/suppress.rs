@@ -59,10 +59,10 @@ fn yaml_directives(file: &SourceFile) -> Vec<Directive> {
     };
     // Lines as the LineIndex counts them (CR, LF and CRLF each end one), so a directive's
     // line is the line findings are reported on.
-    let count = file.lines.line_count();
+    let count = file.lines().line_count();
     for number in 1..=count {
-        let start = file.lines.offset(text, number, 0);
-        let end = if number < count { file.lines.offset(text, number + 1, 0) } else { text.len() };
+        let start = file.lines().offset(text, number, 0);
+        let end = if number < count { file.lines().offset(text, number + 1, 0) } else { text.len() };
         let Some(line) = text.get(start..end) else { continue };
         if let Some(directive) = parse_line(line, start, number, &is_text) {
             found.push(directive);
@@ -78,8 +78,8 @@ fn hcl_directives(file: &SourceFile) -> Vec<Directive> {
     let mut found = Vec::new();
     for (start, marker) in hcl_line_comments(text) {
         let end = text[start..].find(['\n', '\r']).map_or(text.len(), |n| start + n);
-        let number = file.lines.line_col(text, start).line;
-        let line_start = file.lines.offset(text, number, 0);
+        let number = file.lines().line_col(text, start).line;
+        let line_start = file.lines().offset(text, number, 0);
         let (Some(before), Some(comment)) = (text.get(line_start..start), text.get(start..end)) else {
             continue;
         };

@@ -188,7 +188,7 @@ impl Catalog {
             ImageIdParser::compile(name, &file.public_image_ids)?
         };
         let mut types = Vec::new();
-        for family in &file.instance_families {
+        for family in file.instance_families {
             let modes = family.boot_modes.as_deref().unwrap_or_default();
             if modes.contains(&BootMode::UefiPreferred) {
                 return Err(CatalogError::Invalid {
@@ -206,16 +206,26 @@ impl Catalog {
             } else {
                 BootSupport::from_modes(modes)
             };
-            types.extend(family.types.iter().map(|t| InstanceType {
-                id: t.id.clone(),
-                family: family.family.clone(),
+            // The file is consumed: each type's ID and note move into it, not copied.
+            let InstanceFamily {
+                family: family_name,
+                architecture,
+                boot_mode_source,
+                source,
+                note,
+                types: entries,
+                ..
+            } = family;
+            types.extend(entries.into_iter().map(|t| InstanceType {
+                id: t.id,
+                family: family_name.clone(),
                 vcpus: t.vcpus,
                 memory_gib: t.memory_gib,
-                architecture: family.architecture,
+                architecture,
                 boot_modes,
-                source: family.source.clone(),
-                boot_mode_source: family.boot_mode_source.clone(),
-                note: t.note.clone().or_else(|| family.note.clone()),
+                source: source.clone(),
+                boot_mode_source: boot_mode_source.clone(),
+                note: t.note.or_else(|| note.clone()),
             }));
         }
         if let Some(date) = file.date {

@@ -62,7 +62,7 @@ impl Excerpt {
     /// The excerpt of `file` for `spans` (the primary first).
     pub fn new(file: &Arc<SourceFile>, spans: &[Span], positions: &mut Positions) -> Self {
         let text = &*file.text;
-        let line_count = file.lines.line_count().max(1);
+        let line_count = file.lines().line_count().max(1);
         let clipped: Vec<Clipped> = spans
             .iter()
             .map(|span| {

@@ -75,11 +75,11 @@ impl Location {
     }
 
     pub fn start(&self) -> LineCol {
-        self.file.lines.line_col(&self.file.text, self.span.start)
+        self.file.lines().line_col(&self.file.text, self.span.start)
     }
 
     pub fn end(&self) -> LineCol {
-        self.file.lines.line_col(&self.file.text, self.span.end)
+        self.file.lines().line_col(&self.file.text, self.span.end)
     }
 }
 

@@ -88,11 +88,11 @@ impl Positions {
     pub fn indexed_line_col(&self, file: &Arc<SourceFile>, offset: usize) -> LineCol {
         let text = &file.text;
         let Some(index) = self.files.get(&(Arc::as_ptr(file) as usize)) else {
-            return file.lines.line_col(text, offset);
+            return file.lines().line_col(text, offset);
         };
         let offset = snap(text, offset);
         let line = line_of(file, offset);
-        let start = file.lines.offset(text, line, 0).min(offset);
+        let start = file.lines().offset(text, line, 0).min(offset);
         let column = index.chars_before(text, offset) - index.chars_before(text, start);
         LineCol { line, column: column + 1 }
     }
@@ -116,10 +116,10 @@ pub fn snap(text: &str, offset: usize) -> usize {
 
 /// The 1-based line holding byte `offset`: the last line whose start is at or before it.
 pub fn line_of(file: &SourceFile, offset: usize) -> usize {
-    let (mut low, mut high) = (1, file.lines.line_count().max(1));
+    let (mut low, mut high) = (1, file.lines().line_count().max(1));
     while low < high {
         let middle = low + (high - low).div_ceil(2);
-        if file.lines.offset(&file.text, middle, 0) <= offset {
+        if file.lines().offset(&file.text, middle, 0) <= offset {
             low = middle;
         } else {
             high = middle - 1;
@@ -131,8 +131,9 @@ pub fn line_of(file: &SourceFile, offset: usize) -> usize {
 /// The byte range of line `line`'s text, without its line break.
 pub fn line_range(file: &SourceFile, line: usize) -> (usize, usize) {
     let text = &file.text;
-    let start = file.lines.offset(text, line, 0);
-    let next = if line < file.lines.line_count() { file.lines.offset(text, line + 1, 0) } else { text.len() };
+    let start = file.lines().offset(text, line, 0);
+    let next =
+        if line < file.lines().line_count() { file.lines().offset(text, line + 1, 0) } else { text.len() };
     let mut end = next.max(start);
     let bytes = text.as_bytes();
     if end > start && bytes.get(end - 1) == Some(&b'\n') {
@@ -157,7 +158,7 @@ mod tests {
             for offset in 0..=text.len() + 2 {
                 assert_eq!(
                     positions.line_col(&file, offset),
-                    file.lines.line_col(text, offset),
+                    file.lines().line_col(text, offset),
                     "{text:?} at {offset}"
                 );
                 let snapped = snap(text, offset);

@@ -30,7 +30,9 @@ impl Inputs {
             .chain(rule.templates().flat_map(super::expr::Template::expressions))
             .chain(rule.data.iter().map(|(_, expr)| expr))
             .map(|expr| expr.text.as_str());
-        let mut fields: Vec<String> = Vec::new();
+        // Borrowed names until the list is deduplicated: a rule names the same few fields
+        // many times (`fee` alone stands for five).
+        let mut fields: Vec<&str> = Vec::new();
         for text in texts {
             if !scan(text, &mut fields) {
                 return Self::All;
@@ -38,7 +40,7 @@ impl Inputs {
         }
         fields.sort_unstable();
         fields.dedup();
-        Self::Fields(fields)
+        Self::Fields(fields.into_iter().map(str::to_string).collect())
     }
 
     /// The same, with the instance's `image` field added (image rules run on an instance
@@ -75,7 +77,7 @@ fn variable_fields(name: &str) -> &'static [&'static str] {
 }
 
 /// Adds the fields one expression reads; `false` when it reads the whole resource.
-fn scan(text: &str, fields: &mut Vec<String>) -> bool {
+fn scan<'t>(text: &'t str, fields: &mut Vec<&'t str>) -> bool {
     let bytes = text.as_bytes();
     let mut at = 0;
     while let Some(&byte) = bytes.get(at) {
@@ -103,21 +105,21 @@ fn scan(text: &str, fields: &mut Vec<String>) -> bool {
                 None => return false,
             }
         } else {
-            fields.extend(variable_fields(word).iter().map(|f| (*f).to_string()));
+            fields.extend(variable_fields(word));
         }
     }
     true
 }
 
 /// The field named right after `resource` at byte `at`: `.name` or `["name"]`.
-fn field_after(text: &str, at: usize) -> Option<String> {
+fn field_after(text: &str, at: usize) -> Option<&str> {
     let rest = text.get(at..)?.trim_start();
     if let Some(after_dot) = rest.strip_prefix('.') {
         let after_dot = after_dot.trim_start();
         let end =
             after_dot.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(after_dot.len());
         let name = after_dot.get(..end).filter(|n| !n.is_empty())?;
-        return Some(name.to_string());
+        return Some(name);
     }
     let inner = rest.strip_prefix('[')?.trim_start();
     let quote = inner.chars().next().filter(|c| *c == '"' || *c == '\'')?;
@@ -125,7 +127,7 @@ fn field_after(text: &str, at: usize) -> Option<String> {
     let end = body.find(quote)?;
     let name = body.get(..end)?;
     let closed = body.get(end + 1..)?.trim_start().starts_with(']');
-    (closed && !name.contains('\\')).then(|| name.to_string())
+    (closed && !name.contains('\\')).then_some(name)
 }
 
 /// The byte after the string literal that starts at `at` (its end if unterminated).
@@ -155,7 +157,7 @@ const fn is_ident_char(byte: u8) -> bool {
 mod tests {
     use super::*;
 
-    fn fields(text: &str) -> Option<Vec<String>> {
+    fn fields(text: &str) -> Option<Vec<&str>> {
         let mut found = Vec::new();
         scan(text, &mut found).then(|| {
             found.sort_unstable();

@@ -234,3 +234,14 @@ fn numbers_and_prices_read_naturally() {
     assert_eq!(format_number(4.0), "4");
     assert_eq!(format_number(0.5), "0.5");
 }
+
+#[test]
+fn find_first_answers_as_str_find() {
+    let hays = ["", "a", "{{ a }} and {{ a }}", "ééé x é", "price(fee) x price(fee)", "aab aab", "abcabd"];
+    let needles = ["", "a", "a }}", "é", " x é", "price(fee)", "aab", "abd", "zz", "ab", "ééé x é!"];
+    for hay in hays {
+        for needle in needles {
+            assert_eq!(super::find_first(hay, needle), hay.find(needle), "{needle:?} in {hay:?}");
+        }
+    }
+}
