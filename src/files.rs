@@ -288,7 +288,7 @@ fn walk(root: &Path, collected: &mut Collected) {
 /// Whether a walk picks up a file of this name: YAML and JSON (specs, ROS templates,
 /// Packer JSON), and the Terraform and Packer files of DESIGN §8 (not any `.hcl`: a
 /// `.terraform.lock.hcl` or a Nomad job is another tool's).
-pub fn wanted(path: &Path) -> bool {
+fn wanted(path: &Path) -> bool {
     let spec = path
         .extension()
         .and_then(|e| e.to_str())

@@ -12,8 +12,7 @@
 //!
 //! The project root is the config file's directory, else the Git work tree's root (the
 //! nearest directory upwards holding `.git`, a directory or, in a worktree or submodule,
-//! a file: no `git` binary is needed), else the working directory; for a named file
-//! outside any work tree, the file's own directory.
+//! a file: no `git` binary is needed), else the working directory.
 
 use crate::check::Outcome;
 use crate::config::Config;
@@ -60,46 +59,24 @@ pub fn root(config: &Config) -> PathBuf {
 /// Without one, the Git work tree holding the named file (not the one holding the
 /// working directory: `cd / && ecslint check ~/repo/a.yaml` must not load the whole file
 /// system, nor a file of a sibling repository get this one's images). Outside any work
-/// tree, the files beside it only, as tflint reads a file's module (the second value is
-/// then `true`): the directory may be `/tmp` or a home directory, a huge tree the file has
-/// nothing to do with (a config file or a `.git` marks a project that spans directories).
-fn named_root(named: &Named, config: &Config) -> (PathBuf, bool) {
-    let Some(file) = named.first.as_deref().filter(|_| config.path.is_none()) else {
-        return (root(config), false);
-    };
-    let Some(dir) = file.parent() else { return (root(config), false) };
+/// tree, the working directory when the file lies inside it (DESIGN §5), else the file's
+/// directory.
+fn named_root(named: &Named, config: &Config) -> PathBuf {
+    let Some(file) = named.first.as_deref().filter(|_| config.path.is_none()) else { return root(config) };
+    let Some(dir) = file.parent() else { return root(config) };
     let cwd = &named.cwd;
-    let git = dir.ancestors().find(|d| is_git_root(d));
-    let top = git.unwrap_or(dir);
+    let top = match dir.ancestors().find(|d| is_git_root(d)) {
+        Some(git) => git,
+        // The file system's root is no project, whatever the working directory.
+        None if file.starts_with(cwd) && cwd.parent().is_some() => cwd.as_path(),
+        None => dir,
+    };
     // Named from the working directory as a walk names files: `.`, `../..`, `sub`, or
     // absolute when neither holds the other.
-    let path = match cwd.ancestors().position(|above| above == top) {
-        Some(0) => PathBuf::from("."),
-        Some(depth) => std::iter::repeat_n("..", depth).collect(),
-        None => top.strip_prefix(cwd).map_or_else(|_| top.to_path_buf(), Path::to_path_buf),
-    };
-    (path, git.is_none())
-}
-
-/// The files a walk would pick up directly in `dir`, not in its subdirectories (local
-/// Terraform modules are read from disk when called). An unreadable directory adds
-/// nothing: the named files are still checked.
-fn beside(dir: &Path, collected: &mut Collected) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
-    let mut paths: Vec<PathBuf> = entries
-        .flatten()
-        .filter(|entry| entry.file_type().is_ok_and(|t| t.is_file()))
-        .map(|entry| {
-            let path = entry.path();
-            path.strip_prefix(".").map_or_else(|_| path.clone(), Path::to_path_buf)
-        })
-        .filter(|path| files::wanted(path))
-        .collect();
-    paths.sort();
-    for path in paths {
-        let name = files::display_name(&path);
-        collected.inputs.push(Input::File { path, name, explicit: false });
+    if let Some(depth) = cwd.ancestors().position(|above| above == top) {
+        return if depth == 0 { PathBuf::from(".") } else { std::iter::repeat_n("..", depth).collect() };
     }
+    top.strip_prefix(cwd).map_or_else(|_| top.to_path_buf(), Path::to_path_buf)
 }
 
 /// Whether the paths name the whole project: a directory at or above its root. The
@@ -200,18 +177,12 @@ fn lexical(path: &Path, cwd: &Path) -> PathBuf {
 /// else every spec file under the project root. Excluded files are left out. A pattern
 /// that matches nothing is no error here: the named files are still checked.
 pub fn context(named: &Named, config: &Config, stdin_name: &str) -> Result<Collected, CollectError> {
-    let mut context = Collected::default();
     let patterns = if config.include.is_empty() {
-        let (root, loose) = named_root(named, config);
-        if loose {
-            beside(&root, &mut context);
-            Vec::new()
-        } else {
-            vec![files::display_name(&root)]
-        }
+        vec![files::display_name(&named_root(named, config))]
     } else {
         config.include.clone()
     };
+    let mut context = Collected::default();
     for pattern in patterns {
         match files::collect(std::slice::from_ref(&pattern), stdin_name) {
             Ok(mut collected) => {

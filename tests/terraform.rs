@@ -232,9 +232,30 @@ fn a_var_no_root_module_declares_is_an_error_as_in_terraform() {
 }
 
 #[test]
-fn a_named_file_outside_any_repository_has_the_files_beside_it_as_context() {
-    // `cd /tmp && ecslint check x.tf`: without a config file or a Git work tree, the
-    // context is the named file's directory, not the whole working directory's tree.
+fn an_undeclared_var_is_no_error_when_the_module_may_be_incomplete() {
+    let dir = scratch_dir("terraform-undeclared-var-partial");
+    let main = "resource \"alicloud_instance\" \"app\" {\n  instance_type = \"ecs.g7.large\"\n  \
+                image_id      = var.image_id\n}\n";
+    // The file declaring the variable does not parse: its S001 is what the user sees.
+    write_files(&dir, &[("main.tf", main), ("variables.tf", "variable \"image_id\" {\n  type = string\n")]);
+    std::fs::create_dir(dir.join(".git")).expect(".git created");
+    let broken = check_in(&dir, &["--var", "image_id=x", "--select", "S001", "main.tf"]);
+    broken.assert_code(1);
+    assert_eq!(codes(&broken), ["S001"], "{}", broken.describe());
+    // `--no-context` reads only the named `main.tf`, not the `variables.tf` beside it.
+    write_files(&dir, &[("variables.tf", "variable \"image_id\" {}\n")]);
+    let image = "image_id=centos_7_9_x64_20G_alibase_20240628.vhd";
+    let alone = check_in(&dir, &["--no-context", "--var", image, "--select", "L001", "main.tf"]);
+    assert_eq!(codes(&alone), ["L001"], "{}", alone.describe());
+    // With its context, the module is whole and the value is used.
+    let whole = check_in(&dir, &["--var", image, "--select", "L001", "main.tf"]);
+    assert_eq!(codes(&whole), ["L001"], "{}", whole.describe());
+}
+
+#[test]
+fn a_named_file_outside_any_repository_has_the_working_directory_as_context() {
+    // DESIGN §5: without a config file or a Git work tree, the project root is the working
+    // directory, when the named file lies inside it.
     let dir = scratch_dir("terraform-loose-root");
     let main = "resource \"alicloud_instance\" \"web\" {\n  instance_type = \"ecs.g7.large\"\n  \
                 image_id      = var.image_id\n}\n";
@@ -247,17 +268,16 @@ fn a_named_file_outside_any_repository_has_the_files_beside_it_as_context() {
             ("app/main.tf", main),
             ("app/variables.tf", variables),
             ("app/image.yaml", image),
-            ("unrelated/image.yaml", image),
+            ("other/image.yaml", image),
         ],
     );
-    // The module's other file is read (its default gives L001); the image of the same
-    // name in an unrelated directory is not seen (no S003).
+    // The module's other file is read (its default gives L001), and so is the image of the
+    // same name elsewhere under the working directory (S003).
     let loose = check_in(&dir, &["--select", "L001,S003", "app/main.tf", "app/image.yaml"]);
-    assert_eq!(codes(&loose), ["L001"], "{}", loose.describe());
-    // In a Git work tree the project is the work tree: the duplicate is found.
-    std::fs::create_dir(dir.join(".git")).expect(".git created");
-    let repo = check_in(&dir, &["--select", "L001,S003", "app/main.tf", "app/image.yaml"]);
-    assert_eq!(codes(&repo), ["L001", "S003"], "{}", repo.describe());
+    assert_eq!(codes(&loose), ["L001", "S003"], "{}", loose.describe());
+    // From inside `app`, the working directory is `app`: `other` is not part of the project.
+    let inside = check_in(&dir.join("app"), &["--select", "L001,S003", "main.tf", "image.yaml"]);
+    assert_eq!(codes(&inside), ["L001"], "{}", inside.describe());
 }
 
 #[test]

@@ -319,8 +319,10 @@ pub fn execute(args: &CheckArgs) -> Result<Run, Failure> {
     };
     let mut outcome = check(reads, &options);
     // As Terraform does, a `--var` for a variable no root module declares is an error: a
-    // typo'd name would otherwise leave the variable at its default, unnoticed.
-    if let Some(name) = outcome.undeclared_vars.first() {
+    // typo'd name would otherwise leave the variable at its default, unnoticed. Not with
+    // `--no-context`: the named files may be only part of their module (a changed `main.tf`
+    // without its `variables.tf`).
+    if let Some(name) = outcome.undeclared_vars.first().filter(|_| !args.no_context) {
         let more = outcome.undeclared_vars.len() - 1;
         return Err(Failure::Message(format!(
             "--var {name}: no Terraform root module of the run declares a variable `{name}`{}; declare it in a `variable` block or remove the flag",

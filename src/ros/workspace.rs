@@ -154,7 +154,8 @@ pub fn load(file: &Arc<SourceFile>, root: &Node, options: &Options, catalog: &Ca
     };
     let sources: Vec<Arc<SourceFile>> = files.iter().map(|(f, _)| Arc::clone(f)).collect();
     files.extend(var_files);
-    let mut loaded = crate::terraform::load(&sources, &workspace_options, Limits::default(), catalog);
+    let mut loaded =
+        crate::terraform::load_contained(&sources, &workspace_options, Limits::default(), catalog);
     let back = Back { file, files: &files };
     for resource in &mut loaded.resources {
         back.resource(resource);
@@ -403,5 +404,26 @@ mod tests {
         let catalog = Catalog::builtin().expect("built-in catalog");
         let document = parse(&file, Limits::default()).expect("parses").remove(0);
         assert!(super::super::extract(&file, document, &Options::default(), &catalog).resources.is_empty());
+    }
+
+    #[test]
+    fn a_module_outside_the_workspace_is_not_read_from_disk() {
+        // `../../other` from `<dir>/sub/stack.yaml#Workspace` is `<dir>/other`, on disk.
+        let dir = std::env::temp_dir().join(format!("ecslint-workspace-outside-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("other")).expect("scratch directory");
+        let outside = "resource \"alicloud_instance\" \"x\" {\n  instance_type = \"ecs.g7.large\"\n}\n";
+        std::fs::write(dir.join("other/main.tf"), outside).expect("module written");
+        let text = template("|\n    module \"m\" {\n      source = \"../../other\"\n    }\n");
+        let name = dir.join("sub/stack.yaml").to_string_lossy().into_owned();
+        let file = Arc::new(SourceFile::new(name, text));
+        let catalog = Catalog::builtin().expect("built-in catalog");
+        let document = parse(&file, Limits::default()).expect("parses").remove(0);
+        let loaded = super::super::extract(&file, document, &Options::default(), &catalog);
+        std::fs::remove_dir_all(&dir).expect("scratch removed");
+        assert!(
+            loaded.resources.is_empty(),
+            "{:?}",
+            loaded.resources.iter().map(|r| &r.name).collect::<Vec<_>>()
+        );
     }
 }

@@ -66,12 +66,17 @@ pub struct Evaluated {
 
 /// Parses and evaluates the run's Terraform files.
 pub fn evaluate(files: &[Arc<SourceFile>], options: &Options, limits: Limits) -> Evaluated {
+    evaluate_in(files, options, limits, true)
+}
+
+/// [`evaluate`], reading local modules the run does not hold from disk only when `disk`.
+pub fn evaluate_in(files: &[Arc<SourceFile>], options: &Options, limits: Limits, disk: bool) -> Evaluated {
     let (tfvars, config): (Vec<_>, Vec<_>) = files.iter().cloned().partition(|f| is_tfvars(&f.name));
     let everything: Vec<&Arc<SourceFile>> = files.iter().chain(&options.var_files).collect();
     let parsed = parse::Parsed::new(&everything, limits);
     let mut g = Global {
         options,
-        loader: Loader::new(&config, parsed),
+        loader: if disk { Loader::new(&config, parsed) } else { Loader::new(&config, parsed).without_disk() },
         steps: 0,
         weight: 0,
         nesting: 0,
@@ -97,6 +102,11 @@ pub fn evaluate(files: &[Arc<SourceFile>], options: &Options, limits: Limits) ->
                 undeclared_vars.push(name.clone());
             }
         }
+    }
+    // A root file that does not parse may be the one declaring the variable: its S001 is the
+    // finding to show, not a misleading "undeclared --var".
+    if g.loader.findings.iter().any(|f| f.code == crate::spec::codes::PARSE_ERROR.code) {
+        undeclared_vars.clear();
     }
     for root in roots {
         g.steps = MAX_STEPS;

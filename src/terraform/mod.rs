@@ -22,7 +22,21 @@ use std::sync::Arc;
 
 /// Reads the run's Terraform files (`.tf`, `.tf.json`, `.tfvars`) into canonical resources.
 pub fn load(files: &[Arc<SourceFile>], options: &Options, limits: Limits, catalog: &Catalog) -> Loaded {
-    let evaluated = eval::evaluate(files, options, limits);
+    mapped(eval::evaluate(files, options, limits), catalog)
+}
+
+/// [`load`] for files that are all there is (Terraform inside a ROS template): a local
+/// module they call that is not among them stays unknown, never read from disk.
+pub fn load_contained(
+    files: &[Arc<SourceFile>],
+    options: &Options,
+    limits: Limits,
+    catalog: &Catalog,
+) -> Loaded {
+    mapped(eval::evaluate_in(files, options, limits, false), catalog)
+}
+
+fn mapped(evaluated: eval::Evaluated, catalog: &Catalog) -> Loaded {
     Loaded {
         resources: map::resources(&evaluated.blocks, catalog),
         findings: evaluated.findings,

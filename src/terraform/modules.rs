@@ -131,6 +131,9 @@ pub struct Loader {
     cache: HashMap<String, Result<Rc<ModuleDef>, String>>,
     disk_files: usize,
     disk_bytes: usize,
+    /// Whether a module the run does not hold is read from disk: not for Terraform inside a
+    /// ROS template, whose modules are all in its `Workspace`.
+    disk: bool,
     pub findings: Vec<Finding>,
 }
 
@@ -140,7 +143,15 @@ impl Loader {
         for file in config_files {
             run.entry(dir_of(&file.name)).or_default().push(file.clone());
         }
-        Self { parsed, run, cache: HashMap::new(), disk_files: 0, disk_bytes: 0, findings: Vec::new() }
+        Self {
+            parsed,
+            run,
+            cache: HashMap::new(),
+            disk_files: 0,
+            disk_bytes: 0,
+            disk: true,
+            findings: Vec::new(),
+        }
     }
 
     /// The directories of the run's modules, sorted.
@@ -171,7 +182,18 @@ impl Loader {
         result
     }
 
+    /// Modules the run does not hold stay unknown instead of being read from disk.
+    pub fn without_disk(mut self) -> Self {
+        self.disk = false;
+        self
+    }
+
     fn read_dir(&mut self, dir: &str) -> Result<Vec<Arc<SourceFile>>, String> {
+        if !self.disk {
+            return Err(format!(
+                "the module `{dir}` is not among the files read (only the template's own are)"
+            ));
+        }
         let entries = std::fs::read_dir(dir)
             .map_err(|e| format!("the module directory `{dir}` cannot be read: {e}"))?;
         let mut names: Vec<String> = entries
