@@ -8,9 +8,9 @@
 //! (see `eval.rs`), so the run never holds a CEL copy of every image.
 
 use super::expr::{CelVal, MapVal, list_val, node_to_val, null_val, opt_str_val, str_val, to_val};
-use crate::catalog::{BootMode, BootSupport, Catalog, InstanceType, PublicImage};
+use crate::catalog::{BootSupport, Catalog, InstanceType};
 use crate::date::Date;
-use crate::source::{Node, Value};
+use crate::source::Node;
 use crate::spec::{Kind, Resource};
 use cel::common::types::{CelBool, CelInt, CelString};
 use foldhash::{HashMap, HashMapExt};
@@ -20,12 +20,14 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::{Arc, OnceLock};
 
+mod base;
 mod built;
 mod chain;
 mod fees;
 mod shares;
 mod size;
 
+use base::{public_base, spec_base};
 pub use chain::Chain;
 use chain::{Links, Parent, inherit};
 pub use fees::{InstanceContext, PaidOrigin};
@@ -34,7 +36,6 @@ use fees::{fee_facts, inferred_paid, paid_origin};
 pub use shares::MAPS_MADE;
 pub use shares::{ShareFact, ShareField, share_list};
 use shares::{share_facts, shares};
-use size::id_size;
 
 /// Settings that change what rules conclude.
 #[derive(Clone, Debug)]
@@ -585,91 +586,6 @@ fn instance_type_facts(t: &InstanceType, catalog: &Catalog) -> Json {
             "source": r.source,
         })),
     })
-}
-
-/// An Image spec as written, with OS, architecture and boot mode derived from a public
-/// `id` where the spec leaves them out.
-fn spec_base<'a>(resource: &'a Resource, catalog: &Catalog) -> ImageBase<'a> {
-    let node = &resource.node;
-    let id = node.get_str("id");
-    let parsed = id.and_then(|id| catalog.parse_public_image_id(id));
-    // An IaC image may know its OS family but not the version (a lookup by `^centos_`):
-    // the version is then empty, which matches no lifecycle entry and no versioned fee.
-    let os = node.get("os").and_then(|os| {
-        let version = match os.get_str("version") {
-            Some(version) => version,
-            None if resource.iac.is_some() => "",
-            None => return None,
-        };
-        Some(Os { family: Cow::Borrowed(os.get_str("family")?), version: Cow::Borrowed(version) })
-    });
-    let flag = |key: &str| node.get(key).is_some_and(|n| n.value == Value::Bool(true));
-    ImageBase {
-        name: resource.name.as_deref(),
-        image_name: native_image_name(resource),
-        id,
-        image_type: node.get_str("type"),
-        spec: true,
-        os: os.or_else(|| parsed.as_ref().map(parsed_os)),
-        architecture: node
-            .get_str("architecture")
-            .or_else(|| parsed.as_ref().map(|p| p.architecture.as_str())),
-        boot_mode: node.get_str("bootMode").or_else(|| parsed.as_ref()?.boot_mode.map(BootMode::as_str)),
-        regions: node.get("regions"),
-        derived_from: node.get_str("derivedFrom"),
-        imported: flag("imported"),
-        license_type: node.get_str("licenseType"),
-        encrypted: flag("encrypted"),
-        shared_with: node.get("sharedWith"),
-        labels: node.get("labels"),
-        unknown_regions: !resource.field_valid("regions"),
-        size: match node.get("size").map(|n| &n.value) {
-            Some(Value::Int(size)) => u64::try_from(*size).ok(),
-            _ => id.and_then(|id| parsed.as_ref().and(id_size(id))),
-        },
-        // A custom image has no build date in the spec: only a public one's ID carries it.
-        built: match node.get_str("type") {
-            None | Some("public") => id.and_then(|id| parsed.as_ref().and(built::build_date(id))),
-            Some(_) => None,
-        },
-    }
-}
-
-/// [`ImageBase::image_name`] of a resource of the run.
-fn native_image_name(resource: &Resource) -> Option<&str> {
-    match resource.iac.as_deref() {
-        None => resource.name.as_deref(),
-        Some(extra) => ["image_name", "ImageName"]
-            .iter()
-            .find_map(|key| extra.origin.attributes.get(key).and_then(serde_json::Value::as_str)),
-    }
-}
-
-fn parsed_os(parsed: &PublicImage) -> Os<'static> {
-    Os { family: Cow::Owned(parsed.family.clone()), version: Cow::Owned(parsed.version.clone()) }
-}
-
-fn public_base<'a>(id: &'a str, parsed: &PublicImage) -> ImageBase<'a> {
-    ImageBase {
-        name: Some(id),
-        image_name: Some(id),
-        id: Some(id),
-        image_type: Some("public"),
-        spec: false,
-        os: Some(parsed_os(parsed)),
-        architecture: Some(parsed.architecture.as_str()),
-        boot_mode: parsed.boot_mode.map(BootMode::as_str),
-        regions: None,
-        derived_from: None,
-        imported: false,
-        license_type: None,
-        encrypted: false,
-        shared_with: None,
-        labels: None,
-        unknown_regions: false,
-        size: id_size(id),
-        built: built::build_date(id),
-    }
 }
 
 /// The fields of `image` (and of each entry of `image.chain`), as rules name them.
