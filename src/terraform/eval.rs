@@ -76,7 +76,7 @@ pub fn evaluate_in(files: &[Arc<SourceFile>], options: &Options, limits: Limits,
     let parsed = parse::Parsed::new(&everything, limits);
     let mut g = Global {
         options,
-        loader: if disk { Loader::new(&config, parsed) } else { Loader::new(&config, parsed).without_disk() },
+        loader: Loader::new(&config, parsed, disk),
         steps: 0,
         weight: 0,
         nesting: 0,

@@ -138,20 +138,13 @@ pub struct Loader {
 }
 
 impl Loader {
-    pub fn new(config_files: &[Arc<SourceFile>], parsed: parse::Parsed) -> Self {
+    /// `disk`: whether a local module the run does not hold is read from disk.
+    pub fn new(config_files: &[Arc<SourceFile>], parsed: parse::Parsed, disk: bool) -> Self {
         let mut run: BTreeMap<String, Vec<Arc<SourceFile>>> = BTreeMap::new();
         for file in config_files {
             run.entry(dir_of(&file.name)).or_default().push(file.clone());
         }
-        Self {
-            parsed,
-            run,
-            cache: HashMap::new(),
-            disk_files: 0,
-            disk_bytes: 0,
-            disk: true,
-            findings: Vec::new(),
-        }
+        Self { parsed, run, cache: HashMap::new(), disk_files: 0, disk_bytes: 0, disk, findings: Vec::new() }
     }
 
     /// The directories of the run's modules, sorted.
@@ -180,12 +173,6 @@ impl Loader {
         });
         self.cache.insert(dir.to_string(), result.clone());
         result
-    }
-
-    /// Modules the run does not hold stay unknown instead of being read from disk.
-    pub fn without_disk(mut self) -> Self {
-        self.disk = false;
-        self
     }
 
     fn read_dir(&mut self, dir: &str) -> Result<Vec<Arc<SourceFile>>, String> {
