@@ -9,7 +9,7 @@
 //!
 //! Before matching, [`canonical`] reads a version the way people write it into the
 //! vendor's form, per family: SLES as `/etc/os-release` writes it (`15.5` is 15 SP5, not
-//! 15 GA), Windows Server with its edition or a glued R2 (`2019 Datacenter` is 2019,
+//! 15 GA; from SLES 16 on there are no service packs, so `16.0` stays release 16.0), Windows Server with its edition or a glued R2 (`2019 Datacenter` is 2019,
 //! `2012r2` is 2012 R2), FreeBSD's `14.0-RELEASE-p3` (14.0), and a trailing `LTS` or
 //! `(codename)`. What it cannot read is left as written, so it matches nothing rather
 //! than the wrong entry.
@@ -55,9 +55,13 @@ pub fn canonical(family: &str, version: &str) -> String {
     read.unwrap_or(text)
 }
 
-/// `15.5`, `15-SP5`, `15sp5`, `15 sp5` are 15 SP5; `15.0` and `15 GA` are 15.
+/// `15.5`, `15-SP5`, `15sp5`, `15 sp5` are 15 SP5; `15.0` and `15 GA` are 15. From 16 on,
+/// `16.0` and `16.1` are releases (SLES 16 has no service packs).
 fn sles(text: &str) -> Option<String> {
     let (major, rest) = split_number(text)?;
+    if major.parse::<u32>().is_ok_and(|m| m >= 16) {
+        return sles_release(major, rest);
+    }
     let rest = rest.trim_start_matches([' ', '-', '_']);
     let sp = if rest.is_empty() || rest == "ga" {
         None
@@ -72,6 +76,17 @@ fn sles(text: &str) -> Option<String> {
         None if rest.is_empty() || rest == "ga" => major.to_owned(),
         None => return None,
     })
+}
+
+/// SLES 16 and later: `16.0` (or `16.00`) is release 16.0 and `16` names no release; service
+/// pack forms are not read.
+fn sles_release(major: &str, rest: &str) -> Option<String> {
+    if rest.is_empty() {
+        return Some(major.to_owned());
+    }
+    let minor = digits(rest.strip_prefix('.')?)?;
+    let minor = minor.trim_start_matches('0');
+    Some(format!("{major}.{}", if minor.is_empty() { "0" } else { minor }))
 }
 
 /// A year with optional R2, wrapped in words that do not change the release: `Windows
@@ -186,6 +201,18 @@ mod tests {
             ("sles", "15sp4", "15 SP4"),
             ("sles", "15 sp 3", "15 SP3"),
             ("sles", "15.x", "15.x"),
+            ("sles", "11.4", "11 SP4"),
+            ("sles", "11 SP4", "11 SP4"),
+            ("sles", "11-sp4", "11 SP4"),
+            ("sles", "12.2", "12 SP2"),
+            ("sles", "12.3", "12 SP3"),
+            ("sles", "12-SP3", "12 SP3"),
+            ("sles", "16.0", "16.0"),
+            ("sles", "16.00", "16.0"),
+            ("sles", "16.1", "16.1"),
+            ("sles", "16", "16"),
+            ("sles", "16 SP1", "16 sp1"),
+            ("sles", "16.x", "16.x"),
             ("windows-server", "2012r2", "2012 R2"),
             ("windows-server", "2012R2", "2012 R2"),
             ("windows-server", "2012 Datacenter", "2012"),
@@ -193,6 +220,10 @@ mod tests {
             ("windows-server", "Windows Server 2008 R2 SP1 Enterprise", "2008 R2"),
             ("windows-server", "2016-standard", "2016"),
             ("windows-server", "2022", "2022"),
+            ("windows-server", "2003", "2003"),
+            ("windows-server", "2003r2", "2003 R2"),
+            ("windows-server", "Windows Server 2003 R2 SP2 Enterprise", "2003 R2"),
+            ("windows-server", "2008 SP2 Standard", "2008"),
             ("windows-server", "2019 1809", "2019 1809"),
             ("windows-server", "r2", "r2"),
             ("windows-server", "1909", "1909"),
@@ -200,6 +231,11 @@ mod tests {
             ("freebsd", "14.0-RELEASE", "14.0"),
             ("freebsd", "14.0-RELEASE-p3", "14.0"),
             ("freebsd", "14.0-CURRENT", "14.0-current"),
+            ("freebsd", "13.0-RELEASE-p11", "13.0"),
+            ("freebsd", "14.4", "14.4"),
+            ("freebsd", "15.1-release", "15.1"),
+            ("anolis", "7.9", "7.9"),
+            ("anolis", "23.4", "23.4"),
             ("ubuntu", "22.04 LTS", "22.04"),
             ("rocky", "9.3 (Blue Onyx)", "9.3"),
             ("debian", "12", "12"),
