@@ -345,7 +345,59 @@ fn lifecycle_versions_match_like_vendors_write_them() {
     assert_eq!(end("freebsd", "14.9").as_deref(), Some("2028-11-30"));
     assert_eq!(end("other", "1"), None);
     assert_eq!(end("ubuntu", "23.10"), None);
-    assert_eq!(end("anolis", "7.9"), None, "no source for Anolis OS 7");
+    assert_eq!(end("anolis", "7.9").as_deref(), Some("2028-06-30"));
+    assert_eq!(end("alibaba-cloud-linux", "4"), None, "no vendor source for Alibaba Cloud Linux 4");
+    assert_eq!(end("alibaba-cloud-linux", "3 Pro"), None, "no vendor source for 3 Pro");
+}
+
+/// Versions as people write them pick the entry of that release, never a neighbour: SLES the
+/// `/etc/os-release` way, FreeBSD point releases over their branch, Windows Server with its
+/// edition, and releases without an entry match nothing (L004), never the wrong entry.
+#[test]
+fn lifecycle_entries_match_versions_as_written() {
+    let catalog = builtin();
+    let cases: &[(&str, &str, Option<&str>)] = &[
+        ("sles", "11.4", Some("SUSE Linux Enterprise Server 11 SP4")),
+        ("sles", "11 SP4", Some("SUSE Linux Enterprise Server 11 SP4")),
+        ("sles", "12.2", Some("SUSE Linux Enterprise Server 12 SP2")),
+        ("sles", "12.3", Some("SUSE Linux Enterprise Server 12 SP3")),
+        ("sles", "12-SP3", Some("SUSE Linux Enterprise Server 12 SP3")),
+        ("sles", "12.5", Some("SUSE Linux Enterprise Server 12 SP5")),
+        ("sles", "15.7", Some("SUSE Linux Enterprise Server 15 SP7")),
+        ("sles", "16.0", Some("SUSE Linux Enterprise Server 16.0")),
+        ("sles", "16", None),
+        ("sles", "16.1", None),
+        ("sles", "12", None),
+        ("sles", "11", None),
+        ("freebsd", "13.0", Some("FreeBSD 13.0")),
+        ("freebsd", "13.2-RELEASE-p9", Some("FreeBSD 13.2")),
+        ("freebsd", "13.3", Some("FreeBSD 13.3")),
+        ("freebsd", "13", Some("FreeBSD 13 (stable/13)")),
+        ("freebsd", "14.0", Some("FreeBSD 14.0")),
+        ("freebsd", "14.0-RELEASE", Some("FreeBSD 14.0")),
+        ("freebsd", "14", Some("FreeBSD 14 (stable/14)")),
+        ("freebsd", "14.4", Some("FreeBSD 14.4")),
+        ("freebsd", "15.1", Some("FreeBSD 15.1")),
+        ("freebsd", "15.2", Some("FreeBSD 15 (stable/15)")),
+        ("windows-server", "2003", Some("Windows Server 2003")),
+        ("windows-server", "2003 R2", Some("Windows Server 2003 R2")),
+        ("windows-server", "2003r2", Some("Windows Server 2003 R2")),
+        ("windows-server", "Windows Server 2003 R2 SP2 Enterprise", Some("Windows Server 2003 R2")),
+        ("windows-server", "2008 SP2 Standard", Some("Windows Server 2008")),
+        ("anolis", "7", Some("Anolis OS 7")),
+        ("anolis", "7.9", Some("Anolis OS 7")),
+        ("anolis", "23", Some("Anolis OS 23")),
+        ("anolis", "23.4", Some("Anolis OS 23")),
+        ("anolis", "8.10", Some("Anolis OS 8")),
+        ("anolis", "2", None),
+        ("fedora", "44", Some("Fedora Linux 44")),
+        ("fedora", "45", None),
+        ("rhel", "10.1", Some("Red Hat Enterprise Linux 10")),
+    ];
+    for (family, version, expected) in cases {
+        let name = catalog.lifecycle(family, version).map(|e| e.name.as_str());
+        assert_eq!(name, *expected, "{family} {version:?}");
+    }
 }
 
 #[test]
