@@ -64,6 +64,8 @@ struct State {
     regions: BTreeMap<String, (Option<String>, String)>,
     /// Region id -> zone ids (from `DescribeZones` and `DescribeAvailableResource`).
     zones: BTreeMap<String, Vec<String>>,
+    /// Zones named by a `DescribeZones` answer, which lists every zone of its region.
+    described_zones: std::collections::BTreeSet<String>,
     /// Zone id (region known or not) -> (region if stated, types, source).
     availability: BTreeMap<String, (Option<String>, Vec<String>, String)>,
     types: BTreeMap<String, TypeAnswer>,
@@ -126,6 +128,7 @@ impl State {
                         types.extend(strings(info, "InstanceTypes", "supportedInstanceType"));
                     }
                 }
+                self.described_zones.insert(id.to_owned());
                 self.add_zone(None, id, types, source("DescribeZones"));
             }
         } else if value.get("AvailableZones").is_some() {
@@ -326,10 +329,14 @@ impl State {
             } else {
                 source
             };
+            // All zones are known when a DescribeZones answer named the region's zones, or
+            // when the catalog knew them all and the answers name no other.
+            let zones_complete = answered.iter().any(|z| self.described_zones.contains(z))
+                || known.is_some_and(|r| r.zones_complete && answered.iter().all(|z| r.has_zone(z)));
             zones.extend(answered);
             zones.sort_unstable();
             zones.dedup();
-            let name = known.map(|r| r.name.clone()).or(local).unwrap_or_else(|| id.clone());
+            let name = known.and_then(|r| r.name.clone()).or(local);
             let (mainland, note) = match known {
                 Some(region) => (region.mainland, None),
                 None => (
@@ -337,7 +344,7 @@ impl State {
                     Some("not in the catalog before: `mainland` read from the region ID (cn-*, not cn-hongkong)".to_owned()),
                 ),
             };
-            file.regions.push(Region { id, name, mainland, zones, source, note });
+            file.regions.push(Region { id, name, mainland, zones, zones_complete, source, note });
         }
         // Instance types, grouped by family.
         let mut families: BTreeMap<String, InstanceFamily> = BTreeMap::new();

@@ -228,6 +228,15 @@ impl Catalog {
                 note: t.note.or_else(|| note.clone()),
             }));
         }
+        if let Some(region) = file.regions.iter().find(|r| r.zones_complete && r.zones.is_empty()) {
+            return Err(CatalogError::Invalid {
+                file: name.to_owned(),
+                message: format!(
+                    "region `{}` lists no zones: list them, or set `zonesComplete: false` when they are not known",
+                    region.id
+                ),
+            });
+        }
         if let Some(date) = file.date {
             self.date = self.date.max(date);
         }
@@ -389,10 +398,13 @@ impl Catalog {
             entries.iter().filter_map(|a| Some((a.zone.as_deref()?, a.instance_types.as_slice()))).collect();
         let whole = entries.iter().find(|a| a.zone.is_none());
         // Without a zone, a type is known to be missing from the region only when the data
-        // covers the whole region: a region entry, or an entry for every zone the catalog lists.
+        // covers the whole region: a region entry, or an entry for every zone of a region
+        // whose zones the catalog lists in full (`zonesComplete`).
         let complete = whole.is_some()
             || self.region(region).is_some_and(|r| {
-                !r.zones.is_empty() && r.zones.iter().all(|z| zones.iter().any(|(zone, _)| zone == z))
+                r.zones_complete
+                    && !r.zones.is_empty()
+                    && r.zones.iter().all(|z| zones.iter().any(|(zone, _)| zone == z))
             });
         let region_types = complete.then(|| {
             let mut all: Vec<&str> =

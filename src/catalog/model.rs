@@ -118,18 +118,43 @@ impl BootSupport {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Region {
     pub id: String,
-    pub name: String,
+    /// The English display name; `None` where no source gives one (or sources disagree).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// In the Chinese mainland (China (Hong Kong) is not).
     pub mainland: bool,
+    /// Zones a source confirms. Every zone of the region when `zones_complete`, else some
+    /// (possibly none).
+    #[serde(default)]
     pub zones: Vec<String>,
+    /// Whether `zones` lists every zone of the region. When it does not, a zone missing from
+    /// the list is unknown, never a finding (S006 fires only for a zone of another region).
+    #[serde(default = "yes")]
+    pub zones_complete: bool,
     pub source: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
 }
 
+const fn yes() -> bool {
+    true
+}
+
 impl Region {
     pub fn has_zone(&self, zone: &str) -> bool {
         self.zones.iter().any(|z| z == zone)
+    }
+
+    /// Whether the catalog knows that `zone` is not a zone of this region: the region's zone
+    /// list is complete and lacks it. `false` for a listed zone and for any unlisted zone of
+    /// a region whose zones are not all known.
+    pub fn lacks_zone(&self, zone: &str) -> bool {
+        self.zones_complete && !self.has_zone(zone)
+    }
+
+    /// The display name, or the region ID where no source gives a name.
+    pub fn display_name(&self) -> &str {
+        self.name.as_deref().unwrap_or(&self.id)
     }
 }
 

@@ -436,3 +436,102 @@ fn previous_generation_types_public_templates_name_are_builtin() {
         assert_eq!(t.architecture, Architecture::X86_64, "{id}");
     }
 }
+
+/// A region whose zones are not all known: `zonesComplete: false`, some zones or none.
+fn partial_regions() -> serde_json::Value {
+    json!({"regions": [
+        {"id": "xx-partial-1", "mainland": false, "zones": ["xx-partial-1a"], "zonesComplete": false,
+         "source": "https://example.com/partial"},
+        {"id": "xx-unknown-1", "name": "Unknown Zones", "mainland": false, "zonesComplete": false,
+         "source": "https://example.com/unknown"}
+    ]})
+}
+
+#[test]
+fn a_region_whose_zones_are_not_all_known_lacks_no_zone() {
+    let c = with(partial_regions());
+    let partial = c.region("xx-partial-1").expect("region without a name loads");
+    assert_eq!((partial.name.as_deref(), partial.display_name()), (None, "xx-partial-1"));
+    assert!(partial.has_zone("xx-partial-1a") && !partial.zones_complete);
+    // Neither an unlisted zone of its own nor any other string is known to be missing.
+    assert!(!partial.lacks_zone("xx-partial-1b") && !partial.lacks_zone("anything"));
+    let unknown = c.region("xx-unknown-1").expect("region without zones loads");
+    assert!(unknown.zones.is_empty() && !unknown.lacks_zone("xx-unknown-1a"));
+    // A complete region (the default) still lacks what it does not list.
+    let hangzhou = c.region("cn-hangzhou").expect("region");
+    assert!(
+        hangzhou.zones_complete
+            && hangzhou.lacks_zone("cn-hangzhou-z")
+            && !hangzhou.lacks_zone("cn-hangzhou-h")
+    );
+}
+
+#[test]
+fn a_complete_region_must_list_its_zones() {
+    for region in [
+        json!({"id": "xx-empty-1", "mainland": false, "zones": [], "source": "https://example.com"}),
+        json!({"id": "xx-empty-1", "mainland": false, "source": "https://example.com"}),
+        json!({"id": "xx-empty-1", "mainland": false, "zonesComplete": true, "source": "https://example.com"}),
+    ] {
+        let file = json!({"date": "2026-01-01", "regions": [region]});
+        let error = Catalog::from_files(vec![("r.yaml".into(), file)]).expect_err("no zones").to_string();
+        assert!(error.contains("xx-empty-1") && error.contains("zonesComplete: false"), "{error}");
+    }
+    let mut c = catalog(vec![base()]);
+    let bad = CatalogFile::from_json(json!({"regions": [
+        {"id": "xx-empty-1", "mainland": false, "source": "https://example.com"}]}))
+    .expect("shape");
+    assert!(c.merge("bad.yaml", bad).is_err() && c.region("xx-empty-1").is_none());
+}
+
+#[test]
+fn availability_of_every_listed_zone_does_not_cover_a_region_with_zones_not_all_known() {
+    let c = with(json!({
+        "regions": [{"id": "xx-partial-1", "mainland": false, "zones": ["xx-partial-1a"],
+                     "zonesComplete": false, "source": "https://example.com/partial"}],
+        "availability": [{"region": "xx-partial-1", "zone": "xx-partial-1a",
+                          "instanceTypes": ["ecs.g7.large"], "source": "s"}]}));
+    let a = c.region_availability("xx-partial-1").expect("data");
+    assert_eq!(a.region, None, "other zones may offer other types");
+    assert_eq!(a.zones.len(), 1);
+}
+
+#[test]
+fn every_builtin_region_has_a_source_and_lists_its_zones_or_says_they_are_not_all_known() {
+    let c = Catalog::builtin().expect("built-in catalog loads");
+    let mut zones: Vec<&str> = Vec::new();
+    for region in c.regions() {
+        assert!(region.source.starts_with("https://"), "{}: {}", region.id, region.source);
+        assert!(
+            region.zones_complete || region.note.is_some(),
+            "{}: say why zones are not all known",
+            region.id
+        );
+        assert!(!region.zones_complete || !region.zones.is_empty(), "{}", region.id);
+        for zone in &region.zones {
+            assert!(zone.starts_with(&region.id), "{zone} of {}", region.id);
+            zones.push(zone);
+        }
+    }
+    let count = zones.len();
+    zones.sort_unstable();
+    zones.dedup();
+    assert_eq!(zones.len(), count, "a zone is listed under one region only");
+    // Regions added with zones not (all) known; each must keep loading, named only where
+    // a source names it.
+    for id in [
+        "cn-zhongwei",
+        "ap-southeast-8",
+        "us-southeast-1",
+        "cn-zhengzhou-jva",
+        "cn-shanghai-finance-1",
+        "cn-shenzhen-finance-1",
+        "cn-beijing-finance-1",
+    ] {
+        let region = c.region(id).unwrap_or_else(|| panic!("{id} is in the catalog"));
+        assert!(!region.zones_complete, "{id}: no source lists every zone");
+    }
+    let mainland = |id: &str| c.region(id).map(|r| r.mainland);
+    assert_eq!(mainland("cn-shanghai-finance-1"), Some(true));
+    assert_eq!(mainland("ap-southeast-8"), Some(false));
+}

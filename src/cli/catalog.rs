@@ -193,9 +193,9 @@ fn show_table(catalog: &Catalog, section: Option<Section>) -> String {
                 .map(|r| {
                     vec![
                         r.id.clone(),
-                        r.name.clone(),
+                        r.name.clone().unwrap_or_else(|| "-".to_owned()),
                         yes_no(r.mainland),
-                        r.zones.join(" "),
+                        zones_cell(r),
                         r.source.clone(),
                     ]
                 })
@@ -245,6 +245,16 @@ fn show_table(catalog: &Catalog, section: Option<Section>) -> String {
     table(header, &rows)
 }
 
+/// A region's zones; a region whose zones are not all known says so (its other zones are
+/// never findings).
+fn zones_cell(region: &crate::catalog::Region) -> String {
+    match (region.zones_complete, region.zones.is_empty()) {
+        (true, _) => region.zones.join(" "),
+        (false, true) => "(not known)".to_owned(),
+        (false, false) => format!("{} (+ others not known)", region.zones.join(" ")),
+    }
+}
+
 fn fee_row(f: &crate::catalog::LicenseFee) -> Vec<String> {
     let tiers: Vec<String> = f
         .tiers
@@ -291,6 +301,12 @@ fn images_table(catalog: &Catalog) -> String {
 
 fn summary(catalog: &Catalog) -> String {
     let zones: usize = catalog.regions().map(|r| r.zones.len()).sum();
+    let partial = catalog.regions().filter(|r| !r.zones_complete).count();
+    let zones = if partial == 0 {
+        format!("{zones} zones")
+    } else {
+        format!("{zones} zones; {partial} regions with zones not all known")
+    };
     let families = {
         let mut f: Vec<&str> = catalog.instance_types().map(|t| t.family.as_str()).collect();
         f.sort_unstable();
@@ -298,7 +314,7 @@ fn summary(catalog: &Catalog) -> String {
         f.len()
     };
     let rows = vec![
-        vec!["regions".into(), catalog.regions().count().to_string(), format!("{zones} zones")],
+        vec!["regions".into(), catalog.regions().count().to_string(), zones],
         vec!["types".into(), catalog.instance_types().count().to_string(), format!("{families} families")],
         vec!["os".into(), catalog.lifecycles().count().to_string(), "OS versions with end of support".into()],
         vec!["fees".into(), catalog.license_fees().count().to_string(), "licence fee entries".into()],

@@ -179,18 +179,31 @@ pub fn instance_catalog_checks(world: &World<'_>, instance: &Resource, out: &mut
     if let (Some(region), Some(zone)) =
         (region.and_then(|r| catalog.region(r)), instance.node.get_str("zone"))
     {
-        if !region.zones.iter().any(|z| z == zone) {
+        // A zone listed under another region is known to be wrong even where this region's
+        // zones are not all known; any other unlisted zone is wrong only when they are.
+        let owner = (!region.has_zone(zone)).then(|| catalog.regions().find(|r| r.has_zone(zone))).flatten();
+        if region.lacks_zone(zone) || owner.is_some() {
             let path = vec![key("zone")];
-            let owner = catalog.regions().find(|r| r.zones.iter().any(|z| z == zone));
-            let help = match (owner, suggest::closest_unique(zone, region.zones.iter().map(String::as_str))) {
-                (Some(owner), _) => format!(
-                    "`{zone}` belongs to {}; zones of {}: {}",
-                    owner.id,
+            let zones = if region.zones_complete {
+                format!("zones of {}: {}", region.id, region.zones.join(", "))
+            } else if region.zones.is_empty() {
+                format!("the catalog lists no zone of {}", region.id)
+            } else {
+                format!(
+                    "zones of {} in the catalog (not all of them): {}",
                     region.id,
                     region.zones.join(", ")
-                ),
+                )
+            };
+            let suggestion = if region.zones_complete {
+                suggest::closest_unique(zone, region.zones.iter().map(String::as_str))
+            } else {
+                None
+            };
+            let help = match (owner, suggestion) {
+                (Some(owner), _) => format!("`{zone}` belongs to {}; {zones}", owner.id),
                 (None, Some(s)) => format!("did you mean `{s}`?"),
-                (None, None) => format!("zones of {}: {}", region.id, region.zones.join(", ")),
+                (None, None) => zones,
             };
             out.push(
                 codes::UNKNOWN_ZONE

@@ -562,7 +562,7 @@ fn region_facts(region: &crate::catalog::Region, catalog: &Catalog) -> Json {
         json!({"types": a.region, "zones": zones})
     });
     json!({"id": region.id, "name": region.name, "mainland": region.mainland, "zones": region.zones,
-           "availability": availability})
+           "zonesComplete": region.zones_complete, "availability": availability})
 }
 
 fn instance_type_facts(t: &InstanceType, catalog: &Catalog) -> Json {

@@ -26,7 +26,7 @@ static IMAGE_SPEC_FIELDS: LazyLock<Vec<String>> = LazyLock::new(|| properties(cr
 /// The facts of `instanceType` and `region` (see `facts.rs`).
 const INSTANCE_TYPE_FIELDS: [&str; 7] =
     ["id", "family", "vcpus", "memoryGiB", "architecture", "bootModes", "retired"];
-const REGION_FIELDS: [&str; 4] = ["id", "name", "mainland", "zones"];
+const REGION_FIELDS: [&str; 5] = ["id", "name", "mainland", "zones", "zonesComplete"];
 
 /// The names a rule on `target` may read from `variable`, or `None` when it is not checked.
 pub fn known(variable: &str, target: Target) -> Option<Vec<&'static str>> {

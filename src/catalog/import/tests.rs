@@ -47,7 +47,11 @@ fn zones_find_their_region_by_the_longest_known_prefix() {
     assert!(!region.mainland && region.note.is_some());
     // A known region keeps its name, mainland flag and zones.
     let hangzhou = imported.file.regions.iter().find(|r| r.id == "cn-hangzhou").expect("cn-hangzhou");
-    assert!(hangzhou.mainland && hangzhou.zones.len() >= 8 && hangzhou.name == "China (Hangzhou)");
+    assert!(
+        hangzhou.mainland
+            && hangzhou.zones.len() >= 8
+            && hangzhou.name.as_deref() == Some("China (Hangzhou)")
+    );
 }
 
 #[test]
@@ -116,4 +120,44 @@ fn answers_that_are_not_known_shapes_are_errors_naming_the_file() {
     );
     let wrong = vec![("z.json".to_string(), r#"{"Regions": {"Region": 3}}"#.to_string())];
     assert!(import(&wrong, date(), &base).is_err());
+}
+
+#[test]
+fn a_region_known_only_from_describe_regions_has_zones_not_known() {
+    let answers = vec![(
+        "regions.json".to_string(),
+        r#"{"Regions": {"Region": [{"RegionId": "xx-newland-1", "LocalName": "Newland"}]}}"#.to_string(),
+    )];
+    let base = Catalog::builtin().expect("built-in catalog");
+    let imported = import(&answers, date(), &base).expect("imports");
+    let region = &imported.file.regions[0];
+    assert_eq!((region.id.as_str(), region.name.as_deref()), ("xx-newland-1", Some("Newland")));
+    assert!(region.zones.is_empty() && !region.zones_complete, "{region:?}");
+    // The written file loads, and no zone of the new region is known to be wrong.
+    let mut catalog = base;
+    catalog.merge("imported.yaml", imported.file).expect("merges");
+    let region = catalog.region("xx-newland-1").expect("region");
+    assert!(!region.lacks_zone("xx-newland-1a"));
+}
+
+#[test]
+fn describe_zones_lists_every_zone_and_available_resource_only_some() {
+    // DescribeZones answers for a region: its zones are complete.
+    let imported = run(&["regions.json", "zones.json"]);
+    let testland = imported.file.regions.iter().find(|r| r.id == "xx-testland-1").expect("region");
+    assert!(testland.zones_complete);
+    // DescribeAvailableResource for a zone the catalog does not list: the catalog's list was
+    // not complete after all, and these answers do not say which other zones exist.
+    let base = Catalog::builtin().expect("built-in catalog");
+    let offer = r#"{"AvailableZones": {"AvailableZone": [{"RegionId": "cn-hangzhou", "ZoneId": "cn-hangzhou-z",
+        "AvailableResources": {"AvailableResource": [{"Type": "InstanceType",
+        "SupportedResources": {"SupportedResource": [{"Value": "ecs.g7.large", "Status": "Available"}]}}]}}]}}"#;
+    let imported = import(&[("offer.json".to_string(), offer.to_string())], date(), &base).expect("imports");
+    let hangzhou = imported.file.regions.iter().find(|r| r.id == "cn-hangzhou").expect("region");
+    assert!(hangzhou.has_zone("cn-hangzhou-z") && hangzhou.has_zone("cn-hangzhou-h"));
+    assert!(!hangzhou.zones_complete);
+    // A zone the catalog lists keeps the region complete.
+    let imported = run(&["available-resource.json"]);
+    let hangzhou = imported.file.regions.iter().find(|r| r.id == "cn-hangzhou").expect("region");
+    assert!(hangzhou.zones_complete);
 }
