@@ -302,7 +302,8 @@ fn families_added_from_the_family_tables_have_their_shapes() {
 }
 
 /// One type per family added on 2026-12-06 from the family category topics (the largest size
-/// each table lists), with the architecture of the processor its section names.
+/// each table lists), with the architecture of the processor its section names. The persistent
+/// memory of re7p and re6p is not counted.
 const ADDED_2026_12_06: &[(&str, u32, f64, Architecture)] = &[
     ("ecs.g9ae.48xlarge", 192, 768.0, Architecture::X86_64),
     ("ecs.g9a.48xlarge", 192, 768.0, Architecture::X86_64),
@@ -373,6 +374,25 @@ const ADDED_2026_12_06: &[(&str, u32, f64, Architecture)] = &[
     ("ecs.ebmg5.24xlarge", 96, 384.0, Architecture::X86_64),
     ("ecs.ebmc5s.24xlarge", 96, 192.0, Architecture::X86_64),
     ("ecs.ebmr5s.24xlarge", 96, 768.0, Architecture::X86_64),
+    ("ecs.s6-c1m4.2xlarge", 8, 32.0, Architecture::X86_64),
+    ("ecs.g8ise.12xlarge", 48, 192.0, Architecture::X86_64),
+    ("ecs.g7se.16xlarge", 64, 256.0, Architecture::X86_64),
+    ("ecs.c7se.16xlarge", 64, 128.0, Architecture::X86_64),
+    ("ecs.r7se.16xlarge", 64, 512.0, Architecture::X86_64),
+    ("ecs.g7nex.32xlarge", 128, 512.0, Architecture::X86_64),
+    ("ecs.c7nex.32xlarge", 128, 256.0, Architecture::X86_64),
+    ("ecs.g7ne.24xlarge", 96, 384.0, Architecture::X86_64),
+    ("ecs.g9it.24xlarge", 96, 384.0, Architecture::X86_64),
+    ("ecs.r9it.24xlarge", 96, 768.0, Architecture::X86_64),
+    ("ecs.g7t.32xlarge", 128, 512.0, Architecture::X86_64),
+    ("ecs.c7t.32xlarge", 128, 256.0, Architecture::X86_64),
+    ("ecs.r7t.32xlarge", 128, 1024.0, Architecture::X86_64),
+    ("ecs.g6t.26xlarge", 104, 384.0, Architecture::X86_64),
+    ("ecs.c6t.26xlarge", 104, 192.0, Architecture::X86_64),
+    ("ecs.re8.240xlarge", 960, 16384.0, Architecture::X86_64),
+    ("ecs.re7p.32xlarge", 128, 512.0, Architecture::X86_64),
+    ("ecs.re6p.26xlarge", 104, 384.0, Architecture::X86_64),
+    ("ecs.re6.52xlarge", 208, 3072.0, Architecture::X86_64),
 ];
 
 #[test]
@@ -393,6 +413,10 @@ fn families_added_on_2026_12_06_have_their_shapes_and_boot_modes() {
         ("gn8is", 5),
         ("gn7", 3),
         ("sgn8ia", 6),
+        ("s6", 9),
+        ("g7t", 9),
+        ("re8", 6),
+        ("re6p", 9),
     ] {
         let listed = catalog.instance_types().filter(|t| t.family == family).count();
         assert_eq!(listed, count, "the {family} table lists {count} types");
@@ -407,6 +431,9 @@ fn families_added_on_2026_12_06_have_their_shapes_and_boot_modes() {
     assert_eq!(shape("ecs.gn7-c12g1.3xlarge"), (12, 94.0));
     assert_eq!(shape("ecs.g8ae.large"), (2, 8.0));
     assert_eq!(shape("ecs.sgn8ia-m2.xlarge"), (4, 16.0));
+    assert_eq!(shape("ecs.s6-c1m2.small"), (1, 2.0));
+    assert_eq!(shape("ecs.re6p-redis.13xlarge"), (52, 192.0));
+    assert_eq!(shape("ecs.c7t.3xlarge"), (12, 24.0));
     // Families whose section says the image must boot in UEFI mode are UEFI-only.
     for id in [
         "ecs.ebmg7a.64xlarge",
@@ -449,10 +476,10 @@ fn families_added_on_2026_12_06_have_their_shapes_and_boot_modes() {
     assert!(catalog.instance_type("ecs.gn7e-c16g1.4xlarge").is_none(), "gn7e's processor is not stated");
     // The README's summary counts.
     let mut families: Vec<&str> = catalog.instance_types().map(|t| t.family.as_str()).collect();
-    assert_eq!(families.len(), 877, "instance types");
+    assert_eq!(families.len(), 1021, "instance types");
     families.sort_unstable();
     families.dedup();
-    assert_eq!(families.len(), 163, "instance families");
+    assert_eq!(families.len(), 182, "instance families");
 }
 
 #[test]
