@@ -197,15 +197,23 @@ fn instance_types_have_the_documented_shapes() {
         7,
         "the g6e table lists 7 types"
     );
-    let u1 = catalog.instance_type("ecs.u1-c1m2.large").expect("u1");
-    assert_eq!(u1.boot_modes.accepts(BootMode::Uefi), Some(false), "u1 is Legacy BIOS only");
+    // The five families the 2023 boot-mode page lists as Legacy BIOS only; its successor has no
+    // per-family table, so nothing newer says otherwise (re-checked 2026-12-06).
+    for id in [
+        "ecs.u1-c1m2.large",
+        "ecs.u1-c1m1.8xlarge",
+        "ecs.g6a.large",
+        "ecs.c6a.large",
+        "ecs.r6a.large",
+        "ecs.c7a.large",
+    ] {
+        let t = catalog.instance_type(id).unwrap_or_else(|| panic!("{id} missing"));
+        assert_eq!(t.boot_modes.accepts(BootMode::Uefi), Some(false), "{id} is Legacy BIOS only");
+        assert_eq!(t.boot_modes.accepts(BootMode::Bios), Some(true), "{id} boots BIOS");
+    }
     for id in ["ecs.g7a.large", "ecs.r7a.large"] {
         let t = catalog.instance_type(id).expect("listed");
-        assert_eq!(
-            t.boot_modes.accepts(BootMode::Uefi),
-            None,
-            "{id}: boot modes unchecked against the newer page"
-        );
+        assert_eq!(t.boot_modes.accepts(BootMode::Uefi), None, "{id}: no current page states its boot modes");
     }
     let g7 = catalog.instance_type("ecs.g7.large").expect("g7");
     assert_eq!(g7.boot_modes.accepts(BootMode::Bios), None, "no source states g7's boot modes");
@@ -306,6 +314,187 @@ fn families_added_from_the_family_tables_have_their_shapes() {
     }
     assert!(catalog.instance_type("ecs.r8i.24xlarge").is_none(), "the r8i table has no 24xlarge");
     assert!(catalog.instance_type("ecs.gn7e-c16g1.4xlarge").is_none(), "gn7e's processor is not stated");
+}
+
+/// One type per family added on 2026-12-06 from the family category topics (the largest size
+/// each table lists), with the architecture of the processor its section names. The persistent
+/// memory of re7p and re6p is not counted.
+const ADDED_2026_12_06: &[(&str, u32, f64, Architecture)] = &[
+    ("ecs.g9ae.48xlarge", 192, 768.0, Architecture::X86_64),
+    ("ecs.g9a.48xlarge", 192, 768.0, Architecture::X86_64),
+    ("ecs.g8ae.32xlarge", 128, 512.0, Architecture::X86_64),
+    ("ecs.g8ine.8xlarge", 32, 128.0, Architecture::X86_64),
+    ("ecs.gn8v-8x.48xlarge", 192, 1024.0, Architecture::X86_64),
+    ("ecs.gn8v-tee-8x.48xlarge", 192, 1024.0, Architecture::X86_64),
+    ("ecs.gn8is-8x.32xlarge", 128, 1024.0, Architecture::X86_64),
+    ("ecs.gn7-c13g1.26xlarge", 104, 756.0, Architecture::X86_64),
+    ("ecs.gn7r-c16g1.4xlarge", 16, 64.0, Architecture::Arm64),
+    ("ecs.sgn8ia-m48.24xlarge", 96, 384.0, Architecture::X86_64),
+    ("ecs.ebmg9ae.48xlarge", 192, 768.0, Architecture::X86_64),
+    ("ecs.ebmg9a.64xlarge", 256, 1152.0, Architecture::X86_64),
+    ("ecs.ebmg9i.48xlarge", 192, 768.0, Architecture::X86_64),
+    ("ecs.ebmg8a.48xlarge", 192, 768.0, Architecture::X86_64),
+    ("ecs.ebmg8y.32xlarge", 128, 512.0, Architecture::Arm64),
+    ("ecs.ebmg8i.48xlarge", 192, 1024.0, Architecture::X86_64),
+    ("ecs.ebmg7se.32xlarge", 128, 512.0, Architecture::X86_64),
+    ("ecs.ebmg7.32xlarge", 128, 512.0, Architecture::X86_64),
+    ("ecs.ebmg7a.64xlarge", 256, 1024.0, Architecture::X86_64),
+    ("ecs.ebmg6a.64xlarge", 256, 1024.0, Architecture::X86_64),
+    ("ecs.ebmg6e.26xlarge", 104, 384.0, Architecture::X86_64),
+    ("ecs.ebmg6.26xlarge", 104, 384.0, Architecture::X86_64),
+    ("ecs.ebmc9ae.48xlarge", 192, 384.0, Architecture::X86_64),
+    ("ecs.ebmc9i.48xlarge", 192, 384.0, Architecture::X86_64),
+    ("ecs.ebmc8a.48xlarge", 192, 384.0, Architecture::X86_64),
+    ("ecs.ebmc8y.32xlarge", 128, 256.0, Architecture::Arm64),
+    ("ecs.ebmc8i.48xlarge", 192, 512.0, Architecture::X86_64),
+    ("ecs.ebmc7.32xlarge", 128, 256.0, Architecture::X86_64),
+    ("ecs.ebmc7a.64xlarge", 256, 512.0, Architecture::X86_64),
+    ("ecs.ebmc6me.16xlarge", 64, 192.0, Architecture::X86_64),
+    ("ecs.ebmc6a.64xlarge", 256, 512.0, Architecture::X86_64),
+    ("ecs.ebmc6e.26xlarge", 104, 192.0, Architecture::X86_64),
+    ("ecs.ebmc6.26xlarge", 104, 192.0, Architecture::X86_64),
+    ("ecs.ebmr9ae.48xlarge", 192, 1536.0, Architecture::X86_64),
+    ("ecs.ebmr9i.48xlarge", 192, 1536.0, Architecture::X86_64),
+    ("ecs.ebmr8a.48xlarge", 192, 1536.0, Architecture::X86_64),
+    ("ecs.ebmr8y.32xlarge", 128, 1024.0, Architecture::Arm64),
+    ("ecs.ebmr7.32xlarge", 128, 1024.0, Architecture::X86_64),
+    ("ecs.ebmr7a.64xlarge", 256, 2048.0, Architecture::X86_64),
+    ("ecs.ebmr6a.64xlarge", 256, 2048.0, Architecture::X86_64),
+    ("ecs.ebmr6e.26xlarge", 104, 768.0, Architecture::X86_64),
+    ("ecs.ebmr6.26xlarge", 104, 768.0, Architecture::X86_64),
+    ("ecs.ebmre7p.32xlarge", 128, 512.0, Architecture::X86_64),
+    ("ecs.ebmre6p.26xlarge", 104, 384.0, Architecture::X86_64),
+    ("ecs.ebmre6-6t.52xlarge", 208, 6144.0, Architecture::X86_64),
+    ("ecs.ebmhfg7.48xlarge", 192, 768.0, Architecture::X86_64),
+    ("ecs.ebmhfc7.48xlarge", 192, 384.0, Architecture::X86_64),
+    ("ecs.ebmhfr7.48xlarge", 192, 1536.0, Architecture::X86_64),
+    ("ecs.ebmhfg6.20xlarge", 80, 384.0, Architecture::X86_64),
+    ("ecs.ebmhfc6.20xlarge", 80, 192.0, Architecture::X86_64),
+    ("ecs.ebmhfr6.20xlarge", 80, 768.0, Architecture::X86_64),
+    ("ecs.ebmgn9g.64xlarge", 256, 2304.0, Architecture::X86_64),
+    ("ecs.ebmgn9ge.64xlarge", 256, 2304.0, Architecture::X86_64),
+    ("ecs.ebmgn9gc.64xlarge", 256, 1536.0, Architecture::X86_64),
+    ("ecs.ebmgn8v.48xlarge", 192, 1024.0, Architecture::X86_64),
+    ("ecs.ebmgn8ia.64xlarge", 256, 1536.0, Architecture::X86_64),
+    ("ecs.ebmgn8is.32xlarge", 128, 1024.0, Architecture::X86_64),
+    ("ecs.ebmgn7ex.32xlarge", 128, 1024.0, Architecture::X86_64),
+    ("ecs.ebmgn7e.32xlarge", 128, 1024.0, Architecture::X86_64),
+    ("ecs.ebmgn7ix.32xlarge", 128, 512.0, Architecture::X86_64),
+    ("ecs.ebmgn7i.32xlarge", 128, 768.0, Architecture::X86_64),
+    ("ecs.ebmgn7.26xlarge", 104, 768.0, Architecture::X86_64),
+    ("ecs.ebmgn6e.24xlarge", 96, 768.0, Architecture::X86_64),
+    ("ecs.ebmgn6v.24xlarge", 96, 384.0, Architecture::X86_64),
+    ("ecs.ebmgn6i.24xlarge", 96, 384.0, Architecture::X86_64),
+    ("ecs.ebmg5s.24xlarge", 96, 384.0, Architecture::X86_64),
+    ("ecs.ebmg5.24xlarge", 96, 384.0, Architecture::X86_64),
+    ("ecs.ebmc5s.24xlarge", 96, 192.0, Architecture::X86_64),
+    ("ecs.ebmr5s.24xlarge", 96, 768.0, Architecture::X86_64),
+    ("ecs.s6-c1m4.2xlarge", 8, 32.0, Architecture::X86_64),
+    ("ecs.g8ise.12xlarge", 48, 192.0, Architecture::X86_64),
+    ("ecs.g7se.16xlarge", 64, 256.0, Architecture::X86_64),
+    ("ecs.c7se.16xlarge", 64, 128.0, Architecture::X86_64),
+    ("ecs.r7se.16xlarge", 64, 512.0, Architecture::X86_64),
+    ("ecs.g7nex.32xlarge", 128, 512.0, Architecture::X86_64),
+    ("ecs.c7nex.32xlarge", 128, 256.0, Architecture::X86_64),
+    ("ecs.g7ne.24xlarge", 96, 384.0, Architecture::X86_64),
+    ("ecs.g9it.24xlarge", 96, 384.0, Architecture::X86_64),
+    ("ecs.r9it.24xlarge", 96, 768.0, Architecture::X86_64),
+    ("ecs.g7t.32xlarge", 128, 512.0, Architecture::X86_64),
+    ("ecs.c7t.32xlarge", 128, 256.0, Architecture::X86_64),
+    ("ecs.r7t.32xlarge", 128, 1024.0, Architecture::X86_64),
+    ("ecs.g6t.26xlarge", 104, 384.0, Architecture::X86_64),
+    ("ecs.c6t.26xlarge", 104, 192.0, Architecture::X86_64),
+    ("ecs.re8.240xlarge", 960, 16384.0, Architecture::X86_64),
+    ("ecs.re7p.32xlarge", 128, 512.0, Architecture::X86_64),
+    ("ecs.re6p.26xlarge", 104, 384.0, Architecture::X86_64),
+    ("ecs.re6.52xlarge", 208, 3072.0, Architecture::X86_64),
+];
+
+#[test]
+fn families_added_on_2026_12_06_have_their_shapes_and_boot_modes() {
+    let catalog = builtin();
+    for (id, vcpus, memory, arch) in ADDED_2026_12_06 {
+        let t = catalog.instance_type(id).unwrap_or_else(|| panic!("{id} missing"));
+        assert_eq!((t.vcpus, t.memory_gib, t.architecture), (*vcpus, *memory, *arch), "{id}");
+    }
+    // Tables with more than one size: every size is listed, and a middle one has its shape.
+    for (family, count) in [
+        ("g9ae", 10),
+        ("g9a", 9),
+        ("g8ae", 7),
+        ("g8ine", 5),
+        ("gn8v", 8),
+        ("gn8v-tee", 4),
+        ("gn8is", 5),
+        ("gn7", 3),
+        ("sgn8ia", 6),
+        ("s6", 9),
+        ("g7t", 9),
+        ("re8", 6),
+        ("re6p", 9),
+    ] {
+        let listed = catalog.instance_types().filter(|t| t.family == family).count();
+        assert_eq!(listed, count, "the {family} table lists {count} types");
+    }
+    let shape = |id: &str| {
+        let t = catalog.instance_type(id).unwrap_or_else(|| panic!("{id} missing"));
+        (t.vcpus, t.memory_gib)
+    };
+    assert_eq!(shape("ecs.gn8v-4x.8xlarge"), (32, 384.0));
+    assert_eq!(shape("ecs.gn8v-tee-8x.16xlarge"), (64, 768.0));
+    assert_eq!(shape("ecs.gn8is-2x.8xlarge"), (32, 256.0));
+    assert_eq!(shape("ecs.gn7-c12g1.3xlarge"), (12, 94.0));
+    assert_eq!(shape("ecs.g8ae.large"), (2, 8.0));
+    assert_eq!(shape("ecs.sgn8ia-m2.xlarge"), (4, 16.0));
+    assert_eq!(shape("ecs.s6-c1m2.small"), (1, 2.0));
+    assert_eq!(shape("ecs.re6p-redis.13xlarge"), (52, 192.0));
+    assert_eq!(shape("ecs.c7t.3xlarge"), (12, 24.0));
+    // Families whose section says the image must boot in UEFI mode are UEFI-only.
+    for id in [
+        "ecs.ebmg7a.64xlarge",
+        "ecs.ebmg6a.64xlarge",
+        "ecs.ebmc7a.64xlarge",
+        "ecs.ebmc6a.64xlarge",
+        "ecs.ebmr7a.64xlarge",
+        "ecs.ebmr6a.64xlarge",
+        "ecs.ebmgn9g.64xlarge",
+        "ecs.ebmgn9ge.64xlarge",
+        "ecs.ebmgn9gc.64xlarge",
+        "ecs.ebmgn8v.48xlarge",
+        "ecs.ebmgn8ia.64xlarge",
+        "ecs.ebmgn8is.32xlarge",
+        "ecs.ebmgn7ex.32xlarge",
+        "ecs.ebmgn7ix.32xlarge",
+    ] {
+        let t = catalog.instance_type(id).expect("listed");
+        assert_eq!(t.boot_modes.accepts(BootMode::Bios), Some(false), "{id} is UEFI only");
+        assert_eq!(t.boot_modes.accepts(BootMode::Uefi), Some(true), "{id} boots UEFI");
+    }
+    // Arm types boot UEFI only whatever the family says; the rest state no boot mode.
+    for id in ["ecs.ebmg8y.32xlarge", "ecs.ebmc8y.32xlarge", "ecs.ebmr8y.32xlarge", "ecs.gn7r-c16g1.4xlarge"]
+    {
+        let t = catalog.instance_type(id).expect("listed");
+        assert_eq!(t.boot_modes.accepts(BootMode::Bios), Some(false), "{id}: arm64 has no BIOS");
+    }
+    for id in [
+        "ecs.ebmg7.32xlarge",
+        "ecs.ebmgn7i.32xlarge",
+        "ecs.gn8is.4xlarge",
+        "ecs.g8ae.large",
+        "ecs.gn7-c12g1.3xlarge",
+    ] {
+        let t = catalog.instance_type(id).expect("listed");
+        assert_eq!(t.boot_modes.accepts(BootMode::Uefi), None, "{id}: no source states its boot modes");
+    }
+    // Left out: no source names their processor.
+    assert!(catalog.instance_type("ecs.gn9gc.4xlarge").is_none(), "gn9gc's processor is not stated");
+    assert!(catalog.instance_type("ecs.gn7e-c16g1.4xlarge").is_none(), "gn7e's processor is not stated");
+    // The README's summary counts.
+    let mut families: Vec<&str> = catalog.instance_types().map(|t| t.family.as_str()).collect();
+    assert_eq!(families.len(), 1021, "instance types");
+    families.sort_unstable();
+    families.dedup();
+    assert_eq!(families.len(), 182, "instance families");
 }
 
 #[test]
