@@ -96,7 +96,7 @@ fn the_schema_describes_every_property() {
 #[test]
 fn regions_cover_the_public_regions_with_zones() {
     let catalog = builtin();
-    assert_eq!(catalog.date(), date("2026-11-20"));
+    assert_eq!(catalog.date(), date("2026-12-06"));
     let ids: Vec<&str> = catalog.regions().map(|r| r.id.as_str()).collect();
     for expected in [
         "cn-qingdao",

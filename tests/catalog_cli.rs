@@ -68,14 +68,14 @@ fn show_reads_the_configs_catalog_files() {
             ("ecslint.yaml", "catalog: [extra.yaml]\n"),
             (
                 "extra.yaml",
-                "date: 2026-11-30\nquotas:\n  - id: q_made-up\n    name: A made-up quota\n    default: 7\n    source: https://example.com/quota\n",
+                "date: 2026-12-30\nquotas:\n  - id: q_made-up\n    name: A made-up quota\n    default: 7\n    source: https://example.com/quota\n",
             ),
         ],
     );
     let config = dir.join("ecslint.yaml");
     let shown = run(&["catalog", "show", "quotas", "--config", config.to_str().expect("utf-8")]);
     shown.assert_code(0);
-    assert!(shown.stdout.starts_with("catalog dated 2026-11-30"), "{}", shown.stdout);
+    assert!(shown.stdout.starts_with("catalog dated 2026-12-30"), "{}", shown.stdout);
     assert!(
         shown.stdout.lines().any(|l| l.starts_with("q_made-up") && l.contains(" 7 ")),
         "{}",
@@ -85,7 +85,7 @@ fn show_reads_the_configs_catalog_files() {
 
 #[test]
 fn import_writes_a_dated_sourced_file_that_check_then_uses() {
-    let mut args = vec!["catalog", "import", "--date", "2026-12-01"];
+    let mut args = vec!["catalog", "import", "--date", "2026-12-21"];
     args.extend(ANSWERS);
     let imported = run(&args);
     imported.assert_code(0);
@@ -97,7 +97,7 @@ fn import_writes_a_dated_sourced_file_that_check_then_uses() {
     // The file loads as a catalog: its date becomes the catalog's, its entries are shown.
     let shown = run(&["catalog", "show", "types", "--no-config", "--catalog", file]);
     shown.assert_code(0);
-    assert!(shown.stdout.starts_with("catalog dated 2026-12-01"), "{}", shown.stdout);
+    assert!(shown.stdout.starts_with("catalog dated 2026-12-21"), "{}", shown.stdout);
     assert!(shown.stdout.lines().any(|l| l.starts_with("ecs.g99x.large") && l.contains("UEFI")));
     // Imported availability drives R002; the same instance without the file is quiet.
     write_files(

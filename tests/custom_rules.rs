@@ -163,7 +163,7 @@ fn rules_see_every_variable_with_its_facts() {
         ("quota", 50.into()),
         ("asOf", AS_OF.into()),
         ("eolWarningDays", 180.into()),
-        ("catalog", "2026-11-20".into()),
+        ("catalog", "2026-12-06".into()),
         ("item", serde_json::Value::Null),
         ("index", serde_json::Value::Null),
         ("hasOs", true.into()),

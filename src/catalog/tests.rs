@@ -205,7 +205,7 @@ fn a_failed_merge_leaves_the_catalog_unchanged() {
 #[test]
 fn the_builtin_catalog_loads() {
     let c = Catalog::builtin().expect("built-in catalog loads");
-    assert_eq!(c.date().to_string(), "2026-11-20");
+    assert_eq!(c.date().to_string(), "2026-12-06");
     assert!(c.public_image_pattern_count() >= 5);
     assert!(c.instance_types().count() >= 80);
 }
