@@ -60,7 +60,7 @@ fn looks_up_regions_types_and_quotas() {
     assert!(!hk.mainland && hk.has_zone("cn-hongkong-b") && !hk.has_zone("cn-hongkong-z"));
     assert!(c.region("cn-nowhere").is_none());
     let nano = c.instance_type("ecs.t5-lc2m1.nano").expect("type");
-    assert_eq!((nano.family.as_str(), nano.vcpus, nano.memory_gib), ("t5", 1, 0.5));
+    assert_eq!((&*nano.family, nano.vcpus, nano.memory_gib), ("t5", 1, 0.5));
     assert_eq!(nano.boot_modes, BootSupport::Bios);
     assert_eq!(c.instance_type("ecs.g7.large").map(|t| t.boot_modes), Some(BootSupport::Unknown));
     assert_eq!(c.quota("q_user-image-count").and_then(|q| q.default), None);
@@ -152,7 +152,7 @@ fn later_files_replace_and_add_entries() {
     assert_eq!(c.date().to_string(), "2026-12-01");
     assert_eq!(c.regions().count(), 2, "replaced in place, not appended");
     assert!(c.region("cn-hangzhou").is_some_and(|r| r.has_zone("cn-hangzhou-z")));
-    assert_eq!(c.regions().next().map(|r| r.id.as_str()), Some("cn-hangzhou"));
+    assert_eq!(c.regions().next().map(|r| &*r.id), Some("cn-hangzhou"));
     let added = c.instance_type("ecs.g9x.large").expect("added");
     assert_eq!((added.architecture, added.boot_modes), (Architecture::Arm64, BootSupport::Uefi));
     assert!(c.instance_type("ecs.g7.large").is_some(), "kept");
@@ -223,7 +223,7 @@ fn contents(c: &Catalog) -> String {
         c.availability().collect::<Vec<_>>(),
         c.public_images().collect::<Vec<_>>(),
         c.retired_families().collect::<Vec<_>>(),
-        c.images.describe(),
+        c.images.get().describe(),
     )
 }
 
@@ -238,11 +238,11 @@ fn the_builtin_catalog_is_the_yaml_as_the_checked_loader_reads_it() {
         .expect("the built-in files pass every check");
     let fast = Catalog::builtin().expect("built-in catalog loads");
     assert_eq!(contents(&fast), contents(&from_yaml));
-    assert!(!fast.images.known_ids().is_empty());
-    for id in fast.images.known_ids() {
+    assert!(!fast.images.get().known_ids().is_empty());
+    for id in fast.images.get().known_ids() {
         assert_eq!(fast.parse_public_image_id(id), from_yaml.parse_public_image_id(id), "{id}");
     }
-    let known = |c: &Catalog| c.images.known().iter().map(|p| format!("{p:?}")).collect::<Vec<_>>();
+    let known = |c: &Catalog| c.images.get().known().iter().map(|p| format!("{p:?}")).collect::<Vec<_>>();
     assert_eq!(known(&fast), known(&from_yaml));
 }
 
@@ -267,7 +267,7 @@ fn user_files_after_the_builtin_are_checked_as_before() {
     assert!(matches!(unknown, Err(CatalogError::Invalid { ref file, .. }) if file == "b.yaml"));
     // A user pattern of a built-in name replaces it, in place.
     let builtin = Catalog::builtin().expect("built-in catalog loads");
-    let names = builtin.images.pattern_names();
+    let names = builtin.images.get().pattern_names();
     let name = names.first().copied().expect("a pattern");
     let mine = json!({"publicImageIds": {"patterns": [
         {"name": name, "regex": "^(?P<os>centos)_(?P<major>\\d+)_(?P<arch>x64)_mine$",
@@ -360,7 +360,7 @@ fn availability_covers_a_region_only_when_every_zone_or_the_region_is_listed() {
 #[test]
 fn retired_families_are_found_by_the_family_part_of_a_type_id() {
     let c = Catalog::builtin().expect("built-in catalog loads");
-    let family = |id: &str| c.retired_family(id).map(|r| r.family.as_str());
+    let family = |id: &str| c.retired_family(id).map(|r| &*r.family);
     assert_eq!(family("ecs.s2.large"), Some("s2"));
     assert_eq!(family("ecs.gn4-c4g1.xlarge"), Some("gn4"));
     assert_eq!(family("ecs.c4.xlarge"), Some("c4"));
@@ -398,7 +398,7 @@ fn no_builtin_family_is_both_current_and_retired() {
         assert!(c.retired_family(&t.id).is_none(), "{} is listed and its family retired", t.id);
         assert!(t.source.starts_with("https://"), "{} has no source", t.id);
     }
-    let mut ids: Vec<&str> = c.instance_types().map(|t| t.id.as_str()).collect();
+    let mut ids: Vec<&str> = c.instance_types().map(|t| &*t.id).collect();
     let count = ids.len();
     ids.sort_unstable();
     ids.dedup();

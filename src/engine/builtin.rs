@@ -182,7 +182,7 @@ pub fn instance_catalog_checks(world: &World<'_>, instance: &Resource, out: &mut
         if !region.zones.iter().any(|z| z == zone) {
             let path = vec![key("zone")];
             let owner = catalog.regions().find(|r| r.zones.iter().any(|z| z == zone));
-            let help = match (owner, suggest::closest_unique(zone, region.zones.iter().map(String::as_str))) {
+            let help = match (owner, suggest::closest_unique(zone, region.zones.iter().map(|z| &**z))) {
                 (Some(owner), _) => format!(
                     "`{zone}` belongs to {}; zones of {}: {}",
                     owner.id,
@@ -327,8 +327,8 @@ fn unknown_region(
     if catalog.region(id).is_some() {
         return;
     }
-    let suggestion = suggest::closest(id, catalog.regions().map(|r| r.id.as_str()))
-        .filter(|s| !same_stem_other_number(id, s));
+    let suggestion =
+        suggest::closest(id, catalog.regions().map(|r| &*r.id)).filter(|s| !same_stem_other_number(id, s));
     let help = match suggestion {
         Some(s) => format!("did you mean `{s}`?"),
         None if id.ends_with(|c: char| c.is_ascii_digit()) => {

@@ -43,7 +43,7 @@ fn zones_find_their_region_by_the_longest_known_prefix() {
     // AvailableInstanceTypes and ResourcesInfo are merged.
     assert_eq!(zone.instance_types, ["ecs.c7.large", "ecs.g7.large", "ecs.g7.xlarge"]);
     let region = imported.file.regions.iter().find(|r| r.id == "xx-testland-1").expect("region");
-    assert_eq!(region.zones, ["xx-testland-1a"]);
+    assert_eq!(*region.zones, ["xx-testland-1a"]);
     assert!(!region.mainland && region.note.is_some());
     // A known region keeps its name, mainland flag and zones.
     let hangzhou = imported.file.regions.iter().find(|r| r.id == "cn-hangzhou").expect("cn-hangzhou");
