@@ -97,7 +97,7 @@ fn the_schema_describes_every_property() {
 fn regions_cover_the_public_regions_with_zones() {
     let catalog = builtin();
     assert_eq!(catalog.date(), date("2026-11-20"));
-    let ids: Vec<&str> = catalog.regions().map(|r| r.id.as_str()).collect();
+    let ids: Vec<&str> = catalog.regions().map(|r| &*r.id).collect();
     for expected in [
         "cn-qingdao",
         "cn-beijing",
@@ -135,7 +135,7 @@ fn regions_cover_the_public_regions_with_zones() {
         assert!(!region.zones.is_empty(), "{} has no zones", region.id);
         assert!(region.source.starts_with("https://"), "{} has no source", region.id);
         assert!(
-            region.zones.iter().all(|z| z.starts_with(&region.id)),
+            region.zones.iter().all(|z| z.starts_with(&*region.id)),
             "{} has a zone of another region",
             region.id
         );
@@ -336,7 +336,7 @@ fn lifecycle_versions_match_like_vendors_write_them() {
     assert_eq!(end("windows-server", "2012").as_deref(), Some("2023-10-10"));
     assert_eq!(end("windows-server", "2012 R2").as_deref(), Some("2023-10-10"));
     assert_eq!(
-        catalog.lifecycle("windows-server", "2012 R2").map(|e| e.name.as_str()),
+        catalog.lifecycle("windows-server", "2012 R2").map(|e| &*e.name),
         Some("Windows Server 2012 R2")
     );
     assert_eq!(end("windows-server", "2019").as_deref(), Some("2029-01-09"));

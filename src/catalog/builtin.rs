@@ -44,6 +44,12 @@ impl Images {
         }
     }
 
+    /// Whether the parser has been built.
+    #[cfg(test)]
+    pub(super) fn is_built(&self) -> bool {
+        self.parser.get().is_some()
+    }
+
     pub(super) fn get(&self) -> &ImageIdParser {
         self.parser.get_or_init(|| {
             let mut parser = ImageIdParser::default();

@@ -35,22 +35,20 @@ impl<T: Clone + 'static> Keyed<T> {
             self.map.get_or_insert_with(|| items.iter().enumerate().map(|(i, e)| (key(e), i)).collect());
         let items = self.items.to_mut();
         let key = key(&item);
-        match map.get(&key).and_then(|&i| items.get_mut(i)) {
-            Some(slot) => *slot = item,
-            None => {
-                map.insert(key, items.len());
-                items.push(item);
-            }
+        if let Some(slot) = map.get(&key).and_then(|&i| items.get_mut(i)) {
+            *slot = item;
+        } else {
+            map.insert(key, items.len());
+            items.push(item);
         }
     }
 
     pub(super) fn get(&self, key: &str) -> Option<&T> {
-        let i = match &self.map {
-            Some(map) => *map.get(key)?,
-            None => {
-                let at = self.sorted.binary_search_by(|(k, _)| (*k).cmp(key)).ok()?;
-                usize::try_from(self.sorted.get(at)?.1).ok()?
-            }
+        let i = if let Some(map) = &self.map {
+            *map.get(key)?
+        } else {
+            let at = self.sorted.binary_search_by(|(k, _)| (*k).cmp(key)).ok()?;
+            usize::try_from(self.sorted.get(at)?.1).ok()?
         };
         self.items.get(i)
     }
@@ -66,5 +64,11 @@ impl<T: Clone + 'static> Keyed<T> {
 
     pub(super) fn is_empty(&self) -> bool {
         self.items.is_empty()
+    }
+
+    /// Whether the entries are still the static built-in ones, not copied.
+    #[cfg(test)]
+    pub(super) const fn is_borrowed(&self) -> bool {
+        matches!(self.items, Cow::Borrowed(_))
     }
 }

@@ -246,6 +246,45 @@ fn the_builtin_catalog_is_the_yaml_as_the_checked_loader_reads_it() {
     assert_eq!(known(&fast), known(&from_yaml));
 }
 
+/// The built-in catalog is `build.rs`'s static data: nothing is copied and no image ID
+/// section is read until a run needs it, and the sorted keys find every entry (the test
+/// above compares the entries themselves with the YAML).
+#[test]
+fn the_static_builtin_catalog_is_borrowed_and_its_keys_find_every_entry() {
+    let c = Catalog::builtin().expect("built-in catalog loads");
+    assert!(c.regions.is_borrowed() && c.instance_types.is_borrowed() && c.lifecycle.is_borrowed());
+    assert!(c.fees.is_borrowed() && c.quotas.is_borrowed() && c.retired.is_borrowed());
+    assert!(!c.images.is_built(), "no image ID parsed yet");
+    assert!(c.regions().all(|r| c.region(&r.id).is_some_and(|found| std::ptr::eq(found, r))));
+    assert!(c.instance_types().all(|t| c.instance_type(&t.id).is_some_and(|found| std::ptr::eq(found, t))));
+    assert!(c.quotas().all(|q| c.quota(&q.id).is_some_and(|found| std::ptr::eq(found, q))));
+    assert!(
+        c.retired_families().all(|f| c.retired.get(&f.family).is_some_and(|found| std::ptr::eq(found, f)))
+    );
+    assert!(c.retired_families().count() > 0 && c.quotas().count() > 0);
+    for missing in ["", "cn-hangzhou-x", "ecs.g7.huge", "zz"] {
+        assert!(
+            c.region(missing).is_none() && c.instance_type(missing).is_none() && c.quota(missing).is_none()
+        );
+    }
+    assert!(c.parse_public_image_id("ubuntu_22_04_x64_20G_alibase_20240322.vhd").is_some());
+    assert!(c.images.is_built());
+
+    // A user file copies only the sections it adds to: a region replaced in place, one added.
+    let first = c.regions().next().expect("a region").id.to_string();
+    let count = c.regions().count();
+    let user = json!({"regions": [
+        {"id": first, "name": "Renamed", "mainland": true, "zones": ["z-1"], "source": "https://example.com/r"},
+        {"id": "xx-new-1", "name": "New", "mainland": false, "zones": [], "source": "https://example.com/r"}]});
+    let merged = Catalog::builtin_with(vec![("u.yaml".into(), user)]).expect("merges");
+    assert!(!merged.regions.is_borrowed() && merged.instance_types.is_borrowed());
+    assert_eq!(merged.regions().count(), count + 1);
+    assert_eq!(merged.regions().next().map(|r| &*r.name), Some("Renamed"));
+    assert_eq!(merged.region(&first).map(|r| &*r.name), Some("Renamed"));
+    assert_eq!(merged.regions().last().map(|r| &*r.id), Some("xx-new-1"));
+    assert!(merged.region("xx-new-1").is_some() && merged.instance_type("ecs.g7.large").is_some());
+}
+
 #[test]
 fn user_files_after_the_builtin_are_checked_as_before() {
     let bad_regex = json!({"publicImageIds": {"patterns": [
