@@ -9,11 +9,13 @@
 //! pattern name, token). The catalog has a date, the newest `date` of its files, so a missing
 //! value can be reported as "not in the catalog dated D" rather than as invalid.
 //!
-//! Input: the built-in files are read from the JSON `build.rs` converts them to, straight
-//! into their typed form, and trusted ([`Catalog::builtin_with`]: a test checks they are what
-//! the checked loader makes of the YAML, and their image ID regexes compile on first use);
-//! user files are JSON values from the YAML loader ([`Catalog::yaml_values`]), checked and
-//! compiled as they are merged ([`CatalogFile::from_json`], [`Catalog::merge`]).
+//! Input: the built-in files are static data that `build.rs` writes from the YAML, merged,
+//! in the catalog's own types (`builtin.rs`): a run starts from them without parsing or
+//! copying anything ([`Catalog::builtin_with`]; a test checks them against what the checked
+//! loader makes of the YAML). Their image ID sections are read on first use and their
+//! regexes compiled on first use. User files are JSON values from the YAML loader
+//! ([`Catalog::yaml_values`]), checked and compiled as they are merged
+//! ([`CatalogFile::from_json`], [`Catalog::merge`]); a section is copied when one adds to it.
 
 mod builtin;
 mod file;
