@@ -28,6 +28,13 @@ impl Date {
         Some(Self(days_from_civil(year, month, day)))
     }
 
+    /// A date the build has checked (the built-in catalog's, written by `build.rs`); an
+    /// impossible one stops the build, as the assertion runs at compile time.
+    pub const fn from_ymd(year: i64, month: u32, day: u32) -> Self {
+        assert!(1 <= month && month <= 12 && day >= 1 && day <= days_in_month(year, month), "not a date");
+        Self(days_from_civil(year, month, day))
+    }
+
     /// Today in UTC, from the system clock.
     pub fn today() -> Self {
         let secs =
@@ -66,12 +73,12 @@ const fn days_in_month(year: i64, month: u32) -> u32 {
 }
 
 // Howard Hinnant's days_from_civil / civil_from_days algorithms.
-fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
+const fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
     let y = if month <= 2 { year - 1 } else { year };
     let era = y.div_euclid(400);
     let yoe = y - era * 400;
-    let m = i64::from(month);
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(day) - 1;
+    let m = month as i64;
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + day as i64 - 1;
     let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
     era * 146_097 + doe - 719_468
 }
@@ -100,6 +107,7 @@ mod tests {
         let b = Date::parse("2024-03-01").unwrap();
         assert_eq!(a.days_until(b), 1);
         assert_eq!(Date::parse("1970-01-01").unwrap(), Date(0));
+        assert_eq!(Date::from_ymd(2024, 2, 29), a);
         assert_eq!(Date::parse("2026-11-22").unwrap().days_until(Date::parse("2027-11-22").unwrap()), 365);
     }
 

@@ -97,7 +97,7 @@ fn the_schema_describes_every_property() {
 fn regions_cover_the_public_regions_with_zones() {
     let catalog = builtin();
     assert_eq!(catalog.date(), date("2026-12-06"));
-    let ids: Vec<&str> = catalog.regions().map(|r| r.id.as_str()).collect();
+    let ids: Vec<&str> = catalog.regions().map(|r| &*r.id).collect();
     for expected in [
         "cn-qingdao",
         "cn-beijing",
@@ -144,7 +144,7 @@ fn regions_cover_the_public_regions_with_zones() {
         assert!(!region.zones_complete || !region.zones.is_empty(), "{} has no zones", region.id);
         assert!(region.source.starts_with("https://"), "{} has no source", region.id);
         assert!(
-            region.zones.iter().all(|z| z.starts_with(&region.id)),
+            region.zones.iter().all(|z| z.starts_with(&*region.id)),
             "{} has a zone of another region",
             region.id
         );
@@ -490,7 +490,7 @@ fn families_added_on_2026_12_06_have_their_shapes_and_boot_modes() {
     assert!(catalog.instance_type("ecs.gn9gc.4xlarge").is_none(), "gn9gc's processor is not stated");
     assert!(catalog.instance_type("ecs.gn7e-c16g1.4xlarge").is_none(), "gn7e's processor is not stated");
     // The README's summary counts.
-    let mut families: Vec<&str> = catalog.instance_types().map(|t| t.family.as_str()).collect();
+    let mut families: Vec<&str> = catalog.instance_types().map(|t| &*t.family).collect();
     assert_eq!(families.len(), 1021, "instance types");
     families.sort_unstable();
     families.dedup();
@@ -540,7 +540,7 @@ fn lifecycle_versions_match_like_vendors_write_them() {
     assert_eq!(end("windows-server", "2012").as_deref(), Some("2023-10-10"));
     assert_eq!(end("windows-server", "2012 R2").as_deref(), Some("2023-10-10"));
     assert_eq!(
-        catalog.lifecycle("windows-server", "2012 R2").map(|e| e.name.as_str()),
+        catalog.lifecycle("windows-server", "2012 R2").map(|e| &*e.name),
         Some("Windows Server 2012 R2")
     );
     assert_eq!(end("windows-server", "2019").as_deref(), Some("2029-01-09"));
@@ -599,7 +599,7 @@ fn lifecycle_entries_match_versions_as_written() {
         ("rhel", "10.1", Some("Red Hat Enterprise Linux 10")),
     ];
     for (family, version, expected) in cases {
-        let name = catalog.lifecycle(family, version).map(|e| e.name.as_str());
+        let name = catalog.lifecycle(family, version).map(|e| &*e.name);
         assert_eq!(name, *expected, "{family} {version:?}");
     }
 }

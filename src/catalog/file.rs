@@ -6,7 +6,8 @@
 //! files and flattened on merge; public image patterns are compiled on merge.
 
 use super::model::{
-    Architecture, Availability, BootMode, ImageEntry, LicenseFee, OsLifecycle, Quota, Region, opt_date_serde,
+    Architecture, Availability, BootMode, ImageEntry, LicenseFee, List, OsLifecycle, Quota, Region, Text,
+    opt_date_serde,
 };
 use crate::date::Date;
 use serde::{Deserialize, Serialize};
@@ -55,16 +56,16 @@ impl CatalogFile {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct InstanceFamily {
-    pub family: String,
+    pub family: Text,
     pub architecture: Architecture,
     /// `None` when no source states the boot modes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub boot_modes: Option<Vec<BootMode>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub boot_mode_source: Option<String>,
-    pub source: String,
+    pub boot_mode_source: Option<Text>,
+    pub source: Text,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub note: Option<String>,
+    pub note: Option<Text>,
     pub types: Vec<InstanceTypeEntry>,
 }
 
@@ -74,35 +75,35 @@ pub struct InstanceFamily {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct RetiredFamily {
     /// The family as it appears in a type ID (`n1` for `ecs.n1.small`).
-    pub family: String,
+    pub family: Text,
     /// The date the source gives for the retirement (end of sale); `None` when it gives none.
     #[serde(default, with = "super::model::opt_date_serde", skip_serializing_if = "Option::is_none")]
     pub retired: Option<Date>,
     /// The family the source recommends instead; `None` when it names none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub replacement: Option<String>,
-    pub source: String,
+    pub replacement: Option<Text>,
+    pub source: Text,
     /// Current families an instance of this family can be changed to in place, as the
     /// instance-type-change topic lists them (`changeSource`); empty when none is listed.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub changeable_to: Vec<String>,
+    #[serde(default, skip_serializing_if = "super::model::is_empty_list")]
+    pub changeable_to: List<Text>,
     /// Where `changeableTo` is stated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub change_source: Option<String>,
+    pub change_source: Option<Text>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub note: Option<String>,
+    pub note: Option<Text>,
 }
 
 /// One instance type as a family lists it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct InstanceTypeEntry {
-    pub id: String,
+    pub id: Text,
     pub vcpus: u32,
     #[serde(rename = "memoryGiB")]
     pub memory_gib: f64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub note: Option<String>,
+    pub note: Option<Text>,
 }
 
 /// The data-driven public image ID parser: token maps and patterns.

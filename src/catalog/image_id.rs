@@ -475,7 +475,7 @@ mod tests {
     fn builtin_patterns_are_compiled_only_for_ids_they_can_match() {
         use crate::catalog::prefilter::required_literals;
         let catalog = crate::catalog::Catalog::builtin().expect("built-in catalog loads");
-        let parser = &catalog.images;
+        let parser = catalog.images.get();
         for p in &parser.patterns {
             let literals = required_literals(&p.source).unwrap_or_default();
             assert_eq!(

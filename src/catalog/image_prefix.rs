@@ -75,7 +75,7 @@ impl Catalog {
         if text.is_empty() || text.len() > MAX_INPUT {
             return None;
         }
-        if let Some(parsed) = self.images.parse_detailed(text) {
+        if let Some(parsed) = self.images.get().parse_detailed(text) {
             return Some(PartialImage::of(&parsed));
         }
         let (pattern, literal) = if text.contains('*') {
@@ -135,16 +135,16 @@ impl Catalog {
             return false;
         }
         let literal = text.split('*').next().unwrap_or_default().to_ascii_lowercase();
-        self.images.parse(text).is_some()
+        self.images.get().parse(text).is_some()
             || self.ros_series(text).is_some()
-            || self.images.known().iter().any(|k| k.id.to_ascii_lowercase().starts_with(&literal))
+            || self.images.get().known().iter().any(|k| k.id.to_ascii_lowercase().starts_with(&literal))
             || !literal.is_empty() && self.consistent_tokens(&literal).next().is_some()
     }
 
     /// What the known IDs that `matcher` matches share and `matcher` pins; `None` when it
     /// matches none of them.
     fn common(&self, matcher: &Regex) -> Option<PartialImage> {
-        let known = self.images.known();
+        let known = self.images.get().known();
         let candidates: Vec<&Parsed> = known.iter().filter(|k| matcher.is_match(&k.id)).collect();
         let first = *candidates.first()?;
         let mut out = PartialImage::default();
@@ -176,7 +176,7 @@ impl Catalog {
     /// No ID of another family (another OS token, or this one with a letter changed)
     /// would match in this candidate's place.
     fn family_pinned(&self, c: &Parsed, matcher: &Regex) -> bool {
-        let other_tokens = self.images.os_tokens().filter(|(_, family)| *family != c.image.family);
+        let other_tokens = self.images.get().os_tokens().filter(|(_, family)| *family != c.image.family);
         for (token, _) in other_tokens {
             if matcher.is_match(&splice(&c.id, &c.os, token)) {
                 return false;
@@ -195,6 +195,7 @@ impl Catalog {
     fn arch_pinned(&self, c: &Parsed, matcher: &Regex) -> bool {
         !self
             .images
+            .get()
             .arch_tokens()
             .filter(|(_, arch)| *arch != c.image.architecture)
             .any(|(token, _)| matcher.is_match(&splice(&c.id, &c.arch, token)))
@@ -208,6 +209,7 @@ impl Catalog {
     fn common_version(&self, family: &str, candidates: &[&Parsed], matcher: &Regex) -> Option<String> {
         let majors: BTreeSet<&str> = self
             .images
+            .get()
             .known()
             .iter()
             .filter(|k| k.image.family == family)
@@ -229,7 +231,7 @@ impl Catalog {
                     if !matcher.is_match(&id) {
                         continue;
                     }
-                    if let Some(parsed) = self.images.parse(&id).filter(|p| p.family == family) {
+                    if let Some(parsed) = self.images.get().parse(&id).filter(|p| p.family == family) {
                         versions.insert(parsed.version);
                     }
                 }
@@ -251,6 +253,7 @@ impl Catalog {
         let lower = text.to_ascii_lowercase();
         let (family, rest) = self
             .images
+            .get()
             .os_tokens()
             .chain([("windows", "windows-server")])
             .filter_map(|(token, family)| Some((family, lower.strip_prefix(token)?)))
@@ -293,7 +296,7 @@ impl Catalog {
     /// OS tokens an ID starting with `literal` can have: `literal` starts the token, or
     /// the token is followed in it by a separator or a glued version digit.
     fn consistent_tokens<'s>(&'s self, literal: &'s str) -> impl Iterator<Item = (&'s str, &'s str)> + 's {
-        self.images.os_tokens().filter(move |(token, _)| {
+        self.images.get().os_tokens().filter(move |(token, _)| {
             token.starts_with(literal)
                 || literal
                     .strip_prefix(token)

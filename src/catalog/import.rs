@@ -18,7 +18,7 @@
 
 use super::Catalog;
 use super::file::{CatalogFile, InstanceFamily, InstanceTypeEntry};
-use super::model::{Architecture, Availability, BootMode, ImageEntry, Region};
+use super::model::{Architecture, Availability, BootMode, ImageEntry, Region, Text};
 use crate::date::Date;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -284,7 +284,7 @@ impl State {
         self.regions
             .keys()
             .map(String::as_str)
-            .chain(base.regions().map(|r| r.id.as_str()))
+            .chain(base.regions().map(|r| &*r.id))
             .filter(|r| zone.len() > r.len() && zone.starts_with(r))
             .max_by_key(|r| r.len())
             .map(str::to_owned)
@@ -318,7 +318,8 @@ impl State {
         for id in ids {
             let known = base.region(&id);
             let (local, source) = self.regions.get(&id).cloned().unwrap_or((None, String::new()));
-            let mut zones: Vec<String> = known.map(|r| r.zones.clone()).unwrap_or_default();
+            let mut zones: Vec<String> =
+                known.map(|r| r.zones.iter().map(ToString::to_string).collect()).unwrap_or_default();
             let answered = self.zones.get(&id).cloned().unwrap_or_default();
             let source = if source.is_empty() {
                 file.availability
@@ -336,15 +337,23 @@ impl State {
             zones.extend(answered);
             zones.sort_unstable();
             zones.dedup();
-            let name = known.and_then(|r| r.name.clone()).or(local);
+            let name = known.and_then(|r| r.name.as_deref().map(str::to_owned)).or(local);
             let (mainland, note) = match known {
                 Some(region) => (region.mainland, None),
                 None => (
                     id.starts_with("cn-") && id != "cn-hongkong",
-                    Some("not in the catalog before: `mainland` read from the region ID (cn-*, not cn-hongkong)".to_owned()),
+                    Some("not in the catalog before: `mainland` read from the region ID (cn-*, not cn-hongkong)".into()),
                 ),
             };
-            file.regions.push(Region { id, name, mainland, zones, zones_complete, source, note });
+            file.regions.push(Region {
+                id: id.into(),
+                name: name.map(Text::from),
+                mainland,
+                zones: zones.into_iter().map(Text::from).collect(),
+                zones_complete,
+                source: source.into(),
+                note,
+            });
         }
         // Instance types, grouped by family.
         let mut families: BTreeMap<String, InstanceFamily> = BTreeMap::new();
@@ -358,7 +367,7 @@ impl State {
             };
             let family_name = answer
                 .family
-                .or_else(|| known.map(|t| t.family.clone()))
+                .or_else(|| known.map(|t| t.family.to_string()))
                 .or_else(|| {
                     id.strip_prefix("ecs.").and_then(|rest| rest.split('.').next()).map(str::to_owned)
                 })
@@ -367,16 +376,16 @@ impl State {
             // differs gets a family entry of its own key.
             let key = format!("{family_name}\n{architecture}\n{:?}", answer.boot_modes);
             let family = families.entry(key).or_insert_with(|| InstanceFamily {
-                family: family_name,
+                family: family_name.into(),
                 architecture,
                 boot_modes: answer.boot_modes.clone(),
-                boot_mode_source: answer.boot_modes.as_ref().map(|_| answer.source.clone()),
-                source: answer.source.clone(),
+                boot_mode_source: answer.boot_modes.as_ref().map(|_| answer.source.clone().into()),
+                source: answer.source.clone().into(),
                 note: None,
                 types: Vec::new(),
             });
             family.types.push(InstanceTypeEntry {
-                id,
+                id: id.into(),
                 vcpus: answer.vcpus,
                 memory_gib: answer.memory_gib,
                 note: None,

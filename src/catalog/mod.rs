@@ -9,16 +9,20 @@
 //! pattern name, token). The catalog has a date, the newest `date` of its files, so a missing
 //! value can be reported as "not in the catalog dated D" rather than as invalid.
 //!
-//! Input: the built-in files are read from the JSON `build.rs` converts them to, straight
-//! into their typed form, and trusted ([`Catalog::builtin_with`]: a test checks they are what
-//! the checked loader makes of the YAML, and their image ID regexes compile on first use);
-//! user files are JSON values from the YAML loader ([`Catalog::yaml_values`]), checked and
-//! compiled as they are merged ([`CatalogFile::from_json`], [`Catalog::merge`]).
+//! Input: the built-in files are static data that `build.rs` writes from the YAML, merged,
+//! in the catalog's own types (`builtin.rs`): a run starts from them without parsing or
+//! copying anything ([`Catalog::builtin_with`]; a test checks them against what the checked
+//! loader makes of the YAML). Their image ID sections are read on first use and their
+//! regexes compiled on first use. User files are JSON values from the YAML loader
+//! ([`Catalog::yaml_values`]), checked and compiled as they are merged
+//! ([`CatalogFile::from_json`], [`Catalog::merge`]); a section is copied when one adds to it.
 
+mod builtin;
 mod file;
 mod image_id;
 mod image_prefix;
 mod import;
+mod keyed;
 mod model;
 #[cfg(test)]
 mod prefilter;
@@ -32,14 +36,15 @@ pub use image_prefix::PartialImage;
 pub use import::{API_REFERENCE, ImportError, Imported, import};
 pub use model::{
     Architecture, Availability, BootMode, BootSupport, ExtendedSupport, FeeTier, ImageEntry, InstanceType,
-    LicenseFee, OsLifecycle, PublicImage, Quota, Region,
+    LicenseFee, List, OsLifecycle, PublicImage, Quota, Region, Text,
 };
 pub use version::{canonical as canonical_version, normalize as normalize_version, version_matches};
 
 use crate::date::Date;
 use crate::source::{Limits, parse_yaml};
-use foldhash::{HashMap, HashMapExt};
+use builtin::Images;
 use image_id::ImageIdParser;
+use keyed::Keyed;
 
 /// Why a catalog could not be built. Catalog values carry no spans; schema validation of a
 /// user file (which does) is the place for pinpointed messages.
@@ -67,7 +72,7 @@ pub struct Catalog {
     availability: Keyed<Availability>,
     public_images: Keyed<ImageEntry>,
     retired: Keyed<RetiredFamily>,
-    images: ImageIdParser,
+    images: Images,
 }
 
 /// A built-in catalog file: its repository path, its text, and that text as a JSON array
@@ -91,24 +96,32 @@ impl Catalog {
     }
 
     /// The built-in catalog and then user files given as JSON values, merged in order. The
-    /// built-in files are read straight from `build.rs`'s JSON into their typed form and
-    /// trusted: their regexes compile on first use and their checks are tests'. User files
-    /// are checked and compiled as [`Catalog::merge`] does, with the same errors.
+    /// built-in catalog is static data (`build.rs` writes it; a test checks it against the
+    /// YAML), read without parsing or copying; a section is copied only when a user file adds
+    /// to it. User files are checked and compiled as [`Catalog::merge`] does, with the same
+    /// errors: every file is read before any is merged.
     pub fn builtin_with(user: Vec<(String, serde_json::Value)>) -> Result<Self, CatalogError> {
-        let mut parsed = Vec::new();
-        for file in Self::BUILTIN_FILES {
-            let documents: Vec<Option<CatalogFile>> = serde_json::from_str(file.json)
-                .map_err(|e| CatalogError::Invalid { file: file.path.to_owned(), message: e.to_string() })?;
-            parsed.extend(documents.into_iter().map(|d| (file.path.to_owned(), d.unwrap_or_default(), true)));
-        }
-        for (name, value) in user {
-            let file = CatalogFile::from_json(value)
-                .map_err(|e| CatalogError::Invalid { file: name.clone(), message: e.to_string() })?;
-            parsed.push((name, file, false));
-        }
-        let mut catalog = Self::from_parsed(parsed)?;
-        for file in Self::BUILTIN_FILES {
-            catalog.images.add_builtin_known(file.known_ids);
+        let parsed = user
+            .into_iter()
+            .map(|(name, value)| match CatalogFile::from_json(value) {
+                Ok(file) => Ok((name, file)),
+                Err(e) => Err(CatalogError::Invalid { file: name, message: e.to_string() }),
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut catalog = Self {
+            date: builtin::DATE,
+            regions: Keyed::builtin(&builtin::REGIONS, &builtin::REGIONS_INDEX),
+            instance_types: Keyed::builtin(&builtin::INSTANCE_TYPES, &builtin::INSTANCE_TYPES_INDEX),
+            lifecycle: Keyed::builtin(&builtin::LIFECYCLE, &[]),
+            fees: Keyed::builtin(&builtin::FEES, &[]),
+            quotas: Keyed::builtin(&builtin::QUOTAS, &builtin::QUOTAS_INDEX),
+            availability: Keyed::default(),
+            public_images: Keyed::default(),
+            retired: Keyed::builtin(&builtin::RETIRED, &builtin::RETIRED_INDEX),
+            images: Images::builtin(),
+        };
+        for (name, file) in parsed {
+            catalog.merge(&name, file)?;
         }
         Ok(catalog)
     }
@@ -146,16 +159,11 @@ impl Catalog {
             .into_iter()
             .map(|(name, value)| {
                 CatalogFile::from_json(value)
-                    .map(|file| (name.clone(), file, false))
+                    .map(|file| (name.clone(), file))
                     .map_err(|e| CatalogError::Invalid { file: name, message: e.to_string() })
             })
             .collect::<Result<Vec<_>, _>>()?;
-        Self::from_parsed(parsed)
-    }
-
-    /// Merges parsed files in order (`true`: a trusted built-in file).
-    fn from_parsed(parsed: Vec<(String, CatalogFile, bool)>) -> Result<Self, CatalogError> {
-        let date = parsed.iter().filter_map(|(_, f, _)| f.date).max().ok_or(CatalogError::MissingDate)?;
+        let date = parsed.iter().filter_map(|(_, f)| f.date).max().ok_or(CatalogError::MissingDate)?;
         let mut catalog = Self {
             date,
             regions: Keyed::default(),
@@ -166,10 +174,10 @@ impl Catalog {
             availability: Keyed::default(),
             public_images: Keyed::default(),
             retired: Keyed::default(),
-            images: ImageIdParser::default(),
+            images: Images::default(),
         };
-        for (name, file, trusted) in parsed {
-            catalog.merge_file(&name, file, trusted)?;
+        for (name, file) in parsed {
+            catalog.merge(&name, file)?;
         }
         Ok(catalog)
     }
@@ -177,16 +185,7 @@ impl Catalog {
     /// Merges one more file: its entries are added, or replace those with the same key. On
     /// error the catalog is left unchanged.
     pub fn merge(&mut self, name: &str, file: CatalogFile) -> Result<(), CatalogError> {
-        self.merge_file(name, file, false)
-    }
-
-    /// [`Catalog::merge`]; a trusted file's image ID patterns are compiled on first use.
-    fn merge_file(&mut self, name: &str, file: CatalogFile, trusted: bool) -> Result<(), CatalogError> {
-        let patterns = if trusted {
-            ImageIdParser::prepare(name, &file.public_image_ids)?
-        } else {
-            ImageIdParser::compile(name, &file.public_image_ids)?
-        };
+        let patterns = ImageIdParser::compile(name, &file.public_image_ids)?;
         let mut types = Vec::new();
         for family in file.instance_families {
             let modes = family.boot_modes.as_deref().unwrap_or_default();
@@ -241,34 +240,34 @@ impl Catalog {
             self.date = self.date.max(date);
         }
         for region in file.regions {
-            self.regions.upsert(region.id.clone(), region);
+            self.regions.upsert(region, |r| r.id.to_string());
         }
         for instance_type in types {
-            self.instance_types.upsert(instance_type.id.clone(), instance_type);
+            self.instance_types.upsert(instance_type, |t| t.id.to_string());
         }
         for entry in file.os_lifecycle {
-            let key =
-                format!("{}\n{}", version::normalize(&entry.family), version::normalize(&entry.version));
-            self.lifecycle.upsert(key, entry);
+            self.lifecycle.upsert(entry, |e| {
+                format!("{}\n{}", version::normalize(&e.family), version::normalize(&e.version))
+            });
         }
         for fee in file.license_fees {
-            let versions = fee.versions.iter().flatten().map(|v| version::normalize(v));
-            let key =
-                format!("{}\n{}", version::normalize(&fee.family), versions.collect::<Vec<_>>().join("\n"));
-            self.fees.upsert(key, fee);
+            self.fees.upsert(fee, |fee| {
+                let versions = fee.versions.iter().flat_map(|v| v.iter()).map(|v| version::normalize(v));
+                format!("{}\n{}", version::normalize(&fee.family), versions.collect::<Vec<_>>().join("\n"))
+            });
         }
         for family in file.retired_families {
-            self.retired.upsert(family.family.clone(), family);
+            self.retired.upsert(family, |f| f.family.to_string());
         }
         for quota in file.quotas {
-            self.quotas.upsert(quota.id.clone(), quota);
+            self.quotas.upsert(quota, |q| q.id.to_string());
         }
         for entry in file.availability {
-            let key = format!("{}\n{}", entry.region, entry.zone.as_deref().unwrap_or_default());
-            self.availability.upsert(key, entry);
+            self.availability
+                .upsert(entry, |e| format!("{}\n{}", e.region, e.zone.as_deref().unwrap_or_default()));
         }
         for image in file.images {
-            self.public_images.upsert(image.id.clone(), image);
+            self.public_images.upsert(image, |i| i.id.clone());
         }
         self.images.merge(file.public_image_ids, patterns);
         Ok(())
@@ -305,7 +304,7 @@ impl Catalog {
     /// The retired family an instance type ID belongs to: the family of a catalog type, else
     /// the middle part of `ecs.<family>.<size>` (before any `-`, as in `ecs.t5-lc1m1.small`).
     pub fn retired_family(&self, type_id: &str) -> Option<&RetiredFamily> {
-        if self.retired.items.is_empty() {
+        if self.retired.is_empty() {
             return None;
         }
         if let Some(known) = self.instance_type(type_id) {
@@ -328,7 +327,7 @@ impl Catalog {
     /// The lifecycle entry of an OS family and version; the longest matching version wins
     /// (see [`version_matches`]).
     pub fn lifecycle(&self, family: &str, version: &str) -> Option<&OsLifecycle> {
-        self.lifecycle_position(family, version).and_then(|i| self.lifecycle.items.get(i))
+        self.lifecycle_position(family, version).and_then(|i| self.lifecycle.at(i))
     }
 
     /// Where [`Catalog::lifecycle`]'s entry is in [`Catalog::lifecycles`].
@@ -425,12 +424,12 @@ impl Catalog {
     /// Parses a public image ID (e.g. `ubuntu_22_04_x64_20G_alibase_20240322.vhd`); `None` when
     /// no pattern recognises it, which is a finding for the caller, never an error.
     pub fn parse_public_image_id(&self, id: &str) -> Option<PublicImage> {
-        self.images.parse(id)
+        self.images.get().parse(id)
     }
 
     /// Number of public image ID patterns.
     pub fn public_image_pattern_count(&self) -> usize {
-        self.images.pattern_count()
+        self.images.get().pattern_count()
     }
 }
 
@@ -441,38 +440,6 @@ pub struct RegionAvailability<'a> {
     pub region: Option<Vec<&'a str>>,
     /// The zones with data and the types each offers.
     pub zones: Vec<(&'a str, &'a [String])>,
-}
-
-/// Entries in insertion order with a key index; upserting an existing key replaces in place.
-#[derive(Debug, Clone)]
-struct Keyed<T> {
-    items: Vec<T>,
-    index: HashMap<String, usize>,
-}
-
-impl<T> Default for Keyed<T> {
-    fn default() -> Self {
-        Self { items: Vec::new(), index: HashMap::new() }
-    }
-}
-
-impl<T> Keyed<T> {
-    fn upsert(&mut self, key: String, item: T) {
-        if let Some(slot) = self.index.get(&key).and_then(|&i| self.items.get_mut(i)) {
-            *slot = item;
-        } else {
-            self.index.insert(key, self.items.len());
-            self.items.push(item);
-        }
-    }
-
-    fn get(&self, key: &str) -> Option<&T> {
-        self.index.get(key).and_then(|&i| self.items.get(i))
-    }
-
-    fn iter(&self) -> impl Iterator<Item = &T> {
-        self.items.iter()
-    }
 }
 
 #[cfg(test)]

@@ -7,7 +7,20 @@
 
 use crate::date::Date;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::fmt;
+
+/// Catalog text: borrowed from the binary in a built-in entry (`build.rs` writes the built-in
+/// catalog as static data), owned in a user file's.
+pub type Text = Cow<'static, str>;
+
+/// A catalog list: a static slice in a built-in entry, owned in a user file's.
+pub type List<T> = Cow<'static, [T]>;
+
+/// Whether a list is empty (then it is left out of a written file).
+pub(crate) fn is_empty_list<T: Clone>(list: &List<T>) -> bool {
+    list.is_empty()
+}
 
 /// A CPU architecture, with the values of the `DescribeImages` API.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -117,23 +130,23 @@ impl BootSupport {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Region {
-    pub id: String,
+    pub id: Text,
     /// The English display name; `None` where no source gives one (or sources disagree).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<Text>,
     /// In the Chinese mainland (China (Hong Kong) is not).
     pub mainland: bool,
     /// Zones a source confirms. Every zone of the region when `zones_complete`, else some
     /// (possibly none).
     #[serde(default)]
-    pub zones: Vec<String>,
+    pub zones: List<Text>,
     /// Whether `zones` lists every zone of the region. When it does not, a zone missing from
     /// the list is unknown, never a finding (S006 fires only for a zone of another region).
     #[serde(default = "yes")]
     pub zones_complete: bool,
-    pub source: String,
+    pub source: Text,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub note: Option<String>,
+    pub note: Option<Text>,
 }
 
 const fn yes() -> bool {
@@ -162,43 +175,43 @@ impl Region {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct InstanceType {
-    pub id: String,
+    pub id: Text,
     /// The instance family, e.g. `g7` for `ecs.g7.large`.
-    pub family: String,
+    pub family: Text,
     pub vcpus: u32,
     #[serde(rename = "memoryGiB")]
     pub memory_gib: f64,
     pub architecture: Architecture,
     pub boot_modes: BootSupport,
-    pub source: String,
+    pub source: Text,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub boot_mode_source: Option<String>,
+    pub boot_mode_source: Option<Text>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub note: Option<String>,
+    pub note: Option<Text>,
 }
 
 /// End of standard support of one OS version.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct OsLifecycle {
-    pub family: String,
-    pub version: String,
-    pub name: String,
+    pub family: Text,
+    pub version: Text,
+    pub name: Text,
     #[serde(with = "date_serde")]
     pub end_of_support: Date,
-    pub source: String,
+    pub source: Text,
     /// The end of support another vendor source gives, where vendor sources disagree
     /// (DESIGN §4a: L001 uses the later date, L002 the earlier).
     #[serde(default, with = "opt_date_serde", skip_serializing_if = "Option::is_none")]
     pub other_end_of_support: Option<Date>,
     /// The page that gives [`OsLifecycle::other_end_of_support`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub other_source: Option<String>,
+    pub other_source: Option<Text>,
     /// Paid extended support the vendor sells after the end of standard support.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extended_support: Option<ExtendedSupport>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub note: Option<String>,
+    pub note: Option<Text>,
 }
 
 impl OsLifecycle {
@@ -226,13 +239,13 @@ impl OsLifecycle {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ExtendedSupport {
     /// The programme's name, e.g. "Ubuntu Pro (ESM)".
-    pub name: String,
+    pub name: Text,
     /// Last day it covers.
     #[serde(with = "date_serde")]
     pub until: Date,
-    pub source: String,
+    pub source: Text,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub note: Option<String>,
+    pub note: Option<Text>,
 }
 
 /// Which instance types a region or zone offers, from the API's answers
@@ -277,22 +290,22 @@ pub struct ImageEntry {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct LicenseFee {
-    pub family: String,
+    pub family: Text,
     /// Versions the fee applies to; `None` for every version of the family.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub versions: Option<Vec<String>>,
+    pub versions: Option<List<Text>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<Text>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub currency: Option<String>,
+    pub currency: Option<Text>,
     /// Charged only outside the Chinese mainland (China (Hong Kong) included).
     #[serde(default)]
     pub outside_mainland_only: bool,
     /// Empty when the fee has no published figure.
-    pub tiers: Vec<FeeTier>,
-    pub source: String,
+    pub tiers: List<FeeTier>,
+    pub source: Text,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub note: Option<String>,
+    pub note: Option<Text>,
 }
 
 impl LicenseFee {
@@ -329,13 +342,13 @@ impl FeeTier {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Quota {
-    pub id: String,
-    pub name: String,
+    pub id: Text,
+    pub name: Text,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default: Option<u64>,
-    pub source: String,
+    pub source: Text,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub note: Option<String>,
+    pub note: Option<Text>,
 }
 
 /// What a public image ID says about its image.

@@ -60,7 +60,7 @@ fn looks_up_regions_types_and_quotas() {
     assert!(!hk.mainland && hk.has_zone("cn-hongkong-b") && !hk.has_zone("cn-hongkong-z"));
     assert!(c.region("cn-nowhere").is_none());
     let nano = c.instance_type("ecs.t5-lc2m1.nano").expect("type");
-    assert_eq!((nano.family.as_str(), nano.vcpus, nano.memory_gib), ("t5", 1, 0.5));
+    assert_eq!((&*nano.family, nano.vcpus, nano.memory_gib), ("t5", 1, 0.5));
     assert_eq!(nano.boot_modes, BootSupport::Bios);
     assert_eq!(c.instance_type("ecs.g7.large").map(|t| t.boot_modes), Some(BootSupport::Unknown));
     assert_eq!(c.quota("q_user-image-count").and_then(|q| q.default), None);
@@ -152,7 +152,7 @@ fn later_files_replace_and_add_entries() {
     assert_eq!(c.date().to_string(), "2026-12-01");
     assert_eq!(c.regions().count(), 2, "replaced in place, not appended");
     assert!(c.region("cn-hangzhou").is_some_and(|r| r.has_zone("cn-hangzhou-z")));
-    assert_eq!(c.regions().next().map(|r| r.id.as_str()), Some("cn-hangzhou"));
+    assert_eq!(c.regions().next().map(|r| &*r.id), Some("cn-hangzhou"));
     let added = c.instance_type("ecs.g9x.large").expect("added");
     assert_eq!((added.architecture, added.boot_modes), (Architecture::Arm64, BootSupport::Uefi));
     assert!(c.instance_type("ecs.g7.large").is_some(), "kept");
@@ -223,7 +223,7 @@ fn contents(c: &Catalog) -> String {
         c.availability().collect::<Vec<_>>(),
         c.public_images().collect::<Vec<_>>(),
         c.retired_families().collect::<Vec<_>>(),
-        c.images.describe(),
+        c.images.get().describe(),
     )
 }
 
@@ -238,12 +238,51 @@ fn the_builtin_catalog_is_the_yaml_as_the_checked_loader_reads_it() {
         .expect("the built-in files pass every check");
     let fast = Catalog::builtin().expect("built-in catalog loads");
     assert_eq!(contents(&fast), contents(&from_yaml));
-    assert!(!fast.images.known_ids().is_empty());
-    for id in fast.images.known_ids() {
+    assert!(!fast.images.get().known_ids().is_empty());
+    for id in fast.images.get().known_ids() {
         assert_eq!(fast.parse_public_image_id(id), from_yaml.parse_public_image_id(id), "{id}");
     }
-    let known = |c: &Catalog| c.images.known().iter().map(|p| format!("{p:?}")).collect::<Vec<_>>();
+    let known = |c: &Catalog| c.images.get().known().iter().map(|p| format!("{p:?}")).collect::<Vec<_>>();
     assert_eq!(known(&fast), known(&from_yaml));
+}
+
+/// The built-in catalog is `build.rs`'s static data: nothing is copied and no image ID
+/// section is read until a run needs it, and the sorted keys find every entry (the test
+/// above compares the entries themselves with the YAML).
+#[test]
+fn the_static_builtin_catalog_is_borrowed_and_its_keys_find_every_entry() {
+    let c = Catalog::builtin().expect("built-in catalog loads");
+    assert!(c.regions.is_borrowed() && c.instance_types.is_borrowed() && c.lifecycle.is_borrowed());
+    assert!(c.fees.is_borrowed() && c.quotas.is_borrowed() && c.retired.is_borrowed());
+    assert!(!c.images.is_built(), "no image ID parsed yet");
+    assert!(c.regions().all(|r| c.region(&r.id).is_some_and(|found| std::ptr::eq(found, r))));
+    assert!(c.instance_types().all(|t| c.instance_type(&t.id).is_some_and(|found| std::ptr::eq(found, t))));
+    assert!(c.quotas().all(|q| c.quota(&q.id).is_some_and(|found| std::ptr::eq(found, q))));
+    assert!(
+        c.retired_families().all(|f| c.retired.get(&f.family).is_some_and(|found| std::ptr::eq(found, f)))
+    );
+    assert!(c.retired_families().count() > 0 && c.quotas().count() > 0);
+    for missing in ["", "cn-hangzhou-x", "ecs.g7.huge", "zz"] {
+        assert!(
+            c.region(missing).is_none() && c.instance_type(missing).is_none() && c.quota(missing).is_none()
+        );
+    }
+    assert!(c.parse_public_image_id("ubuntu_22_04_x64_20G_alibase_20240322.vhd").is_some());
+    assert!(c.images.is_built());
+
+    // A user file copies only the sections it adds to: a region replaced in place, one added.
+    let first = c.regions().next().expect("a region").id.to_string();
+    let count = c.regions().count();
+    let user = json!({"regions": [
+        {"id": first, "name": "Renamed", "mainland": true, "zones": ["z-1"], "source": "https://example.com/r"},
+        {"id": "xx-new-1", "name": "New", "mainland": false, "zones": [], "zonesComplete": false, "source": "https://example.com/r"}]});
+    let merged = Catalog::builtin_with(vec![("u.yaml".into(), user)]).expect("merges");
+    assert!(!merged.regions.is_borrowed() && merged.instance_types.is_borrowed());
+    assert_eq!(merged.regions().count(), count + 1);
+    assert_eq!(merged.regions().next().and_then(|r| r.name.as_deref()), Some("Renamed"));
+    assert_eq!(merged.region(&first).and_then(|r| r.name.as_deref()), Some("Renamed"));
+    assert_eq!(merged.regions().last().map(|r| &*r.id), Some("xx-new-1"));
+    assert!(merged.region("xx-new-1").is_some() && merged.instance_type("ecs.g7.large").is_some());
 }
 
 #[test]
@@ -267,7 +306,7 @@ fn user_files_after_the_builtin_are_checked_as_before() {
     assert!(matches!(unknown, Err(CatalogError::Invalid { ref file, .. }) if file == "b.yaml"));
     // A user pattern of a built-in name replaces it, in place.
     let builtin = Catalog::builtin().expect("built-in catalog loads");
-    let names = builtin.images.pattern_names();
+    let names = builtin.images.get().pattern_names();
     let name = names.first().copied().expect("a pattern");
     let mine = json!({"publicImageIds": {"patterns": [
         {"name": name, "regex": "^(?P<os>centos)_(?P<major>\\d+)_(?P<arch>x64)_mine$",
@@ -360,7 +399,7 @@ fn availability_covers_a_region_only_when_every_zone_or_the_region_is_listed() {
 #[test]
 fn retired_families_are_found_by_the_family_part_of_a_type_id() {
     let c = Catalog::builtin().expect("built-in catalog loads");
-    let family = |id: &str| c.retired_family(id).map(|r| r.family.as_str());
+    let family = |id: &str| c.retired_family(id).map(|r| &*r.family);
     assert_eq!(family("ecs.s2.large"), Some("s2"));
     assert_eq!(family("ecs.gn4-c4g1.xlarge"), Some("gn4"));
     assert_eq!(family("ecs.c4.xlarge"), Some("c4"));
@@ -398,7 +437,7 @@ fn no_builtin_family_is_both_current_and_retired() {
         assert!(c.retired_family(&t.id).is_none(), "{} is listed and its family retired", t.id);
         assert!(t.source.starts_with("https://"), "{} has no source", t.id);
     }
-    let mut ids: Vec<&str> = c.instance_types().map(|t| t.id.as_str()).collect();
+    let mut ids: Vec<&str> = c.instance_types().map(|t| &*t.id).collect();
     let count = ids.len();
     ids.sort_unstable();
     ids.dedup();
@@ -508,8 +547,8 @@ fn every_builtin_region_has_a_source_and_lists_its_zones_or_says_they_are_not_al
             region.id
         );
         assert!(!region.zones_complete || !region.zones.is_empty(), "{}", region.id);
-        for zone in &region.zones {
-            assert!(zone.starts_with(&region.id), "{zone} of {}", region.id);
+        for zone in region.zones.iter() {
+            assert!(zone.starts_with(&*region.id), "{zone} of {}", region.id);
             zones.push(zone);
         }
     }

@@ -172,10 +172,10 @@ fn zone_rows(catalog: &Catalog) -> Vec<ZoneRow<'_>> {
                 offered: Some(&whole.instance_types),
             });
         }
-        for zone in &region.zones {
+        for zone in region.zones.iter() {
             let offered = catalog
                 .availability()
-                .find(|a| a.region == region.id && a.zone.as_deref() == Some(zone.as_str()))
+                .find(|a| a.region == region.id && a.zone.as_deref() == Some(&**zone))
                 .map(|a| a.instance_types.as_slice());
             rows.push(ZoneRow { zone, region: &region.id, offered });
         }
@@ -192,11 +192,11 @@ fn show_table(catalog: &Catalog, section: Option<Section>) -> String {
                 .regions()
                 .map(|r| {
                     vec![
-                        r.id.clone(),
-                        r.name.clone().unwrap_or_else(|| "-".to_owned()),
+                        r.id.to_string(),
+                        r.name.as_deref().unwrap_or("-").to_owned(),
                         yes_no(r.mainland),
                         zones_cell(r),
-                        r.source.clone(),
+                        r.source.to_string(),
                     ]
                 })
                 .collect(),
@@ -232,10 +232,10 @@ fn show_table(catalog: &Catalog, section: Option<Section>) -> String {
                 .quotas()
                 .map(|q| {
                     vec![
-                        q.id.clone(),
-                        q.name.clone(),
+                        q.id.to_string(),
+                        q.name.to_string(),
                         q.default.map_or_else(|| "account-specific (unset)".to_owned(), |d| d.to_string()),
-                        q.source.clone(),
+                        q.source.to_string(),
                     ]
                 })
                 .collect(),
@@ -268,11 +268,11 @@ fn fee_row(f: &crate::catalog::LicenseFee) -> Vec<String> {
         })
         .collect();
     vec![
-        f.family.clone(),
+        f.family.to_string(),
         f.versions.as_ref().map_or_else(|| "all".to_owned(), |v| v.join(", ")),
         if f.outside_mainland_only { "outside mainland" } else { "everywhere" }.to_owned(),
         if tiers.is_empty() { "no published figure".to_owned() } else { tiers.join("; ") },
-        f.source.clone(),
+        f.source.to_string(),
     ]
 }
 
@@ -308,7 +308,7 @@ fn summary(catalog: &Catalog) -> String {
         format!("{zones} zones; {partial} regions with zones not all known")
     };
     let families = {
-        let mut f: Vec<&str> = catalog.instance_types().map(|t| t.family.as_str()).collect();
+        let mut f: Vec<&str> = catalog.instance_types().map(|t| &*t.family).collect();
         f.sort_unstable();
         f.dedup();
         f.len()
@@ -347,13 +347,13 @@ fn type_row(t: &InstanceType) -> Vec<String> {
         crate::catalog::BootSupport::Unknown => "unknown",
     };
     vec![
-        t.id.clone(),
-        t.family.clone(),
+        t.id.to_string(),
+        t.family.to_string(),
         t.vcpus.to_string(),
         t.memory_gib.to_string(),
         t.architecture.to_string(),
         boot.to_owned(),
-        t.source.clone(),
+        t.source.to_string(),
     ]
 }
 
@@ -365,7 +365,14 @@ fn os_row(e: &OsLifecycle) -> Vec<String> {
     };
     let extension =
         e.extended_support.as_ref().map_or_else(String::new, |x| format!("{} to {}", x.name, x.until));
-    vec![e.family.clone(), e.version.clone(), e.name.clone(), end, extension, e.source.clone()]
+    vec![
+        e.family.to_string(),
+        e.version.to_string(),
+        e.name.to_string(),
+        end,
+        extension,
+        e.source.to_string(),
+    ]
 }
 
 /// Left-aligned columns two spaces apart; the last column is not padded.

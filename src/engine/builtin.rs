@@ -196,7 +196,7 @@ pub fn instance_catalog_checks(world: &World<'_>, instance: &Resource, out: &mut
                 )
             };
             let suggestion = if region.zones_complete {
-                suggest::closest_unique(zone, region.zones.iter().map(String::as_str))
+                suggest::closest_unique(zone, region.zones.iter().map(|z| &**z))
             } else {
                 None
             };
@@ -340,8 +340,8 @@ fn unknown_region(
     if catalog.region(id).is_some() {
         return;
     }
-    let suggestion = suggest::closest(id, catalog.regions().map(|r| r.id.as_str()))
-        .filter(|s| !same_stem_other_number(id, s));
+    let suggestion =
+        suggest::closest(id, catalog.regions().map(|r| &*r.id)).filter(|s| !same_stem_other_number(id, s));
     let help = match suggestion {
         Some(s) => format!("did you mean `{s}`?"),
         None if id.ends_with(|c: char| c.is_ascii_digit()) => {

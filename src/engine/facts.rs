@@ -532,7 +532,7 @@ fn shared_values(catalog: &Catalog, settings: &Settings) -> Shared {
     let mut quotas = Map::new();
     for quota in catalog.quotas() {
         if let Some(default) = quota.default {
-            quotas.insert(quota.id.clone(), json!(default));
+            quotas.insert(quota.id.to_string(), json!(default));
         }
     }
     for (id, value) in &settings.quotas {

@@ -154,7 +154,7 @@ pub fn instance_type_typo<'c>(catalog: &'c Catalog, value: &str) -> Option<&'c I
     if known_size || plausible_size(size) {
         return None;
     }
-    let intended = typo_of(value, members.iter().map(|t| t.id.as_str()))?;
+    let intended = typo_of(value, members.iter().map(|t| &*t.id))?;
     members.into_iter().find(|t| t.id == intended)
 }
 
@@ -185,7 +185,7 @@ pub fn unknown_type<'c>(catalog: &'c Catalog, value: &str) -> UnknownType<'c> {
     if let Some((family, size)) = parts {
         let members: Vec<&'c str> = catalog
             .instance_types()
-            .map(|t| t.id.as_str())
+            .map(|t| &*t.id)
             .filter(|id| id.rsplit_once('.').is_some_and(|(f, _)| f == family))
             .collect();
         if !members.is_empty() {
@@ -201,9 +201,9 @@ pub fn unknown_type<'c>(catalog: &'c Catalog, value: &str) -> UnknownType<'c> {
     // Malformed: the type ID written without its `ecs.` prefix, or anything else.
     let prefixed = format!("ecs.{lower}");
     if let Some(t) = catalog.instance_type(&prefixed) {
-        return UnknownType::Suggest(t.id.as_str());
+        return UnknownType::Suggest(&t.id);
     }
-    let known = catalog.instance_types().map(|t| t.id.as_str());
+    let known = catalog.instance_types().map(|t| &*t.id);
     suggest::closest(value, known).map_or(UnknownType::Nothing, UnknownType::Suggest)
 }
 

@@ -147,7 +147,7 @@ fn a_major_alone_matches_the_lifecycle_catalog() {
     let entry = c.lifecycle("centos", &version).expect("CentOS 7 is in the lifecycle catalog");
     assert_eq!(entry.version, "7");
     let version = c.image_prefix("aliyun_3_9_x64_20G_alibase_").and_then(|p| p.version).expect("Alinux 3.9");
-    assert_eq!(c.lifecycle("alibaba-cloud-linux", &version).map(|e| e.version.as_str()), Some("3"));
+    assert_eq!(c.lifecycle("alibaba-cloud-linux", &version).map(|e| &*e.version), Some("3"));
     // A major the catalog does not list as a version is not invented.
     assert_eq!(c.image_prefix("ubuntu_22").and_then(|p| p.version), None);
 }

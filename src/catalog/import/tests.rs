@@ -43,7 +43,7 @@ fn zones_find_their_region_by_the_longest_known_prefix() {
     // AvailableInstanceTypes and ResourcesInfo are merged.
     assert_eq!(zone.instance_types, ["ecs.c7.large", "ecs.g7.large", "ecs.g7.xlarge"]);
     let region = imported.file.regions.iter().find(|r| r.id == "xx-testland-1").expect("region");
-    assert_eq!(region.zones, ["xx-testland-1a"]);
+    assert_eq!(*region.zones, ["xx-testland-1a"]);
     assert!(!region.mainland && region.note.is_some());
     // A known region keeps its name, mainland flag and zones.
     let hangzhou = imported.file.regions.iter().find(|r| r.id == "cn-hangzhou").expect("cn-hangzhou");
@@ -131,7 +131,7 @@ fn a_region_known_only_from_describe_regions_has_zones_not_known() {
     let base = Catalog::builtin().expect("built-in catalog");
     let imported = import(&answers, date(), &base).expect("imports");
     let region = &imported.file.regions[0];
-    assert_eq!((region.id.as_str(), region.name.as_deref()), ("xx-newland-1", Some("Newland")));
+    assert_eq!((&*region.id, region.name.as_deref()), ("xx-newland-1", Some("Newland")));
     assert!(region.zones.is_empty() && !region.zones_complete, "{region:?}");
     // The written file loads, and no zone of the new region is known to be wrong.
     let mut catalog = base;
