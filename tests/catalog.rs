@@ -573,6 +573,11 @@ fn lifecycle_entries_match_versions_as_written() {
         ("sles", "16.1", None),
         ("sles", "12", None),
         ("sles", "11", None),
+        // Not read: unknown, never the GA release the prefix names.
+        ("sles", "15.x", None),
+        ("sles", "15.SP5", None),
+        ("sles", "15.5.1", None),
+        ("sles", "12 SP5 beta", None),
         ("freebsd", "13.0", Some("FreeBSD 13.0")),
         ("freebsd", "13.2-RELEASE-p9", Some("FreeBSD 13.2")),
         ("freebsd", "13.3", Some("FreeBSD 13.3")),

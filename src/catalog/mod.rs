@@ -338,7 +338,9 @@ impl Catalog {
             .iter()
             .enumerate()
             .filter(|(_, e)| version::same_family(&e.family, family))
-            .filter_map(|(i, e)| version::match_len(version, &e.version).map(|len| (len, i)))
+            .filter_map(|(i, e)| {
+                version::lifecycle_match_len(family, version, &e.version).map(|len| (len, i))
+            })
             .max_by_key(|(len, _)| *len)
             .map(|(_, i)| i)
     }

@@ -36,6 +36,17 @@ pub fn match_len(version: &str, catalog: &str) -> Option<usize> {
     matched.then_some(catalog.len())
 }
 
+/// [`match_len`] for lifecycle entries, where a finer version may still be a different
+/// release: SLES versions are read by [`canonical`] into the vendor's exact form (`15 SP5`),
+/// so one that could not be read (`15.x`, `15.5.1`) matches no entry rather than 15 GA.
+pub fn lifecycle_match_len(family: &str, version: &str, catalog: &str) -> Option<usize> {
+    if family.trim().eq_ignore_ascii_case("sles") {
+        let catalog = normalize(catalog);
+        return (normalize(version) == catalog && !catalog.is_empty()).then_some(catalog.len());
+    }
+    match_len(version, catalog)
+}
+
 /// A spec's version in the vendor's form (see the module docs); unchanged when not read.
 pub fn canonical(family: &str, version: &str) -> String {
     let text = normalize(version);
