@@ -149,6 +149,11 @@ pub fn evaluate(
             }
             with_severities(&mut structural, enabled);
             with_severities(&mut evaluation.findings, enabled);
+            // Every resource's lists are held until all are evaluated: one finding pushed
+            // reserves room for four (1.5 KB), which was 17 MB of the 10,000-file corpus's
+            // peak for 6 MB of findings (massif).
+            structural.shrink_to_fit();
+            evaluation.findings.shrink_to_fit();
             (structural, evaluation)
         })
         .collect();
@@ -701,6 +706,11 @@ fn check(
                 finding = finding.with_label(image.location(&path), related.message.render(scope, context)?);
             }
         }
+    }
+    if !rule.data.is_empty() {
+        // Room for exactly the rule's figures: grown an entry at a time, the map of a
+        // five-figure rule (L001) held eight.
+        finding.data = serde_json::Map::with_capacity(rule.data.len());
     }
     for (name, expr) in &rule.data {
         finding
