@@ -149,25 +149,37 @@ pub fn evaluate(
             }
             with_severities(&mut structural, enabled);
             with_severities(&mut evaluation.findings, enabled);
+            // Every resource's lists are held until all are evaluated: one finding pushed
+            // reserves room for four (1.5 KB), which was 17 MB of the 10,000-file corpus's
+            // peak for 6 MB of findings (massif).
+            structural.shrink_to_fit();
+            evaluation.findings.shrink_to_fit();
             (structural, evaluation)
         })
         .collect();
     structural.retain(|f| enabled.contains_key(&f.code));
     with_severities(&mut structural, enabled);
     // Freeing the run's facts takes a core; the findings are gathered on the other.
-    rayon::join(
-        || drop(world),
-        || {
-            for (found, mut one) in per_resource {
-                structural.extend(found);
-                evaluation.findings.append(&mut one.findings);
-                evaluation.failures.append(&mut one.failures);
-            }
-            evaluation.findings.append(&mut structural);
-        },
-    );
+    rayon::join(|| drop(world), || gather(per_resource, structural, &mut evaluation));
     evaluation.failures = once_per_rule(std::mem::take(&mut evaluation.failures));
     evaluation
+}
+
+/// Gathers the findings of every resource, in resource order, the structural ones last.
+/// The list is reserved once: grown by doubling, it held up to twice its room (and, while
+/// it moved, both copies) at the run's peak.
+fn gather(per_resource: Vec<(Vec<Finding>, Evaluation)>, run_wide: Vec<Finding>, out: &mut Evaluation) {
+    let structural_count: usize = per_resource.iter().map(|(found, _)| found.len()).sum();
+    let rule_count: usize = per_resource.iter().map(|(_, one)| one.findings.len()).sum();
+    out.findings.reserve_exact(rule_count + structural_count + run_wide.len());
+    let mut structural = run_wide;
+    structural.reserve_exact(structural_count);
+    for (found, mut one) in per_resource {
+        structural.extend(found);
+        out.findings.append(&mut one.findings);
+        out.failures.append(&mut one.failures);
+    }
+    out.findings.append(&mut structural);
 }
 
 /// A rule the run enables, with where the [`World`] keeps its `params`.
@@ -694,6 +706,11 @@ fn check(
                 finding = finding.with_label(image.location(&path), related.message.render(scope, context)?);
             }
         }
+    }
+    if !rule.data.is_empty() {
+        // Room for exactly the rule's figures: grown an entry at a time, the map of a
+        // five-figure rule (L001) held eight.
+        finding.data = serde_json::Map::with_capacity(rule.data.len());
     }
     for (name, expr) in &rule.data {
         finding
