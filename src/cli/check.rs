@@ -469,8 +469,10 @@ pub fn run(args: &CheckArgs) -> Result<bool, Failure> {
     }
     // The process exits next: freeing every file's tree and finding one by one took 50 ms
     // of a 10,000-file run, on one core, for memory the exit returns anyway (compilers
-    // skip freeing at exit for the same reason).
+    // skip freeing at exit for the same reason). The catalog's hundreds of entries were
+    // 0.2 M instructions of a one-file check.
     std::mem::forget(outcome);
+    std::mem::forget(catalog);
     if rules_failed {
         return Err(Failure::Reported);
     }

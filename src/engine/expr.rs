@@ -367,10 +367,15 @@ fn build(text: &str, span: Span, file: &SourceFile, origin: Origin) -> Result<Ar
     }
 }
 
-/// A `{{ expr }}` template: literal text and expressions, in order.
+/// A `{{ expr }}` template: literal text and expressions, in order. A user's template is
+/// split when its rule loads, so a missing `}}` is reported there; a built-in one is split on
+/// first use (most never render in a run: splitting all 89 at every start was 0.4 M
+/// instructions of a one-file check), and the test suite splits every one (`check_all`).
 #[derive(Debug)]
 pub struct Template {
-    parts: Vec<Part>,
+    /// Where the text is, to split it later; `None` once split or for the empty template.
+    source: Option<(Box<str>, Span, Arc<SourceFile>, Origin)>,
+    parts: OnceLock<Result<Vec<Part>, ExprError>>,
 }
 
 #[derive(Debug)]
@@ -382,50 +387,43 @@ enum Part {
 impl Template {
     /// A template that renders nothing.
     pub const fn empty() -> Self {
-        Self { parts: Vec::new() }
+        Self { source: None, parts: OnceLock::new() }
     }
 
-    /// Splits `text` into literal parts and expressions (compiled on first use).
+    /// A template of `text` at `span`: split now for a user's rule (reporting a `{{` without
+    /// its `}}`), on first use for a built-in one. Expressions compile on first use.
     pub fn compile(
         text: &str,
         span: Span,
         file: &Arc<SourceFile>,
         origin: Origin,
     ) -> Result<Self, ExprError> {
-        let mut parts = Vec::new();
-        let mut rest = text;
-        while let Some(open) = rest.find("{{") {
-            let (literal, after) = rest.split_at(open);
-            if !literal.is_empty() {
-                parts.push(Part::Text(literal.to_string()));
-            }
-            let after = after.get(2..).unwrap_or("");
-            let Some(close) = after.find("}}") else {
-                return Err(ExprError { message: "`{{` without a closing `}}`".into(), span });
-            };
-            let (expr, tail) = after.split_at(close);
-            let expr_span = file
-                .text
-                .get(span.start..span.end)
-                .and_then(|s| find_first(s, expr.trim()))
-                .map_or(span, |at| Span::new(span.start + at, span.start + at + expr.trim().len()));
-            parts.push(Part::Expr(Expr::new(expr.trim(), expr_span, file, origin)));
-            rest = tail.get(2..).unwrap_or("");
+        if origin == Origin::User {
+            let parts = OnceLock::from(Ok(split(text, span, file, origin)?));
+            return Ok(Self { source: None, parts });
         }
-        if !rest.is_empty() {
-            parts.push(Part::Text(rest.to_string()));
-        }
-        Ok(Self { parts })
+        Ok(Self { source: Some((text.into(), span, Arc::clone(file), origin)), parts: OnceLock::new() })
     }
 
-    /// Compiles every expression now, reporting the first mistake.
+    /// The parts, split on first use; a split error of a built-in template is reported by
+    /// [`Template::check`] (the test suite) and by rendering.
+    fn parts(&self) -> Result<&[Part], &ExprError> {
+        let split = || match &self.source {
+            Some((text, span, file, origin)) => split(text, *span, file, *origin),
+            None => Ok(Vec::new()),
+        };
+        self.parts.get_or_init(split).as_deref()
+    }
+
+    /// Splits the template and compiles every expression now, reporting the first mistake.
     pub fn check(&self) -> Result<(), ExprError> {
+        self.parts().map_err(Clone::clone)?;
         self.exprs().try_for_each(Expr::check)
     }
 
-    /// The expressions between `{{ }}`, in order.
+    /// The expressions between `{{ }}`, in order (none if the template does not split).
     pub fn exprs(&self) -> impl Iterator<Item = &Expr> {
-        self.parts.iter().filter_map(|part| match part {
+        self.parts().unwrap_or_default().iter().filter_map(|part| match part {
             Part::Expr(expr) => Some(expr),
             Part::Text(_) => None,
         })
@@ -434,8 +432,9 @@ impl Template {
     /// Renders the template (see [`Expr::eval`]); an expression that fails is an error
     /// naming it.
     pub fn render(&self, scope: &dyn Scope<'_>, context: &Context) -> Result<String, (String, Span)> {
+        let parts = self.parts().map_err(|e| (e.message.clone(), e.span))?;
         let mut out = String::new();
-        for part in &self.parts {
+        for part in parts {
             match part {
                 Part::Text(text) => out.push_str(text),
                 Part::Expr(expr) => {
@@ -448,11 +447,36 @@ impl Template {
 
     /// The template's expressions, in order (what it reads, for [`super::inputs`]).
     pub fn expressions(&self) -> impl Iterator<Item = &Expr> {
-        self.parts.iter().filter_map(|part| match part {
-            Part::Expr(expr) => Some(expr),
-            Part::Text(_) => None,
-        })
+        self.exprs()
     }
+}
+
+/// Splits `text` into literal parts and expressions (compiled on first use).
+fn split(text: &str, span: Span, file: &Arc<SourceFile>, origin: Origin) -> Result<Vec<Part>, ExprError> {
+    let mut parts = Vec::new();
+    let mut rest = text;
+    while let Some(open) = memchr::memmem::find(rest.as_bytes(), b"{{") {
+        let (literal, after) = rest.split_at(open);
+        if !literal.is_empty() {
+            parts.push(Part::Text(literal.to_string()));
+        }
+        let after = after.get(2..).unwrap_or("");
+        let Some(close) = memchr::memmem::find(after.as_bytes(), b"}}") else {
+            return Err(ExprError { message: "`{{` without a closing `}}`".into(), span });
+        };
+        let (expr, tail) = after.split_at(close);
+        let expr_span = file
+            .text
+            .get(span.start..span.end)
+            .and_then(|s| find_first(s, expr.trim()))
+            .map_or(span, |at| Span::new(span.start + at, span.start + at + expr.trim().len()));
+        parts.push(Part::Expr(Expr::new(expr.trim(), expr_span, file, origin)));
+        rest = tail.get(2..).unwrap_or("");
+    }
+    if !rest.is_empty() {
+        parts.push(Part::Text(rest.to_string()));
+    }
+    Ok(parts)
 }
 
 /// Where `needle` first occurs in `hay`, as [`str::find`] answers. `str::find` sets up a
