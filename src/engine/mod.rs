@@ -82,7 +82,7 @@ impl RuleSet {
             .enumerate()
             .map(|(position, file)| match BUILTIN_TREES.get(position) {
                 // A built-in rule compiles from the tree the build parsed its file into.
-                Some(Some(tree)) if position < builtin_count => rule::load_tree(file, &tree.to_node(), false),
+                Some(Some(tree)) if position < builtin_count => rule::load_compiled(file, tree),
                 _ => rule::load(file, position >= builtin_count),
             })
             .collect();
