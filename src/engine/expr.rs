@@ -445,9 +445,22 @@ impl Template {
         Ok(out)
     }
 
-    /// The template's expressions, in order (what it reads, for [`super::inputs`]).
-    pub fn expressions(&self) -> impl Iterator<Item = &Expr> {
-        self.exprs()
+    /// The text of each expression between `{{ }}`, trimmed, in order (what the template
+    /// reads, for [`super::inputs`]); none if it does not split. A template not split yet
+    /// is read in place, not split (which would make an [`Expr`] of each).
+    pub fn expression_texts(&self) -> Vec<&str> {
+        let Some((text, ..)) = self.parts.get().is_none().then_some(self.source.as_ref()).flatten() else {
+            return self.exprs().map(|expr| expr.text.as_str()).collect();
+        };
+        let mut texts = Vec::new();
+        let mut rest: &str = text;
+        while let Some(open) = memchr::memmem::find(rest.as_bytes(), b"{{") {
+            let after = rest.get(open + 2..).unwrap_or("");
+            let Some(close) = memchr::memmem::find(after.as_bytes(), b"}}") else { return Vec::new() };
+            texts.push(after.get(..close).unwrap_or("").trim());
+            rest = after.get(close + 2..).unwrap_or("");
+        }
+        texts
     }
 }
 

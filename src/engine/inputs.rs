@@ -25,11 +25,10 @@ pub enum Inputs {
 impl Inputs {
     /// The inputs of a rule, from all of its expressions and templates.
     pub fn of(rule: &Rule) -> Self {
-        let texts = rule
-            .conditions()
-            .chain(rule.templates().flat_map(super::expr::Template::expressions))
-            .chain(rule.data.iter().map(|(_, expr)| expr))
-            .map(|expr| expr.text.as_str());
+        let expressions = rule.conditions().chain(rule.data.iter().map(|(_, expr)| expr));
+        let texts = expressions
+            .map(|expr| expr.text.as_str())
+            .chain(rule.templates().flat_map(super::expr::Template::expression_texts));
         // Borrowed names until the list is deduplicated: a rule names the same few fields
         // many times (`fee` alone stands for five).
         let mut fields: Vec<&str> = Vec::new();
