@@ -183,8 +183,8 @@ pub(super) fn load_config_at(path: Option<&PathBuf>, no_config: bool) -> Result<
 /// Rejects quota IDs and rule selectors in the config that name nothing (exit status 2).
 fn check_config_names(config: &Config, context: &super::RunContext) -> Result<(), Failure> {
     let quotas: Vec<&str> = context.catalog.quotas().map(|q| q.id.as_str()).collect();
-    let infos = context.rules.infos();
-    let rules: Vec<(&str, &str)> = infos.iter().map(|i| (i.code.as_str(), i.name.as_str())).collect();
+    let infos = context.rules.rules().iter().map(|rule| &rule.info);
+    let rules: Vec<(&str, &str)> = infos.map(|i| (i.code.as_str(), i.name.as_str())).collect();
     let problems = config.check_names(&quotas, &rules);
     if problems.is_empty() {
         return Ok(());
