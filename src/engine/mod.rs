@@ -15,6 +15,7 @@ mod expr;
 mod facts;
 mod fields;
 mod inputs;
+mod inputs_scan;
 pub mod params;
 mod plan;
 mod rule;
