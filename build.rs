@@ -33,6 +33,10 @@ use source::plain;
 #[path = "src/catalog/prefilter.rs"]
 mod prefilter;
 
+/// The Markdown documentation of a rule (`src/engine/describe.rs`).
+#[path = "src/engine/describe.rs"]
+mod describe;
+
 /// The scanner of which resource fields an expression reads (`src/engine/inputs_scan.rs`).
 #[path = "src/engine/inputs_scan.rs"]
 mod inputs_scan;
@@ -51,6 +55,7 @@ fn main() {
     println!("cargo::rerun-if-changed=rules");
     println!("cargo::rerun-if-changed=src/source");
     println!("cargo::rerun-if-changed=src/engine/inputs_scan.rs");
+    println!("cargo::rerun-if-changed=src/engine/describe.rs");
     let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
     let mut files = Vec::new();
     collect(&root.join("rules"), &mut files);
@@ -64,6 +69,11 @@ fn main() {
          /// at build time; `None` where it does not parse into one document, which the loader\n\
          /// then reports at run time.\n\
          pub static BUILTIN_TREES: &[Option<compiled::N>] = &[\n",
+    );
+    let mut descriptions = String::from(
+        "/// The Markdown documentation of each built-in rule (same order), from its `docs` \n\
+         /// (`src/engine/describe.rs`); `None` where the file does not parse into one document.\n\
+         pub static BUILTIN_DESCRIPTIONS: &[Option<&str>] = &[\n",
     );
     let mut inputs = String::from(
         "/// The resource fields each built-in rule reads (same order), worked out from its file\n\
@@ -82,9 +92,12 @@ fn main() {
                 None => writeln!(inputs, "    Some(None),"),
             }
             .expect("writing to a String");
+            writeln!(descriptions, "    Some({:?}),", rule_description(&document.root))
+                .expect("writing to a String");
         } else {
             trees.push_str("    None,\n");
             inputs.push_str("    None,\n");
+            descriptions.push_str("    None,\n");
         }
         let relative = path
             .strip_prefix(&root)
@@ -98,8 +111,10 @@ fn main() {
     code.push_str("];\n");
     trees.push_str("];\n");
     inputs.push_str("];\n");
+    descriptions.push_str("];\n");
     code.push_str(&trees);
     code.push_str(&inputs);
+    code.push_str(&descriptions);
     let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("builtin_rules.rs");
     std::fs::write(out, code).expect("OUT_DIR is writable");
 }
@@ -120,6 +135,15 @@ fn rule_inputs(root: &source::Node) -> Option<Vec<&str>> {
         texts.extend(template_expressions(template));
     }
     inputs_scan::fields_read(texts.into_iter())
+}
+
+/// A rule file's Markdown documentation, from its `docs`, as the rule compiler writes it
+/// (the tests compare every built-in rule with the rule compiled from its YAML).
+fn rule_description(root: &source::Node) -> String {
+    let docs = root.get("docs");
+    let doc = |key: &str| docs.and_then(|d| d.get_str(key));
+    let sections = ["summary", "why", "example", "fix"].map(|key| doc(key).unwrap_or_default());
+    describe::markdown(sections, doc("notes"), doc("source"))
 }
 
 /// The trimmed texts between `{{` and `}}`; none if a `{{` is not closed.

@@ -6,7 +6,6 @@ use super::expr::{Expr, ExprError, Origin, Template};
 use crate::diag::{Finding, Location, RuleInfo, Severity};
 use crate::source::{self, Limits, Node, PathSegment, SourceFile, Span};
 use crate::spec::{Schema, Violation};
-use std::fmt::Write as _;
 use std::sync::{Arc, LazyLock};
 
 pub const RULE_SCHEMA: &str = include_str!("../../schemas/rule.schema.json");
@@ -127,13 +126,18 @@ pub fn load_tree(file: &Arc<SourceFile>, root: &Node, eager: bool) -> Result<Rul
             })
             .collect());
     }
-    Compiler { file, root, eager, errors: Vec::new() }.compile()
+    Compiler { file, root, eager, description: None, errors: Vec::new() }.compile()
 }
 
 /// Compiles a built-in rule from the tree the build parsed its file into (`compiled.rs`);
 /// its expressions compile on first use, as [`load`] without `eager` does.
-pub fn load_compiled(file: &Arc<SourceFile>, root: &super::compiled::N) -> Result<Rule, Vec<Finding>> {
-    Compiler { file, root, eager: false, errors: Vec::new() }.compile()
+/// `description` is its Markdown documentation, written by the build too.
+pub fn load_compiled(
+    file: &Arc<SourceFile>,
+    root: &super::compiled::N,
+    description: &str,
+) -> Result<Rule, Vec<Finding>> {
+    Compiler { file, root, eager: false, description: Some(description), errors: Vec::new() }.compile()
 }
 
 /// Where `root` breaks the rule schema.
@@ -146,6 +150,8 @@ struct Compiler<'a, T: RuleTree> {
     file: &'a Arc<SourceFile>,
     root: &'a T,
     eager: bool,
+    /// The rule's Markdown documentation when the build wrote it (a built-in rule).
+    description: Option<&'a str>,
     errors: Vec<Finding>,
 }
 
@@ -178,7 +184,7 @@ impl<T: RuleTree> Compiler<'_, T> {
             severity,
             enabled: !self.root.get("enabled").is_some_and(T::is_false),
             summary: docs.summary.clone(),
-            description: describe(&docs),
+            description: self.description.map_or_else(|| describe(&docs), str::to_string),
             fix: docs.fix.clone(),
         };
         let when = self.expr("when");
@@ -341,20 +347,11 @@ pub fn concrete_path(steps: &[FieldStep], index: Option<usize>) -> Option<Vec<Pa
 
 /// The Markdown documentation of a rule, as `explain` and SARIF show it.
 pub fn describe(docs: &Docs) -> String {
-    let mut text = format!(
-        "## What it does\n{}\n\n## Why\n{}\n\n## Example\n```yaml\n{}\n```\n\n## Fix\n{}\n",
-        docs.summary.trim(),
-        docs.why.trim(),
-        docs.example.trim_end(),
-        docs.fix.trim()
-    );
-    if let Some(notes) = &docs.notes {
-        let _ = write!(text, "\n## Notes\n{}\n", notes.trim());
-    }
-    if let Some(source) = &docs.source {
-        let _ = write!(text, "\n## Source\n{}\n", source.trim());
-    }
-    text
+    super::describe::markdown(
+        [&docs.summary, &docs.why, &docs.example, &docs.fix].map(String::as_str),
+        docs.notes.as_deref(),
+        docs.source.as_deref(),
+    )
 }
 
 #[cfg(test)]
