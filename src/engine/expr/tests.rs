@@ -241,7 +241,7 @@ fn find_first_answers_as_str_find() {
     let needles = ["", "a", "a }}", "é", " x é", "price(fee)", "aab", "abd", "zz", "ab", "ééé x é!"];
     for hay in hays {
         for needle in needles {
-            assert_eq!(super::find_first(hay, needle), hay.find(needle), "{needle:?} in {hay:?}");
+            assert_eq!(super::template::find_first(hay, needle), hay.find(needle), "{needle:?} in {hay:?}");
         }
     }
 }
