@@ -40,6 +40,14 @@ mod static_catalog;
 
 use static_catalog::StaticCatalog;
 
+/// The Markdown documentation of a rule (`src/engine/describe.rs`).
+#[path = "src/engine/describe.rs"]
+mod describe;
+
+/// The scanner of which resource fields an expression reads (`src/engine/inputs_scan.rs`).
+#[path = "src/engine/inputs_scan.rs"]
+mod inputs_scan;
+
 use saphyr_parser::{Event, Parser, ScalarStyle};
 use serde_json::{Map, Number, Value};
 use std::fmt::Write as _;
@@ -52,6 +60,8 @@ fn main() {
     embed_catalog();
     println!("cargo::rerun-if-changed=rules");
     println!("cargo::rerun-if-changed=src/source");
+    println!("cargo::rerun-if-changed=src/engine/inputs_scan.rs");
+    println!("cargo::rerun-if-changed=src/engine/describe.rs");
     let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
     let mut files = Vec::new();
     collect(&root.join("rules"), &mut files);
@@ -66,15 +76,34 @@ fn main() {
          /// then reports at run time.\n\
          pub static BUILTIN_TREES: &[Option<compiled::N>] = &[\n",
     );
+    let mut descriptions = String::from(
+        "/// The Markdown documentation of each built-in rule (same order), from its `docs` \n\
+         /// (`src/engine/describe.rs`); `None` where the file does not parse into one document.\n\
+         pub static BUILTIN_DESCRIPTIONS: &[Option<&str>] = &[\n",
+    );
+    let mut inputs = String::from(
+        "/// The resource fields each built-in rule reads (same order), worked out from its file\n\
+         /// at build time (`src/engine/inputs.rs`): `Some(None)` for the whole resource, `None`\n\
+         /// where the file does not parse into one document.\n\
+         pub static BUILTIN_INPUTS: &[Option<Option<&[&str]>>] = &[\n",
+    );
     for path in files {
         let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        match source::parse_yaml(&text, source::Limits::default()).as_deref() {
-            Ok([document]) => {
-                trees.push_str("    Some(");
-                emit_node(&document.root, &mut trees);
-                trees.push_str("),\n");
+        if let Ok([document]) = source::parse_yaml(&text, source::Limits::default()).as_deref() {
+            trees.push_str("    Some(");
+            emit_node(&document.root, &mut trees);
+            trees.push_str("),\n");
+            match rule_inputs(&document.root) {
+                Some(fields) => writeln!(inputs, "    Some(Some(&{fields:?})),"),
+                None => writeln!(inputs, "    Some(None),"),
             }
-            _ => trees.push_str("    None,\n"),
+            .expect("writing to a String");
+            writeln!(descriptions, "    Some({:?}),", rule_description(&document.root))
+                .expect("writing to a String");
+        } else {
+            trees.push_str("    None,\n");
+            inputs.push_str("    None,\n");
+            descriptions.push_str("    None,\n");
         }
         let relative = path
             .strip_prefix(&root)
@@ -87,9 +116,52 @@ fn main() {
     }
     code.push_str("];\n");
     trees.push_str("];\n");
+    inputs.push_str("];\n");
+    descriptions.push_str("];\n");
     code.push_str(&trees);
+    code.push_str(&inputs);
+    code.push_str(&descriptions);
     let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("builtin_rules.rs");
     std::fs::write(out, code).expect("OUT_DIR is writable");
+}
+
+/// The resource fields a rule file's expressions read, as `Inputs::read` works them out
+/// from the compiled rule (a test compares the two): the `when`, `each` and `assert`
+/// conditions, the `data` entries, and the `{{ }}` expressions of the `message`, `help`
+/// and `label` templates and of each `related` message (none from a template with a `{{`
+/// that is not closed). `None`: the whole resource.
+fn rule_inputs(root: &source::Node) -> Option<Vec<&str>> {
+    let mut texts: Vec<&str> =
+        ["when", "each", "assert"].iter().filter_map(|key| root.get_str(key)).collect();
+    let data = root.get("data").and_then(source::Node::as_map).unwrap_or_default();
+    texts.extend(data.iter().filter_map(|entry| entry.value.as_str()));
+    let related = root.get("related").and_then(source::Node::as_seq).unwrap_or_default();
+    let templates = ["message", "help", "label"].iter().filter_map(|key| root.get_str(key));
+    for template in templates.chain(related.iter().filter_map(|r| r.get_str("message"))) {
+        texts.extend(template_expressions(template));
+    }
+    inputs_scan::fields_read(texts.into_iter())
+}
+
+/// A rule file's Markdown documentation, from its `docs`, as the rule compiler writes it
+/// (the tests compare every built-in rule with the rule compiled from its YAML).
+fn rule_description(root: &source::Node) -> String {
+    let docs = root.get("docs");
+    let doc = |key: &str| docs.and_then(|d| d.get_str(key));
+    let sections = ["summary", "why", "example", "fix"].map(|key| doc(key).unwrap_or_default());
+    describe::markdown(sections, doc("notes"), doc("source"))
+}
+
+/// The trimmed texts between `{{` and `}}`; none if a `{{` is not closed.
+fn template_expressions(mut rest: &str) -> Vec<&str> {
+    let mut texts = Vec::new();
+    while let Some(open) = rest.find("{{") {
+        let after = &rest[open + 2..];
+        let Some(close) = after.find("}}") else { return Vec::new() };
+        texts.push(after[..close].trim());
+        rest = &after[close + 2..];
+    }
+    texts
 }
 
 /// Writes `node` as a `compiled::N` constant expression (see `src/engine/compiled.rs`).

@@ -183,8 +183,8 @@ pub(super) fn load_config_at(path: Option<&PathBuf>, no_config: bool) -> Result<
 /// Rejects quota IDs and rule selectors in the config that name nothing (exit status 2).
 fn check_config_names(config: &Config, context: &super::RunContext) -> Result<(), Failure> {
     let quotas: Vec<&str> = context.catalog.quotas().map(|q| &*q.id).collect();
-    let infos = context.rules.infos();
-    let rules: Vec<(&str, &str)> = infos.iter().map(|i| (i.code.as_str(), i.name.as_str())).collect();
+    let infos = context.rules.rules().iter().map(|rule| &rule.info);
+    let rules: Vec<(&str, &str)> = infos.map(|i| (i.code.as_str(), i.name.as_str())).collect();
     let problems = config.check_names(&quotas, &rules);
     if problems.is_empty() {
         return Ok(());
@@ -469,8 +469,10 @@ pub fn run(args: &CheckArgs) -> Result<bool, Failure> {
     }
     // The process exits next: freeing every file's tree and finding one by one took 50 ms
     // of a 10,000-file run, on one core, for memory the exit returns anyway (compilers
-    // skip freeing at exit for the same reason).
+    // skip freeing at exit for the same reason). The catalog's hundreds of entries were
+    // 0.2 M instructions of a one-file check.
     std::mem::forget(outcome);
+    std::mem::forget(catalog);
     if rules_failed {
         return Err(Failure::Reported);
     }

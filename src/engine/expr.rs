@@ -367,112 +367,6 @@ fn build(text: &str, span: Span, file: &SourceFile, origin: Origin) -> Result<Ar
     }
 }
 
-/// A `{{ expr }}` template: literal text and expressions, in order.
-#[derive(Debug)]
-pub struct Template {
-    parts: Vec<Part>,
-}
-
-#[derive(Debug)]
-enum Part {
-    Text(String),
-    Expr(Expr),
-}
-
-impl Template {
-    /// A template that renders nothing.
-    pub const fn empty() -> Self {
-        Self { parts: Vec::new() }
-    }
-
-    /// Splits `text` into literal parts and expressions (compiled on first use).
-    pub fn compile(
-        text: &str,
-        span: Span,
-        file: &Arc<SourceFile>,
-        origin: Origin,
-    ) -> Result<Self, ExprError> {
-        let mut parts = Vec::new();
-        let mut rest = text;
-        while let Some(open) = rest.find("{{") {
-            let (literal, after) = rest.split_at(open);
-            if !literal.is_empty() {
-                parts.push(Part::Text(literal.to_string()));
-            }
-            let after = after.get(2..).unwrap_or("");
-            let Some(close) = after.find("}}") else {
-                return Err(ExprError { message: "`{{` without a closing `}}`".into(), span });
-            };
-            let (expr, tail) = after.split_at(close);
-            let expr_span = file
-                .text
-                .get(span.start..span.end)
-                .and_then(|s| find_first(s, expr.trim()))
-                .map_or(span, |at| Span::new(span.start + at, span.start + at + expr.trim().len()));
-            parts.push(Part::Expr(Expr::new(expr.trim(), expr_span, file, origin)));
-            rest = tail.get(2..).unwrap_or("");
-        }
-        if !rest.is_empty() {
-            parts.push(Part::Text(rest.to_string()));
-        }
-        Ok(Self { parts })
-    }
-
-    /// Compiles every expression now, reporting the first mistake.
-    pub fn check(&self) -> Result<(), ExprError> {
-        self.exprs().try_for_each(Expr::check)
-    }
-
-    /// The expressions between `{{ }}`, in order.
-    pub fn exprs(&self) -> impl Iterator<Item = &Expr> {
-        self.parts.iter().filter_map(|part| match part {
-            Part::Expr(expr) => Some(expr),
-            Part::Text(_) => None,
-        })
-    }
-
-    /// Renders the template (see [`Expr::eval`]); an expression that fails is an error
-    /// naming it.
-    pub fn render(&self, scope: &dyn Scope<'_>, context: &Context) -> Result<String, (String, Span)> {
-        let mut out = String::new();
-        for part in &self.parts {
-            match part {
-                Part::Text(text) => out.push_str(text),
-                Part::Expr(expr) => {
-                    out.push_str(&to_text(&expr.eval(scope, context).map_err(|e| (e, expr.span))?));
-                }
-            }
-        }
-        Ok(out)
-    }
-
-    /// The template's expressions, in order (what it reads, for [`super::inputs`]).
-    pub fn expressions(&self) -> impl Iterator<Item = &Expr> {
-        self.parts.iter().filter_map(|part| match part {
-            Part::Expr(expr) => Some(expr),
-            Part::Text(_) => None,
-        })
-    }
-}
-
-/// Where `needle` first occurs in `hay`, as [`str::find`] answers. `str::find` sets up a
-/// two-way searcher per call, and locating the 521 expressions of the built-in templates
-/// that way was 0.8 M instructions of a one-file check (callgrind); the texts are short,
-/// so a scan for the first byte and a comparison there is cheaper.
-fn find_first(hay: &str, needle: &str) -> Option<usize> {
-    let (hay, needle) = (hay.as_bytes(), needle.as_bytes());
-    let Some(&first) = needle.first() else { return Some(0) };
-    let mut from = 0;
-    while let Some(at) = hay.get(from..).and_then(|rest| memchr::memchr(first, rest)) {
-        let start = from + at;
-        if hay.get(start..).is_some_and(|rest| rest.starts_with(needle)) {
-            return Some(start);
-        }
-        from = start + 1;
-    }
-    None
-}
-
 /// A value as CEL evaluates it, which may borrow text for `'a`. Subjects lend their
 /// rules these through a [`cel::context::VariableResolver`], so no fact is copied per rule.
 pub type CelVal<'a> = Box<dyn cel::common::value::Val + 'a>;
@@ -758,6 +652,9 @@ impl WithLen for Span {
         Span::new(self.start, self.start + len)
     }
 }
+
+mod template;
+pub use template::Template;
 
 #[cfg(test)]
 mod tests;

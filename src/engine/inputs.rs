@@ -10,8 +10,27 @@
 //! reading more: a name inside a string literal is skipped, and a field it cannot name
 //! keeps the rule off an invalid resource, which can only miss a finding, never invent one.
 
+use super::inputs_scan::fields_read;
+#[cfg(test)]
+use super::inputs_scan::scan;
 use super::rule::Rule;
 use crate::spec::Resource;
+
+/// The inputs the build worked out for a built-in rule: the entry of its file in
+/// `BUILTIN_INPUTS`, if the rule was loaded from that very file (a user's rule file may
+/// have the same name).
+fn builtin(rule: &Rule) -> Option<Inputs> {
+    let position = super::BUILTIN_RULES.iter().position(|(name, _)| *name == rule.file.name)?;
+    let (_, text) = super::BUILTIN_RULES.get(position)?;
+    if *text != &*rule.file.text {
+        return None;
+    }
+    let fields = (*super::BUILTIN_INPUTS.get(position)?)?;
+    Some(
+        fields
+            .map_or(Inputs::All, |fields| Inputs::Fields(fields.iter().map(|f| (*f).to_string()).collect())),
+    )
+}
 
 /// What a rule reads of its resource.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -23,24 +42,23 @@ pub enum Inputs {
 }
 
 impl Inputs {
-    /// The inputs of a rule, from all of its expressions and templates.
+    /// The inputs of a rule, from all of its expressions and templates: for a built-in
+    /// rule, as the build worked them out from its file (`BUILTIN_INPUTS`; a test checks
+    /// they are what reading the rule gives).
     pub fn of(rule: &Rule) -> Self {
-        let texts = rule
-            .conditions()
-            .chain(rule.templates().flat_map(super::expr::Template::expressions))
-            .chain(rule.data.iter().map(|(_, expr)| expr))
-            .map(|expr| expr.text.as_str());
-        // Borrowed names until the list is deduplicated: a rule names the same few fields
-        // many times (`fee` alone stands for five).
-        let mut fields: Vec<&str> = Vec::new();
-        for text in texts {
-            if !scan(text, &mut fields) {
-                return Self::All;
-            }
+        builtin(rule).unwrap_or_else(|| Self::read(rule))
+    }
+
+    /// The inputs of a rule, read from its expressions and templates now.
+    pub fn read(rule: &Rule) -> Self {
+        let expressions = rule.conditions().chain(rule.data.iter().map(|(_, expr)| expr));
+        let texts = expressions
+            .map(|expr| expr.text.as_str())
+            .chain(rule.templates().flat_map(super::expr::Template::expression_texts));
+        match fields_read(texts) {
+            Some(fields) => Self::Fields(fields.into_iter().map(str::to_string).collect()),
+            None => Self::All,
         }
-        fields.sort_unstable();
-        fields.dedup();
-        Self::Fields(fields.into_iter().map(str::to_string).collect())
     }
 
     /// The same, with the instance's `image` field added (image rules run on an instance
@@ -65,94 +83,6 @@ impl Inputs {
     }
 }
 
-/// The fields a variable made from an instance's fields stands for.
-fn variable_fields(name: &str) -> &'static [&'static str] {
-    match name {
-        "instanceType" => &["instanceType"],
-        "region" => &["region"],
-        "image" | "lifecycle" => &["image"],
-        "fee" => &["image", "count", "billing", "instanceType", "region"],
-        _ => &[],
-    }
-}
-
-/// Adds the fields one expression reads; `false` when it reads the whole resource.
-fn scan<'t>(text: &'t str, fields: &mut Vec<&'t str>) -> bool {
-    let bytes = text.as_bytes();
-    let mut at = 0;
-    while let Some(&byte) = bytes.get(at) {
-        if byte == b'"' || byte == b'\'' {
-            at = skip_string(bytes, at);
-            continue;
-        }
-        if !is_ident_start(byte) {
-            at += 1;
-            continue;
-        }
-        let start = at;
-        while bytes.get(at).is_some_and(|b| is_ident_char(*b)) {
-            at += 1;
-        }
-        let word = text.get(start..at).unwrap_or_default();
-        // `x.region` is a field of something else, not the `region` variable.
-        let selected = text.get(..start).is_some_and(|before| before.trim_end().ends_with('.'));
-        if selected {
-            continue;
-        }
-        if word == "resource" {
-            match field_after(text, at) {
-                Some(field) => fields.push(field),
-                None => return false,
-            }
-        } else {
-            fields.extend(variable_fields(word));
-        }
-    }
-    true
-}
-
-/// The field named right after `resource` at byte `at`: `.name` or `["name"]`.
-fn field_after(text: &str, at: usize) -> Option<&str> {
-    let rest = text.get(at..)?.trim_start();
-    if let Some(after_dot) = rest.strip_prefix('.') {
-        let after_dot = after_dot.trim_start();
-        let end =
-            after_dot.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(after_dot.len());
-        let name = after_dot.get(..end).filter(|n| !n.is_empty())?;
-        return Some(name);
-    }
-    let inner = rest.strip_prefix('[')?.trim_start();
-    let quote = inner.chars().next().filter(|c| *c == '"' || *c == '\'')?;
-    let body = inner.get(1..)?;
-    let end = body.find(quote)?;
-    let name = body.get(..end)?;
-    let closed = body.get(end + 1..)?.trim_start().starts_with(']');
-    (closed && !name.contains('\\')).then_some(name)
-}
-
-/// The byte after the string literal that starts at `at` (its end if unterminated).
-fn skip_string(bytes: &[u8], at: usize) -> usize {
-    let Some(&quote) = bytes.get(at) else { return at + 1 };
-    let mut index = at + 1;
-    while let Some(&byte) = bytes.get(index) {
-        index += 1;
-        if byte == b'\\' {
-            index += 1;
-        } else if byte == quote {
-            return index;
-        }
-    }
-    index
-}
-
-const fn is_ident_start(byte: u8) -> bool {
-    byte.is_ascii_alphabetic() || byte == b'_'
-}
-
-const fn is_ident_char(byte: u8) -> bool {
-    byte.is_ascii_alphanumeric() || byte == b'_'
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -175,6 +105,30 @@ mod tests {
         assert_eq!(fields("fee != null").unwrap(), ["billing", "count", "image", "instanceType", "region"]);
         assert_eq!(fields("'resource' == kind && \"region\" in catalog").unwrap(), Vec::<String>::new());
         assert_eq!(fields("quotas[\"q\"] > 1 && item.region == 'x'").unwrap(), Vec::<String>::new());
+    }
+
+    #[test]
+    fn every_built_in_rule_reads_what_the_build_worked_out() {
+        let rules = crate::engine::RuleSet::builtin().unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(super::super::BUILTIN_INPUTS.len(), super::super::BUILTIN_RULES.len());
+        let mut some_fields = 0;
+        for rule in rules.rules() {
+            let built =
+                builtin(rule).unwrap_or_else(|| panic!("{}: no inputs from the build", rule.file.name));
+            assert_eq!(built, Inputs::read(rule), "{}", rule.file.name);
+            some_fields += usize::from(matches!(&built, Inputs::Fields(f) if !f.is_empty()));
+        }
+        assert!(some_fields > 10, "only {some_fields} rules read named fields");
+    }
+
+    #[test]
+    fn a_user_rule_file_named_as_a_built_in_one_is_read() {
+        let (name, _) = super::super::BUILTIN_RULES[0];
+        let text = "code: ORG001\nname: x\nseverity: info\non: instance\nassert: 'size(resource) > 0'\nmessage: m\ndocs: {summary: s, why: w, example: e, fix: f}\n";
+        let file = std::sync::Arc::new(crate::source::SourceFile::new(name, text));
+        let rule = super::super::rule::load(&file, true).unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(builtin(&rule), None);
+        assert_eq!(Inputs::of(&rule), Inputs::All);
     }
 
     #[test]

@@ -9,12 +9,14 @@ mod budget;
 mod builtin;
 mod compiled;
 mod derivation;
+mod describe;
 mod eval;
 mod export;
 mod expr;
 mod facts;
 mod fields;
 mod inputs;
+mod inputs_scan;
 pub mod params;
 mod plan;
 mod rule;
@@ -82,7 +84,11 @@ impl RuleSet {
             .enumerate()
             .map(|(position, file)| match BUILTIN_TREES.get(position) {
                 // A built-in rule compiles from the tree the build parsed its file into.
-                Some(Some(tree)) if position < builtin_count => rule::load_tree(file, &tree.to_node(), false),
+                Some(Some(tree)) if position < builtin_count => {
+                    let description =
+                        BUILTIN_DESCRIPTIONS.get(position).copied().flatten().unwrap_or_default();
+                    rule::load_compiled(file, tree, description)
+                }
                 _ => rule::load(file, position >= builtin_count),
             })
             .collect();

@@ -2,11 +2,12 @@
 //! Schema, its expressions read them as `params.<name>`, and the config's `params:`
 //! overrides them per rule by code or name, validated with spans and did-you-mean.
 
+use super::compiled::RuleTree;
 use super::rule::rule_error;
 use super::{RuleSet, rule::Rule};
 use crate::config::RuleParams;
 use crate::diag::{Finding, Location, Severity};
-use crate::source::{Node, SourceFile, Span};
+use crate::source::{SourceFile, Span};
 use serde_json::{Map, Value as Json};
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -31,24 +32,23 @@ pub type Values = BTreeMap<String, Map<String, Json>>;
 /// (a user's rule file), a default that breaks the parameter's own schema is an error in
 /// the rule file; the built-in defaults are checked by the tests (`RuleSet::check_all`),
 /// as compiling a JSON Schema for each was most of start-up.
-pub fn declared(
+pub fn declared<T: RuleTree>(
     file: &Arc<SourceFile>,
-    node: Option<&Node>,
+    node: Option<&T>,
     check: bool,
     errors: &mut Vec<Finding>,
 ) -> Vec<Param> {
-    let entries = node.and_then(Node::as_map).unwrap_or_default();
-    let mut params = Vec::with_capacity(entries.len());
-    for entry in entries {
+    let mut params = Vec::new();
+    for (name, key_span, value) in node.into_iter().flat_map(T::entries) {
         let param = Param {
-            name: entry.key.name.clone(),
-            description: entry.value.get_str("description").unwrap_or_default().to_string(),
-            default: entry.value.get("default").map_or(Json::Null, Node::to_json),
-            schema: entry.value.get("schema").map(Node::to_json),
-            span: entry.key.span,
+            name: name.to_string(),
+            description: value.get_str("description").unwrap_or_default().to_string(),
+            default: value.get("default").map_or(Json::Null, T::to_json),
+            schema: value.get("schema").map(T::to_json),
+            span: key_span,
         };
         if let Some(problem) = check.then(|| check_value(&param, &param.default).err()).flatten() {
-            let span = entry.value.get("default").map_or(entry.key.span, |n| n.span);
+            let span = value.get("default").map_or(key_span, T::span);
             errors.push(rule_error(file, span, format!("the default of `{}` {problem}", param.name)));
         }
         params.push(param);

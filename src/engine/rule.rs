@@ -1,11 +1,11 @@
 //! Rule files: one YAML file per rule, validated against `schemas/rule.schema.json`
 //! with spans, and compiled once per run.
 
+use super::compiled::RuleTree;
 use super::expr::{Expr, ExprError, Origin, Template};
 use crate::diag::{Finding, Location, RuleInfo, Severity};
 use crate::source::{self, Limits, Node, PathSegment, SourceFile, Span};
 use crate::spec::{Schema, Violation};
-use std::fmt::Write as _;
 use std::sync::{Arc, LazyLock};
 
 pub const RULE_SCHEMA: &str = include_str!("../../schemas/rule.schema.json");
@@ -111,8 +111,7 @@ pub fn load(file: &Arc<SourceFile>, eager: bool) -> Result<Rule, Vec<Finding>> {
     load_tree(file, &document.root, eager)
 }
 
-/// Compiles a rule from the spanned tree of its file: parsed now (`load`), or at build
-/// time for a built-in rule (`compiled.rs`).
+/// Compiles a rule from the spanned tree of its file parsed now (`load`).
 pub fn load_tree(file: &Arc<SourceFile>, root: &Node, eager: bool) -> Result<Rule, Vec<Finding>> {
     // Built-in rules cannot change after the build, and a test validates them: only a
     // user's rule files pay for compiling and running the rule schema.
@@ -127,7 +126,18 @@ pub fn load_tree(file: &Arc<SourceFile>, root: &Node, eager: bool) -> Result<Rul
             })
             .collect());
     }
-    Compiler { file, root, eager, errors: Vec::new() }.compile()
+    Compiler { file, root, eager, description: None, errors: Vec::new() }.compile()
+}
+
+/// Compiles a built-in rule from the tree the build parsed its file into (`compiled.rs`);
+/// its expressions compile on first use, as [`load`] without `eager` does.
+/// `description` is its Markdown documentation, written by the build too.
+pub fn load_compiled(
+    file: &Arc<SourceFile>,
+    root: &super::compiled::N,
+    description: &str,
+) -> Result<Rule, Vec<Finding>> {
+    Compiler { file, root, eager: false, description: Some(description), errors: Vec::new() }.compile()
 }
 
 /// Where `root` breaks the rule schema.
@@ -136,14 +146,16 @@ fn schema_violations(file: &Arc<SourceFile>, root: &Node) -> Result<Vec<Violatio
     Ok(schema.validate(root))
 }
 
-struct Compiler<'a> {
+struct Compiler<'a, T: RuleTree> {
     file: &'a Arc<SourceFile>,
-    root: &'a Node,
+    root: &'a T,
     eager: bool,
+    /// The rule's Markdown documentation when the build wrote it (a built-in rule).
+    description: Option<&'a str>,
     errors: Vec<Finding>,
 }
 
-impl Compiler<'_> {
+impl<T: RuleTree> Compiler<'_, T> {
     fn compile(mut self) -> Result<Rule, Vec<Finding>> {
         let text = |key: &str| self.root.get_str(key).map(str::to_string);
         let severity = match self.root.get_str("severity") {
@@ -170,9 +182,9 @@ impl Compiler<'_> {
             code: text("code").unwrap_or_default(),
             name: text("name").unwrap_or_default(),
             severity,
-            enabled: !matches!(self.root.get("enabled").map(|n| &n.value), Some(source::Value::Bool(false))),
+            enabled: !self.root.get("enabled").is_some_and(T::is_false),
             summary: docs.summary.clone(),
-            description: describe(&docs),
+            description: self.description.map_or_else(|| describe(&docs), str::to_string),
             fix: docs.fix.clone(),
         };
         let when = self.expr("when");
@@ -182,7 +194,7 @@ impl Compiler<'_> {
         let help = self.template("help");
         let label = self.template("label");
         let fields = self.root.get("field").map_or_else(Vec::new, |node| {
-            node.as_str().unwrap_or_default().split('|').map(|p| self.field(p.trim(), node.span)).collect()
+            node.as_str().unwrap_or_default().split('|').map(|p| self.field(p.trim(), node.span())).collect()
         });
         let related = self.related();
         let data = self.data();
@@ -242,7 +254,7 @@ impl Compiler<'_> {
     fn expr(&mut self, key: &str) -> Option<Expr> {
         let node = self.root.get(key)?;
         let text = node.as_str()?;
-        self.new_expr(text, node.span)
+        self.new_expr(text, node.span())
     }
 
     fn template(&mut self, key: &str) -> Option<Template> {
@@ -250,8 +262,8 @@ impl Compiler<'_> {
         self.template_of(node)
     }
 
-    fn template_of(&mut self, node: &Node) -> Option<Template> {
-        let template = Template::compile(node.as_str()?, node.span, self.file, self.origin())
+    fn template_of(&mut self, node: &T) -> Option<Template> {
+        let template = Template::compile(node.as_str()?, node.span(), self.file, self.origin())
             .and_then(|t| if self.eager { t.check().map(|()| t) } else { Ok(t) });
         template.map_err(|e| self.record(e)).ok()
     }
@@ -268,14 +280,14 @@ impl Compiler<'_> {
     }
 
     fn related(&mut self) -> Vec<Related> {
-        let items: Vec<&Node> =
-            self.root.get("related").and_then(Node::as_seq).map(|s| s.iter().collect()).unwrap_or_default();
+        let root = self.root;
+        let items: Vec<&T> = root.get("related").map(|s| s.items().collect()).unwrap_or_default();
         items
             .into_iter()
             .filter_map(|item| {
                 let field_node = item.get("field")?;
                 let text = field_node.as_str()?;
-                let fields = text.split('|').map(|p| self.field(p.trim(), field_node.span)).collect();
+                let fields = text.split('|').map(|p| self.field(p.trim(), field_node.span())).collect();
                 let message = self.template_of(item.get("message")?)?;
                 Some(Related { fields, message })
             })
@@ -283,13 +295,13 @@ impl Compiler<'_> {
     }
 
     fn data(&mut self) -> Vec<(String, Expr)> {
-        let entries = self.root.get("data").and_then(Node::as_map).unwrap_or_default();
+        let root = self.root;
+        let entries = root.get("data").into_iter().flat_map(T::entries);
         entries
-            .iter()
-            .filter_map(|entry| {
-                let text = entry.value.as_str()?;
-                let expr = self.new_expr(text, entry.value.span)?;
-                Some((entry.key.name.clone(), expr))
+            .filter_map(|(name, _, value)| {
+                let text = value.as_str()?;
+                let expr = self.new_expr(text, value.span())?;
+                Some((name.to_string(), expr))
             })
             .collect()
     }
@@ -335,20 +347,11 @@ pub fn concrete_path(steps: &[FieldStep], index: Option<usize>) -> Option<Vec<Pa
 
 /// The Markdown documentation of a rule, as `explain` and SARIF show it.
 pub fn describe(docs: &Docs) -> String {
-    let mut text = format!(
-        "## What it does\n{}\n\n## Why\n{}\n\n## Example\n```yaml\n{}\n```\n\n## Fix\n{}\n",
-        docs.summary.trim(),
-        docs.why.trim(),
-        docs.example.trim_end(),
-        docs.fix.trim()
-    );
-    if let Some(notes) = &docs.notes {
-        let _ = write!(text, "\n## Notes\n{}\n", notes.trim());
-    }
-    if let Some(source) = &docs.source {
-        let _ = write!(text, "\n## Source\n{}\n", source.trim());
-    }
-    text
+    super::describe::markdown(
+        [&docs.summary, &docs.why, &docs.example, &docs.fix].map(String::as_str),
+        docs.notes.as_deref(),
+        docs.source.as_deref(),
+    )
 }
 
 #[cfg(test)]

@@ -241,7 +241,29 @@ fn find_first_answers_as_str_find() {
     let needles = ["", "a", "a }}", "é", " x é", "price(fee)", "aab", "abd", "zz", "ab", "ééé x é!"];
     for hay in hays {
         for needle in needles {
-            assert_eq!(super::find_first(hay, needle), hay.find(needle), "{needle:?} in {hay:?}");
+            assert_eq!(super::template::find_first(hay, needle), hay.find(needle), "{needle:?} in {hay:?}");
         }
     }
+}
+
+#[test]
+fn a_template_read_in_place_names_the_expressions_its_split_makes() {
+    let rules = crate::engine::RuleSet::builtin().unwrap_or_else(|e| panic!("{e:?}"));
+    let mut read = 0;
+    for template in rules.rules().iter().flat_map(crate::engine::Rule::templates) {
+        // Read in place first (not split yet), then split, then read from the parts.
+        let in_place: Vec<String> = template.expression_texts().into_iter().map(str::to_string).collect();
+        let split: Vec<&str> = template.exprs().map(|expr| expr.text.as_str()).collect();
+        assert_eq!(in_place, split);
+        assert_eq!(template.expression_texts(), split);
+        read += split.len();
+    }
+    assert!(read > 100, "only {read} template expressions");
+    // A `{{` without its `}}` splits into nothing, and reads as nothing.
+    let f = file("message: 'a {{ b }} {{ c'\n");
+    let broken = Template::compile("a {{ b }} {{ c", Span::new(10, 24), &f, Origin::BuiltIn)
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert!(broken.expression_texts().is_empty());
+    assert!(broken.check().is_err());
+    assert!(broken.expression_texts().is_empty());
 }
