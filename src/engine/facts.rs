@@ -190,7 +190,7 @@ impl<'a> World<'a> {
     /// The world of a run whose rules check only the resources `focus` marks (see
     /// `CheckOptions::focus`): names, cycles and custom image counts still span every
     /// resource, but image, instance type and region facts are made only where a checked
-    /// resource can read them ([`focus`]), exactly as a run without a focus makes them.
+    /// resource can read them (`facts/focus.rs`), exactly as a run without a focus makes them.
     pub fn focused(
         catalog: &'a Catalog,
         settings: &'a Settings,
