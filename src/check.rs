@@ -54,6 +54,10 @@ pub struct Outcome {
     /// `--var` names that no Terraform root module of the run declares, when the run has
     /// Terraform root modules and no Packer template (whose variables `--var` also sets).
     pub undeclared_vars: Vec<String>,
+    /// The resources a run over named files loaded only as their context, which it does
+    /// not report (`project::restrict` moves them here): kept rather than freed one by
+    /// one, since the process usually exits next (see `cli::check::run`).
+    pub context: Vec<Resource>,
 }
 
 /// Checks the given sources.

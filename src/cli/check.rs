@@ -299,11 +299,18 @@ pub fn execute(args: &CheckArgs) -> Result<Run, Failure> {
             project::move_duplicate_to_named(finding, named);
         }
     };
-    // Rules run only where a finding can be reported (`project::reportable`).
+    // Rules run only where a finding can be reported (`project::reportable`). The check
+    // calls this once, on the resources `restrict` narrows below: their scope is kept
+    // for it.
+    let mut in_scope = std::sync::OnceLock::new();
     let focus = |resources: &[crate::spec::Resource]| {
-        named
-            .as_ref()
-            .map_or_else(|| vec![true; resources.len()], |named| project::reportable(resources, named))
+        named.as_ref().map_or_else(
+            || vec![true; resources.len()],
+            |named| {
+                let scope = in_scope.get_or_init(|| project::scope(resources, named));
+                project::reportable(resources, named, scope)
+            },
+        )
     };
     let iac = crate::iac::Options { region: args.region.clone(), vars: args.vars.clone(), var_files };
     let options = CheckOptions {
@@ -339,7 +346,7 @@ pub fn execute(args: &CheckArgs) -> Result<Run, Failure> {
     };
     let mut baseline_counts = None;
     if let Some(named) = &named {
-        project::restrict(&mut outcome, named);
+        project::restrict(&mut outcome, named, in_scope.take());
     }
     if let Some(path) = &args.baseline {
         let text = files::read_text(path)

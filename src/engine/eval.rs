@@ -59,7 +59,7 @@ pub fn evaluate(
     settings: &Settings,
     focus: Option<&[bool]>,
 ) -> Evaluation {
-    let mut world = World::new(catalog, settings, resources);
+    let mut world = World::focused(catalog, settings, resources, focus);
     let env = expr::environment();
     let mut evaluation = Evaluation::default();
     let enabled_rules: Vec<&Rule> =

@@ -24,6 +24,7 @@ mod base;
 mod built;
 mod chain;
 mod fees;
+mod focus;
 mod shares;
 mod size;
 
@@ -183,18 +184,37 @@ pub struct World<'a> {
 
 impl<'a> World<'a> {
     pub fn new(catalog: &'a Catalog, settings: &'a Settings, resources: &'a [Resource]) -> Self {
+        Self::focused(catalog, settings, resources, None)
+    }
+
+    /// The world of a run whose rules check only the resources `focus` marks (see
+    /// `CheckOptions::focus`): names, cycles and custom image counts still span every
+    /// resource, but image, instance type and region facts are made only where a checked
+    /// resource can read them (`facts/focus.rs`), exactly as a run without a focus makes them.
+    pub fn focused(
+        catalog: &'a Catalog,
+        settings: &'a Settings,
+        resources: &'a [Resource],
+        focus: Option<&[bool]>,
+    ) -> Self {
         // One pass over the specs on every core; what follows works on the compact scans.
         let scans: Vec<Scan<'a>> = resources.par_iter().map(Scan::of).collect();
-        // Three independent walks over the scans, side by side.
-        let ((by_name, by_id), ((instance_types, regions), ordinals)) = rayon::join(
-            || image_names(&scans),
-            || rayon::join(|| catalog_facts(&scans, catalog), || custom_image_ordinals(&scans)),
-        );
-        // References that name no spec may be public image IDs: each parsed once.
+        let catalog_ids = focus::wanted_catalog_ids(resources, focus);
+        // Two independent walks over the scans, side by side.
+        let ((by_name, by_id), (instance_types, regions)) =
+            rayon::join(|| image_names(&scans), || catalog_facts(&scans, catalog, catalog_ids.as_ref()));
+        let wanted = focus.map(|focus| focus::wanted_images(resources, &by_name, &by_id, focus));
+        let references = focus
+            .zip(wanted.as_deref())
+            .map(|(focus, wanted)| focus::wanted_references(resources, focus, wanted));
+        let ordinals = custom_image_ordinals(&scans, wanted.as_deref());
+        // References that name no spec may be public image IDs: each parsed once (in a
+        // focused run, those a checked resource or a wanted image can look up).
         let mut unknown: Vec<&'a str> = scans
             .iter()
             .filter_map(|scan| scan.reference)
             .filter(|r| !by_name.contains_key(r) && !by_id.contains_key(r))
+            .filter(|r| references.as_ref().is_none_or(|wanted| wanted.contains(r)))
             .collect();
         unknown.sort_unstable();
         unknown.dedup();
@@ -228,7 +248,7 @@ impl<'a> World<'a> {
             rule_params: Vec::new(),
             params_slots: HashMap::new(),
         };
-        world.compute_image_facts(&ordinals);
+        world.compute_image_facts(&ordinals, wanted.as_deref());
         world
     }
 
@@ -301,28 +321,39 @@ impl<'a> World<'a> {
 
     /// Facts of every valid image spec: what each says of itself (on every core), then
     /// what it inherits through `derivedFrom`, in one linear pass (see [`inherit`]).
-    fn compute_image_facts(&mut self, ordinals: &Ordinals<'a>) {
+    /// With `wanted`, only the marked images' facts are made; the `derivedFrom` links
+    /// and the cycles still span every image.
+    fn compute_image_facts(&mut self, ordinals: &Ordinals<'a>, wanted: Option<&[bool]>) {
+        // The images with facts: an image whose violations leave its facts unmade has none.
+        let images: Vec<bool> =
+            self.resources.iter().map(|r| r.kind == Kind::Image && r.facts_valid).collect();
         let raw: Vec<Option<ImageBase<'a>>> = self
             .resources
             .par_iter()
             .with_max_len(crate::CHUNK)
-            .map(|r| (r.kind == Kind::Image && r.facts_valid).then(|| spec_base(r, self.catalog)))
+            .enumerate()
+            .map(|(index, r)| {
+                let made = images.get(index) == Some(&true) && focus::is_wanted(wanted, index);
+                made.then(|| spec_base(r, self.catalog))
+            })
             .collect();
-        let parents: Vec<Option<Parent<'a>>> = raw
+        // A parent is an Image spec, or a public image ID of `public`: as `resolve`
+        // finds it, without parsing a reference no checked resource reads.
+        let parents: Vec<Option<Parent<'a>>> = images
             .iter()
             .zip(self.resources)
-            .map(|(base, resource)| {
-                match self.resolve(base.as_ref().and(resource.image_reference("derivedFrom"))?) {
-                    Resolved::Spec(index) => Some(Parent::Spec(index)),
-                    Resolved::Public(id) => self.public.contains_key(id).then_some(Parent::Public(id)),
-                    Resolved::Unresolved => None,
+            .map(|(&image, resource)| {
+                let reference = resource.image_reference("derivedFrom").filter(|_| image)?;
+                match self.by_name.get(reference).or_else(|| self.by_id.get(reference)) {
+                    Some(&index) => Some(Parent::Spec(index)),
+                    None => self.public.get_key_value(reference).map(|(id, _)| Parent::Public(id)),
                 }
             })
             .collect();
         let public: HashMap<&'a str, ImageBase<'a>> =
             self.public.iter().map(|(id, facts)| (*id, facts.base.clone())).collect();
         let links = Arc::new(Links { bases: raw, parents, public });
-        let (derived, cycles) = inherit(&links, self.catalog, self.resources);
+        let (derived, cycles) = inherit(&links, &images, self.catalog, self.resources);
         self.cycles = cycles;
         self.image_facts = derived
             .into_iter()
@@ -487,16 +518,24 @@ fn image_names<'a>(scans: &[Scan<'a>]) -> (HashMap<&'a str, usize>, HashMap<&'a 
 /// The CEL facts of every instance type and region the run references.
 type CatalogFacts<'a> = (HashMap<&'a str, CelVal<'static>>, HashMap<&'a str, CelVal<'static>>);
 
-fn catalog_facts<'a>(scans: &[Scan<'a>], catalog: &Catalog) -> CatalogFacts<'a> {
+/// In a focused run, `wanted` holds the instance type and region IDs its checked instances
+/// read: only those of the run's are made.
+fn catalog_facts<'a>(
+    scans: &[Scan<'a>],
+    catalog: &Catalog,
+    wanted: Option<&(foldhash::HashSet<&str>, foldhash::HashSet<&str>)>,
+) -> CatalogFacts<'a> {
     let mut instance_types = HashMap::new();
     let mut regions = HashMap::new();
+    let wanted_type = |id: &str| wanted.is_none_or(|(types, _)| types.contains(id));
+    let wanted_region = |id: &str| wanted.is_none_or(|(_, regions)| regions.contains(id));
     for scan in scans {
-        if let Some(id) = scan.instance_type {
+        if let Some(id) = scan.instance_type.filter(|id| wanted_type(id)) {
             instance_types.entry(id).or_insert_with(|| {
                 to_val(&catalog.instance_type(id).map_or(Json::Null, |t| instance_type_facts(t, catalog)))
             });
         }
-        if let Some(id) = scan.region {
+        if let Some(id) = scan.region.filter(|id| wanted_region(id)) {
             regions.entry(id).or_insert_with(|| {
                 to_val(&catalog.region(id).map_or(Json::Null, |region| region_facts(region, catalog)))
             });
@@ -510,14 +549,17 @@ type Ordinals<'a> = HashMap<usize, Vec<(&'a str, u64, u64)>>;
 
 /// For each custom image spec, its position among the custom images of each of its
 /// regions, in the order of the run, and their number there.
-fn custom_image_ordinals<'a>(scans: &[Scan<'a>]) -> Ordinals<'a> {
+/// With `wanted`, the positions of the wanted images alone (the counts take every one).
+fn custom_image_ordinals<'a>(scans: &[Scan<'a>], wanted: Option<&[bool]>) -> Ordinals<'a> {
     let mut counts: HashMap<&str, u64> = HashMap::new();
     let mut positions: Vec<(usize, &'a str, u64)> = Vec::new();
     for (index, scan) in scans.iter().enumerate() {
         for &region in &scan.custom_regions {
             let count = counts.entry(region).or_insert(0);
             *count += 1;
-            positions.push((index, region, *count));
+            if focus::is_wanted(wanted, index) {
+                positions.push((index, region, *count));
+            }
         }
     }
     let mut ordinals: HashMap<usize, Vec<(&'a str, u64, u64)>> = HashMap::new();

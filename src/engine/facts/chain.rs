@@ -83,8 +83,13 @@ pub(super) struct Derived<'a> {
 /// until an image already done, then the path is finished from the top down, each
 /// image from its parent's result. A cycle (the walk meets its own path) is finished
 /// by a sweep around it.
+///
+/// `images` marks the images with facts (valid enough to trust): the walk starts at each
+/// of them, whether or not its [`ImageBase`] was made (a focused run makes only the ones
+/// its checked resources read), so that the cycles found are the same either way.
 pub(super) fn inherit<'a>(
     links: &Links<'a>,
+    images: &[bool],
     catalog: &Catalog,
     resources: &'a [Resource],
 ) -> (Vec<Option<Derived<'a>>>, Vec<Cycle>) {
@@ -98,7 +103,7 @@ pub(super) fn inherit<'a>(
     let mut cycles = Vec::new();
     let mut path: Vec<usize> = Vec::new();
     for start in 0..count {
-        if links.bases.get(start).is_none_or(Option::is_none) || state.get(start) != Some(&NEW) {
+        if images.get(start) != Some(&true) || state.get(start) != Some(&NEW) {
             continue;
         }
         path.clear();
@@ -237,6 +242,9 @@ pub(super) fn finish_cycle<'a>(
     };
     let base_at = |k: usize| bases.get(k).copied().flatten();
     for (i, &index) in members.iter().enumerate() {
+        // Every member is an image with facts (only those have a parent); one whose base a
+        // focused run did not make is still on the cycle, with nothing to inherit.
+        cycles.push(Cycle { image: index, names: cycle_names(resources, members, i) });
         let Some(base) = base_at(i) else { continue };
         let value = Derived {
             os: base.os.clone().or_else(|| base_at(other(&with_os, i)?)?.os.clone()),
@@ -254,7 +262,6 @@ pub(super) fn finish_cycle<'a>(
         if let Some(slot) = derived.get_mut(index) {
             *slot = Some(value);
         }
-        cycles.push(Cycle { image: index, names: cycle_names(resources, members, i) });
     }
 }
 
