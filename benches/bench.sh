@@ -136,6 +136,10 @@ else
 fi
 printf 'one-file check, every rule (median/50): %5.1f ms  %s (target <= 2 ms, <= 5 M)\n' \
     "$(python3 -c "print($all_wall * 1000)")" "$one_instr"
+# As a pre-commit hook runs it: without RAYON_NUM_THREADS, a one-file `--no-context` check
+# runs on one thread and starts no pool.
+read -r hook_wall _ _ < <(measure 50 env -u RAYON_NUM_THREADS "$BIN" check --as-of "$AS_OF" --select ALL --format json --no-context "$ONE")
+printf 'the same, threads left to ecslint (median/50): %5.1f ms\n' "$(python3 -c "print($hook_wall * 1000)")"
 # The same file as pre-commit checks it, from the project root, with the corpus as context.
 read -r ctx_median ctx_wall ctx_kib < <(MEASURE_CWD=$CORPUS measure 10 "$BIN" check --as-of "$AS_OF" --format json "${ONE#"$CORPUS"/}")
 printf 'one file in its project:   %8.3f s  peak %6.1f MiB  (median/10 %.3f s; the full check: %.3f s)\n' \
@@ -183,6 +187,9 @@ GUARD
         "$full_wall" "$(python3 -c "print($guard_wall / $full_wall)")"
     printf 'ecslint, S005+Q001 only:   %8.3f s  cfn-guard / ecslint = %.1fx\n' \
         "$five_wall" "$(python3 -c "print($guard_wall / $five_wall)")"
+    read -r guard_one _ _ < <(measure 50 "$GUARD" validate --rules "$WORK/ecs.guard" --data "$ONE" --show-summary none)
+    printf 'one file: cfn-guard (median/50) %.1f ms; ecslint, every rule, one thread %.1f ms\n' \
+        "$(python3 -c "print($guard_one * 1000)")" "$(python3 -c "print($hook_wall * 1000)")"
 else
     echo "cfn-guard: not installed, comparison skipped (install it with \`cargo install cfn-guard --version 3.2.1 --locked\`, and put it on PATH or name it in CFN_GUARD)"
 fi
