@@ -93,17 +93,22 @@ fn codes(found: &[serde_json::Value]) -> Vec<&str> {
     found.iter().filter_map(|f| f["code"].as_str()).collect()
 }
 
+/// Writes `file` in `dir`: a custom image `id` of that OS family and version. Its path.
+fn image_file(dir: &std::path::Path, file: &str, id: &str, family: &str, version: &str) -> String {
+    let spec = format!(
+        "kind: Image\nname: img\nid: {id}\ntype: custom\nos: {{family: {family}, version: \"{version}\"}}\narchitecture: x86_64\nregions: [cn-hangzhou]\n"
+    );
+    write_files(dir, &[(file, &spec)]);
+    dir.join(file).to_str().expect("utf-8").to_owned()
+}
+
 #[test]
 fn changed_entries_end_on_their_dates() {
     let dir = scratch_in_target("lifecycle_dates", "entries");
     for (family, version, before, earlier, later, after, extended) in ENTRIES {
         let file = format!("{family}-{}.yaml", version.replace(' ', "-"));
-        let spec = format!(
-            "kind: Image\nname: img\nid: m-bp1lifecycle0000fixture\ntype: custom\nos: {{family: {family}, version: \"{version}\"}}\narchitecture: x86_64\nregions: [cn-hangzhou]\n"
-        );
-        write_files(&dir, &[(&file, &spec)]);
-        let path = dir.join(&file);
-        let path = path.to_str().expect("utf-8");
+        let path = image_file(&dir, &file, "m-bp1lifecycle0000fixture", family, version);
+        let path = path.as_str();
         let what = format!("{family} {version}");
         // The day before the earlier date: a warning with one day left, never L001.
         let on_before = findings(path, before);
@@ -185,13 +190,9 @@ fn versions_as_written_reach_their_own_entry() {
     ];
     let dir = scratch_in_target("lifecycle_dates", "written");
     for (i, (family, version, end, after)) in cases.into_iter().enumerate() {
-        let file = format!("v{i}.yaml");
-        let spec = format!(
-            "kind: Image\nname: img\nid: m-bp1lifecycle0000writ{i:02}\ntype: custom\nos: {{family: {family}, version: \"{version}\"}}\narchitecture: x86_64\nregions: [cn-hangzhou]\n"
-        );
-        write_files(&dir, &[(&file, &spec)]);
-        let path = dir.join(&file);
-        let path = path.to_str().expect("utf-8");
+        let id = format!("m-bp1lifecycle0000writ{i:02}");
+        let path = image_file(&dir, &format!("v{i}.yaml"), &id, family, version);
+        let path = path.as_str();
         let what = format!("{family} {version:?}");
         assert_eq!(codes(&findings(path, end)), ["L002"], "{what} on {end}");
         let past = findings(path, after);
@@ -209,12 +210,8 @@ fn releases_without_a_source_are_unknown() {
             .into_iter()
             .enumerate()
     {
-        let file = format!("u{i}.yaml");
-        let spec = format!(
-            "kind: Image\nname: img\nid: m-bp1lifecycle00000unk{i:02}\ntype: custom\nos: {{family: {family}, version: \"{version}\"}}\narchitecture: x86_64\nregions: [cn-hangzhou]\n"
-        );
-        write_files(&dir, &[(&file, &spec)]);
-        let path = dir.join(&file);
+        let id = format!("m-bp1lifecycle00000unk{i:02}");
+        let path = image_file(&dir, &format!("u{i}.yaml"), &id, family, version);
         let checked = run(&[
             "check",
             "--no-config",
@@ -225,7 +222,7 @@ fn releases_without_a_source_are_unknown() {
             "L001,L002,L004",
             "--as-of",
             "2040-01-01",
-            path.to_str().expect("utf-8"),
+            &path,
         ]);
         assert!(checked.code == Some(0) || checked.code == Some(1), "{}", checked.describe());
         assert_eq!(codes(&checked.json_findings()), ["L004"], "{family} {version:?}");
