@@ -24,6 +24,15 @@ fn show_prints_the_date_and_every_section() {
     let regions = run(&["catalog", "show", "regions", "--no-config"]);
     regions.assert_code(0);
     assert!(regions.stdout.lines().any(|l| l.starts_with("cn-hangzhou ") && l.contains("cn-hangzhou-h")));
+    // A region whose zones are not all known says so in the zone list, even with none listed.
+    let zones = run(&["catalog", "show", "zones", "--no-config"]);
+    zones.assert_code(0);
+    for region in ["cn-heyuan", "cn-zhongwei"] {
+        let other = |l: &&str| l.starts_with("(others not known)") && l.contains(region);
+        assert_eq!(zones.stdout.lines().filter(other).count(), 1, "{region}: {}", zones.stdout);
+    }
+    let complete = |l: &&str| l.starts_with("(others not known)") && l.contains("cn-hangzhou ");
+    assert!(!zones.stdout.lines().any(|l| complete(&l)), "{}", zones.stdout);
     let os = run(&["catalog", "show", "os", "--no-config"]);
     assert!(os.stdout.lines().any(|l| l.starts_with("ubuntu") && l.contains("22.04")), "{}", os.stdout);
     let quotas = run(&["catalog", "show", "quotas", "--no-config"]);

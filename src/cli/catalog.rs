@@ -179,9 +179,17 @@ fn zone_rows(catalog: &Catalog) -> Vec<ZoneRow<'_>> {
                 .map(|a| a.instance_types.as_slice());
             rows.push(ZoneRow { zone, region: &region.id, offered });
         }
+        // A region whose zones are not all known says so, as "(whole region)" does for
+        // availability: a reader must not take the listed zones for all of them.
+        if !region.zones_complete {
+            rows.push(ZoneRow { zone: OTHER_ZONES, region: &region.id, offered: None });
+        }
     }
     rows
 }
+
+/// The row of a region's zones the catalog does not list (`zonesComplete: false`).
+const OTHER_ZONES: &str = "(others not known)";
 
 fn show_table(catalog: &Catalog, section: Option<Section>) -> String {
     let Some(section) = section else { return summary(catalog) };
@@ -206,10 +214,11 @@ fn show_table(catalog: &Catalog, section: Option<Section>) -> String {
             zone_rows(catalog)
                 .iter()
                 .map(|z| {
-                    let offered = z.offered.map_or_else(
-                        || "no availability data".to_owned(),
-                        |types| format!("{} types (imported)", types.len()),
-                    );
+                    let offered = match z.offered {
+                        Some(types) => format!("{} types (imported)", types.len()),
+                        None if z.zone == OTHER_ZONES => "zones the catalog does not list".to_owned(),
+                        None => "no availability data".to_owned(),
+                    };
                     vec![z.zone.to_owned(), z.region.to_owned(), offered]
                 })
                 .collect(),
