@@ -297,12 +297,17 @@ mod tests {
 
     /// The template text under the span of the canonical field `field` of the first
     /// resource named `name`, with the resources' file name.
-    fn under(text: &str, name: &str, field: &str) -> (String, String) {
-        let file = Arc::new(SourceFile::new("stack.yaml", text));
+    /// Parses `text` as the ROS template `name` and extracts it with the built-in catalog.
+    fn extracted(name: &str, text: &str) -> (Arc<SourceFile>, Loaded) {
+        let file = Arc::new(SourceFile::new(name, text));
         let catalog = Catalog::builtin().expect("built-in catalog");
-        let documents = parse(&file, Limits::default()).expect("parses");
-        let document = documents.into_iter().next().expect("a document");
+        let document = parse(&file, Limits::default()).expect("parses").remove(0);
         let loaded = super::super::extract(&file, document, &Options::default(), &catalog);
+        (file, loaded)
+    }
+
+    fn under(text: &str, name: &str, field: &str) -> (String, String) {
+        let (_, loaded) = extracted("stack.yaml", text);
         let resource =
             loaded.resources.iter().find(|r| r.name.as_deref() == Some(name)).expect("the resource");
         let node = resource.node.get(field).expect("the field");
@@ -359,10 +364,7 @@ mod tests {
     #[test]
     fn a_ros_parameter_default_sets_the_variable_and_labels_the_finding() {
         let text = "ROSTemplateFormatVersion: '2015-09-01'\nTransform: Aliyun::Terraform-v1.5\nParameters:\n  image_id:\n    Type: String\n    Default: centos_7\nWorkspace:\n  main.tf: |\n    variable \"image_id\" {}\n    resource \"alicloud_instance\" \"web\" {\n      instance_type = \"ecs.g7.large\"\n      image_id      = var.image_id\n    }\n";
-        let file = Arc::new(SourceFile::new("stack.yaml", text));
-        let catalog = Catalog::builtin().expect("built-in catalog");
-        let document = parse(&file, Limits::default()).expect("parses").remove(0);
-        let loaded = super::super::extract(&file, document, &Options::default(), &catalog);
+        let (file, loaded) = extracted("stack.yaml", text);
         let web =
             loaded.resources.iter().find(|r| r.name.as_deref() == Some("alicloud_instance.web")).unwrap();
         let node = web.node.get("image").expect("image");
@@ -386,10 +388,7 @@ mod tests {
     #[test]
     fn a_syntax_error_points_into_the_block() {
         let text = template("|\n    resource \"alicloud_instance\" \"web\" {\n      image_id = \n    }\n");
-        let file = Arc::new(SourceFile::new("stack.yaml", text.as_str()));
-        let catalog = Catalog::builtin().expect("built-in catalog");
-        let document = parse(&file, Limits::default()).expect("parses").remove(0);
-        let loaded = super::super::extract(&file, document, &Options::default(), &catalog);
+        let (file, loaded) = extracted("stack.yaml", text.as_str());
         let finding = loaded.findings.first().expect("an S001");
         assert_eq!(finding.code, "S001");
         assert!(Arc::ptr_eq(&finding.location.file, &file));
@@ -400,10 +399,7 @@ mod tests {
     #[test]
     fn a_template_without_the_transform_reads_no_workspace() {
         let text = "ROSTemplateFormatVersion: '2015-09-01'\nWorkspace:\n  main.tf: |\n    resource \"alicloud_instance\" \"web\" {\n      image_id = \"centos_7\"\n    }\n";
-        let file = Arc::new(SourceFile::new("stack.yaml", text));
-        let catalog = Catalog::builtin().expect("built-in catalog");
-        let document = parse(&file, Limits::default()).expect("parses").remove(0);
-        assert!(super::super::extract(&file, document, &Options::default(), &catalog).resources.is_empty());
+        assert!(extracted("stack.yaml", text).1.resources.is_empty());
     }
 
     #[test]
@@ -415,10 +411,7 @@ mod tests {
         std::fs::write(dir.join("other/main.tf"), outside).expect("module written");
         let text = template("|\n    module \"m\" {\n      source = \"../../other\"\n    }\n");
         let name = dir.join("sub/stack.yaml").to_string_lossy().into_owned();
-        let file = Arc::new(SourceFile::new(name, text));
-        let catalog = Catalog::builtin().expect("built-in catalog");
-        let document = parse(&file, Limits::default()).expect("parses").remove(0);
-        let loaded = super::super::extract(&file, document, &Options::default(), &catalog);
+        let (_, loaded) = extracted(&name, &text);
         std::fs::remove_dir_all(&dir).expect("scratch removed");
         assert!(
             loaded.resources.is_empty(),
