@@ -48,6 +48,12 @@ mod describe;
 #[path = "src/engine/inputs_scan.rs"]
 mod inputs_scan;
 
+/// Where a template's `{{ }}` expressions are (`src/engine/expr/braces.rs`); build.rs reads
+/// only the expressions, not the literal text around them.
+#[path = "src/engine/expr/braces.rs"]
+#[allow(dead_code)]
+mod braces;
+
 use saphyr_parser::{Event, Parser, ScalarStyle};
 use serde_json::{Map, Number, Value};
 use std::fmt::Write as _;
@@ -138,7 +144,7 @@ fn rule_inputs(root: &source::Node) -> Option<Vec<&str>> {
     let related = root.get("related").and_then(source::Node::as_seq).unwrap_or_default();
     let templates = ["message", "help", "label"].iter().filter_map(|key| root.get_str(key));
     for template in templates.chain(related.iter().filter_map(|r| r.get_str("message"))) {
-        texts.extend(template_expressions(template));
+        texts.extend(braces::expression_texts(template));
     }
     inputs_scan::fields_read(texts.into_iter())
 }
@@ -150,18 +156,6 @@ fn rule_description(root: &source::Node) -> String {
     let doc = |key: &str| docs.and_then(|d| d.get_str(key));
     let sections = ["summary", "why", "example", "fix"].map(|key| doc(key).unwrap_or_default());
     describe::markdown(sections, doc("notes"), doc("source"))
-}
-
-/// The trimmed texts between `{{` and `}}`; none if a `{{` is not closed.
-fn template_expressions(mut rest: &str) -> Vec<&str> {
-    let mut texts = Vec::new();
-    while let Some(open) = rest.find("{{") {
-        let after = &rest[open + 2..];
-        let Some(close) = after.find("}}") else { return Vec::new() };
-        texts.push(after[..close].trim());
-        rest = &after[close + 2..];
-    }
-    texts
 }
 
 /// Writes `node` as a `compiled::N` constant expression (see `src/engine/compiled.rs`).

@@ -653,6 +653,7 @@ impl WithLen for Span {
     }
 }
 
+mod braces;
 mod template;
 pub use template::Template;
 

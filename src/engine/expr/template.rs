@@ -89,42 +89,29 @@ impl Template {
         let Some((text, ..)) = self.parts.get().is_none().then_some(self.source.as_ref()).flatten() else {
             return self.exprs().map(|expr| expr.text.as_str()).collect();
         };
-        let mut texts = Vec::new();
-        let mut rest: &str = text;
-        while let Some(open) = memchr::memmem::find(rest.as_bytes(), b"{{") {
-            let after = rest.get(open + 2..).unwrap_or("");
-            let Some(close) = memchr::memmem::find(after.as_bytes(), b"}}") else { return Vec::new() };
-            texts.push(after.get(..close).unwrap_or("").trim());
-            rest = after.get(close + 2..).unwrap_or("");
-        }
-        texts
+        super::braces::expression_texts(text)
     }
 }
 
 /// Splits `text` into literal parts and expressions (compiled on first use).
 fn split(text: &str, span: Span, file: &Arc<SourceFile>, origin: Origin) -> Result<Vec<Part>, ExprError> {
+    let Some(pieces) = super::braces::pieces(text) else {
+        return Err(ExprError { message: "`{{` without a closing `}}`".into(), span });
+    };
     let mut parts = Vec::new();
-    let mut rest = text;
-    while let Some(open) = memchr::memmem::find(rest.as_bytes(), b"{{") {
-        let (literal, after) = rest.split_at(open);
+    for (literal, expr) in pieces.pairs {
         if !literal.is_empty() {
             parts.push(Part::Text(literal.to_string()));
         }
-        let after = after.get(2..).unwrap_or("");
-        let Some(close) = memchr::memmem::find(after.as_bytes(), b"}}") else {
-            return Err(ExprError { message: "`{{` without a closing `}}`".into(), span });
-        };
-        let (expr, tail) = after.split_at(close);
         let expr_span = file
             .text
             .get(span.start..span.end)
             .and_then(|s| find_first(s, expr.trim()))
             .map_or(span, |at| Span::new(span.start + at, span.start + at + expr.trim().len()));
         parts.push(Part::Expr(Expr::new(expr.trim(), expr_span, file, origin)));
-        rest = tail.get(2..).unwrap_or("");
     }
-    if !rest.is_empty() {
-        parts.push(Part::Text(rest.to_string()));
+    if !pieces.tail.is_empty() {
+        parts.push(Part::Text(pieces.tail.to_string()));
     }
     Ok(parts)
 }
