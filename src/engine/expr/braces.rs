@@ -27,3 +27,26 @@ pub fn pieces(text: &str) -> Option<Pieces<'_>> {
 pub fn expression_texts(text: &str) -> Vec<&str> {
     pieces(text).map_or_else(Vec::new, |p| p.pairs.iter().map(|(_, expr)| expr.trim()).collect())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_template_is_cut_at_its_braces() {
+        let cut = pieces("image {{ image.name }} in {{region}}.").expect("closed");
+        assert_eq!(cut.pairs, [("image ", " image.name "), (" in ", "region")]);
+        assert_eq!(cut.tail, ".");
+        assert_eq!(expression_texts("a {{ x }}{{y}}"), ["x", "y"]);
+        let plain = pieces("no braces").expect("closed");
+        assert!(plain.pairs.is_empty() && plain.tail == "no braces");
+    }
+
+    #[test]
+    fn a_brace_left_open_cuts_nothing() {
+        assert!(pieces("a {{ x }} and {{ y").is_none());
+        assert!(expression_texts("a {{ x }} and {{ y").is_empty());
+        // A `}}` with no `{{` before it is literal text.
+        assert_eq!(pieces("a }} b").map(|p| p.tail), Some("a }} b"));
+    }
+}
