@@ -27,6 +27,7 @@ mod fees;
 mod focus;
 mod shares;
 mod size;
+mod specs;
 
 use base::{public_base, spec_base};
 pub use chain::Chain;
@@ -37,6 +38,7 @@ use fees::{fee_facts, inferred_paid, paid_origin};
 pub use shares::MAPS_MADE;
 pub use shares::{ShareFact, ShareField, share_list};
 use shares::{share_facts, shares};
+use specs::{ImageSpecs, image_names};
 
 /// Settings that change what rules conclude.
 #[derive(Clone, Debug)]
@@ -157,8 +159,7 @@ pub struct World<'a> {
     pub catalog: &'a Catalog,
     pub settings: &'a Settings,
     pub resources: &'a [Resource],
-    by_name: HashMap<&'a str, usize>,
-    by_id: HashMap<&'a str, usize>,
+    specs: ImageSpecs<'a>,
     /// Facts of every valid Image spec.
     image_facts: Vec<Option<ImageFacts<'a>>>,
     /// Facts of every public image ID the run references, parsed once: instances and
@@ -201,9 +202,9 @@ impl<'a> World<'a> {
         let scans: Vec<Scan<'a>> = resources.par_iter().map(Scan::of).collect();
         let catalog_ids = focus::wanted_catalog_ids(resources, focus);
         // Two independent walks over the scans, side by side.
-        let ((by_name, by_id), (instance_types, regions)) =
+        let (specs, (instance_types, regions)) =
             rayon::join(|| image_names(&scans), || catalog_facts(&scans, catalog, catalog_ids.as_ref()));
-        let wanted = focus.map(|focus| focus::wanted_images(resources, &by_name, &by_id, focus));
+        let wanted = focus.map(|focus| focus::wanted_images(resources, &specs, focus));
         let references = focus
             .zip(wanted.as_deref())
             .map(|(focus, wanted)| focus::wanted_references(resources, focus, wanted));
@@ -213,7 +214,7 @@ impl<'a> World<'a> {
         let mut unknown: Vec<&'a str> = scans
             .iter()
             .filter_map(|scan| scan.reference)
-            .filter(|r| !by_name.contains_key(r) && !by_id.contains_key(r))
+            .filter(|r| specs.get(r).is_none())
             .filter(|r| references.as_ref().is_none_or(|wanted| wanted.contains(r)))
             .collect();
         unknown.sort_unstable();
@@ -235,8 +236,7 @@ impl<'a> World<'a> {
             catalog,
             settings,
             resources,
-            by_name,
-            by_id,
+            specs,
             image_facts: Vec::new(),
             public,
             instance_types,
@@ -278,7 +278,7 @@ impl<'a> World<'a> {
 
     /// Resolves an image reference: a spec name, a spec `id`, or a public image ID.
     pub fn resolve(&self, reference: &'a str) -> Resolved<'a> {
-        if let Some(&index) = self.by_name.get(reference).or_else(|| self.by_id.get(reference)) {
+        if let Some(index) = self.specs.get(reference) {
             Resolved::Spec(index)
         } else if self.public.contains_key(reference)
             || self.catalog.parse_public_image_id(reference).is_some()
@@ -344,8 +344,8 @@ impl<'a> World<'a> {
             .zip(self.resources)
             .map(|(&image, resource)| {
                 let reference = resource.image_reference("derivedFrom").filter(|_| image)?;
-                match self.by_name.get(reference).or_else(|| self.by_id.get(reference)) {
-                    Some(&index) => Some(Parent::Spec(index)),
+                match self.specs.get(reference) {
+                    Some(index) => Some(Parent::Spec(index)),
                     None => self.public.get_key_value(reference).map(|(id, _)| Parent::Public(id)),
                 }
             })
@@ -493,26 +493,6 @@ impl<'a> Scan<'a> {
             }
         }
     }
-}
-
-/// Image specs by name and by `id`: the first of each wins.
-fn image_names<'a>(scans: &[Scan<'a>]) -> (HashMap<&'a str, usize>, HashMap<&'a str, usize>) {
-    let mut by_name = HashMap::new();
-    let mut by_id = HashMap::new();
-    for (index, scan) in scans.iter().enumerate() {
-        if let Some(key) = scan.key {
-            by_name.entry(key).or_insert(index);
-        }
-        if let Some((name, id)) = scan.image {
-            if let Some(name) = name {
-                by_name.entry(name).or_insert(index);
-            }
-            if let Some(id) = id {
-                by_id.entry(id).or_insert(index);
-            }
-        }
-    }
-    (by_name, by_id)
 }
 
 /// The CEL facts of every instance type and region the run references.

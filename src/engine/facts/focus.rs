@@ -8,8 +8,9 @@
 //! is made is made exactly as a whole run makes it, so a checked resource sees the same
 //! facts either way (`tests/context_focus.rs` compares the two runs).
 
+use super::ImageSpecs;
 use crate::spec::{Kind, Resource};
-use foldhash::{HashMap, HashSet, HashSetExt};
+use foldhash::{HashSet, HashSetExt};
 
 /// Whether the resource at `index` is checked: every resource without a focus, and one
 /// the focus does not mark false (as `eval::evaluate` reads it).
@@ -20,16 +21,11 @@ pub(super) fn checked(focus: Option<&[bool]>, index: usize) -> bool {
 /// The Image specs whose facts a checked resource can read: the checked images, the
 /// images the checked instances name, and every `derivedFrom` ancestor of those (an
 /// image's facts are made from its chain). References resolve as [`World::resolve`]
-/// resolves them to specs: by name, then by `id`.
+/// resolves them to specs ([`ImageSpecs::get`]).
 ///
 /// [`World::resolve`]: super::World::resolve
-pub(super) fn wanted_images(
-    resources: &[Resource],
-    by_name: &HashMap<&str, usize>,
-    by_id: &HashMap<&str, usize>,
-    focus: &[bool],
-) -> Vec<bool> {
-    let spec = |reference: &str| by_name.get(reference).or_else(|| by_id.get(reference)).copied();
+pub(super) fn wanted_images(resources: &[Resource], specs: &ImageSpecs<'_>, focus: &[bool]) -> Vec<bool> {
+    let spec = |reference: &str| specs.get(reference);
     let mut stack: Vec<usize> = Vec::new();
     for (index, resource) in resources.iter().enumerate() {
         if !checked(Some(focus), index) {
