@@ -4,6 +4,10 @@
 //! `cargo bench --bench parse -- DIR` (run by `benches/bench.sh`). It prints the time
 //! on one thread and on as many threads as `ecslint check` uses (all cores, like its
 //! rayon pool), and the bench script compares the full check with the latter.
+//!
+//! With `--once` it reads and parses every file once on one thread and prints no time:
+//! the run to count instructions of, which do not depend on the machine's load
+//! (`valgrind --tool=callgrind target/release/deps/parse-* DIR --once`).
 
 use ecslint::files::{Input, ReadOptions, collect, read};
 use ecslint::source::{Limits, parse};
@@ -31,6 +35,11 @@ fn main() {
     if paths.is_empty() {
         eprintln!("no .yaml, .yml or .json files under {dir}");
         std::process::exit(2);
+    }
+    if std::env::args().any(|a| a == "--once") {
+        let (documents, errors) = count(&paths);
+        println!("parse-only once: {} files, {documents} documents, {errors} not parsed", paths.len());
+        return;
     }
     let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
     // Once to warm the page cache, then the measured runs.
