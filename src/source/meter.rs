@@ -62,6 +62,33 @@ impl Iterator for MeteredChars<'_> {
     }
 }
 
+/// Whether `text` is sure never to pass a limit of `limit` counted tokens, so that it can
+/// be parsed without counting. The [`Lexer`] counts a token only inside a flow collection
+/// (after a `[` or `{`), and only at one of the ASCII characters of [`counted`]; so a text
+/// with no more of them from its first `[` or `{` on than the limit cannot pass it, however
+/// they fall between events. Most specs have no flow collection, or one short list, and
+/// answer from a `memchr` alone; a long text with brackets is counted byte by byte.
+pub fn cannot_pass(text: &str, limit: usize) -> bool {
+    let bytes = text.as_bytes();
+    let Some(first) = memchr::memchr2(b'[', b'{', bytes) else {
+        return true;
+    };
+    let rest = bytes.get(first..).unwrap_or_default();
+    // Every counted token starts at a character of its own: a stretch no longer than the
+    // limit cannot hold more.
+    rest.len() <= limit || rest.iter().filter(|&&b| counted(b)).take(limit + 1).count() <= limit
+}
+
+/// The characters at which [`Lexer::normal`] may count a token (each is ASCII, and no byte
+/// of a multi-byte UTF-8 character equals one). `tokens_only_start_at_counted_characters`
+/// checks the lexer against this list.
+const fn counted(byte: u8) -> bool {
+    matches!(
+        byte,
+        b'[' | b']' | b'{' | b'}' | b',' | b'\'' | b'"' | b'-' | b'.' | b'?' | b':' | b'&' | b'!' | b'*'
+    )
+}
+
 /// The error for a stream whose reading [`Meter`] stopped at byte `at` of `body`.
 pub fn pending_error(limit: usize, at: usize, bom: usize, body: &str) -> SyntaxError {
     let width = body.get(at..).and_then(|rest| rest.chars().next()).map_or(0, char::len_utf8);
@@ -299,6 +326,7 @@ impl Lexer {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::fmt::Write as _;
 
     /// The tokens counted inside flow collections over all of `text`.
     fn count(text: &str) -> usize {
@@ -317,6 +345,53 @@ mod tests {
         // Plain scalars in block context may hold flow indicators; in flow, they end one.
         assert_eq!(count("a: x,y[z]{w}\nb: it's\n"), 0);
         assert_eq!(count("- [a:b, c'd]\n"), 2);
+    }
+
+    #[test]
+    fn tokens_only_start_at_counted_characters() {
+        // The proof of `cannot_pass`: wherever the lexer counts, the character is one of
+        // `counted`, in every mode (scalars, comments, block scalars, document markers).
+        let alphabet = [
+            "[", "]", "{", "}", ",", "'", "\"", "-", ".", "?", ":", "&", "!", "*", "|", ">", "#", " ", "\t",
+            "\n", "\r", "a", "1", "ü", "\\", "--- ", "... ", "- ", ": ", "? ", "|2\n",
+        ];
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        for _ in 0..4_000 {
+            let mut text = String::new();
+            for _ in 0..40 {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                text.push_str(alphabet[usize::try_from(seed % alphabet.len() as u64).unwrap_or(0)]);
+            }
+            let mut lexer = Lexer::default();
+            let chars: Vec<char> = text.chars().collect();
+            for (i, &c) in chars.iter().enumerate() {
+                if lexer.step(c, chars.get(i + 1).copied()) {
+                    assert!(u8::try_from(c).is_ok_and(counted), "{c:?} counted in {text:?}");
+                }
+            }
+            // So no limit below what the lexer counts in the whole text is taken for safe.
+            let total = count(&text);
+            if total > 0 {
+                assert!(!cannot_pass(&text, total - 1), "{total} tokens passed as fewer in {text:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn texts_without_enough_flow_characters_cannot_pass() {
+        let block: String = (0..10_000).fold(String::new(), |mut text, i| {
+            writeln!(text, "- item-{i}: 'x, y'").unwrap();
+            text
+        });
+        assert!(cannot_pass(&block, 10), "no bracket at all");
+        let short = format!("{block}list: [a, b]\n");
+        assert!(cannot_pass(&short, 10));
+        assert!(!cannot_pass(&short, 2), "[ , ] are three counted characters");
+        let long = format!("list: [{}]\n", vec!["x"; 2_000].join(", "));
+        assert!(!cannot_pass(&long, 1_000));
+        assert!(cannot_pass(&long, 2_001));
     }
 
     #[test]

@@ -9,7 +9,7 @@
 //! core schema (`yes`/`no`/`on`/`off` stay strings, unlike YAML 1.1 and `serde_yaml` of old).
 
 use super::extent;
-use super::meter::{Meter, MeteredChars, pending_error};
+use super::meter::{Meter, MeteredChars, cannot_pass, pending_error};
 use super::plain::{self, Plain};
 use super::{Document, Entry, Key, Limits, Node, Span, SyntaxError, Value};
 use saphyr_parser::{BufferedInput, Event, Input, Marker, Parser, ScalarStyle, ScanError};
@@ -18,6 +18,14 @@ use std::collections::HashMap;
 /// Parses every document of a YAML stream.
 pub fn parse_yaml(text: &str, limits: Limits) -> Result<Vec<Document>, SyntaxError> {
     drive(text, limits, Builder::event).map(|builder| builder.documents)
+}
+
+/// Which input the parser reads: the `str` itself, or its characters through the token meter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Reading {
+    /// When [`cannot_pass`] proves the meter could never stop.
+    Direct,
+    Metered,
 }
 
 /// The byte spans of every scalar (keys included) of a YAML stream, in source order, as
@@ -44,14 +52,28 @@ fn drive<'a>(
     limits: Limits,
     handle: impl FnMut(&mut Builder<'a>, Event<'_>, Span) -> Result<bool, SyntaxError>,
 ) -> Result<Builder<'a>, SyntaxError> {
+    let body = text.strip_prefix('\u{feff}').unwrap_or(text);
+    // A text that cannot pass the token limit (see `cannot_pass`: no flow collection, or
+    // too few of the characters that start counted tokens) is parsed from the `str`
+    // itself, without the lexer that counts tokens, which costs a character iterator and
+    // a step per character: a tenth of a check's time on a corpus of small specs.
+    let reading =
+        if cannot_pass(body, limits.max_pending_indicators) { Reading::Direct } else { Reading::Metered };
+    drive_reading(text, limits, reading, handle)
+}
+
+/// [`drive`], reading as told.
+fn drive_reading<'a>(
+    text: &'a str,
+    limits: Limits,
+    reading: Reading,
+    handle: impl FnMut(&mut Builder<'a>, Event<'_>, Span) -> Result<bool, SyntaxError>,
+) -> Result<Builder<'a>, SyntaxError> {
     let bom = if text.starts_with('\u{feff}') { '\u{feff}'.len_utf8() } else { 0 };
     let body = text.get(bom..).unwrap_or("");
     let builder = Builder::new(body, bom, limits);
     let meter = Meter::default();
-    // A text of no more characters than the token limit cannot pass it (a token starts at
-    // one character at least): it is parsed from the `str` itself, without the lexer that
-    // counts tokens, which cost a tenth of a check's time on a corpus of small specs.
-    if body.len() <= limits.max_pending_indicators {
+    if reading == Reading::Direct {
         return events(Parser::new_from_str(body), builder, &meter, limits, handle);
     }
     let parser =
@@ -771,6 +793,64 @@ mod tests {
             let docs = parse_yaml(&text, limits).map_err(|e| e.message).unwrap();
             assert_eq!(docs[0].root.get("list").and_then(Node::as_seq).map(<[Node]>::len), Some(2_000));
         }
+    }
+
+    /// Both readings of `text`: the trees or the errors must be the same.
+    fn both_readings(text: &str, limits: Limits) -> [Result<Vec<Document>, SyntaxError>; 2] {
+        [Reading::Direct, Reading::Metered]
+            .map(|reading| drive_reading(text, limits, reading, Builder::event).map(|b| b.documents))
+    }
+
+    #[test]
+    fn long_texts_that_cannot_pass_the_token_limit_parse_the_same_without_the_meter() {
+        let limits = Limits { max_pending_indicators: 1_000, ..Limits::default() };
+        let block: String = (0..2_000).fold(String::new(), |mut text, i| {
+            writeln!(text, "- name: item-{i}\n  note: 'a, b' # c").unwrap();
+            text
+        });
+        let cases = [
+            block.clone(),
+            format!("\u{feff}ü:\n{block}"),
+            format!("{block}- tags: [a, b, {{c: d}}]\n"),
+            // Errors: the same message at the same place.
+            format!("{block}- [a, b\n"),
+            format!("{block}- name: a\n  name: b\n"),
+            format!("{block}- a: b: c\n"),
+            // Read metered: brackets in scalars and comments (the count cannot tell them
+            // from flow collections), and flow lists on many lines, more counted characters
+            // than the limit in all but never that many between two events.
+            format!("- note: 'a, [b]' # {{c}}\n{block}"),
+            (0..2_000).fold(String::new(), |mut text, i| {
+                writeln!(text, "- [{i}, x]").unwrap();
+                text
+            }),
+        ];
+        for (i, text) in cases.iter().enumerate() {
+            assert_eq!(cannot_pass(text, limits.max_pending_indicators), i < 6, "case {i}");
+            let [direct, metered] = both_readings(text, limits);
+            assert_eq!(direct.is_ok(), !(3..6).contains(&i), "case {i}");
+            assert_eq!(direct, metered, "case {i}");
+        }
+    }
+
+    #[test]
+    fn a_text_past_the_token_limit_is_read_metered_and_stops_with_the_same_error() {
+        // Long, with a top-level flow list of more counted tokens than the limit: read
+        // metered, as before the count of flow characters, so it stops with the same error.
+        let limits = Limits { max_pending_indicators: 1_000, ..Limits::default() };
+        let block: String = (0..500).fold(String::new(), |mut text, i| {
+            writeln!(text, "k{i}: v").unwrap();
+            text
+        });
+        let text = format!("{block}---\n[{}]\n", vec!["x"; 1_500].join(", "));
+        assert!(!cannot_pass(&text, limits.max_pending_indicators));
+        let error = parse_yaml(&text, limits).unwrap_err();
+        assert_eq!(error.message, "more than 1000 YAML tokens before a value completes");
+        assert_eq!(slice(&text, error.span), ",");
+        let [direct, metered] = both_readings(&text, limits);
+        assert_eq!(metered, Err(error));
+        // Without the meter the same text parses: the meter is what stops it.
+        assert!(direct.is_ok());
     }
 
     #[test]
