@@ -387,6 +387,12 @@ impl<'a> Builder<'a> {
     }
 
     fn trim_end(&self, span: Span) -> Span {
+        // Most scalars end at a byte that is not a blank (the parser's span of a plain
+        // scalar stops at its last character): nothing to trim, and no `str` to slice.
+        let last = span.end.checked_sub(self.bom + 1).and_then(|at| self.text.as_bytes().get(at));
+        if span.end > span.start && last.is_some_and(|&b| b.is_ascii() && !(b as char).is_whitespace()) {
+            return span;
+        }
         let local = self.text.get(span.start.saturating_sub(self.bom)..span.end.saturating_sub(self.bom));
         local.map_or(span, |s| Span::new(span.start, span.start + s.trim_end().len()))
     }
