@@ -22,13 +22,18 @@ pub struct LineIndex {
 impl LineIndex {
     pub fn new(text: &str) -> Self {
         let bytes = text.as_bytes();
-        let mut starts = vec![0];
+        // Counted first (a loop the compiler vectorises), so the list is allocated once at
+        // its size instead of grown and shrunk: an index is built for every file with a finding.
+        let breaks = bytes.iter().filter(|&&b| b == b'\n' || b == b'\r').count();
+        let mut starts = Vec::with_capacity(breaks + 1);
+        starts.push(0);
         // A CR right before an LF is the first half of one CRLF break: the LF starts the line.
         starts.extend(
             memchr::memchr2_iter(b'\n', b'\r', bytes)
                 .filter(|&i| !(bytes.get(i) == Some(&b'\r') && bytes.get(i + 1) == Some(&b'\n')))
                 .map(|i| i + 1),
         );
+        // Only a CRLF text counted more breaks than it has lines.
         starts.shrink_to_fit();
         Self { starts, ascii: text.is_ascii() }
     }
