@@ -18,7 +18,8 @@ const STEP: usize = 1024;
 
 /// Character counts of one file.
 struct CharIndex {
-    /// `before[i]`: the characters in the first `i * STEP` bytes.
+    /// `before[i]`: the characters in the first `i * STEP` bytes; empty for a file of ASCII
+    /// text only, where a byte is a character (most specs: their look-ups then count nothing).
     before: Vec<usize>,
 }
 
@@ -31,11 +32,22 @@ impl CharIndex {
             count += chars_in(block);
             before.push(count);
         }
+        if count == text.len() {
+            return Self { before: Vec::new() };
+        }
         Self { before }
+    }
+
+    /// Whether the file is ASCII text only (a byte is a character).
+    fn ascii(&self) -> bool {
+        self.before.is_empty()
     }
 
     /// The characters before byte `offset`, which must be a character boundary of `text`.
     fn chars_before(&self, text: &str, offset: usize) -> usize {
+        if self.ascii() {
+            return offset;
+        }
         let block = offset / STEP;
         let base = self.before.get(block).copied().unwrap_or(0);
         base + text.as_bytes().get(block * STEP..offset).map_or(0, chars_in)
@@ -93,7 +105,12 @@ impl Positions {
         let offset = snap(text, offset);
         let line = line_of(file, offset);
         let start = file.lines().offset(text, line, 0).min(offset);
-        let column = index.chars_before(text, offset) - index.chars_before(text, start);
+        // A short line of text that is not all ASCII is counted directly; a long one through
+        // the index.
+        let column = match text.as_bytes().get(start..offset) {
+            Some(line) if line.len() <= STEP && !index.ascii() => chars_in(line),
+            _ => index.chars_before(text, offset) - index.chars_before(text, start),
+        };
         LineCol { line, column: column + 1 }
     }
 
@@ -152,7 +169,16 @@ mod tests {
     #[test]
     fn agrees_with_the_line_index_everywhere() {
         let long = "é".repeat(3000);
-        for text in ["", "a", "a: 1\nnäme: ü\n", "x\r\ny\rz\n\n", &format!("k: {long}\nv: 😀{long}\n")] {
+        let ascii = "x".repeat(2500);
+        for text in [
+            "",
+            "a",
+            "a: 1\nnäme: ü\n",
+            "x\r\ny\rz\n\n",
+            &format!("k: {long}\nv: 😀{long}\n"),
+            &format!("k: {ascii}\nv: {ascii}\n"),
+            &format!("k: {ascii}é\nv: {ascii}\n"),
+        ] {
             let file = Arc::new(SourceFile::new("a.yaml", text));
             let mut positions = Positions::new();
             for offset in 0..=text.len() + 2 {
