@@ -106,7 +106,7 @@ fn split(text: &str, span: Span, file: &Arc<SourceFile>, origin: Origin) -> Resu
         let expr_span = file
             .text
             .get(span.start..span.end)
-            .and_then(|s| find_first(s, expr.trim()))
+            .and_then(|s| crate::search::find(s, expr.trim()))
             .map_or(span, |at| Span::new(span.start + at, span.start + at + expr.trim().len()));
         parts.push(Part::Expr(Expr::new(expr.trim(), expr_span, file, origin)));
     }
@@ -114,22 +114,4 @@ fn split(text: &str, span: Span, file: &Arc<SourceFile>, origin: Origin) -> Resu
         parts.push(Part::Text(pieces.tail.to_string()));
     }
     Ok(parts)
-}
-
-/// Where `needle` first occurs in `hay`, as [`str::find`] answers. `str::find` sets up a
-/// two-way searcher per call, and locating the 521 expressions of the built-in templates
-/// that way was 0.8 M instructions of a one-file check (callgrind); the texts are short,
-/// so a scan for the first byte and a comparison there is cheaper.
-pub(super) fn find_first(hay: &str, needle: &str) -> Option<usize> {
-    let (hay, needle) = (hay.as_bytes(), needle.as_bytes());
-    let Some(&first) = needle.first() else { return Some(0) };
-    let mut from = 0;
-    while let Some(at) = hay.get(from..).and_then(|rest| memchr::memchr(first, rest)) {
-        let start = from + at;
-        if hay.get(start..).is_some_and(|rest| rest.starts_with(needle)) {
-            return Some(start);
-        }
-        from = start + 1;
-    }
-    None
 }
