@@ -1,6 +1,6 @@
 //! `{{ expr }}` templates: a rule's message, help, label and related messages.
 
-use super::{Context, Expr, ExprError, Origin, Scope, to_text};
+use super::{Context, Expr, ExprError, Origin, Scope};
 use crate::source::{SourceFile, Span};
 use std::sync::{Arc, OnceLock};
 
@@ -70,13 +70,14 @@ impl Template {
     /// naming it.
     pub fn render(&self, scope: &dyn Scope<'_>, context: &Context) -> Result<String, (String, Span)> {
         let parts = self.parts().map_err(|e| (e.message.clone(), e.span))?;
-        let mut out = String::new();
+        // Room for the literal text and a short value per expression, so that the common
+        // message is written without growing.
+        let room = parts.iter().map(|part| if let Part::Text(text) = part { text.len() } else { 24 }).sum();
+        let mut out = String::with_capacity(room);
         for part in parts {
             match part {
                 Part::Text(text) => out.push_str(text),
-                Part::Expr(expr) => {
-                    out.push_str(&to_text(&expr.eval(scope, context).map_err(|e| (e, expr.span))?));
-                }
+                Part::Expr(expr) => expr.write_text(scope, context, &mut out).map_err(|e| (e, expr.span))?,
             }
         }
         Ok(out)
