@@ -355,8 +355,11 @@ impl<'a> World<'a> {
         let links = Arc::new(Links { bases: raw, parents, public });
         let (derived, cycles) = inherit(&links, &images, self.catalog, self.resources);
         self.cycles = cycles;
+        // On every core (its share facts and fee look-ups were 21 M instructions on one, for
+        // 1,500 files); in resource order.
         self.image_facts = derived
-            .into_iter()
+            .into_par_iter()
+            .with_max_len(crate::CHUNK)
             .enumerate()
             .map(|(index, derived)| {
                 let derived = derived?;
