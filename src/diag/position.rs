@@ -10,7 +10,6 @@
 //! so they follow its idea of a line break.
 
 use crate::source::{LineCol, SourceFile};
-use std::collections::HashMap;
 use std::sync::Arc;
 
 /// Bytes per block of the character count: a look-up scans at most this many bytes.
@@ -25,15 +24,17 @@ struct CharIndex {
 
 impl CharIndex {
     fn new(text: &str) -> Self {
+        // Most files are ASCII, which a word-at-a-time scan tells (the report indexes every
+        // file with a finding, on one core, before writing).
+        if text.is_ascii() {
+            return Self { before: Vec::new() };
+        }
         let mut before = Vec::with_capacity(text.len() / STEP + 1);
         let mut count = 0;
         before.push(0);
         for block in text.as_bytes().chunks(STEP) {
             count += chars_in(block);
             before.push(count);
-        }
-        if count == text.len() {
-            return Self { before: Vec::new() };
         }
         Self { before }
     }
@@ -63,7 +64,7 @@ fn chars_in(bytes: &[u8]) -> usize {
 #[derive(Default)]
 pub struct Positions {
     /// Keyed by the address of the file's `SourceFile`, alive as long as the findings are.
-    files: HashMap<usize, CharIndex>,
+    files: foldhash::HashMap<usize, CharIndex>,
 }
 
 impl Positions {
