@@ -273,7 +273,7 @@ fn walk(root: &Path, collected: &mut Collected) {
         }
     }
     // Each path is found once: the order of equal ones cannot matter.
-    paths.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    paths.par_sort_by_cached_key(|(path, _)| paths::order_key(path));
     // Warnings in walk order too: by the path they are about.
     warnings.sort();
     let warnings = warnings.into_iter().map(|(_, warning)| warning);

@@ -18,6 +18,7 @@ pub mod iac;
 pub mod packer;
 pub mod project;
 pub mod ros;
+pub mod search;
 pub mod source;
 pub mod spec;
 pub mod suggest;

@@ -144,14 +144,15 @@ impl ImageIdParser {
         // A match's `os` and `arch` groups must be tokens (see `apply`): an ID that contains
         // no token of each kind matches no pattern, and no regex need be compiled to say so.
         let lower = id.to_ascii_lowercase();
-        if !self.os_tokens.keys().any(|token| lower.contains(token.as_str()))
-            || !self.arch_tokens.keys().any(|token| lower.contains(token.as_str()))
-        {
+        let has = |token: &String| crate::search::contains(&lower, token);
+        if !self.os_tokens.keys().any(has) || !self.arch_tokens.keys().any(has) {
             return None;
         }
         self.patterns
             .iter()
-            .filter(|pattern| pattern.required.is_empty() || pattern.required.iter().any(|l| id.contains(l)))
+            .filter(|pattern| {
+                pattern.required.is_empty() || pattern.required.iter().any(|l| crate::search::contains(id, l))
+            })
             .find_map(|pattern| self.apply(pattern, id))
     }
 

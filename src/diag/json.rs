@@ -124,21 +124,33 @@ fn write_list(out: &mut dyn Write, findings: &[Finding], suppressed: bool) -> io
     out.write_all(b"[")?;
     let mut first = true;
     for batch in findings.chunks(BATCH) {
-        let texts: Vec<String> = batch
+        let texts: Vec<Vec<u8>> = batch
             .par_iter()
             .with_max_len(crate::CHUNK)
-            .map(|finding| {
-                let text = serde_json::to_string_pretty(&FindingOut::new(finding, suppressed, &positions))?;
-                Ok::<_, io::Error>(text.replace('\n', "\n    "))
-            })
+            .map(|finding| pretty_at_depth_two(&FindingOut::new(finding, suppressed, &positions)))
             .collect::<Result<_, _>>()?;
         for text in texts {
             out.write_all(if first { b"\n    " } else { b",\n    " })?;
             first = false;
-            out.write_all(text.as_bytes())?;
+            out.write_all(&text)?;
         }
     }
     out.write_all(b"\n  ]")
+}
+
+/// `serde_json`'s pretty layout of `value` as it sits two levels deep (a finding in the
+/// report's list), its inner lines indented to match. The formatter is started two levels
+/// in, as if inside two arrays, rather than laid out at the top and re-indented: replacing
+/// every line break afterwards was a tenth of writing the report.
+fn pretty_at_depth_two(value: &impl Serialize) -> io::Result<Vec<u8>> {
+    use serde_json::ser::{Formatter, PrettyFormatter};
+    let mut formatter = PrettyFormatter::new();
+    for _ in 0..2 {
+        formatter.begin_array(&mut io::sink())?;
+    }
+    let mut text = Vec::with_capacity(1024);
+    value.serialize(&mut serde_json::Serializer::with_formatter(&mut text, formatter))?;
+    Ok(text)
 }
 
 /// A pretty-printed value written where a line break is `newline` (the break and the

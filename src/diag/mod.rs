@@ -182,9 +182,9 @@ impl Finding {
         self
     }
 
-    /// The sort key of DESIGN §5: file, offset, code.
-    fn sort_key(&self) -> (&str, usize, &str, usize) {
-        (&self.location.file.name, self.location.span.start, &self.code, self.location.span.end)
+    /// The sort key of DESIGN §5 (file, offset, code) after the file: offset, code, end.
+    fn sort_key_in_file(&self) -> (usize, &str, usize) {
+        (self.location.span.start, &self.code, self.location.span.end)
     }
 }
 
@@ -213,7 +213,17 @@ fn shorten(message: String) -> String {
 /// Sorts findings by file, offset and code, the order every format uses.
 pub fn sort_findings(findings: &mut [Finding]) {
     // A stable sort on every core: ties keep the order they were found in.
-    findings.par_sort_by(|a, b| a.sort_key().cmp(&b.sort_key()).then_with(|| a.message.cmp(&b.message)));
+    findings.par_sort_by(|a, b| {
+        // Findings in one file share its `SourceFile`: its name need not be compared.
+        let (x, y) = (&a.location, &b.location);
+        let file = if Arc::ptr_eq(&x.file, &y.file) {
+            std::cmp::Ordering::Equal
+        } else {
+            x.file.name.cmp(&y.file.name)
+        };
+        file.then_with(|| a.sort_key_in_file().cmp(&b.sort_key_in_file()))
+            .then_with(|| a.message.cmp(&b.message))
+    });
 }
 
 /// Counts for the closing summary.

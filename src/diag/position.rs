@@ -10,7 +10,6 @@
 //! so they follow its idea of a line break.
 
 use crate::source::{LineCol, SourceFile};
-use std::collections::HashMap;
 use std::sync::Arc;
 
 /// Bytes per block of the character count: a look-up scans at most this many bytes.
@@ -18,12 +17,18 @@ const STEP: usize = 1024;
 
 /// Character counts of one file.
 struct CharIndex {
-    /// `before[i]`: the characters in the first `i * STEP` bytes.
+    /// `before[i]`: the characters in the first `i * STEP` bytes; empty for a file of ASCII
+    /// text only, where a byte is a character (most specs: their look-ups then count nothing).
     before: Vec<usize>,
 }
 
 impl CharIndex {
     fn new(text: &str) -> Self {
+        // Most files are ASCII, which a word-at-a-time scan tells (the report indexes every
+        // file with a finding, on one core, before writing).
+        if text.is_ascii() {
+            return Self { before: Vec::new() };
+        }
         let mut before = Vec::with_capacity(text.len() / STEP + 1);
         let mut count = 0;
         before.push(0);
@@ -34,8 +39,16 @@ impl CharIndex {
         Self { before }
     }
 
+    /// Whether the file is ASCII text only (a byte is a character).
+    fn ascii(&self) -> bool {
+        self.before.is_empty()
+    }
+
     /// The characters before byte `offset`, which must be a character boundary of `text`.
     fn chars_before(&self, text: &str, offset: usize) -> usize {
+        if self.ascii() {
+            return offset;
+        }
         let block = offset / STEP;
         let base = self.before.get(block).copied().unwrap_or(0);
         base + text.as_bytes().get(block * STEP..offset).map_or(0, chars_in)
@@ -51,7 +64,7 @@ fn chars_in(bytes: &[u8]) -> usize {
 #[derive(Default)]
 pub struct Positions {
     /// Keyed by the address of the file's `SourceFile`, alive as long as the findings are.
-    files: HashMap<usize, CharIndex>,
+    files: foldhash::HashMap<usize, CharIndex>,
 }
 
 impl Positions {
@@ -93,7 +106,12 @@ impl Positions {
         let offset = snap(text, offset);
         let line = line_of(file, offset);
         let start = file.lines().offset(text, line, 0).min(offset);
-        let column = index.chars_before(text, offset) - index.chars_before(text, start);
+        // A short line of text that is not all ASCII is counted directly; a long one through
+        // the index.
+        let column = match text.as_bytes().get(start..offset) {
+            Some(line) if line.len() <= STEP && !index.ascii() => chars_in(line),
+            _ => index.chars_before(text, offset) - index.chars_before(text, start),
+        };
         LineCol { line, column: column + 1 }
     }
 
@@ -152,7 +170,16 @@ mod tests {
     #[test]
     fn agrees_with_the_line_index_everywhere() {
         let long = "é".repeat(3000);
-        for text in ["", "a", "a: 1\nnäme: ü\n", "x\r\ny\rz\n\n", &format!("k: {long}\nv: 😀{long}\n")] {
+        let ascii = "x".repeat(2500);
+        for text in [
+            "",
+            "a",
+            "a: 1\nnäme: ü\n",
+            "x\r\ny\rz\n\n",
+            &format!("k: {long}\nv: 😀{long}\n"),
+            &format!("k: {ascii}\nv: {ascii}\n"),
+            &format!("k: {ascii}é\nv: {ascii}\n"),
+        ] {
             let file = Arc::new(SourceFile::new("a.yaml", text));
             let mut positions = Positions::new();
             for offset in 0..=text.len() + 2 {

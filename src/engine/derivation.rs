@@ -16,6 +16,7 @@ use crate::catalog::PublicImage;
 use crate::diag::{Finding, Location};
 use crate::source::PathSegment;
 use crate::spec::{Resource, codes};
+use std::cell::OnceCell;
 
 fn key(name: &str) -> PathSegment {
     PathSegment::Key(name.to_string())
@@ -146,9 +147,15 @@ impl Fact {
 }
 
 fn contradictions(world: &World<'_>, image: &Resource, facts: &ImageFacts<'_>, out: &mut Vec<Finding>) {
+    // The image's own public `id`, read once for both facts.
+    let own = OnceCell::new();
+    let parsed = || {
+        own.get_or_init(|| image.node.get_str("id").and_then(|id| world.catalog.parse_public_image_id(id)))
+            .as_ref()
+    };
     let declared_family = image.node.get("os").and_then(|os| os.get_str("family"));
     if let Some(family) = declared_family {
-        if let Some(origin) = origin(world, image, facts, Fact::Os) {
+        if let Some(origin) = origin(world, image, parsed(), facts, Fact::Os) {
             let contradicts =
                 matches!((lineage(family), lineage(&origin.value)), (Some(a), Some(b)) if a != b);
             if contradicts {
@@ -175,7 +182,7 @@ fn contradictions(world: &World<'_>, image: &Resource, facts: &ImageFacts<'_>, o
         }
     }
     if let Some(arch) = image.node.get_str("architecture") {
-        if let Some(origin) = origin(world, image, facts, Fact::Architecture) {
+        if let Some(origin) = origin(world, image, parsed(), facts, Fact::Architecture) {
             if origin.value != arch {
                 out.push(
                     codes::SCHEMA_VIOLATION
@@ -198,10 +205,16 @@ fn contradictions(world: &World<'_>, image: &Resource, facts: &ImageFacts<'_>, o
 
 /// Where the image's `fact` comes from besides its own declaration: its own public `id`
 /// first (what an image ID says of itself outranks the chain), else the nearest ancestor
-/// that knows it.
-fn origin(world: &World<'_>, image: &Resource, facts: &ImageFacts<'_>, fact: Fact) -> Option<Origin> {
-    if let Some(parsed) = image.node.get_str("id").and_then(|id| world.catalog.parse_public_image_id(id)) {
-        let (value, version) = fact.of_public(&parsed);
+/// that knows it. `parsed` is what the image's own `id` says, if it parses.
+fn origin(
+    world: &World<'_>,
+    image: &Resource,
+    parsed: Option<&PublicImage>,
+    facts: &ImageFacts<'_>,
+    fact: Fact,
+) -> Option<Origin> {
+    if let Some(parsed) = parsed {
+        let (value, version) = fact.of_public(parsed);
         return Some(Origin {
             value,
             version,

@@ -276,6 +276,35 @@ impl Expr {
         compiled.eval_by_cel(context)
     }
 
+    /// Appends the expression's value as text ([`to_text`]) to `out`, evaluated as
+    /// [`Expr::eval`] does. A planned string or integer is written as it is: converting it
+    /// to a `Value` and that to a new `String` was a fifth of rendering a message.
+    pub fn write_text(
+        &self,
+        scope: &dyn Scope<'_>,
+        context: &Context,
+        out: &mut String,
+    ) -> Result<(), String> {
+        let compiled = self.program().map_err(|e| e.message)?;
+        if let Some(value) = compiled.plan.as_ref().and_then(|plan| plan.eval(scope)) {
+            if let Some(text) = value.downcast_ref::<CelString>() {
+                out.push_str(text.inner());
+                return Ok(());
+            }
+            if let Some(number) = value.downcast_ref::<CelInt>() {
+                use std::fmt::Write as _;
+                let _ = write!(out, "{}", number.inner());
+                return Ok(());
+            }
+            if let Ok(value) = super::view::materialize(value.as_ref()) {
+                out.push_str(&to_text(&value));
+                return Ok(());
+            }
+        }
+        out.push_str(&to_text(&compiled.eval_by_cel(context)?));
+        Ok(())
+    }
+
     /// Checks the first-level field names the expression reads from the closed facts
     /// (`resource.cout` is an error with a did-you-mean); see `fields.rs`.
     pub fn check_fields(&self, target: super::rule::Target) -> Result<(), ExprError> {

@@ -33,7 +33,7 @@ use base::{public_base, spec_base};
 pub use chain::Chain;
 use chain::{Links, Parent, inherit};
 pub use fees::{InstanceContext, PaidOrigin};
-use fees::{fee_facts, inferred_paid, paid_origin};
+use fees::{fee_val, inferred_paid, paid_origin};
 #[cfg(test)]
 pub use shares::MAPS_MADE;
 pub use shares::{ShareFact, ShareField, share_list};
@@ -355,8 +355,11 @@ impl<'a> World<'a> {
         let links = Arc::new(Links { bases: raw, parents, public });
         let (derived, cycles) = inherit(&links, &images, self.catalog, self.resources);
         self.cycles = cycles;
+        // On every core (its share facts and fee look-ups were 21 M instructions on one, for
+        // 1,500 files); in resource order.
         self.image_facts = derived
-            .into_iter()
+            .into_par_iter()
+            .with_max_len(crate::CHUNK)
             .enumerate()
             .map(|(index, derived)| {
                 let derived = derived?;
@@ -428,9 +431,9 @@ impl<'a> World<'a> {
     pub fn fee(&self, image: &ImageFacts<'_>, instance: Option<InstanceContext<'_>>) -> CelVal<'static> {
         let fee = image.paid_origin.as_ref().and_then(|origin| {
             let entry = self.catalog.license_fee(&origin.family, &origin.version)?;
-            Some(fee_facts(entry, origin, instance))
+            Some(fee_val(entry, origin, instance))
         });
-        to_val(&fee.unwrap_or(Json::Null))
+        fee.unwrap_or_else(null_val)
     }
 }
 

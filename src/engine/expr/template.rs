@@ -1,6 +1,6 @@
 //! `{{ expr }}` templates: a rule's message, help, label and related messages.
 
-use super::{Context, Expr, ExprError, Origin, Scope, to_text};
+use super::{Context, Expr, ExprError, Origin, Scope};
 use crate::source::{SourceFile, Span};
 use std::sync::{Arc, OnceLock};
 
@@ -70,13 +70,14 @@ impl Template {
     /// naming it.
     pub fn render(&self, scope: &dyn Scope<'_>, context: &Context) -> Result<String, (String, Span)> {
         let parts = self.parts().map_err(|e| (e.message.clone(), e.span))?;
-        let mut out = String::new();
+        // Room for the literal text and a short value per expression, so that the common
+        // message is written without growing.
+        let room = parts.iter().map(|part| if let Part::Text(text) = part { text.len() } else { 24 }).sum();
+        let mut out = String::with_capacity(room);
         for part in parts {
             match part {
                 Part::Text(text) => out.push_str(text),
-                Part::Expr(expr) => {
-                    out.push_str(&to_text(&expr.eval(scope, context).map_err(|e| (e, expr.span))?));
-                }
+                Part::Expr(expr) => expr.write_text(scope, context, &mut out).map_err(|e| (e, expr.span))?,
             }
         }
         Ok(out)
@@ -106,7 +107,7 @@ fn split(text: &str, span: Span, file: &Arc<SourceFile>, origin: Origin) -> Resu
         let expr_span = file
             .text
             .get(span.start..span.end)
-            .and_then(|s| find_first(s, expr.trim()))
+            .and_then(|s| crate::search::find(s, expr.trim()))
             .map_or(span, |at| Span::new(span.start + at, span.start + at + expr.trim().len()));
         parts.push(Part::Expr(Expr::new(expr.trim(), expr_span, file, origin)));
     }
@@ -114,22 +115,4 @@ fn split(text: &str, span: Span, file: &Arc<SourceFile>, origin: Origin) -> Resu
         parts.push(Part::Text(pieces.tail.to_string()));
     }
     Ok(parts)
-}
-
-/// Where `needle` first occurs in `hay`, as [`str::find`] answers. `str::find` sets up a
-/// two-way searcher per call, and locating the 521 expressions of the built-in templates
-/// that way was 0.8 M instructions of a one-file check (callgrind); the texts are short,
-/// so a scan for the first byte and a comparison there is cheaper.
-pub(super) fn find_first(hay: &str, needle: &str) -> Option<usize> {
-    let (hay, needle) = (hay.as_bytes(), needle.as_bytes());
-    let Some(&first) = needle.first() else { return Some(0) };
-    let mut from = 0;
-    while let Some(at) = hay.get(from..).and_then(|rest| memchr::memchr(first, rest)) {
-        let start = from + at;
-        if hay.get(start..).is_some_and(|rest| rest.starts_with(needle)) {
-            return Some(start);
-        }
-        from = start + 1;
-    }
-    None
 }

@@ -236,17 +236,6 @@ fn numbers_and_prices_read_naturally() {
 }
 
 #[test]
-fn find_first_answers_as_str_find() {
-    let hays = ["", "a", "{{ a }} and {{ a }}", "ééé x é", "price(fee) x price(fee)", "aab aab", "abcabd"];
-    let needles = ["", "a", "a }}", "é", " x é", "price(fee)", "aab", "abd", "zz", "ab", "ééé x é!"];
-    for hay in hays {
-        for needle in needles {
-            assert_eq!(super::template::find_first(hay, needle), hay.find(needle), "{needle:?} in {hay:?}");
-        }
-    }
-}
-
-#[test]
 fn a_template_read_in_place_names_the_expressions_its_split_makes() {
     let rules = crate::engine::RuleSet::builtin().unwrap_or_else(|e| panic!("{e:?}"));
     let mut read = 0;

@@ -75,9 +75,10 @@ pub(super) fn shares<'a>(
     mut visit: impl FnMut(Cow<'a, str>, ShareFact),
 ) -> usize {
     let entries = shared_with.and_then(Node::as_seq).unwrap_or_default();
-    // Grown as distinct accounts come, not sized by the entries: 2.7 million copies of
-    // one account need one slot.
-    let mut first: HashMap<Cow<'a, str>, u32> = HashMap::new();
+    // Sized for the entries of an ordinary list (growing from nothing rehashed it five
+    // times for 50 entries), and past that grown as distinct accounts come: 2.7 million
+    // copies of one account need one slot.
+    let mut first: HashMap<Cow<'a, str>, u32> = HashMap::with_capacity(entries.len().min(256));
     for (index, entry) in entries.iter().enumerate() {
         let account = match &entry.value {
             Value::Str(s) => Cow::Borrowed(s.as_str()),
