@@ -378,6 +378,9 @@ impl<'a> World<'a> {
                 Some(Box::new(ImageFacts::new(base, chain, derived.marketplace, paid_origin, custom_images)))
             })
             .collect();
+        // Collected in place, the list keeps the room of `derived` (240 bytes a slot for
+        // 8-byte ones: 4.6 MB of the 10,000-file corpus's peak, heaptrack).
+        self.image_facts.shrink_to_fit();
         // Finding an OS's lifecycle entry is a version-matching scan of the catalog: once
         // per distinct OS, not per image.
         let mut memo: HashMap<(&str, &str), Option<usize>> = HashMap::new();
