@@ -159,8 +159,8 @@ pub fn evaluate(
     with_severities(&mut structural, enabled);
     // The run's facts are freed before the findings are gathered: gathering reserves room
     // for every finding, and with the facts still held that was the run's peak (6 MB
-    // above it on the 10,000-file corpus, heaptrack). Freeing them takes about a
-    // millisecond since each image's facts are one allocation.
+    // above it on the 10,000-file corpus, heaptrack). Freeing them is 0.1% of a run's
+    // instructions (callgrind, 2,000 files), since each image's facts are one allocation.
     drop(world);
     gather(per_resource, structural, &mut evaluation);
     evaluation.failures = once_per_rule(std::mem::take(&mut evaluation.failures));
