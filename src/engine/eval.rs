@@ -157,8 +157,12 @@ pub fn evaluate(
         .collect();
     structural.retain(|f| enabled.contains_key(&f.code));
     with_severities(&mut structural, enabled);
-    // Freeing the run's facts takes a core; the findings are gathered on the other.
-    rayon::join(|| drop(world), || gather(per_resource, structural, &mut evaluation));
+    // The run's facts are freed before the findings are gathered: gathering reserves room
+    // for every finding, and with the facts still held that was the run's peak (6 MB
+    // above it on the 10,000-file corpus, heaptrack). Freeing them is 0.1% of a run's
+    // instructions (callgrind, 2,000 files), since each image's facts are one allocation.
+    drop(world);
+    gather(per_resource, structural, &mut evaluation);
     evaluation.failures = once_per_rule(std::mem::take(&mut evaluation.failures));
     evaluation
 }

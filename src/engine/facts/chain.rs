@@ -21,7 +21,8 @@ pub(super) enum Parent<'a> {
 /// its parent. Shared by every image's [`Chain`].
 #[derive(Debug)]
 pub struct Links<'a> {
-    pub(super) bases: Vec<Option<ImageBase<'a>>>,
+    /// Boxed: an instance's slot is a pointer, not an empty base (see `World::image_facts`).
+    pub(super) bases: Vec<Option<Box<ImageBase<'a>>>>,
     pub(super) parents: Vec<Option<Parent<'a>>>,
     pub(super) public: HashMap<&'a str, ImageBase<'a>>,
 }
@@ -53,7 +54,7 @@ impl<'a> Chain<'a> {
             };
             current = next;
             match next? {
-                Parent::Spec(index) => links.bases.get(index)?.as_ref(),
+                Parent::Spec(index) => links.bases.get(index)?.as_deref(),
                 Parent::Public(id) => links.public.get(id),
             }
         })
@@ -155,7 +156,7 @@ pub(super) fn finish_one<'a>(
     index: usize,
     derived: &[Option<Derived<'a>>],
 ) -> Option<Derived<'a>> {
-    let base = links.bases.get(index)?.as_ref()?;
+    let base = links.bases.get(index)?.as_deref()?;
     let orphan = links.parents.get(index).copied().flatten().is_none();
     let parent: Option<Derived<'a>> = match links.parents.get(index).copied().flatten() {
         Some(Parent::Spec(p)) => {
@@ -200,7 +201,7 @@ pub(super) fn finish_cycle<'a>(
     cycles: &mut Vec<Cycle>,
 ) {
     let bases: Vec<Option<&ImageBase<'a>>> =
-        members.iter().map(|&i| links.bases.get(i).and_then(Option::as_ref)).collect();
+        members.iter().map(|&i| links.bases.get(i).and_then(Option::as_deref)).collect();
     let len = bases.len();
     // nearest[i]: the first position at or after `i` (in the doubled cycle) whose
     // image knows the fact, per fact.
