@@ -5,6 +5,7 @@
 //! underline.
 
 use super::Kind;
+use super::quick::Quick;
 use super::spanned::{Spanned, SpannedNode};
 use crate::source::{Node, PathSegment, Span, Value};
 use crate::{aliases, suggest};
@@ -14,7 +15,7 @@ use jsonschema::paths::LocationSegment;
 use jsonschema::{Draft, Validator};
 use serde_json::Value as Json;
 use std::fmt::Write as _;
-use std::sync::LazyLock;
+use std::sync::{LazyLock, OnceLock};
 
 pub const INSTANCE_SCHEMA: &str = include_str!("../../schemas/instance.schema.json");
 pub const IMAGE_SCHEMA: &str = include_str!("../../schemas/image.schema.json");
@@ -31,13 +32,32 @@ pub struct Violation {
 
 /// A compiled schema and the raw JSON it came from (for field names and enums).
 pub struct Schema {
-    /// Reads the spanned tree directly (see `spanned.rs`).
-    validator: Validator<Spanned>,
+    /// Answers whether a resource is valid where the schema allows (`quick.rs`).
+    quick: Option<Quick>,
+    /// Reads the spanned tree directly (see `spanned.rs`); built on first use when `quick`
+    /// answers validity, and at once otherwise.
+    validator: OnceLock<Result<Validator<Spanned>, String>>,
     raw: Json,
 }
 
 impl Schema {
     /// Compiles an embedded schema; a broken embedded schema is a bug caught by the tests.
+    ///
+    /// A schema [`Quick`] can read builds no jsonschema validator until a resource is
+    /// invalid: building one first checks the schema against its draft's meta-schema, and
+    /// building that meta-schema's validator was 0.93 M instructions, the largest single
+    /// cost of a one-file check. Any other schema is built now, as before.
+    pub fn compile(text: &str) -> Result<Self, String> {
+        let raw: Json = serde_json::from_str(text).map_err(|e| e.to_string())?;
+        let quick = Quick::new(&raw);
+        let schema = Self { quick, validator: OnceLock::new(), raw };
+        if schema.quick.is_none() {
+            schema.validator()?;
+        }
+        Ok(schema)
+    }
+
+    /// The jsonschema validator, built on first use.
     ///
     /// jsonschema checks the schema it builds against its draft's meta-schema, and building
     /// the 2020-12 meta-schema's validator was 3.8 M instructions, a sixth of a one-file
@@ -46,24 +66,30 @@ impl Schema {
     /// built on `{"$ref": <its $id>}` under draft 4, whose meta-schema is small, with the
     /// schema itself a 2020-12 resource of the registry: it validates as itself (the tests
     /// compare it with a validator built on the schema directly).
-    pub fn compile(text: &str) -> Result<Self, String> {
-        let raw: Json = serde_json::from_str(text).map_err(|e| e.to_string())?;
-        let id = raw.get("$id").and_then(Json::as_str).ok_or("an embedded schema has no `$id`")?;
-        let registry = jsonschema::Registry::new()
-            .add(id, Draft::Draft202012.create_resource(raw.clone()))
-            .and_then(jsonschema::RegistryBuilder::prepare)
-            .map_err(|e| e.to_string())?;
-        let validator = jsonschema::options_for::<Spanned>()
-            .with_draft(Draft::Draft4)
-            .with_registry(&registry)
-            .build(&serde_json::json!({ "$ref": id }))
-            .map_err(|e| e.to_string())?;
-        Ok(Self { validator, raw })
+    fn validator(&self) -> Result<&Validator<Spanned>, String> {
+        let build = || {
+            let raw = &self.raw;
+            let id = raw.get("$id").and_then(Json::as_str).ok_or("an embedded schema has no `$id`")?;
+            let registry = jsonschema::Registry::new()
+                .add(id, Draft::Draft202012.create_resource(raw.clone()))
+                .and_then(jsonschema::RegistryBuilder::prepare)
+                .map_err(|e| e.to_string())?;
+            jsonschema::options_for::<Spanned>()
+                .with_draft(Draft::Draft4)
+                .with_registry(&registry)
+                .build(&serde_json::json!({ "$ref": id }))
+                .map_err(|e| e.to_string())
+        };
+        self.validator.get_or_init(build).as_ref().map_err(Clone::clone)
     }
 
     /// Whether `node` is valid.
     pub fn is_valid(&self, node: &Node) -> bool {
-        self.validator.is_valid(SpannedNode(node))
+        if let Some(quick) = &self.quick {
+            return quick.is_valid(node);
+        }
+        // A schema without `quick` was built when compiled, so this is not an error.
+        self.validator().is_ok_and(|validator| validator.is_valid(SpannedNode(node)))
     }
 
     /// Every violation of `node` against this schema, in document order.
@@ -72,7 +98,23 @@ impl Schema {
         if self.is_valid(node) {
             return Vec::new();
         }
-        self.violations(node, self.validator.iter_errors(SpannedNode(node)))
+        match self.validator() {
+            Ok(validator) => self.violations(node, validator.iter_errors(SpannedNode(node))),
+            // A broken embedded schema is caught by the tests; it still never passes a resource.
+            Err(error) => vec![Violation {
+                message: format!("the built-in schema cannot be compiled: {error}"),
+                label: "not checked".to_string(),
+                help: None,
+                span: head_span(node),
+                path: Vec::new(),
+            }],
+        }
+    }
+
+    /// Whether `node` is valid by the jsonschema validator, whatever `quick` says.
+    #[cfg(test)]
+    pub fn is_valid_by_jsonschema(&self, node: &Node) -> bool {
+        self.validator().unwrap_or_else(|e| panic!("{e}")).is_valid(SpannedNode(node))
     }
 
     /// What the validator says of `node` converted to JSON, for the tests to compare with.
@@ -287,8 +329,7 @@ impl Schema {
 }
 
 /// The schema of each resource kind, compiled on first use, once per process: a run
-/// pays only for the kinds it meets (jsonschema first checks a schema against its
-/// meta-schema, a few million instructions each).
+/// pays only for the kinds it meets.
 static INSTANCE: LazyLock<Result<Schema, String>> = LazyLock::new(|| Schema::compile(INSTANCE_SCHEMA));
 static IMAGE: LazyLock<Result<Schema, String>> = LazyLock::new(|| Schema::compile(IMAGE_SCHEMA));
 
