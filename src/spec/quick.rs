@@ -15,7 +15,7 @@
 //! presents it to jsonschema: a non-finite float is null, a float with no fraction is an
 //! integer, a length counts characters.
 
-use crate::source::{Node, Value};
+use crate::source::{Node, PathSegment, Value};
 use serde_json::Value as Json;
 
 /// A schema that uses only what this module reads.
@@ -33,8 +33,9 @@ pub enum Quick {
 pub struct Keywords {
     /// `type`, as a set of [`Type`] bits.
     types: Option<u8>,
-    /// `const` and `enum`: the value must equal one of each list.
-    allowed: Vec<Vec<Literal>>,
+    /// `const` and `enum`: the value must equal one of each list, with the keyword's
+    /// value as written (for the report).
+    allowed: Vec<(Vec<Literal>, Allowed)>,
     min_length: Option<u64>,
     minimum: Option<i64>,
     min_items: Option<u64>,
@@ -45,6 +46,33 @@ pub struct Keywords {
     items: Option<Quick>,
     /// `if`, `then`, `else`.
     condition: Option<(Quick, Option<Quick>, Option<Quick>)>,
+}
+
+/// Which keyword a list of allowed values comes from, and its value as written.
+#[derive(Debug)]
+enum Allowed {
+    Const(Json),
+    Enum(Json),
+}
+
+/// Why a value is not valid, in the terms of jsonschema's error kinds (which
+/// `schema.rs` turns into the violations users see).
+#[derive(Debug)]
+pub enum Failure {
+    /// `additionalProperties`: the fields not allowed, in the order written.
+    Additional(Vec<String>),
+    /// `required`: a missing field.
+    Required(String),
+    /// `type`: the JSON types allowed, in jsonschema's order.
+    Type(Vec<&'static str>),
+    /// `enum`: the allowed values as written.
+    Enum(Json),
+    /// `const`: the value as written.
+    Const(Json),
+    /// `uniqueItems`.
+    Unique,
+    /// Anything else, in jsonschema's own words.
+    Other(String),
 }
 
 /// A `const` or `enum` value of a kind compared here.
@@ -66,6 +94,16 @@ impl Type {
     const STRING: u8 = 16;
     const ARRAY: u8 = 32;
     const OBJECT: u8 = 64;
+
+    const NAMES: [(u8, &str); 7] = [
+        (Self::NULL, "null"),
+        (Self::BOOLEAN, "boolean"),
+        (Self::INTEGER, "integer"),
+        (Self::NUMBER, "number"),
+        (Self::STRING, "string"),
+        (Self::ARRAY, "array"),
+        (Self::OBJECT, "object"),
+    ];
 
     fn named(name: &str) -> Option<u8> {
         Some(match name {
@@ -107,9 +145,10 @@ impl Quick {
                 "$schema" | "$id" if root => {}
                 "title" | "description" | "default" | "examples" | "$comment" => {}
                 "type" => keywords.types = Some(types(value)?),
-                "const" => keywords.allowed.push(vec![literal(value)?]),
+                "const" => keywords.allowed.push((vec![literal(value)?], Allowed::Const(value.clone()))),
                 "enum" => {
-                    keywords.allowed.push(value.as_array()?.iter().map(literal).collect::<Option<_>>()?);
+                    let values = value.as_array()?.iter().map(literal).collect::<Option<_>>()?;
+                    keywords.allowed.push((values, Allowed::Enum(value.clone())));
                 }
                 "minLength" => keywords.min_length = Some(value.as_u64()?),
                 "minimum" => keywords.minimum = Some(value.as_i64().filter(|m| m.abs() <= EXACT)?),
@@ -148,12 +187,35 @@ impl Quick {
             Self::Object(keywords) => keywords.is_valid(node),
         }
     }
+
+    /// Every failure of `node` against this schema with the path of the value it concerns,
+    /// as jsonschema's `iter_errors` reports them (the order aside: `schema.rs` sorts them).
+    pub fn failures(&self, node: &Node) -> Vec<(Vec<PathSegment>, Failure)> {
+        let mut out = Vec::new();
+        let mut path = Vec::new();
+        self.collect(node, &mut path, &mut out);
+        out
+    }
+
+    fn collect(&self, node: &Node, path: &mut Vec<PathSegment>, out: &mut Vec<(Vec<PathSegment>, Failure)>) {
+        match self {
+            Self::True => {}
+            Self::False => out.push((
+                path.clone(),
+                Failure::Other(format!("False schema does not allow {}", node.to_json())),
+            )),
+            Self::Object(keywords) => keywords.collect(node, path, out),
+        }
+    }
 }
 
 fn types(value: &Json) -> Option<u8> {
     match value {
         Json::String(name) => Type::named(name),
-        Json::Array(names) => names.iter().try_fold(0, |set, name| Some(set | Type::named(name.as_str()?)?)),
+        // jsonschema reads a list of one type as that type; none of ours is written so.
+        Json::Array(names) if names.len() >= 2 => {
+            names.iter().try_fold(0, |set, name| Some(set | Type::named(name.as_str()?)?))
+        }
         _ => None,
     }
 }
@@ -208,7 +270,7 @@ impl Keywords {
         if self.types.is_some_and(|types| types & type_bits(node) == 0) {
             return false;
         }
-        if !self.allowed.iter().all(|values| values.iter().any(|v| v.matches(node))) {
+        if !self.allowed.iter().all(|(values, _)| values.iter().any(|v| v.matches(node))) {
             return false;
         }
         let fits = match &node.value {
@@ -236,12 +298,110 @@ impl Keywords {
         })
     }
 
+    fn collect(&self, node: &Node, path: &mut Vec<PathSegment>, out: &mut Vec<(Vec<PathSegment>, Failure)>) {
+        let fail = |out: &mut Vec<_>, failure| out.push((path.clone(), failure));
+        if let Some(types) = self.types.filter(|types| types & type_bits(node) == 0) {
+            let names = Type::NAMES.iter().filter(|(bit, _)| types & bit != 0).map(|(_, name)| *name);
+            fail(out, Failure::Type(names.collect()));
+        }
+        for (values, keyword) in &self.allowed {
+            if !values.iter().any(|v| v.matches(node)) {
+                fail(
+                    out,
+                    match keyword {
+                        Allowed::Const(value) => Failure::Const(value.clone()),
+                        Allowed::Enum(options) => Failure::Enum(options.clone()),
+                    },
+                );
+            }
+        }
+        let plural = |n: u64| if n == 1 { "" } else { "s" };
+        match &node.value {
+            Value::Str(text) => {
+                if let Some(min) = self.min_length.filter(|min| (text.chars().count() as u64) < *min) {
+                    let json = node.to_json();
+                    fail(
+                        out,
+                        Failure::Other(format!("{json} is shorter than {min} character{}", plural(min))),
+                    );
+                }
+            }
+            Value::Int(_) | Value::Float(_) if !is_null(node) => {
+                let below = match node.value {
+                    Value::Int(i) => self.minimum.filter(|min| i < *min),
+                    #[allow(clippy::cast_precision_loss)] // at most 2^53 in magnitude: exact
+                    Value::Float(f) => self.minimum.filter(|min| f < *min as f64),
+                    _ => None,
+                };
+                if let Some(min) = below {
+                    fail(
+                        out,
+                        Failure::Other(format!("{} is less than the minimum of {min}", node.to_json())),
+                    );
+                }
+            }
+            Value::Seq(items) => {
+                if let Some(min) = self.min_items.filter(|min| (items.len() as u64) < *min) {
+                    let json = node.to_json();
+                    fail(out, Failure::Other(format!("{json} has less than {min} item{}", plural(min))));
+                }
+                if self.unique_items && !unique(items) {
+                    fail(out, Failure::Unique);
+                }
+                if let Some(schema) = &self.items {
+                    for (index, item) in items.iter().enumerate() {
+                        path.push(PathSegment::Index(index));
+                        schema.collect(item, path, out);
+                        path.pop();
+                    }
+                }
+            }
+            Value::Map(entries) => {
+                for name in &self.required {
+                    if !entries.iter().any(|e| e.key.name == *name) {
+                        out.push((path.clone(), Failure::Required(name.clone())));
+                    }
+                }
+                let mut unexpected = Vec::new();
+                for entry in entries {
+                    let named = self.properties.iter().find(|(name, _)| *name == entry.key.name);
+                    let schema = match named.map(|(_, schema)| schema).or(self.additional.as_ref()) {
+                        // Reported together, as one error.
+                        Some(Quick::False) if named.is_none() => {
+                            unexpected.push(entry.key.name.clone());
+                            continue;
+                        }
+                        Some(schema) => schema,
+                        None => continue,
+                    };
+                    path.push(PathSegment::Key(entry.key.name.clone()));
+                    schema.collect(&entry.value, path, out);
+                    path.pop();
+                }
+                if !unexpected.is_empty() {
+                    out.push((path.clone(), Failure::Additional(unexpected)));
+                }
+            }
+            _ => {}
+        }
+        if let Some((test, then, otherwise)) = &self.condition {
+            let branch = if test.is_valid(node) { then } else { otherwise };
+            if let Some(schema) = branch {
+                schema.collect(node, path, out);
+            }
+        }
+    }
+
     fn items_valid(&self, items: &[Node]) -> bool {
         self.min_items.is_none_or(|min| items.len() as u64 >= min)
             && self.items.as_ref().is_none_or(|schema| items.iter().all(|item| schema.is_valid(item)))
-            && (!self.unique_items
-                || items.iter().enumerate().all(|(i, a)| items[i + 1..].iter().all(|b| !equal(a, b))))
+            && (!self.unique_items || unique(items))
     }
+}
+
+/// Whether no two items are equal.
+fn unique(items: &[Node]) -> bool {
+    items.iter().enumerate().all(|(i, a)| items[i + 1..].iter().all(|b| !equal(a, b)))
 }
 
 /// JSON equality as jsonschema decides it for `uniqueItems`: numbers by value (`1` equals
@@ -284,16 +444,31 @@ mod tests {
         parse_yaml(text, Limits::default()).unwrap_or_else(|e| panic!("{e:?}")).remove(0).root
     }
 
-    /// Quick's answer equals a jsonschema validator's, built on the same schema.
+    /// Quick's answer equals a jsonschema validator's, built on the same schema, and so do
+    /// the violations reported from its failures.
     fn judged_alike(schema: &Json, texts: &[&str]) {
         let quick = Quick::new(schema).unwrap_or_else(|| panic!("{schema} is not supported"));
         let validator = jsonschema::options()
             .with_draft(jsonschema::Draft::Draft202012)
             .build(schema)
             .unwrap_or_else(|e| panic!("{e}"));
+        let mut with_id = schema.clone();
+        if let Some(map) = with_id.as_object_mut() {
+            map.insert("$id".into(), json!("urn:ecslint:test"));
+        }
+        let compiled = super::super::Schema::compile(&with_id.to_string()).unwrap_or_else(|e| panic!("{e}"));
         for text in texts {
             let node = yaml(text);
-            assert_eq!(quick.is_valid(&node), validator.is_valid(&node.to_json()), "{schema} on {text}");
+            let valid = validator.is_valid(&node.to_json());
+            assert_eq!(quick.is_valid(&node), valid, "{schema} on {text}");
+            assert_eq!(quick.failures(&node).is_empty(), valid, "{schema} on {text}");
+            if schema.is_object() {
+                assert_eq!(
+                    compiled.validate(&node),
+                    compiled.validate_by_jsonschema(&node),
+                    "{schema} on {text}"
+                );
+            }
         }
     }
 
@@ -324,6 +499,10 @@ mod tests {
             "[a, a]",
             "[{a: 1}, {a: 1.0}]",
             "[{a: 1, b: 2}, {b: 2, a: 1}]",
+            "{a: 0.5, b: 1}",
+            "{a: x, c: 1}",
+            "ab",
+            "abc",
             "[null, .nan]",
             "[[1], [1.0]]",
             "{}",
@@ -345,6 +524,11 @@ mod tests {
             json!({"const": true}),
             json!({"enum": ["x", "y", null, false]}),
             json!({"minLength": 2}),
+            json!({"minLength": 1}),
+            json!({"minItems": 1}),
+            json!({"type": "string", "minLength": 3, "enum": ["ab", "abcd"]}),
+            json!({"type": "integer", "minimum": 1}),
+            json!({"properties": {"a": {"type": "integer", "minimum": 1}, "b": false}, "required": ["a", "c"]}),
             json!({"minimum": 1}),
             json!({"minimum": -1}),
             json!({"minItems": 2}),

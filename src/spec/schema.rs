@@ -5,7 +5,7 @@
 //! underline.
 
 use super::Kind;
-use super::quick::Quick;
+use super::quick::{Failure, Quick};
 use super::spanned::{Spanned, SpannedNode};
 use crate::source::{Node, PathSegment, Span, Value};
 use crate::{aliases, suggest};
@@ -98,8 +98,11 @@ impl Schema {
         if self.is_valid(node) {
             return Vec::new();
         }
+        if let Some(quick) = &self.quick {
+            return self.violations(node, quick.failures(node));
+        }
         match self.validator() {
-            Ok(validator) => self.violations(node, validator.iter_errors(SpannedNode(node))),
+            Ok(validator) => self.violations(node, failures(validator.iter_errors(SpannedNode(node)))),
             // A broken embedded schema is caught by the tests; it still never passes a resource.
             Err(error) => vec![Violation {
                 message: format!("the built-in schema cannot be compiled: {error}"),
@@ -123,48 +126,41 @@ impl Schema {
         let validator = jsonschema::options().with_draft(Draft::Draft202012).build(&self.raw);
         let validator = validator.unwrap_or_else(|e| panic!("{e}"));
         let json = node.to_json();
-        (validator.is_valid(&json), self.violations(node, validator.iter_errors(&json)))
+        (validator.is_valid(&json), self.violations(node, failures(validator.iter_errors(&json))))
     }
 
-    /// The violations of `node` from the validator's errors.
-    fn violations<'i>(
-        &self,
-        node: &Node,
-        errors: impl Iterator<Item = ValidationError<'i>>,
-    ) -> Vec<Violation> {
-        let mut violations: Vec<Violation> = Vec::new();
-        for error in errors {
-            let path: Vec<PathSegment> = error
-                .instance_path()
-                .iter()
-                .map(|segment| match segment {
-                    LocationSegment::Property(p) => PathSegment::Key(p.into_owned()),
-                    LocationSegment::Index(i) => PathSegment::Index(i),
-                })
-                .collect();
-            self.describe(node, &path, error.kind(), &error.to_string(), &mut violations);
+    /// What the jsonschema validator says of `node`, whatever `quick` says.
+    #[cfg(test)]
+    pub fn validate_by_jsonschema(&self, node: &Node) -> Vec<Violation> {
+        let validator = self.validator().unwrap_or_else(|e| panic!("{e}"));
+        if validator.is_valid(SpannedNode(node)) {
+            return Vec::new();
         }
-        violations.sort_by_key(|v| (v.span.start, v.span.end));
+        self.violations(node, failures(validator.iter_errors(SpannedNode(node))))
+    }
+
+    /// The violations of `node` from its failures, in document order (and, at one place,
+    /// by message, so the order does not depend on which keyword failed first).
+    fn violations(&self, node: &Node, failures: Vec<(Vec<PathSegment>, Failure)>) -> Vec<Violation> {
+        let mut violations: Vec<Violation> = Vec::new();
+        for (path, failure) in failures {
+            self.describe(node, &path, &failure, &mut violations);
+        }
+        violations.sort_by(|a, b| {
+            (a.span.start, a.span.end, &a.message).cmp(&(b.span.start, b.span.end, &b.message))
+        });
         violations.dedup_by(|a, b| a.span == b.span && a.message == b.message);
         violations
     }
 
-    fn describe(
-        &self,
-        root: &Node,
-        path: &[PathSegment],
-        kind: &ValidationErrorKind,
-        fallback: &str,
-        out: &mut Vec<Violation>,
-    ) {
+    fn describe(&self, root: &Node, path: &[PathSegment], failure: &Failure, out: &mut Vec<Violation>) {
         let Some(node) = root.at(path) else { return };
         let field = display_path(path);
-        match kind {
-            ValidationErrorKind::AdditionalProperties { unexpected } => {
+        match failure {
+            Failure::Additional(unexpected) => {
                 self.unknown_fields(root, node, path, unexpected, out);
             }
-            ValidationErrorKind::Required { property } => {
-                let name = property.as_str().unwrap_or_default();
+            Failure::Required(name) => {
                 let owner = if path.is_empty() { resource_label(root) } else { format!("`{field}`") };
                 out.push(Violation {
                     message: format!("{owner} is missing the required field `{name}`"),
@@ -174,13 +170,8 @@ impl Schema {
                     path: path.to_vec(),
                 });
             }
-            ValidationErrorKind::Type { kind } => {
-                let expected = match kind {
-                    TypeKind::Single(t) => type_word(&t.to_string()),
-                    TypeKind::Multiple(set) => {
-                        set.iter().map(|t| type_word(&t.to_string())).collect::<Vec<_>>().join(" or ")
-                    }
-                };
+            Failure::Type(types) => {
+                let expected = types.iter().map(|t| type_word(t)).collect::<Vec<_>>().join(" or ");
                 let help = self.type_help(path, node, &expected);
                 out.push(Violation {
                     message: format!("`{field}` must be {expected}, found {}", article(node.type_name())),
@@ -190,7 +181,7 @@ impl Schema {
                     path: path.to_vec(),
                 });
             }
-            ValidationErrorKind::Enum { options } => {
+            Failure::Enum(options) => {
                 let allowed: Vec<String> = options
                     .as_array()
                     .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect())
@@ -214,7 +205,7 @@ impl Schema {
                     path: path.to_vec(),
                 });
             }
-            ValidationErrorKind::UniqueItems => {
+            Failure::Unique => {
                 let items = node.as_seq().unwrap_or_default();
                 let repeat = items.iter().enumerate().find_map(|(i, item)| {
                     items.get(..i)?.iter().find(|earlier| earlier.value == item.value).map(|_| (i, item))
@@ -232,7 +223,7 @@ impl Schema {
                     path,
                 });
             }
-            ValidationErrorKind::Constant { expected_value } => {
+            Failure::Const(expected_value) => {
                 out.push(Violation {
                     message: format!("`{field}` must be {expected_value}"),
                     label: "not allowed".into(),
@@ -241,7 +232,7 @@ impl Schema {
                     path: path.to_vec(),
                 });
             }
-            _ => out.push(Violation {
+            Failure::Other(fallback) => out.push(Violation {
                 message: format!("`{field}`: {fallback}"),
                 label: "invalid value".into(),
                 help: self.description(&path[..path.len().saturating_sub(1)], &last_key(path)),
@@ -340,6 +331,37 @@ pub fn schema(kind: Kind) -> Result<&'static Schema, String> {
         Kind::Image => IMAGE.as_ref(),
     }
     .map_err(Clone::clone)
+}
+
+/// jsonschema's errors as failures with the path of the value each concerns.
+fn failures<'i>(errors: impl Iterator<Item = ValidationError<'i>>) -> Vec<(Vec<PathSegment>, Failure)> {
+    let failure = |error: &ValidationError<'_>| match error.kind() {
+        ValidationErrorKind::AdditionalProperties { unexpected } => Failure::Additional(unexpected.clone()),
+        ValidationErrorKind::Required { property } => {
+            Failure::Required(property.as_str().unwrap_or_default().to_string())
+        }
+        ValidationErrorKind::Type { kind } => Failure::Type(match kind {
+            TypeKind::Single(t) => vec![t.as_str()],
+            TypeKind::Multiple(set) => set.iter().map(jsonschema::JsonType::as_str).collect(),
+        }),
+        ValidationErrorKind::Enum { options } => Failure::Enum((**options).clone()),
+        ValidationErrorKind::UniqueItems => Failure::Unique,
+        ValidationErrorKind::Constant { expected_value } => Failure::Const((**expected_value).clone()),
+        _ => Failure::Other(error.to_string()),
+    };
+    errors
+        .map(|error| {
+            let path = error
+                .instance_path()
+                .iter()
+                .map(|segment| match segment {
+                    LocationSegment::Property(p) => PathSegment::Key(p.into_owned()),
+                    LocationSegment::Index(i) => PathSegment::Index(i),
+                })
+                .collect();
+            (path, failure(&error))
+        })
+        .collect()
 }
 
 /// `os.family`, `sharedWith[2]`.
