@@ -399,39 +399,62 @@ impl Keywords {
     }
 }
 
-/// Whether no two items are equal.
+/// Whether no two items are equal, by JSON equality as jsonschema decides it for
+/// `uniqueItems`: numbers by value (`1` equals `1.0`, `0.0` equals `-0.0`), maps regardless
+/// of key order (keys are unique: the parsers reject duplicates), non-finite floats as null.
+/// Each item is written in a canonical form that is the same exactly for equal items, so a
+/// list of any length is checked in one pass.
 fn unique(items: &[Node]) -> bool {
-    items.iter().enumerate().all(|(i, a)| items[i + 1..].iter().all(|b| !equal(a, b)))
+    let mut seen = std::collections::HashSet::with_capacity(items.len());
+    items.iter().all(|item| {
+        let mut key = String::new();
+        canonical(item, &mut key);
+        seen.insert(key)
+    })
 }
 
-/// JSON equality as jsonschema decides it for `uniqueItems`: numbers by value (`1` equals
-/// `1.0`), maps regardless of key order, non-finite floats as null.
-fn equal(a: &Node, b: &Node) -> bool {
-    match (&a.value, &b.value) {
-        _ if is_null(a) || is_null(b) => is_null(a) && is_null(b),
-        (Value::Bool(x), Value::Bool(y)) => x == y,
-        (Value::Str(x), Value::Str(y)) => x == y,
-        (Value::Int(x), Value::Int(y)) => x == y,
-        // Exact equality is what JSON equality of two numbers is.
-        #[allow(clippy::float_cmp)]
-        (Value::Float(x), Value::Float(y)) => x == y,
-        (Value::Int(i), Value::Float(f)) | (Value::Float(f), Value::Int(i)) => same_number(*i, *f),
-        (Value::Seq(x), Value::Seq(y)) => x.len() == y.len() && x.iter().zip(y).all(|(p, q)| equal(p, q)),
-        (Value::Map(x), Value::Map(y)) => {
-            x.len() == y.len()
-                && x.iter().all(|e| y.iter().any(|f| f.key.name == e.key.name && equal(&e.value, &f.value)))
-        }
-        _ => false,
-    }
-}
-
-/// Whether the integer `i` and the finite float `f` are the same number, exactly.
-fn same_number(i: i64, f: f64) -> bool {
+/// Writes `node` in a form equal for equal nodes (see [`unique`]); strings and keys carry
+/// their length, so no two different nodes write the same text.
+fn canonical(node: &Node, out: &mut String) {
+    use std::fmt::Write as _;
     // 2^63 as a float; every float in [-2^63, 2^63) with no fraction is an i64.
     const LIMIT: f64 = 9_223_372_036_854_775_808.0;
-    #[allow(clippy::cast_possible_truncation)] // in range and without fraction: exact
-    let same = f.fract() == 0.0 && (-LIMIT..LIMIT).contains(&f) && f as i64 == i;
-    same
+    match &node.value {
+        _ if is_null(node) => out.push('n'),
+        Value::Bool(b) => out.push(if *b { 't' } else { 'f' }),
+        Value::Int(i) => {
+            let _ = write!(out, "i{i};");
+        }
+        // In range and without fraction: exact, and equal to the integer it is.
+        #[allow(clippy::cast_possible_truncation)]
+        Value::Float(f) if f.fract() == 0.0 && (-LIMIT..LIMIT).contains(f) => {
+            let _ = write!(out, "i{};", *f as i64);
+        }
+        Value::Float(f) => {
+            let _ = write!(out, "d{};", f.to_bits());
+        }
+        Value::Str(text) => {
+            let _ = write!(out, "s{}:{text}", text.len());
+        }
+        Value::Seq(items) => {
+            out.push('[');
+            for item in items {
+                canonical(item, out);
+            }
+            out.push(']');
+        }
+        Value::Map(entries) => {
+            let mut sorted: Vec<_> = entries.iter().collect();
+            sorted.sort_unstable_by(|a, b| a.key.name.cmp(&b.key.name));
+            out.push('{');
+            for entry in sorted {
+                let _ = write!(out, "k{}:{}", entry.key.name.len(), entry.key.name);
+                canonical(&entry.value, out);
+            }
+            out.push('}');
+        }
+        Value::Null => out.push('n'),
+    }
 }
 
 #[cfg(test)]
@@ -499,6 +522,11 @@ mod tests {
             "[a, a]",
             "[{a: 1}, {a: 1.0}]",
             "[{a: 1, b: 2}, {b: 2, a: 1}]",
+            "[{a: 1}, {a: 1, b: 2}]",
+            "[{ab: c}, {a: bc}]",
+            "[1e300, 1e300]",
+            "[0.1, 0.1]",
+            "[0.1, 0.2]",
             "{a: 0.5, b: 1}",
             "{a: x, c: 1}",
             "ab",
@@ -549,6 +577,22 @@ mod tests {
         for schema in &schemas {
             judged_alike(schema, &values);
         }
+    }
+
+    #[test]
+    fn long_lists_are_judged_as_jsonschema_judges_them() {
+        let distinct: Vec<String> = (0..5_000).map(|i| format!("r{i}")).collect();
+        let mut repeated = distinct.clone();
+        repeated.push("r4321".to_string());
+        let mixed = "[1, 2.5, {a: [1, {b: x}]}, {a: [1.0, {b: x}]}]";
+        let texts =
+            [format!("[{}]", distinct.join(", ")), format!("[{}]", repeated.join(", ")), mixed.to_string()];
+        let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
+        judged_alike(&json!({"uniqueItems": true}), &texts);
+        let schema = Quick::new(&json!({"uniqueItems": true})).unwrap_or_else(|| panic!("supported"));
+        assert!(schema.is_valid(&yaml(texts[0])));
+        assert!(!schema.is_valid(&yaml(texts[1])));
+        assert!(!schema.is_valid(&yaml(mixed)));
     }
 
     #[test]
