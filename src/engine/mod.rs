@@ -309,7 +309,7 @@ mod tests {
     fn user_rules_compile_eagerly_and_built_in_ones_lazily() {
         let broken = Arc::new(SourceFile::new(
             "ORG1.yaml",
-            "code: ORG001\nname: x\nseverity: info\non: instance\nassert: 'true'\nmessage: '{{ nope }}'\ndocs: {summary: s, why: w, example: e, fix: f}\n",
+            "code: ORG001\nname: x\nseverity: info\non: instance\nassert: 'true'\nmessage: '{{ 1 + }}'\ndocs: {summary: s, why: w, example: e, fix: f}\n",
         ));
         assert!(rule::load(&broken, true).is_err());
         let lazy = rule::load(&broken, false).unwrap_or_else(|e| panic!("{e:?}"));

@@ -2,6 +2,7 @@
 //! with spans (S002), and names unique per kind across the run (S003).
 
 pub mod codes;
+mod quick;
 mod schema;
 mod spanned;
 

@@ -5,6 +5,7 @@
 //! underline.
 
 use super::Kind;
+use super::quick::{Failure, Quick};
 use super::spanned::{Spanned, SpannedNode};
 use crate::source::{Node, PathSegment, Span, Value};
 use crate::{aliases, suggest};
@@ -14,7 +15,7 @@ use jsonschema::paths::LocationSegment;
 use jsonschema::{Draft, Validator};
 use serde_json::Value as Json;
 use std::fmt::Write as _;
-use std::sync::LazyLock;
+use std::sync::{LazyLock, OnceLock};
 
 pub const INSTANCE_SCHEMA: &str = include_str!("../../schemas/instance.schema.json");
 pub const IMAGE_SCHEMA: &str = include_str!("../../schemas/image.schema.json");
@@ -31,13 +32,32 @@ pub struct Violation {
 
 /// A compiled schema and the raw JSON it came from (for field names and enums).
 pub struct Schema {
-    /// Reads the spanned tree directly (see `spanned.rs`).
-    validator: Validator<Spanned>,
+    /// Answers whether a resource is valid where the schema allows (`quick.rs`).
+    quick: Option<Quick>,
+    /// Reads the spanned tree directly (see `spanned.rs`); built on first use when `quick`
+    /// answers validity, and at once otherwise.
+    validator: OnceLock<Result<Validator<Spanned>, String>>,
     raw: Json,
 }
 
 impl Schema {
     /// Compiles an embedded schema; a broken embedded schema is a bug caught by the tests.
+    ///
+    /// A schema [`Quick`] can read builds no jsonschema validator until a resource is
+    /// invalid: building one first checks the schema against its draft's meta-schema, and
+    /// building that meta-schema's validator was 0.93 M instructions, the largest single
+    /// cost of a one-file check. Any other schema is built now, as before.
+    pub fn compile(text: &str) -> Result<Self, String> {
+        let raw: Json = serde_json::from_str(text).map_err(|e| e.to_string())?;
+        let quick = Quick::new(&raw);
+        let schema = Self { quick, validator: OnceLock::new(), raw };
+        if schema.quick.is_none() {
+            schema.validator()?;
+        }
+        Ok(schema)
+    }
+
+    /// The jsonschema validator, built on first use.
     ///
     /// jsonschema checks the schema it builds against its draft's meta-schema, and building
     /// the 2020-12 meta-schema's validator was 3.8 M instructions, a sixth of a one-file
@@ -46,24 +66,30 @@ impl Schema {
     /// built on `{"$ref": <its $id>}` under draft 4, whose meta-schema is small, with the
     /// schema itself a 2020-12 resource of the registry: it validates as itself (the tests
     /// compare it with a validator built on the schema directly).
-    pub fn compile(text: &str) -> Result<Self, String> {
-        let raw: Json = serde_json::from_str(text).map_err(|e| e.to_string())?;
-        let id = raw.get("$id").and_then(Json::as_str).ok_or("an embedded schema has no `$id`")?;
-        let registry = jsonschema::Registry::new()
-            .add(id, Draft::Draft202012.create_resource(raw.clone()))
-            .and_then(jsonschema::RegistryBuilder::prepare)
-            .map_err(|e| e.to_string())?;
-        let validator = jsonschema::options_for::<Spanned>()
-            .with_draft(Draft::Draft4)
-            .with_registry(&registry)
-            .build(&serde_json::json!({ "$ref": id }))
-            .map_err(|e| e.to_string())?;
-        Ok(Self { validator, raw })
+    fn validator(&self) -> Result<&Validator<Spanned>, String> {
+        let build = || {
+            let raw = &self.raw;
+            let id = raw.get("$id").and_then(Json::as_str).ok_or("an embedded schema has no `$id`")?;
+            let registry = jsonschema::Registry::new()
+                .add(id, Draft::Draft202012.create_resource(raw.clone()))
+                .and_then(jsonschema::RegistryBuilder::prepare)
+                .map_err(|e| e.to_string())?;
+            jsonschema::options_for::<Spanned>()
+                .with_draft(Draft::Draft4)
+                .with_registry(&registry)
+                .build(&serde_json::json!({ "$ref": id }))
+                .map_err(|e| e.to_string())
+        };
+        self.validator.get_or_init(build).as_ref().map_err(Clone::clone)
     }
 
     /// Whether `node` is valid.
     pub fn is_valid(&self, node: &Node) -> bool {
-        self.validator.is_valid(SpannedNode(node))
+        if let Some(quick) = &self.quick {
+            return quick.is_valid(node);
+        }
+        // A schema without `quick` was built when compiled, so this is not an error.
+        self.validator().is_ok_and(|validator| validator.is_valid(SpannedNode(node)))
     }
 
     /// Every violation of `node` against this schema, in document order.
@@ -72,7 +98,26 @@ impl Schema {
         if self.is_valid(node) {
             return Vec::new();
         }
-        self.violations(node, self.validator.iter_errors(SpannedNode(node)))
+        if let Some(quick) = &self.quick {
+            return self.violations(node, quick.failures(node));
+        }
+        match self.validator() {
+            Ok(validator) => self.violations(node, failures(validator.iter_errors(SpannedNode(node)))),
+            // A broken embedded schema is caught by the tests; it still never passes a resource.
+            Err(error) => vec![Violation {
+                message: format!("the built-in schema cannot be compiled: {error}"),
+                label: "not checked".to_string(),
+                help: None,
+                span: head_span(node),
+                path: Vec::new(),
+            }],
+        }
+    }
+
+    /// Whether `node` is valid by the jsonschema validator, whatever `quick` says.
+    #[cfg(test)]
+    pub fn is_valid_by_jsonschema(&self, node: &Node) -> bool {
+        self.validator().unwrap_or_else(|e| panic!("{e}")).is_valid(SpannedNode(node))
     }
 
     /// What the validator says of `node` converted to JSON, for the tests to compare with.
@@ -81,48 +126,41 @@ impl Schema {
         let validator = jsonschema::options().with_draft(Draft::Draft202012).build(&self.raw);
         let validator = validator.unwrap_or_else(|e| panic!("{e}"));
         let json = node.to_json();
-        (validator.is_valid(&json), self.violations(node, validator.iter_errors(&json)))
+        (validator.is_valid(&json), self.violations(node, failures(validator.iter_errors(&json))))
     }
 
-    /// The violations of `node` from the validator's errors.
-    fn violations<'i>(
-        &self,
-        node: &Node,
-        errors: impl Iterator<Item = ValidationError<'i>>,
-    ) -> Vec<Violation> {
-        let mut violations: Vec<Violation> = Vec::new();
-        for error in errors {
-            let path: Vec<PathSegment> = error
-                .instance_path()
-                .iter()
-                .map(|segment| match segment {
-                    LocationSegment::Property(p) => PathSegment::Key(p.into_owned()),
-                    LocationSegment::Index(i) => PathSegment::Index(i),
-                })
-                .collect();
-            self.describe(node, &path, error.kind(), &error.to_string(), &mut violations);
+    /// What the jsonschema validator says of `node`, whatever `quick` says.
+    #[cfg(test)]
+    pub fn validate_by_jsonschema(&self, node: &Node) -> Vec<Violation> {
+        let validator = self.validator().unwrap_or_else(|e| panic!("{e}"));
+        if validator.is_valid(SpannedNode(node)) {
+            return Vec::new();
         }
-        violations.sort_by_key(|v| (v.span.start, v.span.end));
+        self.violations(node, failures(validator.iter_errors(SpannedNode(node))))
+    }
+
+    /// The violations of `node` from its failures, in document order (and, at one place,
+    /// by message, so the order does not depend on which keyword failed first).
+    fn violations(&self, node: &Node, failures: Vec<(Vec<PathSegment>, Failure)>) -> Vec<Violation> {
+        let mut violations: Vec<Violation> = Vec::new();
+        for (path, failure) in failures {
+            self.describe(node, &path, &failure, &mut violations);
+        }
+        violations.sort_by(|a, b| {
+            (a.span.start, a.span.end, &a.message).cmp(&(b.span.start, b.span.end, &b.message))
+        });
         violations.dedup_by(|a, b| a.span == b.span && a.message == b.message);
         violations
     }
 
-    fn describe(
-        &self,
-        root: &Node,
-        path: &[PathSegment],
-        kind: &ValidationErrorKind,
-        fallback: &str,
-        out: &mut Vec<Violation>,
-    ) {
+    fn describe(&self, root: &Node, path: &[PathSegment], failure: &Failure, out: &mut Vec<Violation>) {
         let Some(node) = root.at(path) else { return };
         let field = display_path(path);
-        match kind {
-            ValidationErrorKind::AdditionalProperties { unexpected } => {
+        match failure {
+            Failure::Additional(unexpected) => {
                 self.unknown_fields(root, node, path, unexpected, out);
             }
-            ValidationErrorKind::Required { property } => {
-                let name = property.as_str().unwrap_or_default();
+            Failure::Required(name) => {
                 let owner = if path.is_empty() { resource_label(root) } else { format!("`{field}`") };
                 out.push(Violation {
                     message: format!("{owner} is missing the required field `{name}`"),
@@ -132,13 +170,8 @@ impl Schema {
                     path: path.to_vec(),
                 });
             }
-            ValidationErrorKind::Type { kind } => {
-                let expected = match kind {
-                    TypeKind::Single(t) => type_word(&t.to_string()),
-                    TypeKind::Multiple(set) => {
-                        set.iter().map(|t| type_word(&t.to_string())).collect::<Vec<_>>().join(" or ")
-                    }
-                };
+            Failure::Type(types) => {
+                let expected = types.iter().map(|t| type_word(t)).collect::<Vec<_>>().join(" or ");
                 let help = self.type_help(path, node, &expected);
                 out.push(Violation {
                     message: format!("`{field}` must be {expected}, found {}", article(node.type_name())),
@@ -148,7 +181,7 @@ impl Schema {
                     path: path.to_vec(),
                 });
             }
-            ValidationErrorKind::Enum { options } => {
+            Failure::Enum(options) => {
                 let allowed: Vec<String> = options
                     .as_array()
                     .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect())
@@ -172,11 +205,9 @@ impl Schema {
                     path: path.to_vec(),
                 });
             }
-            ValidationErrorKind::UniqueItems => {
+            Failure::Unique => {
                 let items = node.as_seq().unwrap_or_default();
-                let repeat = items.iter().enumerate().find_map(|(i, item)| {
-                    items.get(..i)?.iter().find(|earlier| earlier.value == item.value).map(|_| (i, item))
-                });
+                let repeat = first_repeat(items).and_then(|i| Some((i, items.get(i)?)));
                 let (index, span, text) = repeat.map_or((None, node.span, String::new()), |(i, item)| {
                     (Some(i), item.span, item.as_str().map(|s| format!(" `{s}`")).unwrap_or_default())
                 });
@@ -190,7 +221,7 @@ impl Schema {
                     path,
                 });
             }
-            ValidationErrorKind::Constant { expected_value } => {
+            Failure::Const(expected_value) => {
                 out.push(Violation {
                     message: format!("`{field}` must be {expected_value}"),
                     label: "not allowed".into(),
@@ -199,7 +230,7 @@ impl Schema {
                     path: path.to_vec(),
                 });
             }
-            _ => out.push(Violation {
+            Failure::Other(fallback) => out.push(Violation {
                 message: format!("`{field}`: {fallback}"),
                 label: "invalid value".into(),
                 help: self.description(&path[..path.len().saturating_sub(1)], &last_key(path)),
@@ -287,8 +318,7 @@ impl Schema {
 }
 
 /// The schema of each resource kind, compiled on first use, once per process: a run
-/// pays only for the kinds it meets (jsonschema first checks a schema against its
-/// meta-schema, a few million instructions each).
+/// pays only for the kinds it meets.
 static INSTANCE: LazyLock<Result<Schema, String>> = LazyLock::new(|| Schema::compile(INSTANCE_SCHEMA));
 static IMAGE: LazyLock<Result<Schema, String>> = LazyLock::new(|| Schema::compile(IMAGE_SCHEMA));
 
@@ -299,6 +329,99 @@ pub fn schema(kind: Kind) -> Result<&'static Schema, String> {
         Kind::Image => IMAGE.as_ref(),
     }
     .map_err(Clone::clone)
+}
+
+/// The first item whose value equals (`==`) an earlier one's, in one pass: a hostile list of
+/// 100,000 regions with one repeated at the end took 5e9 comparisons pairwise.
+fn first_repeat(items: &[Node]) -> Option<usize> {
+    let mut seen = std::collections::HashSet::with_capacity(items.len());
+    items.iter().position(|item| {
+        let mut key = String::new();
+        exact_key(&item.value, &mut key) && !seen.insert(key)
+    })
+}
+
+/// Writes `value` in a form that is the same exactly for values `==` would call equal (spans
+/// of nested nodes and keys included, as `==` compares them); `false` for a value holding a
+/// NaN, which equals nothing.
+fn exact_key(value: &Value, out: &mut String) -> bool {
+    match value {
+        Value::Null => out.push('n'),
+        Value::Bool(b) => out.push(if *b { 't' } else { 'f' }),
+        Value::Int(i) => {
+            let _ = write!(out, "i{i};");
+        }
+        Value::Float(f) if f.is_nan() => return false,
+        // `0.0 == -0.0`.
+        Value::Float(f) => {
+            let _ = write!(out, "d{};", if *f == 0.0 { 0 } else { f.to_bits() });
+        }
+        Value::Str(text) => {
+            let _ = write!(out, "s{}:{text}", text.len());
+        }
+        Value::Seq(items) => {
+            out.push('[');
+            for item in items {
+                let _ = write!(out, "@{},{}", item.span.start, item.span.end);
+                if !exact_key(&item.value, out) {
+                    return false;
+                }
+            }
+            out.push(']');
+        }
+        Value::Map(entries) => {
+            out.push('{');
+            for entry in entries {
+                let (key, at) = (&entry.key, entry.value.span);
+                let _ = write!(
+                    out,
+                    "k{},{},{}:{}@{},{}",
+                    key.span.start,
+                    key.span.end,
+                    key.name.len(),
+                    key.name,
+                    at.start,
+                    at.end
+                );
+                if !exact_key(&entry.value.value, out) {
+                    return false;
+                }
+            }
+            out.push('}');
+        }
+    }
+    true
+}
+
+/// jsonschema's errors as failures with the path of the value each concerns.
+fn failures<'i>(errors: impl Iterator<Item = ValidationError<'i>>) -> Vec<(Vec<PathSegment>, Failure)> {
+    let failure = |error: &ValidationError<'_>| match error.kind() {
+        ValidationErrorKind::AdditionalProperties { unexpected } => Failure::Additional(unexpected.clone()),
+        ValidationErrorKind::Required { property } => {
+            Failure::Required(property.as_str().unwrap_or_default().to_string())
+        }
+        ValidationErrorKind::Type { kind } => Failure::Type(match kind {
+            TypeKind::Single(t) => vec![t.as_str()],
+            TypeKind::Multiple(set) => set.iter().map(jsonschema::JsonType::as_str).collect(),
+        }),
+        ValidationErrorKind::Enum { options } => Failure::Enum((**options).clone()),
+        ValidationErrorKind::UniqueItems => Failure::Unique,
+        ValidationErrorKind::Constant { expected_value } => Failure::Const((**expected_value).clone()),
+        _ => Failure::Other(error.to_string()),
+    };
+    errors
+        .map(|error| {
+            let path = error
+                .instance_path()
+                .iter()
+                .map(|segment| match segment {
+                    LocationSegment::Property(p) => PathSegment::Key(p.into_owned()),
+                    LocationSegment::Index(i) => PathSegment::Index(i),
+                })
+                .collect();
+            (path, failure(&error))
+        })
+        .collect()
 }
 
 /// `os.family`, `sharedWith[2]`.
@@ -461,6 +584,42 @@ mod tests {
 
     const EMBEDDED: [&str; 4] =
         [INSTANCE_SCHEMA, IMAGE_SCHEMA, crate::engine::RULE_SCHEMA, crate::config::CONFIG_SCHEMA];
+
+    #[test]
+    fn the_first_repeated_item_is_found_as_comparing_every_pair_finds_it() {
+        let pairwise = |items: &[Node]| {
+            items.iter().enumerate().find_map(|(i, item)| {
+                items.get(..i)?.iter().find(|earlier| earlier.value == item.value).map(|_| i)
+            })
+        };
+        let lists = [
+            "[a, b, a, b]",
+            "[a, b, c]",
+            "[1, 1.0, 1]",
+            "[.nan, .nan]",
+            "[0.0, -0.0]",
+            "[null, ~]",
+            "[true, 'true', true]",
+            "[[1], [1]]",
+            "[{a: 1}, {a: 1}]",
+            "['ab', 'a', 'ab']",
+            "[]",
+            "[x]",
+            "[1e300, 1e300]",
+            "[[.nan], [.nan]]",
+        ];
+        for text in lists {
+            let root = parse_yaml(text, Limits::default()).unwrap_or_else(|e| panic!("{e:?}")).remove(0).root;
+            let items = root.as_seq().unwrap_or_default();
+            assert_eq!(first_repeat(items), pairwise(items), "{text}");
+        }
+        // Nodes written at the same place (as front ends may make them) compare by value.
+        let same = |value: Value| Node::new(Span::new(3, 5), value);
+        let nested = || same(Value::Seq(vec![same(Value::Int(1))]));
+        let items = [nested(), same(Value::Str("x".into())), nested()];
+        assert_eq!(first_repeat(&items), Some(2));
+        assert_eq!(pairwise(&items), Some(2));
+    }
 
     /// What `Schema::compile` leaves out: each schema meets the 2020-12 meta-schema.
     #[test]

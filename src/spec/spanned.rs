@@ -211,6 +211,8 @@ mod tests {
         for schema in SCHEMAS.iter() {
             let (valid, violations) = schema.validate_as_json(node);
             prop_assert_eq!(schema.is_valid(node), valid, "{}", node.to_json());
+            prop_assert_eq!(schema.is_valid_by_jsonschema(node), valid, "{}", node.to_json());
+            prop_assert_eq!(schema.validate_by_jsonschema(node), violations.clone(), "{}", node.to_json());
             prop_assert_eq!(schema.validate(node), violations, "{}", node.to_json());
         }
         Ok(())

@@ -28,6 +28,23 @@ fn built_in_expressions() -> Vec<String> {
     texts
 }
 
+/// Built-in expressions skip the unknown-variable check at run time (`build`): here they meet it.
+#[test]
+fn every_built_in_expression_names_only_known_variables() {
+    let f = file("");
+    let texts = built_in_expressions();
+    assert!(texts.len() > 100, "only {} built-in expressions", texts.len());
+    for text in &texts {
+        let program = compile_cached(text, Origin::BuiltIn).unwrap_or_else(|e| panic!("{text}: {e}"));
+        let checked = unknown_variable(text, Span::default(), &f, &program);
+        assert!(checked.is_ok(), "{text}: {:?}", checked.err());
+    }
+    // The check can fail, and a built-in origin does not hide it from a user's rule.
+    let program = compile_cached("image.name == nmae", Origin::BuiltIn).unwrap_or_else(|e| panic!("{e}"));
+    assert!(unknown_variable("image.name == nmae", Span::default(), &f, &program).is_err());
+    assert!(Expr::compile("image.name == nmae", Span::default(), &f).is_err());
+}
+
 #[test]
 fn the_pratt_parser_builds_what_antlr_builds() {
     let texts = built_in_expressions();
