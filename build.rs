@@ -11,10 +11,6 @@
 //! included below), into a static spanned tree (`BUILTIN_TREES`): at run time the rule
 //! compiler reads that tree instead of parsing the YAML again, which was a third of a
 //! one-file check's start-up. A test checks each tree against what `parse_yaml` reads.
-//!
-//! Where a probe shows the toolchain and C library can, the binary is linked with packed
-//! relative relocations (`build/relr.rs`), which keeps it position-independent but lets
-//! the dynamic loader relocate its static data in a fraction of the time.
 
 /// The loader's YAML parser, spanned tree and plain types (`src/source/base.rs`), shared
 /// with the crate file for file. Only our own rule and catalog files go through it.
@@ -44,10 +40,6 @@ mod static_catalog;
 
 use static_catalog::StaticCatalog;
 
-/// Packed relative relocations for the binary, where the toolchain and C library allow.
-#[path = "build/relr.rs"]
-mod relr;
-
 /// The Markdown documentation of a rule (`src/engine/describe.rs`).
 #[path = "src/engine/describe.rs"]
 mod describe;
@@ -71,7 +63,6 @@ use std::path::{Path, PathBuf};
 const CATALOG: &[&str] = &["regions", "instance-types", "os-lifecycle", "fees", "quotas", "public-image-ids"];
 
 fn main() {
-    pack_relocations();
     embed_catalog();
     println!("cargo::rerun-if-changed=rules");
     println!("cargo::rerun-if-changed=src/source");
@@ -209,18 +200,6 @@ fn emit_node(node: &source::Node, out: &mut String) {
         }
     }
     out.push(')');
-}
-
-/// Links the binary with packed relative relocations when a probe shows this build can
-/// (`build/relr.rs`), and tells the tests which way it went (`ECSLINT_PACKED_RELOCS`).
-fn pack_relocations() {
-    println!("cargo::rerun-if-env-changed=RUSTC_LINKER");
-    let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
-    let packed = relr::probe(&out);
-    if packed {
-        println!("cargo::rustc-link-arg-bins={}", relr::PACK_RELATIVE_RELOCS);
-    }
-    println!("cargo::rustc-env=ECSLINT_PACKED_RELOCS={}", u8::from(packed));
 }
 
 fn collect(dir: &Path, files: &mut Vec<PathBuf>) {
