@@ -139,16 +139,22 @@ impl Schema {
         self.violations(node, failures(validator.iter_errors(SpannedNode(node))))
     }
 
-    /// The violations of `node` from its failures, in document order (and, at one place,
-    /// by message, so the order does not depend on which keyword failed first).
+    /// The violations of `node` from its failures, in document order. At one place, a
+    /// schema [`Quick`] reads orders them by message too, so its two checkers (which fail
+    /// keywords in different orders) agree; every other schema keeps jsonschema's order
+    /// there, as its users (rule and config files) have always seen it.
     fn violations(&self, node: &Node, failures: Vec<(Vec<PathSegment>, Failure)>) -> Vec<Violation> {
         let mut violations: Vec<Violation> = Vec::new();
         for (path, failure) in failures {
             self.describe(node, &path, &failure, &mut violations);
         }
-        violations.sort_by(|a, b| {
-            (a.span.start, a.span.end, &a.message).cmp(&(b.span.start, b.span.end, &b.message))
-        });
+        if self.quick.is_some() {
+            violations.sort_by(|a, b| {
+                (a.span.start, a.span.end, &a.message).cmp(&(b.span.start, b.span.end, &b.message))
+            });
+        } else {
+            violations.sort_by_key(|v| (v.span.start, v.span.end));
+        }
         violations.dedup_by(|a, b| a.span == b.span && a.message == b.message);
         violations
     }
@@ -584,6 +590,21 @@ mod tests {
 
     const EMBEDDED: [&str; 4] =
         [INSTANCE_SCHEMA, IMAGE_SCHEMA, crate::engine::RULE_SCHEMA, crate::config::CONFIG_SCHEMA];
+
+    /// A schema jsonschema checks (one `Quick` cannot read: it has a `pattern`) keeps
+    /// jsonschema's order at one place, as rule and config files always reported it.
+    #[test]
+    fn violations_at_one_place_keep_jsonschema_order_outside_quick_schemas() {
+        let schema = Schema::compile(
+            r#"{"$id": "urn:ecslint:test", "type": "object", "required": ["target", "field", "message"],
+                "properties": {"code": {"type": "string", "pattern": "^[A-Z]"}}}"#,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert!(schema.quick.is_none());
+        let root = parse_yaml("{}", Limits::default()).unwrap_or_else(|e| panic!("{e:?}")).remove(0).root;
+        let missing: Vec<String> = schema.validate(&root).into_iter().map(|v| v.label).collect();
+        assert_eq!(missing, ["`target` missing", "`field` missing", "`message` missing"]);
+    }
 
     #[test]
     fn the_first_repeated_item_is_found_as_comparing_every_pair_finds_it() {
