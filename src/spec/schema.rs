@@ -591,6 +591,21 @@ mod tests {
     const EMBEDDED: [&str; 4] =
         [INSTANCE_SCHEMA, IMAGE_SCHEMA, crate::engine::RULE_SCHEMA, crate::config::CONFIG_SCHEMA];
 
+    /// A label whose key is all digits is still a key: its integer value is reported.
+    /// (jsonschema's error paths read an all-digit step as an array index, so before the
+    /// quick checker this violation found no node and was dropped: a missed finding.)
+    #[test]
+    fn an_all_digit_label_key_with_a_number_is_reported() {
+        let schema = schema(Kind::Instance).unwrap_or_else(|e| panic!("{e}"));
+        let text = "kind: Instance\nname: web\nregion: cn-hangzhou\ninstanceType: ecs.g7.large\n\
+                    image: ubuntu_22_04_x64_20G_alibase_20240926.vhd\nlabels: {\"2\": 3, \"01\": 4, team: web}\n";
+        let root = parse_yaml(text, Limits::default()).unwrap_or_else(|e| panic!("{e:?}")).remove(0).root;
+        let messages: Vec<String> = schema.validate(&root).into_iter().map(|v| v.message).collect();
+        assert_eq!(messages.len(), 2, "{messages:?}");
+        assert!(messages.iter().any(|m| m.starts_with("`labels.2` must be a string")), "{messages:?}");
+        assert!(messages.iter().any(|m| m.starts_with("`labels.01` must be a string")), "{messages:?}");
+    }
+
     /// A schema jsonschema checks (one `Quick` cannot read: it has a `pattern`) keeps
     /// jsonschema's order at one place, as rule and config files always reported it.
     #[test]
