@@ -73,9 +73,24 @@ pub enum Plan {
     /// `image.os.family` (`true`) or `image.os.version` (`false`), likewise.
     ImageOs(bool, Box<Plan>),
     /// `text.matches('pattern')` or `matches(text, 'pattern')` with a literal pattern,
-    /// compiled once here as CEL compiles it on every call (`Regex::new`): F001's message
+    /// compiled once, where CEL compiles it on every call (`Regex::new`): F001's message
     /// compiled `^[AEIOU]` once per finding, 4% of a check's instructions.
-    Matches(Box<Plan>, Box<regex::Regex>),
+    Matches(Box<Plan>, Box<Pattern>),
+}
+
+/// A literal `matches` pattern, compiled on first use: a rule that never runs (another
+/// kind's, or one whose `when` is false) does not pay for compiling it, nor hold it.
+#[derive(Debug)]
+pub(crate) struct Pattern {
+    text: String,
+    /// `None` for a pattern that does not compile: CEL reports that, every time.
+    regex: std::sync::OnceLock<Option<regex::Regex>>,
+}
+
+impl Pattern {
+    fn regex(&self) -> Option<&regex::Regex> {
+        self.regex.get_or_init(|| regex::Regex::new(&self.text).ok()).as_ref()
+    }
 }
 
 /// The fields of `image` that hold one plain value (a string, number, boolean or null),
@@ -205,9 +220,9 @@ impl Plan {
                     _ => return None,
                 };
                 let Expr::Literal(LiteralValue::String(pattern)) = &pattern.expr else { return None };
-                // A pattern that does not compile is CEL's error to report, every time.
-                let regex = regex::Regex::new(pattern.inner()).ok()?;
-                Self::Matches(boxed(text)?, Box::new(regex))
+                let pattern =
+                    Pattern { text: pattern.inner().to_string(), regex: std::sync::OnceLock::new() };
+                Self::Matches(boxed(text)?, Box::new(pattern))
             }
             Expr::Call(call) if call.target.is_none() => {
                 let name = call.func_name.as_str();
@@ -349,7 +364,8 @@ impl Plan {
                 }
             }
             // CEL's only overload takes a string (anything else is its error).
-            Self::Matches(text, regex) => {
+            Self::Matches(text, pattern) => {
+                let regex = pattern.regex()?;
                 Some(regex.is_match(text.eval(ctx)?.downcast_ref::<CelString>()?.inner()))
             }
             _ => truth(&self.eval(ctx)?),
@@ -684,18 +700,20 @@ inner: {a: 1, s: x, list: [x, y], inner: {deep: true}}
             // `matches` of anything but a string.
             "resource.n.matches('3')",
             "matches(resource.z, 'x')",
+            // A literal pattern that is not a regex: planned, compiled on first use, and
+            // left to CEL (which reports it at every call).
+            "resource.s.matches('(')",
         ] {
             assert_eq!(agree(text).ok(), Some(false), "{text}");
         }
         // Shapes a plan does not cover.
-        // A pattern that is not a literal, or not a regex (CEL reports it at every call).
+        // A pattern that is not a literal.
         for text in [
             "resource.nums.exists(x, x > 2)",
             "double(resource.n)",
             "{'a': 1}.a == 1",
             "int",
             "resource.s.matches(resource.s)",
-            "resource.s.matches('(')",
         ] {
             let program = Program::compile(text).unwrap_or_else(|e| panic!("{e}"));
             assert!(Plan::compile(program.expression()).is_none(), "{text}");
