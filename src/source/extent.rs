@@ -95,15 +95,7 @@ mod tests {
     #[test]
     fn the_closing_quote_is_found_as_byte_by_byte() {
         let pieces = ["\"", "'", "\\", "''", "a", " ", "ü", "#", "\n", "&x ", "!t "];
-        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
-        for _ in 0..20_000 {
-            let mut text = String::new();
-            for _ in 0..12 {
-                seed ^= seed << 13;
-                seed ^= seed >> 7;
-                seed ^= seed << 17;
-                text.push_str(pieces[usize::try_from(seed % pieces.len() as u64).unwrap_or(0)]);
-            }
+        for text in crate::source::random_texts(&pieces, 0x9e37_79b9_7f4a_7c15, 20_000, 12) {
             assert_eq!(quoted_len(&text), byte_by_byte(&text), "{text:?}");
         }
     }

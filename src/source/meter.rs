@@ -355,15 +355,7 @@ mod tests {
             "[", "]", "{", "}", ",", "'", "\"", "-", ".", "?", ":", "&", "!", "*", "|", ">", "#", " ", "\t",
             "\n", "\r", "a", "1", "ü", "\\", "--- ", "... ", "- ", ": ", "? ", "|2\n",
         ];
-        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
-        for _ in 0..4_000 {
-            let mut text = String::new();
-            for _ in 0..40 {
-                seed ^= seed << 13;
-                seed ^= seed >> 7;
-                seed ^= seed << 17;
-                text.push_str(alphabet[usize::try_from(seed % alphabet.len() as u64).unwrap_or(0)]);
-            }
+        for text in crate::source::random_texts(&alphabet, 0x2545_f491_4f6c_dd1d, 4_000, 40) {
             let mut lexer = Lexer::default();
             let chars: Vec<char> = text.chars().collect();
             for (i, &c) in chars.iter().enumerate() {

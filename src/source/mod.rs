@@ -106,3 +106,24 @@ pub fn parse(file: &SourceFile, limits: Limits) -> Result<Vec<Document>, SyntaxE
         Format::Json => parse_json(&file.text, limits).map(|root| vec![Document { root }]),
     }
 }
+
+/// `count` texts of `pieces` pieces each, drawn from `alphabet` by a xorshift generator from
+/// `seed`: the same texts on every run, for the tests that compare two readings of a text.
+#[cfg(test)]
+pub(crate) fn random_texts<'a>(
+    alphabet: &'a [&'a str],
+    mut seed: u64,
+    count: usize,
+    pieces: usize,
+) -> impl Iterator<Item = String> + 'a {
+    (0..count).map(move |_| {
+        let mut text = String::new();
+        for _ in 0..pieces {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            text.push_str(alphabet[usize::try_from(seed % alphabet.len() as u64).unwrap_or(0)]);
+        }
+        text
+    })
+}
