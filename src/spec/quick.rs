@@ -2,11 +2,11 @@
 //!
 //! jsonschema checks every schema it builds against its draft's meta-schema, and building
 //! that meta-schema's validator was 0.93 M instructions, the largest single cost of a
-//! one-file check; the crate keeps the switch that skips it private. Most resources are
-//! valid, and for them the check only needs a yes. So a schema that uses only the few
-//! keywords read here (the Instance and Image schemas do) answers "is it valid?" itself,
-//! and the jsonschema validator is built only when a resource is not, to say why: the
-//! diagnostics users see still come from jsonschema, word for word.
+//! one-file check; the crate keeps the switch that skips it private. So a schema that uses
+//! only the few keywords read here (the Instance and Image schemas do) answers "is it
+//! valid?" itself and, for a resource that is not, lists its failures in jsonschema's error
+//! kinds and words ([`Failure`]), which `schema.rs` turns into the violations users see as it
+//! does jsonschema's. No jsonschema validator is built for such a schema.
 //!
 //! A schema with any other keyword, or a keyword with a value of a form not read here, is
 //! not supported as a whole, and jsonschema answers for it as before. The tests compare
