@@ -367,7 +367,10 @@ impl<'a> Builder<'a> {
             })
             .is_some_and(|c| c == '[' || c == '{');
         if flow && end_event.end > end_event.start {
-            end_event.end
+            // The end event starts at the closing bracket, but its span runs on over the
+            // blanks and the comment after it: `tags: [a]  # note` is `[a]`, not `[a]  # note`.
+            let closing = self.text.as_bytes().get(end_event.start.saturating_sub(self.bom));
+            if closing.is_some_and(|&b| b == b']' || b == b'}') { end_event.start + 1 } else { end_event.end }
         } else {
             last_child.unwrap_or(start).max(start)
         }

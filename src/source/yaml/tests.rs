@@ -300,6 +300,23 @@ fn a_text_past_the_token_limit_is_read_metered_and_stops_with_the_same_error() {
 }
 
 #[test]
+fn flow_collections_end_at_their_closing_bracket_not_at_a_comment_after_it() {
+    let text = "a: {b: 1}  # note\nc: [1, [2]]   # note\nd:\n  - [{e: 1}  , x]\n";
+    let root = &parse(text)[0].root;
+    assert_eq!(slice(text, root.get("a").unwrap().span), "{b: 1}");
+    assert_eq!(slice(text, root.get("c").unwrap().span), "[1, [2]]");
+    let d = &root.get("d").unwrap().as_seq().unwrap()[0];
+    assert_eq!(slice(text, d.span), "[{e: 1}  , x]");
+    assert_eq!(slice(text, d.as_seq().unwrap()[0].span), "{e: 1}");
+    assert_eq!(slice(text, root.span), text.trim_end());
+    // A block collection ends at its last child, so at the bracket too.
+    let text = "\u{feff}- {f: [1]}  # hi\n";
+    let root = &parse(text)[0].root;
+    assert_eq!(slice(text, root.span), "- {f: [1]}");
+    assert_eq!(slice(text, root.as_seq().unwrap()[0].span), "{f: [1]}");
+}
+
+#[test]
 fn complex_keys_are_refused() {
     let error = parse_yaml("? [a]\n: b\n", Limits::default()).unwrap_err();
     assert!(error.message.contains("mapping key"), "{}", error.message);
