@@ -99,7 +99,16 @@ pub fn check(reads: Vec<Loaded>, options: &CheckOptions<'_>) -> Outcome {
             )
         },
     );
-    outcome.resources.reserve(loaded.iter().map(|(_, resources, _)| resources.len()).sum());
+    let front_resources = terraform.resources.len() + packer.resources.len();
+    outcome
+        .resources
+        .reserve(front_resources + loaded.iter().map(|(_, resources, _)| resources.len()).sum::<usize>());
+    // Room for every finding at once: grown by doubling, the list of 100,000 files' findings
+    // held up to twice its size, and each step copied it (a finding is 360 bytes).
+    let fronts = terraform.findings.len() + packer.findings.len();
+    outcome
+        .findings
+        .reserve_exact(fronts + loaded.iter().map(|(findings, _, _)| findings.len()).sum::<usize>());
     for (mut findings, resources, skipped) in loaded {
         outcome.findings.append(&mut findings);
         outcome.resources.extend(resources);
@@ -149,6 +158,7 @@ pub fn check(reads: Vec<Loaded>, options: &CheckOptions<'_>) -> Outcome {
         // `rules: {S001: off}` could otherwise pass a file nothing was checked in.
         None => finding.code == codes::PARSE_ERROR.code,
     });
+    outcome.findings.reserve_exact(evaluation.findings.len());
     outcome.findings.extend(evaluation.findings);
     outcome.failures = evaluation.failures;
     let dormant = |selector: &str| dormant(selector, options.rules, options.enabled);

@@ -242,11 +242,13 @@ pub fn execute(args: &CheckArgs) -> Result<Run, Failure> {
     let max_file_size =
         args.max_file_size.or(config.max_file_size).unwrap_or(ReadOptions::default().max_file_size);
     let read_options = ReadOptions { max_file_size };
-    let mut reads = collected
-        .inputs
-        .par_iter()
+    // Each input is freed once read: its path and name were two of the three copies of a
+    // file's path a run held to the end (the `SourceFile` keeps the name), 42 MB for
+    // 100,000 files with a long directory name (heaptrack).
+    let mut reads = std::mem::take(&mut collected.inputs)
+        .into_par_iter()
         .with_max_len(crate::CHUNK)
-        .map(|input| files::read(input, read_options))
+        .map(|input| files::read(&input, read_options))
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| Failure::Message(e.to_string()))?;
     // What could not be read is an S001 finding each, so the run's status says so.

@@ -210,20 +210,50 @@ fn shorten(message: String) -> String {
     }
 }
 
-/// Sorts findings by file, offset and code, the order every format uses.
+/// Sorts findings by file, offset and code, the order every format uses; ties keep the
+/// order they were found in.
+///
+/// Positions are sorted, not the findings: a stable sort of the findings themselves
+/// allocated a buffer as large as the list (72 MB of a run over 100,000 files with two
+/// findings each, at that run's peak), where the positions take 8 bytes a finding. The
+/// findings are then moved into that order in place.
 pub fn sort_findings(findings: &mut [Finding]) {
-    // A stable sort on every core: ties keep the order they were found in.
-    findings.par_sort_by(|a, b| {
-        // Findings in one file share its `SourceFile`: its name need not be compared.
-        let (x, y) = (&a.location, &b.location);
-        let file = if Arc::ptr_eq(&x.file, &y.file) {
-            std::cmp::Ordering::Equal
-        } else {
-            x.file.name.cmp(&y.file.name)
-        };
-        file.then_with(|| a.sort_key_in_file().cmp(&b.sort_key_in_file()))
-            .then_with(|| a.message.cmp(&b.message))
-    });
+    let mut order: Vec<usize> = (0..findings.len()).collect();
+    {
+        let findings = &*findings;
+        // The position breaks ties, so the order is total and an unstable sort (on every
+        // core, without a buffer) gives what a stable one gives.
+        order.par_sort_unstable_by(|&i, &j| match (findings.get(i), findings.get(j)) {
+            (Some(a), Some(b)) => compare(a, b).then(i.cmp(&j)),
+            _ => i.cmp(&j),
+        });
+    }
+    permute(findings, &mut order);
+}
+
+/// The order of [`sort_findings`].
+fn compare(a: &Finding, b: &Finding) -> std::cmp::Ordering {
+    // Findings in one file share its `SourceFile`: its name need not be compared.
+    let (x, y) = (&a.location, &b.location);
+    let file =
+        if Arc::ptr_eq(&x.file, &y.file) { std::cmp::Ordering::Equal } else { x.file.name.cmp(&y.file.name) };
+    file.then_with(|| a.sort_key_in_file().cmp(&b.sort_key_in_file())).then_with(|| a.message.cmp(&b.message))
+}
+
+/// Puts `items[order[k]]` at `k` for every `k`, in place: each cycle of the permutation is
+/// followed once, swapping one item into place a step (`order` is used up as it goes).
+fn permute<T>(items: &mut [T], order: &mut [usize]) {
+    for start in 0..order.len() {
+        let mut at = start;
+        while let Some(slot) = order.get_mut(at) {
+            let from = std::mem::replace(slot, at);
+            if from == at || from == start {
+                break;
+            }
+            items.swap(at, from);
+            at = from;
+        }
+    }
 }
 
 /// Counts for the closing summary.
@@ -301,5 +331,51 @@ mod tests {
         assert_eq!(finding.help.map(|h| h.chars().count()), Some(MAX_MESSAGE_CHARS + 1));
         assert_eq!(finding.label.map(|l| l.chars().count()), Some(MAX_MESSAGE_CHARS + 1));
         assert_eq!(finding.labels[0].message.chars().count(), MAX_MESSAGE_CHARS + 1);
+    }
+
+    #[test]
+    fn findings_sort_as_a_stable_sort_of_them_does() {
+        // Three files (two with the same name), few offsets, codes and messages: many ties,
+        // which must keep the order they were found in (the help tells them apart).
+        let files = [
+            Arc::new(SourceFile::new("b.yaml", "")),
+            Arc::new(SourceFile::new("a.yaml", "")),
+            Arc::new(SourceFile::new("b.yaml", "")),
+        ];
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            usize::try_from(seed % n).unwrap_or(0)
+        };
+        for count in [0, 1, 2, 3, 50, 2000] {
+            let findings: Vec<Finding> = (0..count)
+                .map(|found| {
+                    let file = Arc::clone(&files[next(3)]);
+                    let start = next(4);
+                    let at = Location::new(file, Span::new(start, start + next(2)));
+                    let code = ["S002", "L006"][next(2)];
+                    Finding::new(code, "x", Severity::Error, ["m", "n"][next(2)], at)
+                        .with_help(found.to_string())
+                })
+                .collect();
+            let mut expected = findings.clone();
+            expected.sort_by(compare);
+            let mut sorted = findings;
+            sort_findings(&mut sorted);
+            let helps = |f: &[Finding]| f.iter().map(|f| f.help.clone()).collect::<Vec<_>>();
+            assert_eq!(helps(&sorted), helps(&expected), "{count} findings");
+        }
+    }
+
+    #[test]
+    fn a_permutation_is_applied_in_place() {
+        for order in [vec![], vec![0], vec![1, 0], vec![2, 0, 1], vec![1, 2, 0, 3], vec![3, 4, 0, 1, 2, 5]] {
+            let mut items: Vec<usize> = (0..order.len()).map(|i| i * 10).collect();
+            let expected: Vec<usize> = order.iter().map(|&i| i * 10).collect();
+            permute(&mut items, &mut order.clone());
+            assert_eq!(items, expected, "{order:?}");
+        }
     }
 }
