@@ -7,7 +7,6 @@ use super::parse;
 use crate::diag::Finding;
 use crate::source::SourceFile;
 use std::collections::{BTreeMap, HashMap};
-use std::rc::Rc;
 use std::sync::Arc;
 
 /// Most files read from disk for local modules in one run.
@@ -128,7 +127,7 @@ pub struct Loader {
     /// The run's files, parsed up front.
     pub parsed: parse::Parsed,
     run: BTreeMap<String, Vec<Arc<SourceFile>>>,
-    cache: HashMap<String, Result<Rc<ModuleDef>, String>>,
+    cache: HashMap<String, Result<Arc<ModuleDef>, String>>,
     disk_files: usize,
     disk_bytes: usize,
     /// Whether a module the run does not hold is read from disk: not for Terraform inside a
@@ -152,8 +151,14 @@ impl Loader {
         self.run.keys().cloned().collect()
     }
 
+    /// The module in `dir` when it has been asked for before (as [`Loader::module`] gave
+    /// it), without reading anything.
+    pub fn cached(&self, dir: &str) -> Option<Result<Arc<ModuleDef>, String>> {
+        self.cache.get(dir).cloned()
+    }
+
     /// The module in `dir`: the run's files there, else its `.tf` files on disk.
-    pub fn module(&mut self, dir: &str) -> Result<Rc<ModuleDef>, String> {
+    pub fn module(&mut self, dir: &str) -> Result<Arc<ModuleDef>, String> {
         if let Some(found) = self.cache.get(dir) {
             return found.clone();
         }
@@ -169,7 +174,7 @@ impl Loader {
                     Err(finding) => self.findings.push(*finding),
                 }
             }
-            Rc::new(ModuleDef::new(dir.to_string(), parsed))
+            Arc::new(ModuleDef::new(dir.to_string(), parsed))
         });
         self.cache.insert(dir.to_string(), result.clone());
         result
