@@ -131,6 +131,7 @@ pub fn evaluate_within(
     }
     let mut findings = std::mem::take(&mut loader.findings);
     findings.append(&mut run.findings);
+    loader.drop_on_every_core();
     Evaluated { blocks: run.blocks, findings, skipped: run.skipped, undeclared_vars }
 }
 
