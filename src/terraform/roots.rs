@@ -64,27 +64,31 @@ pub fn evaluate_within(
     let mut run = Done::default();
     let mut run_weight = bounds.run_weight;
     let mut next = 0;
+    // Set once a root made values larger than its share: the rest are evaluated one after
+    // the other, so that a run of such roots is not evaluated twice.
+    let mut large = false;
     while next < roots.len() {
         let size = (roots.len() - next).min(bounds.batch);
         let weight = (run_weight / size).min(MAX_WEIGHT);
         let room = bounds.blocks.saturating_sub(run.blocks.len()) / size;
         let batch = &roots[next..next + size];
         next += size;
-        let tried: Vec<Option<Done>> = if size > 1 && weight > 0 && room > 0 {
+        let tried: Vec<Result<Done, bool>> = if size > 1 && weight > 0 && room > 0 && !large {
             let shared = &loader;
             batch
                 .par_iter()
                 .with_max_len(1)
                 .map(|root| {
-                    let def = shared.cached(root)?;
+                    let Some(def) = shared.cached(root) else { return Err(false) };
                     let mut g = Global::new(options, Modules::Read { loader: shared, missed: false }, weight);
                     g.max_blocks = room;
                     if let Ok(def) = def {
                         root_module(&mut g, def, root, tfvars_of(root));
                     }
-                    let trusted =
-                        !g.spent && !g.capped && !matches!(g.modules, Modules::Read { missed: true, .. });
-                    trusted.then(|| Done {
+                    if g.spent || g.capped || matches!(g.modules, Modules::Read { missed: true, .. }) {
+                        return Err(g.spent);
+                    }
+                    Ok(Done {
                         used: weight - g.weight,
                         blocks: g.blocks,
                         findings: g.findings,
@@ -97,10 +101,11 @@ pub fn evaluate_within(
         };
         let mut tried = tried.into_iter();
         for root in batch {
-            match tried.next().flatten() {
+            let done = tried.next().map(|tried| tried.map_err(|spent| large |= spent));
+            match done {
                 // The run's budget left for this root (`MAX_WEIGHT.min(run_weight)`) is at
                 // least the share it did not spend, and its blocks stay under the limit.
-                Some(done)
+                Some(Ok(done))
                     if weight <= run_weight && run.blocks.len() + done.blocks.len() <= bounds.blocks =>
                 {
                     run_weight -= done.used;
