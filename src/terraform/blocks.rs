@@ -23,7 +23,7 @@ fn provider_name(expr: &Expr) -> Option<String> {
     }
 }
 
-impl Ctx<'_, '_> {
+impl Ctx<'_, '_, '_> {
     /// Provider configurations of this module: `inherited` ones overridden by its own blocks.
     pub(super) fn own_providers(
         &mut self,

@@ -21,6 +21,8 @@ mod functions;
 mod modules;
 #[path = "parse.rs"]
 mod parse;
+#[path = "roots.rs"]
+mod roots;
 #[path = "vars.rs"]
 mod vars;
 
@@ -30,9 +32,9 @@ use crate::source::{Limits, SourceFile};
 use crate::terraform::value::{Block, Mode, Reference, Repeat, Val, Value};
 use ast::{Body, Expr};
 use expr::{Eval, MAX_ITEMS, Names, Step, error, key_string};
-use modules::{Loader, ModuleDef, dir_of, is_tfvars, local_source};
+use modules::{ModuleDef, local_source};
+use roots::Modules;
 use std::collections::HashMap;
-use std::rc::Rc;
 use std::sync::Arc;
 use vars::VarValue;
 
@@ -70,69 +72,52 @@ pub fn evaluate(files: &[Arc<SourceFile>], options: &Options, limits: Limits) ->
 }
 
 /// [`evaluate`], reading local modules the run does not hold from disk only when `disk`.
+///
+/// Root modules are evaluated in batches on every core, each on its own with a share of
+/// the run's budgets, against the modules already read. Their results are then taken in
+/// order, each only if it is what evaluating the roots one after the other gives: it read
+/// no module that was not read yet, did not spend its share of the value budget, which is
+/// no more than the run has left, and did not reach the run's limit on blocks. Any other
+/// root is evaluated again, as before, on one core with the run's own budgets: findings,
+/// blocks and their order do not depend on the number of threads.
 pub fn evaluate_in(files: &[Arc<SourceFile>], options: &Options, limits: Limits, disk: bool) -> Evaluated {
-    let (tfvars, config): (Vec<_>, Vec<_>) = files.iter().cloned().partition(|f| is_tfvars(&f.name));
-    let everything: Vec<&Arc<SourceFile>> = files.iter().chain(&options.var_files).collect();
-    let parsed = parse::Parsed::new(&everything, limits);
-    let mut g = Global {
-        options,
-        loader: Loader::new(&config, parsed, disk),
-        steps: 0,
-        weight: 0,
-        nesting: 0,
-        blocks: Vec::new(),
-        findings: Vec::new(),
-        skipped: Vec::new(),
-    };
-    let mut tfvars_by_dir: HashMap<String, Vec<Arc<SourceFile>>> = HashMap::new();
-    for file in tfvars {
-        tfvars_by_dir.entry(dir_of(&file.name)).or_default().push(file);
-    }
-    let mut run_weight = MAX_RUN_WEIGHT;
-    let roots = g.loader.roots();
-    let mut undeclared_vars: Vec<String> = Vec::new();
-    if !roots.is_empty() {
-        for (name, _) in &options.vars {
-            let declared = roots.iter().any(|root| {
-                g.loader.module(root).is_ok_and(|def| {
-                    def.blocks("variable").any(|item| item.block.labels.first() == Some(name))
-                })
-            });
-            if !declared && !undeclared_vars.contains(name) {
-                undeclared_vars.push(name.clone());
-            }
-        }
-    }
-    // A root file that does not parse may be the one declaring the variable: its S001 is the
-    // finding to show, not a misleading "undeclared --var".
-    if g.loader.findings.iter().any(|f| f.code == crate::spec::codes::PARSE_ERROR.code) {
-        undeclared_vars.clear();
-    }
-    for root in roots {
-        g.steps = MAX_STEPS;
-        g.weight = MAX_WEIGHT.min(run_weight);
-        let Ok(def) = g.loader.module(&root) else { continue };
-        let root_tfvars = tfvars_by_dir.remove(&root).unwrap_or_default();
-        let values = vars::root_values(&def, &root_tfvars, options, &mut g.loader.parsed, &mut g.findings);
-        let mut inst = Inst::new(def, root.clone(), String::new(), values, 0, vec![root.clone()], None);
-        inst.providers = Ctx::new(&mut g, &mut inst).own_providers(HashMap::new());
-        emit(&mut g, &mut inst);
-        run_weight = run_weight.saturating_sub(MAX_WEIGHT.min(run_weight) - g.weight);
-    }
-    let mut findings = std::mem::take(&mut g.loader.findings);
-    findings.append(&mut g.findings);
-    Evaluated { blocks: g.blocks, findings, skipped: g.skipped, undeclared_vars }
+    roots::evaluate_within(files, options, limits, disk, roots::BOUNDS)
 }
 
-struct Global<'o> {
+struct Global<'o, 'l> {
     options: &'o Options,
-    loader: Loader,
+    modules: Modules<'l>,
     steps: u64,
     weight: usize,
     nesting: usize,
     blocks: Vec<Block>,
+    /// `blocks` holds at most this many.
+    max_blocks: usize,
     findings: Vec<Finding>,
     skipped: Vec<String>,
+    /// Whether a value was refused because `weight` was spent.
+    spent: bool,
+    /// Whether a block was left out because `blocks` was full.
+    capped: bool,
+}
+
+impl<'o, 'l> Global<'o, 'l> {
+    /// For one root module: `weight` is its value budget.
+    fn new(options: &'o Options, modules: Modules<'l>, weight: usize) -> Self {
+        Self {
+            options,
+            modules,
+            steps: MAX_STEPS,
+            weight,
+            nesting: 0,
+            blocks: Vec::new(),
+            max_blocks: MAX_BLOCKS,
+            findings: Vec::new(),
+            skipped: Vec::new(),
+            spent: false,
+            capped: false,
+        }
+    }
 }
 
 /// The child instances of one module call.
@@ -148,7 +133,7 @@ enum Children {
 
 /// One instance of a module.
 struct Inst {
-    def: Rc<ModuleDef>,
+    def: Arc<ModuleDef>,
     /// The root module's directory (the first part of every key).
     root: String,
     /// `""` for a root, else `module.web[0]`.
@@ -168,7 +153,7 @@ struct Inst {
 
 impl Inst {
     fn new(
-        def: Rc<ModuleDef>,
+        def: Arc<ModuleDef>,
         root: String,
         address: String,
         vars: HashMap<String, VarValue>,
@@ -218,15 +203,15 @@ fn index_suffix(repeat: &Repeat) -> String {
 }
 
 /// Evaluation inside one module instance, for one block instance.
-struct Ctx<'a, 'o> {
-    g: &'a mut Global<'o>,
+struct Ctx<'a, 'o, 'l> {
+    g: &'a mut Global<'o, 'l>,
     inst: &'a mut Inst,
     count: Option<Val>,
     each: Option<(Val, Val)>,
     bound: Vec<(String, Val)>,
 }
 
-impl Names for Ctx<'_, '_> {
+impl Names for Ctx<'_, '_, '_> {
     fn enter(&mut self) -> bool {
         if self.g.steps == 0 || self.g.nesting >= MAX_NESTING {
             return false;
@@ -247,6 +232,10 @@ impl Names for Ctx<'_, '_> {
 
     fn room(&self) -> usize {
         self.g.weight
+    }
+
+    fn refused(&mut self) {
+        self.g.spent = true;
     }
 
     fn bound(&self, name: &str) -> Option<Val> {
@@ -286,8 +275,8 @@ impl Names for Ctx<'_, '_> {
     }
 }
 
-impl<'a, 'o> Ctx<'a, 'o> {
-    fn new(g: &'a mut Global<'o>, inst: &'a mut Inst) -> Self {
+impl<'a, 'o, 'l> Ctx<'a, 'o, 'l> {
+    fn new(g: &'a mut Global<'o, 'l>, inst: &'a mut Inst) -> Self {
         Self { g, inst, count: None, each: None, bound: Vec::new() }
     }
 
@@ -607,7 +596,7 @@ impl<'a, 'o> Ctx<'a, 'o> {
         if self.inst.chain.contains(&target) {
             return Children::Unknown(format!("module.{name} calls `{target}`, which calls it back"));
         }
-        let child_def = match self.g.loader.module(&target) {
+        let child_def = match self.g.modules.module(&target) {
             Ok(def) => def,
             Err(why) => return Children::Unknown(why),
         };
@@ -682,11 +671,12 @@ fn emit(g: &mut Global, inst: &mut Inst) {
         let group = format!("{}{data}{kind}.{name}", inst.prefix());
         let (instances, count) = Ctx::new(g, inst).expand(&item.file, &item.block.body);
         for instance in instances {
-            if g.blocks.len() >= MAX_BLOCKS {
+            if g.blocks.len() >= g.max_blocks {
+                g.capped = true;
                 if g.skipped.is_empty() {
                     g.skipped.push(format!(
-                        "{}: more than {MAX_BLOCKS} resource instances; the rest are not read",
-                        item.file.name
+                        "{}: more than {} resource instances; the rest are not read",
+                        item.file.name, g.max_blocks
                     ));
                 }
                 return;

@@ -54,6 +54,8 @@ pub trait Names {
     fn charge(&mut self, units: usize) -> bool;
     /// What is left of that budget.
     fn room(&self) -> usize;
+    /// Told when a value is refused because that budget is spent.
+    fn refused(&mut self) {}
     /// Names bound by the caller (a `dynamic` block's iterator), looked up before `resolve`.
     fn bound(&self, _name: &str) -> Option<Val> {
         None
@@ -90,6 +92,7 @@ impl<'a> Eval<'a> {
         let room = self.names.room();
         let units = weight(&v, room);
         if units > room || !self.names.charge(units) {
+            self.names.refused();
             return Val::unknown("the values of the run are too large to evaluate", v.at);
         }
         v
@@ -441,6 +444,12 @@ impl<'a> Eval<'a> {
 
 /// The size of a value: its nodes and a unit per 64 bytes of string, counted up to `cap`.
 fn weight(v: &Val, cap: usize) -> usize {
+    // Most values are one scalar: no stack for them (this runs for every expression).
+    match &v.value {
+        Value::String(s) => return 1 + s.len() / 64,
+        Value::List(_) | Value::Object(_) => {}
+        _ => return 1,
+    }
     let mut total = 0usize;
     let mut stack = vec![v];
     while let Some(v) = stack.pop() {

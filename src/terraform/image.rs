@@ -117,8 +117,9 @@ impl Images {
             }
         }
         images.heads = order.iter().map(|block| block.head.clone()).collect();
+        // Each image maps on its own, on every core, in the order of the blocks.
         let (builders, parents) = order
-            .into_iter()
+            .into_par_iter()
             .map(|block| {
                 let of = |target: &ImageTarget| match target {
                     ImageTarget::Literal(_) => Parent::Written,

@@ -18,6 +18,7 @@ pub mod value;
 use crate::catalog::Catalog;
 use crate::iac::{Loaded, Options};
 use crate::source::{Limits, SourceFile};
+use rayon::prelude::*;
 use std::sync::Arc;
 
 /// Reads the run's Terraform files (`.tf`, `.tf.json`, `.tfvars`) into canonical resources.
@@ -37,8 +38,12 @@ pub fn load_contained(
 }
 
 fn mapped(evaluated: eval::Evaluated, catalog: &Catalog) -> Loaded {
+    let resources = map::resources(&evaluated.blocks, catalog);
+    // The blocks are freed on every core: one after the other, that took a third as long
+    // as mapping them.
+    evaluated.blocks.into_par_iter().with_min_len(16).for_each(drop);
     Loaded {
-        resources: map::resources(&evaluated.blocks, catalog),
+        resources,
         findings: evaluated.findings,
         skipped: evaluated.skipped,
         undeclared_vars: evaluated.undeclared_vars,

@@ -6,8 +6,8 @@ use super::ast::{BlockAst, Expr, Kind};
 use super::parse;
 use crate::diag::Finding;
 use crate::source::SourceFile;
+use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
-use std::rc::Rc;
 use std::sync::Arc;
 
 /// Most files read from disk for local modules in one run.
@@ -128,7 +128,7 @@ pub struct Loader {
     /// The run's files, parsed up front.
     pub parsed: parse::Parsed,
     run: BTreeMap<String, Vec<Arc<SourceFile>>>,
-    cache: HashMap<String, Result<Rc<ModuleDef>, String>>,
+    cache: HashMap<String, Result<Arc<ModuleDef>, String>>,
     disk_files: usize,
     disk_bytes: usize,
     /// Whether a module the run does not hold is read from disk: not for Terraform inside a
@@ -152,8 +152,14 @@ impl Loader {
         self.run.keys().cloned().collect()
     }
 
+    /// The module in `dir` when it has been asked for before (as [`Loader::module`] gave
+    /// it), without reading anything.
+    pub fn cached(&self, dir: &str) -> Option<Result<Arc<ModuleDef>, String>> {
+        self.cache.get(dir).cloned()
+    }
+
     /// The module in `dir`: the run's files there, else its `.tf` files on disk.
-    pub fn module(&mut self, dir: &str) -> Result<Rc<ModuleDef>, String> {
+    pub fn module(&mut self, dir: &str) -> Result<Arc<ModuleDef>, String> {
         if let Some(found) = self.cache.get(dir) {
             return found.clone();
         }
@@ -169,7 +175,7 @@ impl Loader {
                     Err(finding) => self.findings.push(*finding),
                 }
             }
-            Rc::new(ModuleDef::new(dir.to_string(), parsed))
+            Arc::new(ModuleDef::new(dir.to_string(), parsed))
         });
         self.cache.insert(dir.to_string(), result.clone());
         result
@@ -211,6 +217,13 @@ impl Loader {
             files.push(Arc::new(SourceFile::new(path, text)));
         }
         Ok(files)
+    }
+
+    /// Frees the modules' trees on every core: one after the other, that took as long as
+    /// evaluating them.
+    pub fn drop_on_every_core(self) {
+        self.cache.into_par_iter().for_each(drop);
+        self.parsed.drop_on_every_core();
     }
 
     /// The run's directories that no other module of the run calls.

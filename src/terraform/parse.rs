@@ -41,8 +41,13 @@ impl Parsed {
         self.bodies.remove(&key(file)).unwrap_or_else(|| parse_file(file, self.limits))
     }
 
-    /// The body of `file`, parsed up front or parsed now, when it is used more than once
-    /// (a `--var-file`, read for every root module).
+    /// Frees the bodies left (the variables files') on every core.
+    pub fn drop_on_every_core(self) {
+        self.bodies.into_par_iter().for_each(drop);
+    }
+
+    /// The body of `file`, parsed up front or parsed now, left in place: variables files,
+    /// read while root modules are evaluated on every core (a `--var-file` by every root).
     pub fn get(&self, file: &Arc<SourceFile>) -> std::borrow::Cow<'_, ParseResult> {
         match self.bodies.get(&key(file)) {
             Some(parsed) => std::borrow::Cow::Borrowed(parsed),

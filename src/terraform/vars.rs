@@ -89,7 +89,7 @@ pub fn root_values(
     def: &ModuleDef,
     tfvars: &[Arc<SourceFile>],
     options: &Options,
-    parsed: &mut parse::Parsed,
+    parsed: &parse::Parsed,
     findings: &mut Vec<Finding>,
 ) -> HashMap<String, VarValue> {
     let mut values = defaults(def);
@@ -103,11 +103,9 @@ pub fn root_values(
     ordered.extend(tfvars.iter().filter(|f| base(f) == "terraform.tfvars"));
     ordered.extend(tfvars.iter().filter(|f| base(f) == "terraform.tfvars.json"));
     ordered.extend(auto);
-    // The run's variables files are read by this root alone; `--var-file`s by every root.
-    let run = ordered.len();
     ordered.extend(options.var_files.iter());
-    for (index, file) in ordered.into_iter().enumerate() {
-        let body = if index < run { std::borrow::Cow::Owned(parsed.take(file)) } else { parsed.get(file) };
+    for file in ordered {
+        let body = parsed.get(file);
         let body = match &*body {
             Ok(body) => body,
             Err(finding) => {
