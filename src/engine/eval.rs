@@ -4,7 +4,7 @@
 
 use super::RuleSet;
 use super::builtin;
-use super::expr::{self, CelVal, null_val};
+use super::expr::{self, CelContext, CelVal, LazyContext, null_val};
 use super::facts::{ImageFacts, InstanceContext, Resolved, Settings, ShareFact, World, share_list};
 use super::inputs::Inputs;
 use super::plan::Scope;
@@ -60,7 +60,8 @@ pub fn evaluate(
     focus: Option<&[bool]>,
 ) -> Evaluation {
     let mut world = World::focused(catalog, settings, resources, focus);
-    let env = expr::environment();
+    // CEL's function table, made when an expression first needs CEL (see `LazyContext`).
+    let env = OnceLock::new();
     let mut evaluation = Evaluation::default();
     let enabled_rules: Vec<&Rule> =
         rules.rules.iter().filter(|r| enabled.contains_key(&r.info.code)).collect();
@@ -457,11 +458,16 @@ fn empty_map() -> CelVal<'static> {
     expr::MapVal::with_capacity(0).build()
 }
 
-fn run_rules(env: &Arc<cel::Env>, subject: &Subject<'_>, rules: &[Active<'_>], out: &mut Evaluation) {
+fn run_rules(
+    env: &OnceLock<Arc<cel::Env>>,
+    subject: &Subject<'_>,
+    rules: &[Active<'_>],
+    out: &mut Evaluation,
+) {
     if rules.is_empty() {
         return;
     }
-    let context = subject.context(env);
+    let context = LazyContext::new(|| subject.context(env.get_or_init(expr::environment)));
     let scope = SubjectScope(&subject.bindings);
     for &Active { rule, params } in rules {
         subject.bindings.params.store(params, Ordering::Relaxed);
@@ -529,7 +535,7 @@ fn run_rule(
     rule: &Rule,
     subject: &Subject<'_>,
     scope: &dyn Scope<'_>,
-    context: &Context<'_, '_>,
+    context: &dyn CelContext,
     out: &mut Evaluation,
 ) -> RuleResult {
     if let Some(when) = &rule.when {
@@ -563,13 +569,13 @@ fn run_rule(
 fn check_item(
     rule: &Rule,
     subject: &Subject<'_>,
-    context: &Context<'_, '_>,
+    context: &dyn CelContext,
     index: usize,
     item: Value,
     assert: Assert,
     out: &mut Evaluation,
 ) -> RuleResult {
-    let mut inner = context.new_inner_scope();
+    let mut inner = context.cel().new_inner_scope();
     inner.add_variable_from_value("item", item);
     inner.add_variable_from_value("index", Value::Int(i64::try_from(index).unwrap_or(i64::MAX)));
     check(rule, subject, &inner, &inner, Some(index), assert, out)
@@ -610,7 +616,7 @@ fn run_items<'v>(
     rule: &Rule,
     subject: &Subject<'_>,
     outer: &dyn Scope<'v>,
-    context: &Context<'_, '_>,
+    context: &dyn CelContext,
     items: &[&(dyn Val + 'v)],
     each: crate::source::Span,
     out: &mut Evaluation,
@@ -630,9 +636,12 @@ fn run_items<'v>(
         // `image.shares[index].valid` reads the entry's fact: CEL, where a plan gives up,
         // would convert the whole of `image.shares` (2.7 million maps for 2.7 million
         // entries) to read one.
-        let mut inner = context.new_inner_scope();
-        inner.add_variable_from_value("item", value);
-        inner.add_variable_from_value("index", Value::Int(position));
+        let inner = LazyContext::new(|| {
+            let mut inner = context.cel().new_inner_scope();
+            inner.add_variable_from_value("item", value.clone());
+            inner.add_variable_from_value("index", Value::Int(position));
+            inner
+        });
         check(rule, subject, &scope, &inner, Some(index), assert, out)?;
     }
     Ok(())
@@ -693,7 +702,7 @@ fn check(
     rule: &Rule,
     subject: &Subject<'_>,
     scope: &dyn Scope<'_>,
-    context: &Context<'_, '_>,
+    context: &dyn CelContext,
     index: Option<usize>,
     assert: Assert,
     out: &mut Evaluation,

@@ -267,13 +267,13 @@ impl Expr {
 
     /// Evaluates the expression: by its [`Plan`] in `scope` when it has one that answers,
     /// else by CEL in `context`. Both must give every variable the same value.
-    pub fn eval(&self, scope: &dyn Scope<'_>, context: &Context) -> Result<Value, String> {
+    pub fn eval(&self, scope: &dyn Scope<'_>, context: &dyn CelContext) -> Result<Value, String> {
         let compiled = self.program().map_err(|e| e.message)?;
         let planned = compiled.plan.as_ref().and_then(|plan| plan.eval(scope));
         if let Some(value) = planned.and_then(|v| super::view::materialize(v.as_ref()).ok()) {
             return Ok(value);
         }
-        compiled.eval_by_cel(context)
+        compiled.eval_by_cel(context.cel())
     }
 
     /// Appends the expression's value as text ([`to_text`]) to `out`, evaluated as
@@ -282,7 +282,7 @@ impl Expr {
     pub fn write_text(
         &self,
         scope: &dyn Scope<'_>,
-        context: &Context,
+        context: &dyn CelContext,
         out: &mut String,
     ) -> Result<(), String> {
         let compiled = self.program().map_err(|e| e.message)?;
@@ -301,7 +301,7 @@ impl Expr {
                 return Ok(());
             }
         }
-        out.push_str(&to_text(&compiled.eval_by_cel(context)?));
+        out.push_str(&to_text(&compiled.eval_by_cel(context.cel())?));
         Ok(())
     }
 
@@ -331,12 +331,12 @@ impl Expr {
     }
 
     /// Evaluates to a boolean; anything else is an error naming the type.
-    pub fn eval_bool(&self, scope: &dyn Scope<'_>, context: &Context) -> Result<bool, String> {
+    pub fn eval_bool(&self, scope: &dyn Scope<'_>, context: &dyn CelContext) -> Result<bool, String> {
         let compiled = self.program().map_err(|e| e.message)?;
         if let Some(answer) = compiled.plan.as_ref().and_then(|plan| plan.eval_bool(scope)) {
             return Ok(answer);
         }
-        match compiled.eval_by_cel(context)? {
+        match compiled.eval_by_cel(context.cel())? {
             Value::Bool(b) => Ok(b),
             other => Err(format!("expected a boolean, got {}", type_name(&other))),
         }
@@ -695,7 +695,9 @@ impl WithLen for Span {
 }
 
 mod braces;
+mod context;
 mod template;
+pub use context::{CelContext, LazyContext};
 pub use template::Template;
 
 #[cfg(test)]

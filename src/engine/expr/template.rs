@@ -1,6 +1,6 @@
 //! `{{ expr }}` templates: a rule's message, help, label and related messages.
 
-use super::{Context, Expr, ExprError, Origin, Scope};
+use super::{CelContext, Expr, ExprError, Origin, Scope};
 use crate::source::{SourceFile, Span};
 use std::sync::{Arc, OnceLock};
 
@@ -68,7 +68,7 @@ impl Template {
 
     /// Renders the template (see [`Expr::eval`]); an expression that fails is an error
     /// naming it.
-    pub fn render(&self, scope: &dyn Scope<'_>, context: &Context) -> Result<String, (String, Span)> {
+    pub fn render(&self, scope: &dyn Scope<'_>, context: &dyn CelContext) -> Result<String, (String, Span)> {
         let parts = self.parts().map_err(|e| (e.message.clone(), e.span))?;
         // Room for the literal text and a short value per expression, so that the common
         // message is written without growing.
