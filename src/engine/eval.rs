@@ -746,14 +746,12 @@ fn check(
         }
     }
     if !rule.data.is_empty() {
-        // Room for exactly the rule's figures: grown an entry at a time, the map of a
-        // five-figure rule (L001) held eight.
-        finding.data = serde_json::Map::with_capacity(rule.data.len());
-    }
-    for (name, expr) in &rule.data {
-        finding
-            .data
-            .insert(name.clone(), expr::to_json(&expr.eval(scope, context).map_err(|e| (e, expr.span))?));
+        let mut data = serde_json::Map::with_capacity(rule.data.len());
+        for (name, expr) in &rule.data {
+            data.insert(name.clone(), expr::to_json(&expr.eval(scope, context).map_err(|e| (e, expr.span))?));
+        }
+        // Held as its compact text (`diag::Data`): as a map it was most of a finding's size.
+        finding.data = crate::diag::Data::new(&data);
     }
     out.findings.push(finding);
     Ok(())
