@@ -25,7 +25,7 @@ mod source {
     mod yaml;
 
     pub use base::{Document, Limits, Span, SyntaxError};
-    pub use tree::{Entry, Key, Node, Value};
+    pub use tree::{Entry, Key, Node, Value, fit};
     pub use yaml::parse_yaml;
 }
 

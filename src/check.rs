@@ -84,11 +84,9 @@ pub fn check(reads: Vec<Loaded>, options: &CheckOptions<'_>) -> Outcome {
             // pushed reserves room for four (1.4 KB), which was the largest part of
             // what 100,000 files with a finding each cost.
             let load = |read| {
-                let (mut findings, mut resources, skipped) =
+                let (findings, resources, skipped) =
                     load_read(read, options.limits, options.iac, options.catalog);
-                findings.shrink_to_fit();
-                resources.shrink_to_fit();
-                (findings, resources, skipped)
+                (source::fit(findings), source::fit(resources), skipped)
             };
             reads.map(load).collect::<Vec<_>>()
         },
@@ -158,8 +156,15 @@ pub fn check(reads: Vec<Loaded>, options: &CheckOptions<'_>) -> Outcome {
         // `rules: {S001: off}` could otherwise pass a file nothing was checked in.
         None => finding.code == codes::PARSE_ERROR.code,
     });
-    outcome.findings.reserve_exact(evaluation.findings.len());
-    outcome.findings.extend(evaluation.findings);
+    // The rules' findings are most of the run's: the few found before them are added to
+    // their list, not the other way round, which copied every finding into a new list while
+    // the old one was still held (5 MB at the run's peak on the 10,000-file corpus).
+    let early = std::mem::replace(&mut outcome.findings, evaluation.findings);
+    if !early.is_empty() {
+        let count = early.len();
+        outcome.findings.extend(early);
+        outcome.findings.rotate_right(count);
+    }
     outcome.failures = evaluation.failures;
     let dormant = |selector: &str| dormant(selector, options.rules, options.enabled);
     let mut unused = suppress::apply(

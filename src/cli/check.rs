@@ -10,6 +10,7 @@ use crate::diag::{self, BaselineCounts, HumanOptions, Severity, Summary};
 use crate::engine::{Selection, Settings};
 use crate::files::{self, ReadOptions};
 use crate::project;
+use crate::spec::Resource;
 use clap::{Args, ValueEnum};
 use rayon::prelude::*;
 use std::io::{IsTerminal, Write};
@@ -441,6 +442,12 @@ pub fn run(args: &CheckArgs) -> Result<bool, Failure> {
         return Ok(false);
     }
     drop(stderr);
+    // Nothing reads a tree from here on: they are freed, on every core, before the report
+    // is made, so that its memory is theirs (the trees were held to the exit, and the report
+    // grew the run's peak past them). Their spans stay, as does every file's text.
+    let mut outcome = outcome;
+    outcome.resources.par_iter_mut().with_max_len(crate::CHUNK).for_each(Resource::release_tree);
+    outcome.context.par_iter_mut().with_max_len(crate::CHUNK).for_each(Resource::release_tree);
     let summary = Summary {
         baseline: baseline_counts,
         ..Summary::new(outcome.files.len(), outcome.resources.len(), &outcome.findings)

@@ -17,7 +17,7 @@ struct FindingOut<'a> {
     file: &'a str,
     span: SpanOut,
     resource: Option<&'a super::ResourceRef>,
-    data: &'a serde_json::Map<String, serde_json::Value>,
+    data: &'a super::Data,
     /// The secondary locations the human rendering shows (DESIGN §5; empty when none).
     labels: Vec<LabelOut<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]

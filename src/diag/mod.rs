@@ -7,6 +7,7 @@
 //! the submodules, one per format, and write to a `&mut dyn Write`.
 
 mod concise;
+mod data;
 mod excerpt;
 mod fingerprint;
 mod github;
@@ -19,6 +20,7 @@ mod sarif;
 mod text;
 
 pub use concise::render_concise;
+pub use data::Data;
 pub use fingerprint::{FINGERPRINT_KEY, fingerprints, report_path};
 pub use github::render_github;
 pub use gitlab::render_gitlab;
@@ -113,7 +115,7 @@ pub struct Finding {
     /// The field the finding points at, from the resource's root (for baselines).
     pub path: Vec<PathSegment>,
     /// Rule-specific figures, such as the fees of F001.
-    pub data: serde_json::Map<String, serde_json::Value>,
+    pub data: Data,
     /// Set when an inline comment suppresses the finding.
     pub suppression: Option<Suppression>,
 }
@@ -147,7 +149,7 @@ impl Finding {
             labels: Vec::new(),
             resource: None,
             path: Vec::new(),
-            data: serde_json::Map::new(),
+            data: Data::default(),
             suppression: None,
         }
     }

@@ -209,7 +209,7 @@ fn result(
         properties.insert("fieldPath".into(), json!(path.join(".")));
     }
     if !finding.data.is_empty() {
-        properties.insert("data".into(), Value::Object(finding.data.clone()));
+        properties.insert("data".into(), Value::Object(finding.data.to_map()));
     }
     result.insert("properties".into(), Value::Object(properties));
     Value::Object(result)

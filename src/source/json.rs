@@ -85,13 +85,9 @@ impl Frame {
     /// a run is kept until the run ends.
     fn finish(self, end: usize) -> Node {
         match self {
-            Self::Seq { start, mut items } => {
-                items.shrink_to_fit();
-                Node::new(Span::new(start, end), Value::Seq(items))
-            }
-            Self::Map { start, mut entries, .. } => {
-                entries.shrink_to_fit();
-                Node::new(Span::new(start, end), Value::Map(entries))
+            Self::Seq { start, items } => Node::new(Span::new(start, end), Value::Seq(super::fit(items))),
+            Self::Map { start, entries, .. } => {
+                Node::new(Span::new(start, end), Value::Map(super::fit(entries)))
             }
         }
     }

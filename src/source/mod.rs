@@ -16,7 +16,7 @@ mod yaml;
 pub use base::{Document, Limits, Span, SyntaxError};
 pub use json::parse_json;
 pub use lines::{LineCol, LineIndex};
-pub use tree::{Entry, Key, Node, PathSegment, Value};
+pub use tree::{Entry, Key, Node, PathSegment, Value, fit};
 pub use yaml::{parse_yaml, scalar_spans};
 
 use std::sync::{Arc, OnceLock};

@@ -324,8 +324,7 @@ impl<'a> Builder<'a> {
                 if let Some(Frame::Seq { start, anchor, items }) = self.stack.pop() {
                     let end = self.container_end(start, span, items.last().map(|n| n.span.end));
                     // Every tree of a run is kept until it ends: give back the room lists grew into.
-                    let mut items = items;
-                    items.shrink_to_fit();
+                    let items = super::fit(items);
                     self.complete(Node::new(Span::new(start, end), Value::Seq(items)), anchor)?;
                 }
             }
@@ -334,8 +333,7 @@ impl<'a> Builder<'a> {
                     let end =
                         self.container_end(map.start, span, map.entries.last().map(|e| e.value.span.end));
                     let (start, anchor) = (map.start, map.anchor);
-                    let mut entries = apply_merges(map)?;
-                    entries.shrink_to_fit();
+                    let entries = super::fit(apply_merges(map)?);
                     self.complete(Node::new(Span::new(start, end), Value::Map(entries)), anchor)?;
                 }
             }

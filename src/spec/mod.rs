@@ -96,6 +96,13 @@ impl Resource {
         Self { kind, name, file, node, valid: true, invalid_fields: Vec::new(), facts_valid: true, iac: None }
     }
 
+    /// Frees the resource's tree, keeping its span: for a run whose last reader of trees
+    /// (evaluation, `--baseline`'s keys) is done, so that the report reuses their memory
+    /// (on the 10,000-file corpus they are 38 MB of a 93 MB heap).
+    pub fn release_tree(&mut self) {
+        self.node = Node::new(self.node.span, Value::Null);
+    }
+
     /// Whether the top-level field `name` passed validation, so that checks reading it can
     /// run even when another field of the resource is wrong.
     pub fn field_valid(&self, name: &str) -> bool {

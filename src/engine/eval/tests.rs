@@ -175,8 +175,8 @@ fn a_share_flood_reports_its_entries_without_converting_image_shares() {
     assert_eq!(out.findings.len(), MAX_FINDINGS_PER_RULE + 1);
     assert_eq!(out.findings[0].message, "`x` is not an Alibaba Cloud account ID (16 digits)");
     assert_eq!(out.findings[0].label.as_deref(), Some("not an account ID"));
-    assert_eq!(out.findings[0].data.get("position"), Some(&serde_json::json!(0)));
-    assert_eq!(out.findings[99].data.get("position"), Some(&serde_json::json!(99)));
+    assert_eq!(out.findings[0].data.get("position"), Some(serde_json::json!(0)));
+    assert_eq!(out.findings[99].data.get("position"), Some(serde_json::json!(99)));
     let note = &out.findings[MAX_FINDINGS_PER_RULE].message;
     assert!(note.starts_with("4900 more findings of Q004 on this Image left out"), "{note}");
     assert_eq!(made, 0, "`image.shares` was converted for CEL");
