@@ -168,51 +168,6 @@ pub fn prefer_precise(findings: &mut Vec<Finding>) {
     findings.retain(|f| !precise.iter().any(|(code, path)| f.code == *code && f.path == *path));
 }
 
-/// Caps the built-in checks' findings on one resource as rules' are (README, "at most 100
-/// findings"): at most `MAX_FINDINGS_PER_RULE` of a code, in the order found, then one
-/// finding of that code, at the first one left out, saying how many were. An image listing
-/// 100,000 unknown regions gave 100,000 S005 findings.
-pub fn cap(resource: &Resource, findings: &mut Vec<Finding>) {
-    const MAX: usize = super::eval::MAX_FINDINGS_PER_RULE;
-    if findings.len() <= MAX {
-        return;
-    }
-    // Per code: the findings kept, and the first left out with how many were.
-    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
-    let mut over: Vec<(Finding, usize)> = Vec::new();
-    findings.retain(|finding| {
-        let kept = seen.entry(finding.code.clone()).or_insert(0);
-        if *kept < MAX {
-            *kept += 1;
-            return true;
-        }
-        match over.iter_mut().find(|(first, _)| first.code == finding.code) {
-            Some((_, omitted)) => *omitted += 1,
-            None => over.push((finding.clone(), 1)),
-        }
-        false
-    });
-    for (first, omitted) in over {
-        let more =
-            if omitted == 1 { "1 more finding".to_string() } else { format!("{omitted} more findings") };
-        findings.push(
-            Finding::new(
-                first.code.clone(),
-                first.name,
-                first.severity,
-                format!(
-                    "{more} of {} on this {} left out: at most {MAX} are reported per rule and resource",
-                    first.code, resource.kind
-                ),
-                resource.location(&first.path),
-            )
-            .with_resource(resource.reference())
-            .with_path(first.path)
-            .with_help("fix the findings shown and run again to see the rest"),
-        );
-    }
-}
-
 /// S005 and S006 for an instance's region and zone, S007 for its instance type.
 pub fn instance_catalog_checks(world: &World<'_>, instance: &Resource, out: &mut Vec<Finding>) {
     let catalog = world.catalog;

@@ -140,7 +140,6 @@ pub fn evaluate(
             });
             structural.retain(|f| enabled.contains_key(&f.code));
             builtin::prefer_precise(&mut structural);
-            builtin::cap(resource, &mut structural);
             if resource.iac.is_some() {
                 builtin::unresolved_values(resource, &mut structural, enabled);
                 for finding in structural.iter_mut().chain(&mut evaluation.findings) {
