@@ -13,28 +13,66 @@ use serde_json::{Map, Value};
 
 /// The figures of one finding (none for most built-in checks).
 #[derive(Clone, Default, PartialEq, Eq)]
-pub struct Data(Option<Box<str>>);
+pub struct Data(Repr);
+
+#[derive(Clone, Default, PartialEq, Eq)]
+enum Repr {
+    #[default]
+    None,
+    /// The compact JSON text of the figures: what nearly every finding holds.
+    Text(Box<str>),
+    /// Figures nested deeper than `serde_json` reads back ([`READ_DEPTH`]): a user rule's
+    /// `data` can hold a Terraform value built from nested locals. They are kept as they are.
+    Map(Box<Map<String, Value>>),
+}
+
+/// `serde_json::from_str` stops at 128 levels of arrays and objects; figures nested deeper
+/// than this stay a map, so nothing is lost on the way back.
+const READ_DEPTH: usize = 120;
+
+/// Whether `value` nests arrays and objects more than `left` levels deep (the walk stops as
+/// soon as it knows).
+fn deeper_than(value: &Value, left: usize) -> bool {
+    let Some(left) = left.checked_sub(1) else {
+        return matches!(value, Value::Array(_) | Value::Object(_));
+    };
+    match value {
+        Value::Array(items) => items.iter().any(|item| deeper_than(item, left)),
+        Value::Object(map) => map.values().any(|item| deeper_than(item, left)),
+        _ => false,
+    }
+}
 
 impl Data {
     /// The figures of `map`, in its order.
     pub fn new(map: &Map<String, Value>) -> Self {
         if map.is_empty() {
-            return Self(None);
+            return Self(Repr::None);
+        }
+        if map.values().any(|value| deeper_than(value, READ_DEPTH)) {
+            return Self(Repr::Map(Box::new(map.clone())));
         }
         // Writing a map of JSON values to a string cannot fail: its keys are strings. The
         // text is copied into a block of its size: `into_boxed_str` would leave a 330-byte
         // text in the 512-byte block it grew into (mimalloc keeps a block shrunk by less
         // than half).
-        Self(serde_json::to_string(map).ok().map(|text| Box::from(text.as_str())))
+        match serde_json::to_string(map) {
+            Ok(text) => Self(Repr::Text(Box::from(text.as_str()))),
+            Err(_) => Self(Repr::Map(Box::new(map.clone()))),
+        }
     }
 
     pub const fn is_empty(&self) -> bool {
-        self.0.is_none()
+        matches!(self.0, Repr::None)
     }
 
     /// The figures as a map, in their order.
     pub fn to_map(&self) -> Map<String, Value> {
-        self.0.as_deref().and_then(|text| serde_json::from_str(text).ok()).unwrap_or_default()
+        match &self.0 {
+            Repr::None => Map::new(),
+            Repr::Text(text) => serde_json::from_str(text).unwrap_or_default(),
+            Repr::Map(map) => (**map).clone(),
+        }
     }
 
     pub fn get(&self, key: &str) -> Option<Value> {
@@ -42,7 +80,7 @@ impl Data {
     }
 
     pub fn contains_key(&self, key: &str) -> bool {
-        self.0.is_some() && self.to_map().contains_key(key)
+        !self.is_empty() && self.to_map().contains_key(key)
     }
 
     /// Adds or replaces one figure (kept in place when it is replaced, as a map does).
@@ -67,7 +105,11 @@ impl Serialize for Data {
 
 impl std::fmt::Debug for Data {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.0.as_deref().unwrap_or("{}"))
+        match &self.0 {
+            Repr::None => f.write_str("{}"),
+            Repr::Text(text) => f.write_str(text),
+            Repr::Map(map) => write!(f, "{}", Value::Object((**map).clone())),
+        }
     }
 }
 
@@ -105,6 +147,30 @@ mod tests {
         assert_eq!(serde_json::to_string(&data).ok(), serde_json::to_string(&figures).ok());
         assert_eq!(data.get("big"), Some(json!(u64::MAX)));
         assert!(data.contains_key("nested") && !data.contains_key("missing"));
+    }
+
+    #[test]
+    fn figures_nested_past_what_serde_json_reads_back_are_kept() {
+        // 130 levels: serde_json writes them but reads back only 128; a user rule's data can
+        // nest that deep (Terraform locals stacked on locals).
+        let mut deep = json!(1);
+        for _ in 0..130 {
+            deep = json!([deep]);
+        }
+        let figures = map(json!({"shallow": 0.1 + 0.2, "deep": deep}));
+        let data = Data::new(&figures);
+        assert_eq!(data.to_map(), figures);
+        assert_eq!(data.get("shallow"), Some(json!(0.1 + 0.2)));
+        assert_eq!(serde_json::to_string(&data).ok(), serde_json::to_string(&figures).ok());
+        // Exactly at the limit it is still held as text, and comes back whole.
+        let mut edge = json!(1);
+        for _ in 0..READ_DEPTH {
+            edge = json!([edge]);
+        }
+        let figures = map(json!({"edge": edge}));
+        let data = Data::new(&figures);
+        assert!(matches!(data.0, Repr::Text(_)));
+        assert_eq!(data.to_map(), figures);
     }
 
     #[test]
