@@ -162,6 +162,8 @@ pub fn check(reads: Vec<Loaded>, options: &CheckOptions<'_>) -> Outcome {
     let early = std::mem::replace(&mut outcome.findings, evaluation.findings);
     if !early.is_empty() {
         let count = early.len();
+        // The rules' list has no spare room: without this, `extend` would double it.
+        outcome.findings.reserve_exact(count);
         outcome.findings.extend(early);
         outcome.findings.rotate_right(count);
     }
