@@ -598,7 +598,14 @@ impl<'a, 'o, 'l> Ctx<'a, 'o, 'l> {
         }
         let child_def = match self.g.modules.module(&target) {
             Ok(def) => def,
-            Err(why) => return Children::Unknown(why),
+            Err(why) => {
+                // A root evaluated on another core that needs a module not read yet is
+                // evaluated again on one core: the rest of this attempt is wasted, so stop it.
+                if self.g.modules.missed() {
+                    self.g.steps = 0;
+                }
+                return Children::Unknown(why);
+            }
         };
         let (instances, _) = self.expand(&item.file, body);
         let counted = body.attr("count").is_some() || body.attr("for_each").is_some();

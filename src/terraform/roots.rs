@@ -73,7 +73,9 @@ pub fn evaluate_within(
         let room = bounds.blocks.saturating_sub(run.blocks.len()) / size;
         let batch = &roots[next..next + size];
         next += size;
-        let tried: Vec<Result<Done, bool>> = if size > 1 && weight > 0 && room > 0 && !large {
+        // On one thread an attempt could only be wasted work: the roots go one after the other.
+        let parallel = size > 1 && rayon::current_num_threads() > 1;
+        let tried: Vec<Result<Done, bool>> = if parallel && weight > 0 && room > 0 && !large {
             let shared = &loader;
             batch
                 .par_iter()
@@ -85,7 +87,7 @@ pub fn evaluate_within(
                     if let Ok(def) = def {
                         root_module(&mut g, def, root, tfvars_of(root));
                     }
-                    if g.spent || g.capped || matches!(g.modules, Modules::Read { missed: true, .. }) {
+                    if g.spent || g.capped || g.modules.missed() {
                         return Err(g.spent);
                     }
                     Ok(Done {
@@ -186,6 +188,11 @@ impl Modules<'_> {
                 Err(format!("the module `{dir}` is not read yet"))
             }),
         }
+    }
+
+    /// Whether a module that was not read yet was asked for.
+    pub const fn missed(&self) -> bool {
+        matches!(self, Self::Read { missed: true, .. })
     }
 
     pub fn parsed(&self) -> &parse::Parsed {
