@@ -237,3 +237,29 @@ fn a_marketplace_origin_deeper_than_the_listed_chain_is_still_reported() {
         text(&f003["message"])
     );
 }
+
+/// A suppression of a rule whose findings on a resource passed the cap may be meant for one
+/// of those left out, which were never made: it is not called unused (S008), where a
+/// suppression of a code with no finding at all still is.
+#[test]
+fn a_suppression_past_the_cap_is_not_called_unused() {
+    let dir = scratch("cap-suppression");
+    let mut yaml = String::from(
+        "kind: Image\nname: shared\ntype: custom\nos: {family: ubuntu, version: '24.04'}\n\
+         architecture: x86_64\nregions: [cn-hangzhou]\nsharedWith:\n",
+    );
+    for i in 0..150 {
+        // The 121st entry (line 128), past the cap of 100, carries the suppression.
+        yaml.push_str(if i == 120 { "- x # ecslint-ignore Q004 -- known\n" } else { "- x\n" });
+    }
+    // A code that runs but has no finding anywhere in the file: still unused.
+    yaml.push_str("labels: {team: a} # ecslint-ignore S002 -- never fires here\n");
+    let capped = write(&dir.join("shares.yaml"), &yaml);
+    let run = check(&dir, &["--select", "Q004,S002,S008", &capped]);
+    let findings = run.json_findings();
+    let q004 = findings.iter().filter(|f| f["code"] == "Q004").count();
+    assert_eq!(q004, 101, "{}", run.describe());
+    let s008: Vec<&Value> = findings.iter().filter(|f| f["code"] == "S008").collect();
+    assert_eq!(s008.len(), 1, "{}", run.describe());
+    assert!(text(&s008[0]["message"]).contains("S002"), "{}", run.describe());
+}

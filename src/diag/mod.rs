@@ -120,6 +120,10 @@ pub struct Finding {
     pub suppression: Option<Suppression>,
 }
 
+/// The help of the one finding that stands for a rule's findings past the per-rule cap
+/// on a resource (the engine's `left_out`); see [`Finding::is_left_out`].
+pub const LEFT_OUT_HELP: &str = "fix the findings shown and run again to see the rest";
+
 /// How a finding was suppressed in the source.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Suppression {
@@ -131,6 +135,12 @@ pub struct Suppression {
 }
 
 impl Finding {
+    /// Whether this finding stands for findings left out past the per-rule cap: those
+    /// were never made, so a suppression may have been meant for one of them.
+    pub fn is_left_out(&self) -> bool {
+        self.help.as_deref() == Some(LEFT_OUT_HELP)
+    }
+
     pub fn new(
         code: impl Into<String>,
         name: impl Into<String>,

@@ -523,7 +523,7 @@ fn left_out(rule: &Rule, subject: &Subject<'_>, cap: RuleCap) -> Finding {
     )
     .with_resource(resource.reference())
     .with_path(path)
-    .with_help("fix the findings shown and run again to see the rest")
+    .with_help(crate::diag::LEFT_OUT_HELP)
 }
 
 type RuleResult = Result<(), (String, crate::source::Span)>;
