@@ -183,14 +183,15 @@ fn an_image_listing_many_unknown_regions_gets_a_finding_for_each() {
 
 // --- #13.8: a flood of findings on one resource ------------------------------------------
 
+/// A custom image whose `sharedWith` list follows (its entries start on line 8).
+const SHARED_IMAGE: &str = "kind: Image\nname: shared\ntype: custom\nos: {family: ubuntu, version: '24.04'}\n\
+                            architecture: x86_64\nregions: [cn-hangzhou]\nsharedWith:\n";
+
 #[test]
 fn repeated_findings_of_one_rule_on_one_resource_are_capped() {
     let dir = scratch("flood");
     // 2.7 million `- x` entries under `sharedWith` gave as many Q004 findings and 5.9 GB.
-    let mut yaml = String::from(
-        "kind: Image\nname: shared\ntype: custom\nos: {family: ubuntu, version: '24.04'}\n\
-         architecture: x86_64\nregions: [cn-hangzhou]\nsharedWith:\n",
-    );
+    let mut yaml = String::from(SHARED_IMAGE);
     yaml.push_str(&"- x\n".repeat(300_000));
     let flood = write(&dir.join("shares.yaml"), &yaml);
     let run = check(&dir, &[&flood]);
@@ -244,10 +245,7 @@ fn a_marketplace_origin_deeper_than_the_listed_chain_is_still_reported() {
 #[test]
 fn a_suppression_past_the_cap_is_not_called_unused() {
     let dir = scratch("cap-suppression");
-    let mut yaml = String::from(
-        "kind: Image\nname: shared\ntype: custom\nos: {family: ubuntu, version: '24.04'}\n\
-         architecture: x86_64\nregions: [cn-hangzhou]\nsharedWith:\n",
-    );
+    let mut yaml = String::from(SHARED_IMAGE);
     for i in 0..150 {
         // The 121st entry (line 128), past the cap of 100, carries the suppression.
         yaml.push_str(if i == 120 { "- x # ecslint-ignore Q004 -- known\n" } else { "- x\n" });
