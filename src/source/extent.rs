@@ -1,4 +1,4 @@
-//! Where a quoted YAML scalar's text ends.
+//! Where a YAML node's own text starts and, for a quoted scalar, ends.
 //!
 //! `saphyr-parser` ends a quoted scalar's span after the blanks and the comment that
 //! follow its closing quote (it checks for trailing content before it emits the token),
@@ -32,6 +32,21 @@ pub fn quoted_len(text: &str) -> Option<usize> {
 /// The offset of the opening quote after a node's properties (anchor, tag) and the blanks,
 /// line breaks and comments that may separate them from it.
 fn skip_properties(bytes: &[u8]) -> Option<usize> {
+    content_start(bytes).filter(|&at| matches!(bytes.get(at), Some(b'"' | b'\'')))
+}
+
+/// Whether the node written at the start of `text` is a flow collection (`[...]` or
+/// `{...}`), its properties (`&anchor`, `!tag`) and the blanks and comments after them
+/// skipped: `&x [1]` and `!!seq [1]` are flow lists, `- [1]` and `a: [1]` are block
+/// collections.
+pub fn is_flow_collection(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    content_start(bytes).is_some_and(|at| matches!(bytes.get(at), Some(b'[' | b'{')))
+}
+
+/// The offset of a node's first byte after its properties (anchor, tag) and the blanks,
+/// line breaks and comments around them; `None` when the text ends first.
+fn content_start(bytes: &[u8]) -> Option<usize> {
     let mut at = 0;
     loop {
         match *bytes.get(at)? {
@@ -47,8 +62,7 @@ fn skip_properties(bytes: &[u8]) -> Option<usize> {
                     at += 1;
                 }
             }
-            b'"' | b'\'' => return Some(at),
-            _ => return None,
+            _ => return Some(at),
         }
     }
 }
@@ -72,6 +86,16 @@ mod tests {
         }
         for text in ["plain # x", "\"open", "&a\"b", ""] {
             assert_eq!(quoted_len(text), None, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn flow_collections_are_told_apart_from_block_ones_past_their_properties() {
+        for text in ["[1]", "{a: 1}", "&x [1]", "!!seq [1]", "&x !!map {a: 1}", "&x # c\n  [1]", "!t\t{}"] {
+            assert!(is_flow_collection(text), "{text:?}");
+        }
+        for text in ["- [1]", "a: [1]", "\"a[b\": 1", "&x\n  - [1]", "&x\n  k: {}", "", "&x"] {
+            assert!(!is_flow_collection(text), "{text:?}");
         }
     }
 

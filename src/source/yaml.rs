@@ -357,13 +357,7 @@ impl<'a> Builder<'a> {
 
     /// A flow collection ends at its closing bracket; a block one at its last child.
     fn container_end(&self, start: usize, end_event: Span, last_child: Option<usize>) -> usize {
-        let flow = self
-            .text
-            .get(start.saturating_sub(self.bom)..)
-            .and_then(|s| {
-                s.trim_start_matches(|c: char| c != '[' && c != '{' && !c.is_whitespace()).chars().next()
-            })
-            .is_some_and(|c| c == '[' || c == '{');
+        let flow = self.text.get(start.saturating_sub(self.bom)..).is_some_and(extent::is_flow_collection);
         if flow && end_event.end > end_event.start {
             // The end event starts at the closing bracket, but its span runs on over the
             // blanks and the comment after it: `tags: [a]  # note` is `[a]`, not `[a]  # note`.

@@ -309,6 +309,12 @@ fn flow_collections_end_at_their_closing_bracket_not_at_a_comment_after_it() {
     assert_eq!(slice(text, d.span), "[{e: 1}  , x]");
     assert_eq!(slice(text, d.as_seq().unwrap()[0].span), "{e: 1}");
     assert_eq!(slice(text, root.span), text.trim_end());
+    // An anchor or a tag before the bracket does not make it a block collection.
+    let text = "a: &x [1]  # c\nb: !!seq [2]  # d\nc: &y !!map {e: 3}  # f\n";
+    let root = &parse(text)[0].root;
+    assert_eq!(slice(text, root.get("a").unwrap().span), "&x [1]");
+    assert_eq!(slice(text, root.get("b").unwrap().span), "!!seq [2]");
+    assert_eq!(slice(text, root.get("c").unwrap().span), "&y !!map {e: 3}");
     // A block collection ends at its last child, so at the bracket too.
     let text = "\u{feff}- {f: [1]}  # hi\n";
     let root = &parse(text)[0].root;
