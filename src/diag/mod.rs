@@ -355,12 +355,7 @@ mod tests {
             Arc::new(SourceFile::new("b.yaml", "")),
         ];
         let mut seed = 0x2545_f491_4f6c_dd1d_u64;
-        let mut next = |n: u64| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            usize::try_from(seed % n).unwrap_or(0)
-        };
+        let mut next = |n: usize| crate::source::xorshift_below(&mut seed, n);
         for count in [0, 1, 2, 3, 50, 2000] {
             let findings: Vec<Finding> = (0..count)
                 .map(|found| {

@@ -107,6 +107,16 @@ pub fn parse(file: &SourceFile, limits: Limits) -> Result<Vec<Document>, SyntaxE
     }
 }
 
+/// The next number of a xorshift generator at `seed`, reduced below `n` (not zero): the
+/// same sequence on every run, for tests that draw many cases.
+#[cfg(test)]
+pub(crate) fn xorshift_below(seed: &mut u64, n: usize) -> usize {
+    *seed ^= *seed << 13;
+    *seed ^= *seed >> 7;
+    *seed ^= *seed << 17;
+    usize::try_from(*seed % n as u64).unwrap_or(0)
+}
+
 /// `count` texts of `pieces` pieces each, drawn from `alphabet` by a xorshift generator from
 /// `seed`: the same texts on every run, for the tests that compare two readings of a text.
 #[cfg(test)]
@@ -119,10 +129,7 @@ pub(crate) fn random_texts<'a>(
     (0..count).map(move |_| {
         let mut text = String::new();
         for _ in 0..pieces {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            text.push_str(alphabet[usize::try_from(seed % alphabet.len() as u64).unwrap_or(0)]);
+            text.push_str(alphabet[xorshift_below(&mut seed, alphabet.len())]);
         }
         text
     })
