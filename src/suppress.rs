@@ -298,9 +298,10 @@ pub fn apply(
     }
     for (file, directives) in scanned {
         let indices = by_file.get(&file.name).cloned().unwrap_or_default();
-        // Codes with findings left out past the per-rule cap in this file: a suppression of
-        // such a code may be meant for one of them, which were never made, so it is not
-        // called unused (a missed S008 rather than a false one).
+        // Codes with findings the engine left out in this file, past what it makes of one
+        // rule on one resource (`cap::MAX_MADE`): a suppression of such a code may be meant
+        // for one of them, which were never made, so it is not called unused (a missed S008
+        // rather than a false one). The cap on what is reported applies after this.
         let left_out: Vec<usize> = indices
             .iter()
             .copied()

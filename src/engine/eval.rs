@@ -10,6 +10,7 @@ use super::inputs::Inputs;
 use super::plan::Scope;
 use super::rule::{Rule, Target, concrete_path, rule_error};
 use super::view;
+use crate::cap;
 use crate::catalog::Catalog;
 use crate::diag::{Finding, Location, Severity};
 use crate::source::PathSegment;
@@ -32,13 +33,9 @@ pub struct Evaluation {
     cap: RuleCap,
 }
 
-/// Most findings one rule reports on one resource. A spec with millions of bad list
-/// entries would otherwise make millions of findings (2.7 million took 5.9 GB); past
-/// the cap they are counted, not rendered, and one finding says how many were left out.
-pub const MAX_FINDINGS_PER_RULE: usize = 100;
-
 /// Where the current rule's findings start in [`Evaluation::findings`], how many past
-/// [`MAX_FINDINGS_PER_RULE`] were left out, and the field of the first of those.
+/// [`cap::MAX_MADE`] were left out, and the field of the first of those. The cap on what
+/// is reported applies later, to what suppressions and the baseline leave (`crate::cap`).
 #[derive(Debug, Default)]
 struct RuleCap {
     start: usize,
@@ -146,6 +143,11 @@ pub fn evaluate(
             }
             with_severities(&mut structural, enabled);
             with_severities(&mut evaluation.findings, enabled);
+            // The resource they are about, for the per-rule cap (`crate::cap`).
+            let subject = u32::try_from(index).ok();
+            for finding in structural.iter_mut().chain(&mut evaluation.findings) {
+                finding.subject = subject;
+            }
             // Every resource's lists are held until all are evaluated: one finding pushed
             // reserves room for four (1.5 KB), which was 17 MB of the 10,000-file corpus's
             // peak for 6 MB of findings (massif).
@@ -319,29 +321,21 @@ fn run_rules(
     }
 }
 
-/// The one finding that stands for a rule's findings past the cap on a subject.
-fn left_out(rule: &Rule, subject: &Subject<'_>, cap: RuleCap) -> Finding {
+/// The one finding that stands for a rule's findings past [`cap::MAX_MADE`] on a subject.
+fn left_out(rule: &Rule, subject: &Subject<'_>, omitted: RuleCap) -> Finding {
     let resource = subject.resource;
-    let path = cap.first_omitted.unwrap_or_default();
-    let more = if cap.omitted == 1 {
-        "1 more finding".to_string()
-    } else {
-        format!("{} more findings", cap.omitted)
-    };
-    Finding::new(
-        rule.info.code.clone(),
-        rule.info.name.clone(),
-        rule.info.severity,
-        format!(
-            "{more} of {} on this {} left out: at most {MAX_FINDINGS_PER_RULE} are reported per rule and resource",
-            rule.info.code,
-            resource.kind
-        ),
-        resource.location(&path),
-    )
-    .with_resource(resource.reference())
-    .with_path(path)
-    .with_help(crate::diag::LEFT_OUT_HELP)
+    let path = omitted.first_omitted.unwrap_or_default();
+    cap::LeftOut {
+        code: &rule.info.code,
+        name: &rule.info.name,
+        severity: rule.info.severity,
+        location: resource.location(&path),
+        resource: resource.reference(),
+        path,
+        count: omitted.omitted,
+        bound: cap::Bound::Made,
+    }
+    .finding()
 }
 
 type RuleResult = Result<(), (String, crate::source::Span)>;
@@ -521,7 +515,7 @@ fn check(
             .find(|path| resource.node.at(path).is_some())
             .unwrap_or_default()
     };
-    if out.findings.len().saturating_sub(out.cap.start) >= MAX_FINDINGS_PER_RULE {
+    if out.findings.len().saturating_sub(out.cap.start) >= cap::MAX_MADE {
         out.cap.omitted += 1;
         out.cap.first_omitted.get_or_insert(path);
         return Ok(());
