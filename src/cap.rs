@@ -18,6 +18,7 @@
 use crate::diag::{Finding, LEFT_OUT_HELP, Location, ResourceRef, Severity};
 use crate::source::PathSegment;
 use std::collections::HashMap;
+use std::num::NonZeroU32;
 
 /// Most findings of one rule on one resource a run reports.
 pub const MAX_REPORTED: usize = 100;
@@ -102,13 +103,13 @@ struct Group {
 /// resource it checked (parse errors, schema violations, duplicate names, unused
 /// suppressions) are not capped. Runs with no group past the cap are left as they are.
 pub fn apply(findings: &mut Vec<Finding>) {
-    let mut counts: HashMap<(u32, &str), usize> = HashMap::new();
+    let mut counts: HashMap<(NonZeroU32, &str), usize> = HashMap::new();
     for finding in findings.iter() {
         if let Some(subject) = finding.subject {
             *counts.entry((subject, finding.code.as_str())).or_insert(0) += 1;
         }
     }
-    let mut groups: HashMap<(u32, &str), Group> = counts
+    let mut groups: HashMap<(NonZeroU32, &str), Group> = counts
         .into_iter()
         .filter(|(_, count)| *count > MAX_REPORTED)
         .map(|(key, _)| (key, Group::default()))
@@ -171,7 +172,7 @@ mod tests {
             format!("{code} at {at}"),
             Location::new(Arc::clone(file), Span::new(at, at + 1)),
         );
-        finding.subject = Some(subject);
+        finding.subject = NonZeroU32::new(subject);
         finding.resource = Some(ResourceRef { kind: "Image".into(), name: "img".into() });
         finding
     }
@@ -179,10 +180,10 @@ mod tests {
     #[test]
     fn groups_past_the_cap_keep_their_first_findings_and_a_note() {
         let file = Arc::new(SourceFile::new("a.yaml", "x".repeat(1000)));
-        let mut findings: Vec<Finding> = (0..150).map(|at| finding(&file, 0, "Q004", at)).collect();
+        let mut findings: Vec<Finding> = (0..150).map(|at| finding(&file, 1, "Q004", at)).collect();
         // Another resource and another code: under the cap, untouched.
-        findings.extend((0..100).map(|at| finding(&file, 1, "Q004", at)));
-        findings.extend((0..100).map(|at| finding(&file, 0, "L001", at)));
+        findings.extend((0..100).map(|at| finding(&file, 2, "Q004", at)));
+        findings.extend((0..100).map(|at| finding(&file, 1, "L001", at)));
         let untagged = Finding::new(
             "S002",
             "schema",
@@ -193,7 +194,7 @@ mod tests {
         findings.extend(std::iter::repeat_n(untagged, 200));
         apply(&mut findings);
         let q004: Vec<&Finding> =
-            findings.iter().filter(|f| f.subject == Some(0) && f.code == "Q004").collect();
+            findings.iter().filter(|f| f.subject == NonZeroU32::new(1) && f.code == "Q004").collect();
         assert_eq!(q004.len(), MAX_REPORTED + 1);
         assert!(q004[..MAX_REPORTED].iter().all(|f| !f.is_left_out()));
         let note = q004[MAX_REPORTED];
@@ -203,7 +204,7 @@ mod tests {
         );
         assert_eq!(note.location.span.start, 100, "it stands where the first left out was");
         assert_eq!(note.data.get(LEFT_OUT_KEY), Some(serde_json::json!(50)));
-        assert_eq!(findings.iter().filter(|f| f.subject == Some(1)).count(), 100);
+        assert_eq!(findings.iter().filter(|f| f.subject == NonZeroU32::new(2)).count(), 100);
         assert_eq!(findings.iter().filter(|f| f.code == "L001").count(), 100);
         assert_eq!(findings.iter().filter(|f| f.code == "S002").count(), 200);
     }
@@ -223,7 +224,7 @@ mod tests {
             bound: Bound::Made,
         }
         .finding();
-        made.subject = Some(3);
+        made.subject = NonZeroU32::new(3);
         findings.push(made);
         apply(&mut findings);
         assert_eq!(findings.len(), MAX_REPORTED + 1);

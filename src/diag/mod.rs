@@ -119,8 +119,9 @@ pub struct Finding {
     /// Set when an inline comment suppresses the finding.
     pub suppression: Option<Suppression>,
     /// The resource the engine was checking when it made the finding (its index in the
-    /// run), which groups findings for the per-rule cap (`crate::cap`); never reported.
-    pub subject: Option<u32>,
+    /// run, plus one), which groups findings for the per-rule cap (`crate::cap`); never
+    /// reported. Non-zero, so that a finding is no larger for it.
+    pub subject: Option<std::num::NonZeroU32>,
 }
 
 /// The help of the one finding that stands for a rule's findings past the per-rule cap

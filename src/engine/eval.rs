@@ -144,7 +144,7 @@ pub fn evaluate(
             with_severities(&mut structural, enabled);
             with_severities(&mut evaluation.findings, enabled);
             // The resource they are about, for the per-rule cap (`crate::cap`).
-            let subject = u32::try_from(index).ok();
+            let subject = u32::try_from(index + 1).ok().and_then(std::num::NonZeroU32::new);
             for finding in structural.iter_mut().chain(&mut evaluation.findings) {
                 finding.subject = subject;
             }
