@@ -6,6 +6,7 @@
 
 pub mod aliases;
 pub mod baseline;
+pub mod cap;
 pub mod catalog;
 pub mod check;
 pub mod cli;

@@ -298,14 +298,16 @@ pub fn apply(
     }
     for (file, directives) in scanned {
         let indices = by_file.get(&file.name).cloned().unwrap_or_default();
-        // Codes with findings left out past the per-rule cap in this file: a suppression of
-        // such a code may be meant for one of them, which were never made, so it is not
-        // called unused (a missed S008 rather than a false one).
-        let left_out: Vec<usize> = indices
-            .iter()
-            .copied()
-            .filter(|&index| findings.get(index).is_some_and(Finding::is_left_out))
-            .collect();
+        // Codes with findings the engine left out in this file, past what it makes of one
+        // rule on one resource (`cap::MAX_MADE`): a suppression of such a code may be meant
+        // for one of them, which were never made, so it is not called unused (a missed S008
+        // rather than a false one). The cap on what is reported applies after this.
+        let left_out: Vec<usize> = if s008.is_some() {
+            let standing = |index: &usize| findings.get(*index).is_some_and(Finding::is_left_out);
+            indices.iter().copied().filter(standing).collect()
+        } else {
+            Vec::new()
+        };
         for directive in &directives {
             let mut used = vec![false; directive.codes.len()];
             for &index in &indices {

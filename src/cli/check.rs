@@ -365,6 +365,12 @@ pub fn execute(args: &CheckArgs) -> Result<Run, Failure> {
             baseline_counts = Some(BaselineCounts { hidden: filtered.hidden, unmatched: filtered.unmatched });
         }
     }
+    // The per-rule cap counts what is reported, so it applies after suppressions and the
+    // baseline (`crate::cap`); a run that writes a baseline records every finding made.
+    if args.write_baseline.is_none() {
+        crate::cap::apply(&mut outcome.findings);
+        crate::cap::apply(&mut outcome.suppressed);
+    }
     let rules = context.rules.infos();
     Ok(Run {
         outcome,

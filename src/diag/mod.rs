@@ -118,10 +118,14 @@ pub struct Finding {
     pub data: Data,
     /// Set when an inline comment suppresses the finding.
     pub suppression: Option<Suppression>,
+    /// The resource the engine was checking when it made the finding (its index in the
+    /// run, plus one), which groups findings for the per-rule cap (`crate::cap`); never
+    /// reported. Non-zero, so that a finding is no larger for it.
+    pub subject: Option<std::num::NonZeroU32>,
 }
 
 /// The help of the one finding that stands for a rule's findings past the per-rule cap
-/// on a resource (the engine's `left_out`); see [`Finding::is_left_out`].
+/// on a resource (`crate::cap`); see [`Finding::is_left_out`].
 pub const LEFT_OUT_HELP: &str = "fix the findings shown and run again to see the rest";
 
 /// How a finding was suppressed in the source.
@@ -135,8 +139,9 @@ pub struct Suppression {
 }
 
 impl Finding {
-    /// Whether this finding stands for findings left out past the per-rule cap: those
-    /// were never made, so a suppression may have been meant for one of them.
+    /// Whether this finding stands for findings left out past the per-rule cap
+    /// (`crate::cap`). Before the report is capped, only the engine makes such findings,
+    /// for findings it never made: a suppression may have been meant for one of them.
     pub fn is_left_out(&self) -> bool {
         self.help.as_deref() == Some(LEFT_OUT_HELP)
     }
@@ -161,6 +166,7 @@ impl Finding {
             path: Vec::new(),
             data: Data::default(),
             suppression: None,
+            subject: None,
         }
     }
 

@@ -6,6 +6,7 @@
 use super::facts::{Resolved, World};
 use super::typo::NearMissIndex;
 use super::{derivation, typo};
+use crate::cap;
 use crate::diag::Finding;
 use crate::source::PathSegment;
 use crate::spec::{Kind, Resource, codes};
@@ -319,13 +320,37 @@ fn retired_type(instance: &Resource, id: &str, retired: &crate::catalog::Retired
         .with_help(help)
 }
 
-/// S005 for every region an Image spec lists.
+/// S005 for every region an Image spec lists, up to [`cap::MAX_MADE`]; past that, the
+/// unknown regions are counted and one finding stands for them (an image listing 100,000
+/// unknown regions made 100,000 findings, 143 MiB). What is reported is capped later.
 pub fn image_catalog_checks(world: &World<'_>, image: &Resource, out: &mut Vec<Finding>) {
     let regions = image.node.get("regions").and_then(|r| r.as_seq()).unwrap_or_default();
+    let (mut made, mut omitted, mut first_omitted) = (0, 0, None);
     for (index, region) in regions.iter().enumerate() {
-        if let Some(id) = region.as_str() {
-            unknown_region(world, image, id, vec![key("regions"), PathSegment::Index(index)], out);
+        let Some(id) = region.as_str() else { continue };
+        let path = vec![key("regions"), PathSegment::Index(index)];
+        if made < cap::MAX_MADE {
+            let before = out.len();
+            unknown_region(world, image, id, path, out);
+            made += out.len() - before;
+        } else if world.catalog.region(id).is_none() {
+            omitted += 1;
+            first_omitted.get_or_insert(path);
         }
+    }
+    if let Some(path) = first_omitted {
+        let code = codes::UNKNOWN_REGION;
+        let left_out = cap::LeftOut {
+            code: code.code,
+            name: code.name,
+            severity: code.severity,
+            location: image.location(&path),
+            resource: image.reference(),
+            path,
+            count: omitted,
+            bound: cap::Bound::Made,
+        };
+        out.push(left_out.finding());
     }
 }
 

@@ -145,12 +145,12 @@ fn typed_share_facts_give_what_cel_gives() {
 
 #[test]
 fn a_share_flood_reports_its_entries_without_converting_image_shares() {
-    // 5,000 entries that are no account ID: Q004 reports the first 100 and a note
-    // for the rest, reading each reported entry's facts by plan. Converting
+    // 14,900 entries that are no account ID: Q004 makes the first 10,000 and a note
+    // for the rest, reading each entry's facts by plan. Converting
     // `image.shares` for CEL would make a map per entry (2.7 million took 1.98 GB).
     let spec = format!(
         "kind: Image\nname: shared\ntype: custom\nregions: [cn-hangzhou]\nsharedWith:\n{}",
-        "- x\n".repeat(5_000)
+        "- x\n".repeat(14_900)
     );
     let file = Arc::new(SourceFile::new("spec.yaml", spec));
     let mut findings = Vec::new();
@@ -172,12 +172,17 @@ fn a_share_flood_reports_its_entries_without_converting_image_shares() {
     // Every expression of Q004 has a plan that answers: CEL's function table is never made.
     assert!(env.get().is_none(), "CEL's environment was made");
     assert!(out.failures.is_empty(), "{:#?}", out.failures);
-    assert_eq!(out.findings.len(), MAX_FINDINGS_PER_RULE + 1);
+    assert_eq!(out.findings.len(), crate::cap::MAX_MADE + 1);
     assert_eq!(out.findings[0].message, "`x` is not an Alibaba Cloud account ID (16 digits)");
     assert_eq!(out.findings[0].label.as_deref(), Some("not an account ID"));
     assert_eq!(out.findings[0].data.get("position"), Some(serde_json::json!(0)));
     assert_eq!(out.findings[99].data.get("position"), Some(serde_json::json!(99)));
-    let note = &out.findings[MAX_FINDINGS_PER_RULE].message;
-    assert!(note.starts_with("4900 more findings of Q004 on this Image left out"), "{note}");
+    let note = &out.findings[crate::cap::MAX_MADE];
+    assert!(
+        note.message.starts_with("4900 more findings of Q004 on this Image left out"),
+        "{}",
+        note.message
+    );
+    assert_eq!(note.data.get(crate::cap::LEFT_OUT_KEY), Some(serde_json::json!(4900)));
     assert_eq!(made, 0, "`image.shares` was converted for CEL");
 }

@@ -1,0 +1,240 @@
+//! The per-rule cap: at most [`MAX_REPORTED`] findings of one rule on one resource are
+//! reported, and one more finding says how many were left out (README, "per-rule cap").
+//!
+//! The cap counts only what is reported: it is applied to the findings that remain after
+//! inline suppressions, the config's ignores and the baseline (`cli::check::execute`), so
+//! suppressing or baselining the findings shown brings the next ones into view, and a
+//! baselined run does not fail because a shown finding was fixed. A run that writes a
+//! baseline records every finding made, uncapped.
+//!
+//! The engine still bounds what it makes, for memory: past [`MAX_MADE`] findings of one
+//! rule (or built-in check) on one resource they are counted, never made, and one finding
+//! stands for them (2.7 million `sharedWith` entries gave as many findings and 5.9 GB).
+//! Those are the only findings a suppression cannot bring into view.
+//!
+//! A finding that stands for others carries [`LEFT_OUT_HELP`] as its help and how many it
+//! stands for as its `data.leftOut`.
+
+use crate::diag::{Finding, LEFT_OUT_HELP, Location, ResourceRef, Severity};
+use crate::source::PathSegment;
+use std::collections::HashMap;
+use std::num::NonZeroU32;
+
+/// Most findings of one rule on one resource a run reports.
+pub const MAX_REPORTED: usize = 100;
+
+/// Most findings of one rule or built-in check on one resource the engine makes.
+pub const MAX_MADE: usize = 10_000;
+
+/// The figure of a left-out finding that says how many findings it stands for.
+pub const LEFT_OUT_KEY: &str = "leftOut";
+
+/// Which bound left findings out, for the message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Bound {
+    /// [`MAX_REPORTED`], applied to what is reported.
+    Reported,
+    /// [`MAX_MADE`], applied while the engine evaluates.
+    Made,
+}
+
+/// What a left-out finding says of the findings it stands for.
+pub struct LeftOut<'a> {
+    pub code: &'a str,
+    pub name: &'a str,
+    pub severity: Severity,
+    pub location: Location,
+    pub resource: Option<ResourceRef>,
+    /// The field of the first finding left out.
+    pub path: Vec<PathSegment>,
+    pub count: usize,
+    pub bound: Bound,
+}
+
+impl LeftOut<'_> {
+    /// The one finding that stands for the findings left out.
+    pub fn finding(self) -> Finding {
+        let more = if self.count == 1 {
+            "1 more finding".to_string()
+        } else {
+            format!("{} more findings", self.count)
+        };
+        let kind = self.resource.as_ref().map_or("resource", |r| r.kind.as_str());
+        let limit = match self.bound {
+            Bound::Reported => format!("at most {MAX_REPORTED} are reported per rule and resource"),
+            Bound::Made => format!("at most {MAX_MADE} are made per rule and resource"),
+        };
+        let mut finding = Finding::new(
+            self.code,
+            self.name,
+            self.severity,
+            format!("{more} of {} on this {kind} left out: {limit}", self.code),
+            self.location,
+        )
+        .with_resource(self.resource)
+        .with_path(self.path)
+        .with_help(LEFT_OUT_HELP);
+        finding.data.insert(LEFT_OUT_KEY.to_string(), serde_json::Value::from(self.count));
+        finding
+    }
+}
+
+/// How many findings `finding` stands for: its `leftOut` when it stands for findings left
+/// out, else 1.
+fn weight(finding: &Finding) -> usize {
+    if !finding.is_left_out() {
+        return 1;
+    }
+    let count = finding.data.get(LEFT_OUT_KEY).and_then(|v| v.as_u64());
+    count.and_then(|c| usize::try_from(c).ok()).unwrap_or(1)
+}
+
+/// One capped group: how many it kept, where its note goes, how many the note stands for.
+#[derive(Default)]
+struct Group {
+    kept: usize,
+    note_at: Option<usize>,
+    left_out: usize,
+}
+
+/// Keeps the first [`MAX_REPORTED`] findings of each rule on each resource (in the order of
+/// `findings`, which is the report's) and puts, where the first one left out was, one
+/// finding saying how many were left out. Findings the engine did not tag with the
+/// resource it checked (parse errors, schema violations, duplicate names, unused
+/// suppressions) are not capped. Runs with no group past the cap are left as they are.
+pub fn apply(findings: &mut Vec<Finding>) {
+    let mut counts: HashMap<(NonZeroU32, &str), usize> = HashMap::new();
+    for finding in findings.iter() {
+        if let Some(subject) = finding.subject {
+            *counts.entry((subject, finding.code.as_str())).or_insert(0) += 1;
+        }
+    }
+    let mut groups: HashMap<(NonZeroU32, &str), Group> = counts
+        .into_iter()
+        .filter(|(_, count)| *count > MAX_REPORTED)
+        .map(|(key, _)| (key, Group::default()))
+        .collect();
+    if groups.is_empty() {
+        return;
+    }
+    let mut keep = vec![true; findings.len()];
+    for (index, finding) in findings.iter().enumerate() {
+        let Some(subject) = finding.subject else { continue };
+        let Some(group) = groups.get_mut(&(subject, finding.code.as_str())) else { continue };
+        if group.kept < MAX_REPORTED && !finding.is_left_out() {
+            group.kept += 1;
+            continue;
+        }
+        keep[index] = false;
+        group.note_at.get_or_insert(index);
+        group.left_out = group.left_out.saturating_add(weight(finding));
+    }
+    let mut notes: HashMap<usize, usize> =
+        groups.into_values().filter_map(|g| Some((g.note_at?, g.left_out))).collect();
+    let mut index = 0;
+    findings.retain_mut(|finding| {
+        let at = index;
+        index += 1;
+        if let Some(count) = notes.remove(&at) {
+            let suppression = finding.suppression.take();
+            let subject = finding.subject;
+            let mut note = LeftOut {
+                code: &finding.code,
+                name: &finding.name,
+                severity: finding.severity,
+                location: finding.location.clone(),
+                resource: finding.resource.take(),
+                path: std::mem::take(&mut finding.path),
+                count,
+                bound: Bound::Reported,
+            }
+            .finding();
+            note.suppression = suppression;
+            note.subject = subject;
+            *finding = note;
+            return true;
+        }
+        keep.get(at).copied().unwrap_or(true)
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::{SourceFile, Span};
+    use std::sync::Arc;
+
+    fn finding(file: &Arc<SourceFile>, subject: u32, code: &str, at: usize) -> Finding {
+        let mut finding = Finding::new(
+            code,
+            "rule",
+            Severity::Warning,
+            format!("{code} at {at}"),
+            Location::new(Arc::clone(file), Span::new(at, at + 1)),
+        );
+        finding.subject = NonZeroU32::new(subject);
+        finding.resource = Some(ResourceRef { kind: "Image".into(), name: "img".into() });
+        finding
+    }
+
+    #[test]
+    fn groups_past_the_cap_keep_their_first_findings_and_a_note() {
+        let file = Arc::new(SourceFile::new("a.yaml", "x".repeat(1000)));
+        let mut findings: Vec<Finding> = (0..150).map(|at| finding(&file, 1, "Q004", at)).collect();
+        // Another resource and another code: under the cap, untouched.
+        findings.extend((0..100).map(|at| finding(&file, 2, "Q004", at)));
+        findings.extend((0..100).map(|at| finding(&file, 1, "L001", at)));
+        let untagged = Finding::new(
+            "S002",
+            "schema",
+            Severity::Error,
+            "m",
+            Location::new(Arc::clone(&file), Span::new(0, 1)),
+        );
+        findings.extend(std::iter::repeat_n(untagged, 200));
+        apply(&mut findings);
+        let q004: Vec<&Finding> =
+            findings.iter().filter(|f| f.subject == NonZeroU32::new(1) && f.code == "Q004").collect();
+        assert_eq!(q004.len(), MAX_REPORTED + 1);
+        assert!(q004[..MAX_REPORTED].iter().all(|f| !f.is_left_out()));
+        let note = q004[MAX_REPORTED];
+        assert_eq!(
+            note.message,
+            "50 more findings of Q004 on this Image left out: at most 100 are reported per rule and resource"
+        );
+        assert_eq!(note.location.span.start, 100, "it stands where the first left out was");
+        assert_eq!(note.data.get(LEFT_OUT_KEY), Some(serde_json::json!(50)));
+        assert_eq!(findings.iter().filter(|f| f.subject == NonZeroU32::new(2)).count(), 100);
+        assert_eq!(findings.iter().filter(|f| f.code == "L001").count(), 100);
+        assert_eq!(findings.iter().filter(|f| f.code == "S002").count(), 200);
+    }
+
+    #[test]
+    fn a_note_of_the_engine_adds_what_it_stands_for() {
+        let file = Arc::new(SourceFile::new("a.yaml", "x".repeat(1000)));
+        let mut findings: Vec<Finding> = (0..120).map(|at| finding(&file, 3, "Q004", at)).collect();
+        let mut made = LeftOut {
+            code: "Q004",
+            name: "rule",
+            severity: Severity::Warning,
+            location: Location::new(Arc::clone(&file), Span::new(500, 501)),
+            resource: None,
+            path: Vec::new(),
+            count: 1000,
+            bound: Bound::Made,
+        }
+        .finding();
+        made.subject = NonZeroU32::new(3);
+        findings.push(made);
+        apply(&mut findings);
+        assert_eq!(findings.len(), MAX_REPORTED + 1);
+        assert_eq!(findings[MAX_REPORTED].data.get(LEFT_OUT_KEY), Some(serde_json::json!(1020)));
+        // Under the cap, the engine's note stays as it is.
+        let mut few: Vec<Finding> = (0..5).map(|at| finding(&file, 3, "Q004", at)).collect();
+        let mut made = finding(&file, 3, "Q004", 9);
+        made.help = Some(LEFT_OUT_HELP.into());
+        few.push(made);
+        apply(&mut few);
+        assert_eq!(few.len(), 6);
+    }
+}
