@@ -13,10 +13,10 @@ pub mod plain;
 mod tree;
 mod yaml;
 
-pub use base::{Document, Limits, Span, SyntaxError};
+pub use base::{Document, Limits, MAX_TEXT_BYTES, Span, SyntaxError};
 pub use json::parse_json;
 pub use lines::{LineCol, LineIndex};
-pub use tree::{Entry, Key, Node, PathSegment, Value, fit};
+pub use tree::{Entry, Key, Node, PathSegment, Value, boxed, fit};
 pub use yaml::{parse_yaml, scalar_spans};
 
 use std::sync::{Arc, OnceLock};
