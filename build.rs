@@ -25,7 +25,7 @@ mod source {
     mod yaml;
 
     pub use base::{Document, Limits, Span, SyntaxError};
-    pub use tree::{Entry, Key, Node, Value, fit};
+    pub use tree::{Entry, Key, Node, Value, boxed, fit};
     pub use yaml::parse_yaml;
 }
 
@@ -161,7 +161,7 @@ fn rule_description(root: &source::Node) -> String {
 /// Writes `node` as a `compiled::N` constant expression (see `src/engine/compiled.rs`).
 fn emit_node(node: &source::Node, out: &mut String) {
     use source::Value;
-    let _ = write!(out, "compiled::N({}, {}, ", node.span.start, node.span.end);
+    let _ = write!(out, "compiled::N({}, {}, ", node.span.start(), node.span.end());
     match &node.value {
         Value::Null => out.push_str("compiled::V::Null"),
         Value::Bool(b) => {
@@ -191,7 +191,9 @@ fn emit_node(node: &source::Node, out: &mut String) {
                 let _ = write!(
                     out,
                     "compiled::E({:?}, {}, {}, ",
-                    entry.key.name, entry.key.span.start, entry.key.span.end
+                    entry.key.name,
+                    entry.key.span.start(),
+                    entry.key.span.end()
                 );
                 emit_node(&entry.value, out);
                 out.push_str("), ");

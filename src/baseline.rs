@@ -136,7 +136,7 @@ fn field_key(resource: Option<&Node>, path: &[PathSegment]) -> String {
             PathSegment::Index(index) => {
                 let item = node.and_then(Node::as_seq).and_then(|items| items.get(*index));
                 let scalar = match item.map(|n| &n.value) {
-                    Some(Value::Str(text)) => Some(text.clone()),
+                    Some(Value::Str(text)) => Some(text.to_string()),
                     Some(Value::Int(number)) => Some(number.to_string()),
                     Some(Value::Bool(flag)) => Some(flag.to_string()),
                     _ => None,

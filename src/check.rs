@@ -232,7 +232,7 @@ fn merge_duplicates(findings: &mut Vec<Finding>) {
         }
         let location = &finding.location;
         let key =
-            (location.file.name.clone(), location.span.start, location.span.end, finding.message.clone());
+            (location.file.name.clone(), location.span.start(), location.span.end(), finding.message.clone());
         if let Some(earlier) = first.get(&key).and_then(|&i| kept.get_mut(i)) {
             for label in finding.labels {
                 let seen = earlier.labels.iter().any(|l| {

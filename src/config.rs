@@ -203,7 +203,7 @@ impl Reader<'_> {
             // The schema admits only integers >= 0; a value past i64::MAX is as good as
             // unlimited, and is kept within the range rule expressions compute in.
             if let Some(value) = int(Some(&entry.value)).and_then(|n| u64::try_from(n).ok()) {
-                config.quotas.insert(entry.key.name.clone(), value);
+                config.quotas.insert(entry.key.name.to_string(), value);
             }
             self.name(&mut config, NameKind::Quota, &entry.key.name, entry.key.span);
         }
@@ -215,18 +215,18 @@ impl Reader<'_> {
                 Some("info") => Some(Severity::Info),
                 _ => None,
             };
-            config.rules.push((entry.key.name.clone(), level));
+            config.rules.push((entry.key.name.to_string(), level));
         }
         for entry in root.get("params").and_then(Node::as_map).unwrap_or_default() {
             let at = |span| Location::new(Arc::clone(self.file), span);
             let values = entry.value.as_map().unwrap_or_default().iter().map(|param| ParamValue {
-                name: param.key.name.clone(),
+                name: param.key.name.to_string(),
                 key: at(param.key.span),
                 value: param.value.to_json(),
                 location: at(param.value.span),
             });
             config.params.push(RuleParams {
-                rule: entry.key.name.clone(),
+                rule: entry.key.name.to_string(),
                 location: at(entry.key.span),
                 values: values.collect(),
             });

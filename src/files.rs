@@ -333,7 +333,8 @@ pub struct Loaded {
 /// Reads one input. `Err` only for an input named on the command line that cannot be read.
 pub fn read(input: &Input, options: ReadOptions) -> Result<Loaded, CollectError> {
     let name = input.name().to_string();
-    match read_bytes(input, options.max_file_size) {
+    // Spans are 32-bit (`source::Span`): no limit lets a larger file in.
+    match read_bytes(input, options.max_file_size.min(crate::source::MAX_TEXT_BYTES)) {
         Ok(Read::Bytes(bytes)) => Ok(decode(name, bytes)),
         Ok(Read::Problem(loaded)) => Ok(*loaded),
         Err(source) => match input {
@@ -527,13 +528,12 @@ fn looks_like_utf16(sniff: &[u8]) -> bool {
 }
 
 fn too_large(name: &str, size: u64, limit: u64) -> Loaded {
-    problem(
-        name,
-        &format!("the file is {size} bytes, over the {limit}-byte limit"),
-        Some(
-            "raise the limit with `--max-file-size BYTES` (or `maxFileSize` in ecslint.yaml) if the file really is a spec",
-        ),
-    )
+    let help = if limit >= crate::source::MAX_TEXT_BYTES {
+        "ecslint reads files of at most 4 GiB: its byte offsets are 32-bit"
+    } else {
+        "raise the limit with `--max-file-size BYTES` (or `maxFileSize` in ecslint.yaml) if the file really is a spec"
+    };
+    problem(name, &format!("the file is {size} bytes, over the {limit}-byte limit"), Some(help))
 }
 
 fn problem(name: &str, message: &str, help: Option<&str>) -> Loaded {
@@ -625,6 +625,26 @@ mod tests {
             .collect();
         // Directories read in parallel still give the order a sorted walk gives.
         assert_eq!(found, ["B.yaml", "a/b.yaml", "a/c/d.json", "a-b.yml", "a.yaml", "b/a.yaml"]);
+    }
+
+    #[test]
+    fn no_limit_lets_in_a_file_past_what_a_span_can_point_into() {
+        // A sparse file: its size is metadata, nothing is written or read.
+        let dir = std::env::temp_dir().join(format!("ecslint-span-bound-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("huge.yaml");
+        let file = std::fs::File::create(&path).unwrap();
+        let sized = file.set_len(crate::source::MAX_TEXT_BYTES + 1);
+        drop(file);
+        let input = Input::File { path: path.clone(), name: "huge.yaml".into(), explicit: true };
+        let loaded = read(&input, ReadOptions { max_file_size: u64::MAX });
+        let _ = std::fs::remove_dir_all(&dir);
+        sized.unwrap();
+        let loaded = loaded.unwrap();
+        let expected = "the file is 4294967296 bytes, over the 4294967295-byte limit";
+        assert_eq!(message(&loaded), Some(expected));
+        let help = loaded.problem.as_ref().and_then(|p| p.help.as_deref());
+        assert!(help.is_some_and(|h| h.contains("32-bit")), "{help:?}");
     }
 
     #[test]

@@ -242,7 +242,9 @@ pub fn restrict(outcome: &mut Outcome, named: &Named, in_scope: Option<Vec<usize
     let reported_at = |location: &Location| {
         named.is_named(&location.file.name)
             || spans.get(location.file.name.as_str()).is_some_and(|spans| {
-                spans.iter().any(|span| span.start <= location.span.start && location.span.end <= span.end)
+                spans
+                    .iter()
+                    .any(|span| span.start() <= location.span.start() && location.span.end() <= span.end())
             })
     };
     // An S003 between a named file and the project was moved onto the named file by the
@@ -352,7 +354,7 @@ fn resource_locations(resource: &Resource) -> Vec<Location> {
     let mut locations = vec![Location::new(std::sync::Arc::clone(&resource.file), resource.node.span)];
     let Some(extra) = resource.iac.as_deref() else { return locations };
     for entry in resource.node.as_map().unwrap_or_default() {
-        locations.push(resource.location(&[crate::source::PathSegment::Key(entry.key.name.clone())]));
+        locations.push(resource.location(&[crate::source::PathSegment::Key(entry.key.name.to_string())]));
     }
     for site in &extra.sites {
         locations.extend(site.labels.iter().map(|label| label.location.clone()));

@@ -52,10 +52,10 @@ fn yaml_directives(file: &SourceFile) -> Vec<Directive> {
     let mut found = Vec::new();
     let text = &file.text;
     let (scalars, parsed) = crate::source::scalar_spans(text, Limits::default());
-    let known_to = parsed.map_or_else(|error| error.span.start, |()| text.len());
+    let known_to = parsed.map_or_else(|error| error.span.start(), |()| text.len());
     let is_text = |at: usize| {
-        let before = scalars.partition_point(|s| s.start <= at);
-        at < known_to && before > 0 && scalars.get(before - 1).is_some_and(|s| at < s.end)
+        let before = scalars.partition_point(|s| s.start() <= at);
+        at < known_to && before > 0 && scalars.get(before - 1).is_some_and(|s| at < s.end())
     };
     // Lines as the LineIndex counts them (CR, LF and CRLF each end one), so a directive's
     // line is the line findings are reported on.
@@ -371,7 +371,7 @@ mod tests {
         assert_eq!(found[1].codes, ["F001", "A001"]);
         assert_eq!(found[1].lines, [2]);
         assert_eq!(
-            &file.text[found[1].span.start..found[1].span.end],
+            &file.text[found[1].span.start()..found[1].span.end()],
             "# ecslint-ignore F001, A001 -- paid on purpose"
         );
         assert_eq!(found[2].lines, [3, 4]);
@@ -394,7 +394,7 @@ mod tests {
         assert!(found[0].file_wide);
         assert_eq!(found[1].lines, [3]);
         assert_eq!(found[1].reason.as_deref(), Some("pinned"));
-        assert_eq!(&text[found[1].span.start..found[1].span.end], "// ecslint-ignore L001 -- pinned");
+        assert_eq!(&text[found[1].span.start()..found[1].span.end()], "// ecslint-ignore L001 -- pinned");
         assert_eq!(found[2].lines, [4, 5]);
         assert_eq!(found[3].lines, [9]);
     }

@@ -61,7 +61,7 @@ fn at(file: &Arc<SourceFile>, needle: &str, nth: usize) -> Location {
 fn within(file: &Arc<SourceFile>, context: &str, needle: &str) -> Location {
     let outer = span(file, context, 0);
     let inner = context.find(needle).expect("needle in context");
-    Location::new(Arc::clone(file), Span::new(outer.start + inner, outer.start + inner + needle.len()))
+    Location::new(Arc::clone(file), Span::new(outer.start() + inner, outer.start() + inner + needle.len()))
 }
 
 fn resource(kind: &str, name: &str) -> ResourceRef {
@@ -80,8 +80,8 @@ fn fixture(prefix: &str) -> Fixture {
     let clean = Arc::new(SourceFile::new("specs/clean.yaml", format!("{prefix}kind: Other\n")));
     let end_of_web_2 = Location::new(Arc::clone(&web), Span::new(web.text.len(), web.text.len()));
     let os_block = {
-        let start = span(&images, "family", 0).start;
-        Location::new(Arc::clone(&images), Span::new(start, span(&images, "\"16.04\"", 0).end))
+        let start = span(&images, "family", 0).start();
+        Location::new(Arc::clone(&images), Span::new(start, span(&images, "\"16.04\"", 0).end()))
     };
     let mut findings = vec![
         Finding::new(

@@ -57,11 +57,15 @@ fn catalog() -> &'static Catalog {
 /// Every span of every resource and unknown lies inside the file it names.
 fn assert_inside(resources: &[ecslint::spec::Resource], findings: &[ecslint::diag::Finding]) {
     fn walk(node: &ecslint::source::Node, len: usize) {
-        assert!(node.span.start <= node.span.end && node.span.end <= len, "{:?} outside {len}", node.span);
+        assert!(
+            node.span.start() <= node.span.end() && node.span.end() <= len,
+            "{:?} outside {len}",
+            node.span
+        );
         match &node.value {
             ecslint::source::Value::Seq(items) => items.iter().for_each(|n| walk(n, len)),
             ecslint::source::Value::Map(entries) => entries.iter().for_each(|e| {
-                assert!(e.key.span.end <= len);
+                assert!(e.key.span.end() <= len);
                 walk(&e.value, len);
             }),
             _ => {}
@@ -74,16 +78,16 @@ fn assert_inside(resources: &[ecslint::spec::Resource], findings: &[ecslint::dia
             walk(&resource.node, resource.file.text.len());
         }
         for unknown in &extra.unknown {
-            assert!(unknown.location.span.end <= unknown.location.file.text.len());
+            assert!(unknown.location.span.end() <= unknown.location.file.text.len());
         }
         for site in &extra.sites {
             for label in &site.labels {
-                assert!(label.location.span.end <= label.location.file.text.len());
+                assert!(label.location.span.end() <= label.location.file.text.len());
             }
         }
     }
     for finding in findings {
-        assert!(finding.location.span.end <= finding.location.file.text.len());
+        assert!(finding.location.span.end() <= finding.location.file.text.len());
     }
 }
 
@@ -252,7 +256,7 @@ proptest! {
                     assert!(extra.unknown.iter().all(|u| Arc::ptr_eq(&u.location.file, &file)));
                     // A literal image ID in a literal block points at exactly that literal.
                     if let Some(node) = resource.node.get("image") {
-                        let under = &text[node.span.start..node.span.end];
+                        let under = &text[node.span.start()..node.span.end()];
                         if text.contains("main.tf: |") && !text.contains("main.tf: |2") {
                             if let Some(id) = node.as_str().filter(|id| *id == "centos_7") {
                                 if resource.name.as_deref() == Some("alicloud_instance.a") {

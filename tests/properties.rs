@@ -275,12 +275,12 @@ fn mutated_spec(specs: &[(String, String)]) -> impl Strategy<Value = (String, Ve
 
 fn span_ok(text: &str, span: Span, what: &str) -> Result<(), TestCaseError> {
     prop_assert!(
-        span.start <= span.end && span.end <= text.len(),
+        span.start() <= span.end() && span.end() <= text.len(),
         "{what} span {span:?} is outside the {}-byte text",
         text.len()
     );
     prop_assert!(
-        text.is_char_boundary(span.start) && text.is_char_boundary(span.end),
+        text.is_char_boundary(span.start()) && text.is_char_boundary(span.end()),
         "{what} span {span:?} splits a character"
     );
     Ok(())

@@ -360,7 +360,8 @@ fn scalar_nodes<'a>(node: &'a Node, out: &mut Vec<&'a Node>) {
 }
 
 fn slice(text: &str, span: Span) -> Result<&str, TestCaseError> {
-    text.get(span.start..span.end).ok_or_else(|| TestCaseError::fail(format!("{span:?} is not in the text")))
+    text.get(span.start()..span.end())
+        .ok_or_else(|| TestCaseError::fail(format!("{span:?} is not in the text")))
 }
 
 fn same(a: &Value, b: &Value) -> bool {

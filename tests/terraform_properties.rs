@@ -201,13 +201,13 @@ fn case(name: &str, text: &str) -> Vec<Arc<SourceFile>> {
 fn check_place(at: &Location) -> Result<(), TestCaseError> {
     let text = &at.file.text;
     prop_assert!(
-        at.span.start <= at.span.end && at.span.end <= text.len(),
+        at.span.start() <= at.span.end() && at.span.end() <= text.len(),
         "{:?} outside {}",
         at.span,
         at.file.name
     );
     prop_assert!(
-        text.is_char_boundary(at.span.start) && text.is_char_boundary(at.span.end),
+        text.is_char_boundary(at.span.start()) && text.is_char_boundary(at.span.end()),
         "{:?} in {}",
         at.span,
         at.file.name

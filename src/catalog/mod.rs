@@ -144,7 +144,7 @@ impl Catalog {
         for (name, text) in files {
             let documents = parse_yaml(text, Limits::default()).map_err(|e| CatalogError::Syntax {
                 file: (*name).to_owned(),
-                offset: e.span.start,
+                offset: e.span.start(),
                 message: e.message,
             })?;
             values.extend(documents.into_iter().map(|d| ((*name).to_owned(), d.root.to_json())));

@@ -12,7 +12,7 @@ use std::io::{self, Write};
 pub fn render_concise(out: &mut dyn Write, findings: &[Finding]) -> io::Result<()> {
     let mut positions = Positions::new();
     for finding in findings {
-        let start = positions.line_col(&finding.location.file, finding.location.span.start);
+        let start = positions.line_col(&finding.location.file, finding.location.span.start());
         writeln!(
             out,
             "{}:{}:{}: {}[{}] {}",

@@ -66,8 +66,8 @@ impl Excerpt {
         let clipped: Vec<Clipped> = spans
             .iter()
             .map(|span| {
-                let start = snap(text, span.start);
-                let mut end = snap(text, span.end).max(start);
+                let start = snap(text, span.start());
+                let mut end = snap(text, span.end()).max(start);
                 let start_line = line_of(file, start);
                 let mut end_line = if end > start { line_of(file, end - 1) } else { start_line };
                 if end_line >= start_line + MAX_SPAN_LINES {

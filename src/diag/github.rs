@@ -37,8 +37,8 @@ const fn command_name(severity: Severity) -> &'static str {
 
 fn command(finding: &Finding, positions: &mut Positions) -> String {
     let file = &finding.location.file;
-    let start = positions.line_col(file, finding.location.span.start);
-    let end = positions.line_col(file, finding.location.span.end);
+    let start = positions.line_col(file, finding.location.span.start());
+    let end = positions.line_col(file, finding.location.span.end());
     let mut properties = vec![
         ("file", escape_property(report_path(&finding.location.file.name))),
         ("line", start.line.to_string()),
@@ -59,7 +59,7 @@ fn command(finding: &Finding, positions: &mut Positions) -> String {
         message.push_str(help);
     }
     for label in &finding.labels {
-        let at = positions.line_col(&label.location.file, label.location.span.start);
+        let at = positions.line_col(&label.location.file, label.location.span.start());
         let at_file = report_path(&label.location.file.name);
         message = format!("{message}\nnote: {} ({at_file}:{}:{})", label.message, at.line, at.column);
     }

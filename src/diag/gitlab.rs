@@ -37,8 +37,8 @@ const fn severity(severity: Severity) -> &'static str {
 fn issue(finding: &Finding, fingerprint: &str) -> Value {
     // Lines only: counting the columns would cost the length of a long line per finding.
     let file = &finding.location.file;
-    let start = line_of(file, snap(&file.text, finding.location.span.start));
-    let end = line_of(file, snap(&file.text, finding.location.span.end));
+    let start = line_of(file, snap(&file.text, finding.location.span.start()));
+    let end = line_of(file, snap(&file.text, finding.location.span.end()));
     let mut issue = Map::new();
     issue.insert("type".into(), json!("issue"));
     issue.insert("check_name".into(), json!(finding.code));

@@ -57,7 +57,7 @@ pub fn render_human(out: &mut dyn Write, findings: &[Finding], options: HumanOpt
             });
         if !rendered {
             // miette refused the report: one plain line still says what and where.
-            let at = positions.line_col(&finding.location.file, finding.location.span.start);
+            let at = positions.line_col(&finding.location.file, finding.location.span.start());
             text = format!(
                 "{}:{}:{}: {}[{}] {}\n",
                 display_path(&finding.location.file.name),

@@ -48,9 +48,9 @@ impl SpanOut {
     fn of(location: &super::Location, positions: &Positions) -> Self {
         let (file, span) = (&location.file, location.span);
         let (start, end) =
-            (positions.indexed_line_col(file, span.start), positions.indexed_line_col(file, span.end));
+            (positions.indexed_line_col(file, span.start()), positions.indexed_line_col(file, span.end()));
         Self {
-            offset: span.start,
+            offset: span.start(),
             length: span.len(),
             line: start.line,
             column: start.column,

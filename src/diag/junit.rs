@@ -81,7 +81,7 @@ fn write_suite(out: &mut dyn Write, suite: &Suite<'_>, positions: &mut Positions
         writeln!(out, r#"    <testcase classname="{name}" name="ecslint"/>"#)?;
     }
     for finding in &suite.findings {
-        let start = positions.line_col(&finding.location.file, finding.location.span.start);
+        let start = positions.line_col(&finding.location.file, finding.location.span.start());
         let case_name = format!("{} {} at {}:{}", finding.code, finding.name, start.line, start.column);
         writeln!(out, r#"    <testcase classname="{name}" name="{}">"#, escape(&case_name))?;
         let body = details(finding, positions);
@@ -105,7 +105,7 @@ fn write_suite(out: &mut dyn Write, suite: &Suite<'_>, positions: &mut Positions
 /// break in it is a character reference and cannot start a line of the report (a CI log
 /// that prints the report would otherwise read a workflow command there).
 fn details(finding: &Finding, positions: &mut Positions) -> String {
-    let start = positions.line_col(&finding.location.file, finding.location.span.start);
+    let start = positions.line_col(&finding.location.file, finding.location.span.start());
     let mut text = format!(
         "{}:{}:{}: {}[{}] {}",
         escape(report_path(&finding.location.file.name)),
@@ -120,7 +120,7 @@ fn details(finding: &Finding, positions: &mut Positions) -> String {
         text.push_str(&escape_text(help));
     }
     for label in &finding.labels {
-        let at = positions.line_col(&label.location.file, label.location.span.start);
+        let at = positions.line_col(&label.location.file, label.location.span.start());
         text = format!(
             "{text}\nnote: {} ({}:{}:{})",
             escape_text(&label.message),

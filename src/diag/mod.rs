@@ -77,11 +77,11 @@ impl Location {
     }
 
     pub fn start(&self) -> LineCol {
-        self.file.lines().line_col(&self.file.text, self.span.start)
+        self.file.lines().line_col(&self.file.text, self.span.start())
     }
 
     pub fn end(&self) -> LineCol {
-        self.file.lines().line_col(&self.file.text, self.span.end)
+        self.file.lines().line_col(&self.file.text, self.span.end())
     }
 }
 
@@ -202,7 +202,7 @@ impl Finding {
 
     /// The sort key of DESIGN §5 (file, offset, code) after the file: offset, code, end.
     fn sort_key_in_file(&self) -> (usize, &str, usize) {
-        (self.location.span.start, &self.code, self.location.span.end)
+        (self.location.span.start(), &self.code, self.location.span.end())
     }
 }
 

@@ -219,10 +219,10 @@ fn physical_location(location: &Location, context: &mut Context<'_, '_>) -> Valu
     let positions = &mut *context.positions;
     let file = &location.file;
     let span = location.span;
-    let start = positions.line_col(file, span.start);
-    let end = positions.line_col(file, span.end);
-    let char_offset = positions.char_offset(file, span.start);
-    let char_end = positions.char_offset(file, span.end.max(span.start));
+    let start = positions.line_col(file, span.start());
+    let end = positions.line_col(file, span.end());
+    let char_offset = positions.char_offset(file, span.start());
+    let char_end = positions.char_offset(file, span.end().max(span.start()));
     json!({
         "artifactLocation": {
             "uri": artifact_uri(&relative_to_root(&location.file.name, context.root)),

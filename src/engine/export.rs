@@ -34,7 +34,7 @@ pub fn export(catalog: &Catalog, settings: &Settings, resources: &[Resource]) ->
         .iter()
         .enumerate()
         .map(|(index, resource)| {
-            let at = resource.file.lines().line_col(&resource.file.text, resource.node.span.start);
+            let at = resource.file.lines().line_col(&resource.file.text, resource.node.span.start());
             // What its rules see: an instance's rules whose inputs are valid run despite
             // a violation elsewhere; an image whose violations leave its facts unmade has
             // none, as no rule runs on it.

@@ -321,10 +321,10 @@ impl Expr {
         let span = self
             .file
             .text
-            .get(self.span.start..self.span.end)
+            .get(self.span.start()..self.span.end())
             .and_then(|source| source.find(&needle))
             .map_or(self.span, |at| {
-                let start = self.span.start + at + variable.len() + 1;
+                let start = self.span.start() + at + variable.len() + 1;
                 Span::new(start, start + field.len())
             });
         Err(ExprError { message: format!("`{variable}` has no field `{field}`; {hint}"), span })
@@ -672,16 +672,16 @@ fn find_word(text: &str, word: &str) -> Option<(isize, isize)> {
 fn locate(file: &SourceFile, span: Span, text: &str, line: isize, column: isize) -> Span {
     let (Ok(line), Ok(column)) = (usize::try_from(line), usize::try_from(column)) else { return span };
     let Some(line_text) = text.lines().nth(line.saturating_sub(1)) else {
-        return Span::new(span.end, span.end);
+        return Span::new(span.end(), span.end());
     };
-    let Some(source) = file.text.get(span.start..span.end) else { return span };
+    let Some(source) = file.text.get(span.start()..span.end()) else { return span };
     let Some(found) = source.find(line_text).filter(|_| !line_text.is_empty()) else { return span };
-    let start = span.start + found;
+    let start = span.start() + found;
     let column_bytes =
         line_text.char_indices().nth(column.saturating_sub(1)).map_or(line_text.len(), |(i, _)| i);
     let at = start + column_bytes;
     let width = file.text.get(at..).and_then(|s| s.chars().next()).map_or(0, char::len_utf8);
-    Span::new(at, (at + width).min(span.end.max(at)))
+    Span::new(at, (at + width).min(span.end().max(at)))
 }
 
 trait WithLen {
@@ -690,7 +690,7 @@ trait WithLen {
 
 impl WithLen for Span {
     fn with_len(self, len: usize) -> Self {
-        Span::new(self.start, self.start + len)
+        Span::new(self.start(), self.start() + len)
     }
 }
 

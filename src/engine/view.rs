@@ -57,9 +57,12 @@ impl<'a> LazyMap<'a> {
         defaults: &[(&'static str, MakeVal)],
         resource: Option<&'a crate::spec::Resource>,
     ) -> Self {
-        let missing: Vec<(&'static str, MakeVal)> =
-            defaults.iter().copied().filter(|(key, _)| !entries.iter().any(|e| e.key.name == *key)).collect();
-        let keys = entries.iter().map(|e| e.key.name.as_str()).chain(missing.iter().map(|(key, _)| *key));
+        let missing: Vec<(&'static str, MakeVal)> = defaults
+            .iter()
+            .copied()
+            .filter(|(key, _)| !entries.iter().any(|e| &*e.key.name == *key))
+            .collect();
+        let keys = entries.iter().map(|e| &*e.key.name).chain(missing.iter().map(|(key, _)| *key));
         let keys = keys.chain(resource.map(|_| "origin"));
         Self::new(
             Cow::Owned(keys.map(CelString::from).collect()),

@@ -168,6 +168,9 @@ pub struct Builder {
     file: Arc<SourceFile>,
     head: Span,
     entries: Vec<Entry>,
+    /// The items of top-level list fields while [`Builder::push_string`] appends to them (the
+    /// tree's lists are exact-size slices): put into their entries by [`Builder::finish`].
+    lists: Vec<(String, Vec<Node>)>,
     extra: Extra,
 }
 
@@ -179,11 +182,12 @@ impl Builder {
             file: Arc::clone(&head.file),
             head: head.span,
             entries: Vec::new(),
+            lists: Vec::new(),
             extra: Extra { origin, sites: Vec::new(), unknown: Vec::new(), references: Vec::new() },
         };
         let address = builder.extra.origin.address.clone();
-        builder.put(&[], "kind", Placed::new(Value::Str(kind.as_str().to_string()), head.clone()));
-        builder.put(&[], "name", Placed::new(Value::Str(address), head));
+        builder.put(&[], "kind", Placed::new(Value::Str(kind.as_str().into()), head.clone()));
+        builder.put(&[], "name", Placed::new(Value::Str(address.into()), head));
         builder
     }
 
@@ -193,7 +197,7 @@ impl Builder {
 
     /// Sets a top-level string field.
     pub fn string(&mut self, field: &str, value: Placed<String>) -> &mut Self {
-        self.put(&[], field, value.map(Value::Str))
+        self.put(&[], field, value.map(|s| Value::Str(s.into())))
     }
 
     /// Sets a top-level integer field.
@@ -208,47 +212,55 @@ impl Builder {
 
     /// Sets a string inside a top-level mapping field (`os.family`).
     pub fn nested_string(&mut self, field: &str, key: &str, value: Placed<String>) -> &mut Self {
-        self.put(&[field], key, value.map(Value::Str))
+        self.put(&[field], key, value.map(|s| Value::Str(s.into())))
     }
 
     /// Appends a string to a top-level list field (`regions`, `sharedWith`), creating it.
     pub fn push_string(&mut self, field: &str, value: Placed<String>) -> &mut Self {
-        let index =
-            if let Some(Entry { value: Node { value: Value::Seq(items), .. }, .. }) = self.entry_mut(field) {
-                items.len()
+        let at = if let Some(at) = self.lists.iter().position(|(f, _)| f == field) {
+            at
+        } else {
+            // A list put whole before is appended to, anything else replaced.
+            let items = if let Some(Entry { value: Node { value: Value::Seq(items), .. }, .. }) =
+                self.entry_mut(field)
+            {
+                std::mem::take(items).into_vec()
             } else {
-                let empty = Placed::new(Value::Seq(Vec::new()), value.at.clone());
+                let empty = Placed::new(Value::Seq(Box::default()), value.at.clone());
                 self.put(&[], field, empty);
-                0
+                Vec::new()
             };
+            self.lists.push((field.to_string(), items));
+            self.lists.len() - 1
+        };
+        let index = self.lists[at].1.len();
         let path = vec![PathSegment::Key(field.to_string()), PathSegment::Index(index)];
         self.site(path, &value);
-        let node = Node::new(value.at.span, Value::Str(value.value));
-        if let Some(Entry { value: Node { value: Value::Seq(items), .. }, .. }) = self.entry_mut(field) {
-            items.push(node);
-        }
+        self.lists[at].1.push(Node::new(value.at.span, Value::Str(value.value.into())));
         self
     }
 
     /// Marks a top-level field unknown: rules that read it skip this resource.
     pub fn unknown(&mut self, field: &str, at: Location, why: impl Into<String>) -> &mut Self {
-        self.entries.retain(|e| e.key.name != field);
+        self.entries.retain(|e| &*e.key.name != field);
+        self.lists.retain(|(f, _)| f != field);
         self.extra.unknown.push(Unknown { field: field.to_string(), location: at, why: why.into() });
         self
     }
 
     /// Whether a top-level field is set.
     pub fn has(&self, field: &str) -> bool {
-        self.entries.iter().any(|e| e.key.name == field)
+        self.entries.iter().any(|e| &*e.key.name == field)
     }
 
     /// Whether the top-level list field `field` has the string `value`.
     pub fn lists(&self, field: &str, value: &str) -> bool {
-        self.entries.iter().any(|e| {
-            e.key.name == field
-                && matches!(&e.value.value, Value::Seq(items)
-                    if items.iter().any(|n| matches!(&n.value, Value::Str(s) if s == value)))
-        })
+        let listed =
+            |items: &[Node]| items.iter().any(|n| matches!(&n.value, Value::Str(s) if &**s == value));
+        self.lists.iter().any(|(f, items)| f == field && listed(items))
+            || self.entries.iter().any(|e| {
+                &*e.key.name == field && matches!(&e.value.value, Value::Seq(items) if listed(items))
+            })
     }
 
     /// Whether a top-level field was marked unknown.
@@ -266,8 +278,16 @@ impl Builder {
     /// The finished resource: valid, except that every unknown field counts as one that
     /// failed validation, so the rules reading it do not run.
     pub fn finish(mut self) -> Resource {
-        let end = self.entries.iter().map(|e| e.value.span.end).max().unwrap_or(self.head.end);
-        let root = Node::new(Span::new(self.head.start, end.max(self.head.end)), Value::Map(self.entries));
+        for (field, items) in std::mem::take(&mut self.lists) {
+            if let Some(Entry { value: Node { value: Value::Seq(slot), .. }, .. }) = self.entry_mut(&field) {
+                *slot = crate::source::fit(items).into_boxed_slice();
+            }
+        }
+        let end = self.entries.iter().map(|e| e.value.span.end()).max().unwrap_or(self.head.end());
+        let root = Node::new(
+            Span::new(self.head.start(), end.max(self.head.end())),
+            Value::Map(crate::source::fit(self.entries).into_boxed_slice()),
+        );
         let mut resource = Resource::new(self.kind, self.file, root);
         // A field both set and unknown (set by one source, then found unknown by another)
         // is unknown.
@@ -282,7 +302,7 @@ impl Builder {
     }
 
     fn entry_mut(&mut self, field: &str) -> Option<&mut Entry> {
-        self.entries.iter_mut().find(|e| e.key.name == field)
+        self.entries.iter_mut().find(|e| &*e.key.name == field)
     }
 
     fn site(&mut self, path: Vec<PathSegment>, value: &Placed<impl Sized>) {
@@ -300,12 +320,13 @@ impl Builder {
         path.push(PathSegment::Key(key.to_string()));
         self.site(path, &value);
         let entry = Entry {
-            key: Key { name: key.to_string(), span: value.at.span },
+            key: Key { name: key.into(), span: value.at.span },
             value: Node::new(value.at.span, value.value),
         };
         match parents {
             [] => {
                 self.extra.unknown.retain(|u| u.field != key);
+                self.lists.retain(|(f, _)| f != key);
                 match self.entry_mut(key) {
                     Some(existing) => *existing = entry,
                     None => self.entries.push(entry),
@@ -313,14 +334,18 @@ impl Builder {
             }
             [parent, ..] => {
                 if self.entry_mut(parent).is_none() {
-                    let empty = Placed::new(Value::Map(Vec::new()), value.at.clone());
+                    let empty = Placed::new(Value::Map(Box::default()), value.at.clone());
                     self.put(&[], parent, empty);
                 }
                 if let Some(Entry { value: Node { value: Value::Map(entries), .. }, .. }) =
                     self.entry_mut(parent)
                 {
-                    entries.retain(|e| e.key.name != key);
-                    entries.push(entry);
+                    // Nested mappings hold a few fields (`os`, `labels`): each put makes a
+                    // new exact-size slice, as the search for the key is linear already.
+                    let mut grown = std::mem::take(entries).into_vec();
+                    grown.retain(|e| &*e.key.name != key);
+                    grown.push(entry);
+                    *entries = crate::source::fit(grown).into_boxed_slice();
                 }
             }
         }

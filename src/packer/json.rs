@@ -72,7 +72,7 @@ fn items(file: &Arc<SourceFile>, node: &Node) -> Vec<(String, Vec<Location>)> {
         .filter_map(|e| {
             let items = e.value.as_seq()?;
             Some((
-                e.key.name.clone(),
+                e.key.name.to_string(),
                 items.iter().map(|i| Location::new(Arc::clone(file), i.span)).collect(),
             ))
         })
@@ -83,8 +83,8 @@ fn attributes(file: &Arc<SourceFile>, node: &Node, variables: Option<&Node>) -> 
     node.as_map()
         .unwrap_or_default()
         .iter()
-        .filter(|e| e.key.name != "type")
-        .map(|e| (e.key.name.clone(), value(file, &e.value, variables)))
+        .filter(|e| &*e.key.name != "type")
+        .map(|e| (e.key.name.to_string(), value(file, &e.value, variables)))
         .collect()
 }
 

@@ -73,13 +73,13 @@ fn hcl_source_maps_to_build_instance_image_and_import() {
     assert_eq!(build.iac.as_deref().unwrap().reference("image"), Some(image_key.as_str()));
     let location = build.location(&[PathSegment::Key("image".into())]);
     assert_eq!(
-        &file.text[location.span.start..location.span.end],
+        &file.text[location.span.start()..location.span.end()],
         "\"centos_7_9_x64_20G_alibase_20240628.vhd\""
     );
     let site = build.iac.as_deref().unwrap().site(&[PathSegment::Key("region".into())]).expect("site");
     assert_eq!(site.labels[0].location.file.name, "img/prod.pkrvars.hcl");
     let location = build.location(&[PathSegment::Key("region".into())]);
-    assert_eq!(&file.text[location.span.start..location.span.end], "var.region");
+    assert_eq!(&file.text[location.span.start()..location.span.end()], "var.region");
 
     assert_eq!(image.name.as_deref(), Some("app-cn-beijing"));
     assert_eq!(field(image, "type"), Some("custom"));
@@ -138,7 +138,7 @@ fn legacy_json_user_variables_and_string_booleans() {
     assert_eq!(image.node.get("encrypted").map(|n| n.value.clone()), Some(Value::Bool(true)));
     let site = build.iac.as_deref().unwrap().site(&[PathSegment::Key("region".into())]).expect("site");
     assert_eq!(
-        &file.text[site.labels[0].location.span.start..site.labels[0].location.span.end],
+        &file.text[site.labels[0].location.span.start()..site.labels[0].location.span.end()],
         "\"cn-hangzhou\""
     );
 }

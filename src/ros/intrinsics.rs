@@ -73,7 +73,7 @@ impl Template<'_> {
             Value::Bool(b) => Eval::known(Json::Bool(*b)),
             Value::Int(i) => Eval::known(Json::from(*i)),
             Value::Float(f) => Eval::known(serde_json::Number::from_f64(*f).map_or(Json::Null, Json::Number)),
-            Value::Str(s) => Eval::known(Json::String(s.clone())),
+            Value::Str(s) => Eval::known(Json::String(s.to_string())),
             Value::Seq(items) => {
                 let mut out = Vec::with_capacity(items.len());
                 let mut via = Vec::new();
@@ -92,10 +92,10 @@ impl Template<'_> {
                 Eval::Known(Json::Array(out), via)
             }
             Value::Map(entries) => {
-                if let [entry] = entries.as_slice() {
-                    if entry.key.name == "Ref"
+                if let [entry] = &entries[..] {
+                    if &*entry.key.name == "Ref"
                         || entry.key.name.starts_with("Fn::")
-                        || entry.key.name == "Condition"
+                        || &*entry.key.name == "Condition"
                     {
                         return self.function(&entry.key.name, &entry.value, depth);
                     }
@@ -105,7 +105,7 @@ impl Template<'_> {
                 for entry in entries {
                     match self.eval_at(&entry.value, depth + 1) {
                         Eval::Known(value, labels) => {
-                            out.insert(entry.key.name.clone(), value);
+                            out.insert(entry.key.name.to_string(), value);
                             via.extend(labels);
                         }
                         Eval::Resource(id) => {
@@ -248,8 +248,8 @@ impl Template<'_> {
 
     fn sub(&self, arg: &Node, depth: usize) -> Result<(Json, Vec<Label>), String> {
         let (template, vars) = match &arg.value {
-            Value::Str(s) => (s.as_str(), None),
-            Value::Seq(items) => match items.as_slice() {
+            Value::Str(s) => (&**s, None),
+            Value::Seq(items) => match &items[..] {
                 [text, vars] => (text.as_str().ok_or("`Fn::Sub` template is not a string")?, Some(vars)),
                 [text] => (text.as_str().ok_or("`Fn::Sub` template is not a string")?, None),
                 _ => return Err("`Fn::Sub` takes a template and a mapping".into()),
@@ -272,7 +272,7 @@ impl Template<'_> {
                 let value = if let Some(node) = vars.and_then(|v| v.get(name)) {
                     self.value(node, depth)?
                 } else {
-                    let reference = Node::new(arg.span, Value::Str(name.to_string()));
+                    let reference = Node::new(arg.span, Value::Str(name.into()));
                     match self.reference(&reference) {
                         Eval::Known(value, labels) => (value, labels),
                         Eval::Resource(id) => return Err(format!("`{id}` is known only after deploy")),

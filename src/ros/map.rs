@@ -123,7 +123,7 @@ fn builder(template: &Template<'_>, resource: &Declared<'_>, kind: Kind) -> Buil
             Eval::Known(value, _) => value,
             Eval::Resource(_) | Eval::Unknown(_) => Json::Null,
         };
-        attributes.insert(entry.key.name.clone(), value);
+        attributes.insert(entry.key.name.to_string(), value);
     }
     let origin = Origin {
         format: Format::Ros,

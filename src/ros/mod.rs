@@ -58,8 +58,8 @@ pub fn extract(file: &Arc<SourceFile>, document: Document, options: &Options, ca
     };
     let mut findings = Vec::new();
     if let Some(mut span) = empty_key(root) {
-        span.end = span.end.min(file.text.len());
-        span.start = span.start.min(span.end);
+        let end = span.end().min(file.text.len());
+        span = crate::source::Span::new(span.start().min(end), end);
         let finding = crate::spec::codes::PARSE_ERROR
             .finding(
                 "an empty mapping key: ROS rejects the template",
@@ -98,7 +98,10 @@ fn empty_key(node: &crate::source::Node) -> Option<crate::source::Span> {
         Value::Map(entries) => entries.iter().find_map(|e| {
             if e.key.name.is_empty() || e.key.span.is_empty() {
                 // An empty key has an empty span where it would be: mark one character.
-                Some(crate::source::Span::new(e.key.span.start, e.key.span.end.max(e.key.span.start + 1)))
+                Some(crate::source::Span::new(
+                    e.key.span.start(),
+                    e.key.span.end().max(e.key.span.start() + 1),
+                ))
             } else {
                 empty_key(&e.value)
             }

@@ -101,11 +101,11 @@ fn maps_instances_and_images_with_parameters_and_intrinsics() {
     // The finding at the Ref points at the Ref, with a label on the Default.
     let path = [PathSegment::Key("instanceType".into())];
     let location = web.location(&path);
-    assert_eq!(&file.text[location.span.start..location.span.end], "{Ref: InstanceType}");
+    assert_eq!(&file.text[location.span.start()..location.span.end()], "{Ref: InstanceType}");
     let extra = web.iac.as_deref().expect("iac");
     let site = extra.site(&path).expect("a site with the Default");
     assert_eq!(
-        &file.text[site.labels[0].location.span.start..site.labels[0].location.span.end],
+        &file.text[site.labels[0].location.span.start()..site.labels[0].location.span.end()],
         "ecs.g7.large"
     );
     assert_eq!(extra.origin.key, "stack.yaml#Web");

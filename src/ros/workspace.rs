@@ -45,15 +45,15 @@ impl Mapping {
         match self {
             Self::Whole(whole) => *whole,
             Self::Lines { .. } => {
-                let start = self.offset(span.start);
-                Span::new(start, self.offset(span.end).max(start))
+                let start = self.offset(span.start());
+                Span::new(start, self.offset(span.end()).max(start))
             }
         }
     }
 
     fn offset(&self, at: usize) -> usize {
         match self {
-            Self::Whole(whole) => whole.start,
+            Self::Whole(whole) => whole.start(),
             Self::Lines { text, yaml, end } => {
                 let line = text.partition_point(|&start| start <= at).saturating_sub(1);
                 match (text.get(line), yaml.get(line)) {
@@ -68,8 +68,8 @@ impl Mapping {
 /// The mapping of a scalar value's text into the template, exact for a literal block.
 fn mapping(template: &str, node: &Node, value: &str) -> Mapping {
     let whole = Mapping::Whole(node.span);
-    let Some(content_start) = literal_content_start(template, node.span.start) else { return whole };
-    let Some(content) = template.get(content_start..node.span.end) else { return whole };
+    let Some(content_start) = literal_content_start(template, node.span.start()) else { return whole };
+    let Some(content) = template.get(content_start..node.span.end()) else { return whole };
     let lines: Vec<(usize, &str)> = content
         .split('\n')
         .scan(content_start, |at, line| {
@@ -100,7 +100,7 @@ fn mapping(template: &str, node: &Node, value: &str) -> Mapping {
     text.extend(value.match_indices('\n').map(|(at, _)| at + 1));
     text.truncate(yaml.len());
     yaml.truncate(text.len());
-    Mapping::Lines { text, yaml, end: node.span.end }
+    Mapping::Lines { text, yaml, end: node.span.end() }
 }
 
 /// Where the lines of a literal block scalar whose text starts at `start` begin: after the
@@ -140,7 +140,7 @@ pub fn load(file: &Arc<SourceFile>, root: &Node, options: &Options, catalog: &Ca
             continue;
         }
         let name = format!("{}#Workspace/{}", file.name, entry.key.name);
-        let virtual_file = Arc::new(SourceFile::new(name, text.as_str()));
+        let virtual_file = Arc::new(SourceFile::new(name, &**text));
         files.push((virtual_file, mapping(&file.text, &entry.value, text)));
     }
     if files.is_empty() {
@@ -186,7 +186,7 @@ fn parameter_files(file: &Arc<SourceFile>, root: &Node) -> Vec<(Arc<SourceFile>,
         let value = match &default.value {
             // A JSON string is an HCL string once templates in it are escaped.
             Value::Str(s) => {
-                serde_json::Value::String(s.clone()).to_string().replace("${", "$${").replace("%{", "%%{")
+                serde_json::Value::String(s.to_string()).to_string().replace("${", "$${").replace("%{", "%%{")
             }
             Value::Int(i) => i.to_string(),
             Value::Float(f) if f.is_finite() => f.to_string(),
@@ -212,8 +212,8 @@ impl Back<'_> {
         if let Some((_, mapping)) = self.files.iter().find(|(f, _)| Arc::ptr_eq(f, file)) {
             let len = self.file.text.len();
             let mapped = mapping.span(span);
-            let end = mapped.end.min(len);
-            return Some(Span::new(mapped.start.min(end), end));
+            let end = mapped.end().min(len);
+            return Some(Span::new(mapped.start().min(end), end));
         }
         None
     }
@@ -269,7 +269,7 @@ impl Back<'_> {
         match &mut node.value {
             Value::Map(entries) => {
                 for entry in entries {
-                    path.push(PathSegment::Key(entry.key.name.clone()));
+                    path.push(PathSegment::Key(entry.key.name.to_string()));
                     let file = extra.site(path).map_or(own, |site| &site.file);
                     if let Some(span) = self.span(file, entry.key.span) {
                         entry.key.span = span;
@@ -311,7 +311,7 @@ mod tests {
         let resource =
             loaded.resources.iter().find(|r| r.name.as_deref() == Some(name)).expect("the resource");
         let node = resource.node.get(field).expect("the field");
-        (resource.file.name.clone(), text[node.span.start..node.span.end].to_string())
+        (resource.file.name.clone(), text[node.span.start()..node.span.end()].to_string())
     }
 
     fn template(block: &str) -> String {
@@ -368,12 +368,12 @@ mod tests {
         let web =
             loaded.resources.iter().find(|r| r.name.as_deref() == Some("alicloud_instance.web")).unwrap();
         let node = web.node.get("image").expect("image");
-        assert_eq!(&text[node.span.start..node.span.end], "var.image_id");
+        assert_eq!(&text[node.span.start()..node.span.end()], "var.image_id");
         let extra = web.iac.as_deref().unwrap();
         let site = extra.site(&[PathSegment::Key("image".into())]).expect("a site");
         let label = site.labels.first().expect("a label");
         assert!(Arc::ptr_eq(&label.location.file, &file));
-        assert_eq!(&text[label.location.span.start..label.location.span.end], "centos_7");
+        assert_eq!(&text[label.location.span.start()..label.location.span.end()], "centos_7");
         assert!(label.message.contains("ROS parameter `image_id`"), "{}", label.message);
     }
 

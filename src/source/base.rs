@@ -5,19 +5,48 @@
 use super::Node;
 
 /// A half-open byte range `[start, end)` into a source text.
+///
+/// Offsets are 32-bit: every node and key of every tree of a run carries one, and with
+/// `usize` offsets they were 16 of a tree node's 48 bytes. No text reaches the bound: the
+/// reader refuses a file past [`MAX_TEXT_BYTES`] whatever `--max-file-size` says. An offset
+/// past it would be held as the bound itself (a span at the end of what can be pointed at).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Span {
-    pub start: usize,
-    pub end: usize,
+    start: u32,
+    end: u32,
+}
+
+/// The longest text a [`Span`] can point into, in bytes (4 GiB less one).
+pub const MAX_TEXT_BYTES: u64 = u32::MAX as u64;
+
+/// `offset` as a span offset, held at the bound past it (see [`Span`]).
+#[allow(clippy::cast_possible_truncation)] // Checked against the bound first.
+const fn narrow(offset: usize) -> u32 {
+    if offset > u32::MAX as usize { u32::MAX } else { offset as u32 }
 }
 
 impl Span {
     pub const fn new(start: usize, end: usize) -> Self {
-        Self { start, end }
+        Self { start: narrow(start), end: narrow(end) }
+    }
+
+    /// The byte offset of the first byte.
+    pub const fn start(self) -> usize {
+        self.start as usize
+    }
+
+    /// The byte offset just past the last byte.
+    pub const fn end(self) -> usize {
+        self.end as usize
+    }
+
+    /// The bytes as a range, for slicing the text.
+    pub const fn range(self) -> std::ops::Range<usize> {
+        self.start()..self.end()
     }
 
     pub const fn len(self) -> usize {
-        self.end.saturating_sub(self.start)
+        self.end().saturating_sub(self.start())
     }
 
     pub const fn is_empty(self) -> bool {

@@ -51,7 +51,7 @@ enum Frame {
         /// The key whose value is being parsed.
         key: Key,
         /// Key positions in `entries`, built once the object is large.
-        index: Option<HashMap<String, usize>>,
+        index: Option<HashMap<Box<str>, usize>>,
     },
 }
 
@@ -60,7 +60,7 @@ impl Frame {
         if bracket == b'[' {
             return Self::Seq { start, items: Vec::new() };
         }
-        let key = Key { name: String::new(), span: Span::default() };
+        let key = Key { name: Box::default(), span: Span::default() };
         Self::Map { start, entries: Vec::new(), key, index: None }
     }
 
@@ -85,9 +85,11 @@ impl Frame {
     /// a run is kept until the run ends.
     fn finish(self, end: usize) -> Node {
         match self {
-            Self::Seq { start, items } => Node::new(Span::new(start, end), Value::Seq(super::fit(items))),
+            Self::Seq { start, items } => {
+                Node::new(Span::new(start, end), Value::Seq(super::fit(items).into_boxed_slice()))
+            }
             Self::Map { start, entries, .. } => {
-                Node::new(Span::new(start, end), Value::Map(super::fit(entries)))
+                Node::new(Span::new(start, end), Value::Map(super::fit(entries).into_boxed_slice()))
             }
         }
     }
@@ -214,7 +216,7 @@ impl Parser<'_> {
     fn parse_key(
         &mut self,
         entries: &[Entry],
-        index: &mut Option<HashMap<String, usize>>,
+        index: &mut Option<HashMap<Box<str>, usize>>,
     ) -> Result<Key, SyntaxError> {
         self.skip_ws();
         if self.peek() != Some(b'"') {
@@ -250,7 +252,7 @@ impl Parser<'_> {
     }
 
     /// Parses the string whose opening quote is at `pos`, leaving `pos` after the closing one.
-    fn parse_string(&mut self) -> Result<String, SyntaxError> {
+    fn parse_string(&mut self) -> Result<Box<str>, SyntaxError> {
         let open = self.pos;
         self.pos += 1;
         let mut out = String::new();
@@ -264,10 +266,10 @@ impl Parser<'_> {
                     self.pos += 1;
                     // Without escapes (each adds a character) the text is copied just once.
                     if out.is_empty() {
-                        return Ok(plain.to_owned());
+                        return Ok(plain.into());
                     }
                     out.push_str(plain);
-                    return Ok(out);
+                    return Ok(super::boxed(out.into()));
                 }
                 Some(b'\\') => {
                     out.push_str(plain);
@@ -341,7 +343,7 @@ impl Parser<'_> {
         // `from_u32` rejects every surrogate, so `None` is an unpaired one.
         decoded.ok_or_else(|| {
             let span = Span::new(at, at + 6);
-            let escape = self.text.get(at..span.end).unwrap_or_default();
+            let escape = self.text.get(at..span.end()).unwrap_or_default();
             error(format!("unpaired surrogate `{escape}` in string"), span, SURROGATE_HELP)
         })
     }
@@ -485,7 +487,7 @@ mod tests {
     }
 
     fn slice(text: &str, span: Span) -> &str {
-        &text[span.start..span.end]
+        &text[span.start()..span.end()]
     }
 
     #[test]
@@ -495,7 +497,7 @@ mod tests {
         let root = ok(text);
         assert_eq!(slice(text, root.span), text.trim());
         let entries = root.as_map().unwrap();
-        let names: Vec<_> = entries.iter().map(|e| e.key.name.as_str()).collect();
+        let names: Vec<_> = entries.iter().map(|e| &*e.key.name).collect();
         assert_eq!(names, ["name", "count", "ratio", "on", "off", "none", "list", "obj"]);
         for entry in entries {
             assert_eq!(slice(text, entry.key.span), format!("\"{}\"", entry.key.name));
@@ -520,8 +522,8 @@ mod tests {
         assert_eq!(slice(text, items[1].span), "[2, []]");
         let inner = items[1].as_seq().unwrap();
         assert_eq!(slice(text, inner[1].span), "[]");
-        assert_eq!(inner[1].value, Value::Seq(Vec::new()));
-        assert_eq!((slice(text, items[2].span), &items[2].value), ("{}", &Value::Map(Vec::new())));
+        assert_eq!(inner[1].value, Value::Seq(Box::default()));
+        assert_eq!((slice(text, items[2].span), &items[2].value), ("{}", &Value::Map(Box::default())));
         let obj = root.get("obj").unwrap();
         assert_eq!(slice(text, obj.span), r#"{"k": "v"}"#);
         let entry = obj.entry("k").unwrap();
@@ -601,7 +603,7 @@ mod tests {
         let root = ok(&text);
         let entries = root.as_map().unwrap();
         assert_eq!(entries.len(), 40);
-        assert!(entries.iter().enumerate().all(|(i, e)| e.key.name == format!("k{i}")));
+        assert!(entries.iter().enumerate().all(|(i, e)| *e.key.name == format!("k{i}")));
         assert_eq!(root.get("k39").map(|n| &n.value), Some(&Value::Int(39)));
         for dup in ["k3", "k30"] {
             let text = format!("{{{}, \"{dup}\": 0}}", keys.join(", "));
@@ -744,7 +746,7 @@ mod tests {
 
     /// Every span of a parsed tree lies on character boundaries, strings include their quotes.
     fn check_tree(text: &str, node: &Node) {
-        let Span { start, end } = node.span;
+        let (start, end) = (node.span.start(), node.span.end());
         assert!(start < end && end <= text.len(), "{text:?}: {:?}", node.span);
         assert!(text.is_char_boundary(start) && text.is_char_boundary(end), "{text:?}");
         match &node.value {
@@ -754,7 +756,7 @@ mod tests {
             Value::Seq(items) => items.iter().for_each(|item| check_tree(text, item)),
             Value::Map(entries) => {
                 for entry in entries {
-                    assert!(text[entry.key.span.start..entry.key.span.end].starts_with('"'));
+                    assert!(text[entry.key.span.start()..entry.key.span.end()].starts_with('"'));
                     check_tree(text, &entry.value);
                 }
             }
@@ -781,7 +783,7 @@ mod tests {
                 Ok(node) => check_tree(text, &node),
                 Err(e) => {
                     errors += 1;
-                    let Span { start, end } = e.span;
+                    let (start, end) = (e.span.start(), e.span.end());
                     assert!(start <= end && end <= text.len(), "{text:?}: {e:?}");
                     assert!(text.is_char_boundary(start) && text.is_char_boundary(end), "{text:?}: {e:?}");
                     assert!(start < end || start == text.len(), "empty span before the end: {text:?}: {e:?}");

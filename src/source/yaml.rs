@@ -124,14 +124,14 @@ struct MapFrame {
     /// Values of `<<` merge keys, applied when the mapping ends.
     merges: Vec<Node>,
     /// Key positions, built once a mapping is large enough that a linear search would be quadratic.
-    index: Option<HashMap<String, usize>>,
+    index: Option<HashMap<Box<str>, usize>>,
 }
 
 impl MapFrame {
     fn position(&self, key: &str) -> Option<usize> {
         match &self.index {
             Some(index) => index.get(key).copied(),
-            None => self.entries.iter().position(|e| e.key.name == key),
+            None => self.entries.iter().position(|e| &*e.key.name == key),
         }
     }
 
@@ -275,7 +275,7 @@ impl<'a> Builder<'a> {
             Event::Scalar(value, style, anchor, tag) => {
                 let verbatim = style != ScalarStyle::Plain
                     || tag.as_ref().is_some_and(|t| t.handle == "tag:yaml.org,2002:" && t.suffix == "str");
-                let value = if verbatim { Value::Str(value.into_owned()) } else { resolve_plain(&value) };
+                let value = if verbatim { Value::Str(super::boxed(value)) } else { resolve_plain(&value) };
                 let span = self.scalar_span(style, span);
                 self.complete(Node::new(span, value), anchor)?;
             }
@@ -307,12 +307,12 @@ impl<'a> Builder<'a> {
             }
             Event::SequenceStart(anchor, _) => {
                 self.check_depth(span)?;
-                self.stack.push(Frame::Seq { start: span.start, anchor, items: Vec::new() });
+                self.stack.push(Frame::Seq { start: span.start(), anchor, items: Vec::new() });
             }
             Event::MappingStart(anchor, _) => {
                 self.check_depth(span)?;
                 self.stack.push(Frame::Map(MapFrame {
-                    start: span.start,
+                    start: span.start(),
                     anchor,
                     entries: Vec::new(),
                     key: None,
@@ -322,18 +322,18 @@ impl<'a> Builder<'a> {
             }
             Event::SequenceEnd => {
                 if let Some(Frame::Seq { start, anchor, items }) = self.stack.pop() {
-                    let end = self.container_end(start, span, items.last().map(|n| n.span.end));
+                    let end = self.container_end(start, span, items.last().map(|n| n.span.end()));
                     // Every tree of a run is kept until it ends: give back the room lists grew into.
-                    let items = super::fit(items);
+                    let items = super::fit(items).into_boxed_slice();
                     self.complete(Node::new(Span::new(start, end), Value::Seq(items)), anchor)?;
                 }
             }
             Event::MappingEnd => {
                 if let Some(Frame::Map(map)) = self.stack.pop() {
                     let end =
-                        self.container_end(map.start, span, map.entries.last().map(|e| e.value.span.end));
+                        self.container_end(map.start, span, map.entries.last().map(|e| e.value.span.end()));
                     let (start, anchor) = (map.start, map.anchor);
-                    let entries = super::fit(apply_merges(map)?);
+                    let entries = super::fit(apply_merges(map)?).into_boxed_slice();
                     self.complete(Node::new(Span::new(start, end), Value::Map(entries)), anchor)?;
                 }
             }
@@ -343,10 +343,10 @@ impl<'a> Builder<'a> {
 
     fn check_depth(&self, span: Span) -> Result<(), SyntaxError> {
         if self.stack.len() >= self.limits.max_depth {
-            let width = usize::from(span.end > span.start);
+            let width = usize::from(span.end() > span.start());
             return Err(SyntaxError::new(
                 format!("nesting is deeper than {} levels", self.limits.max_depth),
-                Span::new(span.start, span.start + width),
+                Span::new(span.start(), span.start() + width),
             )
             .with_help(
                 "ecslint limits nesting to protect itself from hostile input; no spec needs this depth",
@@ -358,11 +358,15 @@ impl<'a> Builder<'a> {
     /// A flow collection ends at its closing bracket; a block one at its last child.
     fn container_end(&self, start: usize, end_event: Span, last_child: Option<usize>) -> usize {
         let flow = self.text.get(start.saturating_sub(self.bom)..).is_some_and(extent::is_flow_collection);
-        if flow && end_event.end > end_event.start {
+        if flow && end_event.end() > end_event.start() {
             // The end event starts at the closing bracket, but its span runs on over the
             // blanks and the comment after it: `tags: [a]  # note` is `[a]`, not `[a]  # note`.
-            let closing = self.text.as_bytes().get(end_event.start.saturating_sub(self.bom));
-            if closing.is_some_and(|&b| b == b']' || b == b'}') { end_event.start + 1 } else { end_event.end }
+            let closing = self.text.as_bytes().get(end_event.start().saturating_sub(self.bom));
+            if closing.is_some_and(|&b| b == b']' || b == b'}') {
+                end_event.start() + 1
+            } else {
+                end_event.end()
+            }
         } else {
             last_child.unwrap_or(start).max(start)
         }
@@ -374,9 +378,9 @@ impl<'a> Builder<'a> {
         match style {
             ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => self
                 .text
-                .get(span.start.saturating_sub(self.bom)..span.end.saturating_sub(self.bom))
+                .get(span.start().saturating_sub(self.bom)..span.end().saturating_sub(self.bom))
                 .and_then(extent::quoted_len)
-                .map_or(span, |len| Span::new(span.start, span.start + len)),
+                .map_or(span, |len| Span::new(span.start(), span.start() + len)),
             _ => self.trim_end(span),
         }
     }
@@ -384,12 +388,12 @@ impl<'a> Builder<'a> {
     fn trim_end(&self, span: Span) -> Span {
         // Most scalars end at a byte that is not a blank (the parser's span of a plain
         // scalar stops at its last character): nothing to trim, and no `str` to slice.
-        let last = span.end.checked_sub(self.bom + 1).and_then(|at| self.text.as_bytes().get(at));
-        if span.end > span.start && last.is_some_and(|&b| b.is_ascii() && !(b as char).is_whitespace()) {
+        let last = span.end().checked_sub(self.bom + 1).and_then(|at| self.text.as_bytes().get(at));
+        if span.end() > span.start() && last.is_some_and(|&b| b.is_ascii() && !(b as char).is_whitespace()) {
             return span;
         }
-        let local = self.text.get(span.start.saturating_sub(self.bom)..span.end.saturating_sub(self.bom));
-        local.map_or(span, |s| Span::new(span.start, span.start + s.trim_end().len()))
+        let local = self.text.get(span.start().saturating_sub(self.bom)..span.end().saturating_sub(self.bom));
+        local.map_or(span, |s| Span::new(span.start(), span.start() + s.trim_end().len()))
     }
 
     /// What aliases may copy in a whole stream: nodes, and bytes of strings and keys.
@@ -429,7 +433,7 @@ impl<'a> Builder<'a> {
             Some(Frame::Seq { items, .. }) => items.push(node),
             Some(Frame::Map(map)) => match map.key.take() {
                 None => map.key = Some(key_of(node)?),
-                Some(key) if key.name == "<<" => map.merges.push(node),
+                Some(key) if &*key.name == "<<" => map.merges.push(node),
                 Some(key) => {
                     if let Some(first) = map.position(&key.name).and_then(|i| map.entries.get(i)) {
                         let mut error = SyntaxError::new(format!("duplicate key `{}`", key.name), key.span)
@@ -448,10 +452,10 @@ impl<'a> Builder<'a> {
 fn key_of(node: Node) -> Result<Key, SyntaxError> {
     let name = match node.value {
         Value::Str(s) => s,
-        Value::Int(i) => i.to_string(),
-        Value::Bool(b) => b.to_string(),
-        Value::Float(f) => f.to_string(),
-        Value::Null => "null".to_string(),
+        Value::Int(i) => i.to_string().into(),
+        Value::Bool(b) => b.to_string().into(),
+        Value::Float(f) => f.to_string().into(),
+        Value::Null => "null".into(),
         Value::Seq(_) | Value::Map(_) => {
             return Err(SyntaxError::new(
                 "a mapping key must be a plain value, not a list or mapping",
@@ -549,7 +553,7 @@ fn resolve_plain(text: &str) -> Value {
         Plain::Bool(b) => Value::Bool(b),
         Plain::Int(i) => Value::Int(i),
         Plain::Float(f) => Value::Float(f),
-        Plain::Str => Value::Str(text.to_string()),
+        Plain::Str => Value::Str(text.into()),
     }
 }
 

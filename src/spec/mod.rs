@@ -166,7 +166,7 @@ pub fn extract(
     for document in documents {
         let candidates = match document.root.value {
             Value::Map(_) => vec![document.root],
-            Value::Seq(items) => items,
+            Value::Seq(items) => items.into_vec(),
             _ => Vec::new(),
         };
         for node in candidates.into_iter().filter(|n| matches!(n.value, Value::Map(_))) {

@@ -258,7 +258,7 @@ impl Literal {
     fn matches(&self, node: &Node) -> bool {
         match (self, &node.value) {
             (Self::Bool(a), Value::Bool(b)) => a == b,
-            (Self::Str(a), Value::Str(b)) => a == b,
+            (Self::Str(a), Value::Str(b)) => **a == **b,
             (Self::Null, _) => is_null(node),
             _ => false,
         }
@@ -281,9 +281,9 @@ impl Keywords {
             Value::Float(f) if f.is_finite() => self.minimum.is_none_or(|min| *f >= min as f64),
             Value::Seq(items) => self.items_valid(items),
             Value::Map(entries) => {
-                self.required.iter().all(|name| entries.iter().any(|e| e.key.name == *name))
+                self.required.iter().all(|name| entries.iter().any(|e| *e.key.name == **name))
                     && entries.iter().all(|entry| {
-                        let named = self.properties.iter().find(|(name, _)| *name == entry.key.name);
+                        let named = self.properties.iter().find(|(name, _)| **name == *entry.key.name);
                         match (named, &self.additional) {
                             (Some((_, schema)), _) | (None, Some(schema)) => schema.is_valid(&entry.value),
                             (None, None) => true,
@@ -358,23 +358,23 @@ impl Keywords {
             }
             Value::Map(entries) => {
                 for name in &self.required {
-                    if !entries.iter().any(|e| e.key.name == *name) {
+                    if !entries.iter().any(|e| *e.key.name == **name) {
                         out.push((path.clone(), Failure::Required(name.clone())));
                     }
                 }
                 let mut unexpected = Vec::new();
                 for entry in entries {
-                    let named = self.properties.iter().find(|(name, _)| *name == entry.key.name);
+                    let named = self.properties.iter().find(|(name, _)| **name == *entry.key.name);
                     let schema = match named.map(|(_, schema)| schema).or(self.additional.as_ref()) {
                         // Reported together, as one error.
                         Some(Quick::False) if named.is_none() => {
-                            unexpected.push(entry.key.name.clone());
+                            unexpected.push(entry.key.name.to_string());
                             continue;
                         }
                         Some(schema) => schema,
                         None => continue,
                     };
-                    path.push(PathSegment::Key(entry.key.name.clone()));
+                    path.push(PathSegment::Key(entry.key.name.to_string()));
                     schema.collect(&entry.value, path, out);
                     path.pop();
                 }

@@ -150,10 +150,10 @@ impl Schema {
         }
         if self.quick.is_some() {
             violations.sort_by(|a, b| {
-                (a.span.start, a.span.end, &a.message).cmp(&(b.span.start, b.span.end, &b.message))
+                (a.span.start(), a.span.end(), &a.message).cmp(&(b.span.start(), b.span.end(), &b.message))
             });
         } else {
-            violations.sort_by_key(|v| (v.span.start, v.span.end));
+            violations.sort_by_key(|v| (v.span.start(), v.span.end()));
         }
         violations.dedup_by(|a, b| a.span == b.span && a.message == b.message);
         violations
@@ -368,7 +368,7 @@ fn exact_key(value: &Value, out: &mut String) -> bool {
         Value::Seq(items) => {
             out.push('[');
             for item in items {
-                let _ = write!(out, "@{},{}", item.span.start, item.span.end);
+                let _ = write!(out, "@{},{}", item.span.start(), item.span.end());
                 if !exact_key(&item.value, out) {
                     return false;
                 }
@@ -382,12 +382,12 @@ fn exact_key(value: &Value, out: &mut String) -> bool {
                 let _ = write!(
                     out,
                     "k{},{},{}:{}@{},{}",
-                    key.span.start,
-                    key.span.end,
+                    key.span.start(),
+                    key.span.end(),
                     key.name.len(),
                     key.name,
-                    at.start,
-                    at.end
+                    at.start(),
+                    at.end()
                 );
                 if !exact_key(&entry.value.value, out) {
                     return false;
@@ -489,7 +489,7 @@ fn how_to_write(path: &[PathSegment], node: &Node, expected: &str, families: &[&
             None => format!("write a whole number without quotes, e.g. `{key}2`"),
         },
         ("an integer", Value::Float(_)) => format!("write a whole number, e.g. `{key}2`"),
-        ("a string", Value::Seq(items)) => match items.as_slice() {
+        ("a string", Value::Seq(items)) => match &items[..] {
             [only] if only.as_str().is_some() => {
                 format!(
                     "write one value, without brackets: `{key}{}`",
@@ -545,10 +545,12 @@ fn last_key(path: &[PathSegment]) -> String {
 
 /// The first line of a mapping, for findings about the resource as a whole.
 pub fn head_span(node: &Node) -> Span {
-    match node.as_map().and_then(|entries| entries.iter().find(|e| e.key.name == "kind").or(entries.first()))
+    match node
+        .as_map()
+        .and_then(|entries| entries.iter().find(|e| &*e.key.name == "kind").or(entries.first()))
     {
         Some(entry) if !entry.value.span.is_empty() => {
-            Span::new(entry.key.span.start, entry.value.span.end.max(entry.key.span.end))
+            Span::new(entry.key.span.start(), entry.value.span.end().max(entry.key.span.end()))
         }
         Some(entry) => entry.key.span,
         None => node.span,
@@ -651,7 +653,7 @@ mod tests {
         }
         // Nodes written at the same place (as front ends may make them) compare by value.
         let same = |value: Value| Node::new(Span::new(3, 5), value);
-        let nested = || same(Value::Seq(vec![same(Value::Int(1))]));
+        let nested = || same(Value::Seq(vec![same(Value::Int(1))].into()));
         let items = [nested(), same(Value::Str("x".into())), nested()];
         assert_eq!(first_repeat(&items), Some(2));
         assert_eq!(pairwise(&items), Some(2));

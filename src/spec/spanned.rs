@@ -38,7 +38,7 @@ impl Json for Spanned {
     }
 
     fn with_string_node<T>((): &mut (), string: &str, f: impl FnOnce(SpannedNode<'_>) -> T) -> T {
-        let node = Node::new(Span::default(), Value::Str(string.to_owned()));
+        let node = Node::new(Span::default(), Value::Str(string.into()));
         f(SpannedNode(&node))
     }
 }
@@ -153,7 +153,7 @@ impl<'a> Iterator for Members<'a> {
     type Item = (&'a str, SpannedNode<'a>);
 
     fn next(&mut self) -> Option<Self::Item> {
-        self.0.next().map(|entry| (entry.key.name.as_str(), SpannedNode(&entry.value)))
+        self.0.next().map(|entry| (&*entry.key.name, SpannedNode(&entry.value)))
     }
 }
 
@@ -167,7 +167,7 @@ impl<'a> Object<'a, Spanned> for &'a [Entry] {
     }
 
     fn get(&self, key: &String) -> Option<SpannedNode<'a>> {
-        self.iter().rev().find(|entry| entry.key.name == *key).map(|entry| SpannedNode(&entry.value))
+        self.iter().rev().find(|entry| *entry.key.name == **key).map(|entry| SpannedNode(&entry.value))
     }
 
     fn members(&self) -> Members<'a> {
@@ -263,7 +263,7 @@ mod tests {
                     "2019",
                 ][..]
             )
-            .prop_map(|s| Value::Str(s.to_string())),
+            .prop_map(|s| Value::Str(s.into())),
         ]
         .prop_map(node);
         let keys = proptest::sample::select(
@@ -295,15 +295,16 @@ mod tests {
         );
         scalar.prop_recursive(3, 40, 8, move |inner| {
             prop_oneof![
-                proptest::collection::vec(inner.clone(), 0..4).prop_map(|items| node(Value::Seq(items))),
+                proptest::collection::vec(inner.clone(), 0..4)
+                    .prop_map(|items| node(Value::Seq(items.into()))),
                 proptest::collection::btree_map(keys.clone(), inner, 0..8).prop_map(|entries| {
                     let entries = entries
                         .into_iter()
                         .map(|(name, value)| Entry {
-                            key: Key { name: name.to_string(), span: Span::default() },
+                            key: Key { name: name.into(), span: Span::default() },
                             value,
                         })
-                        .collect();
+                        .collect::<Box<[Entry]>>();
                     node(Value::Map(entries))
                 }),
             ]
@@ -311,11 +312,11 @@ mod tests {
     }
 
     fn entry(name: &str, value: Node) -> Entry {
-        Entry { key: Key { name: name.to_string(), span: Span::default() }, value }
+        Entry { key: Key { name: name.into(), span: Span::default() }, value }
     }
 
     fn text(s: &str) -> Node {
-        node(Value::Str(s.to_string()))
+        node(Value::Str(s.into()))
     }
 
     /// A valid Instance or Image spec with one field set to `value` (or, for `None`, removed):
@@ -328,10 +329,12 @@ mod tests {
                 entry("type", text("custom")),
                 entry(
                     "os",
-                    node(Value::Map(vec![entry("family", text("ubuntu")), entry("version", text("22.04"))])),
+                    node(Value::Map(
+                        vec![entry("family", text("ubuntu")), entry("version", text("22.04"))].into(),
+                    )),
                 ),
-                entry("regions", node(Value::Seq(vec![text("cn-hangzhou")]))),
-                entry("sharedWith", node(Value::Seq(vec![text("1234567890123456")]))),
+                entry("regions", node(Value::Seq(vec![text("cn-hangzhou")].into()))),
+                entry("sharedWith", node(Value::Seq(vec![text("1234567890123456")].into()))),
             ]
         } else {
             vec![
@@ -343,11 +346,11 @@ mod tests {
                 entry("count", node(Value::Int(2))),
             ]
         };
-        entries.retain(|e| e.key.name != field);
+        entries.retain(|e| &*e.key.name != field);
         if let Some(value) = value {
             entries.push(entry(field, value));
         }
-        node(Value::Map(entries))
+        node(Value::Map(entries.into()))
     }
 
     proptest! {

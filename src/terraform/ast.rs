@@ -138,7 +138,7 @@ impl Converter<'_> {
                         .push(Attr { name: attr.key.as_str().to_string(), expr: self.expr(&attr.value) });
                 }
                 hcl_edit::structure::Structure::Block(block) => {
-                    let start = block.ident.span().map_or(self.whole.start, |r| r.start);
+                    let start = block.ident.span().map_or(self.whole.start(), |r| r.start);
                     let end =
                         block.labels.last().and_then(hcl_edit::Span::span).or_else(|| block.ident.span());
                     let head = self.span(end.map(|r| start..r.end));

@@ -35,12 +35,12 @@ fn run(list: &[(&str, &str)]) -> Evaluated {
 fn check_place(at: &Location) {
     let text = &at.file.text;
     assert!(
-        at.span.start <= at.span.end && at.span.end <= text.len(),
+        at.span.start() <= at.span.end() && at.span.end() <= text.len(),
         "{:?} outside {}",
         at.span,
         at.file.name
     );
-    assert!(text.is_char_boundary(at.span.start) && text.is_char_boundary(at.span.end));
+    assert!(text.is_char_boundary(at.span.start()) && text.is_char_boundary(at.span.end()));
 }
 
 fn check_val(v: &Val) {
@@ -66,7 +66,7 @@ fn attr<'a>(ev: &'a Evaluated, address: &str, name: &str) -> &'a Val {
 }
 
 fn text(at: &Location) -> &str {
-    &at.file.text[at.span.start..at.span.end]
+    &at.file.text[at.span.start()..at.span.end()]
 }
 
 fn string(v: &Val) -> String {

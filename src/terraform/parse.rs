@@ -117,7 +117,7 @@ fn parse_json_file(file: &Arc<SourceFile>, limits: Limits) -> Result<Body, Box<F
     };
     let mut body = Body::default();
     for entry in entries {
-        let name = entry.key.name.as_str();
+        let name = &*entry.key.name;
         let labels = match name {
             "resource" | "data" => 2,
             "variable" | "module" | "output" | "provider" => 1,
@@ -165,7 +165,7 @@ impl Json<'_> {
         }
         let Some(entries) = node.as_map() else { return };
         for entry in entries {
-            path.push(entry.key.name.clone());
+            path.push(entry.key.name.to_string());
             self.blocks(kind, labels - 1, &entry.value, path, entry.key.span, out);
             path.pop();
         }
@@ -176,16 +176,16 @@ impl Json<'_> {
     fn body(&self, kind: &str, node: &Node) -> Body {
         let mut body = Body::default();
         for entry in node.as_map().unwrap_or_default() {
-            if entry.key.name == "//" {
+            if &*entry.key.name == "//" {
                 continue;
             }
             // A variable's default is a literal value, not an expression.
-            let expr = if kind == "variable" && entry.key.name == "default" {
+            let expr = if kind == "variable" && &*entry.key.name == "default" {
                 literal(&entry.value)
             } else {
                 self.expr(&entry.value)
             };
-            body.attrs.push(Attr { name: entry.key.name.clone(), expr });
+            body.attrs.push(Attr { name: entry.key.name.to_string(), expr });
         }
         body
     }
@@ -216,13 +216,16 @@ fn literal(node: &Node) -> Expr {
             #[allow(clippy::cast_precision_loss)]
             Value::Int(i) => Kind::Number(*i as f64),
             Value::Float(f) => Kind::Number(*f),
-            Value::Str(s) => Kind::Str(s.clone()),
+            Value::Str(s) => Kind::Str(s.to_string()),
             Value::Seq(items) => Kind::Array(items.iter().map(literal).collect()),
             Value::Map(entries) => Kind::Object(
                 entries
                     .iter()
                     .map(|e| {
-                        (Expr { kind: Kind::Str(e.key.name.clone()), span: e.key.span }, literal(&e.value))
+                        (
+                            Expr { kind: Kind::Str(e.key.name.to_string()), span: e.key.span },
+                            literal(&e.value),
+                        )
                     })
                     .collect(),
             ),
@@ -238,9 +241,9 @@ impl Json<'_> {
         if !s.contains("${") && !s.contains("%{") {
             return Expr { kind: Kind::Str(s.to_string()), span };
         }
-        let inner = span.start.checked_add(1).zip(span.end.checked_sub(1));
+        let inner = span.start().checked_add(1).zip(span.end().checked_sub(1));
         let exact = inner.is_some_and(|(a, b)| a <= b && self.text.get(a..b) == Some(s));
-        let offset = inner.map_or(span.start, |(a, _)| a);
+        let offset = inner.map_or(span.start(), |(a, _)| a);
         match hcl_edit::parser::parse_template(s) {
             Ok(template) => {
                 let converter = Converter { text: s, offset, whole: span, exact };
@@ -272,7 +275,7 @@ mod tests {
         let block = &body.blocks[0];
         assert_eq!(block.labels, ["image"]);
         let default = &block.body.attrs[0].expr;
-        assert_eq!(&text[default.span.start..default.span.end], "\"centos_7\"");
+        assert_eq!(&text[default.span.start()..default.span.end()], "\"centos_7\"");
     }
 
     #[test]
@@ -280,7 +283,7 @@ mod tests {
         let text = "\u{feff}resource \"a\" \"b\" {\n  x = ]\n}\n";
         let error = parse_file(&file("main.tf", text), Limits::default()).expect_err("not HCL");
         let span = error.location.span;
-        assert_eq!(&text[span.start..span.end], "]");
+        assert_eq!(&text[span.start()..span.end()], "]");
     }
 
     #[test]

@@ -132,8 +132,8 @@ impl Val {
         let shown = |span: crate::source::Span| {
             self.via.iter().chain(shown).any(|l| {
                 Arc::ptr_eq(&l.location.file, &self.at.file)
-                    && l.location.span.start <= span.start
-                    && span.end <= l.location.span.end
+                    && l.location.span.start() <= span.start()
+                    && span.end() <= l.location.span.end()
             })
         };
         if !Arc::ptr_eq(&self.at.file, &at.file) && !shown(self.at.span) {

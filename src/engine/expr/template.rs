@@ -106,9 +106,9 @@ fn split(text: &str, span: Span, file: &Arc<SourceFile>, origin: Origin) -> Resu
         }
         let expr_span = file
             .text
-            .get(span.start..span.end)
+            .get(span.start()..span.end())
             .and_then(|s| crate::search::find(s, expr.trim()))
-            .map_or(span, |at| Span::new(span.start + at, span.start + at + expr.trim().len()));
+            .map_or(span, |at| Span::new(span.start() + at, span.start() + at + expr.trim().len()));
         parts.push(Part::Expr(Expr::new(expr.trim(), expr_span, file, origin)));
     }
     if !pieces.tail.is_empty() {

@@ -13,7 +13,7 @@ fn syntax_errors_point_into_the_rule_file() {
     let span = Span::new(8, text.trim_end().len());
     let error = Expr::compile("resource.count >", span, &f).unwrap_err();
     assert!(error.message.starts_with("CEL syntax error"), "{}", error.message);
-    assert_eq!(error.span.start, text.trim_end().len());
+    assert_eq!(error.span.start(), text.trim_end().len());
 }
 
 /// Every expression the built-in rules hold, templates included.
@@ -193,9 +193,9 @@ fn random_user_expressions_body() {
     let result = TestRunner::new(config).run(&soup, |text| {
         let f = file(&format!("assert: {text}"));
         if let Err(error) = Expr::compile(&text, Span::new(8, f.text.len()), &f) {
-            prop_assert!(error.span.end <= f.text.len() && error.span.start <= error.span.end);
+            prop_assert!(error.span.end() <= f.text.len() && error.span.start() <= error.span.end());
             prop_assert!(
-                f.text.is_char_boundary(error.span.start) && f.text.is_char_boundary(error.span.end)
+                f.text.is_char_boundary(error.span.start()) && f.text.is_char_boundary(error.span.end())
             );
         }
         Ok(())
@@ -212,7 +212,7 @@ fn unknown_variables_are_named_and_located() {
     let span = Span::new(8, text.trim_end().len());
     let error = Expr::compile(&text[8..text.trim_end().len()], span, &f).unwrap_err();
     assert!(error.message.starts_with("unknown variable `imagee`"), "{}", error.message);
-    assert_eq!(&text[error.span.start..error.span.end], "imagee");
+    assert_eq!(&text[error.span.start()..error.span.end()], "imagee");
 }
 
 #[test]

@@ -81,7 +81,7 @@ pub(super) fn shares<'a>(
     let mut first: HashMap<Cow<'a, str>, u32> = HashMap::with_capacity(entries.len().min(256));
     for (index, entry) in entries.iter().enumerate() {
         let account = match &entry.value {
-            Value::Str(s) => Cow::Borrowed(s.as_str()),
+            Value::Str(s) => Cow::Borrowed(&**s),
             Value::Int(i) => Cow::Owned(i.to_string()),
             _ => Cow::Owned(entry.to_json().to_string()),
         };

@@ -255,7 +255,7 @@ fn share_permissions_add_accounts_to_the_image() {
     let found = findings(&resources, &[]);
     let q004: Vec<&Finding> = found.iter().filter(|f| f.code == "Q004").collect();
     assert_eq!(q004.len(), 1, "{found:#?}");
-    assert_eq!(&file.text[q004[0].location.span.start..q004[0].location.span.end], "\"12345\"");
+    assert_eq!(&file.text[q004[0].location.span.start()..q004[0].location.span.end()], "\"12345\"");
 }
 
 #[test]
@@ -319,7 +319,7 @@ fn an_import_is_an_imported_custom_image_with_its_platform() {
     assert_eq!(f004.len(), 1, "{found:#?}");
     assert_eq!(f004[0].resource.as_ref().map(|r| r.name.as_str()), Some("alicloud_image_import.win"));
     assert!(
-        file.text[f004[0].location.span.start..].starts_with("resource \"alicloud_image_import\" \"win\"")
+        file.text[f004[0].location.span.start()..].starts_with("resource \"alicloud_image_import\" \"win\"")
     );
 }
 
@@ -406,7 +406,7 @@ fn a_lookup_of_public_images_is_a_public_image_named_by_its_address() {
     let site = extra.site(&[key("image")]).unwrap_or_else(|| panic!("a site with the regex label"));
     let label =
         site.labels.iter().find(|l| l.message == "selected by this name_regex").unwrap_or_else(|| panic!());
-    assert_eq!(&file.text[label.location.span.start..label.location.span.end], "\"^centos_7\"");
+    assert_eq!(&file.text[label.location.span.start()..label.location.span.end()], "\"^centos_7\"");
     for name in ["b", "c", "d", "e"] {
         let instance = named(&resources, Kind::Instance, &format!("alicloud_instance.{name}"));
         assert!(unknowns(instance).contains(&"image".into()), "{name}");
@@ -514,7 +514,10 @@ fn o001_fires_at_the_share_permission_of_an_image_built_on_a_marketplace_spec_im
     let o001: Vec<&Finding> = found.iter().filter(|f| f.code == "O001").collect();
     assert_eq!(o001.len(), 1, "{found:#?}");
     assert_eq!(o001[0].resource.as_ref().map(|r| r.name.as_str()), Some("alicloud_image.golden"));
-    assert_eq!(&file.text[o001[0].location.span.start..o001[0].location.span.end], "\"1234567890123456\"");
+    assert_eq!(
+        &file.text[o001[0].location.span.start()..o001[0].location.span.end()],
+        "\"1234567890123456\""
+    );
     assert!(o001[0].message.contains("`lamp-stack`"), "{}", o001[0].message);
     // The Terraform instance meets the spec image: no S004 anywhere, and F003 on it.
     assert!(!found.iter().any(|f| f.code == "S004"), "{found:#?}");

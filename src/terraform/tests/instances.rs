@@ -79,10 +79,13 @@ fn a_value_from_a_variable_points_at_the_use_with_a_label_on_the_default() {
     assert_eq!(text_at(&file, web, &[key("image")]), "var.image_id");
     let found = findings(&resources, &[]);
     let l001 = found.iter().find(|f| f.code == "L001").unwrap_or_else(|| panic!("{found:#?}"));
-    assert_eq!(&file.text[l001.location.span.start..l001.location.span.end], "var.image_id");
+    assert_eq!(&file.text[l001.location.span.start()..l001.location.span.end()], "var.image_id");
     let default = l001.labels.iter().find(|l| l.message == "the default that supplied it");
     let default = default.unwrap_or_else(|| panic!("{:#?}", l001.labels));
-    assert_eq!(&file.text[default.location.span.start..default.location.span.end], format!("\"{CENTOS7}\""));
+    assert_eq!(
+        &file.text[default.location.span.start()..default.location.span.end()],
+        format!("\"{CENTOS7}\"")
+    );
 }
 
 #[test]
@@ -254,7 +257,7 @@ fn a_scaling_configuration_gives_one_instance_per_candidate_type() {
     let found = findings(&resources, &[]);
     let typo: Vec<&Finding> = found.iter().filter(|f| f.code == "S010").collect();
     assert_eq!(typo.len(), 1, "{found:#?}");
-    assert_eq!(&file.text[typo[0].location.span.start..typo[0].location.span.end], "\"ecs.g7.xlarg\"");
+    assert_eq!(&file.text[typo[0].location.span.start()..typo[0].location.span.end()], "\"ecs.g7.xlarg\"");
     assert!(!found.iter().any(|f| f.code == "S003"), "{found:#?}");
 }
 

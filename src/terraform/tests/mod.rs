@@ -324,7 +324,7 @@ fn unknowns(resource: &Resource) -> Vec<String> {
 
 fn text_at<'f>(file: &'f SourceFile, resource: &Resource, path: &[PathSegment]) -> &'f str {
     let location = resource.location(path);
-    &file.text[location.span.start..location.span.end]
+    &file.text[location.span.start()..location.span.end()]
 }
 
 fn key(name: &str) -> PathSegment {
