@@ -202,7 +202,7 @@ mod tests {
             note.message,
             "50 more findings of Q004 on this Image left out: at most 100 are reported per rule and resource"
         );
-        assert_eq!(note.location.span.start, 100, "it stands where the first left out was");
+        assert_eq!(note.location.span.start(), 100, "it stands where the first left out was");
         assert_eq!(note.data.get(LEFT_OUT_KEY), Some(serde_json::json!(50)));
         assert_eq!(findings.iter().filter(|f| f.subject == NonZeroU32::new(2)).count(), 100);
         assert_eq!(findings.iter().filter(|f| f.code == "L001").count(), 100);
