@@ -110,14 +110,14 @@ impl Catalog {
             .collect::<Result<Vec<_>, _>>()?;
         let mut catalog = Self {
             date: builtin::DATE,
-            regions: Keyed::builtin(&builtin::REGIONS, &builtin::REGIONS_INDEX),
-            instance_types: Keyed::builtin(&builtin::INSTANCE_TYPES, &builtin::INSTANCE_TYPES_INDEX),
-            lifecycle: Keyed::builtin(&builtin::LIFECYCLE, &[]),
-            fees: Keyed::builtin(&builtin::FEES, &[]),
-            quotas: Keyed::builtin(&builtin::QUOTAS, &builtin::QUOTAS_INDEX),
+            regions: Keyed::builtin(&builtin::REGIONS),
+            instance_types: Keyed::builtin(&builtin::INSTANCE_TYPES),
+            lifecycle: Keyed::builtin(&builtin::LIFECYCLE),
+            fees: Keyed::builtin(&builtin::FEES),
+            quotas: Keyed::builtin(&builtin::QUOTAS),
             availability: Keyed::default(),
             public_images: Keyed::default(),
-            retired: Keyed::builtin(&builtin::RETIRED, &builtin::RETIRED_INDEX),
+            retired: Keyed::builtin(&builtin::RETIRED),
             images: Images::builtin(),
         };
         for (name, file) in parsed {
