@@ -24,6 +24,8 @@ pub struct StaticCatalog {
     regions: Keyed,
     types: Keyed,
     lifecycle: Keyed,
+    /// Each lifecycle entry's OS family, which `Catalog::lifecycle` looks entries up by.
+    lifecycle_families: Vec<String>,
     fees: Keyed,
     quotas: Keyed,
     retired: Keyed,
@@ -78,8 +80,9 @@ impl Keyed {
 
     /// `fn decode(i) -> Option<TYPE>` building entry `i`, a slot for each entry built,
     /// `NAME_INDEX` (for keyed entries: each key's range, sorted by key, with the entry's
-    /// position; else empty) and `pub static NAME: Section<TYPE>` of the three.
-    fn write(&self, name: &str, ty: &str, keyed: bool, out: &mut String) {
+    /// position; else empty), `NAME_GROUPS` (each entry's group, or empty) and
+    /// `pub static NAME: Section<TYPE>` of them.
+    fn write(&self, name: &str, ty: &str, keyed: bool, groups: &[String], out: &mut String) {
         let n = self.items.len();
         let decode = name.to_lowercase();
         let _ = writeln!(
@@ -104,9 +107,16 @@ impl Keyed {
             let _ = writeln!(out, "    ({start}, {end}, {i}),");
         }
         out.push_str("];\n");
+        assert!(groups.is_empty() || groups.len() == n, "{name}: a group for every entry");
+        let _ = writeln!(out, "static {name}_GROUPS: [(u32, u32); {}] = [", groups.len());
+        for group in groups {
+            let (start, end) = intern(group);
+            let _ = writeln!(out, "    ({start}, {end}),");
+        }
+        out.push_str("];\n");
         let _ = writeln!(
             out,
-            "pub static {name}: Section<{ty}> = Section::new(&{name}_SLOTS, &{name}_INDEX, {decode});"
+            "pub static {name}: Section<{ty}> = Section::new(&{name}_SLOTS, &{name}_INDEX, &{name}_GROUPS, {decode});"
         );
     }
 }
@@ -232,6 +242,7 @@ impl StaticCatalog {
             regions: Keyed::default(),
             types: Keyed::default(),
             lifecycle: Keyed::default(),
+            lifecycle_families: Vec::new(),
             fees: Keyed::default(),
             quotas: Keyed::default(),
             retired: Keyed::default(),
@@ -422,6 +433,7 @@ impl StaticCatalog {
             );
             // Keyed by normalised family and version at run time; the test compares.
             self.lifecycle.upsert(None, item);
+            self.lifecycle_families.push(f.str("family").to_owned());
         }
     }
 
@@ -514,12 +526,12 @@ impl StaticCatalog {
         let mut out = String::new();
         let date = self.date.as_deref().and_then(date_expr).expect("a built-in catalog file has a `date`");
         let _ = writeln!(out, "pub static DATE: Date = {date};");
-        self.regions.write("REGIONS", "Region", true, &mut out);
-        self.types.write("INSTANCE_TYPES", "InstanceType", true, &mut out);
-        self.lifecycle.write("LIFECYCLE", "OsLifecycle", false, &mut out);
-        self.fees.write("FEES", "LicenseFee", false, &mut out);
-        self.quotas.write("QUOTAS", "Quota", true, &mut out);
-        self.retired.write("RETIRED", "RetiredFamily", true, &mut out);
+        self.regions.write("REGIONS", "Region", true, &[], &mut out);
+        self.types.write("INSTANCE_TYPES", "InstanceType", true, &[], &mut out);
+        self.lifecycle.write("LIFECYCLE", "OsLifecycle", false, &self.lifecycle_families, &mut out);
+        self.fees.write("FEES", "LicenseFee", false, &[], &mut out);
+        self.quotas.write("QUOTAS", "Quota", true, &[], &mut out);
+        self.retired.write("RETIRED", "RetiredFamily", true, &[], &mut out);
         let _ = writeln!(out, "static LIST_ITEMS: [(u32, u32); {}] = [", self.list_items.len());
         for (start, end) in &self.list_items {
             let _ = writeln!(out, "    ({start}, {end}),");

@@ -4,14 +4,16 @@ use foldhash::HashMap;
 use std::sync::OnceLock;
 
 /// A built-in section as `build.rs` writes it (`src/catalog/builtin.rs`): a function that
-/// builds entry `i` from pointer-free static data, a slot for each entry once built, and
-/// the keys sorted, each as its range of the catalog's one string with its entry's
-/// position (empty for a section not looked up by key). An entry is built the first time a
+/// builds entry `i` from pointer-free static data, a slot for each entry once built, the
+/// keys sorted, each as its range of the catalog's one string with its entry's position
+/// (empty for a section not looked up by key), and each entry's group (the OS family of a
+/// lifecycle entry) as its range of that string (empty for a section without groups). An entry is built the first time a
 /// run reads it and then lives in its slot for the rest of the process, so references to it
 /// are `'static` and every look-up of it gives the same one.
 pub(super) struct Section<T: 'static> {
     slots: &'static [OnceLock<T>],
     index: &'static [(u32, u32, u32)],
+    groups: &'static [(u32, u32)],
     decode: fn(usize) -> Option<T>,
 }
 
@@ -19,9 +21,10 @@ impl<T> Section<T> {
     pub(super) const fn new(
         slots: &'static [OnceLock<T>],
         index: &'static [(u32, u32, u32)],
+        groups: &'static [(u32, u32)],
         decode: fn(usize) -> Option<T>,
     ) -> Self {
-        Self { slots, index, decode }
+        Self { slots, index, groups, decode }
     }
 
     const fn len(&self) -> usize {
@@ -115,6 +118,27 @@ impl<T: Clone + 'static> Keyed<T> {
         builtin.chain(self.items.iter())
     }
 
+    /// The entries whose group (`group` of an entry) is `wanted`, with their positions. A
+    /// built-in section with a group table builds only those entries.
+    pub(super) fn matching<'a>(
+        &'a self,
+        wanted: impl Fn(&str) -> bool + 'a,
+        group: impl Fn(&T) -> &str + 'a,
+    ) -> impl Iterator<Item = (usize, &'a T)> + 'a {
+        let table = self.builtin.filter(|section| section.groups.len() == section.len());
+        let positions = (0..self.len()).filter(move |&i| match table {
+            Some(section) => {
+                section.groups.get(i).is_some_and(|&(start, end)| wanted(&super::builtin::t(start, end)))
+            }
+            None => self.at(i).is_some_and(|entry| wanted(group(entry))),
+        });
+        positions.filter_map(move |i| Some((i, self.at(i)?)))
+    }
+
+    pub(super) fn len(&self) -> usize {
+        self.builtin.map_or(self.items.len(), Section::len)
+    }
+
     pub(super) fn is_empty(&self) -> bool {
         self.builtin.map_or(self.items.is_empty(), |s| s.len() == 0)
     }
@@ -141,6 +165,15 @@ mod tests {
         (i < 3).then_some(i as u32 * 10)
     }
 
+    /// The group of a copied entry.
+    fn named(v: &u32) -> &str {
+        match v {
+            10 => "ten",
+            99 => "new",
+            _ => "other",
+        }
+    }
+
     #[test]
     fn a_builtin_section_builds_each_entry_once_when_read_and_a_copy_fills_no_slot() {
         // Any three distinct texts of the built-in catalog's string serve as keys, sorted.
@@ -157,7 +190,17 @@ mod tests {
                 .collect::<Vec<_>>()
                 .into_boxed_slice(),
         );
-        let section: &'static Section<u32> = Box::leak(Box::new(Section::new(&SLOTS, index, decode)));
+        // The entries' groups: ids[1], ids[2], ids[0].
+        let groups: &'static [(u32, u32)] = Box::leak(
+            [1, 2, 0]
+                .map(|k: usize| {
+                    let (start, end, _) = index[k];
+                    (start, end)
+                })
+                .to_vec()
+                .into_boxed_slice(),
+        );
+        let section: &'static Section<u32> = Box::leak(Box::new(Section::new(&SLOTS, index, groups, decode)));
 
         // A copy for a user file's upsert builds every entry without filling a slot.
         let mut copied = Keyed::builtin(section);
@@ -171,6 +214,16 @@ mod tests {
         assert_eq!(keyed.get(&ids[0]), Some(&20));
         assert_eq!(BUILT.load(Ordering::SeqCst), 1, "built once, on first read");
         assert!(SLOTS[0].get().is_none() && SLOTS[1].get().is_none());
+        // By group: only the entries of the group are built (entry 1's group is ids[2]).
+        let by_group = |k: &Keyed<u32>, g: &str| -> Vec<(usize, u32)> {
+            let g = g.to_owned();
+            k.matching(move |group: &str| group == g, named).map(|(i, v)| (i, *v)).collect()
+        };
+        assert_eq!(by_group(&keyed, &ids[2]), [(1, 10)]);
+        assert_eq!(BUILT.load(Ordering::SeqCst), 2);
+        assert!(SLOTS[0].get().is_none());
+        assert_eq!(by_group(&copied, "new"), [(3, 99)], "a copied section reads the entries' own groups");
+        assert_eq!(by_group(&copied, "ten"), [(1, 10)]);
         assert!(std::ptr::eq(keyed.get(&ids[0]).expect("found"), keyed.at(2).expect("entry 2")));
         assert_eq!(keyed.get(&ids[1]), Some(&0));
         assert_eq!(keyed.get(&ids[2]), Some(&10));

@@ -335,9 +335,7 @@ impl Catalog {
         let version = version::canonical(family, version);
         let version = version.as_str();
         self.lifecycle
-            .iter()
-            .enumerate()
-            .filter(|(_, e)| version::same_family(&e.family, family))
+            .matching(|f| version::same_family(f, family), |e| &e.family)
             .filter_map(|(i, e)| {
                 version::lifecycle_match_len(family, version, &e.version).map(|len| (len, i))
             })
@@ -348,6 +346,17 @@ impl Catalog {
     /// Lifecycle entries in catalog order.
     pub fn lifecycles(&self) -> impl Iterator<Item = &OsLifecycle> {
         self.lifecycle.iter()
+    }
+
+    /// The lifecycle entry at a position of [`Catalog::lifecycles`] (built-in entries are
+    /// built when first read: this reads no other).
+    pub fn lifecycle_at(&self, position: usize) -> Option<&OsLifecycle> {
+        self.lifecycle.at(position)
+    }
+
+    /// How many lifecycle entries there are.
+    pub fn lifecycle_count(&self) -> usize {
+        self.lifecycle.len()
     }
 
     /// The licence fee of an OS family and version: an entry listing a matching version beats
