@@ -77,13 +77,14 @@ pub struct Catalog {
 
 /// A built-in catalog file: its repository path, its text, and that text as a JSON array
 /// of its documents (converted by `build.rs`; a test checks it matches the YAML) less the
-/// `publicImageIds.knownIds` lists, which are `known_ids`.
+/// `publicImageIds.knownIds` lists, which are `known_ids` (a line each: one text, where a
+/// list had a pointer per ID for the loader to relocate at every start).
 #[derive(Debug)]
 pub struct BuiltinFile {
     pub path: &'static str,
     pub yaml: &'static str,
     pub json: &'static str,
-    pub known_ids: &'static [&'static str],
+    pub known_ids: &'static str,
 }
 
 impl Catalog {
