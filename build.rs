@@ -236,8 +236,8 @@ fn embed_catalog() {
             if let Some(ids) = section.and_then(|s| s.remove("knownIds")) {
                 let Value::Array(ids) = ids else { panic!("{}: knownIds is a list", path.display()) };
                 known_ids.extend(ids.into_iter().map(|id| match id {
-                    Value::String(id) => id,
-                    _ => panic!("{}: knownIds are strings", path.display()),
+                    Value::String(id) if !id.is_empty() && !id.contains('\n') => id,
+                    _ => panic!("{}: knownIds are strings of one line", path.display()),
                 }));
             }
         }
@@ -248,16 +248,22 @@ fn embed_catalog() {
         let patterns =
             documents.as_array().into_iter().flatten().filter_map(|d| d.pointer("/publicImageIds/patterns"));
         for regex in patterns.filter_map(Value::as_array).flatten().filter_map(|p| p.get("regex")?.as_str()) {
-            if let Some(literals) = prefilter::required_literals(regex) {
-                writeln!(prefilters, "    ({regex:?}, &{literals:?}),").expect("writing to a String");
+            // One text, a literal per line (a literal with a line break would leave the
+            // pattern without a prefilter: every ID is then tried, as for a user's pattern).
+            if let Some(literals) = prefilter::required_literals(regex)
+                && !literals.iter().any(|l| l.contains('\n'))
+            {
+                writeln!(prefilters, "    ({regex:?}, {:?}),", literals.join("\n"))
+                    .expect("writing to a String");
             }
         }
         std::fs::write(&json_path, documents.to_string()).expect("OUT_DIR is writable");
         writeln!(
             code,
-            "    BuiltinFile {{ path: \"rules/catalog/{name}.yaml\", yaml: include_str!({:?}), json: include_str!({:?}), known_ids: &{known_ids:?} }},",
+            "    BuiltinFile {{ path: \"rules/catalog/{name}.yaml\", yaml: include_str!({:?}), json: include_str!({:?}), known_ids: {:?} }},",
             path.display().to_string(),
             json_path.display().to_string(),
+            known_ids.join("\n"),
         )
         .expect("writing to a String");
     }

@@ -145,7 +145,7 @@ read -r version_wall _ _ < <(measure 50 "$BIN" --version)
 printf 'the floor (median/50): true %.1f ms, ecslint --version %.1f ms\n' \
     "$(python3 -c "print($true_wall * 1000)")" "$(python3 -c "print($version_wall * 1000)")"
 # As a pre-commit hook runs it: without RAYON_NUM_THREADS, a one-file `--no-context` check
-# runs on one thread and starts no pool.
+# runs on one thread (a pool of one, which the main thread waits for once).
 read -r hook_wall _ _ < <(measure 50 env -u RAYON_NUM_THREADS "$BIN" check --as-of "$AS_OF" --select ALL --format json --no-context "$ONE")
 printf 'the same, threads left to ecslint (median/50): %5.1f ms\n' "$(python3 -c "print($hook_wall * 1000)")"
 # The same file as pre-commit checks it, from the project root, with the corpus as context.

@@ -1,26 +1,66 @@
 //! Writes the built-in catalog as static Rust data, for `build.rs` (see `src/catalog/builtin.rs`).
 
 use serde_json::{Map, Value};
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::fmt::Write as _;
 
-/// Writes the built-in catalog as static Rust data in the crate's own types (`Region`,
-/// `InstanceType`, ...; see `src/catalog/builtin.rs`): the files merged as `Catalog::merge`
-/// merges them (later entries with the same key replace earlier ones in place, instance
-/// families flattened into types), so a run reads the catalog without parsing or merging
-/// anything. The image ID section stays JSON, read when an image ID is first parsed. A test
-/// checks all of it against what the checked loader makes of the YAML.
+/// Writes the built-in catalog for `src/catalog/builtin.rs`: the files merged as
+/// `Catalog::merge` merges them (later entries with the same key replace earlier ones in
+/// place, instance families flattened into types), so a run reads the catalog without
+/// parsing or merging anything. The data holds no pointer, so the loader has nothing to
+/// relocate in it and its pages are read only when a run looks at them: every text is a
+/// range of one string (`t(start, end)`), a list a range of a table, each section a
+/// function that builds its `i`th entry in the crate's own types (`Region`,
+/// `InstanceType`, ...), and each key index pairs a key's range with its entry's position.
+/// The image ID section stays JSON, read when an image ID is first parsed. A test checks all
+/// of it against what the checked loader makes of the YAML.
 pub struct StaticCatalog {
-    /// Named statics for the nested lists (each list must be a static to be borrowed).
-    lists: String,
-    count: usize,
+    /// Each list of texts: a range of this table of text ranges.
+    list_items: Vec<(usize, usize)>,
+    /// Every licence fee's tiers, one after another (`FeeTier` holds no pointer).
+    tiers: Vec<String>,
     date: Option<String>,
     regions: Keyed,
     types: Keyed,
     lifecycle: Keyed,
+    /// Each lifecycle entry's OS family, which `Catalog::lifecycle` looks entries up by.
+    lifecycle_families: Vec<String>,
     fees: Keyed,
     quotas: Keyed,
     retired: Keyed,
     images: String,
+}
+
+/// Every text of the catalog in one string, each distinct text once, and where each is.
+#[derive(Default)]
+struct Strings {
+    text: String,
+    at: HashMap<String, (usize, usize)>,
+}
+
+thread_local! {
+    /// The one string the texts of `build.rs`'s single run go into.
+    static STRINGS: RefCell<Strings> = RefCell::default();
+}
+
+/// Where `text` is in the one string, added the first time.
+fn intern(text: &str) -> (usize, usize) {
+    STRINGS.with_borrow_mut(|strings| {
+        if let Some(&at) = strings.at.get(text) {
+            return at;
+        }
+        let at = (strings.text.len(), strings.text.len() + text.len());
+        strings.text.push_str(text);
+        strings.at.insert(text.to_owned(), at);
+        at
+    })
+}
+
+/// The expression of a text: its range of the one string.
+fn text_expr(text: &str) -> String {
+    let (start, end) = intern(text);
+    format!("t({start}, {end})")
 }
 
 /// Entries (Rust expressions) in merge order, and the key of each where the catalog looks
@@ -38,24 +78,46 @@ impl Keyed {
         }
     }
 
-    /// `pub static NAME: [TYPE; N]` and, for keyed entries, `NAME_INDEX`: keys sorted, with positions.
-    fn write(&self, name: &str, ty: &str, keyed: bool, out: &mut String) {
-        let _ = writeln!(out, "pub static {name}: [{ty}; {}] = [", self.items.len());
-        for (_, item) in &self.items {
-            let _ = writeln!(out, "    {item},");
+    /// `fn decode(i) -> Option<TYPE>` building entry `i`, a slot for each entry built,
+    /// `NAME_INDEX` (for keyed entries: each key's range, sorted by key, with the entry's
+    /// position; else empty), `NAME_GROUPS` (each entry's group, or empty) and
+    /// `pub static NAME: Section<TYPE>` of them.
+    fn write(&self, name: &str, ty: &str, keyed: bool, groups: &[String], out: &mut String) {
+        let n = self.items.len();
+        let decode = name.to_lowercase();
+        let _ = writeln!(
+            out,
+            "#[allow(clippy::too_many_lines)] // an arm per entry\nfn {decode}(i: usize) -> Option<{ty}> {{\n    Some(match i {{"
+        );
+        for (i, (_, item)) in self.items.iter().enumerate() {
+            let _ = writeln!(out, "        {i} => {item},");
         }
-        out.push_str("];\n");
-        let mut keys: Vec<(&str, usize)> =
-            self.items.iter().enumerate().filter_map(|(i, (k, _))| Some((k.as_deref()?, i))).collect();
-        if !keyed {
-            return;
-        }
+        out.push_str("        _ => return None,\n    })\n}\n");
+        let _ =
+            writeln!(out, "static {name}_SLOTS: [OnceLock<{ty}>; {n}] = [const {{ OnceLock::new() }}; {n}];");
+        let mut keys: Vec<(&str, usize)> = if keyed {
+            self.items.iter().enumerate().filter_map(|(i, (k, _))| Some((k.as_deref()?, i))).collect()
+        } else {
+            Vec::new()
+        };
         keys.sort_unstable();
-        let _ = writeln!(out, "pub static {name}_INDEX: [(&str, u32); {}] = [", keys.len());
+        let _ = writeln!(out, "static {name}_INDEX: [(u32, u32, u32); {}] = [", keys.len());
         for (key, i) in keys {
-            let _ = writeln!(out, "    ({key:?}, {i}),");
+            let (start, end) = intern(key);
+            let _ = writeln!(out, "    ({start}, {end}, {i}),");
         }
         out.push_str("];\n");
+        assert!(groups.is_empty() || groups.len() == n, "{name}: a group for every entry");
+        let _ = writeln!(out, "static {name}_GROUPS: [(u32, u32); {}] = [", groups.len());
+        for group in groups {
+            let (start, end) = intern(group);
+            let _ = writeln!(out, "    ({start}, {end}),");
+        }
+        out.push_str("];\n");
+        let _ = writeln!(
+            out,
+            "pub static {name}: Section<{ty}> = Section::new(&{name}_SLOTS, &{name}_INDEX, &{name}_GROUPS, {decode});"
+        );
     }
 }
 
@@ -88,7 +150,7 @@ impl<'a> Fields<'a> {
     }
 
     fn text(&self, key: &str) -> String {
-        format!("Cow::Borrowed({:?})", self.str(key))
+        text_expr(self.str(key))
     }
 
     fn opt_text(&self, key: &str) -> String {
@@ -136,8 +198,9 @@ impl<'a> Fields<'a> {
             .map_or(&[], |v| v.as_array().unwrap_or_else(|| panic!("{}: `{key}` is not a list", self.what)))
     }
 
-    fn texts(&self, key: &str) -> Vec<String> {
-        let text = |v: &Value| v.as_str().map(|s| format!("Cow::Borrowed({s:?})"));
+    /// A list of texts, each as its range of the one string.
+    fn texts(&self, key: &str) -> Vec<(usize, usize)> {
+        let text = |v: &Value| v.as_str().map(intern);
         let items = self.list(key).iter().map(text);
         items
             .collect::<Option<_>>()
@@ -173,12 +236,13 @@ fn architecture(value: &str, what: &str) -> &'static str {
 impl StaticCatalog {
     pub fn new() -> Self {
         Self {
-            lists: String::new(),
-            count: 0,
+            list_items: Vec::new(),
+            tiers: Vec::new(),
             date: None,
             regions: Keyed::default(),
             types: Keyed::default(),
             lifecycle: Keyed::default(),
+            lifecycle_families: Vec::new(),
             fees: Keyed::default(),
             quotas: Keyed::default(),
             retired: Keyed::default(),
@@ -186,15 +250,24 @@ impl StaticCatalog {
         }
     }
 
-    /// A named static holding `items` of type `ty`, borrowed as a list.
-    fn list(&mut self, ty: &str, items: &[String]) -> String {
+    /// A list of texts: `texts(start, end)`, a range of the list items' table.
+    fn text_list(&mut self, items: &[(usize, usize)]) -> String {
         if items.is_empty() {
             return "Cow::Borrowed(&[])".to_owned();
         }
-        self.count += 1;
-        let _ =
-            writeln!(self.lists, "static L{}: [{ty}; {}] = [{}];", self.count, items.len(), items.join(", "));
-        format!("Cow::Borrowed(&L{})", self.count)
+        let start = self.list_items.len();
+        self.list_items.extend_from_slice(items);
+        format!("texts({start}, {})", self.list_items.len())
+    }
+
+    /// A list of fee tiers: `tiers(start, end)`, a range of the tiers' table.
+    fn tier_list(&mut self, items: Vec<String>) -> String {
+        if items.is_empty() {
+            return "Cow::Borrowed(&[])".to_owned();
+        }
+        let start = self.tiers.len();
+        self.tiers.extend(items);
+        format!("tiers({start}, {})", self.tiers.len())
     }
 
     /// Adds one document of a built-in file (`path`), as `Catalog::merge` would.
@@ -253,7 +326,7 @@ impl StaticCatalog {
                 "{path}: region `{}` lists no zone but does not say `zonesComplete: false`",
                 f.str("id")
             );
-            let zones = self.list("Text", &zones);
+            let zones = self.text_list(&zones);
             let item = format!(
                 "Region {{ id: {}, name: {}, mainland: {}, zones: {zones}, zones_complete: {complete}, \
                  source: {}, note: {} }}",
@@ -360,6 +433,7 @@ impl StaticCatalog {
             );
             // Keyed by normalised family and version at run time; the test compares.
             self.lifecycle.upsert(None, item);
+            self.lifecycle_families.push(f.str("family").to_owned());
         }
     }
 
@@ -372,7 +446,7 @@ impl StaticCatalog {
             );
             let versions = if f.get("versions").is_some() {
                 let versions = f.texts("versions");
-                format!("Some({})", self.list("Text", &versions))
+                format!("Some({})", self.text_list(&versions))
             } else {
                 "None".to_owned()
             };
@@ -396,7 +470,7 @@ impl StaticCatalog {
                 })
                 .collect();
             assert!(f.get("tiers").is_some(), "{path}: licence fee `tiers` is required");
-            let tiers = self.list("FeeTier", &tiers);
+            let tiers = self.tier_list(tiers);
             let item = format!(
                 "LicenseFee {{ family: {}, versions: {versions}, name: {}, currency: {}, outside_mainland_only: {}, tiers: {tiers}, source: {}, note: {} }}",
                 f.text("family"),
@@ -434,7 +508,7 @@ impl StaticCatalog {
                 &["family", "retired", "replacement", "source", "changeableTo", "changeSource", "note"],
             );
             let changeable = f.texts("changeableTo");
-            let changeable = self.list("Text", &changeable);
+            let changeable = self.text_list(&changeable);
             let item = format!(
                 "RetiredFamily {{ family: {}, retired: {}, replacement: {}, source: {}, changeable_to: {changeable}, change_source: {}, note: {} }}",
                 f.text("family"),
@@ -449,15 +523,28 @@ impl StaticCatalog {
     }
 
     pub fn write(&self) -> String {
-        let mut out = self.lists.clone();
+        let mut out = String::new();
         let date = self.date.as_deref().and_then(date_expr).expect("a built-in catalog file has a `date`");
         let _ = writeln!(out, "pub static DATE: Date = {date};");
-        self.regions.write("REGIONS", "Region", true, &mut out);
-        self.types.write("INSTANCE_TYPES", "InstanceType", true, &mut out);
-        self.lifecycle.write("LIFECYCLE", "OsLifecycle", false, &mut out);
-        self.fees.write("FEES", "LicenseFee", false, &mut out);
-        self.quotas.write("QUOTAS", "Quota", true, &mut out);
-        self.retired.write("RETIRED", "RetiredFamily", true, &mut out);
+        self.regions.write("REGIONS", "Region", true, &[], &mut out);
+        self.types.write("INSTANCE_TYPES", "InstanceType", true, &[], &mut out);
+        self.lifecycle.write("LIFECYCLE", "OsLifecycle", false, &self.lifecycle_families, &mut out);
+        self.fees.write("FEES", "LicenseFee", false, &[], &mut out);
+        self.quotas.write("QUOTAS", "Quota", true, &[], &mut out);
+        self.retired.write("RETIRED", "RetiredFamily", true, &[], &mut out);
+        let _ = writeln!(out, "static LIST_ITEMS: [(u32, u32); {}] = [", self.list_items.len());
+        for (start, end) in &self.list_items {
+            let _ = writeln!(out, "    ({start}, {end}),");
+        }
+        out.push_str("];\n");
+        let _ = writeln!(out, "static TIERS: [FeeTier; {}] = [", self.tiers.len());
+        for tier in &self.tiers {
+            let _ = writeln!(out, "    {tier},");
+        }
+        out.push_str("];\n");
+        // Last: every text above is in it.
+        let strings = STRINGS.with_borrow(|strings| strings.text.clone());
+        let _ = writeln!(out, "const STRINGS: &str = {strings:?};");
         let _ = writeln!(out, "pub static IMAGE_SECTIONS: &[(&str, &str)] = &[\n{}];", self.images);
         out
     }

@@ -38,7 +38,8 @@ fn the_embedded_json_is_the_yaml_as_the_loader_reads_it() {
             }
         }
         assert_eq!(json, yaml, "{}", file.path);
-        assert_eq!(file.known_ids, known, "{}", file.path);
+        let listed: Vec<&str> = file.known_ids.split('\n').filter(|id| !id.is_empty()).collect();
+        assert_eq!(listed, known, "{}", file.path);
         known_total += known.len();
     }
     assert!(known_total > 100, "the known IDs are listed ({known_total})");

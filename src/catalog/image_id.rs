@@ -22,8 +22,9 @@ use std::sync::OnceLock;
 const REGEX_SIZE_LIMIT: usize = 1 << 20;
 
 /// The built-in patterns' regexes and the literals one of which every match contains
-/// ([`super::prefilter::required_literals`], run by `build.rs`).
-const BUILTIN_PREFILTERS: &[(&str, &[&str])] = include!(concat!(env!("OUT_DIR"), "/builtin_prefilters.rs"));
+/// ([`super::prefilter::required_literals`], run by `build.rs`), one text with a line each:
+/// a table of them had a pointer each (about 2,000) for the loader to relocate at every start.
+const BUILTIN_PREFILTERS: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/builtin_prefilters.rs"));
 
 /// The compiled parser: token maps (keys lower-cased; a pattern says where an ID may vary
 /// in case, such as `20g`) and
@@ -66,8 +67,9 @@ pub(crate) struct CompiledPattern {
     source: String,
     regex: OnceLock<Option<Regex>>,
     /// Literals one of which every match contains (`build.rs` works them out for a built-in
-    /// pattern): an ID with none of them is not tried, so the regex need not be compiled.
-    required: &'static [&'static str],
+    /// pattern), a line each: an ID with none of them is not tried, so the regex need not
+    /// be compiled. Empty: no literal is known, every ID is tried.
+    required: &'static str,
     versions: Vec<Template>,
     renames: Vec<(String, String)>,
     strip_leading_zeros: bool,
@@ -109,7 +111,7 @@ impl ImageIdParser {
                 prepared.required = BUILTIN_PREFILTERS
                     .iter()
                     .find(|(regex, _)| *regex == entry.regex)
-                    .map_or(&[], |(_, literals)| literals);
+                    .map_or("", |(_, literals)| literals);
                 Ok(prepared)
             })
             .collect()
@@ -151,7 +153,8 @@ impl ImageIdParser {
         self.patterns
             .iter()
             .filter(|pattern| {
-                pattern.required.is_empty() || pattern.required.iter().any(|l| crate::search::contains(id, l))
+                pattern.required.is_empty()
+                    || pattern.required.split('\n').any(|l| crate::search::contains(id, l))
             })
             .find_map(|pattern| self.apply(pattern, id))
     }
@@ -161,9 +164,9 @@ impl ImageIdParser {
         self.known.get_or_init(|| self.all_known().filter_map(|id| self.parse_detailed(id)).collect())
     }
 
-    /// Adds the real IDs of a built-in file (which come before any user file's).
-    pub fn add_builtin_known(&mut self, ids: &'static [&'static str]) {
-        self.builtin_known.extend_from_slice(ids);
+    /// Adds the real IDs of a built-in file, a line each (they come before any user file's).
+    pub fn add_builtin_known(&mut self, ids: &'static str) {
+        self.builtin_known.extend(ids.split('\n').filter(|id| !id.is_empty()));
         self.known = OnceLock::new();
     }
 
@@ -319,7 +322,7 @@ fn pattern(entry: &PatternEntry, versions: Vec<Template>, regex: OnceLock<Option
         name: entry.name.clone(),
         source: entry.regex.clone(),
         regex,
-        required: &[],
+        required: "",
         versions,
         renames: entry.version_map.iter().map(|r| (r.from.clone(), r.to.clone())).collect(),
         strip_leading_zeros: entry.strip_leading_zeros,
@@ -480,7 +483,7 @@ mod tests {
         for p in &parser.patterns {
             let literals = required_literals(&p.source).unwrap_or_default();
             assert_eq!(
-                p.required.iter().map(|l| (*l).to_owned()).collect::<Vec<_>>(),
+                p.required.split('\n').filter(|l| !l.is_empty()).map(str::to_owned).collect::<Vec<_>>(),
                 literals,
                 "{}",
                 p.name

@@ -239,10 +239,10 @@ impl Catalog {
         }
         let common = common_version(&versions)?;
         let known = versions.contains(&common)
-            || self.lifecycles().any(|e| {
-                version::same_family(&e.family, family)
-                    && version::normalize(&e.version) == version::normalize(&common)
-            });
+            || self
+                .lifecycle
+                .matching(|f| version::same_family(f, family), |e| &e.family)
+                .any(|(_, e)| version::normalize(&e.version) == version::normalize(&common));
         known.then_some(common)
     }
 
@@ -270,9 +270,9 @@ impl Catalog {
             (Some(_), _) if r2 => None,
             (Some(major), Some(minor)) => Some(format!("{major}.{minor}")),
             (Some(major), None) => Some(major.to_owned()).filter(|major| {
-                self.lifecycles().any(|e| {
-                    version::same_family(&e.family, family) && version::normalize(&e.version) == *major
-                })
+                self.lifecycle
+                    .matching(|f| version::same_family(f, family), |e| &e.family)
+                    .any(|(_, e)| version::normalize(&e.version) == *major)
             }),
             (None, _) => None,
         };

@@ -77,13 +77,14 @@ pub struct Catalog {
 
 /// A built-in catalog file: its repository path, its text, and that text as a JSON array
 /// of its documents (converted by `build.rs`; a test checks it matches the YAML) less the
-/// `publicImageIds.knownIds` lists, which are `known_ids`.
+/// `publicImageIds.knownIds` lists, which are `known_ids` (a line each: one text, where a
+/// list had a pointer per ID for the loader to relocate at every start).
 #[derive(Debug)]
 pub struct BuiltinFile {
     pub path: &'static str,
     pub yaml: &'static str,
     pub json: &'static str,
-    pub known_ids: &'static [&'static str],
+    pub known_ids: &'static str,
 }
 
 impl Catalog {
@@ -110,14 +111,14 @@ impl Catalog {
             .collect::<Result<Vec<_>, _>>()?;
         let mut catalog = Self {
             date: builtin::DATE,
-            regions: Keyed::builtin(&builtin::REGIONS, &builtin::REGIONS_INDEX),
-            instance_types: Keyed::builtin(&builtin::INSTANCE_TYPES, &builtin::INSTANCE_TYPES_INDEX),
-            lifecycle: Keyed::builtin(&builtin::LIFECYCLE, &[]),
-            fees: Keyed::builtin(&builtin::FEES, &[]),
-            quotas: Keyed::builtin(&builtin::QUOTAS, &builtin::QUOTAS_INDEX),
+            regions: Keyed::builtin(&builtin::REGIONS),
+            instance_types: Keyed::builtin(&builtin::INSTANCE_TYPES),
+            lifecycle: Keyed::builtin(&builtin::LIFECYCLE),
+            fees: Keyed::builtin(&builtin::FEES),
+            quotas: Keyed::builtin(&builtin::QUOTAS),
             availability: Keyed::default(),
             public_images: Keyed::default(),
-            retired: Keyed::builtin(&builtin::RETIRED, &builtin::RETIRED_INDEX),
+            retired: Keyed::builtin(&builtin::RETIRED),
             images: Images::builtin(),
         };
         for (name, file) in parsed {
@@ -335,9 +336,7 @@ impl Catalog {
         let version = version::canonical(family, version);
         let version = version.as_str();
         self.lifecycle
-            .iter()
-            .enumerate()
-            .filter(|(_, e)| version::same_family(&e.family, family))
+            .matching(|f| version::same_family(f, family), |e| &e.family)
             .filter_map(|(i, e)| {
                 version::lifecycle_match_len(family, version, &e.version).map(|len| (len, i))
             })
@@ -348,6 +347,17 @@ impl Catalog {
     /// Lifecycle entries in catalog order.
     pub fn lifecycles(&self) -> impl Iterator<Item = &OsLifecycle> {
         self.lifecycle.iter()
+    }
+
+    /// The lifecycle entry at a position of [`Catalog::lifecycles`] (built-in entries are
+    /// built when first read: this reads no other).
+    pub fn lifecycle_at(&self, position: usize) -> Option<&OsLifecycle> {
+        self.lifecycle.at(position)
+    }
+
+    /// How many lifecycle entries there are.
+    pub fn lifecycle_count(&self) -> usize {
+        self.lifecycle.len()
     }
 
     /// The licence fee of an OS family and version: an entry listing a matching version beats

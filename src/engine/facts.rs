@@ -243,7 +243,7 @@ impl<'a> World<'a> {
             public,
             instance_types,
             regions,
-            lifecycles: catalog.lifecycles().map(|_| OnceLock::new()).collect(),
+            lifecycles: (0..catalog.lifecycle_count()).map(|_| OnceLock::new()).collect(),
             shared: shared_values(catalog, settings),
             cycles: Vec::new(),
             image_lexicon: OnceLock::new(),
@@ -409,7 +409,7 @@ impl<'a> World<'a> {
     /// The OS lifecycle entry of an image's OS, with the days left on the check date.
     pub fn lifecycle(&self, image: &ImageFacts<'_>) -> &CelVal<'static> {
         let entry =
-            image.lifecycle.and_then(|i| Some((self.catalog.lifecycles().nth(i)?, self.lifecycles.get(i)?)));
+            image.lifecycle.and_then(|i| Some((self.catalog.lifecycle_at(i)?, self.lifecycles.get(i)?)));
         let Some((entry, cell)) = entry else { return &self.shared.null };
         cell.get_or_init(|| {
             // Where vendor sources disagree, `endOfSupport` is the earlier date (L002 warns
