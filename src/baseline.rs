@@ -11,6 +11,9 @@
 //! - a list entry is keyed by its value, not its position (`sharedWith["1234567890123456"]`,
 //!   not `sharedWith[3]`), so removing or adding other entries neither hides a new finding
 //!   nor revives an old one.
+//!
+//! The engine's note for findings it never made (past `cap::MAX_MADE` of one rule on one
+//! resource) is never recorded nor hidden: no entry can say what stands behind it.
 
 use crate::diag::Finding;
 use crate::source::{Node, PathSegment, Value};
@@ -192,10 +195,12 @@ fn relative(path: &Path, base: &Path) -> Option<String> {
 }
 
 impl Baseline {
-    /// Records the given findings.
+    /// Records the given findings, but not the engine's note for findings it never made
+    /// (past `cap::MAX_MADE` on one resource): no entry can stand for those (see
+    /// [`Self::filter`]).
     pub fn from_findings<'a>(findings: impl IntoIterator<Item = &'a Finding>, keys: &Keys<'_>) -> Self {
         let mut counts: BTreeMap<Entry, u32> = BTreeMap::new();
-        for finding in findings {
+        for finding in findings.into_iter().filter(|f| !f.stands_for_unmade()) {
             let count = counts.entry(keys.key(finding)).or_insert(0);
             *count = count.saturating_add(1);
         }
@@ -233,7 +238,11 @@ impl Baseline {
     }
 
     /// Removes the findings the baseline records (each entry absorbs up to `count` findings),
-    /// counting what it hid and which entries matched nothing.
+    /// counting what it hid and which entries matched nothing. The engine's note for the
+    /// findings it never made is never removed: the baseline cannot know what stands
+    /// behind it (its key is the first entry left out, whatever their number, so new
+    /// findings hid behind it), and a resource past that bound fails every run until it
+    /// has fewer, or a file-wide suppression or the config's ignores cover the code.
     pub fn filter(&self, findings: Vec<Finding>, keys: &Keys<'_>) -> Filtered {
         // Per key: how many findings it may still absorb, and whether any matched.
         let mut remaining: BTreeMap<Entry, (u32, bool)> = BTreeMap::new();
@@ -244,14 +253,17 @@ impl Baseline {
         let mut hidden = 0usize;
         let findings = findings
             .into_iter()
-            .filter(|finding| match remaining.get_mut(&keys.key(finding)) {
-                Some((left, matched)) if *left > 0 => {
-                    *left -= 1;
-                    *matched = true;
-                    hidden = hidden.saturating_add(1);
-                    false
-                }
-                _ => true,
+            .filter(|finding| {
+                finding.stands_for_unmade()
+                    || match remaining.get_mut(&keys.key(finding)) {
+                        Some((left, matched)) if *left > 0 => {
+                            *left -= 1;
+                            *matched = true;
+                            hidden = hidden.saturating_add(1);
+                            false
+                        }
+                        _ => true,
+                    }
             })
             .collect();
         // Entries are counted as written: two entries with one key are two entries.
@@ -293,5 +305,49 @@ mod tests {
         let keys = Keys { base: None, resources: HashMap::new() };
         let filtered = baseline.filter(Vec::new(), &keys);
         assert_eq!((filtered.hidden, filtered.unmatched), (0, 2));
+    }
+
+    #[test]
+    fn the_engine_note_is_never_recorded_nor_hidden() {
+        use crate::diag::{Location, ResourceRef, Severity};
+        use crate::source::{SourceFile, Span};
+        use std::sync::Arc;
+        let file = Arc::new(SourceFile::new("a.yaml", "x".repeat(100)));
+        let finding = |at: usize| {
+            Finding::new(
+                "Q004",
+                "rule",
+                Severity::Warning,
+                "m",
+                Location::new(Arc::clone(&file), Span::new(at, at + 1)),
+            )
+            .with_resource(Some(ResourceRef { kind: "Image".into(), name: "img".into() }))
+            .with_path(vec![PathSegment::Key("sharedWith".into()), PathSegment::Index(at)])
+        };
+        let note = |count: usize| {
+            crate::cap::LeftOut {
+                code: "Q004",
+                name: "rule",
+                severity: Severity::Warning,
+                location: Location::new(Arc::clone(&file), Span::new(3, 4)),
+                resource: Some(ResourceRef { kind: "Image".into(), name: "img".into() }),
+                path: vec![PathSegment::Key("sharedWith".into()), PathSegment::Index(3)],
+                count,
+                bound: crate::cap::Bound::Made,
+            }
+            .finding()
+        };
+        let keys = Keys { base: None, resources: HashMap::new() };
+        let run = [finding(0), finding(1), finding(2), note(50)];
+        let written = Baseline::from_findings(&run, &keys);
+        assert_eq!(written.findings.len(), 3, "the note has no entry");
+        // A baseline that has an entry under the note's key (as earlier versions wrote):
+        // the note stays, whatever it stands for now (550 more bad entries were hidden).
+        let mut old = written.clone();
+        old.findings.push(keys.key(&note(50)));
+        let filtered = old.filter(vec![finding(0), finding(1), finding(2), note(550)], &keys);
+        assert_eq!(filtered.findings.len(), 1);
+        assert!(filtered.findings[0].stands_for_unmade());
+        assert_eq!((filtered.hidden, filtered.unmatched), (3, 1));
     }
 }

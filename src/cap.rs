@@ -12,8 +12,14 @@
 //! stands for them (2.7 million `sharedWith` entries gave as many findings and 5.9 GB).
 //! Those are the only findings a suppression cannot bring into view.
 //!
-//! A finding that stands for others carries [`LEFT_OUT_HELP`] as its help and how many it
-//! stands for as its `data.leftOut`.
+//! A finding that stands for others is marked by [`Finding::left_out`] (with the bound
+//! that left them out), carries [`LEFT_OUT_HELP`] as its help for the reader, and how many
+//! it stands for as its `data.leftOut`. The help text is not what marks it: a user rule may
+//! share it.
+//!
+//! The engine's note stands for findings no one can know, so neither a line's suppression
+//! nor a baseline entry hides it (`crate::suppress`, `crate::baseline`); a file-wide
+//! suppression and the config's ignores may, since they name the code for the whole file.
 
 use crate::diag::{Finding, LEFT_OUT_HELP, Location, ResourceRef, Severity};
 use crate::source::PathSegment;
@@ -36,6 +42,8 @@ pub enum Bound {
     Reported,
     /// [`MAX_MADE`], applied while the engine evaluates.
     Made,
+    /// Both: findings the report cap left out and findings the engine never made.
+    Both,
 }
 
 /// What a left-out finding says of the findings it stands for.
@@ -63,6 +71,9 @@ impl LeftOut<'_> {
         let limit = match self.bound {
             Bound::Reported => format!("at most {MAX_REPORTED} are reported per rule and resource"),
             Bound::Made => format!("at most {MAX_MADE} are made per rule and resource"),
+            Bound::Both => {
+                format!("at most {MAX_REPORTED} are reported and {MAX_MADE} made per rule and resource")
+            }
         };
         let mut finding = Finding::new(
             self.code,
@@ -74,6 +85,7 @@ impl LeftOut<'_> {
         .with_resource(self.resource)
         .with_path(self.path)
         .with_help(LEFT_OUT_HELP);
+        finding.left_out = Some(self.bound);
         finding.data.insert(LEFT_OUT_KEY.to_string(), serde_json::Value::from(self.count));
         finding
     }
@@ -89,22 +101,26 @@ fn weight(finding: &Finding) -> usize {
     count.and_then(|c| usize::try_from(c).ok()).unwrap_or(1)
 }
 
-/// One capped group: how many it kept, where its note goes, how many the note stands for.
+/// One capped group: how many it kept, where its note goes, how many the note stands for,
+/// and whether the engine's note for findings never made is among them.
 #[derive(Default)]
 struct Group {
     kept: usize,
     note_at: Option<usize>,
     left_out: usize,
+    unmade: bool,
 }
 
 /// Keeps the first [`MAX_REPORTED`] findings of each rule on each resource (in the order of
 /// `findings`, which is the report's) and puts, where the first one left out was, one
 /// finding saying how many were left out. Findings the engine did not tag with the
 /// resource it checked (parse errors, schema violations, duplicate names, unused
-/// suppressions) are not capped. Runs with no group past the cap are left as they are.
+/// suppressions) are not capped. Only findings that were made count against the cap: a
+/// group of 100 and the engine's note for more is left as it is, the note saying which
+/// bound left those out. Runs with no group past the cap are left as they are.
 pub fn apply(findings: &mut Vec<Finding>) {
     let mut counts: HashMap<(NonZeroU32, &str), usize> = HashMap::new();
-    for finding in findings.iter() {
+    for finding in findings.iter().filter(|f| !f.is_left_out()) {
         if let Some(subject) = finding.subject {
             *counts.entry((subject, finding.code.as_str())).or_insert(0) += 1;
         }
@@ -128,14 +144,18 @@ pub fn apply(findings: &mut Vec<Finding>) {
         keep[index] = false;
         group.note_at.get_or_insert(index);
         group.left_out = group.left_out.saturating_add(weight(finding));
+        group.unmade |= finding.stands_for_unmade();
     }
-    let mut notes: HashMap<usize, usize> =
-        groups.into_values().filter_map(|g| Some((g.note_at?, g.left_out))).collect();
+    // A note that includes findings never made says so: the report cap is not all that
+    // hides them, and suppressing the findings shown will not bring those into view.
+    let bound = |g: &Group| if g.unmade { Bound::Both } else { Bound::Reported };
+    let mut notes: HashMap<usize, (usize, Bound)> =
+        groups.into_values().filter_map(|g| Some((g.note_at?, (g.left_out, bound(&g))))).collect();
     let mut index = 0;
     findings.retain_mut(|finding| {
         let at = index;
         index += 1;
-        if let Some(count) = notes.remove(&at) {
+        if let Some((count, bound)) = notes.remove(&at) {
             let suppression = finding.suppression.take();
             let subject = finding.subject;
             let mut note = LeftOut {
@@ -146,7 +166,7 @@ pub fn apply(findings: &mut Vec<Finding>) {
                 resource: finding.resource.take(),
                 path: std::mem::take(&mut finding.path),
                 count,
-                bound: Bound::Reported,
+                bound,
             }
             .finding();
             note.suppression = suppression;
@@ -209,32 +229,85 @@ mod tests {
         assert_eq!(findings.iter().filter(|f| f.code == "S002").count(), 200);
     }
 
-    #[test]
-    fn a_note_of_the_engine_adds_what_it_stands_for() {
-        let file = Arc::new(SourceFile::new("a.yaml", "x".repeat(1000)));
-        let mut findings: Vec<Finding> = (0..120).map(|at| finding(&file, 3, "Q004", at)).collect();
+    fn made_note(file: &Arc<SourceFile>, subject: u32, at: usize, count: usize) -> Finding {
         let mut made = LeftOut {
             code: "Q004",
             name: "rule",
             severity: Severity::Warning,
-            location: Location::new(Arc::clone(&file), Span::new(500, 501)),
-            resource: None,
+            location: Location::new(Arc::clone(file), Span::new(at, at + 1)),
+            resource: Some(ResourceRef { kind: "Image".into(), name: "img".into() }),
             path: Vec::new(),
-            count: 1000,
+            count,
             bound: Bound::Made,
         }
         .finding();
-        made.subject = NonZeroU32::new(3);
-        findings.push(made);
+        made.subject = NonZeroU32::new(subject);
+        made
+    }
+
+    #[test]
+    fn a_note_of_the_engine_adds_what_it_stands_for() {
+        let file = Arc::new(SourceFile::new("a.yaml", "x".repeat(1000)));
+        let mut findings: Vec<Finding> = (0..120).map(|at| finding(&file, 3, "Q004", at)).collect();
+        findings.push(made_note(&file, 3, 500, 1000));
         apply(&mut findings);
         assert_eq!(findings.len(), MAX_REPORTED + 1);
-        assert_eq!(findings[MAX_REPORTED].data.get(LEFT_OUT_KEY), Some(serde_json::json!(1020)));
+        let note = &findings[MAX_REPORTED];
+        assert_eq!(note.data.get(LEFT_OUT_KEY), Some(serde_json::json!(1020)));
+        // Most of them were never made: the note says so, and stays unhideable.
+        assert_eq!(
+            note.message,
+            "1020 more findings of Q004 on this Image left out: at most 100 are reported and 10000 made per rule and resource"
+        );
+        assert!(note.stands_for_unmade());
         // Under the cap, the engine's note stays as it is.
         let mut few: Vec<Finding> = (0..5).map(|at| finding(&file, 3, "Q004", at)).collect();
-        let mut made = finding(&file, 3, "Q004", 9);
-        made.help = Some(LEFT_OUT_HELP.into());
-        few.push(made);
+        few.push(made_note(&file, 3, 9, 7));
         apply(&mut few);
         assert_eq!(few.len(), 6);
+    }
+
+    #[test]
+    fn the_engine_note_does_not_count_against_the_report_cap() {
+        // 100 findings made and the engine's note for 50 more: the report cap removed
+        // nothing, so nothing changes and the note still blames the engine's bound (the
+        // note counted as the 101st made it "50 more ... at most 100 are reported").
+        let file = Arc::new(SourceFile::new("a.yaml", "x".repeat(1000)));
+        let mut findings: Vec<Finding> = (0..100).map(|at| finding(&file, 1, "Q004", at)).collect();
+        findings.push(made_note(&file, 1, 100, 50));
+        let before: Vec<String> = findings.iter().map(|f| f.message.clone()).collect();
+        apply(&mut findings);
+        let after: Vec<String> = findings.iter().map(|f| f.message.clone()).collect();
+        assert_eq!(after, before);
+        assert_eq!(
+            findings[MAX_REPORTED].message,
+            "50 more findings of Q004 on this Image left out: at most 10000 are made per rule and resource"
+        );
+    }
+
+    #[test]
+    fn a_rule_whose_help_matches_the_note_is_capped_as_any_other() {
+        // A user rule may have the note's help text: its findings are findings, not notes.
+        let file = Arc::new(SourceFile::new("a.yaml", "x".repeat(1000)));
+        let mut findings: Vec<Finding> = (0..150)
+            .map(|at| {
+                let mut f = finding(&file, 1, "ORG001", at);
+                f.help = Some(LEFT_OUT_HELP.into());
+                f
+            })
+            .collect();
+        assert!(!findings[0].is_left_out());
+        apply(&mut findings);
+        assert_eq!(findings.len(), MAX_REPORTED + 1);
+        assert!(findings[..MAX_REPORTED].iter().all(|f| !f.is_left_out()));
+        assert_eq!(findings[MAX_REPORTED].data.get(LEFT_OUT_KEY), Some(serde_json::json!(50)));
+        assert_eq!(findings[MAX_REPORTED].left_out, Some(Bound::Reported));
+    }
+
+    #[test]
+    #[cfg(target_pointer_width = "64")]
+    fn a_finding_is_no_larger_for_its_marker() {
+        // 312 bytes before `left_out` was added: it fits in what was padding.
+        assert_eq!(std::mem::size_of::<Finding>(), 312);
     }
 }

@@ -444,7 +444,7 @@ pub fn run(args: &CheckArgs) -> Result<bool, Failure> {
         }
         files::write::replace(path, |out| out.write_all(baseline.to_json().as_bytes()))
             .map_err(|e| Failure::Message(format!("cannot write baseline {}: {e}", path.display())))?;
-        writeln!(stderr, "wrote {} finding(s) to the baseline {}", outcome.findings.len(), path.display())?;
+        written(&mut stderr, path, &outcome.findings)?;
         return Ok(false);
     }
     drop(stderr);
@@ -571,4 +571,24 @@ fn render(
 
 fn parse_date(text: &str) -> Result<Date, String> {
     Date::parse(text).ok_or_else(|| format!("`{text}` is not a date in the form YYYY-MM-DD"))
+}
+
+/// Says how many findings a written baseline records. The engine's notes for findings it
+/// never made are not recorded (`Baseline::filter`): a warning says they stay reported.
+fn written(
+    stderr: &mut impl Write,
+    path: &std::path::Path,
+    findings: &[diag::Finding],
+) -> std::io::Result<()> {
+    let unmade = findings.iter().filter(|f| f.stands_for_unmade()).count();
+    let recorded = findings.len() - unmade;
+    writeln!(stderr, "wrote {recorded} finding(s) to the baseline {}", path.display())?;
+    if unmade > 0 {
+        writeln!(
+            stderr,
+            "warning: {unmade} note(s) for findings never made (past {} of one rule on one resource) cannot be baselined: they are reported until those resources have fewer",
+            crate::cap::MAX_MADE
+        )?;
+    }
+    Ok(())
 }

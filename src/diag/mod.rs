@@ -122,6 +122,10 @@ pub struct Finding {
     /// run, plus one), which groups findings for the per-rule cap (`crate::cap`); never
     /// reported. Non-zero, so that a finding is no larger for it.
     pub subject: Option<std::num::NonZeroU32>,
+    /// Set on the one finding that stands for findings left out (`crate::cap`): which
+    /// bound left them out. A marker of its own, not the help text, which a user rule may
+    /// share; one byte, in what was padding, so a finding is no larger for it.
+    pub left_out: Option<crate::cap::Bound>,
 }
 
 /// The help of the one finding that stands for a rule's findings past the per-rule cap
@@ -143,7 +147,14 @@ impl Finding {
     /// (`crate::cap`). Before the report is capped, only the engine makes such findings,
     /// for findings it never made: a suppression may have been meant for one of them.
     pub fn is_left_out(&self) -> bool {
-        self.help.as_deref() == Some(LEFT_OUT_HELP)
+        self.left_out.is_some()
+    }
+
+    /// Whether this finding stands for findings the engine never made (past
+    /// `cap::MAX_MADE`), alone or with findings the report cap left out. No one can know
+    /// what those were: neither a line's suppression nor a baseline entry may hide it.
+    pub fn stands_for_unmade(&self) -> bool {
+        matches!(self.left_out, Some(crate::cap::Bound::Made | crate::cap::Bound::Both))
     }
 
     pub fn new(
@@ -167,6 +178,7 @@ impl Finding {
             data: Data::default(),
             suppression: None,
             subject: None,
+            left_out: None,
         }
     }
 
