@@ -216,7 +216,7 @@ fn walk(root: &Path, collected: &mut Collected) {
         Some(Ok(bytes)) => bytes,
         None => 0,
     };
-    let filter_start = start.clone();
+    let budget = walk::IgnoreBudget::new(start.clone(), above);
     // Directories are read on every core; the files are then put in the order a
     // sorted depth-first walk gives (`Path` compares component by component), so runs
     // are reproducible.
@@ -232,8 +232,7 @@ fn walk(root: &Path, collected: &mut Collected) {
             if !entry.file_type().is_some_and(|t| t.is_dir()) {
                 return true;
             }
-            let dirs = entry.path().ancestors().take_while(|dir| *dir != filter_start.as_path());
-            let Err(reason) = walk::ignore_cost(dirs, above) else { return true };
+            let Err(reason) = budget.admit(entry.path()) else { return true };
             let name = display_name(entry.path());
             let found = Found::Unreadable(
                 entry.path().to_path_buf(),

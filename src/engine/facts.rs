@@ -359,12 +359,11 @@ impl<'a> World<'a> {
         self.cycles = cycles;
         // On every core (its share facts and fee look-ups were 21 M instructions on one, for
         // 1,500 files); in resource order.
-        self.image_facts = derived
+        self.image_facts = (0..images.len())
             .into_par_iter()
             .with_max_len(crate::CHUNK)
-            .enumerate()
-            .map(|(index, derived)| {
-                let derived = derived?;
+            .map(|index| {
+                let derived = derived.get(index)?.clone();
                 let mut base = ImageBase::clone(links.bases.get(index)?.as_deref()?);
                 base.os = base.os.or(derived.os);
                 base.architecture = base.architecture.or(derived.architecture);
@@ -381,8 +380,8 @@ impl<'a> World<'a> {
                 Some(Box::new(ImageFacts::new(base, chain, derived.marketplace, paid_origin, custom_images)))
             })
             .collect();
-        // Collected in place, the list keeps the room of `derived` (240 bytes a slot for
-        // 8-byte ones: 4.6 MB of the 10,000-file corpus's peak, heaptrack).
+        // Collected in place, the list may keep room it does not need (it kept `derived`'s
+        // 240-byte slots for 8-byte ones: 4.6 MB of the 10,000-file corpus's peak, heaptrack).
         self.image_facts.shrink_to_fit();
         // Finding an OS's lifecycle entry is a version-matching scan of the catalog: once
         // per distinct OS, not per image.
