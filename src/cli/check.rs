@@ -71,7 +71,7 @@ pub struct CheckArgs {
     /// Record the current findings in this baseline file (and exit 0)
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,
-    /// Largest spec file read, in bytes [default: 16 MiB]
+    /// Largest spec file read, in bytes [default: 16 MiB; at most 4 GiB - 1 whatever is given]
     #[arg(long, value_name = "BYTES")]
     pub max_file_size: Option<u64>,
     /// Region of ROS templates, and of Terraform roots whose provider names none
