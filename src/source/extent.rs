@@ -57,7 +57,11 @@ fn content_start(bytes: &[u8]) -> Option<usize> {
                 }
             }
             // An anchor or tag runs to a blank or a flow indicator; a quote may be part of it.
+            // A verbatim tag (`!<tag:yaml.org,2002:seq>`) runs to its `>`, commas and all.
             b'&' | b'!' => {
+                if bytes[at..].starts_with(b"!<") {
+                    at += bytes[at..].iter().position(|&b| b == b'>')? + 1;
+                }
                 while bytes.get(at).is_some_and(|&b| !b" \t\r\n,[]{}".contains(&b)) {
                     at += 1;
                 }
@@ -81,6 +85,7 @@ mod tests {
             ("'a\n  b'  ", "'a\n  b'"),
             ("&x !!str \"ü\" , y", "&x !!str \"ü\""),
             ("&a # c\n  'v' # d", "&a # c\n  'v'"),
+            ("!<tag:yaml.org,2002:str> \"cn-hangzou\"   # note", "!<tag:yaml.org,2002:str> \"cn-hangzou\""),
         ] {
             assert_eq!(quoted_len(text).and_then(|n| text.get(..n)), Some(expected), "{text:?}");
         }
@@ -91,10 +96,30 @@ mod tests {
 
     #[test]
     fn flow_collections_are_told_apart_from_block_ones_past_their_properties() {
-        for text in ["[1]", "{a: 1}", "&x [1]", "!!seq [1]", "&x !!map {a: 1}", "&x # c\n  [1]", "!t\t{}"] {
+        for text in [
+            "[1]",
+            "{a: 1}",
+            "&x [1]",
+            "!!seq [1]",
+            "&x !!map {a: 1}",
+            "&x # c\n  [1]",
+            "!t\t{}",
+            "!<tag:yaml.org,2002:seq> [1, 2]  # c",
+            "&x !<a,b>{}",
+        ] {
             assert!(is_flow_collection(text), "{text:?}");
         }
-        for text in ["- [1]", "a: [1]", "\"a[b\": 1", "&x\n  - [1]", "&x\n  k: {}", "", "&x"] {
+        for text in [
+            "- [1]",
+            "a: [1]",
+            "\"a[b\": 1",
+            "&x\n  - [1]",
+            "&x\n  k: {}",
+            "",
+            "&x",
+            "!<a,[b>\n  - 1",
+            "!<open [1]",
+        ] {
             assert!(!is_flow_collection(text), "{text:?}");
         }
     }
