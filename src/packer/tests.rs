@@ -142,3 +142,57 @@ fn legacy_json_user_variables_and_string_booleans() {
         "\"cn-hangzhou\""
     );
 }
+
+const SKELETON: &str = r#"variable "region" {
+  type    = string
+  default = ""
+}
+variable "source_image" { default = "" }
+variable "instance_type" { default = "" }
+variable "share" { default = ["", "1234567890123456"] }
+source "alicloud-ecs" "b" {
+  region              = var.region
+  source_image        = var.source_image
+  instance_type       = var.instance_type
+  image_name          = "img-${var.region}"
+  image_copy_regions  = [""]
+  image_share_account = var.share
+}
+"#;
+
+#[test]
+fn empty_strings_are_unset_in_hcl_as_in_json() {
+    let file = Arc::new(SourceFile::new("b.pkr.hcl", SKELETON));
+    let loaded = load(&[Arc::clone(&file)], &Options::default(), Limits::default(), &catalog());
+    let [build, image] = loaded.resources.as_slice() else { panic!("{:?}", loaded.resources) };
+    // Unknown, never the value `""` (S005, S007, S004 on nothing).
+    assert_eq!(unknown(build), ["instanceType", "region"]);
+    assert_eq!(field(build, "region"), None);
+    assert_eq!(unknown(image), ["architecture", "derivedFrom", "os", "regions"]);
+    // An empty account is no account (Q004 on nothing); the real one stays.
+    assert_eq!(strings(image, "sharedWith"), ["1234567890123456"]);
+    // A text with an empty part is still a text.
+    assert_eq!(image.name.as_deref(), Some("img-"));
+    // Unset is written where the attribute is, not at the source's head.
+    let why = build.iac.as_deref().unwrap().unknown.iter().find(|u| u.field == "instanceType").unwrap();
+    assert_eq!(&file.text[why.location.span.start()..why.location.span.end()], "var.instance_type");
+    // An empty region is the environment's, which `--region` stands for.
+    let options = Options { region: Some("cn-hangzhou".into()), ..Options::default() };
+    let loaded = load(&[file], &options, Limits::default(), &catalog());
+    let [build, image] = loaded.resources.as_slice() else { panic!("{:?}", loaded.resources) };
+    assert_eq!(field(build, "region"), Some("cn-hangzhou"));
+    assert_eq!(strings(image, "regions"), ["cn-hangzhou"]);
+
+    // The legacy JSON template reads the same: an empty user variable is unset too.
+    let text = r#"{"variables": {"region": "", "type": ""},
+ "builders": [{"type": "alicloud-ecs", "region": "{{user `region`}}", "instance_type": "{{user `type`}}",
+   "source_image": "", "image_share_account": [""]}]}"#;
+    let file = Arc::new(SourceFile::new("legacy.json", text));
+    let root = crate::source::parse_json(&file.text, Limits::default()).unwrap();
+    let loaded = extract_json(&file, crate::source::Document { root }, &options, &catalog());
+    let [build, image] = loaded.resources.as_slice() else { panic!() };
+    assert_eq!(field(build, "region"), Some("cn-hangzhou"));
+    assert_eq!(unknown(build), ["instanceType"]);
+    assert_eq!(unknown(image), ["architecture", "derivedFrom", "os"]);
+    assert!(strings(image, "sharedWith").is_empty());
+}
