@@ -141,11 +141,16 @@ fn literal(text: &str) -> bool {
     !text.contains("{{") && !text.contains("${")
 }
 
-/// Reads the run's `.pkr.hcl` and `.pkr.json` files into canonical resources.
+/// Reads the run's `.pkr.hcl` and `.pkr.json` files (and the variables files beside
+/// them) into canonical resources.
 pub fn load(files: &[Arc<SourceFile>], options: &Options, limits: Limits, catalog: &Catalog) -> Loaded {
     let mut loaded = Loaded::default();
-    let (json_files, hcl_files): (Vec<_>, Vec<_>) =
-        files.iter().partition(|f| f.name.to_ascii_lowercase().ends_with(".json"));
+    // JSON templates are read a file at a time; `.pkrvars.json` variables files go with
+    // the HCL templates of their directory.
+    let (json_files, hcl_files): (Vec<_>, Vec<_>) = files.iter().partition(|f| {
+        crate::source::Format::from_name(&f.name) == crate::source::Format::Json
+            && !f.name.to_ascii_lowercase().ends_with(".pkrvars.json")
+    });
     for file in json_files {
         match crate::source::parse_json(&file.text, limits) {
             Ok(root) => {

@@ -59,12 +59,12 @@ build {
 #[test]
 fn hcl_source_maps_to_build_instance_image_and_import() {
     let file = Arc::new(SourceFile::new("img/app.pkr.hcl", HCL));
-    let vars = Arc::new(SourceFile::new("img/prod.pkrvars.hcl", "region = \"cn-beijing\"\n"));
+    let vars = Arc::new(SourceFile::new("img/prod.auto.pkrvars.hcl", "region = \"cn-beijing\"\n"));
     let loaded = load(&[Arc::clone(&file), vars], &Options::default(), Limits::default(), &catalog());
     assert!(loaded.findings.is_empty(), "{:?}", loaded.findings);
     let [build, image, import] = loaded.resources.as_slice() else { panic!("{:?}", loaded.resources) };
     assert_eq!(build.kind, Kind::Instance);
-    // The .pkrvars.hcl beside the template wins over the default, and is labelled.
+    // The .auto.pkrvars.hcl beside the template wins over the default, and is labelled.
     assert_eq!(field(build, "region"), Some("cn-beijing"));
     assert_eq!(field(build, "instanceType"), Some("ecs.g7.large"));
     // The build instance boots the base through the image it builds (its facts).
@@ -77,7 +77,7 @@ fn hcl_source_maps_to_build_instance_image_and_import() {
         "\"centos_7_9_x64_20G_alibase_20240628.vhd\""
     );
     let site = build.iac.as_deref().unwrap().site(&[PathSegment::Key("region".into())]).expect("site");
-    assert_eq!(site.labels[0].location.file.name, "img/prod.pkrvars.hcl");
+    assert_eq!(site.labels[0].location.file.name, "img/prod.auto.pkrvars.hcl");
     let location = build.location(&[PathSegment::Key("region".into())]);
     assert_eq!(&file.text[location.span.start()..location.span.end()], "var.region");
 
@@ -195,4 +195,43 @@ fn empty_strings_are_unset_in_hcl_as_in_json() {
     assert_eq!(unknown(build), ["instanceType"]);
     assert_eq!(unknown(image), ["architecture", "derivedFrom", "os"]);
     assert!(strings(image, "sharedWith").is_empty());
+}
+
+#[test]
+fn only_auto_variables_files_are_loaded() {
+    let template = "variable \"type\" { default = \"ecs.g7.large\" }\nvariable \"image\" { default = \"aliyun_3_x64_20G_alibase_20241218.vhd\" }\nsource \"alicloud-ecs\" \"x\" {\n  region        = \"cn-hangzhou\"\n  instance_type = var.type\n  source_image  = var.image\n}\n";
+    let files = [
+        Arc::new(SourceFile::new("p/build.pkr.hcl", template)),
+        // Only with -var-file: never loaded by itself.
+        Arc::new(SourceFile::new("p/arm.pkrvars.hcl", "type = \"ecs.g8y.large\"\nimage = \"arm\"\n")),
+        Arc::new(SourceFile::new("p/other.pkrvars.json", "{\"type\": \"ecs.c7.large\"}")),
+        // Loaded: `.hcl` ones, then `.json` ones, each by name; a later one wins.
+        Arc::new(SourceFile::new("p/b.auto.pkrvars.hcl", "type = \"ecs.g7.xlarge\"\n")),
+        Arc::new(SourceFile::new("p/a.auto.pkrvars.json", "{\"type\": \"ecs.g7.2xlarge\"}")),
+        Arc::new(SourceFile::new(
+            "p/a.auto.pkrvars.hcl",
+            "type = \"ecs.g7.4xlarge\"\nimage = \"centos_7_9_x64_20G_alibase_20240628.vhd\"\n",
+        )),
+    ];
+    let loaded = load(&files, &Options::default(), Limits::default(), &catalog());
+    assert!(loaded.findings.is_empty(), "{:?}", loaded.findings);
+    let [build, image] = loaded.resources.as_slice() else { panic!("{:?}", loaded.resources) };
+    assert_eq!(field(build, "instanceType"), Some("ecs.g7.2xlarge"));
+    assert_eq!(field(image, "derivedFrom"), Some("centos_7_9_x64_20G_alibase_20240628.vhd"));
+    let site = build.iac.as_deref().unwrap().site(&[PathSegment::Key("instanceType".into())]).expect("site");
+    assert_eq!(site.labels[0].location.file.name, "p/a.auto.pkrvars.json");
+    assert_eq!(site.labels[0].message, "`type` in p/a.auto.pkrvars.json");
+    // A variables file passed with `--var-file` is read, whatever its name.
+    let options = Options { var_files: vec![Arc::clone(&files[1])], ..Options::default() };
+    let loaded = load(&files, &options, Limits::default(), &catalog());
+    let [build, _] = loaded.resources.as_slice() else { panic!("{:?}", loaded.resources) };
+    assert_eq!(field(build, "instanceType"), Some("ecs.g8y.large"));
+    // A JSON variables file that does not parse is an S001 on it.
+    let broken = [Arc::clone(&files[0]), Arc::new(SourceFile::new("p/x.auto.pkrvars.json", "{\"type\": "))];
+    let loaded = load(&broken, &Options::default(), Limits::default(), &catalog());
+    assert_eq!(loaded.findings.len(), 1);
+    assert_eq!(
+        (loaded.findings[0].code.as_str(), loaded.findings[0].location.file.name.as_str()),
+        ("S001", "p/x.auto.pkrvars.json")
+    );
 }
