@@ -176,6 +176,29 @@ pub fn load(files: &[Arc<SourceFile>], options: &Options, limits: Limits, catalo
     loaded
 }
 
+/// Each problem once: the build instance and the image it builds read the same attributes
+/// (`region` is the instance's region and the image's first), so a rule on each can make the
+/// same finding at the same place. A finding on a Packer resource that repeats an earlier
+/// one (same code, place and message) is dropped: the first, in resource order (the build
+/// instance before its image), stays.
+pub fn once_per_problem(findings: &mut Vec<crate::diag::Finding>, resources: &[Resource]) {
+    let packer = |finding: &crate::diag::Finding| {
+        let index = finding.subject.and_then(|s| usize::try_from(s.get() - 1).ok());
+        index
+            .and_then(|i| resources.get(i))
+            .and_then(|r| r.iac.as_deref())
+            .is_some_and(|extra| extra.origin.format == Format::Packer)
+    };
+    if !findings.iter().any(packer) {
+        return;
+    }
+    let mut seen = std::collections::HashSet::new();
+    findings.retain(|f| {
+        !packer(f)
+            || seen.insert((f.code.clone(), f.location.file.name.clone(), f.location.span, f.message.clone()))
+    });
+}
+
 /// Whether a parsed JSON document is a legacy Packer template with an `alicloud-ecs` builder.
 pub fn is_json_template(document: &crate::source::Document) -> bool {
     document

@@ -235,3 +235,33 @@ fn only_auto_variables_files_are_loaded() {
         ("S001", "p/x.auto.pkrvars.json")
     );
 }
+
+#[test]
+fn a_finding_the_image_repeats_at_the_same_place_is_kept_once() {
+    let text = "source \"alicloud-ecs\" \"b\" {\n  region             = \"cn-hangzou\"\n  instance_type      = \"ecs.g7.large\"\n  source_image       = \"aliyun_3_x64_20G_alibase_20241218.vhd\"\n  image_copy_regions = [\"cn-hangzou\"]\n}\n";
+    let file = Arc::new(SourceFile::new("b.pkr.hcl", text));
+    let loaded = load(&[file], &Options::default(), Limits::default(), &catalog());
+    let [build, image] = loaded.resources.as_slice() else { panic!("{:?}", loaded.resources) };
+    let on = |resource: &Resource, subject: u32, path: Vec<PathSegment>| {
+        let mut finding = crate::spec::codes::UNKNOWN_REGION.on_field(
+            resource,
+            path,
+            "region `cn-hangzou` is not in the catalog",
+            "unknown region",
+        );
+        finding.subject = std::num::NonZeroU32::new(subject);
+        finding
+    };
+    let key = |name: &str| PathSegment::Key(name.into());
+    let mut findings = vec![
+        on(build, 1, vec![key("region")]),
+        on(image, 2, vec![key("regions"), PathSegment::Index(0)]),
+        on(image, 2, vec![key("regions"), PathSegment::Index(1)]),
+    ];
+    once_per_problem(&mut findings, &loaded.resources);
+    // The image's home region is the build's `region`: reported once, on the build
+    // instance. The copy region is written elsewhere and stays.
+    assert_eq!(findings.len(), 2, "{findings:?}");
+    assert_eq!(findings[0].path, [key("region")]);
+    assert_eq!(findings[1].path, [key("regions"), PathSegment::Index(1)]);
+}
