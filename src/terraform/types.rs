@@ -105,12 +105,15 @@ impl Filler<'_> {
             };
             let at = format!("{path}.{name}");
             let position = entries.iter().position(|(k, _)| k == name);
-            let current = position.and_then(|i| entries.get(i)).map(|(_, value)| value);
+            // Taken out (not copied) and put back converted.
+            let current = position
+                .and_then(|i| entries.get_mut(i))
+                .map(|(_, value)| std::mem::replace(value, Val::new(Value::Null, v.at.clone())));
             let value = match (current, default) {
                 (Some(current), Some(default)) if matches!(current.value, Value::Null) => {
                     self.default(default, &at)
                 }
-                (Some(current), _) => current.clone(),
+                (Some(current), _) => current,
                 (None, Some(default)) => self.default(default, &at),
                 (None, None) if optional => Val::new(Value::Null, v.at.clone()),
                 (None, None) => Val::unknown(
