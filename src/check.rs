@@ -130,7 +130,7 @@ pub fn check(reads: Vec<Loaded>, options: &CheckOptions<'_>) -> Outcome {
     options.rules.precompile(options.enabled, &kinds);
     let focus = options.focus.map(|focus| focus(&outcome.resources));
     // Duplicate names are found on one core while the rules start on the others.
-    let (evaluation, ()) = rayon::join(
+    let (mut evaluation, ()) = rayon::join(
         || {
             engine::evaluate(
                 options.rules,
@@ -143,6 +143,7 @@ pub fn check(reads: Vec<Loaded>, options: &CheckOptions<'_>) -> Outcome {
         },
         || spec::check_duplicate_names(&outcome.resources, &mut outcome.findings),
     );
+    crate::packer::once_per_problem(&mut evaluation.findings, &outcome.resources);
     if let Some(relocate) = options.relocate {
         outcome.findings.iter_mut().for_each(relocate);
         merge_duplicates(&mut outcome.findings);

@@ -162,6 +162,15 @@ impl<T> Placed<T> {
     }
 }
 
+/// Whether a written text is the `""` that stands for "not set" in every IaC format: a
+/// skeleton's placeholder for what the user fills in later. Terraform's `alicloud`
+/// provider and Packer's `alicloud-ecs` builder read an empty argument as one not written
+/// (an empty region is the environment's `ALICLOUD_REGION`), so it is unset, never a bad
+/// value, whether written literally or through a variable.
+pub fn is_unset(text: &str) -> bool {
+    text.is_empty()
+}
+
 /// Builds one canonical resource from placed values.
 pub struct Builder {
     kind: Kind,

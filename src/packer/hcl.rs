@@ -1,8 +1,10 @@
 //! Packer HCL2 templates: a directory's `.pkr.hcl` files are one template, with its
-//! `variable` defaults, `locals`, the `.pkrvars.hcl` files beside it, `--var-file` and
-//! `--var`, in that order of precedence (a later one wins). Literals, string templates,
-//! `var.x` and `local.x` are evaluated; anything else (functions, data sources,
-//! conditionals) is unknown.
+//! `variable` defaults, `locals`, the `*.auto.pkrvars.hcl` and `*.auto.pkrvars.json` files
+//! beside it (each kind in lexical order), `--var-file` and `--var`, in that order of
+//! precedence (a later one wins). Packer loads no other variables file unless it is passed
+//! with `-var-file`: a `prod.pkrvars.hcl` beside the template is one choice among several,
+//! not part of it. Literals, string templates, `var.x` and `local.x` are evaluated;
+//! anything else (functions, data sources, conditionals) is unknown.
 
 use super::{Attr, Source};
 use crate::diag::{Finding, Label, Location};
@@ -20,10 +22,18 @@ use std::sync::Arc;
 /// Deepest chain of `local` and `var` references followed (a local that names itself).
 const MAX_DEPTH: usize = 32;
 
-/// A value of a variable given outside an expression (`--var`), or an expression in a file.
+/// A value of a variable given outside an expression (`--var`), an expression in a file,
+/// or a value in a JSON variables file.
 enum Given<'a> {
     Expr(&'a Expression, Label),
     Text(String),
+    Json(Json, Label),
+}
+
+/// A parsed variables file: `name = expression` lines, or a JSON object.
+enum Vars {
+    Hcl(Body),
+    Json(crate::source::Node),
 }
 
 /// One template: its files' bodies and what they define.
@@ -36,6 +46,23 @@ fn span(file: &SourceFile, range: Option<std::ops::Range<usize>>) -> ByteSpan {
     let range = range.unwrap_or(0..0);
     let end = range.end.min(file.text.len());
     ByteSpan::new(range.start.min(end), end)
+}
+
+/// Parses a variables file (JSON by its name, else HCL); a syntax error is an S001.
+fn parse_vars(file: &Arc<SourceFile>, findings: &mut Vec<Finding>) -> Option<Vars> {
+    if crate::source::Format::from_name(&file.name) != crate::source::Format::Json {
+        return parse(file, findings).map(Vars::Hcl);
+    }
+    match crate::source::parse_json(&file.text, crate::source::Limits::default()) {
+        Ok(root) => Some(Vars::Json(root)),
+        Err(error) => {
+            let at = Location::new(Arc::clone(file), error.span);
+            let mut finding = crate::spec::codes::PARSE_ERROR.finding(error.message, at);
+            finding.help = error.help;
+            findings.push(finding);
+            None
+        }
+    }
 }
 
 /// Parses each file; a syntax error is an S001 with its position.
@@ -71,12 +98,12 @@ pub fn load(files: &[&Arc<SourceFile>], options: &Options, findings: &mut Vec<Fi
         let dir = file.name.rsplit_once(['/', '\\']).map_or("", |(dir, _)| dir);
         by_dir.entry(dir).or_default().push(file);
     }
-    let var_files: Vec<(&Arc<SourceFile>, Body)> = options
+    let var_files: Vec<(&Arc<SourceFile>, Vars)> = options
         .var_files
         .iter()
-        .filter(|f| crate::source::Format::from_name(&f.name) == crate::source::Format::Hcl)
+        .filter(|f| crate::source::Format::from_name(&f.name) == crate::source::Format::Hcl || is_vars(f))
         .filter(|f| crate::source::Frontend::of(&f.name) != crate::source::Frontend::Terraform)
-        .filter_map(|f| parse(f, findings).map(|body| (f, body)))
+        .filter_map(|f| parse_vars(f, findings).map(|vars| (f, vars)))
         .collect();
     // Directories are independent: each is parsed and read on its own core, and their
     // findings and sources are joined in the order of the directories.
@@ -86,9 +113,16 @@ pub fn load(files: &[&Arc<SourceFile>], options: &Options, findings: &mut Vec<Fi
         .with_max_len(1)
         .map(|(dir, files)| {
             let mut found = Vec::new();
+            // Variables files Packer does not load by itself are not read (nor reported).
+            let (mut auto, templates): (Vec<_>, Vec<_>) =
+                files.into_iter().filter(|f| !is_vars(f) || is_auto_vars(f)).partition(|f| is_vars(f));
+            // `.hcl` ones before `.json` ones, each in lexical order, as Packer reads them.
+            auto.sort_by_key(|f| (f.name.to_ascii_lowercase().ends_with(".json"), base_name(f)));
             let parsed: Vec<(&Arc<SourceFile>, Body)> =
-                files.into_iter().filter_map(|f| parse(f, &mut found).map(|body| (f, body))).collect();
-            let sources = directory(dir, &parsed, &var_files, options);
+                templates.into_iter().filter_map(|f| parse(f, &mut found).map(|body| (f, body))).collect();
+            let auto: Vec<(&Arc<SourceFile>, Vars)> =
+                auto.into_iter().filter_map(|f| parse_vars(f, &mut found).map(|vars| (f, vars))).collect();
+            let sources = directory(dir, &parsed, &auto, &var_files, options);
             (found, sources)
         })
         .collect();
@@ -100,19 +134,32 @@ pub fn load(files: &[&Arc<SourceFile>], options: &Options, findings: &mut Vec<Fi
     out
 }
 
+/// A variables file (`.pkrvars.hcl`, `.pkrvars.json`), not part of a template.
 fn is_vars(file: &SourceFile) -> bool {
-    file.name.to_ascii_lowercase().ends_with(".pkrvars.hcl")
+    let name = file.name.to_ascii_lowercase();
+    name.ends_with(".pkrvars.hcl") || name.ends_with(".pkrvars.json")
+}
+
+/// A variables file Packer loads from the template's directory by itself.
+fn is_auto_vars(file: &SourceFile) -> bool {
+    let name = base_name(file).to_ascii_lowercase();
+    name.ends_with(".auto.pkrvars.hcl") || name.ends_with(".auto.pkrvars.json")
+}
+
+fn base_name(file: &SourceFile) -> &str {
+    file.name.rsplit(['/', '\\']).next().unwrap_or(&file.name)
 }
 
 #[allow(clippy::too_many_lines)] // one pass per kind of block, in Packer's order of precedence
-fn directory(
+fn directory<'a>(
     dir: &str,
-    parsed: &[(&Arc<SourceFile>, Body)],
-    var_files: &[(&Arc<SourceFile>, Body)],
+    parsed: &'a [(&Arc<SourceFile>, Body)],
+    auto: &'a [(&Arc<SourceFile>, Vars)],
+    var_files: &'a [(&Arc<SourceFile>, Vars)],
     options: &Options,
 ) -> Vec<Source> {
     let mut template = Template { variables: BTreeMap::new(), locals: BTreeMap::new() };
-    for (file, body) in parsed.iter().filter(|(f, _)| !is_vars(f)) {
+    for (file, body) in parsed {
         for block in body.blocks() {
             match (block.ident.as_str(), block.labels.first().map(hcl_edit::structure::BlockLabel::as_str)) {
                 ("variable", Some(name)) => {
@@ -138,15 +185,28 @@ fn directory(
             }
         }
     }
-    let assignments = parsed.iter().filter(|(f, _)| is_vars(f)).chain(var_files.iter());
-    for (file, body) in assignments {
-        for attribute in body.attributes() {
-            let name = attribute.key.as_str();
-            let label = Label {
-                location: Location::new(Arc::clone(file), span(file, attribute.value.span())),
-                message: format!("`{name}` in {}", file.name),
-            };
-            template.variables.insert(name.to_string(), Given::Expr(&attribute.value, label));
+    for (file, vars) in auto.iter().chain(var_files) {
+        match vars {
+            Vars::Hcl(body) => {
+                for attribute in body.attributes() {
+                    let name = attribute.key.as_str();
+                    let label = Label {
+                        location: Location::new(Arc::clone(file), span(file, attribute.value.span())),
+                        message: format!("`{name}` in {}", file.name),
+                    };
+                    template.variables.insert(name.to_string(), Given::Expr(&attribute.value, label));
+                }
+            }
+            Vars::Json(root) => {
+                for entry in root.as_map().unwrap_or_default() {
+                    let name = &*entry.key.name;
+                    let label = Label {
+                        location: Location::new(Arc::clone(file), entry.value.span),
+                        message: format!("`{name}` in {}", file.name),
+                    };
+                    template.variables.insert(name.to_string(), Given::Json(entry.value.to_json(), label));
+                }
+            }
         }
     }
     for (name, value) in &options.vars {
@@ -194,7 +254,7 @@ fn directory(
     }
     let key = if dir.is_empty() { ".".to_string() } else { dir.to_string() };
     let mut out = Vec::new();
-    for (file, body) in parsed.iter().filter(|(f, _)| !is_vars(f)) {
+    for (file, body) in parsed {
         for block in body.blocks().filter(|b| b.ident.as_str() == "source") {
             let labels: Vec<&str> =
                 block.labels.iter().map(hcl_edit::structure::BlockLabel::as_str).collect();
@@ -374,6 +434,7 @@ impl Template<'_> {
                 Ok((value, via))
             }
             Some(Given::Text(text)) => Ok((Json::String(text.clone()), Vec::new())),
+            Some(Given::Json(value, label)) => Ok((value.clone(), vec![label.clone()])),
             None => Err(format!("`var.{name}` has no default: it is given when the build runs")),
         }
     }

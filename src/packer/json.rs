@@ -134,12 +134,9 @@ fn substitute(
                 let Some(entry) = variables.and_then(|v| v.entry(&name)) else {
                     return Err(format!("user variable `{name}` is not defined in `variables`"));
                 };
+                // An empty one is substituted: the attribute is then unset, as `""` is
+                // wherever it is written (`Source::text`).
                 match &entry.value.value {
-                    Value::Str(v) if v.is_empty() => {
-                        return Err(format!(
-                            "user variable `{name}` is empty: it is given when the build runs"
-                        ));
-                    }
                     Value::Null => {
                         return Err(format!("user variable `{name}` is given when the build runs"));
                     }

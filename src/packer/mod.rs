@@ -50,10 +50,22 @@ impl Source {
         self.attributes.iter().find(|(n, _)| n == name).map(|(_, a)| a)
     }
 
-    /// The attribute as text, `None` when absent; an `Err` says why it is unknown.
+    /// Where an attribute is written, else the source's head (for what is not set).
+    fn site(&self, name: &str) -> Location {
+        match self.get(name) {
+            Some(Ok(placed)) => placed.at.clone(),
+            Some(Err((at, _))) => at.clone(),
+            None => self.head.clone(),
+        }
+    }
+
+    /// The attribute as text, `None` when absent or empty: the builder reads `""` (a
+    /// variable's `default = ""`, `{{user `x`}}` of an empty user variable) as an
+    /// attribute not written ([`crate::iac::is_unset`]). An `Err` says why it is unknown.
     fn text(&self, name: &str) -> Option<Known<Placed<String>>> {
         Some(match self.get(name)? {
             Ok(placed) => match scalar(&placed.value) {
+                Some(text) if crate::iac::is_unset(&text) => return None,
                 Some(text) => Ok(Placed { value: text, at: placed.at.clone(), via: placed.via.clone() }),
                 None => Err((placed.at.clone(), format!("`{name}` is not a string"))),
             },
@@ -61,7 +73,9 @@ impl Source {
         })
     }
 
-    /// The attribute as a list of texts (a single string counts as a list of one).
+    /// The attribute as a list of texts (a single string counts as a list of one); empty
+    /// texts are unset, so they are left out (`image_share_account = [""]` shares with
+    /// no one).
     fn list(&self, name: &str) -> Option<Known<Vec<Placed<String>>>> {
         Some(match self.get(name)? {
             Ok(placed) => match &placed.value {
@@ -77,13 +91,16 @@ impl Source {
                         .enumerate()
                         .filter_map(|(i, item)| {
                             let at = spans.and_then(|s| s.get(i)).unwrap_or(&placed.at).clone();
-                            scalar(item).map(|value| Placed { value, at, via: placed.via.clone() })
+                            let value = scalar(item).filter(|v| !crate::iac::is_unset(v))?;
+                            Some(Placed { value, at, via: placed.via.clone() })
                         })
                         .collect())
                 }
-                other => scalar(other)
-                    .map(|value| vec![Placed { value, at: placed.at.clone(), via: placed.via.clone() }])
-                    .ok_or_else(|| (placed.at.clone(), format!("`{name}` is not a list"))),
+                other => match scalar(other) {
+                    Some(value) if crate::iac::is_unset(&value) => Ok(Vec::new()),
+                    Some(value) => Ok(vec![Placed { value, at: placed.at.clone(), via: placed.via.clone() }]),
+                    None => Err((placed.at.clone(), format!("`{name}` is not a list"))),
+                },
             },
             Err(unknown) => Err(unknown.clone()),
         })
@@ -124,11 +141,16 @@ fn literal(text: &str) -> bool {
     !text.contains("{{") && !text.contains("${")
 }
 
-/// Reads the run's `.pkr.hcl` and `.pkr.json` files into canonical resources.
+/// Reads the run's `.pkr.hcl` and `.pkr.json` files (and the variables files beside
+/// them) into canonical resources.
 pub fn load(files: &[Arc<SourceFile>], options: &Options, limits: Limits, catalog: &Catalog) -> Loaded {
     let mut loaded = Loaded::default();
-    let (json_files, hcl_files): (Vec<_>, Vec<_>) =
-        files.iter().partition(|f| f.name.to_ascii_lowercase().ends_with(".json"));
+    // JSON templates are read a file at a time; `.pkrvars.json` variables files go with
+    // the HCL templates of their directory.
+    let (json_files, hcl_files): (Vec<_>, Vec<_>) = files.iter().partition(|f| {
+        crate::source::Format::from_name(&f.name) == crate::source::Format::Json
+            && !f.name.to_ascii_lowercase().ends_with(".pkrvars.json")
+    });
     for file in json_files {
         match crate::source::parse_json(&file.text, limits) {
             Ok(root) => {
@@ -152,6 +174,29 @@ pub fn load(files: &[Arc<SourceFile>], options: &Options, limits: Limits, catalo
         sources.par_iter().map(|source| map_source(source, options, catalog)).collect();
     loaded.resources.extend(mapped.into_iter().flatten());
     loaded
+}
+
+/// Each problem once: the build instance and the image it builds read the same attributes
+/// (`region` is the instance's region and the image's first), so a rule on each can make the
+/// same finding at the same place. A finding on a Packer resource that repeats an earlier
+/// one (same code, place and message) is dropped: the first, in resource order (the build
+/// instance before its image), stays.
+pub fn once_per_problem(findings: &mut Vec<crate::diag::Finding>, resources: &[Resource]) {
+    let packer = |finding: &crate::diag::Finding| {
+        let index = finding.subject.and_then(|s| usize::try_from(s.get() - 1).ok());
+        index
+            .and_then(|i| resources.get(i))
+            .and_then(|r| r.iac.as_deref())
+            .is_some_and(|extra| extra.origin.format == Format::Packer)
+    };
+    if !findings.iter().any(packer) {
+        return;
+    }
+    let mut seen = std::collections::HashSet::new();
+    findings.retain(|f| {
+        !packer(f)
+            || seen.insert((f.code.clone(), f.location.file.name.clone(), f.location.span, f.message.clone()))
+    });
 }
 
 /// Whether a parsed JSON document is a legacy Packer template with an `alicloud-ecs` builder.
@@ -206,7 +251,7 @@ fn home_region(source: &Source, options: &Options) -> Known<Placed<String>> {
         None => match &options.region {
             Some(region) => Ok(Placed::new(region.clone(), source.head.clone())),
             None => Err((
-                source.head.clone(),
+                source.site("region"),
                 "no `region` is set (Packer reads it from the environment): pass `--region`".into(),
             )),
         },
@@ -288,7 +333,7 @@ fn base_image(b: &mut Builder, field: &str, source: &Source, catalog: &Catalog) 
             None
         }
         None => {
-            b.unknown(field, source.head.clone(), "neither `source_image` nor `image_family` is set");
+            b.unknown(field, source.site("source_image"), "neither `source_image` nor `image_family` is set");
             None
         }
     }
@@ -303,7 +348,7 @@ fn map_source(source: &Source, options: &Options, catalog: &Catalog) -> Vec<Reso
     match source.text("instance_type") {
         Some(value) => set(&mut instance, "instanceType", Some(value)),
         None => {
-            instance.unknown("instanceType", source.head.clone(), "no `instance_type` is set");
+            instance.unknown("instanceType", source.site("instance_type"), "no `instance_type` is set");
         }
     }
     // The build instance boots the base image, whose facts the built image carries: it

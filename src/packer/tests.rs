@@ -59,12 +59,12 @@ build {
 #[test]
 fn hcl_source_maps_to_build_instance_image_and_import() {
     let file = Arc::new(SourceFile::new("img/app.pkr.hcl", HCL));
-    let vars = Arc::new(SourceFile::new("img/prod.pkrvars.hcl", "region = \"cn-beijing\"\n"));
+    let vars = Arc::new(SourceFile::new("img/prod.auto.pkrvars.hcl", "region = \"cn-beijing\"\n"));
     let loaded = load(&[Arc::clone(&file), vars], &Options::default(), Limits::default(), &catalog());
     assert!(loaded.findings.is_empty(), "{:?}", loaded.findings);
     let [build, image, import] = loaded.resources.as_slice() else { panic!("{:?}", loaded.resources) };
     assert_eq!(build.kind, Kind::Instance);
-    // The .pkrvars.hcl beside the template wins over the default, and is labelled.
+    // The .auto.pkrvars.hcl beside the template wins over the default, and is labelled.
     assert_eq!(field(build, "region"), Some("cn-beijing"));
     assert_eq!(field(build, "instanceType"), Some("ecs.g7.large"));
     // The build instance boots the base through the image it builds (its facts).
@@ -77,7 +77,7 @@ fn hcl_source_maps_to_build_instance_image_and_import() {
         "\"centos_7_9_x64_20G_alibase_20240628.vhd\""
     );
     let site = build.iac.as_deref().unwrap().site(&[PathSegment::Key("region".into())]).expect("site");
-    assert_eq!(site.labels[0].location.file.name, "img/prod.pkrvars.hcl");
+    assert_eq!(site.labels[0].location.file.name, "img/prod.auto.pkrvars.hcl");
     let location = build.location(&[PathSegment::Key("region".into())]);
     assert_eq!(&file.text[location.span.start()..location.span.end()], "var.region");
 
@@ -141,4 +141,127 @@ fn legacy_json_user_variables_and_string_booleans() {
         &file.text[site.labels[0].location.span.start()..site.labels[0].location.span.end()],
         "\"cn-hangzhou\""
     );
+}
+
+const SKELETON: &str = r#"variable "region" {
+  type    = string
+  default = ""
+}
+variable "source_image" { default = "" }
+variable "instance_type" { default = "" }
+variable "share" { default = ["", "1234567890123456"] }
+source "alicloud-ecs" "b" {
+  region              = var.region
+  source_image        = var.source_image
+  instance_type       = var.instance_type
+  image_name          = "img-${var.region}"
+  image_copy_regions  = [""]
+  image_share_account = var.share
+}
+"#;
+
+#[test]
+fn empty_strings_are_unset_in_hcl_as_in_json() {
+    let file = Arc::new(SourceFile::new("b.pkr.hcl", SKELETON));
+    let loaded = load(&[Arc::clone(&file)], &Options::default(), Limits::default(), &catalog());
+    let [build, image] = loaded.resources.as_slice() else { panic!("{:?}", loaded.resources) };
+    // Unknown, never the value `""` (S005, S007, S004 on nothing).
+    assert_eq!(unknown(build), ["instanceType", "region"]);
+    assert_eq!(field(build, "region"), None);
+    assert_eq!(unknown(image), ["architecture", "derivedFrom", "os", "regions"]);
+    // An empty account is no account (Q004 on nothing); the real one stays.
+    assert_eq!(strings(image, "sharedWith"), ["1234567890123456"]);
+    // A text with an empty part is still a text.
+    assert_eq!(image.name.as_deref(), Some("img-"));
+    // Unset is written where the attribute is, not at the source's head.
+    let why = build.iac.as_deref().unwrap().unknown.iter().find(|u| u.field == "instanceType").unwrap();
+    assert_eq!(&file.text[why.location.span.start()..why.location.span.end()], "var.instance_type");
+    // An empty region is the environment's, which `--region` stands for.
+    let options = Options { region: Some("cn-hangzhou".into()), ..Options::default() };
+    let loaded = load(&[file], &options, Limits::default(), &catalog());
+    let [build, image] = loaded.resources.as_slice() else { panic!("{:?}", loaded.resources) };
+    assert_eq!(field(build, "region"), Some("cn-hangzhou"));
+    assert_eq!(strings(image, "regions"), ["cn-hangzhou"]);
+
+    // The legacy JSON template reads the same: an empty user variable is unset too.
+    let text = r#"{"variables": {"region": "", "type": ""},
+ "builders": [{"type": "alicloud-ecs", "region": "{{user `region`}}", "instance_type": "{{user `type`}}",
+   "source_image": "", "image_share_account": [""]}]}"#;
+    let file = Arc::new(SourceFile::new("legacy.json", text));
+    let root = crate::source::parse_json(&file.text, Limits::default()).unwrap();
+    let loaded = extract_json(&file, crate::source::Document { root }, &options, &catalog());
+    let [build, image] = loaded.resources.as_slice() else { panic!() };
+    assert_eq!(field(build, "region"), Some("cn-hangzhou"));
+    assert_eq!(unknown(build), ["instanceType"]);
+    assert_eq!(unknown(image), ["architecture", "derivedFrom", "os"]);
+    assert!(strings(image, "sharedWith").is_empty());
+}
+
+#[test]
+fn only_auto_variables_files_are_loaded() {
+    let template = "variable \"type\" { default = \"ecs.g7.large\" }\nvariable \"image\" { default = \"aliyun_3_x64_20G_alibase_20241218.vhd\" }\nsource \"alicloud-ecs\" \"x\" {\n  region        = \"cn-hangzhou\"\n  instance_type = var.type\n  source_image  = var.image\n}\n";
+    let files = [
+        Arc::new(SourceFile::new("p/build.pkr.hcl", template)),
+        // Only with -var-file: never loaded by itself.
+        Arc::new(SourceFile::new("p/arm.pkrvars.hcl", "type = \"ecs.g8y.large\"\nimage = \"arm\"\n")),
+        Arc::new(SourceFile::new("p/other.pkrvars.json", "{\"type\": \"ecs.c7.large\"}")),
+        // Loaded: `.hcl` ones, then `.json` ones, each by name; a later one wins.
+        Arc::new(SourceFile::new("p/b.auto.pkrvars.hcl", "type = \"ecs.g7.xlarge\"\n")),
+        Arc::new(SourceFile::new("p/a.auto.pkrvars.json", "{\"type\": \"ecs.g7.2xlarge\"}")),
+        Arc::new(SourceFile::new(
+            "p/a.auto.pkrvars.hcl",
+            "type = \"ecs.g7.4xlarge\"\nimage = \"centos_7_9_x64_20G_alibase_20240628.vhd\"\n",
+        )),
+    ];
+    let loaded = load(&files, &Options::default(), Limits::default(), &catalog());
+    assert!(loaded.findings.is_empty(), "{:?}", loaded.findings);
+    let [build, image] = loaded.resources.as_slice() else { panic!("{:?}", loaded.resources) };
+    assert_eq!(field(build, "instanceType"), Some("ecs.g7.2xlarge"));
+    assert_eq!(field(image, "derivedFrom"), Some("centos_7_9_x64_20G_alibase_20240628.vhd"));
+    let site = build.iac.as_deref().unwrap().site(&[PathSegment::Key("instanceType".into())]).expect("site");
+    assert_eq!(site.labels[0].location.file.name, "p/a.auto.pkrvars.json");
+    assert_eq!(site.labels[0].message, "`type` in p/a.auto.pkrvars.json");
+    // A variables file passed with `--var-file` is read, whatever its name.
+    let options = Options { var_files: vec![Arc::clone(&files[1])], ..Options::default() };
+    let loaded = load(&files, &options, Limits::default(), &catalog());
+    let [build, _] = loaded.resources.as_slice() else { panic!("{:?}", loaded.resources) };
+    assert_eq!(field(build, "instanceType"), Some("ecs.g8y.large"));
+    // A JSON variables file that does not parse is an S001 on it.
+    let broken = [Arc::clone(&files[0]), Arc::new(SourceFile::new("p/x.auto.pkrvars.json", "{\"type\": "))];
+    let loaded = load(&broken, &Options::default(), Limits::default(), &catalog());
+    assert_eq!(loaded.findings.len(), 1);
+    assert_eq!(
+        (loaded.findings[0].code.as_str(), loaded.findings[0].location.file.name.as_str()),
+        ("S001", "p/x.auto.pkrvars.json")
+    );
+}
+
+#[test]
+fn a_finding_the_image_repeats_at_the_same_place_is_kept_once() {
+    let text = "source \"alicloud-ecs\" \"b\" {\n  region             = \"cn-hangzou\"\n  instance_type      = \"ecs.g7.large\"\n  source_image       = \"aliyun_3_x64_20G_alibase_20241218.vhd\"\n  image_copy_regions = [\"cn-hangzou\"]\n}\n";
+    let file = Arc::new(SourceFile::new("b.pkr.hcl", text));
+    let loaded = load(&[file], &Options::default(), Limits::default(), &catalog());
+    let [build, image] = loaded.resources.as_slice() else { panic!("{:?}", loaded.resources) };
+    let on = |resource: &Resource, subject: u32, path: Vec<PathSegment>| {
+        let mut finding = crate::spec::codes::UNKNOWN_REGION.on_field(
+            resource,
+            path,
+            "region `cn-hangzou` is not in the catalog",
+            "unknown region",
+        );
+        finding.subject = std::num::NonZeroU32::new(subject);
+        finding
+    };
+    let key = |name: &str| PathSegment::Key(name.into());
+    let mut findings = vec![
+        on(build, 1, vec![key("region")]),
+        on(image, 2, vec![key("regions"), PathSegment::Index(0)]),
+        on(image, 2, vec![key("regions"), PathSegment::Index(1)]),
+    ];
+    once_per_problem(&mut findings, &loaded.resources);
+    // The image's home region is the build's `region`: reported once, on the build
+    // instance. The copy region is written elsewhere and stays.
+    assert_eq!(findings.len(), 2, "{findings:?}");
+    assert_eq!(findings[0].path, [key("region")]);
+    assert_eq!(findings[1].path, [key("regions"), PathSegment::Index(1)]);
 }

@@ -81,7 +81,8 @@ pub enum Frontend {
     Document,
     /// `.tf`, `.tf.json`, `.tfvars`, `.tfvars.json`: read a directory (a module) at a time.
     Terraform,
-    /// `.pkr.hcl`, `.pkrvars.hcl`, `.pkr.json`: read a directory (a template) at a time.
+    /// `.pkr.hcl`, `.pkrvars.hcl`, `.pkrvars.json`, `.pkr.json`: read a directory (a
+    /// template) at a time.
     Packer,
 }
 
@@ -90,7 +91,7 @@ impl Frontend {
         let lower = name.to_ascii_lowercase();
         let base = lower.rsplit(['/', '\\']).next().unwrap_or(&lower);
         let ends = |suffix: &str| base.ends_with(suffix);
-        if ends(".pkr.hcl") || ends(".pkrvars.hcl") || ends(".pkr.json") {
+        if ends(".pkr.hcl") || ends(".pkrvars.hcl") || ends(".pkrvars.json") || ends(".pkr.json") {
             Self::Packer
         } else if ends(".tf") || ends(".tf.json") || ends(".tfvars") || ends(".tfvars.json") {
             Self::Terraform

@@ -23,6 +23,8 @@ mod modules;
 mod parse;
 #[path = "roots.rs"]
 mod roots;
+#[path = "types.rs"]
+mod types;
 #[path = "vars.rs"]
 mod vars;
 
@@ -629,6 +631,7 @@ impl<'a, 'o, 'l> Ctx<'a, 'o, 'l> {
                     values.insert(attr.name.clone(), VarValue::Input(v));
                 }
             }
+            types::apply(&child_def, &mut values);
             let address = format!("{}module.{name}{}", self.inst.prefix(), index_suffix(&instance.repeat));
             let unknown = match &instance.repeat {
                 Repeat::Unknown(why) => Some(why.clone()),

@@ -724,3 +724,68 @@ module "two" {
     let named = attr(&ev, "module.one.alicloud_instance.this[0]", "named");
     assert!(unknown(named).contains("after apply"), "{named:?}");
 }
+
+#[test]
+fn optional_attributes_of_a_variables_type_take_their_defaults() {
+    let variables = r#"variable "node" {
+  type = object({
+    instance_type = optional(string, "ecs.g8y.large")
+    disk_size     = optional(number, 40)
+    zone          = optional(string)
+    disks         = optional(list(object({ size = optional(number, 20), category = string })), [])
+    name          = string
+  })
+  default = { name = "n", disks = [{ category = "cloud_essd" }] }
+}
+variable "nodes" {
+  type    = map(object({ type = optional(string, "ecs.g7.large") }))
+  default = { a = {}, b = { type = "ecs.c7.large" } }
+}
+variable "given" { type = object({ type = optional(string, "from-type") }) }
+variable "partial" {
+  type    = object({ name = string })
+  default = {}
+}
+"#;
+    let main = r#"resource "x_y" "r" {
+  type     = try(var.node.instance_type, "ecs.g7.large")
+  disk     = lookup(var.node, "disk_size", 20)
+  zone     = coalesce(var.node.zone, "none")
+  size     = var.node.disks[0].size
+  a        = var.nodes.a.type
+  b        = var.nodes.b.type
+  given    = var.given.type
+  required = var.partial.name
+}
+module "m" {
+  source = "./m"
+  node   = {}
+}
+"#;
+    let module = "variable \"node\" { type = object({ type = optional(string, \"in-module\") }) }\nresource \"x_y\" \"m\" { type = var.node.type }\n";
+    let tfvars = "given = { type = null }\n";
+    let ev = run(&[
+        ("main.tf", main),
+        ("variables.tf", variables),
+        ("terraform.tfvars", tfvars),
+        ("m/main.tf", module),
+    ]);
+    let get = |name: &str| attr(&ev, "x_y.r", name);
+    // Terraform fills the default in: `try` does not fall back, `lookup` finds it.
+    let ty = get("type");
+    assert_eq!(string(ty), "ecs.g8y.large");
+    assert!(ty.via.iter().any(|l| l.message == "default of var.node.instance_type in its type"), "{ty:?}");
+    assert_eq!(get("disk").as_int(), Some(40));
+    // Without a default, an optional attribute is null, never "no attribute".
+    assert_eq!(string(get("zone")), "none");
+    // Through lists and maps of objects; a value set (and not null) is kept.
+    assert_eq!(get("size").as_int(), Some(20));
+    assert_eq!(string(get("a")), "ecs.g7.large");
+    assert_eq!(string(get("b")), "ecs.c7.large");
+    // A `.tfvars` value is converted too: `null` takes the default.
+    assert_eq!(string(get("given")), "from-type");
+    // A required attribute the value lacks: Terraform rejects it, so it is unknown.
+    assert!(unknown(get("required")).contains("required by the variable's type"), "{:?}", get("required"));
+    // A local module's input is converted to its variable's type.
+    assert_eq!(string(attr(&ev, "module.m.x_y.m", "type")), "in-module");
+}

@@ -91,7 +91,7 @@ pub fn string_of(val: Option<&Val>) -> Got<'_> {
     let Some(val) = val else { return Got::Absent(None) };
     match &val.value {
         Value::Null => Got::Absent(Some(val)),
-        Value::String(s) if s.is_empty() => Got::Absent(Some(val)),
+        Value::String(s) if crate::iac::is_unset(s) => Got::Absent(Some(val)),
         Value::String(_) | Value::Number(_) | Value::Bool(_) => {
             val.as_str().map_or(Got::Absent(Some(val)), |s| Got::Known(val, s))
         }
@@ -150,7 +150,7 @@ pub fn optional_int(builder: &mut Builder, field: &str, val: Option<&Val>) {
     let Some(val) = val else { return };
     match &val.value {
         Value::Null => {}
-        Value::String(s) if s.is_empty() => {}
+        Value::String(s) if crate::iac::is_unset(s) => {}
         _ => {
             if let Some(n) = val.as_int() {
                 builder.int(field, val.placed(n));

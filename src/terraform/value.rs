@@ -65,10 +65,10 @@ impl Val {
 
     /// The value as a string when it is known and a string (numbers and booleans convert
     /// as Terraform converts them to strings). An empty string is not a value: skeleton
-    /// configurations write `""` for what the user fills in later.
+    /// configurations write `""` for what the user fills in later ([`crate::iac::is_unset`]).
     pub fn as_str(&self) -> Option<String> {
         match &self.value {
-            Value::String(s) if !s.is_empty() => Some(s.clone()),
+            Value::String(s) if !crate::iac::is_unset(s) => Some(s.clone()),
             Value::Number(n) => Some(number_to_string(*n)),
             Value::Bool(b) => Some(b.to_string()),
             _ => None,

@@ -142,5 +142,6 @@ pub fn root_values(
         };
         values.insert(name.clone(), VarValue::Set(v, None));
     }
+    super::types::apply(def, &mut values);
     values
 }

@@ -1,0 +1,140 @@
+//! Variable type constraints, as far as they change a value: Terraform (1.3 and later)
+//! converts a variable's value to its `type`, and an object attribute declared
+//! `optional(type, default)` that the value lacks, or sets to `null`, takes its default
+//! (`optional(type)` without one: `null`). Without this, `var.node.instance_type` of a
+//! `default = {}` would be "no attribute", and `try(var.node.instance_type, "x")` would
+//! fall back to a value Terraform never uses.
+//!
+//! Only the defaults are filled in, through `object`, `list`, `set`, `map` and `tuple`
+//! types; attributes the type does not declare are kept, and no value is checked against
+//! the type (an invalid one is Terraform's error, reported by `terraform validate`).
+
+use super::ast::{Expr, Kind};
+use super::modules::ModuleDef;
+use super::vars::{VarValue, constant};
+use crate::diag::Label;
+use crate::source::SourceFile;
+use crate::terraform::value::{Val, Value};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// Deepest type followed: a type nested deeper leaves the value as it is.
+const MAX_DEPTH: usize = 64;
+
+/// Converts each value in `values` to the `type` of its variable in `def`.
+pub fn apply(def: &ModuleDef, values: &mut HashMap<String, VarValue>) {
+    for item in def.blocks("variable") {
+        let Some(name) = item.block.labels.first() else { continue };
+        let Some(ty) = item.block.body.attr("type") else { continue };
+        let Some(value) = values.get_mut(name) else { continue };
+        let filler = Filler { file: &item.file };
+        let path = format!("var.{name}");
+        match value {
+            VarValue::Set(v, _) | VarValue::Input(v) => {
+                let taken = std::mem::replace(v, Val::new(Value::Null, v.at.clone()));
+                *v = filler.fill(&ty.expr, taken, &path, 0);
+            }
+        }
+    }
+}
+
+/// Fills in defaults from the types written in `file`.
+struct Filler<'a> {
+    file: &'a Arc<SourceFile>,
+}
+
+impl Filler<'_> {
+    /// `v` converted to the type `ty`; `path` names it for labels (`var.node.disk_size`).
+    fn fill(&self, ty: &Expr, v: Val, path: &str, depth: usize) -> Val {
+        if depth > MAX_DEPTH {
+            return v;
+        }
+        let Kind::Call(function, args, false) = &ty.kind else { return v };
+        match (function.as_str(), args.as_slice(), v.value) {
+            ("object", [Expr { kind: Kind::Object(attributes), .. }], Value::Object(entries)) => {
+                let object = Val { value: Value::Object(entries), ..v };
+                self.object(attributes, object, path, depth)
+            }
+            ("list" | "set", [element], Value::List(items)) => {
+                let items = items
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, item)| self.fill(element, item, &format!("{path}[{i}]"), depth + 1))
+                    .collect();
+                Val { value: Value::List(items), ..v }
+            }
+            ("map", [element], Value::Object(entries)) => {
+                let entries = entries
+                    .into_iter()
+                    .map(|(key, item)| {
+                        let item = self.fill(element, item, &format!("{path}[\"{key}\"]"), depth + 1);
+                        (key, item)
+                    })
+                    .collect();
+                Val { value: Value::Object(entries), ..v }
+            }
+            ("tuple", [Expr { kind: Kind::Array(types), .. }], Value::List(items)) => {
+                let items = items
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, item)| match types.get(i) {
+                        Some(element) => self.fill(element, item, &format!("{path}[{i}]"), depth + 1),
+                        None => item,
+                    })
+                    .collect();
+                Val { value: Value::List(items), ..v }
+            }
+            (_, _, value) => Val { value, ..v },
+        }
+    }
+
+    /// An object value with the attributes `object({...})` declares: an optional one it
+    /// lacks (or sets to `null`) takes its default, or `null`; a required one it lacks is
+    /// unknown (Terraform rejects the value).
+    fn object(&self, attributes: &[(Expr, Expr)], v: Val, path: &str, depth: usize) -> Val {
+        let Value::Object(mut entries) = v.value else { return v };
+        for (key, ty) in attributes {
+            let Kind::Str(name) = &key.kind else { continue };
+            let (ty, optional, default) = match &ty.kind {
+                Kind::Call(function, args, false) if function == "optional" => match args.as_slice() {
+                    [ty] => (ty, true, None),
+                    [ty, default] => (ty, true, Some(default)),
+                    _ => continue,
+                },
+                _ => (ty, false, None),
+            };
+            let at = format!("{path}.{name}");
+            let position = entries.iter().position(|(k, _)| k == name);
+            // Taken out (not copied) and put back converted.
+            let current = position
+                .and_then(|i| entries.get_mut(i))
+                .map(|(_, value)| std::mem::replace(value, Val::new(Value::Null, v.at.clone())));
+            let value = match (current, default) {
+                (Some(current), Some(default)) if matches!(current.value, Value::Null) => {
+                    self.default(default, &at)
+                }
+                (Some(current), _) => current,
+                (None, Some(default)) => self.default(default, &at),
+                (None, None) if optional => Val::new(Value::Null, v.at.clone()),
+                (None, None) => Val::unknown(
+                    format!("`{at}` is required by the variable's type but not set"),
+                    v.at.clone(),
+                ),
+            };
+            let value = self.fill(ty, value, &at, depth + 1);
+            match position.and_then(|i| entries.get_mut(i)) {
+                Some((_, slot)) => *slot = value,
+                None => entries.push((name.clone(), value)),
+            }
+        }
+        Val { value: Value::Object(entries), ..v }
+    }
+
+    /// The default of an optional attribute, labelled with where it is written.
+    fn default(&self, expr: &Expr, path: &str) -> Val {
+        let mut v = constant(self.file, expr);
+        let label = Label { location: v.at.clone(), message: format!("default of {path} in its type") };
+        v.via.insert(0, label);
+        v
+    }
+}
