@@ -99,6 +99,13 @@ impl Template<'_> {
                     {
                         return self.function(&entry.key.name, &entry.value, depth);
                     }
+                    // A short form that names no function (see `super::short`).
+                    if crate::source::is_tag(&entry.key, &self.file.text) {
+                        return Eval::Unknown(format!(
+                            "the YAML tag `{}` names no ROS function ecslint evaluates",
+                            entry.key.name
+                        ));
+                    }
                 }
                 let mut out = serde_json::Map::new();
                 let mut via = Vec::new();

@@ -243,3 +243,99 @@ fn logical_ids_are_unique_per_template_only() {
     crate::spec::check_duplicate_names(&resources, &mut findings);
     assert!(findings.is_empty(), "{findings:?}");
 }
+
+/// `STACK` written with YAML short forms.
+const STACK_SHORT: &str = r"ROSTemplateFormatVersion: '2015-09-01'
+Parameters:
+  InstanceType:
+    Type: String
+    Default: ecs.g7.large
+  Password:
+    Type: String
+  Env:
+    Type: String
+    Default: prod
+Conditions:
+  IsProd: !Equals [!Ref Env, prod]
+  NotProd: !Not [!Condition IsProd]
+Mappings:
+  Images:
+    prod: {Id: ubuntu_22_04_x64_20G_alibase_20240322.vhd}
+Resources:
+  Web:
+    Type: ALIYUN::ECS::Instance
+    Count: 3
+    Properties:
+      InstanceType: !Ref InstanceType
+      ImageId: !FindInMap [Images, !Ref Env, Id]
+      InstanceChargeType: PrePaid
+      ZoneId: !Select ['0', !GetAZs {Ref: 'ALIYUN::Region'}]
+      SystemDiskSize: !If
+        - IsProd
+        - 40
+        - 20
+      Password: !Ref Password
+      Tags:
+        - Key: team
+          Value: !Join ['-', [web, !Ref Env]]
+  Golden:
+    Type: ALIYUN::ECS::CustomImage
+    Properties:
+      InstanceId: !Ref Web
+      ImageName: golden
+  Copy:
+    Type: ALIYUN::ECS::CopyImage
+    Properties:
+      ImageId: !GetAtt Golden.ImageId
+      DestinationRegionId: cn-shanghai
+  Share:
+    Type: ALIYUN::ECS::ImageSharePermission
+    Properties:
+      ImageId: !Ref Golden
+      AddAccounts: ['1234567890123456', 1234567890123457]
+      IsPublic: true
+  App:
+    Type: ALIYUN::ECS::InstanceGroup
+    Condition: NotProd
+    Properties:
+      InstanceType: ecs.g7.large
+      ImageId: !Ref Golden
+      MaxAmount: 5
+";
+
+#[test]
+fn short_forms_read_as_their_long_forms() {
+    let (_, long) = load(STACK, Some("cn-hangzhou"));
+    let (file, short) = load(STACK_SHORT, Some("cn-hangzhou"));
+    assert_eq!(long.len(), short.len());
+    for (long, short) in long.iter().zip(&short) {
+        assert_eq!(long.node.to_json(), short.node.to_json(), "{:?}", long.name);
+        assert_eq!(unknown(long), unknown(short), "{:?}", long.name);
+        assert_eq!(long.image_reference("image"), short.image_reference("image"));
+        assert_eq!(long.image_reference("derivedFrom"), short.image_reference("derivedFrom"));
+    }
+    // A finding at a short form points at it, with a label on the `Default`.
+    let web = &short[0];
+    let path = [PathSegment::Key("instanceType".into())];
+    assert_eq!(&file.text[web.location(&path).span.range()], "!Ref InstanceType");
+    let site = web.iac.as_deref().and_then(|e| e.site(&path)).expect("a site with the Default");
+    assert_eq!(&file.text[site.labels[0].location.span.range()], "ecs.g7.large");
+}
+
+#[test]
+fn short_forms_without_a_known_value_or_function_are_unknown() {
+    let text = "ROSTemplateFormatVersion: '2015-09-01'\nParameters:\n  ImageId: {Type: String}\n  ZoneId: {Type: String}\n  Prefix: {Type: String, Default: ecs.g7}\nResources:\n  Vm:\n    Type: ALIYUN::ECS::Instance\n    Properties:\n      ImageId: !Ref ImageId\n      ZoneId: !Ref ZoneId\n      InstanceType: !Sub '${Prefix}.xlarge'\n      KeyPairName: !Foo [a, b]\n      InstanceChargeType: !Fn::Sub PrePaid\n      VpcId: !GetAtt Vpc.VpcId\n  Vpc:\n    Type: ALIYUN::ECS::VPC\n    Properties: {CidrBlock: 10.0.0.0/8}\n";
+    let (_, resources) = load(text, Some("cn-hangzhou"));
+    let vm = &resources[0];
+    assert_eq!(field(vm, "instanceType"), Some("ecs.g7.xlarge"));
+    let mut fields = unknown(vm);
+    fields.sort_unstable();
+    assert_eq!(fields, ["billing", "image", "keyPair", "zone"]);
+    let why = |field: &str| {
+        let extra = vm.iac.as_deref().expect("iac");
+        extra.unknown.iter().find(|u| u.field == field).map(|u| u.why.clone()).unwrap_or_default()
+    };
+    assert_eq!(why("keyPair"), "`Fn::Foo` is not evaluated statically");
+    assert_eq!(why("billing"), "the YAML tag `!Fn::Sub` names no ROS function ecslint evaluates");
+    assert_eq!(why("image"), "parameter `ImageId` has no `Default`: its value is given at deploy");
+}
