@@ -135,11 +135,15 @@ fn builder(template: &Template<'_>, resource: &Declared<'_>, kind: Kind) -> Buil
     Builder::new(kind, origin, Location::new(Arc::clone(template.file), resource.entry.key.span))
 }
 
-/// A property's value as text, `Err(why)` when unknown, `Ok(None)` when absent or
-/// `ALIYUN::NoValue`.
+/// Why an empty value is not read: as a Terraform skeleton's `""`, it is not set yet.
+const EMPTY: &str = "the value is empty: it is not set yet";
+
+/// A property's value as text, `Err(why)` when unknown (an empty string is not a value),
+/// `Ok(None)` when absent or `ALIYUN::NoValue`.
 fn text(template: &Template<'_>, node: &Node) -> Result<Option<Placed<String>>, String> {
     match template.eval(node) {
         Eval::Known(Json::Null, _) => Ok(None),
+        Eval::Known(Json::String(s), _) if s.trim().is_empty() => Err(EMPTY.into()),
         Eval::Known(value, via) => match scalar_text(&value) {
             Some(text) => Ok(Some(Placed { value: text, at: at(template, node), via })),
             None => Err(format!("the value is a {}, not a string", json_type(&value))),
@@ -308,6 +312,10 @@ fn image(
                 b.unknown("image", at(template, node), "`ImageId` is not a string");
                 return (None, None);
             };
+            if id.trim().is_empty() {
+                b.unknown("image", at(template, node), EMPTY);
+                return (None, None);
+            }
             let placed = Placed { value: id, at: at(template, node), via };
             let lookup = lookup_image(
                 catalog,

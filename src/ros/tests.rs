@@ -339,3 +339,32 @@ fn short_forms_without_a_known_value_or_function_are_unknown() {
     assert_eq!(why("billing"), "the YAML tag `!Fn::Sub` names no ROS function ecslint evaluates");
     assert_eq!(why("image"), "parameter `ImageId` has no `Default`: its value is given at deploy");
 }
+
+#[test]
+fn an_empty_default_or_value_is_unknown_not_a_value() {
+    // `Default: ''` is the console's placeholder: chosen at deploy.
+    let text = "ROSTemplateFormatVersion: '2015-09-01'\nParameters:\n  ZoneId: {Type: String, Default: ''}\n  InstanceType: {Type: String, Default: ''}\n  ImageId: {Type: String, Default: ''}\n  KeyPair: {Type: String, Default: ''}\n  Family: {Type: String, Default: ''}\nConditions:\n  NoZone: {'Fn::Equals': [{Ref: ZoneId}, '']}\nResources:\n  Ecs:\n    Type: ALIYUN::ECS::Instance\n    Properties:\n      ZoneId: {Ref: ZoneId}\n      InstanceType: {Ref: InstanceType}\n      ImageId: {Ref: ImageId}\n      KeyPairName: {Ref: KeyPair}\n      SystemDiskSize: 40\n  Literal:\n    Type: ALIYUN::ECS::Instance\n    Properties:\n      ZoneId: ''\n      InstanceType: !Sub 'ecs.${Family}.large'\n      ImageId: ''\n";
+    let (_, resources) = load(text, Some("cn-hangzhou"));
+    let mut fields = unknown(&resources[0]);
+    fields.sort_unstable();
+    assert_eq!(fields, ["image", "instanceType", "keyPair", "zone"]);
+    let extra = resources[0].iac.as_deref().expect("iac");
+    let zone = extra.unknown.iter().find(|u| u.field == "zone").map(|u| u.why.as_str());
+    assert_eq!(zone, Some("the `Default` of parameter `ZoneId` is empty: its value is given at deploy"));
+    let mut fields = unknown(&resources[1]);
+    fields.sort_unstable();
+    assert_eq!(fields, ["image", "instanceType", "zone"]);
+    // A condition on the placeholder is not known either.
+    let file = Arc::new(SourceFile::new("stack.yaml", text));
+    let document = parse(&file, Limits::default()).expect("parses").remove(0);
+    let root = &document.root;
+    let template = Template {
+        file: &file,
+        parameters: root.get("Parameters"),
+        mappings: None,
+        conditions: root.get("Conditions"),
+        resources: root.get("Resources"),
+        region: None,
+    };
+    assert_eq!(template.condition("NoZone"), None);
+}
