@@ -2,7 +2,9 @@
 //! Images.
 //!
 //! - A resource's name is its logical ID; a resource-level `Count` (or `MaxAmount` of an
-//!   instance group) is the instance `count`, not one resource per index.
+//!   instance group) is the instance `count`, not one resource per index. A resource whose
+//!   `Condition` or `Count` is not known may not be created: nothing about it is reported
+//!   ([`exists`]).
 //! - The region is the stack's, never in the template: `--region`, else unknown (S011).
 //! - YAML short forms (`!Ref x`, `!Sub`, `!GetAtt a.b`) are read as their long forms
 //!   ([`short`]).
@@ -16,6 +18,7 @@
 //! - A template with `Transform: Aliyun::Terraform-v1.x` carries HCL under `Workspace`:
 //!   [`workspace`] reads it with the Terraform front end, spans moved into the template.
 
+mod exists;
 mod intrinsics;
 mod map;
 mod short;
