@@ -396,3 +396,23 @@ fn untagging_a_tagged_tree_gives_the_tree_read_without_tags() {
     let root = &tagged(text)[0].root;
     assert!(crate::source::local_tag(root, text).is_none());
 }
+
+#[test]
+fn tags_on_block_mappings_block_scalars_and_quoted_scalars_span_the_file() {
+    let text = "a: !Foo\n  k: v\nb: !Sub |\n  echo ${X}\nc: !Ref &n \"q\"  # c\n";
+    let root = &tagged(text)[0].root;
+    for (key, tag, content) in
+        [("a", "!Foo", "k: v"), ("b", "!Sub", "|\n  echo ${X}"), ("c", "!Ref", "\"q\"")]
+    {
+        let node = root.get(key).unwrap_or_else(|| panic!("{key}"));
+        let entry = node.as_map().and_then(<[Entry]>::first).unwrap_or_else(|| panic!("{key}"));
+        assert_eq!(slice(text, entry.key.span), tag, "{key}");
+        assert!(
+            slice(text, entry.value.span).starts_with(content),
+            "{key}: {:?}",
+            slice(text, entry.value.span)
+        );
+        assert!(slice(text, node.span).starts_with(tag), "{key}");
+    }
+    assert_eq!(slice(text, root.get("c").map_or(Span::default(), |n| n.span)), "!Ref &n \"q\"");
+}
