@@ -288,7 +288,7 @@ fn load_read(
                 && !file.text.trim_start_matches('\u{feff}').trim_start().starts_with(['{', '['])
                 && crate::ros::shows_a_template(&file.text) =>
         {
-            source::parse_yaml(&file.text, limits).map_err(|_| error)
+            source::parse_yaml_tagged(&file.text, limits).map_err(|_| error)
         }
         parsed => parsed,
     };
@@ -302,6 +302,9 @@ fn load_read(
                 let mut front = if crate::ros::is_template(&document) {
                     crate::ros::extract(file, document, iac, catalog)
                 } else if crate::packer::is_json_template(&document) {
+                    // Packer gives a YAML tag no meaning (its templates are JSON).
+                    let mut document = document;
+                    source::untag(&mut document.root, &file.text);
                     crate::packer::extract_json(file, document, iac, catalog)
                 } else {
                     specs.push(document);

@@ -257,6 +257,21 @@ impl Builder {
         self
     }
 
+    /// Marks every field set so far unknown (its name and kind stay), for a resource that
+    /// may not be created at all: nothing about it is reported, and S011 says why.
+    pub fn may_be_none(&mut self, at: &Location, why: &str) -> &mut Self {
+        let fields: Vec<String> = self
+            .entries
+            .iter()
+            .map(|e| e.key.name.to_string())
+            .filter(|field| field != "kind" && field != "name")
+            .collect();
+        for field in fields {
+            self.unknown(&field, at.clone(), why);
+        }
+        self
+    }
+
     /// Whether a top-level field is set.
     pub fn has(&self, field: &str) -> bool {
         self.entries.iter().any(|e| &*e.key.name == field)

@@ -1,4 +1,5 @@
-//! Static evaluation of ROS intrinsic functions: `Ref` to parameters (their `Default`),
+//! Static evaluation of ROS intrinsic functions: `Ref` to parameters (their `Default`; an
+//! empty one is unknown),
 //! `Fn::Join`, `Fn::Sub`, `Fn::Select`, `Fn::If` with `Conditions` (`Fn::Equals`,
 //! `Fn::Not`, `Fn::Or`, `Fn::And`), `Fn::FindInMap` over `Mappings`. What depends on the
 //! deployed stack (`Fn::GetAtt` of other attributes, `Fn::GetAZs`, `Fn::Jq`, most
@@ -99,6 +100,13 @@ impl Template<'_> {
                     {
                         return self.function(&entry.key.name, &entry.value, depth);
                     }
+                    // A short form that names no function (see `super::short`).
+                    if crate::source::is_tag(&entry.key, &self.file.text) {
+                        return Eval::Unknown(format!(
+                            "the YAML tag `{}` names no ROS function ecslint evaluates",
+                            entry.key.name
+                        ));
+                    }
                 }
                 let mut out = serde_json::Map::new();
                 let mut via = Vec::new();
@@ -168,6 +176,11 @@ impl Template<'_> {
                     Value::Map(_) | Value::Seq(_) | Value::Null => {
                         Eval::Unknown(format!("the `Default` of parameter `{name}` is not a plain value"))
                     }
+                    // `Default: ''` is the console's "choose here" placeholder, as a
+                    // Terraform skeleton's `""` is unset: the value is given at deploy.
+                    Value::Str(text) if text.is_empty() => Eval::Unknown(format!(
+                        "the `Default` of parameter `{name}` is empty: its value is given at deploy"
+                    )),
                     _ => {
                         let label = Label {
                             location: Location::new(Arc::clone(self.file), default.value.span),

@@ -1,5 +1,6 @@
 //! ROS resource types mapped into canonical Instances and Images.
 
+use super::exists::{Existence, existence};
 use super::intrinsics::{Eval, Template, scalar_text};
 use crate::catalog::{Catalog, PartialImage};
 use crate::diag::Location;
@@ -32,6 +33,8 @@ struct Declared<'a> {
     entry: &'a Entry,
     kind: &'a str,
     properties: Option<&'a Node>,
+    /// Where and why it may not be created (see [`super::exists`]).
+    unsure: Option<(Location, String)>,
 }
 
 impl Declared<'_> {
@@ -55,6 +58,9 @@ struct Operations {
     regions: Vec<Placed<String>>,
     accounts: Vec<Placed<String>>,
     public: bool,
+    /// Where and why a copy (for `regions`) or a share (`sharedWith`) may not be made.
+    unsure_regions: Option<(Location, String)>,
+    unsure_accounts: Option<(Location, String)>,
 }
 
 /// The canonical resources of a template.
@@ -64,11 +70,18 @@ pub fn resources(template: &Template<'_>, catalog: &Catalog) -> Vec<Resource> {
         .iter()
         .filter_map(|entry| {
             let kind = entry.value.get_str("Type")?;
-            Some(Declared { id: &entry.key.name, entry, kind, properties: entry.value.get("Properties") })
-        })
-        .filter(|d| match d.entry.value.get_str("Condition") {
-            Some(condition) => template.condition(condition) != Some(false),
-            None => true,
+            let unsure = match existence(template, entry) {
+                Existence::Never => return None,
+                Existence::Sure => None,
+                Existence::Unsure(at, why) => Some((at, why)),
+            };
+            Some(Declared {
+                id: &entry.key.name,
+                entry,
+                kind,
+                properties: entry.value.get("Properties"),
+                unsure,
+            })
         })
         .collect();
     let mut out = Vec::new();
@@ -76,7 +89,10 @@ pub fn resources(template: &Template<'_>, catalog: &Catalog) -> Vec<Resource> {
     for resource in declared.iter().filter(|d| INSTANCE_TYPES.contains(&d.kind)) {
         let (instance, image, lookup) = instance(template, catalog, resource);
         out.push(instance);
-        out.extend(lookup);
+        // The image a fuzzy `ImageId` selects is there only for its instance.
+        if resource.unsure.is_none() {
+            out.extend(lookup);
+        }
         if let Some(image) = image {
             image_of.insert(resource.id, image);
         }
@@ -96,11 +112,17 @@ pub fn resources(template: &Template<'_>, catalog: &Catalog) -> Vec<Resource> {
         }
     }
     for resource in declared.iter().filter(|d| d.kind == "ALIYUN::ECS::CustomImage") {
+        // An image made from an instance that may not be created may not be made either.
+        let source = resource.prop("InstanceId").and_then(|node| match template.eval(node) {
+            Eval::Resource(id) => declared.iter().find(|d| d.id == id).and_then(|d| d.unsure.clone()),
+            _ => None,
+        });
         out.push(custom_image(
             template,
             resource,
             &image_of,
             operations.remove(resource.id).unwrap_or_default(),
+            resource.unsure.as_ref().or(source.as_ref()),
         ));
     }
     out
@@ -135,11 +157,15 @@ fn builder(template: &Template<'_>, resource: &Declared<'_>, kind: Kind) -> Buil
     Builder::new(kind, origin, Location::new(Arc::clone(template.file), resource.entry.key.span))
 }
 
-/// A property's value as text, `Err(why)` when unknown, `Ok(None)` when absent or
-/// `ALIYUN::NoValue`.
+/// Why an empty value is not read: as a Terraform skeleton's `""`, it is not set yet.
+const EMPTY: &str = "the value is empty: it is not set yet";
+
+/// A property's value as text, `Err(why)` when unknown (an empty string is not a value),
+/// `Ok(None)` when absent or `ALIYUN::NoValue`.
 fn text(template: &Template<'_>, node: &Node) -> Result<Option<Placed<String>>, String> {
     match template.eval(node) {
         Eval::Known(Json::Null, _) => Ok(None),
+        Eval::Known(Json::String(s), _) if s.trim().is_empty() => Err(EMPTY.into()),
         Eval::Known(value, via) => match scalar_text(&value) {
             Some(text) => Ok(Some(Placed { value: text, at: at(template, node), via })),
             None => Err(format!("the value is a {}, not a string", json_type(&value))),
@@ -266,6 +292,10 @@ fn instance(
         b.unknown("instanceType", Location::new(Arc::clone(template.file), resource.entry.key.span), why);
     }
     let (image, lookup) = image(&mut b, template, catalog, resource);
+    if let Some((at, why)) = &resource.unsure {
+        b.may_be_none(at, why);
+        b.unknown("count", at.clone(), why.clone());
+    }
     (b.finish(), image, lookup)
 }
 
@@ -308,6 +338,10 @@ fn image(
                 b.unknown("image", at(template, node), "`ImageId` is not a string");
                 return (None, None);
             };
+            if id.trim().is_empty() {
+                b.unknown("image", at(template, node), EMPTY);
+                return (None, None);
+            }
             let placed = Placed { value: id, at: at(template, node), via };
             let lookup = lookup_image(
                 catalog,
@@ -401,8 +435,11 @@ fn copy_image(
 ) {
     let Some(image) = stack_image(template, resource, custom) else { return };
     let Some(node) = resource.prop("DestinationRegionId") else { return };
-    if let Ok(Some(region)) = text(template, node) {
-        operations.entry(image.to_string()).or_default().regions.push(region);
+    let ops = operations.entry(image.to_string()).or_default();
+    if let Some(unsure) = &resource.unsure {
+        ops.unsure_regions.get_or_insert_with(|| unsure.clone());
+    } else if let Ok(Some(region)) = text(template, node) {
+        ops.regions.push(region);
     }
 }
 
@@ -421,8 +458,12 @@ fn share(
     });
     if let Some(image) = stack_image(template, resource, custom) {
         let ops = operations.entry(image.to_string()).or_default();
-        ops.accounts.extend(accounts);
-        ops.public |= public;
+        if let Some(unsure) = &resource.unsure {
+            ops.unsure_accounts.get_or_insert_with(|| unsure.clone());
+        } else {
+            ops.accounts.extend(accounts);
+            ops.public |= public;
+        }
         return None;
     }
     // An image outside the stack: an image of its own, named by the permission's logical
@@ -447,6 +488,9 @@ fn share(
     }
     for account in accounts {
         b.push_string("sharedWith", account);
+    }
+    if let Some((at, why)) = &resource.unsure {
+        b.may_be_none(at, why);
     }
     Some(b.finish())
 }
@@ -476,6 +520,7 @@ fn custom_image(
     resource: &Declared<'_>,
     image_of: &HashMap<&str, ImageOf>,
     operations: Operations,
+    unsure: Option<&(Location, String)>,
 ) -> Resource {
     let mut b = builder(template, resource, Kind::Image);
     let head = Location::new(Arc::clone(template.file), resource.entry.key.span);
@@ -499,6 +544,13 @@ fn custom_image(
     }
     for account in operations.accounts {
         b.push_string("sharedWith", account);
+    }
+    // A copy or a share that may not be made: which regions and accounts is not known.
+    if let Some((at, why)) = operations.unsure_regions {
+        b.unknown("regions", at, why);
+    }
+    if let Some((at, why)) = operations.unsure_accounts {
+        b.unknown("sharedWith", at, why);
     }
     let source = resource.prop("InstanceId").map(|node| (node, template.eval(node)));
     let derived = match &source {
@@ -544,8 +596,11 @@ fn custom_image(
             "the image is made from an instance or snapshot outside the template",
         );
     }
+    if let Some((at, why)) = unsure {
+        b.may_be_none(at, why);
+    }
     let mut resource = b.finish();
-    if operations.public {
+    if operations.public && unsure.is_none() {
         if let Some(extra) = resource.iac.as_mut().and_then(Arc::get_mut) {
             if let Json::Object(map) = &mut extra.origin.attributes {
                 map.insert("IsPublic".into(), Json::Bool(true));

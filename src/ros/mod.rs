@@ -2,8 +2,12 @@
 //! Images.
 //!
 //! - A resource's name is its logical ID; a resource-level `Count` (or `MaxAmount` of an
-//!   instance group) is the instance `count`, not one resource per index.
+//!   instance group) is the instance `count`, not one resource per index. A resource whose
+//!   `Condition` or `Count` is not known may not be created: nothing about it is reported
+//!   ([`exists`]).
 //! - The region is the stack's, never in the template: `--region`, else unknown (S011).
+//! - YAML short forms (`!Ref x`, `!Sub`, `!GetAtt a.b`) are read as their long forms
+//!   ([`short`]).
 //! - `Ref` to a parameter reads its `Default` (a finding at the `Ref` gets a label on the
 //!   `Default`); without one the value is given at deploy and unknown.
 //! - An `ImageId` that is the start of public IDs (`centos_7`) becomes an Image of its own,
@@ -14,8 +18,10 @@
 //! - A template with `Transform: Aliyun::Terraform-v1.x` carries HCL under `Workspace`:
 //!   [`workspace`] reads it with the Terraform front end, spans moved into the template.
 
+mod exists;
 mod intrinsics;
 mod map;
+mod short;
 mod workspace;
 
 use crate::catalog::Catalog;
@@ -44,9 +50,10 @@ pub fn shows_a_template(text: &str) -> bool {
 }
 
 /// Reads one ROS template into canonical resources. The caller hands the document over,
-/// as it does to the other front ends.
-#[allow(clippy::needless_pass_by_value)]
+/// as it does to the other front ends: its short forms (`!Ref x`) are rewritten in place.
 pub fn extract(file: &Arc<SourceFile>, document: Document, options: &Options, catalog: &Catalog) -> Loaded {
+    let mut document = document;
+    short::long_forms(&mut document.root, &file.text);
     let root = &document.root;
     let template = Template {
         file,

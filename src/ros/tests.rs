@@ -17,6 +17,13 @@ fn field<'a>(resource: &'a crate::spec::Resource, name: &str) -> Option<&'a str>
     resource.node.get_str(name)
 }
 
+/// The unknown fields of `resource`, sorted.
+fn sorted(resource: &crate::spec::Resource) -> Vec<&str> {
+    let mut fields = unknown(resource);
+    fields.sort_unstable();
+    fields
+}
+
 fn unknown(resource: &crate::spec::Resource) -> Vec<&str> {
     resource.iac.as_deref().map(|e| e.unknown.iter().map(|u| u.field.as_str()).collect()).unwrap_or_default()
 }
@@ -242,4 +249,252 @@ fn logical_ids_are_unique_per_template_only() {
     let mut findings = Vec::new();
     crate::spec::check_duplicate_names(&resources, &mut findings);
     assert!(findings.is_empty(), "{findings:?}");
+}
+
+/// `STACK` written with YAML short forms.
+const STACK_SHORT: &str = r"ROSTemplateFormatVersion: '2015-09-01'
+Parameters:
+  InstanceType:
+    Type: String
+    Default: ecs.g7.large
+  Password:
+    Type: String
+  Env:
+    Type: String
+    Default: prod
+Conditions:
+  IsProd: !Equals [!Ref Env, prod]
+  NotProd: !Not [!Condition IsProd]
+Mappings:
+  Images:
+    prod: {Id: ubuntu_22_04_x64_20G_alibase_20240322.vhd}
+Resources:
+  Web:
+    Type: ALIYUN::ECS::Instance
+    Count: 3
+    Properties:
+      InstanceType: !Ref InstanceType
+      ImageId: !FindInMap [Images, !Ref Env, Id]
+      InstanceChargeType: PrePaid
+      ZoneId: !Select ['0', !GetAZs {Ref: 'ALIYUN::Region'}]
+      SystemDiskSize: !If
+        - IsProd
+        - 40
+        - 20
+      Password: !Ref Password
+      Tags:
+        - Key: team
+          Value: !Join ['-', [web, !Ref Env]]
+  Golden:
+    Type: ALIYUN::ECS::CustomImage
+    Properties:
+      InstanceId: !Ref Web
+      ImageName: golden
+  Copy:
+    Type: ALIYUN::ECS::CopyImage
+    Properties:
+      ImageId: !GetAtt Golden.ImageId
+      DestinationRegionId: cn-shanghai
+  Share:
+    Type: ALIYUN::ECS::ImageSharePermission
+    Properties:
+      ImageId: !Ref Golden
+      AddAccounts: ['1234567890123456', 1234567890123457]
+      IsPublic: true
+  App:
+    Type: ALIYUN::ECS::InstanceGroup
+    Condition: NotProd
+    Properties:
+      InstanceType: ecs.g7.large
+      ImageId: !Ref Golden
+      MaxAmount: 5
+";
+
+#[test]
+fn short_forms_read_as_their_long_forms() {
+    let (_, long) = load(STACK, Some("cn-hangzhou"));
+    let (file, short) = load(STACK_SHORT, Some("cn-hangzhou"));
+    assert_eq!(long.len(), short.len());
+    for (long, short) in long.iter().zip(&short) {
+        assert_eq!(long.node.to_json(), short.node.to_json(), "{:?}", long.name);
+        assert_eq!(unknown(long), unknown(short), "{:?}", long.name);
+        assert_eq!(long.image_reference("image"), short.image_reference("image"));
+        assert_eq!(long.image_reference("derivedFrom"), short.image_reference("derivedFrom"));
+    }
+    // A finding at a short form points at it, with a label on the `Default`.
+    let web = &short[0];
+    let path = [PathSegment::Key("instanceType".into())];
+    assert_eq!(&file.text[web.location(&path).span.range()], "!Ref InstanceType");
+    let site = web.iac.as_deref().and_then(|e| e.site(&path)).expect("a site with the Default");
+    assert_eq!(&file.text[site.labels[0].location.span.range()], "ecs.g7.large");
+}
+
+#[test]
+fn short_forms_without_a_known_value_or_function_are_unknown() {
+    let text = "ROSTemplateFormatVersion: '2015-09-01'\nParameters:\n  ImageId: {Type: String}\n  ZoneId: {Type: String}\n  Prefix: {Type: String, Default: ecs.g7}\nResources:\n  Vm:\n    Type: ALIYUN::ECS::Instance\n    Properties:\n      ImageId: !Ref ImageId\n      ZoneId: !Ref ZoneId\n      InstanceType: !Sub '${Prefix}.xlarge'\n      KeyPairName: !Foo [a, b]\n      InstanceChargeType: !Fn::Sub PrePaid\n      VpcId: !GetAtt Vpc.VpcId\n  Vpc:\n    Type: ALIYUN::ECS::VPC\n    Properties: {CidrBlock: 10.0.0.0/8}\n";
+    let (_, resources) = load(text, Some("cn-hangzhou"));
+    let vm = &resources[0];
+    assert_eq!(field(vm, "instanceType"), Some("ecs.g7.xlarge"));
+    let mut fields = unknown(vm);
+    fields.sort_unstable();
+    assert_eq!(fields, ["billing", "image", "keyPair", "zone"]);
+    let why = |field: &str| {
+        let extra = vm.iac.as_deref().expect("iac");
+        extra.unknown.iter().find(|u| u.field == field).map(|u| u.why.clone()).unwrap_or_default()
+    };
+    assert_eq!(why("keyPair"), "`Fn::Foo` is not evaluated statically");
+    assert_eq!(why("billing"), "the YAML tag `!Fn::Sub` names no ROS function ecslint evaluates");
+    assert_eq!(why("image"), "parameter `ImageId` has no `Default`: its value is given at deploy");
+}
+
+#[test]
+fn an_empty_default_or_value_is_unknown_not_a_value() {
+    // `Default: ''` is the console's placeholder: chosen at deploy.
+    let text = "ROSTemplateFormatVersion: '2015-09-01'\nParameters:\n  ZoneId: {Type: String, Default: ''}\n  InstanceType: {Type: String, Default: ''}\n  ImageId: {Type: String, Default: ''}\n  KeyPair: {Type: String, Default: ''}\n  Family: {Type: String, Default: ''}\nConditions:\n  NoZone: {'Fn::Equals': [{Ref: ZoneId}, '']}\nResources:\n  Ecs:\n    Type: ALIYUN::ECS::Instance\n    Properties:\n      ZoneId: {Ref: ZoneId}\n      InstanceType: {Ref: InstanceType}\n      ImageId: {Ref: ImageId}\n      KeyPairName: {Ref: KeyPair}\n      SystemDiskSize: 40\n  Literal:\n    Type: ALIYUN::ECS::Instance\n    Properties:\n      ZoneId: ''\n      InstanceType: !Sub 'ecs.${Family}.large'\n      ImageId: ''\n";
+    let (_, resources) = load(text, Some("cn-hangzhou"));
+    let mut fields = unknown(&resources[0]);
+    fields.sort_unstable();
+    assert_eq!(fields, ["image", "instanceType", "keyPair", "zone"]);
+    let extra = resources[0].iac.as_deref().expect("iac");
+    let zone = extra.unknown.iter().find(|u| u.field == "zone").map(|u| u.why.as_str());
+    assert_eq!(zone, Some("the `Default` of parameter `ZoneId` is empty: its value is given at deploy"));
+    let mut fields = unknown(&resources[1]);
+    fields.sort_unstable();
+    assert_eq!(fields, ["image", "instanceType", "zone"]);
+    // A condition on the placeholder is not known either.
+    let file = Arc::new(SourceFile::new("stack.yaml", text));
+    let document = parse(&file, Limits::default()).expect("parses").remove(0);
+    let root = &document.root;
+    let template = Template {
+        file: &file,
+        parameters: root.get("Parameters"),
+        mappings: None,
+        conditions: root.get("Conditions"),
+        resources: root.get("Resources"),
+        region: None,
+    };
+    assert_eq!(template.condition("NoZone"), None);
+}
+
+/// A resource under a condition or a `Count` not known before deploy may not be created.
+const MAYBE: &str = "ROSTemplateFormatVersion: '2015-09-01'
+Parameters:
+  CreateLegacy:
+    Type: Boolean
+    AllowedValues: ['True', 'False']
+  Amount:
+    Type: Number
+  Copies:
+    Type: Number
+Conditions:
+  Legacy: !Equals ['True', !Ref CreateLegacy]
+Resources:
+  LegacyBox:
+    Type: ALIYUN::ECS::Instance
+    Condition: Legacy
+    Properties:
+      ImageId: centos_7
+      InstanceType: ecs.g7.large
+      ZoneId: cn-hangzhou-k
+  Many:
+    Type: ALIYUN::ECS::Instance
+    Count: !Ref Copies
+    Properties:
+      ImageId: centos_7_9_x64_20G_alibase_20240321.vhd
+      InstanceType: ecs.g7.large
+  None:
+    Type: ALIYUN::ECS::Instance
+    Count: 0
+    Properties:
+      ImageId: centos_7_9_x64_20G_alibase_20240321.vhd
+      InstanceType: ecs.g7.large
+  Group:
+    Type: ALIYUN::ECS::InstanceGroup
+    Properties:
+      ImageId: centos_7_9_x64_20G_alibase_20240321.vhd
+      InstanceType: ecs.g7.large
+      MaxAmount: !Ref Amount
+  Golden:
+    Type: ALIYUN::ECS::CustomImage
+    Properties: {InstanceId: !Ref LegacyBox}
+  Base:
+    Type: ALIYUN::ECS::CustomImage
+    Properties: {InstanceId: !Ref Group}
+  Copy:
+    Type: ALIYUN::ECS::CopyImage
+    Condition: Legacy
+    Properties: {ImageId: !Ref Base, DestinationRegionId: cn-shanghai}
+  Share:
+    Type: ALIYUN::ECS::ImageSharePermission
+    Condition: Legacy
+    Properties: {ImageId: !Ref Base, AddAccounts: ['1234567890123456'], IsPublic: true}
+  Outside:
+    Type: ALIYUN::ECS::ImageSharePermission
+    Condition: Legacy
+    Properties: {ImageId: m-bp1outside, AddAccounts: ['1234567890123456']}
+";
+
+#[test]
+fn a_resource_that_may_not_be_created_reports_nothing() {
+    let (file, resources) = load(MAYBE, Some("cn-hangzhou"));
+    let names: Vec<&str> = resources.iter().filter_map(|r| r.name.as_deref()).collect();
+    // `None` has a `Count` of 0; the image `centos_7` selects is there only for `LegacyBox`.
+    assert_eq!(names, ["LegacyBox", "Many", "Group", "Outside", "Golden", "Base"]);
+    let get = |name: &str| resources.iter().find(|r| r.name.as_deref() == Some(name)).expect(name);
+
+    // Every field a rule reads is unknown, as for a Terraform `count` that is not known.
+    assert_eq!(sorted(get("LegacyBox")), ["count", "image", "instanceType", "region", "zone"]);
+    let extra = get("LegacyBox").iac.as_deref().expect("iac");
+    let why = extra.unknown.iter().find(|u| u.field == "image").expect("image");
+    assert_eq!(why.why, "the resource may not be created: condition `Legacy` is not known before deploy");
+    assert_eq!(&file.text[why.location.span.range()], "Legacy");
+    assert_eq!(sorted(get("Many")), ["count", "image", "instanceType", "region"]);
+    let extra = get("Many").iac.as_deref().expect("iac");
+    let why = extra.unknown.iter().find(|u| u.field == "image").expect("image");
+    assert_eq!(
+        why.why,
+        "the number of resources is not known, and may be none: parameter `Copies` has no `Default`: its value is given at deploy"
+    );
+    // A group's `MaxAmount` is at least 1: an unknown amount is an unknown count only.
+    assert_eq!(sorted(get("Group")), ["count"]);
+    assert_eq!(field(get("Group"), "image"), Some("centos_7_9_x64_20G_alibase_20240321.vhd"));
+    // An image made from an instance that may not be created may not be made either.
+    assert!(sorted(get("Golden")).contains(&"type"), "{:?}", sorted(get("Golden")));
+    assert!(get("Golden").node.get("type").is_none());
+    // A copy and a share that may not be made: the regions and accounts are not known,
+    // and `IsPublic` is not recorded.
+    let base = get("Base");
+    assert_eq!(field(base, "derivedFrom"), Some("centos_7_9_x64_20G_alibase_20240321.vhd"));
+    assert_eq!(sorted(base), ["regions", "sharedWith"]);
+    assert!(base.iac.as_deref().expect("iac").origin.attributes.get("IsPublic").is_none());
+    // A share of an image outside the stack is an image of its own, which may not exist.
+    assert!(get("Outside").node.get("sharedWith").is_none());
+    assert!(sorted(get("Outside")).contains(&"sharedWith"));
+}
+
+#[test]
+fn a_condition_known_true_or_a_known_count_keeps_the_resource() {
+    let text = MAYBE
+        .replace("    AllowedValues: ['True', 'False']\n", "    Default: 'True'\n")
+        .replace("  Copies:\n    Type: Number\n", "  Copies:\n    Type: Number\n    Default: 2\n");
+    let (_, resources) = load(&text, Some("cn-hangzhou"));
+    let get = |name: &str| resources.iter().find(|r| r.name.as_deref() == Some(name)).expect(name);
+    assert!(unknown(get("LegacyBox")).is_empty());
+    assert!(resources.iter().any(|r| r.name.as_deref() == Some("LegacyBox.ImageId")));
+    assert_eq!(get("Many").node.get("count").map(|n| n.value.clone()), Some(Value::Int(2)));
+    assert!(unknown(get("Many")).is_empty());
+    let base = get("Base");
+    let regions: Vec<&str> = base
+        .node
+        .get("regions")
+        .and_then(Node::as_seq)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(Node::as_str)
+        .collect();
+    assert_eq!(regions, ["cn-hangzhou", "cn-shanghai"]);
+    assert_eq!(
+        base.iac.as_deref().expect("iac").origin.attributes["IsPublic"],
+        serde_json::Value::Bool(true)
+    );
 }

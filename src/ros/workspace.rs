@@ -12,8 +12,9 @@
 //!   read as a `--var-file` line would be, and labels the finding at the variable's use.
 //!   A parameter without a default is given at deploy: the variable keeps what Terraform
 //!   gives it.
-//! - Only Terraform files (`.tf`, `.tf.json`, `.tfvars`, `.tfvars.json`) are read; a name
-//!   that leaves the workspace (`..`, an absolute path) is skipped.
+//! - Only Terraform files (`.tf`, `.tf.json`, `.tfvars`, `.tfvars.json`) are read, less
+//!   the `*.debug.tf` files ROS ignores; a name that leaves the workspace (`..`, an
+//!   absolute path) is skipped.
 
 use crate::catalog::Catalog;
 use crate::diag::{Finding, Label, Location};
@@ -120,10 +121,13 @@ fn literal_content_start(template: &str, start: usize) -> Option<usize> {
     Some(after_header)
 }
 
-/// A workspace file name that stays inside the workspace and is Terraform's.
+/// A workspace file name that stays inside the workspace, is Terraform's, and is one ROS
+/// reads: ROS ignores a `*.debug.tf` file (Alibaba's "Methods and suggestions for Terraform
+/// code development": the place for a provider block used only when testing locally).
 fn readable(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
-    let terraform = [".tf", ".tf.json", ".tfvars", ".tfvars.json"].iter().any(|ext| lower.ends_with(ext));
+    let terraform = [".tf", ".tf.json", ".tfvars", ".tfvars.json"].iter().any(|ext| lower.ends_with(ext))
+        && !lower.ends_with(".debug.tf");
     let inside = !name.starts_with(['/', '\\'])
         && !name.contains(':')
         && name.split(['/', '\\']).all(|part| !part.is_empty() && part != "..");
@@ -383,6 +387,22 @@ mod tests {
         for name in ["../main.tf", "/etc/x.tf", "a//b.tf", "C:/x.tf", "README.md", "setup.sh"] {
             assert!(!readable(name), "{name}");
         }
+    }
+
+    #[test]
+    fn debug_files_that_ros_ignores_are_not_read() {
+        assert!(!readable("provider.debug.tf") && !readable("modules/vpc/local.Debug.tf"));
+        assert!(readable("debug.tf") && readable("debug_provider.tf"));
+        // The local provider's region would move the instance to Hong Kong: with it
+        // skipped, the instance is in the stack's region (unknown without `--region`).
+        let text = "ROSTemplateFormatVersion: '2015-09-01'\nTransform: Aliyun::Terraform-v1.5\nWorkspace:\n  provider.debug.tf: |\n    provider \"alicloud\" {\n      region = \"cn-hongkong\"\n    }\n  main.tf: |\n    resource \"alicloud_instance\" \"web\" {\n      instance_type = \"ecs.g7.large\"\n      image_id      = \"centos_7\"\n    }\n";
+        let (_, loaded) = extracted("stack.yaml", text);
+        let web = loaded.resources.iter().find(|r| r.name.as_deref() == Some("alicloud_instance.web"));
+        let web = web.expect("the instance");
+        assert!(web.node.get("region").is_none());
+        let unknown: Vec<&str> =
+            web.iac.as_deref().unwrap().unknown.iter().map(|u| u.field.as_str()).collect();
+        assert!(unknown.contains(&"region"), "{unknown:?}");
     }
 
     #[test]

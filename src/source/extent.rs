@@ -47,9 +47,27 @@ pub fn is_flow_collection(text: &str) -> bool {
 /// The offset of a node's first byte after its properties (anchor, tag) and the blanks,
 /// line breaks and comments around them; `None` when the text ends first.
 fn content_start(bytes: &[u8]) -> Option<usize> {
+    let (at, _) = properties(bytes);
+    (at < bytes.len()).then_some(at)
+}
+
+/// The byte range of the tag (`!Ref`) among the properties at the start of `text`, and the
+/// offset where the node's content starts after them (the text's length when nothing
+/// follows, as after the `!GetAZs` of an empty scalar); `None` when `text` starts with no tag.
+pub fn tag_and_content(text: &str) -> Option<(std::ops::Range<usize>, usize)> {
+    let (content, tag) = properties(text.as_bytes());
+    tag.map(|tag| (tag, content))
+}
+
+/// Walks the properties (anchor, tag), blanks, line breaks and comments at the start of
+/// `bytes`: the offset of the first byte after them (the length when the text ends first),
+/// and the range of the tag among them.
+fn properties(bytes: &[u8]) -> (usize, Option<std::ops::Range<usize>>) {
     let mut at = 0;
+    let mut tag = None;
     loop {
-        match *bytes.get(at)? {
+        let Some(&byte) = bytes.get(at) else { return (at, tag) };
+        match byte {
             b' ' | b'\t' | b'\r' | b'\n' => at += 1,
             b'#' => {
                 while bytes.get(at).is_some_and(|&b| b != b'\n' && b != b'\r') {
@@ -59,14 +77,19 @@ fn content_start(bytes: &[u8]) -> Option<usize> {
             // An anchor or tag runs to a blank or a flow indicator; a quote may be part of it.
             // A verbatim tag (`!<tag:yaml.org,2002:seq>`) runs to its `>`, commas and all.
             b'&' | b'!' => {
+                let start = at;
                 if bytes[at..].starts_with(b"!<") {
-                    at += bytes[at..].iter().position(|&b| b == b'>')? + 1;
+                    // Unclosed: the text ends inside the tag.
+                    at = bytes[at..].iter().position(|&b| b == b'>').map_or(bytes.len(), |end| at + end + 1);
                 }
                 while bytes.get(at).is_some_and(|&b| !b" \t\r\n,[]{}".contains(&b)) {
                     at += 1;
                 }
+                if byte == b'!' {
+                    tag = Some(start..at);
+                }
             }
-            _ => return Some(at),
+            _ => return (at, tag),
         }
     }
 }

@@ -10,14 +10,16 @@ mod json;
 mod lines;
 mod meter;
 pub mod plain;
+mod tags;
 mod tree;
 mod yaml;
 
 pub use base::{Document, Limits, MAX_TEXT_BYTES, Span, SyntaxError};
 pub use json::parse_json;
 pub use lines::{LineCol, LineIndex};
+pub use tags::{is_tag, local_tag, untag};
 pub use tree::{Entry, Key, Node, PathSegment, Value, boxed, fit};
-pub use yaml::{parse_yaml, scalar_spans};
+pub use yaml::{parse_yaml, parse_yaml_tagged, scalar_spans};
 
 use std::sync::OnceLock;
 
@@ -101,12 +103,13 @@ impl Frontend {
     }
 }
 
-/// Parses a file's text in the format its name implies.
+/// Parses a file's text in the format its name implies. Local YAML tags (`!Ref x`) are kept
+/// (see [`parse_yaml_tagged`]): what they mean is the front end's to say.
 pub fn parse(file: &SourceFile, limits: Limits) -> Result<Vec<Document>, SyntaxError> {
     match file.format() {
         // An HCL file reaches here only when named as a spec with another name; its
         // front end parses it otherwise.
-        Format::Yaml | Format::Hcl => parse_yaml(&file.text, limits),
+        Format::Yaml | Format::Hcl => parse_yaml_tagged(&file.text, limits),
         Format::Json => parse_json(&file.text, limits).map(|root| vec![Document { root }]),
     }
 }

@@ -7,6 +7,12 @@
 //! list, see `meter.rs`), and duplicate keys are reported with both locations. The tree
 //! is built with an explicit stack, so no input recurses. Scalars resolve by the YAML 1.2
 //! core schema (`yes`/`no`/`on`/`off` stay strings, unlike YAML 1.1 and `serde_yaml` of old).
+//!
+//! Tags: `!!str` keeps a plain scalar a string. A local tag (`!Ref x`, ROS's short form of
+//! `{Ref: x}`) is dropped by [`parse_yaml`] and kept by [`parse_yaml_tagged`], as a mapping
+//! of one entry keyed by the tag as written (`!Ref`, spanning the tag) whose value is the
+//! node (spanning its content); the mapping spans both. What a tag means is the reader's to
+//! say (see `super::tags`). Every other tag is dropped.
 
 use super::extent;
 use super::meter::{Meter, MeteredChars, cannot_pass, pending_error};
@@ -15,9 +21,22 @@ use super::{Document, Entry, Key, Limits, Node, Span, SyntaxError, Value};
 use saphyr_parser::{BufferedInput, Event, Input, Marker, Parser, ScalarStyle, ScanError};
 use std::collections::HashMap;
 
-/// Parses every document of a YAML stream.
+/// Parses every document of a YAML stream; local tags (`!Ref`) are dropped.
 pub fn parse_yaml(text: &str, limits: Limits) -> Result<Vec<Document>, SyntaxError> {
-    drive(text, limits, Builder::event).map(|builder| builder.documents)
+    drive(text, limits, Tags::Drop, Builder::event).map(|builder| builder.documents)
+}
+
+/// Parses every document of a YAML stream, keeping each local tag (`!Ref x`) as a mapping
+/// of one entry (`{"!Ref": x}`, the key spanning the tag): see the module's documentation.
+pub fn parse_yaml_tagged(text: &str, limits: Limits) -> Result<Vec<Document>, SyntaxError> {
+    drive(text, limits, Tags::Keep, Builder::event).map(|builder| builder.documents)
+}
+
+/// What the tree holds of a local tag (`!Ref`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Tags {
+    Drop,
+    Keep,
 }
 
 /// Which input the parser reads: the `str` itself, or its characters through the token meter.
@@ -33,7 +52,7 @@ enum Reading {
 /// read (no tree is built, no alias expanded), under the same token bound as a parse.
 pub fn scalar_spans(text: &str, limits: Limits) -> (Vec<Span>, Result<(), SyntaxError>) {
     let mut spans = Vec::new();
-    let result = drive(text, limits, |builder, event, span| {
+    let result = drive(text, limits, Tags::Drop, |builder, event, span| {
         match event {
             Event::Scalar(_, style, ..) => spans.push(builder.scalar_span(style, span)),
             Event::StreamEnd => return Ok(true),
@@ -50,6 +69,7 @@ pub fn scalar_spans(text: &str, limits: Limits) -> (Vec<Span>, Result<(), Syntax
 fn drive<'a>(
     text: &'a str,
     limits: Limits,
+    tags: Tags,
     handle: impl FnMut(&mut Builder<'a>, Event<'_>, Span) -> Result<bool, SyntaxError>,
 ) -> Result<Builder<'a>, SyntaxError> {
     let body = text.strip_prefix('\u{feff}').unwrap_or(text);
@@ -59,7 +79,7 @@ fn drive<'a>(
     // a step per character: a tenth of a check's time on a corpus of small specs.
     let reading =
         if cannot_pass(body, limits.max_pending_indicators) { Reading::Direct } else { Reading::Metered };
-    drive_reading(text, limits, reading, handle)
+    drive_reading(text, limits, reading, tags, handle)
 }
 
 /// [`drive`], reading as told.
@@ -67,11 +87,12 @@ fn drive_reading<'a>(
     text: &'a str,
     limits: Limits,
     reading: Reading,
+    tags: Tags,
     handle: impl FnMut(&mut Builder<'a>, Event<'_>, Span) -> Result<bool, SyntaxError>,
 ) -> Result<Builder<'a>, SyntaxError> {
     let bom = if text.starts_with('\u{feff}') { '\u{feff}'.len_utf8() } else { 0 };
     let body = text.get(bom..).unwrap_or("");
-    let builder = Builder::new(body, bom, limits);
+    let builder = Builder::new(body, bom, limits, tags);
     let meter = Meter::default();
     if reading == Reading::Direct {
         return events(Parser::new_from_str(body), builder, &meter, limits, handle);
@@ -112,13 +133,22 @@ fn events<'a, T: Input>(
 }
 
 enum Frame {
-    Seq { start: usize, anchor: usize, items: Vec<Node> },
+    Seq { start: usize, anchor: usize, tag: Option<LocalTag>, items: Vec<Node> },
     Map(MapFrame),
+}
+
+/// A local tag kept on a node (see [`parse_yaml_tagged`]): the tag as written, where it is,
+/// and where the node's content starts after it.
+struct LocalTag {
+    name: Box<str>,
+    span: Span,
+    content: usize,
 }
 
 struct MapFrame {
     start: usize,
     anchor: usize,
+    tag: Option<LocalTag>,
     entries: Vec<Entry>,
     key: Option<Key>,
     /// Values of `<<` merge keys, applied when the mapping ends.
@@ -154,6 +184,7 @@ struct Builder<'a> {
     /// Maps the parser's markers to byte offsets (empty for ASCII text, where they coincide).
     positions: Positions,
     limits: Limits,
+    tags: Tags,
     stack: Vec<Frame>,
     /// Copies of anchored nodes by anchor id, with what copying them costs.
     anchors: HashMap<usize, (Node, Cost)>,
@@ -223,13 +254,14 @@ impl Positions {
 }
 
 impl<'a> Builder<'a> {
-    fn new(text: &'a str, bom: usize, limits: Limits) -> Self {
+    fn new(text: &'a str, bom: usize, limits: Limits, tags: Tags) -> Self {
         let positions = if text.is_ascii() { Positions::default() } else { Positions::new(text) };
         Self {
             text,
             bom,
             positions,
             limits,
+            tags,
             stack: Vec::new(),
             anchors: HashMap::new(),
             dropped: Vec::new(),
@@ -277,7 +309,11 @@ impl<'a> Builder<'a> {
                     || tag.as_ref().is_some_and(|t| t.handle == "tag:yaml.org,2002:" && t.suffix == "str");
                 let value = if verbatim { Value::Str(super::boxed(value)) } else { resolve_plain(&value) };
                 let span = self.scalar_span(style, span);
-                self.complete(Node::new(span, value), anchor)?;
+                // A key's tag is dropped: a key is a name, never a function.
+                let key = || matches!(self.stack.last(), Some(Frame::Map(map)) if map.key.is_none());
+                let tag =
+                    if tag.is_none() || key() { None } else { self.local_tag(tag.as_deref(), span.start()) };
+                self.complete(tagged(Node::new(span, value), tag), anchor)?;
             }
             Event::Alias(id) => {
                 let budget = self.budget();
@@ -305,15 +341,18 @@ impl<'a> Builder<'a> {
                 };
                 self.complete(node, 0)?;
             }
-            Event::SequenceStart(anchor, _) => {
+            Event::SequenceStart(anchor, tag) => {
                 self.check_depth(span)?;
-                self.stack.push(Frame::Seq { start: span.start(), anchor, items: Vec::new() });
+                let tag = self.local_tag(tag.as_deref(), span.start());
+                self.stack.push(Frame::Seq { start: span.start(), anchor, tag, items: Vec::new() });
             }
-            Event::MappingStart(anchor, _) => {
+            Event::MappingStart(anchor, tag) => {
                 self.check_depth(span)?;
+                let tag = self.local_tag(tag.as_deref(), span.start());
                 self.stack.push(Frame::Map(MapFrame {
                     start: span.start(),
                     anchor,
+                    tag,
                     entries: Vec::new(),
                     key: None,
                     merges: Vec::new(),
@@ -321,24 +360,39 @@ impl<'a> Builder<'a> {
                 }));
             }
             Event::SequenceEnd => {
-                if let Some(Frame::Seq { start, anchor, items }) = self.stack.pop() {
+                if let Some(Frame::Seq { start, anchor, tag, items }) = self.stack.pop() {
                     let end = self.container_end(start, span, items.last().map(|n| n.span.end()));
                     // Every tree of a run is kept until it ends: give back the room lists grew into.
                     let items = super::fit(items).into_boxed_slice();
-                    self.complete(Node::new(Span::new(start, end), Value::Seq(items)), anchor)?;
+                    self.complete(tagged(Node::new(Span::new(start, end), Value::Seq(items)), tag), anchor)?;
                 }
             }
             Event::MappingEnd => {
-                if let Some(Frame::Map(map)) = self.stack.pop() {
+                if let Some(Frame::Map(mut map)) = self.stack.pop() {
                     let end =
                         self.container_end(map.start, span, map.entries.last().map(|e| e.value.span.end()));
-                    let (start, anchor) = (map.start, map.anchor);
+                    let (start, anchor, tag) = (map.start, map.anchor, map.tag.take());
                     let entries = super::fit(apply_merges(map)?).into_boxed_slice();
-                    self.complete(Node::new(Span::new(start, end), Value::Map(entries)), anchor)?;
+                    self.complete(
+                        tagged(Node::new(Span::new(start, end), Value::Map(entries)), tag),
+                        anchor,
+                    )?;
                 }
             }
         }
         Ok(false)
+    }
+
+    /// The local tag (`!Ref`) of a node that starts at `start`, when the tree keeps them.
+    fn local_tag(&self, tag: Option<&saphyr_parser::Tag>, start: usize) -> Option<LocalTag> {
+        let tag = tag.filter(|t| self.tags == Tags::Keep && t.handle == "!")?;
+        let local = start.checked_sub(self.bom)?;
+        let (range, content) = extent::tag_and_content(self.text.get(local..)?)?;
+        Some(LocalTag {
+            name: format!("!{}", tag.suffix).into(),
+            span: Span::new(start + range.start, start + range.end),
+            content: start + content,
+        })
     }
 
     fn check_depth(&self, span: Span) -> Result<(), SyntaxError> {
@@ -447,6 +501,17 @@ impl<'a> Builder<'a> {
         }
         Ok(())
     }
+}
+
+/// `node` under its local tag, if it has one: a mapping of one entry keyed by the tag, whose
+/// value is the node from where its content starts (see [`parse_yaml_tagged`]).
+fn tagged(mut node: Node, tag: Option<LocalTag>) -> Node {
+    let Some(tag) = tag else { return node };
+    let outer = node.span;
+    let start = tag.content.clamp(tag.span.end(), outer.end().max(tag.span.end()));
+    node.span = Span::new(start, outer.end().max(start));
+    let entry = Entry { key: Key { name: tag.name, span: tag.span }, value: node };
+    Node::new(outer, Value::Map(vec![entry].into_boxed_slice()))
 }
 
 fn key_of(node: Node) -> Result<Key, SyntaxError> {

@@ -163,7 +163,10 @@ pub fn extract(
     findings: &mut Vec<Finding>,
 ) -> Vec<Resource> {
     let mut resources = Vec::new();
-    for document in documents {
+    for mut document in documents {
+        // A local YAML tag (`!Ref`) means nothing in a spec: the tagged value is read as if
+        // the tag were not there, as YAML readers that do not know a tag do.
+        crate::source::untag(&mut document.root, &file.text);
         let candidates = match document.root.value {
             Value::Map(_) => vec![document.root],
             Value::Seq(items) => items.into_vec(),

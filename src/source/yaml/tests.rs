@@ -244,7 +244,7 @@ fn long_flow_collections_stop_at_the_pending_token_limit() {
 /// Both readings of `text`: the trees or the errors must be the same.
 fn both_readings(text: &str, limits: Limits) -> [Result<Vec<Document>, SyntaxError>; 2] {
     [Reading::Direct, Reading::Metered]
-        .map(|reading| drive_reading(text, limits, reading, Builder::event).map(|b| b.documents))
+        .map(|reading| drive_reading(text, limits, reading, Tags::Keep, Builder::event).map(|b| b.documents))
 }
 
 #[test]
@@ -326,4 +326,93 @@ fn flow_collections_end_at_their_closing_bracket_not_at_a_comment_after_it() {
 fn complex_keys_are_refused() {
     let error = parse_yaml("? [a]\n: b\n", Limits::default()).unwrap_err();
     assert!(error.message.contains("mapping key"), "{}", error.message);
+}
+
+fn tagged(text: &str) -> Vec<Document> {
+    parse_yaml_tagged(text, Limits::default()).unwrap_or_else(|e| panic!("{e:?}"))
+}
+
+#[test]
+fn local_tags_are_kept_as_a_mapping_keyed_by_the_tag_when_asked() {
+    let text = "a: !Ref ImageId\nb: !Join ['.', [!Ref P, large]]\nc: &x !If\n  - Big\n  - 1\n  - 2\nd: *x\ne: !GetAZs\nf: !Sub '${P}.xlarge'  # note\ng: !Other {k: v}\n!Key h: 1\n";
+    let root = &tagged(text)[0].root;
+    let get = |k: &str| root.get(k).unwrap_or_else(|| panic!("{k}"));
+    let tag = |node: &Node| {
+        let [entry] = node.as_map().unwrap_or_else(|| panic!("{node:?}")) else { panic!("{node:?}") };
+        (slice(text, entry.key.span).to_string(), entry.key.name.to_string(), entry.value.clone())
+    };
+    let (written, name, inner) = tag(get("a"));
+    assert_eq!((written.as_str(), name.as_str()), ("!Ref", "!Ref"));
+    assert_eq!(inner.value, Value::Str("ImageId".into()));
+    assert_eq!(slice(text, inner.span), "ImageId");
+    assert_eq!(slice(text, get("a").span), "!Ref ImageId");
+    // A tagged flow list ends at its closing bracket, and tags nest.
+    assert_eq!(slice(text, get("b").span), "!Join ['.', [!Ref P, large]]");
+    let (_, name, inner) = tag(get("b"));
+    assert_eq!(name, "!Join");
+    assert_eq!(slice(text, inner.span), "['.', [!Ref P, large]]");
+    let nested = &inner.as_seq().unwrap()[1].as_seq().unwrap()[0];
+    assert_eq!(tag(nested).1, "!Ref");
+    assert_eq!(slice(text, nested.span), "!Ref P");
+    // A block list under a tag and an anchor; its alias carries the tag too.
+    let (written, name, inner) = tag(get("c"));
+    assert_eq!((written.as_str(), name.as_str()), ("!If", "!If"));
+    assert_eq!(inner.as_seq().map(<[Node]>::len), Some(3));
+    assert_eq!(tag(get("d")).1, "!If");
+    // An empty scalar under a tag is null; its span ends at the tag.
+    let (_, name, inner) = tag(get("e"));
+    assert_eq!((name.as_str(), &inner.value), ("!GetAZs", &Value::Null));
+    assert!(inner.span.start() >= get("e").span.start() + "!GetAZs".len());
+    assert_eq!(slice(text, get("f").span), "!Sub '${P}.xlarge'");
+    assert_eq!(tag(get("f")).2.value, Value::Str("${P}.xlarge".into()));
+    assert_eq!(tag(get("g")).1, "!Other");
+    // A key's tag is dropped: a key is a name.
+    assert_eq!(get("h").value, Value::Int(1));
+    // The other reading keeps today's tree: tags dropped, values as written after them.
+    let plain = &parse(text)[0].root;
+    assert_eq!(plain.get("a").map(|n| &n.value), Some(&Value::Str("ImageId".into())));
+    assert_eq!(plain.get("a").map(|n| slice(text, n.span)), Some("!Ref ImageId"));
+    // `!!str` is not a local tag: it keeps a plain scalar a string, in both readings.
+    let root = &tagged("n: !!str 12\n")[0].root;
+    assert_eq!(root.get("n").map(|n| &n.value), Some(&Value::Str("12".into())));
+}
+
+#[test]
+fn untagging_a_tagged_tree_gives_the_tree_read_without_tags() {
+    let texts = [
+        "a: !Ref ImageId\nb: !Join ['.', [!Ref P, large]]\nc: &x !If\n  - Big\n  - {k: !Ref v}\nd: *x\ne: !GetAZs\n",
+        "- !Foo 12\n- !Bar\n  k: !Baz true\n- '!quoted'\n- {'!Ref': x}\n",
+        "k: v\n",
+    ];
+    for text in texts {
+        let mut with = tagged(text);
+        for document in &mut with {
+            crate::source::untag(&mut document.root, text);
+        }
+        assert_eq!(with, parse(text), "{text}");
+    }
+    // A key written `'!Ref'` is a string, not a tag.
+    let text = "'!Ref': x\n";
+    let root = &tagged(text)[0].root;
+    assert!(crate::source::local_tag(root, text).is_none());
+}
+
+#[test]
+fn tags_on_block_mappings_block_scalars_and_quoted_scalars_span_the_file() {
+    let text = "a: !Foo\n  k: v\nb: !Sub |\n  echo ${X}\nc: !Ref &n \"q\"  # c\n";
+    let root = &tagged(text)[0].root;
+    for (key, tag, content) in
+        [("a", "!Foo", "k: v"), ("b", "!Sub", "|\n  echo ${X}"), ("c", "!Ref", "\"q\"")]
+    {
+        let node = root.get(key).unwrap_or_else(|| panic!("{key}"));
+        let entry = node.as_map().and_then(<[Entry]>::first).unwrap_or_else(|| panic!("{key}"));
+        assert_eq!(slice(text, entry.key.span), tag, "{key}");
+        assert!(
+            slice(text, entry.value.span).starts_with(content),
+            "{key}: {:?}",
+            slice(text, entry.value.span)
+        );
+        assert!(slice(text, node.span).starts_with(tag), "{key}");
+    }
+    assert_eq!(slice(text, root.get("c").map_or(Span::default(), |n| n.span)), "!Ref &n \"q\"");
 }
