@@ -163,16 +163,14 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
 /// when no pool can be made.
 fn in_pool<R: Send>(threads: usize, work: impl FnOnce() -> R + Send) -> R {
     let builder = || rayon::ThreadPoolBuilder::new().stack_size(crate::STACK_SIZE).num_threads(threads);
-    match builder().build() {
-        Ok(pool) => pool.install(work),
-        Err(_) => {
-            // Give the global pool the same stack, as before the command had a pool of
-            // its own: with rayon's default (2 MiB) deep input overflows it. Best effort:
-            // if this fails too, rayon's own first use says why.
-            let _ = builder().build_global();
-            work()
-        }
+    if let Ok(pool) = builder().build() {
+        return pool.install(work);
     }
+    // Give the global pool the same stack, as before the command had a pool of its own:
+    // with rayon's default (2 MiB) deep input overflows it. Best effort: if this fails
+    // too, rayon's own first use says why.
+    let _ = builder().build_global();
+    work()
 }
 
 /// Runs a parsed command and maps its result to the exit status.
