@@ -487,7 +487,7 @@ impl<'a> Builder<'a> {
             Some(Frame::Seq { items, .. }) => items.push(node),
             Some(Frame::Map(map)) => match map.key.take() {
                 None => map.key = Some(key_of(node)?),
-                Some(key) if &*key.name == "<<" => map.merges.push(node),
+                Some(key) if &*key.name == "<<" => map.merges.push(merge_source(node, self.text, self.bom)),
                 Some(key) => {
                     if let Some(first) = map.position(&key.name).and_then(|i| map.entries.get(i)) {
                         let mut error = SyntaxError::new(format!("duplicate key `{}`", key.name), key.span)
@@ -532,6 +532,29 @@ fn key_of(node: Node) -> Result<Key, SyntaxError> {
 }
 
 /// Applies `<<` merge keys: merged entries fill in keys the mapping does not set itself.
+/// What a `<<` merge key's value merges: a tag means nothing there, so a local tag kept
+/// around a source (`&base !defaults {...}` merged by `<<: *base`, see [`tagged`]) is taken
+/// off it, and off each source of a list, as [`parse_yaml`] reads it. `text` is the text
+/// after the byte-order mark, `bom` its length.
+fn merge_source(mut node: Node, text: &str, bom: usize) -> Node {
+    loop {
+        let Value::Map(entries) = &mut node.value else { break };
+        let [entry] = &mut entries[..] else { break };
+        let at = entry.key.span.start().checked_sub(bom);
+        if !entry.key.name.starts_with('!') || at.and_then(|at| text.as_bytes().get(at)) != Some(&b'!') {
+            break;
+        }
+        let inner = std::mem::replace(&mut entry.value.value, Value::Null);
+        node.value = inner;
+    }
+    if let Value::Seq(items) = &mut node.value {
+        for item in items.iter_mut() {
+            *item = merge_source(std::mem::replace(item, Node::new(item.span, Value::Null)), text, bom);
+        }
+    }
+    node
+}
+
 fn apply_merges(mut map: MapFrame) -> Result<Vec<Entry>, SyntaxError> {
     for merge in std::mem::take(&mut map.merges) {
         let sources = match merge.value {

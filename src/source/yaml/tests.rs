@@ -383,6 +383,10 @@ fn untagging_a_tagged_tree_gives_the_tree_read_without_tags() {
         "a: !Ref ImageId\nb: !Join ['.', [!Ref P, large]]\nc: &x !If\n  - Big\n  - {k: !Ref v}\nd: *x\ne: !GetAZs\n",
         "- !Foo 12\n- !Bar\n  k: !Baz true\n- '!quoted'\n- {'!Ref': x}\n",
         "k: v\n",
+        // A tagged mapping merged by `<<` merges its entries, not the tag (review).
+        "- &base !defaults\n  kind: Instance\n  name: base\n- <<: *base\n  name: web\n",
+        "- &a !t {x: 1}\n- &b !u {y: 2}\n- <<: [*a, *b, !v {w: 0}]\n  z: 3\n- <<: !m {q: 1}\n",
+        "\u{feff}- &a !t {x: 1}\n- <<: *a\n",
     ];
     for text in texts {
         let mut with = tagged(text);
