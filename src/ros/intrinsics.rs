@@ -151,10 +151,7 @@ impl Template<'_> {
             "Fn::Equals" => self
                 .args(arg, depth, 2)
                 .map(|(values, via)| (Json::Bool(loose_eq(&values[0], &values[1])), via)),
-            "Fn::Not" => self.args(arg, depth, 1).and_then(|(values, via)| match &values[0] {
-                Json::Bool(b) => Ok((Json::Bool(!b), via)),
-                _ => Err("`Fn::Not` of a value that is not a boolean".into()),
-            }),
+            "Fn::Not" => self.not(arg, depth),
             "Fn::And" | "Fn::Or" => self.logic(name == "Fn::And", arg, depth),
             "Fn::FindInMap" => self.find_in_map(arg, depth),
             "Fn::GetAZs" => Err("`Fn::GetAZs` is known only when the stack is deployed".into()),
@@ -336,19 +333,38 @@ impl Template<'_> {
         }
     }
 
+    /// A condition function's operand: a bare condition name, or a value (a function such
+    /// as `Fn::Equals`, or `{Condition: name}`); `None` when it is not known.
+    fn operand(&self, item: &Node, depth: usize) -> Option<(Json, Vec<Label>)> {
+        match item.as_str().filter(|_| !matches!(item.value, Value::Map(_))) {
+            Some(name) if self.conditions.and_then(|c| c.get(name)).is_some() => {
+                self.condition_at(name, depth).map(|b| (Json::Bool(b), Vec::new()))
+            }
+            _ => self.value(item, depth).ok(),
+        }
+    }
+
+    /// `Fn::Not` over one condition, written in a list of one (`[{Condition: A}]`) or bare
+    /// (`{Condition: A}`, `{Fn::Equals: [...]}`, as ROS's own documentation writes it).
+    fn not(&self, arg: &Node, depth: usize) -> Result<(Json, Vec<Label>), String> {
+        let item = match arg.as_seq() {
+            Some([item]) => item,
+            Some(_) => return Err("`Fn::Not` takes one condition".into()),
+            None => arg,
+        };
+        match self.operand(item, depth) {
+            Some((Json::Bool(b), via)) => Ok((Json::Bool(!b), via)),
+            Some(_) => Err("`Fn::Not` of a value that is not a boolean".into()),
+            None => Err("a condition is not known before deploy".into()),
+        }
+    }
+
     fn logic(&self, and: bool, arg: &Node, depth: usize) -> Result<(Json, Vec<Label>), String> {
         let items = arg.as_seq().ok_or("`Fn::And`/`Fn::Or` takes a list")?;
         let mut via = Vec::new();
         let mut unknown = None;
         for item in items {
-            let value = match item.as_str().filter(|_| !matches!(item.value, Value::Map(_))) {
-                // A bare condition name.
-                Some(name) if self.conditions.and_then(|c| c.get(name)).is_some() => {
-                    self.condition_at(name, depth).map(|b| (Json::Bool(b), Vec::new()))
-                }
-                _ => self.value(item, depth).ok(),
-            };
-            match value {
+            match self.operand(item, depth) {
                 Some((Json::Bool(b), labels)) => {
                     via.extend(labels);
                     // One false decides an And, one true decides an Or.

@@ -498,3 +498,27 @@ fn a_condition_known_true_or_a_known_count_keeps_the_resource() {
         serde_json::Value::Bool(true)
     );
 }
+
+#[test]
+fn fn_not_takes_its_condition_in_a_list_or_bare() {
+    // ROS's documentation writes `Fn::Not` over one condition without a list (review: that
+    // form was "wrong number of arguments", so its resource was taken as maybe not created).
+    let mut text = String::from(
+        "ROSTemplateFormatVersion: '2015-09-01'\nParameters:\n  Env: {Type: String, Default: prod}\nConditions:\n  Dev: {'Fn::Equals': [dev, {Ref: Env}]}\n  A: {'Fn::Not': {Condition: Dev}}\n  B: {'Fn::Not': [{Condition: Dev}]}\n  C: {'Fn::Not': {'Fn::Equals': [dev, {Ref: Env}]}}\n  D: {'Fn::Not': Dev}\n  E: {'Fn::Not': [Dev]}\n  Two: {'Fn::Not': [Dev, Dev]}\n  Off: {'Fn::Not': {'Fn::Not': {Condition: Dev}}}\nResources:\n",
+    );
+    for name in ["A", "B", "C", "D", "E", "Two", "Off"] {
+        text.push_str(&format!(
+            "  Box{name}:\n    Type: ALIYUN::ECS::Instance\n    Condition: {name}\n    Properties:\n      ImageId: centos_7_9_x64_20G_alibase_20240321.vhd\n      InstanceType: ecs.g7.large\n"
+        ));
+    }
+    let (_, resources) = load(&text, Some("cn-hangzhou"));
+    let get = |name: &str| resources.iter().find(|r| r.name.as_deref() == Some(name));
+    for name in ["BoxA", "BoxB", "BoxC", "BoxD", "BoxE"] {
+        let resource = get(name).unwrap_or_else(|| panic!("{name} is created"));
+        assert!(unknown(resource).is_empty(), "{name}: {:?}", unknown(resource));
+    }
+    // Two conditions: not a `Fn::Not` ROS accepts, so not known, and the box may not exist.
+    assert!(unknown(get("BoxTwo").expect("BoxTwo")).contains(&"image"));
+    // Not not dev: false, so the box is never created.
+    assert!(get("BoxOff").is_none());
+}
