@@ -742,6 +742,10 @@ variable "nodes" {
   default = { a = {}, b = { type = "ecs.c7.large" } }
 }
 variable "given" { type = object({ type = optional(string, "from-type") }) }
+variable "extra" {
+  type    = object({ type = optional(string, "ecs.g8y.large") })
+  default = { extra = "ecs.g7.large" }
+}
 variable "partial" {
   type    = object({ name = string })
   default = {}
@@ -756,6 +760,7 @@ variable "partial" {
   b        = var.nodes.b.type
   given    = var.given.type
   required = var.partial.name
+  extra    = try(var.extra.extra, "fallback")
 }
 module "m" {
   source = "./m"
@@ -786,6 +791,8 @@ module "m" {
     assert_eq!(string(get("given")), "from-type");
     // A required attribute the value lacks: Terraform rejects it, so it is unknown.
     assert!(unknown(get("required")).contains("required by the variable's type"), "{:?}", get("required"));
+    // An attribute the type does not declare is dropped, as Terraform drops it.
+    assert_eq!(string(get("extra")), "fallback");
     // A local module's input is converted to its variable's type.
     assert_eq!(string(attr(&ev, "module.m.x_y.m", "type")), "in-module");
 }

@@ -5,9 +5,10 @@
 //! `default = {}` would be "no attribute", and `try(var.node.instance_type, "x")` would
 //! fall back to a value Terraform never uses.
 //!
-//! Only the defaults are filled in, through `object`, `list`, `set`, `map` and `tuple`
-//! types; attributes the type does not declare are kept, and no value is checked against
-//! the type (an invalid one is Terraform's error, reported by `terraform validate`).
+//! Only the defaults are filled in and the attributes an `object` type does not declare
+//! dropped (as Terraform drops them: `try(var.node.extra, "x")` falls back), through
+//! `object`, `list`, `set`, `map` and `tuple` types; no value is checked against the type
+//! (an invalid one is Terraform's error, reported by `terraform validate`).
 
 use super::ast::{Expr, Kind};
 use super::modules::ModuleDef;
@@ -126,6 +127,13 @@ impl Filler<'_> {
                 Some((_, slot)) => *slot = value,
                 None => entries.push((name.clone(), value)),
             }
+        }
+        // Terraform's conversion drops what the type does not declare; a key this reader
+        // cannot name leaves the value's attributes as they are.
+        if attributes.iter().all(|(key, _)| matches!(key.kind, Kind::Str(_))) {
+            entries.retain(|(name, _)| {
+                attributes.iter().any(|(key, _)| matches!(&key.kind, Kind::Str(declared) if declared == name))
+            });
         }
         Val { value: Value::Object(entries), ..v }
     }
