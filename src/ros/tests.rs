@@ -507,9 +507,18 @@ fn fn_not_takes_its_condition_in_a_list_or_bare() {
         "ROSTemplateFormatVersion: '2015-09-01'\nParameters:\n  Env: {Type: String, Default: prod}\nConditions:\n  Dev: {'Fn::Equals': [dev, {Ref: Env}]}\n  A: {'Fn::Not': {Condition: Dev}}\n  B: {'Fn::Not': [{Condition: Dev}]}\n  C: {'Fn::Not': {'Fn::Equals': [dev, {Ref: Env}]}}\n  D: {'Fn::Not': Dev}\n  E: {'Fn::Not': [Dev]}\n  Two: {'Fn::Not': [Dev, Dev]}\n  Off: {'Fn::Not': {'Fn::Not': {Condition: Dev}}}\nResources:\n",
     );
     for name in ["A", "B", "C", "D", "E", "Two", "Off"] {
-        text.push_str(&format!(
-            "  Box{name}:\n    Type: ALIYUN::ECS::Instance\n    Condition: {name}\n    Properties:\n      ImageId: centos_7_9_x64_20G_alibase_20240321.vhd\n      InstanceType: ecs.g7.large\n"
-        ));
+        let image = "centos_7_9_x64_20G_alibase_20240321.vhd";
+        for line in [
+            format!("  Box{name}:"),
+            "    Type: ALIYUN::ECS::Instance".into(),
+            format!("    Condition: {name}"),
+            "    Properties:".into(),
+            format!("      ImageId: {image}"),
+            "      InstanceType: ecs.g7.large".into(),
+        ] {
+            text.push_str(&line);
+            text.push('\n');
+        }
     }
     let (_, resources) = load(&text, Some("cn-hangzhou"));
     let get = |name: &str| resources.iter().find(|r| r.name.as_deref() == Some(name));

@@ -537,8 +537,7 @@ fn key_of(node: Node) -> Result<Key, SyntaxError> {
 /// off it, and off each source of a list, as [`parse_yaml`] reads it. `text` is the text
 /// after the byte-order mark, `bom` its length.
 fn merge_source(mut node: Node, text: &str, bom: usize) -> Node {
-    loop {
-        let Value::Map(entries) = &mut node.value else { break };
+    while let Value::Map(entries) = &mut node.value {
         let [entry] = &mut entries[..] else { break };
         let at = entry.key.span.start().checked_sub(bom);
         if !entry.key.name.starts_with('!') || at.and_then(|at| text.as_bytes().get(at)) != Some(&b'!') {
