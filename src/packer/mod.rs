@@ -35,7 +35,8 @@ pub struct Source {
     /// `alicloud-ecs.name` (HCL) or the builder's `name` (JSON).
     pub address: String,
     pub head: Location,
-    /// The unique part of the keys of its resources: file or directory and address.
+    /// The file or directory its resources' keys start with; with `address`, the keys are
+    /// unique.
     pub key: String,
     pub attributes: Vec<(String, Attr)>,
     /// The `alicloud-import` post-processors of its builds.
@@ -121,7 +122,9 @@ impl Source {
             native_type: "alicloud-ecs".into(),
             address: self.address.clone(),
             attributes: self.attributes_json(),
-            key: format!("{}#{}", self.key, suffix),
+            // Every source of a template shares `key` (its file or directory): the address
+            // tells their resources apart, so each build refers to its own image.
+            key: format!("{}#{}#{}", self.key, self.address, suffix),
         }
     }
 }
@@ -364,7 +367,7 @@ fn map_source(source: &Source, options: &Options, catalog: &Catalog) -> Vec<Reso
     });
     let (at, via) = base.unwrap_or_else(|| (source.head.clone(), Vec::new()));
     instance.string("image", Placed { value: image_name, at, via });
-    instance.reference("image", format!("{}#image", source.key));
+    instance.reference("image", format!("{}#{}#image", source.key, source.address));
     if let Some(Ok(size)) = source.text("system_disk_mapping.disk_size") {
         if let Ok(n) = size.value.parse::<i64>() {
             instance.int("systemDiskSize", Placed { value: n, at: size.at, via: size.via });
