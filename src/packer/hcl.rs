@@ -54,7 +54,16 @@ fn parse_vars(file: &Arc<SourceFile>, findings: &mut Vec<Finding>) -> Option<Var
         return parse(file, findings).map(Vars::Hcl);
     }
     match crate::source::parse_json(&file.text, crate::source::Limits::default()) {
-        Ok(root) => Some(Vars::Json(root)),
+        Ok(root) if root.as_map().is_some() => Some(Vars::Json(root)),
+        // Packer rejects it too: say so rather than read nothing from it.
+        Ok(root) => {
+            let at = Location::new(Arc::clone(file), root.span);
+            let mut finding = crate::spec::codes::PARSE_ERROR
+                .finding("a Packer variables file holds one JSON object, not this value", at);
+            finding.help = Some("write `{\"name\": \"value\", ...}`: one entry per variable".into());
+            findings.push(finding);
+            None
+        }
         Err(error) => {
             let at = Location::new(Arc::clone(file), error.span);
             let mut finding = crate::spec::codes::PARSE_ERROR.finding(error.message, at);

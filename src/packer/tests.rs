@@ -234,6 +234,12 @@ fn only_auto_variables_files_are_loaded() {
         (loaded.findings[0].code.as_str(), loaded.findings[0].location.file.name.as_str()),
         ("S001", "p/x.auto.pkrvars.json")
     );
+    // So is one that holds no object (Packer rejects it), at the value.
+    let list = [Arc::clone(&files[0]), Arc::new(SourceFile::new("p/x.auto.pkrvars.json", " [\"x\"]\n"))];
+    let loaded = load(&list, &Options::default(), Limits::default(), &catalog());
+    let [finding] = loaded.findings.as_slice() else { panic!("{:?}", loaded.findings) };
+    assert_eq!(finding.code, "S001");
+    assert_eq!(finding.location.span.range(), 1..6);
 }
 
 #[test]
