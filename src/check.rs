@@ -3,7 +3,7 @@
 
 use crate::catalog::Catalog;
 use crate::config::Config;
-use crate::diag::{Finding, Location, Severity, Suppression, sort_findings};
+use crate::diag::{Finding, Severity, Suppression, sort_findings};
 use crate::engine::{self, RuleSet, Settings};
 use crate::files::Loaded;
 use crate::source::{self, Limits, SourceFile};
@@ -335,7 +335,7 @@ fn load_read(
             (findings, Vec::new(), Some(note))
         }
         Err(error) => {
-            findings.push(parse_error(file, error));
+            findings.push(codes::parse_error(file, error));
             (findings, Vec::new(), None)
         }
     }
@@ -353,19 +353,8 @@ pub fn load(file: &Arc<SourceFile>, limits: Limits, findings: &mut Vec<Finding>)
     match source::parse(file, limits) {
         Ok(documents) => spec::extract(file, documents, findings),
         Err(error) => {
-            findings.push(parse_error(file, error));
+            findings.push(codes::parse_error(file, error));
             Vec::new()
         }
     }
-}
-
-/// The S001 finding of a syntax error.
-fn parse_error(file: &Arc<SourceFile>, error: source::SyntaxError) -> Finding {
-    let at = |span| Location::new(Arc::clone(file), span);
-    let mut finding = codes::PARSE_ERROR.finding(error.message, at(error.span));
-    finding.help = error.help;
-    for (span, message) in error.labels {
-        finding = finding.with_label(at(span), message);
-    }
-    finding
 }

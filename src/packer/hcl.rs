@@ -65,10 +65,7 @@ fn parse_vars(file: &Arc<SourceFile>, findings: &mut Vec<Finding>) -> Option<Var
             None
         }
         Err(error) => {
-            let at = Location::new(Arc::clone(file), error.span);
-            let mut finding = crate::spec::codes::PARSE_ERROR.finding(error.message, at);
-            finding.help = error.help;
-            findings.push(finding);
+            findings.push(crate::spec::codes::parse_error(file, error));
             None
         }
     }

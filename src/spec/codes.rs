@@ -32,6 +32,20 @@ impl Code {
 }
 
 pub const PARSE_ERROR: Code = Code { code: "S001", name: "parse-error", severity: Severity::Error };
+
+/// The S001 finding of a syntax error in `file`, with its help and labels.
+pub fn parse_error(
+    file: &std::sync::Arc<crate::source::SourceFile>,
+    error: crate::source::SyntaxError,
+) -> Finding {
+    let at = |span| Location::new(std::sync::Arc::clone(file), span);
+    let mut finding = PARSE_ERROR.finding(error.message, at(error.span));
+    finding.help = error.help;
+    for (span, message) in error.labels {
+        finding = finding.with_label(at(span), message);
+    }
+    finding
+}
 pub const SCHEMA_VIOLATION: Code = Code { code: "S002", name: "schema-violation", severity: Severity::Error };
 pub const DUPLICATE_NAME: Code = Code { code: "S003", name: "duplicate-name", severity: Severity::Error };
 pub const UNRESOLVED_IMAGE: Code =
