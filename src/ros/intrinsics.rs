@@ -175,7 +175,7 @@ impl Template<'_> {
                     }
                     // `Default: ''` is the console's "choose here" placeholder, as a
                     // Terraform skeleton's `""` is unset: the value is given at deploy.
-                    Value::Str(text) if text.is_empty() => Eval::Unknown(format!(
+                    Value::Str(text) if crate::iac::is_unset(text) => Eval::Unknown(format!(
                         "the `Default` of parameter `{name}` is empty: its value is given at deploy"
                     )),
                     _ => {
