@@ -209,6 +209,28 @@ fn expressions_over_their_budget_are_refused_when_the_rule_loads() {
     out.assert_code(0);
 }
 
+/// A one-file check runs on the main thread when its stack may grow to 8 MiB, and on a
+/// thread with a 16 MiB stack otherwise. The deepest expression a rule may hold (999
+/// chained operators) is checked both ways: a debug build overflows a 1 MiB stack with it.
+#[test]
+fn the_deepest_expression_runs_whatever_the_main_threads_stack() {
+    let chain = format!("{} > 1", vec!["1"; 999].join(" + "));
+    let file = rule("ORG001", &format!("on: instance\nassert: '{chain}'\nmessage: m"));
+    let dir = scratch_dir("deepest_expression");
+    write_files(&dir, &[("ORG001.yaml", &file)]);
+    let args = check_args(["--rules", &scratch_path(&dir), "--select", "ORG001", GOOD]);
+    for limit in ["unlimited", "8192", "1024"] {
+        // `ulimit` in a shell, then `exec`: the limit the binary starts with.
+        let program = common::ecslint().get_program().to_owned();
+        let mut shell = std::process::Command::new("sh");
+        shell.arg("-c").arg(format!("ulimit -s {limit} && exec \"$0\" \"$@\"")).arg(program).args(&args);
+        shell.current_dir(common::root()).env("NO_COLOR", "1").stdin(std::process::Stdio::null());
+        let out = common::run_command(shell, None);
+        out.assert_code(0);
+        assert!(out.stdout.contains("Checked 1 file"), "ulimit -s {limit}: {}", out.describe());
+    }
+}
+
 #[test]
 fn ecslint_test_still_fails_on_a_rule_that_fails() {
     // `check` goes on past a failing rule; a fixture run must not pass because of it.

@@ -163,6 +163,17 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
 /// when no pool can be made.
 fn in_pool<R: Send>(threads: usize, work: impl FnOnce() -> R + Send) -> R {
     let builder = || rayon::ThreadPoolBuilder::new().stack_size(crate::STACK_SIZE).num_threads(threads);
+    let here = std::thread::current();
+    if threads == 1
+        && rayon::current_thread_index().is_none()
+        && main_stack_suffices(here.name(), main_stack_limit())
+        && let Ok(pool) = builder().use_current_thread().build()
+    {
+        // The pool's one thread is this one: no thread to start, hand the work to and
+        // wait for. rayon keeps this thread registered with the pool after it is dropped,
+        // which only matters if the caller goes on to use rayon (the binary exits).
+        return pool.install(work);
+    }
     if let Ok(pool) = builder().build() {
         return pool.install(work);
     }
@@ -171,6 +182,28 @@ fn in_pool<R: Send>(threads: usize, work: impl FnOnce() -> R + Send) -> R {
     // too, rayon's own first use says why.
     let _ = builder().build_global();
     work()
+}
+
+/// Stack a command needs on the main thread, which grows up to its limit (`ulimit -s`) as
+/// it is used. The deepest recursion of a check is a user's CEL expression at the operator
+/// bound: under 0.5 MiB in a release build (1,000 chained `+` overflowed 256 KiB, not
+/// 512 KiB), about 3.5 MiB in a debug build. 8 MiB is Linux's default limit.
+const MAIN_STACK_NEEDED: u64 = 8 << 20;
+
+/// Whether a command may run on the calling thread instead of a pool thread with
+/// [`crate::STACK_SIZE`]: only on the main thread (the limit says nothing of other
+/// threads' stacks), and only when its stack may grow to [`MAIN_STACK_NEEDED`].
+fn main_stack_suffices(thread_name: Option<&str>, limit: u64) -> bool {
+    thread_name == Some("main") && limit >= MAIN_STACK_NEEDED
+}
+
+/// The main thread's stack limit in bytes: `u64::MAX` when unlimited, 0 where it is not
+/// known.
+fn main_stack_limit() -> u64 {
+    #[cfg(unix)]
+    return rustix::process::getrlimit(rustix::process::Resource::Stack).current.unwrap_or(u64::MAX);
+    #[cfg(not(unix))]
+    return 0;
 }
 
 /// Runs a parsed command and maps its result to the exit status.
@@ -207,6 +240,18 @@ mod tests {
     fn command(args: &[&str]) -> Command {
         let args = ["ecslint"].iter().chain(args).map(OsString::from);
         Cli::try_parse_from(args).unwrap_or_else(|e| panic!("{e}")).command
+    }
+
+    #[test]
+    fn only_the_main_thread_with_stack_enough_runs_a_command_itself() {
+        let mib = |n: u64| n << 20;
+        assert!(main_stack_suffices(Some("main"), mib(8)));
+        assert!(main_stack_suffices(Some("main"), mib(64)));
+        assert!(main_stack_suffices(Some("main"), u64::MAX), "unlimited");
+        assert!(!main_stack_suffices(Some("main"), mib(4)), "`ulimit -s 4096`");
+        assert!(!main_stack_suffices(Some("main"), 0), "limit not known");
+        assert!(!main_stack_suffices(Some("a test"), mib(8)), "the limit is the main thread's");
+        assert!(!main_stack_suffices(None, u64::MAX));
     }
 
     #[test]
