@@ -3,7 +3,10 @@
 //! beside it (each kind in lexical order), `--var-file` and `--var`, in that order of
 //! precedence (a later one wins). Packer loads no other variables file unless it is passed
 //! with `-var-file`: a `prod.pkrvars.hcl` beside the template is one choice among several,
-//! not part of it. Literals, string templates, `var.x` and `local.x` are evaluated;
+//! not part of it. Packer rejects a directory in which two files declare the same
+//! variable, local or source: its files are separate templates, built one at a time, each
+//! read alone (an auto variables file's values are then unknown: Packer loads it with a
+//! single file only when it is passed with `-var-file`). Literals, string templates, `var.x` and `local.x` are evaluated;
 //! anything else (functions, data sources, conditionals) is unknown.
 
 use super::{Attr, Source};
@@ -28,6 +31,8 @@ enum Given<'a> {
     Expr(&'a Expression, Label),
     Text(String),
     Json(Json, Label),
+    /// Set or not depending on how the build is run: why.
+    Unknown(String),
 }
 
 /// A parsed variables file: `name = expression` lines, or a JSON object.
@@ -156,11 +161,72 @@ fn base_name(file: &SourceFile) -> &str {
     file.name.rsplit(['/', '\\']).next().unwrap_or(&file.name)
 }
 
-#[allow(clippy::too_many_lines)] // one pass per kind of block, in Packer's order of precedence
+/// The sources of one directory's template files. Packer rejects a directory in which two
+/// files declare the same variable, local or source ("Duplicate variable"): such files are
+/// templates of their own, built one at a time (`packer build x86.pkr.hcl`), so each is read
+/// alone, with its own variables.
 fn directory<'a>(
     dir: &str,
     parsed: &'a [(&Arc<SourceFile>, Body)],
     auto: &'a [(&Arc<SourceFile>, Vars)],
+    var_files: &'a [(&Arc<SourceFile>, Vars)],
+    options: &Options,
+) -> Vec<Source> {
+    if !declared_twice(parsed) {
+        let key = if dir.is_empty() { ".".to_string() } else { dir.to_string() };
+        return template(&key, parsed, auto, Auto::Loaded, var_files, options);
+    }
+    parsed
+        .iter()
+        .flat_map(|one| {
+            template(&one.0.name, std::slice::from_ref(one), auto, Auto::NotLoaded, var_files, options)
+        })
+        .collect()
+}
+
+/// Whether two files of a directory declare the same variable, local or source.
+fn declared_twice(parsed: &[(&Arc<SourceFile>, Body)]) -> bool {
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    for (i, (_, body)) in parsed.iter().enumerate() {
+        let mut names = Vec::new();
+        for block in body.blocks() {
+            let labels: Vec<&str> =
+                block.labels.iter().map(hcl_edit::structure::BlockLabel::as_str).collect();
+            match (block.ident.as_str(), labels.as_slice()) {
+                ("variable", [name]) => names.push(format!("var.{name}")),
+                ("local", [name]) => names.push(format!("local.{name}")),
+                ("locals", []) => {
+                    names.extend(block.body.attributes().map(|a| format!("local.{}", a.key.as_str())));
+                }
+                ("source", [kind, name]) => names.push(format!("source.{kind}.{name}")),
+                _ => {}
+            }
+        }
+        for name in names {
+            if *seen.entry(name).or_insert(i) != i {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+/// Whether Packer loads the `*.auto.pkrvars` files beside a template: with a directory, yes;
+/// with one file, only when they are passed with `-var-file`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Auto {
+    Loaded,
+    NotLoaded,
+}
+
+/// The sources of one template: `parsed` are its files, `key` what its resources' keys
+/// start with.
+#[allow(clippy::too_many_lines)] // one pass per kind of block, in Packer's order of precedence
+fn template<'a>(
+    key: &str,
+    parsed: &'a [(&Arc<SourceFile>, Body)],
+    auto: &'a [(&Arc<SourceFile>, Vars)],
+    auto_mode: Auto,
     var_files: &'a [(&Arc<SourceFile>, Vars)],
     options: &Options,
 ) -> Vec<Source> {
@@ -191,7 +257,27 @@ fn directory<'a>(
             }
         }
     }
-    for (file, vars) in auto.iter().chain(var_files) {
+    if auto_mode == Auto::NotLoaded {
+        // Built one file at a time, the template gets an auto variables file's value only
+        // when it is passed with `-var-file`: with it or without, so not known.
+        for (file, vars) in auto {
+            let names: Vec<String> = match vars {
+                Vars::Hcl(body) => body.attributes().map(|a| a.key.as_str().to_string()).collect(),
+                Vars::Json(root) => {
+                    root.as_map().unwrap_or_default().iter().map(|e| e.key.name.to_string()).collect()
+                }
+            };
+            for name in names {
+                let why = format!(
+                    "`var.{name}` is set in {}, which Packer loads with a template built one file at a time only when passed with `-var-file` (two files of the directory declare the same name, so they are separate templates)",
+                    file.name
+                );
+                template.variables.insert(name, Given::Unknown(why));
+            }
+        }
+    }
+    let loaded = if auto_mode == Auto::Loaded { auto } else { &[] };
+    for (file, vars) in loaded.iter().chain(var_files) {
         match vars {
             Vars::Hcl(body) => {
                 for attribute in body.attributes() {
@@ -258,7 +344,6 @@ fn directory<'a>(
             }
         }
     }
-    let key = if dir.is_empty() { ".".to_string() } else { dir.to_string() };
     let mut out = Vec::new();
     for (file, body) in parsed {
         for block in body.blocks().filter(|b| b.ident.as_str() == "source") {
@@ -275,7 +360,7 @@ fn directory<'a>(
                         .map(|(i, (pp_file, pp))| Source {
                             address: format!("{address}.alicloud-import[{i}]"),
                             head: Location::new(Arc::clone(pp_file), span(pp_file, pp.ident.span())),
-                            key: key.clone(),
+                            key: key.to_string(),
                             attributes: attributes(&template, pp_file, &pp.body, ""),
                             imports: Vec::new(),
                             items: items(pp_file, &pp.body),
@@ -285,7 +370,7 @@ fn directory<'a>(
                 .unwrap_or_default();
             out.push(Source {
                 head,
-                key: key.clone(),
+                key: key.to_string(),
                 attributes: attributes(&template, file, &block.body, ""),
                 imports,
                 items: items(file, &block.body),
@@ -441,6 +526,7 @@ impl Template<'_> {
             }
             Some(Given::Text(text)) => Ok((Json::String(text.clone()), Vec::new())),
             Some(Given::Json(value, label)) => Ok((value.clone(), vec![label.clone()])),
+            Some(Given::Unknown(why)) => Err(why.clone()),
             None => Err(format!("`var.{name}` has no default: it is given when the build runs")),
         }
     }

@@ -271,3 +271,42 @@ fn a_finding_the_image_repeats_at_the_same_place_is_kept_once() {
     assert_eq!(findings[0].path, [key("region")]);
     assert_eq!(findings[1].path, [key("regions"), PathSegment::Index(1)]);
 }
+
+#[test]
+fn files_that_declare_the_same_name_are_templates_of_their_own() {
+    let file = |name: &str, kind: &str, default: &str| {
+        let text = format!(
+            "variable \"type\" {{ default = \"{default}\" }}\nvariable \"size\" {{ default = 40 }}\nlocals {{ image = \"aliyun_3_x64_20G_alibase_20241218.vhd\" }}\nsource \"alicloud-ecs\" \"{kind}\" {{\n  region        = \"cn-hangzhou\"\n  instance_type = var.type\n  source_image  = local.image\n  image_name    = \"{kind}\"\n  system_disk_mapping {{\n    disk_size = var.size\n  }}\n}}\n"
+        );
+        Arc::new(SourceFile::new(name, text))
+    };
+    let auto = Arc::new(SourceFile::new("p/a.auto.pkrvars.hcl", "size = 80\n"));
+    let files = [
+        file("p/arm.pkr.hcl", "arm", "ecs.g8y.large"),
+        file("p/x86.pkr.hcl", "x86", "ecs.g7.large"),
+        Arc::clone(&auto),
+    ];
+    let loaded = load(&files, &Options::default(), Limits::default(), &catalog());
+    assert!(loaded.findings.is_empty(), "{:?}", loaded.findings);
+    let [arm, _, x86, x86_image] = loaded.resources.as_slice() else { panic!("{:?}", loaded.resources) };
+    // Each file's own default and local, and keys of their own file.
+    assert_eq!(field(arm, "instanceType"), Some("ecs.g8y.large"));
+    assert_eq!(field(x86, "instanceType"), Some("ecs.g7.large"));
+    assert_eq!(field(x86_image, "derivedFrom"), Some("aliyun_3_x64_20G_alibase_20241218.vhd"));
+    assert!(arm.iac.as_deref().unwrap().origin.key.starts_with("p/arm.pkr.hcl#"));
+    assert!(x86.iac.as_deref().unwrap().origin.key.starts_with("p/x86.pkr.hcl#"));
+    // Built one file at a time, a template gets the auto variables file's value only when
+    // it is passed with -var-file: neither its value nor the default is known.
+    assert!(arm.node.get("systemDiskSize").is_none());
+    // `--var` still applies.
+    let options = Options { vars: vec![("type".into(), "ecs.c7.large".into())], ..Options::default() };
+    let loaded = load(&files, &options, Limits::default(), &catalog());
+    assert_eq!(field(&loaded.resources[0], "instanceType"), Some("ecs.c7.large"));
+    // Each name declared once: the directory is one template, with its auto variables.
+    let other = Arc::new(SourceFile::new("p/other.pkr.hcl", "variable \"other\" {}\n"));
+    let files = [Arc::clone(&files[0]), other, auto];
+    let loaded = load(&files, &Options::default(), Limits::default(), &catalog());
+    let size = loaded.resources[0].node.get("systemDiskSize").map(|n| &n.value);
+    assert!(matches!(size, Some(Value::Int(80))), "{size:?}");
+    assert!(loaded.resources[0].iac.as_deref().unwrap().origin.key.starts_with("p#"));
+}
