@@ -26,6 +26,46 @@ fn ros_ref_to_a_parameter_default_is_labelled_there() {
     insta::assert_snapshot!("ros_ref_default", out.stdout);
 }
 
+/// The findings of a run as `CODE file`, sorted.
+fn codes_and_files(stdout: &str) -> Vec<String> {
+    let json: serde_json::Value = serde_json::from_str(stdout).expect("JSON output");
+    let mut out: Vec<String> = json["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| format!("{} {}", f["code"].as_str().unwrap_or(""), f["file"].as_str().unwrap_or("")))
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn compute_nest_artifact_key_image_is_not_known() {
+    // Hidden directories are not walked: the templates' directories are named.
+    let args = check_args([
+        "--format",
+        "json",
+        "fixtures/computenest/service/.computenest/ros_templates",
+        "fixtures/computenest/broken/.computenest/ros_templates",
+    ]);
+    let out = run(&args);
+    out.assert_code(1);
+    let service = "fixtures/computenest/service/.computenest/ros_templates";
+    let broken = "fixtures/computenest/broken/.computenest/ros_templates";
+    // `ImageId: centos_7`, a key of the service's `ArtifactRelation`, is replaced at deploy:
+    // nothing is reported on artifact.yaml. Another image ID still is, and a config that
+    // does not parse names no artifact.
+    assert_eq!(
+        codes_and_files(&out.stdout),
+        [
+            format!("L001 {broken}/template.yaml"),
+            format!("L001 {service}/public.yaml"),
+            format!("L003 {broken}/template.yaml"),
+            format!("L003 {service}/public.yaml"),
+        ]
+    );
+}
+
 #[test]
 fn packer_variable_default_is_labelled_there() {
     let args = check_args(["--select", "L001", "fixtures/rules/L001/fail-packer-centos-7"]);

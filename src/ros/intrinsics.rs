@@ -44,6 +44,9 @@ pub struct Template<'a> {
     pub resources: Option<&'a Node>,
     /// `--region`: the value of `ALIYUN::Region`.
     pub region: Option<&'a str>,
+    /// The `ArtifactRelation` keys of the Compute Nest service that holds the template
+    /// ([`super::computenest`]): an image ID written as one is replaced at deploy.
+    pub artifacts: &'a [String],
 }
 
 impl Template<'_> {

@@ -342,6 +342,10 @@ fn image(
                 b.unknown("image", at(template, node), EMPTY);
                 return (None, None);
             }
+            if let Some(why) = artifact(template, &id) {
+                b.unknown("image", at(template, node), why);
+                return (None, None);
+            }
             let placed = Placed { value: id, at: at(template, node), via };
             let lookup = lookup_image(
                 catalog,
@@ -419,6 +423,15 @@ pub fn partial_image(mut b: Builder, partial: &PartialImage, value: &Placed<Stri
     b.finish()
 }
 
+/// Why an image ID is not known when Compute Nest replaces it by an artifact's image.
+fn artifact(template: &Template<'_>, id: &str) -> Option<String> {
+    template.artifacts.iter().any(|key| key == id).then(|| {
+        format!(
+            "`{id}` is a key of the Compute Nest service's `ArtifactRelation`: the image of its artifact replaces it at deploy"
+        )
+    })
+}
+
 /// The stack image an `ImageId` property names, if any.
 fn stack_image<'a>(template: &Template<'_>, resource: &Declared<'_>, custom: &[&'a str]) -> Option<&'a str> {
     match template.eval(resource.prop("ImageId")?) {
@@ -470,6 +483,9 @@ fn share(
     // ID, with only what its ID tells.
     let node = resource.prop("ImageId")?;
     let Ok(Some(id)) = text(template, node) else { return None };
+    if artifact(template, &id.value).is_some() {
+        return None;
+    }
     let mut b = builder(template, resource, Kind::Image);
     let head = Location::new(Arc::clone(template.file), resource.entry.key.span);
     b.string("id", id.clone());

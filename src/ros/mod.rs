@@ -17,7 +17,10 @@
 //!   stack (an ID).
 //! - A template with `Transform: Aliyun::Terraform-v1.x` carries HCL under `Workspace`:
 //!   [`workspace`] reads it with the Terraform front end, spans moved into the template.
+//! - In a Compute Nest service (a `.computenest` directory), an `ImageId` that is a key of
+//!   the service's `ArtifactRelation` is replaced at deploy: unknown ([`computenest`]).
 
+mod computenest;
 mod exists;
 mod intrinsics;
 mod map;
@@ -55,6 +58,7 @@ pub fn extract(file: &Arc<SourceFile>, document: Document, options: &Options, ca
     let mut document = document;
     short::long_forms(&mut document.root, &file.text);
     let root = &document.root;
+    let artifacts = computenest::artifact_keys(&file.name);
     let template = Template {
         file,
         parameters: root.get("Parameters"),
@@ -62,6 +66,7 @@ pub fn extract(file: &Arc<SourceFile>, document: Document, options: &Options, ca
         conditions: root.get("Conditions"),
         resources: root.get("Resources"),
         region: options.region.as_deref(),
+        artifacts: &artifacts,
     };
     let mut findings = Vec::new();
     if let Some(mut span) = empty_key(root) {

@@ -372,6 +372,7 @@ fn an_empty_default_or_value_is_unknown_not_a_value() {
         conditions: root.get("Conditions"),
         resources: root.get("Resources"),
         region: None,
+        artifacts: &[],
     };
     assert_eq!(template.condition("NoZone"), None);
 }
@@ -530,4 +531,63 @@ fn fn_not_takes_its_condition_in_a_list_or_bare() {
     assert!(unknown(get("BoxTwo").expect("BoxTwo")).contains(&"image"));
     // Not not dev: false, so the box is never created.
     assert!(get("BoxOff").is_none());
+}
+
+#[test]
+fn artifact_keys_are_read_from_the_compute_nest_config() {
+    let config = "Service:\n  DeployMetadata:\n    SupplierDeployMetadata:\n      ArtifactRelation:\n        'centos_7':\n          ArtifactId: a\n        linux: {ArtifactId: b}\n";
+    assert_eq!(computenest::keys_of(config), ["centos_7", "linux"]);
+    // Broken, or with no mapping under `ArtifactRelation`: no artifact.
+    assert!(computenest::keys_of("Service: [\n").is_empty());
+    assert!(computenest::keys_of("Service:\n  ArtifactRelation: [centos_7]\n").is_empty());
+    assert!(computenest::keys_of("[1, 2]").is_empty());
+}
+
+#[test]
+fn an_image_id_that_is_an_artifact_key_is_not_known() {
+    let dir = std::env::temp_dir().join(format!("ecslint-computenest-{}", std::process::id()));
+    let templates = dir.join(".computenest").join("ros_templates");
+    std::fs::create_dir_all(&templates).expect("scratch directory");
+    std::fs::write(
+        dir.join(".computenest").join("config.yaml"),
+        "Service:\n  DeployMetadata:\n    SupplierDeployMetadata:\n      ArtifactRelation:\n        centos_7: {ArtifactId: a}\n",
+    )
+    .expect("config written");
+    let text = "ROSTemplateFormatVersion: '2015-09-01'
+Parameters:
+  Image:
+    Type: String
+    Default: centos_7
+Resources:
+  Direct:
+    Type: ALIYUN::ECS::Instance
+    Properties: {ImageId: centos_7, InstanceType: ecs.g7.large}
+  Referred:
+    Type: ALIYUN::ECS::Instance
+    Properties: {ImageId: {Ref: Image}, InstanceType: ecs.g7.large}
+  Public:
+    Type: ALIYUN::ECS::Instance
+    Properties: {ImageId: centos_7_9, InstanceType: ecs.g7.large}
+  Share:
+    Type: ALIYUN::ECS::ImageSharePermission
+    Properties: {ImageId: centos_7, AddAccounts: ['1234567890123456']}
+";
+    let name = templates.join("t.yaml").to_string_lossy().replace('\\', "/");
+    let file = Arc::new(SourceFile::new(name, text));
+    let catalog = Catalog::builtin().expect("built-in catalog");
+    let mut resources = Vec::new();
+    for document in parse(&file, Limits::default()).expect("parses") {
+        resources.extend(extract(&file, document, &Options::default(), &catalog).resources);
+    }
+    std::fs::remove_dir_all(&dir).expect("scratch directory removed");
+    let names: Vec<&str> = resources.iter().map(|r| r.name.as_deref().unwrap_or_default()).collect();
+    // The share acts on the artifact's image, outside the template: no image of its own.
+    assert_eq!(names, ["Direct", "Referred", "Public", "Public.ImageId"]);
+    for resource in &resources[..2] {
+        assert!(unknown(resource).contains(&"image"), "{:?}", resource.name);
+        let why = &resource.iac.as_deref().unwrap().unknown;
+        assert!(why.iter().any(|u| u.why.contains("ArtifactRelation")), "{why:?}");
+    }
+    // An image ID that is no artifact's key is read as before: the lookup of `centos_7_9`.
+    assert_eq!(field(&resources[2], "image"), Some("Public.ImageId"));
 }
