@@ -18,6 +18,11 @@
 //! starts with 7 but 7), `^centos_7_9` is `CentOS` 7 only (a `7_91` would match), and
 //! `^ubuntu_[0-9]+_[0-9]+_x64*` is `x86_64` with no version. A major alone is kept only where
 //! the lifecycle catalog has it as a version (`7` for `CentOS`; `22` is no Ubuntu version).
+//!
+//! A ROS prefix that starts no known ID (`centos_7_06_64`; the list has no `CentOS` 7.6)
+//! is read the same way from its completions: the prefix followed by the rest of each known
+//! ID of its OS, past the prefix's length. Without them it knew less than a shorter prefix
+//! the ROS series form reads (`centos_7_06` is 7.6).
 
 use super::image_id::Parsed;
 use super::{BootMode, Catalog, version};
@@ -89,9 +94,12 @@ impl Catalog {
             Some(partial) if partial.family.is_some() => partial,
             found => match self.ros_series(text) {
                 Some(series) => series,
-                None if found.is_none() => PartialImage {
-                    family: self.token_family(&[literal.to_ascii_lowercase()]),
-                    ..PartialImage::default()
+                None if found.is_none() => match self.completed(text, &matcher) {
+                    Some(completed) if completed.family.is_some() => completed,
+                    _ => PartialImage {
+                        family: self.token_family(&[literal.to_ascii_lowercase()]),
+                        ..PartialImage::default()
+                    },
                 },
                 None => found.unwrap_or_default(),
             },
@@ -146,12 +154,41 @@ impl Catalog {
     fn common(&self, matcher: &Regex) -> Option<PartialImage> {
         let known = self.images.get().known();
         let candidates: Vec<&Parsed> = known.iter().filter(|k| matcher.is_match(&k.id)).collect();
+        self.shared(&candidates, matcher)
+    }
+
+    /// What a prefix that starts no known ID (`centos_7_06_64`: the list lacks `CentOS` 7.6)
+    /// tells: the IDs it would start, made of it and the rest of each known ID at its
+    /// length (`centos_7_06_64` + `_20G_alibase_20180326.vhd`; of the known IDs of the
+    /// families its OS token can be), are the candidates, and
+    /// what every one that parses shares and the prefix pins is kept, as for known IDs. A
+    /// fact on which they differ stays unknown.
+    fn completed(&self, prefix: &str, matcher: &Regex) -> Option<PartialImage> {
+        let images = self.images.get();
+        let lower = prefix.to_ascii_lowercase();
+        let families: BTreeSet<&str> = self.consistent_tokens(&lower).map(|(_, family)| family).collect();
+        let mut seen = HashSet::new();
+        let candidates: Vec<Parsed> = images
+            .known()
+            .iter()
+            .filter(|k| families.contains(k.image.family.as_str()))
+            .filter_map(|k| k.id.get(prefix.len()..))
+            .filter(|rest| !rest.is_empty() && seen.insert(undated(rest)))
+            .filter_map(|rest| images.parse_detailed(&format!("{lower}{rest}")))
+            .filter(|c| matcher.is_match(&c.id))
+            .collect();
+        let candidates: Vec<&Parsed> = candidates.iter().collect();
+        self.shared(&candidates, matcher)
+    }
+
+    /// What `candidates` share and `matcher` pins; `None` when there are none.
+    fn shared(&self, candidates: &[&Parsed], matcher: &Regex) -> Option<PartialImage> {
         let first = *candidates.first()?;
         let mut out = PartialImage::default();
         let family = &first.image.family;
         if candidates.iter().all(|c| c.image.family == *family && self.family_pinned(c, matcher)) {
             out.family = Some(family.clone());
-            out.version = self.common_version(family, &candidates, matcher);
+            out.version = self.common_version(family, candidates, matcher);
         }
         let arch = first.image.architecture;
         if candidates.iter().all(|c| c.image.architecture == arch && self.arch_pinned(c, matcher)) {
@@ -316,6 +353,29 @@ fn splice(text: &str, range: &Range<usize>, with: &str) -> String {
         return text.to_owned();
     };
     format!("{head}{with}{tail}")
+}
+
+/// `text` with each run of six digits or more (a build date) as `#`: the tails of IDs
+/// that differ only in their date complete a prefix alike.
+fn undated(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut digits = String::new();
+    for ch in text.chars().chain(['\0']) {
+        if ch.is_ascii_digit() {
+            digits.push(ch);
+            continue;
+        }
+        if digits.len() >= 6 {
+            out.push('#');
+        } else {
+            out.push_str(&digits);
+        }
+        digits.clear();
+        if ch != '\0' {
+            out.push(ch);
+        }
+    }
+    out
 }
 
 /// `text` with its last digit replaced by each other digit.

@@ -198,3 +198,25 @@ fn hostile_names_and_regexes_end_quickly_and_quietly() {
     assert_eq!(c.image_prefix(&format!("centos_7{long}")), None);
     assert!(began.elapsed() < std::time::Duration::from_secs(20), "took {:?}", began.elapsed());
 }
+
+#[test]
+fn a_prefix_that_starts_no_known_id_is_read_from_its_completions() {
+    let c = catalog();
+    let cases: &[(&str, Facts)] = &[
+        // No known ID is CentOS 7.6: the longer prefix knew less than `centos_7_06` did.
+        ("centos_7_06", f(Some("centos"), Some("7.6"), None, None)),
+        ("centos_7_06_64", f(Some("centos"), Some("7.6"), Some("x86_64"), None)),
+        ("CentOS_7_06_64_20G", f(Some("centos"), Some("7.6"), Some("x86_64"), Some(20))),
+        ("centos_7_0_", f(Some("centos"), Some("7.0"), None, None)),
+        // Completions that differ in version (19.04, 19.10) leave it unknown.
+        ("ubuntu_19_", f(Some("ubuntu"), None, None, None)),
+        ("ubuntu_21_", f(Some("ubuntu"), None, None, None)),
+        // So does one that no known ID shape completes.
+        ("centos_7_06_1", f(Some("centos"), None, None, None)),
+    ];
+    for (prefix, expected) in cases {
+        assert_eq!(facts(c.image_prefix(prefix)), *expected, "{prefix}");
+    }
+    assert_eq!(undated("_20G_alibase_20180326.vhd"), "_20G_alibase_#.vhd");
+    assert_eq!(undated("2024"), "2024");
+}
