@@ -3,7 +3,9 @@
 //! beside it (each kind in lexical order), `--var-file` and `--var`, in that order of
 //! precedence (a later one wins). Packer loads no other variables file unless it is passed
 //! with `-var-file`: a `prod.pkrvars.hcl` beside the template is one choice among several,
-//! not part of it. Packer rejects a directory in which two files declare the same
+//! not part of it. A build's `source "source.alicloud-ecs.x" { name = "y" ... }` block is a
+//! build of its own: Packer merges its body into the source's (an attribute set in both is
+//! rejected, so unknown here). Packer rejects a directory in which two files declare the same
 //! variable, local or source: its files are separate templates, built one at a time, each
 //! read alone (an auto variables file's values are then unknown: Packer loads it with a
 //! single file only when it is passed with `-var-file`). Literals, string templates, `var.x` and `local.x` are evaluated;
@@ -304,43 +306,27 @@ fn template<'a>(
     for (name, value) in &options.vars {
         template.variables.insert(name.clone(), Given::Text(value.clone()));
     }
-    // The post-processors of the builds that name each source.
-    let mut imports: BTreeMap<String, Vec<(&Arc<SourceFile>, &Block)>> = BTreeMap::new();
+    // Each use of a source by a build: in its `sources` list, or as a `source` block of
+    // its own, with the post-processors of that build.
+    let mut uses: BTreeMap<String, Vec<Use<'_>>> = BTreeMap::new();
     for (file, body) in parsed {
         for build in body.blocks().filter(|b| b.ident.as_str() == "build") {
-            let mut names: Vec<String> = Vec::new();
+            let post = imports_of(file, build);
             if let Some(Expression::Array(array)) = build.body.get_attribute("sources").map(|a| &a.value) {
-                names.extend(array.iter().filter_map(|e| match e {
-                    Expression::String(s) => Some(s.as_str().to_string()),
+                for name in array.iter().filter_map(|e| match e {
+                    Expression::String(s) => Some(s.as_str()),
                     _ => None,
-                }));
-            }
-            names.extend(
-                build
-                    .body
-                    .blocks()
-                    .filter(|b| b.ident.as_str() == "source")
-                    .filter_map(|b| b.labels.first().map(|l| l.as_str().to_string())),
-            );
-            let mut post: Vec<&Block> = Vec::new();
-            for block in build.body.blocks() {
-                match block.ident.as_str() {
-                    "post-processor" => post.push(block),
-                    "post-processors" => {
-                        post.extend(block.body.blocks().filter(|b| b.ident.as_str() == "post-processor"));
-                    }
-                    _ => {}
+                }) {
+                    let name = name.strip_prefix("source.").unwrap_or(name).to_string();
+                    uses.entry(name).or_default().push(Use { block: None, post: post.clone() });
                 }
             }
-            let post: Vec<&Block> = post
-                .into_iter()
-                .filter(|b| {
-                    b.labels.first().map(hcl_edit::structure::BlockLabel::as_str) == Some("alicloud-import")
-                })
-                .collect();
-            for name in names {
-                let name = name.strip_prefix("source.").unwrap_or(&name).to_string();
-                imports.entry(name).or_default().extend(post.iter().map(|b| (*file, *b)));
+            for block in build.body.blocks().filter(|b| b.ident.as_str() == "source") {
+                let Some(name) = block.labels.first().map(hcl_edit::structure::BlockLabel::as_str) else {
+                    continue;
+                };
+                let name = name.strip_prefix("source.").unwrap_or(name).to_string();
+                uses.entry(name).or_default().push(Use { block: Some((file, block)), post: post.clone() });
             }
         }
     }
@@ -352,30 +338,118 @@ fn template<'a>(
             let [kind @ "alicloud-ecs", name] = labels.as_slice() else { continue };
             let address = format!("{kind}.{name}");
             let head = Location::new(Arc::clone(file), span(file, block.ident.span()));
-            let imports = imports
-                .get(&address)
-                .map(|pps| {
-                    pps.iter()
-                        .enumerate()
-                        .map(|(i, (pp_file, pp))| Source {
-                            address: format!("{address}.alicloud-import[{i}]"),
-                            head: Location::new(Arc::clone(pp_file), span(pp_file, pp.ident.span())),
-                            key: key.to_string(),
-                            attributes: attributes(&template, pp_file, &pp.body, ""),
-                            imports: Vec::new(),
-                            items: items(pp_file, &pp.body),
-                        })
-                        .collect()
-                })
-                .unwrap_or_default();
-            out.push(Source {
-                head,
-                key: key.to_string(),
-                attributes: attributes(&template, file, &block.body, ""),
-                imports,
-                items: items(file, &block.body),
-                address,
-            });
+            let uses = uses.get(&address).map(Vec::as_slice).unwrap_or_default();
+            let base = attributes(&template, file, &block.body, "");
+            // The source as written, unless every build that uses it adds to it.
+            if uses.is_empty() || uses.iter().any(|u| u.block.is_none()) {
+                let post: Vec<_> =
+                    uses.iter().filter(|u| u.block.is_none()).flat_map(|u| u.post.iter()).collect();
+                out.push(Source {
+                    head,
+                    key: key.to_string(),
+                    attributes: base.clone(),
+                    imports: imported(&template, key, &address, &post),
+                    items: items(file, &block.body),
+                    address: address.clone(),
+                });
+            }
+            // A build's `source "source.alicloud-ecs.x" { ... }`: a build of its own, of the
+            // source with the block's attributes added (`name` names the build).
+            for (i, u) in uses.iter().enumerate() {
+                let Some((in_file, in_build)) = u.block else { continue };
+                let local = match in_build.body.get_attribute("name").map(|a| template.eval(&a.value, 0)) {
+                    Some(Ok((Json::String(local), _))) => format!("{kind}.{local}"),
+                    _ => address.clone(),
+                };
+                let address =
+                    if out.iter().any(|s| s.address == local) { format!("{local}[{i}]") } else { local };
+                let added = attributes(&template, in_file, &in_build.body, "");
+                let post: Vec<_> = u.post.iter().collect();
+                out.push(Source {
+                    head: Location::new(Arc::clone(in_file), span(in_file, in_build.ident.span())),
+                    key: key.to_string(),
+                    attributes: merged(&base, added),
+                    imports: imported(&template, key, &address, &post),
+                    items: items(file, &block.body)
+                        .into_iter()
+                        .chain(items(in_file, &in_build.body))
+                        .collect(),
+                    address,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// One use of a source by a build: its `source` block in the build, if it is written so,
+/// and the `alicloud-import` post-processors of that build.
+struct Use<'a> {
+    block: Option<(&'a Arc<SourceFile>, &'a Block)>,
+    post: Vec<(&'a Arc<SourceFile>, &'a Block)>,
+}
+
+/// The `alicloud-import` post-processors of a build.
+fn imports_of<'a>(file: &'a Arc<SourceFile>, build: &'a Block) -> Vec<(&'a Arc<SourceFile>, &'a Block)> {
+    let mut post: Vec<&Block> = Vec::new();
+    for block in build.body.blocks() {
+        match block.ident.as_str() {
+            "post-processor" => post.push(block),
+            "post-processors" => {
+                post.extend(block.body.blocks().filter(|b| b.ident.as_str() == "post-processor"));
+            }
+            _ => {}
+        }
+    }
+    post.into_iter()
+        .filter(|b| b.labels.first().map(hcl_edit::structure::BlockLabel::as_str) == Some("alicloud-import"))
+        .map(|b| (file, b))
+        .collect()
+}
+
+/// The imported images of a build of `address`.
+fn imported(
+    template: &Template<'_>,
+    key: &str,
+    address: &str,
+    post: &[&(&Arc<SourceFile>, &Block)],
+) -> Vec<Source> {
+    post.iter()
+        .enumerate()
+        .map(|(i, (pp_file, pp))| Source {
+            address: format!("{address}.alicloud-import[{i}]"),
+            head: Location::new(Arc::clone(pp_file), span(pp_file, pp.ident.span())),
+            key: key.to_string(),
+            attributes: attributes(template, pp_file, &pp.body, ""),
+            imports: Vec::new(),
+            items: items(pp_file, &pp.body),
+        })
+        .collect()
+}
+
+/// A source's attributes with those a build's `source` block adds (less its `name`).
+/// Packer merges the two bodies and rejects an attribute set in both ("Duplicate
+/// argument"): such an attribute is not known.
+fn merged(base: &[(String, Attr)], added: Vec<(String, Attr)>) -> Vec<(String, Attr)> {
+    let mut out = base.to_vec();
+    for (name, value) in added {
+        if name == "name" {
+            continue;
+        }
+        match out.iter_mut().find(|(n, _)| *n == name) {
+            Some((_, existing)) => {
+                let at = match &value {
+                    Ok(placed) => placed.at.clone(),
+                    Err((at, _)) => at.clone(),
+                };
+                *existing = Err((
+                    at,
+                    format!(
+                        "`{name}` is set in both the source and the build's `source` block: Packer rejects it"
+                    ),
+                ));
+            }
+            None => out.push((name, value)),
         }
     }
     out

@@ -2,7 +2,8 @@
 //!
 //! Both syntaxes (HCL2 `source "alicloud-ecs" "name"`, legacy JSON `builders`) are read
 //! into [`Source`]s: attribute values with where they were written, or why they are not
-//! known. Each source becomes
+//! known. A build's `source "source.alicloud-ecs.x" { ... }` block is a source of its own
+//! (the source with the block's attributes added). Each source becomes
 //! - an Image (custom, in `region` and the `image_copy_regions`, derived from
 //!   `source_image`, or from the public images an `image_family` selects, shared with
 //!   `image_share_account`, encrypted when `image_encrypted`), named `image_name` when it
@@ -32,7 +33,8 @@ pub type Known<T> = Result<T, (Location, String)>;
 
 /// One `alicloud-ecs` source or builder, or one `alicloud-import` post-processor.
 pub struct Source {
-    /// `alicloud-ecs.name` (HCL) or the builder's `name` (JSON).
+    /// `alicloud-ecs.name` (HCL; for a build's `source` block, its `name` in place of the
+    /// source's) or the builder's `name` (JSON).
     pub address: String,
     pub head: Location,
     /// The file or directory its resources' keys start with; with `address`, the keys are

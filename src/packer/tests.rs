@@ -310,3 +310,78 @@ fn files_that_declare_the_same_name_are_templates_of_their_own() {
     assert!(matches!(size, Some(Value::Int(80))), "{size:?}");
     assert!(loaded.resources[0].iac.as_deref().unwrap().origin.key.starts_with("p#"));
 }
+
+#[test]
+fn a_source_block_of_a_build_is_a_build_of_its_own() {
+    let text = r#"source "alicloud-ecs" "base" {
+  region        = "cn-hangzhou"
+  instance_type = "ecs.g7.large"
+}
+source "alicloud-ecs" "listed" {
+  region        = "cn-hangzhou"
+  instance_type = "ecs.g7.large"
+  source_image  = "aliyun_3_x64_20G_alibase_20241218.vhd"
+}
+build {
+  sources = ["source.alicloud-ecs.listed"]
+  source "source.alicloud-ecs.base" {
+    name         = "arm"
+    source_image = "aliyun_3_arm64_20G_alibase_20241218.vhd"
+  }
+  source "source.alicloud-ecs.base" {
+    source_image  = "aliyun_3_x64_20G_alibase_20241218.vhd"
+    instance_type = "ecs.g8y.large"
+  }
+  source "source.alicloud-ecs.listed" {
+    name = "again"
+  }
+  post-processor "alicloud-import" {
+    region         = "cn-beijing"
+    image_platform = "Ubuntu 22.04"
+  }
+}
+"#;
+    let file = Arc::new(SourceFile::new("b.pkr.hcl", text));
+    let loaded = load(&[file], &Options::default(), Limits::default(), &catalog());
+    assert!(loaded.findings.is_empty(), "{:?}", loaded.findings);
+    let builds: Vec<(&str, Option<&str>, Option<&str>)> = loaded
+        .resources
+        .iter()
+        .filter(|r| r.kind == Kind::Instance)
+        .map(|r| {
+            let address = r.iac.as_deref().unwrap().origin.address.as_str();
+            (address, field(r, "instanceType"), r.node.get_str("image"))
+        })
+        .collect();
+    // `base` is used only through blocks that add to it: no build of it as written.
+    assert_eq!(
+        builds,
+        [
+            ("alicloud-ecs.arm", Some("ecs.g7.large"), Some("alicloud-ecs.arm")),
+            ("alicloud-ecs.base", None, Some("alicloud-ecs.base")),
+            ("alicloud-ecs.listed", Some("ecs.g7.large"), Some("alicloud-ecs.listed")),
+            ("alicloud-ecs.again", Some("ecs.g7.large"), Some("alicloud-ecs.again")),
+        ]
+    );
+    // An attribute set in both the source and the block: Packer rejects it, so unknown.
+    let by_address = |address: &str| {
+        loaded.resources.iter().find(|r| r.iac.as_deref().unwrap().origin.address == address).expect(address)
+    };
+    let unnamed = by_address("alicloud-ecs.base");
+    let why = &unnamed.iac.as_deref().unwrap().unknown;
+    assert!(why.iter().any(|u| u.field == "instanceType" && u.why.contains("Packer rejects it")), "{why:?}");
+    // The arm build's image derives from its own `source_image`.
+    let arm_image = loaded
+        .resources
+        .iter()
+        .find(|r| r.kind == Kind::Image && r.iac.as_deref().unwrap().origin.address == "alicloud-ecs.arm")
+        .expect("the arm image");
+    assert_eq!(field(arm_image, "derivedFrom"), Some("aliyun_3_arm64_20G_alibase_20241218.vhd"));
+    // The build's post-processor imports an image for each of its builds.
+    let imports = loaded
+        .resources
+        .iter()
+        .filter(|r| r.iac.as_deref().unwrap().origin.address.contains("alicloud-import"))
+        .count();
+    assert_eq!(imports, 4);
+}
