@@ -110,6 +110,10 @@ pub struct Converter<'a> {
     pub offset: usize,
     pub whole: Span,
     pub exact: bool,
+    /// Object keys (byte ranges of `text`) renamed in the copy `hcl-edit` parsed, because it
+    /// rejects a key written twice in one object, which Terraform accepts (the last wins):
+    /// their names are read back from `text` (`parse::parse_body`).
+    pub renamed: &'a [std::ops::Range<usize>],
 }
 
 impl Converter<'_> {
@@ -127,6 +131,21 @@ impl Converter<'_> {
             }
             _ => self.whole,
         }
+    }
+
+    /// The text written at `range` when it is a renamed object key.
+    fn original(&self, range: Option<std::ops::Range<usize>>) -> Option<(usize, &str)> {
+        let range = range.filter(|r| self.renamed.contains(r))?;
+        Some((range.start, self.text.get(range)?))
+    }
+
+    /// A renamed quoted object key, parsed again from the text written there.
+    fn original_expr(&self, range: Option<std::ops::Range<usize>>) -> Option<Expr> {
+        let (start, text) = self.original(range)?;
+        let expr = hcl_edit::parser::parse_expr(text).ok()?;
+        let whole = self.span(Some(start..start + text.len()));
+        let inner = Converter { text, offset: self.offset + start, whole, exact: self.exact, renamed: &[] };
+        Some(inner.expr(&expr))
     }
 
     pub fn body(&self, body: &hcl_edit::structure::Body) -> Body {
@@ -170,10 +189,16 @@ impl Converter<'_> {
                     .map(|(key, value)| {
                         let key = match key {
                             ObjectKey::Ident(ident) => Expr {
-                                kind: Kind::Str(ident.as_str().to_string()),
+                                kind: Kind::Str(self.original(ident.span()).map_or_else(
+                                    || ident.as_str().to_string(),
+                                    |(_, name)| name.to_string(),
+                                )),
                                 span: self.span(ident.span()),
                             },
-                            ObjectKey::Expression(e) => match self.expr(e) {
+                            ObjectKey::Expression(e) => match self
+                                .original_expr(e.span())
+                                .unwrap_or_else(|| self.expr(e))
+                            {
                                 // `{ foo = 1 }` and `{ (foo) = 1 }`: a bare name is the key itself.
                                 Expr { kind: Kind::Var(name), span } => Expr { kind: Kind::Str(name), span },
                                 other => other,
