@@ -141,8 +141,8 @@ impl Ctx<'_, '_, '_> {
                 .enumerate()
                 .map(|(i, v)| (Val::new(Value::Number(i as f64), at.clone()), v.clone()))
                 .collect(),
-            Value::Object(entries) => entries
-                .iter()
+            Value::Object(entries) => super::expr::sorted(entries)
+                .into_iter()
                 .map(|(k, v)| (Val::new(Value::String(k.clone()), at.clone()), v.clone()))
                 .collect(),
             _ => {

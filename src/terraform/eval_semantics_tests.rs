@@ -48,3 +48,82 @@ fn an_attribute_written_twice_in_a_block_is_still_a_syntax_error() {
     assert_eq!(ev.findings.len(), 1);
     assert_eq!(ev.findings[0].code, "S001");
 }
+
+#[test]
+fn maps_and_sets_are_iterated_in_terraforms_order_not_as_written() {
+    let main = r#"
+variable "images" {
+  default = {
+    zeta  = "z-image"
+    alpha = "a-image"
+  }
+}
+variable "names" {
+  type    = set(string)
+  default = ["zeta", "alpha", "zeta", "mid"]
+}
+variable "listed" {
+  type    = list(string)
+  default = ["zeta", "alpha"]
+}
+locals {
+  pairs = { b = 2, a = 1 }
+}
+resource "x_y" "r" {
+  from_for      = [for k, v in var.images : v][0]
+  key_from_for  = [for k, v in var.images : k][0]
+  from_values   = values(var.images)[0]
+  from_toset    = tolist(toset(["zeta", "alpha"]))[0]
+  from_element  = element(tolist(toset(["zeta", "alpha"])), 0)
+  numbers       = tolist(toset([10, 9, 100]))[0]
+  mixed         = tolist(toset([10, "9"]))[0]
+  from_set_var  = tolist(var.names)[0]
+  set_length    = length(var.names)
+  for_set_var   = [for n in var.names : n][0]
+  elem_set_var  = element(tolist(var.names), 0)
+  list_var      = var.listed[0]
+  union         = tolist(setunion(["z"], ["b", "a"]))[0]
+  template      = "%{for k, v in local.pairs}${k}${v}%{endfor}"
+  json          = jsonencode(local.pairs)
+  object_for    = [for k, v in { for k, v in local.pairs : k => v } : k][0]
+}
+"#;
+    let ev = run(&[("main.tf", main)]);
+    assert!(ev.findings.is_empty(), "{:?}", ev.findings.iter().map(|f| &f.message).collect::<Vec<_>>());
+    let get = |name| string(attr(&ev, "x_y.r", name));
+    assert_eq!(get("from_for"), "a-image");
+    assert_eq!(get("key_from_for"), "alpha");
+    assert_eq!(get("from_values"), "a-image");
+    assert_eq!(get("from_toset"), "alpha");
+    assert_eq!(get("from_element"), "alpha");
+    assert_eq!(attr(&ev, "x_y.r", "numbers").as_int(), Some(9));
+    assert_eq!(attr(&ev, "x_y.r", "mixed").as_str().as_deref(), Some("10"));
+    assert_eq!(get("from_set_var"), "alpha");
+    assert_eq!(attr(&ev, "x_y.r", "set_length").as_int(), Some(3));
+    assert_eq!(get("for_set_var"), "alpha");
+    assert_eq!(get("elem_set_var"), "alpha");
+    // A list keeps its order.
+    assert_eq!(get("list_var"), "zeta");
+    assert_eq!(get("union"), "a");
+    assert_eq!(get("template"), "a1b2");
+    assert_eq!(get("json"), r#"{"a":1,"b":2}"#);
+    assert_eq!(get("object_for"), "a");
+}
+
+#[test]
+fn dynamic_blocks_over_a_map_are_in_key_order() {
+    let main = r#"
+resource "x_y" "r" {
+  dynamic "disk" {
+    for_each = { second = 40, first = 20 }
+    content {
+      size = disk.value
+    }
+  }
+}
+"#;
+    let ev = run(&[("main.tf", main)]);
+    let disks = attr(&ev, "x_y.r", "disk").items().expect("a list of blocks");
+    let sizes: Vec<_> = disks.iter().map(|d| d.get("size").and_then(Val::as_int)).collect();
+    assert_eq!(sizes, [Some(20), Some(40)]);
+}

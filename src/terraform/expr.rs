@@ -519,8 +519,8 @@ fn iterate(coll: &Val, at: &Location) -> Result<Vec<(Val, Val)>, Val> {
                 (Val::new(index, at.clone()), v.clone())
             })
             .collect()),
-        Value::Object(entries) => Ok(entries
-            .iter()
+        Value::Object(entries) => Ok(sorted(entries)
+            .into_iter()
             .map(|(k, v)| (Val::new(Value::String(k.clone()), at.clone()), v.clone()))
             .collect()),
         Value::Unknown(_) | Value::Ref(_) => {
@@ -528,6 +528,15 @@ fn iterate(coll: &Val, at: &Location) -> Result<Vec<(Val, Val)>, Val> {
         }
         _ => Err(error("`for` over a value that is not a collection", at.clone())),
     }
+}
+
+/// The entries of an object or map in the order Terraform iterates them: by key, in
+/// lexical order, whatever order they were written in (`[for k, v in m : v][0]` is the value
+/// of the first key).
+pub fn sorted(entries: &[(String, Val)]) -> Vec<&(String, Val)> {
+    let mut entries: Vec<&(String, Val)> = entries.iter().collect();
+    entries.sort_by(|x, y| x.0.cmp(&y.0));
+    entries
 }
 
 /// The first reason a value is not fully known, looking inside collections.

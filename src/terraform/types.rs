@@ -11,6 +11,7 @@
 //! (an invalid one is Terraform's error, reported by `terraform validate`).
 
 use super::ast::{Expr, Kind};
+use super::expr::unknown_inside;
 use super::modules::ModuleDef;
 use super::vars::{VarValue, constant};
 use crate::diag::Label;
@@ -57,11 +58,18 @@ impl Filler<'_> {
                 self.object(attributes, object, path, depth)
             }
             ("list" | "set", [element], Value::List(items)) => {
-                let items = items
+                let items: Vec<Val> = items
                     .into_iter()
                     .enumerate()
                     .map(|(i, item)| self.fill(element, item, &format!("{path}[{i}]"), depth + 1))
                     .collect();
+                // A set is in Terraform's order (`tolist(var.names)[0]` is the first name in
+                // lexical order); one with an item not known yet is left as written.
+                let items = if function == "set" && items.iter().all(|item| unknown_inside(item).is_none()) {
+                    super::functions::set(items)
+                } else {
+                    items
+                };
                 Val { value: Value::List(items), ..v }
             }
             ("map", [element], Value::Object(entries)) => {
