@@ -263,7 +263,12 @@ impl Names for Ctx<'_, '_, '_> {
             },
             ("path", Some("module")) => (here(Value::String(self.inst.def.dir.clone())), 1),
             ("path", Some("root" | "cwd")) => (here(Value::String(self.inst.root.clone())), 1),
-            ("terraform", Some("workspace")) => (here(Value::String("default".into())), 1),
+            // Chosen when Terraform runs (`terraform workspace select`, `TF_WORKSPACE`):
+            // a configuration that branches on it is written for more than one.
+            ("terraform", Some("workspace")) => (
+                Val::unknown("`terraform.workspace` is the workspace chosen when Terraform runs", at.clone()),
+                1,
+            ),
             ("module", Some(name)) => self.module_ref(name, steps, at),
             ("data", Some(kind)) => match attr(1) {
                 Some(name) => self.reference(Mode::Data, kind, name, steps, 2, at),

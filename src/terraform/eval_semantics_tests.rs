@@ -127,3 +127,28 @@ resource "x_y" "r" {
     let sizes: Vec<_> = disks.iter().map(|d| d.get("size").and_then(Val::as_int)).collect();
     assert_eq!(sizes, [Some(20), Some(40)]);
 }
+
+#[test]
+fn the_workspace_is_chosen_when_terraform_runs_so_it_is_unknown() {
+    let main = r#"
+locals {
+  image = terraform.workspace == "legacy" ? "old" : "new"
+}
+resource "x_y" "r" {
+  image = local.image
+  name  = "app-${terraform.workspace}"
+}
+resource "x_y" "only_default" {
+  count = terraform.workspace == "default" ? 1 : 0
+}
+"#;
+    let ev = run(&[("main.tf", main)]);
+    assert!(unknown(attr(&ev, "x_y.r", "image")).contains("terraform.workspace"));
+    assert!(unknown(attr(&ev, "x_y.r", "name")).contains("terraform.workspace"));
+    let only = block(&ev, "x_y.only_default[*]");
+    assert!(
+        matches!(&only.repeat, Repeat::Unknown(why) if why.contains("terraform.workspace")),
+        "{:?}",
+        only.repeat
+    );
+}
