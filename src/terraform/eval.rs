@@ -637,6 +637,7 @@ impl<'a, 'o, 'l> Ctx<'a, 'o, 'l> {
                 }
             }
             types::apply(&child_def, &mut values);
+            vars::forget_declared_twice(&child_def, &mut values);
             let address = format!("{}module.{name}{}", self.inst.prefix(), index_suffix(&instance.repeat));
             let unknown = match &instance.repeat {
                 Repeat::Unknown(why) => Some(why.clone()),

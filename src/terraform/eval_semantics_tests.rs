@@ -152,3 +152,34 @@ resource "x_y" "only_default" {
         only.repeat
     );
 }
+
+#[test]
+fn a_variable_declared_twice_in_a_module_is_unknown() {
+    let aliyun = r#"
+variable "region" { default = "cn-shanghai" }
+variable "zone" { default = "cn-shanghai-b" }
+resource "x_y" "r" {
+  region = var.region
+  zone   = var.zone
+}
+module "child" {
+  source = "./child"
+  size   = 40
+}
+"#;
+    let vultr = "variable \"region\" {\n  default = \"lax\"\n}\n";
+    let child = "variable \"size\" {}\nvariable \"size\" {\n  default = 20\n}\nresource \"x_y\" \"c\" {\n  size = var.size\n}\n";
+    let ev = run(&[
+        ("root/aliyun.tf", aliyun),
+        ("root/vultr.tf", vultr),
+        ("root/terraform.tfvars", "region = \"cn-beijing\"\n"),
+        ("root/child/main.tf", child),
+    ]);
+    let region = attr(&ev, "x_y.r", "region");
+    assert!(unknown(region).contains("declared more than once"), "{region:?}");
+    assert_eq!(text(&region.at), "var.region");
+    // A variable declared once beside it keeps its value.
+    assert_eq!(string(attr(&ev, "x_y.r", "zone")), "cn-shanghai-b");
+    // In a local module too, whatever the call passes.
+    assert!(unknown(attr(&ev, "module.child.x_y.c", "size")).contains("declared more than once"));
+}
