@@ -5,10 +5,11 @@
 //! JSON syntax share it; spans are checked here so that every later `Location` lies inside its
 //! file on character boundaries.
 
-use crate::source::Span;
+use crate::source::{SourceFile, Span};
 use hcl_edit::Span as _;
 use hcl_edit::expr::{BinaryOperator, Expression, ObjectKey, TraversalOperator, UnaryOperator};
 use hcl_edit::template::{Directive, Element, Template};
+use std::sync::Arc;
 
 /// An expression and where it is written.
 #[derive(Clone, Debug)]
@@ -39,6 +40,37 @@ pub enum Kind {
     For(Box<ForExpr>),
     /// Something the evaluator cannot read (an expression without a span); its value is unknown.
     Bad(String),
+    /// An expression written in another file: an override file's attribute merged into a
+    /// block of another file (`super::overrides`). It is evaluated in its own file; the
+    /// wrapper's span lies in the block's file (the attribute it replaces, or the block's
+    /// head), so a place taken from the wrapper stays in the file it is paired with.
+    In(Arc<SourceFile>, Box<Expr>),
+}
+
+impl Expr {
+    /// The expression as written, through [`Kind::In`].
+    pub fn written(&self) -> &Self {
+        self.written_in_file(None).1
+    }
+
+    /// The expression as written and the file it is written in (`file`, unless it came from
+    /// another through [`Kind::In`]).
+    pub fn written_in<'a>(&'a self, file: &'a Arc<SourceFile>) -> (&'a Arc<SourceFile>, &'a Self) {
+        let (written, expr) = self.written_in_file(Some(file));
+        (written.unwrap_or(file), expr)
+    }
+
+    fn written_in_file<'a>(
+        &'a self,
+        mut file: Option<&'a Arc<SourceFile>>,
+    ) -> (Option<&'a Arc<SourceFile>>, &'a Self) {
+        let mut expr = self;
+        while let Kind::In(other, inner) = &expr.kind {
+            file = Some(other);
+            expr = inner;
+        }
+        (file, expr)
+    }
 }
 
 /// A traversal step.

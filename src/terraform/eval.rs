@@ -19,6 +19,8 @@ mod expr;
 mod functions;
 #[path = "modules.rs"]
 mod modules;
+#[path = "overrides.rs"]
+mod overrides;
 #[path = "parse.rs"]
 mod parse;
 #[path = "roots.rs"]
@@ -589,7 +591,7 @@ impl<'a, 'o, 'l> Ctx<'a, 'o, 'l> {
             return Children::Unknown(format!("no module call `{name}` in {}", self.inst.who()));
         };
         let body = &item.block.body;
-        let written = body.attr("source").map(|a| &a.expr);
+        let written = body.attr("source").map(|a| a.expr.written());
         let Some(target) = written.and_then(|e| local_source(&def.dir, e)) else {
             return Children::Unknown(format!(
                 "module.{name} is not a local module: its outputs are not evaluated"

@@ -183,3 +183,85 @@ module "child" {
     // In a local module too, whatever the call passes.
     assert!(unknown(attr(&ev, "module.child.x_y.c", "size")).contains("declared more than once"));
 }
+
+#[test]
+fn override_files_are_merged_into_the_blocks_they_name() {
+    let main = r#"
+provider "alicloud" {
+  region = "cn-hangzhou"
+}
+provider "alicloud" {
+  alias  = "hk"
+  region = "cn-hongkong"
+}
+variable "size" { default = 20 }
+locals {
+  name = "main"
+  kept = "kept"
+}
+resource "x_y" "r" {
+  image = "main-image"
+  size  = var.size
+  name  = local.name
+  kept  = local.kept
+  disk {
+    size = 1
+  }
+  disk {
+    size = 2
+  }
+  other {
+    size = 3
+  }
+}
+resource "x_y" "h" {
+  provider = alicloud.hk
+}
+"#;
+    let a_override = r#"
+resource "x_y" "r" {
+  image = "first-override"
+  added = "added"
+  disk {
+    size = 9
+  }
+}
+provider "alicloud" {
+  alias  = "hk"
+  region = "ap-southeast-1"
+}
+resource "x_y" "missing" {
+  image = "no base: Terraform's error"
+}
+locals {
+  name = "overridden"
+}
+"#;
+    let last =
+        r#"{"resource": {"x_y": {"r": {"image": "json-override"}}}, "variable": {"size": {"default": 40}}}"#;
+    let ev = run(&[("m/main.tf", main), ("m/z_override.tf.json", last), ("m/a_override.tf", a_override)]);
+    assert!(ev.findings.is_empty(), "{:?}", ev.findings.iter().map(|f| &f.message).collect::<Vec<_>>());
+    // Override files apply in lexical order of name: the JSON one last.
+    let image = attr(&ev, "x_y.r", "image");
+    assert_eq!(string(image), "json-override");
+    assert_eq!(image.at.file.name, "m/z_override.tf.json");
+    assert_eq!(text(&image.at), "\"json-override\"");
+    let added = attr(&ev, "x_y.r", "added");
+    assert_eq!(string(added), "added");
+    assert_eq!(text(&added.at), "\"added\"");
+    assert_eq!(attr(&ev, "x_y.r", "size").as_int(), Some(40));
+    assert_eq!(string(attr(&ev, "x_y.r", "name")), "overridden");
+    assert_eq!(string(attr(&ev, "x_y.r", "kept")), "kept");
+    // A nested block type written in the override replaces every block of that type.
+    let sizes = |name| -> Vec<Option<i64>> {
+        let blocks = attr(&ev, "x_y.r", name).items().expect("blocks");
+        blocks.iter().map(|d| d.get("size").and_then(Val::as_int)).collect()
+    };
+    assert_eq!(sizes("disk"), [Some(9)]);
+    assert_eq!(sizes("other"), [Some(3)]);
+    // A provider is matched by its alias.
+    assert_eq!(block(&ev, "x_y.h").region.as_str().as_deref(), Some("ap-southeast-1"));
+    // A block an override file names but no other file has is not a block of the module.
+    assert!(ev.blocks.iter().all(|b| b.address != "x_y.missing"));
+    assert_eq!(ev.blocks.len(), 2);
+}

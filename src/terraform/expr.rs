@@ -98,6 +98,14 @@ impl<'a> Eval<'a> {
         v
     }
 
+    /// An expression written in another file (merged from an override file), evaluated there.
+    fn eval_in(&mut self, file: &Arc<SourceFile>, expr: &Expr) -> Val {
+        let outer = std::mem::replace(&mut self.file, file.clone());
+        let v = self.eval(expr);
+        self.file = outer;
+        v
+    }
+
     fn eval_inner(&mut self, expr: &Expr, at: Location) -> Val {
         match &expr.kind {
             Kind::Null => Val::new(Value::Null, at),
@@ -105,6 +113,7 @@ impl<'a> Eval<'a> {
             Kind::Number(n) => Val::new(Value::Number(*n), at),
             Kind::Str(s) => Val::new(Value::String(s.clone()), at),
             Kind::Bad(why) => Val::unknown(why.clone(), at),
+            Kind::In(file, inner) => self.eval_in(file, inner),
             Kind::Template(parts) => {
                 if let Some(single) = single_interpolation(parts) {
                     let v = self.eval(single);

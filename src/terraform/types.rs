@@ -29,12 +29,14 @@ pub fn apply(def: &ModuleDef, values: &mut HashMap<String, VarValue>) {
         let Some(name) = item.block.labels.first() else { continue };
         let Some(ty) = item.block.body.attr("type") else { continue };
         let Some(value) = values.get_mut(name) else { continue };
-        let filler = Filler { file: &item.file };
+        // A type set by an override file is written there, with its defaults.
+        let (file, ty) = ty.expr.written_in(&item.file);
+        let filler = Filler { file };
         let path = format!("var.{name}");
         match value {
             VarValue::Set(v, _) | VarValue::Input(v) => {
                 let taken = std::mem::replace(v, Val::new(Value::Null, v.at.clone()));
-                *v = filler.fill(&ty.expr, taken, &path, 0);
+                *v = filler.fill(ty, taken, &path, 0);
             }
         }
     }

@@ -146,7 +146,7 @@ pub fn root_values(
             .blocks("variable")
             .find(|item| item.block.labels.first() == Some(name))
             .and_then(|item| item.block.body.attr("type"))
-            .map(|a| &a.expr);
+            .map(|a| a.expr.written());
         let file = Arc::new(SourceFile::new(format!("--var {name}"), text.as_str()));
         let whole = Span::new(0, text.len());
         let v = if literal_type(ty) {
