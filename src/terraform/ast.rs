@@ -5,10 +5,11 @@
 //! JSON syntax share it; spans are checked here so that every later `Location` lies inside its
 //! file on character boundaries.
 
-use crate::source::Span;
+use crate::source::{SourceFile, Span};
 use hcl_edit::Span as _;
 use hcl_edit::expr::{BinaryOperator, Expression, ObjectKey, TraversalOperator, UnaryOperator};
 use hcl_edit::template::{Directive, Element, Template};
+use std::sync::Arc;
 
 /// An expression and where it is written.
 #[derive(Clone, Debug)]
@@ -39,6 +40,37 @@ pub enum Kind {
     For(Box<ForExpr>),
     /// Something the evaluator cannot read (an expression without a span); its value is unknown.
     Bad(String),
+    /// An expression written in another file: an override file's attribute merged into a
+    /// block of another file (`super::overrides`). It is evaluated in its own file; the
+    /// wrapper's span lies in the block's file (the attribute it replaces, or the block's
+    /// head), so a place taken from the wrapper stays in the file it is paired with.
+    In(Arc<SourceFile>, Box<Expr>),
+}
+
+impl Expr {
+    /// The expression as written, through [`Kind::In`].
+    pub fn written(&self) -> &Self {
+        self.written_in_file(None).1
+    }
+
+    /// The expression as written and the file it is written in (`file`, unless it came from
+    /// another through [`Kind::In`]).
+    pub fn written_in<'a>(&'a self, file: &'a Arc<SourceFile>) -> (&'a Arc<SourceFile>, &'a Self) {
+        let (written, expr) = self.written_in_file(Some(file));
+        (written.unwrap_or(file), expr)
+    }
+
+    fn written_in_file<'a>(
+        &'a self,
+        mut file: Option<&'a Arc<SourceFile>>,
+    ) -> (Option<&'a Arc<SourceFile>>, &'a Self) {
+        let mut expr = self;
+        while let Kind::In(other, inner) = &expr.kind {
+            file = Some(other);
+            expr = inner;
+        }
+        (file, expr)
+    }
 }
 
 /// A traversal step.
@@ -110,6 +142,10 @@ pub struct Converter<'a> {
     pub offset: usize,
     pub whole: Span,
     pub exact: bool,
+    /// Object keys (byte ranges of `text`) renamed in the copy `hcl-edit` parsed, because it
+    /// rejects a key written twice in one object, which Terraform accepts (the last wins):
+    /// their names are read back from `text` (`parse::parse_body`).
+    pub renamed: &'a [std::ops::Range<usize>],
 }
 
 impl Converter<'_> {
@@ -127,6 +163,21 @@ impl Converter<'_> {
             }
             _ => self.whole,
         }
+    }
+
+    /// The text written at `range` when it is a renamed object key.
+    fn original(&self, range: Option<std::ops::Range<usize>>) -> Option<(usize, &str)> {
+        let range = range.filter(|r| self.renamed.contains(r))?;
+        Some((range.start, self.text.get(range)?))
+    }
+
+    /// A renamed quoted object key, parsed again from the text written there.
+    fn original_expr(&self, range: Option<std::ops::Range<usize>>) -> Option<Expr> {
+        let (start, text) = self.original(range)?;
+        let expr = hcl_edit::parser::parse_expr(text).ok()?;
+        let whole = self.span(Some(start..start + text.len()));
+        let inner = Converter { text, offset: self.offset + start, whole, exact: self.exact, renamed: &[] };
+        Some(inner.expr(&expr))
     }
 
     pub fn body(&self, body: &hcl_edit::structure::Body) -> Body {
@@ -170,10 +221,16 @@ impl Converter<'_> {
                     .map(|(key, value)| {
                         let key = match key {
                             ObjectKey::Ident(ident) => Expr {
-                                kind: Kind::Str(ident.as_str().to_string()),
+                                kind: Kind::Str(self.original(ident.span()).map_or_else(
+                                    || ident.as_str().to_string(),
+                                    |(_, name)| name.to_string(),
+                                )),
                                 span: self.span(ident.span()),
                             },
-                            ObjectKey::Expression(e) => match self.expr(e) {
+                            ObjectKey::Expression(e) => match self
+                                .original_expr(e.span())
+                                .unwrap_or_else(|| self.expr(e))
+                            {
                                 // `{ foo = 1 }` and `{ (foo) = 1 }`: a bare name is the key itself.
                                 Expr { kind: Kind::Var(name), span } => Expr { kind: Kind::Str(name), span },
                                 other => other,

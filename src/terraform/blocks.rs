@@ -44,7 +44,8 @@ impl Ctx<'_, '_, '_> {
     /// caller's default configurations.
     pub(super) fn child_providers(&self, item: &Item) -> HashMap<String, Option<Val>> {
         let mut out = HashMap::new();
-        if let Some(Kind::Object(entries)) = item.block.body.attr("providers").map(|a| &a.expr.kind) {
+        if let Some(Kind::Object(entries)) = item.block.body.attr("providers").map(|a| &a.expr.written().kind)
+        {
             for (key, value) in entries {
                 if let (Some(child), Some(parent)) = (provider_name(key), provider_name(value))
                     && let Some(region) = self.inst.providers.get(&parent)
@@ -66,7 +67,8 @@ impl Ctx<'_, '_, '_> {
     pub(super) fn region(&self, item: &Item, head: &Location) -> Val {
         let kind = item.block.labels.first().map_or("", String::as_str);
         let default = kind.split('_').next().unwrap_or(kind).to_string();
-        let name = item.block.body.attr("provider").and_then(|a| provider_name(&a.expr)).unwrap_or(default);
+        let name =
+            item.block.body.attr("provider").and_then(|a| provider_name(a.expr.written())).unwrap_or(default);
         match self.inst.providers.get(&name) {
             Some(Some(region)) => region.clone(),
             None if name.contains('.') => Val::unknown(
@@ -131,7 +133,7 @@ impl Ctx<'_, '_, '_> {
         let iterator = block
             .body
             .attr("iterator")
-            .and_then(|a| provider_name(&a.expr))
+            .and_then(|a| provider_name(a.expr.written()))
             .unwrap_or_else(|| kind.to_string());
         let coll = self.eval(file, &for_each.expr);
         let pairs: Vec<(Val, Val)> = match &coll.value {
@@ -141,8 +143,8 @@ impl Ctx<'_, '_, '_> {
                 .enumerate()
                 .map(|(i, v)| (Val::new(Value::Number(i as f64), at.clone()), v.clone()))
                 .collect(),
-            Value::Object(entries) => entries
-                .iter()
+            Value::Object(entries) => super::expr::sorted(entries)
+                .into_iter()
                 .map(|(k, v)| (Val::new(Value::String(k.clone()), at.clone()), v.clone()))
                 .collect(),
             _ => {

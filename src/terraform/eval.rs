@@ -19,6 +19,8 @@ mod expr;
 mod functions;
 #[path = "modules.rs"]
 mod modules;
+#[path = "overrides.rs"]
+mod overrides;
 #[path = "parse.rs"]
 mod parse;
 #[path = "roots.rs"]
@@ -263,7 +265,12 @@ impl Names for Ctx<'_, '_, '_> {
             },
             ("path", Some("module")) => (here(Value::String(self.inst.def.dir.clone())), 1),
             ("path", Some("root" | "cwd")) => (here(Value::String(self.inst.root.clone())), 1),
-            ("terraform", Some("workspace")) => (here(Value::String("default".into())), 1),
+            // Chosen when Terraform runs (`terraform workspace select`, `TF_WORKSPACE`):
+            // a configuration that branches on it is written for more than one.
+            ("terraform", Some("workspace")) => (
+                Val::unknown("`terraform.workspace` is the workspace chosen when Terraform runs", at.clone()),
+                1,
+            ),
             ("module", Some(name)) => self.module_ref(name, steps, at),
             ("data", Some(kind)) => match attr(1) {
                 Some(name) => self.reference(Mode::Data, kind, name, steps, 2, at),
@@ -584,7 +591,7 @@ impl<'a, 'o, 'l> Ctx<'a, 'o, 'l> {
             return Children::Unknown(format!("no module call `{name}` in {}", self.inst.who()));
         };
         let body = &item.block.body;
-        let written = body.attr("source").map(|a| &a.expr);
+        let written = body.attr("source").map(|a| a.expr.written());
         let Some(target) = written.and_then(|e| local_source(&def.dir, e)) else {
             return Children::Unknown(format!(
                 "module.{name} is not a local module: its outputs are not evaluated"
@@ -632,6 +639,7 @@ impl<'a, 'o, 'l> Ctx<'a, 'o, 'l> {
                 }
             }
             types::apply(&child_def, &mut values);
+            vars::forget_declared_twice(&child_def, &mut values);
             let address = format!("{}module.{name}{}", self.inst.prefix(), index_suffix(&instance.repeat));
             let unknown = match &instance.repeat {
                 Repeat::Unknown(why) => Some(why.clone()),

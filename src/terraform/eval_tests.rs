@@ -796,3 +796,5 @@ module "m" {
     // A local module's input is converted to its variable's type.
     assert_eq!(string(attr(&ev, "module.m.x_y.m", "type")), "in-module");
 }
+#[path = "eval_semantics_tests.rs"]
+mod semantics;

@@ -98,6 +98,14 @@ impl<'a> Eval<'a> {
         v
     }
 
+    /// An expression written in another file (merged from an override file), evaluated there.
+    fn eval_in(&mut self, file: &Arc<SourceFile>, expr: &Expr) -> Val {
+        let outer = std::mem::replace(&mut self.file, file.clone());
+        let v = self.eval(expr);
+        self.file = outer;
+        v
+    }
+
     fn eval_inner(&mut self, expr: &Expr, at: Location) -> Val {
         match &expr.kind {
             Kind::Null => Val::new(Value::Null, at),
@@ -105,6 +113,7 @@ impl<'a> Eval<'a> {
             Kind::Number(n) => Val::new(Value::Number(*n), at),
             Kind::Str(s) => Val::new(Value::String(s.clone()), at),
             Kind::Bad(why) => Val::unknown(why.clone(), at),
+            Kind::In(file, inner) => self.eval_in(file, inner),
             Kind::Template(parts) => {
                 if let Some(single) = single_interpolation(parts) {
                     let v = self.eval(single);
@@ -519,8 +528,8 @@ fn iterate(coll: &Val, at: &Location) -> Result<Vec<(Val, Val)>, Val> {
                 (Val::new(index, at.clone()), v.clone())
             })
             .collect()),
-        Value::Object(entries) => Ok(entries
-            .iter()
+        Value::Object(entries) => Ok(sorted(entries)
+            .into_iter()
             .map(|(k, v)| (Val::new(Value::String(k.clone()), at.clone()), v.clone()))
             .collect()),
         Value::Unknown(_) | Value::Ref(_) => {
@@ -528,6 +537,15 @@ fn iterate(coll: &Val, at: &Location) -> Result<Vec<(Val, Val)>, Val> {
         }
         _ => Err(error("`for` over a value that is not a collection", at.clone())),
     }
+}
+
+/// The entries of an object or map in the order Terraform iterates them: by key, in
+/// lexical order, whatever order they were written in (`[for k, v in m : v][0]` is the value
+/// of the first key).
+pub fn sorted(entries: &[(String, Val)]) -> Vec<&(String, Val)> {
+    let mut entries: Vec<&(String, Val)> = entries.iter().collect();
+    entries.sort_by(|x, y| x.0.cmp(&y.0));
+    entries
 }
 
 /// The first reason a value is not fully known, looking inside collections.

@@ -167,6 +167,21 @@ fn distinct(items: Vec<Val>) -> Vec<Val> {
     out
 }
 
+/// The items of a set, in the order Terraform iterates them: once each, strings in lexical
+/// order and numbers in numeric order (`tolist(toset(["b", "a"]))[0]` is `"a"`). Strings
+/// beside numbers or booleans are compared as the strings Terraform converts them all to.
+/// Items of other kinds (objects, lists, null) keep their written order: Terraform's is
+/// not one this reader can name.
+pub fn set(items: Vec<Val>) -> Vec<Val> {
+    let mut items = distinct(items);
+    if items.iter().all(|v| matches!(v.value, Value::Number(_))) {
+        items.sort_by(|x, y| to_number(x).partial_cmp(&to_number(y)).unwrap_or(std::cmp::Ordering::Equal));
+    } else if items.iter().all(|v| matches!(v.value, Value::String(_) | Value::Number(_) | Value::Bool(_))) {
+        items.sort_by_cached_key(|v| super::expr::key_string(v).unwrap_or_default());
+    }
+    items
+}
+
 /// `distinct` over items that may be references: the same reference twice is one item;
 /// a reference beside any other item may equal it after apply, so the result's length
 /// is not known.
@@ -303,14 +318,14 @@ fn run(name: &str, args: &[Val]) -> Out {
             Ok(Value::List(out))
         }
         "distinct" => distinct_refs(list(a0()?)?),
-        "toset" => Ok(Value::List(distinct(list(a0()?)?.to_vec()))),
+        "toset" => Ok(Value::List(set(list(a0()?)?.to_vec()))),
         "setunion" => {
             let mut out = Vec::new();
             for l in args {
                 out.extend(list(l)?.iter().cloned());
                 check_len(out.len())?;
             }
-            Ok(Value::List(distinct(out)))
+            Ok(Value::List(set(out)))
         }
         "setintersection" => {
             let first = list(a0()?)?;
@@ -321,7 +336,7 @@ fn run(name: &str, args: &[Val]) -> Out {
                 .filter(|x| rest.iter().all(|l| l.iter().any(|y| equal(x, y) == Some(true))))
                 .cloned()
                 .collect();
-            Ok(Value::List(distinct(keep)))
+            Ok(Value::List(set(keep)))
         }
         "compact" => {
             let items = list(a0()?)?;
@@ -573,15 +588,16 @@ fn format(spec: &str, args: &[Val]) -> Result<String, String> {
     Ok(out)
 }
 
-/// A known value as Terraform encodes it: whole numbers without a fraction.
+/// A known value as Terraform encodes it: whole numbers without a fraction, keys in
+/// lexical order.
 fn json(v: &Val) -> serde_json::Value {
     match &v.value {
         #[allow(clippy::cast_possible_truncation)]
         Value::Number(n) if n.fract() == 0.0 && n.abs() < 9.0e15 => serde_json::Value::from(*n as i64),
         Value::List(items) => serde_json::Value::Array(items.iter().map(json).collect()),
-        Value::Object(entries) => {
-            serde_json::Value::Object(entries.iter().map(|(k, v)| (k.clone(), json(v))).collect())
-        }
+        Value::Object(entries) => serde_json::Value::Object(
+            super::expr::sorted(entries).into_iter().map(|(k, v)| (k.clone(), json(v))).collect(),
+        ),
         _ => v.to_json(),
     }
 }

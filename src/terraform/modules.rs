@@ -3,6 +3,7 @@
 //! their files, within bounds on depth, files and bytes.
 
 use super::ast::{BlockAst, Expr, Kind};
+use super::overrides;
 use super::parse;
 use crate::diag::Finding;
 use crate::source::SourceFile;
@@ -35,12 +36,22 @@ pub struct ModuleDef {
 impl ModuleDef {
     fn new(dir: String, parsed: Vec<(Arc<SourceFile>, super::ast::Body)>) -> Self {
         let mut def = Self { dir, ..Self::default() };
+        let mut overrides = Vec::new();
         for (file, body) in parsed {
+            def.files.push(file.clone());
+            if overrides::is_override(&file.name) {
+                overrides.push((file, body));
+                continue;
+            }
             for block in body.blocks {
                 def.items.push(Item { file: file.clone(), block });
             }
-            def.files.push(file);
         }
+        // Merged last, in lexical order of name.
+        overrides.sort_by(|(a, _), (b, _)| base_name(&a.name).cmp(base_name(&b.name)));
+        let mut locals = Vec::new();
+        overrides::merge(&mut def.items, overrides, &mut locals);
+        def.items.extend(locals);
         def
     }
 
@@ -115,6 +126,11 @@ pub fn local_source(caller_dir: &str, source: &Expr) -> Option<String> {
         return None;
     }
     Some(normalize(&format!("{caller_dir}/{source}")))
+}
+
+/// A file's name without its directory.
+fn base_name(name: &str) -> &str {
+    name.rsplit(['/', '\\']).next().unwrap_or(name)
 }
 
 /// Whether a file is a variables file (`.tfvars`, `.tfvars.json`).
@@ -233,7 +249,8 @@ impl Loader {
         for dir in &dirs {
             let Ok(def) = self.module(dir) else { continue };
             for item in def.blocks("module") {
-                if let Some(target) = item.block.body.attr("source").and_then(|a| local_source(dir, &a.expr))
+                if let Some(target) =
+                    item.block.body.attr("source").and_then(|a| local_source(dir, a.expr.written()))
                     && target != *dir
                 {
                     called.insert(target);

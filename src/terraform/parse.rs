@@ -8,6 +8,7 @@ use crate::source::{Limits, Node, SourceFile, Span, Value};
 use crate::spec::codes::PARSE_ERROR;
 use rayon::prelude::*;
 use std::collections::HashMap;
+use std::ops::Range;
 use std::sync::Arc;
 
 /// What parsing one file gave.
@@ -72,9 +73,10 @@ fn parse_hcl_file(file: &Arc<SourceFile>) -> Result<Body, Box<Finding>> {
     // write one); `hcl-edit` does not, so it is skipped here and spans shift past it.
     let offset = if whole.starts_with('\u{feff}') { '\u{feff}'.len_utf8() } else { 0 };
     let text = &whole[offset..];
-    match hcl_edit::parser::parse_body(text) {
-        Ok(body) => {
-            let converter = Converter { text, offset, whole: Span::new(offset, offset), exact: true };
+    match parse_body(text) {
+        Ok((body, renamed)) => {
+            let whole = Span::new(offset, offset);
+            let converter = Converter { text, offset, whole, exact: true, renamed: &renamed };
             Ok(converter.body(&body))
         }
         Err(error) => {
@@ -83,6 +85,76 @@ fn parse_hcl_file(file: &Arc<SourceFile>) -> Result<Body, Box<Finding>> {
             Err(Box::new(PARSE_ERROR.finding(message, Location::new(file.clone(), span))))
         }
     }
+}
+
+/// Most keys renamed in one file before it is given up as not parsed.
+const MAX_RENAMES: usize = 256;
+
+/// `text` parsed by `hcl-edit`, with the object keys it had to rename (byte ranges).
+///
+/// `hcl-edit` rejects an object constructor that writes a key twice (`{ a = 1  a = 2 }`:
+/// "redefined object key"); Terraform accepts it and the last value wins (only a `for`
+/// expression that builds an object demands unique keys). So on that error the later key
+/// is renamed, in a copy of the text, to a fresh name of the same byte length, and the copy
+/// parsed again: every span stays the one in `text`, and [`Converter`] reads the renamed
+/// keys' names back from `text`, so the object holds the key twice and evaluation keeps the
+/// last value. A key that cannot be renamed (one written as an expression in parentheses
+/// or a template) leaves the error, an S001.
+fn parse_body(text: &str) -> Result<(hcl_edit::structure::Body, Vec<Range<usize>>), hcl_edit::parser::Error> {
+    let mut copy: Option<String> = None;
+    let mut renamed: Vec<Range<usize>> = Vec::new();
+    let mut attempt = 0;
+    loop {
+        let current = copy.as_deref().unwrap_or(text);
+        let error = match hcl_edit::parser::parse_body(current) {
+            Ok(body) => return Ok((body, renamed)),
+            Err(error) => error,
+        };
+        let at = error.location().offset();
+        let key = (attempt < MAX_RENAMES && error.message().ends_with("found redefined object key"))
+            .then(|| redefined_key(current, at))
+            .flatten();
+        let Some((key, inner)) = key else { return Err(error) };
+        let mut fresh = copy.take().unwrap_or_else(|| text.to_string());
+        fresh.replace_range(inner.clone(), &fresh_name(attempt, inner.len()));
+        copy = Some(fresh);
+        if !renamed.contains(&key) {
+            renamed.push(key);
+        }
+        attempt += 1;
+    }
+}
+
+/// The key written at `at` and the part of it a fresh name replaces: an identifier (all of
+/// it) or a quoted string without escapes or interpolations (what is inside the quotes).
+fn redefined_key(text: &str, at: usize) -> Option<(Range<usize>, Range<usize>)> {
+    let rest = text.get(at..)?;
+    let first = rest.chars().next()?;
+    if first.is_alphabetic() || first == '_' {
+        let len = rest.find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-')).unwrap_or(rest.len());
+        return Some((at..at + len, at..at + len));
+    }
+    if first != '"' {
+        return None;
+    }
+    let inner = rest.get(1..)?;
+    let len = inner.find(['"', '\\', '$', '%', '\n'])?;
+    let closed = inner.get(len..)?.starts_with('"');
+    (closed && len > 0).then(|| (at..at + len + 2, at + 1..at + 1 + len))
+}
+
+/// A name of `len` ASCII letters for the `attempt`th renaming (a letter first, so it is
+/// an identifier too). A name that happens to be another key of the object is renamed
+/// again by the next attempt.
+fn fresh_name(attempt: usize, len: usize) -> String {
+    let mut name = String::with_capacity(len);
+    let mut n = attempt;
+    while name.len() < len {
+        let letter = b"zyxwvutsrqponmlkjihgfedcba".get(n % 26).copied().unwrap_or(b'z');
+        name.push(char::from(letter));
+        n /= 26;
+    }
+    name
 }
 
 /// A span of the character at `offset` (or an empty span at the end), on char boundaries.
@@ -99,7 +171,7 @@ pub fn char_span_at(text: &str, offset: usize) -> Span {
 /// its spans are the given `span`).
 pub fn parse_expr_text(text: &str, whole: Span) -> Option<Expr> {
     let expr = hcl_edit::parser::parse_expr(text).ok()?;
-    Some(Converter { text, offset: 0, whole, exact: false }.expr(&expr))
+    Some(Converter { text, offset: 0, whole, exact: false, renamed: &[] }.expr(&expr))
 }
 
 fn parse_json_file(file: &Arc<SourceFile>, limits: Limits) -> Result<Body, Box<Finding>> {
@@ -246,7 +318,7 @@ impl Json<'_> {
         let offset = inner.map_or(span.start(), |(a, _)| a);
         match hcl_edit::parser::parse_template(s) {
             Ok(template) => {
-                let converter = Converter { text: s, offset, whole: span, exact };
+                let converter = Converter { text: s, offset, whole: span, exact, renamed: &[] };
                 let parts = converter.template(&template);
                 let kind = match parts.as_slice() {
                     [Part::Lit(l)] => Kind::Str(l.clone()),
@@ -284,6 +356,42 @@ mod tests {
         let error = parse_file(&file("main.tf", text), Limits::default()).expect_err("not HCL");
         let span = error.location.span;
         assert_eq!(&text[span.start()..span.end()], "]");
+    }
+
+    #[test]
+    fn an_object_key_written_twice_keeps_its_name_and_every_span() {
+        let text =
+            "locals {\n  o = {\n    ab = 1\n    \"k\" = 2\n    ab = 3\n    \"k\" = 4\n    ab = 5\n  }\n}\n";
+        let body = parse_file(&file("main.tf", text), Limits::default()).expect("Terraform reads it");
+        let Kind::Object(entries) = &body.blocks[0].body.attrs[0].expr.kind else { panic!("not an object") };
+        let written: Vec<(String, &str, &str)> = entries
+            .iter()
+            .map(|(key, value)| {
+                let Kind::Str(name) = &key.kind else { panic!("not a name: {key:?}") };
+                let at = |e: &Expr| &text[e.span.start()..e.span.end()];
+                (name.clone(), at(key), at(value))
+            })
+            .collect();
+        let expected = [
+            ("ab", "ab", "1"),
+            ("k", "\"k\"", "2"),
+            ("ab", "ab", "3"),
+            ("k", "\"k\"", "4"),
+            ("ab", "ab", "5"),
+        ];
+        let expected: Vec<(String, &str, &str)> =
+            expected.iter().map(|(name, key, value)| ((*name).to_string(), *key, *value)).collect();
+        assert_eq!(written, expected);
+    }
+
+    #[test]
+    fn an_object_key_that_cannot_be_renamed_leaves_the_syntax_error() {
+        // Keys in parentheses are expressions: `hcl-edit` compares them as written.
+        let text = "locals {\n  o = {\n    (var.k) = 1\n    (var.k) = 2\n  }\n}\n";
+        let error = parse_file(&file("main.tf", text), Limits::default()).expect_err("kept as an error");
+        assert!(error.message.contains("redefined object key"), "{}", error.message);
+        let single = "locals {\n  o = {\n    a = 1\n    a = 2\n    b = 1\n    b = 2\n  }\n}\n";
+        assert!(parse_file(&file("main.tf", single), Limits::default()).is_ok());
     }
 
     #[test]

@@ -11,6 +11,7 @@
 //! (an invalid one is Terraform's error, reported by `terraform validate`).
 
 use super::ast::{Expr, Kind};
+use super::expr::unknown_inside;
 use super::modules::ModuleDef;
 use super::vars::{VarValue, constant};
 use crate::diag::Label;
@@ -28,12 +29,14 @@ pub fn apply(def: &ModuleDef, values: &mut HashMap<String, VarValue>) {
         let Some(name) = item.block.labels.first() else { continue };
         let Some(ty) = item.block.body.attr("type") else { continue };
         let Some(value) = values.get_mut(name) else { continue };
-        let filler = Filler { file: &item.file };
+        // A type set by an override file is written there, with its defaults.
+        let (file, ty) = ty.expr.written_in(&item.file);
+        let filler = Filler { file };
         let path = format!("var.{name}");
         match value {
             VarValue::Set(v, _) | VarValue::Input(v) => {
                 let taken = std::mem::replace(v, Val::new(Value::Null, v.at.clone()));
-                *v = filler.fill(&ty.expr, taken, &path, 0);
+                *v = filler.fill(ty, taken, &path, 0);
             }
         }
     }
@@ -57,11 +60,18 @@ impl Filler<'_> {
                 self.object(attributes, object, path, depth)
             }
             ("list" | "set", [element], Value::List(items)) => {
-                let items = items
+                let items: Vec<Val> = items
                     .into_iter()
                     .enumerate()
                     .map(|(i, item)| self.fill(element, item, &format!("{path}[{i}]"), depth + 1))
                     .collect();
+                // A set is in Terraform's order (`tolist(var.names)[0]` is the first name in
+                // lexical order); one with an item not known yet is left as written.
+                let items = if function == "set" && items.iter().all(|item| unknown_inside(item).is_none()) {
+                    super::functions::set(items)
+                } else {
+                    items
+                };
                 Val { value: Value::List(items), ..v }
             }
             ("map", [element], Value::Object(entries)) => {

@@ -29,7 +29,8 @@ pub enum Value {
     String(String),
     /// Lists, sets and tuples.
     List(Vec<Val>),
-    /// Objects and maps, keys in source order.
+    /// Objects and maps, keys in source order (iterated in lexical order, as Terraform
+    /// iterates them: `expr::sorted`).
     Object(Vec<(String, Val)>),
     /// An attribute of a block of the run known only after apply (`alicloud_image.app.id`):
     /// unknown as a value, but which block it names is known. An operation on it (a

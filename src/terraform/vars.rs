@@ -84,6 +84,26 @@ pub fn defaults(def: &ModuleDef) -> HashMap<String, VarValue> {
     out
 }
 
+/// Makes unknown each variable declared more than once in the module (in two of its files,
+/// say). Terraform rejects such a module ("Duplicate variable declaration"), so no value is
+/// the one it would use: taking one of them would give findings on a value never deployed.
+pub fn forget_declared_twice(def: &ModuleDef, values: &mut HashMap<String, VarValue>) {
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    for item in def.blocks("variable") {
+        let Some(name) = item.block.labels.first() else { continue };
+        let times = seen.entry(name.as_str()).or_default();
+        *times += 1;
+        if *times == 2 {
+            let why = format!(
+                "`var.{name}` is declared more than once in its module, which Terraform rejects \
+                 (Duplicate variable declaration)"
+            );
+            let at = Location::new(item.file.clone(), item.block.head);
+            values.insert(name.clone(), VarValue::Set(Val::unknown(why, at), None));
+        }
+    }
+}
+
 /// The values of a root module's variables.
 pub fn root_values(
     def: &ModuleDef,
@@ -126,7 +146,7 @@ pub fn root_values(
             .blocks("variable")
             .find(|item| item.block.labels.first() == Some(name))
             .and_then(|item| item.block.body.attr("type"))
-            .map(|a| &a.expr);
+            .map(|a| a.expr.written());
         let file = Arc::new(SourceFile::new(format!("--var {name}"), text.as_str()));
         let whole = Span::new(0, text.len());
         let v = if literal_type(ty) {
@@ -143,5 +163,6 @@ pub fn root_values(
         values.insert(name.clone(), VarValue::Set(v, None));
     }
     super::types::apply(def, &mut values);
+    forget_declared_twice(def, &mut values);
     values
 }

@@ -1,0 +1,267 @@
+//! Unit tests of Terraform semantics that a trial on public configurations found read
+//! wrongly: each was a false finding on a valid configuration.
+
+use super::*;
+
+#[test]
+fn an_object_constructor_may_write_a_key_twice_and_the_last_value_wins() {
+    let main = r#"
+locals {
+  settings = {
+    image = "first"
+    "image" = "second"
+    size  = 20
+    image = "third"
+  }
+  quoted = {
+    "a.b" = 1
+    "a.b" = 2
+  }
+  tags = { a = 1, a = 2, a = 3, b = 4, z = 5, z = 6 }
+}
+resource "x_y" "r" {
+  image = local.settings.image
+  size  = local.settings.size
+  ab    = local.quoted["a.b"]
+  count_keys = length(local.tags)
+  a     = local.tags.a
+  z     = local.tags.z
+}
+"#;
+    let ev = run(&[("main.tf", main)]);
+    assert!(ev.findings.is_empty(), "{:?}", ev.findings.iter().map(|f| &f.message).collect::<Vec<_>>());
+    let image = attr(&ev, "x_y.r", "image");
+    assert_eq!(string(image), "third");
+    assert_eq!(attr(&ev, "x_y.r", "size").as_int(), Some(20));
+    assert_eq!(attr(&ev, "x_y.r", "ab").as_int(), Some(2));
+    assert_eq!(attr(&ev, "x_y.r", "count_keys").as_int(), Some(3));
+    assert_eq!(attr(&ev, "x_y.r", "a").as_int(), Some(3));
+    assert_eq!(attr(&ev, "x_y.r", "z").as_int(), Some(6));
+    // The value points at what was written, in the file as it is.
+    assert_eq!(text(&image.at), "local.settings.image");
+}
+
+#[test]
+fn an_attribute_written_twice_in_a_block_is_still_a_syntax_error() {
+    // Terraform rejects it ("Attribute redefined"): only object keys may repeat.
+    let ev = run(&[("main.tf", "resource \"x_y\" \"r\" {\n  a = 1\n  a = 2\n}\n")]);
+    assert_eq!(ev.findings.len(), 1);
+    assert_eq!(ev.findings[0].code, "S001");
+}
+
+#[test]
+fn maps_and_sets_are_iterated_in_terraforms_order_not_as_written() {
+    let main = r#"
+variable "images" {
+  default = {
+    zeta  = "z-image"
+    alpha = "a-image"
+  }
+}
+variable "names" {
+  type    = set(string)
+  default = ["zeta", "alpha", "zeta", "mid"]
+}
+variable "listed" {
+  type    = list(string)
+  default = ["zeta", "alpha"]
+}
+locals {
+  pairs = { b = 2, a = 1 }
+}
+resource "x_y" "r" {
+  from_for      = [for k, v in var.images : v][0]
+  key_from_for  = [for k, v in var.images : k][0]
+  from_values   = values(var.images)[0]
+  from_toset    = tolist(toset(["zeta", "alpha"]))[0]
+  from_element  = element(tolist(toset(["zeta", "alpha"])), 0)
+  numbers       = tolist(toset([10, 9, 100]))[0]
+  mixed         = tolist(toset([10, "9"]))[0]
+  from_set_var  = tolist(var.names)[0]
+  set_length    = length(var.names)
+  for_set_var   = [for n in var.names : n][0]
+  elem_set_var  = element(tolist(var.names), 0)
+  list_var      = var.listed[0]
+  union         = tolist(setunion(["z"], ["b", "a"]))[0]
+  template      = "%{for k, v in local.pairs}${k}${v}%{endfor}"
+  json          = jsonencode(local.pairs)
+  object_for    = [for k, v in { for k, v in local.pairs : k => v } : k][0]
+}
+"#;
+    let ev = run(&[("main.tf", main)]);
+    assert!(ev.findings.is_empty(), "{:?}", ev.findings.iter().map(|f| &f.message).collect::<Vec<_>>());
+    let get = |name| string(attr(&ev, "x_y.r", name));
+    assert_eq!(get("from_for"), "a-image");
+    assert_eq!(get("key_from_for"), "alpha");
+    assert_eq!(get("from_values"), "a-image");
+    assert_eq!(get("from_toset"), "alpha");
+    assert_eq!(get("from_element"), "alpha");
+    assert_eq!(attr(&ev, "x_y.r", "numbers").as_int(), Some(9));
+    assert_eq!(attr(&ev, "x_y.r", "mixed").as_str().as_deref(), Some("10"));
+    assert_eq!(get("from_set_var"), "alpha");
+    assert_eq!(attr(&ev, "x_y.r", "set_length").as_int(), Some(3));
+    assert_eq!(get("for_set_var"), "alpha");
+    assert_eq!(get("elem_set_var"), "alpha");
+    // A list keeps its order.
+    assert_eq!(get("list_var"), "zeta");
+    assert_eq!(get("union"), "a");
+    assert_eq!(get("template"), "a1b2");
+    assert_eq!(get("json"), r#"{"a":1,"b":2}"#);
+    assert_eq!(get("object_for"), "a");
+}
+
+#[test]
+fn dynamic_blocks_over_a_map_are_in_key_order() {
+    let main = r#"
+resource "x_y" "r" {
+  dynamic "disk" {
+    for_each = { second = 40, first = 20 }
+    content {
+      size = disk.value
+    }
+  }
+}
+"#;
+    let ev = run(&[("main.tf", main)]);
+    let disks = attr(&ev, "x_y.r", "disk").items().expect("a list of blocks");
+    let sizes: Vec<_> = disks.iter().map(|d| d.get("size").and_then(Val::as_int)).collect();
+    assert_eq!(sizes, [Some(20), Some(40)]);
+}
+
+#[test]
+fn the_workspace_is_chosen_when_terraform_runs_so_it_is_unknown() {
+    let main = r#"
+locals {
+  image = terraform.workspace == "legacy" ? "old" : "new"
+}
+resource "x_y" "r" {
+  image = local.image
+  name  = "app-${terraform.workspace}"
+}
+resource "x_y" "only_default" {
+  count = terraform.workspace == "default" ? 1 : 0
+}
+"#;
+    let ev = run(&[("main.tf", main)]);
+    assert!(unknown(attr(&ev, "x_y.r", "image")).contains("terraform.workspace"));
+    assert!(unknown(attr(&ev, "x_y.r", "name")).contains("terraform.workspace"));
+    let only = block(&ev, "x_y.only_default[*]");
+    assert!(
+        matches!(&only.repeat, Repeat::Unknown(why) if why.contains("terraform.workspace")),
+        "{:?}",
+        only.repeat
+    );
+}
+
+#[test]
+fn a_variable_declared_twice_in_a_module_is_unknown() {
+    let aliyun = r#"
+variable "region" { default = "cn-shanghai" }
+variable "zone" { default = "cn-shanghai-b" }
+resource "x_y" "r" {
+  region = var.region
+  zone   = var.zone
+}
+module "child" {
+  source = "./child"
+  size   = 40
+}
+"#;
+    let vultr = "variable \"region\" {\n  default = \"lax\"\n}\n";
+    let child = "variable \"size\" {}\nvariable \"size\" {\n  default = 20\n}\nresource \"x_y\" \"c\" {\n  size = var.size\n}\n";
+    let ev = run(&[
+        ("root/aliyun.tf", aliyun),
+        ("root/vultr.tf", vultr),
+        ("root/terraform.tfvars", "region = \"cn-beijing\"\n"),
+        ("root/child/main.tf", child),
+    ]);
+    let region = attr(&ev, "x_y.r", "region");
+    assert!(unknown(region).contains("declared more than once"), "{region:?}");
+    assert_eq!(text(&region.at), "var.region");
+    // A variable declared once beside it keeps its value.
+    assert_eq!(string(attr(&ev, "x_y.r", "zone")), "cn-shanghai-b");
+    // In a local module too, whatever the call passes.
+    assert!(unknown(attr(&ev, "module.child.x_y.c", "size")).contains("declared more than once"));
+}
+
+#[test]
+fn override_files_are_merged_into_the_blocks_they_name() {
+    let main = r#"
+provider "alicloud" {
+  region = "cn-hangzhou"
+}
+provider "alicloud" {
+  alias  = "hk"
+  region = "cn-hongkong"
+}
+variable "size" { default = 20 }
+locals {
+  name = "main"
+  kept = "kept"
+}
+resource "x_y" "r" {
+  image = "main-image"
+  size  = var.size
+  name  = local.name
+  kept  = local.kept
+  disk {
+    size = 1
+  }
+  disk {
+    size = 2
+  }
+  other {
+    size = 3
+  }
+}
+resource "x_y" "h" {
+  provider = alicloud.hk
+}
+"#;
+    let a_override = r#"
+resource "x_y" "r" {
+  image = "first-override"
+  added = "added"
+  disk {
+    size = 9
+  }
+}
+provider "alicloud" {
+  alias  = "hk"
+  region = "ap-southeast-1"
+}
+resource "x_y" "missing" {
+  image = "no base: Terraform's error"
+}
+locals {
+  name = "overridden"
+}
+"#;
+    let last =
+        r#"{"resource": {"x_y": {"r": {"image": "json-override"}}}, "variable": {"size": {"default": 40}}}"#;
+    let ev = run(&[("m/main.tf", main), ("m/z_override.tf.json", last), ("m/a_override.tf", a_override)]);
+    assert!(ev.findings.is_empty(), "{:?}", ev.findings.iter().map(|f| &f.message).collect::<Vec<_>>());
+    // Override files apply in lexical order of name: the JSON one last.
+    let image = attr(&ev, "x_y.r", "image");
+    assert_eq!(string(image), "json-override");
+    assert_eq!(image.at.file.name, "m/z_override.tf.json");
+    assert_eq!(text(&image.at), "\"json-override\"");
+    let added = attr(&ev, "x_y.r", "added");
+    assert_eq!(string(added), "added");
+    assert_eq!(text(&added.at), "\"added\"");
+    assert_eq!(attr(&ev, "x_y.r", "size").as_int(), Some(40));
+    assert_eq!(string(attr(&ev, "x_y.r", "name")), "overridden");
+    assert_eq!(string(attr(&ev, "x_y.r", "kept")), "kept");
+    // A nested block type written in the override replaces every block of that type.
+    let sizes = |name| -> Vec<Option<i64>> {
+        let blocks = attr(&ev, "x_y.r", name).items().expect("blocks");
+        blocks.iter().map(|d| d.get("size").and_then(Val::as_int)).collect()
+    };
+    assert_eq!(sizes("disk"), [Some(9)]);
+    assert_eq!(sizes("other"), [Some(3)]);
+    // A provider is matched by its alias.
+    assert_eq!(block(&ev, "x_y.h").region.as_str().as_deref(), Some("ap-southeast-1"));
+    // A block an override file names but no other file has is not a block of the module.
+    assert!(ev.blocks.iter().all(|b| b.address != "x_y.missing"));
+    assert_eq!(ev.blocks.len(), 2);
+}
