@@ -106,6 +106,11 @@ write("cjk.json", instance_json("cjk", "漢" * (98_000 // 3)) + "\n")
 write("regions-100000.yaml", "kind: Image\nname: img\ntype: custom\nos: {family: ubuntu, version: '24.04'}\n"
       "architecture: x86_64\nregions:\n" + "".join(f"  - xx-region-{i}\n" for i in range(100_000)))
 
+# Terraform object keys written twice, which are renamed and the file parsed again: 300
+# repeated keys at the end of a 4.4 MB file (52 s before the bound on text parsed again).
+write("dup-keys.tf", "locals {\n" + "".join(f'  k{i} = "{"x" * 60}"\n' for i in range(60_000))
+      + "  o = {\n" + "    d = 1\n" * 300 + "  }\n}\n")
+
 # 13.2: a 1 MB scalar anchored once and aliased 1,000 and 3,000 times.
 for n in (1000, 3000):
     write(f"alias-{n}.yaml", "kind: Other\nbig: &big " + "x" * 1_000_000 + "\ncopies:\n"
@@ -205,6 +210,7 @@ run_case "13.1 131 KB of emoji on one line" --no-config emoji.json
 run_case "13.1 98 KB of CJK on one line" --no-config cjk.json
 run_case "13.1 all four, --output to a file" --no-config --format json --output report.json \
     tabs.yaml long.json emoji.json cjk.json
+run_case "Terraform: 300 repeated object keys, 4.4 MB" --no-config --format json dup-keys.tf
 # 13.2: aliases of a 1 MB scalar.
 run_case "13.2 1 MB scalar aliased 1,000 times" --no-config --format json alias-1000.yaml
 run_case "13.2 1 MB scalar aliased 3,000 times" --no-config --format json alias-3000.yaml

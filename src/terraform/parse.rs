@@ -73,7 +73,7 @@ fn parse_hcl_file(file: &Arc<SourceFile>) -> Result<Body, Box<Finding>> {
     // write one); `hcl-edit` does not, so it is skipped here and spans shift past it.
     let offset = if whole.starts_with('\u{feff}') { '\u{feff}'.len_utf8() } else { 0 };
     let text = &whole[offset..];
-    match parse_body(text) {
+    match parse_body(text, MAX_REPARSED) {
         Ok((body, renamed)) => {
             let whole = Span::new(offset, offset);
             let converter = Converter { text, offset, whole, exact: true, renamed: &renamed };
@@ -90,6 +90,12 @@ fn parse_hcl_file(file: &Arc<SourceFile>) -> Result<Body, Box<Finding>> {
 /// Most keys renamed in one file before it is given up as not parsed.
 const MAX_RENAMES: usize = 256;
 
+/// Most text parsed again for renamed keys, in bytes: each renaming parses the whole file
+/// once more, so a large file gets fewer (a 4.4 MB file with 300 repeated keys took 52 s
+/// before this bound; hcl-edit parses about 20 MB a second in a release build, so this is
+/// under a second). A file past it stays an S001, as before keys were renamed.
+const MAX_REPARSED: usize = 16 << 20;
+
 /// `text` parsed by `hcl-edit`, with the object keys it had to rename (byte ranges).
 ///
 /// `hcl-edit` rejects an object constructor that writes a key twice (`{ a = 1  a = 2 }`:
@@ -100,7 +106,10 @@ const MAX_RENAMES: usize = 256;
 /// keys' names back from `text`, so the object holds the key twice and evaluation keeps the
 /// last value. A key that cannot be renamed (one written as an expression in parentheses
 /// or a template) leaves the error, an S001.
-fn parse_body(text: &str) -> Result<(hcl_edit::structure::Body, Vec<Range<usize>>), hcl_edit::parser::Error> {
+fn parse_body(
+    text: &str,
+    max_reparsed: usize,
+) -> Result<(hcl_edit::structure::Body, Vec<Range<usize>>), hcl_edit::parser::Error> {
     let mut copy: Option<String> = None;
     let mut renamed: Vec<Range<usize>> = Vec::new();
     let mut attempt = 0;
@@ -111,7 +120,8 @@ fn parse_body(text: &str) -> Result<(hcl_edit::structure::Body, Vec<Range<usize>
             Err(error) => error,
         };
         let at = error.location().offset();
-        let key = (attempt < MAX_RENAMES && error.message().ends_with("found redefined object key"))
+        let within = attempt < MAX_RENAMES && (attempt + 1).saturating_mul(text.len()) <= max_reparsed;
+        let key = (within && error.message().ends_with("found redefined object key"))
             .then(|| redefined_key(current, at))
             .flatten();
         let Some((key, inner)) = key else { return Err(error) };
@@ -392,6 +402,15 @@ mod tests {
         assert!(error.message.contains("redefined object key"), "{}", error.message);
         let single = "locals {\n  o = {\n    a = 1\n    a = 2\n    b = 1\n    b = 2\n  }\n}\n";
         assert!(parse_file(&file("main.tf", single), Limits::default()).is_ok());
+    }
+
+    #[test]
+    fn keys_are_renamed_only_while_the_text_parsed_again_stays_within_its_bound() {
+        let text = "locals {\n  o = {\n    a = 1\n    a = 2\n    a = 3\n  }\n}\n";
+        // Two renamings parse the text twice more.
+        assert!(parse_body(text, 2 * text.len()).is_ok());
+        let error = parse_body(text, 2 * text.len() - 1).expect_err("one renaming short");
+        assert!(error.message().ends_with("found redefined object key"), "{}", error.message());
     }
 
     #[test]
