@@ -73,6 +73,8 @@ pub struct Catalog {
     public_images: Keyed<ImageEntry>,
     retired: Keyed<RetiredFamily>,
     images: Images,
+    /// ROS `ImageId` texts already read (`image_prefix`).
+    prefixes: image_prefix::Prefixes,
 }
 
 /// A built-in catalog file: its repository path, its text, and that text as a JSON array
@@ -120,6 +122,7 @@ impl Catalog {
             public_images: Keyed::default(),
             retired: Keyed::builtin(&builtin::RETIRED),
             images: Images::builtin(),
+            prefixes: image_prefix::Prefixes::default(),
         };
         for (name, file) in parsed {
             catalog.merge(&name, file)?;
@@ -176,6 +179,7 @@ impl Catalog {
             public_images: Keyed::default(),
             retired: Keyed::default(),
             images: Images::default(),
+            prefixes: image_prefix::Prefixes::default(),
         };
         for (name, file) in parsed {
             catalog.merge(&name, file)?;
