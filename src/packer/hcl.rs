@@ -163,6 +163,18 @@ fn base_name(file: &SourceFile) -> &str {
     file.name.rsplit(['/', '\\']).next().unwrap_or(&file.name)
 }
 
+/// The source a build refers to, as `type.name`: Packer drops the first of three parts
+/// whatever it is (`source.alicloud-ecs.x`, `sources.alicloud-ecs.x`) and takes two parts
+/// as they are; fewer name no source.
+fn source_ref(text: &str) -> Option<String> {
+    let parts: Vec<&str> = text.split('.').collect();
+    let parts = if parts.len() > 2 { &parts[1..] } else { &parts[..] };
+    match parts {
+        [kind, name, ..] => Some(format!("{kind}.{name}")),
+        _ => None,
+    }
+}
+
 /// The sources of one directory's template files. Packer rejects a directory in which two
 /// files declare the same variable, local or source ("Duplicate variable"): such files are
 /// templates of their own, built one at a time (`packer build x86.pkr.hcl`), so each is read
@@ -317,7 +329,7 @@ fn template<'a>(
                     Expression::String(s) => Some(s.as_str()),
                     _ => None,
                 }) {
-                    let name = name.strip_prefix("source.").unwrap_or(name).to_string();
+                    let Some(name) = source_ref(name) else { continue };
                     uses.entry(name).or_default().push(Use { block: None, post: post.clone() });
                 }
             }
@@ -325,7 +337,7 @@ fn template<'a>(
                 let Some(name) = block.labels.first().map(hcl_edit::structure::BlockLabel::as_str) else {
                     continue;
                 };
-                let name = name.strip_prefix("source.").unwrap_or(name).to_string();
+                let Some(name) = source_ref(name) else { continue };
                 uses.entry(name).or_default().push(Use { block: Some((file, block)), post: post.clone() });
             }
         }

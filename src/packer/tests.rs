@@ -385,3 +385,44 @@ build {
         .count();
     assert_eq!(imports, 4);
 }
+
+#[test]
+fn a_build_names_its_source_with_any_first_part() {
+    // Packer drops the first of three parts, whatever it is: `sources.` is as good as
+    // `source.`, in a list and as a block's label alike.
+    let text = r#"source "alicloud-ecs" "base" {
+  region        = "cn-hangzhou"
+  instance_type = "ecs.g7.large"
+  source_image  = "aliyun_3_x64_20G_alibase_20241218.vhd"
+}
+build {
+  sources = ["sources.alicloud-ecs.base"]
+  post-processor "alicloud-import" {
+    region         = "cn-beijing"
+    image_platform = "Ubuntu 22.04"
+  }
+}
+build {
+  source "sources.alicloud-ecs.base" {
+    name = "again"
+  }
+}
+"#;
+    let file = Arc::new(SourceFile::new("b.pkr.hcl", text));
+    let loaded = load(&[file], &Options::default(), Limits::default(), &catalog());
+    assert!(loaded.findings.is_empty(), "{:?}", loaded.findings);
+    let addresses: Vec<&str> = loaded
+        .resources
+        .iter()
+        .filter(|r| r.kind == Kind::Instance)
+        .map(|r| r.iac.as_deref().unwrap().origin.address.as_str())
+        .collect();
+    // The listed build is kept beside the block's, and gets its post-processor.
+    assert_eq!(addresses, ["alicloud-ecs.base", "alicloud-ecs.again"]);
+    let imports = loaded
+        .resources
+        .iter()
+        .filter(|r| r.iac.as_deref().unwrap().origin.address.contains("alicloud-import"))
+        .count();
+    assert_eq!(imports, 1);
+}
