@@ -64,6 +64,14 @@ fn compute_nest_artifact_key_image_is_not_known() {
             format!("L003 {service}/public.yaml"),
         ]
     );
+    // The service is found from the template's real path: named from inside `.computenest`,
+    // the artifact's template is as quiet.
+    let mut inside = common::ecslint();
+    inside.current_dir(common::root().join(service));
+    inside.args(check_args(["--format", "json", "artifact.yaml", "public.yaml"]));
+    let out = common::run_command(inside, None);
+    out.assert_code(1);
+    assert_eq!(codes_and_files(&out.stdout), ["L001 public.yaml", "L003 public.yaml"]);
 }
 
 #[test]

@@ -20,11 +20,20 @@ const MAX_DEPTH: usize = 6;
 /// The artifact keys of each config read in this run, by its path.
 static READ: LazyLock<Mutex<HashMap<PathBuf, Arc<[String]>>>> = LazyLock::new(Mutex::default);
 
+/// Most artifact keys kept from one config: an `ImageId` is looked up among them, and a
+/// config is not ecslint's input to bound otherwise.
+const MAX_KEYS: usize = 10_000;
+
 /// The keys of the `ArtifactRelation` mappings of the Compute Nest service that holds the
-/// template named `template` (a path), empty when it is in none.
+/// template named `template` (a path), sorted, each once; empty when it is in none. The
+/// service is found from the template's real path, so a path written from inside
+/// `.computenest`, through a symbolic link or absolute finds it alike.
 pub fn artifact_keys(template: &str) -> Arc<[String]> {
-    let Some(dir) =
-        Path::new(template).ancestors().skip(1).find(|a| a.file_name().is_some_and(|n| n == ".computenest"))
+    let path = Path::new(template);
+    let real = std::fs::canonicalize(path)
+        .or_else(|_| std::env::current_dir().map(|here| here.join(path)))
+        .unwrap_or_else(|_| path.to_path_buf());
+    let Some(dir) = real.ancestors().skip(1).find(|a| a.file_name().is_some_and(|n| n == ".computenest"))
     else {
         return Arc::from(Vec::new());
     };
@@ -44,12 +53,60 @@ fn read(config: &Path) -> Vec<String> {
     keys_of(&text)
 }
 
-/// The keys of every `ArtifactRelation` mapping in a config's text.
+/// The keys of every `ArtifactRelation` mapping in a config's text, sorted, each once, at
+/// most [`MAX_KEYS`]. A config the YAML parser refuses is read line by line: Compute Nest
+/// publishes configs a strict parser does not take (a quoted scalar's next lines indented
+/// no deeper than its key).
 pub fn keys_of(text: &str) -> Vec<String> {
-    let Ok(documents) = crate::source::parse_yaml(text, Limits::default()) else { return Vec::new() };
     let mut keys = Vec::new();
-    for document in &documents {
-        collect(&document.root, 0, &mut keys);
+    match crate::source::parse_yaml(text, Limits::default()) {
+        Ok(documents) => {
+            for document in &documents {
+                collect(&document.root, 0, &mut keys);
+            }
+        }
+        Err(_) => keys = keys_by_lines(text),
+    }
+    keys.sort_unstable();
+    keys.dedup();
+    keys.truncate(MAX_KEYS);
+    keys
+}
+
+/// The keys one level under each `ArtifactRelation:` line, read by indentation (block
+/// form only).
+fn keys_by_lines(text: &str) -> Vec<String> {
+    let mut keys = Vec::new();
+    let mut lines = text.lines();
+    while let Some(line) = lines.next() {
+        let body = line.trim_start();
+        if body.trim_end() != "ArtifactRelation:" {
+            continue;
+        }
+        let indent = line.len() - body.len();
+        let mut level = None;
+        for line in lines.by_ref() {
+            let body = line.trim_start();
+            if body.is_empty() || body.starts_with('#') {
+                continue;
+            }
+            let at = line.len() - body.len();
+            if at <= indent || at < *level.get_or_insert(at) {
+                break;
+            }
+            if Some(at) == level
+                && let Some((key, _)) = body.split_once(':')
+            {
+                let key = key.trim();
+                let unquoted = [('\'', '\''), ('"', '"')]
+                    .iter()
+                    .find_map(|&(open, close)| key.strip_prefix(open)?.strip_suffix(close))
+                    .unwrap_or(key);
+                if !unquoted.is_empty() {
+                    keys.push(unquoted.to_string());
+                }
+            }
+        }
     }
     keys
 }

@@ -425,7 +425,7 @@ pub fn partial_image(mut b: Builder, partial: &PartialImage, value: &Placed<Stri
 
 /// Why an image ID is not known when Compute Nest replaces it by an artifact's image.
 fn artifact(template: &Template<'_>, id: &str) -> Option<String> {
-    template.artifacts.iter().any(|key| key == id).then(|| {
+    template.artifacts.binary_search_by(|key| key.as_str().cmp(id)).is_ok().then(|| {
         format!(
             "`{id}` is a key of the Compute Nest service's `ArtifactRelation`: the image of its artifact replaces it at deploy"
         )

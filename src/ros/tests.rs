@@ -541,6 +541,18 @@ fn artifact_keys_are_read_from_the_compute_nest_config() {
     assert!(computenest::keys_of("Service: [\n").is_empty());
     assert!(computenest::keys_of("Service:\n  ArtifactRelation: [centos_7]\n").is_empty());
     assert!(computenest::keys_of("[1, 2]").is_empty());
+    // Sorted, each once: looked up by binary search.
+    let twice = "A:\n  ArtifactRelation: {z: 1, a: 2}\nB:\n  ArtifactRelation: {a: 3}\n";
+    assert_eq!(computenest::keys_of(twice), ["a", "z"]);
+}
+
+#[test]
+fn a_config_the_yaml_parser_refuses_is_read_line_by_line() {
+    // Published Compute Nest configs (quickstart-dify) continue a double-quoted scalar on
+    // lines indented no deeper than its key, which YAML does not allow.
+    let config = "Service:\n  DeployMetadata:\n    SupplierDeployMetadata:\n      ArtifactRelation:\n        # the image\n        'dify':\n          ArtifactId: a\n        \"web\": {ArtifactId: b}\n        plain:\n          ArtifactId: c\n      Other:\n        nope: 1\nArtifact:\n  EcsImage:\n    ArtifactBuildProperty:\n      CommandContent: \"line one\n      line two\"\n";
+    assert!(crate::source::parse_yaml(config, Limits::default()).is_err(), "the parser refuses it");
+    assert_eq!(computenest::keys_of(config), ["dify", "plain", "web"]);
 }
 
 #[test]
