@@ -126,7 +126,12 @@ fn parse_body(
             .flatten();
         let Some((key, inner)) = key else { return Err(error) };
         let mut fresh = copy.take().unwrap_or_else(|| text.to_string());
-        fresh.replace_range(inner.clone(), &fresh_name(attempt, inner.len()));
+        // Never the name it replaces (`k` is one of the letters names are made of): of two
+        // successive names, one differs from it.
+        let name = (attempt..=attempt + 1)
+            .map(|n| fresh_name(n, inner.len()))
+            .find(|name| *name != fresh[inner.clone()]);
+        fresh.replace_range(inner.clone(), &name.unwrap_or_default());
         copy = Some(fresh);
         if !renamed.contains(&key) {
             renamed.push(key);
@@ -141,7 +146,10 @@ fn redefined_key(text: &str, at: usize) -> Option<(Range<usize>, Range<usize>)> 
     let rest = text.get(at..)?;
     let first = rest.chars().next()?;
     if first.is_alphabetic() || first == '_' {
-        let len = rest.find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-')).unwrap_or(rest.len());
+        // To what ends an identifier (blanks, `=`, `:`, a comment, the object's end), not
+        // to the first character that is no letter: an identifier may hold combining marks.
+        let ends = |c: char| c.is_whitespace() || matches!(c, '=' | ':' | ',' | '}' | '#' | '/');
+        let len = rest.find(ends).unwrap_or(rest.len());
         return Some((at..at + len, at..at + len));
     }
     if first != '"' {
@@ -402,6 +410,26 @@ mod tests {
         assert!(error.message.contains("redefined object key"), "{}", error.message);
         let single = "locals {\n  o = {\n    a = 1\n    a = 2\n    b = 1\n    b = 2\n  }\n}\n";
         assert!(parse_file(&file("main.tf", single), Limits::default()).is_ok());
+    }
+
+    #[test]
+    fn keys_with_combining_marks_and_keys_named_like_the_fresh_names_are_renamed_whole() {
+        // `cafe` and a combining acute accent: an identifier of five characters.
+        let text = "locals {\n  o = {\n    cafe\u{301} = 1\n    cafe\u{301} = 2\n  }\n}\n";
+        let body = parse_file(&file("main.tf", text), Limits::default()).expect("Terraform reads it");
+        let Kind::Object(entries) = &body.blocks[0].body.attrs[0].expr.kind else { panic!("not an object") };
+        let name = |key: &Expr| match &key.kind {
+            Kind::Str(name) => name.clone(),
+            other => panic!("not a name: {other:?}"),
+        };
+        let names: Vec<String> = entries.iter().map(|(key, _)| name(key)).collect();
+        assert_eq!(names, ["cafe\u{301}", "cafe\u{301}"]);
+        // A one-letter key written 20 times: among the fresh names tried is `k` itself.
+        let many = format!("locals {{\n  o = {{\n{}  }}\n}}\n", "    k = 1\n".repeat(20));
+        let body = parse_file(&file("main.tf", &many), Limits::default()).expect("Terraform reads it");
+        let Kind::Object(entries) = &body.blocks[0].body.attrs[0].expr.kind else { panic!("not an object") };
+        assert_eq!(entries.len(), 20);
+        assert!(entries.iter().all(|(key, _)| name(key) == "k"), "{entries:?}");
     }
 
     #[test]
