@@ -265,3 +265,42 @@ locals {
     assert!(ev.blocks.iter().all(|b| b.address != "x_y.missing"));
     assert_eq!(ev.blocks.len(), 2);
 }
+
+#[test]
+fn later_override_files_win_and_json_blocks_replace_blocks() {
+    let main = r#"
+locals {
+  image = "main"
+}
+resource "x_y" "r" {
+  provider = alicloud
+  image    = local.image
+  disk {
+    size = 20
+  }
+  disk {
+    size = 30
+  }
+}
+"#;
+    // Each override file sets the local again: the last one wins.
+    let a = "locals {\n  image = \"first\"\n}\n";
+    let b = "locals {\n  image = \"second\"\n}\n";
+    // In JSON a nested block type is an attribute, and replaces the blocks of that type.
+    let json = r#"{"resource": {"x_y": {"r": {"disk": [{"size": 99}]}}}}"#;
+    // A default provider no other file configures: an absent one is an empty one.
+    let provider = "provider \"alicloud\" {\n  region = \"cn-hangzhou\"\n}\n";
+    let ev = run(&[
+        ("m/main.tf", main),
+        ("m/a_override.tf", a),
+        ("m/b_override.tf", b),
+        ("m/c_override.tf.json", json),
+        ("m/d_override.tf", provider),
+    ]);
+    assert!(ev.findings.is_empty(), "{:?}", ev.findings.iter().map(|f| &f.message).collect::<Vec<_>>());
+    assert_eq!(string(attr(&ev, "x_y.r", "image")), "second");
+    let disks = attr(&ev, "x_y.r", "disk").items().expect("blocks");
+    let sizes: Vec<Option<i64>> = disks.iter().map(|d| d.get("size").and_then(Val::as_int)).collect();
+    assert_eq!(sizes, [Some(99)]);
+    assert_eq!(block(&ev, "x_y.r").region.as_str().as_deref(), Some("cn-hangzhou"));
+}

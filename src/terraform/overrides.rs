@@ -4,7 +4,8 @@
 //! type and labels (a provider by its name and `alias`, a local by its name). An attribute
 //! the override sets replaces the original's; a nested block type it writes replaces every
 //! nested block of that type (`dynamic` ones too). A block with nothing to override is
-//! Terraform's error and is left out, as is a `terraform` block.
+//! Terraform's error and is left out, but for a default provider (an absent one is an
+//! empty one); a `terraform` block is left out too.
 //!
 //! A merged attribute stays written in its own file ([`Kind::In`]): its value and the
 //! places of findings on it are in the override file.
@@ -12,6 +13,7 @@
 use super::ast::{Attr, BlockAst, Body, Expr, Kind};
 use super::modules::Item;
 use crate::source::{SourceFile, Span};
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 /// Whether a file is an override file.
@@ -21,50 +23,67 @@ pub fn is_override(name: &str) -> bool {
     stem == "override" || stem.ends_with("_override")
 }
 
-/// Merges the blocks of `overrides` (in the order given) into `items`.
+/// Merges the blocks of `overrides` (in the order given) into `items`; `out` gets what they
+/// add: the locals they override (a later override file's replaces an earlier one's), and a
+/// default provider the module does not configure (an absent one is an empty one).
+///
+/// Each block is merged into the first block of its type and labels: a module that writes
+/// one twice is S003 already, and merging into every copy multiplied the work.
 pub fn merge(items: &mut [Item], overrides: Vec<(Arc<SourceFile>, Body)>, out: &mut Vec<Item>) {
     for (file, body) in overrides {
+        let mut locals = Vec::new();
         for block in body.blocks {
             match block.kind.as_str() {
                 "resource" | "data" | "variable" | "output" | "module" => {
-                    for item in items
+                    if let Some(item) = items
                         .iter_mut()
-                        .filter(|i| i.block.kind == block.kind && i.block.labels == block.labels)
+                        .find(|i| i.block.kind == block.kind && i.block.labels == block.labels)
                     {
                         merge_body(&mut item.block.body, &block.body, &file, item.block.head);
                     }
                 }
                 "provider" => {
                     let alias = alias(&block.body);
-                    for item in items
-                        .iter_mut()
-                        .filter(|i| i.block.kind == "provider" && i.block.labels == block.labels)
-                        .filter(|i| self::alias(&i.block.body) == alias)
-                    {
+                    let same = |i: &&mut Item| {
+                        i.block.kind == "provider"
+                            && i.block.labels == block.labels
+                            && self::alias(&i.block.body) == alias
+                    };
+                    if let Some(item) = items.iter_mut().find(same).or_else(|| out.iter_mut().find(same)) {
                         merge_body(&mut item.block.body, &block.body, &file, item.block.head);
+                    } else if alias.is_none() {
+                        out.push(Item { file: file.clone(), block });
                     }
                 }
-                "locals" => {
-                    // Each local replaces the one of its name, wherever it is; one the module
-                    // does not have is left out.
-                    let mut kept = Body::default();
-                    for attr in block.body.attrs {
-                        let mut found = false;
-                        for item in items.iter_mut().filter(|i| i.block.kind == "locals") {
-                            let before = item.block.body.attrs.len();
-                            item.block.body.attrs.retain(|a| a.name != attr.name);
-                            found |= item.block.body.attrs.len() < before;
-                        }
-                        if found {
-                            kept.attrs.push(attr);
-                        }
-                    }
-                    out.push(Item { file: file.clone(), block: BlockAst { body: kept, ..block } });
-                }
+                "locals" => locals.push(block),
                 _ => {}
             }
         }
+        merge_locals(items, locals, &file, out);
     }
+}
+
+/// The `locals` blocks of one override file: each local replaces the one of its name,
+/// wherever it is (an earlier override file's included); one the module does not have is
+/// left out. One pass over the module's locals for the whole file.
+fn merge_locals(items: &mut [Item], blocks: Vec<BlockAst>, file: &Arc<SourceFile>, out: &mut Vec<Item>) {
+    let Some(first) = blocks.first() else { return };
+    let (head, labels) = (first.head, first.labels.clone());
+    let attrs: Vec<Attr> = blocks.into_iter().flat_map(|b| b.body.attrs).collect();
+    let names: HashSet<&str> = attrs.iter().map(|a| a.name.as_str()).collect();
+    let mut found: HashSet<String> = HashSet::new();
+    for item in items.iter_mut().chain(out.iter_mut()).filter(|i| i.block.kind == "locals") {
+        item.block.body.attrs.retain(|a| {
+            let overridden = names.contains(a.name.as_str());
+            if overridden {
+                found.insert(a.name.clone());
+            }
+            !overridden
+        });
+    }
+    let attrs = attrs.into_iter().filter(|a| found.contains(&a.name)).collect();
+    let block = BlockAst { kind: "locals".into(), labels, head, body: Body { attrs, blocks: Vec::new() } };
+    out.push(Item { file: file.clone(), block });
 }
 
 /// The `alias` of a provider block, when it is written as a string.
@@ -76,18 +95,25 @@ fn alias(body: &Body) -> Option<String> {
 }
 
 /// Merges an override block's body written in `file` into `body`, whose block's head is
-/// `head` (in the original's file).
+/// `head` (in the original's file). A nested block type the override writes replaces every
+/// block of that type; in a `.tf.json` file nested blocks are attributes (`"disk": [...]`),
+/// so an attribute of an override and a block type of the original replace each other too.
 fn merge_body(body: &mut Body, over: &Body, file: &Arc<SourceFile>, head: Span) {
+    let over_kinds: HashSet<&str> =
+        over.blocks.iter().map(nested_kind).chain(over.attrs.iter().map(|a| a.name.as_str())).collect();
+    body.blocks.retain(|b| !over_kinds.contains(nested_kind(b)));
+    let block_kinds: HashSet<&str> = over.blocks.iter().map(nested_kind).collect();
+    body.attrs.retain(|a| !block_kinds.contains(a.name.as_str()));
+    let mut at: HashMap<String, usize> =
+        body.attrs.iter().enumerate().map(|(i, a)| (a.name.clone(), i)).collect();
     for attr in &over.attrs {
-        let anchor = body.attr(&attr.name).map_or(head, |a| a.expr.span);
-        let merged = Attr { name: attr.name.clone(), expr: moved(&attr.expr, file, anchor) };
-        match body.attrs.iter_mut().find(|a| a.name == attr.name) {
-            Some(slot) => *slot = merged,
-            None => body.attrs.push(merged),
+        if let Some(&i) = at.get(&attr.name) {
+            let anchor = body.attrs[i].expr.span;
+            body.attrs[i] = Attr { name: attr.name.clone(), expr: moved(&attr.expr, file, anchor) };
+        } else {
+            at.insert(attr.name.clone(), body.attrs.len());
+            body.attrs.push(Attr { name: attr.name.clone(), expr: moved(&attr.expr, file, head) });
         }
-    }
-    for kind in over.blocks.iter().map(nested_kind) {
-        body.blocks.retain(|b| nested_kind(b) != kind);
     }
     for block in &over.blocks {
         body.blocks.push(moved_block(block, file, head));
