@@ -72,6 +72,25 @@ fn compute_nest_artifact_key_image_is_not_known() {
     let out = common::run_command(inside, None);
     out.assert_code(1);
     assert_eq!(codes_and_files(&out.stdout), ["L001 public.yaml", "L003 public.yaml"]);
+    // A template linked into the service from elsewhere is the service's too.
+    #[cfg(unix)]
+    {
+        let dir = common::scratch_dir("compute_nest_link");
+        let templates = dir.join("svc/.computenest/ros_templates");
+        std::fs::create_dir_all(&templates).expect("scratch directory");
+        std::fs::copy(
+            common::root().join("fixtures/computenest/service/.computenest/config.yaml"),
+            dir.join("svc/.computenest/config.yaml"),
+        )
+        .expect("config copied");
+        std::fs::copy(common::root().join(service).join("artifact.yaml"), dir.join("shared.yaml"))
+            .expect("template copied");
+        std::os::unix::fs::symlink(dir.join("shared.yaml"), templates.join("linked.yaml"))
+            .expect("link made");
+        let linked = templates.join("linked.yaml");
+        let out = run(&check_args(["--format", "json", linked.to_str().expect("UTF-8")]));
+        out.assert_code(0);
+    }
 }
 
 #[test]

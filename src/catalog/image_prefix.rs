@@ -70,12 +70,6 @@ impl PartialImage {
     }
 }
 
-/// Most distinct ROS `ImageId` texts read in one run. Reading one builds a regex and tries
-/// it on every known public ID, and one that starts none on hundreds of completions (about
-/// 0.5 ms in a release build): 10,000 distinct ones took 6.6 s. Past this many, a new text
-/// is unknown (no finding); a text already read is answered from memory.
-const MAX_PREFIXES: usize = 2_000;
-
 /// The ROS `ImageId` texts read so far, and what each gave. A clone starts empty.
 #[derive(Debug, Default)]
 pub(super) struct Prefixes(Mutex<HashMap<Box<str>, Option<PartialImage>>>);
@@ -91,15 +85,15 @@ impl Catalog {
     /// the start of one (case-insensitive, as ROS matches), a `*` wildcard over one, or an
     /// OS name with an optional version (`centos`, `CentOS7_9`, `Windows2008r2`), which ROS
     /// reads as the newest 64-bit image of that OS. `None` when nothing is known, which
-    /// includes a name that can start no public ID, and a new text past the
-    /// [`MAX_PREFIXES`] a run reads.
+    /// includes a name that can start no public ID. Each text is read once a run (reading
+    /// one tries it on every known ID and up to hundreds of completions, about 0.5 ms).
     pub fn image_prefix(&self, prefix: &str) -> Option<PartialImage> {
+        if prefix.len() > MAX_INPUT {
+            return None;
+        }
         let memory = &self.prefixes.0;
         if let Some(found) = memory.lock().ok()?.get(prefix) {
             return found.clone();
-        }
-        if memory.lock().ok()?.len() >= MAX_PREFIXES {
-            return None;
         }
         let found = self.read_prefix(prefix);
         if let Ok(mut memory) = memory.lock() {

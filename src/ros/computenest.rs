@@ -20,21 +20,22 @@ const MAX_DEPTH: usize = 6;
 /// The artifact keys of each config read in this run, by its path.
 static READ: LazyLock<Mutex<HashMap<PathBuf, Arc<[String]>>>> = LazyLock::new(Mutex::default);
 
-/// Most artifact keys kept from one config: an `ImageId` is looked up among them, and a
-/// config is not ecslint's input to bound otherwise.
-const MAX_KEYS: usize = 10_000;
-
 /// The keys of the `ArtifactRelation` mappings of the Compute Nest service that holds the
 /// template named `template` (a path), sorted, each once; empty when it is in none. The
-/// service is found from the template's real path, so a path written from inside
-/// `.computenest`, through a symbolic link or absolute finds it alike.
+/// service is looked for above the path as named (made absolute), then above its real
+/// path: a template named from inside `.computenest`, or linked into it, or reached through
+/// a link to it, finds it alike.
 pub fn artifact_keys(template: &str) -> Arc<[String]> {
     let path = Path::new(template);
-    let real = std::fs::canonicalize(path)
-        .or_else(|_| std::env::current_dir().map(|here| here.join(path)))
-        .unwrap_or_else(|_| path.to_path_buf());
-    let Some(dir) = real.ancestors().skip(1).find(|a| a.file_name().is_some_and(|n| n == ".computenest"))
-    else {
+    let named = std::env::current_dir().map_or_else(|_| path.to_path_buf(), |here| here.join(path));
+    let real = std::fs::canonicalize(path).ok();
+    let service = |p: &Path| {
+        p.ancestors()
+            .skip(1)
+            .find(|a| a.file_name().is_some_and(|n| n == ".computenest"))
+            .map(Path::to_path_buf)
+    };
+    let Some(dir) = service(&named).or_else(|| real.as_deref().and_then(service)) else {
         return Arc::from(Vec::new());
     };
     let config = dir.join("config.yaml");
@@ -53,8 +54,8 @@ fn read(config: &Path) -> Vec<String> {
     keys_of(&text)
 }
 
-/// The keys of every `ArtifactRelation` mapping in a config's text, sorted, each once, at
-/// most [`MAX_KEYS`]. A config the YAML parser refuses is read line by line: Compute Nest
+/// The keys of every `ArtifactRelation` mapping in a config's text, sorted, each once. A
+/// config the YAML parser refuses is read line by line: Compute Nest
 /// publishes configs a strict parser does not take (a quoted scalar's next lines indented
 /// no deeper than its key).
 pub fn keys_of(text: &str) -> Vec<String> {
@@ -69,7 +70,6 @@ pub fn keys_of(text: &str) -> Vec<String> {
     }
     keys.sort_unstable();
     keys.dedup();
-    keys.truncate(MAX_KEYS);
     keys
 }
 
@@ -77,17 +77,19 @@ pub fn keys_of(text: &str) -> Vec<String> {
 /// form only).
 fn keys_by_lines(text: &str) -> Vec<String> {
     let mut keys = Vec::new();
-    let mut lines = text.lines();
+    let mut lines = text.lines().peekable();
     while let Some(line) = lines.next() {
         let body = line.trim_start();
-        if body.trim_end() != "ArtifactRelation:" {
+        if !is_relation(body) {
             continue;
         }
         let indent = line.len() - body.len();
         let mut level = None;
-        for line in lines.by_ref() {
+        // A line that ends the block is left for the outer loop (it may start another).
+        while let Some(line) = lines.peek() {
             let body = line.trim_start();
             if body.is_empty() || body.starts_with('#') {
+                lines.next();
                 continue;
             }
             let at = line.len() - body.len();
@@ -95,20 +97,36 @@ fn keys_by_lines(text: &str) -> Vec<String> {
                 break;
             }
             if Some(at) == level
-                && let Some((key, _)) = body.split_once(':')
+                && let Some(key) = key_of(body)
             {
-                let key = key.trim();
-                let unquoted = [('\'', '\''), ('"', '"')]
-                    .iter()
-                    .find_map(|&(open, close)| key.strip_prefix(open)?.strip_suffix(close))
-                    .unwrap_or(key);
-                if !unquoted.is_empty() {
-                    keys.push(unquoted.to_string());
-                }
+                keys.push(key);
             }
+            lines.next();
         }
     }
     keys
+}
+
+/// Whether a line (without its indentation) is `ArtifactRelation:`, the key quoted or not,
+/// with a comment or not.
+fn is_relation(body: &str) -> bool {
+    let Some(rest) = body.strip_prefix("ArtifactRelation").or_else(|| {
+        body.strip_prefix("\"ArtifactRelation\"").or_else(|| body.strip_prefix("'ArtifactRelation'"))
+    }) else {
+        return false;
+    };
+    let Some(rest) = rest.trim_start().strip_prefix(':') else { return false };
+    let rest = rest.trim();
+    rest.is_empty() || rest.starts_with('#')
+}
+
+/// The key of a `key: ...` line: quoted (up to its closing quote) or plain (up to `:`).
+fn key_of(body: &str) -> Option<String> {
+    let key = match body.chars().next()? {
+        quote @ ('\'' | '"') => body[1..].split(quote).next()?,
+        _ => body.split(':').next()?.trim_end(),
+    };
+    (!key.is_empty()).then(|| key.to_string())
 }
 
 fn collect(node: &Node, depth: usize, keys: &mut Vec<String>) {

@@ -47,6 +47,9 @@ pub struct Template<'a> {
     /// The `ArtifactRelation` keys of the Compute Nest service that holds the template
     /// ([`super::computenest`]): an image ID written as one is replaced at deploy.
     pub artifacts: &'a [String],
+    /// How many partial image IDs the template's resources have looked up so far
+    /// ([`super::map::MAX_PARTIAL_IDS`]).
+    pub partial_ids: std::cell::Cell<usize>,
 }
 
 impl Template<'_> {

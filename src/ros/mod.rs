@@ -67,6 +67,7 @@ pub fn extract(file: &Arc<SourceFile>, document: Document, options: &Options, ca
         resources: root.get("Resources"),
         region: options.region.as_deref(),
         artifacts: &artifacts,
+        partial_ids: std::cell::Cell::new(0),
     };
     let mut findings = Vec::new();
     if let Some(mut span) = empty_key(root) {

@@ -373,6 +373,7 @@ fn an_empty_default_or_value_is_unknown_not_a_value() {
         resources: root.get("Resources"),
         region: None,
         artifacts: &[],
+        partial_ids: std::cell::Cell::new(0),
     };
     assert_eq!(template.condition("NoZone"), None);
 }
@@ -553,6 +554,9 @@ fn a_config_the_yaml_parser_refuses_is_read_line_by_line() {
     let config = "Service:\n  DeployMetadata:\n    SupplierDeployMetadata:\n      ArtifactRelation:\n        # the image\n        'dify':\n          ArtifactId: a\n        \"web\": {ArtifactId: b}\n        plain:\n          ArtifactId: c\n      Other:\n        nope: 1\nArtifact:\n  EcsImage:\n    ArtifactBuildProperty:\n      CommandContent: \"line one\n      line two\"\n";
     assert!(crate::source::parse_yaml(config, Limits::default()).is_err(), "the parser refuses it");
     assert_eq!(computenest::keys_of(config), ["dify", "plain", "web"]);
+    // The key quoted or commented, a block that ends on another `ArtifactRelation:`, CRLF.
+    let more = "A:\r\n  \"ArtifactRelation\": # images\r\n    one: 1\r\n  ArtifactRelation:\r\n    'two:x': 2\r\nBroken: [\r\n";
+    assert_eq!(computenest::keys_of(more), ["one", "two:x"]);
 }
 
 #[test]
@@ -602,4 +606,25 @@ Resources:
     }
     // An image ID that is no artifact's key is read as before: the lookup of `centos_7_9`.
     assert_eq!(field(&resources[2], "image"), Some("Public.ImageId"));
+}
+
+#[test]
+fn a_template_looks_up_a_bounded_number_of_partial_image_ids() {
+    use std::fmt::Write as _;
+    let mut text = String::from("ROSTemplateFormatVersion: '2015-09-01'\nResources:\n");
+    for i in 0..=map::MAX_PARTIAL_IDS {
+        let _ = write!(
+            text,
+            "  Box{i}:\n    Type: ALIYUN::ECS::Instance\n    Properties: {{ImageId: centos_7, InstanceType: ecs.g7.large}}\n"
+        );
+    }
+    // A full ID is no lookup, and is read past the bound too.
+    text.push_str("  Full:\n    Type: ALIYUN::ECS::Instance\n    Properties: {ImageId: centos_7_9_x64_20G_alibase_20240628.vhd, InstanceType: ecs.g7.large}\n");
+    let (_, resources) = load(&text, Some("cn-hangzhou"));
+    let get = |name: &str| resources.iter().find(|r| r.name.as_deref() == Some(name)).expect(name);
+    let last_read = format!("Box{}", map::MAX_PARTIAL_IDS - 1);
+    assert!(unknown(get(&last_read)).is_empty(), "{:?}", unknown(get(&last_read)));
+    let past = get(&format!("Box{}", map::MAX_PARTIAL_IDS));
+    assert_eq!(unknown(past), ["image"]);
+    assert!(unknown(get("Full")).is_empty());
 }
