@@ -150,6 +150,11 @@ fn redefined_key(text: &str, at: usize) -> Option<(Range<usize>, Range<usize>)> 
         // to the first character that is no letter: an identifier may hold combining marks.
         let ends = |c: char| c.is_whitespace() || matches!(c, '=' | ':' | ',' | '}' | '#' | '/');
         let len = rest.find(ends).unwrap_or(rest.len());
+        // A key written as an expression (`local.a`, `f(x)`, `a[0]`) is evaluated, not a
+        // name: it is not renamed, and stays an S001.
+        if rest[..len].chars().any(|c| c.is_ascii() && !(c.is_ascii_alphanumeric() || c == '_' || c == '-')) {
+            return None;
+        }
         return Some((at..at + len, at..at + len));
     }
     if first != '"' {
@@ -404,10 +409,13 @@ mod tests {
 
     #[test]
     fn an_object_key_that_cannot_be_renamed_leaves_the_syntax_error() {
-        // Keys in parentheses are expressions: `hcl-edit` compares them as written.
-        let text = "locals {\n  o = {\n    (var.k) = 1\n    (var.k) = 2\n  }\n}\n";
-        let error = parse_file(&file("main.tf", text), Limits::default()).expect_err("kept as an error");
-        assert!(error.message.contains("redefined object key"), "{}", error.message);
+        // Keys in parentheses, and traversals, are expressions: `hcl-edit` compares them as
+        // written, and a renamed one would be read as a name.
+        for key in ["(var.k)", "local.a", "var.m[0]"] {
+            let text = format!("locals {{\n  o = {{\n    {key} = 1\n    {key} = 2\n  }}\n}}\n");
+            let error = parse_file(&file("main.tf", &text), Limits::default()).expect_err("kept as an error");
+            assert!(error.message.contains("redefined object key"), "{key}: {}", error.message);
+        }
         let single = "locals {\n  o = {\n    a = 1\n    a = 2\n    b = 1\n    b = 2\n  }\n}\n";
         assert!(parse_file(&file("main.tf", single), Limits::default()).is_ok());
     }
