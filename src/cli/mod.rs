@@ -138,7 +138,10 @@ fn threads(command: &Command, threads_set: bool) -> usize {
     }
 }
 
-/// Runs the command line and returns the exit status.
+/// Runs the command line and returns the exit status. Called from the main thread (as the
+/// binary does), a one-file check runs on it, and rayon keeps that thread registered with
+/// the command's one-thread pool afterwards: later rayon work on it runs on that thread
+/// alone. Call it from another thread to keep rayon's global pool for your own work.
 pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
