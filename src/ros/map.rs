@@ -347,8 +347,8 @@ fn image(
                 return (None, None);
             }
             let placed = Placed { value: id, at: at(template, node), via };
-            let text = placed.value.trim();
-            if !text.starts_with("m-") && catalog.parse_public_image_id(text).is_none() {
+            let partial = is_partial(catalog, &placed.value);
+            if partial {
                 let seen = template.partial_ids.get();
                 template.partial_ids.set(seen + 1);
                 if seen >= MAX_PARTIAL_IDS {
@@ -359,12 +359,16 @@ fn image(
                     return (None, None);
                 }
             }
-            let lookup = lookup_image(
-                catalog,
-                &placed,
-                &format!("{}.ImageId", resource.id),
-                &key(template, resource.id),
-            );
+            let lookup = partial
+                .then(|| {
+                    lookup_partial(
+                        catalog,
+                        &placed,
+                        &format!("{}.ImageId", resource.id),
+                        &key(template, resource.id),
+                    )
+                })
+                .flatten();
             if let Some(image) = lookup {
                 let image_key = format!("{}.ImageId", key(template, resource.id));
                 let address = Placed { value: format!("{}.ImageId", resource.id), ..placed };
@@ -394,10 +398,27 @@ pub fn lookup_image(
     address: &str,
     owner_key: &str,
 ) -> Option<Resource> {
-    let text = value.value.trim();
-    if text.starts_with("m-") || catalog.parse_public_image_id(text).is_some() {
+    if !is_partial(catalog, &value.value) {
         return None;
     }
+    lookup_partial(catalog, value, address, owner_key)
+}
+
+/// Whether an image ID is neither a custom image's (`m-`) nor a public ID that parses: a
+/// partial one, which [`lookup_partial`] reads.
+fn is_partial(catalog: &Catalog, id: &str) -> bool {
+    let text = id.trim();
+    !text.starts_with("m-") && catalog.parse_public_image_id(text).is_none()
+}
+
+/// [`lookup_image`] of a value [`is_partial`] says is partial.
+fn lookup_partial(
+    catalog: &Catalog,
+    value: &Placed<String>,
+    address: &str,
+    owner_key: &str,
+) -> Option<Resource> {
+    let text = value.value.trim();
     let partial = catalog.image_prefix(text)?;
     let origin = Origin {
         format: Format::Ros,
