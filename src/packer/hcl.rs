@@ -130,7 +130,7 @@ pub fn load(files: &[&Arc<SourceFile>], options: &Options, findings: &mut Vec<Fi
             let (mut auto, templates): (Vec<_>, Vec<_>) =
                 files.into_iter().filter(|f| !is_vars(f) || is_auto_vars(f)).partition(|f| is_vars(f));
             // `.hcl` ones before `.json` ones, each in lexical order, as Packer reads them.
-            auto.sort_by_key(|f| (f.name.to_ascii_lowercase().ends_with(".json"), base_name(f)));
+            auto.sort_by_key(|f| (f.name.to_ascii_lowercase().ends_with(".json"), f.base_name()));
             let parsed: Vec<(&Arc<SourceFile>, Body)> =
                 templates.into_iter().filter_map(|f| parse(f, &mut found).map(|body| (f, body))).collect();
             let auto: Vec<(&Arc<SourceFile>, Vars)> =
@@ -155,12 +155,8 @@ fn is_vars(file: &SourceFile) -> bool {
 
 /// A variables file Packer loads from the template's directory by itself.
 fn is_auto_vars(file: &SourceFile) -> bool {
-    let name = base_name(file).to_ascii_lowercase();
+    let name = file.base_name().to_ascii_lowercase();
     name.ends_with(".auto.pkrvars.hcl") || name.ends_with(".auto.pkrvars.json")
-}
-
-fn base_name(file: &SourceFile) -> &str {
-    file.name.rsplit(['/', '\\']).next().unwrap_or(&file.name)
 }
 
 /// The source a build refers to, as `type.name`: Packer drops the first of three parts

@@ -48,10 +48,20 @@ impl SourceFile {
         self.lines.get_or_init(|| LineIndex::new(&self.text))
     }
 
+    /// The file's name without its directory.
+    pub fn base_name(&self) -> &str {
+        base_name(&self.name)
+    }
+
     /// The format a file is parsed as, chosen by its extension (YAML otherwise).
     pub fn format(&self) -> Format {
         Format::from_name(&self.name)
     }
+}
+
+/// A file name without its directory (`/` or `\\` separated).
+pub fn base_name(name: &str) -> &str {
+    name.rsplit(['/', '\\']).next().unwrap_or(name)
 }
 
 /// The syntax of an input file.
@@ -91,7 +101,7 @@ pub enum Frontend {
 impl Frontend {
     pub fn of(name: &str) -> Self {
         let lower = name.to_ascii_lowercase();
-        let base = lower.rsplit(['/', '\\']).next().unwrap_or(&lower);
+        let base = base_name(&lower);
         let ends = |suffix: &str| base.ends_with(suffix);
         if ends(".pkr.hcl") || ends(".pkrvars.hcl") || ends(".pkrvars.json") || ends(".pkr.json") {
             Self::Packer

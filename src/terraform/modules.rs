@@ -48,7 +48,7 @@ impl ModuleDef {
             }
         }
         // Merged last, in lexical order of name.
-        overrides.sort_by(|(a, _), (b, _)| base_name(&a.name).cmp(base_name(&b.name)));
+        overrides.sort_by(|(a, _), (b, _)| a.base_name().cmp(b.base_name()));
         let mut locals = Vec::new();
         overrides::merge(&mut def.items, overrides, &mut locals);
         def.items.extend(locals);
@@ -126,11 +126,6 @@ pub fn local_source(caller_dir: &str, source: &Expr) -> Option<String> {
         return None;
     }
     Some(normalize(&format!("{caller_dir}/{source}")))
-}
-
-/// A file's name without its directory.
-fn base_name(name: &str) -> &str {
-    name.rsplit(['/', '\\']).next().unwrap_or(name)
 }
 
 /// Whether a file is a variables file (`.tfvars`, `.tfvars.json`).

@@ -18,7 +18,7 @@ use std::sync::Arc;
 
 /// Whether a file is an override file.
 pub fn is_override(name: &str) -> bool {
-    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    let base = crate::source::base_name(name);
     let stem = base.strip_suffix(".tf.json").or_else(|| base.strip_suffix(".tf")).unwrap_or_default();
     stem == "override" || stem.ends_with("_override")
 }

@@ -113,7 +113,7 @@ pub fn root_values(
     findings: &mut Vec<Finding>,
 ) -> HashMap<String, VarValue> {
     let mut values = defaults(def);
-    let base = |f: &Arc<SourceFile>| f.name.rsplit(['/', '\\']).next().unwrap_or(&f.name).to_string();
+    let base = |f: &Arc<SourceFile>| f.base_name().to_string();
     let mut auto: Vec<&Arc<SourceFile>> = tfvars
         .iter()
         .filter(|f| base(f).ends_with(".auto.tfvars") || base(f).ends_with(".auto.tfvars.json"))
