@@ -304,3 +304,26 @@ resource "x_y" "r" {
     assert_eq!(sizes, [Some(99)]);
     assert_eq!(block(&ev, "x_y.r").region.as_str().as_deref(), Some("cn-hangzhou"));
 }
+
+#[test]
+fn sensitive_and_nonsensitive_leave_the_value_as_it_is() {
+    let main = r#"
+variable "image" {
+  default   = "ubuntu_22_04_x64_20G_alibase_20240926.vhd"
+  sensitive = true
+}
+variable "missing" {}
+resource "x_y" "r" {
+  marked   = sensitive(var.image)
+  unmarked = nonsensitive(sensitive("ecs.g7.large"))
+  unknown  = sensitive(var.missing)
+}
+"#;
+    let ev = run(&[("main.tf", main)]);
+    assert!(ev.findings.is_empty(), "{:?}", ev.findings.iter().map(|f| &f.message).collect::<Vec<_>>());
+    let marked = attr(&ev, "x_y.r", "marked");
+    assert_eq!(string(marked), "ubuntu_22_04_x64_20G_alibase_20240926.vhd");
+    assert_eq!(text(&marked.at), "sensitive(var.image)");
+    assert_eq!(string(attr(&ev, "x_y.r", "unmarked")), "ecs.g7.large");
+    assert!(unknown(attr(&ev, "x_y.r", "unknown")).contains("`var.missing` has no default"));
+}

@@ -233,6 +233,11 @@ impl<'a> Eval<'a> {
                 }
                 error("no argument of `try` could be evaluated", at)
             }
+            // Marking a value sensitive, or taking the mark off, leaves the value as it is.
+            "sensitive" | "nonsensitive" if args.len() == 1 => {
+                let v = self.eval(&args[0]);
+                self.here(v, at)
+            }
             "can" => {
                 let Some(arg) = args.first() else { return error("`can` needs an argument", at) };
                 let v = self.eval(arg);
