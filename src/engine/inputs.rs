@@ -102,7 +102,7 @@ mod tests {
             fields("has(resource.zone) && resource[\"count\"] > 1 && image.region != region").unwrap(),
             ["count", "image", "region", "zone"]
         );
-        assert_eq!(fields("fee != null").unwrap(), ["billing", "count", "image", "instanceType", "region"]);
+        assert_eq!(fields("fee != null").unwrap(), ["billing", "count", "image", "region"]);
         assert_eq!(fields("'resource' == kind && \"region\" in catalog").unwrap(), Vec::<String>::new());
         assert_eq!(fields("quotas[\"q\"] > 1 && item.region == 'x'").unwrap(), Vec::<String>::new());
     }

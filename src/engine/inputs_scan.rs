@@ -24,7 +24,8 @@ fn variable_fields(name: &str) -> &'static [&'static str] {
         "instanceType" => &["instanceType"],
         "region" => &["region"],
         "image" | "lifecycle" => &["image"],
-        "fee" => &["image", "count", "billing", "instanceType", "region"],
+        // Not `instanceType`: a fee applies whatever the type, which only prices it.
+        "fee" => &["image", "count", "billing", "region"],
         _ => &[],
     }
 }

@@ -120,8 +120,10 @@ impl<'w> Subject<'w> {
             Some(crate::source::Value::Int(n)) => u64::try_from(*n).unwrap_or(1),
             _ => 1,
         };
+        let type_id = node.get_str("instanceType");
         let pricing = InstanceContext {
-            instance_type: world.catalog.instance_type(node.get_str("instanceType").unwrap_or_default()),
+            type_id,
+            instance_type: type_id.and_then(|id| world.catalog.instance_type(id)),
             mainland: region.map(|r| r.mainland),
             count,
             subscription: node.get_str("billing") == Some("Subscription"),

@@ -26,6 +26,11 @@ pub struct PaidOrigin<'a> {
 /// What pricing a fee needs to know about the instance.
 #[derive(Clone, Copy, Debug)]
 pub struct InstanceContext<'a> {
+    /// The instance type as the instance writes it; `None` when it is not known (an IaC
+    /// value known only at deploy time). Not an input of `fee`: a fee applies whatever the
+    /// type, which only prices it.
+    pub type_id: Option<&'a str>,
+    /// That type in the catalog.
     pub instance_type: Option<&'a InstanceType>,
     pub mainland: Option<bool>,
     pub count: u64,
@@ -51,7 +56,7 @@ pub(super) fn fee_val(
     let double = |value: f64| -> CelVal<'static> {
         if value.is_finite() { Box::new(CelDouble::from(value)) } else { null_val() }
     };
-    let mut fee = MapVal::with_capacity(18);
+    let mut fee = MapVal::with_capacity(20);
     fee.put("name", text(entry.name.as_ref().unwrap_or(&entry.family)));
     fee.put("family", text(&entry.family));
     fee.put("origin", origin.name.map_or_else(null_val, |name| Box::new(CelString::from(name.to_string()))));
@@ -65,8 +70,13 @@ pub(super) fn fee_val(
     let (mut count, mut total, mut period): (CelVal<'static>, _, _) =
         (Box::new(CelInt::from(1)), null_val(), null_val());
     let mut applies = true;
+    let (mut type_id, mut in_catalog) = (null_val(), false);
     if let Some(instance) = instance {
         applies = !entry.outside_mainland_only || instance.mainland == Some(false);
+        if let Some(id) = instance.type_id {
+            type_id = Box::new(CelString::from(id.to_string()));
+        }
+        in_catalog = instance.instance_type.is_some();
         // A JSON number from a `u64` is an int where one holds it, else a double.
         #[allow(clippy::cast_precision_loss)] // as JSON converts it
         let as_double = instance.count as f64;
@@ -89,6 +99,8 @@ pub(super) fn fee_val(
     fee.put("total", total);
     fee.put("totalPeriod", period);
     fee.put("applies", flag(applies));
+    fee.put("instanceType", type_id);
+    fee.put("typeInCatalog", flag(in_catalog));
     fee.build()
 }
 
@@ -114,10 +126,14 @@ pub(super) fn fee_facts(
         "hourly": null, "monthly": null, "yearly": null,
         "count": 1, "total": null, "totalPeriod": null,
         "applies": true,
+        "instanceType": null,
+        "typeInCatalog": false,
     });
     let Some(instance) = instance else { return facts };
     let applies = !entry.outside_mainland_only || instance.mainland == Some(false);
     facts["applies"] = json!(applies);
+    facts["instanceType"] = json!(instance.type_id);
+    facts["typeInCatalog"] = json!(instance.instance_type.is_some());
     facts["count"] = json!(instance.count);
     let tier = instance.instance_type.and_then(|t| entry.tier(t.vcpus));
     if let Some(tier) = tier {
@@ -207,15 +223,29 @@ mod tests {
         for entry in catalog.license_fees() {
             for origin in &origins {
                 let mut contexts = vec![None];
-                for (instance_type, mainland, count, subscription) in [
-                    (None, None, 1, false),
-                    (types.first().copied(), Some(true), 3, true),
-                    (types.last().copied(), Some(false), u64::MAX, false),
+                for (type_id, instance_type, mainland, count, subscription) in [
+                    (None, None, None, 1, false),
+                    (Some("ecs.unknown.large"), None, Some(false), 1, false),
+                    (types.first().map(|t| t.id.as_ref()), types.first().copied(), Some(true), 3, true),
+                    (
+                        types.last().map(|t| t.id.as_ref()),
+                        types.last().copied(),
+                        Some(false),
+                        u64::MAX,
+                        false,
+                    ),
                 ] {
-                    contexts.push(Some(InstanceContext { instance_type, mainland, count, subscription }));
+                    contexts.push(Some(InstanceContext {
+                        type_id,
+                        instance_type,
+                        mainland,
+                        count,
+                        subscription,
+                    }));
                 }
                 contexts.extend(types.iter().map(|t| {
                     Some(InstanceContext {
+                        type_id: Some(t.id.as_ref()),
                         instance_type: Some(*t),
                         mainland: Some(false),
                         count: 2,
