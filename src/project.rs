@@ -250,22 +250,33 @@ pub fn restrict(outcome: &mut Outcome, named: &Named, in_scope: Option<Vec<usize
                     .any(|span| span.start() <= location.span.start() && location.span.end() <= span.end())
             })
     };
-    // An S003 between a named file and the project was moved onto the named file by the
-    // check itself (`CheckOptions::relocate`), before suppressions were matched.
-    outcome.findings.retain(|finding| {
-        reported_at(&finding.location)
-            || (finding.code == codes::PARSE_ERROR.code
-                && named.in_a_named_module(&finding.location.file.name))
-    });
-    outcome.suppressed.retain(|finding| reported_at(&finding.location));
-    // A rule that fails points into its rule file and names the resource it failed on (or
-    // labels it in its spec file): a failure only on resources out of scope must not take
-    // a commit's gate down either.
     let subjects: HashSet<(Kind, &str)> = in_scope
         .iter()
         .filter_map(|&i| outcome.resources.get(i))
         .filter_map(|r| Some((r.kind, r.name.as_deref()?)))
         .collect();
+    let in_scope_subject = |resource: &crate::diag::ResourceRef| {
+        subject_kind(&resource.kind).is_none_or(|kind| subjects.contains(&(kind, resource.name.as_str())))
+    };
+    // Outside the named files, a finding is kept only at a resource in scope, and only when
+    // it is that resource's: several resources share a span there (Terraform resources read
+    // their region from one provider block), and a finding of a resource out of scope at
+    // that span is not the named files' news.
+    let kept = |finding: &Finding| {
+        named.is_named(&finding.location.file.name)
+            || (reported_at(&finding.location) && finding.resource.as_ref().is_none_or(in_scope_subject))
+    };
+    // An S003 between a named file and the project was moved onto the named file by the
+    // check itself (`CheckOptions::relocate`), before suppressions were matched.
+    outcome.findings.retain(|finding| {
+        kept(finding)
+            || (finding.code == codes::PARSE_ERROR.code
+                && named.in_a_named_module(&finding.location.file.name))
+    });
+    outcome.suppressed.retain(kept);
+    // A rule that fails points into its rule file and names the resource it failed on (or
+    // labels it in its spec file): a failure only on resources out of scope must not take
+    // a commit's gate down either.
     let spec_files: HashSet<&str> = outcome.files.iter().map(|file| file.name.as_str()).collect();
     outcome.failures.retain(|failure| {
         let on_specs: Vec<&Location> = failure
@@ -277,9 +288,7 @@ pub fn restrict(outcome: &mut Outcome, named: &Named, in_scope: Option<Vec<usize
         if !on_specs.is_empty() {
             return on_specs.into_iter().any(&reported_at);
         }
-        failure.resource.as_ref().is_none_or(|subject| {
-            subject_kind(&subject.kind).is_none_or(|kind| subjects.contains(&(kind, subject.name.as_str())))
-        })
+        failure.resource.as_ref().is_none_or(in_scope_subject)
     });
     let files: HashSet<String> = outcome
         .files

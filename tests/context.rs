@@ -378,3 +378,49 @@ fn a_syntax_error_in_the_named_modules_variables_or_a_var_file_is_reported() {
     run.assert_code(0);
     assert_eq!(findings(&run), pairs(&[]), "{}", run.describe());
 }
+
+/// Resources that share a provider share the span of its `region`: a finding of a root
+/// instance there was reported in a run over a module file whose instances use the same
+/// provider, though that instance neither is in the module nor uses its images.
+#[test]
+fn a_finding_of_another_resource_at_a_shared_provider_is_not_the_named_files() {
+    let dir = scratch_dir("context-shared-provider");
+    std::fs::create_dir(dir.join(".git")).expect(".git created");
+    let providers = "provider \"alicloud\" {\n  region = \"cn-hangzhou\"\n}\n\n\
+                     provider \"alicloud\" {\n  alias  = \"overseas\"\n  region = \"ap-southeast-1\"\n}\n";
+    let main = r#"
+resource "alicloud_instance" "builder" {
+  instance_type = "ecs.g7.large"
+  image_id      = "aliyun_3_x64_20G_alibase_20240819.vhd"
+}
+
+resource "alicloud_image" "tools" {
+  instance_id = alicloud_instance.builder.id
+  image_name  = "tools"
+}
+
+resource "alicloud_instance" "bastion" {
+  provider      = alicloud.overseas
+  instance_type = "ecs.g7.large"
+  image_id      = alicloud_image.tools.id
+}
+
+module "app" {
+  source    = "./modules/app"
+  providers = { alicloud = alicloud.overseas }
+}
+"#;
+    let module = "resource \"alicloud_instance\" \"this\" {\n  instance_type = \"ecs.g7.large\"\n  \
+                  image_id      = \"aliyun_3_x64_20G_alibase_20240819.vhd\"\n}\n";
+    write_files(&dir, &[("providers.tf", providers), ("main.tf", main), ("modules/app/main.tf", module)]);
+    // The bastion's image exists only in Hangzhou: R001, at the overseas provider's region.
+    let run = check_in(&dir, &["main.tf"], None);
+    run.assert_code(1);
+    assert_eq!(findings(&run), pairs(&[("R001", "providers.tf")]), "{}", run.describe());
+    let run = check_in(&dir, &["providers.tf"], None);
+    assert_eq!(findings(&run), pairs(&[("R001", "providers.tf")]), "{}", run.describe());
+    // The module's instance reads the same region line, but the finding is not its own.
+    let run = check_in(&dir, &["modules/app/main.tf"], None);
+    run.assert_code(0);
+    assert_eq!(findings(&run), pairs(&[]), "{}", run.describe());
+}
