@@ -163,11 +163,21 @@ fn sort_and_dedupe(inputs: &mut Vec<Input>) {
 }
 
 fn expand_glob(pattern: &str, collected: &mut Collected) -> Result<(), CollectError> {
-    let paths = glob::glob(pattern)
+    // `dir/**` is everything under `dir`, as `.gitignore`, the config's `exclude`, ruff and
+    // globset read it; the glob crate gives only `dir`'s subdirectories for it, so the
+    // files directly in `dir` were lost. Each directory `dir` names is walked instead.
+    let under = pattern.strip_suffix("/**").or_else(|| pattern.strip_suffix("\\**"));
+    let (expanded, directories_only) = match under {
+        Some("") => ("/", true),
+        Some(base) if !base.ends_with("**") => (base, true),
+        _ => (pattern, false),
+    };
+    let paths = glob::glob(expanded)
         .map_err(|e| CollectError::Pattern { pattern: pattern.to_string(), message: e.msg.to_string() })?;
     let mut matched: Vec<PathBuf> = Vec::new();
     for entry in paths {
         match entry {
+            Ok(path) if directories_only && !path.is_dir() => {}
             Ok(path) => matched.push(path),
             Err(e) => {
                 let name = display_name(e.path());

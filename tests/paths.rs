@@ -193,3 +193,35 @@ fn a_path_deeper_than_path_max_fails_the_run() {
     );
     let _ = fs::remove_dir_all(&dir);
 }
+
+/// `dir/**` is everything under `dir`, as the config's `exclude` reads it: the glob crate
+/// gives only `dir`'s subdirectories for it, so the files directly in `dir` were lost (a
+/// directory with no subdirectory "matched no files", exit 2), on the command line and in
+/// the config's `include`.
+#[test]
+fn a_glob_ending_in_two_stars_is_everything_under_its_directory() {
+    let dir = scratch_dir("paths-two-stars");
+    fs::create_dir(dir.join(".git")).expect(".git created");
+    write_files(
+        &dir,
+        &[
+            ("flat/a.yaml", &good_spec("a")),
+            ("tree/b.yaml", &good_spec("b")),
+            ("tree/sub/c.yaml", &good_spec("c")),
+            ("other/d.yaml", &good_spec("d")),
+        ],
+    );
+    let names = |list: &[&str]| list.iter().map(|s| (*s).to_string()).collect::<BTreeSet<String>>();
+    let run = check_in(&dir, &["flat/**"]);
+    assert_eq!(files_seen(&run), (names(&["flat/a.yaml"]), 1), "{}", run.describe());
+    let run = check_in(&dir, &["tree/**", "*/sub/**"]);
+    assert_eq!(files_seen(&run), (names(&["tree/b.yaml", "tree/sub/c.yaml"]), 2), "{}", run.describe());
+    // A file is not a directory to be under.
+    let run = check_in(&dir, &["flat/a.yaml/**"]);
+    run.assert_code(2);
+    assert!(run.stderr.contains("`flat/a.yaml/**` matched no files"), "{}", run.describe());
+    // The config's `include`, for a whole run and as the context of a named file.
+    write_files(&dir, &[("ecslint.yaml", "include: [\"tree/**\"]\n")]);
+    let run = check_in(&dir, &[]);
+    assert_eq!(files_seen(&run), (names(&["tree/b.yaml", "tree/sub/c.yaml"]), 2), "{}", run.describe());
+}
