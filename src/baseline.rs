@@ -194,13 +194,21 @@ fn relative(path: &Path, base: &Path) -> Option<String> {
     Some(parts.join("/"))
 }
 
+/// Findings a baseline neither records nor hides: the engine's note for findings it never
+/// made (see [`Baseline::filter`]), and an S001, whose file cannot be checked at all (no
+/// suppression or ignore hides one either): a baselined file that stopped parsing was
+/// never checked again, whatever was added to it.
+fn never_baselined(finding: &Finding) -> bool {
+    finding.stands_for_unmade() || finding.code == crate::spec::codes::PARSE_ERROR.code
+}
+
 impl Baseline {
     /// Records the given findings, but not the engine's note for findings it never made
     /// (past `cap::MAX_MADE` on one resource): no entry can stand for those (see
-    /// [`Self::filter`]).
+    /// [`Self::filter`]), nor an S001.
     pub fn from_findings<'a>(findings: impl IntoIterator<Item = &'a Finding>, keys: &Keys<'_>) -> Self {
         let mut counts: BTreeMap<Entry, u32> = BTreeMap::new();
-        for finding in findings.into_iter().filter(|f| !f.stands_for_unmade()) {
+        for finding in findings.into_iter().filter(|f| !never_baselined(f)) {
             let count = counts.entry(keys.key(finding)).or_insert(0);
             *count = count.saturating_add(1);
         }
@@ -211,15 +219,18 @@ impl Baseline {
     /// Adds the entries of `old` about files this run did not report on (`checked` are
     /// the ones it did), so that rewriting a baseline after a run over a few named files
     /// keeps what the baseline says of the rest of the repository.
-    pub fn keep_unchecked(&mut self, old: &Self, checked: &[&str], keys: &Keys<'_>) {
+    /// Returns how many findings the kept entries stand for.
+    pub fn keep_unchecked(&mut self, old: &Self, checked: &[&str], keys: &Keys<'_>) -> u64 {
         let checked: HashSet<String> = checked.iter().map(|name| keys.file(name)).collect();
         let mut counts: BTreeMap<Entry, u32> = BTreeMap::new();
-        let kept = old.findings.iter().filter(|entry| !checked.contains(&entry.file));
+        let kept: Vec<&Entry> = old.findings.iter().filter(|entry| !checked.contains(&entry.file)).collect();
+        let kept_findings = kept.iter().map(|entry| u64::from(entry.count)).sum();
         for entry in self.findings.iter().chain(kept) {
             let count = counts.entry(Entry { count: 1, ..entry.clone() }).or_insert(0);
             *count = count.saturating_add(entry.count);
         }
         self.findings = counts.into_iter().map(|(entry, count)| Entry { count, ..entry }).collect();
+        kept_findings
     }
 
     pub fn parse(text: &str) -> Result<Self, String> {
@@ -243,7 +254,12 @@ impl Baseline {
     /// behind it (its key is the first entry left out, whatever their number, so new
     /// findings hid behind it), and a resource past that bound fails every run until it
     /// has fewer, or a file-wide suppression or the config's ignores cover the code.
-    pub fn filter(&self, findings: Vec<Finding>, keys: &Keys<'_>) -> Filtered {
+    ///
+    /// `checked`, in a run over some named files, are the files it reported on: an entry
+    /// about another file was not looked for, so it is not counted as matching nothing.
+    pub fn filter(&self, findings: Vec<Finding>, keys: &Keys<'_>, checked: Option<&[&str]>) -> Filtered {
+        let checked: Option<HashSet<String>> =
+            checked.map(|names| names.iter().map(|name| keys.file(name)).collect());
         // Per key: how many findings it may still absorb, and whether any matched.
         let mut remaining: BTreeMap<Entry, (u32, bool)> = BTreeMap::new();
         for entry in &self.findings {
@@ -254,7 +270,7 @@ impl Baseline {
         let findings = findings
             .into_iter()
             .filter(|finding| {
-                finding.stands_for_unmade()
+                never_baselined(finding)
                     || match remaining.get_mut(&keys.key(finding)) {
                         Some((left, matched)) if *left > 0 => {
                             *left -= 1;
@@ -270,6 +286,7 @@ impl Baseline {
         let unmatched = self
             .findings
             .iter()
+            .filter(|entry| checked.as_ref().is_none_or(|checked| checked.contains(&entry.file)))
             .filter(|entry| {
                 remaining.get(&Entry { count: 1, ..(*entry).clone() }).is_some_and(|(_, matched)| !matched)
             })
@@ -303,7 +320,7 @@ mod tests {
         };
         let baseline = Baseline { version: 1, findings: vec![entry.clone(), entry] };
         let keys = Keys { base: None, resources: HashMap::new() };
-        let filtered = baseline.filter(Vec::new(), &keys);
+        let filtered = baseline.filter(Vec::new(), &keys, None);
         assert_eq!((filtered.hidden, filtered.unmatched), (0, 2));
     }
 
@@ -345,7 +362,7 @@ mod tests {
         // the note stays, whatever it stands for now (550 more bad entries were hidden).
         let mut old = written.clone();
         old.findings.push(keys.key(&note(50)));
-        let filtered = old.filter(vec![finding(0), finding(1), finding(2), note(550)], &keys);
+        let filtered = old.filter(vec![finding(0), finding(1), finding(2), note(550)], &keys, None);
         assert_eq!(filtered.findings.len(), 1);
         assert!(filtered.findings[0].stands_for_unmade());
         assert_eq!((filtered.hidden, filtered.unmatched), (3, 1));

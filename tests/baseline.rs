@@ -147,9 +147,54 @@ fn rewriting_a_baseline_from_a_run_over_named_files_keeps_the_other_files_entrie
     };
     write_files(&dir, &[("a.yaml", &instance("a")), ("b.yaml", &instance("b"))]);
     check_in(&dir, &["--write-baseline", "bl.json", "."]).assert_code(0);
-    check_in(&dir, &["--baseline", "bl.json", "--write-baseline", "bl.json", "a.yaml"]).assert_code(0);
+    let run = check_in(&dir, &["--baseline", "bl.json", "--write-baseline", "bl.json", "a.yaml"]);
+    run.assert_code(0);
+    assert!(
+        run.stderr.contains("wrote 2 finding(s) to the baseline bl.json, and kept its 2 finding(s) of files this run did not check"),
+        "{}",
+        run.describe()
+    );
     let text = std::fs::read_to_string(dir.join("bl.json")).unwrap_or_default();
     assert!(text.contains("a.yaml") && text.contains("b.yaml"), "{text}");
     let run = check_in(&dir, &["--format", "json", "--baseline", "bl.json", "."]);
     assert_eq!(found_codes(&run), Vec::<String>::new(), "{}", run.describe());
+    // A run over a named file does not look for the other file's entries: they are not
+    // counted as matching nothing. Its own fixed one is.
+    let run = check_in(&dir, &["--format", "json", "--baseline", "bl.json", "a.yaml"]);
+    assert_eq!(run.json()["summary"]["baseline"], serde_json::json!({"hidden": 2, "unmatched": 0}));
+    write_files(&dir, &[("a.yaml", &instance("a").replace("cn-hangzou", "cn-hangzhou"))]);
+    let run = check_in(&dir, &["--format", "json", "--baseline", "bl.json", "a.yaml"]);
+    assert_eq!(run.json()["summary"]["baseline"], serde_json::json!({"hidden": 1, "unmatched": 1}));
+}
+
+/// An S001 is always reported (no suppression or ignore hides it): a baseline neither
+/// records nor hides one. A baselined file that stopped parsing was never checked again,
+/// whatever was added to it.
+#[test]
+fn a_file_that_does_not_parse_is_never_baselined() {
+    let dir = scratch_dir("baseline-parse-error");
+    let broken = "kind: Instance\nname: a\nregion: [cn-hangzhou\n";
+    write_files(&dir, &[("a.yaml", broken), ("b.yaml", &image(&[GOOD, "bad-1"]))]);
+    let run = check_in(&dir, &["--write-baseline", "b.json", "."]);
+    run.assert_code(0);
+    assert!(run.stderr.contains("wrote 1 finding(s)"), "{}", run.describe());
+    assert!(
+        run.stderr.contains("1 file(s) that do not parse (S001) cannot be baselined"),
+        "{}",
+        run.describe()
+    );
+    let text = std::fs::read_to_string(dir.join("b.json")).unwrap_or_default();
+    assert!(!text.contains("S001") && text.contains("bad-1"), "{text}");
+    let run = check_in(&dir, &["--format", "json", "--baseline", "b.json", "."]);
+    run.assert_code(1);
+    assert_eq!(found_codes(&run), ["S001"], "{}", run.describe());
+    // The entry an older ecslint wrote for it (its key: code, file and message) hides
+    // nothing either.
+    let message = found(&run).first().map(|(_, message)| message.clone()).unwrap_or_default();
+    let entry = serde_json::json!({"code": "S001", "file": "a.yaml", "message": message});
+    let hand = text.replacen("\"findings\": [", &format!("\"findings\": [\n    {entry},"), 1);
+    write_files(&dir, &[("b.json", &hand)]);
+    let run = check_in(&dir, &["--format", "json", "--baseline", "b.json", "."]);
+    run.assert_code(1);
+    assert_eq!(found_codes(&run), ["S001"], "{}", run.describe());
 }

@@ -360,7 +360,9 @@ pub fn execute(args: &CheckArgs) -> Result<Run, Failure> {
         // same file for both, the entries that still match are kept and the fixed ones go.
         if args.write_baseline.is_none() {
             let keys = Keys::new(path, &outcome.resources);
-            let filtered = baseline.filter(std::mem::take(&mut outcome.findings), &keys);
+            let checked: Option<Vec<&str>> =
+                named.as_ref().map(|_| outcome.files.iter().map(|file| file.name.as_str()).collect());
+            let filtered = baseline.filter(std::mem::take(&mut outcome.findings), &keys, checked.as_deref());
             outcome.findings = filtered.findings;
             baseline_counts = Some(BaselineCounts { hidden: filtered.hidden, unmatched: filtered.unmatched });
         }
@@ -431,6 +433,7 @@ pub fn run(args: &CheckArgs) -> Result<bool, Failure> {
         refuse_to_overwrite_an_input(path, &read, &config, args, false)?;
         let keys = Keys::new(path, &outcome.resources);
         let mut baseline = Baseline::from_findings(&outcome.findings, &keys);
+        let mut kept = 0;
         // Rewriting the baseline in place after a run over some named files keeps the
         // entries of the files the run did not report on.
         if let Some(old) = args.baseline.as_deref().filter(|b| files::write::clobbered(path, [*b]).is_some())
@@ -440,11 +443,11 @@ pub fn run(args: &CheckArgs) -> Result<bool, Failure> {
             let old = Baseline::parse(&text)
                 .map_err(|e| Failure::Message(format!("baseline {}: {e}", old.display())))?;
             let checked: Vec<&str> = outcome.files.iter().map(|file| file.name.as_str()).collect();
-            baseline.keep_unchecked(&old, &checked, &keys);
+            kept = baseline.keep_unchecked(&old, &checked, &keys);
         }
         files::write::replace(path, |out| out.write_all(baseline.to_json().as_bytes()))
             .map_err(|e| Failure::Message(format!("cannot write baseline {}: {e}", path.display())))?;
-        written(&mut stderr, path, &outcome.findings)?;
+        written(&mut stderr, path, &outcome.findings, kept)?;
         return Ok(false);
     }
     drop(stderr);
@@ -583,10 +586,26 @@ fn written(
     stderr: &mut impl Write,
     path: &std::path::Path,
     findings: &[diag::Finding],
+    kept: u64,
 ) -> std::io::Result<()> {
     let unmade = findings.iter().filter(|f| f.stands_for_unmade()).count();
-    let recorded = findings.len() - unmade;
-    writeln!(stderr, "wrote {recorded} finding(s) to the baseline {}", path.display())?;
+    let unparsed = findings.iter().filter(|f| f.code == crate::spec::codes::PARSE_ERROR.code).count();
+    let recorded = findings.len() - unmade - unparsed;
+    if kept > 0 {
+        writeln!(
+            stderr,
+            "wrote {recorded} finding(s) to the baseline {}, and kept its {kept} finding(s) of files this run did not check",
+            path.display()
+        )?;
+    } else {
+        writeln!(stderr, "wrote {recorded} finding(s) to the baseline {}", path.display())?;
+    }
+    if unparsed > 0 {
+        writeln!(
+            stderr,
+            "warning: {unparsed} file(s) that do not parse (S001) cannot be baselined: nothing in them is checked, so they are reported until they parse or are excluded"
+        )?;
+    }
     if unmade > 0 {
         writeln!(
             stderr,
