@@ -3,7 +3,7 @@
 //! inserted lines, well-formed XML and each format's escaping.
 
 use ecslint::diag::{
-    Finding, Location, ResourceRef, RuleInfo, SarifRoot, Severity, fingerprints, render_github,
+    Finding, Location, ReportRoot, ResourceRef, RuleInfo, Severity, fingerprints, render_github,
     render_gitlab, render_junit, render_sarif, sort_findings,
 };
 use ecslint::source::{PathSegment, SourceFile, Span};
@@ -163,17 +163,22 @@ fn render(f: impl FnOnce(&mut Vec<u8>) -> std::io::Result<()>) -> String {
     String::from_utf8(out).expect("UTF-8 output")
 }
 
-fn sarif(fixture: &Fixture) -> String {
+/// The repository root of the rendered reports, the check run in it.
+fn root() -> ReportRoot<'static> {
     let root = std::path::Path::new("/project");
-    render(|out| render_sarif(out, &fixture.findings, &rules(), SarifRoot { root, base: root }))
+    ReportRoot { root, base: root }
+}
+
+fn sarif(fixture: &Fixture) -> String {
+    render(|out| render_sarif(out, &fixture.findings, &rules(), root()))
 }
 
 fn gitlab(fixture: &Fixture) -> String {
-    render(|out| render_gitlab(out, &fixture.findings))
+    render(|out| render_gitlab(out, &fixture.findings, root()))
 }
 
 fn github(fixture: &Fixture) -> String {
-    render(|out| render_github(out, &fixture.findings))
+    render(|out| render_github(out, &fixture.findings, root()))
 }
 
 fn junit(fixture: &Fixture) -> String {
@@ -249,7 +254,7 @@ fn fingerprints_survive_lines_inserted_above() {
     let before = fixture("");
     let after = fixture("# a comment\n# and another\n\n");
     assert_ne!(before.findings[0].location.start().line, after.findings[0].location.start().line);
-    assert_eq!(fingerprints(&before.findings), fingerprints(&after.findings));
+    assert_eq!(fingerprints(&before.findings, root()), fingerprints(&after.findings, root()));
 
     let sarif_prints = |fixture: &Fixture| -> Vec<Value> {
         let log = json(&sarif(fixture));

@@ -225,3 +225,36 @@ fn a_glob_ending_in_two_stars_is_everything_under_its_directory() {
     let run = check_in(&dir, &[]);
     assert_eq!(files_seen(&run), (names(&["tree/b.yaml", "tree/sub/c.yaml"]), 2), "{}", run.describe());
 }
+
+/// GitHub annotations, GitLab Code Quality and SARIF name files by their path in the
+/// repository, which is what code hosts match them against: a check run in a
+/// subdirectory, or with its config in one, reported `web.yaml` for `infra/web.yaml` in
+/// the first two (and GitLab's fingerprint changed with the working directory).
+#[test]
+fn code_host_formats_report_repository_paths_from_any_directory() {
+    let dir = scratch_dir("paths-repository");
+    fs::create_dir(dir.join(".git")).expect(".git created");
+    write_files(&dir, &[("infra/web.yaml", &good_spec("web")), ("infra/ecslint.yaml", "failOn: never\n")]);
+    let report = |cwd: &Path, format: &str, target: &str| {
+        let mut command = common::ecslint();
+        command
+            .current_dir(cwd)
+            .args(["check", "--as-of", AS_OF, "--ignore", "L006", "--format", format, target]);
+        let run = run_command(command, None);
+        run.assert_code(0);
+        run.stdout
+    };
+    for (cwd, target) in
+        [(dir.clone(), "infra/web.yaml"), (dir.join("infra"), "web.yaml"), (dir.join("infra"), ".")]
+    {
+        let github = report(&cwd, "github", target);
+        assert!(github.starts_with("::warning file=infra/web.yaml,line=4,"), "{github}");
+        let gitlab: serde_json::Value = serde_json::from_str(&report(&cwd, "gitlab", target)).expect("JSON");
+        assert_eq!(gitlab[0]["location"]["path"], "infra/web.yaml", "{gitlab}");
+        let sarif: serde_json::Value = serde_json::from_str(&report(&cwd, "sarif", target)).expect("JSON");
+        let result = &sarif["runs"][0]["results"][0];
+        assert_eq!(result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], "infra/web.yaml");
+        // One finding, one identity, wherever the check ran.
+        assert_eq!(gitlab[0]["fingerprint"], result["partialFingerprints"]["ecslint/v1"], "{gitlab}");
+    }
+}

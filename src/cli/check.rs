@@ -563,17 +563,29 @@ fn render(
                 joined = findings.iter().chain(&outcome.suppressed).cloned().collect();
                 joined.as_slice()
             };
-            // Artifact paths are relative to the project root (the config file's directory,
-            // else the Git work tree's root, else the working directory); relative names
-            // start from the working directory.
-            let cwd = std::env::current_dir()?;
-            let root = std::path::absolute(project::root(config))?;
-            diag::render_sarif(out, all, rules, diag::SarifRoot { root: &root, base: &cwd })
+            with_report_root(config, |root| diag::render_sarif(out, all, rules, root))
         }
         OutputFormat::Junit => diag::render_junit(out, findings, &outcome.files),
-        OutputFormat::Github => diag::render_github(out, findings),
-        OutputFormat::Gitlab => diag::render_gitlab(out, findings),
+        OutputFormat::Github => with_report_root(config, |root| diag::render_github(out, findings, root)),
+        OutputFormat::Gitlab => with_report_root(config, |root| diag::render_gitlab(out, findings, root)),
     }
+}
+
+/// Runs `render` with the root the code-host formats report paths from: the Git work tree
+/// holding the working directory (code hosts match paths against the repository's, also
+/// when the check ran in a subdirectory or the config lives in one), else the project root
+/// (the config file's directory, else the working directory). Relative names start from
+/// the working directory.
+fn with_report_root(
+    config: &Config,
+    render: impl FnOnce(diag::ReportRoot<'_>) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    let cwd = std::env::current_dir()?;
+    let root = match cwd.ancestors().find(|dir| project::is_git_root(dir)) {
+        Some(git) => git.to_path_buf(),
+        None => std::path::absolute(project::root(config))?,
+    };
+    render(diag::ReportRoot { root: &root, base: &cwd })
 }
 
 fn parse_date(text: &str) -> Result<Date, String> {

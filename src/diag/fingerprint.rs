@@ -1,6 +1,6 @@
 //! Stable identities for findings, shared by the formats that track findings across runs
 //! (SARIF's `partialFingerprints`, GitLab's `fingerprint`), and the repository path a
-//! finding is reported under.
+//! finding is reported under ([`ReportRoot`]).
 //!
 //! A fingerprint must survive edits elsewhere in the file, so it never includes a line,
 //! a column or an offset. Recipe `ecslint/v1`: the 128-bit FNV-1a hash, written as 32 lower-case
@@ -8,7 +8,8 @@
 //! lists encode alike:
 //!
 //! 1. the rule code (`A001`),
-//! 2. the file's [`report_path`],
+//! 2. the file's path from the [`ReportRoot`] (so a fingerprint does not depend on the
+//!    directory the check ran in),
 //! 3. the resource kind and name (or a marker when the finding has no resource),
 //! 4. the field path, segment by segment (`k` + key or `i` + index),
 //! 5. the message.
@@ -23,6 +24,7 @@
 use super::Finding;
 use crate::source::PathSegment;
 use std::collections::HashMap;
+use std::path::{Component, Path, PathBuf};
 
 /// The key under which SARIF's `partialFingerprints` carries the fingerprint; bump the
 /// version when the recipe changes.
@@ -38,13 +40,63 @@ pub fn report_path(name: &str) -> &str {
     path
 }
 
+/// Where the paths of the formats a code host reads start (SARIF, GitHub annotations,
+/// GitLab Code Quality): hosts match them against repository paths, whatever directory the
+/// check ran in.
+#[derive(Clone, Copy, Debug)]
+pub struct ReportRoot<'a> {
+    /// The root reported paths are relative to: the repository's.
+    pub root: &'a Path,
+    /// The directory relative file names start from (the working directory).
+    pub base: &'a Path,
+}
+
+impl ReportRoot<'_> {
+    /// `name` (relative to `base`, or absolute) as a path relative to `root`, worked out on
+    /// the names alone (no file-system access, so links are not followed): `..` steps up
+    /// out of the root when the file lies outside it. Standard input keeps its name.
+    pub fn path(&self, name: &str) -> String {
+        if name == "<stdin>" {
+            return name.to_string();
+        }
+        let file = normalize(&self.base.join(report_path(name)));
+        let base = normalize(self.root);
+        let common = file.iter().zip(&base).take_while(|(a, b)| a == b).count();
+        let mut parts: Vec<String> = vec!["..".to_string(); base.len() - common];
+        parts.extend(file.iter().skip(common).map(|part| part.to_string_lossy().into_owned()));
+        parts.join("/")
+    }
+}
+
+/// The parts of a path with `.` dropped and `..` applied.
+fn normalize(path: &Path) -> Vec<std::ffi::OsString> {
+    let mut parts: Vec<std::ffi::OsString> = Vec::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                // `..` never climbs above the root directory.
+                if parts.len() > 1 {
+                    parts.pop();
+                }
+            }
+            Component::RootDir | Component::Prefix(_) => {
+                parts.clear();
+                parts.push(PathBuf::from(component.as_os_str()).into_os_string());
+            }
+            Component::Normal(part) => parts.push(part.to_os_string()),
+        }
+    }
+    parts
+}
+
 /// The fingerprint of every finding, in order, unique within the slice.
-pub fn fingerprints(findings: &[Finding]) -> Vec<String> {
+pub fn fingerprints(findings: &[Finding], root: ReportRoot<'_>) -> Vec<String> {
     let mut seen: HashMap<u128, u64> = HashMap::new();
     findings
         .iter()
         .map(|finding| {
-            let mut hasher = base_hasher(finding);
+            let mut hasher = base_hasher(finding, root);
             let base = hasher.finish();
             let ordinal = seen.entry(base).or_insert(0);
             let hash = if *ordinal == 0 {
@@ -60,10 +112,10 @@ pub fn fingerprints(findings: &[Finding]) -> Vec<String> {
         .collect()
 }
 
-fn base_hasher(finding: &Finding) -> Fnv1a128 {
+fn base_hasher(finding: &Finding, root: ReportRoot<'_>) -> Fnv1a128 {
     let mut hasher = Fnv1a128::new();
     hasher.field(finding.code.as_bytes());
-    hasher.field(report_path(&finding.location.file.name).as_bytes());
+    hasher.field(root.path(&finding.location.file.name).as_bytes());
     match &finding.resource {
         Some(resource) => {
             hasher.field(b"resource");
@@ -132,6 +184,22 @@ mod tests {
         };
         assert_eq!(hash(""), 0x6c62_272e_07bb_0142_62b8_2175_6295_c58d);
         assert_eq!(hash("a"), 0xd228_cb69_6f1a_8caf_7891_2b70_4e4a_8964);
+    }
+
+    #[test]
+    fn paths_are_relative_to_the_root_never_absolute() {
+        let root = ReportRoot { root: Path::new("/srv/project"), base: Path::new("/srv/project") };
+        assert_eq!(root.path("specs/a.yaml"), "specs/a.yaml");
+        assert_eq!(root.path("./specs/./b/../a.yaml"), "specs/a.yaml");
+        assert_eq!(root.path("/srv/project/specs/a.yaml"), "specs/a.yaml");
+        assert_eq!(root.path("/srv/other/a.yaml"), "../other/a.yaml");
+        assert_eq!(root.path("/a.yaml"), "../../a.yaml");
+        assert_eq!(root.path("/../../a.yaml"), "../../a.yaml");
+        assert_eq!(root.path("<stdin>"), "<stdin>");
+        let below = ReportRoot { root: Path::new("/srv/project"), base: Path::new("/srv/project/infra") };
+        assert_eq!(below.path("specs/a.yaml"), "infra/specs/a.yaml");
+        assert_eq!(below.path("../a.yaml"), "a.yaml");
+        assert_eq!(below.path("<stdin>"), "<stdin>");
     }
 
     #[test]

@@ -11,17 +11,17 @@
 //! and `%0A`; property values also turn `:` into `%3A` and `,` into `%2C`, which would
 //! otherwise end the property or the property list.
 
-use super::fingerprint::report_path;
+use super::fingerprint::ReportRoot;
 use super::position::Positions;
 use super::{Finding, Severity};
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
 /// Writes one workflow command per finding.
-pub fn render_github(out: &mut dyn Write, findings: &[Finding]) -> io::Result<()> {
+pub fn render_github(out: &mut dyn Write, findings: &[Finding], root: ReportRoot<'_>) -> io::Result<()> {
     let mut positions = Positions::new();
     for finding in findings {
-        writeln!(out, "{}", command(finding, &mut positions))?;
+        writeln!(out, "{}", command(finding, &mut positions, root))?;
     }
     Ok(())
 }
@@ -35,12 +35,12 @@ const fn command_name(severity: Severity) -> &'static str {
     }
 }
 
-fn command(finding: &Finding, positions: &mut Positions) -> String {
+fn command(finding: &Finding, positions: &mut Positions, root: ReportRoot<'_>) -> String {
     let file = &finding.location.file;
     let start = positions.line_col(file, finding.location.span.start());
     let end = positions.line_col(file, finding.location.span.end());
     let mut properties = vec![
-        ("file", escape_property(report_path(&finding.location.file.name))),
+        ("file", escape_property(&root.path(&finding.location.file.name))),
         ("line", start.line.to_string()),
         ("endLine", end.line.max(start.line).to_string()),
     ];
@@ -60,7 +60,7 @@ fn command(finding: &Finding, positions: &mut Positions) -> String {
     }
     for label in &finding.labels {
         let at = positions.line_col(&label.location.file, label.location.span.start());
-        let at_file = report_path(&label.location.file.name);
+        let at_file = root.path(&label.location.file.name);
         message = format!("{message}\nnote: {} ({at_file}:{}:{})", label.message, at.line, at.column);
     }
     format!("::{} {}::{}", command_name(finding.severity), properties.join(","), escape_data(&message))

@@ -11,16 +11,19 @@
 //! unused: GitLab sorts the findings of every scanner in one list, and a spec mistake that stops a
 //! deploy is serious but not of the order of an exploitable vulnerability.
 
-use super::fingerprint::{fingerprints, report_path};
+use super::fingerprint::{ReportRoot, fingerprints};
 use super::position::{line_of, snap};
 use super::{Finding, Severity};
 use serde_json::{Map, Value, json};
 use std::io::{self, Write};
 
 /// Writes the Code Quality report of `findings`.
-pub fn render_gitlab(out: &mut dyn Write, findings: &[Finding]) -> io::Result<()> {
-    let issues: Vec<Value> =
-        findings.iter().zip(fingerprints(findings)).map(|(finding, fp)| issue(finding, &fp)).collect();
+pub fn render_gitlab(out: &mut dyn Write, findings: &[Finding], root: ReportRoot<'_>) -> io::Result<()> {
+    let issues: Vec<Value> = findings
+        .iter()
+        .zip(fingerprints(findings, root))
+        .map(|(finding, fp)| issue(finding, &fp, root))
+        .collect();
     serde_json::to_writer_pretty(&mut *out, &issues)?;
     writeln!(out)
 }
@@ -34,7 +37,7 @@ const fn severity(severity: Severity) -> &'static str {
     }
 }
 
-fn issue(finding: &Finding, fingerprint: &str) -> Value {
+fn issue(finding: &Finding, fingerprint: &str, root: ReportRoot<'_>) -> Value {
     // Lines only: counting the columns would cost the length of a long line per finding.
     let file = &finding.location.file;
     let start = line_of(file, snap(&file.text, finding.location.span.start()));
@@ -51,7 +54,7 @@ fn issue(finding: &Finding, fingerprint: &str) -> Value {
     issue.insert(
         "location".into(),
         json!({
-            "path": report_path(&finding.location.file.name),
+            "path": root.path(&finding.location.file.name),
             "lines": {"begin": start, "end": end.max(start)},
         }),
     );

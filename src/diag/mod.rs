@@ -21,13 +21,13 @@ mod text;
 
 pub use concise::render_concise;
 pub use data::Data;
-pub use fingerprint::{FINGERPRINT_KEY, fingerprints, report_path};
+pub use fingerprint::{FINGERPRINT_KEY, ReportRoot, fingerprints, report_path};
 pub use github::render_github;
 pub use gitlab::render_gitlab;
 pub use human::{HumanOptions, render_human, render_summary};
 pub use json::render_json;
 pub use junit::render_junit;
-pub use sarif::{SarifRoot, render_sarif};
+pub use sarif::render_sarif;
 /// Escapes text an input controls for a terminal or a CI log (see `text`).
 pub use text::escape as escape_untrusted;
 

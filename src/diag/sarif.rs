@@ -8,31 +8,21 @@
 //! line-independent fingerprint of [`super::fingerprint`]. Suppressed findings carry
 //! `result.suppressions` (kind `inSource`, the comment's reason as the justification).
 //!
-//! Artifact paths are relative to `%SRCROOT%`, the project root ([`SarifRoot`]), as GitHub code
+//! Artifact paths are relative to `%SRCROOT%`, the repository's root ([`ReportRoot`]), as GitHub code
 //! scanning matches them against repository paths: never a `file://` URI of the machine that
 //! ran the check. The root's own location is left out of `originalUriBaseIds` for the same
 //! reason; the consumer knows where it checked the repository out. A rule's `help` carries its
 //! documentation as Markdown, and as plain text for viewers that show only text.
 
-use super::fingerprint::{FINGERPRINT_KEY, fingerprints, report_path};
+use super::fingerprint::{FINGERPRINT_KEY, ReportRoot, fingerprints};
 use super::position::Positions;
 use super::{Finding, Location, RuleInfo, Severity};
 use serde_json::{Map, Value, json};
 use std::collections::HashMap;
 use std::io::{self, Write};
-use std::path::{Component, Path, PathBuf};
 
 /// The schema URI every SARIF 2.1.0 log names.
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
-
-/// The base of SARIF's artifact paths.
-#[derive(Clone, Copy, Debug)]
-pub struct SarifRoot<'a> {
-    /// The project root, `%SRCROOT%`: artifact paths are relative to it.
-    pub root: &'a Path,
-    /// The directory relative file names start from (the working directory).
-    pub base: &'a Path,
-}
 
 /// The name SARIF gives the project root.
 const SRCROOT: &str = "%SRCROOT%";
@@ -43,7 +33,7 @@ pub fn render_sarif(
     out: &mut dyn Write,
     findings: &[Finding],
     rules: &[RuleInfo],
-    root: SarifRoot<'_>,
+    root: ReportRoot<'_>,
 ) -> io::Result<()> {
     let mut rule_index: HashMap<&str, usize> = HashMap::new();
     for (index, rule) in rules.iter().enumerate() {
@@ -73,7 +63,7 @@ pub fn render_sarif(
     // One index of character positions per file, shared by all of its findings.
     let mut positions = Positions::new();
     let mut text = String::new();
-    for (n, (finding, fingerprint)) in findings.iter().zip(fingerprints(findings)).enumerate() {
+    for (n, (finding, fingerprint)) in findings.iter().zip(fingerprints(findings, root)).enumerate() {
         let index = rule_index.get(finding.code.as_str()).copied();
         let value = result(finding, index, &fingerprint, &mut Context { positions: &mut positions, root });
         text.clear();
@@ -132,7 +122,7 @@ fn rule_descriptor(rule: &RuleInfo) -> Value {
 /// What every location of a log needs.
 struct Context<'a, 'b> {
     positions: &'a mut Positions,
-    root: SarifRoot<'b>,
+    root: ReportRoot<'b>,
 }
 
 fn result(
@@ -225,7 +215,7 @@ fn physical_location(location: &Location, context: &mut Context<'_, '_>) -> Valu
     let char_end = positions.char_offset(file, span.end().max(span.start()));
     json!({
         "artifactLocation": {
-            "uri": artifact_uri(&relative_to_root(&location.file.name, context.root)),
+            "uri": artifact_uri(&context.root.path(&location.file.name)),
             "uriBaseId": SRCROOT,
         },
         "region": {
@@ -237,41 +227,6 @@ fn physical_location(location: &Location, context: &mut Context<'_, '_>) -> Valu
             "charLength": char_end.saturating_sub(char_offset),
         },
     })
-}
-
-/// `name` (relative to `root.base`, or absolute) as a path relative to `root.root`, worked out
-/// on the names alone (no file-system access, so links are not followed): `..` steps up out of
-/// the root when the file lies outside it.
-fn relative_to_root(name: &str, root: SarifRoot<'_>) -> String {
-    let path = root.base.join(report_path(name));
-    let file = normalize(&path);
-    let base = normalize(root.root);
-    let common = file.iter().zip(&base).take_while(|(a, b)| a == b).count();
-    let mut parts: Vec<String> = vec!["..".to_string(); base.len() - common];
-    parts.extend(file.iter().skip(common).map(|part| part.to_string_lossy().into_owned()));
-    parts.join("/")
-}
-
-/// The parts of a path with `.` dropped and `..` applied.
-fn normalize(path: &Path) -> Vec<std::ffi::OsString> {
-    let mut parts: Vec<std::ffi::OsString> = Vec::new();
-    for component in path.components() {
-        match component {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                // `..` never climbs above the root directory.
-                if parts.len() > 1 {
-                    parts.pop();
-                }
-            }
-            Component::RootDir | Component::Prefix(_) => {
-                parts.clear();
-                parts.push(PathBuf::from(component.as_os_str()).into_os_string());
-            }
-            Component::Normal(part) => parts.push(part.to_os_string()),
-        }
-    }
-    parts
 }
 
 /// A relative path as an RFC 3986 relative reference: `/` separators stay, and every byte
@@ -330,20 +285,6 @@ mod tests {
         assert_eq!(artifact_uri("a:b/ü%.yaml"), "a%3Ab/%C3%BC%25.yaml");
         assert_eq!(artifact_uri("<stdin>"), "%3Cstdin%3E");
         assert_eq!(artifact_uri("c:x.yaml"), "c%3Ax.yaml");
-    }
-
-    #[test]
-    fn paths_are_relative_to_the_root_never_absolute() {
-        let root = SarifRoot { root: Path::new("/srv/project"), base: Path::new("/srv/project") };
-        assert_eq!(relative_to_root("specs/a.yaml", root), "specs/a.yaml");
-        assert_eq!(relative_to_root("./specs/./b/../a.yaml", root), "specs/a.yaml");
-        assert_eq!(relative_to_root("/srv/project/specs/a.yaml", root), "specs/a.yaml");
-        assert_eq!(relative_to_root("/srv/other/a.yaml", root), "../other/a.yaml");
-        assert_eq!(relative_to_root("/a.yaml", root), "../../a.yaml");
-        assert_eq!(relative_to_root("/../../a.yaml", root), "../../a.yaml");
-        let below = SarifRoot { root: Path::new("/srv/project"), base: Path::new("/srv/project/infra") };
-        assert_eq!(relative_to_root("specs/a.yaml", below), "infra/specs/a.yaml");
-        assert_eq!(relative_to_root("../a.yaml", below), "a.yaml");
     }
 
     #[test]
