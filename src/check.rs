@@ -169,13 +169,9 @@ pub fn check(reads: Vec<Loaded>, options: &CheckOptions<'_>) -> Outcome {
         outcome.findings.rotate_right(count);
     }
     outcome.failures = evaluation.failures;
-    let dormant = |selector: &str| dormant(selector, options.rules, options.enabled);
-    let mut unused = suppress::apply(
-        &mut outcome.findings,
-        &outcome.files,
-        options.enabled.get("S008").copied(),
-        &dormant,
-    );
+    let named = |selector: &str| named_by(selector, options.rules, options.enabled);
+    let mut unused =
+        suppress::apply(&mut outcome.findings, &outcome.files, options.enabled.get("S008").copied(), &named);
     // The config's per-path ignores suppress like comments do, so that JSON and SARIF
     // still list what they hid; an inline comment on the same finding keeps its reason.
     for finding in outcome.findings.iter_mut().chain(&mut unused) {
@@ -251,20 +247,24 @@ fn merge_duplicates(findings: &mut Vec<Finding>) {
     *findings = kept;
 }
 
-/// Whether a suppression's code names only rules that cannot fire in this run: rules the
-/// run disables, or rules that read the check date (`asOf`, `lifecycle.daysLeft`), whose
-/// findings come and go with it. A code that names no rule at all is not dormant (a typo).
-fn dormant(selector: &str, rules: &RuleSet, enabled: &HashMap<String, Severity>) -> bool {
+/// What a suppression's code names: no rule at all (a typo, or a reason without `--`), only
+/// rules that cannot fire in this run (dormant: rules the run disables, or rules that read
+/// the check date, `asOf` or `lifecycle.daysLeft`, whose findings come and go with it), or a
+/// rule that may fire.
+fn named_by(selector: &str, rules: &RuleSet, enabled: &HashMap<String, Severity>) -> suppress::Named {
     let mut named = rules
         .rules()
         .iter()
         .filter(|rule| crate::diag::selector_matches(selector, &rule.info.code, &rule.info.name))
         .peekable();
-    named.peek().is_some()
-        && named.all(|rule| {
-            let dated = rule.conditions().any(|e| e.text.contains("asOf") || e.text.contains("daysLeft"));
-            dated || !enabled.contains_key(&rule.info.code)
-        })
+    if named.peek().is_none() {
+        return suppress::Named::Nothing;
+    }
+    let dormant = named.all(|rule| {
+        let dated = rule.conditions().any(|e| e.text.contains("asOf") || e.text.contains("daysLeft"));
+        dated || !enabled.contains_key(&rule.info.code)
+    });
+    if dormant { suppress::Named::Dormant } else { suppress::Named::Live }
 }
 
 /// What one read gave: its findings (a read problem, a syntax error), its resources, and

@@ -16,6 +16,17 @@ use rayon::prelude::*;
 use std::collections::HashMap;
 use std::sync::Arc;
 
+/// What a code in a suppression names in this run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Named {
+    /// No rule: a typo, or a reason written without `--` before it.
+    Nothing,
+    /// Only rules that cannot fire in this run (disabled, or dated: see `check::dormant`).
+    Dormant,
+    /// A rule that may fire.
+    Live,
+}
+
 /// One suppression comment.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Directive {
@@ -231,7 +242,9 @@ fn directive(comment: &str, marker: usize, alone: bool, start: usize, number: us
         Some(rest) => (true, rest),
         None => (false, body.strip_prefix("ecslint-ignore")?),
     };
-    if !rest.is_empty() && !rest.starts_with([' ', '\t']) {
+    // `# ecslint-ignore: F001`, as ruff's `# noqa: E501` is written, is read alike.
+    let (colon, rest) = rest.strip_prefix(':').map_or((false, rest), |after| (true, after));
+    if !colon && !rest.is_empty() && !rest.starts_with([' ', '\t']) {
         return None;
     }
     let (codes_text, reason) = match rest.split_once("--") {
@@ -373,7 +386,7 @@ pub fn apply(
     findings: &mut [Finding],
     files: &[Arc<SourceFile>],
     s008: Option<Severity>,
-    dormant: &(dyn Fn(&str) -> bool + Sync),
+    named: &(dyn Fn(&str) -> Named + Sync),
 ) -> Vec<Finding> {
     let mut unused = Vec::new();
     // Scanning every file for comments is the costly part: on every core.
@@ -411,26 +424,35 @@ pub fn apply(
         for directive in &directives {
             let used = reach.mark(findings, directive);
             let Some(severity) = s008 else { continue };
-            let stale: Vec<&str> = directive
-                .codes
-                .iter()
-                .zip(&used)
-                .filter(|(c, u)| {
-                    !**u && !dormant(c)
+            let unused_codes =
+                directive.codes.iter().zip(&used).filter(|(_, u)| !**u).map(|(c, _)| c.as_str());
+            let (no_rule, stale): (Vec<&str>, Vec<&str>) = unused_codes
+                .filter(|c| {
+                    named(c) != Named::Dormant
                         && !left_out.iter().any(|&i| findings.get(i).is_some_and(|f| names(c, f)))
                 })
-                .map(|(c, _)| c.as_str())
-                .collect();
-            if directive.codes.is_empty() || !stale.is_empty() {
-                let what = if directive.codes.is_empty() {
-                    "names no code".to_string()
+                .partition(|c| named(c) == Named::Nothing);
+            if directive.codes.is_empty() || !stale.is_empty() || !no_rule.is_empty() {
+                let quoted =
+                    |list: &[&str]| list.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ");
+                let (what, help) = if directive.codes.is_empty() {
+                    ("names no code".to_string(), "remove the comment, or fix the code it names")
+                } else if no_rule.is_empty() {
+                    (
+                        format!("matched no {} finding", stale.join(", ")),
+                        "remove the comment, or fix the code it names",
+                    )
                 } else {
-                    format!("matched no {} finding", stale.join(", "))
+                    let these = if no_rule.len() == 1 { ", which is" } else { ", which are" };
+                    (
+                        format!("names {}{these} no rule's code or name", quoted(&no_rule)),
+                        "name rules by code or name, and put the reason after `--`: `ecslint-ignore F001 -- why`",
+                    )
                 };
                 let mut finding = codes::UNUSED_SUPPRESSION
                     .finding(format!("suppression {what}"), Location::new(Arc::clone(file), directive.span))
                     .with_primary_label("unused suppression")
-                    .with_help("remove the comment, or fix the code it names");
+                    .with_help(help);
                 finding.severity = severity;
                 unused.push(finding);
             }
@@ -462,6 +484,22 @@ mod tests {
         );
         assert_eq!(found[2].lines, [3, 4]);
         assert_eq!(found[2].reason, None);
+    }
+
+    #[test]
+    fn a_colon_after_the_marker_is_read_as_ruffs_noqa_colon_is() {
+        let file = SourceFile::new(
+            "a.yaml",
+            "# ecslint-ignore-file: L003 -- legacy\nimage: x # ecslint-ignore: F001, A001\nb: 1 # ecslint-ignore:F002\n",
+        );
+        let found = directives(&file);
+        let codes: Vec<&[String]> = found.iter().map(|d| d.codes.as_slice()).collect();
+        assert_eq!(
+            codes,
+            [&["L003".to_string()][..], &["F001".to_string(), "A001".to_string()], &["F002".to_string()]]
+        );
+        assert!(found[0].file_wide && !found[1].file_wide);
+        assert_eq!(found[0].reason.as_deref(), Some("legacy"));
     }
 
     #[test]
@@ -526,7 +564,7 @@ mod tests {
         let file = Arc::new(SourceFile::new("a.yaml", text));
         let mut findings: Vec<Finding> = (0..n).map(|i| finding_at(&file, 11 + i, "Q004")).collect();
         VISITS.with(|v| v.set(0));
-        let unused = apply(&mut findings, &[Arc::clone(&file)], None, &|_| false);
+        let unused = apply(&mut findings, &[Arc::clone(&file)], None, &|_| Named::Live);
         let visits = VISITS.with(std::cell::Cell::get);
         assert!(unused.is_empty());
         assert!(findings.iter().all(|f| f.suppression.as_ref().is_some_and(|s| s.scope == "line")));
@@ -553,7 +591,7 @@ mod tests {
         };
         let mut findings = vec![finding_at(&file, 3, "Q004"), note()];
         assert_eq!(findings[1].location.start().line, 3);
-        let unused = apply(&mut findings, &[Arc::clone(&file)], Some(Severity::Warning), &|_| false);
+        let unused = apply(&mut findings, &[Arc::clone(&file)], Some(Severity::Warning), &|_| Named::Live);
         assert!(findings[0].suppression.is_some(), "the finding made on the line is suppressed");
         assert!(findings[1].suppression.is_none(), "the note for 5,000 findings never made is not");
         assert!(unused.is_empty());
@@ -561,7 +599,7 @@ mod tests {
         let mut note = note();
         note.location = Location::new(Arc::clone(&wide), Span::new(27, 28));
         let mut findings = vec![note];
-        apply(&mut findings, &[wide], None, &|_| false);
+        apply(&mut findings, &[wide], None, &|_| Named::Live);
         assert_eq!(findings[0].suppression.as_ref().map(|s| s.scope), Some("file"));
     }
 }
