@@ -18,6 +18,16 @@ pub struct Expr {
     pub span: Span,
 }
 
+/// An integer literal. Terraform's numbers are exact; ecslint's are 64-bit floats, which
+/// hold every integer up to 2^53. A larger one (a 16-digit account ID from 9007199254740993
+/// up) is kept as its digits, as Terraform writes it when it becomes a string (an
+/// `account_id`): as a float it was rounded, and two accounts read as one (a false Q004).
+#[allow(clippy::cast_precision_loss, clippy::cast_possible_truncation)] // checked by the round trip
+pub fn integer_kind(integer: i128) -> Kind {
+    let float = integer as f64;
+    if float as i128 == integer { Kind::Number(float) } else { Kind::Str(integer.to_string()) }
+}
+
 /// The kinds of expression the evaluator reads.
 #[derive(Clone, Debug)]
 pub enum Kind {
@@ -211,7 +221,12 @@ impl Converter<'_> {
             Expression::Null(_) => Kind::Null,
             Expression::Bool(b) => Kind::Bool(*b.value()),
             Expression::Number(n) => {
-                n.value().as_f64().map_or_else(|| Kind::Bad("a number out of range".into()), Kind::Number)
+                let n = n.value();
+                match (n.as_i64().map(i128::from).or_else(|| n.as_u64().map(i128::from)), n.as_f64()) {
+                    (Some(integer), _) => integer_kind(integer),
+                    (None, Some(float)) => Kind::Number(float),
+                    (None, None) => Kind::Bad("a number out of range".into()),
+                }
             }
             Expression::String(s) => Kind::Str(s.value().clone()),
             Expression::Array(items) => Kind::Array(items.iter().map(|e| self.expr(e)).collect()),

@@ -327,3 +327,37 @@ resource "x_y" "r" {
     assert_eq!(string(attr(&ev, "x_y.r", "unmarked")), "ecs.g7.large");
     assert!(unknown(attr(&ev, "x_y.r", "unknown")).contains("`var.missing` has no default"));
 }
+
+#[test]
+fn integers_past_two_to_the_53_keep_their_digits() {
+    // Terraform's numbers are exact: 9007199254740993 and 9007199254740992 are two accounts.
+    // As 64-bit floats they were one, and a share list read them as a repeated account.
+    let main = r#"
+variable "accounts" {
+  default = [9007199254740993, 9007199254740992, 1234567890123456]
+}
+resource "x_y" "r" {
+  first  = var.accounts[0]
+  second = var.accounts[1]
+  third  = var.accounts[2]
+  text   = "${var.accounts[0]}"
+  json   = jsonencode({ a = 9876543210987653 })
+  sum    = 1234567890123456 + 1
+}
+"#;
+    let json = r#"{"resource": {"x_y": {"j": {"account": 9876543210987653}}}}"#;
+    let ev = run(&[("main.tf", main), ("more.tf.json", json)]);
+    let get = |name: &str| attr(&ev, "x_y.r", name);
+    assert_eq!(string(get("first")), "9007199254740993");
+    // 2^53 is a float like any other.
+    let second = match &get("second").value {
+        Value::Number(n) => crate::terraform::value::number_to_string(*n),
+        other => format!("{other:?}"),
+    };
+    assert_eq!(second, "9007199254740992");
+    assert_eq!(get("third").as_int(), Some(1_234_567_890_123_456));
+    assert_eq!(string(get("text")), "9007199254740993");
+    assert!(string(get("json")).contains("9876543210987653"), "{:?}", get("json").value);
+    assert_eq!(get("sum").as_int(), Some(1_234_567_890_123_457));
+    assert_eq!(string(attr(&ev, "x_y.j", "account")), "9876543210987653");
+}

@@ -308,8 +308,7 @@ fn literal(node: &Node) -> Expr {
         let kind = match &node.value {
             Value::Null => Kind::Null,
             Value::Bool(b) => Kind::Bool(*b),
-            #[allow(clippy::cast_precision_loss)]
-            Value::Int(i) => Kind::Number(*i as f64),
+            Value::Int(i) => super::ast::integer_kind(i128::from(*i)),
             Value::Float(f) => Kind::Number(*f),
             Value::Str(s) => Kind::Str(s.to_string()),
             Value::Seq(items) => Kind::Array(items.iter().map(literal).collect()),
