@@ -251,6 +251,7 @@ impl Builder {
 
     /// Marks a top-level field unknown: rules that read it skip this resource.
     pub fn unknown(&mut self, field: &str, at: Location, why: impl Into<String>) -> &mut Self {
+        self.extra.references.retain(|(f, _)| f != field);
         self.entries.retain(|e| &*e.key.name != field);
         self.lists.retain(|(f, _)| f != field);
         self.extra.unknown.push(Unknown { field: field.to_string(), location: at, why: why.into() });
@@ -330,11 +331,12 @@ impl Builder {
     }
 
     fn site(&mut self, path: Vec<PathSegment>, value: &Placed<impl Sized>) {
+        // A field set again replaces where it was set too.
+        self.extra.sites.retain(|s| s.path != path);
         let same_file = Arc::ptr_eq(&value.at.file, &self.file);
         if same_file && value.via.is_empty() {
             return;
         }
-        self.extra.sites.retain(|s| s.path != path);
         self.extra.sites.push(Site { path, file: Arc::clone(&value.at.file), labels: value.via.clone() });
     }
 
@@ -349,6 +351,9 @@ impl Builder {
         };
         match parents {
             [] => {
+                // A field set again no longer refers to what it referred to (a reference is
+                // set after the value it belongs to).
+                self.extra.references.retain(|(f, _)| f != key);
                 self.extra.unknown.retain(|u| u.field != key);
                 self.lists.retain(|(f, _)| f != key);
                 match self.entry_mut(key) {

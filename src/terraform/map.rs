@@ -60,7 +60,7 @@ pub fn resources(blocks: &[Block], catalog: &Catalog) -> Vec<Resource> {
         .filter(|b| b.mode == Mode::Managed)
         .map(|block| {
             let mut out = Vec::new();
-            instances(&run, &images, block, &mut out);
+            instances(&run, &images, catalog, block, &mut out);
             out
         })
         .collect();
@@ -232,7 +232,7 @@ fn billing(value: &str) -> Result<String, String> {
 }
 
 /// The canonical instances a managed block describes (none for other types).
-fn instances(run: &Run<'_>, images: &Images, block: &Block, out: &mut Vec<Resource>) {
+fn instances(run: &Run<'_>, images: &Images, catalog: &Catalog, block: &Block, out: &mut Vec<Resource>) {
     match block.block_type.as_str() {
         "alicloud_instance"
         | "alicloud_ecs_instance_set"
@@ -259,7 +259,7 @@ fn instances(run: &Run<'_>, images: &Images, block: &Block, out: &mut Vec<Resour
             repetition(&mut b, block);
             out.push(b.finish());
         }
-        "alicloud_ess_scaling_configuration" => scaling_configuration(run, images, block, out),
+        "alicloud_ess_scaling_configuration" => scaling_configuration(run, images, catalog, block, out),
         "alicloud_ecs_image_pipeline" => out.push(image::build_instance(run, images, block)),
         _ => {}
     }
@@ -312,6 +312,32 @@ pub fn repetition(b: &mut Builder, block: &Block) {
     b.unknown("count", at, why);
 }
 
+/// A scaling configuration's `image_name`: when set, ESS ignores `image_id` (the
+/// provider sends both; `CreateScalingConfiguration` reads the name). A public image's name
+/// is its ID, which becomes the image; any other name, or one not known before deploy,
+/// leaves the image unknown rather than judged by the `image_id` ESS ignores.
+fn image_name(b: &mut Builder, block: &Block, catalog: &Catalog) {
+    let Some(name) = block.get("image_name") else { return };
+    match &name.value {
+        Value::Null => {}
+        // An empty name is no name: the provider sends it only when it is not empty.
+        Value::String(text) if text.is_empty() => {}
+        Value::String(text) if catalog.parse_public_image_id(text).is_some() => {
+            b.string("image", name.placed(text.clone()));
+        }
+        Value::String(text) => {
+            let why = format!(
+                "`image_name` `{text}` chooses the image (ESS then ignores `image_id`), and ecslint resolves only public image names"
+            );
+            b.unknown("image", name.at.clone(), why);
+        }
+        _ => {
+            let why = name.unknown_why().unwrap_or_else(|| "`image_name` is not a string".into());
+            b.unknown("image", name.at.clone(), format!("`image_name` chooses the image: {why}"));
+        }
+    }
+}
+
 /// `count` from an instance set's `amount`.
 fn count(b: &mut Builder, block: &Block) {
     let Some(amount) = block.get("amount") else { return };
@@ -332,10 +358,17 @@ fn count(b: &mut Builder, block: &Block) {
 
 /// An ESS scaling configuration: one instance, or one per candidate of `instance_types`
 /// (the address suffixed with the list position).
-fn scaling_configuration(run: &Run<'_>, images: &Images, block: &Block, out: &mut Vec<Resource>) {
+fn scaling_configuration(
+    run: &Run<'_>,
+    images: &Images,
+    catalog: &Catalog,
+    block: &Block,
+    out: &mut Vec<Resource>,
+) {
     let one = |address: String, key: String, instance_type: &dyn Fn(&mut Builder)| {
         let mut b = builder(Kind::Instance, block, address, key);
         common(run, images, block, &mut b);
+        image_name(&mut b, block, catalog);
         instance_type(&mut b);
         optional_int(&mut b, "systemDiskSize", block.get("system_disk_size"));
         repetition(&mut b, block);
