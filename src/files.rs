@@ -104,6 +104,31 @@ pub fn collect(args: &[String], stdin_name: &str) -> Result<Collected, CollectEr
     Ok(collected)
 }
 
+/// Resolves the config's `include` patterns as [`collect`] resolves arguments, except that
+/// a pattern that matches nothing is a warning, not an error: a config names what may be
+/// there (a stale pattern must not fail every run), and a run that finds nothing at all
+/// says so anyway.
+pub fn collect_included(patterns: &[String], stdin_name: &str) -> Result<Collected, CollectError> {
+    let mut all = Collected::default();
+    for pattern in patterns {
+        match collect(std::slice::from_ref(pattern), stdin_name) {
+            Ok(mut collected) => {
+                all.inputs.append(&mut collected.inputs);
+                all.warnings.append(&mut collected.warnings);
+                all.unreadable.append(&mut collected.unreadable);
+            }
+            Err(CollectError::NoMatch { pattern }) => {
+                all.warnings.push(format!("the config's `include` pattern `{pattern}` matched no files"));
+            }
+            Err(error) => return Err(error),
+        }
+    }
+    sort_and_dedupe(&mut all.inputs);
+    all.unreadable.sort();
+    all.unreadable.dedup();
+    Ok(all)
+}
+
 /// Sorts inputs by display name (component by component, as a sorted walk lists them)
 /// and keeps one input per file: the first name in that order that is not a symbolic
 /// link (else the first), named on the command line if any of its spellings was (an

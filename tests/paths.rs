@@ -226,6 +226,34 @@ fn a_glob_ending_in_two_stars_is_everything_under_its_directory() {
     assert_eq!(files_seen(&run), (names(&["tree/b.yaml", "tree/sub/c.yaml"]), 2), "{}", run.describe());
 }
 
+/// A config's `include` pattern that matches nothing is a warning, not a failed run (it
+/// was exit status 2, though the README promised a warning): a config names what may be
+/// there, and a run that finds nothing at all says so.
+#[test]
+fn an_include_pattern_that_matches_nothing_is_a_warning() {
+    let dir = scratch_dir("paths-include-nothing");
+    fs::create_dir(dir.join(".git")).expect(".git created");
+    write_files(
+        &dir,
+        &[("tree/b.yaml", &good_spec("b")), ("ecslint.yaml", "include: [\"tree/**\", \"gone/**\"]\n")],
+    );
+    let run = check_in(&dir, &[]);
+    run.assert_code(0);
+    assert_eq!(files_seen(&run).1, 1, "{}", run.describe());
+    assert!(
+        run.stderr.contains("warning: the config's `include` pattern `")
+            && run.stderr.contains("/gone/**` matched no files"),
+        "{}",
+        run.describe()
+    );
+    write_files(&dir, &[("ecslint.yaml", "include: [\"gone/**\"]\n")]);
+    let run = check_in(&dir, &[]);
+    run.assert_code(0);
+    assert!(run.stderr.contains("no Instance or Image resource found"), "{}", run.describe());
+    // On the command line, a pattern that matches nothing is still a mistake in the call.
+    check_in(&dir, &["gone/**"]).assert_code(2);
+}
+
 /// GitHub annotations, GitLab Code Quality and SARIF name files by their path in the
 /// repository, which is what code hosts match them against: a check run in a
 /// subdirectory, or with its config in one, reported `web.yaml` for `infra/web.yaml` in

@@ -210,15 +210,14 @@ fn configured_rules(rules: &crate::engine::RuleSet, config: &Config) -> Vec<Stri
 #[allow(clippy::too_many_lines)]
 pub fn execute(args: &CheckArgs) -> Result<Run, Failure> {
     let config = load_config(args)?;
-    let paths = if !args.paths.is_empty() {
-        args.paths.clone()
+    let collected = if !args.paths.is_empty() {
+        files::collect(&args.paths, &args.stdin_filename)
     } else if !config.include.is_empty() {
-        config.include.clone()
+        files::collect_included(&config.include, &args.stdin_filename)
     } else {
-        vec![".".to_string()]
+        files::collect(&[".".to_string()], &args.stdin_filename)
     };
-    let mut collected =
-        files::collect(&paths, &args.stdin_filename).map_err(|e| Failure::Message(e.to_string()))?;
+    let mut collected = collected.map_err(|e| Failure::Message(e.to_string()))?;
     collected.inputs.retain(|input| !config.excludes(input.name()));
     // An excluded directory that cannot be read is not a file the run was asked to check.
     collected.unreadable.retain(|(name, _)| !config.excludes(name) && !config.excludes(&format!("{name}/")));
