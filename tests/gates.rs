@@ -75,6 +75,19 @@ fn config_rule_levels_fail_on_and_as_of_apply_and_flags_win() {
     assert!(!codes(&run).contains(&"A001".to_string()), "{}", run.describe());
     let run = check_in(&dir, &["--format", "json", "--as-of", AS_OF, "--no-config"]);
     assert!(codes(&run).contains(&"A001".to_string()), "{}", run.describe());
+    // A `--select` that names the rule wins over the config's `off` (it ran nothing, without
+    // a word); a broader one does not.
+    for select in ["A001", "image-32bit-memory-limit"] {
+        let run = check_in(&dir, &["--format", "json", "--as-of", AS_OF, "--select", select]);
+        assert_eq!(codes(&run), ["A001"], "--select {select}\n{}", run.describe());
+    }
+    for select in ["A", "ALL"] {
+        let run = check_in(&dir, &["--format", "json", "--as-of", AS_OF, "--select", select]);
+        assert!(!codes(&run).contains(&"A001".to_string()), "--select {select}\n{}", run.describe());
+    }
+    write_files(&dir, &[("ecslint.yaml", "rules:\n  A: off\n")]);
+    let run = check_in(&dir, &["--format", "json", "--as-of", AS_OF, "--select", "A00"]);
+    assert_eq!(codes(&run), ["A001"], "{}", run.describe());
 }
 
 #[test]

@@ -238,6 +238,18 @@ pub struct Selection {
     pub configured: Vec<String>,
 }
 
+/// How closely a selector that matches a rule names it: its code or name most, a longer
+/// code prefix more than a shorter one, `ALL` least.
+fn specificity(selector: &str, info: &RuleInfo) -> usize {
+    if selector.eq_ignore_ascii_case(&info.code) || selector == info.name {
+        usize::MAX
+    } else if selector.eq_ignore_ascii_case("ALL") {
+        0
+    } else {
+        selector.len()
+    }
+}
+
 /// A selector matches a rule by code, name, code prefix (`A`, `L00`), or `ALL`.
 fn matches(selector: &str, info: &RuleInfo) -> bool {
     selector.eq_ignore_ascii_case("ALL") || crate::diag::selector_matches(selector, &info.code, &info.name)
@@ -267,7 +279,15 @@ impl Selection {
             let mut severity =
                 (selected && !self.ignore.iter().any(|s| matches(s, info))).then_some(info.severity);
             for (selector, value) in &self.overrides {
-                if matches(selector, info) {
+                // Flags win over the config: a `--select` at least as specific as the
+                // config's `off` (`--select F001` over `F001: off`, but not `--select ALL`
+                // over it) runs the rule, at its default severity.
+                let selected_over = value.is_none()
+                    && self
+                        .select
+                        .iter()
+                        .any(|s| matches(s, info) && specificity(s, info) >= specificity(selector, info));
+                if matches(selector, info) && !selected_over {
                     severity = *value;
                 }
             }
