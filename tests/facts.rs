@@ -75,3 +75,17 @@ fn facts_take_the_check_date_and_catalog_of_check() {
     assert_eq!(orders["facts"]["quotas"]["q_user-image-count"], 200, "{orders:#}");
     assert!(orders["facts"]["lifecycle"]["daysLeft"].as_i64().is_some_and(|d| d < 0), "{orders:#}");
 }
+
+/// A file that does not parse has no facts: `facts` says so on standard error instead of
+/// printing `[]` in silence.
+#[test]
+fn a_file_that_does_not_parse_is_named_on_stderr() {
+    let run = facts(&["fixtures/rules/S001/fail-yaml-syntax.yaml"]);
+    assert_eq!(run.stdout.trim(), "[]", "{}", run.describe());
+    assert!(
+        run.stderr.contains("warning: fixtures/rules/S001/fail-yaml-syntax.yaml:")
+            && run.stderr.contains("not read, so it has no facts"),
+        "{}",
+        run.describe()
+    );
+}

@@ -74,7 +74,17 @@ pub fn run(args: &FactsArgs) -> Result<bool, Failure> {
     let run = execute(&check)?;
     let mut stderr = std::io::stderr().lock();
     for warning in &run.warnings {
-        writeln!(stderr, "warning: {warning}")?;
+        // Warnings quote paths from the walked tree: escaped, as `check` prints them.
+        writeln!(stderr, "warning: {}", crate::diag::escape_untrusted(warning))?;
+    }
+    // A file that does not parse has no facts: say so, rather than print `[]` in silence.
+    for finding in run.outcome.findings.iter().filter(|f| f.code == crate::spec::codes::PARSE_ERROR.code) {
+        let at = finding.location.start();
+        let message = format!(
+            "{}:{}:{}: not read, so it has no facts: {}",
+            finding.location.file.name, at.line, at.column, finding.message
+        );
+        writeln!(stderr, "warning: {}", crate::diag::escape_untrusted(&message))?;
     }
     drop(stderr);
     let facts = crate::engine::export(&run.catalog, &run.settings, &run.outcome.resources);
