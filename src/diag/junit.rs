@@ -4,7 +4,8 @@
 //!
 //! - one `<testsuite>` per checked file, named by its path, in the order the files were given
 //!   (then any file that holds findings but was not in the list, in order of first finding);
-//! - one `<testcase>` per finding, `classname` the file path and `name` `CODE rule-name at line:col`;
+//! - one `<testcase>` per finding, `classname` the file path and `name` `CODE rule-name at
+//!   line:col on resource` (the resource's name when the finding has one);
 //!   an error or a warning is a `<failure type="CODE" message="...">` whose body gives
 //!   `file:line:col`, the message, the help and the secondary labels, so it reads well in
 //!   the CI's test detail view; an info finding is a *passing* test case carrying the same text in
@@ -82,7 +83,12 @@ fn write_suite(out: &mut dyn Write, suite: &Suite<'_>, positions: &mut Positions
     }
     for finding in &suite.findings {
         let start = positions.line_col(&finding.location.file, finding.location.span.start());
-        let case_name = format!("{} {} at {}:{}", finding.code, finding.name, start.line, start.column);
+        let mut case_name = format!("{} {} at {}:{}", finding.code, finding.name, start.line, start.column);
+        // Resources at one place (the `count` copies of a Terraform instance) are told
+        // apart: CI test views merge test cases of one name.
+        if let Some(resource) = &finding.resource {
+            case_name = format!("{case_name} on {}", resource.name);
+        }
         writeln!(out, r#"    <testcase classname="{name}" name="{}">"#, escape(&case_name))?;
         let body = details(finding, positions);
         if is_failure(finding) {
