@@ -178,16 +178,19 @@ fn long_lines_are_windowed_once_per_finding() {
 /// What an attacker puts in a file name or a spec value: line breaks followed by workflow
 /// commands, a `##[` command, terminal escapes (OSC title, CSI clear), a bidi override, a line
 /// separator, NUL and DEL.
-const HOSTILE: &str = "x\n::error file=a.yaml::pwned\r\n  ::add-mask::secret\u{2028}::stop-commands::t ##[command]echo \u{1b}]0;title\u{7}\u{1b}[2J\u{202e}\u{0}\u{7f}\u{85}";
+const HOSTILE: &str = "x\n::error file=a.yaml::pwned\r\n  ::add-mask::secret\u{2028}::stop-commands::t ##[command]echo \u{1b}]0;title\u{7}\u{1b}[2J\u{202e}\u{0}\u{7f}\u{85} ##vso[task.setvariable variable=DEPLOY]yes ##VSO[task.complete]";
 
-/// The invariant for a CI log: no line starts (after the spaces a runner trims) with `::`,
-/// none carries `##[`, and no control character but the line break is printed.
+/// The invariant for a CI log, on standard output and standard error: no line starts
+/// (after the spaces a runner trims) with `::`, none carries `##[` or `##vso[` (Azure
+/// Pipelines, in any case), and no control character but the line break is printed.
 #[track_caller]
 fn assert_inert(run: &Run, what: &str) {
-    for line in run.stdout.lines() {
+    for line in run.stdout.lines().chain(run.stderr.lines()) {
         let trimmed = line.trim_start();
         assert!(!trimmed.starts_with("::"), "{what}: a line starts with `::`: {line:?}\n{}", run.describe());
         assert!(!line.contains("##["), "{what}: a line carries `##[`: {line:?}\n{}", run.describe());
+        let lower = line.to_ascii_lowercase();
+        assert!(!lower.contains("##vso["), "{what}: a line carries `##vso[`: {line:?}\n{}", run.describe());
         let bad = line.chars().find(|&c| {
             (c.is_control() && c != '\t') || matches!(c, '\u{2028}' | '\u{2029}' | '\u{202a}'..='\u{202e}')
         });
@@ -226,11 +229,9 @@ fn a_file_name_cannot_inject_commands() {
     let github = check(&dir, &["--format", "github", "."]);
     let lines: Vec<&str> = github.stdout.lines().collect();
     assert_eq!(lines.len(), 1, "{}", github.describe());
-    assert!(
-        lines[0].starts_with("::warning file=x%0A%3A%3Aerror file=a.yaml%3A%3Apwned%0D%0A"),
-        "{}",
-        github.describe()
-    );
+    // The path is the file's in the repository (this scratch directory may lie in one).
+    assert!(lines[0].starts_with("::warning file="), "{}", github.describe());
+    assert!(lines[0].contains("x%0A%3A%3Aerror file=a.yaml%3A%3Apwned%0D%0A"), "{}", github.describe());
     assert!(!lines[0][2..].contains("::error"), "{}", github.describe());
 }
 
@@ -399,4 +400,36 @@ docs:\n  summary: Echoes a label.\n  why: To test bounds.\n  fix: Do not.\n  exa
     let run = check(&dir, &["--rules", "rules", "web.yaml"]);
     run.assert_findings_status().assert_bounded(64 * 1024, 4 * 1024);
     assert!(run.stdout.contains("ORG043(echo-big)"), "{}", run.describe());
+}
+
+/// The errors that end a run (exit status 2) quote what the user gave: a path argument (from
+/// a pull request's file list), a catalog's or a baseline's unknown key or value. They were
+/// printed as they were, so a crafted catalog value or file name could issue a CI command.
+#[test]
+fn error_messages_cannot_inject_commands() {
+    let dir = scratch("error_messages");
+    let json_text = serde_json::to_string(HOSTILE).expect("JSON string");
+    fs::write(
+        dir.join("good.yaml"),
+        format!(
+            "kind: Instance\nname: web\nregion: cn-hangzhou\ninstanceType: ecs.g7.large\nimage: {IMAGE}\n"
+        ),
+    )
+    .unwrap();
+    fs::write(dir.join("catalog.json"), format!("{{{json_text}: 1}}")).unwrap();
+    fs::write(dir.join("baseline.json"), format!("{{\"version\": 1, \"findings\": [{{{json_text}: 1}}]}}"))
+        .unwrap();
+    // An argument cannot hold a NUL.
+    let argument = HOSTILE.replace('\u{0}', "");
+    for args in [
+        &["good.yaml", argument.as_str()][..],
+        &["--catalog", "catalog.json", "good.yaml"],
+        &["--baseline", "baseline.json", "good.yaml"],
+    ] {
+        let run = check(&dir, args);
+        assert_eq!(run.code, Some(2), "{}", run.describe());
+        assert!(run.stderr.starts_with("error: "), "{}", run.describe());
+        assert_eq!(run.stderr.lines().count(), 1, "{}", run.describe());
+        assert_inert(&run, "error");
+    }
 }

@@ -225,12 +225,16 @@ fn execute(command: Command) -> ExitCode {
         Err(Failure::Io(error)) if error.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(Failure::Reported) => ExitCode::from(2),
         Err(Failure::Io(error)) => {
-            let _ = writeln!(std::io::stderr(), "error: {error}");
+            let _ =
+                writeln!(std::io::stderr(), "error: {}", crate::diag::escape_untrusted(&error.to_string()));
             ExitCode::from(2)
         }
         Err(Failure::Message(message)) => {
-            // Messages may quote a file's text (a catalog's serde error quotes the value).
-            let _ = writeln!(std::io::stderr(), "error: {}", crate::files::excerpt(&message));
+            // Messages may quote a file's text (a catalog's serde error quotes the value) or
+            // an argument (a path from a pull request's file list): clipped, and escaped so
+            // that none can write to the terminal or issue a CI log command.
+            let excerpt = crate::files::excerpt(&message);
+            let _ = writeln!(std::io::stderr(), "error: {}", crate::diag::escape_untrusted(&excerpt));
             ExitCode::from(2)
         }
     }

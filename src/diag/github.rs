@@ -68,13 +68,15 @@ fn command(finding: &Finding, positions: &mut Positions, root: ReportRoot<'_>) -
 
 /// Escapes a command's message. Beyond the runner's own escapes (`%`, CR, LF), other
 /// control characters (an ESC from a file name would reach the log raw) are written as
-/// `%XX` and `##[` as `##%5B`, which the runner shows as they are instead of obeying: it
-/// honours `##[command]` anywhere in a line.
+/// `%XX` and the `[` of `##[` and `##vso[` as `%5B`, which the runner shows as they are
+/// instead of obeying: it honours `##[command]` (and Azure `##vso[command]`) anywhere in a
+/// line.
 fn escape_data(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
             '%' => out.push_str("%25"),
+            '[' if super::text::opens_log_command(&out) => out.push_str("%5B"),
             '\r' => out.push_str("%0D"),
             '\n' => out.push_str("%0A"),
             c if super::text::needs_escape(c) => {
@@ -86,7 +88,7 @@ fn escape_data(text: &str) -> String {
             c => out.push(c),
         }
     }
-    out.replace("##[", "##%5B")
+    out
 }
 
 /// Escapes a property value.
@@ -104,6 +106,7 @@ mod tests {
         assert_eq!(escape_property("50%\na: b, c"), "50%25%0Aa%3A b%2C c");
         // What a hostile file name or spec value could smuggle into the log.
         assert_eq!(escape_property("x\u{1b}[31m##[group]a.yaml"), "x%1B[31m##%5Bgroup]a.yaml");
+        assert_eq!(escape_data("##vso[task.complete]##Vso[x]"), "##vso%5Btask.complete]##Vso%5Bx]");
         assert_eq!(escape_data("a\u{202e}b\u{7f}"), "a%E2%80%AEb%7F");
     }
 }

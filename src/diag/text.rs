@@ -2,13 +2,14 @@
 //! CI log.
 //!
 //! A CI runner reads the log a check prints: GitHub Actions runs any line that starts (after
-//! the spaces it trims) with `::` as a workflow command, and `##[command]` anywhere in a line.
+//! the spaces it trims) with `::` as a workflow command, and `##[command]` anywhere in a line;
+//! Azure Pipelines runs `##vso[...]` anywhere in a line.
 //! A terminal obeys ESC sequences (colours, titles, hyperlinks, clearing the screen), and a
 //! carriage return, a line separator or a bidi override can make a line show something other
 //! than what it holds. So the human and concise renderers pass every piece of text an input
 //! controls through [`escape`]: control and invisible-layout characters become visible `\n`,
-//! `\r`, `\t` or `\u{…}` escapes (so one piece of text is always one line), and `##[` is broken
-//! as `##\[`. The renderers themselves make sure that no such text starts a line: every line
+//! `\r`, `\t` or `\u{…}` escapes (so one piece of text is always one line), and `##[` and
+//! `##vso[` are broken as `##\[` and `##vso\[`. The renderers themselves make sure that no such text starts a line: every line
 //! they print begins with a fixed prefix or with a path that [`display_path`] made safe.
 
 use std::borrow::Cow;
@@ -35,7 +36,7 @@ pub const fn needs_escape(c: char) -> bool {
 /// `text` with control characters escaped and `##[` broken, as one line; borrowed when
 /// nothing needed escaping (nearly always).
 pub fn escape(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(needs_escape) && !text.contains("##[") {
+    if !text.chars().any(needs_escape) && !text.contains("##") {
         return Cow::Borrowed(text);
     }
     let mut escaped = String::with_capacity(text.len() + 16);
@@ -67,13 +68,21 @@ pub fn push_char(out: &mut String, c: char, keep_tabs: bool) {
         '\n' => out.push_str("\\n"),
         '\r' => out.push_str("\\r"),
         '\t' => out.push_str("\\t"),
-        // `##[` anywhere in a line is a command to the Actions runner: a backslash breaks it.
-        '[' if out.ends_with("##") => out.push_str("\\["),
+        // `##[` anywhere in a line is a command to the Actions runner, `##vso[` to the
+        // Azure Pipelines agent: a backslash breaks either.
+        '[' if opens_log_command(out) => out.push_str("\\["),
         c if needs_escape(c) => {
             let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
         }
         c => out.push(c),
     }
+}
+
+/// Whether a `[` after `before` would open a CI log command: `##[` (GitHub Actions) or
+/// `##vso[` in any case (Azure Pipelines).
+pub fn opens_log_command(before: &str) -> bool {
+    let bytes = before.as_bytes();
+    bytes.ends_with(b"##") || bytes.len() >= 5 && bytes[bytes.len() - 5..].eq_ignore_ascii_case(b"##vso")
 }
 
 /// A file name for the start of a line: escaped, and prefixed with `./` when it would
@@ -116,6 +125,8 @@ mod tests {
         assert_eq!(escape("x ##[group]y"), "x ##\\[group]y");
         assert_eq!(escape("###[["), "###\\[[");
         assert!(!escape("##[##[##[").contains("##["));
+        assert_eq!(escape("a ##vso[task.setvariable]b ##VSO[x]"), "a ##vso\\[task.setvariable]b ##VSO\\[x]");
+        assert_eq!(escape("#vso[ vso[ ##vs["), "#vso[ vso[ ##vs[");
         assert_eq!(display_path("::error::x.yaml"), "./::error::x.yaml");
         assert_eq!(display_path(" ::x"), "./ ::x");
         assert_eq!(display_path("\n::x"), "\\n::x");

@@ -56,6 +56,10 @@ const MAX_RUN_WEIGHT: usize = 10_000_000;
 const MAX_BLOCKS: usize = 100_000;
 /// Deepest chain of local module calls.
 const MAX_MODULE_DEPTH: usize = 16;
+/// Module instances for one root module and what it calls (real configurations have tens):
+/// `count = 10000` on a call inside a module called with `count = 10000` made a hundred
+/// million instances from 101 bytes, and ran out of memory.
+const MAX_MODULE_INSTANCES: usize = 10_000;
 
 /// What evaluating the run's Terraform files gave.
 #[derive(Debug, Default)]
@@ -103,6 +107,8 @@ struct Global<'o, 'l> {
     spent: bool,
     /// Whether a block was left out because `blocks` was full.
     capped: bool,
+    /// Module instances made for this root so far (at most [`MAX_MODULE_INSTANCES`]).
+    module_instances: usize,
 }
 
 impl<'o, 'l> Global<'o, 'l> {
@@ -120,6 +126,7 @@ impl<'o, 'l> Global<'o, 'l> {
             skipped: Vec::new(),
             spent: false,
             capped: false,
+            module_instances: 0,
         }
     }
 }
@@ -240,6 +247,12 @@ impl Names for Ctx<'_, '_, '_> {
 
     fn refused(&mut self) {
         self.g.spent = true;
+    }
+
+    fn exhausted(&self) -> bool {
+        // Once a value was refused, the next items of a loop would be refused alike, each
+        // after being made (a copy of a 10,000-item list apiece).
+        self.g.steps == 0 || self.g.weight == 0 || self.g.spent
     }
 
     fn bound(&self, name: &str) -> Option<Val> {
@@ -598,9 +611,9 @@ impl<'a, 'o, 'l> Ctx<'a, 'o, 'l> {
             ));
         };
         if self.inst.depth + 1 > MAX_MODULE_DEPTH {
-            return Children::Unknown(format!(
-                "modules nested more than {MAX_MODULE_DEPTH} deep are not evaluated"
-            ));
+            let why = format!("modules nested more than {MAX_MODULE_DEPTH} deep are not evaluated");
+            self.note_not_read(&item.file, name, &why);
+            return Children::Unknown(why);
         }
         if self.inst.chain.contains(&target) {
             return Children::Unknown(format!("module.{name} calls `{target}`, which calls it back"));
@@ -616,7 +629,18 @@ impl<'a, 'o, 'l> Ctx<'a, 'o, 'l> {
                 return Children::Unknown(why);
             }
         };
+        let why = format!("more than {MAX_MODULE_INSTANCES} module instances are not evaluated");
+        // Once the bound is passed, no other call of this root is expanded (each would make
+        // its list of instances again only to refuse it).
+        if self.g.module_instances > MAX_MODULE_INSTANCES {
+            return Children::Unknown(why);
+        }
         let (instances, _) = self.expand(&item.file, body);
+        self.g.module_instances = self.g.module_instances.saturating_add(instances.len());
+        if self.g.module_instances > MAX_MODULE_INSTANCES {
+            self.note_not_read(&item.file, name, &why);
+            return Children::Unknown(why);
+        }
         let counted = body.attr("count").is_some() || body.attr("for_each").is_some();
         let inherited = self.child_providers(item);
         let mut list = Vec::new();
@@ -663,6 +687,18 @@ impl<'a, 'o, 'l> Ctx<'a, 'o, 'l> {
     }
 }
 
+impl Ctx<'_, '_, '_> {
+    /// Says, once a run, that a module call was not read: its resources are missing from
+    /// the run, which must not pass in silence.
+    fn note_not_read(&mut self, file: &Arc<SourceFile>, name: &str, why: &str) {
+        let note =
+            format!("{}: module.{name} in {}: {why}; its resources are not read", file.name, self.inst.who());
+        if !self.g.skipped.iter().any(|n| n.ends_with(why) || n.contains(&format!("{why};"))) {
+            self.g.skipped.push(note);
+        }
+    }
+}
+
 /// Evaluates every resource and data block of a module instance and of its local modules.
 fn emit(g: &mut Global, inst: &mut Inst) {
     let def = inst.def.clone();
@@ -687,6 +723,11 @@ fn emit(g: &mut Global, inst: &mut Inst) {
         let head = Location::new(item.file.clone(), item.block.head);
         let data = if mode == Mode::Data { "data." } else { "" };
         let group = format!("{}{data}{kind}.{name}", inst.prefix());
+        // The run's blocks are full: not even expanded (a `count` of 10,000 in each of
+        // 10,000 module instances made a hundred million instances to refuse).
+        if g.capped {
+            return;
+        }
         let (instances, count) = Ctx::new(g, inst).expand(&item.file, &item.block.body);
         for instance in instances {
             if g.blocks.len() >= g.max_blocks {
