@@ -111,6 +111,23 @@ write("regions-100000.yaml", "kind: Image\nname: img\ntype: custom\nos: {family:
 write("dup-keys.tf", "locals {\n" + "".join(f'  k{i} = "{"x" * 60}"\n' for i in range(60_000))
       + "  o = {\n" + "    d = 1\n" * 300 + "  }\n}\n")
 
+# Terraform expansion (found by mutation fuzzing): a module called with `count = 10000` by a
+# module called with `count = 10000` (101 bytes: 15 GB before module instances were bounded);
+# `for` three deep over `range(10000)` (8 s: loops went on after the budget was spent); a
+# `dynamic` block over `range(10000)` in each of 10,000 instances (560 MB: blocks made were
+# not charged to the budget).
+write("tf-modules/main.tf", 'module "a" {\n  source = "./m1"\n  count  = 10000\n}\n')
+write("tf-modules/m1/main.tf", 'module "b" {\n  source = "../m2"\n  count  = 10000\n}\n')
+write("tf-modules/m2/main.tf", 'resource "alicloud_instance" "x" {\n  instance_type = "ecs.g7.large"\n'
+      '  image_id      = "aliyun_3_x64_20G_alibase_20240819.vhd"\n}\n')
+write("tf-for/main.tf", 'locals {\n  r = range(10000)\n'
+      '  x = [for a in local.r : [for b in local.r : [for c in local.r : c]]]\n}\n'
+      'resource "alicloud_instance" "x" {\n  instance_type = length(local.x)\n'
+      '  image_id      = "aliyun_3_x64_20G_alibase_20240819.vhd"\n}\n')
+write("tf-dynamic/main.tf", 'resource "alicloud_instance" "x" {\n  count         = 10000\n'
+      '  instance_type = "ecs.g7.large"\n  image_id      = "aliyun_3_x64_20G_alibase_20240819.vhd"\n'
+      '  dynamic "data_disks" {\n    for_each = range(10000)\n    content { size = data_disks.value }\n  }\n}\n')
+
 # 13.2: a 1 MB scalar anchored once and aliased 1,000 and 3,000 times.
 for n in (1000, 3000):
     write(f"alias-{n}.yaml", "kind: Other\nbig: &big " + "x" * 1_000_000 + "\ncopies:\n"
@@ -211,6 +228,9 @@ run_case "13.1 98 KB of CJK on one line" --no-config cjk.json
 run_case "13.1 all four, --output to a file" --no-config --format json --output report.json \
     tabs.yaml long.json emoji.json cjk.json
 run_case "Terraform: 300 repeated object keys, 4.4 MB" --no-config --format json dup-keys.tf
+run_case "Terraform: module count 10,000 x 10,000" --no-config --format json tf-modules
+run_case "Terraform: for over range(10000), 3 deep" --no-config --format json tf-for
+run_case "Terraform: dynamic 10,000 x count 10,000" --no-config --format json tf-dynamic
 # 13.2: aliases of a 1 MB scalar.
 run_case "13.2 1 MB scalar aliased 1,000 times" --no-config --format json alias-1000.yaml
 run_case "13.2 1 MB scalar aliased 3,000 times" --no-config --format json alias-3000.yaml

@@ -798,3 +798,6 @@ module "m" {
 }
 #[path = "eval_semantics_tests.rs"]
 mod semantics;
+
+#[path = "eval_bounds_tests.rs"]
+mod bounds;
