@@ -128,6 +128,13 @@ write("tf-dynamic/main.tf", 'resource "alicloud_instance" "x" {\n  count        
       '  instance_type = "ecs.g7.large"\n  image_id      = "aliyun_3_x64_20G_alibase_20240819.vhd"\n'
       '  dynamic "data_disks" {\n    for_each = range(10000)\n    content { size = data_disks.value }\n  }\n}\n')
 
+# Quadratic before (mutation fuzzing): 60,000 labels of one instance, each an S002 (each
+# looked up from the top of the mapping: 5 s); 200,000 empty YAML documents (the whole
+# file searched for a tag once per document: 10 s).
+write("labels-60000.yaml", "kind: Instance\nname: a\nregion: cn-hangzhou\ninstanceType: ecs.g7.large\n"
+      f"image: {public}\nlabels:\n" + "".join(f"  k{i}: 1\n" for i in range(60_000)))
+write("documents-200000.yaml", "---\n" * 200_000)
+
 # 13.2: a 1 MB scalar anchored once and aliased 1,000 and 3,000 times.
 for n in (1000, 3000):
     write(f"alias-{n}.yaml", "kind: Other\nbig: &big " + "x" * 1_000_000 + "\ncopies:\n"
@@ -231,6 +238,8 @@ run_case "Terraform: 300 repeated object keys, 4.4 MB" --no-config --format json
 run_case "Terraform: module count 10,000 x 10,000" --no-config --format json tf-modules
 run_case "Terraform: for over range(10000), 3 deep" --no-config --format json tf-for
 run_case "Terraform: dynamic 10,000 x count 10,000" --no-config --format json tf-dynamic
+run_case "60,000 labels of one instance, each S002" --no-config --format json labels-60000.yaml
+run_case "200,000 empty YAML documents" --no-config --format json documents-200000.yaml
 # 13.2: aliases of a 1 MB scalar.
 run_case "13.2 1 MB scalar aliased 1,000 times" --no-config --format json alias-1000.yaml
 run_case "13.2 1 MB scalar aliased 3,000 times" --no-config --format json alias-3000.yaml

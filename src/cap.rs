@@ -101,6 +101,26 @@ fn weight(finding: &Finding) -> usize {
     count.and_then(|c| usize::try_from(c).ok()).unwrap_or(1)
 }
 
+/// The resource a finding is about, for the cap: the one the engine was checking, or, for
+/// a finding made while the files were read (a schema violation, S002: 60,000 labels
+/// that were not strings gave 60,000 findings and a 34 MB report), the resource it names
+/// in its file.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum Who<'a> {
+    Subject(NonZeroU32),
+    Named { file: &'a str, kind: &'a str, name: &'a str },
+}
+
+impl<'a> Who<'a> {
+    fn of(finding: &'a Finding) -> Option<Self> {
+        if let Some(subject) = finding.subject {
+            return Some(Self::Subject(subject));
+        }
+        let resource = finding.resource.as_ref()?;
+        Some(Self::Named { file: &finding.location.file.name, kind: &resource.kind, name: &resource.name })
+    }
+}
+
 /// One capped group: how many it kept, where its note goes, how many the note stands for,
 /// and whether the engine's note for findings never made is among them.
 #[derive(Default)]
@@ -119,13 +139,13 @@ struct Group {
 /// group of 100 and the engine's note for more is left as it is, the note saying which
 /// bound left those out. Runs with no group past the cap are left as they are.
 pub fn apply(findings: &mut Vec<Finding>) {
-    let mut counts: HashMap<(NonZeroU32, &str), usize> = HashMap::new();
+    let mut counts: HashMap<(Who<'_>, &str), usize> = HashMap::new();
     for finding in findings.iter().filter(|f| !f.is_left_out()) {
-        if let Some(subject) = finding.subject {
-            *counts.entry((subject, finding.code.as_str())).or_insert(0) += 1;
+        if let Some(who) = Who::of(finding) {
+            *counts.entry((who, finding.code.as_str())).or_insert(0) += 1;
         }
     }
-    let mut groups: HashMap<(NonZeroU32, &str), Group> = counts
+    let mut groups: HashMap<(Who<'_>, &str), Group> = counts
         .into_iter()
         .filter(|(_, count)| *count > MAX_REPORTED)
         .map(|(key, _)| (key, Group::default()))
@@ -135,8 +155,8 @@ pub fn apply(findings: &mut Vec<Finding>) {
     }
     let mut keep = vec![true; findings.len()];
     for (index, finding) in findings.iter().enumerate() {
-        let Some(subject) = finding.subject else { continue };
-        let Some(group) = groups.get_mut(&(subject, finding.code.as_str())) else { continue };
+        let Some(who) = Who::of(finding) else { continue };
+        let Some(group) = groups.get_mut(&(who, finding.code.as_str())) else { continue };
         if group.kept < MAX_REPORTED && !finding.is_left_out() {
             group.kept += 1;
             continue;
@@ -243,6 +263,25 @@ mod tests {
         .finding();
         made.subject = NonZeroU32::new(subject);
         made
+    }
+
+    #[test]
+    fn findings_made_while_reading_are_capped_by_the_resource_they_name() {
+        // Schema violations (S002) carry no engine subject: they are grouped by the file and
+        // the resource they name. Two resources of one name in two files are two groups.
+        let a = Arc::new(SourceFile::new("a.yaml", "x".repeat(1000)));
+        let b = Arc::new(SourceFile::new("b.yaml", "x".repeat(1000)));
+        let read = |file: &Arc<SourceFile>, at: usize| {
+            let mut finding = finding(file, 0, "S002", at);
+            finding.subject = None;
+            finding
+        };
+        let mut findings: Vec<Finding> = (0..150).map(|at| read(&a, at)).collect();
+        findings.extend((0..50).map(|at| read(&b, at)));
+        apply(&mut findings);
+        let on = |name: &str| findings.iter().filter(|f| f.location.file.name == name).count();
+        assert_eq!((on("a.yaml"), on("b.yaml")), (101, 50));
+        assert_eq!(findings.iter().filter(|f| f.is_left_out()).count(), 1);
     }
 
     #[test]

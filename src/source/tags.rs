@@ -27,8 +27,11 @@ pub fn is_tag(key: &Key, text: &str) -> bool {
 /// Replaces every local tag's mapping in the tree by the node it tags, spanning the tag as
 /// well: the tree [`super::parse_yaml`] reads, for a reader to which a tag means nothing.
 pub fn untag(node: &mut Node, text: &str) {
-    // Most texts hold no `!` at all: nothing to walk.
-    if !text.contains('!') {
+    // Most documents hold no `!` at all: nothing to walk. Only the node's own text is
+    // looked at: the whole file's, once per document, was quadratic (200,000 empty
+    // documents took 10 s).
+    let own = text.get(node.span.start()..node.span.end()).unwrap_or(text);
+    if !own.contains('!') {
         return;
     }
     untag_all(node, text);
