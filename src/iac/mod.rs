@@ -258,6 +258,13 @@ impl Builder {
         self
     }
 
+    /// As [`Self::unknown`], replacing why the field was unknown so far (ESS's `image_name`
+    /// says more than "`image_id` is not set").
+    pub fn unknown_instead(&mut self, field: &str, at: Location, why: impl Into<String>) -> &mut Self {
+        self.extra.unknown.retain(|u| u.field != field);
+        self.unknown(field, at, why)
+    }
+
     /// Marks every field set so far unknown (its name and kind stay), for a resource that
     /// may not be created at all: nothing about it is reported, and S011 says why.
     pub fn may_be_none(&mut self, at: &Location, why: &str) -> &mut Self {

@@ -222,6 +222,7 @@ fn classify(file: &Arc<SourceFile>, node: Node, findings: &mut Vec<Finding>) -> 
     let mut violations = schema.validate(&resource.node);
     violations.extend(integral_floats(&resource));
     let known = if violations.is_empty() { Vec::new() } else { schema.fields() };
+    let first = findings.len();
     for violation in violations {
         resource.valid = false;
         resource.invalid_fields.push(invalid_field(&violation));
@@ -255,7 +256,33 @@ fn classify(file: &Arc<SourceFile>, node: Node, findings: &mut Vec<Finding>) -> 
         }
         findings.push(finding);
     }
+    cap_unnamed(&resource, findings, first);
     Some(resource)
+}
+
+/// The per-rule cap (`crate::cap`) groups findings by the resource they name: a resource
+/// with no valid `name` names none, so its schema violations are capped here, as they are
+/// made (60,000 failing labels were 60,000 findings). Past [`crate::cap::MAX_REPORTED`],
+/// one finding says how many more there were; no suppression brings those into view.
+fn cap_unnamed(resource: &Resource, findings: &mut Vec<Finding>, first: usize) {
+    let max = crate::cap::MAX_REPORTED;
+    if resource.reference().is_some() || findings.len() - first <= max {
+        return;
+    }
+    let left_out = findings.split_off(first + max);
+    let count = left_out.len();
+    let Some(head) = left_out.into_iter().next() else { return };
+    let note = crate::cap::LeftOut {
+        code: &head.code,
+        name: &head.name,
+        severity: head.severity,
+        location: head.location.clone(),
+        resource: None,
+        path: head.path.clone(),
+        count,
+        bound: crate::cap::Bound::Reported,
+    };
+    findings.push(note.finding());
 }
 
 /// The top-level field a violation is about. A missing required field is reported at the

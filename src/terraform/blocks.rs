@@ -156,9 +156,10 @@ impl Ctx<'_, '_, '_> {
             }
         };
         let mut items = Vec::new();
+        let refusals = super::expr::Names::refusals(self);
         for (k, v) in pairs {
             // Spent budgets stop the loop: each item would be one more unknown value.
-            if super::expr::Names::exhausted(self) {
+            if super::expr::Names::exhausted(self) || super::expr::Names::refusals(self) > refusals {
                 return Err(Val::unknown(super::expr::BUDGET_SPENT, at));
             }
             let it = Val::new(Value::Object(vec![("key".into(), k), ("value".into(), v)]), at.clone());

@@ -109,6 +109,11 @@ struct Global<'o, 'l> {
     capped: bool,
     /// Module instances made for this root so far (at most [`MAX_MODULE_INSTANCES`]).
     module_instances: usize,
+    /// Values refused so far because `weight` was spent (see `Names::refusals`).
+    refusals: u64,
+    /// The module bounds this root has said it hit (one note per bound and root, whichever
+    /// thread evaluates it).
+    noted: Vec<String>,
 }
 
 impl<'o, 'l> Global<'o, 'l> {
@@ -127,6 +132,8 @@ impl<'o, 'l> Global<'o, 'l> {
             spent: false,
             capped: false,
             module_instances: 0,
+            refusals: 0,
+            noted: Vec::new(),
         }
     }
 }
@@ -247,12 +254,15 @@ impl Names for Ctx<'_, '_, '_> {
 
     fn refused(&mut self) {
         self.g.spent = true;
+        self.g.refusals += 1;
     }
 
     fn exhausted(&self) -> bool {
-        // Once a value was refused, the next items of a loop would be refused alike, each
-        // after being made (a copy of a 10,000-item list apiece).
-        self.g.steps == 0 || self.g.weight == 0 || self.g.spent
+        self.g.steps == 0 || self.g.weight == 0
+    }
+
+    fn refusals(&self) -> u64 {
+        self.g.refusals
     }
 
     fn bound(&self, name: &str) -> Option<Val> {
@@ -688,14 +698,16 @@ impl<'a, 'o, 'l> Ctx<'a, 'o, 'l> {
 }
 
 impl Ctx<'_, '_, '_> {
-    /// Says, once a run, that a module call was not read: its resources are missing from
-    /// the run, which must not pass in silence.
+    /// Says, once a root module and bound, that a module call was not read: its resources
+    /// are missing from the run, which must not pass in silence.
     fn note_not_read(&mut self, file: &Arc<SourceFile>, name: &str, why: &str) {
+        if self.g.noted.iter().any(|noted| noted == why) {
+            return;
+        }
+        self.g.noted.push(why.to_string());
         let note =
             format!("{}: module.{name} in {}: {why}; its resources are not read", file.name, self.inst.who());
-        if !self.g.skipped.iter().any(|n| n.ends_with(why) || n.contains(&format!("{why};"))) {
-            self.g.skipped.push(note);
-        }
+        self.g.skipped.push(note);
     }
 }
 

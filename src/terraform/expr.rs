@@ -65,6 +65,12 @@ pub trait Names {
     fn exhausted(&self) -> bool {
         false
     }
+    /// How many values were refused so far: a loop whose items started being refused
+    /// stops too (each next item would be made, then refused alike), while a loop begun
+    /// after a refusal elsewhere runs as usual.
+    fn refusals(&self) -> u64 {
+        0
+    }
     /// Names bound by the caller (a `dynamic` block's iterator), looked up before `resolve`.
     fn bound(&self, _name: &str) -> Option<Val> {
         None
@@ -404,8 +410,9 @@ impl<'a> Eval<'a> {
         };
         let mut list = Vec::new();
         let mut object: Vec<(String, Val)> = Vec::new();
+        let refusals = self.names.refusals();
         for (k, v) in pairs {
-            if self.names.exhausted() {
+            if self.names.exhausted() || self.names.refusals() > refusals {
                 return Val::unknown(BUDGET_SPENT, at);
             }
             let mark = self.scope.len();

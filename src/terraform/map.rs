@@ -312,30 +312,45 @@ pub fn repetition(b: &mut Builder, block: &Block) {
     b.unknown("count", at, why);
 }
 
-/// A scaling configuration's `image_name`: when set, ESS ignores `image_id` (the
-/// provider sends both; `CreateScalingConfiguration` reads the name). A public image's name
-/// is its ID, which becomes the image; any other name, or one not known before deploy,
-/// leaves the image unknown rather than judged by the `image_id` ESS ignores.
+/// A scaling configuration's `image_name`. With no `image_id`, the name chooses the image:
+/// a public image's name is its ID, which becomes the image; any other name, or one not
+/// known before deploy, leaves the image unknown. With both set, Alibaba Cloud's pages
+/// disagree on which one ESS ignores (`CreateScalingConfiguration`: the ID; the SDK's
+/// `ModifyScalingConfiguration`: the name), so the image is unknown rather than judged by
+/// one that may be ignored.
 fn image_name(b: &mut Builder, block: &Block, catalog: &Catalog) {
     let Some(name) = block.get("image_name") else { return };
-    match &name.value {
-        Value::Null => {}
+    let named = match &name.value {
+        Value::Null => return,
         // An empty name is no name: the provider sends it only when it is not empty.
-        Value::String(text) if text.is_empty() => {}
-        Value::String(text) if catalog.parse_public_image_id(text).is_some() => {
-            b.string("image", name.placed(text.clone()));
+        Value::String(text) if text.is_empty() => return,
+        Value::String(text) => Some(text),
+        _ => None,
+    };
+    let id_set = block.get("image_id").is_some_and(|id| match &id.value {
+        Value::Null => false,
+        Value::String(text) => !text.is_empty(),
+        _ => true,
+    });
+    let why = if id_set {
+        "both `image_id` and `image_name` are set, and Alibaba Cloud documents each as the one ESS ignores"
+            .to_string()
+    } else {
+        match named {
+            Some(text) if catalog.parse_public_image_id(text).is_some() => {
+                b.string("image", name.placed(text.clone()));
+                return;
+            }
+            Some(text) => format!(
+                "`image_name` `{text}` chooses the image, and ecslint resolves only public image names"
+            ),
+            None => {
+                let why = name.unknown_why().unwrap_or_else(|| "it is not a string".into());
+                format!("`image_name` chooses the image: {why}")
+            }
         }
-        Value::String(text) => {
-            let why = format!(
-                "`image_name` `{text}` chooses the image (ESS then ignores `image_id`), and ecslint resolves only public image names"
-            );
-            b.unknown("image", name.at.clone(), why);
-        }
-        _ => {
-            let why = name.unknown_why().unwrap_or_else(|| "`image_name` is not a string".into());
-            b.unknown("image", name.at.clone(), format!("`image_name` chooses the image: {why}"));
-        }
-    }
+    };
+    b.unknown_instead("image", name.at.clone(), why);
 }
 
 /// `count` from an instance set's `amount`.
