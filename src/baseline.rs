@@ -202,6 +202,41 @@ fn never_baselined(finding: &Finding) -> bool {
     finding.stands_for_unmade() || finding.code == crate::spec::codes::PARSE_ERROR.code
 }
 
+/// Which entries a run looked for: those of the files it checked, and, in a run over named
+/// files, those of the resources it reported on in other files (a context file holds
+/// resources the run reported on beside others it did not look at). An entry it did not
+/// look for neither counts as matching nothing nor is dropped when the baseline is
+/// rewritten.
+pub struct Looked {
+    files: HashSet<String>,
+    resources: HashSet<(String, String)>,
+}
+
+impl Looked {
+    /// `files` as ecslint names them; `resources` by kind and name.
+    pub fn new<'a>(
+        keys: &Keys<'_>,
+        files: impl IntoIterator<Item = &'a str>,
+        resources: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> Self {
+        Self {
+            files: files.into_iter().map(|name| keys.file(name)).collect(),
+            resources: resources
+                .into_iter()
+                .map(|(kind, name)| (kind.to_string(), name.to_string()))
+                .collect(),
+        }
+    }
+
+    fn covers(&self, entry: &Entry) -> bool {
+        self.files.contains(&entry.file)
+            || match (&entry.kind, &entry.resource) {
+                (Some(kind), Some(name)) => self.resources.contains(&(kind.clone(), name.clone())),
+                _ => false,
+            }
+    }
+}
+
 impl Baseline {
     /// Records the given findings, but not the engine's note for findings it never made
     /// (past `cap::MAX_MADE` on one resource): no entry can stand for those (see
@@ -220,10 +255,9 @@ impl Baseline {
     /// the ones it did), so that rewriting a baseline after a run over a few named files
     /// keeps what the baseline says of the rest of the repository.
     /// Returns how many findings the kept entries stand for.
-    pub fn keep_unchecked(&mut self, old: &Self, checked: &[&str], keys: &Keys<'_>) -> u64 {
-        let checked: HashSet<String> = checked.iter().map(|name| keys.file(name)).collect();
+    pub fn keep_unchecked(&mut self, old: &Self, looked: &Looked) -> u64 {
         let mut counts: BTreeMap<Entry, u32> = BTreeMap::new();
-        let kept: Vec<&Entry> = old.findings.iter().filter(|entry| !checked.contains(&entry.file)).collect();
+        let kept: Vec<&Entry> = old.findings.iter().filter(|entry| !looked.covers(entry)).collect();
         let kept_findings = kept.iter().map(|entry| u64::from(entry.count)).sum();
         for entry in self.findings.iter().chain(kept) {
             let count = counts.entry(Entry { count: 1, ..entry.clone() }).or_insert(0);
@@ -255,11 +289,9 @@ impl Baseline {
     /// findings hid behind it), and a resource past that bound fails every run until it
     /// has fewer, or a file-wide suppression or the config's ignores cover the code.
     ///
-    /// `checked`, in a run over some named files, are the files it reported on: an entry
-    /// about another file was not looked for, so it is not counted as matching nothing.
-    pub fn filter(&self, findings: Vec<Finding>, keys: &Keys<'_>, checked: Option<&[&str]>) -> Filtered {
-        let checked: Option<HashSet<String>> =
-            checked.map(|names| names.iter().map(|name| keys.file(name)).collect());
+    /// `looked`, in a run over some named files, says which entries it looked for: another
+    /// is not counted as matching nothing.
+    pub fn filter(&self, findings: Vec<Finding>, keys: &Keys<'_>, looked: Option<&Looked>) -> Filtered {
         // Per key: how many findings it may still absorb, and whether any matched.
         let mut remaining: BTreeMap<Entry, (u32, bool)> = BTreeMap::new();
         for entry in &self.findings {
@@ -286,7 +318,7 @@ impl Baseline {
         let unmatched = self
             .findings
             .iter()
-            .filter(|entry| checked.as_ref().is_none_or(|checked| checked.contains(&entry.file)))
+            .filter(|entry| looked.is_none_or(|looked| looked.covers(entry)))
             .filter(|entry| {
                 remaining.get(&Entry { count: 1, ..(*entry).clone() }).is_some_and(|(_, matched)| !matched)
             })

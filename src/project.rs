@@ -138,7 +138,7 @@ impl Named {
         })
     }
 
-    fn is_named(&self, name: &str) -> bool {
+    pub fn is_named(&self, name: &str) -> bool {
         self.names.contains(name)
     }
 

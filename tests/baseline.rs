@@ -150,7 +150,9 @@ fn rewriting_a_baseline_from_a_run_over_named_files_keeps_the_other_files_entrie
     let run = check_in(&dir, &["--baseline", "bl.json", "--write-baseline", "bl.json", "a.yaml"]);
     run.assert_code(0);
     assert!(
-        run.stderr.contains("wrote 2 finding(s) to the baseline bl.json, and kept its 2 finding(s) of files this run did not check"),
+        run.stderr.contains(
+            "wrote 2 finding(s) to the baseline bl.json, and kept its 2 finding(s) this run did not look for"
+        ),
         "{}",
         run.describe()
     );
@@ -197,4 +199,36 @@ fn a_file_that_does_not_parse_is_never_baselined() {
     let run = check_in(&dir, &["--format", "json", "--baseline", "b.json", "."]);
     run.assert_code(1);
     assert_eq!(found_codes(&run), ["S001"], "{}", run.describe());
+}
+
+/// A run over a named image file also reports on the instances elsewhere that use the image,
+/// but not on the other resources of their file: the baseline's entries for those were not
+/// looked for, so they are neither counted as matching nothing nor dropped by a rewrite (a
+/// rewrite after such a pre-commit run lost them, and the next full run failed).
+#[test]
+fn entries_of_resources_a_named_run_did_not_report_on_are_kept() {
+    let dir = scratch_dir("baseline-context-file");
+    std::fs::create_dir_all(dir.join(".git")).expect(".git created");
+    let images = "kind: Image\nname: app\ntype: custom\nos: {family: ubuntu, version: \"22.04\"}\n\
+                  architecture: x86_64\nregions: [cn-hangzhou]\n";
+    let instances = "kind: Instance\nname: i1\nregion: cn-beijing\ninstanceType: ecs.g7.large\nimage: app\n---\n\
+                     kind: Instance\nname: i2\nregion: cn-hangzhou\ninstanceType: ecs.g7.large\n\
+                     image: centos_7_9_x64_20G_alibase_20240628.vhd\n";
+    write_files(&dir, &[("images.yaml", images), ("instances.yaml", instances)]);
+    check_in(&dir, &["--write-baseline", "bl.json", "."]).assert_code(0);
+    let entries = |dir: &Path| {
+        let text = std::fs::read_to_string(dir.join("bl.json")).unwrap_or_default();
+        serde_json::from_str::<serde_json::Value>(&text)
+            .ok()
+            .and_then(|b| b["findings"].as_array().map(Vec::len))
+    };
+    let before = entries(&dir);
+    let run = check_in(&dir, &["--format", "json", "--baseline", "bl.json", "images.yaml"]);
+    run.assert_code(0);
+    assert_eq!(run.json()["summary"]["baseline"]["unmatched"], 0, "{}", run.describe());
+    check_in(&dir, &["--baseline", "bl.json", "--write-baseline", "bl.json", "images.yaml"]).assert_code(0);
+    assert_eq!(entries(&dir), before);
+    let run = check_in(&dir, &["--format", "json", "--baseline", "bl.json", "."]);
+    run.assert_code(0);
+    assert_eq!(found_codes(&run), Vec::<String>::new(), "{}", run.describe());
 }

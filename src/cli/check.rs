@@ -2,7 +2,7 @@
 //! and decide the exit status. Command-line flags win over the config file.
 
 use super::Failure;
-use crate::baseline::{Baseline, Keys};
+use crate::baseline::{Baseline, Keys, Looked};
 use crate::check::{CheckOptions, Outcome, check};
 use crate::config::{self, Config, ConfigError};
 use crate::date::Date;
@@ -159,6 +159,8 @@ pub struct Run {
     /// Every file the run read, when it writes a report or a baseline: the project's files
     /// (the outcome keeps only those it reports on) and the rule files. Never written over.
     pub read: Vec<PathBuf>,
+    /// In a run over named files, what it looked for (for the baseline).
+    pub named_scope: Option<NamedScope>,
 }
 
 /// Loads the config `args` point at (or discover), reporting its problems.
@@ -350,6 +352,7 @@ pub fn execute(args: &CheckArgs) -> Result<Run, Failure> {
     if let Some(named) = &named {
         project::restrict(&mut outcome, named, in_scope.take());
     }
+    let named_scope = named.as_ref().map(|named| NamedScope::new(&outcome, named));
     if let Some(path) = &args.baseline {
         let text = files::read_text(path)
             .map_err(|e| Failure::Message(format!("cannot read baseline {}: {e}", path.display())))?;
@@ -359,9 +362,8 @@ pub fn execute(args: &CheckArgs) -> Result<Run, Failure> {
         // same file for both, the entries that still match are kept and the fixed ones go.
         if args.write_baseline.is_none() {
             let keys = Keys::new(path, &outcome.resources);
-            let checked: Option<Vec<&str>> =
-                named.as_ref().map(|_| outcome.files.iter().map(|file| file.name.as_str()).collect());
-            let filtered = baseline.filter(std::mem::take(&mut outcome.findings), &keys, checked.as_deref());
+            let looked = named_scope.as_ref().map(|scope| scope.looked(&keys));
+            let filtered = baseline.filter(std::mem::take(&mut outcome.findings), &keys, looked.as_ref());
             outcome.findings = filtered.findings;
             baseline_counts = Some(BaselineCounts { hidden: filtered.hidden, unmatched: filtered.unmatched });
         }
@@ -382,12 +384,36 @@ pub fn execute(args: &CheckArgs) -> Result<Run, Failure> {
         catalog: context.catalog,
         settings,
         read,
+        named_scope,
     })
+}
+
+/// What a run over named files looked for: the named files, and the resources it reported
+/// on elsewhere (`project::restrict` left only those in `outcome.resources`), by kind and name.
+pub struct NamedScope {
+    files: Vec<String>,
+    resources: Vec<(String, String)>,
+}
+
+impl NamedScope {
+    fn new(outcome: &Outcome, named: &project::Named) -> Self {
+        let files = outcome.files.iter().map(|file| &file.name).filter(|name| named.is_named(name));
+        let resources = outcome.resources.iter().filter_map(|r| Some((r.kind.as_str(), r.name.as_deref()?)));
+        Self {
+            files: files.cloned().collect(),
+            resources: resources.map(|(kind, name)| (kind.to_string(), name.to_string())).collect(),
+        }
+    }
+
+    fn looked(&self, keys: &Keys<'_>) -> Looked {
+        let resources = self.resources.iter().map(|(kind, name)| (kind.as_str(), name.as_str()));
+        Looked::new(keys, self.files.iter().map(String::as_str), resources)
+    }
 }
 
 /// Runs `check`; `Ok(true)` when a finding reaches the `--fail-on` threshold.
 pub fn run(args: &CheckArgs) -> Result<bool, Failure> {
-    let Run { outcome, warnings, config, rules, baseline_counts, read, catalog, settings, .. } =
+    let Run { outcome, warnings, config, rules, baseline_counts, read, catalog, settings, named_scope } =
         execute(args)?;
     let mut stderr = std::io::stderr().lock();
     // Facts go stale (DESIGN §2): one line per run, not a finding, so no exit status changes.
@@ -441,8 +467,11 @@ pub fn run(args: &CheckArgs) -> Result<bool, Failure> {
                 .map_err(|e| Failure::Message(format!("cannot read baseline {}: {e}", old.display())))?;
             let old = Baseline::parse(&text)
                 .map_err(|e| Failure::Message(format!("baseline {}: {e}", old.display())))?;
-            let checked: Vec<&str> = outcome.files.iter().map(|file| file.name.as_str()).collect();
-            kept = baseline.keep_unchecked(&old, &checked, &keys);
+            let looked = match &named_scope {
+                Some(scope) => scope.looked(&keys),
+                None => Looked::new(&keys, outcome.files.iter().map(|file| file.name.as_str()), []),
+            };
+            kept = baseline.keep_unchecked(&old, &looked);
         }
         files::write::replace(path, |out| out.write_all(baseline.to_json().as_bytes()))
             .map_err(|e| Failure::Message(format!("cannot write baseline {}: {e}", path.display())))?;
@@ -605,7 +634,7 @@ fn written(
     if kept > 0 {
         writeln!(
             stderr,
-            "wrote {recorded} finding(s) to the baseline {}, and kept its {kept} finding(s) of files this run did not check",
+            "wrote {recorded} finding(s) to the baseline {}, and kept its {kept} finding(s) this run did not look for",
             path.display()
         )?;
     } else {
