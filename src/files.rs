@@ -98,10 +98,15 @@ pub fn collect(args: &[String], stdin_name: &str) -> Result<Collected, CollectEr
             return Err(CollectError::NotFound { path: arg.clone() });
         }
     }
+    Ok(finished(collected))
+}
+
+/// What several arguments or patterns gave, each file once and in order.
+fn finished(mut collected: Collected) -> Collected {
     sort_and_dedupe(&mut collected.inputs);
     collected.unreadable.sort();
     collected.unreadable.dedup();
-    Ok(collected)
+    collected
 }
 
 /// Resolves the config's `include` patterns as [`collect`] resolves arguments, except that
@@ -123,10 +128,7 @@ pub fn collect_included(patterns: &[String], stdin_name: &str) -> Result<Collect
             Err(error) => return Err(error),
         }
     }
-    sort_and_dedupe(&mut all.inputs);
-    all.unreadable.sort();
-    all.unreadable.dedup();
-    Ok(all)
+    Ok(finished(all))
 }
 
 /// Sorts inputs by display name (component by component, as a sorted walk lists them)

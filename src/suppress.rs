@@ -21,7 +21,7 @@ use std::sync::Arc;
 pub enum Named {
     /// No rule: a typo, or a reason written without `--` before it.
     Nothing,
-    /// Only rules that cannot fire in this run (disabled, or dated: see `check::dormant`).
+    /// Only rules that cannot fire in this run (disabled, or dated: see `check::named_by`).
     Dormant,
     /// A rule that may fire.
     Live,
@@ -424,24 +424,30 @@ pub fn apply(
         for directive in &directives {
             let used = reach.mark(findings, directive);
             let Some(severity) = s008 else { continue };
-            let unused_codes =
-                directive.codes.iter().zip(&used).filter(|(_, u)| !**u).map(|(c, _)| c.as_str());
-            let (no_rule, stale): (Vec<&str>, Vec<&str>) = unused_codes
-                .filter(|c| {
-                    named(c) != Named::Dormant
+            // Each unused code, with what it names (a look over every rule, made once).
+            let left: Vec<(&str, Named)> = directive
+                .codes
+                .iter()
+                .zip(&used)
+                .filter(|(_, u)| !**u)
+                .map(|(c, _)| (c.as_str(), named(c)))
+                .filter(|&(c, what)| {
+                    what != Named::Dormant
                         && !left_out.iter().any(|&i| findings.get(i).is_some_and(|f| names(c, f)))
                 })
-                .partition(|c| named(c) == Named::Nothing);
+                .collect();
+            let with = |kind: fn(Named) -> bool| -> Vec<&str> {
+                left.iter().filter(|(_, what)| kind(*what)).map(|(c, _)| *c).collect()
+            };
+            let (no_rule, stale) = (with(|w| w == Named::Nothing), with(|w| w != Named::Nothing));
             if directive.codes.is_empty() || !stale.is_empty() || !no_rule.is_empty() {
                 let quoted =
                     |list: &[&str]| list.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ");
+                let fix_the_code = "remove the comment, or fix the code it names";
                 let (what, help) = if directive.codes.is_empty() {
-                    ("names no code".to_string(), "remove the comment, or fix the code it names")
+                    ("names no code".to_string(), fix_the_code)
                 } else if no_rule.is_empty() {
-                    (
-                        format!("matched no {} finding", stale.join(", ")),
-                        "remove the comment, or fix the code it names",
-                    )
+                    (format!("matched no {} finding", stale.join(", ")), fix_the_code)
                 } else {
                     let these = if no_rule.len() == 1 { ", which is" } else { ", which are" };
                     (

@@ -9,8 +9,9 @@
 //! than what it holds. So the human and concise renderers pass every piece of text an input
 //! controls through [`escape`]: control and invisible-layout characters become visible `\n`,
 //! `\r`, `\t` or `\u{…}` escapes (so one piece of text is always one line), and `##[` and
-//! `##vso[` are broken as `##\[` and `##vso\[`. The renderers themselves make sure that no such text starts a line: every line
-//! they print begins with a fixed prefix or with a path that [`display_path`] made safe.
+//! `##vso[` are broken as `##\[` and `##vso\[`. The renderers themselves make sure that no
+//! such text starts a line: every line they print begins with a fixed prefix or with a path
+//! that [`display_path`] made safe.
 
 use std::borrow::Cow;
 use std::fmt::Write as _;
@@ -33,7 +34,7 @@ pub const fn needs_escape(c: char) -> bool {
     )
 }
 
-/// `text` with control characters escaped and `##[` broken, as one line; borrowed when
+/// `text` with control characters escaped and `##[` and `##vso[` broken, as one line; borrowed when
 /// nothing needed escaping (nearly always).
 pub fn escape(text: &str) -> Cow<'_, str> {
     if !text.chars().any(needs_escape) && !text.contains("##") {

@@ -282,12 +282,15 @@ impl Selection {
                 // Flags win over the config: a `--select` at least as specific as the
                 // config's `off` (`--select F001` over `F001: off`, but not `--select ALL`
                 // over it) runs the rule, at its default severity.
+                if !matches(selector, info) {
+                    continue;
+                }
                 let selected_over = value.is_none()
                     && self
                         .select
                         .iter()
                         .any(|s| matches(s, info) && specificity(s, info) >= specificity(selector, info));
-                if matches(selector, info) && !selected_over {
+                if !selected_over {
                     severity = *value;
                 }
             }

@@ -103,13 +103,12 @@ struct Global<'o, 'l> {
     max_blocks: usize,
     findings: Vec<Finding>,
     skipped: Vec<String>,
-    /// Whether a value was refused because `weight` was spent.
-    spent: bool,
     /// Whether a block was left out because `blocks` was full.
     capped: bool,
     /// Module instances made for this root so far (at most [`MAX_MODULE_INSTANCES`]).
     module_instances: usize,
-    /// Values refused so far because `weight` was spent (see `Names::refusals`).
+    /// Values refused so far because `weight` was spent (see `Names::refusals`); any at all
+    /// means this root's evaluation is not what the run's own budget would give.
     refusals: u64,
     /// The module bounds this root has said it hit (one note per bound and root, whichever
     /// thread evaluates it).
@@ -129,7 +128,6 @@ impl<'o, 'l> Global<'o, 'l> {
             max_blocks: MAX_BLOCKS,
             findings: Vec::new(),
             skipped: Vec::new(),
-            spent: false,
             capped: false,
             module_instances: 0,
             refusals: 0,
@@ -253,7 +251,6 @@ impl Names for Ctx<'_, '_, '_> {
     }
 
     fn refused(&mut self) {
-        self.g.spent = true;
         self.g.refusals += 1;
     }
 

@@ -87,8 +87,9 @@ pub fn evaluate_within(
                     if let Ok(def) = def {
                         root_module(&mut g, def, root, tfvars_of(root));
                     }
-                    if g.spent || g.capped || g.modules.missed() {
-                        return Err(g.spent);
+                    let spent = g.refusals > 0;
+                    if spent || g.capped || g.modules.missed() {
+                        return Err(spent);
                     }
                     Ok(Done {
                         used: weight - g.weight,
