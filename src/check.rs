@@ -268,17 +268,18 @@ fn named_by(selector: &str, rules: &RuleSet, enabled: &HashMap<String, Severity>
 }
 
 /// What one read gave: its findings (a read problem, a syntax error), its resources, and
-/// the note that it was skipped as another tool's file.
+/// its notes: that it was skipped as another tool's file, or what its front end left out
+/// (a Terraform file of a ROS `Workspace` that is not read, a bound).
 fn load_read(
     read: Loaded,
     limits: Limits,
     iac: &crate::iac::Options,
     catalog: &Catalog,
-) -> (Vec<Finding>, Vec<Resource>, Option<String>) {
+) -> (Vec<Finding>, Vec<Resource>, Vec<String>) {
     let mut findings = Vec::new();
     if let Some(problem) = read.problem {
         findings.push(*problem);
-        return (findings, Vec::new(), None);
+        return (findings, Vec::new(), Vec::new());
     }
     let file = &read.file;
     let parsed = match source::parse(file, limits) {
@@ -295,7 +296,7 @@ fn load_read(
     match parsed {
         Ok(documents) => {
             let mut resources = Vec::new();
-            let mut skipped = None;
+            let mut skipped = Vec::new();
             let mut specs = Vec::with_capacity(documents.len());
             // A ROS template or a legacy Packer JSON template is read by its front end.
             for document in documents {
@@ -312,7 +313,7 @@ fn load_read(
                 };
                 findings.append(&mut front.findings);
                 resources.append(&mut front.resources);
-                skipped = skipped.or(front.skipped.pop());
+                skipped.append(&mut front.skipped);
             }
             resources.extend(spec::extract(file, specs, &mut findings));
             (findings, resources, skipped)
@@ -332,11 +333,11 @@ fn load_read(
                 if file.format() == source::Format::Json { "JSON" } else { "YAML" },
                 error.message
             );
-            (findings, Vec::new(), Some(note))
+            (findings, Vec::new(), vec![note])
         }
         Err(error) => {
             findings.push(codes::parse_error(file, error));
-            (findings, Vec::new(), None)
+            (findings, Vec::new(), Vec::new())
         }
     }
 }

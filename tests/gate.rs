@@ -399,3 +399,38 @@ architecture: x86_64\nregions: [cn-hangzhou]\nbootmode: UEFI  # ecslint-ignore S
     let s002 = findings.iter().find(|f| f["code"] == "S002").unwrap_or_else(|| panic!("{}", run.describe()));
     assert!(s002["help"].as_str().unwrap_or_default().contains("cannot be suppressed"), "{s002}");
 }
+
+/// The hook's `files` pattern (pre-commit's `re.search`; the same syntax in the `regex`
+/// crate for this pattern) passes every file a directory walk reads, OpenTofu's `.tofu`
+/// ones too (pre-commit's file types have no type for them), and any `.hcl` (another
+/// tool's is skipped with a note), but no file of another kind. `.ci/run` runs the hook
+/// itself with pre-commit.
+#[test]
+fn the_pre_commit_hook_passes_the_files_ecslint_reads_and_no_other() {
+    let manifest = std::fs::read_to_string(common::root().join(".pre-commit-hooks.yaml")).expect("manifest");
+    let pattern = manifest
+        .lines()
+        .find_map(|line| line.trim().strip_prefix("files: '")?.strip_suffix('\''))
+        .expect("a single-quoted `files:` pattern");
+    let files = regex::Regex::new(pattern).expect("the pattern compiles");
+    for name in [
+        "web.yaml",
+        "infra/web.YML",
+        "template.json",
+        "main.tf",
+        "main.tf.json",
+        "main.tofu",
+        "modules/m/main.tofu.json",
+        "prod.tfvars",
+        "prod.tfvars.json",
+        "image.pkr.hcl",
+        "vars.pkrvars.hcl",
+        "job.hcl",
+    ] {
+        assert!(files.is_match(name), "{name} is not passed");
+    }
+    for name in ["README.md", ".clang-format", ".babelrc", "main.tf.bak", "notes.txt", "tofu", "main.tfstate"]
+    {
+        assert!(!files.is_match(name), "{name} is passed");
+    }
+}

@@ -310,3 +310,89 @@ fn the_instances_of_a_count_are_one_human_report_and_one_json_finding_each() {
     // The summary still counts each instance's finding.
     assert!(human.stdout.contains("3 errors"), "{}", human.stdout);
 }
+
+/// `CODE file:line` of each reported finding, sorted.
+fn places(run: &Run) -> Vec<String> {
+    let mut places: Vec<String> = run
+        .json_findings()
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {}:{}",
+                f["code"].as_str().unwrap_or("?"),
+                f["file"].as_str().unwrap_or("?"),
+                f["span"]["line"]
+            )
+        })
+        .collect();
+    places.sort();
+    places
+}
+
+#[test]
+fn opentofu_files_are_read_and_a_tofu_file_takes_the_place_of_the_tf_file_of_its_name() {
+    let dir = scratch_dir("terraform-opentofu");
+    let aliyun = centos_instance("", "")
+        .replace("centos_7_9_x64_20G_alibase_20240628.vhd", "aliyun_3_x64_20G_alibase_20240819.vhd");
+    // A `.tofu` file alone is a module file like any `.tf`: its finding points into it.
+    write_files(&dir, &[("alone/main.tofu", &centos_instance("", ""))]);
+    let alone = check_in(&dir, &["--select", "L001", "alone"]);
+    assert_eq!(places(&alone), ["L001 alone/main.tofu:8"], "{}", alone.describe());
+    // Beside a `main.tf` of the same name, OpenTofu reads `main.tofu` only: the CentOS
+    // instance of `main.tf` is not read (reading both gave the instance twice: S003), and
+    // a note says why. A `.tf.json` gives way to a `.tofu.json` the same way, and a `.tf`
+    // that does not parse is no S001 when it is not read.
+    write_files(
+        &dir,
+        &[
+            ("both/main.tf", &centos_instance("", "")),
+            ("both/main.tofu", &aliyun),
+            ("both/extra.tf.json", "{\"resource\": [}"),
+            ("both/extra.tofu.json", "{}"),
+        ],
+    );
+    let both = check_in(&dir, &["--select", "L001,S001,S003", "both"]);
+    both.assert_code(0);
+    assert_eq!(places(&both), Vec::<String>::new(), "{}", both.describe());
+    both.assert_stderr("both/main.tf: skipped: `main.tofu` is read in its place");
+    both.assert_stderr("both/extra.tf.json: skipped: `extra.tofu.json` is read in its place");
+    // Named alone (as a pre-commit hook names a changed file), the `.tf` is still the one
+    // OpenTofu does not read: the note says so, and nothing is reported on it.
+    let named = check_in(&dir, &["--select", "L001,S001,S003", "both/main.tf"]);
+    named.assert_code(0).assert_stderr("both/main.tf: skipped: `main.tofu` is read in its place");
+    // An override file in OpenTofu's syntax is merged as `_override.tf` is; a local module
+    // read from disk follows the same precedence.
+    write_files(
+        &dir,
+        &[
+            ("root/main.tf", &aliyun),
+            (
+                "root/image_override.tofu",
+                "resource \"alicloud_instance\" \"orders\" {\n  image_id = \"centos_7_9_x64_20G_alibase_20240628.vhd\"\n}\n",
+            ),
+            ("root/call.tf", "module \"m\" {\n  source = \"../module\"\n}\n"),
+            ("module/main.tf", &centos_instance("", "").replace("orders", "module_tf")),
+            ("module/main.tofu", &aliyun.replace("orders", "module_tofu")),
+        ],
+    );
+    let root = check_in(&dir, &["--select", "L001,S003", "root"]);
+    assert_eq!(places(&root), ["L001 root/image_override.tofu:2"], "{}", root.describe());
+    // In a ROS template with OpenTofu (`Aliyun::OpenTofu`), the same: the note names the
+    // template, so a run that names the template shows it.
+    let indent = |hcl: &str| {
+        hcl.lines().fold(String::new(), |mut out, line| {
+            let _ = writeln!(out, "    {line}");
+            out
+        })
+    };
+    let stack = format!(
+        "ROSTemplateFormatVersion: '2015-09-01'\nTransform: Aliyun::OpenTofu-v1.8\nWorkspace:\n  \
+         main.tofu: |\n{}  main.tf: |\n{}",
+        indent(&aliyun),
+        indent(&centos_instance("", ""))
+    );
+    write_files(&dir, &[("ros/stack.yaml", &stack)]);
+    let ros = check_in(&dir, &["--select", "L001,S003", "ros/stack.yaml"]);
+    ros.assert_code(0)
+        .assert_stderr("ros/stack.yaml: skipped: Workspace `main.tf`: `main.tofu` is read in its place");
+}

@@ -12,9 +12,10 @@
 //!   read as a `--var-file` line would be, and labels the finding at the variable's use.
 //!   A parameter without a default is given at deploy: the variable keeps what Terraform
 //!   gives it.
-//! - Only Terraform files (`.tf`, `.tf.json`, `.tfvars`, `.tfvars.json`) are read, less
-//!   the `*.debug.tf` files ROS ignores; a name that leaves the workspace (`..`, an
-//!   absolute path) is skipped.
+//! - Only Terraform files (`.tf`, `.tf.json`, `.tfvars`, `.tfvars.json`, and `.tofu`,
+//!   `.tofu.json` under an `Aliyun::OpenTofu` transform) are read, less the `*.debug.tf`
+//!   files ROS ignores; a name that leaves the workspace (`..`, an absolute path) is
+//!   skipped.
 
 use crate::catalog::Catalog;
 use crate::diag::{Finding, Label, Location};
@@ -23,12 +24,15 @@ use crate::source::{Limits, Node, PathSegment, SourceFile, Span, Value};
 use crate::spec::Resource;
 use std::sync::Arc;
 
-/// Whether a template wraps Terraform (`Transform: Aliyun::Terraform-v1.5`).
+/// Whether a template wraps Terraform (`Transform: Aliyun::Terraform-v1.5`) or OpenTofu
+/// (`Aliyun::OpenTofu-v1.8`).
 pub fn is_terraform(root: &Node) -> bool {
-    root.get("Transform").and_then(Node::as_str).is_some_and(|t| {
-        let t = t.trim().to_ascii_lowercase();
-        t.starts_with("aliyun::terraform") || t.starts_with("aliyun::opentofu")
-    })
+    transform(root).is_some_and(|t| t.starts_with("aliyun::terraform") || t.starts_with("aliyun::opentofu"))
+}
+
+/// A template's `Transform`, trimmed and lower-cased.
+fn transform(root: &Node) -> Option<String> {
+    root.get("Transform").and_then(Node::as_str).map(|t| t.trim().to_ascii_lowercase())
 }
 
 /// How offsets of a workspace file's text become offsets of the template.
@@ -121,12 +125,15 @@ fn literal_content_start(template: &str, start: usize) -> Option<usize> {
     Some(after_header)
 }
 
-/// A workspace file name that stays inside the workspace, is Terraform's, and is one ROS
-/// reads: ROS ignores a `*.debug.tf` file (Alibaba's "Methods and suggestions for Terraform
-/// code development": the place for a provider block used only when testing locally).
-fn readable(name: &str) -> bool {
+/// A workspace file name that stays inside the workspace, is Terraform's (or, with `tofu`,
+/// OpenTofu's: `.tofu`, `.tofu.json`), and is one ROS reads: ROS ignores a `*.debug.tf`
+/// file (Alibaba's "Methods and suggestions for Terraform code development": the place for
+/// a provider block used only when testing locally).
+fn readable(name: &str, tofu: bool) -> bool {
     let lower = name.to_ascii_lowercase();
-    let terraform = [".tf", ".tf.json", ".tfvars", ".tfvars.json"].iter().any(|ext| lower.ends_with(ext))
+    let ends = |ext: &&str| lower.ends_with(ext);
+    let terraform = ([".tf", ".tf.json", ".tfvars", ".tfvars.json"].iter().any(ends)
+        || (tofu && [".tofu", ".tofu.json"].iter().any(ends)))
         && !lower.ends_with(".debug.tf");
     let inside = !name.starts_with(['/', '\\'])
         && !name.contains(':')
@@ -138,9 +145,10 @@ fn readable(name: &str) -> bool {
 pub fn load(file: &Arc<SourceFile>, root: &Node, options: &Options, catalog: &Catalog) -> Loaded {
     let Some(Value::Map(entries)) = root.get("Workspace").map(|n| &n.value) else { return Loaded::default() };
     let mut files: Vec<(Arc<SourceFile>, Mapping)> = Vec::new();
+    let tofu = transform(root).is_some_and(|t| t.starts_with("aliyun::opentofu"));
     for entry in entries {
         let Value::Str(text) = &entry.value.value else { continue };
-        if !readable(&entry.key.name) {
+        if !readable(&entry.key.name, tofu) {
             continue;
         }
         let name = format!("{}#Workspace/{}", file.name, entry.key.name);
@@ -167,9 +175,24 @@ pub fn load(file: &Arc<SourceFile>, root: &Node, options: &Options, catalog: &Ca
     for finding in &mut loaded.findings {
         back.finding(finding);
     }
-    loaded.skipped =
-        loaded.skipped.iter().map(|s| s.replace(&format!("{}#Workspace/", file.name), "")).collect();
+    loaded.skipped = loaded.skipped.iter().map(|note| workspace_note(&file.name, note)).collect();
     loaded
+}
+
+/// A note of the Terraform front end about a workspace file, as a note on the template:
+/// `t.yaml#Workspace/main.tf: skipped: why` is ``t.yaml: skipped: Workspace `main.tf`: why``,
+/// so that it is shown when the template is named (a run over named files keeps the notes of
+/// those files) and names a file that exists.
+fn workspace_note(template: &str, note: &str) -> String {
+    let prefix = format!("{template}#Workspace/");
+    let Some((inner, why)) = note.strip_prefix(&prefix).and_then(|rest| rest.split_once(": ")) else {
+        return note.replace(&prefix, "");
+    };
+    let why = why.replace(&prefix, "");
+    match why.strip_prefix("skipped: ") {
+        Some(why) => format!("{template}: skipped: Workspace `{inner}`: {why}"),
+        None => format!("{template}: Workspace `{inner}`: {why}"),
+    }
 }
 
 /// One variables file per ROS parameter with a scalar `Default`, setting the variable of
@@ -382,17 +405,64 @@ mod tests {
     }
 
     #[test]
+    fn an_opentofu_workspace_reads_tofu_files_and_a_terraform_one_does_not() {
+        let workspace = |transform: &str, name: &str| {
+            format!(
+                "ROSTemplateFormatVersion: '2015-09-01'\nTransform: {transform}\nWorkspace:\n  {name}: |{HCL}"
+            )
+        };
+        let names = |text: &str| -> Vec<String> {
+            extracted("stack.yaml", text).1.resources.iter().filter_map(|r| r.name.clone()).collect()
+        };
+        assert_eq!(names(&workspace("Aliyun::OpenTofu-v1.8", "main.tofu")), ["alicloud_instance.web"]);
+        assert!(names(&workspace("Aliyun::Terraform-v1.5", "main.tofu")).is_empty());
+        // Beside `main.tofu`, OpenTofu does not read `main.tf`: one instance, not two.
+        let both = format!(
+            "{}  main.tf: |{}",
+            workspace("Aliyun::OpenTofu-v1.8", "main.tofu"),
+            HCL.replace("\"web\"", "\"old\"")
+        );
+        let (_, loaded) = extracted("stack.yaml", &both);
+        let found: Vec<_> = loaded.resources.iter().filter_map(|r| r.name.clone()).collect();
+        assert_eq!(found, ["alicloud_instance.web"]);
+        let note = "stack.yaml: skipped: Workspace `main.tf`: `main.tofu` is read in its place";
+        assert!(loaded.skipped.iter().any(|s| s.starts_with(note)), "{:?}", loaded.skipped);
+    }
+
+    #[test]
+    fn a_note_on_a_workspace_file_is_a_note_on_the_template() {
+        let bound = "t.yaml#Workspace/main.tf: module.m in the root module: more than 10000 module \
+                     instances are not evaluated; its resources are not read";
+        assert_eq!(
+            workspace_note("t.yaml", bound),
+            "t.yaml: Workspace `main.tf`: module.m in the root module: more than 10000 module \
+             instances are not evaluated; its resources are not read"
+        );
+        let shadowed = "t.yaml#Workspace/m/x.tf: skipped: `x.tofu` is read in its place";
+        assert_eq!(
+            workspace_note("t.yaml", shadowed),
+            "t.yaml: skipped: Workspace `m/x.tf`: `x.tofu` is read in its place"
+        );
+        assert_eq!(
+            workspace_note("t.yaml", "more than 100000 resource instances"),
+            "more than 100000 resource instances"
+        );
+    }
+
+    #[test]
     fn names_outside_the_workspace_and_other_files_are_not_read() {
-        assert!(readable("main.tf") && readable("modules/vpc/main.tf") && readable("terraform.tfvars"));
+        assert!(readable("main.tf", false) && readable("modules/vpc/main.tf", false));
+        assert!(readable("terraform.tfvars", false) && readable("main.tofu", true));
+        assert!(!readable("main.tofu", false) && !readable("m/x.tofu.json", false));
         for name in ["../main.tf", "/etc/x.tf", "a//b.tf", "C:/x.tf", "README.md", "setup.sh"] {
-            assert!(!readable(name), "{name}");
+            assert!(!readable(name, true), "{name}");
         }
     }
 
     #[test]
     fn debug_files_that_ros_ignores_are_not_read() {
-        assert!(!readable("provider.debug.tf") && !readable("modules/vpc/local.Debug.tf"));
-        assert!(readable("debug.tf") && readable("debug_provider.tf"));
+        assert!(!readable("provider.debug.tf", false) && !readable("modules/vpc/local.Debug.tf", true));
+        assert!(readable("debug.tf", false) && readable("debug_provider.tf", false));
         // The local provider's region would move the instance to Hong Kong: with it
         // skipped, the instance is in the stack's region (unknown without `--region`).
         let text = "ROSTemplateFormatVersion: '2015-09-01'\nTransform: Aliyun::Terraform-v1.5\nWorkspace:\n  provider.debug.tf: |\n    provider \"alicloud\" {\n      region = \"cn-hongkong\"\n    }\n  main.tf: |\n    resource \"alicloud_instance\" \"web\" {\n      instance_type = \"ecs.g7.large\"\n      image_id      = \"centos_7\"\n    }\n";

@@ -69,7 +69,7 @@ pub fn base_name(name: &str) -> &str {
 pub enum Format {
     Yaml,
     Json,
-    /// `HashiCorp` configuration language: `.tf`, `.tfvars`, `.pkr.hcl`.
+    /// `HashiCorp` configuration language: `.tf`, `.tofu`, `.tfvars`, `.pkr.hcl`.
     Hcl,
 }
 
@@ -78,7 +78,7 @@ impl Format {
         let lower = name.to_ascii_lowercase();
         match std::path::Path::new(&lower).extension().and_then(|ext| ext.to_str()) {
             Some("json") => Self::Json,
-            Some("tf" | "tfvars" | "hcl") => Self::Hcl,
+            Some("tf" | "tofu" | "tfvars" | "hcl") => Self::Hcl,
             _ => Self::Yaml,
         }
     }
@@ -91,7 +91,8 @@ impl Format {
 pub enum Frontend {
     /// ecslint specs, ROS templates and legacy Packer JSON: one file at a time.
     Document,
-    /// `.tf`, `.tf.json`, `.tfvars`, `.tfvars.json`: read a directory (a module) at a time.
+    /// `.tf`, `.tf.json`, `.tfvars`, `.tfvars.json`, and OpenTofu's `.tofu`, `.tofu.json`: read
+    /// a directory (a module) at a time.
     Terraform,
     /// `.pkr.hcl`, `.pkrvars.hcl`, `.pkrvars.json`, `.pkr.json`: read a directory (a
     /// template) at a time.
@@ -105,7 +106,8 @@ impl Frontend {
         let ends = |suffix: &str| base.ends_with(suffix);
         if ends(".pkr.hcl") || ends(".pkrvars.hcl") || ends(".pkrvars.json") || ends(".pkr.json") {
             Self::Packer
-        } else if ends(".tf") || ends(".tf.json") || ends(".tfvars") || ends(".tfvars.json") {
+        } else if [".tf", ".tf.json", ".tofu", ".tofu.json", ".tfvars", ".tfvars.json"].into_iter().any(ends)
+        {
             Self::Terraform
         } else {
             Self::Document

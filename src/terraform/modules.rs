@@ -8,7 +8,7 @@ use super::parse;
 use crate::diag::Finding;
 use crate::source::SourceFile;
 use rayon::prelude::*;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
 /// Most files read from disk for local modules in one run.
@@ -134,6 +134,48 @@ pub fn is_tfvars(name: &str) -> bool {
     lower.ends_with(".tfvars") || lower.ends_with(".tfvars.json")
 }
 
+/// The file OpenTofu reads in place of `name`: `x.tofu` for `x.tf`, `x.tofu.json` for
+/// `x.tf.json`, lower-cased (Terraform never reads a `.tofu` file).
+fn tofu_twin(name: &str) -> Option<String> {
+    let lower = name.to_ascii_lowercase();
+    let stem = |suffix: &str| lower.strip_suffix(suffix).map(str::to_string);
+    stem(".tf.json").map(|s| s + ".tofu.json").or_else(|| stem(".tf").map(|s| s + ".tofu"))
+}
+
+/// OpenTofu's extension precedence: where a directory holds both `x.tf` and `x.tofu` (or
+/// `x.tf.json` and `x.tofu.json`), OpenTofu reads the `.tofu` file and ignores the other,
+/// so the module is what it reads (reading both would give every block twice). Returns
+/// the names kept, in their order, and for each name left out the one read in its place.
+pub fn unshadowed<T>(files: Vec<T>, name: impl Fn(&T) -> &str) -> (Vec<T>, Vec<(T, String)>) {
+    if !files.iter().any(|f| {
+        let lower = name(f).to_ascii_lowercase();
+        [".tofu", ".tofu.json"].iter().any(|ext| lower.ends_with(ext))
+    }) {
+        return (files, Vec::new());
+    }
+    let names: HashSet<String> = files.iter().map(|f| name(f).to_ascii_lowercase()).collect();
+    let mut shadowed = Vec::new();
+    let mut kept = Vec::new();
+    for file in files {
+        match tofu_twin(name(&file)).filter(|twin| names.contains(twin)) {
+            Some(twin) => {
+                let twin = crate::source::base_name(&twin).to_string();
+                shadowed.push((file, twin));
+            }
+            None => kept.push(file),
+        }
+    }
+    (kept, shadowed)
+}
+
+/// The note for a file [`unshadowed`] left out.
+pub fn shadowed_note(name: &str, twin: &str) -> String {
+    format!(
+        "{name}: skipped: `{twin}` is read in its place (OpenTofu reads a `.tofu` file instead of the \
+         `.tf` file of the same name; Terraform does not read `.tofu` files)"
+    )
+}
+
 /// The run's modules and those read from disk.
 pub struct Loader {
     /// The run's files, parsed up front.
@@ -210,6 +252,7 @@ impl Loader {
             })
             .collect();
         names.sort();
+        let (names, _) = unshadowed(names, String::as_str);
         if names.len() > MAX_FILES_PER_MODULE {
             return Err(format!("the module directory `{dir}` has more than {MAX_FILES_PER_MODULE} files"));
         }

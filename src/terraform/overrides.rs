@@ -1,4 +1,5 @@
-//! Override files (`override.tf`, `*_override.tf`, and their `.tf.json` forms), merged into
+//! Override files (`override.tf`, `*_override.tf`, their `.tf.json` forms and OpenTofu's
+//! `.tofu` and `.tofu.json` ones), merged into
 //! the blocks of the other files of their module as Terraform merges them: after every other
 //! file, override files in lexical order of name, each block into the block of the same
 //! type and labels (a provider by its name and `alias`, a local by its name). An attribute
@@ -19,7 +20,10 @@ use std::sync::Arc;
 /// Whether a file is an override file.
 pub fn is_override(name: &str) -> bool {
     let base = crate::source::base_name(name);
-    let stem = base.strip_suffix(".tf.json").or_else(|| base.strip_suffix(".tf")).unwrap_or_default();
+    let stem = [".tf.json", ".tofu.json", ".tf", ".tofu"]
+        .into_iter()
+        .find_map(|suffix| base.strip_suffix(suffix))
+        .unwrap_or_default();
     stem == "override" || stem.ends_with("_override")
 }
 
@@ -157,7 +161,14 @@ mod tests {
 
     #[test]
     fn override_files_are_named_as_terraform_names_them() {
-        for name in ["override.tf", "m/override.tf.json", "m/dev_override.tf", "x_override.tf.json"] {
+        for name in [
+            "override.tf",
+            "m/override.tf.json",
+            "m/dev_override.tf",
+            "x_override.tf.json",
+            "override.tofu",
+            "m/dev_override.tofu.json",
+        ] {
             assert!(is_override(name), "{name}");
         }
         for name in ["overrides.tf", "myoverride.tf", "override.tfvars", "m/main.tf", "override_x.tf"] {

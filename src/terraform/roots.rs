@@ -1,6 +1,6 @@
 //! The run's root modules, evaluated in batches on every core (see [`super::evaluate_in`]).
 
-use super::modules::{Loader, ModuleDef, dir_of, is_tfvars};
+use super::modules::{Loader, ModuleDef, dir_of, is_tfvars, shadowed_note, unshadowed};
 use super::{Ctx, Evaluated, Global, Inst, MAX_BLOCKS, MAX_RUN_WEIGHT, MAX_WEIGHT, emit, parse, vars};
 use crate::diag::Finding;
 use crate::iac::Options;
@@ -24,8 +24,23 @@ pub struct Bounds {
 /// The bounds of every run.
 pub const BOUNDS: Bounds = Bounds { batch: 64, run_weight: MAX_RUN_WEIGHT, blocks: MAX_BLOCKS };
 
-/// [`super::evaluate_in`] within `bounds`.
+/// [`super::evaluate_in`] within `bounds`. A `.tf` file a `.tofu` file takes the place of is
+/// not read, with a note ([`unshadowed`]).
 pub fn evaluate_within(
+    files: &[Arc<SourceFile>],
+    options: &Options,
+    limits: Limits,
+    disk: bool,
+    bounds: Bounds,
+) -> Evaluated {
+    let (files, shadowed) = unshadowed(files.to_vec(), |f| f.name.as_str());
+    let mut evaluated = evaluate_read(&files, options, limits, disk, bounds);
+    let notes = shadowed.iter().map(|(file, twin)| shadowed_note(&file.name, twin));
+    evaluated.skipped.splice(0..0, notes);
+    evaluated
+}
+
+fn evaluate_read(
     files: &[Arc<SourceFile>],
     options: &Options,
     limits: Limits,
