@@ -669,6 +669,7 @@ impl<'a, 'o, 'l> Ctx<'a, 'o, 'l> {
                     values.insert(attr.name.clone(), VarValue::Input(v));
                 }
             }
+            vars::default_for_null(&child_def, &mut values);
             types::apply(&child_def, &mut values);
             vars::forget_declared_twice(&child_def, &mut values);
             let address = format!("{}module.{name}{}", self.inst.prefix(), index_suffix(&instance.repeat));

@@ -361,3 +361,40 @@ resource "x_y" "r" {
     assert_eq!(get("sum").as_int(), Some(1_234_567_890_123_457));
     assert_eq!(string(attr(&ev, "x_y.j", "account")), "9876543210987653");
 }
+
+#[test]
+fn a_variable_that_is_not_nullable_takes_its_default_when_given_null() {
+    let module = r#"
+variable "image" {
+  type     = string
+  default  = "from-default"
+  nullable = false
+}
+variable "plain" {
+  default = "from-default"
+}
+resource "x_y" "r" {
+  image = var.image
+  plain = var.plain == null ? "null" : var.plain
+}
+"#;
+    let main = r#"
+module "m" {
+  source = "./m"
+  image  = null
+  plain  = null
+}
+"#;
+    let ev = run(&[("main.tf", main), ("m/main.tf", module)]);
+    assert_eq!(string(attr(&ev, "module.m.x_y.r", "image")), "from-default");
+    // Nullable (Terraform's default): `null` is the value, whatever the default.
+    assert_eq!(string(attr(&ev, "module.m.x_y.r", "plain")), "null");
+    // A root module's variable set to `null` in a variables file, the same way.
+    let tfvars = "image = null\nplain = null\n";
+    let ev = run(&[("main.tf", module), ("terraform.tfvars", tfvars)]);
+    assert_eq!(string(attr(&ev, "x_y.r", "image")), "from-default");
+    assert_eq!(string(attr(&ev, "x_y.r", "plain")), "null");
+    // A value that is not null is kept.
+    let ev = run(&[("main.tf", module), ("terraform.tfvars", "image = \"given\"\n")]);
+    assert_eq!(string(attr(&ev, "x_y.r", "image")), "given");
+}

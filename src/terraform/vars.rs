@@ -84,6 +84,30 @@ pub fn defaults(def: &ModuleDef) -> HashMap<String, VarValue> {
     out
 }
 
+/// `nullable = false`: a variable given `null` (by a module call's argument, a `.tfvars`
+/// line) takes its default instead, as Terraform gives it ("Terraform uses the default when
+/// a module input argument is null"). Without it, `null` is the value, default or not.
+pub fn default_for_null(def: &ModuleDef, values: &mut HashMap<String, VarValue>) {
+    for item in def.blocks("variable") {
+        let body = &item.block.body;
+        let not_nullable =
+            body.attr("nullable").is_some_and(|a| matches!(a.expr.written().kind, Kind::Bool(false)));
+        let (Some(name), Some(default), true) =
+            (item.block.labels.first(), body.attr("default"), not_nullable)
+        else {
+            continue;
+        };
+        if let Some(VarValue::Set(v, _) | VarValue::Input(v)) = values.get(name)
+            && matches!(v.value, Value::Null)
+        {
+            let v = constant(&item.file, &default.expr);
+            let message = format!("default of var.{name}, which is not nullable");
+            let label = Label { location: v.at.clone(), message };
+            values.insert(name.clone(), VarValue::Set(v, Some(label)));
+        }
+    }
+}
+
 /// Makes unknown each variable declared more than once in the module (in two of its files,
 /// say). Terraform rejects such a module ("Duplicate variable declaration"), so no value is
 /// the one it would use: taking one of them would give findings on a value never deployed.
@@ -162,6 +186,7 @@ pub fn root_values(
         };
         values.insert(name.clone(), VarValue::Set(v, None));
     }
+    default_for_null(def, &mut values);
     super::types::apply(def, &mut values);
     forget_declared_twice(def, &mut values);
     values
