@@ -450,8 +450,15 @@ pub fn apply(
                     (format!("matched no {} finding", stale.join(", ")), fix_the_code)
                 } else {
                     let these = if no_rule.len() == 1 { ", which is" } else { ", which are" };
+                    // A comment can have both: say both, or the stale code goes unseen
+                    // until the word is fixed.
+                    let and_stale = if stale.is_empty() {
+                        String::new()
+                    } else {
+                        format!(", and matched no {} finding", stale.join(", "))
+                    };
                     (
-                        format!("names {}{these} no rule's code or name", quoted(&no_rule)),
+                        format!("names {}{these} no rule's code or name{and_stale}", quoted(&no_rule)),
                         "name rules by code or name, and put the reason after `--`: `ecslint-ignore F001 -- why`",
                     )
                 };
