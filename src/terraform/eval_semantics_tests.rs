@@ -398,3 +398,24 @@ module "m" {
     let ev = run(&[("main.tf", module), ("terraform.tfvars", "image = \"given\"\n")]);
     assert_eq!(string(attr(&ev, "x_y.r", "image")), "given");
 }
+
+#[test]
+fn json_blocks_may_be_arrays_of_objects_at_every_label_level() {
+    // HCL's JSON syntax: where labels are expected, an array of objects is the objects one
+    // after the other (a generator may write every block in its own object).
+    let json = r#"{
+  "variable": [{ "image": { "default": "first" } }, { "size": { "default": 2 } }],
+  "resource": [
+    { "x_y": { "a": { "image": "${var.image}" } } },
+    { "x_y": [{ "b": { "size": "${var.size}" } }, { "c": { "n": 3 } }] }
+  ],
+  "module": { "m": [{ "source": "./m" }] }
+}"#;
+    let module = "resource \"x_y\" \"inner\" {\n  n = 4\n}\n";
+    let ev = run(&[("main.tf.json", json), ("m/main.tf", module)]);
+    assert!(ev.findings.is_empty(), "{:?}", ev.findings.iter().map(|f| &f.message).collect::<Vec<_>>());
+    assert_eq!(string(attr(&ev, "x_y.a", "image")), "first");
+    assert_eq!(attr(&ev, "x_y.b", "size").as_int(), Some(2));
+    assert_eq!(attr(&ev, "x_y.c", "n").as_int(), Some(3));
+    assert_eq!(attr(&ev, "module.m.x_y.inner", "n").as_int(), Some(4));
+}

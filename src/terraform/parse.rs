@@ -258,11 +258,19 @@ impl Json<'_> {
             }
             return;
         }
-        let Some(entries) = node.as_map() else { return };
-        for entry in entries {
-            path.push(entry.key.name.to_string());
-            self.blocks(kind, labels - 1, &entry.value, path, entry.key.span, out);
-            path.pop();
+        // At each label level, an array of objects is the objects one after the other (HCL's
+        // JSON syntax: `"resource": [{"alicloud_instance": {"a": {...}}}, ...]`).
+        let levels: &[Node] = match &node.value {
+            Value::Seq(items) => items,
+            _ => std::slice::from_ref(node),
+        };
+        for level in levels {
+            let Some(entries) = level.as_map() else { continue };
+            for entry in entries {
+                path.push(entry.key.name.to_string());
+                self.blocks(kind, labels - 1, &entry.value, path, entry.key.span, out);
+                path.pop();
+            }
         }
     }
 
