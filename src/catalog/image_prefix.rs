@@ -22,7 +22,8 @@
 //! A ROS prefix that starts no known ID (`centos_7_06_64`; the list has no `CentOS` 7.6)
 //! is read the same way from its completions: the prefix followed by the rest of each known
 //! ID of its OS, past the prefix's length. Without them it knew less than a shorter prefix
-//! the ROS series form reads (`centos_7_06` is 7.6).
+//! the ROS series form reads (`centos_7_06` is 7.6). So is the anchored literal start of a
+//! `name_regex` that matches no known ID (`^centos_7_9_x64_20G_alibase_20240628.vhd$`).
 
 use super::image_id::Parsed;
 use super::{BootMode, Catalog, version};
@@ -145,8 +146,10 @@ impl Catalog {
         let matcher = build(regex)?;
         let partial = match self.common(&matcher) {
             Some(partial) => partial,
-            // No real ID matches (a family the list lacks, such as RHEL): an anchored
-            // literal start can still name the OS.
+            // No real ID matches (an ID the list lacks: `^centos_7_9_x64_20G_alibase_
+            // 20240628.vhd$`, `^ubuntu_18.*64`; a family it lacks, such as RHEL): an
+            // anchored literal start is read from its completions, as a ROS prefix is, and
+            // else can still name the OS.
             None if hir.properties().look_set_prefix().contains(Look::Start) => {
                 let literals = Extractor::new().kind(ExtractKind::Prefix).extract(&hir);
                 let literals: Vec<String> = literals
@@ -155,7 +158,18 @@ impl Catalog {
                     .iter()
                     .map(|l| String::from_utf8_lossy(l.as_bytes()).to_ascii_lowercase())
                     .collect();
-                PartialImage { family: self.token_family(&literals), ..PartialImage::default() }
+                // The completions are lower-case: matched without case, which matches more
+                // names and so pins no more than the regex itself.
+                let completed = match literals.as_slice() {
+                    [literal] => build(&format!("(?i){regex}"))
+                        .and_then(|loose| self.completed(literal, &loose))
+                        .filter(|completed| completed.family.is_some()),
+                    _ => None,
+                };
+                completed.unwrap_or_else(|| PartialImage {
+                    family: self.token_family(&literals),
+                    ..PartialImage::default()
+                })
             }
             None => return None,
         };
@@ -184,24 +198,31 @@ impl Catalog {
         self.shared(&candidates, matcher)
     }
 
-    /// What a prefix that starts no known ID (`centos_7_06_64`: the list lacks `CentOS` 7.6)
-    /// tells: the IDs it would start, made of it and the rest of each known ID at its
-    /// length (`centos_7_06_64` + `_20G_alibase_20180326.vhd`; of the known IDs of the
-    /// families its OS token can be), are the candidates, and
-    /// what every one that parses shares and the prefix pins is kept, as for known IDs. A
-    /// fact on which they differ stays unknown.
+    /// What a prefix that starts no known ID (`centos_7_06_64`: the list lacks `CentOS` 7.6;
+    /// or the literal start of a `name_regex`) tells: the prefix itself and the IDs it would
+    /// start, made of it and the rest of each known ID at its length (`centos_7_06_64` +
+    /// `_20G_alibase_20180326.vhd`; of the known IDs of the families its OS token can be),
+    /// are the candidates when `matcher` matches them, and what every one that parses
+    /// shares and `matcher` pins is kept, as for known IDs. A fact on which they differ
+    /// stays unknown.
     fn completed(&self, prefix: &str, matcher: &Regex) -> Option<PartialImage> {
         let images = self.images.get();
         let lower = prefix.to_ascii_lowercase();
         let families: BTreeSet<&str> = self.consistent_tokens(&lower).map(|(_, family)| family).collect();
         let mut seen = HashSet::new();
-        let candidates: Vec<Parsed> = images
-            .known()
-            .iter()
-            .filter(|k| families.contains(k.image.family.as_str()))
-            .filter_map(|k| k.id.get(prefix.len()..))
-            .filter(|rest| !rest.is_empty() && seen.insert(undated(rest)))
-            .filter_map(|rest| images.parse_detailed(&format!("{lower}{rest}")))
+        // The prefix itself, when it is a whole ID (a regex's exact literal), and its
+        // completions.
+        let candidates: Vec<Parsed> = std::iter::once(lower.clone())
+            .chain(
+                images
+                    .known()
+                    .iter()
+                    .filter(|k| families.contains(k.image.family.as_str()))
+                    .filter_map(|k| k.id.get(prefix.len()..))
+                    .filter(|rest| !rest.is_empty() && seen.insert(undated(rest)))
+                    .map(|rest| format!("{lower}{rest}")),
+            )
+            .filter_map(|id| images.parse_detailed(&id))
             .filter(|c| matcher.is_match(&c.id))
             .collect();
         let candidates: Vec<&Parsed> = candidates.iter().collect();

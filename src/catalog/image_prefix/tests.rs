@@ -107,6 +107,17 @@ fn terraform_name_regexes_keep_only_what_every_match_shares() {
         ("^debian_1", f(Some("debian"), None, None, None)),
         ("^debian_12_", f(Some("debian"), Some("12"), None, None)),
         ("^sles_15_sp", f(Some("sles"), None, None, None)),
+        // An ID the list lacks, written out: read from the completions of its literal start.
+        (
+            "^centos_7_9_x64_20G_alibase_20240628.vhd$",
+            f(Some("centos"), Some("7.9"), Some("x86_64"), Some(20)),
+        ),
+        (
+            "^centos_7_9_x64_20G_alibase_20240628\\.vhd$",
+            f(Some("centos"), Some("7.9"), Some("x86_64"), Some(20)),
+        ),
+        // Its completions are all 18.04, but the regex would match an 18.10 too.
+        ("^ubuntu_18.*64", f(Some("ubuntu"), None, None, None)),
         // A family no real ID in the catalog has: the anchored literal start still names it.
         ("^rhel_9", f(Some("rhel"), None, None, None)),
         ("^nothing_like_an_image", NOTHING),
