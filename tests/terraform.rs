@@ -354,12 +354,33 @@ fn opentofu_files_are_read_and_a_tofu_file_takes_the_place_of_the_tf_file_of_its
     let both = check_in(&dir, &["--select", "L001,S001,S003", "both"]);
     both.assert_code(0);
     assert_eq!(places(&both), Vec::<String>::new(), "{}", both.describe());
-    both.assert_stderr("both/main.tf: skipped: `main.tofu` is read in its place");
-    both.assert_stderr("both/extra.tf.json: skipped: `extra.tofu.json` is read in its place");
-    // Named alone (as a pre-commit hook names a changed file), the `.tf` is still the one
-    // OpenTofu does not read: the note says so, and nothing is reported on it.
-    let named = check_in(&dir, &["--select", "L001,S001,S003", "both/main.tf"]);
-    named.assert_code(0).assert_stderr("both/main.tf: skipped: `main.tofu` is read in its place");
+    // A walk says nothing of it: a module written for both tools would say so at every run.
+    assert!(!both.stderr.contains("skipped"), "{}", both.describe());
+    // Named (as a pre-commit hook names a changed file), the `.tf` is still the one
+    // OpenTofu does not read: a note says so, nothing is reported on it, and no warning
+    // asks whether the paths are right. With `--no-context` too: the twin is looked for
+    // on disk.
+    for args in
+        [&["both/main.tf"][..], &["--no-context", "both/main.tf"], &["both/main.tf", "both/extra.tf.json"]]
+    {
+        let named = check_in(&dir, &[&["--select", "L001,S001,S003"][..], args].concat());
+        named.assert_code(0).assert_stderr("both/main.tf: skipped: `main.tofu` is read in its place");
+        assert!(!named.stderr.contains("are the paths right"), "{}", named.describe());
+    }
+    let json = check_in(&dir, &["--select", "L001,S001,S003", "both/extra.tf.json"]);
+    json.assert_code(0).assert_stderr("both/extra.tf.json: skipped: `extra.tofu.json` is read in its place");
+    // Extensions are matched with their case, as OpenTofu and Terraform match them: a
+    // `main.TF` is neither tool's file, and `Main.tofu` is no twin of `main.tf`.
+    write_files(
+        &dir,
+        &[
+            ("case/main.TF", &centos_instance("", "").replace("orders", "upper")),
+            ("case/main.tf", &centos_instance("", "")),
+            ("case/Main.tofu", &aliyun.replace("orders", "web")),
+        ],
+    );
+    let case = check_in(&dir, &["--select", "L001,S003", "case"]);
+    assert_eq!(places(&case), ["L001 case/main.tf:8"], "{}", case.describe());
     // An override file in OpenTofu's syntax is merged as `_override.tf` is; a local module
     // read from disk follows the same precedence.
     write_files(

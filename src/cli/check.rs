@@ -233,6 +233,13 @@ pub fn execute(args: &CheckArgs) -> Result<Run, Failure> {
     let names_files = args.paths.iter().any(|path| {
         if path == "-" { args.stdin_filename != STDIN_NAME } else { !std::path::Path::new(path).is_dir() }
     });
+    // The files named on the command line, not found by a walk or loaded as context.
+    let explicit: std::collections::HashSet<String> = collected
+        .inputs
+        .iter()
+        .filter(|input| matches!(input, files::Input::File { explicit: true, .. }))
+        .map(|input| input.name().to_string())
+        .collect();
     let mut named = (names_files && !args.no_context && !project::names_the_project(&args.paths, &config))
         .then(|| project::Named::new(&collected.inputs));
     if let Some(named) = &named {
@@ -349,6 +356,11 @@ pub fn execute(args: &CheckArgs) -> Result<Run, Failure> {
         Vec::new()
     };
     let mut baseline_counts = None;
+    // A `.tf` file a `.tofu` file takes the place of is news only where it was named: a
+    // walk over a module written for both tools would say so at every run.
+    outcome.skipped.retain(|note| {
+        crate::terraform::eval::shadowed_file(note).is_none_or(|file| explicit.contains(file))
+    });
     if let Some(named) = &named {
         project::restrict(&mut outcome, named, in_scope.take());
     }
@@ -412,6 +424,16 @@ impl NamedScope {
 }
 
 /// Runs `check`; `Ok(true)` when a finding reaches the `--fail-on` threshold.
+/// Whether the run had files and each was skipped with a note (`FILE: skipped: why`).
+fn each_skipped_with_a_note(outcome: &Outcome) -> bool {
+    let noted: std::collections::HashSet<&str> = outcome
+        .skipped
+        .iter()
+        .filter_map(|note| note.split_once(": skipped: ").map(|(file, _)| file))
+        .collect();
+    !outcome.files.is_empty() && outcome.files.iter().all(|file| noted.contains(file.name.as_str()))
+}
+
 pub fn run(args: &CheckArgs) -> Result<bool, Failure> {
     let Run { outcome, warnings, config, rules, baseline_counts, read, catalog, settings, named_scope } =
         execute(args)?;
@@ -434,7 +456,8 @@ pub fn run(args: &CheckArgs) -> Result<bool, Failure> {
     // A job pointed at the wrong directory would otherwise pass forever: say so, but
     // leave the exit status to the findings (a repository may have no specs yet). A file
     // that does not parse or a near-miss `kind` is a finding already, which says enough.
-    if outcome.resources.is_empty() && outcome.findings.is_empty() {
+    // Not when each file checked was skipped with a note, which says why already.
+    if outcome.resources.is_empty() && outcome.findings.is_empty() && !each_skipped_with_a_note(&outcome) {
         let files = outcome.files.len();
         writeln!(
             stderr,

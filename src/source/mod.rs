@@ -100,14 +100,17 @@ pub enum Frontend {
 }
 
 impl Frontend {
+    /// Terraform's extensions are matched with their case, as Terraform and OpenTofu match
+    /// them (`main.TF` is neither tool's file: reading it gave findings on blocks never
+    /// deployed).
     pub fn of(name: &str) -> Self {
         let lower = name.to_ascii_lowercase();
         let base = base_name(&lower);
         let ends = |suffix: &str| base.ends_with(suffix);
+        let terraform = [".tf", ".tf.json", ".tofu", ".tofu.json", ".tfvars", ".tfvars.json"];
         if ends(".pkr.hcl") || ends(".pkrvars.hcl") || ends(".pkrvars.json") || ends(".pkr.json") {
             Self::Packer
-        } else if [".tf", ".tf.json", ".tofu", ".tofu.json", ".tfvars", ".tfvars.json"].into_iter().any(ends)
-        {
+        } else if terraform.into_iter().any(|suffix| base_name(name).ends_with(suffix)) {
             Self::Terraform
         } else {
             Self::Document

@@ -23,8 +23,35 @@ fn provider_name(expr: &Expr) -> Option<String> {
     }
 }
 
+/// The `enabled` of a block's `lifecycle` (OpenTofu 1.11): a nested block, or in JSON an
+/// object (or a list of one).
+fn lifecycle_enabled(body: &Body) -> Option<&Expr> {
+    if let Some(lifecycle) = body.blocks.iter().find(|b| b.kind == "lifecycle") {
+        return lifecycle.body.attr("enabled").map(|a| &a.expr);
+    }
+    let object = match &body.attr("lifecycle")?.expr.written().kind {
+        Kind::Array(items) => &items.first()?.written().kind,
+        other => other,
+    };
+    let Kind::Object(entries) = object else { return None };
+    entries.iter().find(|(key, _)| matches!(&key.kind, Kind::Str(k) if k == "enabled")).map(|(_, v)| v)
+}
+
 impl Ctx<'_, '_, '_> {
+    /// Whether a block or module call is created: OpenTofu's `lifecycle { enabled = ... }`,
+    /// true without one; `Err` with why when it is not known.
+    pub(super) fn enabled(&mut self, file: &Arc<SourceFile>, body: &Body) -> Result<bool, String> {
+        let Some(enabled) = lifecycle_enabled(body) else { return Ok(true) };
+        let v = self.eval(file, enabled);
+        v.as_bool().ok_or_else(|| {
+            v.unknown_why().unwrap_or_else(|| "`lifecycle.enabled` is not a boolean".to_string())
+        })
+    }
+
     /// Provider configurations of this module: `inherited` ones overridden by its own blocks.
+    /// A configuration with OpenTofu's `for_each` (1.9) is one per key, under
+    /// `alicloud.by_region["key"]`, each region evaluated with `each` of its key; where the
+    /// keys are not known, under `alicloud.by_region[*]`, with an unknown region.
     pub(super) fn own_providers(
         &mut self,
         mut providers: HashMap<String, Option<Val>>,
@@ -34,24 +61,83 @@ impl Ctx<'_, '_, '_> {
             let Some(name) = item.block.labels.first() else { continue };
             let alias = item.block.body.attr("alias").and_then(|a| self.eval(&item.file, &a.expr).as_str());
             let key = alias.map_or_else(|| name.clone(), |alias| format!("{name}.{alias}"));
-            let region = item.block.body.attr("region").map(|a| self.eval(&item.file, &a.expr));
-            providers.insert(key, region);
+            let region =
+                |ctx: &mut Self| item.block.body.attr("region").map(|a| ctx.eval(&item.file, &a.expr));
+            if item.block.body.attr("for_each").is_none() {
+                let region = region(self);
+                providers.insert(key, region);
+                continue;
+            }
+            providers.remove(&key);
+            let (instances, _) = self.expand(&item.file, &item.block.body);
+            for instance in instances {
+                let each = std::mem::replace(&mut self.each, instance.each);
+                let region = region(self);
+                self.each = each;
+                providers.insert(format!("{key}{}", super::index_suffix(&instance.repeat)), region);
+            }
         }
         providers
     }
 
-    /// The providers a module call passes: `providers = { alicloud = alicloud.hk }`, else the
-    /// caller's default configurations.
-    pub(super) fn child_providers(&self, item: &Item) -> HashMap<String, Option<Val>> {
+    /// What a provider reference names: `alicloud`, `alicloud.hk`, or an instance of a
+    /// configuration with `for_each`, `alicloud.by_region["cn-hangzhou"]` (its key evaluated
+    /// here, `each.key` of this block); `Err` with why when the key is not known or the
+    /// reference is not one ecslint reads.
+    fn provider_ref(&mut self, file: &Arc<SourceFile>, expr: &Expr) -> Result<String, String> {
+        let (file, expr) = expr.written_in(file);
+        if let Some(name) = provider_name(expr) {
+            return Ok(name);
+        }
+        if let Kind::Traverse(base, ops) = &expr.kind
+            && let (Kind::Var(name), [ast::Op::Attr(alias), ast::Op::Index(index)]) =
+                (&base.kind, ops.as_slice())
+        {
+            let key = self.eval(&file.clone(), index);
+            return match super::expr::key_string(&key) {
+                Some(key) => Ok(format!("{name}.{alias}{}", super::index_suffix(&super::Repeat::Key(key)))),
+                None => Err(key
+                    .unknown_why()
+                    .unwrap_or_else(|| format!("the key of the provider `{name}.{alias}` is not a string"))),
+            };
+        }
+        Err("the provider reference is not one ecslint reads".to_string())
+    }
+
+    /// The region of the configuration a provider reference names, as this module has it.
+    fn provider_region(&self, name: &str, at: &Location) -> Option<Val> {
+        match self.inst.providers.get(name) {
+            Some(region) => region.clone(),
+            None if name.contains('.') => {
+                // An instance of a configuration whose keys are not known.
+                let unknown =
+                    name.split_once('[').and_then(|(base, _)| self.inst.providers.get(&format!("{base}[*]")));
+                Some(unknown.cloned().flatten().unwrap_or_else(|| {
+                    Val::unknown(
+                        format!("the provider `{name}` is not configured for {}", self.inst.who()),
+                        at.clone(),
+                    )
+                }))
+            }
+            None => None,
+        }
+    }
+
+    /// The providers a module call passes (`providers = { alicloud = alicloud.hk }`, for
+    /// this instance of the call), else the caller's default configurations. A
+    /// configuration passed that is not known has an unknown region, never the default.
+    pub(super) fn child_providers(&mut self, item: &Item) -> HashMap<String, Option<Val>> {
         let mut out = HashMap::new();
         if let Some(Kind::Object(entries)) = item.block.body.attr("providers").map(|a| &a.expr.written().kind)
         {
+            let at = Location::new(item.file.clone(), item.block.head);
             for (key, value) in entries {
-                if let (Some(child), Some(parent)) = (provider_name(key), provider_name(value))
-                    && let Some(region) = self.inst.providers.get(&parent)
-                {
-                    out.insert(child, region.clone());
-                }
+                let Some(child) = provider_name(key) else { continue };
+                let region = match self.provider_ref(&item.file, value) {
+                    Ok(parent) => self.provider_region(&parent, &at),
+                    Err(why) => Some(Val::unknown(why, at.clone())),
+                };
+                out.insert(child, region);
             }
             return out;
         }
@@ -64,18 +150,18 @@ impl Ctx<'_, '_, '_> {
     }
 
     /// The region of a block's provider configuration.
-    pub(super) fn region(&self, item: &Item, head: &Location) -> Val {
+    pub(super) fn region(&mut self, item: &Item, head: &Location) -> Val {
         let kind = item.block.labels.first().map_or("", String::as_str);
-        let default = kind.split('_').next().unwrap_or(kind).to_string();
-        let name =
-            item.block.body.attr("provider").and_then(|a| provider_name(a.expr.written())).unwrap_or(default);
-        match self.inst.providers.get(&name) {
-            Some(Some(region)) => region.clone(),
-            None if name.contains('.') => Val::unknown(
-                format!("the provider `{name}` is not configured for {}", self.inst.who()),
-                head.clone(),
-            ),
-            _ => match &self.g.options.region {
+        let name = match item.block.body.attr("provider") {
+            None => kind.split('_').next().unwrap_or(kind).to_string(),
+            Some(attr) => match self.provider_ref(&item.file, &attr.expr) {
+                Ok(name) => name,
+                Err(why) => return Val::unknown(why, head.clone()),
+            },
+        };
+        match self.provider_region(&name, head) {
+            Some(region) => region,
+            None => match &self.g.options.region {
                 Some(region) => Val::new(Value::String(region.clone()), head.clone()),
                 None => Val::unknown("the provider names no region: pass --region", head.clone()),
             },

@@ -19,6 +19,7 @@ mod expr;
 mod functions;
 #[path = "modules.rs"]
 mod modules;
+pub use modules::shadowed_file;
 #[path = "overrides.rs"]
 mod overrides;
 #[path = "parse.rs"]
@@ -537,8 +538,17 @@ impl<'a, 'o, 'l> Ctx<'a, 'o, 'l> {
         }
     }
 
-    /// `count` or `for_each` of a block or module call, evaluated in this module.
+    /// `count` or `for_each` of a block or module call, evaluated in this module. OpenTofu's
+    /// `lifecycle { enabled = false }` makes no instance, as `count = 0` does; an unknown
+    /// `enabled`, an unknown number, as an unknown `count` does.
     fn expand(&mut self, file: &Arc<SourceFile>, body: &Body) -> (Vec<Instance>, Option<Val>) {
+        match self.enabled(file, body) {
+            Ok(true) => {}
+            Ok(false) => return (Vec::new(), None),
+            Err(why) => {
+                return (vec![Instance { repeat: Repeat::Unknown(why), count: None, each: None }], None);
+            }
+        }
         if let Some(count) = body.attr("count") {
             let v = self.eval(file, &count.expr);
             let list = match (v.as_int(), v.unknown_why()) {
@@ -611,8 +621,14 @@ impl<'a, 'o, 'l> Ctx<'a, 'o, 'l> {
             return Children::Unknown(format!("no module call `{name}` in {}", self.inst.who()));
         };
         let body = &item.block.body;
-        let written = body.attr("source").map(|a| a.expr.written());
-        let Some(target) = written.and_then(|e| local_source(&def.dir, e)) else {
+        let source = body.attr("source").map(|a| &a.expr);
+        // A source that is not a literal is OpenTofu's (1.8): evaluated from variables and
+        // locals.
+        let target = source.and_then(|e| local_source(&def.dir, e.written())).or_else(|| {
+            let v = self.eval(&item.file, source?);
+            modules::local_path(&def.dir, v.as_str()?.as_str())
+        });
+        let Some(target) = target else {
             return Children::Unknown(format!(
                 "module.{name} is not a local module: its outputs are not evaluated"
             ));
@@ -649,7 +665,6 @@ impl<'a, 'o, 'l> Ctx<'a, 'o, 'l> {
             return Children::Unknown(why);
         }
         let counted = body.attr("count").is_some() || body.attr("for_each").is_some();
-        let inherited = self.child_providers(item);
         let mut list = Vec::new();
         for instance in instances {
             let mut ctx = Ctx {
@@ -659,6 +674,7 @@ impl<'a, 'o, 'l> Ctx<'a, 'o, 'l> {
                 each: instance.each,
                 bound: Vec::new(),
             };
+            let inherited = ctx.child_providers(item);
             let mut values = vars::defaults(&child_def);
             for attr in &body.attrs {
                 if !matches!(
@@ -688,7 +704,7 @@ impl<'a, 'o, 'l> Ctx<'a, 'o, 'l> {
                 chain,
                 unknown,
             );
-            child.providers = Ctx::new(self.g, &mut child).own_providers(inherited.clone());
+            child.providers = Ctx::new(self.g, &mut child).own_providers(inherited);
             list.push((instance.repeat, child));
         }
         Children::Set { counted, list }

@@ -419,3 +419,133 @@ fn json_blocks_may_be_arrays_of_objects_at_every_label_level() {
     assert_eq!(attr(&ev, "x_y.c", "n").as_int(), Some(3));
     assert_eq!(attr(&ev, "module.m.x_y.inner", "n").as_int(), Some(4));
 }
+
+#[test]
+fn a_block_opentofu_does_not_create_is_not_read() {
+    // OpenTofu 1.11: `lifecycle { enabled = false }` creates no instance, as `count = 0`.
+    let main = r#"
+variable "legacy" {
+  type    = bool
+  default = false
+}
+variable "unset" {
+  type = bool
+}
+resource "x_y" "off" {
+  lifecycle {
+    enabled = var.legacy
+  }
+}
+resource "x_y" "on" {
+  lifecycle {
+    enabled = !var.legacy
+  }
+}
+resource "x_y" "maybe" {
+  lifecycle {
+    enabled = var.unset
+  }
+}
+module "m" {
+  source = "./m"
+  lifecycle {
+    enabled = false
+  }
+}
+"#;
+    let json = r#"{"resource": {"x_y": {"json_off": {"lifecycle": {"enabled": false}}, "json_on": {"lifecycle": [{"enabled": true}]}}}}"#;
+    let ev = run(&[
+        ("main.tofu", main),
+        ("extra.tofu.json", json),
+        ("m/main.tofu", "resource \"x_y\" \"inner\" {}\n"),
+    ]);
+    let addresses: Vec<&str> = ev.blocks.iter().map(|b| b.address.as_str()).collect();
+    assert!(addresses.contains(&"x_y.on") && addresses.contains(&"x_y.json_on"), "{addresses:?}");
+    for absent in ["x_y.off", "x_y.json_off", "module.m.x_y.inner"] {
+        assert!(!addresses.contains(&absent), "{absent}: {addresses:?}");
+    }
+    // Not known: an unknown number of instances, as for an unknown `count`.
+    let maybe = ev.blocks.iter().find(|b| b.address == "x_y.maybe[*]").expect("x_y.maybe[*]");
+    assert!(matches!(&maybe.repeat, Repeat::Unknown(why) if why.contains("var.unset")), "{:?}", maybe.repeat);
+}
+
+#[test]
+fn a_provider_with_for_each_gives_each_instance_the_region_of_its_key() {
+    // OpenTofu 1.9: `provider = alicloud.by_region[each.key]`. The default provider's region
+    // was taken instead (a false F001 for Windows in a mainland region).
+    let main = r#"
+provider "alicloud" {
+  region = "ap-southeast-1"
+}
+variable "unset" {
+  type = set(string)
+}
+provider "alicloud" {
+  alias    = "by_region"
+  for_each = toset(["cn-hangzhou", "eu-central-1"])
+  region   = each.value
+}
+provider "alicloud" {
+  alias    = "unknown_keys"
+  for_each = var.unset
+  region   = each.value
+}
+resource "x_y" "r" {
+  for_each = toset(["cn-hangzhou", "eu-central-1"])
+  provider = alicloud.by_region[each.key]
+}
+resource "x_y" "missing" {
+  provider = alicloud.by_region["us-west-1"]
+}
+resource "x_y" "later" {
+  provider = alicloud.unknown_keys["cn-beijing"]
+}
+module "m" {
+  source    = "./m"
+  for_each  = toset(["eu-central-1"])
+  providers = { alicloud = alicloud.by_region[each.key] }
+}
+module "lost" {
+  source    = "./m"
+  providers = { alicloud = alicloud.nowhere }
+}
+"#;
+    let ev = run(&[("main.tofu", main), ("m/main.tofu", "resource \"alicloud_instance\" \"inner\" {}\n")]);
+    let region = |address: &str| {
+        let block = ev.blocks.iter().find(|b| b.address == address).unwrap_or_else(|| panic!("{address}"));
+        block.region.clone()
+    };
+    assert_eq!(string(&region("x_y.r[\"cn-hangzhou\"]")), "cn-hangzhou");
+    assert_eq!(string(&region("x_y.r[\"eu-central-1\"]")), "eu-central-1");
+    assert_eq!(string(&region("module.m[\"eu-central-1\"].alicloud_instance.inner")), "eu-central-1");
+    for address in ["x_y.missing", "x_y.later", "module.lost.alicloud_instance.inner"] {
+        let region = region(address);
+        assert!(region.unknown_why().is_some(), "{address}: {region:?}");
+    }
+}
+
+#[test]
+fn a_module_source_from_a_variable_is_followed_and_what_it_may_name_is_no_root() {
+    // OpenTofu 1.8 evaluates a module's `source` from variables and locals. The directory
+    // it names was read as a root with its own defaults (a false L001 on a default the call
+    // overrides); so was every other directory the template may name.
+    let main = r#"
+variable "env" {
+  default = "prod"
+}
+module "ecs" {
+  source = "./modules/${var.env}"
+  image  = "ubuntu"
+}
+"#;
+    let module = "variable \"image\" {\n  default = \"centos\"\n}\nresource \"x_y\" \"this\" {\n  image = var.image\n}\n";
+    let ev =
+        run(&[("main.tofu", main), ("modules/prod/main.tofu", module), ("modules/dev/main.tofu", module)]);
+    let keys: Vec<&str> = ev.blocks.iter().map(|b| b.key.as_str()).collect();
+    assert_eq!(keys, [".#module.ecs.x_y.this"]);
+    assert_eq!(string(attr(&ev, "module.ecs.x_y.this", "image")), "ubuntu");
+    // A source that cannot be known reads no module, and still takes none for a root.
+    let unknown = main.replace("default = \"prod\"", "type = string");
+    let ev = run(&[("main.tofu", &unknown), ("modules/prod/main.tofu", module)]);
+    assert!(ev.blocks.is_empty(), "{:?}", ev.blocks.iter().map(|b| &b.key).collect::<Vec<_>>());
+}

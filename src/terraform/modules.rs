@@ -2,7 +2,7 @@
 //! which of them are roots, and local modules read from disk when the run does not name
 //! their files, within bounds on depth, files and bytes.
 
-use super::ast::{BlockAst, Expr, Kind};
+use super::ast::{BlockAst, Expr, Kind, Part};
 use super::overrides;
 use super::parse;
 use crate::diag::Finding;
@@ -122,10 +122,38 @@ pub fn normalize(path: &str) -> String {
 /// Where a module call's `source` points, when it is a local path (`./x`, `../x`).
 pub fn local_source(caller_dir: &str, source: &Expr) -> Option<String> {
     let Kind::Str(source) = &source.kind else { return None };
+    local_path(caller_dir, source)
+}
+
+/// The directory a `source` text names, when it is a local path (`./x`, `../x`).
+pub fn local_path(caller_dir: &str, source: &str) -> Option<String> {
     if !(source.starts_with("./") || source.starts_with("../") || source == "." || source == "..") {
         return None;
     }
     Some(normalize(&format!("{caller_dir}/{source}")))
+}
+
+/// The directories a local `source` written as a template may name: OpenTofu (1.8)
+/// evaluates a source from variables and locals (`"./modules/${var.env}"`). The literal
+/// parts are kept and each other part may be anything, so that no directory the call may
+/// reach is taken for a root and checked with its defaults.
+fn source_pattern(caller_dir: &str, source: &Expr) -> Option<regex::Regex> {
+    const HOLE: char = '\u{0}';
+    let Kind::Template(parts) = &source.kind else { return None };
+    let Some(Part::Lit(first)) = parts.first() else { return None };
+    if !(first.starts_with("./") || first.starts_with("../")) {
+        return None;
+    }
+    let text: String = parts
+        .iter()
+        .map(|part| match part {
+            Part::Lit(text) => text.replace(HOLE, ""),
+            _ => HOLE.to_string(),
+        })
+        .collect();
+    let path = normalize(&format!("{caller_dir}/{text}"));
+    let pattern: Vec<String> = path.split(HOLE).map(regex::escape).collect();
+    regex::Regex::new(&format!("^{}$", pattern.join(".*"))).ok()
 }
 
 /// Whether a file is a variables file (`.tfvars`, `.tfvars.json`).
@@ -135,33 +163,38 @@ pub fn is_tfvars(name: &str) -> bool {
 }
 
 /// The file OpenTofu reads in place of `name`: `x.tofu` for `x.tf`, `x.tofu.json` for
-/// `x.tf.json`, lower-cased (Terraform never reads a `.tofu` file).
+/// `x.tf.json`, in the same directory (Terraform never reads a `.tofu` file). Names are
+/// compared with their case, as OpenTofu compares paths.
 fn tofu_twin(name: &str) -> Option<String> {
-    let lower = name.to_ascii_lowercase();
-    let stem = |suffix: &str| lower.strip_suffix(suffix).map(str::to_string);
+    let stem = |suffix: &str| name.strip_suffix(suffix).map(str::to_string);
     stem(".tf.json").map(|s| s + ".tofu.json").or_else(|| stem(".tf").map(|s| s + ".tofu"))
 }
 
+/// The words of the note [`shadowed_note`] makes, by which a run over a directory leaves
+/// it out ([`shadowed_file`]).
+const READ_IN_ITS_PLACE: &str = "is read in its place (OpenTofu reads a `.tofu` file";
+
 /// OpenTofu's extension precedence: where a directory holds both `x.tf` and `x.tofu` (or
 /// `x.tf.json` and `x.tofu.json`), OpenTofu reads the `.tofu` file and ignores the other,
-/// so the module is what it reads (reading both would give every block twice). Returns
-/// the names kept, in their order, and for each name left out the one read in its place.
-pub fn unshadowed<T>(files: Vec<T>, name: impl Fn(&T) -> &str) -> (Vec<T>, Vec<(T, String)>) {
-    if !files.iter().any(|f| {
-        let lower = name(f).to_ascii_lowercase();
-        [".tofu", ".tofu.json"].iter().any(|ext| lower.ends_with(ext))
-    }) {
+/// so the module is what it reads (reading both would give every block twice). With
+/// `disk`, a twin the run does not hold counts where it exists on disk (a run over a named
+/// `main.tf` alone). Returns the files kept, in their order, and for each one left out
+/// the name of the file read in its place.
+pub fn unshadowed<T>(files: Vec<T>, name: impl Fn(&T) -> &str, disk: bool) -> (Vec<T>, Vec<(T, String)>) {
+    let twins: Vec<Option<String>> = {
+        let names: HashSet<&str> = files.iter().map(&name).collect();
+        let has_twin =
+            |twin: &String| names.contains(twin.as_str()) || (disk && std::path::Path::new(twin).is_file());
+        files.iter().map(|f| tofu_twin(name(f)).filter(has_twin)).collect()
+    };
+    if twins.iter().all(Option::is_none) {
         return (files, Vec::new());
     }
-    let names: HashSet<String> = files.iter().map(|f| name(f).to_ascii_lowercase()).collect();
     let mut shadowed = Vec::new();
     let mut kept = Vec::new();
-    for file in files {
-        match tofu_twin(name(&file)).filter(|twin| names.contains(twin)) {
-            Some(twin) => {
-                let twin = crate::source::base_name(&twin).to_string();
-                shadowed.push((file, twin));
-            }
+    for (file, twin) in files.into_iter().zip(twins) {
+        match twin {
+            Some(twin) => shadowed.push((file, crate::source::base_name(&twin).to_string())),
             None => kept.push(file),
         }
     }
@@ -171,9 +204,18 @@ pub fn unshadowed<T>(files: Vec<T>, name: impl Fn(&T) -> &str) -> (Vec<T>, Vec<(
 /// The note for a file [`unshadowed`] left out.
 pub fn shadowed_note(name: &str, twin: &str) -> String {
     format!(
-        "{name}: skipped: `{twin}` is read in its place (OpenTofu reads a `.tofu` file instead of the \
-         `.tf` file of the same name; Terraform does not read `.tofu` files)"
+        "{name}: skipped: `{twin}` {READ_IN_ITS_PLACE} instead of the `.tf` file of the same name; \
+         Terraform does not read `.tofu` files)"
     )
+}
+
+/// The file a note of [`shadowed_note`] is on (a ROS template for a `Workspace` entry),
+/// or `None` for any other note.
+pub fn shadowed_file(note: &str) -> Option<&str> {
+    if !note.contains(READ_IN_ITS_PLACE) {
+        return None;
+    }
+    note.split_once(": skipped: ").map(|(file, _)| file)
 }
 
 /// The run's modules and those read from disk.
@@ -252,7 +294,7 @@ impl Loader {
             })
             .collect();
         names.sort();
-        let (names, _) = unshadowed(names, String::as_str);
+        let (names, _) = unshadowed(names, String::as_str, false);
         if names.len() > MAX_FILES_PER_MODULE {
             return Err(format!("the module directory `{dir}` has more than {MAX_FILES_PER_MODULE} files"));
         }
@@ -287,11 +329,13 @@ impl Loader {
         for dir in &dirs {
             let Ok(def) = self.module(dir) else { continue };
             for item in def.blocks("module") {
-                if let Some(target) =
-                    item.block.body.attr("source").and_then(|a| local_source(dir, a.expr.written()))
+                let Some(source) = item.block.body.attr("source").map(|a| a.expr.written()) else { continue };
+                if let Some(target) = local_source(dir, source)
                     && target != *dir
                 {
                     called.insert(target);
+                } else if let Some(pattern) = source_pattern(dir, source) {
+                    called.extend(dirs.iter().filter(|d| *d != dir && pattern.is_match(d)).cloned());
                 }
             }
         }

@@ -33,7 +33,7 @@ pub fn evaluate_within(
     disk: bool,
     bounds: Bounds,
 ) -> Evaluated {
-    let (files, shadowed) = unshadowed(files.to_vec(), |f| f.name.as_str());
+    let (files, shadowed) = unshadowed(files.to_vec(), |f| f.name.as_str(), disk);
     let mut evaluated = evaluate_read(&files, options, limits, disk, bounds);
     let notes = shadowed.iter().map(|(file, twin)| shadowed_note(&file.name, twin));
     evaluated.skipped.splice(0..0, notes);
