@@ -127,6 +127,17 @@ write("tf-for/main.tf", 'locals {\n  r = range(10000)\n'
 write("tf-dynamic/main.tf", 'resource "alicloud_instance" "x" {\n  count         = 10000\n'
       '  instance_type = "ecs.g7.large"\n  image_id      = "aliyun_3_x64_20G_alibase_20240819.vhd"\n'
       '  dynamic "data_disks" {\n    for_each = range(10000)\n    content { size = data_disks.value }\n  }\n}\n')
+# OpenTofu: a provider with `for_each` over 10,000 keys in each of 10,000 module instances
+# (each configuration is charged to the value budget); 3,000 module directories, each
+# calling a `source` template of its own that may name any of them (the checks of
+# directories against templates are bounded).
+write("tofu-providers/main.tofu", 'module "a" {\n  source = "./m"\n  count  = 10000\n}\n')
+write("tofu-providers/m/main.tofu", 'provider "alicloud" {\n  alias    = "r"\n'
+      '  for_each = toset([for i in range(10000) : "k${i}"])\n  region   = "cn-hangzhou"\n}\n'
+      'resource "alicloud_instance" "x" {\n  provider      = alicloud.r["k1"]\n'
+      '  instance_type = "ecs.g7.large"\n  image_id      = "aliyun_3_x64_20G_alibase_20240819.vhd"\n}\n')
+for i in range(3000):
+    write(f"tofu-sources/d{i:04}/main.tofu", f'module "m" {{\n  source = "../${{var.x}}-{i}"\n}}\n')
 
 # Quadratic before (mutation fuzzing): 60,000 labels of one instance, each an S002 (each
 # looked up from the top of the mapping: 5 s); 200,000 empty YAML documents (the whole
@@ -238,6 +249,8 @@ run_case "Terraform: 300 repeated object keys, 4.4 MB" --no-config --format json
 run_case "Terraform: module count 10,000 x 10,000" --no-config --format json tf-modules
 run_case "Terraform: for over range(10000), 3 deep" --no-config --format json tf-for
 run_case "Terraform: dynamic 10,000 x count 10,000" --no-config --format json tf-dynamic
+run_case "OpenTofu: provider for_each 10,000 x 10,000" --no-config --format json tofu-providers
+run_case "OpenTofu: 3,000 source templates" --no-config --format json tofu-sources
 run_case "60,000 labels of one instance, each S002" --no-config --format json labels-60000.yaml
 run_case "200,000 empty YAML documents" --no-config --format json documents-200000.yaml
 # 13.2: aliases of a 1 MB scalar.

@@ -74,6 +74,17 @@ impl Ctx<'_, '_, '_> {
                 let each = std::mem::replace(&mut self.each, instance.each);
                 let region = region(self);
                 self.each = each;
+                // Each configuration counts against the run's value budget, as values do
+                // (10,000 keys in each of 10,000 module instances); past it, the keys left
+                // have an unknown region.
+                let room = super::expr::Names::room(self);
+                let units = region.as_ref().map_or(1, |r| super::expr::weight(r, room).saturating_add(1));
+                if units > room || !super::expr::Names::charge(self, units) {
+                    super::expr::Names::refused(self);
+                    let at = Location::new(item.file.clone(), item.block.head);
+                    providers.insert(format!("{key}[*]"), Some(Val::unknown(super::expr::BUDGET_SPENT, at)));
+                    break;
+                }
                 providers.insert(format!("{key}{}", super::index_suffix(&instance.repeat)), region);
             }
         }

@@ -133,27 +133,101 @@ pub fn local_path(caller_dir: &str, source: &str) -> Option<String> {
     Some(normalize(&format!("{caller_dir}/{source}")))
 }
 
+/// Most checks of a run directory against a module `source` template ([`SourcePattern`])
+/// in one run: past them, every directory a template's literal start begins is taken as
+/// called (none is read as a root: a miss rather than a false finding).
+const MAX_SOURCE_CHECKS: usize = 1_000_000;
+
 /// The directories a local `source` written as a template may name: OpenTofu (1.8)
 /// evaluates a source from variables and locals (`"./modules/${var.env}"`). The literal
 /// parts are kept and each other part may be anything, so that no directory the call may
 /// reach is taken for a root and checked with its defaults.
-fn source_pattern(caller_dir: &str, source: &Expr) -> Option<regex::Regex> {
-    const HOLE: char = '\u{0}';
-    let Kind::Template(parts) = &source.kind else { return None };
-    let Some(Part::Lit(first)) = parts.first() else { return None };
-    if !(first.starts_with("./") || first.starts_with("../")) {
-        return None;
+struct SourcePattern {
+    /// What every directory it names starts with.
+    prefix: String,
+    /// The whole pattern; `None` when a `..` after a part that may be anything leaves
+    /// only the prefix certain.
+    regex: Option<regex::Regex>,
+}
+
+impl SourcePattern {
+    fn new(caller_dir: &str, source: &Expr) -> Option<Self> {
+        const HOLE: char = '\u{0}';
+        let Kind::Template(parts) = &source.kind else { return None };
+        let Some(Part::Lit(first)) = parts.first() else { return None };
+        if !(first.starts_with("./") || first.starts_with("../")) {
+            return None;
+        }
+        let text: String = parts
+            .iter()
+            .map(|part| match part {
+                Part::Lit(text) => text.replace(HOLE, ""),
+                _ => HOLE.to_string(),
+            })
+            .collect();
+        let (before, after) = text.split_once(HOLE).unwrap_or((&text, ""));
+        let prefix = normalize(&format!("{caller_dir}/{before}"));
+        let prefix = if prefix == "." { String::new() } else { prefix };
+        // A part of any value may hold `/`: each `..` after it may climb one directory
+        // above the prefix, and where it lands below that is anyone's guess.
+        let climbs = after.split('/').filter(|segment| *segment == "..").count();
+        if climbs > 0 {
+            let above = normalize(&format!("{prefix}/{}", vec![".."; climbs].join("/")));
+            return Some(Self { prefix: if above == "." { String::new() } else { above }, regex: None });
+        }
+        let path = normalize(&format!("{caller_dir}/{text}"));
+        let pattern: Vec<String> = path.split(HOLE).map(regex::escape).collect();
+        let regex = regex::Regex::new(&format!("^{}$", pattern.join(".*"))).ok()?;
+        Some(Self { prefix, regex: Some(regex) })
     }
-    let text: String = parts
-        .iter()
-        .map(|part| match part {
-            Part::Lit(text) => text.replace(HOLE, ""),
-            _ => HOLE.to_string(),
-        })
-        .collect();
-    let path = normalize(&format!("{caller_dir}/{text}"));
-    let pattern: Vec<String> = path.split(HOLE).map(regex::escape).collect();
-    regex::Regex::new(&format!("^{}$", pattern.join(".*"))).ok()
+
+    /// Marks as called, in `out`, the directories of `dirs` (sorted) it may name, for a
+    /// call in `caller`.
+    fn mark(&self, dirs: &[String], caller: &str, checks: &mut usize, out: &mut Called) {
+        let start = dirs.partition_point(|d| d.as_str() < self.prefix.as_str());
+        let len = dirs[start..].partition_point(|d| d.starts_with(&self.prefix));
+        let in_range = &dirs[start..start + len];
+        match &self.regex {
+            Some(regex) if checks.saturating_add(len) <= MAX_SOURCE_CHECKS => {
+                *checks += len;
+                for dir in in_range.iter().filter(|d| *d != caller && regex.is_match(d)) {
+                    out.dirs.insert(dir.clone());
+                }
+            }
+            _ => out.under(&self.prefix, caller),
+        }
+    }
+}
+
+/// The directories of the run a module call names.
+#[derive(Default)]
+struct Called {
+    dirs: HashSet<String>,
+    /// Every directory that starts with one of these is called, but the one call's own
+    /// (`None`: calls from more than one directory).
+    prefixes: HashMap<String, Option<String>>,
+}
+
+impl Called {
+    fn under(&mut self, prefix: &str, caller: &str) {
+        self.prefixes
+            .entry(prefix.to_string())
+            .and_modify(|by| {
+                if by.as_deref() != Some(caller) {
+                    *by = None;
+                }
+            })
+            .or_insert_with(|| Some(caller.to_string()));
+    }
+
+    fn contains(&self, dir: &str) -> bool {
+        self.dirs.contains(dir)
+            || dir
+                .char_indices()
+                .map(|(i, _)| &dir[..i])
+                .chain([dir])
+                .any(|p| self.prefixes.get(p).is_some_and(|by| by.as_deref() != Some(dir)))
+    }
 }
 
 /// Whether a file is a variables file (`.tfvars`, `.tfvars.json`).
@@ -325,7 +399,8 @@ impl Loader {
     /// The run's directories that no other module of the run calls.
     pub fn roots(&mut self) -> Vec<String> {
         let dirs = self.run_dirs();
-        let mut called = std::collections::HashSet::new();
+        let mut called = Called::default();
+        let mut checks = 0;
         for dir in &dirs {
             let Ok(def) = self.module(dir) else { continue };
             for item in def.blocks("module") {
@@ -333,13 +408,58 @@ impl Loader {
                 if let Some(target) = local_source(dir, source)
                     && target != *dir
                 {
-                    called.insert(target);
-                } else if let Some(pattern) = source_pattern(dir, source) {
-                    called.extend(dirs.iter().filter(|d| *d != dir && pattern.is_match(d)).cloned());
+                    called.dirs.insert(target);
+                } else if let Some(pattern) = SourcePattern::new(dir, source) {
+                    pattern.mark(&dirs, dir, &mut checks, &mut called);
                 }
             }
         }
-        let roots: Vec<String> = dirs.iter().filter(|d| !called.contains(*d)).cloned().collect();
+        let roots: Vec<String> = dirs.iter().filter(|d| !called.contains(d)).cloned().collect();
         if roots.is_empty() { dirs } else { roots }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::Span;
+
+    /// The directories of `dirs` a call in `caller` with `source` (HCL) takes as called.
+    fn marked(caller: &str, source: &str, dirs: &[&str], checks: &mut usize) -> Vec<String> {
+        let expr = parse::parse_expr_text(source, Span::new(0, source.len())).expect("an expression");
+        let dirs: Vec<String> = dirs.iter().map(|d| (*d).to_string()).collect();
+        let mut out = Called::default();
+        SourcePattern::new(caller, &expr).expect("a local template").mark(&dirs, caller, checks, &mut out);
+        dirs.into_iter().filter(|d| out.contains(d)).collect()
+    }
+
+    #[test]
+    fn a_source_template_marks_the_directories_it_may_name() {
+        let dirs = ["live", "live/extra", "modules", "modules/dev", "modules/prod", "modules2/x", "other"];
+        let mut checks = 0;
+        assert_eq!(
+            marked("live", r#""../modules/${var.env}""#, &dirs, &mut checks),
+            ["modules/dev", "modules/prod"]
+        );
+        assert_eq!(
+            marked(".", r#""./modules/${var.env}/x""#, &["modules/a/x", "modules/a/y"], &mut checks),
+            ["modules/a/x"]
+        );
+        // A `..` after a part of any value climbs out of the prefix: everything below the
+        // prefix's parent may be named.
+        assert_eq!(
+            marked("live", r#""./${var.env}/../modules""#, &dirs, &mut checks),
+            ["live/extra", "modules", "modules/dev", "modules/prod", "modules2/x", "other"]
+        );
+        // Past the bound on checks, every directory under the literal start is taken as
+        // called, never read as a root with its defaults.
+        let mut spent = MAX_SOURCE_CHECKS;
+        assert_eq!(
+            marked(".", r#""./modules/${var.env}/x""#, &["modules/a/x", "modules/a/y"], &mut spent),
+            ["modules/a/x", "modules/a/y"]
+        );
+        assert!(
+            SourcePattern::new(".", &parse::parse_expr_text("var.x", Span::new(0, 5)).unwrap()).is_none()
+        );
     }
 }
