@@ -367,6 +367,19 @@ fn opentofu_files_are_read_and_a_tofu_file_takes_the_place_of_the_tf_file_of_its
         named.assert_code(0).assert_stderr("both/main.tf: skipped: `main.tofu` is read in its place");
         assert!(!named.stderr.contains("are the paths right"), "{}", named.describe());
     }
+    // From standard input under the `.tf` file's name (an editor), the same.
+    for context in [&[][..], &["--no-context"]] {
+        let mut command = ecslint();
+        command
+            .current_dir(&dir)
+            .args(["check", "--color", "never", "--no-config", "--as-of", AS_OF, "--format", "json"])
+            .args(["--select", "L001,S001,S003", "--stdin-filename", "both/main.tf"])
+            .args(context)
+            .arg("-");
+        let stdin = run_command(command, Some(centos_instance("", "").as_bytes()));
+        stdin.assert_code(0).assert_stderr("both/main.tf: skipped: `main.tofu` is read in its place");
+        assert!(!stdin.stderr.contains("are the paths right"), "{}", stdin.describe());
+    }
     let json = check_in(&dir, &["--select", "L001,S001,S003", "both/extra.tf.json"]);
     json.assert_code(0).assert_stderr("both/extra.tf.json: skipped: `extra.tofu.json` is read in its place");
     // Extensions are matched with their case, as OpenTofu and Terraform match them: a

@@ -250,6 +250,7 @@ fn evaluate_case(name: &str, text: &str) -> Result<Evaluated, TestCaseError> {
         region: Some("cn-beijing".into()),
         vars: vec![("size".into(), "small".into())],
         var_files: Vec::new(),
+        twins_on_disk: false,
     };
     let ev = evaluate(&case(name, text), &options, Limits::default());
     check(&ev)?;

@@ -237,7 +237,9 @@ pub fn execute(args: &CheckArgs) -> Result<Run, Failure> {
     let explicit: std::collections::HashSet<String> = collected
         .inputs
         .iter()
-        .filter(|input| matches!(input, files::Input::File { explicit: true, .. }))
+        .filter(|input| {
+            matches!(input, files::Input::File { explicit: true, .. } | files::Input::Stdin { .. })
+        })
         .map(|input| input.name().to_string())
         .collect();
     let mut named = (names_files && !args.no_context && !project::names_the_project(&args.paths, &config))
@@ -323,7 +325,12 @@ pub fn execute(args: &CheckArgs) -> Result<Run, Failure> {
             },
         )
     };
-    let iac = crate::iac::Options { region: args.region.clone(), vars: args.vars.clone(), var_files };
+    let iac = crate::iac::Options {
+        region: args.region.clone(),
+        vars: args.vars.clone(),
+        var_files,
+        twins_on_disk: names_files && named.is_none(),
+    };
     let options = CheckOptions {
         iac: &iac,
         limits: crate::source::Limits::default(),

@@ -420,6 +420,10 @@ pub struct Options {
     pub vars: Vec<(String, String)>,
     /// `--var-file FILE`, in command-line order (a later one wins), already read.
     pub var_files: Vec<Arc<SourceFile>>,
+    /// Whether the `.tofu` file that takes a `.tf` file's place is looked for on disk when
+    /// the run does not hold it: a run over named files without their project
+    /// (`--no-context`), where the twin is not read.
+    pub twins_on_disk: bool,
 }
 
 /// What a front end made of its files.

@@ -163,6 +163,7 @@ pub fn load(file: &Arc<SourceFile>, root: &Node, options: &Options, catalog: &Ca
         region: options.region.clone(),
         vars: Vec::new(),
         var_files: var_files.iter().map(|(f, _)| Arc::clone(f)).collect(),
+        twins_on_disk: false,
     };
     let sources: Vec<Arc<SourceFile>> = files.iter().map(|(f, _)| Arc::clone(f)).collect();
     files.extend(var_files);

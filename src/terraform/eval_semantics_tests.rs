@@ -548,4 +548,15 @@ module "ecs" {
     let unknown = main.replace("default = \"prod\"", "type = string");
     let ev = run(&[("main.tofu", &unknown), ("modules/prod/main.tofu", module)]);
     assert!(ev.blocks.is_empty(), "{:?}", ev.blocks.iter().map(|b| &b.key).collect::<Vec<_>>());
+    // A source from a local, or from `path.module`: the directory it reaches is a module,
+    // not a root with its own defaults too.
+    for source in ["local.dir", "\"${local.base}/prod\"", "\"${path.module}/modules/${var.env}\""] {
+        let main = format!(
+            "variable \"env\" {{\n  default = \"prod\"\n}}\nlocals {{\n  dir  = \"./modules/prod\"\n  base = \"./modules\"\n}}\n\
+             module \"ecs\" {{\n  source = {source}\n  image  = \"ubuntu\"\n}}\n"
+        );
+        let ev = run(&[("main.tofu", &main), ("modules/prod/main.tofu", module)]);
+        let keys: Vec<&str> = ev.blocks.iter().map(|b| b.key.as_str()).collect();
+        assert_eq!(keys, [".#module.ecs.x_y.this"], "{source}");
+    }
 }

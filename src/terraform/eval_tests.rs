@@ -123,6 +123,7 @@ fn variables_take_terraforms_precedence() {
             ("s".into(), "[1]".into()),
         ],
         var_files: files(&[("extra.tfvars", "d = \"var-file\"\ne = \"var-file\"\n")]),
+        twins_on_disk: false,
     };
     let ev = run_with(
         &[

@@ -158,6 +158,22 @@ fn items_like(template: &Val, items: Vec<Value>) -> Out {
 }
 
 fn distinct(items: Vec<Val>) -> Vec<Val> {
+    // Strings, numbers and booleans (almost every set) are told apart by a key: compared
+    // pairwise, `toset` of 10,000 strings took 0.4 s, in each module instance.
+    if items.iter().all(|v| matches!(v.value, Value::String(_) | Value::Number(_) | Value::Bool(_))) {
+        let mut seen = std::collections::HashSet::new();
+        return items
+            .into_iter()
+            .filter(|v| match &v.value {
+                Value::String(s) => seen.insert((0, s.clone())),
+                // No NaN equals anything, itself included; `-0` equals `0`.
+                Value::Number(x) if x.is_nan() => true,
+                Value::Number(x) => seen.insert((1, (x + 0.0).to_bits().to_string())),
+                Value::Bool(b) => seen.insert((2, b.to_string())),
+                _ => true,
+            })
+            .collect();
+    }
     let mut out: Vec<Val> = Vec::new();
     for item in items {
         if !out.iter().any(|o| equal(o, &item) == Some(true)) {

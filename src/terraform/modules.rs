@@ -8,7 +8,7 @@ use super::parse;
 use crate::diag::Finding;
 use crate::source::SourceFile;
 use rayon::prelude::*;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
 /// Most files read from disk for local modules in one run.
@@ -154,17 +154,23 @@ impl SourcePattern {
     fn new(caller_dir: &str, source: &Expr) -> Option<Self> {
         const HOLE: char = '\u{0}';
         let Kind::Template(parts) = &source.kind else { return None };
-        let Some(Part::Lit(first)) = parts.first() else { return None };
-        if !(first.starts_with("./") || first.starts_with("../")) {
-            return None;
-        }
+        // `${path.module}` is the calling module's directory: `.` from it.
+        let path_module = |part: &Part| {
+            matches!(part, Part::Interp(Expr { kind: Kind::Traverse(base, ops), .. })
+                if matches!(&base.kind, Kind::Var(v) if v == "path")
+                    && matches!(ops.as_slice(), [super::ast::Op::Attr(a)] if a == "module"))
+        };
         let text: String = parts
             .iter()
             .map(|part| match part {
                 Part::Lit(text) => text.replace(HOLE, ""),
+                part if path_module(part) => ".".to_string(),
                 _ => HOLE.to_string(),
             })
             .collect();
+        if !(text.starts_with("./") || text.starts_with("../")) {
+            return None;
+        }
         let (before, after) = text.split_once(HOLE).unwrap_or((&text, ""));
         let prefix = normalize(&format!("{caller_dir}/{before}"));
         let prefix = if prefix == "." { String::new() } else { prefix };
@@ -191,7 +197,7 @@ impl SourcePattern {
             Some(regex) if checks.saturating_add(len) <= MAX_SOURCE_CHECKS => {
                 *checks += len;
                 for dir in in_range.iter().filter(|d| *d != caller && regex.is_match(d)) {
-                    out.dirs.insert(dir.clone());
+                    out.templated.insert(dir.clone());
                 }
             }
             _ => out.under(&self.prefix, caller),
@@ -202,7 +208,10 @@ impl SourcePattern {
 /// The directories of the run a module call names.
 #[derive(Default)]
 struct Called {
+    /// Named by a literal `source`.
     dirs: HashSet<String>,
+    /// Named by a source template.
+    templated: HashSet<String>,
     /// Every directory that starts with one of these is called, but the one call's own
     /// (`None`: calls from more than one directory).
     prefixes: HashMap<String, Option<String>>,
@@ -222,6 +231,7 @@ impl Called {
 
     fn contains(&self, dir: &str) -> bool {
         self.dirs.contains(dir)
+            || self.templated.contains(dir)
             || dir
                 .char_indices()
                 .map(|(i, _)| &dir[..i])
@@ -257,9 +267,26 @@ const READ_IN_ITS_PLACE: &str = "is read in its place (OpenTofu reads a `.tofu` 
 pub fn unshadowed<T>(files: Vec<T>, name: impl Fn(&T) -> &str, disk: bool) -> (Vec<T>, Vec<(T, String)>) {
     let twins: Vec<Option<String>> = {
         let names: HashSet<&str> = files.iter().map(&name).collect();
-        let has_twin =
-            |twin: &String| names.contains(twin.as_str()) || (disk && std::path::Path::new(twin).is_file());
-        files.iter().map(|f| tofu_twin(name(f)).filter(has_twin)).collect()
+        // On disk, by the exact names of its directory's listing, as OpenTofu compares
+        // them (on a file system that ignores case, `main.tofu` would find `Main.tofu`).
+        let mut listed: HashMap<String, HashSet<String>> = HashMap::new();
+        let mut on_disk = |twin: &str| {
+            let (dir, base) = twin.rsplit_once('/').unwrap_or((".", twin));
+            let dir = if dir.is_empty() { "/" } else { dir };
+            listed
+                .entry(dir.to_string())
+                .or_insert_with(|| {
+                    let entries = std::fs::read_dir(dir).into_iter().flatten().filter_map(Result::ok);
+                    entries.filter_map(|entry| entry.file_name().into_string().ok()).collect()
+                })
+                .contains(base)
+        };
+        files
+            .iter()
+            .map(|f| {
+                tofu_twin(name(f)).filter(|twin| names.contains(twin.as_str()) || (disk && on_disk(twin)))
+            })
+            .collect()
     };
     if twins.iter().all(Option::is_none) {
         return (files, Vec::new());
@@ -304,6 +331,10 @@ pub struct Loader {
     /// ROS template, whose modules are all in its `Workspace`.
     disk: bool,
     pub findings: Vec<Finding>,
+    /// Directories a module call reached through a `source` that is not a literal
+    /// (OpenTofu's, from variables and locals): modules, whatever [`Loader::roots`] took
+    /// them for, on whichever core the call was evaluated.
+    reached: std::sync::Mutex<BTreeSet<String>>,
 }
 
 impl Loader {
@@ -313,7 +344,16 @@ impl Loader {
         for file in config_files {
             run.entry(dir_of(&file.name)).or_default().push(file.clone());
         }
-        Self { parsed, run, cache: HashMap::new(), disk_files: 0, disk_bytes: 0, disk, findings: Vec::new() }
+        Self {
+            parsed,
+            run,
+            cache: HashMap::new(),
+            disk_files: 0,
+            disk_bytes: 0,
+            disk,
+            findings: Vec::new(),
+            reached: std::sync::Mutex::default(),
+        }
     }
 
     /// The directories of the run's modules, sorted.
@@ -327,7 +367,7 @@ impl Loader {
         self.cache.get(dir).cloned()
     }
 
-    /// The module in `dir`: the run's files there, else its `.tf` files on disk.
+    /// The module in `dir`: the run's files there, else its Terraform and OpenTofu files on disk.
     pub fn module(&mut self, dir: &str) -> Result<Arc<ModuleDef>, String> {
         if let Some(found) = self.cache.get(dir) {
             return found.clone();
@@ -396,6 +436,18 @@ impl Loader {
         self.parsed.drop_on_every_core();
     }
 
+    /// Says that a module call reached `dir` through a `source` that is not a literal.
+    pub fn reach(&self, dir: &str) {
+        if let Ok(mut reached) = self.reached.lock() {
+            reached.insert(dir.to_string());
+        }
+    }
+
+    /// The directories [`Loader::reach`] was told of.
+    pub fn reached(&self) -> BTreeSet<String> {
+        self.reached.lock().map(|reached| reached.clone()).unwrap_or_default()
+    }
+
     /// The run's directories that no other module of the run calls.
     pub fn roots(&mut self) -> Vec<String> {
         let dirs = self.run_dirs();
@@ -414,8 +466,12 @@ impl Loader {
                 }
             }
         }
-        let roots: Vec<String> = dirs.iter().filter(|d| !called.contains(d)).cloned().collect();
-        if roots.is_empty() { dirs } else { roots }
+        // Directories that call each other in a cycle are all roots; those a source template
+        // may name are not, even if that leaves none.
+        if dirs.iter().all(|d| called.dirs.contains(d)) {
+            return dirs;
+        }
+        dirs.iter().filter(|d| !called.contains(d)).cloned().collect()
     }
 }
 

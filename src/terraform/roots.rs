@@ -24,6 +24,29 @@ pub struct Bounds {
 /// The bounds of every run.
 pub const BOUNDS: Bounds = Bounds { batch: 64, run_weight: MAX_RUN_WEIGHT, blocks: MAX_BLOCKS };
 
+/// The `--var` names no root module declares, in command-line order.
+fn undeclared(options: &Options, roots: &[String], loader: &mut Loader) -> Vec<String> {
+    let mut undeclared_vars: Vec<String> = Vec::new();
+    if !roots.is_empty() {
+        for (name, _) in &options.vars {
+            let declared = roots.iter().any(|root| {
+                loader.module(root).is_ok_and(|def| {
+                    def.blocks("variable").any(|item| item.block.labels.first() == Some(name))
+                })
+            });
+            if !declared && !undeclared_vars.contains(name) {
+                undeclared_vars.push(name.clone());
+            }
+        }
+    }
+    // A root file that does not parse may be the one declaring the variable: its S001 is the
+    // finding to show, not a misleading "undeclared --var".
+    if loader.findings.iter().any(|f| f.code == crate::spec::codes::PARSE_ERROR.code) {
+        undeclared_vars.clear();
+    }
+    undeclared_vars
+}
+
 /// [`super::evaluate_in`] within `bounds`. A `.tf` file a `.tofu` file takes the place of is
 /// not read, with a note ([`unshadowed`]).
 pub fn evaluate_within(
@@ -33,7 +56,7 @@ pub fn evaluate_within(
     disk: bool,
     bounds: Bounds,
 ) -> Evaluated {
-    let (files, shadowed) = unshadowed(files.to_vec(), |f| f.name.as_str(), disk);
+    let (files, shadowed) = unshadowed(files.to_vec(), |f| f.name.as_str(), disk && options.twins_on_disk);
     let mut evaluated = evaluate_read(&files, options, limits, disk, bounds);
     let notes = shadowed.iter().map(|(file, twin)| shadowed_note(&file.name, twin));
     evaluated.skipped.splice(0..0, notes);
@@ -56,24 +79,7 @@ fn evaluate_read(
         tfvars_by_dir.entry(dir_of(&file.name)).or_default().push(file);
     }
     let roots = loader.roots();
-    let mut undeclared_vars: Vec<String> = Vec::new();
-    if !roots.is_empty() {
-        for (name, _) in &options.vars {
-            let declared = roots.iter().any(|root| {
-                loader.module(root).is_ok_and(|def| {
-                    def.blocks("variable").any(|item| item.block.labels.first() == Some(name))
-                })
-            });
-            if !declared && !undeclared_vars.contains(name) {
-                undeclared_vars.push(name.clone());
-            }
-        }
-    }
-    // A root file that does not parse may be the one declaring the variable: its S001 is the
-    // finding to show, not a misleading "undeclared --var".
-    if loader.findings.iter().any(|f| f.code == crate::spec::codes::PARSE_ERROR.code) {
-        undeclared_vars.clear();
-    }
+    let undeclared_vars = undeclared(options, &roots, &mut loader);
     let no_tfvars = Vec::new();
     let tfvars_of = |root: &str| tfvars_by_dir.get(root).unwrap_or(&no_tfvars);
     let mut run = Done::default();
@@ -152,6 +158,15 @@ fn evaluate_read(
             }
         }
     }
+    // A directory a module call reached through a `source` from variables or locals is a
+    // module: what it gave as a root, with its own defaults, is not what is deployed.
+    let reached = loader.reached();
+    if !reached.is_empty() {
+        run.blocks.retain(|block| {
+            let root = block.key.strip_suffix(block.address.as_str()).and_then(|k| k.strip_suffix('#'));
+            root.is_none_or(|root| !reached.contains(root))
+        });
+    }
     let mut findings = std::mem::take(&mut loader.findings);
     findings.append(&mut run.findings);
     loader.drop_on_every_core();
@@ -209,6 +224,14 @@ impl Modules<'_> {
     /// Whether a module that was not read yet was asked for.
     pub const fn missed(&self) -> bool {
         matches!(self, Self::Read { missed: true, .. })
+    }
+
+    /// Says that a module call reached `dir` through a `source` that is not a literal.
+    pub fn reach(&self, dir: &str) {
+        match self {
+            Self::Loader(loader) => loader.reach(dir),
+            Self::Read { loader, .. } => loader.reach(dir),
+        }
     }
 
     pub fn parsed(&self) -> &parse::Parsed {
