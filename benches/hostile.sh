@@ -138,6 +138,11 @@ write("tofu-providers/m/main.tofu", 'provider "alicloud" {\n  alias    = "r"\n'
       '  instance_type = "ecs.g7.large"\n  image_id      = "aliyun_3_x64_20G_alibase_20240819.vhd"\n}\n')
 for i in range(3000):
     write(f"tofu-sources/d{i:04}/main.tofu", f'module "m" {{\n  source = "../${{var.x}}-{i}"\n}}\n')
+# A module whose unused variable defaults to 10,000 items, called 10,000 times (80 KB:
+# 11.8 GB before each instance's variables were charged to the value budget).
+write("tf-defaults/main.tf", 'module "m" {\n  source = "./m"\n  count  = 10000\n}\n')
+write("tf-defaults/m/main.tf", 'variable "big" {\n  default = [' + ", ".join(str(i) for i in range(10000))
+      + ']\n}\n')
 
 # Quadratic before (mutation fuzzing): 60,000 labels of one instance, each an S002 (each
 # looked up from the top of the mapping: 5 s); 200,000 empty YAML documents (the whole
@@ -251,6 +256,7 @@ run_case "Terraform: for over range(10000), 3 deep" --no-config --format json tf
 run_case "Terraform: dynamic 10,000 x count 10,000" --no-config --format json tf-dynamic
 run_case "OpenTofu: provider for_each 10,000 x 10,000" --no-config --format json tofu-providers
 run_case "OpenTofu: 3,000 source templates" --no-config --format json tofu-sources
+run_case "Terraform: 10,000-item default x 10,000" --no-config --format json tf-defaults
 run_case "60,000 labels of one instance, each S002" --no-config --format json labels-60000.yaml
 run_case "200,000 empty YAML documents" --no-config --format json documents-200000.yaml
 # 13.2: aliases of a 1 MB scalar.
