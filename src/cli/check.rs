@@ -430,7 +430,6 @@ impl NamedScope {
     }
 }
 
-/// Runs `check`; `Ok(true)` when a finding reaches the `--fail-on` threshold.
 /// Whether the run had files and each was skipped with a note (`FILE: skipped: why`).
 fn each_skipped_with_a_note(outcome: &Outcome) -> bool {
     let noted: std::collections::HashSet<&str> = outcome
@@ -441,6 +440,7 @@ fn each_skipped_with_a_note(outcome: &Outcome) -> bool {
     !outcome.files.is_empty() && outcome.files.iter().all(|file| noted.contains(file.name.as_str()))
 }
 
+/// Runs `check`; `Ok(true)` when a finding reaches the `--fail-on` threshold.
 pub fn run(args: &CheckArgs) -> Result<bool, Failure> {
     let Run { outcome, warnings, config, rules, baseline_counts, read, catalog, settings, named_scope } =
         execute(args)?;
