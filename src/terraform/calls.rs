@@ -32,13 +32,12 @@ impl Ctx<'_, '_, '_> {
         let body = &item.block.body;
         let source = body.attr("source").map(|a| &a.expr);
         // A source that is not a literal is OpenTofu's (1.8): evaluated from variables and
-        // locals.
-        let target = source.and_then(|e| local_source(&def.dir, e.written())).or_else(|| {
-            let v = self.eval(&item.file, source?);
-            let target = modules::local_path(&def.dir, v.as_str()?.as_str())?;
-            self.g.modules.reach(&target);
-            Some(target)
-        });
+        // locals; the directory it reaches is a module, not also a root (unless it calls
+        // back into its own chain).
+        let literal = source.and_then(|e| local_source(&def.dir, e.written()));
+        let dynamic = literal.is_none();
+        let target = literal
+            .or_else(|| modules::local_path(&def.dir, self.eval(&item.file, source?).as_str()?.as_str()));
         let Some(target) = target else {
             return Children::Unknown(format!(
                 "module.{name} is not a local module: its outputs are not evaluated"
@@ -51,6 +50,9 @@ impl Ctx<'_, '_, '_> {
         }
         if self.inst.chain.contains(&target) {
             return Children::Unknown(format!("module.{name} calls `{target}`, which calls it back"));
+        }
+        if dynamic {
+            self.g.modules.reach(&target);
         }
         let child_def = match self.g.modules.module(&target) {
             Ok(def) => def,
