@@ -158,8 +158,9 @@ impl Catalog {
                     .iter()
                     .map(|l| String::from_utf8_lossy(l.as_bytes()).to_ascii_lowercase())
                     .collect();
-                // The completions are lower-case: matched without case, which matches more
-                // names and so pins no more than the regex itself.
+                // The completions are lower-case, so they are matched without case: a regex
+                // written in another case than the real names (which it cannot match, so
+                // its lookup fails at plan) still reads as their OS.
                 let completed = match literals.as_slice() {
                     [literal] => build(&format!("(?i){regex}"))
                         .and_then(|loose| self.completed(literal, &loose))
