@@ -416,6 +416,7 @@ fn the_pre_commit_hook_passes_the_files_ecslint_reads_and_no_other() {
     for name in [
         "web.yaml",
         "infra/web.YML",
+        "legacy/WEB.JSON",
         "template.json",
         "main.tf",
         "main.tf.json",
@@ -429,8 +430,17 @@ fn the_pre_commit_hook_passes_the_files_ecslint_reads_and_no_other() {
     ] {
         assert!(files.is_match(name), "{name} is not passed");
     }
-    for name in ["README.md", ".clang-format", ".babelrc", "main.tf.bak", "notes.txt", "tofu", "main.tfstate"]
-    {
+    // Terraform's extensions in lower case only, as Terraform and OpenTofu read them.
+    for name in [
+        "README.md",
+        ".clang-format",
+        ".babelrc",
+        "main.tf.bak",
+        "notes.txt",
+        "tofu",
+        "main.tfstate",
+        "main.TF",
+    ] {
         assert!(!files.is_match(name), "{name} is passed");
     }
 }
