@@ -49,7 +49,8 @@ pub struct Outcome {
     /// Rules that failed to evaluate: ecslint could not do its job.
     pub failures: Vec<Finding>,
     /// Files that do not parse and show no sign of an ecslint resource (a `tsconfig.json`
-    /// with comments, a Helm template): not S001, but a warning, as `file: why`.
+    /// with comments, a Helm template): not S001, but a warning, as `file: why`; a file
+    /// left out whole says so as `file: skipped: why` ([`skipped_file`]).
     pub skipped: Vec<String>,
     /// `--var` names that no Terraform root module of the run declares, when the run has
     /// Terraform root modules and no Packer template (whose variables `--var` also sets).
@@ -265,6 +266,12 @@ fn named_by(selector: &str, rules: &RuleSet, enabled: &HashMap<String, Severity>
         dated || !enabled.contains_key(&rule.info.code)
     });
     if dormant { suppress::Named::Dormant } else { suppress::Named::Live }
+}
+
+/// The file a note of [`Outcome::skipped`] says was left out whole (`file: skipped: why`),
+/// or `None` for a note of another kind (a bound, a module call not read).
+pub fn skipped_file(note: &str) -> Option<&str> {
+    note.split_once(": skipped: ").map(|(file, _)| file)
 }
 
 /// What one read gave: its findings (a read problem, a syntax error), its resources, and

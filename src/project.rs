@@ -230,9 +230,7 @@ pub fn restrict(outcome: &mut Outcome, named: &Named, in_scope: Option<Vec<usize
     // A project file skipped as another tool's is no news to a run over other files; a bound
     // that left resources out (`more than 100000 resource instances`, a module call not
     // read) is: what was left out may be what the named files use.
-    outcome
-        .skipped
-        .retain(|note| note.split_once(": skipped: ").is_none_or(|(file, _)| named.is_named(file)));
+    outcome.skipped.retain(|note| crate::check::skipped_file(note).is_none_or(|file| named.is_named(file)));
     let in_scope = in_scope.unwrap_or_else(|| scope(&outcome.resources, named));
     // The spans of the context resources in scope, per file.
     let mut spans: HashMap<String, Vec<Span>> = HashMap::new();

@@ -444,19 +444,17 @@ pub fn apply(
                 let quoted =
                     |list: &[&str]| list.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ");
                 let fix_the_code = "remove the comment, or fix the code it names";
+                let matched_none = format!("matched no {} finding", stale.join(", "));
                 let (what, help) = if directive.codes.is_empty() {
                     ("names no code".to_string(), fix_the_code)
                 } else if no_rule.is_empty() {
-                    (format!("matched no {} finding", stale.join(", ")), fix_the_code)
+                    (matched_none, fix_the_code)
                 } else {
                     let these = if no_rule.len() == 1 { ", which is" } else { ", which are" };
                     // A comment can have both: say both, or the stale code goes unseen
                     // until the word is fixed.
-                    let and_stale = if stale.is_empty() {
-                        String::new()
-                    } else {
-                        format!(", and matched no {} finding", stale.join(", "))
-                    };
+                    let and_stale =
+                        if stale.is_empty() { String::new() } else { format!(", and {matched_none}") };
                     (
                         format!("names {}{these} no rule's code or name{and_stale}", quoted(&no_rule)),
                         "name rules by code or name, and put the reason after `--`: `ecslint-ignore F001 -- why`",

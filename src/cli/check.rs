@@ -432,11 +432,8 @@ impl NamedScope {
 
 /// Whether the run had files and each was skipped with a note (`FILE: skipped: why`).
 fn each_skipped_with_a_note(outcome: &Outcome) -> bool {
-    let noted: std::collections::HashSet<&str> = outcome
-        .skipped
-        .iter()
-        .filter_map(|note| note.split_once(": skipped: ").map(|(file, _)| file))
-        .collect();
+    let noted: std::collections::HashSet<&str> =
+        outcome.skipped.iter().filter_map(|note| crate::check::skipped_file(note)).collect();
     !outcome.files.is_empty() && outcome.files.iter().all(|file| noted.contains(file.name.as_str()))
 }
 

@@ -38,6 +38,19 @@ fn lifecycle_enabled(body: &Body) -> Option<&Expr> {
 }
 
 impl Ctx<'_, '_, '_> {
+    /// Charges what something made costs to the run's value budget, `weigh` giving its
+    /// units from the room left (a value is weighed only up to that room); `false`, with
+    /// the refusal counted, when it does not fit.
+    pub(super) fn afford(&mut self, weigh: impl FnOnce(usize) -> usize) -> bool {
+        let room = super::expr::Names::room(self);
+        let units = weigh(room);
+        if units > room || !super::expr::Names::charge(self, units) {
+            super::expr::Names::refused(self);
+            return false;
+        }
+        true
+    }
+
     /// Whether a block or module call is created: OpenTofu's `lifecycle { enabled = ... }`,
     /// true without one; `Err` with why when it is not known.
     pub(super) fn enabled(&mut self, file: &Arc<SourceFile>, body: &Body) -> Result<bool, String> {
@@ -77,10 +90,9 @@ impl Ctx<'_, '_, '_> {
                 // Each configuration counts against the run's value budget, as values do
                 // (10,000 keys in each of 10,000 module instances); past it, the keys left
                 // have an unknown region.
-                let room = super::expr::Names::room(self);
-                let units = region.as_ref().map_or(1, |r| super::expr::weight(r, room).saturating_add(1));
-                if units > room || !super::expr::Names::charge(self, units) {
-                    super::expr::Names::refused(self);
+                if !self.afford(|room| {
+                    region.as_ref().map_or(1, |r| super::expr::weight(r, room).saturating_add(1))
+                }) {
                     let at = Location::new(item.file.clone(), item.block.head);
                     providers.insert(format!("{key}[*]"), Some(Val::unknown(super::expr::BUDGET_SPENT, at)));
                     break;
@@ -266,10 +278,7 @@ impl Ctx<'_, '_, '_> {
             let item = Val::new(Value::Object(entries), Location::new(file.clone(), content.head));
             // The blocks made count against the run's value budget, as values do: 10,000
             // blocks in each of 10,000 instances took 560 MB.
-            let room = super::expr::Names::room(self);
-            let units = super::expr::weight(&item, room);
-            if units > room || !super::expr::Names::charge(self, units) {
-                super::expr::Names::refused(self);
+            if !self.afford(|room| super::expr::weight(&item, room)) {
                 return Err(Val::unknown(super::expr::BUDGET_SPENT, at));
             }
             items.push(item);

@@ -2,7 +2,7 @@
 //! key), each with its variables and providers, within the bounds on nesting and on module
 //! instances, and the note that says a call was not read.
 
-use super::expr::{BUDGET_SPENT, Names, weight};
+use super::expr::BUDGET_SPENT;
 use super::modules::{self, local_source};
 use super::vars::VarValue;
 use super::{Children, Ctx, Inst, MAX_MODULE_DEPTH, MAX_MODULE_INSTANCES, index_suffix, types, vars};
@@ -79,6 +79,7 @@ impl Ctx<'_, '_, '_> {
         }
         let counted = body.attr("count").is_some() || body.attr("for_each").is_some();
         let mut list = Vec::new();
+        let defaults = vars::defaults(&child_def);
         for instance in instances {
             let mut ctx = Ctx {
                 g: &mut *self.g,
@@ -88,7 +89,7 @@ impl Ctx<'_, '_, '_> {
                 bound: Vec::new(),
             };
             let inherited = ctx.child_providers(item);
-            let mut values = vars::defaults(&child_def);
+            let mut values = defaults.clone();
             for attr in &body.attrs {
                 if !matches!(
                     attr.name.as_str(),
@@ -103,13 +104,7 @@ impl Ctx<'_, '_, '_> {
             vars::forget_declared_twice(&child_def, &mut values);
             // Each instance's variables count against the run's value budget, as values do:
             // a default of 10,000 items in each of 10,000 instances took 11.8 GB.
-            let room = Names::room(&ctx);
-            let units = values.values().fold(0_usize, |sum, value| {
-                let (VarValue::Set(v, _) | VarValue::Input(v)) = value;
-                sum.saturating_add(weight(v, room))
-            });
-            if units > room || !Names::charge(&mut ctx, units) {
-                Names::refused(&mut ctx);
+            if !ctx.afford(|room| vars::weight(&values, room)) {
                 return Children::Unknown(BUDGET_SPENT.to_string());
             }
             let address = format!("{}module.{name}{}", self.inst.prefix(), index_suffix(&instance.repeat));

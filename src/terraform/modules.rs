@@ -127,10 +127,13 @@ pub fn local_source(caller_dir: &str, source: &Expr) -> Option<String> {
 
 /// The directory a `source` text names, when it is a local path (`./x`, `../x`).
 pub fn local_path(caller_dir: &str, source: &str) -> Option<String> {
-    if !(source.starts_with("./") || source.starts_with("../") || source == "." || source == "..") {
-        return None;
-    }
-    Some(normalize(&format!("{caller_dir}/{source}")))
+    is_local(source).then(|| normalize(&format!("{caller_dir}/{source}")))
+}
+
+/// Whether a `source` text is a local path, as Terraform tells one: `./` or `../` first,
+/// or `.` or `..` alone.
+fn is_local(source: &str) -> bool {
+    source.starts_with("./") || source.starts_with("../") || source == "." || source == ".."
 }
 
 /// Most checks of a run directory against a module `source` template ([`SourcePattern`])
@@ -168,7 +171,7 @@ impl SourcePattern {
                 _ => HOLE.to_string(),
             })
             .collect();
-        if !(text.starts_with("./") || text.starts_with("../")) {
+        if !is_local(&text) {
             return None;
         }
         let (before, after) = text.split_once(HOLE).unwrap_or((&text, ""));
@@ -316,7 +319,7 @@ pub fn shadowed_file(note: &str) -> Option<&str> {
     if !note.contains(READ_IN_ITS_PLACE) {
         return None;
     }
-    note.split_once(": skipped: ").map(|(file, _)| file)
+    crate::check::skipped_file(note)
 }
 
 /// The run's modules and those read from disk.

@@ -108,6 +108,14 @@ pub fn default_for_null(def: &ModuleDef, values: &mut HashMap<String, VarValue>)
     }
 }
 
+/// What a module instance's variables weigh against the value budget (each up to `room`).
+pub fn weight(values: &HashMap<String, VarValue>, room: usize) -> usize {
+    values.values().fold(0_usize, |sum, value| {
+        let (VarValue::Set(v, _) | VarValue::Input(v)) = value;
+        sum.saturating_add(super::expr::weight(v, room))
+    })
+}
+
 /// Makes unknown each variable declared more than once in the module (in two of its files,
 /// say). Terraform rejects such a module ("Duplicate variable declaration"), so no value is
 /// the one it would use: taking one of them would give findings on a value never deployed.
