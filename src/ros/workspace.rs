@@ -128,13 +128,16 @@ fn literal_content_start(template: &str, start: usize) -> Option<usize> {
 /// A workspace file name that stays inside the workspace, is Terraform's (or, with `tofu`,
 /// OpenTofu's: `.tofu`, `.tofu.json`), and is one ROS reads: ROS ignores a `*.debug.tf`
 /// file (Alibaba's "Methods and suggestions for Terraform code development": the place for
-/// a provider block used only when testing locally).
+/// a provider block used only when testing locally). Extensions are matched with their case,
+/// as Terraform and OpenTofu read a directory (and as a file on disk is read): neither tool
+/// reads a `main.TF`.
 fn readable(name: &str, tofu: bool) -> bool {
-    let lower = name.to_ascii_lowercase();
-    let ends = |ext: &&str| lower.ends_with(ext);
+    let ends = |ext: &&str| name.ends_with(ext);
     let terraform = ([".tf", ".tf.json", ".tfvars", ".tfvars.json"].iter().any(ends)
         || (tofu && [".tofu", ".tofu.json"].iter().any(ends)))
-        && !lower.ends_with(".debug.tf");
+        // Which case ROS skips is not documented: skipping `x.Debug.tf` too can only miss
+        // what a local test's provider block says, never move an instance.
+        && !name.to_ascii_lowercase().ends_with(".debug.tf");
     let inside = !name.starts_with(['/', '\\'])
         && !name.contains(':')
         && name.split(['/', '\\']).all(|part| !part.is_empty() && part != "..");
@@ -455,7 +458,9 @@ mod tests {
         assert!(readable("main.tf", false) && readable("modules/vpc/main.tf", false));
         assert!(readable("terraform.tfvars", false) && readable("main.tofu", true));
         assert!(!readable("main.tofu", false) && !readable("m/x.tofu.json", false));
-        for name in ["../main.tf", "/etc/x.tf", "a//b.tf", "C:/x.tf", "README.md", "setup.sh"] {
+        for name in
+            ["../main.tf", "/etc/x.tf", "a//b.tf", "C:/x.tf", "README.md", "setup.sh", "main.TF", "x.Tofu"]
+        {
             assert!(!readable(name, true), "{name}");
         }
     }
