@@ -80,7 +80,14 @@ fn parse_vars(file: &Arc<SourceFile>, findings: &mut Vec<Finding>) -> Option<Var
 
 /// Parses each file; a syntax error is an S001 with its position.
 fn parse(file: &Arc<SourceFile>, findings: &mut Vec<Finding>) -> Option<Body> {
-    match hcl_edit::parser::parse_body(&file.text) {
+    // Packer, like Terraform, ignores a UTF-8 byte order mark at the start of a file (Windows
+    // editors write one); `hcl-edit` rejects it. It is read as three spaces, the same length,
+    // so every offset `hcl-edit` gives is still one in the file.
+    let text = match file.text.strip_prefix('\u{feff}') {
+        Some(rest) => std::borrow::Cow::Owned(format!("   {rest}")),
+        None => std::borrow::Cow::Borrowed(&*file.text),
+    };
+    match hcl_edit::parser::parse_body(&text) {
         Ok(body) => Some(body),
         Err(error) => {
             let at = error.location().offset().min(file.text.len());

@@ -426,3 +426,21 @@ build {
         .count();
     assert_eq!(imports, 1);
 }
+
+#[test]
+fn a_byte_order_mark_is_read_as_packer_reads_it() {
+    // Packer, like Terraform, ignores a UTF-8 BOM: the template and an auto variables file
+    // with one are read, and spans stay offsets in the file (after the BOM's three bytes).
+    let template = "\u{feff}variable \"image\" { default = \"centos_7_9_x64_20G_alibase_20240628.vhd\" }\nsource \"alicloud-ecs\" \"x\" {\n  region        = \"cn-hangzhou\"\n  instance_type = \"ecs.g7.large\"\n  source_image  = var.image\n}\n";
+    let vars = "\u{feff}image = \"aliyun_3_x64_20G_alibase_20241218.vhd\"\n";
+    let files = [
+        Arc::new(SourceFile::new("p/build.pkr.hcl", template)),
+        Arc::new(SourceFile::new("p/x.auto.pkrvars.hcl", vars)),
+    ];
+    let loaded = load(&files, &Options::default(), Limits::default(), &catalog());
+    assert!(loaded.findings.is_empty(), "{:?}", loaded.findings);
+    let [build, image] = loaded.resources.as_slice() else { panic!("{:?}", loaded.resources) };
+    assert_eq!(field(image, "derivedFrom"), Some("aliyun_3_x64_20G_alibase_20241218.vhd"));
+    let location = build.location(&[PathSegment::Key("instanceType".into())]);
+    assert_eq!(&template[location.span.start()..location.span.end()], "\"ecs.g7.large\"");
+}
