@@ -324,17 +324,28 @@ fn template<'a>(
     // Each use of a source by a build: in its `sources` list, or as a `source` block of
     // its own, with the post-processors of that build.
     let mut uses: BTreeMap<String, Vec<Use<'_>>> = BTreeMap::new();
+    // Whether every source a build uses is known: then a source no build names is never
+    // built ("You can start builders by referring to source blocks from a build block"),
+    // and is not read. A template with no build, or a `sources` list that is not all
+    // literal strings, keeps every source.
+    let mut builds = Builds::None;
     for (file, body) in parsed {
         for build in body.blocks().filter(|b| b.ident.as_str() == "build") {
+            builds = builds.max(Builds::Known);
             let post = imports_of(file, build);
-            if let Some(Expression::Array(array)) = build.body.get_attribute("sources").map(|a| &a.value) {
-                for name in array.iter().filter_map(|e| match e {
-                    Expression::String(s) => Some(s.as_str()),
-                    _ => None,
-                }) {
-                    let Some(name) = source_ref(name) else { continue };
-                    uses.entry(name).or_default().push(Use { block: None, post: post.clone() });
+            match build.body.get_attribute("sources").map(|a| &a.value) {
+                Some(Expression::Array(array)) => {
+                    for item in array.iter() {
+                        let Expression::String(name) = item else {
+                            builds = Builds::Unknown;
+                            continue;
+                        };
+                        let Some(name) = source_ref(name.as_str()) else { continue };
+                        uses.entry(name).or_default().push(Use { block: None, post: post.clone() });
+                    }
                 }
+                Some(_) => builds = Builds::Unknown,
+                None => {}
             }
             for block in build.body.blocks().filter(|b| b.ident.as_str() == "source") {
                 let Some(name) = block.labels.first().map(hcl_edit::structure::BlockLabel::as_str) else {
@@ -354,6 +365,9 @@ fn template<'a>(
             let address = format!("{kind}.{name}");
             let head = Location::new(Arc::clone(file), span(file, block.ident.span()));
             let uses = uses.get(&address).map(Vec::as_slice).unwrap_or_default();
+            if uses.is_empty() && builds == Builds::Known {
+                continue;
+            }
             let base = attributes(&template, file, &block.body, "");
             // The source as written, unless every build that uses it adds to it.
             if uses.is_empty() || uses.iter().any(|u| u.block.is_none()) {
@@ -395,6 +409,17 @@ fn template<'a>(
         }
     }
     out
+}
+
+/// What a template's builds say of the sources they use, in increasing doubt.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Builds {
+    /// The template has no build.
+    None,
+    /// Every build names its sources as literal strings.
+    Known,
+    /// A build's `sources` is an expression, or holds one.
+    Unknown,
 }
 
 /// One use of a source by a build: its `source` block in the build, if it is written so,

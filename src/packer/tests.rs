@@ -444,3 +444,34 @@ fn a_byte_order_mark_is_read_as_packer_reads_it() {
     let location = build.location(&[PathSegment::Key("instanceType".into())]);
     assert_eq!(&template[location.span.start()..location.span.end()], "\"ecs.g7.large\"");
 }
+
+#[test]
+fn a_source_no_build_names_is_not_built() {
+    let source = |name: &str, image: &str| {
+        format!(
+            "source \"alicloud-ecs\" \"{name}\" {{\n  region        = \"cn-hangzhou\"\n  instance_type = \"ecs.g7.large\"\n  source_image  = \"{image}\"\n  image_name    = \"{name}\"\n}}\n"
+        )
+    };
+    let sources = format!(
+        "{}{}",
+        source("a", "aliyun_3_x64_20G_alibase_20241218.vhd"),
+        source("unused", "centos_7_9_x64_20G_alibase_20240628.vhd")
+    );
+    let names = |build: &str| -> Vec<String> {
+        // The build may be in another file of the template.
+        let files = [
+            Arc::new(SourceFile::new("p/sources.pkr.hcl", &*sources)),
+            Arc::new(SourceFile::new("p/build.pkr.hcl", build)),
+        ];
+        let loaded = load(&files, &Options::default(), Limits::default(), &catalog());
+        assert!(loaded.findings.is_empty(), "{:?}", loaded.findings);
+        loaded.resources.iter().filter(|r| r.kind == Kind::Image).filter_map(|r| r.name.clone()).collect()
+    };
+    assert_eq!(names("build { sources = [\"source.alicloud-ecs.a\"] }\n"), ["a"]);
+    assert_eq!(names("build {\n  source \"source.alicloud-ecs.a\" {}\n}\n"), ["a"]);
+    // Which sources are built is not known: every source is read.
+    assert_eq!(names("build { sources = [local.which] }\n"), ["a", "unused"]);
+    assert_eq!(names("build { sources = local.all }\n"), ["a", "unused"]);
+    // No build in the template (a file of sources, read alone): every source is read.
+    assert_eq!(names("variable \"x\" { default = 1 }\n"), ["a", "unused"]);
+}
