@@ -121,32 +121,14 @@ impl Images {
         let (builders, parents) = order
             .into_par_iter()
             .map(|block| {
-                let of = |target: &ImageTarget| match target {
-                    ImageTarget::Literal(_) => Parent::Written,
-                    ImageTarget::Run { key, .. } => Parent::Run(key.clone()),
-                    ImageTarget::Unknown { .. } => Parent::Unknown,
-                };
-                match (block.mode, block.block_type.as_str()) {
-                    (Mode::Data, _) => {
-                        // Only lookups with a known regex are images.
-                        let regex = images.lookups.get(&block.key).and_then(|r| r.as_ref().ok());
-                        let pattern = regex.and_then(Val::as_str).unwrap_or_default();
-                        let builder = match regex {
-                            Some(regex) => lookup::image(block, regex, catalog),
-                            None => builder(Kind::Image, block, block.address.clone(), block.key.clone()),
-                        };
-                        (builder, Parent::Lookup(pattern))
-                    }
-                    (_, "alicloud_image_import") => (imported(block), Parent::Nothing),
-                    (_, "alicloud_ecs_image_pipeline") => {
-                        let (builder, base) = pipeline_image(run, &images, block);
-                        (builder, of(&base))
-                    }
-                    _ => {
-                        let (builder, derived) = custom(run, &images, block);
-                        (builder, of(&derived))
-                    }
+                let (mut builder, parent) = image_of(run, &images, block, catalog);
+                // An image that may not be made (its `count` is not known) is not counted
+                // in a region nor shared: nothing about it is reported, as for an instance.
+                if let Some((why, at)) = map::unsure(block) {
+                    builder.may_be_none(&at, &why);
+                    builder.unknown("sharedWith", at, why);
                 }
+                (builder, parent)
             })
             .unzip();
         images.builders = builders;
@@ -316,6 +298,36 @@ impl Images {
 /// `images[N].id`, `images[N].image_id`, `ids[N]`.
 fn selects_image(path: &[&str]) -> bool {
     matches!(path, ["images", _, "id" | "image_id"] | ["ids", _])
+}
+
+/// One image of the run as its block says, and what it is made from.
+fn image_of(run: &Run<'_>, images: &Images, block: &Block, catalog: &Catalog) -> (Builder, Parent) {
+    let of = |target: &ImageTarget| match target {
+        ImageTarget::Literal(_) => Parent::Written,
+        ImageTarget::Run { key, .. } => Parent::Run(key.clone()),
+        ImageTarget::Unknown { .. } => Parent::Unknown,
+    };
+    match (block.mode, block.block_type.as_str()) {
+        (Mode::Data, _) => {
+            // Only lookups with a known regex are images.
+            let regex = images.lookups.get(&block.key).and_then(|r| r.as_ref().ok());
+            let pattern = regex.and_then(Val::as_str).unwrap_or_default();
+            let builder = match regex {
+                Some(regex) => lookup::image(block, regex, catalog),
+                None => builder(Kind::Image, block, block.address.clone(), block.key.clone()),
+            };
+            (builder, Parent::Lookup(pattern))
+        }
+        (_, "alicloud_image_import") => (imported(block), Parent::Nothing),
+        (_, "alicloud_ecs_image_pipeline") => {
+            let (builder, base) = pipeline_image(run, images, block);
+            (builder, of(&base))
+        }
+        _ => {
+            let (builder, derived) = custom(run, images, block);
+            (builder, of(&derived))
+        }
+    }
 }
 
 /// `alicloud_image`: a custom image built from an instance (whose image it derives from)

@@ -296,13 +296,7 @@ pub fn set_image(b: &mut Builder, field: &str, target: ImageTarget) {
 /// evaluation gives the block's `count` attribute the number of instances of its group,
 /// or an unknown value.
 pub fn repetition(b: &mut Builder, block: &Block) {
-    let unknown = match (&block.repeat, block.get("count")) {
-        (crate::terraform::value::Repeat::Unknown(why), _) => Some((why.clone(), block.head.clone())),
-        (_, Some(count)) => count.unknown_why().map(|why| (why, count.at.clone())),
-        (_, None) => None,
-    };
-    let Some((why, at)) = unknown else { return };
-    let why = format!("the number of instances is not known, and may be none: {why}");
+    let Some((why, at)) = unsure(block) else { return };
     for field in ["image", "instanceType", "region", "zone", "billing", "systemDiskSize", "keyPair", "labels"]
     {
         if b.has(field) {
@@ -310,6 +304,17 @@ pub fn repetition(b: &mut Builder, block: &Block) {
         }
     }
     b.unknown("count", at, why);
+}
+
+/// Why a block may stand for no instance at all, and where: its `count` or `for_each` (or
+/// an enclosing module call's) is not known.
+pub fn unsure(block: &Block) -> Option<(String, crate::diag::Location)> {
+    let (why, at) = match (&block.repeat, block.get("count")) {
+        (crate::terraform::value::Repeat::Unknown(why), _) => (why.clone(), block.head.clone()),
+        (_, Some(count)) => (count.unknown_why()?, count.at.clone()),
+        (_, None) => return None,
+    };
+    Some((format!("the number of instances is not known, and may be none: {why}"), at))
 }
 
 /// A scaling configuration's `image_name`. With no `image_id`, the name chooses the image:

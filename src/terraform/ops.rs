@@ -12,8 +12,9 @@
 //! images, so it is Q003's to report. That public image is an Image of its own, named by
 //! the first share permission that names it, with only its type known.
 //! Any other operation on an image the run does not describe (a literal `m-...` ID, a
-//! copy of a public image) changes nothing; one whose value is unknown makes the field it
-//! would change unknown, so no rule counts on a list that may be longer.
+//! copy of a public image) changes nothing; one whose value is unknown, or that may not be
+//! made (its `count` or `for_each` is not known), makes the field it would change unknown,
+//! so no rule counts on a list that may be longer, or shorter.
 
 use super::image::{ImageTarget, Images};
 use super::map::{Got, Run, builder, string_of};
@@ -47,6 +48,11 @@ fn source_key(run: &Run<'_>, images: &Images, block: &Block, attribute: &str) ->
 fn copy(run: &Run<'_>, images: &mut Images, block: &Block) {
     let Some(key) = source_key(run, images, block, "source_image_id") else { return };
     let Some(image) = images.managed_mut(&key) else { return };
+    // A copy that may not be made: the image may be in that region or not.
+    if let Some((why, at)) = super::map::unsure(block) {
+        image.unknown("regions", at, format!("`{}`: {why}", block.address));
+        return;
+    }
     match string_of(Some(&block.region)) {
         Got::Known(region, name) => {
             // A copy into a region the image is already in (to encrypt it, say) adds no
@@ -140,6 +146,11 @@ fn public_image(block: &Block, id: &Placed<String>) -> Builder {
 
 /// Adds the share permission's `account_id` to the image's `sharedWith`.
 fn add_account(image: &mut Builder, block: &Block) {
+    // A share that may not be made: the list may be shorter.
+    if let Some((why, at)) = super::map::unsure(block) {
+        image.unknown("sharedWith", at, format!("`{}`: {why}", block.address));
+        return;
+    }
     match string_of(block.get("account_id")) {
         Got::Known(account, id) => {
             if !image.is_unknown("sharedWith") {

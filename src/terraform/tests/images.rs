@@ -570,3 +570,48 @@ fn a_long_chain_of_derived_images_maps_in_linear_time() {
     assert!(mapped.iter().filter(|r| r.kind == Kind::Image).all(|r| !unknowns(r).contains(&"os".into())));
     assert!(started.elapsed() < std::time::Duration::from_secs(20), "{:?}", started.elapsed());
 }
+
+#[test]
+fn an_image_copy_or_share_that_may_not_be_made_leaves_what_it_changes_unknown() {
+    let mut tf = Tf::new();
+    tf.resource("alicloud_image", "app", &[("snapshot_id", E::S("s-1"))]);
+    // Fifty shares that are made, and one that may not be (`count = var.partner ? 1 : 0`).
+    for i in 0..50 {
+        let account: &'static str = Box::leak(format!("12345678901{i:05}").into_boxed_str());
+        tf.resource(
+            "alicloud_image_share_permission",
+            &format!("team{i}"),
+            &[("image_id", E::Ref("alicloud_image.app.id")), ("account_id", E::S(account))],
+        );
+    }
+    tf.resource(
+        "alicloud_image_share_permission",
+        "partner",
+        &[
+            ("image_id", E::Ref("alicloud_image.app.id")),
+            ("account_id", E::S("9999999999999999")),
+            ("count", E::Unknown("var.partner")),
+        ],
+    );
+    tf.resource(
+        "alicloud_image_copy",
+        "maybe",
+        &[("source_image_id", E::Ref("alicloud_image.app.id")), ("count", E::Unknown("var.copy"))],
+    );
+    // An image that may not be made is neither in a region nor shared.
+    tf.resource(
+        "alicloud_image",
+        "maybe",
+        &[("snapshot_id", E::S("s-2")), ("count", E::Unknown("var.extra"))],
+    );
+    let (_, resources) = map(tf);
+    let app = named(&resources, Kind::Image, "alicloud_image.app");
+    let unknown = unknowns(app);
+    assert!(unknown.contains(&"sharedWith".into()) && unknown.contains(&"regions".into()), "{unknown:?}");
+    let maybe = named(&resources, Kind::Image, "alicloud_image.maybe");
+    for field in ["regions", "sharedWith", "type"] {
+        assert!(unknowns(maybe).contains(&field.into()), "{field}: {:?}", unknowns(maybe));
+    }
+    // 51 accounts, one of which may not be added: no Q001.
+    assert!(!codes(&findings(&resources, &[])).contains(&"Q001".to_string()));
+}
