@@ -560,3 +560,76 @@ module "ecs" {
         assert_eq!(keys, [".#module.ecs.x_y.this"], "{source}");
     }
 }
+
+#[test]
+fn a_variable_is_converted_to_its_primitive_type() {
+    // Terraform converts a value to the variable's `type`: `"false"` in a `.tfvars` file for a
+    // `bool` is `false`, so `var.legacy == false` holds; `"3"` for a `number` equals 3.
+    let module = r#"
+variable "legacy" {
+  type = bool
+}
+variable "major" {
+  type = number
+}
+variable "label" {
+  type = string
+}
+variable "bad" {
+  type = number
+}
+variable "anything" {
+  type = any
+}
+variable "big" {
+  type    = number
+  default = 0
+}
+resource "x_y" "r" {
+  big      = "${var.big}"
+  legacy   = var.legacy == false ? "new" : "old"
+  major    = var.major == 3 ? "three" : "other"
+  label    = var.label == "3" ? "string" : "number"
+  bad      = var.bad
+  anything = var.anything == 3 ? "number" : "kept"
+}
+"#;
+    let tfvars = "legacy = \"false\"\nmajor = \"3\"\nlabel = 3\nbad = \"x\"\nanything = \"3\"\nbig = 9007199254740993\n";
+    let ev = run(&[("main.tf", module), ("terraform.tfvars", tfvars)]);
+    assert_eq!(string(attr(&ev, "x_y.r", "legacy")), "new");
+    assert_eq!(string(attr(&ev, "x_y.r", "major")), "three");
+    assert_eq!(string(attr(&ev, "x_y.r", "label")), "string");
+    // A value Terraform rejects is not known; `any` converts nothing.
+    assert!(attr(&ev, "x_y.r", "bad").unknown_why().is_some_and(|why| why.contains("not a number")));
+    assert_eq!(string(attr(&ev, "x_y.r", "anything")), "kept");
+    // An integer past 2^53 keeps its digits (an account ID), as a literal does.
+    assert_eq!(string(attr(&ev, "x_y.r", "big")), "9007199254740993");
+    // A module argument is converted the same way.
+    let main = "module \"m\" {\n  source = \"./m\"\n  legacy = \"0\"\n  major = \"3\"\n  label = true\n  bad = 1\n  anything = 1\n}\n";
+    let ev = run(&[("main.tf", main), ("m/main.tf", module)]);
+    assert_eq!(string(attr(&ev, "module.m.x_y.r", "legacy")), "new");
+    assert_eq!(string(attr(&ev, "module.m.x_y.r", "major")), "three");
+    assert_eq!(string(attr(&ev, "module.m.x_y.r", "label")), "number");
+}
+
+#[test]
+fn a_json_variable_type_is_the_type_expression_its_string_holds() {
+    let json = r#"{
+  "variable": {
+    "node": {
+      "type": "object({image = optional(string, \"from-type\"), size = optional(number)})",
+      "default": {"extra": 1}
+    },
+    "names": { "type": "set(string)", "default": ["b", "a", "b"] }
+  },
+  "resource": { "x_y": { "r": {
+    "image": "${try(var.node.image, \"fallback\")}",
+    "extra": "${try(var.node.extra, \"dropped\")}",
+    "names": "${join(\",\", var.names)}"
+  } } }
+}"#;
+    let ev = run(&[("main.tf.json", json)]);
+    assert_eq!(string(attr(&ev, "x_y.r", "image")), "from-type");
+    assert_eq!(string(attr(&ev, "x_y.r", "extra")), "dropped");
+    assert_eq!(string(attr(&ev, "x_y.r", "names")), "a,b");
+}

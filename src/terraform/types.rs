@@ -5,10 +5,13 @@
 //! `default = {}` would be "no attribute", and `try(var.node.instance_type, "x")` would
 //! fall back to a value Terraform never uses.
 //!
-//! Only the defaults are filled in and the attributes an `object` type does not declare
+//! The defaults are filled in and the attributes an `object` type does not declare
 //! dropped (as Terraform drops them: `try(var.node.extra, "x")` falls back), through
-//! `object`, `list`, `set`, `map` and `tuple` types; no value is checked against the type
-//! (an invalid one is Terraform's error, reported by `terraform validate`).
+//! `object`, `list`, `set`, `map` and `tuple` types, and primitive values are converted
+//! (`"false"` given to a `bool` is `false`); a value Terraform would reject is unknown, and
+//! nothing else is checked against the type (an invalid one is Terraform's error, reported
+//! by `terraform validate`). A type written as a string (JSON syntax, 0.11's `"string"`) is
+//! the expression the string holds.
 
 use super::ast::{Expr, Kind};
 use super::expr::unknown_inside;
@@ -31,6 +34,19 @@ pub fn apply(def: &ModuleDef, values: &mut HashMap<String, VarValue>) {
         let Some(value) = values.get_mut(name) else { continue };
         // A type set by an override file is written there, with its defaults.
         let (file, ty) = ty.expr.written_in(&item.file);
+        // In JSON syntax (and in 0.11's quoted form, `type = "string"`) the type is a string
+        // that holds the type expression.
+        let parsed;
+        let ty = match &ty.kind {
+            Kind::Str(text) => match super::parse::parse_expr_text(text, ty.span) {
+                Some(expr) => {
+                    parsed = expr;
+                    &parsed
+                }
+                None => continue,
+            },
+            _ => ty,
+        };
         let filler = Filler { file };
         let path = format!("var.{name}");
         match value {
@@ -52,6 +68,9 @@ impl Filler<'_> {
     fn fill(&self, ty: &Expr, v: Val, path: &str, depth: usize) -> Val {
         if depth > MAX_DEPTH {
             return v;
+        }
+        if let Kind::Var(primitive) = &ty.kind {
+            return primitive_value(primitive, v, path);
         }
         let Kind::Call(function, args, false) = &ty.kind else { return v };
         match (function.as_str(), args.as_slice(), v.value) {
@@ -155,4 +174,36 @@ impl Filler<'_> {
         v.via.insert(0, label);
         v
     }
+}
+
+/// `v` converted to the primitive type `ty` (`string`, `number`, `bool`), as Terraform
+/// converts a variable's value: `"false"` given to a `bool` is `false`, `3` given to a
+/// `string` is `"3"`. A value Terraform would reject (`"x"` for a `number`) is unknown; one of
+/// another shape, or of `any`, is left as it is.
+fn primitive_value(ty: &str, v: Val, path: &str) -> Val {
+    let converted = match (ty, &v.value) {
+        ("string", Value::Number(n)) => Value::String(crate::terraform::value::number_to_string(*n)),
+        ("string", Value::Bool(b)) => Value::String(b.to_string()),
+        // An integer past 2^53 keeps its digits, as a literal does (`ast::integer_kind`).
+        ("number", Value::String(text))
+            if text.parse::<i128>().is_ok_and(|n| matches!(super::ast::integer_kind(n), Kind::Str(_))) =>
+        {
+            return v;
+        }
+        ("number", Value::String(text)) => match super::expr::to_number(&v) {
+            Some(n) => Value::Number(n),
+            None => Value::Unknown(format!("`{path}` is `{text:?}`, not a number: Terraform rejects it")),
+        },
+        ("number", Value::Bool(_)) | ("bool", Value::Number(_)) => {
+            Value::Unknown(format!("`{path}` is not a {ty}: Terraform rejects it"))
+        }
+        // cty converts "true" and "1", "false" and "0".
+        ("bool", Value::String(text)) => match text.as_str() {
+            "true" | "1" => Value::Bool(true),
+            "false" | "0" => Value::Bool(false),
+            _ => Value::Unknown(format!("`{path}` is `{text:?}`, not a bool: Terraform rejects it")),
+        },
+        _ => return v,
+    };
+    Val { value: converted, ..v }
 }
