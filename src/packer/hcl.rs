@@ -335,7 +335,7 @@ fn template<'a>(
             let post = imports_of(file, build);
             match build.body.get_attribute("sources").map(|a| &a.value) {
                 Some(Expression::Array(array)) => {
-                    for item in array.iter() {
+                    for item in array {
                         let Expression::String(name) = item else {
                             builds = Builds::Unknown;
                             continue;
