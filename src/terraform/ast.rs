@@ -8,7 +8,6 @@
 use crate::source::{SourceFile, Span};
 use hcl_edit::Span as _;
 use hcl_edit::expr::{BinaryOperator, Expression, ObjectKey, TraversalOperator, UnaryOperator};
-use hcl_edit::template::{Directive, Element, Template};
 use std::sync::Arc;
 
 /// An expression and where it is written.
@@ -256,13 +255,7 @@ impl Converter<'_> {
                     .collect(),
             ),
             Expression::StringTemplate(t) => Kind::Template(self.template(t)),
-            Expression::HeredocTemplate(h) => {
-                let mut heredoc = (**h).clone();
-                if heredoc.indent().is_some() {
-                    heredoc.dedent();
-                }
-                Kind::Template(self.template(&heredoc.template))
-            }
+            Expression::HeredocTemplate(h) => Kind::Template(self.heredoc(h)),
             Expression::Parenthesis(p) => return self.expr(p.inner()),
             Expression::Variable(v) => Kind::Var(v.as_str().to_string()),
             Expression::Conditional(c) => Kind::Cond(
@@ -313,31 +306,6 @@ impl Converter<'_> {
             })),
         };
         Expr { kind, span }
-    }
-
-    /// Template parts. Strip markers (`~`) are not applied: the whitespace they remove does
-    /// not matter for the values rules read.
-    pub fn template(&self, template: &Template) -> Vec<Part> {
-        template
-            .iter()
-            .map(|element| match element {
-                Element::Literal(lit) => Part::Lit(lit.value().clone()),
-                Element::Interpolation(i) => Part::Interp(self.expr(&i.expr)),
-                Element::Directive(d) => match &**d {
-                    Directive::If(d) => Part::If(
-                        self.expr(&d.if_expr.cond_expr),
-                        self.template(&d.if_expr.template),
-                        d.else_expr.as_ref().map(|e| self.template(&e.template)).unwrap_or_default(),
-                    ),
-                    Directive::For(d) => Part::For {
-                        key: d.for_expr.key_var.as_ref().map(|k| k.as_str().to_string()),
-                        value: d.for_expr.value_var.as_str().to_string(),
-                        collection: self.expr(&d.for_expr.collection_expr),
-                        body: self.template(&d.for_expr.template),
-                    },
-                },
-            })
-            .collect()
     }
 }
 

@@ -28,6 +28,8 @@ mod overrides;
 mod parse;
 #[path = "roots.rs"]
 mod roots;
+#[path = "template.rs"]
+mod template;
 #[path = "types.rs"]
 mod types;
 #[path = "vars.rs"]

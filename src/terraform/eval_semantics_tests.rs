@@ -633,3 +633,33 @@ fn a_json_variable_type_is_the_type_expression_its_string_holds() {
     assert_eq!(string(attr(&ev, "x_y.r", "extra")), "dropped");
     assert_eq!(string(attr(&ev, "x_y.r", "names")), "a,b");
 }
+
+#[test]
+fn templates_strip_whitespace_and_dedent_heredocs_as_terraform_does() {
+    use std::fmt::Write as _;
+    // Each expected value is what `terraform console` (1.11) gives for the same template.
+    let cases: [(&str, &str); 10] = [
+        (r#""ecs.${local.v}.   ${~"large"}""#, "ecs.V.large"),
+        (r#""%{for i, x in local.l~} [${i}${x}] %{~endfor}""#, "[0a][1b][2c]"),
+        (r#""%{ if true ~}  yes  %{~ else ~}  no  %{~ endif }""#, "yes"),
+        (r#""${local.v}   ${~local.v}""#, "VV"),
+        // The strip marker of a heredoc takes the rest of its line, newline included.
+        ("<<-EOT\n  %{~ if true ~}\n  image\n  %{~ endif ~}\nEOT\n", "  image\n"),
+        // Lines that start with an interpolation are indented by nothing: no dedent.
+        ("<<-EOT\n      x ${local.v}\n        y\n    EOT\n", "x V\n  y\n"),
+        ("<<-EOT\n        ${local.v}\n      b\n      EOT\n", "  V\nb\n"),
+        ("<<-EOT\n      a\n        ${local.v}\n      EOT\n", "a\n  V\n"),
+        ("<<-EOT\n\n      after blank\n    EOT\n", "\nafter blank\n"),
+        ("<<EOT\n  keep\n    ${local.v} indent\nEOT\n", "  keep\n    V indent\n"),
+    ];
+    let mut module =
+        String::from("locals {\n  v = \"V\"\n  l = [\"a\", \"b\", \"c\"]\n}\nresource \"x_y\" \"r\" {\n");
+    for (i, (template, _)) in cases.iter().enumerate() {
+        writeln!(module, "  t{i} = {template}").expect("a String takes any text");
+    }
+    module.push_str("}\n");
+    let ev = run(&[("main.tf", &module)]);
+    for (i, (template, expected)) in cases.iter().enumerate() {
+        assert_eq!(string(attr(&ev, "x_y.r", &format!("t{i}"))), *expected, "{template}");
+    }
+}

@@ -1,0 +1,241 @@
+//! Templates (`"ecs.${local.family}.large"`, heredocs) as HCL's own parser reads them
+//! (`hclsyntax/parser_template.go`): the template is first a flat list of tokens (literal
+//! runs, a heredoc's a line at a time; interpolations; directive markers), then
+//!
+//! 1. strip markers are applied: `${~`/`%{~` remove the whitespace at the end of the
+//!    literal token just before, `~}` the whitespace at the start of the literal token just
+//!    after (in a heredoc, that is the rest of its line, newline included);
+//! 2. an indented heredoc (`<<-`) loses the smallest indentation of its lines: a line counts
+//!    when it starts with a literal that is not blank, and a line that starts with an
+//!    interpolation or a directive counts as not indented at all (so nothing is removed);
+//! 3. consecutive literals are joined, and the directives nest.
+//!
+//! `hcl-edit` keeps the strip markers but does not apply them, and dedents a heredoc a line
+//! at a time across its literals, which drops text after an interpolation (`x ${v}` lost its
+//! `x `). So an indented heredoc is parsed again from its text, before `hcl-edit`'s dedent.
+
+use super::ast::{Converter, Part};
+use hcl_edit::Span as _;
+use hcl_edit::expr::Expression;
+use hcl_edit::template::{Directive, Element, HeredocTemplate, Strip, Template};
+
+/// One token of a template, in the order HCL's parser reads them.
+enum Token<'t> {
+    Lit(String),
+    Interp(&'t Expression, Strip),
+    If(&'t Expression, Strip),
+    Else(Strip),
+    EndIf(Strip),
+    For { key: Option<String>, value: String, collection: &'t Expression, strip: Strip },
+    EndFor(Strip),
+}
+
+impl Token<'_> {
+    /// The strip markers of a token that is not a literal.
+    fn strip(&self) -> Option<Strip> {
+        match self {
+            Self::Lit(_) => None,
+            Self::Interp(_, strip)
+            | Self::If(_, strip)
+            | Self::Else(strip)
+            | Self::EndIf(strip)
+            | Self::For { strip, .. }
+            | Self::EndFor(strip) => Some(*strip),
+        }
+    }
+}
+
+impl Converter<'_> {
+    /// A quoted template's parts.
+    pub fn template(&self, template: &Template) -> Vec<Part> {
+        let mut tokens = Vec::new();
+        flatten(template, false, &mut tokens);
+        strip(&mut tokens);
+        self.nest(&mut tokens.into_iter().peekable())
+    }
+
+    /// A heredoc's parts, from its text where it can be found again (so that an indented
+    /// one is dedented as HCL dedents it), else as `hcl-edit` read it.
+    pub fn heredoc(&self, heredoc: &HeredocTemplate) -> Vec<Part> {
+        let mut tokens = Vec::new();
+        if let Some((body, at, indented)) = self.heredoc_body(heredoc)
+            && let Ok(template) = hcl_edit::parser::parse_template(body)
+        {
+            flatten(&template, true, &mut tokens);
+            strip(&mut tokens);
+            if indented {
+                flush(&mut tokens);
+            }
+            let inner = Converter {
+                text: body,
+                offset: self.offset + at,
+                whole: self.whole,
+                exact: true,
+                renamed: &[],
+            };
+            return inner.nest(&mut tokens.into_iter().peekable());
+        }
+        flatten(&heredoc.template, true, &mut tokens);
+        strip(&mut tokens);
+        self.nest(&mut tokens.into_iter().peekable())
+    }
+
+    /// The text of a heredoc between its opening line and its closing delimiter's line, where
+    /// it starts in `self.text`, and whether the heredoc is indented (`<<-`).
+    fn heredoc_body(&self, heredoc: &HeredocTemplate) -> Option<(&str, usize, bool)> {
+        if !self.exact {
+            return None;
+        }
+        let span = heredoc.span()?;
+        let raw = self.text.get(span.clone())?;
+        let start = raw.find('\n')? + 1;
+        let end = raw.rfind('\n')? + 1;
+        let closing = raw.get(end..)?.trim();
+        if start > end || closing != heredoc.delimiter.as_str() {
+            return None;
+        }
+        Some((raw.get(start..end)?, span.start + start, raw.starts_with("<<-")))
+    }
+
+    /// The parts of `tokens` up to the end, or up to the `else`, `endif` or `endfor` that
+    /// closes the directive being read (left in the iterator's place for the caller).
+    fn nest<'t>(&self, tokens: &mut std::iter::Peekable<impl Iterator<Item = Token<'t>>>) -> Vec<Part> {
+        let mut parts: Vec<Part> = Vec::new();
+        while let Some(token) = tokens.peek() {
+            if matches!(token, Token::Else(_) | Token::EndIf(_) | Token::EndFor(_)) {
+                break;
+            }
+            let Some(token) = tokens.next() else { break };
+            match token {
+                Token::Lit(text) => match parts.last_mut() {
+                    Some(Part::Lit(previous)) => previous.push_str(&text),
+                    _ => parts.push(Part::Lit(text)),
+                },
+                Token::Interp(expr, _) => parts.push(Part::Interp(self.expr(expr))),
+                Token::If(cond, _) => {
+                    let then = self.nest(tokens);
+                    let otherwise = if matches!(tokens.peek(), Some(Token::Else(_))) {
+                        tokens.next();
+                        self.nest(tokens)
+                    } else {
+                        Vec::new()
+                    };
+                    if matches!(tokens.peek(), Some(Token::EndIf(_))) {
+                        tokens.next();
+                    }
+                    parts.push(Part::If(self.expr(cond), then, otherwise));
+                }
+                Token::For { key, value, collection, .. } => {
+                    let body = self.nest(tokens);
+                    if matches!(tokens.peek(), Some(Token::EndFor(_))) {
+                        tokens.next();
+                    }
+                    parts.push(Part::For { key, value, collection: self.expr(collection), body });
+                }
+                Token::Else(_) | Token::EndIf(_) | Token::EndFor(_) => {}
+            }
+        }
+        parts
+    }
+}
+
+/// The tokens of `template`, in order; a heredoc's literals a line at a time.
+fn flatten<'t>(template: &'t Template, by_line: bool, out: &mut Vec<Token<'t>>) {
+    for element in template {
+        match element {
+            Element::Literal(literal) => {
+                let text: &str = literal.value();
+                if by_line {
+                    out.extend(text.split_inclusive('\n').map(|line| Token::Lit(line.to_string())));
+                } else {
+                    out.push(Token::Lit(text.to_string()));
+                }
+            }
+            Element::Interpolation(i) => out.push(Token::Interp(&i.expr, i.strip)),
+            Element::Directive(directive) => match &**directive {
+                Directive::If(d) => {
+                    out.push(Token::If(&d.if_expr.cond_expr, d.if_expr.strip));
+                    flatten(&d.if_expr.template, by_line, out);
+                    if let Some(otherwise) = &d.else_expr {
+                        out.push(Token::Else(otherwise.strip));
+                        flatten(&otherwise.template, by_line, out);
+                    }
+                    out.push(Token::EndIf(d.endif_expr.strip));
+                }
+                Directive::For(d) => {
+                    out.push(Token::For {
+                        key: d.for_expr.key_var.as_ref().map(|k| k.as_str().to_string()),
+                        value: d.for_expr.value_var.as_str().to_string(),
+                        collection: &d.for_expr.collection_expr,
+                        strip: d.for_expr.strip,
+                    });
+                    flatten(&d.for_expr.template, by_line, out);
+                    out.push(Token::EndFor(d.endfor_expr.strip));
+                }
+            },
+        }
+    }
+}
+
+/// Applies the strip markers: `${~` and `%{~` trim the end of the literal just before (only
+/// when the token before is a literal), `~}` the start of the literal just after.
+fn strip(tokens: &mut [Token<'_>]) {
+    let mut trim_next = false;
+    for i in 0..tokens.len() {
+        let trim = std::mem::take(&mut trim_next);
+        let Some(marks) = tokens[i].strip() else {
+            if trim && let Token::Lit(text) = &mut tokens[i] {
+                *text = text.trim_start().to_string();
+            }
+            continue;
+        };
+        if marks.strip_start()
+            && let Some(Token::Lit(previous)) = i.checked_sub(1).and_then(|p| tokens.get_mut(p))
+        {
+            previous.truncate(previous.trim_end().len());
+        }
+        trim_next = marks.strip_end();
+    }
+}
+
+/// Removes the smallest indentation of an indented heredoc's lines from each line that
+/// starts with a literal (HCL's `flushHeredocTemplateParts`). A blank line (only spaces and
+/// its newline) does not count; a line that starts with anything but a literal counts as
+/// indented by nothing.
+fn flush(tokens: &mut [Token<'_>]) {
+    let mut least = usize::MAX;
+    let mut line_start = true;
+    let mut adjust = Vec::new();
+    for (i, token) in tokens.iter().enumerate() {
+        if line_start {
+            line_start = false;
+            let spaces = match token {
+                Token::Lit(text) => {
+                    let trimmed = text.trim_start();
+                    if trimmed.is_empty() && text.ends_with('\n') {
+                        usize::MAX
+                    } else {
+                        adjust.push(i);
+                        text[..text.len() - trimmed.len()].chars().count()
+                    }
+                }
+                _ => 0,
+            };
+            least = least.min(spaces);
+        }
+        if let Token::Lit(text) = token
+            && text.ends_with('\n')
+        {
+            line_start = true;
+        }
+    }
+    if least == usize::MAX || least == 0 {
+        return;
+    }
+    for i in adjust {
+        if let Some(Token::Lit(text)) = tokens.get_mut(i) {
+            let cut = text.char_indices().nth(least).map_or(text.len(), |(at, _)| at);
+            text.replace_range(..cut, "");
+        }
+    }
+}
