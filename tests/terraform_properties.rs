@@ -251,6 +251,7 @@ fn evaluate_case(name: &str, text: &str) -> Result<Evaluated, TestCaseError> {
         vars: vec![("size".into(), "small".into())],
         var_files: Vec::new(),
         twins_on_disk: false,
+        unknown_vars: Vec::new(),
     };
     let ev = evaluate(&case(name, text), &options, Limits::default());
     check(&ev)?;

@@ -330,6 +330,7 @@ pub fn execute(args: &CheckArgs) -> Result<Run, Failure> {
         vars: args.vars.clone(),
         var_files,
         twins_on_disk: names_files && named.is_none(),
+        unknown_vars: Vec::new(),
     };
     let options = CheckOptions {
         iac: &iac,

@@ -424,6 +424,10 @@ pub struct Options {
     /// the run does not hold it: a run over named files without their project
     /// (`--no-context`), where the twin is not read.
     pub twins_on_disk: bool,
+    /// Variables of root modules whose value is given only at deploy, so unknown whatever
+    /// their default: `(name, where the value is given, why)`, over every other value. A ROS
+    /// parameter without a `Default` that a Terraform workspace's variable of its name takes.
+    pub unknown_vars: Vec<(String, Location, String)>,
 }
 
 /// What a front end made of its files.

@@ -10,8 +10,9 @@
 //! - A ROS parameter named like a variable of the workspace supplies its value (the ROS
 //!   documentation's own example declares `subnet_mask` in both): its scalar `Default` is
 //!   read as a `--var-file` line would be, and labels the finding at the variable's use.
-//!   A parameter without a default is given at deploy: the variable keeps what Terraform
-//!   gives it.
+//!   A parameter without a default is required when the stack is created, and that value
+//!   reaches Terraform: the variable is unknown, whatever its own default (so is one whose
+//!   value is not read, a `CommaDelimitedList` or a `Json`).
 //! - Only Terraform files (`.tf`, `.tf.json`, `.tfvars`, `.tfvars.json`, and `.tofu`,
 //!   `.tofu.json` under an `Aliyun::OpenTofu` transform) are read, less the `*.debug.tf`
 //!   files ROS ignores; a name that leaves the workspace (`..`, an absolute path) is
@@ -161,15 +162,16 @@ pub fn load(file: &Arc<SourceFile>, root: &Node, options: &Options, catalog: &Ca
     if files.is_empty() {
         return Loaded::default();
     }
-    let var_files = parameter_files(file, root);
+    let given = parameter_values(file, root);
     let workspace_options = Options {
         region: options.region.clone(),
         vars: Vec::new(),
-        var_files: var_files.iter().map(|(f, _)| Arc::clone(f)).collect(),
+        var_files: given.files.iter().map(|(f, _)| Arc::clone(f)).collect(),
         twins_on_disk: false,
+        unknown_vars: given.unknown,
     };
     let sources: Vec<Arc<SourceFile>> = files.iter().map(|(f, _)| Arc::clone(f)).collect();
-    files.extend(var_files);
+    files.extend(given.files);
     let mut loaded =
         crate::terraform::load_contained(&sources, &workspace_options, Limits::default(), catalog);
     let back = Back { file, files: &files };
@@ -199,19 +201,44 @@ fn workspace_note(template: &str, note: &str) -> String {
     }
 }
 
-/// One variables file per ROS parameter with a scalar `Default`, setting the variable of
-/// the same name; its spans map to the `Default`. The file's name ends in what the
-/// Terraform front end's label says of it ("set in the Default of ROS parameter `x`").
-fn parameter_files(file: &Arc<SourceFile>, root: &Node) -> Vec<(Arc<SourceFile>, Mapping)> {
-    let Some(Value::Map(parameters)) = root.get("Parameters").map(|n| &n.value) else { return Vec::new() };
-    let mut out = Vec::new();
+/// What the ROS parameters named like variables give them.
+#[derive(Default)]
+struct Given {
+    /// One variables file per parameter with a scalar `Default`, setting the variable of the
+    /// same name; its spans map to the `Default`. The file's name ends in what the Terraform
+    /// front end's label says of it ("set in the Default of ROS parameter `x`").
+    files: Vec<(Arc<SourceFile>, Mapping)>,
+    /// The variables whose value is not known: a parameter without a `Default` is required
+    /// when the stack is created, and that value reaches Terraform, not the variable's
+    /// default; nor is a value ecslint does not read as a variables file (a list, JSON, an
+    /// OOS parameter's name).
+    unknown: Vec<(String, Location, String)>,
+}
+
+fn parameter_values(file: &Arc<SourceFile>, root: &Node) -> Given {
+    let Some(Value::Map(parameters)) = root.get("Parameters").map(|n| &n.value) else {
+        return Given::default();
+    };
+    let mut out = Given::default();
     for parameter in parameters {
         let name = &parameter.key.name;
         let identifier = name.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
             && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
-        let scalar_type =
-            parameter.value.get_str("Type").is_none_or(|t| matches!(t, "String" | "Number" | "Boolean"));
-        let Some(default) = parameter.value.get("Default").filter(|_| identifier && scalar_type) else {
+        if !identifier {
+            continue;
+        }
+        let mut unknown = |why: String| {
+            out.unknown.push((name.to_string(), Location::new(Arc::clone(file), parameter.key.span), why));
+        };
+        let kind = parameter.value.get_str("Type");
+        if let Some(kind) = kind.filter(|t| !matches!(*t, "String" | "Number" | "Boolean")) {
+            unknown(format!("ROS parameter `{name}` is a `{kind}`, whose value ecslint does not read"));
+            continue;
+        }
+        let Some(default) = parameter.value.get("Default") else {
+            unknown(format!(
+                "ROS parameter `{name}` has no `Default`: its value is given when the stack is created"
+            ));
             continue;
         };
         let value = match &default.value {
@@ -222,11 +249,14 @@ fn parameter_files(file: &Arc<SourceFile>, root: &Node) -> Vec<(Arc<SourceFile>,
             Value::Int(i) => i.to_string(),
             Value::Float(f) if f.is_finite() => f.to_string(),
             Value::Bool(b) => b.to_string(),
-            _ => continue,
+            _ => {
+                unknown(format!("the `Default` of ROS parameter `{name}` is not a plain value"));
+                continue;
+            }
         };
         let text = format!("{name} = {value}\n");
         let label = format!("{}#Parameters/the Default of ROS parameter `{name}`", file.name);
-        out.push((Arc::new(SourceFile::new(label, text)), Mapping::Whole(default.span)));
+        out.files.push((Arc::new(SourceFile::new(label, text)), Mapping::Whole(default.span)));
     }
     out
 }
@@ -406,6 +436,29 @@ mod tests {
         assert!(Arc::ptr_eq(&label.location.file, &file));
         assert_eq!(&text[label.location.span.start()..label.location.span.end()], "centos_7");
         assert!(label.message.contains("ROS parameter `image_id`"), "{}", label.message);
+    }
+
+    #[test]
+    fn a_ros_parameter_without_a_default_leaves_the_variable_unknown() {
+        // ROS requires a value for a parameter without `Default` when the stack is created,
+        // and that value, not the variable's own default, reaches Terraform (trial case
+        // 27-transform: the variable's `ecs.g7.larg` gave a false S010).
+        let text = "ROSTemplateFormatVersion: '2015-09-01'\nTransform: Aliyun::Terraform-v1.5\nParameters:\n  image_id:\n    Type: String\n    Default: centos_7\n  instance_type:\n    Type: String\n  zone:\n    Type: CommaDelimitedList\n    Default: cn-hangzhou-h\nWorkspace:\n  main.tf: |\n    variable \"image_id\" {\n      default = \"ubuntu_22_04\"\n    }\n    variable \"instance_type\" {\n      default = \"ecs.g7.larg\"\n    }\n    variable \"zone\" {\n      default = \"cn-hangzhou-i\"\n    }\n    resource \"alicloud_instance\" \"web\" {\n      instance_type     = var.instance_type\n      image_id          = var.image_id\n      availability_zone = var.zone\n    }\n";
+        let (file, loaded) = extracted("stack.yaml", text);
+        let web =
+            loaded.resources.iter().find(|r| r.name.as_deref() == Some("alicloud_instance.web")).unwrap();
+        assert!(web.node.get("instanceType").is_none());
+        let extra = web.iac.as_deref().unwrap();
+        let unknown = extra.unknown.iter().find(|u| u.field == "instanceType").expect("instanceType unknown");
+        assert!(unknown.why.contains("ROS parameter `instance_type`"), "{}", unknown.why);
+        assert!(Arc::ptr_eq(&unknown.location.file, &file));
+        // Nor is a value ecslint does not read (what ROS gives Terraform for a list).
+        let zone = extra.unknown.iter().find(|u| u.field == "zone").expect("zone unknown");
+        assert!(zone.why.contains("`CommaDelimitedList`"), "{}", zone.why);
+        // The parameter with a `Default` still sets its variable.
+        let image = web.node.get("image").expect("image");
+        assert_eq!(&text[image.span.start()..image.span.end()], "var.image_id");
+        assert!(extra.unknown.iter().all(|u| u.field != "image"));
     }
 
     #[test]

@@ -194,6 +194,9 @@ pub fn root_values(
         };
         values.insert(name.clone(), VarValue::Set(v, None));
     }
+    for (name, at, why) in &options.unknown_vars {
+        values.insert(name.clone(), VarValue::Set(Val::unknown(why.as_str(), at.clone()), None));
+    }
     default_for_null(def, &mut values);
     super::types::apply(def, &mut values);
     forget_declared_twice(def, &mut values);
