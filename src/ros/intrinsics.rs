@@ -1,5 +1,5 @@
 //! Static evaluation of ROS intrinsic functions: `Ref` to parameters (their `Default`; an
-//! empty one is unknown),
+//! empty one is unknown; a `CommaDelimitedList` is the list of its items),
 //! `Fn::Join`, `Fn::Sub`, `Fn::Select`, `Fn::If` with `Conditions` (`Fn::Equals`,
 //! `Fn::Not`, `Fn::Or`, `Fn::And`), `Fn::FindInMap` over `Mappings`. What depends on the
 //! deployed stack (`Fn::GetAtt` of other attributes, `Fn::GetAZs`, `Fn::Jq`, most
@@ -174,28 +174,7 @@ impl Template<'_> {
             return Eval::Unknown("`Ref` to a value that is not a name".into());
         };
         if let Some(parameter) = self.parameters.and_then(|p| p.get(name)) {
-            return match parameter.entry("Default") {
-                Some(default) => match &default.value.value {
-                    Value::Map(_) | Value::Seq(_) | Value::Null => {
-                        Eval::Unknown(format!("the `Default` of parameter `{name}` is not a plain value"))
-                    }
-                    // `Default: ''` is the console's "choose here" placeholder, as a
-                    // Terraform skeleton's `""` is unset: the value is given at deploy.
-                    Value::Str(text) if crate::iac::is_unset(text) => Eval::Unknown(format!(
-                        "the `Default` of parameter `{name}` is empty: its value is given at deploy"
-                    )),
-                    _ => {
-                        let label = Label {
-                            location: Location::new(Arc::clone(self.file), default.value.span),
-                            message: format!("the `Default` of parameter `{name}`"),
-                        };
-                        Eval::Known(default.value.to_json(), vec![label])
-                    }
-                },
-                None => Eval::Unknown(format!(
-                    "parameter `{name}` has no `Default`: its value is given at deploy"
-                )),
-            };
+            return self.parameter(name, parameter);
         }
         if self.resources.and_then(|r| r.get(name)).is_some() {
             return Eval::Resource(name.to_string());
@@ -213,6 +192,54 @@ impl Template<'_> {
                 "`Ref` to `{other}`, which is neither a parameter nor a resource of the template"
             )),
         }
+    }
+
+    /// A parameter's value: its `Default`, split into a list for a `CommaDelimitedList`.
+    fn parameter(&self, name: &str, parameter: &Node) -> Eval {
+        let Some(default) = parameter.entry("Default") else {
+            return Eval::Unknown(format!(
+                "parameter `{name}` has no `Default`: its value is given at deploy"
+            ));
+        };
+        let list = parameter.get_str("Type").is_some_and(|t| t.eq_ignore_ascii_case("CommaDelimitedList"));
+        let value = match &default.value.value {
+            // `Default: ''` is the console's "choose here" placeholder, as a Terraform
+            // skeleton's `""` is unset: the value is given at deploy.
+            Value::Str(text) if crate::iac::is_unset(text) => {
+                return Eval::Unknown(format!(
+                    "the `Default` of parameter `{name}` is empty: its value is given at deploy"
+                ));
+            }
+            // ROS splits a list's text on commas, and trims each item.
+            Value::Str(text) if list => {
+                Json::Array(text.split(',').map(|item| Json::String(item.trim().to_string())).collect())
+            }
+            // A list written as one, each item as text.
+            Value::Seq(items) if list => {
+                let items: Option<Vec<Json>> =
+                    items.iter().map(|item| scalar_text(&item.to_json()).map(Json::String)).collect();
+                match items {
+                    Some(items) => Json::Array(items),
+                    None => {
+                        return Eval::Unknown(format!(
+                            "the `Default` of parameter `{name}` is not a list of plain values"
+                        ));
+                    }
+                }
+            }
+            Value::Map(_) | Value::Seq(_) | Value::Null => {
+                return Eval::Unknown(format!("the `Default` of parameter `{name}` is not a plain value"));
+            }
+            _ if list => {
+                Json::Array(scalar_text(&default.value.to_json()).map(Json::String).into_iter().collect())
+            }
+            _ => default.value.to_json(),
+        };
+        let label = Label {
+            location: Location::new(Arc::clone(self.file), default.value.span),
+            message: format!("the `Default` of parameter `{name}`"),
+        };
+        Eval::Known(value, vec![label])
     }
 
     fn get_att(&self, arg: &Node) -> Eval {

@@ -628,3 +628,50 @@ fn a_template_looks_up_a_bounded_number_of_partial_image_ids() {
     assert_eq!(unknown(past), ["image"]);
     assert!(unknown(get("Full")).is_empty());
 }
+
+#[test]
+fn a_comma_delimited_list_parameter_is_a_list_of_its_items() {
+    // ROS splits a `CommaDelimitedList` on commas (trial cases 16, 19 and 60): `Ref` is the
+    // list, which `Fn::Select` indexes and `Fn::Join` joins; items are trimmed.
+    let text = r"ROSTemplateFormatVersion: '2015-09-01'
+Parameters:
+  Imgs: {Type: CommaDelimitedList, Default: 'ubuntu_24_04_x64_20G_alibase_20261001.vhd, centos_7_9_x64_20G_alibase_20240628.vhd'}
+  Types: {Type: CommaDelimitedList, Default: 'ecs.g7.large,ecs.c7.large'}
+  Parts: {Type: CommaDelimitedList, Default: 'ecs.g7,large'}
+  Listed: {Type: CommaDelimitedList, Default: [ecs.r7.large, ecs.g7.xlarge]}
+Resources:
+  Web:
+    Type: ALIYUN::ECS::Instance
+    Properties:
+      InstanceType: !Select [1, !Ref Types]
+      ImageId: !Select [1, !Ref Imgs]
+  Joined:
+    Type: ALIYUN::ECS::Instance
+    Properties:
+      InstanceType: !Join ['.', !Ref Parts]
+      ImageId: !Select [0, !Ref Imgs]
+  Whole:
+    Type: ALIYUN::ECS::Instance
+    Properties:
+      InstanceType: !Ref Types
+      ImageId: !Select [0, !Ref Listed]
+";
+    let (file, resources) = load(text, Some("cn-hangzhou"));
+    let named = |name: &str| resources.iter().find(|r| r.name.as_deref() == Some(name)).expect(name);
+    let web = named("Web");
+    assert_eq!(field(web, "instanceType"), Some("ecs.c7.large"));
+    assert_eq!(field(web, "image"), Some("centos_7_9_x64_20G_alibase_20240628.vhd"));
+    // A finding at the `Select` carries a label on the list's `Default`.
+    let site = web.iac.as_deref().unwrap().site(&[PathSegment::Key("instanceType".into())]).unwrap();
+    let label = site.labels.first().expect("a label on the Default");
+    assert!(Arc::ptr_eq(&label.location.file, &file));
+    assert_eq!(&text[label.location.span.start()..label.location.span.end()], "'ecs.g7.large,ecs.c7.large'");
+    let joined = named("Joined");
+    assert_eq!(field(joined, "instanceType"), Some("ecs.g7.large"));
+    assert_eq!(field(joined, "image"), Some("ubuntu_24_04_x64_20G_alibase_20261001.vhd"));
+    // The list itself is not an instance type; a `Default` written as a list is a list too.
+    let whole = named("Whole");
+    assert_eq!(field(whole, "instanceType"), None);
+    assert!(unknown(whole).contains(&"instanceType"), "{:?}", unknown(whole));
+    assert_eq!(field(whole, "image"), Some("ecs.r7.large"));
+}
