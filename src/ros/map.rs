@@ -58,7 +58,8 @@ struct Operations {
     regions: Vec<Placed<String>>,
     accounts: Vec<Placed<String>>,
     public: bool,
-    /// Where and why a copy (for `regions`) or a share (`sharedWith`) may not be made.
+    /// Where and why a copy (for `regions`) or a share (`sharedWith`) may not be made, or
+    /// goes to a region or accounts that are not known.
     unsure_regions: Option<(Location, String)>,
     unsure_accounts: Option<(Location, String)>,
 }
@@ -490,8 +491,15 @@ fn copy_image(
     let ops = operations.entry(image.to_string()).or_default();
     if let Some(unsure) = &resource.unsure {
         ops.unsure_regions.get_or_insert_with(|| unsure.clone());
-    } else if let Ok(Some(region)) = text(template, node) {
-        ops.regions.push(region);
+    } else {
+        match text(template, node) {
+            Ok(Some(region)) => ops.regions.push(region),
+            Ok(None) => {}
+            // A copy to a region given at deploy: which regions hold the image is not known.
+            Err(why) => {
+                ops.unsure_regions.get_or_insert_with(|| (at(template, node), why));
+            }
+        }
     }
 }
 
@@ -513,7 +521,12 @@ fn share(
         if let Some(unsure) = &resource.unsure {
             ops.unsure_accounts.get_or_insert_with(|| unsure.clone());
         } else {
-            ops.accounts.extend(accounts);
+            match accounts {
+                Ok(accounts) => ops.accounts.extend(accounts),
+                Err(unknown) => {
+                    ops.unsure_accounts.get_or_insert(unknown);
+                }
+            }
             ops.public |= public;
         }
         return None;
@@ -541,8 +554,15 @@ fn share(
             b.unknown(field, head.clone(), "the image is not in the template");
         }
     }
-    for account in accounts {
-        b.push_string("sharedWith", account);
+    match accounts {
+        Ok(accounts) => {
+            for account in accounts {
+                b.push_string("sharedWith", account);
+            }
+        }
+        Err((at, why)) => {
+            b.unknown("sharedWith", at, why);
+        }
     }
     if let Some((at, why)) = &resource.unsure {
         b.may_be_none(at, why);
@@ -550,20 +570,46 @@ fn share(
     Some(b.finish())
 }
 
-/// The accounts an `ImageSharePermission` adds, each placed at its list element.
-fn accounts(template: &Template<'_>, resource: &Declared<'_>) -> Vec<Placed<String>> {
+/// The accounts an `ImageSharePermission` adds, each placed at its list element; where and
+/// why they are not known (a parameter given at deploy, `ALIYUN::AccountId`, a function
+/// ecslint does not evaluate): then the image's `sharedWith` is not known either.
+fn accounts(
+    template: &Template<'_>,
+    resource: &Declared<'_>,
+) -> Result<Vec<Placed<String>>, (Location, String)> {
     let Some(node) = resource.prop("AddAccounts").or_else(|| resource.prop("Accounts")) else {
-        return Vec::new();
+        return Ok(Vec::new());
     };
     match &node.value {
-        Value::Seq(items) => items.iter().filter_map(|item| text(template, item).ok().flatten()).collect(),
+        Value::Seq(items) => {
+            let mut out = Vec::with_capacity(items.len());
+            for item in items {
+                match text(template, item) {
+                    Ok(Some(account)) => out.push(account),
+                    Ok(None) => {}
+                    Err(why) => return Err((at(template, item), why)),
+                }
+            }
+            Ok(out)
+        }
         _ => match template.eval(node) {
             Eval::Known(Json::Array(items), via) => items
                 .iter()
-                .filter_map(scalar_text)
-                .map(|value| Placed { value, at: at(template, node), via: via.clone() })
+                .map(|item| {
+                    scalar_text(item)
+                        .map(|value| Placed { value, at: at(template, node), via: via.clone() })
+                        .ok_or_else(|| (at(template, node), "an account is not a string".to_string()))
+                })
                 .collect(),
-            _ => Vec::new(),
+            Eval::Known(Json::Null, _) => Ok(Vec::new()),
+            Eval::Known(value, _) => {
+                Err((at(template, node), format!("the accounts are a {}, not a list", json_type(&value))))
+            }
+            Eval::Resource(id) => Err((
+                at(template, node),
+                format!("`{id}` is a resource of the stack, known only after deploy"),
+            )),
+            Eval::Unknown(why) => Err((at(template, node), why)),
         },
     }
 }

@@ -675,3 +675,75 @@ Resources:
     assert!(unknown(whole).contains(&"instanceType"), "{:?}", unknown(whole));
     assert_eq!(field(whole, "image"), Some("ecs.r7.large"));
 }
+
+#[test]
+fn a_share_or_a_copy_to_what_is_not_known_leaves_the_image_unknown() {
+    // Trial cases 37 and 39: an account or a region not known before deploy was dropped,
+    // and the image read as shared with fewer accounts (`[]`) or kept in fewer regions.
+    let image = |accounts: &str| {
+        format!(
+            "ROSTemplateFormatVersion: '2015-09-01'
+Parameters:
+  One: {{Type: String, Default: '1234567890123456'}}
+  Given: {{Type: String}}
+  Listed: {{Type: CommaDelimitedList, Default: '1234567890123456, 6543210987654321'}}
+  Json: {{Type: Json, Default: ['1234567890123456']}}
+Resources:
+  B:
+    Type: ALIYUN::ECS::Instance
+    Properties: {{InstanceType: ecs.g7.large, ImageId: ubuntu_24_04_x64_20G_alibase_20261001.vhd}}
+  Img:
+    Type: ALIYUN::ECS::CustomImage
+    Properties: {{InstanceId: !Ref B, ImageName: x}}
+  S:
+    Type: ALIYUN::ECS::ImageSharePermission
+    Properties: {{ImageId: !Ref Img, AddAccounts: {accounts}}}
+  Outside:
+    Type: ALIYUN::ECS::ImageSharePermission
+    Properties: {{ImageId: m-bp1abc, AddAccounts: {accounts}}}
+"
+        )
+    };
+    for accounts in [
+        "!Ref Given",
+        "[!Ref ALIYUN::AccountId, !Ref One]",
+        "[!Ref Given]",
+        "!Ref Json",
+        "!Split [',', !Ref Given]",
+        "!Ref One",
+    ] {
+        let (_, resources) = load(&image(accounts), Some("cn-hangzhou"));
+        for name in ["Img", "Outside"] {
+            let img = resources.iter().find(|r| r.name.as_deref() == Some(name)).unwrap();
+            assert!(img.node.get("sharedWith").is_none(), "{name} {accounts}");
+            assert!(unknown(img).contains(&"sharedWith"), "{name} {accounts}: {:?}", unknown(img));
+        }
+    }
+    for (accounts, expected) in [
+        ("!Ref Listed", &["1234567890123456", "6543210987654321"][..]),
+        ("[!Ref One, '6543210987654321']", &["1234567890123456", "6543210987654321"]),
+        ("!Ref ALIYUN::NoValue", &[]),
+    ] {
+        let (_, resources) = load(&image(accounts), Some("cn-hangzhou"));
+        for name in ["Img", "Outside"] {
+            let img = resources.iter().find(|r| r.name.as_deref() == Some(name)).unwrap();
+            let shared: Vec<&str> = img
+                .node
+                .get("sharedWith")
+                .and_then(Node::as_seq)
+                .map(|items| items.iter().filter_map(Node::as_str).collect())
+                .unwrap_or_default();
+            assert_eq!(shared, expected, "{name} {accounts}");
+            assert!(!unknown(img).contains(&"sharedWith"), "{name} {accounts}");
+        }
+    }
+    // A copy to a region given at deploy: the image's regions are not known.
+    let copy = format!(
+        "{}  C:\n    Type: ALIYUN::ECS::CopyImage\n    Properties: {{ImageId: !Ref Img, DestinationRegionId: !Ref Given}}\n",
+        image("['1234567890123456']")
+    );
+    let (_, resources) = load(&copy, Some("cn-hangzhou"));
+    let img = resources.iter().find(|r| r.name.as_deref() == Some("Img")).unwrap();
+    assert!(img.node.get("regions").is_none());
+    assert!(unknown(img).contains(&"regions"), "{:?}", unknown(img));
+}
