@@ -1,7 +1,8 @@
 //! Static evaluation of ROS intrinsic functions: `Ref` to parameters (their `Default`; an
-//! empty one is unknown; a `CommaDelimitedList` is the list of its items),
-//! `Fn::Join`, `Fn::Sub`, `Fn::Select`, `Fn::If` with `Conditions` (`Fn::Equals`,
-//! `Fn::Not`, `Fn::Or`, `Fn::And`), `Fn::FindInMap` over `Mappings`. What depends on the
+//! empty one is unknown; a `CommaDelimitedList` is the list of its items), `Fn::Join`,
+//! `Fn::Sub`, `Fn::Select` (negative indexes, mapping keys, a default), `Fn::If` with
+//! `Conditions` (`Fn::Equals`, `Fn::Not`, `Fn::Or`, `Fn::And`), `Fn::FindInMap` over
+//! `Mappings`. What depends on the
 //! deployed stack (`Fn::GetAtt` of other attributes, `Fn::GetAZs`, `Fn::Jq`, most
 //! pseudo-parameters, a parameter without a `Default`) is unknown, with the reason.
 
@@ -334,21 +335,57 @@ impl Template<'_> {
         Ok((Json::String(out), via))
     }
 
+    /// `Fn::Select [index, list, default]` as ROS documents it: an index from 0 to N-1, or
+    /// from -N to -1 counting from the end; in a mapping, a key. An index out of range or a
+    /// key not found gives the default, else an empty string, which is no value: unknown.
     fn select(&self, arg: &Node, depth: usize) -> Result<(Json, Vec<Label>), String> {
-        let (values, via) = self.args(arg, depth, 2)?;
-        let index = match &values[0] {
-            Json::Number(n) => n.as_u64(),
-            Json::String(s) => s.parse().ok(),
-            _ => None,
-        }
-        .ok_or("`Fn::Select` index is not a number")?;
-        let index = usize::try_from(index).map_err(|_| "`Fn::Select` index is too large")?;
-        let picked = match &values[1] {
-            Json::Array(items) => items.get(index).cloned(),
-            Json::Object(map) => map.get(&index.to_string()).cloned(),
-            _ => None,
+        let (index, collection, default) = match arg.as_seq() {
+            Some([index, collection]) => (index, collection, None),
+            Some([index, collection, default]) => (index, collection, Some(default)),
+            _ => return Err("`Fn::Select` takes an index, a list or mapping, and an optional default".into()),
         };
-        picked.map(|v| (v, via)).ok_or_else(|| "`Fn::Select` index is out of range".into())
+        let (index, mut via) = self.value(index, depth)?;
+        let (collection, more) = self.value(collection, depth)?;
+        via.extend(more);
+        // An index or key that finds nothing (`Err`) gives the default.
+        let picked: Result<Json, String> = match &collection {
+            Json::Array(list) => {
+                let position = match &index {
+                    Json::Number(n) => n.as_i64(),
+                    Json::String(s) if s.contains(':') => {
+                        return Err("`Fn::Select` of a slice (`start:stop:step`) is not evaluated".into());
+                    }
+                    Json::String(s) => s.trim().parse::<i64>().ok(),
+                    _ => None,
+                };
+                let Some(position) = position else {
+                    let shown = scalar_text(&index).unwrap_or_else(|| index.to_string());
+                    return Err(format!("`Fn::Select` index `{shown}` is not a whole number"));
+                };
+                let len = i64::try_from(list.len()).unwrap_or(i64::MAX);
+                let at = if position < 0 { position.checked_add(len) } else { Some(position) };
+                at.filter(|at| (0..len).contains(at))
+                    .and_then(|at| usize::try_from(at).ok())
+                    .and_then(|at| list.get(at).cloned())
+                    .ok_or_else(|| {
+                        format!("`Fn::Select` index {position} is out of range of a list of {len}")
+                    })
+            }
+            Json::Object(map) => {
+                let key = scalar_text(&index).ok_or("`Fn::Select` key is not a string")?;
+                map.get(&key).cloned().ok_or_else(|| format!("`Fn::Select` finds no key `{key}`"))
+            }
+            other => return Err(format!("`Fn::Select` of a {}, not a list or a mapping", kind_of(other))),
+        };
+        match (picked, default) {
+            (Ok(value), _) => Ok((value, via)),
+            (Err(_), Some(default)) => {
+                let (value, more) = self.value(default, depth)?;
+                via.extend(more);
+                Ok((value, via))
+            }
+            (Err(why), None) => Err(format!("{why}, and it has no default: ROS gives an empty string")),
+        }
     }
 
     fn if_(&self, arg: &Node, depth: usize) -> Eval {
@@ -448,5 +485,17 @@ fn loose_eq(a: &Json, b: &Json) -> bool {
     match (scalar_text(a), scalar_text(b)) {
         (Some(a), Some(b)) => a == b,
         _ => a == b,
+    }
+}
+
+/// What kind of value a JSON value is, for a reason.
+const fn kind_of(value: &Json) -> &'static str {
+    match value {
+        Json::Null => "null",
+        Json::Bool(_) => "boolean",
+        Json::Number(_) => "number",
+        Json::String(_) => "string",
+        Json::Array(_) => "list",
+        Json::Object(_) => "mapping",
     }
 }

@@ -747,3 +747,53 @@ Resources:
     assert!(img.node.get("regions").is_none());
     assert!(unknown(img).contains(&"regions"), "{:?}", unknown(img));
 }
+
+#[test]
+fn fn_select_takes_negative_indexes_a_default_and_mapping_keys() {
+    // ROS's `Fn::Select` (trial cases 02, 03, 04): an index from -N to -1 counts from the
+    // end, a third argument is the value for an index out of range or a key not found, and
+    // a mapping is indexed by key. Without a default ROS gives an empty string: unknown.
+    let text = r"ROSTemplateFormatVersion: '2015-09-01'
+Parameters:
+  Idx: {Type: Number, Default: -2}
+Resources:
+  Negative:
+    Type: ALIYUN::ECS::Instance
+    Properties:
+      InstanceType: {'Fn::Select': ['-1', [ecs.g7.large, ecs.c7.large]]}
+      ImageId: !Select [!Ref Idx, [a, b, c]]
+      KeyPairName: !Select [-3, [a, b]]
+  Default:
+    Type: ALIYUN::ECS::Instance
+    Properties:
+      InstanceType: !Select [5, [ecs.g7.large], ecs.r7.large]
+      ImageId: !Select [1, [a, b], c]
+      KeyPairName: !Select [2, [a, b]]
+  Keyed:
+    Type: ALIYUN::ECS::Instance
+    Properties:
+      InstanceType: !Select [old, {new: ecs.g8i.large, old: ecs.g7.large}]
+      ImageId: !Select [gone, {new: x}, fallback]
+      KeyPairName: !Select [gone, {new: x}]
+      ZoneId: !Select ['0:2', [a, b, c]]
+";
+    let (_, resources) = load(text, Some("cn-hangzhou"));
+    let named = |name: &str| resources.iter().find(|r| r.name.as_deref() == Some(name)).expect(name);
+    let why = |resource: &crate::spec::Resource, field: &str| -> String {
+        let extra = resource.iac.as_deref().unwrap();
+        extra.unknown.iter().find(|u| u.field == field).map(|u| u.why.clone()).unwrap_or_default()
+    };
+    let negative = named("Negative");
+    assert_eq!(field(negative, "instanceType"), Some("ecs.c7.large"));
+    assert_eq!(field(negative, "image"), Some("b"));
+    assert!(why(negative, "keyPair").contains("out of range"), "{}", why(negative, "keyPair"));
+    let default = named("Default");
+    assert_eq!(field(default, "instanceType"), Some("ecs.r7.large"));
+    assert_eq!(field(default, "image"), Some("b"));
+    assert!(why(default, "keyPair").contains("empty string"), "{}", why(default, "keyPair"));
+    let keyed = named("Keyed");
+    assert_eq!(field(keyed, "instanceType"), Some("ecs.g7.large"));
+    assert_eq!(field(keyed, "image"), Some("fallback"));
+    assert!(why(keyed, "keyPair").contains("no key `gone`"), "{}", why(keyed, "keyPair"));
+    assert!(why(keyed, "zone").contains("start:stop:step"), "{}", why(keyed, "zone"));
+}
