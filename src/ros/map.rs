@@ -300,14 +300,59 @@ fn instance(
     (b.finish(), image, lookup)
 }
 
-/// `Tags: [{Key, Value}]` as labels; tags that are not known are left out.
+/// `Tags: [{Key, Value}]` as labels. A tag whose key or value is not known makes every
+/// label unknown (a rule asking whether a tag is set cannot be answered "no"), as does a
+/// `Tags` that is not a list written in the template; a tag without a `Value`, or with an
+/// empty one, is a tag with an empty value.
 fn tags(builder: &mut Builder, template: &Template<'_>, resource: &Declared<'_>) {
-    let Some(items) = resource.prop("Tags").and_then(Node::as_seq) else { return };
+    let Some(node) = resource.prop("Tags") else { return };
+    let Some(items) = node.as_seq() else {
+        builder.unknown("labels", at(template, node), "`Tags` is not a list written in the template");
+        return;
+    };
+    let mut labels = Vec::new();
     for item in items {
-        let (Some(key), Some(value)) = (item.get("Key"), item.get("Value")) else { continue };
-        if let (Ok(Some(key)), Ok(Some(value))) = (text(template, key), text(template, value)) {
-            builder.nested_string("labels", &key.value, value);
-        }
+        let Some(key) = item.get("Key") else { continue };
+        let key = match template.eval(key) {
+            Eval::Known(Json::Null, _) => continue,
+            Eval::Known(value, _) if scalar_text(&value).is_some_and(|k| !k.is_empty()) => {
+                scalar_text(&value).unwrap_or_default()
+            }
+            Eval::Known(..) => continue,
+            Eval::Resource(id) => {
+                let why = format!("a tag's key is `{id}`, a resource of the stack, known only after deploy");
+                builder.unknown("labels", at(template, key), why);
+                return;
+            }
+            Eval::Unknown(why) => {
+                builder.unknown("labels", at(template, key), why);
+                return;
+            }
+        };
+        let value = match item.get("Value") {
+            None => Placed::new(String::new(), at(template, item)),
+            Some(node) => match template.eval(node) {
+                Eval::Known(Json::Null, _) => Placed::new(String::new(), at(template, node)),
+                Eval::Known(value, via) => match scalar_text(&value) {
+                    Some(text) => Placed { value: text, at: at(template, node), via },
+                    None => continue,
+                },
+                Eval::Resource(id) => {
+                    let why =
+                        format!("tag `{key}` is `{id}`, a resource of the stack, known only after deploy");
+                    builder.unknown("labels", at(template, node), why);
+                    return;
+                }
+                Eval::Unknown(why) => {
+                    builder.unknown("labels", at(template, node), why);
+                    return;
+                }
+            },
+        };
+        labels.push((key, value));
+    }
+    for (key, value) in labels {
+        builder.nested_string("labels", &key, value);
     }
 }
 

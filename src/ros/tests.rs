@@ -797,3 +797,5 @@ Resources:
     assert!(why(keyed, "keyPair").contains("no key `gone`"), "{}", why(keyed, "keyPair"));
     assert!(why(keyed, "zone").contains("start:stop:step"), "{}", why(keyed, "zone"));
 }
+
+mod tags;

@@ -206,9 +206,25 @@ pub fn labels(builder: &mut Builder, block: &Block) {
     let Some(tags) = block.get("tags") else { return };
     match &tags.value {
         Value::Object(entries) => {
+            // A tag whose value is not known makes every label unknown: a rule that asks
+            // whether a tag is set cannot be answered "no" for it. An empty value is a tag
+            // (the key is set); a `null` one is none.
+            if let Some((val, why)) = entries.iter().find_map(|(_, val)| match string_of(Some(val)) {
+                Got::Unknown(val, why) => Some((val, why)),
+                _ => None,
+            }) {
+                builder.unknown("labels", val.at.clone(), why);
+                return;
+            }
             for (key, val) in entries {
-                if let Got::Known(val, s) = string_of(Some(val)) {
-                    builder.nested_string("labels", key, val.placed(s));
+                match (&val.value, string_of(Some(val))) {
+                    (_, Got::Known(val, s)) => {
+                        builder.nested_string("labels", key, val.placed(s));
+                    }
+                    (Value::String(s), _) => {
+                        builder.nested_string("labels", key, val.placed(s.clone()));
+                    }
+                    _ => {}
                 }
             }
         }

@@ -15,7 +15,7 @@ fn an_instance_maps_every_canonical_field_with_its_span() {
             ("instance_charge_type", E::S("PrePaid")),
             ("system_disk_size", E::N(40.0)),
             ("key_name", E::S("ops")),
-            ("tags", E::M(vec![("team", E::S("web")), ("owner", E::Unknown("var.owner"))])),
+            ("tags", E::M(vec![("team", E::S("web")), ("owner", E::S(""))])),
         ],
     );
     let (file, resources) = map(tf);
@@ -30,14 +30,15 @@ fn an_instance_maps_every_canonical_field_with_its_span() {
     assert_eq!(field(web, "keyPair"), Some("ops"));
     assert_eq!(web.node.get("systemDiskSize").map(|n| n.value.clone()), Some(crate::source::Value::Int(40)));
     assert_eq!(web.node.get("labels").and_then(|l| l.get_str("team")), Some("web"));
-    assert!(web.node.get("labels").and_then(|l| l.get("owner")).is_none(), "unknown tag values are left out");
+    // An empty value is a tag: the key is set.
+    assert_eq!(web.node.get("labels").and_then(|l| l.get_str("owner")), Some(""));
     assert!(web.node.get("count").is_none());
     assert_eq!(text_at(&file, web, &[key("image")]), format!("\"{UBUNTU22}\""));
     assert_eq!(text_at(&file, web, &[key("region")]), "\"cn-hangzhou\"");
     let extra = web.iac.as_deref().unwrap_or_else(|| panic!("origin"));
     assert_eq!(extra.origin.native_type, "alicloud_instance");
     assert_eq!(extra.origin.key, "infra#alicloud_instance.web");
-    assert_eq!(extra.origin.attributes["tags"]["owner"], serde_json::Value::Null);
+    assert_eq!(extra.origin.attributes["tags"]["owner"], serde_json::json!(""));
     assert_eq!(extra.origin.attributes["system_disk_size"], serde_json::json!(40.0));
 }
 
@@ -319,4 +320,26 @@ fn what_stays_unknown_says_why() {
         why(&resources[2], "os"),
         "the image says no `os`, and the image it is built from has none known"
     );
+}
+
+#[test]
+fn a_tag_whose_value_is_not_known_makes_the_labels_unknown() {
+    // A team rule asking for an `owner` tag must not hear "no": its value is given at apply.
+    let mut tf = Tf::new();
+    tf.resource(
+        "alicloud_instance",
+        "web",
+        &[
+            ("instance_type", E::S("ecs.g7.large")),
+            ("image_id", E::S(UBUNTU22)),
+            (
+                "tags",
+                E::M(vec![("team", E::S("web")), ("owner", E::Unknown("var.owner")), ("gone", E::Null)]),
+            ),
+        ],
+    );
+    let (_, resources) = map(tf);
+    let web = named(&resources, Kind::Instance, "alicloud_instance.web");
+    assert!(web.node.get("labels").is_none());
+    assert!(unknowns(web).contains(&"labels".to_string()), "{:?}", unknowns(web));
 }
