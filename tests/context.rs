@@ -424,3 +424,37 @@ module "app" {
     run.assert_code(0);
     assert_eq!(findings(&run), pairs(&[]), "{}", run.describe());
 }
+
+/// Terraform applies `-var` and `-var-file` in the order they are given: a later one wins.
+#[test]
+fn var_and_var_file_apply_in_command_line_order() {
+    let dir = scratch_dir("context-var-order");
+    std::fs::create_dir(dir.join(".git")).expect(".git created");
+    let main = "provider \"alicloud\" {\n  region = \"cn-hangzhou\"\n}\nvariable \"img\" {}\n\
+                resource \"alicloud_instance\" \"a\" {\n  instance_type = \"ecs.g7.large\"\n  image_id      = var.img\n}\n";
+    write_files(
+        &dir,
+        &[("main.tf", main), ("prod.tfvars", "img = \"aliyun_3_x64_20G_alibase_20240819.vhd\"\n")],
+    );
+    let centos = "img=centos_7_9_x64_20G_alibase_20240628.vhd";
+    let l001 = |args: &[&str]| {
+        let run = check_in(&dir, args, None);
+        findings(&run).iter().any(|(code, _)| code == "L001")
+    };
+    assert!(
+        !l001(&["--select", "L001", "--var", centos, "--var-file", "prod.tfvars"]),
+        "the file comes later"
+    );
+    assert!(
+        l001(&["--select", "L001", "--var-file", "prod.tfvars", "--var", centos]),
+        "the --var comes later"
+    );
+    assert!(l001(&[
+        "--select",
+        "L001",
+        &format!("--var={centos}"),
+        "--var-file=prod.tfvars",
+        "--var",
+        centos
+    ]));
+}

@@ -77,12 +77,17 @@ pub struct CheckArgs {
     /// Region of ROS templates, and of Terraform roots whose provider names none
     #[arg(long, value_name = "REGION")]
     pub region: Option<String>,
-    /// A Terraform input variable, as `terraform -var` takes it (repeatable; wins over files)
+    /// A Terraform or Packer input variable, as `terraform -var` takes it (repeatable; with
+    /// `--var-file`, a later one wins)
     #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_var)]
     pub vars: Vec<(String, String)>,
     /// A Terraform variable definitions file, as `terraform -var-file` takes it (repeatable)
     #[arg(long = "var-file", value_name = "FILE")]
     pub var_files: Vec<PathBuf>,
+    /// For each of `vars`, how many of `var_files` come before it on the command line
+    /// (`cli::parse`): Terraform and Packer apply them in the order given.
+    #[arg(skip)]
+    pub vars_after_files: Vec<usize>,
 }
 
 /// `NAME=VALUE` of `--var`: the name is an identifier, the value anything after the first `=`.
@@ -331,6 +336,7 @@ pub fn execute(args: &CheckArgs) -> Result<Run, Failure> {
         var_files,
         twins_on_disk: names_files && named.is_none(),
         unknown_vars: Vec::new(),
+        vars_after_files: args.vars_after_files.clone(),
     };
     let options = CheckOptions {
         iac: &iac,

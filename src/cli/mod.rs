@@ -143,7 +143,7 @@ fn threads(command: &Command, threads_set: bool) -> usize {
 /// the command's one-thread pool afterwards: later rayon work on it runs on that thread
 /// alone. Call it from another thread to keep rayon's global pool for your own work.
 pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
-    let cli = match Cli::try_parse_from(args) {
+    let cli = match parse(args) {
         Ok(cli) => cli,
         Err(error) => {
             let _ = error.print();
@@ -160,6 +160,22 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
     // (`STACK_SIZE`). Where no pool can be made, the command runs here, with rayon's global
     // pool, as an embedder's code would.
     in_pool(threads, || execute(cli.command))
+}
+
+/// The command line, with the order of `check`'s `--var` and `--var-file` options, which the
+/// derived parser does not keep between two lists.
+fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Cli, clap::Error> {
+    use clap::{CommandFactory, FromArgMatches};
+    let matches = Cli::command().try_get_matches_from(args)?;
+    let mut cli = Cli::from_arg_matches(&matches).map_err(|e| e.format(&mut Cli::command()))?;
+    if let (Command::Check(check), Some(("check", sub))) = (&mut cli.command, matches.subcommand()) {
+        let files: Vec<usize> = sub.indices_of("var_files").map(Iterator::collect).unwrap_or_default();
+        check.vars_after_files = sub
+            .indices_of("vars")
+            .map(|vars| vars.map(|at| files.iter().filter(|&&file| file < at).count()).collect())
+            .unwrap_or_default();
+    }
+    Ok(cli)
 }
 
 /// Runs `work` on a thread of a new pool of `threads` threads (0: rayon's default), or here

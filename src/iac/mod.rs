@@ -428,6 +428,32 @@ pub struct Options {
     /// their default: `(name, where the value is given, why)`, over every other value. A ROS
     /// parameter without a `Default` that a Terraform workspace's variable of its name takes.
     pub unknown_vars: Vec<(String, Location, String)>,
+    /// For each of `vars`, how many of `var_files` come before it on the command line, as
+    /// Terraform and Packer apply `-var` and `-var-file` in the order given. Empty: every
+    /// `--var` comes after every file.
+    pub vars_after_files: Vec<usize>,
+}
+
+/// A value given on the command line: a `--var-file`, or a `--var`'s name and text.
+pub enum Given<'a> {
+    File(&'a Arc<SourceFile>),
+    Var(&'a str, &'a str),
+}
+
+impl Options {
+    /// `--var-file` and `--var` in the order they were given.
+    pub fn command_line(&self) -> impl Iterator<Item = Given<'_>> {
+        let files = self.var_files.len();
+        let after = |i: usize| self.vars_after_files.get(i).copied().unwrap_or(files).min(files);
+        let mut order: Vec<(usize, usize, Given<'_>)> = Vec::with_capacity(files + self.vars.len());
+        // A file `i` sorts at `(i, 1)`; a var after `n` files at `(n, 0)`, before file `n`.
+        order.extend(self.var_files.iter().enumerate().map(|(i, file)| (i, 1, Given::File(file))));
+        order.extend(
+            self.vars.iter().enumerate().map(|(i, (name, text))| (after(i), 0, Given::Var(name, text))),
+        );
+        order.sort_by_key(|(at, kind, _)| (*at, *kind));
+        order.into_iter().map(|(_, _, given)| given)
+    }
 }
 
 /// What a front end made of its files.

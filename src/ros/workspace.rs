@@ -168,6 +168,7 @@ pub fn load(file: &Arc<SourceFile>, root: &Node, options: &Options, catalog: &Ca
         vars: Vec::new(),
         var_files: given.files.iter().map(|(f, _)| Arc::clone(f)).collect(),
         twins_on_disk: false,
+        vars_after_files: Vec::new(),
         unknown_vars: given.unknown,
     };
     let sources: Vec<Arc<SourceFile>> = files.iter().map(|(f, _)| Arc::clone(f)).collect();

@@ -10,7 +10,7 @@ use super::expr::{Eval, Names, Step};
 use super::modules::ModuleDef;
 use super::parse;
 use crate::diag::{Finding, Label, Location};
-use crate::iac::Options;
+use crate::iac::{Given, Options};
 use crate::source::{SourceFile, Span};
 use crate::terraform::value::{Val, Value};
 use std::collections::HashMap;
@@ -155,34 +155,39 @@ pub fn root_values(
     ordered.extend(tfvars.iter().filter(|f| base(f) == "terraform.tfvars"));
     ordered.extend(tfvars.iter().filter(|f| base(f) == "terraform.tfvars.json"));
     ordered.extend(auto);
-    ordered.extend(options.var_files.iter());
-    for file in ordered {
-        let body = parsed.get(file);
-        let body = match &*body {
-            Ok(body) => body,
-            Err(finding) => {
-                if !findings.iter().any(|f| Arc::ptr_eq(&f.location.file, file)) {
-                    findings.push((**finding).clone());
+    let mut steps: Vec<Given<'_>> = ordered.into_iter().map(Given::File).collect();
+    steps.extend(options.command_line());
+    for step in steps {
+        let (name, text) = match step {
+            Given::Var(name, text) => (name, text),
+            Given::File(file) => {
+                let body = parsed.get(file);
+                let body = match &*body {
+                    Ok(body) => body,
+                    Err(finding) => {
+                        if !findings.iter().any(|f| Arc::ptr_eq(&f.location.file, file)) {
+                            findings.push((**finding).clone());
+                        }
+                        continue;
+                    }
+                };
+                for attr in &body.attrs {
+                    let v = constant(file, &attr.expr);
+                    let label = Label { location: v.at.clone(), message: format!("set in {}", base(file)) };
+                    values.insert(attr.name.clone(), VarValue::Set(v, Some(label)));
                 }
                 continue;
             }
         };
-        for attr in &body.attrs {
-            let v = constant(file, &attr.expr);
-            let label = Label { location: v.at.clone(), message: format!("set in {}", base(file)) };
-            values.insert(attr.name.clone(), VarValue::Set(v, Some(label)));
-        }
-    }
-    for (name, text) in &options.vars {
         let ty = def
             .blocks("variable")
-            .find(|item| item.block.labels.first() == Some(name))
+            .find(|item| item.block.labels.first().is_some_and(|l| l == name))
             .and_then(|item| item.block.body.attr("type"))
             .map(|a| a.expr.written());
-        let file = Arc::new(SourceFile::new(format!("--var {name}"), text.as_str()));
+        let file = Arc::new(SourceFile::new(format!("--var {name}"), text));
         let whole = Span::new(0, text.len());
         let v = if literal_type(ty) {
-            Val::new(Value::String(text.clone()), Location::new(file.clone(), whole))
+            Val::new(Value::String(text.to_string()), Location::new(file.clone(), whole))
         } else {
             match parse::parse_expr_text(text, whole) {
                 Some(expr) => constant(&file, &expr),
@@ -192,7 +197,7 @@ pub fn root_values(
                 ),
             }
         };
-        values.insert(name.clone(), VarValue::Set(v, None));
+        values.insert(name.to_string(), VarValue::Set(v, None));
     }
     for (name, at, why) in &options.unknown_vars {
         values.insert(name.clone(), VarValue::Set(Val::unknown(why.as_str(), at.clone()), None));
