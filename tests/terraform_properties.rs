@@ -252,6 +252,7 @@ fn evaluate_case(name: &str, text: &str) -> Result<Evaluated, TestCaseError> {
         var_files: Vec::new(),
         twins_on_disk: false,
         unknown_vars: Vec::new(),
+        vars_after_files: Vec::new(),
     };
     let ev = evaluate(&case(name, text), &options, Limits::default());
     check(&ev)?;

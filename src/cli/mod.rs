@@ -33,6 +33,8 @@ pub struct Cli {
     command: Command,
 }
 
+// One command is made per run: `check`'s many options are not worth a box.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Check spec files, directories or glob patterns (default ".")

@@ -125,6 +125,7 @@ fn variables_take_terraforms_precedence() {
         var_files: files(&[("extra.tfvars", "d = \"var-file\"\ne = \"var-file\"\n")]),
         twins_on_disk: false,
         unknown_vars: Vec::new(),
+        vars_after_files: Vec::new(),
     };
     let ev = run_with(
         &[
