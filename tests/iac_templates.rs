@@ -102,6 +102,29 @@ fn packer_variable_default_is_labelled_there() {
 }
 
 #[test]
+fn packer_legacy_json_user_variables_are_set_by_var_and_var_file() {
+    // The template defaults `base` to CentOS 7; `packer build -var` or `-var-file` replaces
+    // it, and so do `--var` and `--var-file`: no L001 on the default.
+    let template = "fixtures/rules/L001/fail-packer-json-centos-7.json";
+    let good = "base=ubuntu_24_04_x64_20G_alibase_20261001.vhd";
+    let out = run(&check_args(["--select", "L001", "--var", good, template]));
+    out.assert_code(0);
+    let dir = common::scratch_dir("packer_legacy_var_file");
+    let vars = dir.join("vars.json");
+    std::fs::write(&vars, "{\"base\": \"ubuntu_24_04_x64_20G_alibase_20261001.vhd\"}\n")
+        .expect("vars written");
+    let vars = vars.to_str().expect("UTF-8");
+    let out = run(&check_args(["--select", "L001", "--var-file", vars, template]));
+    out.assert_code(0);
+    // A later `--var` wins, and a bad value given so is found.
+    let bad = "base=centos_7_9_x64_20G_alibase_20240628.vhd";
+    let out =
+        run(&check_args(["--select", "L001", "--var-file", vars, "--var", good, "--var", bad, template]));
+    out.assert_code(1);
+    assert!(out.stdout.contains("fail-packer-json-centos-7.json:7:21"), "{}", out.stdout);
+}
+
+#[test]
 fn terraform_inside_ros_points_into_the_block_scalar() {
     let args = check_args([
         "--region",

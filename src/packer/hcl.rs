@@ -11,6 +11,7 @@
 //! single file only when it is passed with `-var-file`). Literals, string templates, `var.x` and `local.x` are evaluated;
 //! anything else (functions, data sources, conditionals) is unknown.
 
+use super::vars::{self, Given, Vars, is_auto_vars, is_vars};
 use super::{Attr, Source};
 use crate::diag::{Finding, Label, Location};
 use crate::iac::{Options, Placed};
@@ -27,59 +28,20 @@ use std::sync::Arc;
 /// Deepest chain of `local` and `var` references followed (a local that names itself).
 const MAX_DEPTH: usize = 32;
 
-/// A value of a variable given outside an expression (`--var`), an expression in a file,
-/// or a value in a JSON variables file.
-enum Given<'a> {
-    Expr(&'a Expression, Label),
-    Text(String),
-    Json(Json, Label),
-    /// Set or not depending on how the build is run: why.
-    Unknown(String),
-}
-
-/// A parsed variables file: `name = expression` lines, or a JSON object.
-enum Vars {
-    Hcl(Body),
-    Json(crate::source::Node),
-}
-
 /// One template: its files' bodies and what they define.
 struct Template<'a> {
     variables: BTreeMap<String, Given<'a>>,
     locals: BTreeMap<String, (&'a Expression, &'a Arc<SourceFile>)>,
 }
 
-fn span(file: &SourceFile, range: Option<std::ops::Range<usize>>) -> ByteSpan {
+pub(super) fn span(file: &SourceFile, range: Option<std::ops::Range<usize>>) -> ByteSpan {
     let range = range.unwrap_or(0..0);
     let end = range.end.min(file.text.len());
     ByteSpan::new(range.start.min(end), end)
 }
 
-/// Parses a variables file (JSON by its name, else HCL); a syntax error is an S001.
-fn parse_vars(file: &Arc<SourceFile>, findings: &mut Vec<Finding>) -> Option<Vars> {
-    if crate::source::Format::from_name(&file.name) != crate::source::Format::Json {
-        return parse(file, findings).map(Vars::Hcl);
-    }
-    match crate::source::parse_json(&file.text, crate::source::Limits::default()) {
-        Ok(root) if root.as_map().is_some() => Some(Vars::Json(root)),
-        // Packer rejects it too: say so rather than read nothing from it.
-        Ok(root) => {
-            let at = Location::new(Arc::clone(file), root.span);
-            let mut finding = crate::spec::codes::PARSE_ERROR
-                .finding("a Packer variables file holds one JSON object, not this value", at);
-            finding.help = Some("write `{\"name\": \"value\", ...}`: one entry per variable".into());
-            findings.push(finding);
-            None
-        }
-        Err(error) => {
-            findings.push(crate::spec::codes::parse_error(file, error));
-            None
-        }
-    }
-}
-
 /// Parses each file; a syntax error is an S001 with its position.
-fn parse(file: &Arc<SourceFile>, findings: &mut Vec<Finding>) -> Option<Body> {
+pub(super) fn parse(file: &Arc<SourceFile>, findings: &mut Vec<Finding>) -> Option<Body> {
     // Packer, like Terraform, ignores a UTF-8 byte order mark at the start of a file (Windows
     // editors write one); `hcl-edit` rejects it. It is read as three spaces, the same length,
     // so every offset `hcl-edit` gives is still one in the file.
@@ -118,13 +80,7 @@ pub fn load(files: &[&Arc<SourceFile>], options: &Options, findings: &mut Vec<Fi
         let dir = file.name.rsplit_once(['/', '\\']).map_or("", |(dir, _)| dir);
         by_dir.entry(dir).or_default().push(file);
     }
-    let var_files: Vec<(&Arc<SourceFile>, Vars)> = options
-        .var_files
-        .iter()
-        .filter(|f| crate::source::Format::from_name(&f.name) == crate::source::Format::Hcl || is_vars(f))
-        .filter(|f| crate::source::Frontend::of(&f.name) != crate::source::Frontend::Terraform)
-        .filter_map(|f| parse_vars(f, findings).map(|vars| (f, vars)))
-        .collect();
+    let var_files = vars::hcl_var_files(options, findings);
     // Directories are independent: each is parsed and read on its own core, and their
     // findings and sources are joined in the order of the directories.
     let dirs: Vec<(&str, Vec<&Arc<SourceFile>>)> = by_dir.into_iter().collect();
@@ -140,8 +96,10 @@ pub fn load(files: &[&Arc<SourceFile>], options: &Options, findings: &mut Vec<Fi
             auto.sort_by_key(|f| (f.name.to_ascii_lowercase().ends_with(".json"), f.base_name()));
             let parsed: Vec<(&Arc<SourceFile>, Body)> =
                 templates.into_iter().filter_map(|f| parse(f, &mut found).map(|body| (f, body))).collect();
-            let auto: Vec<(&Arc<SourceFile>, Vars)> =
-                auto.into_iter().filter_map(|f| parse_vars(f, &mut found).map(|vars| (f, vars))).collect();
+            let auto: Vec<(&Arc<SourceFile>, Vars)> = auto
+                .into_iter()
+                .filter_map(|f| vars::parse_vars(f, &mut found).map(|vars| (f, vars)))
+                .collect();
             let sources = directory(dir, &parsed, &auto, &var_files, options);
             (found, sources)
         })
@@ -152,18 +110,6 @@ pub fn load(files: &[&Arc<SourceFile>], options: &Options, findings: &mut Vec<Fi
         out.extend(sources);
     }
     out
-}
-
-/// A variables file (`.pkrvars.hcl`, `.pkrvars.json`), not part of a template.
-fn is_vars(file: &SourceFile) -> bool {
-    let name = file.name.to_ascii_lowercase();
-    name.ends_with(".pkrvars.hcl") || name.ends_with(".pkrvars.json")
-}
-
-/// A variables file Packer loads from the template's directory by itself.
-fn is_auto_vars(file: &SourceFile) -> bool {
-    let name = file.base_name().to_ascii_lowercase();
-    name.ends_with(".auto.pkrvars.hcl") || name.ends_with(".auto.pkrvars.json")
 }
 
 /// The source a build refers to, as `type.name`: Packer drops the first of three parts
@@ -295,32 +241,9 @@ fn template<'a>(
     }
     let loaded = if auto_mode == Auto::Loaded { auto } else { &[] };
     for (file, vars) in loaded.iter().chain(var_files) {
-        match vars {
-            Vars::Hcl(body) => {
-                for attribute in body.attributes() {
-                    let name = attribute.key.as_str();
-                    let label = Label {
-                        location: Location::new(Arc::clone(file), span(file, attribute.value.span())),
-                        message: format!("`{name}` in {}", file.name),
-                    };
-                    template.variables.insert(name.to_string(), Given::Expr(&attribute.value, label));
-                }
-            }
-            Vars::Json(root) => {
-                for entry in root.as_map().unwrap_or_default() {
-                    let name = &*entry.key.name;
-                    let label = Label {
-                        location: Location::new(Arc::clone(file), entry.value.span),
-                        message: format!("`{name}` in {}", file.name),
-                    };
-                    template.variables.insert(name.to_string(), Given::Json(entry.value.to_json(), label));
-                }
-            }
-        }
+        vars::layer_file(&mut template.variables, file, vars);
     }
-    for (name, value) in &options.vars {
-        template.variables.insert(name.clone(), Given::Text(value.clone()));
-    }
+    vars::layer_cli(&mut template.variables, options);
     // Each use of a source by a build: in its `sources` list, or as a `source` block of
     // its own, with the post-processors of that build.
     let mut uses: BTreeMap<String, Vec<Use<'_>>> = BTreeMap::new();

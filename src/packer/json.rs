@@ -1,16 +1,24 @@
 //! Legacy Packer JSON templates: `builders` of type `alicloud-ecs`, `{{user `x`}}` from the
-//! template's `variables`, and `alicloud-import` post-processors.
+//! template's `variables`, then the JSON `--var-file`s, then `--var` (as `packer build
+//! -var-file` and `-var` set them: a later one wins), and `alicloud-import`
+//! post-processors.
 
+use super::vars::{self, Given, Vars};
 use super::{Attr, Source};
 use crate::diag::{Label, Location};
-use crate::iac::Placed;
+use crate::iac::{Options, Placed};
 use crate::source::{Node, SourceFile, Value};
 use serde_json::Value as Json;
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
+/// The user variables of a template, by name.
+type Variables<'a> = BTreeMap<String, Given<'a>>;
+
 /// The `alicloud-ecs` builders of a template, with the imports of its post-processors.
-pub fn sources(file: &Arc<SourceFile>, root: &Node) -> Vec<Source> {
-    let variables = root.get("variables");
+pub fn sources(file: &Arc<SourceFile>, root: &Node, options: &Options) -> Vec<Source> {
+    let var_files = vars::json_var_files(options);
+    let variables = &user_variables(file, root, &var_files, options);
     let imports: Vec<&Node> = root
         .get("post-processors")
         .and_then(Node::as_seq)
@@ -64,6 +72,47 @@ pub fn sources(file: &Arc<SourceFile>, root: &Node) -> Vec<Source> {
         .collect()
 }
 
+/// A template's user variables: its `variables` (a `null` one is required: given when the
+/// build runs), then each JSON `--var-file`, then `--var`.
+fn user_variables<'a>(
+    file: &Arc<SourceFile>,
+    root: &Node,
+    var_files: &'a [(&'a Arc<SourceFile>, Result<Vars, String>)],
+    options: &Options,
+) -> Variables<'a> {
+    let mut variables = Variables::new();
+    for entry in root.get("variables").and_then(Node::as_map).unwrap_or_default() {
+        let name = &*entry.key.name;
+        let given = match &entry.value.value {
+            Value::Null => Given::Unknown(format!("user variable `{name}` is given when the build runs")),
+            Value::Str(v) if v.contains("{{") => {
+                Given::Unknown(format!("user variable `{name}` is a template: `{v}`"))
+            }
+            _ => Given::Json(
+                entry.value.to_json(),
+                Label {
+                    location: Location::new(Arc::clone(file), entry.value.span),
+                    message: format!("user variable `{name}`"),
+                },
+            ),
+        };
+        variables.insert(name.to_string(), given);
+    }
+    for (var_file, parsed) in var_files {
+        match parsed {
+            Ok(parsed) => vars::layer_file(&mut variables, var_file, parsed),
+            // Its values are not known: every one it might set is unknown.
+            Err(why) => {
+                for given in variables.values_mut() {
+                    *given = Given::Unknown(why.clone());
+                }
+            }
+        }
+    }
+    vars::layer_cli(&mut variables, options);
+    variables
+}
+
 /// The element spans of the lists of a builder or post-processor.
 fn items(file: &Arc<SourceFile>, node: &Node) -> Vec<(String, Vec<Location>)> {
     node.as_map()
@@ -79,7 +128,7 @@ fn items(file: &Arc<SourceFile>, node: &Node) -> Vec<(String, Vec<Location>)> {
         .collect()
 }
 
-fn attributes(file: &Arc<SourceFile>, node: &Node, variables: Option<&Node>) -> Vec<(String, Attr)> {
+fn attributes(file: &Arc<SourceFile>, node: &Node, variables: &Variables<'_>) -> Vec<(String, Attr)> {
     node.as_map()
         .unwrap_or_default()
         .iter()
@@ -89,12 +138,12 @@ fn attributes(file: &Arc<SourceFile>, node: &Node, variables: Option<&Node>) -> 
 }
 
 /// A value with `{{user `x`}}` replaced from `variables`.
-fn value(file: &Arc<SourceFile>, node: &Node, variables: Option<&Node>) -> Attr {
+fn value(file: &Arc<SourceFile>, node: &Node, variables: &Variables<'_>) -> Attr {
     let at = Location::new(Arc::clone(file), node.span);
     match &node.value {
         Value::Str(text) => {
             let mut via = Vec::new();
-            let text = substitute(file, text, variables, &mut via).map_err(|why| (at.clone(), why))?;
+            let text = substitute(text, variables, &mut via).map_err(|why| (at.clone(), why))?;
             Ok(Placed { value: Json::String(text), at, via })
         }
         Value::Seq(items) => {
@@ -113,12 +162,7 @@ fn value(file: &Arc<SourceFile>, node: &Node, variables: Option<&Node>) -> Attr 
 
 /// Replaces each `{{user `name`}}` (or `{{ user "name" }}`) with the variable's value;
 /// other template functions are left as written (the value is then not literal).
-fn substitute(
-    file: &Arc<SourceFile>,
-    text: &str,
-    variables: Option<&Node>,
-    via: &mut Vec<Label>,
-) -> Result<String, String> {
+fn substitute(text: &str, variables: &Variables<'_>, via: &mut Vec<Label>) -> Result<String, String> {
     let mut out = String::new();
     let mut rest = text;
     while let Some(start) = rest.find("{{") {
@@ -131,26 +175,22 @@ fn substitute(
             .filter(|n| !n.is_empty() && !n.contains(' '));
         match name {
             Some(name) => {
-                let Some(entry) = variables.and_then(|v| v.entry(&name)) else {
-                    return Err(format!("user variable `{name}` is not defined in `variables`"));
-                };
                 // An empty one is substituted: the attribute is then unset, as `""` is
                 // wherever it is written (`Source::text`).
-                match &entry.value.value {
-                    Value::Null => {
-                        return Err(format!("user variable `{name}` is given when the build runs"));
+                let (value, label) = match variables.get(&name) {
+                    None => return Err(format!("user variable `{name}` is not defined in `variables`")),
+                    Some(Given::Unknown(why)) => return Err(why.clone()),
+                    Some(Given::Text(text)) => (text.clone(), None),
+                    Some(Given::Json(value, label)) => {
+                        let text = super::scalar(value)
+                            .ok_or_else(|| format!("user variable `{name}` is not a string"))?;
+                        (text, Some(label.clone()))
                     }
-                    Value::Str(v) if v.contains("{{") => {
-                        return Err(format!("user variable `{name}` is a template: `{v}`"));
-                    }
-                    _ => {}
-                }
-                let value = super::scalar(&entry.value.to_json())
-                    .ok_or_else(|| format!("user variable `{name}` is not a string"))?;
-                via.push(Label {
-                    location: Location::new(Arc::clone(file), entry.value.span),
-                    message: format!("user variable `{name}`"),
-                });
+                    // An HCL expression never sets a user variable (HCL variables files
+                    // are not read for a legacy template).
+                    Some(Given::Expr(..)) => return Err(format!("user variable `{name}` is not a string")),
+                };
+                via.extend(label);
                 out.push_str(&value);
             }
             None => out.push_str(&rest[start..start + end + 2]),

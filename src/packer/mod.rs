@@ -13,6 +13,7 @@
 
 mod hcl;
 mod json;
+mod vars;
 
 use crate::catalog::Catalog;
 use crate::diag::Location;
@@ -222,7 +223,7 @@ pub fn extract_json(
     options: &Options,
     catalog: &Catalog,
 ) -> Loaded {
-    let sources = json::sources(file, &document.root);
+    let sources = json::sources(file, &document.root, options);
     let resources = sources.iter().flat_map(|s| map_source(s, options, catalog)).collect();
     Loaded { resources, ..Loaded::default() }
 }

@@ -475,3 +475,77 @@ fn a_source_no_build_names_is_not_built() {
     // No build in the template (a file of sources, read alone): every source is read.
     assert_eq!(names("variable \"x\" { default = 1 }\n"), ["a", "unused"]);
 }
+
+/// A legacy JSON template read with these options.
+fn legacy(text: &str, options: &Options) -> (Arc<SourceFile>, Vec<Resource>) {
+    let file = Arc::new(SourceFile::new("t.pkr.json", text));
+    let root = crate::source::parse_json(&file.text, Limits::default()).unwrap();
+    let loaded = extract_json(&file, crate::source::Document { root }, options, &catalog());
+    assert!(loaded.findings.is_empty(), "{:?}", loaded.findings);
+    (file, loaded.resources)
+}
+
+const LEGACY_VARS: &str = r#"{"variables": {"base": "centos_7_9_x64_20G_alibase_20240628.vhd", "type": "ecs.g7.large"},
+ "builders": [{"type": "alicloud-ecs", "region": "cn-hangzhou", "instance_type": "{{user `type`}}",
+   "source_image": "{{user `base`}}", "image_name": "app", "image_share_account": ["{{user `share`}}"]}]}"#;
+
+#[test]
+fn legacy_json_user_variables_are_set_by_var_files_then_vars() {
+    let good = "ubuntu_24_04_x64_20G_alibase_20261001.vhd";
+    // The template's default, when nothing else sets it.
+    let (_, resources) = legacy(LEGACY_VARS, &Options::default());
+    let [build, image] = resources.as_slice() else { panic!("{resources:?}") };
+    assert_eq!(field(image, "derivedFrom"), Some("centos_7_9_x64_20G_alibase_20240628.vhd"));
+    // `share` is defined nowhere: unknown.
+    assert_eq!(unknown(image), ["sharedWith"]);
+    assert_eq!(field(build, "instanceType"), Some("ecs.g7.large"));
+
+    // `--var` sets a user variable over the default (`packer build -var`), and one the
+    // template does not define.
+    let options = Options {
+        vars: vec![("base".into(), good.into()), ("share".into(), "1234567890123456".into())],
+        ..Options::default()
+    };
+    let (_, resources) = legacy(LEGACY_VARS, &options);
+    let [_, image] = resources.as_slice() else { panic!("{resources:?}") };
+    assert_eq!(field(image, "derivedFrom"), Some(good));
+    assert_eq!(strings(image, "sharedWith"), ["1234567890123456"]);
+    assert!(unknown(image).is_empty(), "{:?}", unknown(image));
+
+    // A JSON `--var-file` (any name) sets them too, labelled at its value; a later file
+    // wins over an earlier one, and `--var` over both, wherever it is written.
+    let first = Arc::new(SourceFile::new(
+        "vars.json",
+        format!("{{\"base\": \"{good}\", \"type\": \"ecs.g7.xlarge\"}}"),
+    ));
+    let second = Arc::new(SourceFile::new("more.pkrvars.json", "{\"type\": \"ecs.g7.2xlarge\"}"));
+    // An HCL variables file is not a legacy template's (Packer reads JSON ones only).
+    let hcl = Arc::new(SourceFile::new("arm.pkrvars.hcl", "base = \"arm\"\ntype = \"ecs.g8y.large\"\n"));
+    let options = Options {
+        var_files: vec![Arc::clone(&first), Arc::clone(&second), hcl],
+        vars: vec![("share".into(), "1234567890123456".into())],
+        ..Options::default()
+    };
+    let (_, resources) = legacy(LEGACY_VARS, &options);
+    let [build, image] = resources.as_slice() else { panic!("{resources:?}") };
+    assert_eq!(field(image, "derivedFrom"), Some(good));
+    assert_eq!(field(build, "instanceType"), Some("ecs.g7.2xlarge"));
+    let site = image.iac.as_deref().unwrap().site(&[PathSegment::Key("derivedFrom".into())]).expect("site");
+    let [label] = site.labels.as_slice() else { panic!("{:?}", site.labels) };
+    assert_eq!(label.location.file.name, "vars.json");
+    assert_eq!(&first.text[label.location.span.range()], format!("\"{good}\""));
+    assert_eq!(label.message, "`base` in vars.json");
+    let options = Options { vars: vec![("type".into(), "ecs.c7.large".into())], ..options };
+    let (_, resources) = legacy(LEGACY_VARS, &options);
+    assert_eq!(field(&resources[0], "instanceType"), Some("ecs.c7.large"));
+
+    // A variables file that does not parse stops Packer: what it might set is unknown,
+    // never the default.
+    let broken = Arc::new(SourceFile::new("broken.json", "{\"base\": "));
+    let options = Options { var_files: vec![broken], ..Options::default() };
+    let (_, resources) = legacy(LEGACY_VARS, &options);
+    let [build, image] = resources.as_slice() else { panic!("{resources:?}") };
+    assert_eq!(field(image, "derivedFrom"), None);
+    assert!(unknown(image).contains(&"derivedFrom"), "{:?}", unknown(image));
+    assert!(unknown(build).contains(&"instanceType"), "{:?}", unknown(build));
+}

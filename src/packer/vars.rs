@@ -1,0 +1,142 @@
+//! Variables given from outside a template, for both syntaxes: the variables files
+//! (`*.auto.pkrvars` beside an HCL template, `--var-file`) and `--var`. Packer layers them
+//! over the template's own defaults in one order, whichever syntax the template is in: the
+//! default, then the variables files in order, then `-var` (a later one wins).
+//!
+//! A `--var-file` serves each syntax as Packer reads it: an HCL template takes a
+//! `.pkrvars.hcl` (or any `.hcl`) and a `.pkrvars.json`; a legacy JSON template takes any
+//! JSON file holding one object of user variables (`packer build -var-file=vars.json`),
+//! and never an HCL one. A Terraform `.tfvars` is Terraform's.
+
+use crate::diag::{Finding, Label, Location};
+use crate::iac::Options;
+use crate::source::{Format, Frontend, SourceFile};
+use hcl_edit::Span as _;
+use hcl_edit::expr::Expression;
+use hcl_edit::structure::Body;
+use serde_json::Value as Json;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// A value of a variable given outside an expression (`--var`), an expression in a file,
+/// or a value in a JSON file (a variables file, a legacy template's `variables`).
+pub enum Given<'a> {
+    Expr(&'a Expression, Label),
+    Text(String),
+    Json(Json, Label),
+    /// Set or not depending on how the build is run: why.
+    Unknown(String),
+}
+
+/// A parsed variables file: `name = expression` lines, or a JSON object.
+pub enum Vars {
+    Hcl(Body),
+    Json(crate::source::Node),
+}
+
+/// A variables file (`.pkrvars.hcl`, `.pkrvars.json`), not part of a template.
+pub fn is_vars(file: &SourceFile) -> bool {
+    let name = file.name.to_ascii_lowercase();
+    name.ends_with(".pkrvars.hcl") || name.ends_with(".pkrvars.json")
+}
+
+/// A variables file Packer loads from the template's directory by itself.
+pub fn is_auto_vars(file: &SourceFile) -> bool {
+    let name = file.base_name().to_ascii_lowercase();
+    name.ends_with(".auto.pkrvars.hcl") || name.ends_with(".auto.pkrvars.json")
+}
+
+/// The `--var-file`s an HCL template reads, parsed (a syntax error is an S001).
+pub fn hcl_var_files<'o>(
+    options: &'o Options,
+    findings: &mut Vec<Finding>,
+) -> Vec<(&'o Arc<SourceFile>, Vars)> {
+    options
+        .var_files
+        .iter()
+        .filter(|f| Format::from_name(&f.name) == Format::Hcl || is_vars(f))
+        .filter(|f| Frontend::of(&f.name) != Frontend::Terraform)
+        .filter_map(|f| parse_vars(f, findings).map(|vars| (f, vars)))
+        .collect()
+}
+
+/// The `--var-file`s a legacy JSON template reads: the JSON ones. One that does not parse
+/// (Packer stops on it) is `Err` with why; its S001 is the HCL reading's to report, and a
+/// legacy template is read a file at a time, so it would be reported once per template.
+pub fn json_var_files(options: &Options) -> Vec<(&Arc<SourceFile>, Result<Vars, String>)> {
+    options
+        .var_files
+        .iter()
+        .filter(|f| Format::from_name(&f.name) == Format::Json)
+        .filter(|f| Frontend::of(&f.name) != Frontend::Terraform)
+        .map(|f| {
+            let mut findings = Vec::new();
+            let vars = parse_vars(f, &mut findings).ok_or_else(|| {
+                let why = findings.first().map_or("it does not parse", |f| f.message.as_str());
+                format!("the variables file {} is not read ({why}): Packer stops on it", f.name)
+            });
+            (f, vars)
+        })
+        .collect()
+}
+
+/// Parses a variables file (JSON by its name, else HCL); a syntax error is an S001.
+pub fn parse_vars(file: &Arc<SourceFile>, findings: &mut Vec<Finding>) -> Option<Vars> {
+    if Format::from_name(&file.name) != Format::Json {
+        return super::hcl::parse(file, findings).map(Vars::Hcl);
+    }
+    match crate::source::parse_json(&file.text, crate::source::Limits::default()) {
+        Ok(root) if root.as_map().is_some() => Some(Vars::Json(root)),
+        // Packer rejects it too: say so rather than read nothing from it.
+        Ok(root) => {
+            let at = Location::new(Arc::clone(file), root.span);
+            let mut finding = crate::spec::codes::PARSE_ERROR
+                .finding("a Packer variables file holds one JSON object, not this value", at);
+            finding.help = Some("write `{\"name\": \"value\", ...}`: one entry per variable".into());
+            findings.push(finding);
+            None
+        }
+        Err(error) => {
+            findings.push(crate::spec::codes::parse_error(file, error));
+            None
+        }
+    }
+}
+
+/// Sets the variables a variables file gives over those set so far; each value carries a
+/// label at it.
+pub fn layer_file<'a>(
+    variables: &mut BTreeMap<String, Given<'a>>,
+    file: &'a Arc<SourceFile>,
+    vars: &'a Vars,
+) {
+    match vars {
+        Vars::Hcl(body) => {
+            for attribute in body.attributes() {
+                let name = attribute.key.as_str();
+                let label = Label {
+                    location: Location::new(Arc::clone(file), super::hcl::span(file, attribute.value.span())),
+                    message: format!("`{name}` in {}", file.name),
+                };
+                variables.insert(name.to_string(), Given::Expr(&attribute.value, label));
+            }
+        }
+        Vars::Json(root) => {
+            for entry in root.as_map().unwrap_or_default() {
+                let name = &*entry.key.name;
+                let label = Label {
+                    location: Location::new(Arc::clone(file), entry.value.span),
+                    message: format!("`{name}` in {}", file.name),
+                };
+                variables.insert(name.to_string(), Given::Json(entry.value.to_json(), label));
+            }
+        }
+    }
+}
+
+/// Sets the variables `--var` gives, last of all (a later one wins).
+pub fn layer_cli(variables: &mut BTreeMap<String, Given<'_>>, options: &Options) {
+    for (name, value) in &options.vars {
+        variables.insert(name.clone(), Given::Text(value.clone()));
+    }
+}
