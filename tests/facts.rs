@@ -89,3 +89,46 @@ fn a_file_that_does_not_parse_is_named_on_stderr() {
         run.describe()
     );
 }
+
+/// An image's `sharedWith` that static evaluation cannot know (a Packer variable with no
+/// value) is null, with the share facts, never `[]`: a team rule reading it would take
+/// "shared with no one" for a fact. Where it is known, it is listed.
+#[test]
+fn an_unknown_share_list_is_null_not_empty() {
+    let dir = common::scratch_dir("facts_unknown_share");
+    let source = |name: &str, share: &str| {
+        format!(
+            "source \"alicloud-ecs\" \"{name}\" {{\n  region = \"cn-hangzhou\"\n  instance_type = \"ecs.g7.large\"\n  source_image = \"ubuntu_24_04_x64_20G_alibase_20261001.vhd\"\n  image_name = \"{name}\"\n  image_share_account = {share}\n}}\n"
+        )
+    };
+    let template = format!(
+        "variable \"accounts\" {{ type = list(string) }}\n{}{}",
+        source("unknown", "var.accounts"),
+        source("known", "[\"1234567890123456\"]")
+    );
+    std::fs::create_dir_all(dir.join("hcl")).expect("directory made");
+    std::fs::write(dir.join("hcl/main.pkr.hcl"), template).expect("template written");
+    let legacy = r#"{"variables": {"accounts": null},
+ "builders": [{"type": "alicloud-ecs", "name": "legacy", "region": "cn-hangzhou", "instance_type": "ecs.g7.large",
+   "source_image": "ubuntu_24_04_x64_20G_alibase_20261001.vhd", "image_name": "legacy",
+   "image_share_account": ["{{user `accounts`}}"]}]}"#;
+    std::fs::write(dir.join("legacy.json"), legacy).expect("template written");
+    let json = facts(&[dir.to_str().expect("UTF-8")]).json();
+    let images: Vec<&serde_json::Value> =
+        json.as_array().map(|l| l.iter().filter(|r| r["kind"] == "Image").collect()).unwrap_or_default();
+    let image = |name: &str| {
+        let found = images.iter().find(|r| r["name"] == name);
+        &found.unwrap_or_else(|| panic!("no {name}: {json:#}"))["facts"]
+    };
+    for name in ["unknown", "legacy"] {
+        let facts = image(name);
+        for key in ["sharedWith", "shares", "shareCount", "shareProblems"] {
+            assert!(facts["image"][key].is_null(), "{name}: image.{key} {facts:#}");
+        }
+        assert!(facts["resource"].get("sharedWith").is_none(), "{name}: {facts:#}");
+    }
+    let known = image("known");
+    assert_eq!(known["image"]["sharedWith"], serde_json::json!(["1234567890123456"]));
+    assert_eq!(known["image"]["shareCount"], 1);
+    assert_eq!(known["resource"]["sharedWith"], serde_json::json!(["1234567890123456"]));
+}

@@ -110,6 +110,9 @@ pub struct ImageBase<'a> {
     pub labels: Option<&'a Node>,
     /// An IaC image whose regions static evaluation could not know.
     pub unknown_regions: bool,
+    /// An IaC image whose `sharedWith` static evaluation could not know (a variable with no
+    /// value): `sharedWith` and the share facts are null, never an empty list.
+    pub unknown_shares: bool,
     /// The image's system disk size in GiB: the spec's `size`, or the `_20G_` of a public ID.
     pub size: Option<u64>,
     /// A public image's build date, from the `alibase_YYYYMMDD` of its ID.
@@ -675,6 +678,7 @@ impl<'a> ImageFacts<'a> {
     /// one of [`IMAGE_FIELDS`].
     pub fn field(&self, name: &str) -> Option<CelVal<'a>> {
         Some(match name {
+            "shares" | "shareCount" | "shareProblems" if self.base.unknown_shares => null_val(),
             "shares" => share_facts(self.base.shared_with),
             "shareCount" => int_val(self.share_count),
             "shareProblems" => int_val(self.share_problems),
@@ -760,6 +764,7 @@ fn base_field<'a>(base: &ImageBase<'a>, name: &str) -> Option<CelVal<'a>> {
         "imported" => Box::new(CelBool::from(base.imported)),
         "licenseType" => opt_str_val(base.license_type),
         "encrypted" => Box::new(CelBool::from(base.encrypted)),
+        "sharedWith" if base.unknown_shares => null_val(),
         "sharedWith" => list(base.shared_with),
         "labels" => base.labels.map_or_else(|| MapVal::with_capacity(0).build(), node_to_val),
         "size" => base.size.map_or_else(null_val, int_val),

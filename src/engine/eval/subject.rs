@@ -185,6 +185,14 @@ fn resource_val(resource: &Resource) -> CelVal<'_> {
             ("encrypted", || Box::new(CelBool::from(false))),
         ],
     };
+    // An IaC field whose value is not known has no default either: it is left out, as the
+    // rules that read it are (an unknown `sharedWith` is not `[]`).
+    let unknown =
+        |key: &str| resource.iac.as_deref().is_some_and(|extra| extra.unknown.iter().any(|u| u.field == key));
+    if defaults.iter().any(|(key, _)| unknown(key)) {
+        let known: Vec<(&str, MakeVal)> = defaults.iter().copied().filter(|(key, _)| !unknown(key)).collect();
+        return Box::new(LazyMap::resource(entries, &known, Some(resource)));
+    }
     Box::new(LazyMap::resource(entries, defaults, Some(resource)))
 }
 

@@ -46,6 +46,7 @@ pub(super) fn spec_base<'a>(resource: &'a Resource, catalog: &Catalog) -> ImageB
         shared_with: node.get("sharedWith"),
         labels: node.get("labels"),
         unknown_regions: !resource.field_valid("regions"),
+        unknown_shares: !resource.field_valid("sharedWith"),
         size: match node.get("size").map(|n| &n.value) {
             Some(Value::Int(size)) => u64::try_from(*size).ok(),
             _ => id.and_then(|id| parsed.as_ref().and(id_size(id))),
@@ -90,6 +91,7 @@ pub(super) fn public_base<'a>(id: &'a str, parsed: &PublicImage) -> ImageBase<'a
         shared_with: None,
         labels: None,
         unknown_regions: false,
+        unknown_shares: false,
         size: id_size(id),
         built: built::build_date(id),
     }
