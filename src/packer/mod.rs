@@ -245,7 +245,8 @@ fn set(b: &mut Builder, field: &str, value: Option<Known<Placed<String>>>) {
     }
 }
 
-/// The build region: `region`, else `--region`.
+/// The build region: `region`, else `--region`, placed at the `region` attribute when one
+/// is written (`region = ""`, or a variable whose value is `""`), else at the source's head.
 fn home_region(source: &Source, options: &Options) -> Known<Placed<String>> {
     match source.text("region") {
         Some(Ok(placed)) if literal(&placed.value) => Ok(placed),
@@ -255,7 +256,7 @@ fn home_region(source: &Source, options: &Options) -> Known<Placed<String>> {
         )),
         Some(Err(unknown)) => Err(unknown),
         None => match &options.region {
-            Some(region) => Ok(Placed::new(region.clone(), source.head.clone())),
+            Some(region) => Ok(Placed::new(region.clone(), source.site("region"))),
             None => Err((
                 source.site("region"),
                 "no `region` is set (Packer reads it from the environment): pass `--region`".into(),

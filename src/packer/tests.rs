@@ -549,3 +549,39 @@ fn legacy_json_user_variables_are_set_by_var_files_then_vars() {
     assert!(unknown(image).contains(&"derivedFrom"), "{:?}", unknown(image));
     assert!(unknown(build).contains(&"instanceType"), "{:?}", unknown(build));
 }
+
+/// Where a resource's field is written, as text of `file`.
+fn written<'a>(file: &'a SourceFile, resource: &Resource, name: &str) -> &'a str {
+    let at = resource.location(&[PathSegment::Key(name.into())]);
+    assert_eq!(at.file.name, file.name);
+    &file.text[at.span.range()]
+}
+
+#[test]
+fn a_region_from_the_command_line_is_placed_at_the_region_attribute() {
+    let options = Options { region: Some("cn-hangzhou".into()), ..Options::default() };
+    // HCL: an empty `region` (here through a variable) is `--region`'s, written there.
+    let text = "variable \"region\" { default = \"\" }\nsource \"alicloud-ecs\" \"e\" {\n  region = var.region\n  instance_type = \"ecs.g7.large\"\n  source_image = \"ubuntu_24_04_x64_20G_alibase_20261001.vhd\"\n}\nsource \"alicloud-ecs\" \"none\" {\n  instance_type = \"ecs.g7.large\"\n  source_image = \"ubuntu_24_04_x64_20G_alibase_20261001.vhd\"\n}\n";
+    let file = Arc::new(SourceFile::new("e.pkr.hcl", text));
+    let loaded = load(&[Arc::clone(&file)], &options, Limits::default(), &catalog());
+    let [build, image, bare, _] = loaded.resources.as_slice() else { panic!("{:?}", loaded.resources) };
+    assert_eq!(field(build, "region"), Some("cn-hangzhou"));
+    assert_eq!(written(&file, build, "region"), "var.region");
+    let regions = image.location(&[PathSegment::Key("regions".into()), PathSegment::Index(0)]);
+    assert_eq!(&file.text[regions.span.range()], "var.region");
+    // With no `region` written, the block's head.
+    assert_eq!(field(bare, "region"), Some("cn-hangzhou"));
+    assert_eq!(written(&file, bare, "region"), "source");
+
+    // Legacy JSON: at the `region` value, not the `"type"` key.
+    let text = r#"{"variables": {"empty": ""},
+ "builders": [{"type": "alicloud-ecs", "name": "two", "region": "{{user `empty`}}", "instance_type": "ecs.g7.large",
+   "source_image": "ubuntu_24_04_x64_20G_alibase_20261001.vhd"},
+  {"type": "alicloud-ecs", "name": "three", "region": "", "instance_type": "ecs.g7.large",
+   "source_image": "ubuntu_24_04_x64_20G_alibase_20261001.vhd"}]}"#;
+    let (file, resources) = legacy(text, &options);
+    let [two, _, three, _] = resources.as_slice() else { panic!("{resources:?}") };
+    assert_eq!(field(two, "region"), Some("cn-hangzhou"));
+    assert_eq!(written(&file, two, "region"), "\"{{user `empty`}}\"");
+    assert_eq!(written(&file, three, "region"), "\"\"");
+}
