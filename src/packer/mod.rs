@@ -165,6 +165,8 @@ pub fn load(files: &[Arc<SourceFile>], options: &Options, limits: Limits, catalo
                     let mut front = extract_json(file, document, options, catalog);
                     loaded.resources.append(&mut front.resources);
                     loaded.findings.append(&mut front.findings);
+                } else if is_hcl_json(&document, &file.text) {
+                    loaded.skipped.push(format!("{}: skipped: {HCL_JSON_NOT_READ}", file.name));
                 }
             }
             Err(error) => {
@@ -203,6 +205,20 @@ pub fn once_per_problem(findings: &mut Vec<crate::diag::Finding>, resources: &[R
         !packer(f)
             || seen.insert((f.code.clone(), f.location.file.name.clone(), f.location.span, f.message.clone()))
     });
+}
+
+/// Why a `.pkr.json` file in Packer's HCL2 JSON syntax gives no resources.
+const HCL_JSON_NOT_READ: &str = "it is a Packer template in HCL2 JSON syntax (`source` and `build` \
+     written as JSON), which ecslint does not read: its `alicloud-ecs` builds are not checked \
+     (write the template as `.pkr.hcl` to have them checked)";
+
+/// Whether a `.pkr.json` document is a template in Packer's HCL2 JSON syntax ("Packer
+/// expects ... JSON syntax for files named with a .pkr.json suffix") that builds with
+/// `alicloud-ecs`: a top-level `source` or `build`, and the builder named somewhere. Such a
+/// file is not read, and says so; one for other builders has nothing to check.
+fn is_hcl_json(document: &crate::source::Document, text: &str) -> bool {
+    let root = &document.root;
+    (root.get("source").is_some() || root.get("build").is_some()) && text.contains("alicloud-ecs")
 }
 
 /// Whether a parsed JSON document is a legacy Packer template with an `alicloud-ecs` builder.

@@ -585,3 +585,21 @@ fn a_region_from_the_command_line_is_placed_at_the_region_attribute() {
     assert_eq!(written(&file, two, "region"), "\"{{user `empty`}}\"");
     assert_eq!(written(&file, three, "region"), "\"\"");
 }
+
+#[test]
+fn a_template_in_hcl2_json_syntax_is_noted_as_not_read() {
+    let text = r#"{"variable": {"base": {"default": "centos_7_9_x64_20G_alibase_20240628.vhd"}},
+ "source": {"alicloud-ecs": {"app": {"region": "cn-hangzhou", "instance_type": "ecs.g7.large",
+   "source_image": "${var.base}", "image_name": "app"}}},
+ "build": {"sources": ["source.alicloud-ecs.app"]}}"#;
+    let files = [
+        Arc::new(SourceFile::new("d/main.pkr.json", text)),
+        // Another builder's template has nothing to check: no note.
+        Arc::new(SourceFile::new("d/aws.pkr.json", r#"{"source": {"amazon-ebs": {"x": {}}}}"#)),
+    ];
+    let loaded = load(&files, &Options::default(), Limits::default(), &catalog());
+    assert!(loaded.resources.is_empty() && loaded.findings.is_empty(), "{loaded:?}");
+    let [note] = loaded.skipped.as_slice() else { panic!("{:?}", loaded.skipped) };
+    assert_eq!(crate::check::skipped_file(note), Some("d/main.pkr.json"));
+    assert!(note.contains("HCL2 JSON syntax"), "{note}");
+}
