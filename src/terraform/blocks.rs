@@ -182,7 +182,14 @@ impl Ctx<'_, '_, '_> {
                 Err(why) => return Val::unknown(why, head.clone()),
             },
         };
-        match self.provider_region(&name, head) {
+        // A provider whose `region` is `null` or `""` names none either: the provider then
+        // takes the region from its environment, which `--region` stands for.
+        let named = self.provider_region(&name, head).filter(|region| match &region.value {
+            Value::Null => false,
+            Value::String(text) => !crate::iac::is_unset(text),
+            _ => true,
+        });
+        match named {
             Some(region) => region,
             None => match &self.g.options.region {
                 Some(region) => Val::new(Value::String(region.clone()), head.clone()),

@@ -663,3 +663,32 @@ fn templates_strip_whitespace_and_dedent_heredocs_as_terraform_does() {
         assert_eq!(string(attr(&ev, "x_y.r", &format!("t{i}"))), *expected, "{template}");
     }
 }
+
+#[test]
+fn a_provider_whose_region_is_null_or_empty_takes_the_region_given_to_the_run() {
+    // The provider then reads its region from the environment, which `--region` stands for.
+    let main = r#"
+variable "region" {
+  default = null
+}
+provider "alicloud" {
+  region = var.region
+}
+provider "alicloud" {
+  alias  = "empty"
+  region = ""
+}
+resource "alicloud_instance" "a" {}
+resource "alicloud_instance" "b" {
+  provider = alicloud.empty
+}
+"#;
+    let options = Options { region: Some("cn-shanghai".into()), ..Options::default() };
+    let ev = run_with(&[("main.tf", main)], &options);
+    for address in ["alicloud_instance.a", "alicloud_instance.b"] {
+        assert_eq!(string(&block(&ev, address).region), "cn-shanghai", "{address}");
+    }
+    // Without `--region`, not known.
+    let ev = run(&[("main.tf", main)]);
+    assert!(block(&ev, "alicloud_instance.a").region.unknown_why().is_some());
+}
