@@ -638,7 +638,7 @@ fn a_json_variable_type_is_the_type_expression_its_string_holds() {
 fn templates_strip_whitespace_and_dedent_heredocs_as_terraform_does() {
     use std::fmt::Write as _;
     // Each expected value is what `terraform console` (1.11) gives for the same template.
-    let cases: [(&str, &str); 10] = [
+    let cases: [(&str, &str); 12] = [
         (r#""ecs.${local.v}.   ${~"large"}""#, "ecs.V.large"),
         (r#""%{for i, x in local.l~} [${i}${x}] %{~endfor}""#, "[0a][1b][2c]"),
         (r#""%{ if true ~}  yes  %{~ else ~}  no  %{~ endif }""#, "yes"),
@@ -651,6 +651,12 @@ fn templates_strip_whitespace_and_dedent_heredocs_as_terraform_does() {
         ("<<-EOT\n      a\n        ${local.v}\n      EOT\n", "a\n  V\n"),
         ("<<-EOT\n\n      after blank\n    EOT\n", "\nafter blank\n"),
         ("<<EOT\n  keep\n    ${local.v} indent\nEOT\n", "  keep\n    V indent\n"),
+        // Escapes count as the text they write; the dedent reaches into directives.
+        ("<<-EOT\n    $${not} here\n  %%{ also } not\nEOT\n", "  ${not} here\n%{ also } not\n"),
+        (
+            "<<-EOT\n    start\n    %{ for x in local.l ~}\n      %{ if x != \"b\" ~}\n        item ${x}\n      %{ endif ~}\n    %{ endfor ~}\n    end\nEOT\n",
+            "start\n              item a\n                              item c\n          end\n",
+        ),
     ];
     let mut module =
         String::from("locals {\n  v = \"V\"\n  l = [\"a\", \"b\", \"c\"]\n}\nresource \"x_y\" \"r\" {\n");

@@ -12,7 +12,7 @@
 //!
 //! `hcl-edit` keeps the strip markers but does not apply them, and dedents a heredoc a line
 //! at a time across its literals, which drops text after an interpolation (`x ${v}` lost its
-//! `x `). So an indented heredoc is parsed again from its text, before `hcl-edit`'s dedent.
+//! `x `). So a heredoc's literals are read again from the text their spans cover.
 
 use super::ast::{Converter, Part};
 use hcl_edit::Span as _;
@@ -49,52 +49,26 @@ impl Converter<'_> {
     /// A quoted template's parts.
     pub fn template(&self, template: &Template) -> Vec<Part> {
         let mut tokens = Vec::new();
-        flatten(template, false, &mut tokens);
+        flatten(template, None, &mut tokens);
         strip(&mut tokens);
         self.nest(&mut tokens.into_iter().peekable())
     }
 
-    /// A heredoc's parts, from its text where it can be found again (so that an indented
-    /// one is dedented as HCL dedents it), else as `hcl-edit` read it.
+    /// A heredoc's parts, with its literals as written (so that an indented one is dedented
+    /// as HCL dedents it), else, where a literal's text cannot be found, as `hcl-edit` read it.
     pub fn heredoc(&self, heredoc: &HeredocTemplate) -> Vec<Part> {
+        let raw = heredoc.span().and_then(|span| self.text.get(span)).filter(|_| self.exact);
         let mut tokens = Vec::new();
-        if let Some((body, at, indented)) = self.heredoc_body(heredoc)
-            && let Ok(template) = hcl_edit::parser::parse_template(body)
-        {
-            flatten(&template, true, &mut tokens);
-            strip(&mut tokens);
-            if indented {
-                flush(&mut tokens);
-            }
-            let inner = Converter {
-                text: body,
-                offset: self.offset + at,
-                whole: self.whole,
-                exact: true,
-                renamed: &[],
-            };
-            return inner.nest(&mut tokens.into_iter().peekable());
+        let written = raw.is_some() && flatten(&heredoc.template, Some(self.text), &mut tokens);
+        if !written {
+            tokens.clear();
+            flatten(&heredoc.template, None, &mut tokens);
         }
-        flatten(&heredoc.template, true, &mut tokens);
         strip(&mut tokens);
+        if written && raw.is_some_and(|raw| raw.starts_with("<<-")) {
+            flush(&mut tokens);
+        }
         self.nest(&mut tokens.into_iter().peekable())
-    }
-
-    /// The text of a heredoc between its opening line and its closing delimiter's line, where
-    /// it starts in `self.text`, and whether the heredoc is indented (`<<-`).
-    fn heredoc_body(&self, heredoc: &HeredocTemplate) -> Option<(&str, usize, bool)> {
-        if !self.exact {
-            return None;
-        }
-        let span = heredoc.span()?;
-        let raw = self.text.get(span.clone())?;
-        let start = raw.find('\n')? + 1;
-        let end = raw.rfind('\n')? + 1;
-        let closing = raw.get(end..)?.trim();
-        if start > end || closing != heredoc.delimiter.as_str() {
-            return None;
-        }
-        Some((raw.get(start..end)?, span.start + start, raw.starts_with("<<-")))
     }
 
     /// The parts of `tokens` up to the end, or up to the `else`, `endif` or `endfor` that
@@ -139,26 +113,33 @@ impl Converter<'_> {
     }
 }
 
-/// The tokens of `template`, in order; a heredoc's literals a line at a time.
-fn flatten<'t>(template: &'t Template, by_line: bool, out: &mut Vec<Token<'t>>) {
+/// The tokens of `template`, in order. A heredoc's (`written` is the text it was parsed
+/// from) are a line at a time, each literal as written, before `hcl-edit` dedented it: the
+/// text its span covers, with the template escapes `$${` and `%%{` read. False when a
+/// literal's span is not in that text.
+fn flatten<'t>(template: &'t Template, written: Option<&str>, out: &mut Vec<Token<'t>>) -> bool {
     for element in template {
         match element {
-            Element::Literal(literal) => {
-                let text: &str = literal.value();
-                if by_line {
-                    out.extend(text.split_inclusive('\n').map(|line| Token::Lit(line.to_string())));
-                } else {
-                    out.push(Token::Lit(text.to_string()));
+            Element::Literal(literal) => match written {
+                Some(text) => {
+                    let Some(raw) = literal.span().and_then(|span| text.get(span)) else { return false };
+                    let value = raw.replace("$${", "${").replace("%%{", "%{");
+                    out.extend(value.split_inclusive('\n').map(|line| Token::Lit(line.to_string())));
                 }
-            }
+                None => out.push(Token::Lit(literal.value().clone())),
+            },
             Element::Interpolation(i) => out.push(Token::Interp(&i.expr, i.strip)),
             Element::Directive(directive) => match &**directive {
                 Directive::If(d) => {
                     out.push(Token::If(&d.if_expr.cond_expr, d.if_expr.strip));
-                    flatten(&d.if_expr.template, by_line, out);
+                    if !flatten(&d.if_expr.template, written, out) {
+                        return false;
+                    }
                     if let Some(otherwise) = &d.else_expr {
                         out.push(Token::Else(otherwise.strip));
-                        flatten(&otherwise.template, by_line, out);
+                        if !flatten(&otherwise.template, written, out) {
+                            return false;
+                        }
                     }
                     out.push(Token::EndIf(d.endif_expr.strip));
                 }
@@ -169,12 +150,15 @@ fn flatten<'t>(template: &'t Template, by_line: bool, out: &mut Vec<Token<'t>>) 
                         collection: &d.for_expr.collection_expr,
                         strip: d.for_expr.strip,
                     });
-                    flatten(&d.for_expr.template, by_line, out);
+                    if !flatten(&d.for_expr.template, written, out) {
+                        return false;
+                    }
                     out.push(Token::EndFor(d.endfor_expr.strip));
                 }
             },
         }
     }
+    true
 }
 
 /// Applies the strip markers: `${~` and `%{~` trim the end of the literal just before (only
