@@ -240,10 +240,10 @@ fn template<'a>(
         }
     }
     let loaded = if auto_mode == Auto::Loaded { auto } else { &[] };
-    for (file, vars) in loaded {
+    for (file, vars) in loaded.iter().chain(var_files) {
         vars::layer_file(&mut template.variables, file, vars);
     }
-    vars::layer_cli(&mut template.variables, options, var_files, vars::layer_file);
+    vars::layer_cli(&mut template.variables, options);
     // Each use of a source by a build: in its `sources` list, or as a `source` block of
     // its own, with the post-processors of that build.
     let mut uses: BTreeMap<String, Vec<Use<'_>>> = BTreeMap::new();

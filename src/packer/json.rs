@@ -98,15 +98,18 @@ fn user_variables<'a>(
         };
         variables.insert(name.to_string(), given);
     }
-    vars::layer_cli(&mut variables, options, var_files, |variables, var_file, parsed| match parsed {
-        Ok(parsed) => vars::layer_file(variables, var_file, parsed),
-        // Its values are not known: every one it might set is unknown.
-        Err(why) => {
-            for given in variables.values_mut() {
-                *given = Given::Unknown(why.clone());
+    for (var_file, parsed) in var_files {
+        match parsed {
+            Ok(parsed) => vars::layer_file(&mut variables, var_file, parsed),
+            // Its values are not known: every one it might set is unknown.
+            Err(why) => {
+                for given in variables.values_mut() {
+                    *given = Given::Unknown(why.clone());
+                }
             }
         }
-    });
+    }
+    vars::layer_cli(&mut variables, options);
     variables
 }
 

@@ -538,11 +538,6 @@ fn legacy_json_user_variables_are_set_by_var_files_then_vars() {
     let options = Options { vars: vec![("type".into(), "ecs.c7.large".into())], ..options };
     let (_, resources) = legacy(LEGACY_VARS, &options);
     assert_eq!(field(&resources[0], "instanceType"), Some("ecs.c7.large"));
-    // As Packer applies `-var` and `-var-file` in the order given: a `--var` before the
-    // second file loses to it.
-    let options = Options { vars_after_files: vec![1], ..options };
-    let (_, resources) = legacy(LEGACY_VARS, &options);
-    assert_eq!(field(&resources[0], "instanceType"), Some("ecs.g7.2xlarge"));
 
     // A variables file that does not parse stops Packer: what it might set is unknown,
     // never the default.
@@ -607,24 +602,4 @@ fn a_template_in_hcl2_json_syntax_is_noted_as_not_read() {
     let [note] = loaded.skipped.as_slice() else { panic!("{:?}", loaded.skipped) };
     assert_eq!(crate::check::skipped_file(note), Some("d/main.pkr.json"));
     assert!(note.contains("HCL2 JSON syntax"), "{note}");
-}
-
-#[test]
-fn hcl_var_and_var_file_apply_in_command_line_order() {
-    let template = "variable \"type\" { default = \"ecs.g7.large\" }\nsource \"alicloud-ecs\" \"x\" {\n  region        = \"cn-hangzhou\"\n  instance_type = var.type\n  source_image  = \"aliyun_3_x64_20G_alibase_20241218.vhd\"\n}\n";
-    let files = [Arc::new(SourceFile::new("p/build.pkr.hcl", template))];
-    let var_file = Arc::new(SourceFile::new("prod.pkrvars.hcl", "type = \"ecs.g7.xlarge\"\n"));
-    let given = |vars_after_files: Vec<usize>| {
-        let options = Options {
-            var_files: vec![Arc::clone(&var_file)],
-            vars: vec![("type".into(), "ecs.c7.large".into())],
-            vars_after_files,
-            ..Options::default()
-        };
-        let loaded = load(&files, &options, Limits::default(), &catalog());
-        field(&loaded.resources[0], "instanceType").map(str::to_string)
-    };
-    assert_eq!(given(vec![1]).as_deref(), Some("ecs.c7.large"), "the --var comes after the file");
-    assert_eq!(given(vec![0]).as_deref(), Some("ecs.g7.xlarge"), "the file comes after the --var");
-    assert_eq!(given(Vec::new()).as_deref(), Some("ecs.c7.large"), "no order given: --var last");
 }

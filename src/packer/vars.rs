@@ -134,25 +134,9 @@ pub fn layer_file<'a>(
     }
 }
 
-/// Sets the variables the command line gives: `--var-file` (each as `var_files` has it
-/// parsed, as `layer` sets it) and `--var`, in the order they were given, as Packer applies
-/// `-var` and `-var-file` (a later one wins).
-pub fn layer_cli<'f, V>(
-    variables: &mut BTreeMap<String, Given<'f>>,
-    options: &Options,
-    var_files: &'f [(&'f Arc<SourceFile>, V)],
-    layer: impl Fn(&mut BTreeMap<String, Given<'f>>, &'f Arc<SourceFile>, &'f V),
-) {
-    for given in options.command_line() {
-        match given {
-            crate::iac::Given::File(file) => {
-                if let Some((file, vars)) = var_files.iter().find(|(f, _)| Arc::ptr_eq(f, file)) {
-                    layer(variables, file, vars);
-                }
-            }
-            crate::iac::Given::Var(name, value) => {
-                variables.insert(name.to_string(), Given::Text(value.to_string()));
-            }
-        }
+/// Sets the variables `--var` gives, last of all (a later one wins).
+pub fn layer_cli(variables: &mut BTreeMap<String, Given<'_>>, options: &Options) {
+    for (name, value) in &options.vars {
+        variables.insert(name.clone(), Given::Text(value.clone()));
     }
 }
