@@ -77,8 +77,8 @@ pub struct CheckArgs {
     /// Region of ROS templates, and of Terraform roots whose provider names none
     #[arg(long, value_name = "REGION")]
     pub region: Option<String>,
-    /// A Terraform or Packer input variable, as `terraform -var` takes it (repeatable; with
-    /// `--var-file`, a later one wins)
+    /// A Terraform or Packer input variable, as `terraform -var` takes it (repeatable;
+    /// Terraform applies `--var` and `--var-file` in the order given, Packer a `--var` last)
     #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_var)]
     pub vars: Vec<(String, String)>,
     /// A Terraform variable definitions file, as `terraform -var-file` takes it (repeatable)

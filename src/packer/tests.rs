@@ -603,3 +603,22 @@ fn a_template_in_hcl2_json_syntax_is_noted_as_not_read() {
     assert_eq!(crate::check::skipped_file(note), Some("d/main.pkr.json"));
     assert!(note.contains("HCL2 JSON syntax"), "{note}");
 }
+
+#[test]
+fn a_var_wins_over_every_var_file_whatever_their_order() {
+    // Unlike Terraform, Packer keeps `-var` values apart and applies them after every file
+    // (`hcl2template/types.variables.go`; `command/meta.go` for legacy templates).
+    let template = "variable \"type\" { default = \"ecs.g7.large\" }\nsource \"alicloud-ecs\" \"x\" {\n  region        = \"cn-hangzhou\"\n  instance_type = var.type\n  source_image  = \"aliyun_3_x64_20G_alibase_20241218.vhd\"\n}\n";
+    let files = [Arc::new(SourceFile::new("p/build.pkr.hcl", template))];
+    let var_file = Arc::new(SourceFile::new("prod.pkrvars.hcl", "type = \"ecs.g7.xlarge\"\n"));
+    for vars_after_files in [vec![0], vec![1], Vec::new()] {
+        let options = Options {
+            var_files: vec![Arc::clone(&var_file)],
+            vars: vec![("type".into(), "ecs.c7.large".into())],
+            vars_after_files: vars_after_files.clone(),
+            ..Options::default()
+        };
+        let loaded = load(&files, &options, Limits::default(), &catalog());
+        assert_eq!(field(&loaded.resources[0], "instanceType"), Some("ecs.c7.large"), "{vars_after_files:?}");
+    }
+}
