@@ -698,3 +698,41 @@ resource "alicloud_instance" "b" {
     let ev = run(&[("main.tf", main)]);
     assert!(block(&ev, "alicloud_instance.a").region.unknown_why().is_some());
 }
+
+#[test]
+fn any_collections_unify_their_elements_and_primitive_var_values_are_converted() {
+    // `map(any)` of a number and a string is a map of strings in Terraform (`terraform
+    // console`: `var.os.major == "24"` is true); a `--var` for a `bool` or `number` is read
+    // as a string and converted (`-var enabled=1` is true); " 5" is no number.
+    let module = r#"
+variable "os" {
+  type    = map(any)
+  default = { major = 24, minor = "04" }
+}
+variable "mixed" {
+  type    = list(any)
+  default = ["1", 2, true]
+}
+variable "enabled" {
+  type = bool
+}
+variable "size" {
+  type = number
+}
+resource "x_y" "r" {
+  os      = var.os.major == "24" ? "string" : "number"
+  mixed   = join(",", [for m in var.mixed : m == "2" ? "two" : "other"])
+  enabled = var.enabled ? "on" : "off"
+  size    = var.size
+}
+"#;
+    let options = Options {
+        vars: vec![("enabled".into(), "1".into()), ("size".into(), " 5".into())],
+        ..Options::default()
+    };
+    let ev = run_with(&[("main.tf", module)], &options);
+    assert_eq!(string(attr(&ev, "x_y.r", "os")), "string");
+    assert_eq!(string(attr(&ev, "x_y.r", "mixed")), "other,two,other");
+    assert_eq!(string(attr(&ev, "x_y.r", "enabled")), "on");
+    assert!(attr(&ev, "x_y.r", "size").unknown_why().is_some(), "{:?}", attr(&ev, "x_y.r", "size"));
+}

@@ -38,7 +38,7 @@ pub fn apply(def: &ModuleDef, values: &mut HashMap<String, VarValue>) {
         // that holds the type expression.
         let parsed;
         let ty = match &ty.kind {
-            Kind::Str(text) => match super::parse::parse_expr_text(text, ty.span) {
+            Kind::Str(text) => match super::parse::parse_expr_text(text.trim(), ty.span) {
                 Some(expr) => {
                     parsed = expr;
                     &parsed
@@ -79,6 +79,7 @@ impl Filler<'_> {
                 self.object(attributes, object, path, depth)
             }
             ("list" | "set", [element], Value::List(items)) => {
+                let items = unify(element, items);
                 let items: Vec<Val> = items
                     .into_iter()
                     .enumerate()
@@ -94,8 +95,10 @@ impl Filler<'_> {
                 Val { value: Value::List(items), ..v }
             }
             ("map", [element], Value::Object(entries)) => {
-                let entries = entries
+                let (keys, items): (Vec<String>, Vec<Val>) = entries.into_iter().unzip();
+                let entries = keys
                     .into_iter()
+                    .zip(unify(element, items))
                     .map(|(key, item)| {
                         let item = self.fill(element, item, &format!("{path}[\"{key}\"]"), depth + 1);
                         (key, item)
@@ -190,7 +193,8 @@ fn primitive_value(ty: &str, v: Val, path: &str) -> Val {
         {
             return v;
         }
-        ("number", Value::String(text)) => match super::expr::to_number(&v) {
+        // As Go's `big.Float` parses it: no space around the digits.
+        ("number", Value::String(text)) => match text.parse::<f64>().ok().filter(|n| n.is_finite()) {
             Some(n) => Value::Number(n),
             None => Value::Unknown(format!("`{path}` is `{text:?}`, not a number: Terraform rejects it")),
         },
@@ -206,4 +210,18 @@ fn primitive_value(ty: &str, v: Val, path: &str) -> Val {
         _ => return v,
     };
     Val { value: converted, ..v }
+}
+
+/// The elements of a `list(any)`, `set(any)` or `map(any)` value, of one type as Terraform
+/// makes them: strings beside numbers or booleans make those strings too (`{major = 24,
+/// minor = "04"}` is a map of strings, so `major == "24"`). Elements of another element type
+/// are converted one by one ([`Filler::fill`]); collections are left as they are.
+fn unify(element: &Expr, items: Vec<Val>) -> Vec<Val> {
+    let any = matches!(&element.kind, Kind::Var(name) if name == "any");
+    let strings = items.iter().any(|v| matches!(v.value, Value::String(_)));
+    let others = items.iter().any(|v| matches!(v.value, Value::Number(_) | Value::Bool(_)));
+    if !(any && strings && others) {
+        return items;
+    }
+    items.into_iter().map(|v| primitive_value("string", v, "")).collect()
 }

@@ -60,12 +60,13 @@ pub fn constant(file: &Arc<SourceFile>, expr: &Expr) -> Val {
     Eval::new(file.clone(), &mut names).eval(expr)
 }
 
-/// Whether a variable's `type` makes `--var` values literal strings (no type, `string`, or
-/// the 0.11-era `"string"`).
+/// Whether a variable's `type` makes `--var` values literal strings: no type, or a primitive
+/// one (`string`, `number`, `bool`, or the 0.11-era `"string"`), as Terraform reads them; the
+/// string is then converted to the type (`--var enabled=1` is `true`).
 fn literal_type(ty: Option<&Expr>) -> bool {
     match ty.map(|e| &e.kind) {
         None => true,
-        Some(Kind::Var(name) | Kind::Str(name)) => name == "string",
+        Some(Kind::Var(name) | Kind::Str(name)) => matches!(name.as_str(), "string" | "number" | "bool"),
         Some(_) => false,
     }
 }
