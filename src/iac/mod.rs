@@ -468,3 +468,66 @@ pub struct Loaded {
     /// refuses such a `-var`); empty when the run has no root module.
     pub undeclared_vars: Vec<String>,
 }
+
+/// HCL `text` (Terraform, Packer) with each empty heredoc (`<<EOT` or `<<-EOT` ending its line, the closing `EOT`
+/// alone on the next) written as `""` and spaces, in a copy of the same length, so that every
+/// span stays one in `text`. `hcl-edit` reads such a heredoc on to the next line that closes
+/// one, swallowing the attributes and blocks between (a false finding when they held another
+/// block's image); Terraform reads `""`. Lines inside a heredoc that is not empty are text,
+/// and left alone.
+pub fn empty_heredocs(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains("<<") {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut lines = Vec::new();
+    let mut start = 0;
+    for line in text.split_inclusive('\n') {
+        lines.push((start, line));
+        start += line.len();
+    }
+    let mut copy: Option<Vec<u8>> = None;
+    let mut open: Option<&str> = None;
+    let mut i = 0;
+    while i < lines.len() {
+        let (at, line) = lines[i];
+        i += 1;
+        let content = line.trim_end_matches(['\n', '\r']);
+        if let Some(id) = open {
+            if content.trim_start_matches([' ', '\t']) == id {
+                open = None;
+            }
+            continue;
+        }
+        let Some((opener, id)) = heredoc_opener(content) else { continue };
+        match lines.get(i) {
+            Some(&(next_at, next))
+                if next.trim_end_matches(['\n', '\r']).trim_start_matches([' ', '\t']) == id =>
+            {
+                let bytes = copy.get_or_insert_with(|| text.as_bytes().to_vec());
+                let begin = at + opener;
+                let end = at + content.len();
+                bytes[begin..end].fill(b' ');
+                bytes[begin..begin + 2].copy_from_slice(b"\"\"");
+                let close = next_at + (next.len() - next.trim_start_matches([' ', '\t']).len());
+                bytes[close..close + id.len()].fill(b' ');
+                i += 1;
+            }
+            _ => open = Some(id),
+        }
+    }
+    match copy.map(String::from_utf8) {
+        Some(Ok(rewritten)) => std::borrow::Cow::Owned(rewritten),
+        _ => std::borrow::Cow::Borrowed(text),
+    }
+}
+
+/// Where a line's heredoc opener (`<<ID` or `<<-ID`, ending the line) starts, and its `ID`.
+fn heredoc_opener(line: &str) -> Option<(usize, &str)> {
+    let at = line.rfind("<<")?;
+    let rest = &line[at + 2..];
+    let id = rest.strip_prefix('-').unwrap_or(rest);
+    let first = id.chars().next()?;
+    let valid = (first.is_alphabetic() || first == '_')
+        && id.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-');
+    valid.then_some((at, id))
+}

@@ -49,7 +49,7 @@ pub(super) fn parse(file: &Arc<SourceFile>, findings: &mut Vec<Finding>) -> Opti
         Some(rest) => std::borrow::Cow::Owned(format!("   {rest}")),
         None => std::borrow::Cow::Borrowed(&*file.text),
     };
-    match hcl_edit::parser::parse_body(&text) {
+    match hcl_edit::parser::parse_body(&crate::iac::empty_heredocs(&text)) {
         Ok(body) => Some(body),
         Err(error) => {
             let at = error.location().offset().min(file.text.len());

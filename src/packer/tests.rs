@@ -622,3 +622,16 @@ fn a_var_wins_over_every_var_file_whatever_their_order() {
         assert_eq!(field(&loaded.resources[0], "instanceType"), Some("ecs.c7.large"), "{vars_after_files:?}");
     }
 }
+
+#[test]
+fn an_empty_heredoc_swallows_nothing() {
+    // Read on to the next `EOF`, the empty heredoc took the second source into the first.
+    let text = "source \"alicloud-ecs\" \"a\" {\n  user_data = <<EOF\nEOF\n  region        = \"cn-hangzhou\"\n  instance_type = \"ecs.g7.large\"\n  source_image  = \"aliyun_3_x64_20G_alibase_20241218.vhd\"\n}\nsource \"alicloud-ecs\" \"b\" {\n  user_data = <<EOF\necho\nEOF\n  region        = \"cn-hangzhou\"\n  instance_type = \"ecs.g7.large\"\n  source_image  = \"centos_7_9_x64_20G_alibase_20240628.vhd\"\n}\n";
+    let file = Arc::new(SourceFile::new("x.pkr.hcl", text));
+    let loaded = load(&[file], &Options::default(), Limits::default(), &catalog());
+    assert!(loaded.findings.is_empty(), "{:?}", loaded.findings);
+    let images: Vec<_> = loaded.resources.iter().filter(|r| r.kind == Kind::Image).collect();
+    let [a, b] = images.as_slice() else { panic!("{:?}", loaded.resources) };
+    assert_eq!(field(a, "derivedFrom"), Some("aliyun_3_x64_20G_alibase_20241218.vhd"));
+    assert_eq!(field(b, "derivedFrom"), Some("centos_7_9_x64_20G_alibase_20240628.vhd"));
+}

@@ -736,3 +736,19 @@ resource "x_y" "r" {
     assert_eq!(string(attr(&ev, "x_y.r", "enabled")), "on");
     assert!(attr(&ev, "x_y.r", "size").unknown_why().is_some(), "{:?}", attr(&ev, "x_y.r", "size"));
 }
+
+#[test]
+fn an_empty_heredoc_is_an_empty_string_and_swallows_nothing() {
+    // `hcl-edit` read `<<EOT` with its `EOT` on the next line on to the next `EOT`, taking the
+    // second block's image into the first; Terraform reads "" and keeps both blocks.
+    let main = "resource \"x_y\" \"a\" {\n  user_data = <<EOT\nEOT\n  image = \"first\"\n}\n\
+                resource \"x_y\" \"b\" {\n  user_data = <<-EOT\n    echo hi\n    cat <<X\n    X\n  EOT\n  image = \"second\"\n  empty = <<-EOT\n  EOT\n}\n";
+    let ev = run(&[("main.tf", main)]);
+    assert!(ev.findings.is_empty(), "{:?}", ev.findings.iter().map(|f| &f.message).collect::<Vec<_>>());
+    assert_eq!(string(attr(&ev, "x_y.a", "user_data")), "");
+    assert_eq!(string(attr(&ev, "x_y.a", "image")), "first");
+    // A heredoc's own lines are text, even when they look like an empty heredoc.
+    assert_eq!(string(attr(&ev, "x_y.b", "user_data")), "echo hi\ncat <<X\nX\n");
+    assert_eq!(string(attr(&ev, "x_y.b", "image")), "second");
+    assert_eq!(string(attr(&ev, "x_y.b", "empty")), "");
+}

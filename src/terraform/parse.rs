@@ -73,7 +73,7 @@ fn parse_hcl_file(file: &Arc<SourceFile>) -> Result<Body, Box<Finding>> {
     // write one); `hcl-edit` does not, so it is skipped here and spans shift past it.
     let offset = if whole.starts_with('\u{feff}') { '\u{feff}'.len_utf8() } else { 0 };
     let text = &whole[offset..];
-    match parse_body(text, MAX_REPARSED) {
+    match parse_body(&crate::iac::empty_heredocs(text), MAX_REPARSED) {
         Ok((body, renamed)) => {
             let whole = Span::new(offset, offset);
             let converter = Converter { text, offset, whole, exact: true, renamed: &renamed };
