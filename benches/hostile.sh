@@ -143,6 +143,13 @@ for i in range(3000):
 write("tf-defaults/main.tf", 'module "m" {\n  source = "./m"\n  count  = 10000\n}\n')
 write("tf-defaults/m/main.tf", 'variable "big" {\n  default = [' + ", ".join(str(i) for i in range(10000))
       + ']\n}\n')
+# Heredocs nested 60 deep through their interpolations, 200 lines of strip markers each
+# (hcl-edit dedents each level once; ecslint reads each literal again once, from its span).
+def heredoc(depth):
+    lines = "".join(f'  line {depth}.{i} ${{"q"}} %{{~ if true ~}} t %{{~ endif ~}}\n' for i in range(200))
+    inner = heredoc(depth - 1) if depth else '"end"'
+    return f"<<-E{depth}\n{lines}  ${{{inner}}}\n  E{depth}\n"
+write("tf-heredocs/main.tf", "locals {\n  deep = " + heredoc(59) + "}\n")
 
 # Quadratic before (mutation fuzzing): 60,000 labels of one instance, each an S002 (each
 # looked up from the top of the mapping: 5 s); 200,000 empty YAML documents (the whole
@@ -257,6 +264,7 @@ run_case "Terraform: dynamic 10,000 x count 10,000" --no-config --format json tf
 run_case "OpenTofu: provider for_each 10,000 x 10,000" --no-config --format json tofu-providers
 run_case "OpenTofu: 3,000 source templates" --no-config --format json tofu-sources
 run_case "Terraform: 10,000-item default x 10,000" --no-config --format json tf-defaults
+run_case "Terraform: heredocs nested 60 deep" --no-config --format json tf-heredocs
 run_case "60,000 labels of one instance, each S002" --no-config --format json labels-60000.yaml
 run_case "200,000 empty YAML documents" --no-config --format json documents-200000.yaml
 # 13.2: aliases of a 1 MB scalar.
