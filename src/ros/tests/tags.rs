@@ -43,3 +43,20 @@ fn a_tag_without_a_value_or_with_an_empty_one_is_set() {
     assert_eq!(labels, Some(expected.to_vec()));
     assert!(!unknown.contains(&"labels".to_string()), "{unknown:?}");
 }
+
+#[test]
+fn a_tag_written_as_a_function_is_evaluated() {
+    let conditional = |env: &str| {
+        format!(
+            "ROSTemplateFormatVersion: '2015-09-01'\nParameters:\n  Env:\n    Type: String\n    Default: {env}\nConditions:\n  IsProd:\n    Fn::Equals: [!Ref Env, prod]\nResources:\n  Web:\n    Type: ALIYUN::ECS::Instance\n    Properties:\n      InstanceType: ecs.g7.large\n      ImageId: aliyun_3_x64_20G_alibase_20241218.vhd\n      Tags:\n        - !If [IsProd, {{Key: owner, Value: ops}}, !Ref ALIYUN::NoValue]\n        - Key: app\n          Value: web\n"
+        )
+    };
+    let pair = |k: &str, v: &str| (k.to_string(), v.to_string());
+    // ROS adds the tag in prod, and none otherwise.
+    let (labels, _) = labels_of(&conditional("prod"));
+    let mut labels = labels.expect("known labels");
+    labels.sort();
+    assert_eq!(labels, [pair("app", "web"), pair("owner", "ops")]);
+    let (labels, _) = labels_of(&conditional("dev"));
+    assert_eq!(labels, Some(vec![pair("app", "web")]));
+}
