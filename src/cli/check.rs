@@ -85,7 +85,7 @@ pub struct CheckArgs {
     #[arg(long = "var-file", value_name = "FILE")]
     pub var_files: Vec<PathBuf>,
     /// For each of `vars`, how many of `var_files` come before it on the command line
-    /// (`cli::parse`): Terraform and Packer apply them in the order given.
+    /// (`cli::parse`): Terraform applies them in the order given.
     #[arg(skip)]
     pub vars_after_files: Vec<usize>,
 }

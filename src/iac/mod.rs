@@ -429,8 +429,8 @@ pub struct Options {
     /// parameter without a `Default` that a Terraform workspace's variable of its name takes.
     pub unknown_vars: Vec<(String, Location, String)>,
     /// For each of `vars`, how many of `var_files` come before it on the command line, as
-    /// Terraform and Packer apply `-var` and `-var-file` in the order given. Empty: every
-    /// `--var` comes after every file.
+    /// Terraform applies `-var` and `-var-file` in the order given (Packer applies every
+    /// `-var` last). Empty: every `--var` comes after every file.
     pub vars_after_files: Vec<usize>,
 }
 
@@ -469,12 +469,12 @@ pub struct Loaded {
     pub undeclared_vars: Vec<String>,
 }
 
-/// HCL `text` (Terraform, Packer) with each empty heredoc (`<<EOT` or `<<-EOT` ending its line, the closing `EOT`
-/// alone on the next) written as `""` and spaces, in a copy of the same length, so that every
-/// span stays one in `text`. `hcl-edit` reads such a heredoc on to the next line that closes
-/// one, swallowing the attributes and blocks between (a false finding when they held another
-/// block's image); Terraform reads `""`. Lines inside a heredoc that is not empty are text,
-/// and left alone.
+/// HCL `text` (Terraform, Packer) with each empty heredoc (`<<EOT` or `<<-EOT` ending its
+/// line, the closing `EOT` alone on the next) written as `""` and spaces, in a copy of the
+/// same length, so that every span stays one in `text`. `hcl-edit` reads such a heredoc on
+/// to the next line that closes one, swallowing the attributes and blocks between (a false
+/// finding when they held another block's image); Terraform reads `""`. Lines inside a
+/// heredoc that is not empty are text, and left alone; so is an opener in a comment.
 pub fn empty_heredocs(text: &str) -> std::borrow::Cow<'_, str> {
     if !text.contains("<<") {
         return std::borrow::Cow::Borrowed(text);
@@ -485,34 +485,35 @@ pub fn empty_heredocs(text: &str) -> std::borrow::Cow<'_, str> {
         lines.push((start, line));
         start += line.len();
     }
+    let content = |line: &str| line.trim_end_matches(['\n', '\r']).to_string();
     let mut copy: Option<Vec<u8>> = None;
-    let mut open: Option<&str> = None;
-    let mut i = 0;
-    while i < lines.len() {
-        let (at, line) = lines[i];
-        i += 1;
-        let content = line.trim_end_matches(['\n', '\r']);
-        if let Some(id) = open {
-            if content.trim_start_matches([' ', '\t']) == id {
+    let mut open: Option<String> = None;
+    let mut lines = lines.into_iter().peekable();
+    while let Some((at, line)) = lines.next() {
+        let line = content(line);
+        if let Some(id) = &open {
+            if line.trim_start_matches([' ', '\t']) == id {
                 open = None;
             }
             continue;
         }
-        let Some((opener, id)) = heredoc_opener(content) else { continue };
-        match lines.get(i) {
-            Some(&(next_at, next))
-                if next.trim_end_matches(['\n', '\r']).trim_start_matches([' ', '\t']) == id =>
-            {
+        let Some((opener, id)) = heredoc_opener(&line) else { continue };
+        let closes = |next: &(usize, &str)| content(next.1).trim_start_matches([' ', '\t']) == id;
+        match lines.next_if(closes) {
+            Some((next_at, next)) => {
                 let bytes = copy.get_or_insert_with(|| text.as_bytes().to_vec());
-                let begin = at + opener;
-                let end = at + content.len();
-                bytes[begin..end].fill(b' ');
-                bytes[begin..begin + 2].copy_from_slice(b"\"\"");
-                let close = next_at + (next.len() - next.trim_start_matches([' ', '\t']).len());
-                bytes[close..close + id.len()].fill(b' ');
-                i += 1;
+                let indent = next.len() - next.trim_start_matches([' ', '\t']).len();
+                let blank = [(at + opener, at + line.len()), (next_at + indent, next_at + indent + id.len())];
+                for (from, to) in blank {
+                    if let Some(range) = bytes.get_mut(from..to) {
+                        range.fill(b' ');
+                    }
+                }
+                if let Some(quotes) = bytes.get_mut(at + opener..at + opener + 2) {
+                    quotes.copy_from_slice(b"\"\"");
+                }
             }
-            _ => open = Some(id),
+            None => open = Some(id.to_string()),
         }
     }
     match copy.map(String::from_utf8) {
@@ -521,9 +522,24 @@ pub fn empty_heredocs(text: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// Where a line's heredoc opener (`<<ID` or `<<-ID`, ending the line) starts, and its `ID`.
+/// Where a line's heredoc opener (`<<ID` or `<<-ID`, ending the line) starts, and its `ID`;
+/// none in a comment (after `#` or `//` outside a quoted string).
 fn heredoc_opener(line: &str) -> Option<(usize, &str)> {
     let at = line.rfind("<<")?;
+    let before = &line[..at];
+    let mut quoted = false;
+    let mut chars = before.char_indices().peekable();
+    while let Some((_, c)) = chars.next() {
+        match c {
+            '"' => quoted = !quoted,
+            '\\' if quoted => {
+                chars.next();
+            }
+            '#' if !quoted => return None,
+            '/' if !quoted && chars.peek().is_some_and(|(_, next)| *next == '/') => return None,
+            _ => {}
+        }
+    }
     let rest = &line[at + 2..];
     let id = rest.strip_prefix('-').unwrap_or(rest);
     let first = id.chars().next()?;

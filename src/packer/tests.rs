@@ -620,6 +620,11 @@ fn a_var_wins_over_every_var_file_whatever_their_order() {
         };
         let loaded = load(&files, &options, Limits::default(), &catalog());
         assert_eq!(field(&loaded.resources[0], "instanceType"), Some("ecs.c7.large"), "{vars_after_files:?}");
+        // A legacy JSON template the same way, with a JSON variables file.
+        let json = Arc::new(SourceFile::new("vars.json", "{\"type\": \"ecs.g7.xlarge\"}"));
+        let options = Options { var_files: vec![json], ..options };
+        let (_, resources) = legacy(LEGACY_VARS, &options);
+        assert_eq!(field(&resources[0], "instanceType"), Some("ecs.c7.large"), "legacy {vars_after_files:?}");
     }
 }
 

@@ -112,48 +112,6 @@ fn a_variable_default_is_used_at_the_reference_with_a_label_on_the_default() {
 }
 
 #[test]
-fn variables_take_terraforms_precedence() {
-    let decl = "variable \"a\" { default = \"default\" }\nvariable \"b\" { default = \"default\" }\nvariable \"c\" { default = \"default\" }\nvariable \"d\" { default = \"default\" }\nvariable \"e\" { default = \"default\" }\nvariable \"n\" { type = list(string) }\nvariable \"s\" {}\n";
-    let main = "resource \"x_y\" \"r\" {\n  a = var.a\n  b = var.b\n  c = var.c\n  d = var.d\n  e = var.e\n  n = var.n\n  s = var.s\n}\n";
-    let options = Options {
-        region: None,
-        vars: vec![
-            ("e".into(), "from --var".into()),
-            ("n".into(), "[\"x\", \"y\"]".into()),
-            ("s".into(), "[1]".into()),
-        ],
-        var_files: files(&[("extra.tfvars", "d = \"var-file\"\ne = \"var-file\"\n")]),
-        twins_on_disk: false,
-        unknown_vars: Vec::new(),
-        vars_after_files: Vec::new(),
-    };
-    let ev = run_with(
-        &[
-            ("env/main.tf", main),
-            ("env/variables.tf", decl),
-            ("env/terraform.tfvars", "a = \"tfvars\"\nb = \"tfvars\"\nc = \"tfvars\"\n"),
-            ("env/terraform.tfvars.json", "{\"b\": \"tfvars.json\", \"c\": \"tfvars.json\"}"),
-            ("env/b.auto.tfvars", "c = \"b.auto\"\n"),
-            ("env/a.auto.tfvars", "c = \"a.auto\"\nd = \"a.auto\"\n"),
-            ("other/terraform.tfvars", "a = \"another directory\"\n"),
-        ],
-        &options,
-    );
-    let get = |name: &str| attr(&ev, "x_y.r", name);
-    assert_eq!(string(get("a")), "tfvars");
-    assert_eq!(get("a").via[0].message, "set in terraform.tfvars");
-    assert_eq!(text(&get("a").via[0].location), "\"tfvars\"");
-    assert_eq!(string(get("b")), "tfvars.json");
-    assert_eq!(string(get("c")), "b.auto");
-    assert_eq!(string(get("d")), "var-file");
-    assert_eq!(string(get("e")), "from --var");
-    assert!(get("e").via.is_empty(), "--var has no file to label");
-    let list = get("n").items().expect("a --var of a list type is an HCL expression");
-    assert_eq!(list.iter().map(string).collect::<Vec<_>>(), ["x", "y"]);
-    assert_eq!(string(get("s")), "[1]", "an untyped --var is a literal string");
-}
-
-#[test]
 fn locals_templates_heredocs_and_directives() {
     let main = r#"
 variable "env" { default = "prod" }
@@ -804,3 +762,6 @@ mod semantics;
 
 #[path = "eval_bounds_tests.rs"]
 mod bounds;
+
+#[path = "eval_values_tests.rs"]
+mod values;

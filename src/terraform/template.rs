@@ -166,15 +166,17 @@ fn flatten<'t>(template: &'t Template, written: Option<&str>, out: &mut Vec<Toke
 fn strip(tokens: &mut [Token<'_>]) {
     let mut trim_next = false;
     for i in 0..tokens.len() {
+        let (before, rest) = tokens.split_at_mut(i);
+        let Some(token) = rest.first_mut() else { break };
         let trim = std::mem::take(&mut trim_next);
-        let Some(marks) = tokens[i].strip() else {
-            if trim && let Token::Lit(text) = &mut tokens[i] {
+        let Some(marks) = token.strip() else {
+            if trim && let Token::Lit(text) = token {
                 *text = text.trim_start().to_string();
             }
             continue;
         };
         if marks.strip_start()
-            && let Some(Token::Lit(previous)) = i.checked_sub(1).and_then(|p| tokens.get_mut(p))
+            && let Some(Token::Lit(previous)) = before.last_mut()
         {
             previous.truncate(previous.trim_end().len());
         }

@@ -214,14 +214,42 @@ fn primitive_value(ty: &str, v: Val, path: &str) -> Val {
 
 /// The elements of a `list(any)`, `set(any)` or `map(any)` value, of one type as Terraform
 /// makes them: strings beside numbers or booleans make those strings too (`{major = 24,
-/// minor = "04"}` is a map of strings, so `major == "24"`). Elements of another element type
-/// are converted one by one ([`Filler::fill`]); collections are left as they are.
-fn unify(element: &Expr, items: Vec<Val>) -> Vec<Val> {
-    let any = matches!(&element.kind, Kind::Var(name) if name == "any");
-    let strings = items.iter().any(|v| matches!(v.value, Value::String(_)));
-    let others = items.iter().any(|v| matches!(v.value, Value::Number(_) | Value::Bool(_)));
-    if !(any && strings && others) {
-        return items;
+/// minor = "04"}` is a map of strings, so `major == "24"`), across every element of nested
+/// collections (`list(map(any))`: every map's values together). Elements of another element
+/// type are converted one by one ([`Filler::fill`]).
+fn unify(element: &Expr, mut items: Vec<Val>) -> Vec<Val> {
+    unify_all(element, items.iter_mut().collect(), 0);
+    items
+}
+
+/// Makes the values of type `ty` (`any` somewhere within) one type, as [`unify`] says.
+fn unify_all(ty: &Expr, values: Vec<&mut Val>, depth: usize) {
+    if depth > MAX_DEPTH {
+        return;
     }
-    items.into_iter().map(|v| primitive_value("string", v, "")).collect()
+    match &ty.kind {
+        Kind::Var(name) if name == "any" => {
+            let strings = values.iter().any(|v| matches!(v.value, Value::String(_)));
+            let others = values.iter().any(|v| matches!(v.value, Value::Number(_) | Value::Bool(_)));
+            if strings && others {
+                for v in values {
+                    let taken = std::mem::replace(v, Val::new(Value::Null, v.at.clone()));
+                    *v = primitive_value("string", taken, "");
+                }
+            }
+        }
+        Kind::Call(function, args, false) if matches!(function.as_str(), "list" | "set" | "map") => {
+            let [element] = args.as_slice() else { return };
+            let mut children = Vec::new();
+            for v in values {
+                match &mut v.value {
+                    Value::List(items) => children.extend(items.iter_mut()),
+                    Value::Object(entries) => children.extend(entries.iter_mut().map(|(_, item)| item)),
+                    _ => {}
+                }
+            }
+            unify_all(element, children, depth + 1);
+        }
+        _ => {}
+    }
 }
