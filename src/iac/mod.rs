@@ -474,7 +474,7 @@ pub struct Loaded {
 /// same length, so that every span stays one in `text`. `hcl-edit` reads such a heredoc on
 /// to the next line that closes one, swallowing the attributes and blocks between (a false
 /// finding when they held another block's image); Terraform reads `""`. Lines inside a
-/// heredoc that is not empty are text, and left alone; so is an opener in a comment.
+/// heredoc that is not empty are text, and left alone; so are comments (`#`, `//`, `/* */`).
 pub fn empty_heredocs(text: &str) -> std::borrow::Cow<'_, str> {
     if !text.contains("<<") {
         return std::borrow::Cow::Borrowed(text);
@@ -482,24 +482,33 @@ pub fn empty_heredocs(text: &str) -> std::borrow::Cow<'_, str> {
     let mut lines = Vec::new();
     let mut start = 0;
     for line in text.split_inclusive('\n') {
-        lines.push((start, line));
+        lines.push((start, line.trim_end_matches(['\n', '\r'])));
         start += line.len();
     }
-    let content = |line: &str| line.trim_end_matches(['\n', '\r']).to_string();
+    // A heredoc's closing line: its identifier, with blanks around it.
+    let closes = |line: &str, id: &str| line.trim_matches([' ', '\t']) == id;
     let mut copy: Option<Vec<u8>> = None;
-    let mut open: Option<String> = None;
+    let mut open: Option<&str> = None;
+    let mut in_comment = false;
     let mut lines = lines.into_iter().peekable();
     while let Some((at, line)) = lines.next() {
-        let line = content(line);
-        if let Some(id) = &open {
-            if line.trim_start_matches([' ', '\t']) == id {
+        if let Some(id) = open {
+            if closes(line, id) {
                 open = None;
             }
             continue;
         }
-        let Some((opener, id)) = heredoc_opener(&line) else { continue };
-        let closes = |next: &(usize, &str)| content(next.1).trim_start_matches([' ', '\t']) == id;
-        match lines.next_if(closes) {
+        if in_comment {
+            in_comment = !line.contains("*/");
+            continue;
+        }
+        if let Some(comment) = comment_start(line) {
+            let rest = line.get(comment..).unwrap_or_default();
+            in_comment = rest.starts_with("/*") && !rest.contains("*/");
+            continue;
+        }
+        let Some((opener, id)) = heredoc_opener(line) else { continue };
+        match lines.next_if(|next| closes(next.1, id)) {
             Some((next_at, next)) => {
                 let bytes = copy.get_or_insert_with(|| text.as_bytes().to_vec());
                 let indent = next.len() - next.trim_start_matches([' ', '\t']).len();
@@ -513,7 +522,7 @@ pub fn empty_heredocs(text: &str) -> std::borrow::Cow<'_, str> {
                     quotes.copy_from_slice(b"\"\"");
                 }
             }
-            None => open = Some(id.to_string()),
+            None => open = Some(id),
         }
     }
     match copy.map(String::from_utf8) {
@@ -522,25 +531,49 @@ pub fn empty_heredocs(text: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// Where a line's heredoc opener (`<<ID` or `<<-ID`, ending the line) starts, and its `ID`;
-/// none in a comment (after `#` or `//` outside a quoted string).
-fn heredoc_opener(line: &str) -> Option<(usize, &str)> {
-    let at = line.rfind("<<")?;
-    let before = &line[..at];
-    let mut quoted = false;
-    let mut chars = before.char_indices().peekable();
-    while let Some((_, c)) = chars.next() {
-        match c {
-            '"' => quoted = !quoted,
-            '\\' if quoted => {
+/// Where a comment (`#`, `//`, `/*`) starts on a line of HCL, outside its strings (and
+/// the strings of their interpolations).
+fn comment_start(line: &str) -> Option<usize> {
+    // Open strings and interpolations, innermost last: `None` a string, `Some(n)` code with
+    // `n` braces open (the line itself is code).
+    let mut stack: Vec<Option<usize>> = vec![Some(0)];
+    let mut chars = line.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let next = chars.peek().map(|(_, n)| *n);
+        let nested = stack.len() > 1;
+        match (stack.last_mut()?, c) {
+            (None, '\\') => {
                 chars.next();
             }
-            '#' if !quoted => return None,
-            '/' if !quoted && chars.peek().is_some_and(|(_, next)| *next == '/') => return None,
+            (None, '"') => {
+                stack.pop();
+            }
+            (None, '$' | '%') if next == Some(c) => {
+                chars.next();
+            }
+            (None, '$' | '%') if next == Some('{') => {
+                chars.next();
+                stack.push(Some(0));
+            }
+            (Some(_), '"') => stack.push(None),
+            (Some(braces), '{') => *braces += 1,
+            (Some(0), '}') if nested => {
+                stack.pop();
+            }
+            (Some(braces), '}') => *braces = braces.saturating_sub(1),
+            (Some(_), '#') => return Some(i),
+            (Some(_), '/') if matches!(next, Some('/' | '*')) => return Some(i),
             _ => {}
         }
     }
-    let rest = &line[at + 2..];
+    None
+}
+
+/// Where a line's heredoc opener (`<<ID` or `<<-ID`, ending the line) starts, and its `ID`.
+fn heredoc_opener(line: &str) -> Option<(usize, &str)> {
+    let at = line.rfind("<<")?;
+    let (_, rest) = line.split_at(at);
+    let rest = rest.strip_prefix("<<")?;
     let id = rest.strip_prefix('-').unwrap_or(rest);
     let first = id.chars().next()?;
     let valid = (first.is_alphabetic() || first == '_')

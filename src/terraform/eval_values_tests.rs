@@ -253,3 +253,55 @@ fn an_empty_heredoc_after_a_comment_that_opens_one_is_still_read() {
     assert_eq!(string(attr(&ev, "x_y.a", "image")), "first");
     assert_eq!(string(attr(&ev, "x_y.b", "image")), "second");
 }
+
+#[test]
+fn an_empty_heredoc_is_found_past_blanks_block_comments_and_strings() {
+    // Terraform closes a heredoc on its identifier with blanks after it; a heredoc opener in a
+    // `/* */` comment opens nothing; a `#` in a string inside an interpolation is no comment.
+    let main = "/* Before 2024:\n  user_data = <<EOT\n*/\nresource \"x_y\" \"a\" {\n  user_data = <<EOT\nEOT  \n  image = \"first\"\n}\n\
+                resource \"x_y\" \"b\" {\n  user_data = (\"${\"#\"}\" == \"\" ? <<EOT\nEOT\n  : \"y\")\n  image = \"second\"\n}\n";
+    let ev = run(&[("main.tf", main)]);
+    assert!(ev.findings.is_empty(), "{:?}", ev.findings.iter().map(|f| &f.message).collect::<Vec<_>>());
+    assert_eq!(string(attr(&ev, "x_y.a", "user_data")), "");
+    assert_eq!(string(attr(&ev, "x_y.a", "image")), "first");
+    assert_eq!(string(attr(&ev, "x_y.b", "user_data")), "y");
+    assert_eq!(string(attr(&ev, "x_y.b", "image")), "second");
+}
+
+#[test]
+fn any_holding_collections_is_unified_as_terraform_unifies_it() {
+    // Each expected answer is `terraform console`'s (1.11).
+    let module = r#"
+variable "c" {
+  type    = list(any)
+  default = [[1], ["a"]]
+}
+variable "d" {
+  type    = list(any)
+  default = [{ a = 1 }, { a = "x" }]
+}
+variable "e" {
+  type    = map(any)
+  default = { p = { x = 1 }, q = { y = "s" } }
+}
+variable "h" {
+  type    = map(any)
+  default = { p = [1], q = ["s"] }
+}
+variable "k" {
+  type    = list(any)
+  default = [{ a = 1, b = "x" }]
+}
+resource "x_y" "r" {
+  c = var.c[0][0] == "1"
+  d = var.d[0].a == "1"
+  e = var.e.p.x == "1"
+  h = var.h.p[0] == "1"
+  k = var.k[0].a == 1
+}
+"#;
+    let ev = run(&[("main.tf", module)]);
+    for name in ["c", "d", "e", "h", "k"] {
+        assert_eq!(attr(&ev, "x_y.r", name).as_bool(), Some(true), "{name}");
+    }
+}

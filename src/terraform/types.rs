@@ -224,20 +224,11 @@ fn unify(element: &Expr, mut items: Vec<Val>) -> Vec<Val> {
 
 /// Makes the values of type `ty` (`any` somewhere within) one type, as [`unify`] says.
 fn unify_all(ty: &Expr, values: Vec<&mut Val>, depth: usize) {
-    if depth > MAX_DEPTH {
+    if values.is_empty() || depth > MAX_DEPTH {
         return;
     }
     match &ty.kind {
-        Kind::Var(name) if name == "any" => {
-            let strings = values.iter().any(|v| matches!(v.value, Value::String(_)));
-            let others = values.iter().any(|v| matches!(v.value, Value::Number(_) | Value::Bool(_)));
-            if strings && others {
-                for v in values {
-                    let taken = std::mem::replace(v, Val::new(Value::Null, v.at.clone()));
-                    *v = primitive_value("string", taken, "");
-                }
-            }
-        }
+        Kind::Var(name) if name == "any" => unify_any(values, depth),
         Kind::Call(function, args, false) if matches!(function.as_str(), "list" | "set" | "map") => {
             let [element] = args.as_slice() else { return };
             let mut children = Vec::new();
@@ -252,4 +243,58 @@ fn unify_all(ty: &Expr, values: Vec<&mut Val>, depth: usize) {
         }
         _ => {}
     }
+}
+
+/// Makes values that take the place of one `any` one type, as Terraform finds one type for
+/// them: strings beside numbers or booleans make those strings; the items of lists are one
+/// type together; objects with the same attributes are one type attribute by attribute, and
+/// objects with different ones all their values together (a map).
+fn unify_any(values: Vec<&mut Val>, depth: usize) {
+    if values.is_empty() || depth > MAX_DEPTH {
+        return;
+    }
+    let strings = values.iter().any(|v| matches!(v.value, Value::String(_)));
+    let others = values.iter().any(|v| matches!(v.value, Value::Number(_) | Value::Bool(_)));
+    let mut items = Vec::new();
+    let mut objects = Vec::new();
+    for v in values {
+        if strings && others && matches!(v.value, Value::String(_) | Value::Number(_) | Value::Bool(_)) {
+            let taken = std::mem::replace(v, Val::new(Value::Null, v.at.clone()));
+            *v = primitive_value("string", taken, "");
+            continue;
+        }
+        match &mut v.value {
+            Value::List(list) => items.extend(list.iter_mut()),
+            Value::Object(entries) => objects.push(entries),
+            _ => {}
+        }
+    }
+    unify_any(items, depth + 1);
+    let same = objects.windows(2).all(|pair| keys(pair[0]) == keys(pair[1]));
+    if same && let Some(first) = objects.first() {
+        let names: Vec<String> = first.iter().map(|(k, _)| k.clone()).collect();
+        let mut by_name: Vec<Vec<&mut Val>> = names.iter().map(|_| Vec::new()).collect();
+        for entries in objects {
+            for (key, value) in entries.iter_mut() {
+                if let Some(slot) = names.iter().position(|n| n == key).and_then(|i| by_name.get_mut(i)) {
+                    slot.push(value);
+                }
+            }
+        }
+        for values in by_name {
+            unify_any(values, depth + 1);
+        }
+    } else {
+        unify_any(
+            objects.into_iter().flat_map(|entries| entries.iter_mut().map(|(_, v)| v)).collect(),
+            depth + 1,
+        );
+    }
+}
+
+/// An object's attribute names, sorted.
+fn keys(entries: &[(String, Val)]) -> Vec<&str> {
+    let mut keys: Vec<&str> = entries.iter().map(|(k, _)| k.as_str()).collect();
+    keys.sort_unstable();
+    keys
 }

@@ -56,6 +56,7 @@ fn a_share_or_a_copy_to_what_is_not_known_leaves_the_image_unknown() {
     // and the image read as shared with fewer accounts (`[]`) or kept in fewer regions.
     // More items than are read: unknown, not a copy per `Ref`.
     let huge = vec!["1234567890123456"; 1_001].join(",");
+    let long = "1".repeat(70_000);
     let image = |accounts: &str| {
         format!(
             "ROSTemplateFormatVersion: '2015-09-01'
@@ -66,6 +67,7 @@ Parameters:
   Json: {{Type: Json, Default: ['1234567890123456']}}
   Blank: {{Type: CommaDelimitedList, Default: '1234567890123456,'}}
   Huge: {{Type: CommaDelimitedList, Default: '{huge}'}}
+  Long: {{Type: String, Default: '{long}'}}
 Resources:
   B:
     Type: ALIYUN::ECS::Instance
@@ -92,6 +94,7 @@ Resources:
         // A blank item is not set, as in a list written out.
         "!Ref Blank",
         "!Ref Huge",
+        "!Ref Long",
     ] {
         let (_, resources) = load(&image(accounts), Some("cn-hangzhou"));
         for name in ["Img", "Outside"] {
