@@ -137,6 +137,28 @@ pub fn forget_declared_twice(def: &ModuleDef, values: &mut HashMap<String, VarVa
     }
 }
 
+/// The value a `--var NAME=TEXT` gives: the text itself for a variable with no type or a
+/// primitive one, else the HCL expression it writes.
+fn var_value(def: &ModuleDef, name: &str, text: &str) -> Val {
+    let ty = def
+        .blocks("variable")
+        .find(|item| item.block.labels.first().is_some_and(|l| l == name))
+        .and_then(|item| item.block.body.attr("type"))
+        .map(|a| a.expr.written());
+    let file = Arc::new(SourceFile::new(format!("--var {name}"), text));
+    let whole = Span::new(0, text.len());
+    if literal_type(ty) {
+        return Val::new(Value::String(text.to_string()), Location::new(file, whole));
+    }
+    match parse::parse_expr_text(text, whole) {
+        Some(expr) => constant(&file, &expr),
+        None => Val::unknown(
+            format!("the --var value of `{name}` is not an HCL expression"),
+            Location::new(file, whole),
+        ),
+    }
+}
+
 /// The values of a root module's variables.
 pub fn root_values(
     def: &ModuleDef,
@@ -159,8 +181,7 @@ pub fn root_values(
     let mut steps: Vec<Given<'_>> = ordered.into_iter().map(Given::File).collect();
     steps.extend(options.command_line());
     for step in steps {
-        let (name, text) = match step {
-            Given::Var(name, text) => (name, text),
+        match step {
             Given::File(file) => {
                 let body = parsed.get(file);
                 let body = match &*body {
@@ -177,28 +198,11 @@ pub fn root_values(
                     let label = Label { location: v.at.clone(), message: format!("set in {}", base(file)) };
                     values.insert(attr.name.clone(), VarValue::Set(v, Some(label)));
                 }
-                continue;
             }
-        };
-        let ty = def
-            .blocks("variable")
-            .find(|item| item.block.labels.first().is_some_and(|l| l == name))
-            .and_then(|item| item.block.body.attr("type"))
-            .map(|a| a.expr.written());
-        let file = Arc::new(SourceFile::new(format!("--var {name}"), text));
-        let whole = Span::new(0, text.len());
-        let v = if literal_type(ty) {
-            Val::new(Value::String(text.to_string()), Location::new(file.clone(), whole))
-        } else {
-            match parse::parse_expr_text(text, whole) {
-                Some(expr) => constant(&file, &expr),
-                None => Val::unknown(
-                    format!("the --var value of `{name}` is not an HCL expression"),
-                    Location::new(file.clone(), whole),
-                ),
+            Given::Var(name, text) => {
+                values.insert(name.to_string(), VarValue::Set(var_value(def, name, text), None));
             }
-        };
-        values.insert(name.to_string(), VarValue::Set(v, None));
+        }
     }
     for (name, at, why) in &options.unknown_vars {
         values.insert(name.clone(), VarValue::Set(Val::unknown(why.as_str(), at.clone()), None));
