@@ -206,40 +206,17 @@ impl Template<'_> {
             ));
         };
         let list = parameter.get_str("Type").is_some_and(|t| t.eq_ignore_ascii_case("CommaDelimitedList"));
+        // `Default: ''` is the console's "choose here" placeholder, as a Terraform skeleton's
+        // `""` is unset: the value is given at deploy.
+        if matches!(&default.value.value, Value::Str(text) if crate::iac::is_unset(text)) {
+            return Eval::Unknown(format!(
+                "the `Default` of parameter `{name}` is empty: its value is given at deploy"
+            ));
+        }
+        if let Some(why) = oversized(name, &default.value.value, list) {
+            return Eval::Unknown(why);
+        }
         let value = match &default.value.value {
-            // `Default: ''` is the console's "choose here" placeholder, as a Terraform
-            // skeleton's `""` is unset: the value is given at deploy.
-            Value::Str(text) if crate::iac::is_unset(text) => {
-                return Eval::Unknown(format!(
-                    "the `Default` of parameter `{name}` is empty: its value is given at deploy"
-                ));
-            }
-            // Each `Ref` copies the value: a text past `MAX_STRING`, or a list past
-            // `MAX_LIST_ITEMS`, is not read (a 100,000-item list referred to 40 times took
-            // 364 MB; 999 items of 1 KB each, 400 times, 445 MB).
-            Value::Str(text) if text.len() > MAX_STRING => {
-                return Eval::Unknown(format!(
-                    "the `Default` of parameter `{name}` is longer than {MAX_STRING} bytes, and not read"
-                ));
-            }
-            Value::Str(text) if list && text.matches(',').count() >= MAX_LIST_ITEMS => {
-                return Eval::Unknown(format!(
-                    "parameter `{name}` lists more than {MAX_LIST_ITEMS} items, which are not read"
-                ));
-            }
-            Value::Seq(items) if list && items.len() > MAX_LIST_ITEMS => {
-                return Eval::Unknown(format!(
-                    "parameter `{name}` lists more than {MAX_LIST_ITEMS} items, which are not read"
-                ));
-            }
-            Value::Seq(items)
-                if list
-                    && items.iter().map(|i| i.as_str().map_or(0, str::len)).sum::<usize>() > MAX_STRING =>
-            {
-                return Eval::Unknown(format!(
-                    "the `Default` of parameter `{name}` is longer than {MAX_STRING} bytes, and not read"
-                ));
-            }
             // ROS splits a list's text on commas, and trims each item.
             Value::Str(text) if list => {
                 Json::Array(text.split(',').map(|item| Json::String(item.trim().to_string())).collect())
@@ -514,6 +491,27 @@ fn loose_eq(a: &Json, b: &Json) -> bool {
     match (scalar_text(a), scalar_text(b)) {
         (Some(a), Some(b)) => a == b,
         _ => a == b,
+    }
+}
+
+/// Why a parameter's `Default` is too large to read, if it is. Each `Ref` copies the value:
+/// a text past `MAX_STRING`, or a list past `MAX_LIST_ITEMS` items or `MAX_STRING` bytes, is
+/// not read (a 100,000-item list referred to 40 times took 364 MB; 999 items of 1 KB each,
+/// 400 times, 445 MB).
+fn oversized(name: &str, default: &Value, list: bool) -> Option<String> {
+    let longer =
+        || format!("the `Default` of parameter `{name}` is longer than {MAX_STRING} bytes, and not read");
+    let more = || format!("parameter `{name}` lists more than {MAX_LIST_ITEMS} items, which are not read");
+    match default {
+        Value::Str(text) if text.len() > MAX_STRING => Some(longer()),
+        Value::Str(text) if list && text.matches(',').count() >= MAX_LIST_ITEMS => Some(more()),
+        Value::Seq(items) if list && items.len() > MAX_LIST_ITEMS => Some(more()),
+        Value::Seq(items)
+            if list && items.iter().map(|i| i.as_str().map_or(0, str::len)).sum::<usize>() > MAX_STRING =>
+        {
+            Some(longer())
+        }
+        _ => None,
     }
 }
 
