@@ -270,18 +270,18 @@ fn unify_any(values: Vec<&mut Val>, depth: usize) {
         }
     }
     unify_any(items, depth + 1);
-    let same = objects.windows(2).all(|pair| keys(pair[0]) == keys(pair[1]));
-    if same && let Some(first) = objects.first() {
-        let names: Vec<String> = first.iter().map(|(k, _)| k.clone()).collect();
-        let mut by_name: Vec<Vec<&mut Val>> = names.iter().map(|_| Vec::new()).collect();
+    let first = objects.first().map(|entries| keys(entries));
+    let same = objects.iter().skip(1).all(|entries| Some(keys(entries)) == first);
+    if same {
+        // Each attribute's values together (found by name, not by a search per attribute).
+        let mut by_name: HashMap<&str, Vec<&mut Val>> = HashMap::new();
         for entries in objects {
             for (key, value) in entries.iter_mut() {
-                if let Some(slot) = names.iter().position(|n| n == key).and_then(|i| by_name.get_mut(i)) {
-                    slot.push(value);
-                }
+                let key: &String = key;
+                by_name.entry(key.as_str()).or_default().push(value);
             }
         }
-        for values in by_name {
+        for values in by_name.into_values() {
             unify_any(values, depth + 1);
         }
     } else {
