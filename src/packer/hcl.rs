@@ -500,22 +500,7 @@ impl Template<'_> {
                 }
                 Ok((Json::Object(out), via))
             }
-            Expression::StringTemplate(template) => {
-                let mut out = String::new();
-                let mut via = Vec::new();
-                for element in template {
-                    match element {
-                        Element::Literal(text) => out.push_str(text.value()),
-                        Element::Interpolation(interpolation) => {
-                            let (value, labels) = self.eval(&interpolation.expr, depth + 1)?;
-                            out.push_str(&super::scalar(&value).ok_or("an interpolation is not a string")?);
-                            via.extend(labels);
-                        }
-                        Element::Directive(_) => return Err("a template directive is not evaluated".into()),
-                    }
-                }
-                Ok((Json::String(out), via))
-            }
+            Expression::StringTemplate(template) => self.template(template, depth),
             Expression::Parenthesis(inner) => self.eval(inner.inner(), depth + 1),
             Expression::Traversal(traversal) => {
                 let root = match &traversal.expr {
@@ -552,6 +537,42 @@ impl Template<'_> {
             }
             _ => Err("the expression is not evaluated statically".into()),
         }
+    }
+
+    /// A quoted template's text. Strip markers are applied as HCL applies them: `${~` trims
+    /// the end of the literal just before it (not an interpolation's value), `~}` the start
+    /// of the literal just after; `hcl-edit` keeps the markers but leaves the literals whole.
+    fn template(
+        &self,
+        template: &hcl_edit::template::StringTemplate,
+        depth: usize,
+    ) -> Result<(Json, Vec<Label>), String> {
+        let mut out = String::new();
+        let mut via = Vec::new();
+        let (mut literal_at, mut trim_next) = (None, false);
+        for element in template {
+            match element {
+                Element::Literal(text) => {
+                    let text = text.value();
+                    literal_at = Some(out.len());
+                    out.push_str(if std::mem::take(&mut trim_next) { text.trim_start() } else { text });
+                }
+                Element::Interpolation(interpolation) => {
+                    if interpolation.strip.strip_start()
+                        && let Some(at) = literal_at
+                    {
+                        let kept = out[at..].trim_end().len();
+                        out.truncate(at + kept);
+                    }
+                    (literal_at, trim_next) = (None, interpolation.strip.strip_end());
+                    let (value, labels) = self.eval(&interpolation.expr, depth + 1)?;
+                    out.push_str(&super::scalar(&value).ok_or("an interpolation is not a string")?);
+                    via.extend(labels);
+                }
+                Element::Directive(_) => return Err("a template directive is not evaluated".into()),
+            }
+        }
+        Ok((Json::String(out), via))
     }
 
     fn variable(&self, name: &str, depth: usize) -> Result<(Json, Vec<Label>), String> {

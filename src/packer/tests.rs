@@ -640,3 +640,17 @@ fn an_empty_heredoc_swallows_nothing() {
     assert_eq!(field(a, "derivedFrom"), Some("aliyun_3_x64_20G_alibase_20241218.vhd"));
     assert_eq!(field(b, "derivedFrom"), Some("centos_7_9_x64_20G_alibase_20240628.vhd"));
 }
+
+#[test]
+fn strip_markers_trim_the_literals_beside_them() {
+    // `hcl-edit` keeps `~` but does not apply it: the type read `ecs.g7.   large`, an
+    // instance type that does not exist. An interpolation's own value is never trimmed.
+    let text = "variable \"size\" { default = \" large\" }\nsource \"alicloud-ecs\" \"x\" {\n  region        = \"cn-hangzhou\"\n  instance_type = \"ecs.g7.   ${~\"large\"}\"\n  image_name    = \"a  ${~var.size~}  b ${\"c \"}${~\"d\"}\"\n  source_image  = \"aliyun_3_x64_20G_alibase_20241218.vhd\"\n}\n";
+    let file = Arc::new(SourceFile::new("x.pkr.hcl", text));
+    let loaded = load(&[file], &Options::default(), Limits::default(), &catalog());
+    assert!(loaded.findings.is_empty(), "{:?}", loaded.findings);
+    let instance = loaded.resources.iter().find(|r| r.kind == Kind::Instance).expect("an instance");
+    assert_eq!(field(instance, "instanceType"), Some("ecs.g7.large"));
+    let image = loaded.resources.iter().find(|r| r.kind == Kind::Image).expect("an image");
+    assert_eq!(field(image, "name"), Some("a largeb c d"));
+}
