@@ -205,7 +205,9 @@ impl Template<'_> {
                 "parameter `{name}` has no `Default`: its value is given at deploy"
             ));
         };
-        let list = parameter.get_str("Type").is_some_and(|t| t.eq_ignore_ascii_case("CommaDelimitedList"));
+        let kind = parameter.get_str("Type");
+        let list = kind.is_some_and(|t| t.eq_ignore_ascii_case("CommaDelimitedList"));
+        let json = kind.is_some_and(|t| t.eq_ignore_ascii_case("Json"));
         // `Default: ''` is the console's "choose here" placeholder, as a Terraform skeleton's
         // `""` is unset: the value is given at deploy.
         if matches!(&default.value.value, Value::Str(text) if crate::iac::is_unset(text)) {
@@ -233,6 +235,11 @@ impl Template<'_> {
                         ));
                     }
                 }
+            }
+            // A `Json` parameter's text is the JSON it holds, which ROS parses at deploy: not
+            // a plain value either (read raw, `'["123"]'` was one account named `["123"]`).
+            Value::Str(_) if json => {
+                return Eval::Unknown(format!("the `Default` of parameter `{name}` is not a plain value"));
             }
             Value::Map(_) | Value::Seq(_) | Value::Null => {
                 return Eval::Unknown(format!("the `Default` of parameter `{name}` is not a plain value"));

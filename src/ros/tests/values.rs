@@ -65,6 +65,7 @@ Parameters:
   Given: {{Type: String}}
   Listed: {{Type: CommaDelimitedList, Default: '1234567890123456, 6543210987654321'}}
   Json: {{Type: Json, Default: ['1234567890123456']}}
+  JsonText: {{Type: Json, Default: '[\"1234567890123456\"]'}}
   Blank: {{Type: CommaDelimitedList, Default: '1234567890123456,'}}
   Huge: {{Type: CommaDelimitedList, Default: '{huge}'}}
   Long: {{Type: String, Default: '{long}'}}
@@ -89,6 +90,7 @@ Resources:
         "[!Ref ALIYUN::AccountId, !Ref One]",
         "[!Ref Given]",
         "!Ref Json",
+        "!Ref JsonText",
         "!Split [',', !Ref Given]",
         "!Ref One",
         // A blank item is not set, as in a list written out.
@@ -130,6 +132,17 @@ Resources:
     let img = resources.iter().find(|r| r.name.as_deref() == Some("Img")).unwrap();
     assert!(img.node.get("regions").is_none());
     assert!(unknown(img).contains(&"regions"), "{:?}", unknown(img));
+}
+
+#[test]
+fn a_json_parameter_written_as_text_is_not_read_raw() {
+    // ROS parses a `Json` parameter's text: read raw, `'"ecs.g7.large"'` was an instance
+    // type with quotes in it, which no catalog knows.
+    let template = "ROSTemplateFormatVersion: '2015-09-01'\nParameters:\n  Type:\n    Type: Json\n    Default: '\"ecs.g7.large\"'\nResources:\n  Web:\n    Type: ALIYUN::ECS::Instance\n    Properties:\n      InstanceType: !Ref Type\n      ImageId: aliyun_3_x64_20G_alibase_20241218.vhd\n";
+    let (_, resources) = load(template, Some("cn-hangzhou"));
+    let [web] = resources.as_slice() else { panic!("{resources:?}") };
+    assert!(web.node.get("instanceType").is_none(), "{:?}", web.node.get("instanceType"));
+    assert!(unknown(web).contains(&"instanceType"), "{:?}", unknown(web));
 }
 
 #[test]
