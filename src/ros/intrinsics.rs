@@ -155,6 +155,7 @@ impl Template<'_> {
                 None => Err("the condition is not known before deploy".into()),
             },
             "Fn::Join" => self.join(arg, depth),
+            "Fn::Split" => self.split(arg, depth),
             "Fn::Sub" => self.sub(arg, depth),
             "Fn::Select" => self.select(arg, depth),
             "Fn::If" => return self.if_(arg, depth),
@@ -301,6 +302,27 @@ impl Template<'_> {
             }
         }
         Ok((Json::String(out), via))
+    }
+
+    /// `Fn::Split [delimiter, text]`. The ROS documentation's own example (`foo; bar; achoo`
+    /// split on `;` gives `["foo","bar","achoo"]`) reads as if items were trimmed, and plain
+    /// string splitting would keep their blanks: an item with blanks at either end is known
+    /// under neither reading, so the list is not known.
+    fn split(&self, arg: &Node, depth: usize) -> Result<(Json, Vec<Label>), String> {
+        let (values, via) = self.args(arg, depth, 2)?;
+        let delimiter =
+            values[0].as_str().filter(|d| !d.is_empty()).ok_or("`Fn::Split` delimiter is not a string")?;
+        let text = values[1].as_str().ok_or("`Fn::Split` of a value that is not a string")?;
+        let items: Vec<&str> = text.split(delimiter).collect();
+        if items.len() > MAX_LIST_ITEMS {
+            return Err(format!("`Fn::Split` gives more than {MAX_LIST_ITEMS} items, which are not read"));
+        }
+        if items.iter().any(|item| item.trim() != *item) {
+            return Err(
+                "`Fn::Split` gives an item with blanks at an end, which ROS may or may not trim".into()
+            );
+        }
+        Ok((Json::Array(items.into_iter().map(|item| Json::String(item.to_string())).collect()), via))
     }
 
     fn sub(&self, arg: &Node, depth: usize) -> Result<(Json, Vec<Label>), String> {

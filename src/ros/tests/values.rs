@@ -1,4 +1,4 @@
-//! Values ROS computes: `CommaDelimitedList` parameters, `Fn::Select`, and shares and
+//! Values ROS computes: `CommaDelimitedList` parameters, `Fn::Select`, `Fn::Split`, and shares and
 //! copies whose accounts or regions are not known.
 
 use super::*;
@@ -132,6 +132,24 @@ Resources:
     let img = resources.iter().find(|r| r.name.as_deref() == Some("Img")).unwrap();
     assert!(img.node.get("regions").is_none());
     assert!(unknown(img).contains(&"regions"), "{:?}", unknown(img));
+}
+
+#[test]
+fn fn_split_gives_a_list_unless_an_item_has_blanks_at_an_end() {
+    let template = |types: &str| {
+        format!(
+            "ROSTemplateFormatVersion: '2015-09-01'\nParameters:\n  Types:\n    Type: String\n    Default: '{types}'\nResources:\n  Web:\n    Type: ALIYUN::ECS::Instance\n    Properties:\n      InstanceType: !Select [1, !Split [',', !Ref Types]]\n      ImageId: aliyun_3_x64_20G_alibase_20241218.vhd\n"
+        )
+    };
+    let (_, resources) = load(&template("ecs.g7.large,ecs.c7.large"), Some("cn-hangzhou"));
+    assert_eq!(field(&resources[0], "instanceType"), Some("ecs.c7.large"));
+    // ` ecs.c7.large` as ROS may keep it, or `ecs.c7.large` as its documentation's example
+    // reads: not known either way.
+    for types in ["ecs.g7.large, ecs.c7.large", "ecs.g7.large,ecs.c7.large "] {
+        let (_, resources) = load(&template(types), Some("cn-hangzhou"));
+        assert_eq!(field(&resources[0], "instanceType"), None, "{types}");
+        assert!(unknown(&resources[0]).contains(&"instanceType"), "{types}: {:?}", unknown(&resources[0]));
+    }
 }
 
 #[test]
