@@ -228,7 +228,12 @@ fn a_var_no_root_module_declares_is_an_error_as_in_terraform() {
     // Without any Terraform root module (specs only), `--var` has nothing to declare it.
     let specs = scratch_dir("terraform-undeclared-var-specs");
     write_files(&specs, &[("web.yaml", &common::instance_yaml("web"))]);
-    check_in(&specs, &["--var", "anything=x"]).assert_code(0);
+    let unused = check_in(&specs, &["--var", "anything=x"]);
+    unused.assert_code(0);
+    // ... so it is not used, and the run says so rather than ignore it without a word.
+    unused.assert_stderr("warning: --var and --var-file set Terraform and Packer variables, and this run has no Terraform module or Packer template");
+    let used = check_in(&dir, &["--var", image, "--select", "L001"]);
+    assert!(!used.stderr.contains("--var-file set"), "{}", used.describe());
 }
 
 #[test]

@@ -361,6 +361,13 @@ pub fn execute(args: &CheckArgs) -> Result<Run, Failure> {
             if more > 0 { format!(" (and {more} more undeclared --var)") } else { String::new() }
         )));
     }
+    // `--var` and `--var-file` set Terraform and Packer variables; a run with neither (ROS
+    // templates take their parameters' `Default`s) would ignore them without a word.
+    if (!iac.vars.is_empty() || !iac.var_files.is_empty()) && !reads_variables(&outcome) {
+        collected.warnings.push(
+            "--var and --var-file set Terraform and Packer variables, and this run has no Terraform module or Packer template: they are not used".to_string(),
+        );
+    }
     // Kept only for a run that writes a file (10,000 paths a run for nothing otherwise).
     let writes = args.output.is_some() || args.write_baseline.is_some();
     let read: Vec<PathBuf> = if writes {
@@ -435,6 +442,19 @@ impl NamedScope {
         let resources = self.resources.iter().map(|(kind, name)| (kind.as_str(), name.as_str()));
         Looked::new(keys, self.files.iter().map(String::as_str), resources)
     }
+}
+
+/// Whether a file of the run reads `--var` and `--var-file`: a Terraform module or a Packer
+/// template (HCL, or legacy JSON, which is known by the resources it made).
+fn reads_variables(outcome: &Outcome) -> bool {
+    use crate::source::Frontend;
+    outcome
+        .files
+        .iter()
+        .any(|file| matches!(Frontend::of(&file.name), Frontend::Terraform | Frontend::Packer))
+        || outcome.resources.iter().chain(&outcome.context).any(|resource| {
+            resource.iac.as_ref().is_some_and(|extra| extra.origin.format == crate::iac::Format::Packer)
+        })
 }
 
 /// Whether the run had files and each was skipped with a note (`FILE: skipped: why`).
