@@ -308,6 +308,7 @@ fn walk(root: &Path, collected: &mut Collected) {
             }
         }
     }
+    walk::whole_modules(&mut paths, &mut warnings);
     // Each path is found once: the order of equal ones cannot matter.
     paths.par_sort_by_cached_key(|(path, _)| paths::order_key(path));
     // Warnings in walk order too: by the path they are about.

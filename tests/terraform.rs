@@ -435,3 +435,47 @@ fn opentofu_files_are_read_and_a_tofu_file_takes_the_place_of_the_tf_file_of_its
     ros.assert_code(0)
         .assert_stderr("ros/stack.yaml: skipped: Workspace `main.tf`: `main.tofu` is read in its place");
 }
+
+#[test]
+fn a_module_directory_is_read_whole_as_terraform_reads_it() {
+    // GitHub's Terraform `.gitignore` lists `*.tfvars`, `*.tfvars.json` and `*_override.tf`;
+    // Terraform reads them all the same, and hidden auto variables files, and files that
+    // links lead to. The walk left them out, so the check read the defaults (an image
+    // never deployed, and no L001 on the one that is).
+    let dir = scratch_dir("terraform-whole-module");
+    let variables = "variable \"img\" { default = \"aliyun_3_x64_20G_alibase_20240819.vhd\" }\n\
+                     variable \"t\" { default = \"ecs.g7.large\" }\nvariable \"z\" { default = \"a\" }\n";
+    let main = "provider \"alicloud\" { region = \"cn-hangzhou\" }\nresource \"alicloud_instance\" \"a\" {\n  \
+                instance_type = var.t\n  image_id      = var.img\n  tags          = { z = var.z }\n}\n";
+    write_files(
+        &dir,
+        &[
+            (".gitignore", "*.tfvars\n*.tfvars.json\n*_override.tf\n"),
+            ("prod/variables.tf", variables),
+            ("prod/main.tf", main),
+            ("prod/terraform.tfvars", "img = \"centos_7_9_x64_20G_alibase_20240628.vhd\"\n"),
+            ("prod/x.auto.tfvars.json", "{\"t\": \"ecs.g6.large\"}"),
+            ("prod/.ci.auto.tfvars", "z = \"hidden\"\n"),
+            // Not loaded by Terraform unless named with `-var-file`.
+            ("prod/other.tfvars", "img = \"ubuntu_24_04_x64_20G_alibase_20261001.vhd\"\n"),
+            ("shared/common.auto.tfvars", "z = \"shared\"\n"),
+            // Not a file Terraform reads: an editor's backup.
+            ("prod/main.tf~", "resource \"alicloud_instance\" \"b\" {\n"),
+        ],
+    );
+    #[cfg(unix)]
+    std::os::unix::fs::symlink("../shared/common.auto.tfvars", dir.join("prod/common.auto.tfvars"))
+        .expect("link made");
+    let run = check_in(&dir.join("prod"), &["--select", "L001", "."]);
+    assert_eq!(codes(&run), ["L001"], "{}", run.describe());
+    assert!(!run.stderr.contains("skipped"), "the link is read: {}", run.describe());
+    let facts = {
+        let mut command = ecslint();
+        command.current_dir(dir.join("prod")).args(["facts", "."]);
+        run_command(command, None)
+    };
+    assert!(facts.stdout.contains("\"instanceType\": \"ecs.g6.large\""), "{}", facts.describe());
+    // Auto variables files in lexical order: `.ci` before `common`, which wins.
+    let z = if cfg!(unix) { "\"z\": \"shared\"" } else { "\"z\": \"hidden\"" };
+    assert!(facts.stdout.contains(z), "{}", facts.describe());
+}

@@ -9,7 +9,7 @@
 //! line are read wherever they lead: the user named them.
 
 use super::{Found, display_name, wanted};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Ignore files the walker reads in each directory.
 const IGNORE_FILES: [&str; 3] = [".gitignore", ".ignore", ".git/info/exclude"];
@@ -158,6 +158,84 @@ fn error_path(error: &ignore::Error) -> Option<&Path> {
         ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => error_path(err),
         _ => None,
     }
+}
+
+/// Most files one module directory gains from [`whole_modules`]: the walk's own share is
+/// bounded by what the directory holds anyway, these by nothing else.
+const MAX_ADDED_PER_MODULE: usize = 1_000;
+
+/// Whether Terraform (or OpenTofu) reads a file of this name in a module's directory by
+/// itself: a configuration file whose name it does not ignore (one starting with `.`,
+/// ending with `~`, or between `#`s, as editors leave them), or a variables file it loads
+/// without being told (`terraform.tfvars`, `terraform.tfvars.json`, `*.auto.tfvars`,
+/// `*.auto.tfvars.json`, hidden ones too). Names are compared with their case, as
+/// Terraform compares them.
+fn terraform_reads(name: &str) -> bool {
+    use crate::terraform::eval::is_tfvars;
+    if crate::source::Frontend::of(name) != crate::source::Frontend::Terraform {
+        return false;
+    }
+    if is_tfvars(name) {
+        return matches!(name, "terraform.tfvars" | "terraform.tfvars.json")
+            || name.ends_with(".auto.tfvars")
+            || name.ends_with(".auto.tfvars.json");
+    }
+    !(name.starts_with('.') || name.ends_with('~') || (name.starts_with('#') && name.ends_with('#')))
+}
+
+/// Adds to a walk's `paths` the files Terraform reads in each directory the walk found a
+/// Terraform configuration file in, and that the walk left out: listed in `.gitignore`
+/// (GitHub's Terraform `.gitignore` lists `*.tfvars` and `*_override.tf`), hidden
+/// (`.ci.auto.tfvars`), or a link out of the walked directory. Terraform reads a module's
+/// directory whole, whatever Git ignores and wherever a link leads; without them the check
+/// read the variables' defaults where Terraform deploys the file's values. The warning
+/// about a link that is read after all is dropped.
+pub(super) fn whole_modules(
+    paths: &mut Vec<(PathBuf, String)>,
+    warnings: &mut Vec<(Option<PathBuf>, String)>,
+) {
+    use rayon::prelude::*;
+    let is_config = |path: &Path| {
+        path.file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| terraform_reads(n) && !crate::terraform::eval::is_tfvars(n))
+    };
+    let dirs: std::collections::BTreeSet<&Path> =
+        paths.iter().filter(|(path, _)| is_config(path)).filter_map(|(path, _)| path.parent()).collect();
+    if dirs.is_empty() {
+        return;
+    }
+    let walked: std::collections::HashSet<&Path> = paths.iter().map(|(path, _)| path.as_path()).collect();
+    let added: Vec<PathBuf> = dirs
+        .into_par_iter()
+        .flat_map_iter(|dir| {
+            let entries = std::fs::read_dir(dir).into_iter().flatten().filter_map(Result::ok);
+            let mut names: Vec<String> = entries
+                .filter_map(|entry| entry.file_name().into_string().ok())
+                .filter(|name| terraform_reads(name))
+                .collect();
+            names.sort_unstable();
+            names
+                .into_iter()
+                .map(|name| dir.join(name))
+                // A link is read when it leads to a file (not a FIFO, a device or a directory).
+                .filter(|path| {
+                    !walked.contains(path.as_path()) && std::fs::metadata(path).is_ok_and(|m| m.is_file())
+                })
+                .take(MAX_ADDED_PER_MODULE)
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    if added.is_empty() {
+        return;
+    }
+    let read: std::collections::HashSet<&Path> = added.iter().map(PathBuf::as_path).collect();
+    warnings.retain(|(path, _)| path.as_deref().is_none_or(|path| !read.contains(path)));
+    drop(read);
+    paths.extend(added.into_iter().map(|path| {
+        let name = display_name(&path);
+        (path, name)
+    }));
 }
 
 #[cfg(test)]

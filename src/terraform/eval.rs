@@ -21,7 +21,7 @@ mod expr;
 mod functions;
 #[path = "modules.rs"]
 mod modules;
-pub use modules::shadowed_file;
+pub use modules::{is_tfvars, shadowed_file};
 #[path = "overrides.rs"]
 mod overrides;
 #[path = "parse.rs"]
