@@ -150,6 +150,11 @@ def heredoc(depth):
     inner = heredoc(depth - 1) if depth else '"end"'
     return f"<<-E{depth}\n{lines}  ${{{inner}}}\n  E{depth}\n"
 write("tf-heredocs/main.tf", "locals {\n  deep = " + heredoc(59) + "}\n")
+# The HCL parser compares each key of an object with every key before it: one object of
+# 40,000 items (670 KB) took 9 s. Refused past 8,192 items' worth of comparisons (S001),
+# and an object of 8,000 items, just within, is the most one file may cost.
+for n in (40_000, 8_000):
+    write(f"tf-object-{n}/main.tf", "locals {\n  m = {\n" + "".join(f"    k{i} = \"v\"\n" for i in range(n)) + "  }\n}\n")
 
 # Quadratic before (mutation fuzzing): 60,000 labels of one instance, each an S002 (each
 # looked up from the top of the mapping: 5 s); 200,000 empty YAML documents (the whole
@@ -265,6 +270,8 @@ run_case "OpenTofu: provider for_each 10,000 x 10,000" --no-config --format json
 run_case "OpenTofu: 3,000 source templates" --no-config --format json tofu-sources
 run_case "Terraform: 10,000-item default x 10,000" --no-config --format json tf-defaults
 run_case "Terraform: heredocs nested 60 deep" --no-config --format json tf-heredocs
+run_case "Terraform: one object of 40,000 items" --no-config --format json tf-object-40000
+run_case "Terraform: one object of 8,000 items" --no-config --format json tf-object-8000
 run_case "60,000 labels of one instance, each S002" --no-config --format json labels-60000.yaml
 run_case "200,000 empty YAML documents" --no-config --format json documents-200000.yaml
 # 13.2: aliases of a 1 MB scalar.

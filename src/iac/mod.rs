@@ -19,6 +19,8 @@ use crate::source::{Entry, Key, Node, PathSegment, SourceFile, Span, Value};
 use crate::spec::{Kind, Resource};
 use std::sync::Arc;
 
+pub mod objects;
+
 /// The input format of a resource, as rules read it in `resource.origin.format`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Format {
@@ -467,6 +469,16 @@ pub struct Loaded {
     /// `--var` names that no root module of the front end's run declares (Terraform
     /// refuses such a `-var`); empty when the run has no root module.
     pub undeclared_vars: Vec<String>,
+}
+
+/// `text` (HCL) as `hcl-edit` is given it, with empty heredocs written as `""`
+/// ([`empty_heredocs`]); or why it is not given it at all ([`objects::refused`]).
+pub fn hcl_input(text: &str) -> Result<std::borrow::Cow<'_, str>, objects::Refused> {
+    let text = empty_heredocs(text);
+    match objects::refused(&text) {
+        Some(refused) => Err(refused),
+        None => Ok(text),
+    }
 }
 
 /// HCL `text` (Terraform, Packer) with each empty heredoc (`<<EOT` or `<<-EOT` ending its

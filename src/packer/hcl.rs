@@ -49,20 +49,21 @@ pub(super) fn parse(file: &Arc<SourceFile>, findings: &mut Vec<Finding>) -> Opti
         Some(rest) => std::borrow::Cow::Owned(format!("   {rest}")),
         None => std::borrow::Cow::Borrowed(&*file.text),
     };
-    match hcl_edit::parser::parse_body(&crate::iac::empty_heredocs(&text)) {
+    // The finding's place, message and label.
+    let parsed = match crate::iac::hcl_input(&text) {
+        Ok(input) => hcl_edit::parser::parse_body(&input).map_err(|error| {
+            let label = error.message().to_string();
+            (error.location().offset(), format!("not valid HCL: {label}"), label)
+        }),
+        Err(refused) => Err((refused.at(), refused.message(), "not read".to_string())),
+    };
+    match parsed {
         Ok(body) => Some(body),
-        Err(error) => {
-            let at = error.location().offset().min(file.text.len());
+        Err((at, message, label)) => {
+            let at = at.min(file.text.len());
             let end = file.text[at..].chars().next().map_or(at, |c| at + c.len_utf8());
-            let message = error.message().to_string();
-            findings.push(
-                crate::spec::codes::PARSE_ERROR
-                    .finding(
-                        format!("not valid HCL: {message}"),
-                        Location::new(Arc::clone(file), ByteSpan::new(at, end)),
-                    )
-                    .with_primary_label(message),
-            );
+            let at = Location::new(Arc::clone(file), ByteSpan::new(at, end));
+            findings.push(crate::spec::codes::PARSE_ERROR.finding(message, at).with_primary_label(label));
             None
         }
     }

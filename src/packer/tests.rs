@@ -654,3 +654,15 @@ fn strip_markers_trim_the_literals_beside_them() {
     let image = loaded.resources.iter().find(|r| r.kind == Kind::Image).expect("an image");
     assert_eq!(field(image, "name"), Some("a largeb c d"));
 }
+
+#[test]
+fn an_object_too_large_for_the_parser_is_an_s001_at_its_brace() {
+    let items = (0..9_000).map(|i| format!("    k{i} = \"v\"\n")).collect::<Vec<_>>().concat();
+    let text = format!("locals {{\n  m = {{\n{items}  }}\n}}\n");
+    let file = Arc::new(SourceFile::new("x.pkr.hcl", text.as_str()));
+    let loaded = load(&[file], &Options::default(), Limits::default(), &catalog());
+    let [finding] = loaded.findings.as_slice() else { panic!("{:?}", loaded.findings) };
+    assert_eq!(finding.code, "S001");
+    assert!(finding.message.contains("this file is not read"), "{}", finding.message);
+    assert_eq!(finding.location.span.start(), text.find("m = {").unwrap() + 4);
+}

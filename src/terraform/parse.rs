@@ -73,7 +73,15 @@ fn parse_hcl_file(file: &Arc<SourceFile>) -> Result<Body, Box<Finding>> {
     // write one); `hcl-edit` does not, so it is skipped here and spans shift past it.
     let offset = if whole.starts_with('\u{feff}') { '\u{feff}'.len_utf8() } else { 0 };
     let text = &whole[offset..];
-    match parse_body(&crate::iac::empty_heredocs(text), MAX_REPARSED) {
+    let input = match crate::iac::hcl_input(text) {
+        Ok(input) => input,
+        Err(refused) => {
+            let span = char_span_at(whole, offset + refused.at());
+            let message = refused.message();
+            return Err(Box::new(PARSE_ERROR.finding(message, Location::new(file.clone(), span))));
+        }
+    };
+    match parse_body(&input, MAX_REPARSED) {
         Ok((body, renamed)) => {
             let whole = Span::new(offset, offset);
             let converter = Converter { text, offset, whole, exact: true, renamed: &renamed };
@@ -454,6 +462,27 @@ mod tests {
         assert!(parse_body(text, 2 * text.len()).is_ok());
         let error = parse_body(text, 2 * text.len() - 1).expect_err("one renaming short");
         assert!(error.message().ends_with("found redefined object key"), "{}", error.message());
+    }
+
+    #[test]
+    fn an_object_too_large_for_the_parser_is_an_s001_at_its_brace() {
+        // One object of 9,000 items: the parser's key comparisons grow with its square.
+        let items = (0..9_000).map(|i| format!("    k{i} = \"v\"\n")).collect::<Vec<_>>().concat();
+        let text = format!("\u{feff}locals {{\n  m = {{\n{items}  }}\n}}\n");
+        let error = parse_file(&file("main.tf", &text), Limits::default()).expect_err("not read");
+        assert_eq!(error.code, PARSE_ERROR.code);
+        assert!(error.message.contains("this file is not read"), "{}", error.message);
+        let brace = text.find("m = {").unwrap() + 4;
+        assert_eq!((error.location.span.start(), error.location.span.end()), (brace, brace + 1));
+        // Within the bound, the same object is read.
+        let items = (0..8_000).map(|i| format!("    k{i} = \"v\"\n")).collect::<Vec<_>>().concat();
+        assert!(
+            parse_file(
+                &file("main.tf", &format!("locals {{\n  m = {{\n{items}  }}\n}}\n")),
+                Limits::default()
+            )
+            .is_ok()
+        );
     }
 
     #[test]
