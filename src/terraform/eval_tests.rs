@@ -765,3 +765,6 @@ mod bounds;
 
 #[path = "eval_values_tests.rs"]
 mod values;
+
+#[path = "eval_types_tests.rs"]
+mod types_rejected;

@@ -47,12 +47,18 @@ pub fn apply(def: &ModuleDef, values: &mut HashMap<String, VarValue>) {
             },
             _ => ty,
         };
-        let filler = Filler { file };
+        let filler = Filler { file, rejected: std::cell::RefCell::new(None) };
         let path = format!("var.{name}");
         match value {
             VarValue::Set(v, _) | VarValue::Input(v) => {
                 let taken = std::mem::replace(v, Val::new(Value::Null, v.at.clone()));
-                *v = filler.fill(ty, taken, &path, 0);
+                let converted = filler.fill(ty, taken, &path, 0);
+                // Terraform rejects the whole value when any part of it does not convert:
+                // keeping the parts that did would check a value never deployed.
+                *v = match filler.rejected.into_inner() {
+                    Some(why) => Val::unknown(why, converted.at),
+                    None => converted,
+                };
             }
         }
     }
@@ -61,16 +67,36 @@ pub fn apply(def: &ModuleDef, values: &mut HashMap<String, VarValue>) {
 /// Fills in defaults from the types written in `file`.
 struct Filler<'a> {
     file: &'a Arc<SourceFile>,
+    /// Why Terraform rejects the value, once a part of it does not convert.
+    rejected: std::cell::RefCell<Option<String>>,
 }
 
 impl Filler<'_> {
+    /// Records that Terraform rejects the value (the first reason is kept).
+    fn reject(&self, why: impl FnOnce() -> String) {
+        let mut rejected = self.rejected.borrow_mut();
+        if rejected.is_none() {
+            *rejected = Some(why());
+        }
+    }
+
     /// `v` converted to the type `ty`; `path` names it for labels (`var.node.disk_size`).
     fn fill(&self, ty: &Expr, v: Val, path: &str, depth: usize) -> Val {
         if depth > MAX_DEPTH {
             return v;
         }
+        let known = !matches!(v.value, Value::Unknown(_) | Value::Ref(_) | Value::Null);
         if let Kind::Var(primitive) = &ty.kind {
-            return primitive_value(primitive, v, path);
+            let collection = matches!(v.value, Value::List(_) | Value::Object(_));
+            // Bare `list` and `map` (0.11's `type = "list"`) are `list(any)` and `map(any)`.
+            if known && collection && matches!(primitive.as_str(), "string" | "number" | "bool") {
+                self.reject(|| format!("`{path}` is a collection, not a {primitive}: Terraform rejects it"));
+            }
+            let converted = primitive_value(primitive, v, path);
+            if let (true, Value::Unknown(why)) = (known, &converted.value) {
+                self.reject(|| why.clone());
+            }
+            return converted;
         }
         let Kind::Call(function, args, false) = &ty.kind else { return v };
         match (function.as_str(), args.as_slice(), v.value) {
@@ -79,14 +105,24 @@ impl Filler<'_> {
                 self.object(attributes, object, path, depth)
             }
             ("list" | "set", [element], Value::List(items)) => {
-                let items = unify(element, items);
+                let items = self.unify(element, items, path);
                 let items: Vec<Val> = items
                     .into_iter()
                     .enumerate()
                     .map(|(i, item)| self.fill(element, item, &format!("{path}[{i}]"), depth + 1))
                     .collect();
                 // A set is in Terraform's order (`tolist(var.names)[0]` is the first name in
-                // lexical order); one with an item not known yet is left as written.
+                // lexical order); one with an item not known yet is left as written. Sets of
+                // lists, maps or objects Terraform orders by their hashes, not as written:
+                // which comes first is not known.
+                let collections =
+                    items.iter().filter(|item| matches!(item.value, Value::List(_) | Value::Object(_)));
+                if function == "set" && collections.count() > 1 {
+                    return Val::unknown(
+                        format!("`{path}` is a set of collections, which Terraform orders by their hashes"),
+                        v.at,
+                    );
+                }
                 let items = if function == "set" && items.iter().all(|item| unknown_inside(item).is_none()) {
                     super::functions::set(items)
                 } else {
@@ -98,7 +134,7 @@ impl Filler<'_> {
                 let (keys, items): (Vec<String>, Vec<Val>) = entries.into_iter().unzip();
                 let entries = keys
                     .into_iter()
-                    .zip(unify(element, items))
+                    .zip(self.unify(element, items, path))
                     .map(|(key, item)| {
                         let item = self.fill(element, item, &format!("{path}[\"{key}\"]"), depth + 1);
                         (key, item)
@@ -107,6 +143,15 @@ impl Filler<'_> {
                 Val { value: Value::Object(entries), ..v }
             }
             ("tuple", [Expr { kind: Kind::Array(types), .. }], Value::List(items)) => {
+                if items.len() != types.len() {
+                    self.reject(|| {
+                        format!(
+                            "`{path}` has {} items, not the {} of its tuple type: Terraform rejects it",
+                            items.len(),
+                            types.len()
+                        )
+                    });
+                }
                 let items = items
                     .into_iter()
                     .enumerate()
@@ -117,8 +162,23 @@ impl Filler<'_> {
                     .collect();
                 Val { value: Value::List(items), ..v }
             }
+            (kind @ ("object" | "list" | "set" | "map" | "tuple"), _, value) => {
+                if known {
+                    self.reject(|| format!("`{path}` is not a {kind}: Terraform rejects it"));
+                }
+                Val { value, ..v }
+            }
             (_, _, value) => Val { value, ..v },
         }
+    }
+
+    /// [`unify`], recording a rejection when the elements have no type in common.
+    fn unify(&self, element: &Expr, items: Vec<Val>, path: &str) -> Vec<Val> {
+        let (items, one_type) = unify(element, items);
+        if !one_type {
+            self.reject(|| format!("the elements of `{path}` have no type in common: Terraform rejects it"));
+        }
+        items
     }
 
     /// An object value with the attributes `object({...})` declares: an optional one it
@@ -217,20 +277,23 @@ fn primitive_value(ty: &str, v: Val, path: &str) -> Val {
 /// minor = "04"}` is a map of strings, so `major == "24"`), across every element of nested
 /// collections (`list(map(any))`: every map's values together). Elements of another element
 /// type are converted one by one ([`Filler::fill`]).
-fn unify(element: &Expr, mut items: Vec<Val>) -> Vec<Val> {
-    unify_all(element, items.iter_mut().collect(), 0);
-    items
+/// False, beside the elements, when they have no type in common (numbers beside booleans,
+/// collections beside primitives or beside one another's other kind), which Terraform rejects.
+fn unify(element: &Expr, mut items: Vec<Val>) -> (Vec<Val>, bool) {
+    let one_type = unify_all(element, items.iter_mut().collect(), 0);
+    (items, one_type)
 }
 
-/// Makes the values of type `ty` (`any` somewhere within) one type, as [`unify`] says.
-fn unify_all(ty: &Expr, values: Vec<&mut Val>, depth: usize) {
+/// Makes the values of type `ty` (`any` somewhere within) one type, as [`unify`] says; false
+/// when they have none.
+fn unify_all(ty: &Expr, values: Vec<&mut Val>, depth: usize) -> bool {
     if values.is_empty() || depth > MAX_DEPTH {
-        return;
+        return true;
     }
     match &ty.kind {
         Kind::Var(name) if name == "any" => unify_any(values, depth),
         Kind::Call(function, args, false) if matches!(function.as_str(), "list" | "set" | "map") => {
-            let [element] = args.as_slice() else { return };
+            let [element] = args.as_slice() else { return true };
             let mut children = Vec::new();
             for v in values {
                 match &mut v.value {
@@ -239,9 +302,9 @@ fn unify_all(ty: &Expr, values: Vec<&mut Val>, depth: usize) {
                     _ => {}
                 }
             }
-            unify_all(element, children, depth + 1);
+            unify_all(element, children, depth + 1)
         }
-        _ => {}
+        _ => true,
     }
 }
 
@@ -249,12 +312,21 @@ fn unify_all(ty: &Expr, values: Vec<&mut Val>, depth: usize) {
 /// them: strings beside numbers or booleans make those strings; the items of lists are one
 /// type together; objects with the same attributes are one type attribute by attribute, and
 /// objects with different ones all their values together (a map).
-fn unify_any(values: Vec<&mut Val>, depth: usize) {
+fn unify_any(values: Vec<&mut Val>, depth: usize) -> bool {
     if values.is_empty() || depth > MAX_DEPTH {
-        return;
+        return true;
     }
     let strings = values.iter().any(|v| matches!(v.value, Value::String(_)));
     let others = values.iter().any(|v| matches!(v.value, Value::Number(_) | Value::Bool(_)));
+    let numbers = values.iter().any(|v| matches!(v.value, Value::Number(_)));
+    let bools = values.iter().any(|v| matches!(v.value, Value::Bool(_)));
+    let lists = values.iter().any(|v| matches!(v.value, Value::List(_)));
+    let maps = values.iter().any(|v| matches!(v.value, Value::Object(_)));
+    // A number and a bool have no type in common without a string; a collection none with a
+    // primitive, and a list none with a map or object.
+    if (numbers && bools && !strings) || ((lists || maps) && (strings || others)) || (lists && maps) {
+        return false;
+    }
     let mut items = Vec::new();
     let mut objects = Vec::new();
     for v in values {
@@ -269,7 +341,7 @@ fn unify_any(values: Vec<&mut Val>, depth: usize) {
             _ => {}
         }
     }
-    unify_any(items, depth + 1);
+    let mut one_type = unify_any(items, depth + 1);
     let first = objects.first().map(|entries| keys(entries));
     let same = objects.iter().skip(1).all(|entries| Some(keys(entries)) == first);
     if same {
@@ -282,14 +354,15 @@ fn unify_any(values: Vec<&mut Val>, depth: usize) {
             }
         }
         for values in by_name.into_values() {
-            unify_any(values, depth + 1);
+            one_type &= unify_any(values, depth + 1);
         }
     } else {
-        unify_any(
+        one_type &= unify_any(
             objects.into_iter().flat_map(|entries| entries.iter_mut().map(|(_, v)| v)).collect(),
             depth + 1,
         );
     }
+    one_type
 }
 
 /// An object's attribute names, sorted.

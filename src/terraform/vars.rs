@@ -87,25 +87,31 @@ pub fn defaults(def: &ModuleDef) -> HashMap<String, VarValue> {
 
 /// `nullable = false`: a variable given `null` (by a module call's argument, a `.tfvars`
 /// line) takes its default instead, as Terraform gives it ("Terraform uses the default when
-/// a module input argument is null"). Without it, `null` is the value, default or not.
+/// a module input argument is null"). Without it, `null` is the value, default or not. With
+/// no default (or a `null` one), Terraform rejects the `null`: the value is unknown.
 pub fn default_for_null(def: &ModuleDef, values: &mut HashMap<String, VarValue>) {
     for item in def.blocks("variable") {
         let body = &item.block.body;
         let not_nullable =
             body.attr("nullable").is_some_and(|a| matches!(a.expr.written().kind, Kind::Bool(false)));
-        let (Some(name), Some(default), true) =
-            (item.block.labels.first(), body.attr("default"), not_nullable)
-        else {
+        let (Some(name), true) = (item.block.labels.first(), not_nullable) else { continue };
+        let Some(VarValue::Set(given, _) | VarValue::Input(given)) = values.get(name) else { continue };
+        if !matches!(given.value, Value::Null) {
             continue;
-        };
-        if let Some(VarValue::Set(v, _) | VarValue::Input(v)) = values.get(name)
-            && matches!(v.value, Value::Null)
-        {
+        }
+        let default = body.attr("default").filter(|d| !matches!(d.expr.written().kind, Kind::Null));
+        let value = if let Some(default) = default {
             let v = constant(&item.file, &default.expr);
             let message = format!("default of var.{name}, which is not nullable");
             let label = Label { location: v.at.clone(), message };
-            values.insert(name.clone(), VarValue::Set(v, Some(label)));
-        }
+            VarValue::Set(v, Some(label))
+        } else {
+            let why = format!(
+                "`var.{name}` is not nullable and given `null` without a default: Terraform rejects it"
+            );
+            VarValue::Set(Val::unknown(why, given.at.clone()), None)
+        };
+        values.insert(name.clone(), value);
     }
 }
 

@@ -1,0 +1,112 @@
+//! Values Terraform rejects or cannot order: a variable whose value does not convert to its
+//! type is unknown whole, as is a set of collections (checked with `terraform console` and
+//! `terraform apply` of `terraform_data` copies, Terraform 1.11).
+
+use super::*;
+
+#[test]
+fn a_value_terraform_rejects_for_its_type_is_unknown_whole() {
+    // Each of these is an error in Terraform ("list of string required", "a number is
+    // required", ...): keeping the parts that converted checked a value never deployed.
+    let module = r#"
+variable "l" { type = list(string) }
+variable "m" { type = map(string) }
+variable "deep" { type = map(string) }
+variable "t" { type = tuple([string, string]) }
+variable "o" { type = object({ n = number, s = string }) }
+variable "ln" { type = list(number) }
+variable "mb" { type = map(bool) }
+variable "any_nb" { type = map(any) }
+variable "any_lp" { type = map(any) }
+variable "any_l" { type = list(any) }
+variable "fine" { type = map(any) }
+resource "x_y" "r" {
+  l      = var.l
+  m      = var.m
+  deep   = var.deep
+  t      = var.t
+  o      = var.o.s
+  ln     = var.ln[0]
+  mb     = var.mb.a
+  any_nb = var.any_nb.a
+  any_lp = var.any_lp.b
+  any_l  = var.any_l[0]
+  fine   = var.fine.a
+}
+"#;
+    let tfvars = r#"
+l      = { a = "1" }
+m      = ["a"]
+deep   = { a = { b = 1 } }
+t      = ["a"]
+o      = { n = "x", s = "ok" }
+ln     = [1, "x"]
+mb     = { a = true, b = "maybe" }
+any_nb = { a = true, b = 3 }
+any_lp = { a = [1], b = "x" }
+any_l  = [1, true]
+fine   = { a = true, b = "x" }
+"#;
+    let ev = run(&[("main.tf", module), ("terraform.tfvars", tfvars)]);
+    for name in ["l", "m", "deep", "t", "o", "ln", "mb", "any_nb", "any_lp", "any_l"] {
+        let why = unknown(attr(&ev, "x_y.r", name));
+        assert!(why.contains("Terraform rejects it"), "{name}: {why}");
+    }
+    // A bool beside a string is a string: Terraform accepts it.
+    assert_eq!(string(attr(&ev, "x_y.r", "fine")), "true");
+}
+
+#[test]
+fn a_set_of_collections_is_in_an_order_not_known() {
+    // Terraform orders a set of objects by their hashes: `tolist(var.nodes)[0]` was the first
+    // one written here, but is `api` in Terraform.
+    let module = r#"
+variable "nodes" {
+  type    = set(object({ name = string }))
+  default = [{ name = "web" }, { name = "api" }]
+}
+variable "one" {
+  type    = set(object({ name = string }))
+  default = [{ name = "web" }]
+}
+variable "names" {
+  type    = set(string)
+  default = ["web", "api"]
+}
+resource "x_y" "r" {
+  first = tolist(var.nodes)[0].name
+  one   = tolist(var.one)[0].name
+  name  = tolist(var.names)[0]
+}
+"#;
+    let ev = run(&[("main.tf", module)]);
+    assert!(unknown(attr(&ev, "x_y.r", "first")).contains("set of collections"));
+    // One item has one order, and strings are in lexical order.
+    assert_eq!(string(attr(&ev, "x_y.r", "one")), "web");
+    assert_eq!(string(attr(&ev, "x_y.r", "name")), "api");
+}
+
+#[test]
+fn null_for_a_variable_that_is_not_nullable_and_has_no_default_is_unknown() {
+    // Terraform: "required variable may not be set to null". Read as `null`, the tags were
+    // dropped as if known, and a rule asking for a tag fired.
+    let module = r#"
+variable "tags" {
+  type     = map(string)
+  nullable = false
+}
+variable "with_default" {
+  type     = string
+  nullable = false
+  default  = "d"
+}
+resource "x_y" "r" {
+  tags = var.tags
+  d    = var.with_default
+}
+"#;
+    let tfvars = "tags = null\nwith_default = null\n";
+    let ev = run(&[("main.tf", module), ("terraform.tfvars", tfvars)]);
+    assert!(unknown(attr(&ev, "x_y.r", "tags")).contains("not nullable"));
+    assert_eq!(string(attr(&ev, "x_y.r", "d")), "d");
+}
