@@ -374,6 +374,15 @@ impl<'a, 'o, 'l> Ctx<'a, 'o, 'l> {
         let v = match self.inst.locals.get(name) {
             Some(Some(v)) => v.clone(),
             Some(None) => return Val::unknown(format!("`local.{name}` refers to itself"), at.clone()),
+            // Terraform rejects a module that defines a local twice ("Duplicate local value
+            // definition"): taking the first one checked a value never deployed.
+            None if def.locals_named(name) > 1 => {
+                let why =
+                    format!("`local.{name}` is defined twice in {}: Terraform rejects it", self.inst.who());
+                let v = Val::unknown(why, at.clone());
+                self.inst.locals.insert(name.to_string(), Some(v.clone()));
+                v
+            }
             None => {
                 self.inst.locals.insert(name.to_string(), None);
                 let mut ctx = Ctx::new(self.g, self.inst);
@@ -553,6 +562,10 @@ impl<'a, 'o, 'l> Ctx<'a, 'o, 'l> {
                 return (vec![Instance { repeat: Repeat::Unknown(why), count: None, each: None }], None);
             }
         }
+        if body.attr("count").is_some() && body.attr("for_each").is_some() {
+            let why = "`count` and `for_each` in one block: Terraform rejects it".to_string();
+            return (vec![Instance { repeat: Repeat::Unknown(why), count: None, each: None }], None);
+        }
         if let Some(count) = body.attr("count") {
             let v = self.eval(file, &count.expr);
             let list = match (v.as_int(), v.unknown_why()) {
@@ -579,9 +592,14 @@ impl<'a, 'o, 'l> Ctx<'a, 'o, 'l> {
         let v = self.eval(file, &for_each.expr);
         let pairs: Option<Vec<(String, Val)>> = match &v.value {
             Value::Object(entries) => Some(entries.clone()),
-            Value::List(items) => {
-                items.iter().map(|item| key_string(item).map(|k| (k, item.clone()))).collect()
-            }
+            // A set of strings: Terraform rejects a set of numbers or booleans.
+            Value::List(items) => items
+                .iter()
+                .map(|item| match &item.value {
+                    Value::String(key) => Some((key.clone(), item.clone())),
+                    _ => None,
+                })
+                .collect(),
             _ => None,
         };
         let list = match pairs {

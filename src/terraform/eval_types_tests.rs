@@ -110,3 +110,41 @@ resource "x_y" "r" {
     assert!(unknown(attr(&ev, "x_y.r", "tags")).contains("not nullable"));
     assert_eq!(string(attr(&ev, "x_y.r", "d")), "d");
 }
+
+#[test]
+fn configurations_terraform_rejects_give_no_known_values() {
+    // `var.t` without a `variable "t"` block (a value in `terraform.tfvars` is only a warning,
+    // the reference an error), a local defined in two files, `for_each` over a set of numbers,
+    // and `count` beside `for_each`: each is an error in Terraform.
+    let main = r#"
+locals {
+  twice = "ecs.g7.large"
+}
+resource "x_y" "r" {
+  t     = var.t
+  twice = local.twice
+}
+resource "alicloud_instance" "numbers" {
+  for_each      = toset([1, 2])
+  instance_type = "ecs.g7.large"
+}
+resource "alicloud_instance" "both" {
+  count         = 1
+  for_each      = { a = 1 }
+  instance_type = "ecs.g7.large"
+}
+resource "alicloud_instance" "strings" {
+  for_each      = toset(["a"])
+  instance_type = "ecs.g7.large"
+}
+"#;
+    let other = "locals {\n  twice = \"ecs.c7.large\"\n}\n";
+    let ev = run(&[("main.tf", main), ("other.tf", other), ("terraform.tfvars", "t = \"x\"\n")]);
+    assert!(attr(&ev, "x_y.r", "t").unknown_why().is_some(), "{:?}", attr(&ev, "x_y.r", "t"));
+    assert!(unknown(attr(&ev, "x_y.r", "twice")).contains("defined twice"));
+    let numbers = block(&ev, "alicloud_instance.numbers[*]");
+    assert!(matches!(&numbers.repeat, Repeat::Unknown(_)), "{:?}", numbers.repeat);
+    let both = block(&ev, "alicloud_instance.both[*]");
+    assert!(matches!(&both.repeat, Repeat::Unknown(why) if why.contains("`count` and `for_each`")));
+    assert_eq!(block(&ev, "alicloud_instance.strings[\"a\"]").repeat, Repeat::Key("a".into()));
+}

@@ -65,6 +65,12 @@ impl ModuleDef {
         self.blocks("locals").find_map(|item| item.block.body.attr(name).map(|a| (&item.file, &a.expr)))
     }
 
+    /// How many times the module's `locals` blocks define `name` (its override files'
+    /// replace the definitions they override, so more than one is Terraform's error).
+    pub fn locals_named(&self, name: &str) -> usize {
+        self.blocks("locals").filter(|item| item.block.body.attr(name).is_some()).count()
+    }
+
     /// The `output` block `name`'s value.
     pub fn output(&self, name: &str) -> Option<(&Arc<SourceFile>, &Expr)> {
         self.blocks("output")

@@ -213,6 +213,11 @@ pub fn root_values(
     for (name, at, why) in &options.unknown_vars {
         values.insert(name.clone(), VarValue::Set(Val::unknown(why.as_str(), at.clone()), None));
     }
+    // A value for a variable the module does not declare is Terraform's warning, and `var.x`
+    // its error ("Reference to undeclared input variable"): not a value to check.
+    let declared: std::collections::HashSet<&str> =
+        def.blocks("variable").filter_map(|item| item.block.labels.first().map(String::as_str)).collect();
+    values.retain(|name, _| declared.contains(name.as_str()));
     default_for_null(def, &mut values);
     super::types::apply(def, &mut values);
     forget_declared_twice(def, &mut values);
