@@ -27,6 +27,26 @@ pub fn integer_kind(integer: i128) -> Kind {
     if float as i128 == integer { Kind::Number(float) } else { Kind::Str(integer.to_string()) }
 }
 
+/// A number literal that is not an integer of 128 bits, as `written` (when its text is
+/// known). Terraform's numbers hold every digit: an integer of more digits is kept as its
+/// digits, as [`integer_kind`] keeps one past 2^53, and a fraction with more significant
+/// digits than a 64-bit float holds exactly (15) is not known (as a float,
+/// `123456789012345678901234567890` became `123456789012345680000000000000`, and
+/// `1.0000000000000000001` became `1`).
+pub fn float_kind(float: f64, written: Option<&str>) -> Kind {
+    let Some(written) = written.map(str::trim) else { return Kind::Number(float) };
+    let (sign, digits) = written.strip_prefix('-').map_or(("", written), |rest| ("-", rest));
+    if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+        let digits = digits.trim_start_matches('0');
+        return Kind::Str(if digits.is_empty() { "0".into() } else { format!("{sign}{digits}") });
+    }
+    let mantissa = digits.split(['e', 'E']).next().unwrap_or(digits).replace('.', "");
+    if mantissa.trim_start_matches('0').trim_end_matches('0').len() > 15 {
+        return Kind::Bad(format!("`{written}` has more significant digits than ecslint holds exactly (15)"));
+    }
+    Kind::Number(float)
+}
+
 /// The kinds of expression the evaluator reads.
 #[derive(Clone, Debug)]
 pub enum Kind {
@@ -221,9 +241,13 @@ impl Converter<'_> {
             Expression::Bool(b) => Kind::Bool(*b.value()),
             Expression::Number(n) => {
                 let n = n.value();
-                match (n.as_i64().map(i128::from).or_else(|| n.as_u64().map(i128::from)), n.as_f64()) {
+                let written = expr.span().and_then(|r| self.text.get(r)).filter(|_| self.exact);
+                // `1.0000000000000000001` is an integer to `hcl-edit` (1): its text says more.
+                let fraction = written.is_some_and(|w| w.contains(['.', 'e', 'E']));
+                let integer = n.as_i64().map(i128::from).or_else(|| n.as_u64().map(i128::from));
+                match (integer.filter(|_| !fraction), n.as_f64()) {
                     (Some(integer), _) => integer_kind(integer),
-                    (None, Some(float)) => Kind::Number(float),
+                    (None, Some(float)) => float_kind(float, written),
                     (None, None) => Kind::Bad("a number out of range".into()),
                 }
             }

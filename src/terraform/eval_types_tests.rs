@@ -148,3 +148,32 @@ resource "alicloud_instance" "strings" {
     assert!(matches!(&both.repeat, Repeat::Unknown(why) if why.contains("`count` and `for_each`")));
     assert_eq!(block(&ev, "alicloud_instance.strings[\"a\"]").repeat, Repeat::Key("a".into()));
 }
+
+#[test]
+fn numbers_keep_every_digit_or_are_unknown() {
+    // Terraform's numbers are exact: as 64-bit floats these lost digits.
+    let module = r#"
+variable "s" {
+  type    = string
+  default = 123456789012345678901234567890
+}
+variable "j" { type = string }
+resource "x_y" "r" {
+  s     = var.s
+  tpl   = "${123456789012345678901234567890}!"
+  neg   = -123456789012345678901234567890
+  f     = 1.0000000000000000001
+  plain = 1.5
+  j     = var.j
+}
+"#;
+    let json = "{\"j\": 123456789012345678901234567890}";
+    let ev = run(&[("main.tf", module), ("terraform.tfvars.json", json)]);
+    let get = |name: &str| attr(&ev, "x_y.r", name);
+    assert_eq!(string(get("s")), "123456789012345678901234567890");
+    assert_eq!(string(get("tpl")), "123456789012345678901234567890!");
+    assert_eq!(string(get("j")), "123456789012345678901234567890");
+    assert!(unknown(get("f")).contains("significant digits"));
+    assert!(matches!(get("plain").value, Value::Number(n) if (n - 1.5).abs() < f64::EPSILON));
+    assert!(get("neg").unknown_why().is_none(), "{:?}", get("neg"));
+}

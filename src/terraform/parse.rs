@@ -227,7 +227,7 @@ fn parse_json_file(file: &Arc<SourceFile>, limits: Limits) -> Result<Body, Box<F
             "locals" | "terraform" => 0,
             // `"//"` comments and the variables of a `.tfvars.json`.
             _ => {
-                body.attrs.push(Attr { name: name.to_string(), expr: literal(&entry.value) });
+                body.attrs.push(Attr { name: name.to_string(), expr: literal(&entry.value, &file.text) });
                 continue;
             }
         };
@@ -292,7 +292,7 @@ impl Json<'_> {
             }
             // A variable's default is a literal value, not an expression.
             let expr = if kind == "variable" && &*entry.key.name == "default" {
-                literal(&entry.value)
+                literal(&entry.value, self.text)
             } else {
                 self.expr(&entry.value)
             };
@@ -312,29 +312,29 @@ impl Json<'_> {
                     .map(|e| (self.template(&e.key.name, e.key.span), self.expr(&e.value)))
                     .collect(),
             ),
-            _ => return literal(node),
+            _ => return literal(node, self.text),
         };
         Expr { kind, span: node.span }
     }
 }
 
-/// A JSON value taken literally.
-fn literal(node: &Node) -> Expr {
+/// A JSON value taken literally (`text` is the file's, which its spans are in).
+fn literal(node: &Node, text: &str) -> Expr {
     {
         let kind = match &node.value {
             Value::Null => Kind::Null,
             Value::Bool(b) => Kind::Bool(*b),
             Value::Int(i) => super::ast::integer_kind(i128::from(*i)),
-            Value::Float(f) => Kind::Number(*f),
+            Value::Float(f) => super::ast::float_kind(*f, text.get(node.span.start()..node.span.end())),
             Value::Str(s) => Kind::Str(s.to_string()),
-            Value::Seq(items) => Kind::Array(items.iter().map(literal).collect()),
+            Value::Seq(items) => Kind::Array(items.iter().map(|item| literal(item, text)).collect()),
             Value::Map(entries) => Kind::Object(
                 entries
                     .iter()
                     .map(|e| {
                         (
                             Expr { kind: Kind::Str(e.key.name.to_string()), span: e.key.span },
-                            literal(&e.value),
+                            literal(&e.value, text),
                         )
                     })
                     .collect(),
