@@ -20,6 +20,7 @@ variable "any_nb" { type = map(any) }
 variable "any_lp" { type = map(any) }
 variable "any_l" { type = list(any) }
 variable "fine" { type = map(any) }
+variable "req" { type = object({ a = string, b = string }) }
 resource "x_y" "r" {
   l      = var.l
   m      = var.m
@@ -32,6 +33,7 @@ resource "x_y" "r" {
   any_lp = var.any_lp.b
   any_l  = var.any_l[0]
   fine   = var.fine.a
+  req    = var.req.b
 }
 "#;
     let tfvars = r#"
@@ -46,9 +48,10 @@ any_nb = { a = true, b = 3 }
 any_lp = { a = [1], b = "x" }
 any_l  = [1, true]
 fine   = { a = true, b = "x" }
+req    = { b = "x" }
 "#;
     let ev = run(&[("main.tf", module), ("terraform.tfvars", tfvars)]);
-    for name in ["l", "m", "deep", "t", "o", "ln", "mb", "any_nb", "any_lp", "any_l"] {
+    for name in ["l", "m", "deep", "t", "o", "ln", "mb", "any_nb", "any_lp", "any_l", "req"] {
         let why = unknown(attr(&ev, "x_y.r", name));
         assert!(why.contains("Terraform rejects it"), "{name}: {why}");
     }

@@ -209,10 +209,13 @@ impl Filler<'_> {
                 (Some(current), _) => current,
                 (None, Some(default)) => self.default(default, &at),
                 (None, None) if optional => Val::new(Value::Null, v.at.clone()),
-                (None, None) => Val::unknown(
-                    format!("`{at}` is required by the variable's type but not set"),
-                    v.at.clone(),
-                ),
+                (None, None) => {
+                    let why = format!(
+                        "`{at}` is required by the variable's type but not set: Terraform rejects it"
+                    );
+                    self.reject(|| why.clone());
+                    Val::unknown(why, v.at.clone())
+                }
             };
             let value = self.fill(ty, value, &at, depth + 1);
             match position.and_then(|i| entries.get_mut(i)) {
