@@ -479,3 +479,24 @@ fn a_module_directory_is_read_whole_as_terraform_reads_it() {
     let z = if cfg!(unix) { "\"z\": \"shared\"" } else { "\"z\": \"hidden\"" };
     assert!(facts.stdout.contains(z), "{}", facts.describe());
 }
+
+#[test]
+fn a_packer_template_directory_is_read_whole_as_packer_reads_it() {
+    // `packer build .` reads every `*.auto.pkrvars.hcl` of the directory, whatever Git
+    // ignores, hidden ones too.
+    let dir = scratch_dir("packer-whole-template");
+    let template = "variable \"image\" {\n  default = \"aliyun_3_x64_20G_alibase_20240819.vhd\"\n}\n\
+                    source \"alicloud-ecs\" \"x\" {\n  region        = \"cn-hangzhou\"\n  \
+                    instance_type = \"ecs.g7.large\"\n  source_image  = var.image\n  image_name    = \"golden\"\n}\n\
+                    build {\n  sources = [\"source.alicloud-ecs.x\"]\n}\n";
+    write_files(
+        &dir,
+        &[
+            (".gitignore", "*.pkrvars.hcl\n"),
+            ("build.pkr.hcl", template),
+            (".local.auto.pkrvars.hcl", "image = \"centos_7_9_x64_20G_alibase_20240628.vhd\"\n"),
+        ],
+    );
+    let run = check_in(&dir, &["--select", "L001", "."]);
+    assert_eq!(codes(&run), ["L001"], "{}", run.describe());
+}

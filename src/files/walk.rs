@@ -183,36 +183,51 @@ fn terraform_reads(name: &str) -> bool {
     !(name.starts_with('.') || name.ends_with('~') || (name.starts_with('#') && name.ends_with('#')))
 }
 
+/// Whether Packer reads a file of this name in a template's directory by itself
+/// (`packer build .`): every `.pkr.hcl` file and the `*.auto.pkrvars.hcl` and
+/// `*.auto.pkrvars.json` variables files, hidden ones too (it lists the directory and
+/// matches the suffixes, `hcl2template.GetHCL2Files`).
+fn packer_reads(name: &str) -> bool {
+    [".pkr.hcl", ".auto.pkrvars.hcl", ".auto.pkrvars.json"].iter().any(|suffix| name.ends_with(suffix))
+}
+
 /// Adds to a walk's `paths` the files Terraform reads in each directory the walk found a
-/// Terraform configuration file in, and that the walk left out: listed in `.gitignore`
-/// (GitHub's Terraform `.gitignore` lists `*.tfvars` and `*_override.tf`), hidden
-/// (`.ci.auto.tfvars`), or a link out of the walked directory. Terraform reads a module's
-/// directory whole, whatever Git ignores and wherever a link leads; without them the check
-/// read the variables' defaults where Terraform deploys the file's values. The warning
-/// about a link that is read after all is dropped.
+/// Terraform configuration file in (and Packer in each it found a `.pkr.hcl` file in), and
+/// that the walk left out: listed in `.gitignore` (GitHub's Terraform `.gitignore` lists
+/// `*.tfvars` and `*_override.tf`), hidden (`.ci.auto.tfvars`), or a link out of the walked
+/// directory. Both tools read the directory whole, whatever Git ignores and wherever a link
+/// leads; without those files the check read the variables' defaults where the tool uses
+/// the files' values. The warning about a link that is read after all is dropped.
 pub(super) fn whole_modules(
     paths: &mut Vec<(PathBuf, String)>,
     warnings: &mut Vec<(Option<PathBuf>, String)>,
 ) {
     use rayon::prelude::*;
-    let is_config = |path: &Path| {
-        path.file_name()
-            .and_then(|n| n.to_str())
-            .is_some_and(|n| terraform_reads(n) && !crate::terraform::eval::is_tfvars(n))
-    };
-    let dirs: std::collections::BTreeSet<&Path> =
-        paths.iter().filter(|(path, _)| is_config(path)).filter_map(|(path, _)| path.parent()).collect();
+    use std::collections::BTreeMap;
+    let base = |path: &Path| path.file_name().and_then(|n| n.to_str()).map(str::to_string);
+    // Each directory, with whether Terraform and whether Packer reads it.
+    let mut dirs: BTreeMap<&Path, (bool, bool)> = BTreeMap::new();
+    for (path, _) in paths.iter() {
+        let (Some(name), Some(dir)) = (base(path), path.parent()) else { continue };
+        let terraform = terraform_reads(&name) && !crate::terraform::eval::is_tfvars(&name);
+        let packer = name.ends_with(".pkr.hcl");
+        if terraform || packer {
+            let entry = dirs.entry(dir).or_default();
+            entry.0 |= terraform;
+            entry.1 |= packer;
+        }
+    }
     if dirs.is_empty() {
         return;
     }
     let walked: std::collections::HashSet<&Path> = paths.iter().map(|(path, _)| path.as_path()).collect();
     let added: Vec<PathBuf> = dirs
         .into_par_iter()
-        .flat_map_iter(|dir| {
+        .flat_map_iter(|(dir, (terraform, packer))| {
             let entries = std::fs::read_dir(dir).into_iter().flatten().filter_map(Result::ok);
             let mut names: Vec<String> = entries
                 .filter_map(|entry| entry.file_name().into_string().ok())
-                .filter(|name| terraform_reads(name))
+                .filter(|name| (terraform && terraform_reads(name)) || (packer && packer_reads(name)))
                 .collect();
             names.sort_unstable();
             names
