@@ -180,3 +180,27 @@ resource "x_y" "r" {
     assert!(matches!(get("plain").value, Value::Number(n) if (n - 1.5).abs() < f64::EPSILON));
     assert!(get("neg").unknown_why().is_none(), "{:?}", get("neg"));
 }
+
+#[test]
+fn a_function_in_a_variables_file_a_var_or_a_default_is_unknown() {
+    // Terraform evaluates them without functions: "Function calls not allowed".
+    let module = r#"
+variable "a" { default = "x" }
+variable "l" { type = list(string) }
+variable "d" { default = upper("a") }
+variable "ok" { default = 1 + 2 }
+resource "x_y" "r" {
+  a  = var.a
+  l  = var.l
+  d  = var.d
+  ok = var.ok
+}
+"#;
+    let options = Options { vars: vec![("l".into(), "[upper(\"a\")]".into())], ..Options::default() };
+    let ev = run_with(&[("main.tf", module), ("terraform.tfvars", "a = upper(\"x\")\n")], &options);
+    for name in ["a", "l", "d"] {
+        assert!(unknown(attr(&ev, "x_y.r", name)).contains("function call"), "{name}");
+    }
+    // Operators over literals are allowed.
+    assert_eq!(attr(&ev, "x_y.r", "ok").as_int(), Some(3));
+}

@@ -54,10 +54,64 @@ impl Names for NoNames {
     }
 }
 
-/// Evaluates a constant expression (a `.tfvars` value).
+/// Evaluates a constant expression (a `.tfvars` value, a `--var`, a variable's `default`).
+/// Terraform evaluates them without functions ("Function calls not allowed"), so one that
+/// calls a function is unknown, not the value the function would give.
 pub fn constant(file: &Arc<SourceFile>, expr: &Expr) -> Val {
+    if let Some(call) = function_call(expr) {
+        let at = crate::diag::Location::new(file.clone(), call.span);
+        return Val::unknown("a function call where Terraform allows none: Terraform rejects it", at);
+    }
     let mut names = NoNames(1_000_000, 0, super::MAX_WEIGHT);
     Eval::new(file.clone(), &mut names).eval(expr)
+}
+
+/// The first function call within `expr`, if any.
+fn function_call(expr: &Expr) -> Option<&Expr> {
+    use super::ast::{Op, Part};
+    fn parts<'e>(template: &'e [Part], stack: &mut Vec<&'e Expr>) {
+        for part in template {
+            match part {
+                Part::Lit(_) => {}
+                Part::Interp(e) => stack.push(e),
+                Part::If(cond, then, otherwise) => {
+                    stack.push(cond);
+                    parts(then, stack);
+                    parts(otherwise, stack);
+                }
+                Part::For { collection, body, .. } => {
+                    stack.push(collection);
+                    parts(body, stack);
+                }
+            }
+        }
+    }
+    let mut stack = vec![expr];
+    while let Some(expr) = stack.pop() {
+        match &expr.kind {
+            Kind::Call(..) => return Some(expr),
+            Kind::Template(template) => parts(template, &mut stack),
+            Kind::Array(items) => stack.extend(items),
+            Kind::Object(entries) => stack.extend(entries.iter().flat_map(|(k, v)| [k, v])),
+            Kind::Traverse(inner, ops) => {
+                stack.push(inner);
+                stack.extend(ops.iter().filter_map(|op| match op {
+                    Op::Index(index) => Some(index),
+                    Op::Attr(_) | Op::Splat => None,
+                }));
+            }
+            Kind::Cond(a, b, c) => stack.extend([&**a, &**b, &**c]),
+            Kind::Unary(_, a) => stack.push(a),
+            Kind::Binary(_, a, b) => stack.extend([&**a, &**b]),
+            Kind::For(f) => {
+                stack.extend([&f.collection, &f.value]);
+                stack.extend(f.key.iter().chain(&f.cond));
+            }
+            Kind::In(_, inner) => stack.push(inner),
+            Kind::Null | Kind::Bool(_) | Kind::Number(_) | Kind::Str(_) | Kind::Var(_) | Kind::Bad(_) => {}
+        }
+    }
+    None
 }
 
 /// Whether a variable's `type` makes `--var` values literal strings: no type, or a primitive
