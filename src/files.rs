@@ -308,11 +308,13 @@ fn walk(root: &Path, collected: &mut Collected) {
             }
         }
     }
-    walk::whole_modules(&mut paths, &mut warnings);
+    walk::whole_modules(&mut paths, &mut warnings, boundary.as_deref());
     // Each path is found once: the order of equal ones cannot matter.
     paths.par_sort_by_cached_key(|(path, _)| paths::order_key(path));
     // Warnings in walk order too: by the path they are about.
+    // A link out of a module directory is met by the walk and by `whole_modules` alike.
     warnings.sort();
+    warnings.dedup();
     let warnings = warnings.into_iter().map(|(_, warning)| warning);
     collected.inputs.extend(paths.into_iter().map(|(path, name)| Input::File {
         path,

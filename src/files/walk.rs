@@ -193,14 +193,17 @@ fn packer_reads(name: &str) -> bool {
 
 /// Adds to a walk's `paths` the files Terraform reads in each directory the walk found a
 /// Terraform configuration file in (and Packer in each it found a `.pkr.hcl` file in), and
-/// that the walk left out: listed in `.gitignore` (GitHub's Terraform `.gitignore` lists
-/// `*.tfvars` and `*_override.tf`), hidden (`.ci.auto.tfvars`), or a link out of the walked
-/// directory. Both tools read the directory whole, whatever Git ignores and wherever a link
-/// leads; without those files the check read the variables' defaults where the tool uses
-/// the files' values. The warning about a link that is read after all is dropped.
+/// that the walk left out because `.gitignore` lists them (GitHub's Terraform `.gitignore`
+/// lists `*.tfvars` and `*_override.tf`) or they are hidden (`.ci.auto.tfvars`). Both tools
+/// read the directory whole, whatever Git ignores; without those files the check read the
+/// variables' defaults where the tool uses the files' values. A link is added only when it
+/// leads to a file inside the walked directory (`boundary`), as the walk follows links: one
+/// out of it is skipped with a warning, as the walk skips one (it could print another
+/// file's text, or be `/proc/kmsg`, which never ends), whether or not Git ignores it.
 pub(super) fn whole_modules(
     paths: &mut Vec<(PathBuf, String)>,
     warnings: &mut Vec<(Option<PathBuf>, String)>,
+    boundary: Option<&Path>,
 ) {
     use rayon::prelude::*;
     /// A directory's walked file names, and whether Terraform and whether Packer reads it.
@@ -229,7 +232,7 @@ pub(super) fn whole_modules(
     for dir in dirs.values_mut() {
         dir.walked.sort_unstable();
     }
-    let added: Vec<PathBuf> = dirs
+    let found: Vec<Found> = dirs
         .into_par_iter()
         .filter(|(_, dir)| dir.terraform || dir.packer)
         .flat_map_iter(|(path, dir)| {
@@ -249,22 +252,27 @@ pub(super) fn whole_modules(
             names
                 .into_iter()
                 .map(|name| path.join(name))
-                // A link is read when it leads to a file (not a FIFO, a device or a directory).
-                .filter(|path| std::fs::metadata(path).is_ok_and(|m| m.is_file()))
+                // A regular file, or a link to one inside the walked directory (`linked`, as
+                // the walk reads links); not a FIFO, a device or a directory.
+                .filter_map(|path| match std::fs::symlink_metadata(&path) {
+                    Ok(meta) if meta.file_type().is_symlink() => linked(&path, boundary),
+                    Ok(meta) if meta.is_file() => {
+                        let name = display_name(&path);
+                        Some(Found::File(path, name))
+                    }
+                    _ => None,
+                })
                 .take(MAX_ADDED_PER_MODULE)
                 .collect::<Vec<_>>()
         })
         .collect();
-    if added.is_empty() {
-        return;
+    for item in found {
+        match item {
+            Found::File(path, name) => paths.push((path, name)),
+            Found::Warning(path, warning) => warnings.push((path, warning)),
+            Found::Unreadable(..) => {}
+        }
     }
-    let read: std::collections::HashSet<&Path> = added.iter().map(PathBuf::as_path).collect();
-    warnings.retain(|(path, _)| path.as_deref().is_none_or(|path| !read.contains(path)));
-    drop(read);
-    paths.extend(added.into_iter().map(|path| {
-        let name = display_name(&path);
-        (path, name)
-    }));
 }
 
 #[cfg(test)]
