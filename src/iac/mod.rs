@@ -475,7 +475,7 @@ pub struct Loaded {
 /// ([`empty_heredocs`]); or why it is not given it at all ([`objects::refused`]).
 pub fn hcl_input(text: &str) -> Result<std::borrow::Cow<'_, str>, objects::Refused> {
     let text = empty_heredocs(text);
-    match objects::refused(&text) {
+    match objects::refused(&text, objects::Start::Body) {
         Some(refused) => Err(refused),
         None => Ok(text),
     }

@@ -40,63 +40,89 @@ impl Refused {
     pub fn message(&self) -> String {
         match self {
             Self::Object { .. } => format!(
-                "this file is not read: the HCL parser compares each key of an object with every key before it, and this file's objects would take it more than {MAX_KEY_COMPARISONS} comparisons (as one object of 8,192 items would); this object passes that"
+                "not read: the HCL parser compares each key of an object with every key before it, and the objects here would take it more than {MAX_KEY_COMPARISONS} comparisons (one object of 8,192 items, or several smaller ones); this object passes that"
             ),
-            Self::Nesting { .. } => format!(
-                "this file is not read: more than {MAX_FRAMES} strings, brackets and blocks are written inside one another here"
-            ),
+            Self::Nesting { .. } => {
+                format!(
+                    "not read: more than {MAX_FRAMES} strings, brackets and blocks are written inside one another here"
+                )
+            }
         }
     }
 }
 
 /// What the reader is inside.
 enum Frame<'t> {
-    /// Expressions, up to `closer` (`0` at the top of the file). `object` is the start of
-    /// the object literal this frame's `{` opened, with its items so far.
-    Code { closer: u8, object: Option<(usize, u64)> },
+    /// Code, up to `closer` (`0` at the top of the text). `object` is the start of the object
+    /// literal this frame's `{` opened, with its items so far. In a `body` (the top of a file,
+    /// a block's), a `{` opens a block body until the statement it is in has had an `=`
+    /// (`assigned`, reset at each line's end); anywhere else, a `{` opens an object.
+    Code { closer: u8, object: Option<(usize, u64)>, body: bool, assigned: bool },
     /// A quoted template, up to its closing `"`.
     Quoted,
-    /// A heredoc's lines, up to the line that holds only its identifier.
+    /// A template read whole (a JSON string's), to the end of the text.
+    Template,
+    /// A heredoc's lines, up to the line that starts with its identifier.
     Heredoc(&'t str),
 }
 
-/// The first object literal at which the objects of `text` (HCL) pass
-/// [`MAX_KEY_COMPARISONS`], or the point past [`MAX_FRAMES`]; `None` when neither is met.
-pub fn refused(text: &str) -> Option<Refused> {
-    // An object's items are each written with `=` or `:`, so a file with few of them has no
+impl Frame<'_> {
+    const fn code(closer: u8, body: bool) -> Self {
+        Self::Code { closer, object: None, body, assigned: false }
+    }
+}
+
+/// What the text given to [`refused`] is, as `hcl-edit` is asked to parse it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Start {
+    /// A file's body (`parse_body`).
+    Body,
+    /// One expression (`parse_expr`: a `--var`, a type written as a string).
+    Expr,
+    /// A template (`parse_template`: a string of a `.tf.json` file).
+    Template,
+}
+
+/// The first object literal at which the objects of `text` pass [`MAX_KEY_COMPARISONS`], or
+/// the point past [`MAX_FRAMES`]; `None` when neither is met.
+pub fn refused(text: &str, start: Start) -> Option<Refused> {
+    // An object's items are each written with `=` or `:`, so a text with few of them has no
     // object large enough to matter, and is not read further.
     let separators = memchr::memchr2_iter(b'=', b':', text.as_bytes()).count() as u64;
     if separators.saturating_mul(separators.saturating_sub(1)) / 2 <= MAX_KEY_COMPARISONS {
         return None;
     }
-    let mut reader = Reader {
-        text,
-        frames: vec![Frame::Code { closer: 0, object: None }],
-        comparisons: 0,
-        last: 0,
-        line_start: true,
-        i: 0,
-    };
-    while reader.i < text.len() {
-        if reader.frames.len() > MAX_FRAMES {
-            return Some(Refused::Nesting { at: reader.i });
-        }
-        if let Some(refused) = reader.step() {
-            return Some(refused);
-        }
-    }
-    None
+    read(text, start).err()
 }
 
-/// The state of [`refused`]'s reading.
+/// The key comparisons the objects of `text` cost `hcl-edit` in one parse, past
+/// [`MAX_KEY_COMPARISONS`] when [`refused`] refuses it.
+pub fn comparisons(text: &str, start: Start) -> u64 {
+    read(text, start).unwrap_or(MAX_KEY_COMPARISONS + 1)
+}
+
+/// Reads `text` to its end: the comparisons its objects cost, or where it is refused.
+fn read(text: &str, start: Start) -> Result<u64, Refused> {
+    let mut frames = vec![Frame::code(0, start == Start::Body)];
+    if start == Start::Template {
+        frames.push(Frame::Template);
+    }
+    let mut reader = Reader { text, frames, comparisons: 0, line_start: false, i: 0 };
+    while reader.i < text.len() {
+        if reader.frames.len() > MAX_FRAMES {
+            return Err(Refused::Nesting { at: reader.i });
+        }
+        reader.step()?;
+    }
+    Ok(reader.comparisons)
+}
+
+/// The state of [`read`].
 struct Reader<'t> {
     text: &'t str,
     frames: Vec<Frame<'t>>,
     /// The key comparisons the objects read so far cost.
     comparisons: u64,
-    /// The last byte of code that is not a blank or a comment: what a `{` follows tells an
-    /// object from a block body.
-    last: u8,
     /// Whether `i` starts a line (for a heredoc's closing line).
     line_start: bool,
     i: usize,
@@ -104,47 +130,53 @@ struct Reader<'t> {
 
 impl Reader<'_> {
     /// Reads on from `i` by a byte or a token.
-    fn step(&mut self) -> Option<Refused> {
+    fn step(&mut self) -> Result<(), Refused> {
         let bytes = self.text.as_bytes();
         let (c, next) = (bytes[self.i], bytes.get(self.i + 1).copied());
         let line_start = std::mem::replace(&mut self.line_start, false);
-        match self.frames.last()? {
-            Frame::Heredoc(id) => {
-                let end = line_end(bytes, self.i);
-                let line = self.text.get(self.i..end).unwrap_or_default();
-                if line_start && line.trim_end_matches('\r').trim_matches([' ', '\t']) == *id {
+        match self.frames.last() {
+            // `hcl-edit` ends a heredoc at a line that starts, after blanks, with its
+            // identifier followed by anything but an identifier character; the rest of that
+            // line is code again (`<<EOT ... EOT , {`).
+            Some(Frame::Heredoc(id)) if line_start => {
+                let rest = &self.text[self.i..];
+                let blanks = rest.len() - rest.trim_start_matches([' ', '\t']).len();
+                let after = &rest[blanks..];
+                let closes = after.strip_prefix(*id).is_some_and(|tail| {
+                    !tail.chars().next().is_some_and(hcl_primitives::ident::is_id_continue)
+                });
+                if closes {
+                    self.i += blanks + id.len();
                     self.frames.pop();
-                    self.last = b'"';
-                    self.i = end;
                 } else {
                     self.template(c, next);
                 }
             }
-            Frame::Quoted if c == b'"' => {
+            Some(Frame::Quoted) if c == b'"' => {
                 self.frames.pop();
-                self.last = b'"';
                 self.i += 1;
             }
-            Frame::Quoted => self.template(c, next),
-            Frame::Code { .. } => return self.code(c, next),
+            Some(Frame::Heredoc(_) | Frame::Quoted | Frame::Template) => self.template(c, next),
+            Some(Frame::Code { .. }) => return self.code(c, next),
+            None => self.i = self.text.len(),
         }
-        None
+        Ok(())
     }
 
     /// Reads one byte (or an escape or interpolation opener) of a template, in a quoted
-    /// string or a heredoc: `${` and `%{` open an interpolation or a directive, read as code
-    /// up to its `}`; `$${`, `%%{` and a backslash escape (in a quoted string) are text.
+    /// string, a heredoc or a template read whole: `${` and `%{` open an interpolation or a
+    /// directive, read as code up to its `}`; `$${` and `%%{` are text, and so is a backslash
+    /// escape in a quoted string.
     fn template(&mut self, c: u8, next: Option<u8>) {
-        self.i += match (c, next) {
-            (b'\\', Some(_)) if matches!(self.frames.last(), Some(Frame::Quoted)) => 2,
-            (b'$' | b'%', Some(n)) if n == c => 2,
-            (b'$' | b'%', Some(b'{')) => {
-                self.frames.push(Frame::Code { closer: b'}', object: None });
-                // What an interpolation starts with is an expression: a `{` there is an object.
-                self.last = b'(';
+        let third = self.text.as_bytes().get(self.i + 2).copied();
+        self.i += match (c, next, third) {
+            (b'\\', Some(_), _) if matches!(self.frames.last(), Some(Frame::Quoted)) => 2,
+            (b'$' | b'%', Some(n), Some(b'{')) if n == c => 3,
+            (b'$' | b'%', Some(b'{'), _) => {
+                self.frames.push(Frame::code(b'}', false));
                 2
             }
-            (b'\n', _) => {
+            (b'\n', _, _) => {
                 self.line_start = true;
                 1
             }
@@ -153,10 +185,10 @@ impl Reader<'_> {
     }
 
     /// Reads one byte or token of code.
-    fn code(&mut self, c: u8, next: Option<u8>) -> Option<Refused> {
+    fn code(&mut self, c: u8, next: Option<u8>) -> Result<(), Refused> {
         let bytes = self.text.as_bytes();
-        let Some(Frame::Code { closer, .. }) = self.frames.last() else { return None };
-        let closer = *closer;
+        let Some(Frame::Code { closer, body, assigned, .. }) = self.frames.last_mut() else { return Ok(()) };
+        let (closer, body) = (*closer, *body);
         match c {
             b'"' => self.frames.push(Frame::Quoted),
             // A comment runs to its line's end (the newline is read next) or to its `*/`.
@@ -171,48 +203,39 @@ impl Reader<'_> {
                     self.frames.push(Frame::Heredoc(id));
                     self.i = body;
                     self.line_start = true;
-                    return None;
+                    return Ok(());
                 }
-                self.last = c;
                 self.i += 1;
             }
             b'{' => {
-                // A block body follows its type or a label (a name or a string); an object
-                // follows an operator, a bracket, a comma or `=`/`:`.
-                let last = self.last;
-                let body = last.is_ascii_alphanumeric() || matches!(last, b'_' | b'-' | b'"') || last >= 0x80;
-                self.frames.push(Frame::Code { closer: b'}', object: (!body).then_some((self.i, 0)) });
-                self.last = c;
+                let block = body && !*assigned;
+                let object = (!block).then_some((self.i, 0));
+                self.frames.push(Frame::Code { closer: b'}', object, body: block, assigned: false });
             }
-            b'[' | b'(' => {
-                self.frames.push(Frame::Code { closer: if c == b'[' { b']' } else { b')' }, object: None });
-                self.last = c;
-            }
+            b'[' | b'(' => self.frames.push(Frame::code(if c == b'[' { b']' } else { b')' }, false)),
             b'}' | b']' | b')' if c == closer => {
                 self.frames.pop();
-                self.last = c;
             }
             // `==`, `!=`, `<=`, `>=` and `=>` separate no items.
-            b'=' | b'!' | b'<' | b'>' if matches!(next, Some(b'=' | b'>')) => {
-                self.last = next.unwrap_or(c);
-                self.i += 1;
-            }
+            b'=' | b'!' | b'<' | b'>' if matches!(next, Some(b'=' | b'>')) => self.i += 1,
             b'=' | b':' => {
-                self.last = c;
+                *assigned = true;
                 if let Some(Frame::Code { object: Some((start, items)), .. }) = self.frames.last_mut() {
                     self.comparisons = self.comparisons.saturating_add(*items);
                     *items += 1;
                     if self.comparisons > MAX_KEY_COMPARISONS {
-                        return Some(Refused::Object { at: *start, items: *items });
+                        return Err(Refused::Object { at: *start, items: *items });
                     }
                 }
             }
-            b'\n' => self.line_start = true,
-            b' ' | b'\t' | b'\r' => {}
-            _ => self.last = c,
+            b'\n' => {
+                *assigned = false;
+                self.line_start = true;
+            }
+            _ => {}
         }
         self.i += 1;
-        None
+        Ok(())
     }
 }
 
@@ -221,13 +244,15 @@ fn line_end(bytes: &[u8], at: usize) -> usize {
     memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |n| at + n)
 }
 
-/// A heredoc opener at `at` (`<<ID` or `<<-ID`, then the end of the line): its identifier
-/// and where its first line starts.
+/// A heredoc opener at `at` (`<<ID` or `<<-ID`, then the end of the line, as `hcl-edit`
+/// reads one: its identifier rules are HCL's): its identifier and where its first line
+/// starts.
 fn heredoc_opener(text: &str, at: usize) -> Option<(&str, usize)> {
+    use hcl_primitives::ident::{is_id_continue, is_id_start};
     let rest = text.get(at + 2..)?;
     let rest = rest.strip_prefix('-').unwrap_or(rest);
-    let id_len = rest.find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-')).unwrap_or(rest.len());
-    let id = rest.get(..id_len).filter(|id| id.starts_with(|c: char| c.is_alphabetic() || c == '_'))?;
+    let id_len = rest.find(|c: char| !is_id_continue(c)).unwrap_or(rest.len());
+    let id = rest.get(..id_len).filter(|id| id.starts_with(is_id_start))?;
     let after = rest.get(id_len..)?;
     let after = after.strip_prefix('\r').unwrap_or(after);
     let body = after.strip_prefix('\n')?;
@@ -250,14 +275,14 @@ mod tests {
     #[test]
     fn a_large_object_is_found_at_its_brace() {
         let text = format!("locals {{\n  m = {{\n{}  }}\n}}\n", object(9_000));
-        let found = refused(&text).expect("past the bound");
+        let found = refused(&text, Start::Body).expect("past the bound");
         assert_eq!(found, Refused::Object { at: text.find("m = {").unwrap() + 4, items: 8_193 });
         // Within the bound, and the same items as attributes of a block body, or split over
         // two objects of half the size: nothing.
-        assert_eq!(refused(&format!("locals {{\n  m = {{\n{}  }}\n}}\n", object(8_000))), None);
-        assert_eq!(refused(&format!("locals {{\n{}}}\n", object(50_000))), None);
+        assert_eq!(refused(&format!("locals {{\n  m = {{\n{}  }}\n}}\n", object(8_000)), Start::Body), None);
+        assert_eq!(refused(&format!("locals {{\n{}}}\n", object(50_000)), Start::Body), None);
         let halves = format!("locals {{\n  a = {{\n{0}  }}\n  b = {{\n{0}  }}\n}}\n", object(5_000));
-        assert_eq!(refused(&halves), None);
+        assert_eq!(refused(&halves, Start::Body), None);
     }
 
     #[test]
@@ -269,16 +294,42 @@ mod tests {
             ("x = \"${jsonencode(", ")}\""),
             ("x = <<EOT\n${jsonencode(", ")}\nEOT"),
             ("x = { for k in y : k => ", "}"),
+            // Review cases: a `{` after a keyword or an operator, an escape that is not one,
+            // a heredoc closed mid-line, and a heredoc identifier with a combining mark.
+            ("x = [for k, v in ", " : v]"),
+            ("x = [for k in [] : k if ", "]"),
+            ("x = 1 - ", ""),
+            ("s = \"$$${\"\n  x = ", ""),
+            ("a = [<<EOT\nx\nEOT , ", "]"),
+            ("a = <<EOT\u{301}\n\"\nEOT\u{301}\n  x = ", ""),
         ] {
             let text = format!("locals {{\n  {before}{{\n{}}}{after}\n}}\n", object(9_000));
-            assert!(refused(&text).is_some(), "{before}");
+            assert!(refused(&text, Start::Body).is_some(), "{before}");
         }
+    }
+
+    #[test]
+    fn block_bodies_are_not_objects_and_texts_of_other_kinds_are_read_as_such() {
+        let attributes = object(9_000);
+        for text in [
+            format!("resource \"a\" \"b\" {{\n{attributes}}}\n"),
+            format!("resource a b {{\n  dynamic \"d\" {{\n    content {{\n{attributes}    }}\n  }}\n}}\n"),
+            format!("locals {{\n  a = 1\n}}\nlocals {{\n{attributes}}}\n"),
+        ] {
+            assert_eq!(refused(&text, Start::Body), None);
+        }
+        // A `.tf.json` string is a template; a type written as a string is an expression.
+        let items: String = (0..9_000).map(|i| format!("k{i} = 0, ")).collect::<Vec<_>>().concat();
+        assert!(refused(&format!("${{ {{{items}}} }}"), Start::Template).is_some());
+        assert!(refused(&format!("object({{{items}}})"), Start::Expr).is_some());
+        // As a body, the same text opens a block: nothing is counted.
+        assert_eq!(refused(&format!("x {{{items}}}"), Start::Body), None);
     }
 
     #[test]
     fn nesting_past_the_bound_is_refused_where_it_passes() {
         let deep = format!("locals {{\n  m = {}{{\n{}}}\n}}\n", "[".repeat(2_000), object(9_000));
-        let found = refused(&deep).expect("too deep");
+        let found = refused(&deep, Start::Body).expect("too deep");
         // With the top of the file and `locals`, 1,023 brackets are 1,025 frames: refused at the next byte.
         assert_eq!(found, Refused::Nesting { at: deep.find('[').unwrap() + MAX_FRAMES - 1 });
     }
@@ -295,7 +346,7 @@ mod tests {
             format!("locals {{\n  m = {{\n    a = <<-EOT\n{heredoc}    EOT\n  }}\n}}\n"),
             format!("/*\n{heredoc}*/\nlocals {{\n  m = {{ a = 1 }}\n}}\n"),
         ] {
-            assert_eq!(refused(&text), None);
+            assert_eq!(refused(&text, Start::Body), None);
         }
     }
 }
