@@ -765,3 +765,6 @@ mod bounds;
 
 #[path = "eval_values_tests.rs"]
 mod values;
+
+#[path = "eval_functions_tests.rs"]
+mod functions;

@@ -9,9 +9,11 @@
 
 use super::ast::{Expr, ForExpr, Kind, Op, Part, single_interpolation};
 use super::functions;
+pub use super::functions::numbers::overflows;
+use super::functions::numbers::{EXACT, arithmetic, number_text};
 use crate::diag::Location;
 use crate::source::SourceFile;
-use crate::terraform::value::{Val, Value, number_to_string};
+use crate::terraform::value::{Val, Value};
 use hcl_edit::expr::{BinaryOperator, UnaryOperator};
 use std::sync::Arc;
 
@@ -177,26 +179,15 @@ impl<'a> Eval<'a> {
                 if let Kind::Var(name) = &base.kind {
                     return self.reference(name, &steps, &at);
                 }
+                // A set has no indices (`toset(["a"])[0]` is an error).
+                if makes_set(base) && matches!(steps.first(), Some(Step::Index(_))) {
+                    return error("an element of a set is not reached by an index", at);
+                }
                 let v = self.eval(base);
                 apply(v, &steps, &at)
             }
             Kind::Call(name, args, expand) => self.call(name, args, *expand, at),
-            Kind::Cond(cond, yes, no) => {
-                let c = self.eval(cond);
-                match c.as_bool() {
-                    Some(true) => self.eval(yes),
-                    Some(false) => self.eval(no),
-                    None if c.unknown_why().is_some() => {
-                        let (a, b) = (self.eval(yes), self.eval(no));
-                        if equal(&a, &b) == Some(true) {
-                            self.here(a, at)
-                        } else {
-                            Val::unknown(c.unknown_why().unwrap_or_default(), at)
-                        }
-                    }
-                    None => error("the condition is not a boolean", at),
-                }
-            }
+            Kind::Cond(cond, yes, no) => self.conditional(cond, yes, no, at),
             Kind::Unary(op, e) => {
                 let v = self.eval(e);
                 if let Some(why) = v.unknown_why() {
@@ -208,6 +199,12 @@ impl<'a> Eval<'a> {
                         None => error("`!` needs a boolean", at),
                     },
                     (UnaryOperator::Neg, _) => match to_number(&v) {
+                        // Negation is exact, but a number past 2^53 may have been rounded.
+                        Some(n) if n.abs() >= EXACT => Val {
+                            value: Value::Unknown("a number past 2^53 is not evaluated".into()),
+                            at,
+                            via: v.via,
+                        },
                         Some(n) => Val { value: Value::Number(-n), at, via: v.via },
                         None => error("`-` needs a number", at),
                     },
@@ -260,6 +257,13 @@ impl<'a> Eval<'a> {
                 } else {
                     Val::new(Value::Bool(true), at)
                 }
+            }
+            // These take lists, not sets; a set written in place is known to be one.
+            "element" | "index" | "slice" if args.first().is_some_and(makes_set) => {
+                error(format!("`{name}` of a set"), at)
+            }
+            "concat" | "coalescelist" if args.iter().any(makes_set) => {
+                error(format!("`{name}` of a set"), at)
             }
             _ => {
                 let mut values: Vec<Val> = args.iter().map(|a| self.eval(a)).collect();
@@ -326,7 +330,7 @@ impl<'a> Eval<'a> {
                 }
                 Part::For { key, value, collection, body } => {
                     let coll = self.eval(collection);
-                    let pairs = iterate(&coll, at)?;
+                    let pairs = iterate(&coll, at, makes_set(collection))?;
                     for (k, v) in pairs {
                         let mark = self.scope.len();
                         if let Some(key) = key {
@@ -349,12 +353,49 @@ impl<'a> Eval<'a> {
         Ok(())
     }
 
+    fn conditional(&mut self, cond: &Expr, yes: &Expr, no: &Expr, at: Location) -> Val {
+        let c = self.eval(cond);
+        match c.as_bool() {
+            Some(b) => {
+                let (taken, other) = if b { (yes, no) } else { (no, yes) };
+                let taken = self.eval(taken);
+                // Terraform gives both results one type (`true ? 1 : "a"` is `"1"`):
+                // the other result's type counts too.
+                let other = self.eval(other);
+                match functions::unify::conditional(&taken, &other) {
+                    Ok(None) => taken,
+                    Ok(Some(v)) => v,
+                    Err(why) => match why.strip_prefix(functions::LATER) {
+                        Some(why) => Val { value: Value::Unknown(why.to_string()), ..taken },
+                        None => error(why, at),
+                    },
+                }
+            }
+            None if c.unknown_why().is_some() => {
+                let (a, b) = (self.eval(yes), self.eval(no));
+                if equal(&a, &b) == Some(true) {
+                    self.here(a, at)
+                } else {
+                    Val::unknown(c.unknown_why().unwrap_or_default(), at)
+                }
+            }
+            None => error("the condition is not a boolean", at),
+        }
+    }
+
     fn binary(&mut self, op: BinaryOperator, lhs: &Expr, rhs: &Expr, at: Location) -> Val {
         let (x, y) = (self.eval(lhs), self.eval(rhs));
         let mut via = x.via.clone();
         via.extend(y.via.iter().cloned());
+        // An operand that is known and not a boolean is an error, even where the other
+        // decides (`false && "x"`).
+        if matches!(op, BinaryOperator::And | BinaryOperator::Or)
+            && [&x, &y].iter().any(|v| v.unknown_why().is_none() && functions::text::bool_of(v).is_none())
+        {
+            return error("a logical operator needs booleans", at);
+        }
         // `false && unknown` and `true || unknown` are known.
-        match (op, x.as_bool(), y.as_bool()) {
+        match (op, functions::text::bool_of(&x), functions::text::bool_of(&y)) {
             (BinaryOperator::And, Some(false), _) | (BinaryOperator::And, _, Some(false)) => {
                 return Val { value: Value::Bool(false), at, via };
             }
@@ -367,6 +408,21 @@ impl<'a> Eval<'a> {
             return Val { value: Value::Unknown(why), at, via };
         }
         let value = match op {
+            // Terraform compares types too (`[1] == tolist([1])` is false), which this reader
+            // does not keep; a number past 2^53 may have been rounded.
+            BinaryOperator::Eq | BinaryOperator::NotEq
+                if [&x, &y].iter().any(|v| match &v.value {
+                    Value::List(_) | Value::Object(_) => true,
+                    Value::Number(n) => n.abs() >= EXACT,
+                    _ => false,
+                }) =>
+            {
+                return Val {
+                    value: Value::Unknown("an equality of collections is not evaluated".into()),
+                    at,
+                    via,
+                };
+            }
             BinaryOperator::Eq | BinaryOperator::NotEq => match equal(&x, &y) {
                 Some(same) => Value::Bool(same == (op == BinaryOperator::Eq)),
                 None => {
@@ -376,26 +432,24 @@ impl<'a> Eval<'a> {
                     );
                 }
             },
-            BinaryOperator::And | BinaryOperator::Or => match (x.as_bool(), y.as_bool()) {
-                (Some(p), Some(q)) => Value::Bool(if op == BinaryOperator::And { p && q } else { p || q }),
-                _ => return error("a logical operator needs booleans", at),
-            },
+            BinaryOperator::And | BinaryOperator::Or => {
+                match (functions::text::bool_of(&x), functions::text::bool_of(&y)) {
+                    (Some(p), Some(q)) => {
+                        Value::Bool(if op == BinaryOperator::And { p && q } else { p || q })
+                    }
+                    _ => return error("a logical operator needs booleans", at),
+                }
+            }
             _ => {
                 let (Some(p), Some(q)) = (to_number(&x), to_number(&y)) else {
+                    if overflows(&x) || overflows(&y) {
+                        return Val::unknown("a number past the range of 64-bit floats is not evaluated", at);
+                    }
                     return error("an arithmetic operator needs numbers", at);
                 };
-                match op {
-                    BinaryOperator::Plus => Value::Number(p + q),
-                    BinaryOperator::Minus => Value::Number(p - q),
-                    BinaryOperator::Mul => Value::Number(p * q),
-                    BinaryOperator::Div if q != 0.0 => Value::Number(p / q),
-                    BinaryOperator::Mod if q != 0.0 => Value::Number(p % q),
-                    BinaryOperator::Div | BinaryOperator::Mod => return error("division by zero", at),
-                    BinaryOperator::Less => Value::Bool(p < q),
-                    BinaryOperator::LessEq => Value::Bool(p <= q),
-                    BinaryOperator::Greater => Value::Bool(p > q),
-                    BinaryOperator::GreaterEq => Value::Bool(p >= q),
-                    _ => return error("unsupported operator", at),
+                match arithmetic(op, p, q) {
+                    Ok(value) => value,
+                    Err(why) => return Val { value: Value::Unknown(why.into()), at, via },
                 }
             }
         };
@@ -404,7 +458,7 @@ impl<'a> Eval<'a> {
 
     fn for_expr(&mut self, f: &ForExpr, at: Location) -> Val {
         let coll = self.eval(&f.collection);
-        let pairs = match iterate(&coll, &at) {
+        let pairs = match iterate(&coll, &at, makes_set(&f.collection)) {
             Ok(pairs) => pairs,
             Err(v) => return v,
         };
@@ -509,17 +563,20 @@ pub fn insert(entries: &mut Vec<(String, Val)>, key: String, value: Val) {
 pub fn key_string(v: &Val) -> Option<String> {
     match &v.value {
         Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(number_to_string(*n)),
+        Value::Number(n) => number_text(*n).ok(),
         Value::Bool(b) => Some(b.to_string()),
         _ => None,
     }
 }
 
-/// A value as a number (strings convert).
+/// A value as a number (strings convert; Terraform rejects blanks around the number).
 pub fn to_number(v: &Val) -> Option<f64> {
     match &v.value {
         Value::Number(n) => Some(*n),
-        Value::String(s) => s.trim().parse::<f64>().ok().filter(|n| n.is_finite()),
+        // A string past the range of an `f64` is not one here (see `overflows`); one that
+        // reads as 0 is not 0.
+        Value::String(_) if overflows(v) => None,
+        Value::String(s) => s.parse::<f64>().ok().filter(|n| n.is_finite()),
         _ => None,
     }
 }
@@ -528,7 +585,9 @@ pub fn to_number(v: &Val) -> Option<f64> {
 fn interpolated(v: &Val, at: &Location) -> Result<String, Val> {
     match &v.value {
         Value::String(s) => Ok(s.clone()),
-        Value::Number(n) => Ok(number_to_string(*n)),
+        Value::Number(n) => number_text(*n).map_err(|why| {
+            Val::unknown(why.strip_prefix(functions::LATER).unwrap_or(&why).to_string(), at.clone())
+        }),
         Value::Bool(b) => Ok(b.to_string()),
         Value::Unknown(why) => Err(Val::unknown(why.clone(), at.clone())),
         Value::Ref(_) => Err(Val::unknown(v.unknown_why().unwrap_or_default(), at.clone())),
@@ -537,9 +596,19 @@ fn interpolated(v: &Val, at: &Location) -> Result<String, Val> {
     }
 }
 
-/// The key/value pairs a `for` iterates (list indices are numbers).
-fn iterate(coll: &Val, at: &Location) -> Result<Vec<(Val, Val)>, Val> {
+/// Whether an expression is written as a call that makes a set. Values do not say whether
+/// they are sets, but a set written in place is known to be one.
+fn makes_set(expr: &Expr) -> bool {
+    matches!(&expr.kind, Kind::Call(name, _, _) if matches!(name.as_str(), "toset" | "setunion" | "setintersection" | "setsubtract"))
+}
+
+/// The key/value pairs a `for` iterates (list indices are numbers; a set's keys are its
+/// items, when `set` says the collection is one).
+fn iterate(coll: &Val, at: &Location, set: bool) -> Result<Vec<(Val, Val)>, Val> {
     match &coll.value {
+        Value::List(items) if set => {
+            Ok(items.iter().map(|v| (Val { at: at.clone(), ..v.clone() }, v.clone())).collect())
+        }
         Value::List(items) => Ok(items
             .iter()
             .enumerate()
