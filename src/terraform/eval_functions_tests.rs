@@ -191,3 +191,13 @@ fn a_set_written_in_place_is_iterated_by_its_items() {
     assert_eq!(known(r#"element(toset(["b", "a"]), 0)"#), "error");
     assert_eq!(known(r#"concat(toset(["b"]), ["c"])"#), "error");
 }
+
+#[test]
+fn number_literals_a_float_does_not_hold_are_unknown() {
+    assert_eq!(known("tostring(-0)"), r#""-0""#);
+    is_unknown("1.23456789012345678");
+    is_unknown("1 == 1.0000000000000001");
+    is_unknown("1e-400");
+    assert_eq!(known("1234567890123456 + 1"), "1234567890123457");
+    assert_eq!(known("0.000001"), "0.000001");
+}

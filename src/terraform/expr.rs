@@ -124,7 +124,7 @@ impl<'a> Eval<'a> {
         match &expr.kind {
             Kind::Null => Val::new(Value::Null, at),
             Kind::Bool(b) => Val::new(Value::Bool(*b), at),
-            Kind::Number(n) => Val::new(Value::Number(*n), at),
+            Kind::Number(n) => Val::new(self.number(*n, &at), at),
             Kind::Str(s) => Val::new(Value::String(s.clone()), at),
             Kind::Bad(why) => Val::unknown(why.clone(), at),
             Kind::In(file, inner) => self.eval_in(file, inner),
@@ -213,6 +213,32 @@ impl<'a> Eval<'a> {
             Kind::Binary(op, a, b) => self.binary(*op, a, b, at),
             Kind::For(f) => self.for_expr(f, at),
         }
+    }
+
+    /// A number literal, checked against its text where that is at hand: Terraform holds
+    /// the literal exactly, a 64-bit float the nearest it can. A literal of more than 15
+    /// significant digits (or one so small it reads as 0) may not be that float, and is
+    /// unknown; `-0` keeps its sign, as Terraform's does.
+    fn number(&self, n: f64, at: &Location) -> Value {
+        let written = self.file.text.get(at.span.start()..at.span.end()).map(str::trim);
+        let Some(written) = written
+            .filter(|w| w.parse::<f64>().is_ok_and(|x| x.to_bits() == n.to_bits() || x == 0.0 && n == 0.0))
+        else {
+            return Value::Number(n);
+        };
+        let body = written.trim_start_matches(['-', '+']);
+        let mantissa = body.split(['e', 'E']).next().unwrap_or_default();
+        let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+        let significant = digits.trim_start_matches('0').trim_end_matches('0');
+        // An integer literal is exact when the float has its very digits (the parser keeps
+        // one past 2^53 that it does not have as a string).
+        let integer = !body.contains(['.', 'e', 'E']) && format!("{n:.0}") == digits.trim_start_matches('0');
+        if n == 0.0 && !significant.is_empty() || !integer && significant.len() > 15 {
+            return Value::Unknown(format!(
+                "the number `{written}` has more digits than a 64-bit float holds"
+            ));
+        }
+        if n == 0.0 && written.starts_with('-') { Value::Number(-0.0) } else { Value::Number(n) }
     }
 
     /// A value placed at `at`, unless it came from a calling module (its `at` is in another
