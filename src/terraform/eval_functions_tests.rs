@@ -201,3 +201,16 @@ fn number_literals_a_float_does_not_hold_are_unknown() {
     assert_eq!(known("1234567890123456 + 1"), "1234567890123457");
     assert_eq!(known("0.000001"), "0.000001");
 }
+
+#[test]
+fn text_terraform_normalises_is_unknown() {
+    is_unknown(r#""e\u0301""#);
+    is_unknown(r#""x${"\u0301"}""#);
+    assert_eq!(known(r#""é 中文 ß 👍🏽""#), r#""é 中文 ß 👍🏽""#);
+}
+
+#[test]
+fn format_of_minus_zero() {
+    assert_eq!(known(r#"format("%d", -0)"#), r#""0""#);
+    is_unknown(r#"format("%f", -0)"#);
+}

@@ -125,6 +125,7 @@ impl<'a> Eval<'a> {
             Kind::Null => Val::new(Value::Null, at),
             Kind::Bool(b) => Val::new(Value::Bool(*b), at),
             Kind::Number(n) => Val::new(self.number(*n, &at), at),
+            Kind::Str(s) if !nfc_stable(s) => Val::unknown(NOT_NFC, at),
             Kind::Str(s) => Val::new(Value::String(s.clone()), at),
             Kind::Bad(why) => Val::unknown(why.clone(), at),
             Kind::In(file, inner) => self.eval_in(file, inner),
@@ -335,6 +336,7 @@ impl<'a> Eval<'a> {
                 ));
             }
             match part {
+                Part::Lit(s) if !nfc_stable(s) => return Err(Val::unknown(NOT_NFC, at.clone())),
                 Part::Lit(s) => out.push_str(s),
                 Part::Interp(e) => {
                     let v = self.eval(e);
@@ -550,6 +552,31 @@ impl<'a> Eval<'a> {
         }
         Ok(())
     }
+}
+
+/// Why a string literal is unknown when [`nfc_stable`] is false.
+const NOT_NFC: &str = "text Terraform normalises to Unicode NFC is not evaluated";
+
+/// Whether text is the same in Unicode NFC, to which Terraform normalises every string
+/// (`"e\u0301"` is `"é"` there, one character), and stays so beside any other such text:
+/// every character is one NFC keeps and that never combines with the one before (no
+/// combining mark, conjoining jamo or singleton like U+212B). Without Unicode's tables, a
+/// list of blocks where that holds: Latin, Greek and Cyrillic letters, punctuation and
+/// symbols, CJK, kana, Hangul syllables, emoji.
+pub fn nfc_stable(text: &str) -> bool {
+    text.is_ascii()
+        || text.chars().all(|c| {
+            matches!(u32::from(c),
+                0x0000..=0x02FF
+                | 0x0370..=0x0373 | 0x0375..=0x037D | 0x037F..=0x0386 | 0x0388..=0x03FF
+                | 0x0400..=0x0482 | 0x048A..=0x052F
+                | 0x200B..=0x205E | 0x2060..=0x2064
+                | 0x2070..=0x20C0 | 0x2150..=0x218B | 0x2190..=0x2328 | 0x232B..=0x2ADB
+                | 0x2ADD..=0x2BFF | 0x2E80..=0x2FDF | 0x3000..=0x3029 | 0x3030..=0x3096
+                | 0x309B..=0x30FF | 0x3100..=0x4DBF | 0x4E00..=0x9FFF | 0xA000..=0xA4CF
+                | 0xAC00..=0xD7A3 | 0xFE00..=0xFE0F | 0xFE10..=0xFE1F | 0xFE30..=0xFE4F
+                | 0xFEFF | 0xFF01..=0xFFEE | 0x1F000..=0x1FAFF | 0xE0020..=0xE007F)
+        })
 }
 
 /// The size of a value: its nodes and a unit per 64 bytes of string, counted up to `cap`.

@@ -199,6 +199,9 @@ fn verb_text(verb: char, v: &Val, precision: Option<&str>, width: &str) -> Resul
         }
         's' => string_of(v)?,
         'q' => json_string(&string_of(v)?),
+        'f' | 'v' if matches!(v.value, Value::Number(x) if x == 0.0 && x.is_sign_negative()) => {
+            return Err(not_modelled("`-0`"));
+        }
         'v' => match &v.value {
             Value::String(s) if !big_digits(s) => s.clone(),
             Value::Bool(b) => b.to_string(),
@@ -218,7 +221,8 @@ fn verb_text(verb: char, v: &Val, precision: Option<&str>, width: &str) -> Resul
             if x.fract() != 0.0 || !x.is_finite() {
                 return Err("`%d` of a number that is not an integer".into());
             }
-            number_text(x)?
+            // An integer has no sign of zero: `%d` of `-0` is `0`.
+            number_text(x + 0.0)?
         }
         'f' => fixed(n(v)?, precision)?,
         _ => return Err(not_modelled(&format!("`%{verb}`"))),
