@@ -149,6 +149,16 @@ fn mixed_primitive_types_become_strings() {
     is_unknown(r#"contains(["a", 1], "1")"#);
     assert_eq!(known(r#"true ? ["a"] : []"#), r#"["a"]"#);
     is_unknown(r#"true ? { a = "x", b = 1 } : {}"#);
+    is_unknown(r#"true ? [1] : ["a"]"#);
+    let ev = run(&[(
+        "main.tf",
+        "resource \"x_y\" \"r\" {\n  v = true ? [\"sg-1\"] : [x_y.s.id]\n}\nresource \"x_y\" \"s\" {}\n",
+    )]);
+    let v = attr(&ev, "x_y.r", "v");
+    assert_eq!(
+        v.items().map(|items| items.iter().map(string).collect::<Vec<_>>()),
+        Some(vec!["sg-1".to_string()])
+    );
 }
 
 #[test]

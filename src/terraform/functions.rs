@@ -422,7 +422,8 @@ fn run(name: &str, args: &[Val]) -> Out {
                 out.extend(list(l)?.iter().cloned());
                 check_len(out.len())?;
             }
-            unify::check_concat(&out)?;
+            // Lists of one type give a list of it, and any tuple a tuple as it is.
+            unify::check_same(&out)?;
             Ok(Value::List(out))
         }
         "distinct" => distinct_refs(&unify::unify(list(a0()?)?)?),

@@ -31,6 +31,30 @@ fn shape(v: &Val) -> String {
     }
 }
 
+/// Whether two values have one type, a value not known (or null) being of any type:
+/// `["a"]` and `[alicloud_security_group.x.id]` do, `[1]` and `["a"]` do not.
+fn alike(x: &Val, y: &Val) -> bool {
+    match (&x.value, &y.value) {
+        (Value::Null | Value::Unknown(_) | Value::Ref(_), _)
+        | (_, Value::Null | Value::Unknown(_) | Value::Ref(_))
+        | (Value::String(_), Value::String(_))
+        | (Value::Number(_), Value::Number(_))
+        | (Value::Bool(_), Value::Bool(_)) => true,
+        (Value::List(a), Value::List(b)) => {
+            // Every item against the first known one of either list: one element type.
+            let first = a
+                .iter()
+                .chain(b)
+                .find(|v| !matches!(v.value, Value::Null | Value::Unknown(_) | Value::Ref(_)));
+            first.is_none_or(|f| a.iter().chain(b).all(|v| alike(f, v)))
+        }
+        (Value::Object(a), Value::Object(b)) => {
+            a.len() == b.len() && a.iter().all(|(k, v)| b.iter().any(|(k2, w)| k == k2 && alike(v, w)))
+        }
+        _ => false,
+    }
+}
+
 /// What the items are: (strings, numbers, booleans, collections) among them.
 fn kinds(items: &[Val]) -> (bool, bool, bool, bool) {
     let has = |f: fn(&Value) -> bool| items.iter().any(|v| f(&v.value));
@@ -91,11 +115,6 @@ pub fn check_same(items: &[Val]) -> Result<(), String> {
     Ok(())
 }
 
-/// `concat`: lists of one type give a list of it, and any tuple a tuple as it is.
-pub fn check_concat(items: &[Val]) -> Result<(), String> {
-    check_same(items)
-}
-
 /// The two results of a conditional: the one taken, as Terraform gives it once both are
 /// unified. `Ok(None)`: the taken one as it is.
 pub fn conditional(taken: &Val, other: &Val) -> Result<Option<Val>, String> {
@@ -115,9 +134,7 @@ pub fn conditional(taken: &Val, other: &Val) -> Result<Option<Val>, String> {
         | (Value::List(_) | Value::Object(_), Value::Number(_) | Value::Bool(_) | Value::String(_)) => {
             Err("the results of a conditional have no common type".into())
         }
-        (Value::List(_) | Value::Object(_), Value::List(_) | Value::Object(_))
-            if shape(taken) == shape(other) =>
-        {
+        (Value::List(_) | Value::Object(_), Value::List(_) | Value::Object(_)) if alike(taken, other) => {
             Ok(None)
         }
         // `cond ? ["a", "b"] : []`: the list of the taken items' one type.
