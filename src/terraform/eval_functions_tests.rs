@@ -224,3 +224,18 @@ fn format_of_minus_zero() {
     assert_eq!(known(r#"format("%d", -0)"#), r#""0""#);
     is_unknown(r#"format("%f", -0)"#);
 }
+
+#[test]
+fn short_binary_fractions_stay_exact() {
+    assert_eq!(known("10 / 4"), "2.5");
+    assert_eq!(known("7.5 % 2"), "1.5");
+    assert_eq!(known("-7.5 % 2"), "-1.5");
+    assert_eq!(known("2 * 0.5"), "1");
+    assert_eq!(known("1.5 + -1.5"), "0");
+    assert_eq!(known("0 * -1"), "-0");
+    is_unknown("0.1 * 3");
+    is_unknown("1 / 3");
+    assert_eq!(known("ceil(10 / 3)"), "4");
+    assert_eq!(known("floor(-7 / 2)"), "-4");
+    assert_eq!(known("ceil(length([1, 2, 3]) / 2)"), "2");
+}

@@ -10,7 +10,7 @@
 use super::ast::{Expr, ForExpr, Kind, Op, Part, single_interpolation};
 use super::functions;
 pub use super::functions::numbers::overflows;
-use super::functions::numbers::{EXACT, arithmetic, number_text};
+use super::functions::numbers::{EXACT, arithmetic, exact_int, number_text};
 use crate::diag::Location;
 use crate::source::SourceFile;
 use crate::terraform::value::{Val, Value};
@@ -284,6 +284,20 @@ impl<'a> Eval<'a> {
                 } else {
                     Val::new(Value::Bool(true), at)
                 }
+            }
+            // `ceil(a / b)` and `floor(a / b)` of integers are exact integers in Terraform,
+            // though the quotient between may not be a number this reader holds (`10 / 3`).
+            "ceil" | "floor" if args.len() == 1 && !expand => {
+                if let Kind::Binary(BinaryOperator::Div, a, b) = &args[0].kind {
+                    let (x, y) = (self.eval(a), self.eval(b));
+                    if let Some(n) = whole_quotient(&x, &y, name == "ceil") {
+                        let mut via = x.via;
+                        via.extend(y.via);
+                        return Val { value: Value::Number(n), at, via };
+                    }
+                }
+                let v = self.eval(&args[0]);
+                functions::call(name, &[v], at)
             }
             // These take lists, not sets; a set written in place is known to be one.
             "element" | "index" | "slice" if args.first().is_some_and(makes_set) => {
@@ -647,6 +661,23 @@ fn interpolated(v: &Val, at: &Location) -> Result<String, Val> {
         Value::Null => Err(error("a template interpolates null", at.clone())),
         Value::List(_) | Value::Object(_) => Err(error("a template interpolates a collection", at.clone())),
     }
+}
+
+/// `ceil` (or `floor`) of the quotient of two known integers below 2^53, exactly.
+fn whole_quotient(dividend: &Val, divisor: &Val, ceil: bool) -> Option<f64> {
+    let (p, q) = (to_number(dividend)?, to_number(divisor)?);
+    if !exact_int(p) || !exact_int(q) || q == 0.0 {
+        return None;
+    }
+    // Integers below 2^53: exact in an `i64`, and back.
+    #[allow(clippy::cast_possible_truncation)]
+    let (p, q) = (p as i64, q as i64);
+    let (quotient, rest) = (p / q, p % q);
+    let above = rest != 0 && (rest < 0) == (q < 0);
+    let below = rest != 0 && (rest < 0) != (q < 0);
+    let whole = if ceil { quotient + i64::from(above) } else { quotient - i64::from(below) };
+    #[allow(clippy::cast_precision_loss)]
+    Some(whole as f64)
 }
 
 /// Whether an expression is written as a call that makes a set. Values do not say whether
