@@ -238,4 +238,7 @@ fn short_binary_fractions_stay_exact() {
     assert_eq!(known("ceil(10 / 3)"), "4");
     assert_eq!(known("floor(-7 / 2)"), "-4");
     assert_eq!(known("ceil(length([1, 2, 3]) / 2)"), "2");
+    assert_eq!(known("sum([1.5, -1.5, 2])"), "2");
+    is_unknown("sum([0.1, 0.2])");
+    assert_eq!(known("tolist(null)"), "null");
 }

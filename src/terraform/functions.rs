@@ -427,6 +427,8 @@ fn run(name: &str, args: &[Val]) -> Out {
             Ok(Value::List(out))
         }
         "distinct" => distinct_refs(&unify::unify(list(a0()?)?)?),
+        // A null converts to a null of the type.
+        "tolist" | "tomap" | "toset" if matches!(a0()?.value, Value::Null) => Ok(Value::Null),
         "toset" => {
             let items = unify::unify(list(a0()?)?)?;
             if items.iter().any(|v| matches!(v.value, Value::List(_) | Value::Object(_))) {
@@ -677,23 +679,15 @@ fn run(name: &str, args: &[Val]) -> Out {
             if items.is_empty() {
                 return Err("`sum` of an empty list".into());
             }
-            // Exact only over integers (Terraform adds 512-bit floats).
-            let mut total: i128 = 0;
-            for item in items {
-                let x = n(item)?;
-                if !exact_int(x) {
-                    return Err(unsure("`sum` of numbers that are not integers is not evaluated"));
-                }
-                // An integer below 2^53 (checked just above).
-                #[allow(clippy::cast_possible_truncation)]
-                let x = x as i128;
-                total += x;
+            // Added one after the other as `+` adds: exact over integers and short binary
+            // fractions only (Terraform adds 512-bit floats).
+            let mut total = Value::Number(n(&items[0])?);
+            for item in &items[1..] {
+                let Value::Number(x) = total else { break };
+                total = numbers::arithmetic(hcl_edit::expr::BinaryOperator::Plus, x, n(item)?)
+                    .map_err(|why| unsure(&format!("`sum`: {why}")))?;
             }
-            let total = total as f64;
-            if total.abs() > EXACT {
-                return Err(unsure("a sum past 2^53 is not evaluated"));
-            }
-            Ok(Value::Number(total))
+            Ok(total)
         }
         "alltrue" | "anytrue" => {
             let mut bools = Vec::new();
