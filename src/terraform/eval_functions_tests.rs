@@ -242,3 +242,10 @@ fn short_binary_fractions_stay_exact() {
     is_unknown("sum([0.1, 0.2])");
     assert_eq!(known("tolist(null)"), "null");
 }
+
+#[test]
+fn conditions_convert_strings_as_terraform_does() {
+    assert_eq!(known(r#""1" ? "a" : "b""#), r#""a""#);
+    assert_eq!(known(r#"!"0""#), "true");
+    assert_eq!(known(r#"[for x in [1] : x if "1"]"#), "[1]");
+}

@@ -195,7 +195,7 @@ impl<'a> Eval<'a> {
                     return Val { value: Value::Unknown(why), at, via: v.via };
                 }
                 match (op, &v.value) {
-                    (UnaryOperator::Not, _) => match v.as_bool() {
+                    (UnaryOperator::Not, _) => match functions::text::bool_of(&v) {
                         Some(b) => Val { value: Value::Bool(!b), at, via: v.via },
                         None => error("`!` needs a boolean", at),
                     },
@@ -359,7 +359,7 @@ impl<'a> Eval<'a> {
                 }
                 Part::If(cond, yes, no) => {
                     let c = self.eval(cond);
-                    match c.as_bool() {
+                    match functions::text::bool_of(&c) {
                         Some(b) => self.render(if b { yes } else { no }, out, via, at)?,
                         None => {
                             return Err(Val::unknown(
@@ -397,7 +397,7 @@ impl<'a> Eval<'a> {
 
     fn conditional(&mut self, cond: &Expr, yes: &Expr, no: &Expr, at: Location) -> Val {
         let c = self.eval(cond);
-        match c.as_bool() {
+        match functions::text::bool_of(&c) {
             Some(b) => {
                 let (taken, other) = if b { (yes, no) } else { (no, yes) };
                 let taken = self.eval(taken);
@@ -534,7 +534,7 @@ impl<'a> Eval<'a> {
     ) -> Result<(), Val> {
         if let Some(cond) = &f.cond {
             let c = self.eval(cond);
-            match c.as_bool() {
+            match functions::text::bool_of(&c) {
                 Some(true) => {}
                 Some(false) => return Ok(()),
                 None => {
