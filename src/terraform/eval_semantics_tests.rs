@@ -357,7 +357,9 @@ resource "x_y" "r" {
     assert_eq!(second, "9007199254740992");
     assert_eq!(get("third").as_int(), Some(1_234_567_890_123_456));
     assert_eq!(string(get("text")), "9007199254740993");
-    assert!(string(get("json")).contains("9876543210987653"), "{:?}", get("json").value);
+    // Terraform writes the number unquoted; the digits here are a string, which might have
+    // been written as one, so `jsonencode` cannot tell which to write.
+    assert!(matches!(get("json").value, Value::Unknown(_)), "{:?}", get("json").value);
     assert_eq!(get("sum").as_int(), Some(1_234_567_890_123_457));
     assert_eq!(string(attr(&ev, "x_y.j", "account")), "9876543210987653");
 }

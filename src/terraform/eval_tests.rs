@@ -768,3 +768,6 @@ mod values;
 
 #[path = "eval_types_tests.rs"]
 mod types_rejected;
+
+#[path = "eval_functions_tests.rs"]
+mod functions;

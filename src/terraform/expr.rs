@@ -9,9 +9,11 @@
 
 use super::ast::{Expr, ForExpr, Kind, Op, Part, single_interpolation};
 use super::functions;
+pub use super::functions::numbers::overflows;
+use super::functions::numbers::{EXACT, arithmetic, exact_int, number_text};
 use crate::diag::Location;
 use crate::source::SourceFile;
-use crate::terraform::value::{Val, Value, number_to_string};
+use crate::terraform::value::{Val, Value};
 use hcl_edit::expr::{BinaryOperator, UnaryOperator};
 use std::sync::Arc;
 
@@ -122,7 +124,8 @@ impl<'a> Eval<'a> {
         match &expr.kind {
             Kind::Null => Val::new(Value::Null, at),
             Kind::Bool(b) => Val::new(Value::Bool(*b), at),
-            Kind::Number(n) => Val::new(Value::Number(*n), at),
+            Kind::Number(n) => Val::new(self.number(*n, &at), at),
+            Kind::Str(s) if !nfc_stable(s) => Val::unknown(NOT_NFC, at),
             Kind::Str(s) => Val::new(Value::String(s.clone()), at),
             Kind::Bad(why) => Val::unknown(why.clone(), at),
             Kind::In(file, inner) => self.eval_in(file, inner),
@@ -177,37 +180,32 @@ impl<'a> Eval<'a> {
                 if let Kind::Var(name) = &base.kind {
                     return self.reference(name, &steps, &at);
                 }
+                // A set has no indices (`toset(["a"])[0]` is an error).
+                if makes_set(base) && matches!(steps.first(), Some(Step::Index(_))) {
+                    return error("an element of a set is not reached by an index", at);
+                }
                 let v = self.eval(base);
                 apply(v, &steps, &at)
             }
             Kind::Call(name, args, expand) => self.call(name, args, *expand, at),
-            Kind::Cond(cond, yes, no) => {
-                let c = self.eval(cond);
-                match c.as_bool() {
-                    Some(true) => self.eval(yes),
-                    Some(false) => self.eval(no),
-                    None if c.unknown_why().is_some() => {
-                        let (a, b) = (self.eval(yes), self.eval(no));
-                        if equal(&a, &b) == Some(true) {
-                            self.here(a, at)
-                        } else {
-                            Val::unknown(c.unknown_why().unwrap_or_default(), at)
-                        }
-                    }
-                    None => error("the condition is not a boolean", at),
-                }
-            }
+            Kind::Cond(cond, yes, no) => self.conditional(cond, yes, no, at),
             Kind::Unary(op, e) => {
                 let v = self.eval(e);
                 if let Some(why) = v.unknown_why() {
                     return Val { value: Value::Unknown(why), at, via: v.via };
                 }
                 match (op, &v.value) {
-                    (UnaryOperator::Not, _) => match v.as_bool() {
+                    (UnaryOperator::Not, _) => match functions::text::bool_of(&v) {
                         Some(b) => Val { value: Value::Bool(!b), at, via: v.via },
                         None => error("`!` needs a boolean", at),
                     },
                     (UnaryOperator::Neg, _) => match to_number(&v) {
+                        // Negation is exact, but a number past 2^53 may have been rounded.
+                        Some(n) if n.abs() >= EXACT => Val {
+                            value: Value::Unknown("a number past 2^53 is not evaluated".into()),
+                            at,
+                            via: v.via,
+                        },
                         Some(n) => Val { value: Value::Number(-n), at, via: v.via },
                         None => error("`-` needs a number", at),
                     },
@@ -216,6 +214,32 @@ impl<'a> Eval<'a> {
             Kind::Binary(op, a, b) => self.binary(*op, a, b, at),
             Kind::For(f) => self.for_expr(f, at),
         }
+    }
+
+    /// A number literal, checked against its text where that is at hand: Terraform holds
+    /// the literal exactly, a 64-bit float the nearest it can. A literal of more than 15
+    /// significant digits (or one so small it reads as 0) may not be that float, and is
+    /// unknown; `-0` keeps its sign, as Terraform's does.
+    fn number(&self, n: f64, at: &Location) -> Value {
+        let written = self.file.text.get(at.span.start()..at.span.end()).map(str::trim);
+        let Some(written) = written
+            .filter(|w| w.parse::<f64>().is_ok_and(|x| x.to_bits() == n.to_bits() || x == 0.0 && n == 0.0))
+        else {
+            return Value::Number(n);
+        };
+        let body = written.trim_start_matches(['-', '+']);
+        let mantissa = body.split(['e', 'E']).next().unwrap_or_default();
+        let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+        let significant = digits.trim_start_matches('0').trim_end_matches('0');
+        // An integer literal is exact when the float has its very digits (the parser keeps
+        // one past 2^53 that it does not have as a string).
+        let integer = !body.contains(['.', 'e', 'E']) && format!("{n:.0}") == digits.trim_start_matches('0');
+        if n == 0.0 && !significant.is_empty() || !integer && significant.len() > 15 {
+            return Value::Unknown(format!(
+                "the number `{written}` has more digits than a 64-bit float holds"
+            ));
+        }
+        if n == 0.0 && written.starts_with('-') { Value::Number(-0.0) } else { Value::Number(n) }
     }
 
     /// A value placed at `at`, unless it came from a calling module (its `at` is in another
@@ -261,6 +285,27 @@ impl<'a> Eval<'a> {
                     Val::new(Value::Bool(true), at)
                 }
             }
+            // `ceil(a / b)` and `floor(a / b)` of integers are exact integers in Terraform,
+            // though the quotient between may not be a number this reader holds (`10 / 3`).
+            "ceil" | "floor" if args.len() == 1 && !expand => {
+                if let Kind::Binary(BinaryOperator::Div, a, b) = &args[0].kind {
+                    let (x, y) = (self.eval(a), self.eval(b));
+                    if let Some(n) = whole_quotient(&x, &y, name == "ceil") {
+                        let mut via = x.via;
+                        via.extend(y.via);
+                        return Val { value: Value::Number(n), at, via };
+                    }
+                }
+                let v = self.eval(&args[0]);
+                functions::call(name, &[v], at)
+            }
+            // These take lists, not sets; a set written in place is known to be one.
+            "element" | "index" | "slice" if args.first().is_some_and(makes_set) => {
+                error(format!("`{name}` of a set"), at)
+            }
+            "concat" | "coalescelist" if args.iter().any(makes_set) => {
+                error(format!("`{name}` of a set"), at)
+            }
             _ => {
                 let mut values: Vec<Val> = args.iter().map(|a| self.eval(a)).collect();
                 if expand {
@@ -305,6 +350,7 @@ impl<'a> Eval<'a> {
                 ));
             }
             match part {
+                Part::Lit(s) if !nfc_stable(s) => return Err(Val::unknown(NOT_NFC, at.clone())),
                 Part::Lit(s) => out.push_str(s),
                 Part::Interp(e) => {
                     let v = self.eval(e);
@@ -313,7 +359,7 @@ impl<'a> Eval<'a> {
                 }
                 Part::If(cond, yes, no) => {
                     let c = self.eval(cond);
-                    match c.as_bool() {
+                    match functions::text::bool_of(&c) {
                         Some(b) => self.render(if b { yes } else { no }, out, via, at)?,
                         None => {
                             return Err(Val::unknown(
@@ -326,7 +372,7 @@ impl<'a> Eval<'a> {
                 }
                 Part::For { key, value, collection, body } => {
                     let coll = self.eval(collection);
-                    let pairs = iterate(&coll, at)?;
+                    let pairs = iterate(&coll, at, makes_set(collection))?;
                     for (k, v) in pairs {
                         let mark = self.scope.len();
                         if let Some(key) = key {
@@ -349,12 +395,49 @@ impl<'a> Eval<'a> {
         Ok(())
     }
 
+    fn conditional(&mut self, cond: &Expr, yes: &Expr, no: &Expr, at: Location) -> Val {
+        let c = self.eval(cond);
+        match functions::text::bool_of(&c) {
+            Some(b) => {
+                let (taken, other) = if b { (yes, no) } else { (no, yes) };
+                let taken = self.eval(taken);
+                // Terraform gives both results one type (`true ? 1 : "a"` is `"1"`):
+                // the other result's type counts too.
+                let other = self.eval(other);
+                match functions::unify::conditional(&taken, &other) {
+                    Ok(None) => taken,
+                    Ok(Some(v)) => v,
+                    Err(why) => match why.strip_prefix(functions::LATER) {
+                        Some(why) => Val { value: Value::Unknown(why.to_string()), ..taken },
+                        None => error(why, at),
+                    },
+                }
+            }
+            None if c.unknown_why().is_some() => {
+                let (a, b) = (self.eval(yes), self.eval(no));
+                if equal(&a, &b) == Some(true) {
+                    self.here(a, at)
+                } else {
+                    Val::unknown(c.unknown_why().unwrap_or_default(), at)
+                }
+            }
+            None => error("the condition is not a boolean", at),
+        }
+    }
+
     fn binary(&mut self, op: BinaryOperator, lhs: &Expr, rhs: &Expr, at: Location) -> Val {
         let (x, y) = (self.eval(lhs), self.eval(rhs));
         let mut via = x.via.clone();
         via.extend(y.via.iter().cloned());
+        // An operand that is known and not a boolean is an error, even where the other
+        // decides (`false && "x"`).
+        if matches!(op, BinaryOperator::And | BinaryOperator::Or)
+            && [&x, &y].iter().any(|v| v.unknown_why().is_none() && functions::text::bool_of(v).is_none())
+        {
+            return error("a logical operator needs booleans", at);
+        }
         // `false && unknown` and `true || unknown` are known.
-        match (op, x.as_bool(), y.as_bool()) {
+        match (op, functions::text::bool_of(&x), functions::text::bool_of(&y)) {
             (BinaryOperator::And, Some(false), _) | (BinaryOperator::And, _, Some(false)) => {
                 return Val { value: Value::Bool(false), at, via };
             }
@@ -367,6 +450,21 @@ impl<'a> Eval<'a> {
             return Val { value: Value::Unknown(why), at, via };
         }
         let value = match op {
+            // Terraform compares types too (`[1] == tolist([1])` is false), which this reader
+            // does not keep; a number past 2^53 may have been rounded.
+            BinaryOperator::Eq | BinaryOperator::NotEq
+                if [&x, &y].iter().any(|v| match &v.value {
+                    Value::List(_) | Value::Object(_) => true,
+                    Value::Number(n) => n.abs() >= EXACT,
+                    _ => false,
+                }) =>
+            {
+                return Val {
+                    value: Value::Unknown("an equality of collections is not evaluated".into()),
+                    at,
+                    via,
+                };
+            }
             BinaryOperator::Eq | BinaryOperator::NotEq => match equal(&x, &y) {
                 Some(same) => Value::Bool(same == (op == BinaryOperator::Eq)),
                 None => {
@@ -376,26 +474,24 @@ impl<'a> Eval<'a> {
                     );
                 }
             },
-            BinaryOperator::And | BinaryOperator::Or => match (x.as_bool(), y.as_bool()) {
-                (Some(p), Some(q)) => Value::Bool(if op == BinaryOperator::And { p && q } else { p || q }),
-                _ => return error("a logical operator needs booleans", at),
-            },
+            BinaryOperator::And | BinaryOperator::Or => {
+                match (functions::text::bool_of(&x), functions::text::bool_of(&y)) {
+                    (Some(p), Some(q)) => {
+                        Value::Bool(if op == BinaryOperator::And { p && q } else { p || q })
+                    }
+                    _ => return error("a logical operator needs booleans", at),
+                }
+            }
             _ => {
                 let (Some(p), Some(q)) = (to_number(&x), to_number(&y)) else {
+                    if overflows(&x) || overflows(&y) {
+                        return Val::unknown("a number past the range of 64-bit floats is not evaluated", at);
+                    }
                     return error("an arithmetic operator needs numbers", at);
                 };
-                match op {
-                    BinaryOperator::Plus => Value::Number(p + q),
-                    BinaryOperator::Minus => Value::Number(p - q),
-                    BinaryOperator::Mul => Value::Number(p * q),
-                    BinaryOperator::Div if q != 0.0 => Value::Number(p / q),
-                    BinaryOperator::Mod if q != 0.0 => Value::Number(p % q),
-                    BinaryOperator::Div | BinaryOperator::Mod => return error("division by zero", at),
-                    BinaryOperator::Less => Value::Bool(p < q),
-                    BinaryOperator::LessEq => Value::Bool(p <= q),
-                    BinaryOperator::Greater => Value::Bool(p > q),
-                    BinaryOperator::GreaterEq => Value::Bool(p >= q),
-                    _ => return error("unsupported operator", at),
+                match arithmetic(op, p, q) {
+                    Ok(value) => value,
+                    Err(why) => return Val { value: Value::Unknown(why.into()), at, via },
                 }
             }
         };
@@ -404,7 +500,7 @@ impl<'a> Eval<'a> {
 
     fn for_expr(&mut self, f: &ForExpr, at: Location) -> Val {
         let coll = self.eval(&f.collection);
-        let pairs = match iterate(&coll, &at) {
+        let pairs = match iterate(&coll, &at, makes_set(&f.collection)) {
             Ok(pairs) => pairs,
             Err(v) => return v,
         };
@@ -438,7 +534,7 @@ impl<'a> Eval<'a> {
     ) -> Result<(), Val> {
         if let Some(cond) = &f.cond {
             let c = self.eval(cond);
-            match c.as_bool() {
+            match functions::text::bool_of(&c) {
                 Some(true) => {}
                 Some(false) => return Ok(()),
                 None => {
@@ -470,6 +566,31 @@ impl<'a> Eval<'a> {
         }
         Ok(())
     }
+}
+
+/// Why a string literal is unknown when [`nfc_stable`] is false.
+const NOT_NFC: &str = "text Terraform normalises to Unicode NFC is not evaluated";
+
+/// Whether text is the same in Unicode NFC, to which Terraform normalises every string
+/// (`"e\u0301"` is `"é"` there, one character), and stays so beside any other such text:
+/// every character is one NFC keeps and that never combines with the one before (no
+/// combining mark, conjoining jamo or singleton like U+212B). Without Unicode's tables, a
+/// list of blocks where that holds: Latin, Greek and Cyrillic letters, punctuation and
+/// symbols, CJK, kana, Hangul syllables, emoji.
+pub fn nfc_stable(text: &str) -> bool {
+    text.is_ascii()
+        || text.chars().all(|c| {
+            matches!(u32::from(c),
+                0x0000..=0x02FF
+                | 0x0370..=0x0373 | 0x0375..=0x037D | 0x037F..=0x0386 | 0x0388..=0x03FF
+                | 0x0400..=0x0482 | 0x048A..=0x052F
+                | 0x200B..=0x205E | 0x2060..=0x2064
+                | 0x2070..=0x20C0 | 0x2150..=0x218B | 0x2190..=0x2328 | 0x232B..=0x2ADB
+                | 0x2ADD..=0x2BFF | 0x2E80..=0x2FDF | 0x3000..=0x3029 | 0x3030..=0x3096
+                | 0x309B..=0x30FF | 0x3100..=0x4DBF | 0x4E00..=0x9FFF | 0xA000..=0xA4CF
+                | 0xAC00..=0xD7A3 | 0xFE00..=0xFE0F | 0xFE10..=0xFE1F | 0xFE30..=0xFE4F
+                | 0xFEFF | 0xFF01..=0xFFEE | 0x1F000..=0x1FAFF | 0xE0020..=0xE007F)
+        })
 }
 
 /// The size of a value: its nodes and a unit per 64 bytes of string, counted up to `cap`.
@@ -509,17 +630,20 @@ pub fn insert(entries: &mut Vec<(String, Val)>, key: String, value: Val) {
 pub fn key_string(v: &Val) -> Option<String> {
     match &v.value {
         Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(number_to_string(*n)),
+        Value::Number(n) => number_text(*n).ok(),
         Value::Bool(b) => Some(b.to_string()),
         _ => None,
     }
 }
 
-/// A value as a number (strings convert).
+/// A value as a number (strings convert; Terraform rejects blanks around the number).
 pub fn to_number(v: &Val) -> Option<f64> {
     match &v.value {
         Value::Number(n) => Some(*n),
-        Value::String(s) => s.trim().parse::<f64>().ok().filter(|n| n.is_finite()),
+        // A string past the range of an `f64` is not one here (see `overflows`); one that
+        // reads as 0 is not 0.
+        Value::String(_) if overflows(v) => None,
+        Value::String(s) => s.parse::<f64>().ok().filter(|n| n.is_finite()),
         _ => None,
     }
 }
@@ -528,7 +652,9 @@ pub fn to_number(v: &Val) -> Option<f64> {
 fn interpolated(v: &Val, at: &Location) -> Result<String, Val> {
     match &v.value {
         Value::String(s) => Ok(s.clone()),
-        Value::Number(n) => Ok(number_to_string(*n)),
+        Value::Number(n) => number_text(*n).map_err(|why| {
+            Val::unknown(why.strip_prefix(functions::LATER).unwrap_or(&why).to_string(), at.clone())
+        }),
         Value::Bool(b) => Ok(b.to_string()),
         Value::Unknown(why) => Err(Val::unknown(why.clone(), at.clone())),
         Value::Ref(_) => Err(Val::unknown(v.unknown_why().unwrap_or_default(), at.clone())),
@@ -537,9 +663,36 @@ fn interpolated(v: &Val, at: &Location) -> Result<String, Val> {
     }
 }
 
-/// The key/value pairs a `for` iterates (list indices are numbers).
-fn iterate(coll: &Val, at: &Location) -> Result<Vec<(Val, Val)>, Val> {
+/// `ceil` (or `floor`) of the quotient of two known integers below 2^53, exactly.
+fn whole_quotient(dividend: &Val, divisor: &Val, ceil: bool) -> Option<f64> {
+    let (p, q) = (to_number(dividend)?, to_number(divisor)?);
+    if !exact_int(p) || !exact_int(q) || q == 0.0 {
+        return None;
+    }
+    // Integers below 2^53: exact in an `i64`, and back.
+    #[allow(clippy::cast_possible_truncation)]
+    let (p, q) = (p as i64, q as i64);
+    let (quotient, rest) = (p / q, p % q);
+    let above = rest != 0 && (rest < 0) == (q < 0);
+    let below = rest != 0 && (rest < 0) != (q < 0);
+    let whole = if ceil { quotient + i64::from(above) } else { quotient - i64::from(below) };
+    #[allow(clippy::cast_precision_loss)]
+    Some(whole as f64)
+}
+
+/// Whether an expression is written as a call that makes a set. Values do not say whether
+/// they are sets, but a set written in place is known to be one.
+fn makes_set(expr: &Expr) -> bool {
+    matches!(&expr.kind, Kind::Call(name, _, _) if matches!(name.as_str(), "toset" | "setunion" | "setintersection" | "setsubtract"))
+}
+
+/// The key/value pairs a `for` iterates (list indices are numbers; a set's keys are its
+/// items, when `set` says the collection is one).
+fn iterate(coll: &Val, at: &Location, set: bool) -> Result<Vec<(Val, Val)>, Val> {
     match &coll.value {
+        Value::List(items) if set => {
+            Ok(items.iter().map(|v| (Val { at: at.clone(), ..v.clone() }, v.clone())).collect())
+        }
         Value::List(items) => Ok(items
             .iter()
             .enumerate()

@@ -8,12 +8,22 @@
 
 use super::expr::{ERROR, MAX_ITEMS, MAX_STRING, equal, error, to_number, unknown_inside};
 use crate::diag::{Label, Location};
-use crate::terraform::value::{Val, Value, number_to_string};
+use crate::terraform::value::{Val, Value};
+use numbers::overflows;
+use numbers::{EXACT, exact_int};
+use text::{bool_of, plain, string_of};
+
+#[path = "functions/numbers.rs"]
+pub mod numbers;
+#[path = "functions/text.rs"]
+pub mod text;
+#[path = "functions/unify.rs"]
+pub mod unify;
 
 type Out = Result<Value, String>;
 
 /// The start of an `Err` that is not an error but a result known only after apply.
-const LATER: &str = "later: ";
+pub const LATER: &str = "later: ";
 
 /// Calls function `name` on evaluated arguments.
 pub fn call(name: &str, args: &[Val], at: Location) -> Val {
@@ -58,6 +68,12 @@ pub fn call(name: &str, args: &[Val], at: Location) -> Val {
         return Val { value: Value::Unknown(why), at, via };
     }
     match run(name, args) {
+        // A number past 2^53 may not be the one Terraform holds (`abs(-9007199254740993)`).
+        Ok(Value::Number(x)) if !x.is_finite() || x.abs() >= EXACT => Val {
+            value: Value::Unknown(format!("`{name}` gives a number past 2^53, not evaluated")),
+            at,
+            via,
+        },
         Ok(value) => {
             // An item picked out of a list keeps the labels of where it came from.
             if let Some(item) = picked(name, args) {
@@ -99,16 +115,66 @@ fn picked<'a>(name: &str, args: &'a [Val]) -> Option<&'a Val> {
 }
 
 fn s(v: &Val) -> Result<String, String> {
-    match &v.value {
-        Value::String(s) => Ok(s.clone()),
-        Value::Number(n) => Ok(number_to_string(*n)),
-        Value::Bool(b) => Ok(b.to_string()),
-        _ => Err("a string is needed".into()),
+    string_of(v)
+}
+
+/// Why a result is not evaluated: Terraform's differs from what this reader could compute.
+fn unsure(what: &str) -> String {
+    format!("{LATER}{what}")
+}
+
+/// `s`, for functions whose result Terraform computes over grapheme clusters of NFC text:
+/// unknown unless counting characters is the same (ASCII without `\r`).
+fn plain_s(v: &Val, name: &str) -> Result<String, String> {
+    let text = s(v)?;
+    if plain(&text) {
+        Ok(text)
+    } else {
+        Err(unsure(&format!("`{name}` of text that is not plain ASCII is not evaluated")))
     }
 }
 
+/// `s`, for functions Terraform computes differently from Rust beyond ASCII.
+fn ascii_s(v: &Val, name: &str) -> Result<String, String> {
+    let text = s(v)?;
+    if text.is_ascii() {
+        Ok(text)
+    } else {
+        Err(unsure(&format!("`{name}` of text that is not ASCII is not evaluated")))
+    }
+}
+
+/// An argument that must be a whole number (Terraform rejects a fraction).
+fn int(v: &Val) -> Result<f64, String> {
+    let x = n(v)?;
+    if x.fract() != 0.0 {
+        return Err("an integer is needed".into());
+    }
+    if !exact_int(x) {
+        return Err(unsure("a number past 2^53 is not evaluated"));
+    }
+    Ok(x)
+}
+
+/// Whether a regular expression uses a Perl class or word boundary, which RE2 (Terraform's
+/// engine) reads as ASCII only and the `regex` crate as Unicode (`\s` of RE2 also leaves
+/// out `\v`).
+fn ascii_classes(pattern: &str) -> bool {
+    let mut chars = pattern.chars();
+    while let Some(c) = chars.next() {
+        if c == '\\' && chars.next().is_some_and(|d| "dwsbDWSB".contains(d)) {
+            return true;
+        }
+    }
+    false
+}
+
 fn n(v: &Val) -> Result<f64, String> {
-    to_number(v).ok_or_else(|| "a number is needed".into())
+    match to_number(v) {
+        Some(x) => Ok(x),
+        None if overflows(v) => Err(unsure("a number past the range of 64-bit floats is not evaluated")),
+        None => Err("a number is needed".into()),
+    }
 }
 
 fn list(v: &Val) -> Result<&[Val], String> {
@@ -238,11 +304,13 @@ fn run(name: &str, args: &[Val]) -> Out {
     let a0 = || arg(args, 0);
     let a1 = || arg(args, 1);
     match name {
-        "lower" => Ok(Value::String(s(a0()?)?.to_lowercase())),
-        "upper" => Ok(Value::String(s(a0()?)?.to_uppercase())),
+        // Go maps case a character at a time with simple mappings (`ß` stays), and Terraform
+        // normalises to NFC: only ASCII is certain.
+        "lower" => Ok(Value::String(ascii_s(a0()?, name)?.to_lowercase())),
+        "upper" => Ok(Value::String(ascii_s(a0()?, name)?.to_uppercase())),
         "trimspace" => Ok(Value::String(s(a0()?)?.trim().to_string())),
         "chomp" => Ok(Value::String(s(a0()?)?.trim_end_matches(['\n', '\r']).to_string())),
-        "strrev" => Ok(Value::String(s(a0()?)?.chars().rev().collect())),
+        "strrev" => Ok(Value::String(plain_s(a0()?, name)?.chars().rev().collect())),
         "trim" => {
             let cut: Vec<char> = s(a1()?)?.chars().collect();
             Ok(Value::String(s(a0()?)?.trim_matches(cut.as_slice()).to_string()))
@@ -258,12 +326,12 @@ fn run(name: &str, args: &[Val]) -> Out {
         "startswith" => Ok(Value::Bool(s(a0()?)?.starts_with(s(a1()?)?.as_str()))),
         "endswith" => Ok(Value::Bool(s(a0()?)?.ends_with(s(a1()?)?.as_str()))),
         "substr" => {
-            let text: Vec<char> = s(a0()?)?.chars().collect();
-            let (offset, length) = (n(a1()?)?, n(arg(args, 2)?)?);
+            let (offset, length) = (int(a1()?)?, int(arg(args, 2)?)?);
+            let text: Vec<char> = plain_s(a0()?, name)?.chars().collect();
             let len = text.len() as f64;
             let start = if offset < 0.0 { len + offset } else { offset };
             if !(0.0..=len).contains(&start) {
-                return Err("offset out of range".into());
+                return Err(unsure("`substr` with an offset out of range is not evaluated"));
             }
             let end = if length < 0.0 { len } else { (start + length).min(len) };
             #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
@@ -271,6 +339,9 @@ fn run(name: &str, args: &[Val]) -> Out {
         }
         "join" => {
             let sep = s(a0()?)?;
+            if args.len() < 2 {
+                return Err("`join` needs a list".into());
+            }
             let mut parts = Vec::new();
             for l in args.get(1..).unwrap_or_default() {
                 parts.extend(str_list(l)?);
@@ -290,6 +361,11 @@ fn run(name: &str, args: &[Val]) -> Out {
             let (text, search, with) = (s(a0()?)?, s(a1()?)?, s(arg(args, 2)?)?);
             if search.len() > 1 && search.starts_with('/') && search.ends_with('/') {
                 let pattern = search.get(1..search.len() - 1).unwrap_or_default();
+                if ascii_classes(pattern) && (!text.is_ascii() || text.contains('\u{b}')) {
+                    return Err(unsure(
+                        "a regular expression with `\\d`, `\\w`, `\\s` or `\\b` over text that is not ASCII is not evaluated",
+                    ));
+                }
                 let re = regex::RegexBuilder::new(pattern)
                     .size_limit(1 << 20)
                     .build()
@@ -297,12 +373,24 @@ fn run(name: &str, args: &[Val]) -> Out {
                 // Terraform writes `$1`; the regex crate reads `${1}` the same way.
                 check_str(re.replace_all(&text, with.as_str()).into_owned())
             } else if search.is_empty() {
-                Ok(Value::String(text))
+                // Go inserts the replacement at every boundary; Terraform then normalises the
+                // result to NFC, which only ASCII is sure to survive as it is.
+                if !text.is_ascii() || !with.is_ascii() {
+                    return Err(unsure(
+                        "`replace` of an empty string in text that is not ASCII is not evaluated",
+                    ));
+                }
+                let mut out = with.clone();
+                for c in text.chars() {
+                    out.push(c);
+                    out.push_str(&with);
+                }
+                check_str(out)
             } else {
                 check_str(text.replace(&search, &with))
             }
         }
-        "format" => check_str(format(&s(a0()?)?, args.get(1..).unwrap_or_default())?),
+        "format" => text::format(&s(a0()?)?, args.get(1..).unwrap_or_default()),
         "formatlist" => {
             let spec = s(a0()?)?;
             let rest = args.get(1..).unwrap_or_default();
@@ -315,38 +403,74 @@ fn run(name: &str, args: &[Val]) -> Out {
                     .map(|v| list(v).map_or(Some(v.clone()), |l| l.get(i).cloned()))
                     .collect::<Option<_>>()
                     .ok_or("lists of different lengths")?;
-                out.push(Value::String(format(&spec, &row)?));
+                out.push(text::format(&spec, &row)?);
             }
             items_like(a0()?, out)
         }
         "length" => match &a0()?.value {
             Value::List(items) => Ok(Value::Number(items.len() as f64)),
             Value::Object(entries) => Ok(Value::Number(entries.len() as f64)),
-            Value::String(text) => Ok(Value::Number(text.chars().count() as f64)),
+            Value::String(_) => Ok(Value::Number(plain_s(a0()?, name)?.len() as f64)),
             _ => Err("length of a value that is not a collection or string".into()),
         },
         "concat" => {
+            if args.is_empty() {
+                return Err("`concat` needs a list".into());
+            }
             let mut out = Vec::new();
             for l in args {
                 out.extend(list(l)?.iter().cloned());
                 check_len(out.len())?;
             }
+            // Lists of one type give a list of it, and any tuple a tuple as it is.
+            unify::check_same(&out)?;
             Ok(Value::List(out))
         }
-        "distinct" => distinct_refs(list(a0()?)?),
-        "toset" => Ok(Value::List(set(list(a0()?)?.to_vec()))),
+        "distinct" => distinct_refs(&unify::unify(list(a0()?)?)?),
+        // A null converts to a null of the type.
+        "tolist" | "tomap" | "toset" if matches!(a0()?.value, Value::Null) => Ok(Value::Null),
+        "toset" => {
+            let items = unify::unify(list(a0()?)?)?;
+            if items.iter().any(|v| matches!(v.value, Value::List(_) | Value::Object(_))) {
+                return Err(unsure("a set of collections is in an order this reader cannot name"));
+            }
+            Ok(Value::List(set(items)))
+        }
         "setunion" => {
+            if args.is_empty() {
+                return Err("`setunion` needs a set".into());
+            }
             let mut out = Vec::new();
             for l in args {
                 out.extend(list(l)?.iter().cloned());
                 check_len(out.len())?;
+            }
+            let out = unify::unify(&out)?;
+            if out.iter().any(|v| matches!(v.value, Value::List(_) | Value::Object(_))) {
+                return Err(unsure("a set of collections is in an order this reader cannot name"));
             }
             Ok(Value::List(set(out)))
         }
         "setintersection" => {
-            let first = list(a0()?)?;
-            let rest: Vec<&[Val]> =
-                args.get(1..).unwrap_or_default().iter().map(list).collect::<Result<_, _>>()?;
+            // All the sets are converted to one element type first (`["1"]` and `[1]` share
+            // `"1"`).
+            let mut all = Vec::new();
+            for l in args {
+                all.extend(list(l)?.iter().cloned());
+                check_len(all.len())?;
+            }
+            let all = unify::unify(&all)?;
+            if all.iter().any(|v| matches!(v.value, Value::List(_) | Value::Object(_))) {
+                return Err(unsure("a set of collections is in an order this reader cannot name"));
+            }
+            let mut lists: Vec<&[Val]> = Vec::new();
+            let mut from = 0;
+            for l in args {
+                let len = list(l)?.len();
+                lists.push(all.get(from..from + len).unwrap_or_default());
+                from += len;
+            }
+            let (first, rest) = lists.split_first().ok_or("`setintersection` needs a set")?;
             let keep = first
                 .iter()
                 .filter(|x| rest.iter().all(|l| l.iter().any(|y| equal(x, y) == Some(true))))
@@ -358,30 +482,42 @@ fn run(name: &str, args: &[Val]) -> Out {
             let items = list(a0()?)?;
             let mut out = Vec::new();
             for v in items {
+                if matches!(v.value, Value::List(_) | Value::Object(_)) {
+                    return Err("`compact` of a list that is not of strings".into());
+                }
                 if v.reference().is_some() && !never_empty(v) {
                     return Err(format!("{LATER}{}", v.unknown_why().unwrap_or_default()));
                 }
-                if never_empty(v) || v.as_str().is_some() {
+                // `compact` takes a list of strings: numbers and booleans become strings.
+                if never_empty(v) {
                     out.push(v.clone());
+                } else if v.as_str().is_some() {
+                    out.push(Val { value: Value::String(s(v)?), ..v.clone() });
                 }
             }
             Ok(Value::List(out))
         }
-        "coalesce" => args
-            .iter()
+        "coalesce" => unify::unify(args)?
+            .into_iter()
             .find(|v| {
                 !matches!(&v.value, Value::Null) && !matches!(&v.value, Value::String(t) if t.is_empty())
             })
-            .map(|v| v.value.clone())
+            .map(|v| v.value)
             .ok_or_else(|| "no non-null, non-empty argument".into()),
         "coalescelist" => args
             .iter()
+            .map(|v| list(v).map(|_| v))
+            .collect::<Result<Vec<_>, _>>()?
+            .into_iter()
             .find(|v| matches!(&v.value, Value::List(items) if !items.is_empty()))
             .map(|v| v.value.clone())
             .ok_or_else(|| "no non-empty list".into()),
         "element" => {
             let items = list(a0()?)?;
             let i = a1()?.as_int().ok_or("an integer index is needed")?;
+            if i < 0 {
+                return Err("a negative index".into());
+            }
             if items.is_empty() {
                 return Err("element of an empty list".into());
             }
@@ -395,6 +531,10 @@ fn run(name: &str, args: &[Val]) -> Out {
             if let Some(why) = unknown_inside(a0()?) {
                 return Err(why);
             }
+            if matches!(target.value, Value::Null) {
+                return Err("`index` of null".into());
+            }
+            unify::check_same(items)?;
             items
                 .iter()
                 .position(|v| equal(v, target) == Some(true))
@@ -403,6 +543,10 @@ fn run(name: &str, args: &[Val]) -> Out {
         }
         "contains" => {
             let target = a1()?;
+            if matches!(target.value, Value::Null) {
+                return Err("`contains` of null".into());
+            }
+            unify::check_same(list(a0()?)?)?;
             Ok(Value::Bool(list(a0()?)?.iter().any(|v| equal(v, target) == Some(true))))
         }
         "one" => match list(a0()?)? {
@@ -437,13 +581,14 @@ fn run(name: &str, args: &[Val]) -> Out {
                         }
                         check_len(out.len())
                     }
-                    Value::Unknown(_) | Value::Ref(_) => Err(v.unknown_why().unwrap_or_default()),
+                    Value::Unknown(_) | Value::Ref(_) => Err(unsure(&v.unknown_why().unwrap_or_default())),
                     _ => {
                         out.push(v.clone());
                         Ok(())
                     }
                 }
             }
+            list(a0()?)?;
             let mut out = Vec::new();
             flat(a0()?, &mut out)?;
             Ok(Value::List(out))
@@ -496,35 +641,84 @@ fn run(name: &str, args: &[Val]) -> Out {
         },
         "tonumber" => match &a0()?.value {
             Value::Null => Ok(Value::Null),
+            Value::String(text) if text.trim() != text => Err("a number is needed".into()),
             _ => Ok(Value::Number(n(a0()?)?)),
         },
         "tobool" => match &a0()?.value {
             Value::Null => Ok(Value::Null),
-            _ => a0()?.as_bool().map(Value::Bool).ok_or_else(|| "a boolean is needed".into()),
+            _ => bool_of(a0()?).map(Value::Bool).ok_or_else(|| "a boolean is needed".into()),
         },
-        "tolist" => Ok(Value::List(list(a0()?)?.to_vec())),
-        "tomap" => Ok(Value::Object(object(a0()?)?.to_vec())),
-        "jsonencode" => check_str(json(a0()?).to_string()),
+        "tolist" => Ok(Value::List(unify::unify(list(a0()?)?)?)),
+        "tomap" => {
+            let entries = object(a0()?)?;
+            let values: Vec<Val> = entries.iter().map(|(_, v)| v.clone()).collect();
+            let values = unify::unify(&values)?;
+            Ok(Value::Object(entries.iter().map(|(k, _)| k.clone()).zip(values).collect()))
+        }
+        "jsonencode" => {
+            let mut out = String::new();
+            text::json(a0()?, &mut out)?;
+            check_str(out)
+        }
         "abs" => Ok(Value::Number(n(a0()?)?.abs())),
-        "ceil" => Ok(Value::Number(n(a0()?)?.ceil())),
-        "floor" => Ok(Value::Number(n(a0()?)?.floor())),
-        "signum" => Ok(Value::Number(n(a0()?)?.signum())),
+        // Terraform's result is an integer: never `-0` (`ceil(-0.5)` is `0`).
+        "ceil" => Ok(Value::Number(n(a0()?)?.ceil() + 0.0)),
+        "floor" => Ok(Value::Number(n(a0()?)?.floor() + 0.0)),
+        // Terraform's `signum` takes an integer; that of zero is zero (Rust's is 1).
+        "signum" => {
+            let x = int(a0()?)?;
+            Ok(Value::Number(if x == 0.0 { 0.0 } else { x.signum() }))
+        }
         "min" | "max" => {
             let numbers: Vec<f64> = args.iter().map(n).collect::<Result<_, _>>()?;
             let pick = if name == "min" { f64::min } else { f64::max };
             numbers.into_iter().reduce(pick).map(Value::Number).ok_or_else(|| "no arguments".into())
         }
-        "sum" => Ok(Value::Number(list(a0()?)?.iter().map(n).sum::<Result<f64, _>>()?)),
-        "alltrue" => Ok(Value::Bool(list(a0()?)?.iter().all(|v| v.as_bool() == Some(true)))),
-        "anytrue" => Ok(Value::Bool(list(a0()?)?.iter().any(|v| v.as_bool() == Some(true)))),
+        "sum" => {
+            let items = list(a0()?)?;
+            if items.is_empty() {
+                return Err("`sum` of an empty list".into());
+            }
+            // Added one after the other as `+` adds: exact over integers and short binary
+            // fractions only (Terraform adds 512-bit floats).
+            let mut total = Value::Number(n(&items[0])?);
+            for item in &items[1..] {
+                let Value::Number(x) = total else { break };
+                total = numbers::arithmetic(hcl_edit::expr::BinaryOperator::Plus, x, n(item)?)
+                    .map_err(|why| unsure(&format!("`sum`: {why}")))?;
+            }
+            Ok(total)
+        }
+        "alltrue" | "anytrue" => {
+            let mut bools = Vec::new();
+            for v in list(a0()?)? {
+                match &v.value {
+                    // A null item counts as false.
+                    Value::Null => bools.push(false),
+                    _ => bools.push(bool_of(v).ok_or("an item is not a boolean")?),
+                }
+            }
+            let all = name == "alltrue";
+            Ok(Value::Bool(if all { bools.iter().all(|b| *b) } else { bools.iter().any(|b| *b) }))
+        }
         "range" => {
             let numbers: Vec<f64> = args.iter().map(n).collect::<Result<_, _>>()?;
             let (start, end, step) = match numbers.as_slice() {
-                [end] => (0.0, *end, 1.0),
-                [start, end] => (*start, *end, if end >= start { 1.0 } else { -1.0 }),
+                [end] => (0.0, *end, if *end < 0.0 { -1.0 } else { 1.0 }),
+                [start, end] => (*start, *end, if end < start { -1.0 } else { 1.0 }),
                 [start, end, step] => (*start, *end, *step),
                 _ => return Err("range takes one to three numbers".into()),
             };
+            // Terraform steps with 512-bit floats: a fraction accumulates otherwise.
+            if ![start, end, step].into_iter().all(exact_int) {
+                return Err(unsure("`range` over numbers that are not integers is not evaluated"));
+            }
+            if (step > 0.0 && end < start) || (step < 0.0 && end > start) {
+                return Err("the step does not lead from the start to the end".into());
+            }
+            if (end - start).abs() < 1.0 {
+                return items_like(a0()?, Vec::new());
+            }
             if step == 0.0 || !(end - start).is_finite() || (end - start) / step > MAX_ITEMS as f64 {
                 return Err(format!("{ERROR}a range of more than {MAX_ITEMS} numbers is not evaluated"));
             }
@@ -538,82 +732,5 @@ fn run(name: &str, args: &[Val]) -> Out {
             items_like(a0()?, out)
         }
         _ => Err(format!("function `{name}` is not evaluated")),
-    }
-}
-
-/// Terraform's `format`: `%s`, `%d`, `%v`, `%q`, `%f` (with a precision), `%%`.
-fn format(spec: &str, args: &[Val]) -> Result<String, String> {
-    let mut out = String::new();
-    let mut next = args.iter();
-    let mut chars = spec.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c != '%' {
-            out.push(c);
-            continue;
-        }
-        let mut flags = String::new();
-        while let Some(&d) = chars.peek().filter(|d| matches!(d, '-' | '0' | '+' | ' ')) {
-            flags.push(d);
-            chars.next();
-        }
-        let mut width = String::new();
-        let mut precision: Option<String> = None;
-        while let Some(&d) = chars.peek().filter(|d| d.is_ascii_digit() || **d == '.') {
-            match (&mut precision, d) {
-                (None, '.') => precision = Some(String::new()),
-                (Some(p), _) => p.push(d),
-                (None, _) => width.push(d),
-            }
-            chars.next();
-        }
-        let verb = chars.next().ok_or("a `%` at the end of the format")?;
-        if verb == '%' {
-            out.push('%');
-            continue;
-        }
-        let v = next.next().ok_or("too few arguments for the format")?;
-        let text = match verb {
-            's' | 'v' => s(v)?,
-            'q' => serde_json::Value::String(s(v)?).to_string(),
-            'd' => number_to_string(n(v)?.trunc()),
-            'f' => {
-                let digits = precision.as_deref().and_then(|p| p.parse::<usize>().ok()).unwrap_or(6).min(30);
-                format!("{:.*}", digits, n(v)?)
-            }
-            't' => v.as_bool().ok_or("a boolean is needed")?.to_string(),
-            _ => return Err(format!("function `format` with `%{verb}` is not evaluated")),
-        };
-        let width = width.parse::<usize>().unwrap_or(0).min(1024);
-        let pad = width.saturating_sub(text.chars().count());
-        if flags.contains('-') {
-            out.push_str(&text);
-            out.extend(std::iter::repeat_n(' ', pad));
-        } else if flags.contains('0') && matches!(verb, 'd' | 'f') {
-            let (sign, digits) = text.strip_prefix('-').map_or(("", text.as_str()), |d| ("-", d));
-            out.push_str(sign);
-            out.extend(std::iter::repeat_n('0', pad));
-            out.push_str(digits);
-        } else {
-            out.extend(std::iter::repeat_n(' ', pad));
-            out.push_str(&text);
-        }
-        if out.len() > MAX_STRING {
-            return Err(format!("{ERROR}a string longer than {MAX_STRING} bytes is not evaluated"));
-        }
-    }
-    Ok(out)
-}
-
-/// A known value as Terraform encodes it: whole numbers without a fraction, keys in
-/// lexical order.
-fn json(v: &Val) -> serde_json::Value {
-    match &v.value {
-        #[allow(clippy::cast_possible_truncation)]
-        Value::Number(n) if n.fract() == 0.0 && n.abs() < 9.0e15 => serde_json::Value::from(*n as i64),
-        Value::List(items) => serde_json::Value::Array(items.iter().map(json).collect()),
-        Value::Object(entries) => serde_json::Value::Object(
-            super::expr::sorted(entries).into_iter().map(|(k, v)| (k.clone(), json(v))).collect(),
-        ),
-        _ => v.to_json(),
     }
 }

@@ -1,0 +1,167 @@
+//! The one element type Terraform gives the items of a list, set or map it makes (and the
+//! two results of a conditional): strings beside numbers or booleans make them all strings
+//! (`tolist([1, "a"])` is `["1", "a"]`), numbers beside booleans, or primitive values
+//! beside collections, are an error. Collections of different shapes are unified by rules
+//! this reader does not follow: such a result is unknown.
+
+use super::LATER;
+use super::text::string_of;
+use crate::terraform::value::{Val, Value};
+
+/// A value's shape: its primitive kind, or the shapes inside a collection; `?` for null or
+/// a value not known.
+fn shape(v: &Val) -> String {
+    match &v.value {
+        Value::String(_) => "s".into(),
+        Value::Number(_) => "n".into(),
+        Value::Bool(_) => "b".into(),
+        Value::Null | Value::Unknown(_) | Value::Ref(_) => "?".into(),
+        Value::List(items) => {
+            let mut shapes: Vec<String> = items.iter().map(shape).collect();
+            shapes.sort();
+            shapes.dedup();
+            format!("[{}]", shapes.join(","))
+        }
+        Value::Object(entries) => {
+            let mut shapes: Vec<String> =
+                entries.iter().map(|(k, v)| format!("{k:?}:{}", shape(v))).collect();
+            shapes.sort();
+            format!("{{{}}}", shapes.join(","))
+        }
+    }
+}
+
+/// Whether two values have one type, a value not known (or null) being of any type:
+/// `["a"]` and `[alicloud_security_group.x.id]` do, `[1]` and `["a"]` do not.
+fn alike(x: &Val, y: &Val) -> bool {
+    match (&x.value, &y.value) {
+        (Value::Null | Value::Unknown(_) | Value::Ref(_), _)
+        | (_, Value::Null | Value::Unknown(_) | Value::Ref(_))
+        | (Value::String(_), Value::String(_))
+        | (Value::Number(_), Value::Number(_))
+        | (Value::Bool(_), Value::Bool(_)) => true,
+        (Value::List(a), Value::List(b)) => {
+            // Every item against the first known one of either list: one element type.
+            let first = a
+                .iter()
+                .chain(b)
+                .find(|v| !matches!(v.value, Value::Null | Value::Unknown(_) | Value::Ref(_)));
+            first.is_none_or(|f| a.iter().chain(b).all(|v| alike(f, v)))
+        }
+        (Value::Object(a), Value::Object(b)) => {
+            a.len() == b.len() && a.iter().all(|(k, v)| b.iter().any(|(k2, w)| k == k2 && alike(v, w)))
+        }
+        _ => false,
+    }
+}
+
+/// What the items are: (strings, numbers, booleans, collections) among them.
+fn kinds(items: &[Val]) -> (bool, bool, bool, bool) {
+    let has = |f: fn(&Value) -> bool| items.iter().any(|v| f(&v.value));
+    (
+        has(|v| matches!(v, Value::String(_))),
+        has(|v| matches!(v, Value::Number(_))),
+        has(|v| matches!(v, Value::Bool(_))),
+        has(|v| matches!(v, Value::List(_) | Value::Object(_))),
+    )
+}
+
+/// Whether collections among the items differ in shape.
+fn shapes_differ(items: &[Val]) -> bool {
+    let mut shapes = items.iter().filter(|v| matches!(v.value, Value::List(_) | Value::Object(_))).map(shape);
+    let first = shapes.next();
+    shapes.any(|s| Some(&s) != first.as_ref())
+}
+
+/// The items converted to one element type, as Terraform converts them.
+pub fn unify(items: &[Val]) -> Result<Vec<Val>, String> {
+    let (strings, numbers, bools, collections) = kinds(items);
+    if collections {
+        if strings || numbers || bools {
+            return Err("primitive values and collections have no common type".into());
+        }
+        if shapes_differ(items) {
+            return Err(format!(
+                "{LATER}collections of different shapes are converted by rules not evaluated here"
+            ));
+        }
+        return Ok(items.to_vec());
+    }
+    if strings && (numbers || bools) {
+        return items
+            .iter()
+            .map(|v| match &v.value {
+                Value::Number(_) | Value::Bool(_) => {
+                    Ok(Val { value: Value::String(string_of(v)?), ..v.clone() })
+                }
+                _ => Ok(v.clone()),
+            })
+            .collect();
+    }
+    if numbers && bools {
+        return Err("numbers and booleans have no common type".into());
+    }
+    Ok(items.to_vec())
+}
+
+/// For a function that may be given a tuple (kept as it is) or a list (already one type):
+/// items of more than one type are unknown, since which of the two it was is not known here.
+pub fn check_same(items: &[Val]) -> Result<(), String> {
+    let (strings, numbers, bools, collections) = kinds(items);
+    let count = [strings, numbers, bools, collections].into_iter().filter(|b| *b).count();
+    if count > 1 || shapes_differ(items) {
+        return Err(format!("{LATER}items of different types, of a list or a tuple, are not evaluated"));
+    }
+    Ok(())
+}
+
+/// The two results of a conditional: the one taken, as Terraform gives it once both are
+/// unified. `Ok(None)`: the taken one as it is.
+pub fn conditional(taken: &Val, other: &Val) -> Result<Option<Val>, String> {
+    match (&taken.value, &other.value) {
+        // A string stays itself whatever the other result; null and values not known yet
+        // are left as they are, and so is a result of the other's primitive type.
+        (Value::String(_) | Value::Null | Value::Unknown(_) | Value::Ref(_), _)
+        | (_, Value::Null)
+        | (Value::Number(_), Value::Number(_))
+        | (Value::Bool(_), Value::Bool(_)) => Ok(None),
+        (Value::Number(_) | Value::Bool(_), Value::String(_)) => {
+            Ok(Some(Val { value: Value::String(string_of(taken)?), ..taken.clone() }))
+        }
+        (Value::Number(_), Value::Bool(_))
+        | (Value::Bool(_), Value::Number(_))
+        | (Value::Number(_) | Value::Bool(_), Value::List(_) | Value::Object(_))
+        | (Value::List(_) | Value::Object(_), Value::Number(_) | Value::Bool(_) | Value::String(_)) => {
+            Err("the results of a conditional have no common type".into())
+        }
+        (Value::List(_) | Value::Object(_), Value::List(_) | Value::Object(_)) if alike(taken, other) => {
+            Ok(None)
+        }
+        // `cond ? ["a", "b"] : []`: the list of the taken items' one type.
+        (Value::List(items), Value::List(none)) if none.is_empty() && check_same(items).is_ok() => Ok(None),
+        // `cond ? { a = "x" } : {}`: a map of one primitive type keeps its values.
+        (Value::Object(x), Value::Object(y)) if one_primitive(x.iter().chain(y).map(|(_, v)| v)) => Ok(None),
+        _ => Err(format!(
+            "{LATER}the results of a conditional are unified by rules not evaluated here (or the other is not known)"
+        )),
+    }
+}
+
+/// Whether values are all primitive and of one type (nulls aside).
+fn one_primitive<'a>(values: impl Iterator<Item = &'a Val>) -> bool {
+    let mut kind = None;
+    for v in values {
+        let k = match &v.value {
+            Value::Null => continue,
+            Value::String(_) => 's',
+            Value::Number(_) => 'n',
+            Value::Bool(_) => 'b',
+            _ => return false,
+        };
+        if kind.is_some_and(|seen| seen != k) {
+            return false;
+        }
+        kind = Some(k);
+    }
+    true
+}
