@@ -456,6 +456,9 @@ fn a_module_directory_is_read_whole_as_terraform_reads_it() {
             ("prod/terraform.tfvars", "img = \"centos_7_9_x64_20G_alibase_20240628.vhd\"\n"),
             ("prod/x.auto.tfvars.json", "{\"t\": \"ecs.g6.large\"}"),
             ("prod/.ci.auto.tfvars", "z = \"hidden\"\n"),
+            // `.ignore` is a tool's opt-out, and stays one.
+            (".ignore", "scratch.auto.tfvars\n"),
+            ("prod/scratch.auto.tfvars", "z = \"scratch\"\n"),
             // Not loaded by Terraform unless named with `-var-file`.
             ("prod/other.tfvars", "img = \"ubuntu_24_04_x64_20G_alibase_20261001.vhd\"\n"),
             ("shared/common.auto.tfvars", "z = \"shared\"\n"),

@@ -249,8 +249,12 @@ pub(super) fn whole_modules(
                 .filter_map(|entry| entry.file_name().into_string().ok())
                 .collect();
             names.sort_unstable();
+            // `.ignore` is a tool's opt-out, not Git's: what it lists stays out.
+            let canonical = if names.is_empty() { None } else { std::fs::canonicalize(path).ok() };
+            let ignores = canonical.as_deref().map(dot_ignores).unwrap_or_default();
             names
                 .into_iter()
+                .filter(|name| canonical.as_ref().is_none_or(|dir| !ignored_by(&ignores, &dir.join(name))))
                 .map(|name| path.join(name))
                 // A regular file, or a link to one inside the walked directory (`linked`, as
                 // the walk reads links); not a FIFO, a device or a directory.
@@ -273,6 +277,35 @@ pub(super) fn whole_modules(
             Found::Unreadable(..) => {}
         }
     }
+}
+
+/// The `.ignore` files of `dir` (canonical) and of every directory above it, as the walker
+/// reads them, nearest first.
+fn dot_ignores(dir: &Path) -> Vec<(&Path, ignore::gitignore::Gitignore)> {
+    let mut found = Vec::new();
+    for above in dir.ancestors() {
+        let file = above.join(".ignore");
+        if std::fs::metadata(&file).is_ok_and(|m| m.is_file()) {
+            found.push((above, ignore::gitignore::Gitignore::new(&file).0));
+        }
+    }
+    found
+}
+
+/// Whether the nearest of `ignores` that has a say on `path` ignores it.
+fn ignored_by(ignores: &[(&Path, ignore::gitignore::Gitignore)], path: &Path) -> bool {
+    for (root, ignore) in ignores {
+        // Relative to the ignore file's directory (the matcher asserts a path under it).
+        let Ok(relative) = path.strip_prefix(root) else { continue };
+        let matched = ignore.matched_path_or_any_parents(relative, false);
+        if matched.is_ignore() {
+            return true;
+        }
+        if matched.is_whitelist() {
+            return false;
+        }
+    }
+    false
 }
 
 #[cfg(test)]

@@ -251,14 +251,21 @@ fn primitive_value(ty: &str, v: Val, path: &str) -> Val {
         ("string", Value::Number(n)) => Value::String(crate::terraform::value::number_to_string(*n)),
         ("string", Value::Bool(b)) => Value::String(b.to_string()),
         // An integer past 2^53 keeps its digits, as a literal does (`ast::integer_kind`).
-        ("number", Value::String(text))
-            if text.parse::<i128>().is_ok_and(|n| matches!(super::ast::integer_kind(n), Kind::Str(_))) =>
-        {
-            return v;
+        ("number", Value::String(text)) if let Ok(n) = text.parse::<i128>() => {
+            match super::ast::integer_kind(n) {
+                Kind::Number(n) => Value::Number(n),
+                _ => return v,
+            }
         }
         // As Go's `big.Float` parses it: no space around the digits.
+        // Held as a literal is (`ast::float_kind`): every digit of an integer, and a fraction
+        // of more than 15 significant digits unknown.
         ("number", Value::String(text)) => match text.parse::<f64>().ok().filter(|n| n.is_finite()) {
-            Some(n) => Value::Number(n),
+            Some(n) => match super::ast::float_kind(n, Some(text)) {
+                Kind::Str(digits) => Value::String(digits),
+                Kind::Bad(why) => Value::Unknown(format!("`{path}`: {why}")),
+                _ => Value::Number(n),
+            },
             None => Value::Unknown(format!("`{path}` is `{text:?}`, not a number: Terraform rejects it")),
         },
         ("number", Value::Bool(_)) | ("bool", Value::Number(_)) => {
@@ -319,6 +326,13 @@ fn unify_any(values: Vec<&mut Val>, depth: usize) -> bool {
     if values.is_empty() || depth > MAX_DEPTH {
         return true;
     }
+    // Values of one type are that type, as they are: Terraform converts only when the types
+    // differ (`list(any)` of `[[1, true]]` is a list of one tuple, 1 still a number).
+    if let Some(first) = values.iter().find(|v| !matches!(v.value, Value::Null)) {
+        if values.iter().all(|v| same_type(first, v, 0)) {
+            return true;
+        }
+    }
     let strings = values.iter().any(|v| matches!(v.value, Value::String(_)));
     let others = values.iter().any(|v| matches!(v.value, Value::Number(_) | Value::Bool(_)));
     let numbers = values.iter().any(|v| matches!(v.value, Value::Number(_)));
@@ -366,6 +380,39 @@ fn unify_any(values: Vec<&mut Val>, depth: usize) -> bool {
         );
     }
     one_type
+}
+
+/// Whether `a` and `b` are of one type as Terraform types a value: primitives by kind, tuples
+/// (lists) by length and item, objects by attribute name and type; `null` and what is not
+/// known are of any type.
+fn same_type(a: &Val, b: &Val, depth: usize) -> bool {
+    if depth > MAX_DEPTH {
+        return false;
+    }
+    match (&a.value, &b.value) {
+        (Value::Null | Value::Unknown(_) | Value::Ref(_), _)
+        | (_, Value::Null | Value::Unknown(_) | Value::Ref(_))
+        | (Value::String(_), Value::String(_))
+        | (Value::Number(_), Value::Number(_))
+        | (Value::Bool(_), Value::Bool(_)) => true,
+        (Value::List(x), Value::List(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same_type(x, y, depth + 1))
+        }
+        (Value::Object(x), Value::Object(y)) => {
+            // By name, in sorted order: a search per attribute was quadratic in them.
+            let (x, y) = (by_name(x), by_name(y));
+            x.len() == y.len()
+                && x.iter().zip(&y).all(|((a, x), (b, y))| a == b && same_type(x, y, depth + 1))
+        }
+        _ => false,
+    }
+}
+
+/// An object's attributes, sorted by name.
+fn by_name(entries: &[(String, Val)]) -> Vec<(&str, &Val)> {
+    let mut sorted: Vec<(&str, &Val)> = entries.iter().map(|(k, v)| (k.as_str(), v)).collect();
+    sorted.sort_unstable_by_key(|(k, _)| *k);
+    sorted
 }
 
 /// An object's attribute names, sorted.
