@@ -252,7 +252,7 @@ pub(super) fn whole_modules(
             // `.ignore` is a tool's opt-out, not Git's: what it lists stays out.
             let canonical = if names.is_empty() { None } else { std::fs::canonicalize(path).ok() };
             let ignores = canonical.as_deref().map(dot_ignores).unwrap_or_default();
-            names
+            let mut found: Vec<Found> = names
                 .into_iter()
                 .filter(|name| canonical.as_ref().is_none_or(|dir| !ignored_by(&ignores, &dir.join(name))))
                 .map(|name| path.join(name))
@@ -266,8 +266,18 @@ pub(super) fn whole_modules(
                     }
                     _ => None,
                 })
-                .take(MAX_ADDED_PER_MODULE)
-                .collect::<Vec<_>>()
+                .take(MAX_ADDED_PER_MODULE + 1)
+                .collect::<Vec<_>>();
+            // Past the bound, a file left out may be one whose values the tool uses: say so.
+            if found.len() > MAX_ADDED_PER_MODULE {
+                found.truncate(MAX_ADDED_PER_MODULE);
+                let why = format!(
+                    "{}: only {MAX_ADDED_PER_MODULE} of the files Terraform or Packer reads here that the walk left out are read",
+                    display_name(path)
+                );
+                found.push(Found::Warning(Some(path.to_path_buf()), why));
+            }
+            found
         })
         .collect();
     for item in found {

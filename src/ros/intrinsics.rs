@@ -313,7 +313,7 @@ impl Template<'_> {
         let delimiter =
             values[0].as_str().filter(|d| !d.is_empty()).ok_or("`Fn::Split` delimiter is not a string")?;
         let text = values[1].as_str().ok_or("`Fn::Split` of a value that is not a string")?;
-        let items: Vec<&str> = text.split(delimiter).collect();
+        let items: Vec<&str> = text.split(delimiter).take(MAX_LIST_ITEMS + 1).collect();
         if items.len() > MAX_LIST_ITEMS {
             return Err(format!("`Fn::Split` gives more than {MAX_LIST_ITEMS} items, which are not read"));
         }
