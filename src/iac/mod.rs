@@ -422,9 +422,10 @@ pub struct Options {
     pub vars: Vec<(String, String)>,
     /// `--var-file FILE`, in command-line order (a later one wins), already read.
     pub var_files: Vec<Arc<SourceFile>>,
-    /// Whether the `.tofu` file that takes a `.tf` file's place is looked for on disk when
-    /// the run does not hold it: a run over named files without their project
-    /// (`--no-context`), where the twin is not read.
+    /// Whether the run holds named files without their project (`--no-context`): the `.tofu`
+    /// file that takes a `.tf` file's place is then looked for on disk (the twin is not
+    /// read), and a variable the module's files of the run do not declare may be declared in
+    /// one the run does not hold (`terraform::vars::root_values`).
     pub twins_on_disk: bool,
     /// Variables of root modules whose value is given only at deploy, so unknown whatever
     /// their default: `(name, where the value is given, why)`, over every other value. A ROS

@@ -268,10 +268,14 @@ pub fn root_values(
         values.insert(name.clone(), VarValue::Set(Val::unknown(why.as_str(), at.clone()), None));
     }
     // A value for a variable the module does not declare is Terraform's warning, and `var.x`
-    // its error ("Reference to undeclared input variable"): not a value to check.
-    let declared: std::collections::HashSet<&str> =
-        def.blocks("variable").filter_map(|item| item.block.labels.first().map(String::as_str)).collect();
-    values.retain(|name, _| declared.contains(name.as_str()));
+    // its error ("Reference to undeclared input variable"): not a value to check. Unless the
+    // run holds only named files of the module (`--no-context`: its `variables.tf` may not be
+    // among them), whose `--var`s are taken as given.
+    if !options.twins_on_disk {
+        let declared: std::collections::HashSet<&str> =
+            def.blocks("variable").filter_map(|item| item.block.labels.first().map(String::as_str)).collect();
+        values.retain(|name, _| declared.contains(name.as_str()));
+    }
     default_for_null(def, &mut values);
     super::types::apply(def, &mut values);
     forget_declared_twice(def, &mut values);
