@@ -409,7 +409,7 @@ fn same_type(a: &Val, b: &Val, depth: usize) -> bool {
 }
 
 /// An object's attributes, sorted by name.
-fn by_name(entries: &[(String, Val)]) -> Vec<(&str, &Val)> {
+pub(super) fn by_name(entries: &[(String, Val)]) -> Vec<(&str, &Val)> {
     let mut sorted: Vec<(&str, &Val)> = entries.iter().map(|(k, v)| (k.as_str(), v)).collect();
     sorted.sort_unstable_by_key(|(k, _)| *k);
     sorted

@@ -49,7 +49,10 @@ fn alike(x: &Val, y: &Val) -> bool {
             first.is_none_or(|f| a.iter().chain(b).all(|v| alike(f, v)))
         }
         (Value::Object(a), Value::Object(b)) => {
-            a.len() == b.len() && a.iter().all(|(k, v)| b.iter().any(|(k2, w)| k == k2 && alike(v, w)))
+            // By name, in sorted order: a search per attribute was quadratic in them.
+            let (a, b) =
+                (crate::terraform::eval::types::by_name(a), crate::terraform::eval::types::by_name(b));
+            a.len() == b.len() && a.iter().zip(&b).all(|((k, v), (k2, w))| k == k2 && alike(v, w))
         }
         _ => false,
     }
