@@ -5,9 +5,12 @@
 //! are vectors, and cost nothing of the kind.
 //!
 //! [`refused`] finds, before the parse, the object at which a file's objects pass
-//! [`MAX_KEY_COMPARISONS`]. It reads the text as HCL's lexer does only as far as it must to
-//! tell items apart: strings and their interpolations, heredocs, comments, and which `{`
-//! opens an object rather than a block body.
+//! [`MAX_KEY_COMPARISONS`]. It follows HCL's lexer only where that decides what an item is:
+//! quoted strings (their escapes and interpolations), heredocs (opened and closed where
+//! `hcl-edit` opens and closes them), comments, and brackets; a `{` in a body opens a block
+//! until the statement has had its `=`, and an object anywhere else. Each `=` or `:` in an
+//! object counts as an item, so a conditional's `:` or a namespace's `::` counts one more:
+//! it may count more items than the parser sees, and is meant never to count fewer.
 
 /// The most key comparisons a file's object literals may cost `hcl-edit`: one object of
 /// 8,192 items (about 0.2 s), or many smaller ones. Real configurations hold objects of tens

@@ -249,3 +249,43 @@ fn conditions_convert_strings_as_terraform_does() {
     assert_eq!(known(r#"!"0""#), "true");
     assert_eq!(known(r#"[for x in [1] : x if "1"]"#), "[1]");
 }
+
+#[test]
+fn a_null_or_unknown_of_a_type_not_known_here_is_not_taken_for_no_type() {
+    // Review: a `string` variable's `null` has that type, so `var.port != null ? var.port :
+    // 22` is `"22"` in Terraform, and `== 22` is false; read as typeless, it was 22 and true.
+    let module = r#"
+variable "port" {
+  type    = string
+  default = null
+}
+variable "s" { type = string }
+locals {
+  port = var.port != null ? var.port : 22
+}
+resource "x_y" "r" {
+  ssh     = local.port == 22 ? "ssh" : "other"
+  list    = jsonencode(false ? [var.s] : [80])
+  map     = jsonencode(tomap({ a = 1, b = var.port }))
+  literal = true ? 5 : null
+  string  = var.port != null ? var.port : "22"
+}
+"#;
+    let ev = run(&[("main.tf", module)]);
+    for name in ["ssh", "list", "map"] {
+        assert!(attr(&ev, "x_y.r", name).unknown_why().is_some(), "{name}: {:?}", attr(&ev, "x_y.r", name));
+    }
+    // A `null` written as such has no type; a string is a string beside anything.
+    assert_eq!(attr(&ev, "x_y.r", "literal").as_int(), Some(5));
+    assert_eq!(string(attr(&ev, "x_y.r", "string")), "22");
+}
+
+#[test]
+fn review_cases_of_format_and_remainders() {
+    // A width too large to read is not "no width" (Terraform fails on it).
+    is_unknown(r#"format("%99999999999999999999s", "a")"#);
+    assert_eq!(known(r#"format("%3s|", "a")"#), "\"  a|\"");
+    // The remainder of `-0` keeps its sign, as Terraform's does.
+    assert_eq!(known("-0 % 5"), "-0");
+    assert_eq!(known("-1 % 1"), "0");
+}

@@ -408,8 +408,9 @@ impl<'a> Eval<'a> {
                 let taken = self.eval(taken);
                 // Terraform gives both results one type (`true ? 1 : "a"` is `"1"`):
                 // the other result's type counts too.
+                let literal_null = matches!(other.written().kind, Kind::Null);
                 let other = self.eval(other);
-                match functions::unify::conditional(&taken, &other) {
+                match functions::unify::conditional(&taken, &other, literal_null) {
                     Ok(None) => taken,
                     Ok(Some(v)) => v,
                     Err(why) => match why.strip_prefix(functions::LATER) {

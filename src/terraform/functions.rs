@@ -400,7 +400,7 @@ fn run(name: &str, args: &[Val]) -> Out {
             for i in 0..len {
                 let row: Vec<Val> = rest
                     .iter()
-                    .map(|v| list(v).map_or(Some(v.clone()), |l| l.get(i).cloned()))
+                    .map(|v| list(v).map_or_else(|_| Some(v.clone()), |l| l.get(i).cloned()))
                     .collect::<Option<_>>()
                     .ok_or("lists of different lengths")?;
                 out.push(text::format(&spec, &row)?);

@@ -109,8 +109,9 @@ pub fn arithmetic(op: BinaryOperator, p: f64, q: f64) -> Result<Value, &'static 
             x.checked_mul(y).filter(|n| n % one == 0).and_then(|n| unscaled(n / one, p * q))
         }
         BinaryOperator::Div => x.checked_mul(one).filter(|n| n % y == 0).and_then(|n| unscaled(n / y, p / q)),
-        // Terraform's remainder has the sign of the dividend (`-7 % 3` is `-1`), and a zero
-        // one is `0`, never `-0` (`-1 % 1`).
+        // Terraform's remainder has the sign of the dividend (`-7 % 3` is `-1`); a zero one
+        // is `0` (`-1 % 1`), unless the dividend is itself `-0` (`-0 % 5` is `-0`).
+        BinaryOperator::Mod if p == 0.0 => Some(Value::Number(p)),
         BinaryOperator::Mod => unscaled(x % y, 0.0),
         _ => return Err("an unsupported operator is not evaluated"),
     };

@@ -161,7 +161,9 @@ pub fn format(spec: &str, args: &[Val]) -> Out {
             None if numeric && flags.contains(' ') => format!(" {text}"),
             _ => text,
         };
-        let width = width.parse::<usize>().unwrap_or(0);
+        // No width is 0; one too large to read is past the bound too (Terraform fails on it).
+        let width = if width.is_empty() { Ok(0) } else { width.parse::<usize>() };
+        let width = width.unwrap_or(usize::MAX);
         if width > 1024 {
             return Err(not_modelled("a width past 1024"));
         }

@@ -31,13 +31,17 @@ fn shape(v: &Val) -> String {
     }
 }
 
-/// Whether two values have one type, a value not known (or null) being of any type:
-/// `["a"]` and `[alicloud_security_group.x.id]` do, `[1]` and `["a"]` do not.
+/// Whether two values surely have one type, a value not known (or null) being of one with a
+/// string or another such value: `["a"]` and `[alicloud_security_group.x.id]` do, `[1]` and
+/// `["a"]` do not, nor `[1]` and `[var.s]`, which Terraform makes `["1"]` for a string.
 fn alike(x: &Val, y: &Val) -> bool {
     match (&x.value, &y.value) {
-        (Value::Null | Value::Unknown(_) | Value::Ref(_), _)
-        | (_, Value::Null | Value::Unknown(_) | Value::Ref(_))
-        | (Value::String(_), Value::String(_))
+        // A null or a value not known yet may be of any type, which numbers, booleans and
+        // collections beside it would be converted to: only a string is surely its type.
+        (
+            Value::Null | Value::Unknown(_) | Value::Ref(_) | Value::String(_),
+            Value::String(_) | Value::Null | Value::Unknown(_) | Value::Ref(_),
+        )
         | (Value::Number(_), Value::Number(_))
         | (Value::Bool(_), Value::Bool(_)) => true,
         (Value::List(a), Value::List(b)) => {
@@ -79,6 +83,15 @@ fn shapes_differ(items: &[Val]) -> bool {
 /// The items converted to one element type, as Terraform converts them.
 pub fn unify(items: &[Val]) -> Result<Vec<Val>, String> {
     let (strings, numbers, bools, collections) = kinds(items);
+    // A null or a value not known yet may be of a type the others convert to (a `string`
+    // variable's `null` makes `tomap({a = 1, b = var.s})` a map of strings): beside numbers,
+    // booleans or collections, which type is not known here.
+    let typeless = items.iter().any(|v| matches!(v.value, Value::Null | Value::Unknown(_) | Value::Ref(_)));
+    if typeless && (numbers || bools || collections) {
+        return Err(format!(
+            "{LATER}a null or a value not known yet beside numbers, booleans or collections may convert them"
+        ));
+    }
     if collections {
         if strings || numbers || bools {
             return Err("primitive values and collections have no common type".into());
@@ -120,14 +133,16 @@ pub fn check_same(items: &[Val]) -> Result<(), String> {
 
 /// The two results of a conditional: the one taken, as Terraform gives it once both are
 /// unified. `Ok(None)`: the taken one as it is.
-pub fn conditional(taken: &Val, other: &Val) -> Result<Option<Val>, String> {
+pub fn conditional(taken: &Val, other: &Val, other_is_literal_null: bool) -> Result<Option<Val>, String> {
     match (&taken.value, &other.value) {
         // A string stays itself whatever the other result; null and values not known yet
-        // are left as they are, and so is a result of the other's primitive type.
+        // are left as they are, and so is a result of the other's primitive type. Only a
+        // `null` written as such has no type: a variable's `null` has its variable's
+        // (`var.port != null ? var.port : 22` is `"22"` for a `string` variable).
         (Value::String(_) | Value::Null | Value::Unknown(_) | Value::Ref(_), _)
-        | (_, Value::Null)
         | (Value::Number(_), Value::Number(_))
         | (Value::Bool(_), Value::Bool(_)) => Ok(None),
+        (_, Value::Null) if other_is_literal_null => Ok(None),
         (Value::Number(_) | Value::Bool(_), Value::String(_)) => {
             Ok(Some(Val { value: Value::String(string_of(taken)?), ..taken.clone() }))
         }
