@@ -267,12 +267,13 @@ resource "x_y" "r" {
   ssh     = local.port == 22 ? "ssh" : "other"
   list    = jsonencode(false ? [var.s] : [80])
   map     = jsonencode(tomap({ a = 1, b = var.port }))
+  object  = jsonencode(true ? { a = 1 } : { a = var.port })
   literal = true ? 5 : null
   string  = var.port != null ? var.port : "22"
 }
 "#;
     let ev = run(&[("main.tf", module)]);
-    for name in ["ssh", "list", "map"] {
+    for name in ["ssh", "list", "map", "object"] {
         assert!(attr(&ev, "x_y.r", name).unknown_why().is_some(), "{name}: {:?}", attr(&ev, "x_y.r", name));
     }
     // A `null` written as such has no type; a string is a string beside anything.

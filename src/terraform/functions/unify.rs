@@ -165,12 +165,15 @@ pub fn conditional(taken: &Val, other: &Val, other_is_literal_null: bool) -> Res
     }
 }
 
-/// Whether values are all primitive and of one type (nulls aside).
+/// Whether values are all primitive and of one type (nulls aside, beside strings only).
 fn one_primitive<'a>(values: impl Iterator<Item = &'a Val>) -> bool {
-    let mut kind = None;
+    let (mut kind, mut null) = (None, false);
     for v in values {
         let k = match &v.value {
-            Value::Null => continue,
+            Value::Null => {
+                null = true;
+                continue;
+            }
             Value::String(_) => 's',
             Value::Number(_) => 'n',
             Value::Bool(_) => 'b',
@@ -181,5 +184,6 @@ fn one_primitive<'a>(values: impl Iterator<Item = &'a Val>) -> bool {
         }
         kind = Some(k);
     }
-    true
+    // A null may be a string variable's, which numbers and booleans beside it convert to.
+    !null || matches!(kind, None | Some('s'))
 }
