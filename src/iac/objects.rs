@@ -39,6 +39,11 @@ impl Refused {
         }
     }
 
+    /// What the S001 on a whole file says.
+    pub fn in_file(&self) -> String {
+        format!("this file is {}", self.message())
+    }
+
     /// What the finding says.
     pub fn message(&self) -> String {
         match self {

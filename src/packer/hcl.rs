@@ -55,9 +55,7 @@ pub(super) fn parse(file: &Arc<SourceFile>, findings: &mut Vec<Finding>) -> Opti
             let label = error.message().to_string();
             (error.location().offset(), format!("not valid HCL: {label}"), label)
         }),
-        Err(refused) => {
-            Err((refused.at(), format!("this file is {}", refused.message()), "not read".to_string()))
-        }
+        Err(refused) => Err((refused.at(), refused.in_file(), "not read".to_string())),
     };
     match parsed {
         Ok(body) => Some(body),

@@ -73,25 +73,19 @@ fn parse_hcl_file(file: &Arc<SourceFile>) -> Result<Body, Box<Finding>> {
     // write one); `hcl-edit` does not, so it is skipped here and spans shift past it.
     let offset = if whole.starts_with('\u{feff}') { '\u{feff}'.len_utf8() } else { 0 };
     let text = &whole[offset..];
-    let input = match crate::iac::hcl_input(text) {
-        Ok(input) => input,
-        Err(refused) => {
-            let span = char_span_at(whole, offset + refused.at());
-            let message = format!("this file is {}", refused.message());
-            return Err(Box::new(PARSE_ERROR.finding(message, Location::new(file.clone(), span))));
-        }
+    // An S001 at `at`, a byte offset in `text`.
+    let finding = |at: usize, message: String| {
+        let span = char_span_at(whole, offset + at);
+        Box::new(PARSE_ERROR.finding(message, Location::new(file.clone(), span)))
     };
+    let input = crate::iac::hcl_input(text).map_err(|refused| finding(refused.at(), refused.in_file()))?;
     match parse_body(&input, MAX_REPARSED) {
         Ok((body, renamed)) => {
             let whole = Span::new(offset, offset);
             let converter = Converter { text, offset, whole, exact: true, renamed: &renamed };
             Ok(converter.body(&body))
         }
-        Err(error) => {
-            let span = char_span_at(whole, offset + error.location().offset());
-            let message = format!("invalid HCL: {}", error.message());
-            Err(Box::new(PARSE_ERROR.finding(message, Location::new(file.clone(), span))))
-        }
+        Err(error) => Err(finding(error.location().offset(), format!("invalid HCL: {}", error.message()))),
     }
 }
 
