@@ -502,3 +502,29 @@ fn a_packer_template_directory_is_read_whole_as_packer_reads_it() {
     let run = check_in(&dir, &["--select", "L001", "."]);
     assert_eq!(codes(&run), ["L001"], "{}", run.describe());
 }
+
+#[test]
+fn a_set_passed_through_a_local_is_keyed_by_its_items() {
+    // `{ for k, v in local.types : k => v }` over a set has the types as keys (Terraform
+    // 1.11); before, a set was known as one only when `toset` was written in place, and
+    // `instance_type = each.key` was the index: a false S007 for types `0` and `1`.
+    let main = |collection: &str| {
+        format!(
+            "locals {{\n  types  = toset([\"ecs.g7.large\", \"ecs.c7.xlarge\"])\n  by_key = {{ for k, v in {collection} : k => v }}\n}}\n\n\
+             resource \"alicloud_instance\" \"app\" {{\n  for_each      = local.by_key\n  instance_type = each.key\n  \
+             image_id      = var.image_id\n}}\n\nvariable \"image_id\" {{\n  type = string\n}}\n"
+        )
+    };
+    let quiet = scratch_dir("terraform-set-through-local");
+    write_files(&quiet, &[("main.tf", &main("local.types"))]);
+    let run = check_in(&quiet, &["--select", "S007"]);
+    run.assert_code(0);
+    assert_eq!(codes(&run), Vec::<String>::new(), "{}", run.describe());
+    assert_eq!(run.json()["summary"]["resources"].as_u64(), Some(2), "{}", run.describe());
+    // The loud twin: `tolist` makes a list, whose keys are its indices, and S007 says so.
+    let loud = scratch_dir("terraform-list-through-local");
+    write_files(&loud, &[("main.tf", &main("tolist(local.types)"))]);
+    let run = check_in(&loud, &["--select", "S007"]);
+    run.assert_code(0);
+    assert_eq!(codes(&run), ["S007", "S007"], "{}", run.describe());
+}

@@ -230,7 +230,10 @@ impl Ctx<'_, '_, '_> {
                 Some((_, Val { value: Value::List(list), .. })) => list.extend(items),
                 Some(_) => {}
                 None => {
-                    out.push((kind, Val::new(Value::List(items), Location::new(file.clone(), block.head))));
+                    out.push((
+                        kind,
+                        Val::new(Value::List(items.into()), Location::new(file.clone(), block.head)),
+                    ));
                 }
             }
         }
@@ -253,6 +256,10 @@ impl Ctx<'_, '_, '_> {
             .unwrap_or_else(|| kind.to_string());
         let coll = self.eval(file, &for_each.expr);
         let pairs: Vec<(Val, Val)> = match &coll.value {
+            // A set's keys are its items (`iterator.key` is the item, as in a `for`).
+            Value::List(items) if items.set => {
+                items.iter().map(|v| (Val { at: at.clone(), ..v.clone() }, v.clone())).collect()
+            }
             #[allow(clippy::cast_precision_loss)]
             Value::List(items) => items
                 .iter()

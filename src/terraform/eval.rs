@@ -590,8 +590,15 @@ impl<'a, 'o, 'l> Ctx<'a, 'o, 'l> {
             return (vec![Instance { repeat: Repeat::Once, count: None, each: None }], None);
         };
         let v = self.eval(file, &for_each.expr);
+        let mut why_not = None;
         let pairs: Option<Vec<(String, Val)>> = match &v.value {
             Value::Object(entries) => Some(entries.clone()),
+            // A list or tuple: Terraform rejects it (`for_each = ["a", "b"]`).
+            Value::List(items) if !items.set => {
+                why_not =
+                    Some("`for_each` is a list or tuple, which Terraform rejects (a set is `toset(...)`)");
+                None
+            }
             // A set of strings: Terraform rejects a set of numbers or booleans.
             Value::List(items) => items
                 .iter()
@@ -612,9 +619,9 @@ impl<'a, 'o, 'l> Ctx<'a, 'o, 'l> {
                 })
                 .collect(),
             _ => {
-                let why = v
-                    .unknown_why()
-                    .unwrap_or_else(|| "`for_each` is not a known map or set of strings".into());
+                let why = v.unknown_why().unwrap_or_else(|| {
+                    why_not.unwrap_or("`for_each` is not a known map or set of strings").to_string()
+                });
                 let unknown = Val::unknown(why.clone(), v.at.clone());
                 vec![Instance {
                     repeat: Repeat::Unknown(why),

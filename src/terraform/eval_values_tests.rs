@@ -305,3 +305,86 @@ resource "x_y" "r" {
         assert_eq!(attr(&ev, "x_y.r", name).as_bool(), Some(true), "{name}");
     }
 }
+
+#[test]
+fn a_set_stays_a_set_through_locals_variables_and_modules() {
+    // Terraform (1.11, `terraform console`): a `for` over a set takes each item as its key,
+    // wherever the set was made; `tolist` and a `list(...)` type make it a list again. Before,
+    // only `toset(...)` written in place was known to be a set, and a set passed through a
+    // local gave `"0"`, `"1"` as keys: `instance_type = each.key` was a false S007.
+    let root = r#"
+locals {
+  types  = toset(["ecs.g7.large", "ecs.c7.xlarge"])
+  by_key = { for k, v in local.types : k => v }
+  listed = { for k, v in tolist(local.types) : k => v }
+}
+variable "named" {
+  type    = set(string)
+  default = ["b", "a"]
+}
+variable "ordered" {
+  type    = list(string)
+  default = ["b", "a"]
+}
+resource "x_y" "r" {
+  keys_local    = join(",", keys(local.by_key))
+  keys_listed   = join(",", keys(local.listed))
+  keys_var      = join(",", [for k, v in var.named : k])
+  keys_list_var = join(",", [for k, v in var.ordered : k])
+  template      = "%{for k, v in var.named}${k}%{endfor}"
+  index         = local.types[0]
+  element       = element(var.named, 0)
+  chosen        = join(",", [for k, v in (true ? local.types : toset([])) : k])
+}
+resource "alicloud_instance" "each" {
+  for_each      = local.by_key
+  instance_type = each.key
+}
+resource "alicloud_instance" "tuple" {
+  for_each      = ["a", "b"]
+  instance_type = each.key
+}
+resource "x_y" "dyn" {
+  dynamic "disk" {
+    for_each = var.named
+    content {
+      name = disk.key
+    }
+  }
+}
+module "m" {
+  source = "./m"
+  names  = local.types
+}
+"#;
+    let child = r#"
+variable "names" {}
+resource "x_y" "inner" {
+  keys = join(",", [for k, v in var.names : k])
+}
+"#;
+    let ev = run(&[("main.tf", root), ("m/main.tf", child)]);
+    let get = |name: &str| attr(&ev, "x_y.r", name);
+    assert_eq!(string(get("keys_local")), "ecs.c7.xlarge,ecs.g7.large");
+    assert_eq!(string(get("keys_listed")), "0,1", "tolist makes a list");
+    assert_eq!(string(get("keys_var")), "a,b", "a set(string) variable is a set");
+    assert_eq!(string(get("keys_list_var")), "0,1", "a list(string) variable is a list");
+    assert_eq!(string(get("template")), "ab");
+    assert!(unknown(get("index")).contains("set"), "a set has no indices");
+    assert!(unknown(get("element")).contains("of a set"));
+    assert_eq!(string(get("chosen")), "ecs.c7.xlarge,ecs.g7.large");
+    let each = block(&ev, "alicloud_instance.each[\"ecs.g7.large\"]");
+    assert_eq!(string(each.get("instance_type").unwrap()), "ecs.g7.large");
+    // Terraform rejects `for_each` over a tuple: nothing known is made of it.
+    let tuple = block(&ev, "alicloud_instance.tuple[*]");
+    assert!(
+        matches!(&tuple.repeat, Repeat::Unknown(why) if why.contains("list or tuple")),
+        "{:?}",
+        tuple.repeat
+    );
+    assert!(unknown(tuple.get("instance_type").unwrap()).contains("list or tuple"));
+    let disks = attr(&ev, "x_y.dyn", "disk").blocks();
+    let names: Vec<String> = disks.iter().map(|d| string(d.get("name").unwrap())).collect();
+    assert_eq!(names, ["a", "b"], "a dynamic block's key over a set is the item");
+    assert_eq!(string(attr(&ev, "module.m.x_y.inner", "keys")), "ecs.c7.xlarge,ecs.g7.large");
+}

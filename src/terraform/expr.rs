@@ -19,7 +19,7 @@ use std::sync::Arc;
 
 #[path = "expr/values.rs"]
 mod values;
-use values::{NOT_NFC, interpolated, iterate, makes_set, whole_quotient};
+use values::{NOT_NFC, interpolated, iterate, whole_quotient};
 pub use values::{apply, equal, insert, key_string, nfc_stable, sorted, to_number, unknown_inside, weight};
 
 /// Most items in one list or object value.
@@ -185,10 +185,6 @@ impl<'a> Eval<'a> {
                 if let Kind::Var(name) = &base.kind {
                     return self.reference(name, &steps, &at);
                 }
-                // A set has no indices (`toset(["a"])[0]` is an error).
-                if makes_set(base) && matches!(steps.first(), Some(Step::Index(_))) {
-                    return error("an element of a set is not reached by an index", at);
-                }
                 let v = self.eval(base);
                 apply(v, &steps, &at)
             }
@@ -304,13 +300,6 @@ impl<'a> Eval<'a> {
                 let v = self.eval(&args[0]);
                 functions::call(name, &[v], at)
             }
-            // These take lists, not sets; a set written in place is known to be one.
-            "element" | "index" | "slice" if args.first().is_some_and(makes_set) => {
-                error(format!("`{name}` of a set"), at)
-            }
-            "concat" | "coalescelist" if args.iter().any(makes_set) => {
-                error(format!("`{name}` of a set"), at)
-            }
             _ => {
                 let mut values: Vec<Val> = args.iter().map(|a| self.eval(a)).collect();
                 if expand {
@@ -377,7 +366,7 @@ impl<'a> Eval<'a> {
                 }
                 Part::For { key, value, collection, body } => {
                     let coll = self.eval(collection);
-                    let pairs = iterate(&coll, at, makes_set(collection))?;
+                    let pairs = iterate(&coll, at)?;
                     for (k, v) in pairs {
                         let mark = self.scope.len();
                         if let Some(key) = key {
@@ -506,7 +495,7 @@ impl<'a> Eval<'a> {
 
     fn for_expr(&mut self, f: &ForExpr, at: Location) -> Val {
         let coll = self.eval(&f.collection);
-        let pairs = match iterate(&coll, &at, makes_set(&f.collection)) {
+        let pairs = match iterate(&coll, &at) {
             Ok(pairs) => pairs,
             Err(v) => return v,
         };
@@ -528,7 +517,11 @@ impl<'a> Eval<'a> {
                 return v;
             }
         }
-        if f.key.is_some() { Val::new(Value::Object(object), at) } else { Val::new(Value::List(list), at) }
+        if f.key.is_some() {
+            Val::new(Value::Object(object), at)
+        } else {
+            Val::new(Value::List(list.into()), at)
+        }
     }
 
     fn for_item(
@@ -567,7 +560,7 @@ impl<'a> Eval<'a> {
         match object.iter_mut().find(|(k, _)| *k == key) {
             Some((_, Val { value: Value::List(items), .. })) if f.grouping => items.push(value),
             Some(_) => return Err(error(format!("duplicate key `{key}` in a `for` expression"), at.clone())),
-            None if f.grouping => object.push((key, Val::new(Value::List(vec![value]), at.clone()))),
+            None if f.grouping => object.push((key, Val::new(Value::List(vec![value].into()), at.clone()))),
             None => object.push((key, value)),
         }
         Ok(())

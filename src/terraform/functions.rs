@@ -8,7 +8,7 @@
 
 use super::expr::{ERROR, MAX_ITEMS, MAX_STRING, equal, error, to_number, unknown_inside};
 use crate::diag::{Label, Location};
-use crate::terraform::value::{Val, Value};
+use crate::terraform::value::{Items, Val, Value};
 use numbers::overflows;
 use numbers::{EXACT, exact_int};
 use text::{bool_of, plain, string_of};
@@ -283,7 +283,7 @@ fn distinct_refs(items: &[Val]) -> Out {
             "{LATER}`distinct` of a value known only after apply and other items: they may be equal"
         ));
     }
-    Ok(Value::List(out))
+    Ok(Value::List(out.into()))
 }
 
 /// Whether a reference is never null or empty once applied: a resource's or image
@@ -303,6 +303,16 @@ fn never_empty(item: &Val) -> bool {
 fn run(name: &str, args: &[Val]) -> Out {
     let a0 = || arg(args, 0);
     let a1 = || arg(args, 1);
+    // These take lists, not sets (Terraform rejects `element(toset(...), 0)`).
+    let is_set = |v: &Val| matches!(&v.value, Value::List(items) if items.set);
+    let lists = match name {
+        "element" | "index" | "slice" => args.get(..1).unwrap_or_default(),
+        "concat" | "coalescelist" => args,
+        _ => &[],
+    };
+    if lists.iter().any(is_set) {
+        return Err(format!("{ERROR}`{name}` of a set"));
+    }
     match name {
         // Go maps case a character at a time with simple mappings (`ß` stays), and Terraform
         // normalises to NFC: only ASCII is certain.
@@ -424,7 +434,7 @@ fn run(name: &str, args: &[Val]) -> Out {
             }
             // Lists of one type give a list of it, and any tuple a tuple as it is.
             unify::check_same(&out)?;
-            Ok(Value::List(out))
+            Ok(Value::List(out.into()))
         }
         "distinct" => distinct_refs(&unify::unify(list(a0()?)?)?),
         // A null converts to a null of the type.
@@ -434,7 +444,7 @@ fn run(name: &str, args: &[Val]) -> Out {
             if items.iter().any(|v| matches!(v.value, Value::List(_) | Value::Object(_))) {
                 return Err(unsure("a set of collections is in an order this reader cannot name"));
             }
-            Ok(Value::List(set(items)))
+            Ok(Value::List(Items::set(set(items))))
         }
         "setunion" => {
             if args.is_empty() {
@@ -449,7 +459,7 @@ fn run(name: &str, args: &[Val]) -> Out {
             if out.iter().any(|v| matches!(v.value, Value::List(_) | Value::Object(_))) {
                 return Err(unsure("a set of collections is in an order this reader cannot name"));
             }
-            Ok(Value::List(set(out)))
+            Ok(Value::List(Items::set(set(out))))
         }
         "setintersection" => {
             // All the sets are converted to one element type first (`["1"]` and `[1]` share
@@ -476,7 +486,7 @@ fn run(name: &str, args: &[Val]) -> Out {
                 .filter(|x| rest.iter().all(|l| l.iter().any(|y| equal(x, y) == Some(true))))
                 .cloned()
                 .collect();
-            Ok(Value::List(set(keep)))
+            Ok(Value::List(Items::set(set(keep))))
         }
         "compact" => {
             let items = list(a0()?)?;
@@ -495,7 +505,7 @@ fn run(name: &str, args: &[Val]) -> Out {
                     out.push(Val { value: Value::String(s(v)?), ..v.clone() });
                 }
             }
-            Ok(Value::List(out))
+            Ok(Value::List(out.into()))
         }
         "coalesce" => unify::unify(args)?
             .into_iter()
@@ -564,7 +574,10 @@ fn run(name: &str, args: &[Val]) -> Out {
                 usize::try_from(from).map_err(|_| "bad index")?,
                 usize::try_from(to).map_err(|_| "bad index")?,
             );
-            items.get(from..to).map(|s| Value::List(s.to_vec())).ok_or_else(|| "index out of range".into())
+            items
+                .get(from..to)
+                .map(|s| Value::List(s.to_vec().into()))
+                .ok_or_else(|| "index out of range".into())
         }
         "reverse" => Ok(Value::List(list(a0()?)?.iter().rev().cloned().collect())),
         "sort" => {
@@ -591,7 +604,7 @@ fn run(name: &str, args: &[Val]) -> Out {
             list(a0()?)?;
             let mut out = Vec::new();
             flat(a0()?, &mut out)?;
-            Ok(Value::List(out))
+            Ok(Value::List(out.into()))
         }
         "keys" => {
             let entries = object(a0()?)?;
@@ -648,7 +661,7 @@ fn run(name: &str, args: &[Val]) -> Out {
             Value::Null => Ok(Value::Null),
             _ => bool_of(a0()?).map(Value::Bool).ok_or_else(|| "a boolean is needed".into()),
         },
-        "tolist" => Ok(Value::List(unify::unify(list(a0()?)?)?)),
+        "tolist" => Ok(Value::List(unify::unify(list(a0()?)?)?.into())),
         "tomap" => {
             let entries = object(a0()?)?;
             let values: Vec<Val> = entries.iter().map(|(_, v)| v.clone()).collect();

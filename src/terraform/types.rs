@@ -19,7 +19,7 @@ use super::modules::ModuleDef;
 use super::vars::{VarValue, constant};
 use crate::diag::Label;
 use crate::source::SourceFile;
-use crate::terraform::value::{Val, Value};
+use crate::terraform::value::{Items, Val, Value};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -105,7 +105,7 @@ impl Filler<'_> {
                 self.object(attributes, object, path, depth)
             }
             ("list" | "set", [element], Value::List(items)) => {
-                let items = self.unify(element, items, path);
+                let items = self.unify(element, items.items, path);
                 let items: Vec<Val> = items
                     .into_iter()
                     .enumerate()
@@ -123,10 +123,13 @@ impl Filler<'_> {
                         v.at,
                     );
                 }
-                let items = if function == "set" && items.iter().all(|item| unknown_inside(item).is_none()) {
-                    super::functions::set(items)
-                } else {
-                    items
+                // A `list(...)` of a set is a list: only a `set(...)` is a set.
+                let items = match function.as_str() {
+                    "set" if items.iter().all(|item| unknown_inside(item).is_none()) => {
+                        Items::set(super::functions::set(items))
+                    }
+                    "set" => Items::set(items),
+                    _ => items.into(),
                 };
                 Val { value: Value::List(items), ..v }
             }

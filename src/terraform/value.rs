@@ -27,8 +27,8 @@ pub enum Value {
     Bool(bool),
     Number(f64),
     String(String),
-    /// Lists, sets and tuples.
-    List(Vec<Val>),
+    /// Lists, sets and tuples (a set says so: [`Items::set`]).
+    List(Items),
     /// Objects and maps, keys in source order (iterated in lexical order, as Terraform
     /// iterates them: `expr::sorted`).
     Object(Vec<(String, Val)>),
@@ -36,6 +36,70 @@ pub enum Value {
     /// unknown as a value, but which block it names is known. An operation on it (a
     /// function, a template with other parts) gives [`Value::Unknown`].
     Ref(Reference),
+}
+
+/// The items of a list, tuple or set, in order. A set (made by `toset` and the other set
+/// functions, or converted to a `set(...)` type) says so, since Terraform treats it apart:
+/// a `for` over it takes each item as its key (`{for k, v in local.names : k => v}` has
+/// the names as keys, not `"0"`, `"1"`), and it has no indices. That travels with the value
+/// through locals, variables and module inputs; before, only a set written in place was
+/// known to be one, and one passed through a local gave its indices as keys (a false S007 on
+/// `instance_type = each.key`). Every other list (`tolist`, a `list(...)` type, a function's
+/// result) is not a set.
+#[derive(Clone, Debug, Default)]
+pub struct Items {
+    pub items: Vec<Val>,
+    pub set: bool,
+}
+
+impl Items {
+    /// The items of a set (in the set's order).
+    pub const fn set(items: Vec<Val>) -> Self {
+        Self { items, set: true }
+    }
+}
+
+impl From<Vec<Val>> for Items {
+    /// A list or tuple.
+    fn from(items: Vec<Val>) -> Self {
+        Self { items, set: false }
+    }
+}
+
+impl FromIterator<Val> for Items {
+    /// A list or tuple.
+    fn from_iter<I: IntoIterator<Item = Val>>(items: I) -> Self {
+        Self::from(items.into_iter().collect::<Vec<_>>())
+    }
+}
+
+impl IntoIterator for Items {
+    type Item = Val;
+    type IntoIter = std::vec::IntoIter<Val>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.items.into_iter()
+    }
+}
+
+impl<'a> IntoIterator for &'a Items {
+    type Item = &'a Val;
+    type IntoIter = std::slice::Iter<'a, Val>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.items.iter()
+    }
+}
+
+impl std::ops::Deref for Items {
+    type Target = Vec<Val>;
+    fn deref(&self) -> &Vec<Val> {
+        &self.items
+    }
+}
+
+impl std::ops::DerefMut for Items {
+    fn deref_mut(&mut self) -> &mut Vec<Val> {
+        &mut self.items
+    }
 }
 
 impl Val {

@@ -2,9 +2,7 @@
 //! keys, numbers and text taken from values, equality, iteration (`for`) and traversal steps
 //! (`.attr`, `[i]`, splats). Split from `expr.rs` by meaning.
 
-use super::{
-    ERROR, Expr, Kind, Location, Step, Val, Value, error, exact_int, functions, number_text, overflows,
-};
+use super::{ERROR, Location, Step, Val, Value, error, exact_int, functions, number_text, overflows};
 
 /// Why a string literal is unknown when [`nfc_stable`] is false.
 pub(super) const NOT_NFC: &str = "text Terraform normalises to Unicode NFC is not evaluated";
@@ -118,17 +116,11 @@ pub(super) fn whole_quotient(dividend: &Val, divisor: &Val, ceil: bool) -> Optio
     Some(whole as f64)
 }
 
-/// Whether an expression is written as a call that makes a set. Values do not say whether
-/// they are sets, but a set written in place is known to be one.
-pub(super) fn makes_set(expr: &Expr) -> bool {
-    matches!(&expr.kind, Kind::Call(name, _, _) if matches!(name.as_str(), "toset" | "setunion" | "setintersection" | "setsubtract"))
-}
-
 /// The key/value pairs a `for` iterates (list indices are numbers; a set's keys are its
-/// items, when `set` says the collection is one).
-pub(super) fn iterate(coll: &Val, at: &Location, set: bool) -> Result<Vec<(Val, Val)>, Val> {
+/// items).
+pub(super) fn iterate(coll: &Val, at: &Location) -> Result<Vec<(Val, Val)>, Val> {
     match &coll.value {
-        Value::List(items) if set => {
+        Value::List(items) if items.set => {
             Ok(items.iter().map(|v| (Val { at: at.clone(), ..v.clone() }, v.clone())).collect())
         }
         Value::List(items) => Ok(items
@@ -245,12 +237,12 @@ pub fn apply(mut v: Val, steps: &[Step], at: &Location) -> Val {
                 return Val { value: Value::List(items), at: at.clone(), via: outer_via };
             }
             (Step::Splat, Value::Null) => {
-                return Val { value: Value::List(Vec::new()), at: at.clone(), via: outer_via };
+                return Val { value: Value::List(Vec::new().into()), at: at.clone(), via: outer_via };
             }
             (Step::Splat, _) => {
                 let rest = steps.get(i + 1..).unwrap_or_default();
                 let item = apply(v.clone(), rest, at);
-                return Val { value: Value::List(vec![item]), at: at.clone(), via: outer_via };
+                return Val { value: Value::List(vec![item].into()), at: at.clone(), via: outer_via };
             }
             (Step::Attr(name), Value::Object(entries)) => {
                 entries.iter().find(|(k, _)| k == name).map(|(_, x)| x.clone())
@@ -261,6 +253,11 @@ pub fn apply(mut v: Val, steps: &[Step], at: &Location) -> Val {
                 }
                 key_string(index)
                     .and_then(|key| entries.iter().find(|(k, _)| *k == key).map(|(_, x)| x.clone()))
+            }
+            // A set has no indices (`toset(["a"])[0]`, `var.names[0]` of a `set(string)`).
+            (Step::Index(_), Value::List(items)) if items.set => {
+                let why = format!("{ERROR}an element of a set is not reached by an index");
+                return Val { value: Value::Unknown(why), at: at.clone(), via: outer_via };
             }
             (Step::Index(index), Value::List(items)) => {
                 if let Some(why) = index.unknown_why() {
