@@ -340,10 +340,6 @@ resource "alicloud_instance" "each" {
   for_each      = local.by_key
   instance_type = each.key
 }
-resource "alicloud_instance" "tuple" {
-  for_each      = ["a", "b"]
-  instance_type = each.key
-}
 resource "x_y" "dyn" {
   dynamic "disk" {
     for_each = var.named
@@ -355,12 +351,17 @@ resource "x_y" "dyn" {
 module "m" {
   source = "./m"
   names  = local.types
+  bare   = local.types
 }
 "#;
     let child = r#"
 variable "names" {}
+variable "bare" {
+  type = "list"
+}
 resource "x_y" "inner" {
-  keys = join(",", [for k, v in var.names : k])
+  keys      = join(",", [for k, v in var.names : k])
+  bare_keys = join(",", [for k, v in var.bare : k])
 }
 "#;
     let ev = run(&[("main.tf", root), ("m/main.tf", child)]);
@@ -375,16 +376,57 @@ resource "x_y" "inner" {
     assert_eq!(string(get("chosen")), "ecs.c7.xlarge,ecs.g7.large");
     let each = block(&ev, "alicloud_instance.each[\"ecs.g7.large\"]");
     assert_eq!(string(each.get("instance_type").unwrap()), "ecs.g7.large");
-    // Terraform rejects `for_each` over a tuple: nothing known is made of it.
-    let tuple = block(&ev, "alicloud_instance.tuple[*]");
-    assert!(
-        matches!(&tuple.repeat, Repeat::Unknown(why) if why.contains("list or tuple")),
-        "{:?}",
-        tuple.repeat
-    );
-    assert!(unknown(tuple.get("instance_type").unwrap()).contains("list or tuple"));
     let disks = attr(&ev, "x_y.dyn", "disk").blocks();
     let names: Vec<String> = disks.iter().map(|d| string(d.get("name").unwrap())).collect();
     assert_eq!(names, ["a", "b"], "a dynamic block's key over a set is the item");
     assert_eq!(string(attr(&ev, "module.m.x_y.inner", "keys")), "ecs.c7.xlarge,ecs.g7.large");
+    assert_eq!(string(attr(&ev, "module.m.x_y.inner", "bare_keys")), "0,1", "a bare `list` is a list");
+}
+
+#[test]
+fn a_set_beside_a_list_or_tuple_is_unified_as_terraform_does() {
+    // The two results of a conditional are given one type (Terraform 1.11): a set beside a
+    // tuple is a set, beside a list a list. Values here do not say which a list is, unless it
+    // is written `[...]`; where it matters, the result is unknown.
+    let root = r#"
+variable "create" {
+  default = false
+}
+variable "custom" {
+  default = false
+}
+locals {
+  s      = toset(["b", "a"])
+  l      = tolist(["d", "c"])
+  picked = var.custom ? toset([]) : ["ecs.g7.large", "ecs.c7.xlarge", "ecs.g7.large"]
+}
+# Terraform: a set beside an empty tuple is a set, so no instance at all.
+resource "alicloud_instance" "off" {
+  for_each      = var.create ? toset(["ecs.g7.large"]) : []
+  instance_type = each.key
+}
+resource "alicloud_instance" "picked" {
+  for_each      = { for k, v in local.picked : k => v }
+  instance_type = each.key
+}
+resource "x_y" "u" {
+  set_or_list  = join(",", [for k, v in (true ? local.s : local.l) : k])
+  list_or_set  = join(",", [for k, v in (true ? local.l : local.s) : k])
+  tuple_as_set = join(",", [for k, v in (false ? local.s : ["x", "x"]) : k])
+  listed       = join(",", [for k, v in tolist([local.s, local.l])[0] : k])
+  coalesced    = join(",", [for k, v in coalesce(local.s, local.l) : k])
+  nested       = join(",", [for k, v in (true ? { a = local.s } : { a = local.l }).a : k])
+}
+"#;
+    let ev = run(&[("main.tf", root)]);
+    // A tuple written `[...]` becomes a set, an empty one an empty set (no instance); a list
+    // that may be a list makes the result unknown, since a list's keys are its indices.
+    assert!(ev.blocks.iter().all(|b| b.group != "alicloud_instance.off"), "toset([]) makes no instance");
+    let picked = block(&ev, "alicloud_instance.picked[\"ecs.c7.xlarge\"]");
+    assert_eq!(string(picked.get("instance_type").unwrap()), "ecs.c7.xlarge");
+    let u = |name: &str| attr(&ev, "x_y.u", name);
+    assert_eq!(string(u("tuple_as_set")), "x");
+    for name in ["set_or_list", "list_or_set", "listed", "coalesced", "nested"] {
+        assert!(matches!(u(name).value, Value::Unknown(_)), "{name}: {:?}", u(name).value);
+    }
 }

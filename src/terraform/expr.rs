@@ -393,13 +393,17 @@ impl<'a> Eval<'a> {
         let c = self.eval(cond);
         match functions::text::bool_of(&c) {
             Some(b) => {
-                let (taken, other) = if b { (yes, no) } else { (no, yes) };
-                let taken = self.eval(taken);
+                let (taken_expr, other) = if b { (yes, no) } else { (no, yes) };
+                let taken = self.eval(taken_expr);
                 // Terraform gives both results one type (`true ? 1 : "a"` is `"1"`):
                 // the other result's type counts too.
-                let literal_null = matches!(other.written().kind, Kind::Null);
+                let written = functions::unify::Written {
+                    other_null: matches!(other.written().kind, Kind::Null),
+                    taken_tuple: matches!(taken_expr.written().kind, Kind::Array(_)),
+                    other_tuple: matches!(other.written().kind, Kind::Array(_)),
+                };
                 let other = self.eval(other);
-                match functions::unify::conditional(&taken, &other, literal_null) {
+                match functions::unify::conditional(&taken, &other, written) {
                     Ok(None) => taken,
                     Ok(Some(v)) => v,
                     Err(why) => match why.strip_prefix(functions::LATER) {

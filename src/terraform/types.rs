@@ -145,6 +145,11 @@ impl Filler<'_> {
                     .collect();
                 Val { value: Value::Object(entries), ..v }
             }
+            ("tuple", [Expr { kind: Kind::Array(_), .. }], Value::List(items)) if items.set => {
+                let why = format!("`{path}` is a set, not a tuple: Terraform rejects it");
+                self.reject(|| why.clone());
+                Val { value: Value::Unknown(why), ..v }
+            }
             ("tuple", [Expr { kind: Kind::Array(types), .. }], Value::List(items)) => {
                 if items.len() != types.len() {
                     self.reject(|| {
@@ -249,7 +254,11 @@ impl Filler<'_> {
 /// converts a variable's value: `"false"` given to a `bool` is `false`, `3` given to a
 /// `string` is `"3"`. A value Terraform would reject (`"x"` for a `number`) is unknown; one of
 /// another shape, or of `any`, is left as it is.
-fn primitive_value(ty: &str, v: Val, path: &str) -> Val {
+fn primitive_value(ty: &str, mut v: Val, path: &str) -> Val {
+    // 0.11's bare `list` is `list(any)`: a set given to it is a list (its keys are indices).
+    if let ("list", Value::List(items)) = (ty, &mut v.value) {
+        items.set = false;
+    }
     let converted = match (ty, &v.value) {
         ("string", Value::Number(n)) => Value::String(crate::terraform::value::number_to_string(*n)),
         ("string", Value::Bool(b)) => Value::String(b.to_string()),

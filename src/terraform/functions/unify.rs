@@ -16,11 +16,13 @@ fn shape(v: &Val) -> String {
         Value::Number(_) => "n".into(),
         Value::Bool(_) => "b".into(),
         Value::Null | Value::Unknown(_) | Value::Ref(_) => "?".into(),
+        // A set is told apart from a list or tuple: Terraform unifies them by rules this
+        // reader does not follow (a set beside a list is a list, beside a tuple a set).
         Value::List(items) => {
             let mut shapes: Vec<String> = items.iter().map(shape).collect();
             shapes.sort();
             shapes.dedup();
-            format!("[{}]", shapes.join(","))
+            if items.set { format!("<{}>", shapes.join(",")) } else { format!("[{}]", shapes.join(",")) }
         }
         Value::Object(entries) => {
             let mut shapes: Vec<String> =
@@ -44,6 +46,9 @@ fn alike(x: &Val, y: &Val) -> bool {
         )
         | (Value::Number(_), Value::Number(_))
         | (Value::Bool(_), Value::Bool(_)) => true,
+        // A set beside a list or tuple with items: which of them Terraform makes of the two
+        // is not told here (see `shape`).
+        (Value::List(a), Value::List(b)) if a.set != b.set && !a.is_empty() && !b.is_empty() => false,
         (Value::List(a), Value::List(b)) => {
             // Every item against the first known one of either list: one element type.
             let first = a
@@ -131,9 +136,25 @@ pub fn check_same(items: &[Val]) -> Result<(), String> {
     Ok(())
 }
 
+/// What the syntax of a conditional's two results says that their values do not.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Written {
+    /// The other result is `null` written as such (no type of its own).
+    pub other_null: bool,
+    /// The taken result is written `[...]`: a tuple, not a list.
+    pub taken_tuple: bool,
+    /// The other result is written `[...]`.
+    pub other_tuple: bool,
+}
+
 /// The two results of a conditional: the one taken, as Terraform gives it once both are
 /// unified. `Ok(None)`: the taken one as it is.
-pub fn conditional(taken: &Val, other: &Val, other_is_literal_null: bool) -> Result<Option<Val>, String> {
+pub fn conditional(taken: &Val, other: &Val, written: Written) -> Result<Option<Val>, String> {
+    if let (Value::List(x), Value::List(y)) = (&taken.value, &other.value)
+        && x.set != y.set
+    {
+        return set_beside_list(taken, x, written);
+    }
     match (&taken.value, &other.value) {
         // A string stays itself whatever the other result; null and values not known yet
         // are left as they are, and so is a result of the other's primitive type. Only a
@@ -142,7 +163,7 @@ pub fn conditional(taken: &Val, other: &Val, other_is_literal_null: bool) -> Res
         (Value::String(_) | Value::Null | Value::Unknown(_) | Value::Ref(_), _)
         | (Value::Number(_), Value::Number(_))
         | (Value::Bool(_), Value::Bool(_)) => Ok(None),
-        (_, Value::Null) if other_is_literal_null => Ok(None),
+        (_, Value::Null) if written.other_null => Ok(None),
         (Value::Number(_) | Value::Bool(_), Value::String(_)) => {
             Ok(Some(Val { value: Value::String(string_of(taken)?), ..taken.clone() }))
         }
@@ -163,6 +184,43 @@ pub fn conditional(taken: &Val, other: &Val, other_is_literal_null: bool) -> Res
             "{LATER}the results of a conditional are unified by rules not evaluated here (or the other is not known)"
         )),
     }
+}
+
+/// A conditional between a set and a list or tuple (`var.create ? toset(var.names) : []`):
+/// Terraform makes both a set when the list is a tuple, and a list when it is a list, and
+/// values here do not say which of the two a list is. A tuple written `[...]` is one; an
+/// empty result is empty either way (made a set, so that a `for_each` over it makes no
+/// instance, as Terraform's `toset([])`); anything else is unknown, since a `for` keys a set
+/// by its items and a list by their indices.
+fn set_beside_list(
+    taken: &Val,
+    items: &crate::terraform::value::Items,
+    written: Written,
+) -> Result<Option<Val>, String> {
+    let unsure =
+        || Err(format!("{LATER}a set beside a list or tuple is unified by rules not evaluated here"));
+    if items.set {
+        // The other is the list or tuple.
+        return if written.other_tuple
+            && items.iter().all(|v| !matches!(v.value, Value::List(_) | Value::Object(_)))
+        {
+            Ok(None)
+        } else {
+            unsure()
+        };
+    }
+    if items.is_empty() {
+        return Ok(Some(Val {
+            value: Value::List(crate::terraform::value::Items::set(Vec::new())),
+            ..taken.clone()
+        }));
+    }
+    if !written.taken_tuple || items.iter().any(|v| matches!(v.value, Value::List(_) | Value::Object(_))) {
+        return unsure();
+    }
+    // A tuple made a set: its items of one type, once each, in the set's order.
+    let items = super::set(unify(items)?);
+    Ok(Some(Val { value: Value::List(crate::terraform::value::Items::set(items)), ..taken.clone() }))
 }
 
 /// Whether values are all primitive and of one type (nulls aside, beside strings only).
