@@ -416,6 +416,10 @@ resource "x_y" "u" {
   listed       = join(",", [for k, v in tolist([local.s, local.l])[0] : k])
   coalesced    = join(",", [for k, v in coalesce(local.s, local.l) : k])
   nested       = join(",", [for k, v in (true ? { a = local.s } : { a = local.l }).a : k])
+  nested_empty = join(",", [for k, v in (true ? { a = local.s } : { a = [] }).a : k])
+  numbers      = length(false ? toset([10, 9]) : ["9", "10", "09"])
+  empty_list   = try(concat(false ? local.s : tolist([]), ["x"]), ["fallback"])
+  nulls_last   = jsonencode([for k, v in toset([null, "b", "a"]) : k])
 }
 "#;
     let ev = run(&[("main.tf", root)]);
@@ -426,7 +430,14 @@ resource "x_y" "u" {
     assert_eq!(string(picked.get("instance_type").unwrap()), "ecs.c7.xlarge");
     let u = |name: &str| attr(&ev, "x_y.u", name);
     assert_eq!(string(u("tuple_as_set")), "x");
-    for name in ["set_or_list", "list_or_set", "listed", "coalesced", "nested"] {
+    // A set of numbers beside a tuple of strings: Terraform makes the strings numbers (2
+    // items, not 3); a set beside an empty list in an object is a list there.
+    for name in ["set_or_list", "list_or_set", "listed", "coalesced", "nested", "nested_empty", "numbers"] {
         assert!(matches!(u(name).value, Value::Unknown(_)), "{name}: {:?}", u(name).value);
     }
+    // `tolist([])` beside a set is a list, which `concat` takes: not the fallback.
+    assert!(
+        !matches!(&u("empty_list").value, Value::List(items) if items.len() == 1 && string(&items[0]) == "fallback")
+    );
+    assert_eq!(string(u("nulls_last")), r#"["a","b",null]"#, "a set puts null last");
 }

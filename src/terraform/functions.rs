@@ -252,15 +252,18 @@ fn distinct(items: Vec<Val>) -> Vec<Val> {
 /// The items of a set, in the order Terraform iterates them: once each, strings in lexical
 /// order and numbers in numeric order (`tolist(toset(["b", "a"]))[0]` is `"a"`). Strings
 /// beside numbers or booleans are compared as the strings Terraform converts them all to.
-/// Items of other kinds (objects, lists, null) keep their written order: Terraform's is
-/// not one this reader can name.
+/// A `null` comes last, as Terraform puts it (`toset([null, "a"])` is `["a", null]`). Items
+/// of other kinds (objects, lists) keep their written order: Terraform's is not one this
+/// reader can name.
 pub fn set(items: Vec<Val>) -> Vec<Val> {
-    let mut items = distinct(items);
+    let (mut items, nulls): (Vec<Val>, Vec<Val>) =
+        distinct(items).into_iter().partition(|v| !matches!(v.value, Value::Null));
     if items.iter().all(|v| matches!(v.value, Value::Number(_))) {
         items.sort_by(|x, y| to_number(x).partial_cmp(&to_number(y)).unwrap_or(std::cmp::Ordering::Equal));
     } else if items.iter().all(|v| matches!(v.value, Value::String(_) | Value::Number(_) | Value::Bool(_))) {
         items.sort_by_cached_key(|v| super::expr::key_string(v).unwrap_or_default());
     }
+    items.extend(nulls);
     items
 }
 

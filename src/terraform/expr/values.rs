@@ -170,6 +170,9 @@ pub fn equal(left: &Val, right: &Val) -> Option<bool> {
         #[allow(clippy::float_cmp)]
         (Value::Number(x), Value::Number(y)) => Some(x == y),
         (Value::String(x), Value::String(y)) => Some(x == y),
+        // A set is never equal to a list or tuple: their types differ (`contains([toset(["a"])],
+        // ["a"])` is false).
+        (Value::List(x), Value::List(y)) if x.set != y.set => Some(false),
         (Value::List(x), Value::List(y)) => {
             if x.len() != y.len() {
                 return unknown_inside(left).or_else(|| unknown_inside(right)).map_or(Some(false), |_| None);

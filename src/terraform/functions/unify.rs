@@ -46,9 +46,9 @@ fn alike(x: &Val, y: &Val) -> bool {
         )
         | (Value::Number(_), Value::Number(_))
         | (Value::Bool(_), Value::Bool(_)) => true,
-        // A set beside a list or tuple with items: which of them Terraform makes of the two
+        // A set beside a list or tuple, empty or not: which of them Terraform makes of the two
         // is not told here (see `shape`).
-        (Value::List(a), Value::List(b)) if a.set != b.set && !a.is_empty() && !b.is_empty() => false,
+        (Value::List(a), Value::List(b)) if a.set != b.set => false,
         (Value::List(a), Value::List(b)) => {
             // Every item against the first known one of either list: one element type.
             let first = a
@@ -153,7 +153,7 @@ pub fn conditional(taken: &Val, other: &Val, written: Written) -> Result<Option<
     if let (Value::List(x), Value::List(y)) = (&taken.value, &other.value)
         && x.set != y.set
     {
-        return set_beside_list(taken, x, written);
+        return set_beside_list(taken, other, x, written);
     }
     match (&taken.value, &other.value) {
         // A string stays itself whatever the other result; null and values not known yet
@@ -188,38 +188,30 @@ pub fn conditional(taken: &Val, other: &Val, written: Written) -> Result<Option<
 
 /// A conditional between a set and a list or tuple (`var.create ? toset(var.names) : []`):
 /// Terraform makes both a set when the list is a tuple, and a list when it is a list, and
-/// values here do not say which of the two a list is. A tuple written `[...]` is one; an
-/// empty result is empty either way (made a set, so that a `for_each` over it makes no
-/// instance, as Terraform's `toset([])`); anything else is unknown, since a `for` keys a set
-/// by its items and a list by their indices.
+/// values here do not say which of the two a list is. A tuple written `[...]` is one, and
+/// only a set of strings beside a tuple of strings is read (Terraform converts the tuple's
+/// items to the set's element type: `["10", "9"]` beside a set of numbers is `[9, 10]`); the
+/// tuple taken becomes that set. Anything else is unknown, since a `for` keys a set by its
+/// items and a list by their indices.
 fn set_beside_list(
     taken: &Val,
-    items: &crate::terraform::value::Items,
+    other: &Val,
+    x: &crate::terraform::value::Items,
     written: Written,
 ) -> Result<Option<Val>, String> {
     let unsure =
         || Err(format!("{LATER}a set beside a list or tuple is unified by rules not evaluated here"));
-    if items.set {
-        // The other is the list or tuple.
-        return if written.other_tuple
-            && items.iter().all(|v| !matches!(v.value, Value::List(_) | Value::Object(_)))
-        {
-            Ok(None)
-        } else {
-            unsure()
-        };
-    }
-    if items.is_empty() {
-        return Ok(Some(Val {
-            value: Value::List(crate::terraform::value::Items::set(Vec::new())),
-            ..taken.clone()
-        }));
-    }
-    if !written.taken_tuple || items.iter().any(|v| matches!(v.value, Value::List(_) | Value::Object(_))) {
+    let strings =
+        |v: &Val| v.items().is_some_and(|items| items.iter().all(|i| matches!(i.value, Value::String(_))));
+    let tuple = if x.set { written.other_tuple } else { written.taken_tuple };
+    if !tuple || !strings(taken) || !strings(other) {
         return unsure();
     }
-    // A tuple made a set: its items of one type, once each, in the set's order.
-    let items = super::set(unify(items)?);
+    if x.set {
+        return Ok(None);
+    }
+    // The tuple taken, made a set: once each, in the set's order.
+    let items = super::set(x.items.clone());
     Ok(Some(Val { value: Value::List(crate::terraform::value::Items::set(items)), ..taken.clone() }))
 }
 
