@@ -8,7 +8,7 @@ use super::modules::Item;
 use crate::diag::Location;
 use crate::source::SourceFile;
 use crate::terraform::value::{Val, Value};
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt as _};
 use std::sync::Arc;
 
 /// `alicloud`, `alicloud.hk` from `alicloud.hk` written as a reference or (JSON) a string.

@@ -41,9 +41,9 @@ use crate::source::{Limits, SourceFile};
 use crate::terraform::value::{Block, Mode, Reference, Repeat, Val, Value};
 use ast::{Body, Expr};
 use expr::{Eval, MAX_ITEMS, Names, Step, error, key_string};
+use foldhash::{HashMap, HashMapExt as _};
 use modules::ModuleDef;
 use roots::Modules;
-use std::collections::HashMap;
 use std::sync::Arc;
 use vars::VarValue;
 

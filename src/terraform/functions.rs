@@ -227,7 +227,7 @@ fn distinct(items: Vec<Val>) -> Vec<Val> {
     // Strings, numbers and booleans (almost every set) are told apart by a key: compared
     // pairwise, `toset` of 10,000 strings took 0.4 s, in each module instance.
     if items.iter().all(|v| matches!(v.value, Value::String(_) | Value::Number(_) | Value::Bool(_))) {
-        let mut seen = std::collections::HashSet::new();
+        let mut seen = <foldhash::HashSet<_> as foldhash::HashSetExt>::new();
         return items
             .into_iter()
             .filter(|v| match &v.value {

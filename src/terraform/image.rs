@@ -16,8 +16,8 @@ use crate::catalog::Catalog;
 use crate::diag::{Label, Location};
 use crate::iac::{Builder, Placed};
 use crate::spec::{Kind, Resource};
+use foldhash::{HashMap, HashMapExt as _};
 use rayon::prelude::*;
-use std::collections::HashMap;
 
 /// How many copies of copies a reference is followed through.
 const MAX_COPY_DEPTH: usize = 16;

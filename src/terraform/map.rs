@@ -18,8 +18,8 @@ use super::value::{Block, Mode, Val, Value};
 use crate::catalog::Catalog;
 use crate::iac::{Builder, Format, Origin, Placed};
 use crate::spec::{Kind, Resource};
+use foldhash::{HashMap, HashMapExt as _};
 use rayon::prelude::*;
-use std::collections::HashMap;
 
 /// The run's blocks, by key, for references between them.
 pub struct Run<'b> {

@@ -7,8 +7,9 @@ use super::overrides;
 use super::parse;
 use crate::diag::Finding;
 use crate::source::SourceFile;
+use foldhash::{HashMap, HashMapExt as _, HashSet};
 use rayon::prelude::*;
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 /// Most files read from disk for local modules in one run.

@@ -14,7 +14,7 @@
 use super::ast::{Attr, BlockAst, Body, Expr, Kind};
 use super::modules::Item;
 use crate::source::{SourceFile, Span};
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashSet, HashSetExt as _};
 use std::sync::Arc;
 
 /// Whether a file is an override file.

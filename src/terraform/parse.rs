@@ -6,8 +6,8 @@ use super::ast::{Attr, BlockAst, Body, Converter, Expr, Kind, Part};
 use crate::diag::{Finding, Location};
 use crate::source::{Limits, Node, SourceFile, Span, Value};
 use crate::spec::codes::PARSE_ERROR;
+use foldhash::HashMap;
 use rayon::prelude::*;
-use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::Arc;
 

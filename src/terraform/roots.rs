@@ -6,8 +6,8 @@ use crate::diag::Finding;
 use crate::iac::Options;
 use crate::source::{Limits, SourceFile};
 use crate::terraform::value::Block;
+use foldhash::{HashMap, HashMapExt as _};
 use rayon::prelude::*;
-use std::collections::HashMap;
 use std::sync::Arc;
 
 /// The run's bounds on evaluation.

@@ -20,7 +20,7 @@ use super::vars::{VarValue, constant};
 use crate::diag::Label;
 use crate::source::SourceFile;
 use crate::terraform::value::{Items, Val, Value};
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt as _};
 use std::sync::Arc;
 
 /// Deepest type followed: a type nested deeper leaves the value as it is.

@@ -13,7 +13,7 @@ use crate::diag::{Finding, Label, Location};
 use crate::iac::{Given, Options};
 use crate::source::{SourceFile, Span};
 use crate::terraform::value::{Val, Value};
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt as _};
 use std::sync::Arc;
 
 /// Where a variable's value came from.
@@ -272,7 +272,7 @@ pub fn root_values(
     // run holds only named files of the module (`--no-context`: its `variables.tf` may not be
     // among them), whose `--var`s are taken as given.
     if !options.twins_on_disk {
-        let declared: std::collections::HashSet<&str> =
+        let declared: foldhash::HashSet<&str> =
             def.blocks("variable").filter_map(|item| item.block.labels.first().map(String::as_str)).collect();
         values.retain(|name, _| declared.contains(name.as_str()));
     }
