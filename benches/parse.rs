@@ -80,7 +80,12 @@ fn run(paths: &[PathBuf], threads: usize) -> Duration {
 /// Reads one file as `ecslint check` does and parses it; the number of documents, or
 /// `None` for a file that did not parse.
 fn load(path: &Path) -> Option<usize> {
-    let input = Input::File { path: path.to_path_buf(), name: path.display().to_string(), explicit: true };
+    let input = Input::File {
+        path: path.to_path_buf(),
+        name: path.display().to_string(),
+        explicit: true,
+        stat: None,
+    };
     let loaded = read(&input, ReadOptions::default()).ok()?;
     if loaded.problem.is_some() {
         return None;

@@ -26,6 +26,9 @@ pub enum Input {
         /// Named on the command line, where an unreadable file means ecslint cannot do its
         /// job (exit status 2); a file a walk or glob found is an S001 finding instead.
         explicit: bool,
+        /// What [`collect`] learnt of the file when it told which file the path is, for
+        /// [`read`]; `None` until then.
+        stat: Option<paths::Stat>,
     },
     Stdin {
         name: String,
@@ -91,7 +94,7 @@ pub fn collect(args: &[String], stdin_name: &str) -> Result<Collected, CollectEr
             walk(path, &mut collected);
         } else if path.exists() || path.symlink_metadata().is_ok() {
             let name = display_name(path);
-            collected.inputs.push(Input::File { path: path.to_path_buf(), name, explicit: true });
+            collected.inputs.push(Input::File { path: path.to_path_buf(), name, explicit: true, stat: None });
         } else if arg.contains(['*', '?', '[']) {
             expand_glob(arg, &mut collected)?;
         } else {
@@ -139,8 +142,18 @@ fn sort_and_dedupe(inputs: &mut Vec<Input>) {
     inputs.par_sort_by(|a, b| Path::new(a.name()).cmp(Path::new(b.name())));
     // One `stat` per file, on every core: the device and inode say which paths are one
     // file. A second `lstat` only for the rare duplicate.
-    let ids: Vec<Option<paths::FileId>> =
-        inputs.par_iter().with_max_len(crate::CHUNK).map(|i| i.path().and_then(paths::identity)).collect();
+    let (ids, stats): (Vec<Option<paths::FileId>>, Vec<Option<paths::Stat>>) = inputs
+        .par_iter()
+        .with_max_len(crate::CHUNK)
+        .map(|i| {
+            i.path().and_then(paths::identity_and_stat).map_or((None, None), |(id, stat)| (Some(id), stat))
+        })
+        .unzip();
+    for (input, found) in inputs.iter_mut().zip(stats) {
+        if let Input::File { stat, .. } = input {
+            *stat = found;
+        }
+    }
     let is_link = |index: usize| inputs.get(index).and_then(Input::path).is_some_and(Path::is_symlink);
     let mut first = <foldhash::HashMap<_, usize> as foldhash::HashMapExt>::with_capacity(inputs.len());
     let mut keep = vec![true; inputs.len()];
@@ -222,7 +235,7 @@ fn expand_glob(pattern: &str, collected: &mut Collected) -> Result<(), CollectEr
             walk(&path, collected);
         } else {
             let name = display_name(&path);
-            collected.inputs.push(Input::File { path, name, explicit: false });
+            collected.inputs.push(Input::File { path, name, explicit: false, stat: None });
         }
     }
     Ok(())
@@ -320,6 +333,7 @@ fn walk(root: &Path, collected: &mut Collected) {
         path,
         name,
         explicit: false,
+        stat: None,
     }));
     collected.warnings.extend(warnings);
 }
@@ -462,17 +476,24 @@ fn read_bytes(input: &Input, limit: u64) -> std::io::Result<Read> {
     let name = input.name();
     let bytes = match input {
         Input::Stdin { .. } => read_limited(std::io::stdin().lock(), limit, 0)?,
-        Input::File { path, .. } => {
-            let meta = std::fs::metadata(path)?;
-            if !meta.is_file() {
+        Input::File { path, stat, .. } => {
+            // The `stat` that told which file this is, else one now.
+            let stat = if let Some(stat) = stat {
+                *stat
+            } else {
+                let meta = std::fs::metadata(path)?;
+                paths::Stat { regular: meta.is_file(), len: meta.len() }
+            };
+            if !stat.regular {
                 let message = "not a regular file (a FIFO, socket or device cannot be a spec)";
                 return Ok(Read::Problem(Box::new(problem(name, message, None))));
             }
-            if meta.len() > limit {
-                return Ok(Read::Problem(Box::new(too_large(name, meta.len(), limit))));
+            if stat.len > limit {
+                return Ok(Read::Problem(Box::new(too_large(name, stat.len, limit))));
             }
-            // The size is at most the limit here: room for all of it saves growing the buffer.
-            let size = usize::try_from(meta.len()).unwrap_or(0);
+            // The size is at most the limit here: room for all of it saves growing the buffer
+            // (a file that grew since is read on to its end, up to the limit).
+            let size = usize::try_from(stat.len).unwrap_or(0);
             read_limited(std::fs::File::open(path)?, limit, size)?
         }
     };
@@ -675,7 +696,7 @@ mod tests {
         let file = std::fs::File::create(&path).unwrap();
         let sized = file.set_len(crate::source::MAX_TEXT_BYTES + 1);
         drop(file);
-        let input = Input::File { path: path.clone(), name: "huge.yaml".into(), explicit: true };
+        let input = Input::File { path: path.clone(), name: "huge.yaml".into(), explicit: true, stat: None };
         let loaded = read(&input, ReadOptions { max_file_size: u64::MAX });
         let _ = std::fs::remove_dir_all(&dir);
         sized.unwrap();
@@ -689,14 +710,15 @@ mod tests {
     #[test]
     fn a_found_file_that_cannot_be_read_is_a_finding_and_a_named_one_an_error() {
         let path = PathBuf::from("target/no-such-dir/vanished.yaml");
-        let found = Input::File { path: path.clone(), name: "vanished.yaml".into(), explicit: false };
+        let found =
+            Input::File { path: path.clone(), name: "vanished.yaml".into(), explicit: false, stat: None };
         let loaded = read(&found, ReadOptions::default()).unwrap();
         assert!(
             message(&loaded).is_some_and(|m| m.starts_with("cannot read the file: ")),
             "{:?}",
             message(&loaded)
         );
-        let named = Input::File { path, name: "vanished.yaml".into(), explicit: true };
+        let named = Input::File { path, name: "vanished.yaml".into(), explicit: true, stat: None };
         assert!(matches!(read(&named, ReadOptions::default()), Err(CollectError::Io { .. })));
     }
 

@@ -175,8 +175,12 @@ fn compare(
     let picked: Vec<&String> =
         files.iter().enumerate().filter(|(i, (name, _))| pick(*i, name)).map(|(_, (name, _))| name).collect();
     for name in &picked {
-        let named =
-            Named::new(&[Input::File { path: PathBuf::from(name), name: (*name).clone(), explicit: true }]);
+        let named = Named::new(&[Input::File {
+            path: PathBuf::from(name),
+            name: (*name).clone(),
+            explicit: true,
+            stat: None,
+        }]);
         let relocate = |finding: &mut Finding| project::move_duplicate_to_named(finding, &named);
         let focus = |resources: &[Resource]| {
             project::reportable(resources, &named, &project::scope(resources, &named))
