@@ -413,6 +413,7 @@ resource "x_y" "u" {
   set_or_list  = join(",", [for k, v in (true ? local.s : local.l) : k])
   list_or_set  = join(",", [for k, v in (true ? local.l : local.s) : k])
   tuple_as_set = join(",", [for k, v in (false ? local.s : ["x", "x"]) : k])
+  for_as_set   = join(",", [for k, v in (false ? local.s : [for x in ["y", "x", "y"] : x]) : k])
   listed       = join(",", [for k, v in tolist([local.s, local.l])[0] : k])
   coalesced    = join(",", [for k, v in coalesce(local.s, local.l) : k])
   nested       = join(",", [for k, v in (true ? { a = local.s } : { a = local.l }).a : k])
@@ -430,6 +431,7 @@ resource "x_y" "u" {
     assert_eq!(string(picked.get("instance_type").unwrap()), "ecs.c7.xlarge");
     let u = |name: &str| attr(&ev, "x_y.u", name);
     assert_eq!(string(u("tuple_as_set")), "x");
+    assert_eq!(string(u("for_as_set")), "x,y", "a `[for ...]` is a tuple too");
     // A set of numbers beside a tuple of strings: Terraform makes the strings numbers (2
     // items, not 3); a set beside an empty list in an object is a list there.
     for name in ["set_or_list", "list_or_set", "listed", "coalesced", "nested", "nested_empty", "numbers"] {

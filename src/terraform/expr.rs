@@ -397,10 +397,16 @@ impl<'a> Eval<'a> {
                 let taken = self.eval(taken_expr);
                 // Terraform gives both results one type (`true ? 1 : "a"` is `"1"`):
                 // the other result's type counts too.
+                // `[...]` and `[for ...]` are tuples, whatever their items.
+                let tuple = |e: &Expr| match &e.written().kind {
+                    Kind::Array(_) => true,
+                    Kind::For(f) => f.key.is_none(),
+                    _ => false,
+                };
                 let written = functions::unify::Written {
                     other_null: matches!(other.written().kind, Kind::Null),
-                    taken_tuple: matches!(taken_expr.written().kind, Kind::Array(_)),
-                    other_tuple: matches!(other.written().kind, Kind::Array(_)),
+                    taken_tuple: tuple(taken_expr),
+                    other_tuple: tuple(other),
                 };
                 let other = self.eval(other);
                 match functions::unify::conditional(&taken, &other, written) {

@@ -141,9 +141,9 @@ pub fn check_same(items: &[Val]) -> Result<(), String> {
 pub struct Written {
     /// The other result is `null` written as such (no type of its own).
     pub other_null: bool,
-    /// The taken result is written `[...]`: a tuple, not a list.
+    /// The taken result is written `[...]` or `[for ...]`: a tuple, not a list.
     pub taken_tuple: bool,
-    /// The other result is written `[...]`.
+    /// The other result is written `[...]` or `[for ...]`.
     pub other_tuple: bool,
 }
 
@@ -188,7 +188,8 @@ pub fn conditional(taken: &Val, other: &Val, written: Written) -> Result<Option<
 
 /// A conditional between a set and a list or tuple (`var.create ? toset(var.names) : []`):
 /// Terraform makes both a set when the list is a tuple, and a list when it is a list, and
-/// values here do not say which of the two a list is. A tuple written `[...]` is one, and
+/// values here do not say which of the two a list is. One written `[...]` or `[for ...]` is a
+/// tuple, and
 /// only a set of strings beside a tuple of strings is read (Terraform converts the tuple's
 /// items to the set's element type: `["10", "9"]` beside a set of numbers is `[9, 10]`); the
 /// tuple taken becomes that set. Anything else is unknown, since a `for` keys a set by its
