@@ -590,16 +590,12 @@ impl<'a, 'o, 'l> Ctx<'a, 'o, 'l> {
             return (vec![Instance { repeat: Repeat::Once, count: None, each: None }], None);
         };
         let v = self.eval(file, &for_each.expr);
-        let mut why_not = None;
         let pairs: Option<Vec<(String, Val)>> = match &v.value {
             Value::Object(entries) => Some(entries.clone()),
-            // A list or tuple: Terraform rejects it (`for_each = ["a", "b"]`).
-            Value::List(items) if !items.set => {
-                why_not =
-                    Some("`for_each` is a list or tuple, which Terraform rejects (a set is `toset(...)`)");
-                None
-            }
-            // A set of strings: Terraform rejects a set of numbers or booleans.
+            // A set of strings: Terraform rejects a set of numbers or booleans. A list or
+            // tuple it rejects too, but a list here may be a set this reader did not see made
+            // (a value of a valid configuration must not lose its instances), so its strings
+            // are keys, as before sets were told apart.
             Value::List(items) => items
                 .iter()
                 .map(|item| match &item.value {
@@ -619,9 +615,9 @@ impl<'a, 'o, 'l> Ctx<'a, 'o, 'l> {
                 })
                 .collect(),
             _ => {
-                let why = v.unknown_why().unwrap_or_else(|| {
-                    why_not.unwrap_or("`for_each` is not a known map or set of strings").to_string()
-                });
+                let why = v
+                    .unknown_why()
+                    .unwrap_or_else(|| "`for_each` is not a known map or set of strings".into());
                 let unknown = Val::unknown(why.clone(), v.at.clone());
                 vec![Instance {
                     repeat: Repeat::Unknown(why),

@@ -405,6 +405,11 @@ resource "alicloud_instance" "off" {
   for_each      = var.create ? toset(["ecs.g7.large"]) : []
   instance_type = each.key
 }
+# Terraform rejects a list here; read as a set (it may be one this reader did not see made).
+resource "alicloud_instance" "listed" {
+  for_each      = tolist(["ecs.g7.large"])
+  instance_type = each.key
+}
 resource "alicloud_instance" "picked" {
   for_each      = { for k, v in local.picked : k => v }
   instance_type = each.key
@@ -427,6 +432,8 @@ resource "x_y" "u" {
     // A tuple written `[...]` becomes a set, an empty one an empty set (no instance); a list
     // that may be a list makes the result unknown, since a list's keys are its indices.
     assert!(ev.blocks.iter().all(|b| b.group != "alicloud_instance.off"), "toset([]) makes no instance");
+    let listed = block(&ev, "alicloud_instance.listed[\"ecs.g7.large\"]");
+    assert_eq!(string(listed.get("instance_type").unwrap()), "ecs.g7.large");
     let picked = block(&ev, "alicloud_instance.picked[\"ecs.c7.xlarge\"]");
     assert_eq!(string(picked.get("instance_type").unwrap()), "ecs.c7.xlarge");
     let u = |name: &str| attr(&ev, "x_y.u", name);
