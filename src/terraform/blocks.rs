@@ -255,28 +255,12 @@ impl Ctx<'_, '_, '_> {
             .and_then(|a| provider_name(a.expr.written()))
             .unwrap_or_else(|| kind.to_string());
         let coll = self.eval(file, &for_each.expr);
-        let pairs: Vec<(Val, Val)> = match &coll.value {
-            // A set's keys are its items (`iterator.key` is the item, as in a `for`).
-            Value::List(items) if items.set => {
-                items.iter().map(|v| (Val { at: at.clone(), ..v.clone() }, v.clone())).collect()
-            }
-            #[allow(clippy::cast_precision_loss)]
-            Value::List(items) => items
-                .iter()
-                .enumerate()
-                .map(|(i, v)| (Val::new(Value::Number(i as f64), at.clone()), v.clone()))
-                .collect(),
-            Value::Object(entries) => super::expr::sorted(entries)
-                .into_iter()
-                .map(|(k, v)| (Val::new(Value::String(k.clone()), at.clone()), v.clone()))
-                .collect(),
-            _ => {
-                return Err(Val::unknown(
-                    coll.unknown_why()
-                        .unwrap_or_else(|| "a dynamic block's for_each is not a collection".into()),
-                    at,
-                ));
-            }
+        // Keys as a `for` takes them: indices, a map's keys, a set's items.
+        let Ok(pairs) = super::expr::iterate(&coll, &at) else {
+            return Err(Val::unknown(
+                coll.unknown_why().unwrap_or_else(|| "a dynamic block's for_each is not a collection".into()),
+                at,
+            ));
         };
         let mut items = Vec::new();
         let refusals = super::expr::Names::refusals(self);

@@ -19,8 +19,10 @@ use std::sync::Arc;
 
 #[path = "expr/values.rs"]
 mod values;
-use values::{NOT_NFC, interpolated, iterate, whole_quotient};
-pub use values::{apply, equal, insert, key_string, nfc_stable, sorted, to_number, unknown_inside, weight};
+use values::{NOT_NFC, interpolated, whole_quotient};
+pub use values::{
+    apply, equal, insert, iterate, key_string, nfc_stable, sorted, to_number, unknown_inside, weight,
+};
 
 /// Most items in one list or object value.
 pub const MAX_ITEMS: usize = 10_000;

@@ -116,9 +116,9 @@ pub(super) fn whole_quotient(dividend: &Val, divisor: &Val, ceil: bool) -> Optio
     Some(whole as f64)
 }
 
-/// The key/value pairs a `for` iterates (list indices are numbers; a set's keys are its
-/// items).
-pub(super) fn iterate(coll: &Val, at: &Location) -> Result<Vec<(Val, Val)>, Val> {
+/// The key/value pairs a `for` or a `dynamic` block iterates (list indices are numbers; a
+/// set's keys are its items).
+pub fn iterate(coll: &Val, at: &Location) -> Result<Vec<(Val, Val)>, Val> {
     match &coll.value {
         Value::List(items) if items.set => {
             Ok(items.iter().map(|v| (Val { at: at.clone(), ..v.clone() }, v.clone())).collect())
