@@ -478,11 +478,9 @@ fn read_bytes(input: &Input, limit: u64) -> std::io::Result<Read> {
         Input::Stdin { .. } => read_limited(std::io::stdin().lock(), limit, 0)?,
         Input::File { path, stat, .. } => {
             // The `stat` that told which file this is, else one now.
-            let stat = if let Some(stat) = stat {
-                *stat
-            } else {
-                let meta = std::fs::metadata(path)?;
-                paths::Stat { regular: meta.is_file(), len: meta.len() }
+            let stat = match stat {
+                Some(stat) => *stat,
+                None => paths::Stat::from(&std::fs::metadata(path)?),
             };
             if !stat.regular {
                 let message = "not a regular file (a FIFO, socket or device cannot be a spec)";

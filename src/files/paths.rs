@@ -123,13 +123,19 @@ pub struct Stat {
     pub len: u64,
 }
 
+impl From<&std::fs::Metadata> for Stat {
+    fn from(meta: &std::fs::Metadata) -> Self {
+        Self { regular: meta.is_file(), len: meta.len() }
+    }
+}
+
 /// The identity of the file `path` leads to (through links), if it exists, and its [`Stat`]
 /// where one call gives both.
 #[cfg(unix)]
 pub fn identity_and_stat(path: &Path) -> Option<(FileId, Option<Stat>)> {
     use std::os::unix::fs::MetadataExt as _;
     let meta = std::fs::metadata(path).ok()?;
-    Some((FileId::Inode(meta.dev(), meta.ino()), Some(Stat { regular: meta.is_file(), len: meta.len() })))
+    Some((FileId::Inode(meta.dev(), meta.ino()), Some(Stat::from(&meta))))
 }
 
 /// The identity of the file `path` leads to (through links), if it exists.
