@@ -528,3 +528,23 @@ fn a_set_passed_through_a_local_is_keyed_by_its_items() {
     run.assert_code(0);
     assert_eq!(codes(&run), ["S007", "S007"], "{}", run.describe());
 }
+
+#[test]
+fn a_variables_file_that_does_not_parse_gives_no_finding_on_the_default_it_would_replace() {
+    // Terraform stops at a `terraform.tfvars` that does not parse: the default of
+    // `var.type` (a retired family) is not what it would deploy, and the file may set it.
+    // Before, the default was used: an R003 beside the file's S001.
+    let main = "variable \"type\" {\n  default = \"ecs.t1.small\"\n}\n\nresource \"alicloud_instance\" \"app\" {\n  \
+                instance_type = var.type\n  image_id      = \"aliyun_3_x64_20G_alibase_20241218.vhd\"\n}\n";
+    let quiet = scratch_dir("terraform-broken-tfvars");
+    write_files(&quiet, &[("main.tf", main), ("terraform.tfvars", "type = \"ecs.g7.large\"\nzones = [\n")]);
+    let run = check_in(&quiet, &["--select", "R003,S001,S011", "--region", "cn-hangzhou"]);
+    run.assert_code(1);
+    assert_eq!(codes(&run), ["S001", "S011"], "{}", run.describe());
+    // The loud twin: with the file mended and no value for the type, the default is used.
+    let loud = scratch_dir("terraform-mended-tfvars");
+    write_files(&loud, &[("main.tf", main), ("terraform.tfvars", "zones = []\n")]);
+    let run = check_in(&loud, &["--select", "R003,S001,S011", "--region", "cn-hangzhou"]);
+    run.assert_code(1);
+    assert_eq!(codes(&run), ["R003"], "{}", run.describe());
+}

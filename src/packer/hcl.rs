@@ -97,10 +97,8 @@ pub fn load(files: &[&Arc<SourceFile>], options: &Options, findings: &mut Vec<Fi
             auto.sort_by_key(|f| (f.name.to_ascii_lowercase().ends_with(".json"), f.base_name()));
             let parsed: Vec<(&Arc<SourceFile>, Body)> =
                 templates.into_iter().filter_map(|f| parse(f, &mut found).map(|body| (f, body))).collect();
-            let auto: Vec<(&Arc<SourceFile>, Vars)> = auto
-                .into_iter()
-                .filter_map(|f| vars::parse_vars(f, &mut found).map(|vars| (f, vars)))
-                .collect();
+            let auto: Vec<(&Arc<SourceFile>, Vars)> =
+                auto.into_iter().map(|f| (f, vars::parse_or_broken(f, &mut found))).collect();
             let sources = directory(dir, &parsed, &auto, &var_files, options);
             (found, sources)
         })
@@ -230,6 +228,8 @@ fn template<'a>(
                 Vars::Json(root) => {
                     root.as_map().unwrap_or_default().iter().map(|e| e.key.name.to_string()).collect()
                 }
+                // Passed with `-var-file`, it stops the build: the one that runs has none of it.
+                Vars::Broken(_) => Vec::new(),
             };
             for name in names {
                 let why = format!(

@@ -243,6 +243,44 @@ fn only_auto_variables_files_are_loaded() {
 }
 
 #[test]
+fn a_variables_file_that_does_not_parse_leaves_every_variable_unknown_until_a_later_one() {
+    let template = "variable \"type\" { default = \"ecs.t1.small\" }\nvariable \"image\" { default = \"aliyun_3_x64_20G_alibase_20241218.vhd\" }\nsource \"alicloud-ecs\" \"x\" {\n  region        = \"cn-hangzhou\"\n  instance_type = var.type\n  source_image  = var.image\n}\n";
+    let broken = "type = \"ecs.g7.large\"\nimage = [\n";
+    let with = |more: &[(&str, &str)], options: &Options| {
+        let mut files = vec![Arc::new(SourceFile::new("p/build.pkr.hcl", template))];
+        files.extend(more.iter().map(|(name, text)| Arc::new(SourceFile::new(*name, *text))));
+        load(&files, options, Limits::default(), &catalog())
+    };
+    // Packer stops at the broken file: the defaults are not what a build would use.
+    let loaded = with(&[("p/x.auto.pkrvars.hcl", broken)], &Options::default());
+    assert_eq!(loaded.findings.iter().map(|f| f.code.as_str()).collect::<Vec<_>>(), ["S001"]);
+    let [build, image] = loaded.resources.as_slice() else { panic!("{:?}", loaded.resources) };
+    assert_eq!(unknown(build), ["instanceType"]);
+    assert_eq!(unknown(image), ["architecture", "derivedFrom", "os"]);
+    // A later file (`.json` ones load after `.hcl` ones) and a `--var` still set theirs.
+    let options = Options {
+        vars: vec![("image".into(), "centos_7_9_x64_20G_alibase_20240628.vhd".into())],
+        ..Options::default()
+    };
+    let loaded = with(
+        &[("p/x.auto.pkrvars.hcl", broken), ("p/y.auto.pkrvars.json", "{\"type\": \"ecs.c7.large\"}")],
+        &options,
+    );
+    let [build, image] = loaded.resources.as_slice() else { panic!("{:?}", loaded.resources) };
+    assert_eq!(field(build, "instanceType"), Some("ecs.c7.large"));
+    assert_eq!(field(image, "derivedFrom"), Some("centos_7_9_x64_20G_alibase_20240628.vhd"));
+    // A broken `--var-file` too.
+    let var_file = Arc::new(SourceFile::new("prod.pkrvars.hcl", broken));
+    let loaded = with(&[], &Options { var_files: vec![var_file], ..Options::default() });
+    assert_eq!(loaded.findings.len(), 1, "{:?}", loaded.findings);
+    assert_eq!(unknown(&loaded.resources[0]), ["instanceType"]);
+    // The loud twin: mended, the file's values are used.
+    let loaded = with(&[("p/x.auto.pkrvars.hcl", "type = \"ecs.g7.large\"\n")], &Options::default());
+    assert!(loaded.findings.is_empty(), "{:?}", loaded.findings);
+    assert_eq!(field(&loaded.resources[0], "instanceType"), Some("ecs.g7.large"));
+}
+
+#[test]
 fn a_finding_the_image_repeats_at_the_same_place_is_kept_once() {
     let text = "source \"alicloud-ecs\" \"b\" {\n  region             = \"cn-hangzou\"\n  instance_type      = \"ecs.g7.large\"\n  source_image       = \"aliyun_3_x64_20G_alibase_20241218.vhd\"\n  image_copy_regions = [\"cn-hangzou\"]\n}\n";
     let file = Arc::new(SourceFile::new("b.pkr.hcl", text));

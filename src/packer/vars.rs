@@ -32,6 +32,8 @@ pub enum Given<'a> {
 pub enum Vars {
     Hcl(Body),
     Json(crate::source::Node),
+    /// A file that does not parse (its S001 is reported), with why nothing it sets is known.
+    Broken(String),
 }
 
 /// A variables file (`.pkrvars.hcl`, `.pkrvars.json`), not part of a template.
@@ -56,7 +58,7 @@ pub fn hcl_var_files<'o>(
         .iter()
         .filter(|f| Format::from_name(&f.name) == Format::Hcl || is_vars(f))
         .filter(|f| Frontend::of(&f.name) != Frontend::Terraform)
-        .filter_map(|f| parse_vars(f, findings).map(|vars| (f, vars)))
+        .map(|f| (f, parse_or_broken(f, findings)))
         .collect()
 }
 
@@ -103,8 +105,21 @@ pub fn parse_vars(file: &Arc<SourceFile>, findings: &mut Vec<Finding>) -> Option
     }
 }
 
+/// [`parse_vars`], keeping a file that does not parse as [`Vars::Broken`]: Packer stops on
+/// it, so neither a default nor an earlier file's value is the one a build would use, and
+/// the file may set any variable.
+pub fn parse_or_broken(file: &Arc<SourceFile>, findings: &mut Vec<Finding>) -> Vars {
+    parse_vars(file, findings).unwrap_or_else(|| {
+        Vars::Broken(format!(
+            "the variables file {} does not parse (Packer stops on it), and may set this variable: its value is not known",
+            file.name
+        ))
+    })
+}
+
 /// Sets the variables a variables file gives over those set so far; each value carries a
-/// label at it.
+/// label at it. A broken file makes every variable set so far unknown (one not set is
+/// unknown already); a later file or `--var` still sets its own.
 pub fn layer_file<'a>(
     variables: &mut BTreeMap<String, Given<'a>>,
     file: &'a Arc<SourceFile>,
@@ -129,6 +144,11 @@ pub fn layer_file<'a>(
                     message: format!("`{name}` in {}", file.name),
                 };
                 variables.insert(name.to_string(), Given::Json(entry.value.to_json(), label));
+            }
+        }
+        Vars::Broken(why) => {
+            for given in variables.values_mut() {
+                *given = Given::Unknown(why.clone());
             }
         }
     }

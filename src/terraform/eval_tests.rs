@@ -512,6 +512,48 @@ fn a_syntax_error_is_s001_at_its_position_and_other_files_still_load() {
 }
 
 #[test]
+fn a_variables_file_that_does_not_parse_leaves_every_variable_unknown_until_a_later_one() {
+    let main = "variable \"type\" { default = \"ecs.t1.small\" }\nvariable \"zone\" {}\nvariable \"name\" { default = \"web\" }\n\
+                resource \"x_y\" \"r\" {\n  type = var.type\n  zone = var.zone\n  name = var.name\n}\n";
+    let broken = "type = \"ecs.g7.large\"\nzone = [\n";
+    let unknown = |ev: &Evaluated, attr: &str| {
+        let v = block(ev, "x_y.r").get(attr).unwrap();
+        assert!(matches!(v.value, Value::Unknown(_)), "{attr}: {v:?}");
+        v.unknown_why().unwrap()
+    };
+    // Terraform stops at the broken file: neither the default nor what an earlier file set
+    // is the value it would use, and the file may set any variable.
+    let ev =
+        run(&[("m/main.tf", main), ("m/a.auto.tfvars", broken), ("m/terraform.tfvars", "name = \"api\"\n")]);
+    assert_eq!(ev.findings.iter().map(|f| f.code.as_str()).collect::<Vec<_>>(), ["S001"]);
+    assert!(unknown(&ev, "type").contains("`m/a.auto.tfvars` does not parse"), "{}", unknown(&ev, "type"));
+    unknown(&ev, "zone");
+    unknown(&ev, "name");
+    // A later file still sets its variables (it wins over the broken one's values anyway).
+    let ev = run(&[
+        ("m/main.tf", main),
+        ("m/terraform.tfvars", broken),
+        ("m/b.auto.tfvars", "type = \"ecs.c7.large\"\n"),
+    ]);
+    assert_eq!(string(block(&ev, "x_y.r").get("type").unwrap()), "ecs.c7.large");
+    unknown(&ev, "name");
+    // So does a `--var`, and a broken `--var-file` is one more such file.
+    let options = Options {
+        var_files: files(&[("prod.tfvars", broken)]),
+        vars: vec![("name".into(), "db".into())],
+        ..Options::default()
+    };
+    let ev = run_with(&[("m/main.tf", main)], &options);
+    assert_eq!(string(block(&ev, "x_y.r").get("name").unwrap()), "db");
+    assert!(unknown(&ev, "type").contains("`prod.tfvars` does not parse"));
+    // The quiet case's loud twin: with the file mended, its values are used.
+    let ev = run(&[("m/main.tf", main), ("m/terraform.tfvars", "type = \"ecs.g7.large\"\nzone = \"h\"\n")]);
+    assert!(ev.findings.is_empty());
+    assert_eq!(string(block(&ev, "x_y.r").get("type").unwrap()), "ecs.g7.large");
+    assert_eq!(string(block(&ev, "x_y.r").get("name").unwrap()), "web");
+}
+
+#[test]
 fn hcl_0_11_syntax_is_read() {
     let main = r#"
 variable "zones" {

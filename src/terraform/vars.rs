@@ -197,6 +197,21 @@ pub fn forget_declared_twice(def: &ModuleDef, values: &mut HashMap<String, VarVa
     }
 }
 
+/// Makes unknown every variable of the module, for a variables file that does not parse
+/// (`file`, its S001 at `at`). Terraform stops at such a file, so neither a default nor an
+/// earlier file's value is the one it would use, and the broken file may set any variable:
+/// a finding on either would be about a value never deployed. A later file or `--var`
+/// still sets its variables, as it would win over the broken file's value anyway.
+fn forget_all(def: &ModuleDef, values: &mut HashMap<String, VarValue>, file: &str, at: &Location) {
+    for item in def.blocks("variable") {
+        let Some(name) = item.block.labels.first() else { continue };
+        let why = format!(
+            "`{file}` does not parse (Terraform stops on it), and may set `var.{name}`: its value is not known"
+        );
+        values.insert(name.clone(), VarValue::Set(Val::unknown(why, at.clone()), None));
+    }
+}
+
 /// The value a `--var NAME=TEXT` gives: the text itself for a variable with no type or a
 /// primitive one, else the HCL expression it writes.
 fn var_value(def: &ModuleDef, name: &str, text: &str) -> Val {
@@ -250,6 +265,7 @@ pub fn root_values(
                         if !findings.iter().any(|f| Arc::ptr_eq(&f.location.file, file)) {
                             findings.push((**finding).clone());
                         }
+                        forget_all(def, &mut values, &file.name, &finding.location);
                         continue;
                     }
                 };
