@@ -417,7 +417,7 @@ pub fn read_text(path: &Path) -> std::io::Result<String> {
         return Err(too_large(meta.len()));
     }
     let size = usize::try_from(meta.len()).unwrap_or(0);
-    let bytes = read_limited(std::fs::File::open(path)?, limit, size)?;
+    let bytes = read_limited(open_to_read(path)?, limit, size)?;
     if bytes.len() as u64 > limit {
         return Err(too_large(bytes.len() as u64));
     }
@@ -492,13 +492,30 @@ fn read_bytes(input: &Input, limit: u64) -> std::io::Result<Read> {
             // The size is at most the limit here: room for all of it saves growing the buffer
             // (a file that grew since is read on to its end, up to the limit).
             let size = usize::try_from(stat.len).unwrap_or(0);
-            read_limited(std::fs::File::open(path)?, limit, size)?
+            read_limited(open_to_read(path)?, limit, size)?
         }
     };
     if bytes.len() as u64 > limit {
         return Ok(Read::Problem(Box::new(too_large(name, bytes.len() as u64, limit))));
     }
     Ok(Read::Bytes(bytes))
+}
+
+/// Opens a file to read it, never waiting in the `open`: a path that was a regular file
+/// when it was `stat`ed (by the duplicate check, before the walk ended) may have been
+/// swapped for a FIFO since, by someone writing into the checked tree during the run, and
+/// a plain `open` of a FIFO waits for a writer. With `O_NONBLOCK` it returns at once, and a
+/// read of the FIFO ends (no writer) or fails (`WouldBlock`), bounded like any read; a
+/// regular file ignores the flag. No system call more than `File::open`.
+fn open_to_read(path: &Path) -> std::io::Result<std::fs::File> {
+    #[cfg(unix)]
+    {
+        use rustix::fs::{Mode, OFlags};
+        let flags = OFlags::RDONLY | OFlags::NONBLOCK | OFlags::CLOEXEC;
+        Ok(std::fs::File::from(rustix::fs::open(path, flags, Mode::empty())?))
+    }
+    #[cfg(not(unix))]
+    std::fs::File::open(path)
 }
 
 /// Reads at most `limit + 1` bytes (one more tells that the input is over the limit).
@@ -683,6 +700,34 @@ mod tests {
             .collect();
         // Directories read in parallel still give the order a sorted walk gives.
         assert_eq!(found, ["B.yaml", "a/b.yaml", "a/c/d.json", "a-b.yml", "a.yaml", "b/a.yaml"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_file_swapped_for_a_fifo_after_its_stat_is_read_without_waiting() {
+        // The duplicate check's `stat` said a regular file; by the read, someone has put a
+        // FIFO in its place. A plain `open` would wait for a writer, for ever.
+        let dir = std::env::temp_dir().join(format!("ecslint-fifo-swap-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("swapped.yaml");
+        let _ = std::fs::remove_file(&path);
+        let made = std::process::Command::new("mkfifo").arg(&path).status();
+        assert!(made.is_ok_and(|status| status.success()), "mkfifo failed");
+        let stale = Some(paths::Stat { regular: true, len: 12 });
+        for explicit in [false, true] {
+            let input =
+                Input::File { path: path.clone(), name: "swapped.yaml".into(), explicit, stat: stale };
+            let (send, receive) = std::sync::mpsc::channel();
+            std::thread::spawn(move || send.send(read(&input, ReadOptions::default()).is_ok()));
+            let done = receive.recv_timeout(std::time::Duration::from_secs(20));
+            if done.is_err() {
+                // Unblock the read so the test process can end: open it for writing.
+                let _ = std::fs::OpenOptions::new().write(true).open(&path);
+            }
+            // Read as an empty file (no writer) or refused: either way, at once.
+            assert!(done.is_ok(), "the read of a FIFO waited for a writer (explicit: {explicit})");
+        }
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]
