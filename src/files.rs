@@ -506,13 +506,20 @@ fn read_bytes(input: &Input, limit: u64) -> std::io::Result<Read> {
 /// swapped for a FIFO since, by someone writing into the checked tree during the run, and
 /// a plain `open` of a FIFO waits for a writer. With `O_NONBLOCK` it returns at once, and a
 /// read of the FIFO ends (no writer) or fails (`WouldBlock`), bounded like any read; a
-/// regular file ignores the flag. No system call more than `File::open`.
+/// regular file ignores the flag, except one under a write lease (Samba's oplocks, an NFS
+/// server's delegations), whose non-blocking open fails with `WouldBlock`: it is opened
+/// again, waiting for the lease to be broken as a plain open does (a FIFO's read-only
+/// open never gives that error). No system call more than `File::open` otherwise.
 fn open_to_read(path: &Path) -> std::io::Result<std::fs::File> {
     #[cfg(unix)]
     {
         use rustix::fs::{Mode, OFlags};
         let flags = OFlags::RDONLY | OFlags::NONBLOCK | OFlags::CLOEXEC;
-        Ok(std::fs::File::from(rustix::fs::open(path, flags, Mode::empty())?))
+        match rustix::fs::open(path, flags, Mode::empty()) {
+            Ok(fd) => Ok(std::fs::File::from(fd)),
+            Err(rustix::io::Errno::WOULDBLOCK) => std::fs::File::open(path),
+            Err(errno) => Err(errno.into()),
+        }
     }
     #[cfg(not(unix))]
     std::fs::File::open(path)
@@ -721,8 +728,10 @@ mod tests {
             std::thread::spawn(move || send.send(read(&input, ReadOptions::default()).is_ok()));
             let done = receive.recv_timeout(std::time::Duration::from_secs(20));
             if done.is_err() {
-                // Unblock the read so the test process can end: open it for writing.
-                let _ = std::fs::OpenOptions::new().write(true).open(&path);
+                // Unblock the read so the test process can end: open it for writing, without
+                // waiting in turn should the read have ended meanwhile (no reader: `ENXIO`).
+                use rustix::fs::{Mode, OFlags};
+                let _ = rustix::fs::open(&path, OFlags::WRONLY | OFlags::NONBLOCK, Mode::empty());
             }
             // Read as an empty file (no writer) or refused: either way, at once.
             assert!(done.is_ok(), "the read of a FIFO waited for a writer (explicit: {explicit})");
