@@ -69,14 +69,33 @@ pub fn check(reads: Vec<Loaded>, options: &CheckOptions<'_>) -> Outcome {
     // Specs (and ROS templates) are read a file at a time; Terraform and Packer a
     // directory at a time, since a module's variables, locals and providers span its files.
     let mut documents = Vec::with_capacity(reads.len());
-    let (mut terraform, mut packer) = (Vec::new(), Vec::new());
+    let (mut terraform, mut packer, mut unread) = (Vec::new(), Vec::new(), Vec::new());
     for read in reads {
         match (source::Frontend::of(&read.file.name), read.problem.is_some()) {
             (source::Frontend::Terraform, false) => terraform.push(read.file),
             (source::Frontend::Packer, false) => packer.push(read.file),
+            // A variables file that could not be read is its S001 (below) and, for the
+            // front end, a file whose values are not known (`iac::Options::unread`).
+            (source::Frontend::Terraform, true) if crate::terraform::eval::is_tfvars(&read.file.name) => {
+                terraform.push(Arc::clone(&read.file));
+                unread.push(Arc::clone(&read.file));
+                documents.push(read);
+            }
+            (source::Frontend::Packer, true) if crate::packer::is_auto_vars(&read.file) => {
+                packer.push(Arc::clone(&read.file));
+                unread.push(Arc::clone(&read.file));
+                documents.push(read);
+            }
             _ => documents.push(read),
         }
     }
+    let with_unread;
+    let iac = if unread.is_empty() {
+        options.iac
+    } else {
+        with_unread = crate::iac::Options { unread, ..options.iac.clone() };
+        &with_unread
+    };
     let packer_too = !packer.is_empty();
     let (loaded, (mut terraform, packer)) = rayon::join(
         || {
@@ -93,8 +112,8 @@ pub fn check(reads: Vec<Loaded>, options: &CheckOptions<'_>) -> Outcome {
         },
         || {
             rayon::join(
-                || crate::terraform::load(&terraform, options.iac, options.limits, options.catalog),
-                || crate::packer::load(&packer, options.iac, options.limits, options.catalog),
+                || crate::terraform::load(&terraform, iac, options.limits, options.catalog),
+                || crate::packer::load(&packer, iac, options.limits, options.catalog),
             )
         },
     );

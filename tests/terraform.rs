@@ -548,3 +548,37 @@ fn a_variables_file_that_does_not_parse_gives_no_finding_on_the_default_it_would
     run.assert_code(1);
     assert_eq!(codes(&run), ["R003"], "{}", run.describe());
 }
+
+#[test]
+fn a_variables_file_that_cannot_be_read_gives_no_finding_on_the_default_it_would_replace() {
+    // Not UTF-8: the file is an S001 and is not read, but Terraform and Packer stop on it
+    // just the same, so the default is not what either would use. Before, the default was
+    // read: a false R003 beside the S001.
+    let tf = "variable \"type\" {\n  default = \"ecs.t1.small\"\n}\n\nresource \"alicloud_instance\" \"app\" {\n  \
+              instance_type = var.type\n  image_id      = \"aliyun_3_x64_20G_alibase_20241218.vhd\"\n}\n";
+    let pkr = "variable \"type\" {\n  default = \"ecs.t1.small\"\n}\n\nsource \"alicloud-ecs\" \"x\" {\n  \
+               region        = \"cn-hangzhou\"\n  instance_type = var.type\n  source_image  = \"aliyun_3_x64_20G_alibase_20241218.vhd\"\n  \
+               image_name    = \"x\"\n}\n";
+    let dir = scratch_dir("unreadable-variables-files");
+    write_files(&dir, &[("tf/main.tf", tf), ("pkr/build.pkr.hcl", pkr)]);
+    let not_utf8 = b"type = \"ecs.g7.large\xff\"\n";
+    std::fs::write(dir.join("tf/terraform.tfvars"), not_utf8).unwrap();
+    std::fs::write(dir.join("pkr/x.auto.pkrvars.hcl"), not_utf8).unwrap();
+    let run = check_in(&dir, &["--select", "R003,S001,S011", "--region", "cn-hangzhou"]);
+    run.assert_code(1);
+    assert_eq!(codes(&run), ["S001", "S001", "S011", "S011"], "{}", run.describe());
+    let messages = run.json()["findings"].to_string();
+    assert!(messages.contains("`tf/terraform.tfvars` could not be read"), "{messages}");
+    assert!(
+        messages.contains("`pkr/x.auto.pkrvars.hcl` could not be read (Packer stops on it"),
+        "{messages}"
+    );
+    // The loud twin: a variables file Terraform does not load by itself (`prod.tfvars`),
+    // unreadable too, leaves the default in place, and R003 reports it.
+    let loud = scratch_dir("unreadable-variables-file-not-loaded");
+    write_files(&loud, &[("tf/main.tf", tf)]);
+    std::fs::write(loud.join("tf/prod.tfvars"), not_utf8).unwrap();
+    let run = check_in(&loud, &["--select", "R003,S001,S011", "--region", "cn-hangzhou"]);
+    run.assert_code(1);
+    assert_eq!(codes(&run), ["R003", "S001"], "{}", run.describe());
+}

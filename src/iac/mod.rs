@@ -435,6 +435,18 @@ pub struct Options {
     /// Terraform applies `-var` and `-var-file` in the order given (Packer applies every
     /// `-var` last). Empty: every `--var` comes after every file.
     pub vars_after_files: Vec<usize>,
+    /// Variables files a module or template directory loads by itself (`terraform.tfvars`,
+    /// `*.auto.pkrvars.hcl`, ...) that could not be read: not UTF-8, over the size limit, not
+    /// a regular file. Each is an S001 already, and is among the front end's files with no
+    /// text: the tool stops on such a file, so every variable it may set is unknown.
+    pub unread: Vec<Arc<SourceFile>>,
+}
+
+impl Options {
+    /// Whether `file` is one of [`Options::unread`].
+    pub fn is_unread(&self, file: &Arc<SourceFile>) -> bool {
+        self.unread.iter().any(|unread| Arc::ptr_eq(unread, file))
+    }
 }
 
 /// A value given on the command line: a `--var-file`, or a `--var`'s name and text.

@@ -98,7 +98,7 @@ pub fn load(files: &[&Arc<SourceFile>], options: &Options, findings: &mut Vec<Fi
             let parsed: Vec<(&Arc<SourceFile>, Body)> =
                 templates.into_iter().filter_map(|f| parse(f, &mut found).map(|body| (f, body))).collect();
             let auto: Vec<(&Arc<SourceFile>, Vars)> =
-                auto.into_iter().map(|f| (f, vars::parse_or_broken(f, &mut found))).collect();
+                auto.into_iter().map(|f| (f, read_vars(f, options, &mut found))).collect();
             let sources = directory(dir, &parsed, &auto, &var_files, options);
             (found, sources)
         })
@@ -109,6 +109,12 @@ pub fn load(files: &[&Arc<SourceFile>], options: &Options, findings: &mut Vec<Fi
         out.extend(sources);
     }
     out
+}
+
+/// An auto variables file, parsed: one the run could not read (`Options::unread`, its S001
+/// reported already) or that does not parse is [`Vars::Broken`].
+fn read_vars(file: &Arc<SourceFile>, options: &Options, findings: &mut Vec<Finding>) -> Vars {
+    if options.is_unread(file) { vars::broken(file) } else { vars::parse_or_broken(file, findings) }
 }
 
 /// The source a build refers to, as `type.name`: Packer drops the first of three parts

@@ -14,6 +14,7 @@
 mod hcl;
 mod json;
 mod vars;
+pub use vars::is_auto_vars;
 
 use crate::catalog::Catalog;
 use crate::diag::Location;

@@ -32,7 +32,8 @@ pub enum Given<'a> {
 pub enum Vars {
     Hcl(Body),
     Json(crate::source::Node),
-    /// A file that does not parse (its S001 is reported), with why nothing it sets is known.
+    /// A file that does not parse or could not be read (its S001 is reported), by its name:
+    /// nothing it may set is known.
     Broken(String),
 }
 
@@ -109,12 +110,12 @@ pub fn parse_vars(file: &Arc<SourceFile>, findings: &mut Vec<Finding>) -> Option
 /// it, so neither a default nor an earlier file's value is the one a build would use, and
 /// the file may set any variable.
 pub fn parse_or_broken(file: &Arc<SourceFile>, findings: &mut Vec<Finding>) -> Vars {
-    parse_vars(file, findings).unwrap_or_else(|| {
-        Vars::Broken(format!(
-            "the variables file {} does not parse (Packer stops on it), and may set this variable: its value is not known",
-            file.name
-        ))
-    })
+    parse_vars(file, findings).unwrap_or_else(|| broken(file))
+}
+
+/// A variables file that does not parse or could not be read (`iac::Options::unread`).
+pub fn broken(file: &SourceFile) -> Vars {
+    Vars::Broken(file.name.clone())
 }
 
 /// Sets the variables a variables file gives over those set so far; each value carries a
@@ -146,9 +147,11 @@ pub fn layer_file<'a>(
                 variables.insert(name.to_string(), Given::Json(entry.value.to_json(), label));
             }
         }
-        Vars::Broken(why) => {
-            for given in variables.values_mut() {
-                *given = Given::Unknown(why.clone());
+        Vars::Broken(broken) => {
+            for (name, given) in variables.iter_mut() {
+                *given = Given::Unknown(format!(
+                    "`{broken}` could not be read (Packer stops on it, see its S001), and may set `var.{name}`: its value is not known"
+                ));
             }
         }
     }

@@ -526,7 +526,7 @@ fn a_variables_file_that_does_not_parse_leaves_every_variable_unknown_until_a_la
     let ev =
         run(&[("m/main.tf", main), ("m/a.auto.tfvars", broken), ("m/terraform.tfvars", "name = \"api\"\n")]);
     assert_eq!(ev.findings.iter().map(|f| f.code.as_str()).collect::<Vec<_>>(), ["S001"]);
-    assert!(unknown(&ev, "type").contains("`m/a.auto.tfvars` does not parse"), "{}", unknown(&ev, "type"));
+    assert!(unknown(&ev, "type").contains("`m/a.auto.tfvars` could not be read"), "{}", unknown(&ev, "type"));
     unknown(&ev, "zone");
     unknown(&ev, "name");
     // A later file still sets its variables (it wins over the broken one's values anyway).
@@ -545,7 +545,24 @@ fn a_variables_file_that_does_not_parse_leaves_every_variable_unknown_until_a_la
     };
     let ev = run_with(&[("m/main.tf", main)], &options);
     assert_eq!(string(block(&ev, "x_y.r").get("name").unwrap()), "db");
-    assert!(unknown(&ev, "type").contains("`prod.tfvars` does not parse"));
+    assert!(unknown(&ev, "type").contains("`prod.tfvars` could not be read"));
+    // With `--no-context` the file declaring a variable may not be in the run: one an
+    // earlier file set is forgotten too.
+    let options = Options { twins_on_disk: true, ..Options::default() };
+    let uses = "resource \"x_y\" \"r\" {\n  type = var.type\n}\n";
+    let ev = run_with(
+        &[("m/main.tf", uses), ("m/a.auto.tfvars", "type = \"ecs.t1.small\"\n"), ("m/b.auto.tfvars", broken)],
+        &options,
+    );
+    unknown(&ev, "type");
+    // A Packer variables file passed with `--var-file` is Packer's: neither its values nor
+    // its syntax error reach a Terraform root.
+    for text in ["type = \"ecs.c7.large\"\n", broken] {
+        let options = Options { var_files: files(&[("prod.pkrvars.hcl", text)]), ..Options::default() };
+        let ev = run_with(&[("m/main.tf", main), ("m/terraform.tfvars", "zone = \"h\"\n")], &options);
+        assert!(ev.findings.is_empty(), "{:?}", ev.findings);
+        assert_eq!(string(block(&ev, "x_y.r").get("type").unwrap()), "ecs.t1.small");
+    }
     // The quiet case's loud twin: with the file mended, its values are used.
     let ev = run(&[("m/main.tf", main), ("m/terraform.tfvars", "type = \"ecs.g7.large\"\nzone = \"h\"\n")]);
     assert!(ev.findings.is_empty());

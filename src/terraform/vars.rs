@@ -197,18 +197,21 @@ pub fn forget_declared_twice(def: &ModuleDef, values: &mut HashMap<String, VarVa
     }
 }
 
-/// Makes unknown every variable of the module, for a variables file that does not parse
-/// (`file`, its S001 at `at`). Terraform stops at such a file, so neither a default nor an
+/// Makes unknown every variable of the module, for a variables file that does not parse or
+/// could not be read (`file`, its S001 at `at`). Terraform stops at such a file, so neither a default nor an
 /// earlier file's value is the one it would use, and the broken file may set any variable:
 /// a finding on either would be about a value never deployed. A later file or `--var`
 /// still sets its variables, as it would win over the broken file's value anyway.
 fn forget_all(def: &ModuleDef, values: &mut HashMap<String, VarValue>, file: &str, at: &Location) {
-    for item in def.blocks("variable") {
-        let Some(name) = item.block.labels.first() else { continue };
+    // The declared ones, and any set so far that the run's files do not declare (with
+    // `--no-context`, the file declaring it may not be among them).
+    let declared = def.blocks("variable").filter_map(|item| item.block.labels.first().cloned());
+    let names: foldhash::HashSet<String> = declared.chain(values.keys().cloned()).collect();
+    for name in names {
         let why = format!(
-            "`{file}` does not parse (Terraform stops on it), and may set `var.{name}`: its value is not known"
+            "`{file}` could not be read (Terraform stops on it, see its S001), and may set `var.{name}`: its value is not known"
         );
-        values.insert(name.clone(), VarValue::Set(Val::unknown(why, at.clone()), None));
+        values.insert(name, VarValue::Set(Val::unknown(why, at.clone()), None));
     }
 }
 
@@ -257,7 +260,20 @@ pub fn root_values(
     steps.extend(options.command_line());
     for step in steps {
         match step {
+            // A Packer variables file passed with `--var-file` is Packer's, as a `.tfvars`
+            // file is not Packer's: the flag serves both tools of a run.
+            Given::File(file)
+                if crate::source::Frontend::of(&file.name) == crate::source::Frontend::Packer => {}
             Given::File(file) => {
+                if options.is_unread(file) {
+                    forget_all(
+                        def,
+                        &mut values,
+                        &file.name,
+                        &Location::new(Arc::clone(file), Span::default()),
+                    );
+                    continue;
+                }
                 let body = parsed.get(file);
                 let body = match &*body {
                     Ok(body) => body,
