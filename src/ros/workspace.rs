@@ -23,6 +23,7 @@ use crate::diag::{Finding, Label, Location};
 use crate::iac::{Loaded, Options};
 use crate::source::{Limits, Node, PathSegment, SourceFile, Span, Value};
 use crate::spec::Resource;
+use std::fmt::Write as _;
 use std::sync::Arc;
 
 /// Whether a template wraps Terraform (`Transform: Aliyun::Terraform-v1.5`) or OpenTofu
@@ -244,10 +245,7 @@ fn parameter_values(file: &Arc<SourceFile>, root: &Node) -> Given {
             continue;
         };
         let value = match &default.value {
-            // A JSON string is an HCL string once templates in it are escaped.
-            Value::Str(s) => {
-                serde_json::Value::String(s.to_string()).to_string().replace("${", "$${").replace("%{", "%%{")
-            }
+            Value::Str(s) => hcl_string(s),
             Value::Int(i) => i.to_string(),
             Value::Float(f) if f.is_finite() => f.to_string(),
             Value::Bool(b) => b.to_string(),
@@ -260,6 +258,34 @@ fn parameter_values(file: &Arc<SourceFile>, root: &Node) -> Given {
         let label = format!("{}#Parameters/the Default of ROS parameter `{name}`", file.name);
         out.files.push((Arc::new(SourceFile::new(label, text)), Mapping::Whole(default.span)));
     }
+    out
+}
+
+/// `text` as an HCL string literal that gives it back: quoted, with HCL's escapes (it has no
+/// `\b` or `\f`, which JSON's quoting writes: a `Default` holding one gave a false S001) and
+/// its templates escaped (`$${`, `%%{`).
+fn hcl_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '$' | '%' if chars.peek() == Some(&'{') => {
+                out.push(c);
+                out.push(c);
+            }
+            c if c.is_control() => {
+                let _ = write!(out, "\\u{:04x}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
     out
 }
 
@@ -438,6 +464,33 @@ mod tests {
         assert!(Arc::ptr_eq(&label.location.file, &file));
         assert_eq!(&text[label.location.span.start()..label.location.span.end()], "centos_7");
         assert!(label.message.contains("ROS parameter `image_id`"), "{}", label.message);
+    }
+
+    #[test]
+    fn a_ros_parameter_default_reaches_the_variable_as_written_whatever_it_holds() {
+        // JSON's quoting writes `\b` and `\f`, which HCL does not have: such a `Default` was
+        // a false S001, and every other parameter's value was lost with it.
+        for value in
+            ["a\u{8}b\u{c}c", "tab\there \"q\" \\ back", "${x} $${y} %{z} 100%", "\u{7f}\u{1}é\r\n", ""]
+        {
+            let json = serde_json::json!({
+                "ROSTemplateFormatVersion": "2015-09-01",
+                "Transform": "Aliyun::Terraform-v1.5",
+                "Parameters": {
+                    "Note": {"Type": "String", "Default": value},
+                    "Type": {"Type": "String", "Default": "ecs.g7.large"},
+                },
+                "Workspace": {
+                    "main.tf": "variable \"Note\" {}\nvariable \"Type\" {}\nresource \"alicloud_instance\" \"web\" {\n  instance_type = var.Type\n  image_id = \"centos_7\"\n  tags = { note = var.Note }\n}\n",
+                },
+            });
+            let (_, loaded) = extracted("stack.json", &json.to_string());
+            assert!(loaded.findings.is_empty(), "{value:?}: {:?}", loaded.findings);
+            let web = loaded.resources.first().expect("the instance");
+            assert_eq!(web.node.get_str("instanceType"), Some("ecs.g7.large"), "{value:?}");
+            let note = web.node.get("labels").and_then(|labels| labels.get_str("note"));
+            assert_eq!(note, Some(value));
+        }
     }
 
     #[test]
