@@ -190,8 +190,17 @@ pub fn check(reads: Vec<Loaded>, options: &CheckOptions<'_>) -> Outcome {
     }
     outcome.failures = evaluation.failures;
     let named = |selector: &str| named_by(selector, options.rules, options.enabled);
-    let mut unused =
-        suppress::apply(&mut outcome.findings, &outcome.files, options.enabled.get("S008").copied(), &named);
+    let s008 = options.enabled.get("S008").copied();
+    // Where a rule was skipped for a value not known (S011's places, whether S011 is on).
+    let mut unknown = suppress::UnknownLines::default();
+    if s008.is_some() {
+        let places = outcome.resources.iter().filter_map(|r| r.iac.as_deref()).flat_map(|e| &e.unknown);
+        for place in places {
+            let name = place.location.file.name.as_str();
+            unknown.entry(name).or_default().insert(place.location.start().line);
+        }
+    }
+    let mut unused = suppress::apply(&mut outcome.findings, &outcome.files, s008, &named, &unknown);
     // The config's per-path ignores suppress like comments do, so that JSON and SARIF
     // still list what they hid; an inline comment on the same finding keeps its reason.
     for finding in outcome.findings.iter_mut().chain(&mut unused) {

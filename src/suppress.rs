@@ -378,15 +378,23 @@ fn count_visit() {
 #[cfg(not(test))]
 fn count_visit() {}
 
+/// The lines of each file (by name) with a value that is not known (see [`apply`]).
+pub type UnknownLines<'a> = foldhash::HashMap<&'a str, foldhash::HashSet<usize>>;
+
 /// Marks suppressed findings and reports unused suppressions (S008) when enabled.
 /// `dormant` says of a code in a comment that the rules it names cannot fire in this run
 /// (disabled, or firing only on other check dates): such a code is not called unused,
-/// since removing the comment would let the finding back in another run.
+/// since removing the comment would let the finding back in another run. `unknown` holds,
+/// by file name, the lines with a value static evaluation could not know (a Terraform
+/// variable with no value, say): the rules that read it were skipped there, so a
+/// suppression reaching such a line (a file-wide one: any) may be meant for a finding the
+/// value gives once known, and is not called unused either (a code naming no rule still is).
 pub fn apply(
     findings: &mut [Finding],
     files: &[Arc<SourceFile>],
     s008: Option<Severity>,
     named: &(dyn Fn(&str) -> Named + Sync),
+    unknown: &UnknownLines<'_>,
 ) -> Vec<Finding> {
     let mut unused = Vec::new();
     // Scanning every file for comments is the costly part: on every core.
@@ -424,6 +432,9 @@ pub fn apply(
         for directive in &directives {
             let used = reach.mark(findings, directive);
             let Some(severity) = s008 else { continue };
+            let skipped = unknown.get(file.name.as_str()).is_some_and(|lines| {
+                directive.file_wide || directive.lines.iter().any(|l| lines.contains(l))
+            });
             // Each unused code, with what it names (a look over every rule, made once).
             let left: Vec<(&str, Named)> = directive
                 .codes
@@ -433,6 +444,7 @@ pub fn apply(
                 .map(|(c, _)| (c.as_str(), named(c)))
                 .filter(|&(c, what)| {
                     what != Named::Dormant
+                        && (what == Named::Nothing || !skipped)
                         && !left_out.iter().any(|&i| findings.get(i).is_some_and(|f| names(c, f)))
                 })
                 .collect();
@@ -575,7 +587,8 @@ mod tests {
         let file = Arc::new(SourceFile::new("a.yaml", text));
         let mut findings: Vec<Finding> = (0..n).map(|i| finding_at(&file, 11 + i, "Q004")).collect();
         VISITS.with(|v| v.set(0));
-        let unused = apply(&mut findings, &[Arc::clone(&file)], None, &|_| Named::Live);
+        let unused =
+            apply(&mut findings, &[Arc::clone(&file)], None, &|_| Named::Live, &UnknownLines::default());
         let visits = VISITS.with(std::cell::Cell::get);
         assert!(unused.is_empty());
         assert!(findings.iter().all(|f| f.suppression.as_ref().is_some_and(|s| s.scope == "line")));
@@ -602,7 +615,13 @@ mod tests {
         };
         let mut findings = vec![finding_at(&file, 3, "Q004"), note()];
         assert_eq!(findings[1].location.start().line, 3);
-        let unused = apply(&mut findings, &[Arc::clone(&file)], Some(Severity::Warning), &|_| Named::Live);
+        let unused = apply(
+            &mut findings,
+            &[Arc::clone(&file)],
+            Some(Severity::Warning),
+            &|_| Named::Live,
+            &UnknownLines::default(),
+        );
         assert!(findings[0].suppression.is_some(), "the finding made on the line is suppressed");
         assert!(findings[1].suppression.is_none(), "the note for 5,000 findings never made is not");
         assert!(unused.is_empty());
@@ -610,7 +629,7 @@ mod tests {
         let mut note = note();
         note.location = Location::new(Arc::clone(&wide), Span::new(27, 28));
         let mut findings = vec![note];
-        apply(&mut findings, &[wide], None, &|_| Named::Live);
+        apply(&mut findings, &[wide], None, &|_| Named::Live, &UnknownLines::default());
         assert_eq!(findings[0].suppression.as_ref().map(|s| s.scope), Some("file"));
     }
 }

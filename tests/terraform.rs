@@ -582,3 +582,30 @@ fn a_variables_file_that_cannot_be_read_gives_no_finding_on_the_default_it_would
     run.assert_code(1);
     assert_eq!(codes(&run), ["R003", "S001"], "{}", run.describe());
 }
+
+#[test]
+fn a_suppression_on_a_value_that_is_not_known_is_not_called_unused() {
+    // `var.type` has no value: R003 was skipped on that line, not passed. The comment may be
+    // meant for the finding the deployed value gives, so S008 does not call it unused.
+    let main = |comment: &str, value: &str| {
+        format!(
+            "variable \"type\" {{}}\n\nresource \"alicloud_instance\" \"app\" {{\n  {comment}\n  instance_type = {value}\n  \
+             image_id      = \"aliyun_3_x64_20G_alibase_20241218.vhd\"\n}}\n"
+        )
+    };
+    let quiet = scratch_dir("suppression-on-unknown");
+    write_files(&quiet, &[("main.tf", &main("# ecslint-ignore R003", "var.type"))]);
+    let run = check_in(&quiet, &["--select", "R003,S008", "--region", "cn-hangzhou"]);
+    run.assert_code(0);
+    assert_eq!(codes(&run), Vec::<String>::new(), "{}", run.describe());
+    // A code that names no rule is still reported there.
+    let typo = scratch_dir("suppression-on-unknown-typo");
+    write_files(&typo, &[("main.tf", &main("# ecslint-ignore R0003", "var.type"))]);
+    let run = check_in(&typo, &["--select", "R003,S008", "--region", "cn-hangzhou"]);
+    assert_eq!(codes(&run), ["S008"], "{}", run.describe());
+    // The loud twin: a known value with no finding leaves the comment unused.
+    let loud = scratch_dir("suppression-on-known");
+    write_files(&loud, &[("main.tf", &main("# ecslint-ignore R003", "\"ecs.g7.large\""))]);
+    let run = check_in(&loud, &["--select", "R003,S008", "--region", "cn-hangzhou"]);
+    assert_eq!(codes(&run), ["S008"], "{}", run.describe());
+}
