@@ -97,6 +97,22 @@ pub fn check(reads: Vec<Loaded>, options: &CheckOptions<'_>) -> Outcome {
         &with_unread
     };
     let packer_too = !packer.is_empty();
+    // In a run with a Packer template, a Packer variables file passed with `--var-file` is
+    // Packer's, as a `.tfvars` file is never Packer's: the flag serves both tools of a run.
+    // Without one, Terraform reads it as it reads any `-var-file`, whatever its name.
+    let packers = |f: &Arc<source::SourceFile>| source::Frontend::of(&f.name) == source::Frontend::Packer;
+    let terraform_only;
+    let template = packer.iter().any(|f| !crate::packer::is_vars(f));
+    let terraform_iac = if template && iac.var_files.iter().any(packers) {
+        let var_files = iac.var_files.iter().filter(|f| !packers(f)).cloned().collect();
+        // Each `--var` after as many of the files kept as it came after before.
+        let kept_before = |n: usize| iac.var_files.iter().take(n).filter(|f| !packers(f)).count();
+        let vars_after_files = iac.vars_after_files.iter().map(|&n| kept_before(n)).collect();
+        terraform_only = crate::iac::Options { var_files, vars_after_files, ..iac.clone() };
+        &terraform_only
+    } else {
+        iac
+    };
     let (loaded, (mut terraform, packer)) = rayon::join(
         || {
             let reads = documents.into_par_iter().with_max_len(crate::CHUNK);
@@ -112,7 +128,7 @@ pub fn check(reads: Vec<Loaded>, options: &CheckOptions<'_>) -> Outcome {
         },
         || {
             rayon::join(
-                || crate::terraform::load(&terraform, iac, options.limits, options.catalog),
+                || crate::terraform::load(&terraform, terraform_iac, options.limits, options.catalog),
                 || crate::packer::load(&packer, iac, options.limits, options.catalog),
             )
         },
@@ -191,11 +207,13 @@ pub fn check(reads: Vec<Loaded>, options: &CheckOptions<'_>) -> Outcome {
     outcome.failures = evaluation.failures;
     let named = |selector: &str| named_by(selector, options.rules, options.enabled);
     let s008 = options.enabled.get("S008").copied();
-    // Where a rule was skipped for a value not known (S011's places, whether S011 is on).
+    // Where a rule was skipped for a value not known (S011's places, whether S011 is on);
+    // not a region left to `--region`, which every resource of a run without it has at its
+    // first line: that would exempt every comment on the line above a resource.
     let mut unknown = suppress::UnknownLines::default();
     if s008.is_some() {
         let places = outcome.resources.iter().filter_map(|r| r.iac.as_deref()).flat_map(|e| &e.unknown);
-        for place in places {
+        for place in places.filter(|place| place.field != "region") {
             let name = place.location.file.name.as_str();
             unknown.entry(name).or_default().insert(place.location.start().line);
         }

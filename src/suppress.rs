@@ -386,9 +386,10 @@ pub type UnknownLines<'a> = foldhash::HashMap<&'a str, foldhash::HashSet<usize>>
 /// (disabled, or firing only on other check dates): such a code is not called unused,
 /// since removing the comment would let the finding back in another run. `unknown` holds,
 /// by file name, the lines with a value static evaluation could not know (a Terraform
-/// variable with no value, say): the rules that read it were skipped there, so a
-/// suppression reaching such a line (a file-wide one: any) may be meant for a finding the
-/// value gives once known, and is not called unused either (a code naming no rule still is).
+/// variable with no value, say): the rules that read it were skipped there, so a line
+/// suppression reaching such a line may be meant for a finding the value gives once known,
+/// and is not called unused either (a code naming no rule still is). A file-wide one is
+/// not exempt: most Terraform files have some value not known (a data source's).
 pub fn apply(
     findings: &mut [Finding],
     files: &[Arc<SourceFile>],
@@ -432,9 +433,10 @@ pub fn apply(
         for directive in &directives {
             let used = reach.mark(findings, directive);
             let Some(severity) = s008 else { continue };
-            let skipped = unknown.get(file.name.as_str()).is_some_and(|lines| {
-                directive.file_wide || directive.lines.iter().any(|l| lines.contains(l))
-            });
+            let skipped = !directive.file_wide
+                && unknown
+                    .get(file.name.as_str())
+                    .is_some_and(|lines| directive.lines.iter().any(|l| lines.contains(l)));
             // Each unused code, with what it names (a look over every rule, made once).
             let left: Vec<(&str, Named)> = directive
                 .codes

@@ -603,9 +603,43 @@ fn a_suppression_on_a_value_that_is_not_known_is_not_called_unused() {
     write_files(&typo, &[("main.tf", &main("# ecslint-ignore R0003", "var.type"))]);
     let run = check_in(&typo, &["--select", "R003,S008", "--region", "cn-hangzhou"]);
     assert_eq!(codes(&run), ["S008"], "{}", run.describe());
-    // The loud twin: a known value with no finding leaves the comment unused.
+    // The loud twins: a known value with no finding leaves the comment unused; so does a
+    // file-wide comment (most files hold some unknown value), and a region left to
+    // `--region` (every resource's, without it) exempts nothing.
     let loud = scratch_dir("suppression-on-known");
     write_files(&loud, &[("main.tf", &main("# ecslint-ignore R003", "\"ecs.g7.large\""))]);
-    let run = check_in(&loud, &["--select", "R003,S008", "--region", "cn-hangzhou"]);
+    let run = check_in(&loud, &["--select", "R003,S008"]);
     assert_eq!(codes(&run), ["S008"], "{}", run.describe());
+    let wide = scratch_dir("suppression-file-wide-on-unknown");
+    write_files(&wide, &[("main.tf", &main("# ecslint-ignore-file R003", "var.type"))]);
+    let run = check_in(&wide, &["--select", "R003,S008", "--region", "cn-hangzhou"]);
+    assert_eq!(codes(&run), ["S008"], "{}", run.describe());
+}
+
+#[test]
+fn a_packer_variables_file_passed_with_var_file_is_packers_when_the_run_has_a_template() {
+    let tf = "variable \"type\" {\n  default = \"ecs.g7.large\"\n}\n\nresource \"alicloud_instance\" \"app\" {\n  \
+              instance_type = var.type\n  image_id      = \"aliyun_3_x64_20G_alibase_20241218.vhd\"\n}\n";
+    let pkr = "variable \"type\" {\n  default = \"ecs.g7.large\"\n}\n\nsource \"alicloud-ecs\" \"x\" {\n  \
+               region        = \"cn-hangzhou\"\n  instance_type = var.type\n  source_image  = \"aliyun_3_x64_20G_alibase_20241218.vhd\"\n  \
+               image_name    = \"x\"\n}\n";
+    // With a template in the run, the file is Packer's alone: R003 on the template only.
+    let mixed = scratch_dir("pkrvars-var-file-mixed");
+    write_files(
+        &mixed,
+        &[("tf/main.tf", tf), ("pkr/build.pkr.hcl", pkr), ("prod.pkrvars.hcl", "type = \"ecs.t1.small\"\n")],
+    );
+    let run =
+        check_in(&mixed, &["--select", "R003", "--region", "cn-hangzhou", "--var-file", "prod.pkrvars.hcl"]);
+    let places =
+        run.json()["findings"].as_array().unwrap().iter().map(|f| f["file"].clone()).collect::<Vec<_>>();
+    assert_eq!(places, ["pkr/build.pkr.hcl"], "{}", run.describe());
+    // Without one, Terraform reads it, as it reads any `-var-file` whatever its name.
+    let alone = scratch_dir("pkrvars-var-file-terraform-only");
+    write_files(&alone, &[("tf/main.tf", tf), ("prod.pkrvars.hcl", "type = \"ecs.t1.small\"\n")]);
+    let run =
+        check_in(&alone, &["--select", "R003", "--region", "cn-hangzhou", "--var-file", "prod.pkrvars.hcl"]);
+    let places =
+        run.json()["findings"].as_array().unwrap().iter().map(|f| f["file"].clone()).collect::<Vec<_>>();
+    assert_eq!(places, ["tf/main.tf"], "{}", run.describe());
 }

@@ -14,7 +14,7 @@
 mod hcl;
 mod json;
 mod vars;
-pub use vars::is_auto_vars;
+pub use vars::{is_auto_vars, is_vars};
 
 use crate::catalog::Catalog;
 use crate::diag::Location;

@@ -555,14 +555,6 @@ fn a_variables_file_that_does_not_parse_leaves_every_variable_unknown_until_a_la
         &options,
     );
     unknown(&ev, "type");
-    // A Packer variables file passed with `--var-file` is Packer's: neither its values nor
-    // its syntax error reach a Terraform root.
-    for text in ["type = \"ecs.c7.large\"\n", broken] {
-        let options = Options { var_files: files(&[("prod.pkrvars.hcl", text)]), ..Options::default() };
-        let ev = run_with(&[("m/main.tf", main), ("m/terraform.tfvars", "zone = \"h\"\n")], &options);
-        assert!(ev.findings.is_empty(), "{:?}", ev.findings);
-        assert_eq!(string(block(&ev, "x_y.r").get("type").unwrap()), "ecs.t1.small");
-    }
     // The quiet case's loud twin: with the file mended, its values are used.
     let ev = run(&[("m/main.tf", main), ("m/terraform.tfvars", "type = \"ecs.g7.large\"\nzone = \"h\"\n")]);
     assert!(ev.findings.is_empty());

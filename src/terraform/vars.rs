@@ -260,10 +260,6 @@ pub fn root_values(
     steps.extend(options.command_line());
     for step in steps {
         match step {
-            // A Packer variables file passed with `--var-file` is Packer's, as a `.tfvars`
-            // file is not Packer's: the flag serves both tools of a run.
-            Given::File(file)
-                if crate::source::Frontend::of(&file.name) == crate::source::Frontend::Packer => {}
             Given::File(file) => {
                 if options.is_unread(file) {
                     forget_all(
