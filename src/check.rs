@@ -10,6 +10,7 @@ use crate::source::{self, Limits, SourceFile};
 use crate::spec::{self, Resource, codes};
 use crate::suppress;
 use rayon::prelude::*;
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -89,30 +90,8 @@ pub fn check(reads: Vec<Loaded>, options: &CheckOptions<'_>) -> Outcome {
             _ => documents.push(read),
         }
     }
-    let with_unread;
-    let iac = if unread.is_empty() {
-        options.iac
-    } else {
-        with_unread = crate::iac::Options { unread, ..options.iac.clone() };
-        &with_unread
-    };
     let packer_too = !packer.is_empty();
-    // In a run with a Packer template, a Packer variables file passed with `--var-file` is
-    // Packer's, as a `.tfvars` file is never Packer's: the flag serves both tools of a run.
-    // Without one, Terraform reads it as it reads any `-var-file`, whatever its name.
-    let packers = |f: &Arc<source::SourceFile>| source::Frontend::of(&f.name) == source::Frontend::Packer;
-    let terraform_only;
-    let template = packer.iter().any(|f| !crate::packer::is_vars(f));
-    let terraform_iac = if template && iac.var_files.iter().any(packers) {
-        let var_files = iac.var_files.iter().filter(|f| !packers(f)).cloned().collect();
-        // Each `--var` after as many of the files kept as it came after before.
-        let kept_before = |n: usize| iac.var_files.iter().take(n).filter(|f| !packers(f)).count();
-        let vars_after_files = iac.vars_after_files.iter().map(|&n| kept_before(n)).collect();
-        terraform_only = crate::iac::Options { var_files, vars_after_files, ..iac.clone() };
-        &terraform_only
-    } else {
-        iac
-    };
+    let (terraform_iac, packer_iac) = front_end_options(options.iac, unread, &packer);
     let (loaded, (mut terraform, packer)) = rayon::join(
         || {
             let reads = documents.into_par_iter().with_max_len(crate::CHUNK);
@@ -128,8 +107,8 @@ pub fn check(reads: Vec<Loaded>, options: &CheckOptions<'_>) -> Outcome {
         },
         || {
             rayon::join(
-                || crate::terraform::load(&terraform, terraform_iac, options.limits, options.catalog),
-                || crate::packer::load(&packer, iac, options.limits, options.catalog),
+                || crate::terraform::load(&terraform, &terraform_iac, options.limits, options.catalog),
+                || crate::packer::load(&packer, &packer_iac, options.limits, options.catalog),
             )
         },
     );
@@ -261,6 +240,35 @@ pub fn check(reads: Vec<Loaded>, options: &CheckOptions<'_>) -> Outcome {
     sort_findings(&mut outcome.findings);
     sort_findings(&mut outcome.suppressed);
     outcome
+}
+
+/// The run's IaC options as the Terraform and Packer front ends read them, the run's own
+/// unless they differ: with the variables files that could not be read
+/// (`iac::Options::unread`); and, for Terraform in a run with a Packer template, without
+/// the Packer variables files of `--var-file`, which are Packer's as a `.tfvars` file is
+/// never Packer's (the flag serves both tools of a run). Without a template, Terraform
+/// reads them as it reads any `-var-file`, whatever its name.
+fn front_end_options<'a>(
+    iac: &'a crate::iac::Options,
+    unread: Vec<Arc<SourceFile>>,
+    packer: &[Arc<SourceFile>],
+) -> (Cow<'a, crate::iac::Options>, Cow<'a, crate::iac::Options>) {
+    let both = if unread.is_empty() {
+        Cow::Borrowed(iac)
+    } else {
+        Cow::Owned(crate::iac::Options { unread: unread.into(), ..iac.clone() })
+    };
+    let packers = |f: &Arc<SourceFile>| source::Frontend::of(&f.name) == source::Frontend::Packer;
+    let template = packer.iter().any(|f| !crate::packer::is_vars(f));
+    if !template || !both.var_files.iter().any(packers) {
+        return (both.clone(), both);
+    }
+    let var_files = both.var_files.iter().filter(|f| !packers(f)).cloned().collect();
+    // Each `--var` after as many of the files kept as it came after before.
+    let kept_before = |n: usize| both.var_files.iter().take(n).filter(|f| !packers(f)).count();
+    let vars_after_files = both.vars_after_files.iter().map(|&n| kept_before(n)).collect();
+    let terraform = crate::iac::Options { var_files, vars_after_files, ..(*both).clone() };
+    (Cow::Owned(terraform), both)
 }
 
 /// Relocated S003s that land on the same place are one finding: a name defined first in

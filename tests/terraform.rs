@@ -549,16 +549,27 @@ fn a_variables_file_that_does_not_parse_gives_no_finding_on_the_default_it_would
     assert_eq!(codes(&run), ["R003"], "{}", run.describe());
 }
 
+/// A Terraform module and a Packer template that each take `var.type` as the instance
+/// type, with `default` as its default.
+fn tf_and_packer(default: &str) -> (String, String) {
+    let tf = format!(
+        "variable \"type\" {{\n  default = \"{default}\"\n}}\n\nresource \"alicloud_instance\" \"app\" {{\n  \
+         instance_type = var.type\n  image_id      = \"aliyun_3_x64_20G_alibase_20241218.vhd\"\n}}\n"
+    );
+    let pkr = format!(
+        "variable \"type\" {{\n  default = \"{default}\"\n}}\n\nsource \"alicloud-ecs\" \"x\" {{\n  \
+         region        = \"cn-hangzhou\"\n  instance_type = var.type\n  source_image  = \"aliyun_3_x64_20G_alibase_20241218.vhd\"\n  \
+         image_name    = \"x\"\n}}\n"
+    );
+    (tf, pkr)
+}
+
 #[test]
 fn a_variables_file_that_cannot_be_read_gives_no_finding_on_the_default_it_would_replace() {
     // Not UTF-8: the file is an S001 and is not read, but Terraform and Packer stop on it
     // just the same, so the default is not what either would use. Before, the default was
     // read: a false R003 beside the S001.
-    let tf = "variable \"type\" {\n  default = \"ecs.t1.small\"\n}\n\nresource \"alicloud_instance\" \"app\" {\n  \
-              instance_type = var.type\n  image_id      = \"aliyun_3_x64_20G_alibase_20241218.vhd\"\n}\n";
-    let pkr = "variable \"type\" {\n  default = \"ecs.t1.small\"\n}\n\nsource \"alicloud-ecs\" \"x\" {\n  \
-               region        = \"cn-hangzhou\"\n  instance_type = var.type\n  source_image  = \"aliyun_3_x64_20G_alibase_20241218.vhd\"\n  \
-               image_name    = \"x\"\n}\n";
+    let (tf, pkr) = &tf_and_packer("ecs.t1.small");
     let dir = scratch_dir("unreadable-variables-files");
     write_files(&dir, &[("tf/main.tf", tf), ("pkr/build.pkr.hcl", pkr)]);
     let not_utf8 = b"type = \"ecs.g7.large\xff\"\n";
@@ -618,11 +629,7 @@ fn a_suppression_on_a_value_that_is_not_known_is_not_called_unused() {
 
 #[test]
 fn a_packer_variables_file_passed_with_var_file_is_packers_when_the_run_has_a_template() {
-    let tf = "variable \"type\" {\n  default = \"ecs.g7.large\"\n}\n\nresource \"alicloud_instance\" \"app\" {\n  \
-              instance_type = var.type\n  image_id      = \"aliyun_3_x64_20G_alibase_20241218.vhd\"\n}\n";
-    let pkr = "variable \"type\" {\n  default = \"ecs.g7.large\"\n}\n\nsource \"alicloud-ecs\" \"x\" {\n  \
-               region        = \"cn-hangzhou\"\n  instance_type = var.type\n  source_image  = \"aliyun_3_x64_20G_alibase_20241218.vhd\"\n  \
-               image_name    = \"x\"\n}\n";
+    let (tf, pkr) = &tf_and_packer("ecs.g7.large");
     // With a template in the run, the file is Packer's alone: R003 on the template only.
     let mixed = scratch_dir("pkrvars-var-file-mixed");
     write_files(

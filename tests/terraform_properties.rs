@@ -253,7 +253,7 @@ fn evaluate_case(name: &str, text: &str) -> Result<Evaluated, TestCaseError> {
         twins_on_disk: false,
         unknown_vars: Vec::new(),
         vars_after_files: Vec::new(),
-        unread: Vec::new(),
+        unread: ecslint::iac::Unread::default(),
     };
     let ev = evaluate(&case(name, text), &options, Limits::default());
     check(&ev)?;

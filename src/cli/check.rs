@@ -337,7 +337,7 @@ pub fn execute(args: &CheckArgs) -> Result<Run, Failure> {
         twins_on_disk: names_files && named.is_none(),
         unknown_vars: Vec::new(),
         vars_after_files: args.vars_after_files.clone(),
-        unread: Vec::new(),
+        unread: crate::iac::Unread::default(),
     };
     let options = CheckOptions {
         iac: &iac,

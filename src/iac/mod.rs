@@ -439,13 +439,32 @@ pub struct Options {
     /// `*.auto.pkrvars.hcl`, ...) that could not be read: not UTF-8, over the size limit, not
     /// a regular file. Each is an S001 already, and is among the front end's files with no
     /// text: the tool stops on such a file, so every variable it may set is unknown.
-    pub unread: Vec<Arc<SourceFile>>,
+    pub unread: Unread,
 }
 
 impl Options {
     /// Whether `file` is one of [`Options::unread`].
     pub fn is_unread(&self, file: &Arc<SourceFile>) -> bool {
-        self.unread.iter().any(|unread| Arc::ptr_eq(unread, file))
+        self.unread.contains(file)
+    }
+}
+
+/// Files of the run, told apart by identity, not by name; looked up by binary search, as
+/// each root asks once per variables file and a hostile tree may hold many of both.
+#[derive(Clone, Debug, Default)]
+pub struct Unread(Vec<Arc<SourceFile>>);
+
+impl Unread {
+    pub fn contains(&self, file: &Arc<SourceFile>) -> bool {
+        self.0.binary_search_by_key(&Arc::as_ptr(file), Arc::as_ptr).is_ok()
+    }
+}
+
+impl From<Vec<Arc<SourceFile>>> for Unread {
+    fn from(mut files: Vec<Arc<SourceFile>>) -> Self {
+        files.sort_unstable_by_key(Arc::as_ptr);
+        files.dedup_by(|a, b| Arc::ptr_eq(a, b));
+        Unread(files)
     }
 }
 

@@ -171,7 +171,7 @@ pub fn load(file: &Arc<SourceFile>, root: &Node, options: &Options, catalog: &Ca
         twins_on_disk: false,
         vars_after_files: Vec::new(),
         unknown_vars: given.unknown,
-        unread: Vec::new(),
+        unread: crate::iac::Unread::default(),
     };
     let sources: Vec<Arc<SourceFile>> = files.iter().map(|(f, _)| Arc::clone(f)).collect();
     files.extend(given.files);

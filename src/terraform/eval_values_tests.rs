@@ -18,7 +18,7 @@ fn variables_take_terraforms_precedence() {
         twins_on_disk: false,
         unknown_vars: Vec::new(),
         vars_after_files: Vec::new(),
-        unread: Vec::new(),
+        unread: crate::iac::Unread::default(),
     };
     let ev = run_with(
         &[
