@@ -193,8 +193,9 @@ pub fn check(reads: Vec<Loaded>, options: &CheckOptions<'_>) -> Outcome {
     if s008.is_some() {
         let places = outcome.resources.iter().filter_map(|r| r.iac.as_deref()).flat_map(|e| &e.unknown);
         for place in places.filter(|place| place.field != "region") {
-            let name = place.location.file.name.as_str();
-            unknown.entry(name).or_default().insert(place.location.start().line);
+            for at in std::iter::once(&place.location).chain(&place.written) {
+                unknown.entry(at.file.name.as_str()).or_default().insert(at.start().line);
+            }
         }
     }
     let mut unused = suppress::apply(&mut outcome.findings, &outcome.files, s008, &named, &unknown);

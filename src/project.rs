@@ -386,7 +386,8 @@ fn resource_locations(resource: &Resource) -> Vec<Location> {
             locations.push(Location::new(std::sync::Arc::clone(&site.file), node.span));
         }
     }
-    locations.extend(extra.unknown.iter().map(|unknown| unknown.location.clone()));
+    locations
+        .extend(extra.unknown.iter().flat_map(|u| std::iter::once(&u.location).chain(&u.written)).cloned());
     locations
 }
 

@@ -628,6 +628,63 @@ fn a_suppression_on_a_value_that_is_not_known_is_not_called_unused() {
 }
 
 #[test]
+fn a_suppression_in_a_resource_that_may_not_be_made_is_not_called_unused() {
+    // `count` is not known: the resource may be none, so every rule was skipped on it,
+    // and the comment above its retired type may be meant for the finding it gives when
+    // made. Before, S008 called it unused: every field was unknown at `count`'s line only.
+    let main = |count: &str| {
+        format!(
+            "variable \"on\" {{}}\n\nresource \"alicloud_instance\" \"app\" {{\n  count = {count}\n  \
+             # ecslint-ignore R003 -- kept until the migration\n  instance_type = \"ecs.t1.small\"\n  \
+             image_id      = \"aliyun_3_x64_20G_alibase_20241218.vhd\"\n}}\n"
+        )
+    };
+    let quiet = scratch_dir("suppression-count-unknown");
+    write_files(&quiet, &[("main.tf", &main("var.on ? 1 : 0"))]);
+    let run = check_in(&quiet, &["--select", "R003,S008,S011", "--region", "cn-hangzhou"]);
+    run.assert_code(0);
+    // Every field's S011 still points at the resource's head, whose `count` is why.
+    let lines = run.json()["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["span"]["line"].clone())
+        .collect::<Vec<_>>();
+    assert!(!lines.is_empty() && lines.iter().all(|l| l == 3), "{}", run.describe());
+    assert!(codes(&run).iter().all(|c| c == "S011"), "{}", run.describe());
+    // The loud twins: with the resource made, R003 fires and the comment suppresses it; with
+    // a type that is fine, the comment is unused.
+    let made = scratch_dir("suppression-count-known");
+    write_files(&made, &[("main.tf", &main("1"))]);
+    let run = check_in(&made, &["--select", "R003,S008", "--region", "cn-hangzhou"]);
+    run.assert_code(0);
+    let suppressed =
+        run.json()["suppressed"].as_array().unwrap().iter().map(|f| f["code"].clone()).collect::<Vec<_>>();
+    assert_eq!(suppressed, ["R003"], "{}", run.describe());
+    let fine = scratch_dir("suppression-count-known-fine");
+    write_files(&fine, &[("main.tf", &main("1").replace("ecs.t1.small", "ecs.g7.large"))]);
+    let run = check_in(&fine, &["--select", "R003,S008", "--region", "cn-hangzhou"]);
+    assert_eq!(codes(&run), ["S008"], "{}", run.describe());
+    // The same for a ROS resource under a `Condition` on a parameter with no default.
+    let ros = |condition: &str| {
+        format!(
+            "ROSTemplateFormatVersion: '2015-09-01'\nParameters:\n  On:\n    Type: String\nConditions:\n  \
+             Make:\n    Fn::Equals: [{{Ref: On}}, 'yes']\nResources:\n  App:\n    Type: ALIYUN::ECS::Instance\n    \
+             {condition}\n    Properties:\n      # ecslint-ignore R003\n      InstanceType: ecs.t1.small\n      \
+             ImageId: aliyun_3_x64_20G_alibase_20241218.vhd\n"
+        )
+    };
+    let quiet = scratch_dir("suppression-ros-condition");
+    write_files(&quiet, &[("app.ros.yaml", &ros("Condition: Make"))]);
+    let run = check_in(&quiet, &["--select", "R003,S008", "--region", "cn-hangzhou"]);
+    assert_eq!(codes(&run), Vec::<String>::new(), "{}", run.describe());
+    let loud = scratch_dir("suppression-ros-no-condition");
+    write_files(&loud, &[("app.ros.yaml", &ros("Description: always made").replace("ecs.t1", "ecs.g7"))]);
+    let run = check_in(&loud, &["--select", "R003,S008", "--region", "cn-hangzhou"]);
+    assert_eq!(codes(&run), ["S008"], "{}", run.describe());
+}
+
+#[test]
 fn a_packer_variables_file_passed_with_var_file_is_packers_when_the_run_has_a_template() {
     let (tf, pkr) = &tf_and_packer("ecs.g7.large");
     // With a template in the run, the file is Packer's alone: R003 on the template only.

@@ -99,6 +99,10 @@ pub struct Unknown {
     pub location: Location,
     /// Why it is unknown: "`data.alicloud_instance_types.x` is known only after apply".
     pub why: String,
+    /// Where the field's own value is written, when what makes it unknown is written
+    /// elsewhere (a `count` not known, at `location`, leaves every field of the resource
+    /// unknown): a suppression comment on this line is not called unused either.
+    pub written: Option<Location>,
 }
 
 /// The file and the secondary labels of one field of an IaC resource.
@@ -256,7 +260,12 @@ impl Builder {
         self.extra.references.retain(|(f, _)| f != field);
         self.entries.retain(|e| &*e.key.name != field);
         self.lists.retain(|(f, _)| f != field);
-        self.extra.unknown.push(Unknown { field: field.to_string(), location: at, why: why.into() });
+        self.extra.unknown.push(Unknown {
+            field: field.to_string(),
+            location: at,
+            why: why.into(),
+            written: None,
+        });
         self
     }
 
@@ -277,7 +286,23 @@ impl Builder {
             .filter(|field| field != "kind" && field != "name")
             .collect();
         for field in fields {
-            self.unknown(&field, at.clone(), why);
+            self.unknown_set(&field, at.clone(), why);
+        }
+        self
+    }
+
+    /// As [`Self::unknown`], for a field that may be set, by a cause written elsewhere (a
+    /// `count` not known): where the field was set is kept, as [`Unknown::written`].
+    pub fn unknown_set(&mut self, field: &str, at: Location, why: impl Into<String>) -> &mut Self {
+        let written = self.entries.iter().find(|e| &*e.key.name == field).map(|e| {
+            // A value set from elsewhere (a module call's argument) is in its site's file.
+            let path = [PathSegment::Key(field.to_string())];
+            let file = self.extra.site(&path).map_or(&self.file, |site| &site.file);
+            Location::new(Arc::clone(file), e.value.span)
+        });
+        self.unknown(field, at, why);
+        if let Some(last) = self.extra.unknown.last_mut() {
+            last.written = written;
         }
         self
     }

@@ -316,7 +316,7 @@ pub fn repetition(b: &mut Builder, block: &Block) {
     for field in ["image", "instanceType", "region", "zone", "billing", "systemDiskSize", "keyPair", "labels"]
     {
         if b.has(field) {
-            b.unknown(field, at.clone(), why.clone());
+            b.unknown_set(field, at.clone(), why.clone());
         }
     }
     b.unknown("count", at, why);
