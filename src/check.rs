@@ -188,12 +188,15 @@ pub fn check(reads: Vec<Loaded>, options: &CheckOptions<'_>) -> Outcome {
     let s008 = options.enabled.get("S008").copied();
     // Where a rule was skipped for a value not known (S011's places, whether S011 is on);
     // not a region left to `--region`, which every resource of a run without it has at its
-    // first line: that would exempt every comment on the line above a resource.
+    // first line: that would exempt every comment on the line above a resource; nor where
+    // an image's `regions` was written (the provider's `region` line, which every resource
+    // of a root shares).
     let mut unknown = suppress::UnknownLines::default();
     if s008.is_some() {
         let places = outcome.resources.iter().filter_map(|r| r.iac.as_deref()).flat_map(|e| &e.unknown);
         for place in places.filter(|place| place.field != "region") {
-            for at in std::iter::once(&place.location).chain(&place.written) {
+            let written = place.written.as_ref().filter(|_| place.field != "regions");
+            for at in std::iter::once(&place.location).chain(written) {
                 unknown.entry(at.file.name.as_str()).or_default().insert(at.start().line);
             }
         }

@@ -682,6 +682,39 @@ fn a_suppression_in_a_resource_that_may_not_be_made_is_not_called_unused() {
     write_files(&loud, &[("app.ros.yaml", &ros("Description: always made").replace("ecs.t1", "ecs.g7"))]);
     let run = check_in(&loud, &["--select", "R003,S008", "--region", "cn-hangzhou"]);
     assert_eq!(codes(&run), ["S008"], "{}", run.describe());
+    // Not exempt: what every resource shares or the front end filled in itself. The
+    // provider's `region` line (where an image's `regions` come from), and a ROS image's
+    // logical ID (where its `type` is placed).
+    let shared = scratch_dir("suppression-count-unknown-provider-region");
+    let image = "variable \"on\" {}\n\nresource \"alicloud_image_import\" \"x\" {\n  count = var.on ? 1 : 0\n  \
+                 platform = \"Aliyun 3\"\n  architecture = \"x86_64\"\n  image_name = \"x\"\n  \
+                 disk_device_mapping {\n    oss_bucket = \"b\"\n    oss_object = \"o\"\n  }\n}\n";
+    let provider = "provider \"alicloud\" {\n  # ecslint-ignore S005\n  region = \"cn-hangzhou\"\n}\n";
+    write_files(&shared, &[("main.tf", image), ("provider.tf", provider)]);
+    let run = check_in(&shared, &["--select", "S005,S008"]);
+    let places =
+        run.json()["findings"].as_array().unwrap().iter().map(|f| f["file"].clone()).collect::<Vec<_>>();
+    assert_eq!(places, ["provider.tf"], "{}", run.describe());
+    let head = scratch_dir("suppression-ros-image-head");
+    let template = ros("Description: always made").replace(
+        "\nResources:\n",
+        "\nResources:\n  # ecslint-ignore R003\n  Img:\n    Type: ALIYUN::ECS::CustomImage\n    Condition: Make\n    \
+         Properties:\n      ImageName: x\n      InstanceId: {Ref: App}\n",
+    );
+    write_files(&head, &[("app.ros.yaml", &template.replace("ecs.t1", "ecs.g7"))]);
+    let run = check_in(&head, &["--select", "R003,S008", "--region", "cn-hangzhou"]);
+    let lines = run.json()["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["span"]["line"].clone())
+        .collect::<Vec<_>>();
+    assert_eq!(
+        (codes(&run), lines),
+        (vec!["S008".to_string(); 2], vec![serde_json::json!(9), serde_json::json!(20)]),
+        "{}",
+        run.describe()
+    );
 }
 
 #[test]

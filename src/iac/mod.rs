@@ -294,11 +294,15 @@ impl Builder {
     /// As [`Self::unknown`], for a field that may be set, by a cause written elsewhere (a
     /// `count` not known): where the field was set is kept, as [`Unknown::written`].
     pub fn unknown_set(&mut self, field: &str, at: Location, why: impl Into<String>) -> &mut Self {
-        let written = self.entries.iter().find(|e| &*e.key.name == field).map(|e| {
+        let written = self.entries.iter().find(|e| &*e.key.name == field).and_then(|e| {
             // A value set from elsewhere (a module call's argument) is in its site's file.
             let path = [PathSegment::Key(field.to_string())];
-            let file = self.extra.site(&path).map_or(&self.file, |site| &site.file);
-            Location::new(Arc::clone(file), e.value.span)
+            let site = self.extra.site(&path);
+            let file = site.map_or(&self.file, |site| &site.file);
+            // One the front end filled in itself (an image's `type`) is placed at the head,
+            // which is not where anything was written.
+            let at_head = site.is_none() && e.value.span == self.head;
+            (!at_head).then(|| Location::new(Arc::clone(file), e.value.span))
         });
         self.unknown(field, at, why);
         if let Some(last) = self.extra.unknown.last_mut() {

@@ -338,6 +338,9 @@ impl Back<'_> {
         }
         for unknown in &mut extra.unknown {
             self.location(&mut unknown.location);
+            if let Some(written) = &mut unknown.written {
+                self.location(written);
+            }
         }
         if self.span(&resource.file, Span::new(0, 0)).is_some() {
             resource.file = Arc::clone(self.file);
