@@ -549,6 +549,55 @@ fn a_variables_file_that_does_not_parse_gives_no_finding_on_the_default_it_would
     assert_eq!(codes(&run), ["R003"], "{}", run.describe());
 }
 
+#[test]
+fn a_variables_file_terraform_rejects_is_an_error_and_gives_no_finding_on_the_default() {
+    // It parses, but Terraform stops on a function call or a block in a variables file
+    // ("Function calls not allowed", "Blocks are not allowed here"). Before, the call's
+    // variable was unknown and the rest read: no S001, and an R003 on the default of a
+    // variable the file sets.
+    let main = "variable \"type\" {\n  default = \"ecs.t1.small\"\n}\nvariable \"disk\" {\n  default = 40\n}\n\n\
+                resource \"alicloud_instance\" \"app\" {\n  instance_type = var.type\n  system_disk_size = var.disk\n  \
+                image_id      = \"aliyun_3_x64_20G_alibase_20241218.vhd\"\n}\n";
+    let args = ["--select", "R003,S001", "--region", "cn-hangzhou"];
+    let places = |run: &Run| {
+        let findings = run.json()["findings"].as_array().unwrap().clone();
+        findings
+            .iter()
+            .map(|f| format!("{} {}:{}", f["code"], f["file"], f["span"]["line"]))
+            .collect::<Vec<_>>()
+    };
+    let called = scratch_dir("tfvars-function-call");
+    write_files(
+        &called,
+        &[("main.tf", main), ("terraform.tfvars", "type = \"ecs.t1.small\"\ndisk = max(40, 80)\n")],
+    );
+    let run = check_in(&called, &args);
+    assert_eq!(places(&run), ["\"S001\" \"terraform.tfvars\":2"], "{}", run.describe());
+    let block = scratch_dir("tfvars-block");
+    write_files(
+        &block,
+        &[("main.tf", main), ("terraform.tfvars", "type = \"ecs.t1.small\"\nextra {\n  a = 1\n}\n")],
+    );
+    let run = check_in(&block, &args);
+    assert_eq!(places(&run), ["\"S001\" \"terraform.tfvars\":2"], "{}", run.describe());
+    // The loud twins: the same file without the call or the block (a `for` expression
+    // calls nothing and is read), and a JSON file, whose strings Terraform takes as written.
+    let fine = scratch_dir("tfvars-no-function-call");
+    write_files(
+        &fine,
+        &[
+            ("main.tf", main),
+            ("terraform.tfvars", "type = \"ecs.t1.small\"\nzones = [for z in [\"a\"] : z]\n"),
+        ],
+    );
+    let run = check_in(&fine, &args);
+    assert_eq!(places(&run), ["\"R003\" \"main.tf\":9"], "{}", run.describe());
+    let json = scratch_dir("tfvars-json-template-text");
+    write_files(&json, &[("main.tf", main), ("terraform.tfvars.json", "{\"disk\": \"${max(40, 80)}\"}\n")]);
+    let run = check_in(&json, &args);
+    assert_eq!(places(&run), ["\"R003\" \"main.tf\":9"], "{}", run.describe());
+}
+
 /// A Terraform module and a Packer template that each take `var.type` as the instance
 /// type, with `default` as its default.
 fn tf_and_packer(default: &str) -> (String, String) {

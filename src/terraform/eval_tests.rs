@@ -526,7 +526,7 @@ fn a_variables_file_that_does_not_parse_leaves_every_variable_unknown_until_a_la
     let ev =
         run(&[("m/main.tf", main), ("m/a.auto.tfvars", broken), ("m/terraform.tfvars", "name = \"api\"\n")]);
     assert_eq!(ev.findings.iter().map(|f| f.code.as_str()).collect::<Vec<_>>(), ["S001"]);
-    assert!(unknown(&ev, "type").contains("`m/a.auto.tfvars` could not be read"), "{}", unknown(&ev, "type"));
+    assert!(unknown(&ev, "type").contains("`m/a.auto.tfvars` does not parse"), "{}", unknown(&ev, "type"));
     unknown(&ev, "zone");
     unknown(&ev, "name");
     // A later file still sets its variables (it wins over the broken one's values anyway).
@@ -545,7 +545,7 @@ fn a_variables_file_that_does_not_parse_leaves_every_variable_unknown_until_a_la
     };
     let ev = run_with(&[("m/main.tf", main)], &options);
     assert_eq!(string(block(&ev, "x_y.r").get("name").unwrap()), "db");
-    assert!(unknown(&ev, "type").contains("`prod.tfvars` could not be read"));
+    assert!(unknown(&ev, "type").contains("`prod.tfvars` does not parse"));
     // With `--no-context` the file declaring a variable may not be in the run: one an
     // earlier file set is forgotten too.
     let options = Options { twins_on_disk: true, ..Options::default() };

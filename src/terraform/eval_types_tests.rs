@@ -203,12 +203,18 @@ resource "x_y" "r" {
 }
 "#;
     let options = Options { vars: vec![("l".into(), "[upper(\"a\")]".into())], ..Options::default() };
-    let ev = run_with(&[("main.tf", module), ("terraform.tfvars", "a = upper(\"x\")\n")], &options);
-    for name in ["a", "l", "d"] {
+    let ev = run_with(&[("main.tf", module)], &options);
+    for name in ["l", "d"] {
         assert!(unknown(attr(&ev, "x_y.r", name)).contains("function call"), "{name}");
     }
+    assert_eq!(string(attr(&ev, "x_y.r", "a")), "x");
     // Operators over literals are allowed.
     assert_eq!(attr(&ev, "x_y.r", "ok").as_int(), Some(3));
+    // A variables file with one is an S001, and Terraform stops on it: every variable it
+    // may set is unknown.
+    let ev = run_with(&[("main.tf", module), ("terraform.tfvars", "a = upper(\"x\")\n")], &options);
+    assert!(unknown(attr(&ev, "x_y.r", "a")).contains("holds what Terraform rejects"));
+    assert_eq!(ev.findings.iter().map(|f| f.code.as_str()).collect::<Vec<_>>(), ["S001"]);
 }
 
 #[test]

@@ -197,22 +197,57 @@ pub fn forget_declared_twice(def: &ModuleDef, values: &mut HashMap<String, VarVa
     }
 }
 
-/// Makes unknown every variable of the module, for a variables file that does not parse or
-/// could not be read (`file`, its S001 at `at`). Terraform stops at such a file, so neither a default nor an
+/// Makes unknown every variable of the module, for a variables file that does not parse,
+/// could not be read or holds what Terraform rejects (`file`, `what` of these, its S001 at
+/// `at`). Terraform stops at such a file, so neither a default nor an
 /// earlier file's value is the one it would use, and the broken file may set any variable:
 /// a finding on either would be about a value never deployed. A later file or `--var`
 /// still sets its variables, as it would win over the broken file's value anyway.
-fn forget_all(def: &ModuleDef, values: &mut HashMap<String, VarValue>, file: &str, at: &Location) {
+fn forget_all(
+    def: &ModuleDef,
+    values: &mut HashMap<String, VarValue>,
+    file: &str,
+    what: &str,
+    at: &Location,
+) {
     // The declared ones, and any set so far that the run's files do not declare (with
     // `--no-context`, the file declaring it may not be among them).
     let declared = def.blocks("variable").filter_map(|item| item.block.labels.first().cloned());
     let names: foldhash::HashSet<String> = declared.chain(values.keys().cloned()).collect();
     for name in names {
-        let why = format!(
-            "`{file}` could not be read (Terraform stops on it, see its S001), and may set `var.{name}`: its value is not known"
-        );
+        let why = format!("`{file}` {what} (see its S001), and may set `var.{name}`: its value is not known");
         values.insert(name, VarValue::Set(Val::unknown(why, at.clone()), None));
     }
+}
+
+/// What Terraform rejects in a variables file that parses (an S001 each): a block, and a
+/// function call anywhere in a value ("Function calls not allowed"), as it reads the file
+/// as attributes alone and evaluates each with no functions. A JSON file's strings are not
+/// templates there, so only an HCL file is looked at.
+fn rejected(file: &Arc<SourceFile>, body: &super::ast::Body) -> Vec<Finding> {
+    use crate::spec::codes::PARSE_ERROR;
+    if parse::is_json(&file.name) {
+        return Vec::new();
+    }
+    let blocks = body.blocks.iter().map(|block| {
+        PARSE_ERROR
+            .finding(
+                format!("a `{}` block in a variables file: Terraform stops on this file", block.kind),
+                Location::new(Arc::clone(file), block.head),
+            )
+            .with_help("a variables file holds `name = value` lines only")
+    });
+    let calls = body.attrs.iter().filter_map(|attr| function_call(&attr.expr)).map(|call| {
+        PARSE_ERROR
+            .finding(
+                "a function call in a variables file: Terraform stops on this file",
+                Location::new(Arc::clone(file), call.span),
+            )
+            .with_help("write the value itself; a value worked out by functions belongs in the configuration (`locals`)")
+    });
+    let mut found: Vec<Finding> = blocks.chain(calls).collect();
+    found.sort_by_key(|f| f.location.span.start());
+    found
 }
 
 /// The value a `--var NAME=TEXT` gives: the text itself for a variable with no type or a
@@ -262,25 +297,34 @@ pub fn root_values(
         match step {
             Given::File(file) => {
                 if options.is_unread(file) {
-                    forget_all(
-                        def,
-                        &mut values,
-                        &file.name,
-                        &Location::new(Arc::clone(file), Span::default()),
-                    );
+                    let at = Location::new(Arc::clone(file), Span::default());
+                    forget_all(def, &mut values, &file.name, "could not be read", &at);
                     continue;
                 }
                 let body = parsed.get(file);
+                let reported =
+                    |findings: &[Finding]| findings.iter().any(|f| Arc::ptr_eq(&f.location.file, file));
                 let body = match &*body {
                     Ok(body) => body,
                     Err(finding) => {
-                        if !findings.iter().any(|f| Arc::ptr_eq(&f.location.file, file)) {
+                        if !reported(findings) {
                             findings.push((**finding).clone());
                         }
-                        forget_all(def, &mut values, &file.name, &finding.location);
+                        let what = "does not parse, and Terraform stops on it";
+                        forget_all(def, &mut values, &file.name, what, &finding.location);
                         continue;
                     }
                 };
+                let rejected = rejected(file, body);
+                if let Some(first) = rejected.first() {
+                    let at = first.location.clone();
+                    if !reported(findings) {
+                        findings.extend(rejected);
+                    }
+                    let what = "holds what Terraform rejects there, and Terraform stops on it";
+                    forget_all(def, &mut values, &file.name, what, &at);
+                    continue;
+                }
                 for attr in &body.attrs {
                     let v = constant(file, &attr.expr);
                     let label = Label { location: v.at.clone(), message: format!("set in {}", base(file)) };
