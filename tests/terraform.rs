@@ -58,6 +58,12 @@ fn codes(run: &Run) -> Vec<String> {
     codes
 }
 
+/// The line of each finding, in the order reported.
+fn lines(run: &Run) -> Vec<u64> {
+    let findings = run.json()["findings"].as_array().cloned().unwrap_or_default();
+    findings.iter().map(|f| f["span"]["line"].as_u64().unwrap_or_default()).collect()
+}
+
 #[test]
 fn a_value_through_a_variable_points_at_the_use_with_a_label_on_its_definition() {
     let run = run(&check_args(["--select", LABEL_RULES, "--format", "human", LABELS]));
@@ -558,44 +564,48 @@ fn a_variables_file_terraform_rejects_is_an_error_and_gives_no_finding_on_the_de
     let main = "variable \"type\" {\n  default = \"ecs.t1.small\"\n}\nvariable \"disk\" {\n  default = 40\n}\n\n\
                 resource \"alicloud_instance\" \"app\" {\n  instance_type = var.type\n  system_disk_size = var.disk\n  \
                 image_id      = \"aliyun_3_x64_20G_alibase_20241218.vhd\"\n}\n";
-    let args = ["--select", "R003,S001", "--region", "cn-hangzhou"];
-    let places = |run: &Run| {
+    // Each variables file, and what the run reports with it beside `main.tf`.
+    let cases = [
+        (
+            "function-call",
+            "terraform.tfvars",
+            "type = \"ecs.t1.small\"\ndisk = max(40, 80)\n",
+            "S001 terraform.tfvars:2",
+        ),
+        (
+            "block",
+            "terraform.tfvars",
+            "type = \"ecs.t1.small\"\nextra {\n  a = 1\n}\n",
+            "S001 terraform.tfvars:2",
+        ),
+        // The loud twins: the same file without the call or the block (a `for` expression
+        // calls nothing and is read), and a JSON file, whose strings Terraform takes as written.
+        (
+            "for",
+            "terraform.tfvars",
+            "type = \"ecs.t1.small\"\nzones = [for z in [\"a\"] : z]\n",
+            "R003 main.tf:9",
+        ),
+        ("json", "terraform.tfvars.json", "{\"disk\": \"${max(40, 80)}\"}\n", "R003 main.tf:9"),
+    ];
+    for (name, file, text, expected) in cases {
+        let dir = scratch_dir(&format!("tfvars-{name}"));
+        write_files(&dir, &[("main.tf", main), (file, text)]);
+        let run = check_in(&dir, &["--select", "R003,S001", "--region", "cn-hangzhou"]);
         let findings = run.json()["findings"].as_array().unwrap().clone();
-        findings
+        let places = findings
             .iter()
-            .map(|f| format!("{} {}:{}", f["code"], f["file"], f["span"]["line"]))
-            .collect::<Vec<_>>()
-    };
-    let called = scratch_dir("tfvars-function-call");
-    write_files(
-        &called,
-        &[("main.tf", main), ("terraform.tfvars", "type = \"ecs.t1.small\"\ndisk = max(40, 80)\n")],
-    );
-    let run = check_in(&called, &args);
-    assert_eq!(places(&run), ["\"S001\" \"terraform.tfvars\":2"], "{}", run.describe());
-    let block = scratch_dir("tfvars-block");
-    write_files(
-        &block,
-        &[("main.tf", main), ("terraform.tfvars", "type = \"ecs.t1.small\"\nextra {\n  a = 1\n}\n")],
-    );
-    let run = check_in(&block, &args);
-    assert_eq!(places(&run), ["\"S001\" \"terraform.tfvars\":2"], "{}", run.describe());
-    // The loud twins: the same file without the call or the block (a `for` expression
-    // calls nothing and is read), and a JSON file, whose strings Terraform takes as written.
-    let fine = scratch_dir("tfvars-no-function-call");
-    write_files(
-        &fine,
-        &[
-            ("main.tf", main),
-            ("terraform.tfvars", "type = \"ecs.t1.small\"\nzones = [for z in [\"a\"] : z]\n"),
-        ],
-    );
-    let run = check_in(&fine, &args);
-    assert_eq!(places(&run), ["\"R003\" \"main.tf\":9"], "{}", run.describe());
-    let json = scratch_dir("tfvars-json-template-text");
-    write_files(&json, &[("main.tf", main), ("terraform.tfvars.json", "{\"disk\": \"${max(40, 80)}\"}\n")]);
-    let run = check_in(&json, &args);
-    assert_eq!(places(&run), ["\"R003\" \"main.tf\":9"], "{}", run.describe());
+            .map(|f| {
+                format!(
+                    "{} {}:{}",
+                    f["code"].as_str().unwrap(),
+                    f["file"].as_str().unwrap(),
+                    f["span"]["line"]
+                )
+            })
+            .collect::<Vec<_>>();
+        assert_eq!(places, [expected], "{name}: {}", run.describe());
+    }
 }
 
 /// A Terraform module and a Packer template that each take `var.type` as the instance
@@ -693,13 +703,8 @@ fn a_suppression_in_a_resource_that_may_not_be_made_is_not_called_unused() {
     let run = check_in(&quiet, &["--select", "R003,S008,S011", "--region", "cn-hangzhou"]);
     run.assert_code(0);
     // Every field's S011 still points at the resource's head, whose `count` is why.
-    let lines = run.json()["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["span"]["line"].clone())
-        .collect::<Vec<_>>();
-    assert!(!lines.is_empty() && lines.iter().all(|l| l == 3), "{}", run.describe());
+    let at = lines(&run);
+    assert!(!at.is_empty() && at.iter().all(|&l| l == 3), "{}", run.describe());
     assert!(codes(&run).iter().all(|c| c == "S011"), "{}", run.describe());
     // The loud twins: with the resource made, R003 fires and the comment suppresses it; with
     // a type that is fine, the comment is unused.
@@ -752,18 +757,7 @@ fn a_suppression_in_a_resource_that_may_not_be_made_is_not_called_unused() {
     );
     write_files(&head, &[("app.ros.yaml", &template.replace("ecs.t1", "ecs.g7"))]);
     let run = check_in(&head, &["--select", "R003,S008", "--region", "cn-hangzhou"]);
-    let lines = run.json()["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["span"]["line"].clone())
-        .collect::<Vec<_>>();
-    assert_eq!(
-        (codes(&run), lines),
-        (vec!["S008".to_string(); 2], vec![serde_json::json!(9), serde_json::json!(20)]),
-        "{}",
-        run.describe()
-    );
+    assert_eq!((codes(&run), lines(&run)), (vec!["S008".to_string(); 2], vec![9, 20]), "{}", run.describe());
 }
 
 #[test]
