@@ -587,6 +587,39 @@ fn a_variables_file_terraform_rejects_is_an_error_and_gives_no_finding_on_the_de
             "R003 main.tf:9",
         ),
         ("json", "terraform.tfvars.json", "{\"disk\": \"${max(40, 80)}\"}\n", "R003 main.tf:9"),
+        // HCL drops the errors of what it does not evaluate: a branch not taken, a `for`
+        // body over nothing, a `%{if}` that is false, the right of a `&&` decided on the left.
+        (
+            "untaken",
+            "terraform.tfvars",
+            "type = \"ecs.t1.small\"\ndisk = true ? 40 : max(40, 80)\n",
+            "R003 main.tf:9",
+        ),
+        (
+            "for-empty",
+            "terraform.tfvars",
+            "type = \"ecs.t1.small\"\nzones = [for z in [] : upper(z)]\n",
+            "R003 main.tf:9",
+        ),
+        (
+            "template-if",
+            "terraform.tfvars",
+            "type = \"ecs.t1.small\"\nname = \"%{ if false }${upper(\"a\")}%{ endif }\"\n",
+            "R003 main.tf:9",
+        ),
+        (
+            "and",
+            "terraform.tfvars",
+            "type = \"ecs.t1.small\"\non = false && upper(\"a\") == \"A\"\n",
+            "R003 main.tf:9",
+        ),
+        // What decides is always evaluated.
+        (
+            "condition",
+            "terraform.tfvars",
+            "type = \"ecs.t1.small\"\ndisk = max(40, 80) > 50 ? 1 : 2\n",
+            "S001 terraform.tfvars:2",
+        ),
     ];
     for (name, file, text, expected) in cases {
         let dir = scratch_dir(&format!("tfvars-{name}"));
@@ -606,6 +639,17 @@ fn a_variables_file_terraform_rejects_is_an_error_and_gives_no_finding_on_the_de
             .collect::<Vec<_>>();
         assert_eq!(places, [expected], "{name}: {}", run.describe());
     }
+    // A `--var-file` two roots read: each of its S001s once.
+    let shared = scratch_dir("tfvars-rejected-shared");
+    write_files(
+        &shared,
+        &[("a/main.tf", main), ("b/main.tf", main), ("shared.tfvars", "disk = max(1, 2)\nextra {}\n")],
+    );
+    let run = check_in(
+        &shared,
+        &["--select", "R003,S001", "--region", "cn-hangzhou", "--var-file", "shared.tfvars"],
+    );
+    assert_eq!((codes(&run), lines(&run)), (vec!["S001".to_string(); 2], vec![1, 2]), "{}", run.describe());
 }
 
 /// A Terraform module and a Packer template that each take `var.type` as the instance

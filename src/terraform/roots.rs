@@ -134,11 +134,13 @@ fn evaluate_read(
                 {
                     run_weight -= done.used;
                     run.blocks.extend(done.blocks);
+                    // A `--var-file` that does not parse is reported once, as one root after
+                    // the other reports it: against the earlier roots' findings, as a file
+                    // may have several of its own (each block or call Terraform rejects).
+                    let earlier = run.findings.len();
                     for finding in done.findings {
-                        // A `--var-file` that does not parse is reported once, as one root
-                        // after the other reports it.
-                        if !run.findings.iter().any(|f| Arc::ptr_eq(&f.location.file, &finding.location.file))
-                        {
+                        let file = &finding.location.file;
+                        if !run.findings[..earlier].iter().any(|f| Arc::ptr_eq(&f.location.file, file)) {
                             run.findings.push(finding);
                         }
                     }

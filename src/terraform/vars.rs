@@ -68,29 +68,59 @@ pub fn constant(file: &Arc<SourceFile>, expr: &Expr) -> Val {
 
 /// The first function call within `expr`, if any.
 fn function_call(expr: &Expr) -> Option<&Expr> {
+    first_call(expr, Reach::Anywhere)
+}
+
+/// Which parts of an expression [`first_call`] looks in.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Reach {
+    Anywhere,
+    /// Only what Terraform evaluates whatever the values: HCL drops the errors of a branch
+    /// not taken, of a `for` body over no element, and of the side of `&&` or `||` that
+    /// does not decide.
+    Always,
+}
+
+/// The first function call in `expr` (by place) within `reach`, if any.
+fn first_call(expr: &Expr, reach: Reach) -> Option<&Expr> {
     use super::ast::{Op, Part};
-    fn parts<'e>(template: &'e [Part], stack: &mut Vec<&'e Expr>) {
-        for part in template {
-            match part {
-                Part::Lit(_) => {}
-                Part::Interp(e) => stack.push(e),
-                Part::If(cond, then, otherwise) => {
-                    stack.push(cond);
-                    parts(then, stack);
-                    parts(otherwise, stack);
-                }
-                Part::For { collection, body, .. } => {
-                    stack.push(collection);
-                    parts(body, stack);
+    use hcl_edit::expr::BinaryOperator;
+    fn parts(template: &[Part], anywhere: bool) -> Vec<&Expr> {
+        let mut found = Vec::new();
+        let mut pending: Vec<&[Part]> = vec![template];
+        while let Some(template) = pending.pop() {
+            for part in template {
+                match part {
+                    Part::Lit(_) => {}
+                    Part::Interp(e) => found.push(e),
+                    Part::If(cond, then, otherwise) => {
+                        found.push(cond);
+                        if anywhere {
+                            pending.extend([&then[..], &otherwise[..]]);
+                        }
+                    }
+                    Part::For { collection, body, .. } => {
+                        found.push(collection);
+                        if anywhere {
+                            pending.push(body);
+                        }
+                    }
                 }
             }
         }
+        found
     }
+    let anywhere = reach == Reach::Anywhere;
+    let mut first: Option<&Expr> = None;
     let mut stack = vec![expr];
     while let Some(expr) = stack.pop() {
         match &expr.kind {
-            Kind::Call(..) => return Some(expr),
-            Kind::Template(template) => parts(template, &mut stack),
+            Kind::Call(..) => {
+                if first.is_none_or(|f| expr.span.start() < f.span.start()) {
+                    first = Some(expr);
+                }
+            }
+            Kind::Template(template) => stack.extend(parts(template, anywhere)),
             Kind::Array(items) => stack.extend(items),
             Kind::Object(entries) => stack.extend(entries.iter().flat_map(|(k, v)| [k, v])),
             Kind::Traverse(inner, ops) => {
@@ -100,18 +130,31 @@ fn function_call(expr: &Expr) -> Option<&Expr> {
                     Op::Attr(_) | Op::Splat => None,
                 }));
             }
-            Kind::Cond(a, b, c) => stack.extend([&**a, &**b, &**c]),
+            Kind::Cond(a, b, c) => {
+                stack.push(a);
+                if anywhere {
+                    stack.extend([&**b, &**c]);
+                }
+            }
             Kind::Unary(_, a) => stack.push(a),
-            Kind::Binary(_, a, b) => stack.extend([&**a, &**b]),
+            Kind::Binary(op, a, b) => {
+                stack.push(a);
+                if anywhere || !matches!(op, BinaryOperator::And | BinaryOperator::Or) {
+                    stack.push(b);
+                }
+            }
             Kind::For(f) => {
-                stack.extend([&f.collection, &f.value]);
-                stack.extend(f.key.iter().chain(&f.cond));
+                stack.push(&f.collection);
+                if anywhere {
+                    stack.push(&f.value);
+                    stack.extend(f.key.iter().chain(&f.cond));
+                }
             }
             Kind::In(_, inner) => stack.push(inner),
             Kind::Null | Kind::Bool(_) | Kind::Number(_) | Kind::Str(_) | Kind::Var(_) | Kind::Bad(_) => {}
         }
     }
-    None
+    first
 }
 
 /// Whether a variable's `type` makes `--var` values literal strings: no type, or a primitive
@@ -232,12 +275,12 @@ fn rejected(file: &Arc<SourceFile>, body: &super::ast::Body) -> Vec<Finding> {
     let blocks = body.blocks.iter().map(|block| {
         PARSE_ERROR
             .finding(
-                format!("a `{}` block in a variables file: Terraform stops on this file", block.kind),
+                format!("a block (`{}`) in a variables file: Terraform stops on this file", block.kind),
                 Location::new(Arc::clone(file), block.head),
             )
             .with_help("a variables file holds `name = value` lines only")
     });
-    let calls = body.attrs.iter().filter_map(|attr| function_call(&attr.expr)).map(|call| {
+    let calls = body.attrs.iter().filter_map(|attr| first_call(&attr.expr, Reach::Always)).map(|call| {
         PARSE_ERROR
             .finding(
                 "a function call in a variables file: Terraform stops on this file",
@@ -321,7 +364,7 @@ pub fn root_values(
                     if !reported(findings) {
                         findings.extend(rejected);
                     }
-                    let what = "holds what Terraform rejects there, and Terraform stops on it";
+                    let what = "holds a block or a function call, which Terraform rejects";
                     forget_all(def, &mut values, &file.name, what, &at);
                     continue;
                 }
