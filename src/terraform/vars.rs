@@ -264,9 +264,9 @@ fn forget_all(
 }
 
 /// What Terraform rejects in a variables file that parses (an S001 each): a block, and a
-/// function call anywhere in a value ("Function calls not allowed"), as it reads the file
-/// as attributes alone and evaluates each with no functions. A JSON file's strings are not
-/// templates there, so only an HCL file is looked at.
+/// function call it always evaluates ("Function calls not allowed"; see [`Reach::Always`]),
+/// as it reads the file as attributes alone and evaluates each with no functions. A JSON
+/// file's strings are not templates there, so only an HCL file is looked at.
 fn rejected(file: &Arc<SourceFile>, body: &super::ast::Body) -> Vec<Finding> {
     use crate::spec::codes::PARSE_ERROR;
     if parse::is_json(&file.name) {
