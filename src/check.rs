@@ -186,21 +186,7 @@ pub fn check(reads: Vec<Loaded>, options: &CheckOptions<'_>) -> Outcome {
     outcome.failures = evaluation.failures;
     let named = |selector: &str| named_by(selector, options.rules, options.enabled);
     let s008 = options.enabled.get("S008").copied();
-    // Where a rule was skipped for a value not known (S011's places, whether S011 is on);
-    // not a region left to `--region`, which every resource of a run without it has at its
-    // first line: that would exempt every comment on the line above a resource; nor where
-    // an image's `regions` was written (the provider's `region` line, which every resource
-    // of a root shares).
-    let mut unknown = suppress::UnknownLines::default();
-    if s008.is_some() {
-        let places = outcome.resources.iter().filter_map(|r| r.iac.as_deref()).flat_map(|e| &e.unknown);
-        for place in places.filter(|place| place.field != "region") {
-            let written = place.written.as_ref().filter(|_| place.field != "regions");
-            for at in std::iter::once(&place.location).chain(written) {
-                unknown.entry(at.file.name.as_str()).or_default().insert(at.start().line);
-            }
-        }
-    }
+    let unknown = || unknown_lines(&outcome.resources);
     let mut unused = suppress::apply(&mut outcome.findings, &outcome.files, s008, &named, &unknown);
     // The config's per-path ignores suppress like comments do, so that JSON and SARIF
     // still list what they hid; an inline comment on the same finding keeps its reason.
@@ -244,6 +230,23 @@ pub fn check(reads: Vec<Loaded>, options: &CheckOptions<'_>) -> Outcome {
     sort_findings(&mut outcome.findings);
     sort_findings(&mut outcome.suppressed);
     outcome
+}
+
+/// Where a rule was skipped for a value not known (S011's places, whether S011 is on), for
+/// S008; not a region left to `--region`, which every resource of a run without it has at
+/// its first line: that would exempt every comment on the line above a resource; nor where
+/// an image's `regions` was written (the provider's `region` line, which every resource of
+/// a root shares).
+fn unknown_lines(resources: &[Resource]) -> suppress::UnknownLines<'_> {
+    let mut unknown = suppress::UnknownLines::default();
+    let places = resources.iter().filter_map(|r| r.iac.as_deref()).flat_map(|e| &e.unknown);
+    for place in places.filter(|place| place.field != "region") {
+        let written = place.written.as_ref().filter(|_| place.field != "regions");
+        for at in std::iter::once(&place.location).chain(written) {
+            unknown.entry(at.file.name.as_str()).or_default().insert(at.start().line);
+        }
+    }
+    unknown
 }
 
 /// The run's IaC options as the Terraform and Packer front ends read them, the run's own

@@ -378,7 +378,8 @@ fn count_visit() {
 #[cfg(not(test))]
 fn count_visit() {}
 
-/// The lines of each file (by name) with a value that is not known (see [`apply`]).
+/// The lines of each file (by name) with a value that is not known (see [`apply`], which
+/// asks for them only when S008 is on and some file has a suppression comment).
 pub type UnknownLines<'a> = foldhash::HashMap<&'a str, foldhash::HashSet<usize>>;
 
 /// Marks suppressed findings and reports unused suppressions (S008) when enabled.
@@ -390,12 +391,12 @@ pub type UnknownLines<'a> = foldhash::HashMap<&'a str, foldhash::HashSet<usize>>
 /// suppression reaching such a line may be meant for a finding the value gives once known,
 /// and is not called unused either (a code naming no rule still is). A file-wide one is
 /// not exempt: most Terraform files have some value not known (a data source's).
-pub fn apply(
+pub fn apply<'u>(
     findings: &mut [Finding],
     files: &[Arc<SourceFile>],
     s008: Option<Severity>,
     named: &(dyn Fn(&str) -> Named + Sync),
-    unknown: &UnknownLines<'_>,
+    unknown: &dyn Fn() -> UnknownLines<'u>,
 ) -> Vec<Finding> {
     let mut unused = Vec::new();
     // Scanning every file for comments is the costly part: on every core.
@@ -408,6 +409,7 @@ pub fn apply(
     if scanned.is_empty() {
         return unused;
     }
+    let unknown = if s008.is_some() { unknown() } else { UnknownLines::default() };
     let mut by_file: HashMap<String, Vec<usize>> = HashMap::new();
     for (index, finding) in findings.iter().enumerate() {
         let name = &finding.location.file.name;
@@ -590,7 +592,7 @@ mod tests {
         let mut findings: Vec<Finding> = (0..n).map(|i| finding_at(&file, 11 + i, "Q004")).collect();
         VISITS.with(|v| v.set(0));
         let unused =
-            apply(&mut findings, &[Arc::clone(&file)], None, &|_| Named::Live, &UnknownLines::default());
+            apply(&mut findings, &[Arc::clone(&file)], None, &|_| Named::Live, &UnknownLines::default);
         let visits = VISITS.with(std::cell::Cell::get);
         assert!(unused.is_empty());
         assert!(findings.iter().all(|f| f.suppression.as_ref().is_some_and(|s| s.scope == "line")));
@@ -622,7 +624,7 @@ mod tests {
             &[Arc::clone(&file)],
             Some(Severity::Warning),
             &|_| Named::Live,
-            &UnknownLines::default(),
+            &UnknownLines::default,
         );
         assert!(findings[0].suppression.is_some(), "the finding made on the line is suppressed");
         assert!(findings[1].suppression.is_none(), "the note for 5,000 findings never made is not");
@@ -631,7 +633,7 @@ mod tests {
         let mut note = note();
         note.location = Location::new(Arc::clone(&wide), Span::new(27, 28));
         let mut findings = vec![note];
-        apply(&mut findings, &[wide], None, &|_| Named::Live, &UnknownLines::default());
+        apply(&mut findings, &[wide], None, &|_| Named::Live, &UnknownLines::default);
         assert_eq!(findings[0].suppression.as_ref().map(|s| s.scope), Some("file"));
     }
 }
