@@ -270,14 +270,18 @@ impl Converter<'_> {
                                 )),
                                 span: self.span(ident.span()),
                             },
-                            ObjectKey::Expression(e) => match self
-                                .original_expr(e.span())
-                                .unwrap_or_else(|| self.expr(e))
-                            {
-                                // `{ foo = 1 }` and `{ (foo) = 1 }`: a bare name is the key itself.
-                                Expr { kind: Kind::Var(name), span } => Expr { kind: Kind::Str(name), span },
-                                other => other,
-                            },
+                            ObjectKey::Expression(e) => {
+                                match self.original_expr(e.span()).unwrap_or_else(|| self.expr(e)) {
+                                    // `{ foo = 1 }`: a bare name is the key itself; in parentheses,
+                                    // `{ (foo) = 1 }`, it is evaluated (a `for` expression's name).
+                                    Expr { kind: Kind::Var(name), span }
+                                        if !matches!(e, Expression::Parenthesis(_)) =>
+                                    {
+                                        Expr { kind: Kind::Str(name), span }
+                                    }
+                                    other => other,
+                                }
+                            }
                         };
                         (key, self.expr(value.expr()))
                     })

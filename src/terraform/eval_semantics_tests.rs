@@ -42,6 +42,27 @@ resource "x_y" "r" {
 }
 
 #[test]
+fn a_name_in_parentheses_as_an_object_key_is_evaluated() {
+    // `(k)` is the `for` expression's `k` (checked with `terraform console` 1.11); it was
+    // read as the key `"k"`, so the look-up below fell back to its default.
+    let main = r#"
+locals {
+  k = "zz"
+  m = [for k in ["a"] : { (k) = "ecs.g7.large", plain = 1 }]
+}
+resource "x_y" "r" {
+  type  = lookup(local.m[0], "a", "ecs.t1.small")
+  plain = local.m[0].plain
+  local = { (local.k) = 2 }.zz
+}
+"#;
+    let ev = run(&[("main.tf", main)]);
+    assert_eq!(string(attr(&ev, "x_y.r", "type")), "ecs.g7.large");
+    assert_eq!(attr(&ev, "x_y.r", "plain").as_int(), Some(1));
+    assert_eq!(attr(&ev, "x_y.r", "local").as_int(), Some(2));
+}
+
+#[test]
 fn an_attribute_written_twice_in_a_block_is_still_a_syntax_error() {
     // Terraform rejects it ("Attribute redefined"): only object keys may repeat.
     let ev = run(&[("main.tf", "resource \"x_y\" \"r\" {\n  a = 1\n  a = 2\n}\n")]);
