@@ -553,6 +553,19 @@ fn a_variables_file_that_does_not_parse_gives_no_finding_on_the_default_it_would
     let run = check_in(&loud, &["--select", "R003,S001,S011", "--region", "cn-hangzhou"]);
     run.assert_code(1);
     assert_eq!(codes(&run), ["R003"], "{}", run.describe());
+    // Packer stops on it too, and S011 says the file does not parse (it said "could not be
+    // read", as of a file that is not UTF-8).
+    let (_, pkr) = &tf_and_packer("ecs.t1.small");
+    let packer = scratch_dir("packer-broken-pkrvars");
+    write_files(
+        &packer,
+        &[("build.pkr.hcl", pkr), ("x.auto.pkrvars.hcl", "type = \"ecs.g7.large\"\nzones = [\n")],
+    );
+    let run = check_in(&packer, &["--select", "R003,S001,S011", "--region", "cn-hangzhou"]);
+    run.assert_code(1);
+    assert_eq!(codes(&run), ["S001", "S011"], "{}", run.describe());
+    let messages = run.json()["findings"].to_string();
+    assert!(messages.contains("`x.auto.pkrvars.hcl` does not parse (Packer stops on it"), "{messages}");
 }
 
 #[test]

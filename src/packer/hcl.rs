@@ -114,7 +114,7 @@ pub fn load(files: &[&Arc<SourceFile>], options: &Options, findings: &mut Vec<Fi
 /// An auto variables file, parsed: one the run could not read (`Options::unread`, its S001
 /// reported already) or that does not parse is [`Vars::Broken`].
 fn read_vars(file: &Arc<SourceFile>, options: &Options, findings: &mut Vec<Finding>) -> Vars {
-    if options.is_unread(file) { vars::broken(file) } else { vars::parse_or_broken(file, findings) }
+    if options.is_unread(file) { vars::unread(file) } else { vars::parse_or_broken(file, findings) }
 }
 
 /// The source a build refers to, as `type.name`: Packer drops the first of three parts
@@ -235,7 +235,7 @@ fn template<'a>(
                     root.as_map().unwrap_or_default().iter().map(|e| e.key.name.to_string()).collect()
                 }
                 // Passed with `-var-file`, it stops the build: the one that runs has none of it.
-                Vars::Broken(_) => Vec::new(),
+                Vars::Broken(..) => Vec::new(),
             };
             for name in names {
                 let why = format!(

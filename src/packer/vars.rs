@@ -32,9 +32,9 @@ pub enum Given<'a> {
 pub enum Vars {
     Hcl(Body),
     Json(crate::source::Node),
-    /// A file that does not parse or could not be read (its S001 is reported), by its name:
-    /// nothing it may set is known.
-    Broken(String),
+    /// A file that does not parse or could not be read (its S001 is reported): its name and
+    /// which of the two (as a message says it). Nothing it may set is known.
+    Broken(String, &'static str),
 }
 
 /// A variables file (`.pkrvars.hcl`, `.pkrvars.json`), not part of a template.
@@ -110,12 +110,12 @@ pub fn parse_vars(file: &Arc<SourceFile>, findings: &mut Vec<Finding>) -> Option
 /// it, so neither a default nor an earlier file's value is the one a build would use, and
 /// the file may set any variable.
 pub fn parse_or_broken(file: &Arc<SourceFile>, findings: &mut Vec<Finding>) -> Vars {
-    parse_vars(file, findings).unwrap_or_else(|| broken(file))
+    parse_vars(file, findings).unwrap_or_else(|| Vars::Broken(file.name.clone(), "does not parse"))
 }
 
-/// A variables file that does not parse or could not be read (`iac::Options::unread`).
-pub fn broken(file: &SourceFile) -> Vars {
-    Vars::Broken(file.name.clone())
+/// A variables file that could not be read (`iac::Options::unread`).
+pub fn unread(file: &SourceFile) -> Vars {
+    Vars::Broken(file.name.clone(), "could not be read")
 }
 
 /// Sets the variables a variables file gives over those set so far; each value carries a
@@ -147,10 +147,10 @@ pub fn layer_file<'a>(
                 variables.insert(name.to_string(), Given::Json(entry.value.to_json(), label));
             }
         }
-        Vars::Broken(broken) => {
+        Vars::Broken(broken, what) => {
             for (name, given) in variables.iter_mut() {
                 *given = Given::Unknown(format!(
-                    "`{broken}` could not be read (Packer stops on it, see its S001), and may set `var.{name}`: its value is not known"
+                    "`{broken}` {what} (Packer stops on it, see its S001), and may set `var.{name}`: its value is not known"
                 ));
             }
         }
