@@ -568,73 +568,122 @@ fn a_variables_file_that_does_not_parse_gives_no_finding_on_the_default_it_would
     assert!(messages.contains("`x.auto.pkrvars.hcl` does not parse (Packer stops on it"), "{messages}");
 }
 
+/// Variables files beside the `main.tf` of
+/// [`a_variables_file_terraform_rejects_is_an_error_and_gives_no_finding_on_the_default`]:
+/// name, file, text, and what the run reports.
+const REJECTED_TFVARS: &[(&str, &str, &str, &str)] = &[
+    (
+        "function-call",
+        "terraform.tfvars",
+        "type = \"ecs.t1.small\"\ndisk = max(40, 80)\n",
+        "S001 terraform.tfvars:2",
+    ),
+    (
+        "block",
+        "terraform.tfvars",
+        "type = \"ecs.t1.small\"\nextra {\n  a = 1\n}\n",
+        "S001 terraform.tfvars:2",
+    ),
+    (
+        "reference",
+        "terraform.tfvars",
+        "type = \"ecs.t1.small\"\ndisk = var.size\n",
+        "S001 terraform.tfvars:2",
+    ),
+    // The loud twins: the same file without the call or the block (a `for` expression
+    // calls nothing and is read), and a JSON file, whose strings Terraform takes as written.
+    (
+        "for",
+        "terraform.tfvars",
+        "type = \"ecs.t1.small\"\nzones = [for z in [\"a\"] : z]\n",
+        "R003 main.tf:9",
+    ),
+    ("json", "terraform.tfvars.json", "{\"disk\": \"${max(40, 80)}\"}\n", "R003 main.tf:9"),
+    // HCL drops the errors of what it does not evaluate: a branch not taken, a `for`
+    // body over nothing, a `%{if}` that is false, and from Terraform 1.12 on, the side of
+    // `&&` or `||` that does not decide (1.11 rejects this one: no S001 is the safe side).
+    // A `for` condition's own names are known, and its collection may be unknown.
+    (
+        "untaken",
+        "terraform.tfvars",
+        "type = \"ecs.t1.small\"\ndisk = true ? 40 : max(40, 80)\n",
+        "R003 main.tf:9",
+    ),
+    (
+        "for-empty",
+        "terraform.tfvars",
+        "type = \"ecs.t1.small\"\nzones = [for z in [] : upper(z)]\n",
+        "R003 main.tf:9",
+    ),
+    (
+        "template-if",
+        "terraform.tfvars",
+        "type = \"ecs.t1.small\"\nname = \"%{ if false }${upper(\"a\")}%{ endif }\"\n",
+        "R003 main.tf:9",
+    ),
+    (
+        "untaken-reference",
+        "terraform.tfvars",
+        "type = \"ecs.t1.small\"\ndisk = true ? 40 : var.size\n",
+        "R003 main.tf:9",
+    ),
+    (
+        "and",
+        "terraform.tfvars",
+        "type = \"ecs.t1.small\"\non = false && upper(\"a\") == \"A\"\n",
+        "R003 main.tf:9",
+    ),
+    (
+        "nested-for-over-unknown",
+        "terraform.tfvars",
+        "type = \"ecs.t1.small\"\nzones = [for z in [] : z if [for y in z : y if local.on] == []]\n",
+        "R003 main.tf:9",
+    ),
+    (
+        "after-splat",
+        "terraform.tfvars",
+        "type = \"ecs.t1.small\"\nzones = [][*][local.i]\n",
+        "R003 main.tf:9",
+    ),
+    (
+        "for-own-name",
+        "terraform.tfvars",
+        "type = \"ecs.t1.small\"\nzones = [for i, z in [] : z if z != i]\n",
+        "R003 main.tf:9",
+    ),
+    // What decides is always evaluated, and so is a `for` condition, even over nothing,
+    // and a name in parentheses as a key.
+    (
+        "condition",
+        "terraform.tfvars",
+        "type = \"ecs.t1.small\"\ndisk = max(40, 80) > 50 ? 1 : 2\n",
+        "S001 terraform.tfvars:2",
+    ),
+    (
+        "for-condition",
+        "terraform.tfvars",
+        "type = \"ecs.t1.small\"\nzones = [for z in [] : z if z == local.zone]\n",
+        "S001 terraform.tfvars:2",
+    ),
+    (
+        "key",
+        "terraform.tfvars",
+        "type = \"ecs.t1.small\"\ntags = { (owner) = 1 }\n",
+        "S001 terraform.tfvars:2",
+    ),
+];
+
 #[test]
 fn a_variables_file_terraform_rejects_is_an_error_and_gives_no_finding_on_the_default() {
-    // It parses, but Terraform stops on a function call or a block in a variables file
-    // ("Function calls not allowed", "Blocks are not allowed here"). Before, the call's
-    // variable was unknown and the rest read: no S001, and an R003 on the default of a
-    // variable the file sets.
+    // It parses, but Terraform stops on a function call, a reference or a block in a
+    // variables file ("Function calls not allowed", "Variables not allowed", "Blocks are not
+    // allowed here"). Before, the call's variable was unknown and the rest read: no S001, and
+    // an R003 on the default of a variable the file sets. The cases were checked against
+    // `terraform plan` 1.11.
     let main = "variable \"type\" {\n  default = \"ecs.t1.small\"\n}\nvariable \"disk\" {\n  default = 40\n}\n\n\
                 resource \"alicloud_instance\" \"app\" {\n  instance_type = var.type\n  system_disk_size = var.disk\n  \
                 image_id      = \"aliyun_3_x64_20G_alibase_20241218.vhd\"\n}\n";
-    // Each variables file, and what the run reports with it beside `main.tf`.
-    let cases = [
-        (
-            "function-call",
-            "terraform.tfvars",
-            "type = \"ecs.t1.small\"\ndisk = max(40, 80)\n",
-            "S001 terraform.tfvars:2",
-        ),
-        (
-            "block",
-            "terraform.tfvars",
-            "type = \"ecs.t1.small\"\nextra {\n  a = 1\n}\n",
-            "S001 terraform.tfvars:2",
-        ),
-        // The loud twins: the same file without the call or the block (a `for` expression
-        // calls nothing and is read), and a JSON file, whose strings Terraform takes as written.
-        (
-            "for",
-            "terraform.tfvars",
-            "type = \"ecs.t1.small\"\nzones = [for z in [\"a\"] : z]\n",
-            "R003 main.tf:9",
-        ),
-        ("json", "terraform.tfvars.json", "{\"disk\": \"${max(40, 80)}\"}\n", "R003 main.tf:9"),
-        // HCL drops the errors of what it does not evaluate: a branch not taken, a `for`
-        // body over nothing, a `%{if}` that is false, the right of a `&&` decided on the left.
-        (
-            "untaken",
-            "terraform.tfvars",
-            "type = \"ecs.t1.small\"\ndisk = true ? 40 : max(40, 80)\n",
-            "R003 main.tf:9",
-        ),
-        (
-            "for-empty",
-            "terraform.tfvars",
-            "type = \"ecs.t1.small\"\nzones = [for z in [] : upper(z)]\n",
-            "R003 main.tf:9",
-        ),
-        (
-            "template-if",
-            "terraform.tfvars",
-            "type = \"ecs.t1.small\"\nname = \"%{ if false }${upper(\"a\")}%{ endif }\"\n",
-            "R003 main.tf:9",
-        ),
-        (
-            "and",
-            "terraform.tfvars",
-            "type = \"ecs.t1.small\"\non = false && upper(\"a\") == \"A\"\n",
-            "R003 main.tf:9",
-        ),
-        // What decides is always evaluated.
-        (
-            "condition",
-            "terraform.tfvars",
-            "type = \"ecs.t1.small\"\ndisk = max(40, 80) > 50 ? 1 : 2\n",
-            "S001 terraform.tfvars:2",
-        ),
-    ];
-    for (name, file, text, expected) in cases {
+    for &(name, file, text, expected) in REJECTED_TFVARS {
         let dir = scratch_dir(&format!("tfvars-{name}"));
         write_files(&dir, &[("main.tf", main), (file, text)]);
         let run = check_in(&dir, &["--select", "R003,S001", "--region", "cn-hangzhou"]);
@@ -651,6 +700,10 @@ fn a_variables_file_terraform_rejects_is_an_error_and_gives_no_finding_on_the_de
             })
             .collect::<Vec<_>>();
         assert_eq!(places, [expected], "{name}: {}", run.describe());
+        if name == "reference" {
+            let message = findings[0]["message"].as_str().unwrap();
+            assert!(message.starts_with("a reference (`var.size`) in a variables file"), "{message}");
+        }
     }
     // A `--var-file` two roots read: each of its S001s once.
     let shared = scratch_dir("tfvars-rejected-shared");

@@ -213,7 +213,7 @@ resource "x_y" "r" {
     // A variables file with one is an S001, and Terraform stops on it: every variable it
     // may set is unknown.
     let ev = run_with(&[("main.tf", module), ("terraform.tfvars", "a = upper(\"x\")\n")], &options);
-    assert!(unknown(attr(&ev, "x_y.r", "a")).contains("holds a block or a function call"));
+    assert!(unknown(attr(&ev, "x_y.r", "a")).contains("holds a block, a function call or a reference"));
     assert_eq!(ev.findings.iter().map(|f| f.code.as_str()).collect::<Vec<_>>(), ["S001"]);
 }
 

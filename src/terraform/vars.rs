@@ -66,61 +66,39 @@ pub fn constant(file: &Arc<SourceFile>, expr: &Expr) -> Val {
     Eval::new(file.clone(), &mut names).eval(expr)
 }
 
-/// The first function call within `expr`, if any.
+/// The first function call within `expr` (by place), if any.
 fn function_call(expr: &Expr) -> Option<&Expr> {
-    first_call(expr, Reach::Anywhere)
+    within(expr).into_iter().filter(|e| matches!(e.kind, Kind::Call(..))).min_by_key(|e| e.span.start())
 }
 
-/// Which parts of an expression [`first_call`] looks in.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Reach {
-    Anywhere,
-    /// Only what Terraform evaluates whatever the values: HCL drops the errors of a branch
-    /// not taken, of a `for` body over no element, and of the side of `&&` or `||` that
-    /// does not decide.
-    Always,
-}
-
-/// The first function call in `expr` (by place) within `reach`, if any.
-fn first_call(expr: &Expr, reach: Reach) -> Option<&Expr> {
+/// Every expression within `expr`, itself included, those of its templates too.
+fn within(expr: &Expr) -> Vec<&Expr> {
     use super::ast::{Op, Part};
-    use hcl_edit::expr::BinaryOperator;
-    fn parts(template: &[Part], anywhere: bool) -> Vec<&Expr> {
-        let mut found = Vec::new();
-        let mut pending: Vec<&[Part]> = vec![template];
-        while let Some(template) = pending.pop() {
+    let mut all = Vec::new();
+    let mut stack = vec![expr];
+    let mut templates: Vec<&[Part]> = Vec::new();
+    loop {
+        while let Some(template) = templates.pop() {
             for part in template {
                 match part {
                     Part::Lit(_) => {}
-                    Part::Interp(e) => found.push(e),
+                    Part::Interp(e) => stack.push(e),
                     Part::If(cond, then, otherwise) => {
-                        found.push(cond);
-                        if anywhere {
-                            pending.extend([&then[..], &otherwise[..]]);
-                        }
+                        stack.push(cond);
+                        templates.extend([&then[..], &otherwise[..]]);
                     }
                     Part::For { collection, body, .. } => {
-                        found.push(collection);
-                        if anywhere {
-                            pending.push(body);
-                        }
+                        stack.push(collection);
+                        templates.push(body);
                     }
                 }
             }
         }
-        found
-    }
-    let anywhere = reach == Reach::Anywhere;
-    let mut first: Option<&Expr> = None;
-    let mut stack = vec![expr];
-    while let Some(expr) = stack.pop() {
+        let Some(expr) = stack.pop() else { return all };
+        all.push(expr);
         match &expr.kind {
-            Kind::Call(..) => {
-                if first.is_none_or(|f| expr.span.start() < f.span.start()) {
-                    first = Some(expr);
-                }
-            }
-            Kind::Template(template) => stack.extend(parts(template, anywhere)),
+            Kind::Call(_, args, _) => stack.extend(args),
+            Kind::Template(template) => templates.push(template),
             Kind::Array(items) => stack.extend(items),
             Kind::Object(entries) => stack.extend(entries.iter().flat_map(|(k, v)| [k, v])),
             Kind::Traverse(inner, ops) => {
@@ -130,28 +108,107 @@ fn first_call(expr: &Expr, reach: Reach) -> Option<&Expr> {
                     Op::Attr(_) | Op::Splat => None,
                 }));
             }
-            Kind::Cond(a, b, c) => {
-                stack.push(a);
-                if anywhere {
-                    stack.extend([&**b, &**c]);
-                }
-            }
-            Kind::Unary(_, a) => stack.push(a),
-            Kind::Binary(op, a, b) => {
-                stack.push(a);
-                if anywhere || !matches!(op, BinaryOperator::And | BinaryOperator::Or) {
-                    stack.push(b);
-                }
-            }
+            Kind::Cond(a, b, c) => stack.extend([&**a, &**b, &**c]),
+            Kind::Unary(_, a) | Kind::In(_, a) => stack.push(a),
+            Kind::Binary(_, a, b) => stack.extend([&**a, &**b]),
             Kind::For(f) => {
-                stack.push(&f.collection);
-                if anywhere {
-                    stack.push(&f.value);
-                    stack.extend(f.key.iter().chain(&f.cond));
+                stack.extend([&f.collection, &f.value]);
+                stack.extend(f.key.iter().chain(&f.cond));
+            }
+            Kind::Null | Kind::Bool(_) | Kind::Number(_) | Kind::Str(_) | Kind::Var(_) | Kind::Bad(_) => {}
+        }
+    }
+}
+
+/// The first part of `expr` (by place) that Terraform rejects where it evaluates with no
+/// functions and no names (a variables file), if any: a function call or a reference (a
+/// name that no `for` around it binds, or the traversal it starts). Only what Terraform
+/// 1.11 evaluates whatever the values is looked at, as HCL drops the errors of what it
+/// does not evaluate: not a conditional's branches (only the one taken is evaluated), nor a
+/// `for` expression's key and value (only per element), nor what follows a splat (per
+/// element too), nor either side of `&&` and `||`: Terraform 1.11 evaluates both, but from
+/// 1.12 on HCL drops the errors of a side that does not decide, whichever it is. A `for`
+/// expression's condition is looked at: HCL evaluates it once beforehand with the `for`'s
+/// names unknown, even over no element; but not when the collection is itself unknown, as
+/// one taken from the names of a `for` around it is: HCL then returns before the condition.
+fn first_rejected<'a>(expr: &'a Expr) -> Option<&'a Expr> {
+    use super::ast::{Op, Part};
+    use hcl_edit::expr::BinaryOperator;
+    /// The names a `for` condition binds, and the scope around it (an index into `scopes`).
+    struct Scope<'a> {
+        names: [Option<&'a str>; 2],
+        outer: usize,
+    }
+    fn binds(scopes: &[Scope<'_>], mut scope: usize, name: &str) -> bool {
+        while let Some(s) = scopes.get(scope) {
+            if s.names.contains(&Some(name)) {
+                return true;
+            }
+            scope = s.outer;
+        }
+        false
+    }
+    // Scope 0 binds nothing, and no scope is around it.
+    let mut scopes = vec![Scope { names: [None, None], outer: usize::MAX }];
+    let mut first: Option<&Expr> = None;
+    let mut found = |expr: &'a Expr| {
+        if first.is_none_or(|f: &Expr| expr.span.start() < f.span.start()) {
+            first = Some(expr);
+        }
+    };
+    let mut stack = vec![(expr, 0_usize)];
+    let mut templates: Vec<(&[Part], usize)> = Vec::new();
+    loop {
+        // A template's parts go on the stack as their expressions are met.
+        while let Some((template, scope)) = templates.pop() {
+            for part in template {
+                match part {
+                    Part::Lit(_) => {}
+                    Part::Interp(e) => stack.push((e, scope)),
+                    Part::If(cond, ..) => stack.push((cond, scope)),
+                    Part::For { collection, .. } => stack.push((collection, scope)),
                 }
             }
-            Kind::In(_, inner) => stack.push(inner),
-            Kind::Null | Kind::Bool(_) | Kind::Number(_) | Kind::Str(_) | Kind::Var(_) | Kind::Bad(_) => {}
+        }
+        let Some((expr, scope)) = stack.pop() else { break };
+        match &expr.kind {
+            Kind::Call(..) => found(expr),
+            Kind::Var(name) if !binds(&scopes, scope, name) => found(expr),
+            Kind::Template(template) => templates.push((template, scope)),
+            Kind::Array(items) => stack.extend(items.iter().map(|e| (e, scope))),
+            Kind::Object(entries) => stack.extend(entries.iter().flat_map(|(k, v)| [(k, scope), (v, scope)])),
+            Kind::Traverse(inner, ops) => {
+                // A reference is marked whole (`var.x`, not `var`).
+                match &inner.kind {
+                    Kind::Var(root) if !binds(&scopes, scope, root) => found(expr),
+                    _ => stack.push((inner, scope)),
+                }
+                let each_once = ops.iter().take_while(|op| !matches!(op, Op::Splat));
+                stack.extend(each_once.filter_map(|op| match op {
+                    Op::Index(index) => Some((index, scope)),
+                    Op::Attr(_) | Op::Splat => None,
+                }));
+            }
+            Kind::Cond(a, ..) | Kind::Unary(_, a) | Kind::In(_, a) => stack.push((a, scope)),
+            // Neither side of `&&` or `||` (see above), and what holds no expression.
+            Kind::Binary(BinaryOperator::And | BinaryOperator::Or, ..)
+            | Kind::Null
+            | Kind::Bool(_)
+            | Kind::Number(_)
+            | Kind::Str(_)
+            | Kind::Var(_)
+            | Kind::Bad(_) => {}
+            Kind::Binary(_, a, b) => stack.extend([(&**a, scope), (&**b, scope)]),
+            Kind::For(f) => {
+                stack.push((&f.collection, scope));
+                // In scope 0 no name is bound, so no collection is unknown.
+                let bound = |e: &Expr| matches!(&e.kind, Kind::Var(name) if binds(&scopes, scope, name));
+                let unknown = scope != 0 && within(&f.collection).into_iter().any(bound);
+                if let Some(cond) = f.cond.as_ref().filter(|_| !unknown) {
+                    scopes.push(Scope { names: [f.key_var.as_deref(), Some(&f.value_var)], outer: scope });
+                    stack.push((cond, scopes.len() - 1));
+                }
+            }
         }
     }
     first
@@ -264,9 +321,10 @@ fn forget_all(
 }
 
 /// What Terraform rejects in a variables file that parses (an S001 each): a block, and a
-/// function call it always evaluates ("Function calls not allowed"; see [`Reach::Always`]),
-/// as it reads the file as attributes alone and evaluates each with no functions. A JSON
-/// file's strings are not templates there, so only an HCL file is looked at.
+/// function call or a reference it always evaluates ("Function calls not allowed",
+/// "Variables not allowed"; see [`first_rejected`]), as it reads the file as attributes alone
+/// and evaluates each with no functions and no names. A JSON file's strings are not
+/// templates there, so only an HCL file is looked at.
 fn rejected(file: &Arc<SourceFile>, body: &super::ast::Body) -> Vec<Finding> {
     use crate::spec::codes::PARSE_ERROR;
     if parse::is_json(&file.name) {
@@ -280,17 +338,39 @@ fn rejected(file: &Arc<SourceFile>, body: &super::ast::Body) -> Vec<Finding> {
             )
             .with_help("a variables file holds `name = value` lines only")
     });
-    let calls = body.attrs.iter().filter_map(|attr| first_call(&attr.expr, Reach::Always)).map(|call| {
-        PARSE_ERROR
-            .finding(
-                "a function call in a variables file: Terraform stops on this file",
-                Location::new(Arc::clone(file), call.span),
+    let exprs = body.attrs.iter().filter_map(|attr| first_rejected(&attr.expr)).map(|expr| {
+        let (message, help) = if let Kind::Call(..) = expr.kind {
+            (
+                "a function call in a variables file: Terraform stops on this file".to_string(),
+                "write the value itself; a value worked out by functions belongs in the configuration (`locals`)",
             )
-            .with_help("write the value itself; a value worked out by functions belongs in the configuration (`locals`)")
+        } else {
+            (
+                format!("a reference (`{}`) in a variables file: Terraform stops on this file", reference(expr)),
+                "write the value itself; a value worked out from others belongs in the configuration (`locals`)",
+            )
+        };
+        PARSE_ERROR.finding(message, Location::new(Arc::clone(file), expr.span)).with_help(help)
     });
-    let mut found: Vec<Finding> = blocks.chain(calls).collect();
+    let mut found: Vec<Finding> = blocks.chain(exprs).collect();
     found.sort_by_key(|f| f.location.span.start());
     found
+}
+
+/// A reference as its name and the attributes that follow it, up to three (`var.x`,
+/// `data.alicloud_images.all`): what a message quotes of it.
+fn reference(expr: &Expr) -> String {
+    use super::ast::Op;
+    let (root, ops) = match &expr.kind {
+        Kind::Var(name) => (name, &[][..]),
+        Kind::Traverse(inner, ops) => match &inner.kind {
+            Kind::Var(name) => (name, &ops[..]),
+            _ => return String::new(),
+        },
+        _ => return String::new(),
+    };
+    let attrs = ops.iter().map_while(|op| if let Op::Attr(a) = op { Some(a.as_str()) } else { None });
+    std::iter::once(root.as_str()).chain(attrs.take(3)).collect::<Vec<_>>().join(".")
 }
 
 /// The value a `--var NAME=TEXT` gives: the text itself for a variable with no type or a
@@ -364,7 +444,7 @@ pub fn root_values(
                     if !reported(findings) {
                         findings.extend(rejected);
                     }
-                    let what = "holds a block or a function call, which Terraform rejects";
+                    let what = "holds a block, a function call or a reference, which Terraform rejects";
                     forget_all(def, &mut values, &file.name, what, &at);
                     continue;
                 }
