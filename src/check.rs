@@ -91,7 +91,7 @@ pub fn check(reads: Vec<Loaded>, options: &CheckOptions<'_>) -> Outcome {
         }
     }
     let packer_too = !packer.is_empty();
-    let (terraform_iac, packer_iac) = front_end_options(options.iac, unread, &packer);
+    let (terraform_iac, packer_iac) = front_end_options(options.iac, unread, &terraform, &packer);
     let (loaded, (mut terraform, packer)) = rayon::join(
         || {
             let reads = documents.into_par_iter().with_max_len(crate::CHUNK);
@@ -251,19 +251,34 @@ fn unknown_lines(resources: &[Resource]) -> suppress::UnknownLines<'_> {
 
 /// The run's IaC options as the Terraform and Packer front ends read them, the run's own
 /// unless they differ: with the variables files that could not be read
-/// (`iac::Options::unread`); and, for Terraform in a run with a Packer template, without
+/// (`iac::Options::unread`); with a `--var-file` the run also walked (`terraform.tfvars`)
+/// as the walked file itself, so that the front ends see one file and report its errors
+/// once (they tell files apart by address); and, for Terraform in a run with a Packer template, without
 /// the Packer variables files of `--var-file`, which are Packer's as a `.tfvars` file is
 /// never Packer's (the flag serves both tools of a run). Without a template, Terraform
 /// reads them as it reads any `-var-file`, whatever its name.
 fn front_end_options<'a>(
     iac: &'a crate::iac::Options,
     unread: Vec<Arc<SourceFile>>,
+    terraform: &[Arc<SourceFile>],
     packer: &[Arc<SourceFile>],
 ) -> (Cow<'a, crate::iac::Options>, Cow<'a, crate::iac::Options>) {
-    let both = if unread.is_empty() {
+    // The same path, however written (`../app/terraform.tfvars` from `app`); not a walked
+    // file that could not be read, which the flag's own reading may have read.
+    let walked = |file: &Arc<SourceFile>| {
+        let path = crate::files::paths::absolute(std::path::Path::new(&file.name));
+        terraform.iter().chain(packer).find(|w| {
+            w.base_name() == file.base_name()
+                && !Arc::ptr_eq(w, file)
+                && !unread.iter().any(|u| Arc::ptr_eq(u, w))
+                && crate::files::paths::absolute(std::path::Path::new(&w.name)) == path
+        })
+    };
+    let both = if unread.is_empty() && !iac.var_files.iter().any(|f| walked(f).is_some()) {
         Cow::Borrowed(iac)
     } else {
-        Cow::Owned(crate::iac::Options { unread: unread.into(), ..iac.clone() })
+        let var_files = iac.var_files.iter().map(|f| Arc::clone(walked(f).unwrap_or(f))).collect();
+        Cow::Owned(crate::iac::Options { unread: unread.into(), var_files, ..iac.clone() })
     };
     let packers = |f: &Arc<SourceFile>| source::Frontend::of(&f.name) == source::Frontend::Packer;
     let template = packer.iter().any(|f| !crate::packer::is_vars(f));

@@ -705,11 +705,51 @@ fn a_variables_file_terraform_rejects_is_an_error_and_gives_no_finding_on_the_de
             assert!(message.starts_with("a reference (`var.size`) in a variables file"), "{message}");
         }
     }
+}
+
+#[test]
+fn a_variables_file_also_passed_with_var_file_is_reported_once() {
+    // `terraform.tfvars` and `x.auto.pkrvars.hcl` are loaded by the tools themselves, and
+    // passed again with `--var-file` (as a CI script may): the same file, so each S001 once.
+    // Before, the file read for the flag was another file of the same name: every S001 twice.
+    let (tf, pkr) = &tf_and_packer("ecs.t1.small");
+    let dir = scratch_dir("variables-file-passed-twice");
+    write_files(
+        &dir,
+        &[
+            ("tf/main.tf", tf),
+            ("tf/terraform.tfvars", "type = upper(\"ecs.g7.large\")\n"),
+            ("pkr/build.pkr.hcl", pkr),
+            ("pkr/x.auto.pkrvars.hcl", "type = [\n"),
+        ],
+    );
+    let args =
+        ["--select", "S001", "--var-file", "tf/terraform.tfvars", "--var-file", "pkr/x.auto.pkrvars.hcl"];
+    let run = check_in(&dir, &args);
+    run.assert_code(1);
+    let files =
+        run.json()["findings"].as_array().unwrap().iter().map(|f| f["file"].to_string()).collect::<Vec<_>>();
+    assert_eq!(files, ["\"pkr/x.auto.pkrvars.hcl\"", "\"tf/terraform.tfvars\""], "{}", run.describe());
+    // However the path is written, from within the module.
+    let run = check_in(&dir.join("tf"), &["--select", "S001", "--var-file", "../tf/terraform.tfvars", "."]);
+    assert_eq!(codes(&run), ["S001"], "{}", run.describe());
+    // With no template in the run, Terraform reads the Packer file the flag names, and the
+    // Packer front end does not report it again.
+    std::fs::remove_file(dir.join("pkr/build.pkr.hcl")).unwrap();
+    let run = check_in(&dir, &["--select", "S001", "--var-file", "pkr/x.auto.pkrvars.hcl"]);
+    assert_eq!(codes(&run), ["S001", "S001"], "{}", run.describe());
+    // A walked copy too large to read is not what the flag reads: its value is used. Before,
+    // the walked copy's place was taken, with nothing read: the R003 was lost.
+    let large = format!("type = \"ecs.t1.small\"\n{}", "# padding\n".repeat(100));
+    write_files(&dir, &[("tf/terraform.tfvars", &large)]);
+    let args = ["--select", "R003,S001", "--max-file-size", "500", "--var-file", "terraform.tfvars", "."];
+    let run = check_in(&dir.join("tf"), &args);
+    assert_eq!(codes(&run), ["R003", "S001"], "{}", run.describe());
     // A `--var-file` two roots read: each of its S001s once.
     let shared = scratch_dir("tfvars-rejected-shared");
     write_files(
         &shared,
-        &[("a/main.tf", main), ("b/main.tf", main), ("shared.tfvars", "disk = max(1, 2)\nextra {}\n")],
+        &[("a/main.tf", tf), ("b/main.tf", tf), ("shared.tfvars", "disk = max(1, 2)\nextra {}\n")],
     );
     let run = check_in(
         &shared,

@@ -70,9 +70,12 @@ pub(super) fn parse(file: &Arc<SourceFile>, findings: &mut Vec<Finding>) -> Opti
 }
 
 /// The `alicloud-ecs` sources of the run's HCL files, a directory at a time.
-pub fn load(files: &[&Arc<SourceFile>], options: &Options, findings: &mut Vec<Finding>) -> Vec<Source> {
-    // `--var-file` serves Terraform and Packer alike: a run with no Packer template reads
-    // none (the Terraform front end reports a broken one), and a `.tfvars` is Terraform's.
+pub fn load(
+    files: &[&Arc<SourceFile>],
+    template: bool,
+    options: &Options,
+    findings: &mut Vec<Finding>,
+) -> Vec<Source> {
     if files.is_empty() {
         return Vec::new();
     }
@@ -81,7 +84,10 @@ pub fn load(files: &[&Arc<SourceFile>], options: &Options, findings: &mut Vec<Fi
         let dir = file.name.rsplit_once(['/', '\\']).map_or("", |(dir, _)| dir);
         by_dir.entry(dir).or_default().push(file);
     }
-    let var_files = vars::hcl_var_files(options, findings);
+    // `--var-file` serves Terraform and Packer alike: a run with no Packer template (`template`,
+    // of either syntax) reads none (the Terraform front end reports a broken one), and a
+    // `.tfvars` is Terraform's.
+    let var_files = if template { vars::hcl_var_files(options, findings) } else { Vec::new() };
     // Directories are independent: each is parsed and read on its own core, and their
     // findings and sources are joined in the order of the directories.
     let dirs: Vec<(&str, Vec<&Arc<SourceFile>>)> = by_dir.into_iter().collect();
@@ -97,8 +103,21 @@ pub fn load(files: &[&Arc<SourceFile>], options: &Options, findings: &mut Vec<Fi
             auto.sort_by_key(|f| (f.name.to_ascii_lowercase().ends_with(".json"), f.base_name()));
             let parsed: Vec<(&Arc<SourceFile>, Body)> =
                 templates.into_iter().filter_map(|f| parse(f, &mut found).map(|body| (f, body))).collect();
-            let auto: Vec<(&Arc<SourceFile>, Vars)> =
-                auto.into_iter().map(|f| (f, read_vars(f, options, &mut found))).collect();
+            // One also passed with `--var-file` is the same file (`check::front_end_options`),
+            // whose syntax errors the reading for the flag reports (this front end's with a
+            // template in the run, else Terraform's).
+            let flagged = |f: &Arc<SourceFile>| options.var_files.iter().any(|v| Arc::ptr_eq(v, f));
+            let auto: Vec<(&Arc<SourceFile>, Vars)> = auto
+                .into_iter()
+                .map(|f| {
+                    let mut reported = Vec::new();
+                    let vars = read_vars(f, options, &mut reported);
+                    if !flagged(f) {
+                        found.append(&mut reported);
+                    }
+                    (f, vars)
+                })
+                .collect();
             let sources = directory(dir, &parsed, &auto, &var_files, options);
             (found, sources)
         })
