@@ -281,6 +281,39 @@ fn a_variables_file_that_does_not_parse_leaves_every_variable_unknown_until_a_la
 }
 
 #[test]
+fn a_variables_file_value_with_a_name_or_a_call_is_unknown() {
+    // Packer evaluates a variables file's values with no names and no functions, and
+    // rejects the file otherwise. `var.fallback` was evaluated in the template's scope: its
+    // default, a retired family, was the type, a value no build uses.
+    let template = "variable \"type\" { default = \"ecs.g7.large\" }\nvariable \"fallback\" { default = \"ecs.t1.small\" }\n\
+                    source \"alicloud-ecs\" \"x\" {\n  region        = \"cn-hangzhou\"\n  instance_type = var.type\n  \
+                    source_image  = \"aliyun_3_x64_20G_alibase_20241218.vhd\"\n}\n";
+    let with = |vars: &str| {
+        let files = [
+            Arc::new(SourceFile::new("p/build.pkr.hcl", template)),
+            Arc::new(SourceFile::new("p/x.auto.pkrvars.hcl", vars)),
+        ];
+        load(&files, &Options::default(), Limits::default(), &catalog())
+    };
+    for vars in
+        ["type = var.fallback\n", "type = lower(\"ECS.T1.SMALL\")\n", "type = [for t in [\"a\"] : t][0]\n"]
+    {
+        let loaded = with(vars);
+        assert!(loaded.findings.is_empty(), "{vars}: {:?}", loaded.findings);
+        assert_eq!(unknown(&loaded.resources[0]), ["instanceType"], "{vars}");
+    }
+    // The loud twins: literals, templates and keys of literals are read.
+    for (vars, expected) in [
+        ("type = \"ecs.t1.small\"\n", "ecs.t1.small"),
+        ("type = \"${\"ecs.t1\"}.small\"\n", "ecs.t1.small"),
+        ("type = \"ecs.g7.xlarge\"\nsizes = { small = 1 }\n", "ecs.g7.xlarge"),
+    ] {
+        let loaded = with(vars);
+        assert_eq!(field(&loaded.resources[0], "instanceType"), Some(expected), "{vars}");
+    }
+}
+
+#[test]
 fn a_finding_the_image_repeats_at_the_same_place_is_kept_once() {
     let text = "source \"alicloud-ecs\" \"b\" {\n  region             = \"cn-hangzou\"\n  instance_type      = \"ecs.g7.large\"\n  source_image       = \"aliyun_3_x64_20G_alibase_20241218.vhd\"\n  image_copy_regions = [\"cn-hangzou\"]\n}\n";
     let file = Arc::new(SourceFile::new("b.pkr.hcl", text));

@@ -130,6 +130,14 @@ pub fn layer_file<'a>(
         Vars::Hcl(body) => {
             for attribute in body.attributes() {
                 let name = attribute.key.as_str();
+                if names_or_calls(&attribute.value) {
+                    let why = format!(
+                        "`{name}` in {} is worked out with a name or a function call, which Packer rejects in a variables file: its value is not known",
+                        file.name
+                    );
+                    variables.insert(name.to_string(), Given::Unknown(why));
+                    continue;
+                }
                 let label = Label {
                     location: Location::new(Arc::clone(file), super::hcl::span(file, attribute.value.span())),
                     message: format!("`{name}` in {}", file.name),
@@ -155,6 +163,29 @@ pub fn layer_file<'a>(
             }
         }
     }
+}
+
+/// Whether `expr` names anything (a variable, a `for` expression's own name) or calls a
+/// function. Packer evaluates a variables file's values with neither ("Variables not
+/// allowed", "Function calls not allowed"), so such a value is never the one a build uses;
+/// evaluated in the template's scope, `type = var.fallback` took the fallback's default.
+/// A name a `for` binds counts too: not known rather than a value Packer may reject.
+fn names_or_calls(expr: &Expression) -> bool {
+    use hcl_edit::visit::{Visit, visit_expr};
+    struct Finder(bool);
+    impl Visit for Finder {
+        fn visit_expr(&mut self, expr: &Expression) {
+            match expr {
+                Expression::Variable(_) | Expression::FuncCall(_) => self.0 = true,
+                // The parser bounds the nesting, and so this recursion.
+                _ if !self.0 => visit_expr(self, expr),
+                _ => {}
+            }
+        }
+    }
+    let mut finder = Finder(false);
+    finder.visit_expr(expr);
+    finder.0
 }
 
 /// Sets the variables `--var` gives, last of all (a later one wins).
