@@ -92,7 +92,7 @@ pub fn check(reads: Vec<Loaded>, options: &CheckOptions<'_>) -> Outcome {
     }
     let packer_too = !packer.is_empty();
     let (terraform_iac, packer_iac) = front_end_options(options.iac, unread, &terraform, &packer);
-    let (loaded, (mut terraform, packer)) = rayon::join(
+    let (loaded, (mut terraform, mut packer)) = rayon::join(
         || {
             let reads = documents.into_par_iter().with_max_len(crate::CHUNK);
             // Every file's vectors are held until all files are parsed: one finding
@@ -129,6 +129,15 @@ pub fn check(reads: Vec<Loaded>, options: &CheckOptions<'_>) -> Outcome {
     }
     if !packer_too {
         outcome.undeclared_vars = std::mem::take(&mut terraform.undeclared_vars);
+    }
+    // A variables file both front ends read (a Packer one passed with `--var-file` in a run
+    // with no template, which Terraform reads as any `-var-file`) has its S001s once, from
+    // Terraform (the two parsers may place one error apart).
+    if !packer.findings.is_empty() && !terraform.findings.is_empty() {
+        let syntax = |f: &&Finding| f.code == codes::PARSE_ERROR.code;
+        let by_terraform: foldhash::HashSet<*const SourceFile> =
+            terraform.findings.iter().filter(syntax).map(|f| Arc::as_ptr(&f.location.file)).collect();
+        packer.findings.retain(|f| !syntax(&f) || !by_terraform.contains(&Arc::as_ptr(&f.location.file)));
     }
     for mut front in [terraform, packer] {
         outcome.findings.append(&mut front.findings);
@@ -263,7 +272,8 @@ fn front_end_options<'a>(
     terraform: &[Arc<SourceFile>],
     packer: &[Arc<SourceFile>],
 ) -> (Cow<'a, crate::iac::Options>, Cow<'a, crate::iac::Options>) {
-    // The same path, however written (`../app/terraform.tfvars` from `app`); not a walked
+    // The same path, however written (`../app/terraform.tfvars` from `app`; through a link
+    // to a directory it is another path, and reported under each name); not a walked
     // file that could not be read, which the flag's own reading may have read.
     let walked = |file: &Arc<SourceFile>| {
         let path = crate::files::paths::absolute(std::path::Path::new(&file.name));

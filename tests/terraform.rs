@@ -738,6 +738,9 @@ fn a_variables_file_also_passed_with_var_file_is_reported_once() {
     std::fs::remove_file(dir.join("pkr/build.pkr.hcl")).unwrap();
     let run = check_in(&dir, &["--select", "S001", "--var-file", "pkr/x.auto.pkrvars.hcl"]);
     assert_eq!(codes(&run), ["S001", "S001"], "{}", run.describe());
+    // With no Terraform module either, the Packer front end reports it.
+    let run = check_in(&dir.join("pkr"), &["--select", "S001", "--var-file", "x.auto.pkrvars.hcl", "."]);
+    assert_eq!(codes(&run), ["S001"], "{}", run.describe());
     // A walked copy too large to read is not what the flag reads: its value is used. Before,
     // the walked copy's place was taken, with nothing read: the R003 was lost.
     let large = format!("type = \"ecs.t1.small\"\n{}", "# padding\n".repeat(100));

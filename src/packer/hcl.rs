@@ -70,12 +70,7 @@ pub(super) fn parse(file: &Arc<SourceFile>, findings: &mut Vec<Finding>) -> Opti
 }
 
 /// The `alicloud-ecs` sources of the run's HCL files, a directory at a time.
-pub fn load(
-    files: &[&Arc<SourceFile>],
-    template: bool,
-    options: &Options,
-    findings: &mut Vec<Finding>,
-) -> Vec<Source> {
+pub fn load(files: &[&Arc<SourceFile>], options: &Options, findings: &mut Vec<Finding>) -> Vec<Source> {
     if files.is_empty() {
         return Vec::new();
     }
@@ -84,10 +79,9 @@ pub fn load(
         let dir = file.name.rsplit_once(['/', '\\']).map_or("", |(dir, _)| dir);
         by_dir.entry(dir).or_default().push(file);
     }
-    // `--var-file` serves Terraform and Packer alike: a run with no Packer template (`template`,
-    // of either syntax) reads none (the Terraform front end reports a broken one), and a
-    // `.tfvars` is Terraform's.
-    let var_files = if template { vars::hcl_var_files(options, findings) } else { Vec::new() };
+    // `--var-file` serves Terraform and Packer alike: a `.tfvars` is Terraform's, and a
+    // Packer file both read is reported once (`check::check`).
+    let var_files = vars::hcl_var_files(options, findings);
     // Directories are independent: each is parsed and read on its own core, and their
     // findings and sources are joined in the order of the directories.
     let dirs: Vec<(&str, Vec<&Arc<SourceFile>>)> = by_dir.into_iter().collect();
@@ -104,8 +98,7 @@ pub fn load(
             let parsed: Vec<(&Arc<SourceFile>, Body)> =
                 templates.into_iter().filter_map(|f| parse(f, &mut found).map(|body| (f, body))).collect();
             // One also passed with `--var-file` is the same file (`check::front_end_options`),
-            // whose syntax errors the reading for the flag reports (this front end's with a
-            // template in the run, else Terraform's).
+            // whose syntax errors the reading for the flag reports.
             let flagged = |f: &Arc<SourceFile>| options.var_files.iter().any(|v| Arc::ptr_eq(v, f));
             let auto: Vec<(&Arc<SourceFile>, Vars)> = auto
                 .into_iter()

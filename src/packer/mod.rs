@@ -178,8 +178,7 @@ pub fn load(files: &[Arc<SourceFile>], options: &Options, limits: Limits, catalo
             }
         }
     }
-    let template = files.iter().any(|f| !is_vars(f));
-    let sources = hcl::load(&hcl_files, template, options, &mut loaded.findings);
+    let sources = hcl::load(&hcl_files, options, &mut loaded.findings);
     let mapped: Vec<Vec<Resource>> =
         sources.par_iter().map(|source| map_source(source, options, catalog)).collect();
     loaded.resources.extend(mapped.into_iter().flatten());

@@ -126,11 +126,13 @@ fn within(expr: &Expr) -> Vec<&Expr> {
 /// 1.11 evaluates whatever the values is looked at, as HCL drops the errors of what it
 /// does not evaluate: not a conditional's branches (only the one taken is evaluated), nor a
 /// `for` expression's key and value (only per element), nor what follows a splat (per
-/// element too), nor either side of `&&` and `||`: Terraform 1.11 evaluates both, but from
-/// 1.12 on HCL drops the errors of a side that does not decide, whichever it is. A `for`
-/// expression's condition is looked at: HCL evaluates it once beforehand with the `for`'s
-/// names unknown, even over no element; but not when the collection is itself unknown, as
-/// one taken from the names of a `for` around it is: HCL then returns before the condition.
+/// element after `[*]`; after `.*` an index applies once, which is missed here), nor either
+/// side of `&&` and `||`: Terraform 1.11 evaluates both, but from 1.12 on HCL drops the
+/// errors of a side that does not decide, whichever it is. A `for` expression's condition
+/// is looked at: HCL evaluates it once beforehand with the `for`'s names unknown, even over
+/// no element; but it returns before the condition when the collection's type is unknown,
+/// as one taken from the names of a `for` around it may be, so a collection that mentions
+/// such a name at all is taken as unknown (a miss where its type is known: `[x]`).
 fn first_rejected<'a>(expr: &'a Expr) -> Option<&'a Expr> {
     use super::ast::{Op, Part};
     use hcl_edit::expr::BinaryOperator;
