@@ -262,10 +262,10 @@ fn unknown_lines(resources: &[Resource]) -> suppress::UnknownLines<'_> {
 /// unless they differ: with the variables files that could not be read
 /// (`iac::Options::unread`); with a `--var-file` the run also walked (`terraform.tfvars`)
 /// as the walked file itself, so that the front ends see one file and report its errors
-/// once (they tell files apart by address); and, for Terraform in a run with a Packer template, without
-/// the Packer variables files of `--var-file`, which are Packer's as a `.tfvars` file is
-/// never Packer's (the flag serves both tools of a run). Without a template, Terraform
-/// reads them as it reads any `-var-file`, whatever its name.
+/// once (they tell files apart by address); and, for Terraform in a run with a Packer
+/// template, without the Packer variables files of `--var-file`, which are Packer's as a
+/// `.tfvars` file is never Packer's (the flag serves both tools of a run). Without a
+/// template, Terraform reads them as it reads any `-var-file`, whatever its name.
 fn front_end_options<'a>(
     iac: &'a crate::iac::Options,
     unread: Vec<Arc<SourceFile>>,
