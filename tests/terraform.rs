@@ -793,7 +793,7 @@ fn a_variables_file_that_cannot_be_read_gives_no_finding_on_the_default_it_would
     let messages = run.json()["findings"].to_string();
     assert!(messages.contains("`tf/terraform.tfvars` could not be read"), "{messages}");
     assert!(
-        messages.contains("`pkr/x.auto.pkrvars.hcl` could not be read (Packer stops on it"),
+        messages.contains("`pkr/x.auto.pkrvars.hcl` could not be read (see its S001), and may set"),
         "{messages}"
     );
     // The loud twin: a variables file Terraform does not load by itself (`prod.tfvars`),

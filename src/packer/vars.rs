@@ -33,7 +33,7 @@ pub enum Vars {
     Hcl(Body),
     Json(crate::source::Node),
     /// A file that does not parse or could not be read (its S001 is reported): its name and
-    /// which of the two (as a message says it). Nothing it may set is known.
+    /// which of the two, as a message says it. Nothing it may set is known.
     Broken(String, &'static str),
 }
 
@@ -110,12 +110,15 @@ pub fn parse_vars(file: &Arc<SourceFile>, findings: &mut Vec<Finding>) -> Option
 /// it, so neither a default nor an earlier file's value is the one a build would use, and
 /// the file may set any variable.
 pub fn parse_or_broken(file: &Arc<SourceFile>, findings: &mut Vec<Finding>) -> Vars {
-    parse_vars(file, findings).unwrap_or_else(|| Vars::Broken(file.name.clone(), "does not parse"))
+    parse_vars(file, findings).unwrap_or_else(|| {
+        Vars::Broken(file.name.clone(), "does not parse (Packer stops on it, see its S001)")
+    })
 }
 
-/// A variables file that could not be read (`iac::Options::unread`).
+/// A variables file that could not be read (`iac::Options::unread`). Not said to stop
+/// Packer: one over ecslint's size limit is read by Packer.
 pub fn unread(file: &SourceFile) -> Vars {
-    Vars::Broken(file.name.clone(), "could not be read")
+    Vars::Broken(file.name.clone(), "could not be read (see its S001)")
 }
 
 /// Sets the variables a variables file gives over those set so far; each value carries a
@@ -158,7 +161,7 @@ pub fn layer_file<'a>(
         Vars::Broken(broken, what) => {
             for (name, given) in variables.iter_mut() {
                 *given = Given::Unknown(format!(
-                    "`{broken}` {what} (Packer stops on it, see its S001), and may set `var.{name}`: its value is not known"
+                    "`{broken}` {what}, and may set `var.{name}`: its value is not known"
                 ));
             }
         }
