@@ -314,6 +314,25 @@ fn a_variables_file_value_with_a_name_or_a_call_is_unknown() {
 }
 
 #[test]
+fn a_block_in_a_variables_file_is_an_s001_and_leaves_every_variable_unknown() {
+    // Packer stops on it ("Variable declaration in a .pkrvar file"). Before, the block was
+    // passed over and the file's `type` read: an R003 on a value no build uses.
+    let template = "variable \"type\" { default = \"ecs.g7.large\" }\n\
+                    source \"alicloud-ecs\" \"x\" {\n  region        = \"cn-hangzhou\"\n  instance_type = var.type\n  \
+                    source_image  = \"aliyun_3_x64_20G_alibase_20241218.vhd\"\n}\n";
+    let vars = "type = \"ecs.t1.small\"\nvariable \"size\" {\n  default = 40\n}\n";
+    let files = [
+        Arc::new(SourceFile::new("p/build.pkr.hcl", template)),
+        Arc::new(SourceFile::new("p/x.auto.pkrvars.hcl", vars)),
+    ];
+    let loaded = load(&files, &Options::default(), Limits::default(), &catalog());
+    let [finding] = loaded.findings.as_slice() else { panic!("{:?}", loaded.findings) };
+    assert_eq!((finding.code.as_str(), finding.location.start().line), ("S001", 2));
+    assert!(finding.message.starts_with("a block (`variable`) in a variables file"), "{}", finding.message);
+    assert_eq!(unknown(&loaded.resources[0]), ["instanceType"]);
+}
+
+#[test]
 fn a_finding_the_image_repeats_at_the_same_place_is_kept_once() {
     let text = "source \"alicloud-ecs\" \"b\" {\n  region             = \"cn-hangzou\"\n  instance_type      = \"ecs.g7.large\"\n  source_image       = \"aliyun_3_x64_20G_alibase_20241218.vhd\"\n  image_copy_regions = [\"cn-hangzou\"]\n}\n";
     let file = Arc::new(SourceFile::new("b.pkr.hcl", text));

@@ -86,7 +86,25 @@ pub fn json_var_files(options: &Options) -> Vec<(&Arc<SourceFile>, Result<Vars, 
 /// Parses a variables file (JSON by its name, else HCL); a syntax error is an S001.
 pub fn parse_vars(file: &Arc<SourceFile>, findings: &mut Vec<Finding>) -> Option<Vars> {
     if Format::from_name(&file.name) != Format::Json {
-        return super::hcl::parse(file, findings).map(Vars::Hcl);
+        let body = super::hcl::parse(file, findings)?;
+        // Packer reads `name = value` lines alone, and stops on a block ("Variable
+        // declaration in a .pkrvar file", "Blocks are not allowed here").
+        if body.blocks().next().is_none() {
+            return Some(Vars::Hcl(body));
+        }
+        for block in body.blocks() {
+            let end = block.labels.last().and_then(hcl_edit::Span::span).or_else(|| block.ident.span());
+            let head = block.ident.span().zip(end).map(|(start, end)| start.start..end.end);
+            let at = Location::new(Arc::clone(file), super::hcl::span(file, head));
+            let message = format!(
+                "a block (`{}`) in a variables file: Packer stops on this file",
+                block.ident.as_str()
+            );
+            findings.push(crate::spec::codes::PARSE_ERROR.finding(message, at).with_help(
+                "a variables file holds `name = value` lines only; a `variable` block belongs in a template",
+            ));
+        }
+        return Some(Vars::Broken(file.name.clone(), "holds a block, which Packer rejects (see its S001)"));
     }
     match crate::source::parse_json(&file.text, crate::source::Limits::default()) {
         Ok(root) if root.as_map().is_some() => Some(Vars::Json(root)),
