@@ -284,10 +284,13 @@ fn front_end_options<'a>(
                 && crate::files::paths::absolute(std::path::Path::new(&w.name)) == path
         })
     };
-    let both = if unread.is_empty() && !iac.var_files.iter().any(|f| walked(f).is_some()) {
+    // Each flag's file as the front ends get it, looked up once.
+    let var_files: Vec<&Arc<SourceFile>> = iac.var_files.iter().map(|f| walked(f).unwrap_or(f)).collect();
+    let same = var_files.iter().zip(&iac.var_files).all(|(given, flag)| Arc::ptr_eq(given, flag));
+    let both = if unread.is_empty() && same {
         Cow::Borrowed(iac)
     } else {
-        let var_files = iac.var_files.iter().map(|f| Arc::clone(walked(f).unwrap_or(f))).collect();
+        let var_files = var_files.into_iter().map(Arc::clone).collect();
         Cow::Owned(crate::iac::Options { unread: unread.into(), var_files, ..iac.clone() })
     };
     let packers = |f: &Arc<SourceFile>| source::Frontend::of(&f.name) == source::Frontend::Packer;
