@@ -19,6 +19,7 @@ use crate::source::{Entry, Key, Node, PathSegment, SourceFile, Span, Value};
 use crate::spec::{Kind, Resource};
 use std::sync::Arc;
 
+pub mod keys;
 pub mod objects;
 
 /// The input format of a resource, as rules read it in `resource.origin.format`.

@@ -51,10 +51,17 @@ pub(super) fn parse(file: &Arc<SourceFile>, findings: &mut Vec<Finding>) -> Opti
     };
     // The finding's place, message and label.
     let parsed = match crate::iac::hcl_input(&text) {
-        Ok(input) => hcl_edit::parser::parse_body(&input).map_err(|error| {
-            let label = error.message().to_string();
-            (error.location().offset(), format!("not valid HCL: {label}"), label)
-        }),
+        // A key written twice in an object is read as Packer reads it (`iac::keys`).
+        Ok(input) => match crate::iac::keys::parse_body(&input, crate::iac::keys::MAX_REPARSED) {
+            Ok((mut body, renamed)) => {
+                crate::iac::keys::restore(&mut body, &text, &renamed);
+                Ok(body)
+            }
+            Err(error) => {
+                let label = error.message().to_string();
+                Err((error.location().offset(), format!("not valid HCL: {label}"), label))
+            }
+        },
         Err(refused) => Err((refused.at(), refused.in_file(), "not read".to_string())),
     };
     match parsed {

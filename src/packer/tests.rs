@@ -111,6 +111,18 @@ fn unknown_values_stay_unknown() {
 }
 
 #[test]
+fn an_object_that_writes_a_key_twice_is_read_as_packer_reads_it() {
+    // HCL keeps the last value (`iac::keys`); `hcl-edit` rejected the file, a false S001.
+    let text = "locals {\n  tags = { team = \"a\", team = \"b\", (local.k) = 1, (local.k) = 2 }\n  k = \"x\"\n}\nsource \"alicloud-ecs\" \"x\" {\n  region = \"cn-hangzhou\"\n  instance_type = \"ecs.g7.large\"\n  source_image = \"centos_7_9_x64_20G_alibase_20240628.vhd\"\n  image_name = \"app\"\n  tags = {\n    team = \"a\"\n    \"team\" = \"b\"\n  }\n}\nbuild {\n  sources = [\"source.alicloud-ecs.x\"]\n}\n";
+    let file = Arc::new(SourceFile::new("x.pkr.hcl", text));
+    let loaded = load(&[file], &Options::default(), Limits::default(), &catalog());
+    assert!(loaded.findings.is_empty(), "{:?}", loaded.findings);
+    let [build, _image] = loaded.resources.as_slice() else { panic!("{:?}", loaded.resources) };
+    assert_eq!(field(build, "instanceType"), Some("ecs.g7.large"));
+    assert_eq!(field(build, "region"), Some("cn-hangzhou"));
+}
+
+#[test]
 fn syntax_error_is_s001_with_a_position() {
     let file = Arc::new(SourceFile::new("bad.pkr.hcl", "source \"alicloud-ecs\" \"x\" {\n  region = \n}\n"));
     let loaded = load(&[file], &Options::default(), Limits::default(), &catalog());

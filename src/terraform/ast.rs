@@ -173,7 +173,7 @@ pub struct Converter<'a> {
     pub exact: bool,
     /// Object keys (byte ranges of `text`) renamed in the copy `hcl-edit` parsed, because it
     /// rejects a key written twice in one object, which Terraform accepts (the last wins):
-    /// their names are read back from `text` (`parse::parse_body`).
+    /// their names are read back from `text` (`iac::keys::parse_body`).
     pub renamed: &'a [std::ops::Range<usize>],
 }
 
@@ -200,13 +200,54 @@ impl Converter<'_> {
         Some((range.start, self.text.get(range)?))
     }
 
-    /// A renamed quoted object key, parsed again from the text written there.
+    /// Whether `range` is a renamed object key written as an expression (in parentheses or
+    /// a template, renamed whole), not as a name or a plain quoted string.
+    fn written_as_expression(&self, range: Option<std::ops::Range<usize>>) -> bool {
+        self.original(range).is_some_and(|(_, text)| text.starts_with(['(', '"']))
+    }
+
+    /// An expression ecslint cannot read at `range`: unknown, never a finding.
+    fn bad(&self, why: &str, range: Option<std::ops::Range<usize>>) -> Expr {
+        Expr { kind: Kind::Bad(why.to_string()), span: self.span(range) }
+    }
+
+    /// A renamed object key (quoted or in parentheses), parsed again from the text written there.
     fn original_expr(&self, range: Option<std::ops::Range<usize>>) -> Option<Expr> {
         let (start, text) = self.original(range)?;
         let expr = hcl_edit::parser::parse_expr(text).ok()?;
         let whole = self.span(Some(start..start + text.len()));
         let inner = Converter { text, offset: self.offset + start, whole, exact: self.exact, renamed: &[] };
         Some(inner.expr(&expr))
+    }
+
+    /// An object key: a name or a string is the key itself; an expression in parentheses or
+    /// a template is evaluated.
+    fn object_key(&self, key: &ObjectKey) -> Expr {
+        match key {
+            // Renamed whole (`iac::keys::parse_body`): what was written is evaluated.
+            ObjectKey::Ident(ident) if self.written_as_expression(ident.span()) => self
+                .original_expr(ident.span())
+                .unwrap_or_else(|| self.bad("an object key ecslint cannot read", ident.span())),
+            ObjectKey::Ident(ident) => Expr {
+                kind: Kind::Str(
+                    self.original(ident.span())
+                        .map_or_else(|| ident.as_str().to_string(), |(_, name)| name.to_string()),
+                ),
+                span: self.span(ident.span()),
+            },
+            ObjectKey::Expression(e) => {
+                let parenthesized =
+                    matches!(e, Expression::Parenthesis(_)) || self.written_as_expression(e.span());
+                match self.original_expr(e.span()).unwrap_or_else(|| self.expr(e)) {
+                    // `{ foo = 1 }`: a bare name is the key itself; in parentheses,
+                    // `{ (foo) = 1 }`, it is evaluated (a `for` expression's name).
+                    Expr { kind: Kind::Var(name), span } if !parenthesized => {
+                        Expr { kind: Kind::Str(name), span }
+                    }
+                    other => other,
+                }
+            }
+        }
     }
 
     pub fn body(&self, body: &hcl_edit::structure::Body) -> Body {
@@ -259,33 +300,7 @@ impl Converter<'_> {
             Expression::String(s) => Kind::Str(s.value().clone()),
             Expression::Array(items) => Kind::Array(items.iter().map(|e| self.expr(e)).collect()),
             Expression::Object(object) => Kind::Object(
-                object
-                    .iter()
-                    .map(|(key, value)| {
-                        let key = match key {
-                            ObjectKey::Ident(ident) => Expr {
-                                kind: Kind::Str(self.original(ident.span()).map_or_else(
-                                    || ident.as_str().to_string(),
-                                    |(_, name)| name.to_string(),
-                                )),
-                                span: self.span(ident.span()),
-                            },
-                            ObjectKey::Expression(e) => {
-                                match self.original_expr(e.span()).unwrap_or_else(|| self.expr(e)) {
-                                    // `{ foo = 1 }`: a bare name is the key itself; in parentheses,
-                                    // `{ (foo) = 1 }`, it is evaluated (a `for` expression's name).
-                                    Expr { kind: Kind::Var(name), span }
-                                        if !matches!(e, Expression::Parenthesis(_)) =>
-                                    {
-                                        Expr { kind: Kind::Str(name), span }
-                                    }
-                                    other => other,
-                                }
-                            }
-                        };
-                        (key, self.expr(value.expr()))
-                    })
-                    .collect(),
+                object.iter().map(|(key, value)| (self.object_key(key), self.expr(value.expr()))).collect(),
             ),
             Expression::StringTemplate(t) => Kind::Template(self.template(t)),
             Expression::HeredocTemplate(h) => Kind::Template(self.heredoc(h)),

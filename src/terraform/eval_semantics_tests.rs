@@ -63,6 +63,51 @@ resource "x_y" "r" {
 }
 
 #[test]
+fn a_key_in_parentheses_written_twice_is_evaluated_and_the_last_value_wins() {
+    // `terraform console` 1.11: `{ (local.k) = 1, (local.k) = 2 }` is `{ "a" = 2 }`; a key
+    // in parentheses over lines, beside `==`, or a template is read whole. `hcl-edit`
+    // rejected the repeated key, so the file was an S001.
+    let main = r#"
+locals {
+  k = "a"
+  o = { (local.k) = "ecs.t1.small", (local.k) = "ecs.g7.large" }
+  p = {
+    (
+      local.k
+    ) = 1
+    "a" = 2
+    (
+      local.k
+    ) : 3
+  }
+  q = { (local.k == "a") = "yes", (local.k == "a") = "last", x = 1 }
+  r = { (local.k) == "a" = 1, (local.k) == "a" = 2 }
+  t = { "${local.k}b" = 1, "${local.k}b" = 2, "" = 3, "" = 4, "a:=${local.k}" = 5, "a:=${local.k}" = 6 }
+}
+resource "x_y" "r" {
+  type = local.o.a
+  p    = local.p.a
+  size = length(local.o)
+  q    = local.q["true"]
+  r    = local.r["true"]
+  t    = [local.t.ab, local.t[""], local.t["a:=a"], length(local.t)]
+}
+"#;
+    let ev = run(&[("main.tf", main)]);
+    assert!(ev.findings.is_empty(), "{:?}", ev.findings.iter().map(|f| &f.message).collect::<Vec<_>>());
+    assert_eq!(string(attr(&ev, "x_y.r", "type")), "ecs.g7.large");
+    assert_eq!(attr(&ev, "x_y.r", "p").as_int(), Some(3));
+    assert_eq!(attr(&ev, "x_y.r", "size").as_int(), Some(1));
+    assert_eq!(string(attr(&ev, "x_y.r", "q")), "last");
+    assert_eq!(attr(&ev, "x_y.r", "r").as_int(), Some(2));
+    let t = attr(&ev, "x_y.r", "t").items().expect("a list").iter().map(Val::as_int).collect::<Vec<_>>();
+    assert_eq!(t, [Some(2), Some(4), Some(6), Some(3)]);
+    // The value points at what was written, in the file as it is, through the local.
+    let picked = &attr(&ev, "x_y.r", "type").at;
+    assert_eq!(text(picked), "local.o.a");
+}
+
+#[test]
 fn an_attribute_written_twice_in_a_block_is_still_a_syntax_error() {
     // Terraform rejects it ("Attribute redefined"): only object keys may repeat.
     let ev = run(&[("main.tf", "resource \"x_y\" \"r\" {\n  a = 1\n  a = 2\n}\n")]);

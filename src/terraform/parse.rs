@@ -4,11 +4,11 @@
 
 use super::ast::{Attr, BlockAst, Body, Converter, Expr, Kind, Part};
 use crate::diag::{Finding, Location};
+use crate::iac::keys;
 use crate::source::{Limits, Node, SourceFile, Span, Value};
 use crate::spec::codes::PARSE_ERROR;
 use foldhash::HashMap;
 use rayon::prelude::*;
-use std::ops::Range;
 use std::sync::Arc;
 
 /// What parsing one file gave.
@@ -79,7 +79,7 @@ fn parse_hcl_file(file: &Arc<SourceFile>) -> Result<Body, Box<Finding>> {
         Box::new(PARSE_ERROR.finding(message, Location::new(file.clone(), span)))
     };
     let input = crate::iac::hcl_input(text).map_err(|refused| finding(refused.at(), refused.in_file()))?;
-    match parse_body(&input, MAX_REPARSED) {
+    match keys::parse_body(&input, keys::MAX_REPARSED) {
         Ok((body, renamed)) => {
             let whole = Span::new(offset, offset);
             let converter = Converter { text, offset, whole, exact: true, renamed: &renamed };
@@ -87,116 +87,6 @@ fn parse_hcl_file(file: &Arc<SourceFile>) -> Result<Body, Box<Finding>> {
         }
         Err(error) => Err(finding(error.location().offset(), format!("invalid HCL: {}", error.message()))),
     }
-}
-
-/// Most key comparisons (`iac::objects`) all the parses of one file with renamed keys may
-/// cost together: four times what one may cost, about a second.
-const MAX_REPARSED_COMPARISONS: u64 = 4 * crate::iac::objects::MAX_KEY_COMPARISONS;
-
-/// Most keys renamed in one file before it is given up as not parsed.
-const MAX_RENAMES: usize = 256;
-
-/// Most text parsed again for renamed keys, in bytes: each renaming parses the whole file
-/// once more, so a large file gets fewer (a 4.4 MB file with 300 repeated keys took 52 s
-/// before this bound; hcl-edit parses about 20 MB a second in a release build, so this is
-/// under a second). A file past it stays an S001, as before keys were renamed.
-const MAX_REPARSED: usize = 16 << 20;
-
-/// `text` parsed by `hcl-edit`, with the object keys it had to rename (byte ranges).
-///
-/// `hcl-edit` rejects an object constructor that writes a key twice (`{ a = 1  a = 2 }`:
-/// "redefined object key"); Terraform accepts it and the last value wins (only a `for`
-/// expression that builds an object demands unique keys). So on that error the later key
-/// is renamed, in a copy of the text, to a fresh name of the same byte length, and the copy
-/// parsed again: every span stays the one in `text`, and [`Converter`] reads the renamed
-/// keys' names back from `text`, so the object holds the key twice and evaluation keeps the
-/// last value. A key that cannot be renamed (one written as an expression in parentheses
-/// or a template) leaves the error, an S001.
-fn parse_body(
-    text: &str,
-    max_reparsed: usize,
-) -> Result<(hcl_edit::structure::Body, Vec<Range<usize>>), hcl_edit::parser::Error> {
-    let mut copy: Option<String> = None;
-    let mut renamed: Vec<Range<usize>> = Vec::new();
-    let mut attempt = 0;
-    // What one parse of `text` costs in key comparisons (`iac::objects`), read at the first
-    // renaming: within the bound once, a parse may not be repeated 256 times (a file of 7,900
-    // keys and 200 repeated ones took 23 s).
-    let mut cost: Option<u64> = None;
-    loop {
-        let current = copy.as_deref().unwrap_or(text);
-        let error = match hcl_edit::parser::parse_body(current) {
-            Ok(body) => return Ok((body, renamed)),
-            Err(error) => error,
-        };
-        let at = error.location().offset();
-        let redefined = error.message().ends_with("found redefined object key");
-        let cost = *cost.get_or_insert_with(|| {
-            if redefined {
-                crate::iac::objects::comparisons(text, crate::iac::objects::Start::Body)
-            } else {
-                0
-            }
-        });
-        let parses = u64::try_from(attempt + 2).unwrap_or(u64::MAX);
-        let within = attempt < MAX_RENAMES
-            && (attempt + 1).saturating_mul(text.len()) <= max_reparsed
-            && parses.saturating_mul(cost) <= MAX_REPARSED_COMPARISONS;
-        let key = (within && redefined).then(|| redefined_key(current, at)).flatten();
-        let Some((key, inner)) = key else { return Err(error) };
-        let mut fresh = copy.take().unwrap_or_else(|| text.to_string());
-        // Never the name it replaces (`k` is one of the letters names are made of): of two
-        // successive names, one differs from it.
-        let name = (attempt..=attempt + 1)
-            .map(|n| fresh_name(n, inner.len()))
-            .find(|name| *name != fresh[inner.clone()]);
-        fresh.replace_range(inner.clone(), &name.unwrap_or_default());
-        copy = Some(fresh);
-        if !renamed.contains(&key) {
-            renamed.push(key);
-        }
-        attempt += 1;
-    }
-}
-
-/// The key written at `at` and the part of it a fresh name replaces: an identifier (all of
-/// it) or a quoted string without escapes or interpolations (what is inside the quotes).
-fn redefined_key(text: &str, at: usize) -> Option<(Range<usize>, Range<usize>)> {
-    let rest = text.get(at..)?;
-    let first = rest.chars().next()?;
-    if first.is_alphabetic() || first == '_' {
-        // To what ends an identifier (blanks, `=`, `:`, a comment, the object's end), not
-        // to the first character that is no letter: an identifier may hold combining marks.
-        let ends = |c: char| c.is_whitespace() || matches!(c, '=' | ':' | ',' | '}' | '#' | '/');
-        let len = rest.find(ends).unwrap_or(rest.len());
-        // A key written as an expression (`local.a`, `f(x)`, `a[0]`) is evaluated, not a
-        // name: it is not renamed, and stays an S001.
-        if rest[..len].chars().any(|c| c.is_ascii() && !(c.is_ascii_alphanumeric() || c == '_' || c == '-')) {
-            return None;
-        }
-        return Some((at..at + len, at..at + len));
-    }
-    if first != '"' {
-        return None;
-    }
-    let inner = rest.get(1..)?;
-    let len = inner.find(['"', '\\', '$', '%', '\n'])?;
-    let closed = inner.get(len..)?.starts_with('"');
-    (closed && len > 0).then(|| (at..at + len + 2, at + 1..at + 1 + len))
-}
-
-/// A name of `len` ASCII letters for the `attempt`th renaming (a letter first, so it is
-/// an identifier too). A name that happens to be another key of the object is renamed
-/// again by the next attempt.
-fn fresh_name(attempt: usize, len: usize) -> String {
-    let mut name = String::with_capacity(len);
-    let mut n = attempt;
-    while name.len() < len {
-        let letter = b"zyxwvutsrqponmlkjihgfedcba".get(n % 26).copied().unwrap_or(b'z');
-        name.push(char::from(letter));
-        n /= 26;
-    }
-    name
 }
 
 /// A span of the character at `offset` (or an empty span at the end), on char boundaries.
@@ -441,10 +331,25 @@ mod tests {
     }
 
     #[test]
+    fn a_key_written_twice_as_an_expression_is_read_back_from_the_text() {
+        let text = "locals {\n  o = { (k) = 1, ( k ) = 2, \"${k}\" = 3, \"${k}\" = 4 }\n}\n";
+        let body = parse_file(&file("main.tf", text), Limits::default()).expect("Terraform reads it");
+        let Kind::Object(entries) = &body.blocks[0].body.attrs[0].expr.kind else { panic!("not an object") };
+        let at = |e: &Expr| &text[e.span.start()..e.span.end()];
+        let keys: Vec<(&str, &str)> = entries.iter().map(|(key, value)| (at(key), at(value))).collect();
+        assert_eq!(keys, [("k", "1"), ("k", "2"), ("\"${k}\"", "3"), ("\"${k}\"", "4")]);
+        assert!(matches!(&entries[1].0.kind, Kind::Var(name) if name == "k"), "{:?}", entries[1].0);
+        assert!(matches!(&entries[3].0.kind, Kind::Template(_)), "{:?}", entries[3].0);
+    }
+
+    #[test]
     fn an_object_key_that_cannot_be_renamed_leaves_the_syntax_error() {
-        // Keys in parentheses, and traversals, are expressions: `hcl-edit` compares them as
-        // written, and a renamed one would be read as a name.
-        for key in ["(var.k)", "local.a", "var.m[0]"] {
+        // Traversals are expressions `hcl-edit` compares as written, and Terraform rejects
+        // them as keys ("Ambiguous attribute key"); a key in parentheses past the bounds on
+        // what is parsed again is not renamed either.
+        let long = format!("(\"{}\")", "x".repeat(keys::MAX_KEY_LEN));
+        let colons = format!("(\"{}\")", ":".repeat(keys::MAX_KEY_ENDS));
+        for key in ["local.a", "var.m[0]", &long, &colons] {
             let text = format!("locals {{\n  o = {{\n    {key} = 1\n    {key} = 2\n  }}\n}}\n");
             let error = parse_file(&file("main.tf", &text), Limits::default()).expect_err("kept as an error");
             assert!(error.message.contains("redefined object key"), "{key}: {}", error.message);
@@ -477,8 +382,8 @@ mod tests {
     fn keys_are_renamed_only_while_the_text_parsed_again_stays_within_its_bound() {
         let text = "locals {\n  o = {\n    a = 1\n    a = 2\n    a = 3\n  }\n}\n";
         // Two renamings parse the text twice more.
-        assert!(parse_body(text, 2 * text.len()).is_ok());
-        let error = parse_body(text, 2 * text.len() - 1).expect_err("one renaming short");
+        assert!(keys::parse_body(text, 2 * text.len()).is_ok());
+        let error = keys::parse_body(text, 2 * text.len() - 1).expect_err("one renaming short");
         assert!(error.message().ends_with("found redefined object key"), "{}", error.message());
     }
 
