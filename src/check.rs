@@ -337,9 +337,13 @@ fn merge_duplicates(findings: &mut Vec<Finding>) {
     *findings = kept;
 }
 
+/// The names through which an expression reads the check date: `asOf` itself, and the
+/// lifecycle facts counted from it (`daysLeft`, `lastDaysLeft`, `extendedSupport.daysLeft`).
+const DATED: [&str; 3] = ["asOf", "daysLeft", "lastDaysLeft"];
+
 /// What a suppression's code names: no rule at all (a typo, or a reason without `--`), only
 /// rules that cannot fire in this run (dormant: rules the run disables, or rules that read
-/// the check date, `asOf` or `lifecycle.daysLeft`, whose findings come and go with it), or a
+/// the check date ([`DATED`]), whose findings come and go with it), or a
 /// rule that may fire.
 fn named_by(selector: &str, rules: &RuleSet, enabled: &HashMap<String, Severity>) -> suppress::Named {
     let mut named = rules
@@ -351,7 +355,7 @@ fn named_by(selector: &str, rules: &RuleSet, enabled: &HashMap<String, Severity>
         return suppress::Named::Nothing;
     }
     let dormant = named.all(|rule| {
-        let dated = rule.conditions().any(|e| e.text.contains("asOf") || e.text.contains("daysLeft"));
+        let dated = rule.conditions().any(|e| DATED.iter().any(|name| e.text.contains(name)));
         dated || !enabled.contains_key(&rule.info.code)
     });
     if dormant { suppress::Named::Dormant } else { suppress::Named::Live }

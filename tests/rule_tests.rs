@@ -273,13 +273,20 @@ fn a_suppression_of_a_rule_that_fires_on_other_dates_is_not_unused() {
     let text =
         std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(L002_IMAGE)).expect("fixture");
     let dir = scratch("s008-dated");
-    write_files(&dir, &[("image.yaml", &format!("# ecslint-ignore-file L002 -- migration planned\n{text}"))]);
     let file = dir.join("image.yaml");
     let file = file.to_str().expect("utf-8 path");
-    // On AS_OF the warning fires and is suppressed; decades earlier it cannot fire.
-    for as_of in [AS_OF, "2000-01-01"] {
-        let args = ["check", "--as-of", as_of, "--no-config", "--format", "json", file];
-        let run = ecslint(&args);
-        assert!(!run.json_codes().contains(&"S008".to_string()), "{as_of}: {}", run.describe());
+    // On AS_OF the warning fires and is suppressed; decades earlier it cannot fire. L001
+    // reads the date through `lifecycle.lastDaysLeft` (it was called unused: the test
+    // looked for `daysLeft`, case and all).
+    for code in ["L002", "L001", "L001, L002"] {
+        write_files(
+            &dir,
+            &[("image.yaml", &format!("# ecslint-ignore-file {code} -- migration planned\n{text}"))],
+        );
+        for as_of in [AS_OF, "2000-01-01"] {
+            let args = ["check", "--as-of", as_of, "--no-config", "--format", "json", file];
+            let run = ecslint(&args);
+            assert!(!run.json_codes().contains(&"S008".to_string()), "{code} on {as_of}: {}", run.describe());
+        }
     }
 }
