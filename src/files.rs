@@ -74,6 +74,10 @@ pub struct Collected {
     /// limit), with why: each becomes an S001 finding (see [`unreadable`]), so a run that
     /// could not check everything does not pass as if it had.
     pub unreadable: Vec<(String, String)>,
+    /// Files added because Terraform or Packer reads them beside a named or matched file
+    /// (its module's other files, the variables files loaded without being told): read as
+    /// a walk of that directory reads them, but not themselves named (`project::Named`).
+    pub beside: foldhash::HashSet<String>,
 }
 
 /// Extensions a directory walk picks up; files named explicitly are read whatever their name.
@@ -84,6 +88,9 @@ const SPEC_EXTENSIONS: [&str; 3] = ["yaml", "yml", "json"];
 /// or the spelling of the arguments.
 pub fn collect(args: &[String], stdin_name: &str) -> Result<Collected, CollectError> {
     let mut collected = Collected::default();
+    // Files named or matched by a pattern, not found by a walk (which adds their
+    // directories' module files itself).
+    let mut loose = Vec::new();
     for arg in args {
         if arg == "-" {
             collected.inputs.push(Input::Stdin { name: stdin_name.to_string() });
@@ -94,14 +101,51 @@ pub fn collect(args: &[String], stdin_name: &str) -> Result<Collected, CollectEr
             walk(path, &mut collected);
         } else if path.exists() || path.symlink_metadata().is_ok() {
             let name = display_name(path);
+            loose.push((path.to_path_buf(), name.clone()));
             collected.inputs.push(Input::File { path: path.to_path_buf(), name, explicit: true, stat: None });
         } else if arg.contains(['*', '?', '[']) {
-            expand_glob(arg, &mut collected)?;
+            expand_glob(arg, &mut collected, &mut loose)?;
         } else {
             return Err(CollectError::NotFound { path: arg.clone() });
         }
     }
+    add_modules(&mut collected, loose);
     Ok(finished(collected))
+}
+
+/// Adds what Terraform and Packer read beside the named or matched `loose` files: a
+/// Terraform configuration file is one file of its module, whose values come from the
+/// directory's other files and from the variables files Terraform loads without being told
+/// (`terraform.tfvars`, `*.auto.tfvars`); a `.pkr.hcl` file is one of `packer build .`'s.
+/// Without them, a named `main.tf` read its variables' defaults where Terraform deploys the
+/// `terraform.tfvars` values: a false finding. They are found as a walk of the directory
+/// finds them (`walk::whole_modules`: `.ignore` keeps a file out, a link only to a file of
+/// the same directory is followed) and are not named themselves.
+fn add_modules(collected: &mut Collected, loose: Vec<(PathBuf, String)>) {
+    let mut by_dir: std::collections::BTreeMap<PathBuf, Vec<(PathBuf, String)>> =
+        std::collections::BTreeMap::new();
+    for (path, name) in loose {
+        let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        by_dir.entry(dir).or_default().push((path, name));
+    }
+    if by_dir.is_empty() {
+        return;
+    }
+    // A file another argument already reached (a directory walked beside a named file)
+    // stays what that argument made it.
+    let reached: foldhash::HashSet<String> = collected.inputs.iter().map(|i| i.name().to_string()).collect();
+    for (dir, mut paths) in by_dir {
+        let given = paths.len();
+        let mut warnings = Vec::new();
+        let here = if dir.as_os_str().is_empty() { Path::new(".") } else { dir.as_path() };
+        let boundary = std::fs::canonicalize(here).ok();
+        walk::whole_modules(&mut paths, &mut warnings, boundary.as_deref());
+        for (path, name) in paths.drain(given..).filter(|(_, name)| !reached.contains(name)) {
+            collected.beside.insert(name.clone());
+            collected.inputs.push(Input::File { path, name, explicit: false, stat: None });
+        }
+        collected.warnings.extend(warnings.into_iter().map(|(_, warning)| warning));
+    }
 }
 
 /// What several arguments or patterns gave, each file once and in order.
@@ -124,6 +168,7 @@ pub fn collect_included(patterns: &[String], stdin_name: &str) -> Result<Collect
                 all.inputs.append(&mut collected.inputs);
                 all.warnings.append(&mut collected.warnings);
                 all.unreadable.append(&mut collected.unreadable);
+                all.beside.extend(collected.beside);
             }
             Err(CollectError::NoMatch { pattern }) => {
                 all.warnings.push(format!("the config's `include` pattern `{pattern}` matched no files"));
@@ -202,7 +247,11 @@ fn sort_and_dedupe(inputs: &mut Vec<Input>) {
     });
 }
 
-fn expand_glob(pattern: &str, collected: &mut Collected) -> Result<(), CollectError> {
+fn expand_glob(
+    pattern: &str,
+    collected: &mut Collected,
+    loose: &mut Vec<(PathBuf, String)>,
+) -> Result<(), CollectError> {
     // `dir/**` is everything under `dir`, as `.gitignore`, the config's `exclude`, ruff and
     // globset read it; the glob crate gives only `dir`'s subdirectories for it, so the
     // files directly in `dir` were lost. Each directory `dir` names is walked instead.
@@ -235,6 +284,7 @@ fn expand_glob(pattern: &str, collected: &mut Collected) -> Result<(), CollectEr
             walk(&path, collected);
         } else {
             let name = display_name(&path);
+            loose.push((path.clone(), name.clone()));
             collected.inputs.push(Input::File { path, name, explicit: false, stat: None });
         }
     }

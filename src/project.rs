@@ -108,7 +108,7 @@ pub struct Named {
 impl Named {
     /// The named inputs. Standard input stands for the file its `--stdin-filename` names,
     /// so an editor's unsaved buffer replaces its saved copy in the context.
-    pub fn new(inputs: &[Input]) -> Self {
+    pub fn new<'a>(inputs: impl IntoIterator<Item = &'a Input>) -> Self {
         let mut named = Self { cwd: std::env::current_dir().unwrap_or_default(), ..Self::default() };
         for input in inputs {
             named.names.insert(input.name().to_string());
@@ -179,7 +179,14 @@ fn lexical(path: &Path, cwd: &Path) -> PathBuf {
 /// The project's files other than the named ones: what the config's `include` selects,
 /// else every spec file under the project root. Excluded files are left out. A pattern
 /// that matches nothing is no error here: the named files are still checked.
-pub fn context(named: &Named, config: &Config, stdin_name: &str) -> Result<Collected, CollectError> {
+/// `beside` are the files already read beside the named ones (`files::Collected::beside`),
+/// which the context does not read again.
+pub fn context(
+    named: &Named,
+    beside: &Named,
+    config: &Config,
+    stdin_name: &str,
+) -> Result<Collected, CollectError> {
     let patterns = if config.include.is_empty() {
         vec![files::display_name(&named_root(named, config))]
     } else {
@@ -205,6 +212,7 @@ pub fn context(named: &Named, config: &Config, stdin_name: &str) -> Result<Colle
         Input::File { path, name, .. } => {
             !config.excludes(name)
                 && !named.contains(path)
+                && !beside.contains(path)
                 && (!several || seen.insert(lexical(path, &named.cwd)))
         }
         Input::Stdin { .. } => false,

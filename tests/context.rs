@@ -379,6 +379,50 @@ fn a_syntax_error_in_the_named_modules_variables_or_a_var_file_is_reported() {
     assert_eq!(findings(&run), pairs(&[]), "{}", run.describe());
 }
 
+#[test]
+fn a_named_or_matched_terraform_file_is_read_with_its_module_whatever_the_include() {
+    // `terraform.tfvars` picks the x86 image Terraform deploys; the default is Arm. With an
+    // `include` that does not reach the module (or reaches only its `.tf` files), a named
+    // `main.tf` and `variables.tf` were read without it: a false A003 from the default.
+    let dir = scratch_dir("context-module-include");
+    std::fs::create_dir(dir.join(".git")).expect(".git created");
+    let main = "resource \"alicloud_instance\" \"app\" {\n  availability_zone = \"cn-hangzhou-h\"\n  instance_type = var.type\n  image_id = var.image\n}\n";
+    let variables = "variable \"image\" { default = \"aliyun_3_arm64_20G_alibase_20240819.vhd\" }\nvariable \"type\" {}\n";
+    let tfvars = "image = \"aliyun_3_x64_20G_alibase_20240819.vhd\"\ntype = \"ecs.g7.large\"\n";
+    write_files(
+        &dir,
+        &[("tf/main.tf", main), ("tf/variables.tf", variables), ("tf/terraform.tfvars", tfvars)],
+    );
+    let includes = ["include: [\"specs/**/*.yaml\"]\n", "include: [\"tf/**/*.tf\"]\n", ""];
+    for include in includes {
+        write_files(&dir, &[("ecslint.yaml", include)]);
+        for args in [
+            &["tf/main.tf"][..],
+            &["tf/main.tf", "tf/variables.tf"],
+            &["tf/*.tf"],
+            &[],
+            &["--no-context", "tf/main.tf"],
+        ] {
+            let run = check_in(&dir, args, None);
+            run.assert_code(0);
+            assert_eq!(findings(&run), pairs(&[]), "{include} {args:?}: {}", run.describe());
+        }
+    }
+    // The module's values are the deployed ones: an Arm image in `terraform.tfvars` is
+    // A003 on the named file; a finding of the file beside it stays quiet.
+    write_files(
+        &dir,
+        &[
+            ("ecslint.yaml", "include: [\"specs/**/*.yaml\"]\n"),
+            ("tf/terraform.tfvars", &tfvars.replace("x64", "arm64")),
+            ("tf/other.tf", &main.replace("\"app\"", "\"other\"").replace("var.image", "\"m-unknown\"")),
+        ],
+    );
+    let run = check_in(&dir, &["tf/main.tf"], None);
+    run.assert_code(1);
+    assert_eq!(findings(&run), pairs(&[("A003", "tf/main.tf")]), "{}", run.describe());
+}
+
 /// Resources that share a provider share the span of its `region`: a finding of a root
 /// instance there was reported in a run over a module file whose instances use the same
 /// provider, though that instance neither is in the module nor uses its images.

@@ -247,10 +247,14 @@ pub fn execute(args: &CheckArgs) -> Result<Run, Failure> {
         })
         .map(|input| input.name().to_string())
         .collect();
+    // A file read only because Terraform or Packer reads it beside a named one is part of
+    // the named file's module, not named itself: its own findings stay quiet.
+    let is_beside = |input: &&files::Input| collected.beside.contains(input.name());
     let mut named = (names_files && !args.no_context && !project::names_the_project(&args.paths, &config))
-        .then(|| project::Named::new(&collected.inputs));
+        .then(|| project::Named::new(collected.inputs.iter().filter(|i| !is_beside(i))));
     if let Some(named) = &named {
-        let context = project::context(named, &config, &args.stdin_filename)
+        let beside = project::Named::new(collected.inputs.iter().filter(is_beside));
+        let context = project::context(named, &beside, &config, &args.stdin_filename)
             .map_err(|e| Failure::Message(e.to_string()))?;
         // The walk's warnings are about files nobody named: they stay quiet.
         collected.inputs.extend(context.inputs);
