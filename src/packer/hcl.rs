@@ -218,10 +218,13 @@ fn template<'a>(
     options: &Options,
 ) -> Vec<Source> {
     let mut template = Template { variables: BTreeMap::new(), locals: BTreeMap::new() };
+    // How each declared variable reads a `--var` value.
+    let mut cli: BTreeMap<&str, vars::CliValue> = BTreeMap::new();
     for (file, body) in parsed {
         for block in body.blocks() {
             match (block.ident.as_str(), block.labels.first().map(hcl_edit::structure::BlockLabel::as_str)) {
                 ("variable", Some(name)) => {
+                    cli.insert(name, vars::CliValue::of(&block.body));
                     if let Some(default) = block.body.get_attribute("default") {
                         let label = Label {
                             location: Location::new(Arc::clone(file), span(file, default.value.span())),
@@ -269,7 +272,10 @@ fn template<'a>(
     for (file, vars) in loaded.iter().chain(var_files) {
         vars::layer_file(&mut template.variables, file, vars);
     }
-    vars::layer_cli(&mut template.variables, options);
+    // An undeclared one stops Packer ("Undefined -var variable"); it is read as text.
+    vars::layer_cli(&mut template.variables, options, |name| {
+        cli.get(name).copied().unwrap_or(vars::CliValue::Text)
+    });
     // Each use of a source by a build: in its `sources` list, or as a `source` block of
     // its own, with the post-processors of that build.
     let mut uses: BTreeMap<String, Vec<Use<'_>>> = BTreeMap::new();
@@ -609,6 +615,7 @@ impl Template<'_> {
                 Ok((value, via))
             }
             Some(Given::Text(text)) => Ok((Json::String(text.clone()), Vec::new())),
+            Some(Given::Parsed(expression)) => self.eval(expression, depth + 1),
             Some(Given::Json(value, label)) => Ok((value.clone(), vec![label.clone()])),
             Some(Given::Unknown(why)) => Err(why.clone()),
             None => Err(format!("`var.{name}` has no default: it is given when the build runs")),

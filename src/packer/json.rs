@@ -109,7 +109,8 @@ fn user_variables<'a>(
             }
         }
     }
-    vars::layer_cli(&mut variables, options);
+    // A legacy template's user variables are strings.
+    vars::layer_cli(&mut variables, options, |_| vars::CliValue::Text);
     variables
 }
 
@@ -187,8 +188,10 @@ fn substitute(text: &str, variables: &Variables<'_>, via: &mut Vec<Label>) -> Re
                         (text, Some(label.clone()))
                     }
                     // An HCL expression never sets a user variable (HCL variables files
-                    // are not read for a legacy template).
-                    Some(Given::Expr(..)) => return Err(format!("user variable `{name}` is not a string")),
+                    // are not read for a legacy template, and its `--var` values are text).
+                    Some(Given::Expr(..) | Given::Parsed(_)) => {
+                        return Err(format!("user variable `{name}` is not a string"));
+                    }
                 };
                 via.extend(label);
                 out.push_str(&value);

@@ -293,6 +293,58 @@ fn a_variables_file_that_does_not_parse_leaves_every_variable_unknown_until_a_la
 }
 
 #[test]
+fn a_var_for_a_list_variable_is_parsed_and_one_for_a_string_is_text() {
+    // Packer parses a `-var` value as an expression unless the variable is a string, a
+    // number or of any type (`expressionFromVariableDefinition`): the list was read as one
+    // region named `["cn-beijing","cn-shenzhen"]`, a false S005.
+    let text = r#"variable "copy" { default = ["cn-shanghai"] }
+variable "typed" { type = list(string) }
+variable "name" { type = string }
+variable "untyped" {}
+variable "computed" { default = concat(["a"], ["b"]) }
+source "alicloud-ecs" "x" {
+  region              = "cn-hangzhou"
+  instance_type       = "ecs.g7.large"
+  source_image        = "aliyun_3_x64_20G_alibase_20241218.vhd"
+  image_name          = var.name
+  image_copy_regions  = var.copy
+  image_share_account = var.typed
+  image_family        = var.untyped
+}
+build {
+  sources = ["source.alicloud-ecs.x"]
+}
+"#;
+    let file = Arc::new(SourceFile::new("x.pkr.hcl", text));
+    let vars = [
+        ("copy", r#"["cn-beijing", "cn-shenzhen"]"#),
+        ("typed", r#"["1234567890123456"]"#),
+        ("name", r#"["app"]"#),
+        ("untyped", "[1]"),
+    ];
+    let options = Options {
+        vars: vars.iter().map(|(n, v)| ((*n).into(), (*v).into())).collect(),
+        ..Options::default()
+    };
+    let loaded = load(&[Arc::clone(&file)], &options, Limits::default(), &catalog());
+    assert!(loaded.findings.is_empty(), "{:?}", loaded.findings);
+    let image = &loaded.resources[1];
+    assert_eq!(strings(image, "regions"), ["cn-hangzhou", "cn-beijing", "cn-shenzhen"]);
+    assert_eq!(strings(image, "sharedWith"), ["1234567890123456"]);
+    assert_eq!(field(image, "name"), Some(r#"["app"]"#));
+    // A value Packer would not read (a name, or not HCL) leaves the variable unknown, and
+    // so does one for a variable whose default's type is not worked out.
+    let computed = Arc::new(SourceFile::new("x.pkr.hcl", text.replace("= var.copy", "= var.computed")));
+    for (name, value) in [("copy", "[var.other]"), ("copy", "[\"a\""), ("computed", "[\"cn-beijing\"]")] {
+        let options = Options { vars: vec![(name.into(), value.into())], ..Options::default() };
+        let file = if name == "computed" { &computed } else { &file };
+        let loaded = load(&[Arc::clone(file)], &options, Limits::default(), &catalog());
+        let image = &loaded.resources[1];
+        assert!(unknown(image).contains(&"regions"), "{name}={value}: {:?}", unknown(image));
+    }
+}
+
+#[test]
 fn a_variables_file_value_with_a_name_or_a_call_is_unknown() {
     // Packer evaluates a variables file's values with no names and no functions, and
     // rejects the file otherwise. `var.fallback` was evaluated in the template's scope: its

@@ -23,6 +23,9 @@ use std::sync::Arc;
 pub enum Given<'a> {
     Expr(&'a Expression, Label),
     Text(String),
+    /// A `--var` value Packer parses as an expression (for a variable of a type other
+    /// than a string or a number: [`CliValue::Parsed`]); it holds no name and no call.
+    Parsed(Expression),
     Json(Json, Label),
     /// Set or not depending on how the build is run: why.
     Unknown(String),
@@ -209,9 +212,76 @@ fn names_or_calls(expr: &Expression) -> bool {
     finder.0
 }
 
-/// Sets the variables `--var` gives, last of all (a later one wins).
-pub fn layer_cli(variables: &mut BTreeMap<String, Given<'_>>, options: &Options) {
+/// How Packer reads a `--var` value for a declared HCL variable (`hcl2template`'s
+/// `expressionFromVariableDefinition`): as the text itself when the variable's type is a
+/// string, a number or any type (no `type` and no default, or a default that is null, a
+/// string, a number or empty), and otherwise parsed as an expression (`type = list(string)`,
+/// or a list default: `--var 'regions=["cn-beijing"]'` is a list of one region).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CliValue {
+    Text,
+    Parsed,
+    /// The type comes from a default ecslint does not work out (a function call).
+    Unknown,
+}
+
+impl CliValue {
+    /// What a `variable` block's `type` and `default` make of a `--var` value.
+    pub fn of(variable: &Body) -> Self {
+        let attr = |name: &str| variable.get_attribute(name).map(|a| &a.value);
+        match (attr("type"), attr("default")) {
+            (Some(Expression::Variable(name)), _) => {
+                if matches!(name.as_str(), "string" | "number" | "any") {
+                    Self::Text
+                } else {
+                    Self::Parsed
+                }
+            }
+            (
+                None,
+                None
+                | Some(
+                    Expression::Null(_)
+                    | Expression::String(_)
+                    | Expression::Number(_)
+                    | Expression::StringTemplate(_)
+                    | Expression::HeredocTemplate(_),
+                ),
+            ) => Self::Text,
+            // An empty list or object default leaves the type open (`EmptyTuple`,
+            // `EmptyObject`), as no default does.
+            (None, Some(Expression::Array(items))) if items.is_empty() => Self::Text,
+            (None, Some(Expression::Object(items))) if items.is_empty() => Self::Text,
+            (Some(_), _)
+            | (None, Some(Expression::Bool(_) | Expression::Array(_) | Expression::Object(_))) => {
+                Self::Parsed
+            }
+            (None, Some(_)) => Self::Unknown,
+        }
+    }
+}
+
+/// Sets the variables `--var` gives, last of all (a later one wins), each read as Packer
+/// reads it for the variable's type (`how`; a legacy JSON template's are all text).
+pub fn layer_cli(
+    variables: &mut BTreeMap<String, Given<'_>>,
+    options: &Options,
+    how: impl Fn(&str) -> CliValue,
+) {
     for (name, value) in &options.vars {
-        variables.insert(name.clone(), Given::Text(value.clone()));
+        let given = match how(name) {
+            CliValue::Text => Given::Text(value.clone()),
+            CliValue::Parsed => match hcl_edit::parser::parse_expr(value) {
+                // Packer evaluates it with no names and no functions.
+                Ok(expr) if !names_or_calls(&expr) => Given::Parsed(expr),
+                _ => Given::Unknown(format!(
+                    "`--var {name}=...` is not a value Packer reads for this variable (an expression of literals, as its type is not a string or a number): Packer stops on it"
+                )),
+            },
+            CliValue::Unknown => Given::Unknown(format!(
+                "whether Packer reads `--var {name}=...` as text or as an expression depends on the type of `var.{name}`'s default, which is not known statically"
+            )),
+        };
+        variables.insert(name.clone(), given);
     }
 }
