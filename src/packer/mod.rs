@@ -389,8 +389,10 @@ fn map_source(source: &Source, options: &Options, catalog: &Catalog) -> Vec<Reso
     let (at, via) = base.unwrap_or_else(|| (source.head.clone(), Vec::new()));
     instance.string("image", Placed { value: image_name, at, via });
     instance.reference("image", format!("{}#{}#image", source.key, source.address));
+    // The plugin sends no size for 0 or less (`convertNumber`), so the platform's default
+    // applies: no size is asked for.
     if let Some(Ok(size)) = source.text("system_disk_mapping.disk_size") {
-        if let Ok(n) = size.value.parse::<i64>() {
+        if let Some(n) = size.value.parse::<i64>().ok().filter(|n| *n > 0) {
             instance.int("systemDiskSize", Placed { value: n, at: size.at, via: size.via });
         }
     }

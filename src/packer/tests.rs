@@ -466,6 +466,26 @@ fn files_that_declare_the_same_name_are_templates_of_their_own() {
 }
 
 #[test]
+fn a_system_disk_of_zero_or_less_asks_for_no_size() {
+    // packer-plugin-alicloud sends no `SystemDiskSize` for 0 or less (`convertNumber`):
+    // the platform's default applies, so A007 has nothing to read (it fired on 0 GiB).
+    for size in ["0", "-1", "var.size"] {
+        let text = format!(
+            "variable \"size\" {{\n  type = number\n  default = 0\n}}\nsource \"alicloud-ecs\" \"x\" {{\n  region = \"cn-hangzhou\"\n  instance_type = \"ecs.g7.large\"\n  source_image = \"aliyun_3_x64_20G_alibase_20241218.vhd\"\n  image_name = \"x\"\n  system_disk_mapping {{\n    disk_size = {size}\n  }}\n}}\nbuild {{\n  sources = [\"source.alicloud-ecs.x\"]\n}}\n"
+        );
+        let file = Arc::new(SourceFile::new("x.pkr.hcl", text.clone()));
+        let loaded = load(&[file], &Options::default(), Limits::default(), &catalog());
+        assert!(loaded.findings.is_empty(), "{size}: {:?}", loaded.findings);
+        assert!(loaded.resources[0].node.get("systemDiskSize").is_none(), "{size}");
+        let file =
+            Arc::new(SourceFile::new("x.pkr.hcl", text.replace(&format!("= {size}\n  }}"), "= 40\n  }")));
+        let loaded = load(&[file], &Options::default(), Limits::default(), &catalog());
+        let size = loaded.resources[0].node.get("systemDiskSize").map(|n| &n.value);
+        assert!(matches!(size, Some(Value::Int(40))), "{size:?}");
+    }
+}
+
+#[test]
 fn a_source_block_of_a_build_is_a_build_of_its_own() {
     let text = r#"source "alicloud-ecs" "base" {
   region        = "cn-hangzhou"
