@@ -12,6 +12,7 @@ use crate::diag::{Finding, Location, ResourceRef};
 use crate::source::{Document, Node, PathSegment, SourceFile, Value};
 use crate::suggest;
 use foldhash::{HashMap, HashMapExt};
+use std::borrow::Cow;
 use std::sync::Arc;
 
 /// The `data` key of an S002 that leaves an image's facts unmade (every image rule, and
@@ -382,10 +383,24 @@ fn scope(resource: &Resource) -> &str {
     }
 }
 
+/// [`scope`], and for an image a Packer build makes, its region too: the builder looks for
+/// an image of the same name in the build's region only (`step_pre_validate.go`), so one
+/// template may build `golden` in two regions. `None` when that region is not known: a
+/// name that may or may not collide is not reported.
+fn name_scope(resource: &Resource) -> Option<Cow<'_, str>> {
+    let packer_image = resource.kind == Kind::Image
+        && resource.iac.as_deref().is_some_and(|extra| extra.origin.format == crate::iac::Format::Packer);
+    if !packer_image {
+        return Some(Cow::Borrowed(scope(resource)));
+    }
+    let home = resource.node.get("regions")?.as_seq()?.first()?.as_str()?;
+    Some(Cow::Owned(format!("{}\n{home}", scope(resource))))
+}
+
 /// Reports resources of one kind that share a name in one scope (S003), and images that
 /// share an `id`, on the second definition.
 pub fn check_duplicate_names(resources: &[Resource], findings: &mut Vec<Finding>) {
-    let mut first: HashMap<(Kind, &str, &str), &Resource> = HashMap::with_capacity(resources.len());
+    let mut first: HashMap<(Kind, Cow<'_, str>, &str), &Resource> = HashMap::with_capacity(resources.len());
     let mut first_id: HashMap<&str, &Resource> = HashMap::new();
     for resource in resources {
         if resource.kind == Kind::Image {
@@ -405,7 +420,9 @@ pub fn check_duplicate_names(resources: &[Resource], findings: &mut Vec<Finding>
         let Some(name) = resource.name.as_deref() else {
             continue;
         };
-        if let Some(original) = first.get(&(resource.kind, scope(resource), name)) {
+        let Some(scope) = name_scope(resource) else { continue };
+        let key = (resource.kind, scope, name);
+        if let Some(original) = first.get(&key) {
             findings.push(duplicate(
                 resource,
                 original,
@@ -413,7 +430,7 @@ pub fn check_duplicate_names(resources: &[Resource], findings: &mut Vec<Finding>
                 format!("{} name `{name}` is already used", resource.kind),
             ));
         } else {
-            first.insert((resource.kind, scope(resource), name), resource);
+            first.insert(key, resource);
         }
     }
 }
