@@ -110,6 +110,13 @@ fn the_human_summary_says_what_the_baseline_hid() {
 fn rewriting_a_baseline_in_place_keeps_the_entries_that_still_match() {
     let dir = scratch_dir("baseline-rewrite");
     write_files(&dir, &[("a.yaml", &image(&[GOOD, "bad-1", "bad-2"]))]);
+    // The rewrite form works on a first run too, with no baseline yet (it was exit 2); a
+    // missing baseline that is only read is still an error.
+    check_in(&dir, &["--baseline", "b.json", "--write-baseline", "b.json", "a.yaml"]).assert_code(0);
+    let text = std::fs::read_to_string(dir.join("b.json")).unwrap_or_default();
+    assert!(text.contains("bad-1") && text.contains("bad-2"), "{text}");
+    check_in(&dir, &["--baseline", "other.json", "--write-baseline", "b.json", "a.yaml"]).assert_code(2);
+    check_in(&dir, &["--baseline", "other.json", "a.yaml"]).assert_code(2);
     check_in(&dir, &["--write-baseline", "b.json", "a.yaml"]).assert_code(0);
     // bad-2 fixed, bad-3 new: the rewrite records bad-1 and bad-3, and drops bad-2.
     write_files(&dir, &[("a.yaml", &image(&[GOOD, "bad-1", "bad-3"]))]);

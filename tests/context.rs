@@ -294,6 +294,24 @@ fn a_report_is_not_written_over_a_project_file_or_a_rule_file() {
         assert!(run.stderr.contains("refusing to write"), "{}", run.describe());
         assert_eq!(std::fs::read_to_string(dir.join(target)).expect("readable"), before, "{target} kept");
     }
+    // A report an earlier run wrote into the project holds no resource: a CI job that
+    // keeps its work tree writes it again (it was exit 2, "which this run reads"). Named,
+    // or a `--var-file`, it is an input.
+    for args in [&["-o", "report.json"][..], &["-o", "report.json", "app.yaml"]] {
+        std::fs::remove_file(dir.join("report.json")).ok();
+        for _ in 0..2 {
+            let run = check_in(&dir, args, None);
+            run.assert_code(0);
+            let report = std::fs::read_to_string(dir.join("report.json")).expect("written");
+            assert!(report.contains("\"summary\""), "{report}");
+        }
+    }
+    let run = check_in(&dir, &["-o", "report.json", "report.json", "app.yaml"], None);
+    run.assert_code(2);
+    write_files(&dir, &[("prod.tfvars", "a = 1\n")]);
+    let run = check_in(&dir, &["--var-file", "prod.tfvars", "-o", "prod.tfvars", "app.yaml"], None);
+    run.assert_code(2);
+    assert_eq!(std::fs::read_to_string(dir.join("prod.tfvars")).expect("readable"), "a = 1\n");
 }
 
 /// A suppression on the named file's line silences an S003 that the project brings in,

@@ -376,7 +376,20 @@ pub fn execute(args: &CheckArgs) -> Result<Run, Failure> {
     // Kept only for a run that writes a file (10,000 paths a run for nothing otherwise).
     let writes = args.output.is_some() || args.write_baseline.is_some();
     let read: Vec<PathBuf> = if writes {
-        let files = outcome.files.iter().map(|file| &file.name);
+        // A YAML or JSON file a walk found that holds no resource and has no finding (a
+        // report an earlier run wrote, `-o gl-code-quality-report.json`, as a CI job that
+        // keeps its work tree runs it again) is no input of the run: writing the report
+        // again is what the command asks. A spec, a broken one, a Terraform or Packer file
+        // and a named file are inputs.
+        let used: std::collections::HashSet<&str> = (outcome.resources.iter().chain(&outcome.context))
+            .map(|resource| resource.file.name.as_str())
+            .chain(outcome.findings.iter().chain(&outcome.suppressed).map(|f| f.location.file.name.as_str()))
+            .collect();
+        let files = outcome.files.iter().map(|file| &file.name).filter(|name| {
+            crate::source::Frontend::of(name) != crate::source::Frontend::Document
+                || used.contains(name.as_str())
+                || explicit.contains(name.as_str())
+        });
         files.chain(context.rules.rules().iter().map(|rule| &rule.file.name)).map(PathBuf::from).collect()
     } else {
         Vec::new()
@@ -392,13 +405,10 @@ pub fn execute(args: &CheckArgs) -> Result<Run, Failure> {
     }
     let named_scope = named.as_ref().map(|named| NamedScope::new(&outcome, named));
     if let Some(path) = &args.baseline {
-        let text = files::read_text(path)
-            .map_err(|e| Failure::Message(format!("cannot read baseline {}: {e}", path.display())))?;
-        let baseline = Baseline::parse(&text)
-            .map_err(|e| Failure::Message(format!("baseline {}: {e}", path.display())))?;
+        let baseline = read_baseline(path, args)?;
         // `--write-baseline` records the current state, so it sees every finding: with the
         // same file for both, the entries that still match are kept and the fixed ones go.
-        if args.write_baseline.is_none() {
+        if let (Some(baseline), None) = (baseline, &args.write_baseline) {
             let keys = Keys::new(path, &outcome.resources);
             let looked = named_scope.as_ref().map(|scope| scope.looked(&keys));
             let filtered = baseline.filter(std::mem::take(&mut outcome.findings), &keys, looked.as_ref());
@@ -520,12 +530,8 @@ pub fn run(args: &CheckArgs) -> Result<bool, Failure> {
         let mut kept = 0;
         // Rewriting the baseline in place after a run over some named files keeps the
         // entries of the files the run did not report on.
-        if let Some(old) = args.baseline.as_deref().filter(|b| files::write::clobbered(path, [*b]).is_some())
-        {
-            let text = files::read_text(old)
-                .map_err(|e| Failure::Message(format!("cannot read baseline {}: {e}", old.display())))?;
-            let old = Baseline::parse(&text)
-                .map_err(|e| Failure::Message(format!("baseline {}: {e}", old.display())))?;
+        let rewritten = args.baseline.as_deref().filter(|b| files::write::clobbered(path, [*b]).is_some());
+        if let Some(old) = rewritten.map(|old| read_baseline(old, args)).transpose()?.flatten() {
             let looked = match &named_scope {
                 Some(scope) => scope.looked(&keys),
                 None => Looked::new(&keys, outcome.files.iter().map(|file| file.name.as_str()), []),
@@ -595,8 +601,26 @@ pub fn run(args: &CheckArgs) -> Result<bool, Failure> {
     Ok(failed)
 }
 
+/// The baseline at `path`, or `None` when it does not exist yet and this run writes it
+/// (`--baseline b.json --write-baseline b.json`, as a CI job that keeps its baseline
+/// up to date runs it, on its first run): there is nothing to keep.
+fn read_baseline(path: &std::path::Path, args: &CheckArgs) -> Result<Option<Baseline>, Failure> {
+    let absolute = |p: &std::path::Path| std::path::absolute(p).ok();
+    let written = args
+        .write_baseline
+        .as_deref()
+        .is_some_and(|w| absolute(w).is_some_and(|w| Some(w) == absolute(path)));
+    match files::read_text(path) {
+        Err(e) if written && e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(Failure::Message(format!("cannot read baseline {}: {e}", path.display()))),
+        Ok(text) => Baseline::parse(&text)
+            .map(Some)
+            .map_err(|e| Failure::Message(format!("baseline {}: {e}", path.display()))),
+    }
+}
+
 /// Refuses (exit 2) to write a report or baseline over a file the run read: a spec, the
-/// config, a catalog file or, for a report, the baseline (`--baseline b.json
+/// config, a catalog file, a `--var-file` or, for a report, the baseline (`--baseline b.json
 /// --write-baseline b.json` updates the baseline on purpose).
 fn refuse_to_overwrite_an_input(
     target: &std::path::Path,
@@ -610,7 +634,7 @@ fn refuse_to_overwrite_an_input(
     let rewriting_baseline = !baseline_too
         && args.baseline.as_deref().is_some_and(|b| files::write::clobbered(target, [b]).is_some());
     let specs = read.iter().map(PathBuf::as_path).filter(|_| !rewriting_baseline);
-    let own = config.path.iter().chain(&config.catalog).chain(&args.catalog_files);
+    let own = config.path.iter().chain(&config.catalog).chain(&args.catalog_files).chain(&args.var_files);
     let baseline = args.baseline.iter().filter(|_| baseline_too);
     let inputs = specs.chain(own.chain(baseline).map(PathBuf::as_path));
     match files::write::clobbered(target, inputs) {
