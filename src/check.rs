@@ -382,6 +382,16 @@ fn load_read(
         return (findings, Vec::new(), Vec::new());
     }
     let file = &read.file;
+    // pre-commit passes every changed `.hcl` file; one neither Terraform's nor Packer's
+    // (`terragrunt.hcl`, `.terraform.lock.hcl`, a Nomad job) is no YAML to read, and may
+    // even parse as one plain scalar: it is skipped, and says so.
+    if file.name.to_ascii_lowercase().ends_with(".hcl") {
+        let note = format!(
+            "{}: skipped: an `.hcl` file of another tool (ecslint reads Terraform's `.tf`, `.tofu` and `.tfvars` and Packer's `.pkr.hcl` and `.pkrvars.hcl`)",
+            file.name
+        );
+        return (findings, Vec::new(), vec![note]);
+    }
     let parsed = match source::parse(file, limits) {
         // A ROS template is often YAML in a file named `.json`: read by its content.
         Err(error)

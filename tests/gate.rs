@@ -327,6 +327,18 @@ name: {{ include \"app.fullname\" . }}\n  labels:\n    {{- include \"app.labels\
     // The other tools' files alone pass the gate.
     let run = check_in(&dir, &["--no-config", "tsconfig.json", "chart/templates/deploy.yaml"]);
     run.assert_code(0);
+    // So do another tool's `.hcl` files the hook passes, each with a note. `terragrunt.hcl`
+    // parses as one YAML scalar, so it was checked in silence.
+    let terragrunt = "terraform {\n  source = \"../modules/app\"\n}\n";
+    let lock = "provider \"registry.terraform.io/aliyun/alicloud\" {\n  version = \"1.2.3\"\n}\n";
+    write_files(&dir, &[("terragrunt.hcl", terragrunt), (".terraform.lock.hcl", lock)]);
+    let run = check_in(&dir, &["--no-config", "terragrunt.hcl", ".terraform.lock.hcl"]);
+    run.assert_code(0);
+    assert_eq!(codes(&run), Vec::<String>::new(), "{}", run.describe());
+    for skipped in ["terragrunt.hcl", ".terraform.lock.hcl"] {
+        let note = format!("warning: {skipped}: skipped: an `.hcl` file of another tool");
+        assert!(run.stderr.contains(&note), "{skipped}\n{}", run.describe());
+    }
 }
 
 #[test]
