@@ -8,7 +8,7 @@ use crate::iac::{Builder, Format, Origin, Placed};
 use crate::source::{Entry, Node, Value};
 use crate::spec::{Kind, Resource};
 use serde_json::Value as Json;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 mod tags;
@@ -90,7 +90,9 @@ pub fn resources(template: &Template<'_>, catalog: &Catalog) -> Vec<Resource> {
         .collect();
     let mut out = Vec::new();
     let mut image_of: HashMap<&str, ImageOf> = HashMap::new();
-    for resource in declared.iter().filter(|d| INSTANCE_TYPES.contains(&d.kind)) {
+    let used = used_launch_templates(template, &declared);
+    let launches = |d: &&Declared<'_>| INSTANCE_TYPES.contains(&d.kind) && !used.contains(d.id);
+    for resource in declared.iter().filter(launches) {
         let (instance, image, lookup) = instance(template, catalog, resource);
         out.push(instance);
         // The image a fuzzy `ImageId` selects is there only for its instance.
@@ -130,6 +132,39 @@ pub fn resources(template: &Template<'_>, catalog: &Catalog) -> Vec<Resource> {
         ));
     }
     out
+}
+
+/// The launch templates of the stack that another of its resources launches from
+/// (`LaunchTemplateId` or `LaunchTemplateName` set to `{Ref: X}` or `Fn::GetAtt` of it).
+/// A launch template launches nothing itself, and what uses it may set its own
+/// `InstanceType` and `ImageId` over the template's (an Arm group and an x86 group from
+/// one template): read as an instance of its own, it gave a false A003. Only one no
+/// resource of the stack names stands for what will be launched from it.
+fn used_launch_templates(template: &Template<'_>, declared: &[Declared<'_>]) -> HashSet<String> {
+    let templates: HashSet<&str> =
+        declared.iter().filter(|d| d.kind == "ALIYUN::ECS::LaunchTemplate").map(|d| d.id).collect();
+    if templates.is_empty() {
+        return HashSet::new();
+    }
+    declared
+        .iter()
+        .flat_map(|d| [d.prop("LaunchTemplateId"), d.prop("LaunchTemplateName")])
+        .flatten()
+        .filter_map(|node| {
+            // `Fn::GetAtt: [LT, LaunchTemplateId]` (or `LT.LaunchTemplateId`) names it too,
+            // though no attribute of it is evaluated.
+            let attribute_of = node.get("Fn::GetAtt").and_then(|at| match at.as_seq() {
+                Some(items) => items.first().and_then(Node::as_str),
+                None => at.as_str().and_then(|at| at.split_once('.')).map(|(id, _)| id),
+            });
+            let id = match (attribute_of, template.eval(node)) {
+                (Some(id), _) => id.to_string(),
+                (None, Eval::Resource(id)) => id,
+                (None, _) => return None,
+            };
+            templates.contains(id.as_str()).then_some(id)
+        })
+        .collect()
 }
 
 /// The run-wide key of a template resource.

@@ -631,3 +631,40 @@ fn a_template_looks_up_a_bounded_number_of_partial_image_ids() {
 
 mod tags;
 mod values;
+
+#[test]
+fn a_launch_template_another_resource_launches_from_is_not_an_instance_of_its_own() {
+    // The groups set their own type and image over the template's (`Arm` on g8y, `X86` on
+    // g7): read as an instance, the template (g8y with an x86 image) was a false A003.
+    let text = "ROSTemplateFormatVersion: '2015-09-01'
+Resources:
+  LT:
+    Type: ALIYUN::ECS::LaunchTemplate
+    Properties: {InstanceType: ecs.g8y.large, ImageId: aliyun_3_x64_20G_alibase_20240819.vhd}
+  Alone:
+    Type: ALIYUN::ECS::LaunchTemplate
+    Properties: {InstanceType: ecs.g7.large, ImageId: aliyun_3_x64_20G_alibase_20240819.vhd}
+  Arm:
+    Type: ALIYUN::ECS::InstanceGroup
+    Properties:
+      LaunchTemplateId: {Ref: LT}
+      InstanceType: ecs.g8y.large
+      ImageId: aliyun_3_arm64_20G_alibase_20240819.vhd
+      MaxAmount: 1
+";
+    let names = |resources: &[crate::spec::Resource]| -> Vec<String> {
+        resources.iter().filter_map(|r| r.name.clone()).collect()
+    };
+    let (_, resources) = load(text, Some("cn-hangzhou"));
+    assert_eq!(names(&resources), ["Alone", "Arm"]);
+    // Through `Fn::GetAtt` and `LaunchTemplateName` alike; a launch template no resource
+    // uses, or one named by a parameter, is still read.
+    for by in ["{\"Fn::GetAtt\": [LT, LaunchTemplateId]}", "{Ref: LT}"] {
+        let text = text.replace("LaunchTemplateId: {Ref: LT}", &format!("LaunchTemplateName: {by}"));
+        let (_, resources) = load(&text, Some("cn-hangzhou"));
+        assert_eq!(names(&resources), ["Alone", "Arm"], "{by}");
+    }
+    let text = text.replace("LaunchTemplateId: {Ref: LT}", "LaunchTemplateId: lt-123");
+    let (_, resources) = load(&text, Some("cn-hangzhou"));
+    assert_eq!(names(&resources), ["LT", "Alone", "Arm"]);
+}
