@@ -456,3 +456,24 @@ fn the_pre_commit_hook_passes_the_files_ecslint_reads_and_no_other() {
         assert!(!files.is_match(name), "{name} is passed");
     }
 }
+
+#[test]
+fn a_merge_conflict_left_in_a_spec_is_reported_at_its_marker() {
+    // The parser stopped on line 5 with "simple key expect ':'"; the marker on line 4 is
+    // what to fix.
+    let spec = "kind: Instance\nname: web\nregion: cn-hangzhou\n<<<<<<< HEAD\ninstanceType: ecs.g7.large\n=======\ninstanceType: ecs.g8y.large\n>>>>>>> feature\nimage: aliyun_3_x64_20G_alibase_20240819.vhd\n";
+    let dir = scratch_dir("gate-conflict");
+    write_files(&dir, &[("web.yaml", spec), ("ok.yaml", &spec.replace("<<<<<<< HEAD", "# <<<<<<< HEAD"))]);
+    let run = check_in(&dir, &["--no-config", "web.yaml"]);
+    run.assert_code(1);
+    let json = run.json();
+    let finding = &json["findings"][0];
+    assert_eq!(finding["code"], "S001", "{}", run.describe());
+    assert_eq!(finding["span"]["line"], 4, "{}", run.describe());
+    assert!(finding["message"].as_str().unwrap_or_default().contains("merge conflict"), "{finding}");
+    // A marker after the place the parser stopped is not what stopped it.
+    let run = check_in(&dir, &["--no-config", "ok.yaml"]);
+    let json = run.json();
+    let message = json["findings"][0]["message"].as_str().unwrap_or_default().to_string();
+    assert!(!message.contains("merge conflict"), "{}", run.describe());
+}

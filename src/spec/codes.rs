@@ -1,7 +1,7 @@
 //! The built-in structural codes (S001-S011), which are code rather than CEL.
 
 use crate::diag::{Finding, Location, Severity};
-use crate::source::PathSegment;
+use crate::source::{PathSegment, Span};
 
 /// A built-in code with its fixed name and default severity (DESIGN §4).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -39,12 +39,38 @@ pub fn parse_error(
     error: crate::source::SyntaxError,
 ) -> Finding {
     let at = |span| Location::new(std::sync::Arc::clone(file), span);
+    // A merge left unresolved: the parser stops somewhere after the marker, with a message
+    // about keys or quotes; the marker is what to fix.
+    if let Some(marker) = conflict_marker(&file.text, error.span.start()) {
+        return PARSE_ERROR
+            .finding("unresolved merge conflict: the file still holds Git's conflict markers", at(marker))
+            .with_primary_label("conflict marker")
+            .with_label(at(error.span), format!("where parsing stopped: {}", error.message))
+            .with_help("resolve the conflict: keep the lines you want and delete the `<<<<<<<`, `=======` and `>>>>>>>` lines");
+    }
     let mut finding = PARSE_ERROR.finding(error.message, at(error.span));
     finding.help = error.help;
     for (span, message) in error.labels {
         finding = finding.with_label(at(span), message);
     }
     finding
+}
+
+/// The first line at or before `before` (a byte offset) that opens a Git merge conflict
+/// (`<<<<<<< HEAD`): its marker's span.
+fn conflict_marker(text: &str, before: usize) -> Option<Span> {
+    let mut start = 0;
+    for line in text.split_inclusive('\n') {
+        if start > before {
+            return None;
+        }
+        let rest = line.strip_prefix("<<<<<<<");
+        if rest.is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\r', '\n'])) {
+            return Some(Span::new(start, start + 7));
+        }
+        start += line.len();
+    }
+    None
 }
 pub const SCHEMA_VIOLATION: Code = Code { code: "S002", name: "schema-violation", severity: Severity::Error };
 pub const DUPLICATE_NAME: Code = Code { code: "S003", name: "duplicate-name", severity: Severity::Error };
