@@ -124,9 +124,20 @@ pub fn collect(args: &[String], stdin_name: &str) -> Result<Collected, CollectEr
 fn add_modules(collected: &mut Collected, loose: Vec<(PathBuf, String)>) {
     let mut by_dir: std::collections::BTreeMap<PathBuf, Vec<(PathBuf, String)>> =
         std::collections::BTreeMap::new();
+    // Only directories with a Terraform or Packer file among them: a pattern over 10,000
+    // specs costs no system call here.
+    let dirs: foldhash::HashSet<PathBuf> = loose
+        .iter()
+        .filter(|(_, name)| crate::source::Frontend::of(name) != crate::source::Frontend::Document)
+        .map(|(path, _)| path.parent().map(Path::to_path_buf).unwrap_or_default())
+        .collect();
     for (path, name) in loose {
         let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
-        by_dir.entry(dir).or_default().push((path, name));
+        if dirs.contains(&dir) {
+            // `main.tf` named alone: its directory, to list, is `.`.
+            let path = if dir.as_os_str().is_empty() { Path::new(".").join(&path) } else { path };
+            by_dir.entry(dir).or_default().push((path, name));
+        }
     }
     if by_dir.is_empty() {
         return;
@@ -134,12 +145,20 @@ fn add_modules(collected: &mut Collected, loose: Vec<(PathBuf, String)>) {
     // A file another argument already reached (a directory walked beside a named file)
     // stays what that argument made it.
     let reached: foldhash::HashSet<String> = collected.inputs.iter().map(|i| i.name().to_string()).collect();
+    // Links are followed within the working directory (pre-commit's is the repository),
+    // as a walk of it follows them (`tf/terraform.tfvars -> ../shared/prod.tfvars`), else
+    // within the module's own directory.
+    let cwd = std::env::current_dir().and_then(std::fs::canonicalize).ok();
     for (dir, mut paths) in by_dir {
         let given = paths.len();
         let mut warnings = Vec::new();
         let here = if dir.as_os_str().is_empty() { Path::new(".") } else { dir.as_path() };
-        let boundary = std::fs::canonicalize(here).ok();
-        walk::whole_modules(&mut paths, &mut warnings, boundary.as_deref());
+        let here = std::fs::canonicalize(here).ok();
+        let boundary = match (&cwd, here) {
+            (Some(cwd), Some(here)) if here.starts_with(cwd) => Some(cwd.clone()),
+            (_, here) => here,
+        };
+        walk::whole_modules(&mut paths, &mut warnings, boundary.as_deref(), true);
         for (path, name) in paths.drain(given..).filter(|(_, name)| !reached.contains(name)) {
             collected.beside.insert(name.clone());
             collected.inputs.push(Input::File { path, name, explicit: false, stat: None });
@@ -371,7 +390,7 @@ fn walk(root: &Path, collected: &mut Collected) {
             }
         }
     }
-    walk::whole_modules(&mut paths, &mut warnings, boundary.as_deref());
+    walk::whole_modules(&mut paths, &mut warnings, boundary.as_deref(), false);
     // Each path is found once: the order of equal ones cannot matter.
     paths.par_sort_by_cached_key(|(path, _)| paths::order_key(path));
     // Warnings in walk order too: by the path they are about.

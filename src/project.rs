@@ -148,15 +148,16 @@ impl Named {
         self.names.insert(name.into());
     }
 
-    /// Whether `name` is a Terraform file in the directory of a named Terraform file: one
-    /// module with it, so a syntax error there (a broken `terraform.tfvars` or
-    /// `variables.tf`) changes what the named file evaluates to and must not go unsaid.
+    /// Whether `name` is a Terraform file in the directory of a named Terraform file (or a
+    /// Packer file beside a named Packer file): one module (or template) with it, so a
+    /// syntax error there (a broken `terraform.tfvars`, `variables.tf` or
+    /// `x.auto.pkrvars.hcl`) changes what the named file evaluates to and must not go unsaid.
     fn in_a_named_module(&self, name: &str) -> bool {
-        let terraform = |name: &str| Frontend::of(name) == Frontend::Terraform;
+        let frontend = Frontend::of(name);
         let dir = |name: &str| name.rsplit_once(['/', '\\']).map_or("", |(dir, _)| dir).to_string();
-        terraform(name) && {
+        frontend != Frontend::Document && {
             let here = dir(name);
-            self.names.iter().any(|named| terraform(named) && dir(named) == here)
+            self.names.iter().any(|named| Frontend::of(named) == frontend && dir(named) == here)
         }
     }
 }
@@ -176,8 +177,9 @@ fn lexical(path: &Path, cwd: &Path) -> PathBuf {
     out
 }
 
-/// The project's files other than the named ones: what the config's `include` selects,
-/// else every spec file under the project root. Excluded files are left out. A pattern
+/// The project's files other than the named ones: what the config's `include` selects
+/// (and, when a Terraform file is named, the project's Terraform files), else every spec
+/// file under the project root. Excluded files are left out. A pattern
 /// that matches nothing is no error here: the named files are still checked.
 /// `beside` are the files already read beside the named ones (`files::Collected::beside`),
 /// which the context does not read again.
@@ -193,7 +195,7 @@ pub fn context(
         config.include.clone()
     };
     let mut context = Collected::default();
-    let patterns_walked = patterns.len();
+    let mut patterns_walked = patterns.len();
     for pattern in patterns {
         match files::collect(std::slice::from_ref(&pattern), stdin_name) {
             Ok(mut collected) => {
@@ -202,6 +204,19 @@ pub fn context(
             }
             Err(CollectError::NoMatch { .. }) => {}
             Err(error) => return Err(error),
+        }
+    }
+    // A Terraform module is evaluated through the roots that call it. `include` may select
+    // the specs alone, and a named module file was then read as a root of its own, with
+    // its variables' defaults where its callers pass other values: a false finding. So the
+    // project's Terraform files are its context whatever `include` selects.
+    if !config.include.is_empty() && named.names.iter().any(|name| Frontend::of(name) == Frontend::Terraform)
+    {
+        let root = files::display_name(&named_root(named, config));
+        if let Ok(mut collected) = files::collect(std::slice::from_ref(&root), stdin_name) {
+            collected.inputs.retain(|input| Frontend::of(input.name()) == Frontend::Terraform);
+            context.inputs.append(&mut collected.inputs);
+            patterns_walked += 1;
         }
     }
     // One walk keeps one input per file already (`files::collect`); the spellings of a

@@ -439,6 +439,64 @@ fn a_named_or_matched_terraform_file_is_read_with_its_module_whatever_the_includ
     let run = check_in(&dir, &["tf/main.tf"], None);
     run.assert_code(1);
     assert_eq!(findings(&run), pairs(&[("A003", "tf/main.tf")]), "{}", run.describe());
+    // A commit that changes only the variables file, and a run from the module's own
+    // directory (`main.tf` has no directory to list but `.`), read the module too.
+    // (`other.tf` reads `var.type` from it too: its S004 is the variables file's news.)
+    let run = check_in(&dir, &["tf/terraform.tfvars"], None);
+    run.assert_code(1);
+    assert_eq!(
+        findings(&run),
+        pairs(&[("A003", "tf/main.tf"), ("S004", "tf/other.tf")]),
+        "{}",
+        run.describe()
+    );
+    let run = check_in(&dir.join("tf"), &["main.tf"], None);
+    run.assert_code(1);
+    assert_eq!(findings(&run), pairs(&[("A003", "main.tf")]), "{}", run.describe());
+    write_files(&dir, &[("tf/terraform.tfvars", tfvars)]);
+    for args in [&["main.tf"][..], &["--no-context", "main.tf"], &["--no-context", "terraform.tfvars"]] {
+        let run = check_in(&dir.join("tf"), args, None);
+        assert!(!findings(&run).iter().any(|(code, _)| code == "A003"), "{args:?}: {}", run.describe());
+    }
+}
+
+#[test]
+fn a_named_module_file_is_evaluated_through_the_root_that_calls_it() {
+    // The root passes the x86 image from its `terraform.tfvars`; the module's default is
+    // Arm. With an `include` that selects the specs alone, the named module file was read
+    // as a root of its own, with its default: a false A003.
+    let dir = scratch_dir("context-child-module");
+    std::fs::create_dir(dir.join(".git")).expect(".git created");
+    let root = "module \"vm\" {\n  source   = \"./modules/vm\"\n  image_id = var.image_id\n}\nvariable \"image_id\" {}\n";
+    let module = "variable \"image_id\" { default = \"aliyun_3_arm64_20G_alibase_20240819.vhd\" }\nresource \"alicloud_instance\" \"vm\" {\n  availability_zone = \"cn-hangzhou-h\"\n  instance_type = \"ecs.g7.large\"\n  image_id = var.image_id\n}\n";
+    write_files(
+        &dir,
+        &[
+            ("ecslint.yaml", "include: [\"specs/**/*.yaml\"]\n"),
+            ("tf/main.tf", root),
+            ("tf/terraform.tfvars", "image_id = \"aliyun_3_x64_20G_alibase_20240819.vhd\"\n"),
+            ("tf/modules/vm/main.tf", module),
+        ],
+    );
+    let run = check_in(&dir, &["tf/modules/vm/main.tf"], None);
+    run.assert_code(0);
+    assert_eq!(findings(&run), pairs(&[]), "{}", run.describe());
+    // What the root passes is what is checked.
+    write_files(&dir, &[("tf/terraform.tfvars", "image_id = \"aliyun_3_arm64_20G_alibase_20240819.vhd\"\n")]);
+    let run = check_in(&dir, &["tf/modules/vm/main.tf"], None);
+    run.assert_code(1);
+    assert_eq!(findings(&run), pairs(&[("A003", "tf/modules/vm/main.tf")]), "{}", run.describe());
+}
+
+#[test]
+fn a_syntax_error_beside_a_named_packer_template_is_reported() {
+    let dir = scratch_dir("context-packer-beside");
+    std::fs::create_dir(dir.join(".git")).expect(".git created");
+    let build = "source \"alicloud-ecs\" \"x\" {\n  region = \"cn-hangzhou\"\n  instance_type = var.type\n  source_image = \"aliyun_3_x64_20G_alibase_20240819.vhd\"\n  image_name = \"x\"\n}\nbuild {\n  sources = [\"source.alicloud-ecs.x\"]\n}\nvariable \"type\" { default = \"ecs.g7.large\" }\n";
+    write_files(&dir, &[("p/build.pkr.hcl", build), ("p/x.auto.pkrvars.hcl", "type =\n")]);
+    let run = check_in(&dir, &["p/build.pkr.hcl"], None);
+    run.assert_code(1);
+    assert_eq!(findings(&run), pairs(&[("S001", "p/x.auto.pkrvars.hcl")]), "{}", run.describe());
 }
 
 /// Resources that share a provider share the span of its `region`: a finding of a root

@@ -200,10 +200,14 @@ fn packer_reads(name: &str) -> bool {
 /// leads to a file inside the walked directory (`boundary`), as the walk follows links: one
 /// out of it is skipped with a warning, as the walk skips one (it could print another
 /// file's text, or be `/proc/kmsg`, which never ends), whether or not Git ignores it.
+/// With `loose` (files named or matched, not walked), a variables file the tool loads by
+/// itself (`terraform.tfvars`, `x.auto.pkrvars.hcl`) marks its directory too: a commit that
+/// changes only it changes what the module deploys.
 pub(super) fn whole_modules(
     paths: &mut Vec<(PathBuf, String)>,
     warnings: &mut Vec<(Option<PathBuf>, String)>,
     boundary: Option<&Path>,
+    loose: bool,
 ) {
     use rayon::prelude::*;
     /// A directory's walked file names, and whether Terraform and whether Packer reads it.
@@ -221,11 +225,11 @@ pub(super) fn whole_modules(
             continue;
         };
         let terraform = crate::source::Frontend::of(name) == crate::source::Frontend::Terraform;
-        let packer = name.ends_with(".pkr.hcl");
+        let packer = if loose { packer_reads(name) } else { name.ends_with(".pkr.hcl") };
         if terraform || packer {
             let entry = dirs.entry(dir.as_os_str()).or_default();
             entry.walked.push(name);
-            entry.terraform |= terraform_reads(name) && !crate::terraform::eval::is_tfvars(name);
+            entry.terraform |= terraform_reads(name) && (loose || !crate::terraform::eval::is_tfvars(name));
             entry.packer |= packer;
         }
     }
