@@ -223,11 +223,18 @@ fn sort_and_dedupe(inputs: &mut Vec<Input>) {
     let mut keep = vec![true; inputs.len()];
     let mut named = vec![false; inputs.len()];
     for (index, (input, id)) in inputs.iter().zip(&ids).enumerate() {
-        // A file that cannot be identified (it vanished) is told apart by its name.
+        // A file that cannot be identified (it vanished) is told apart by its name, and so
+        // is a link with a Terraform or Packer name: those tools read a file by its place
+        // (`tf/terraform.tfvars -> ../shared/prod.tfvars` is the module's variables file,
+        // `providers.tf` linked into each module is each module's), so it is not the same
+        // input as its target.
+        let placed = || {
+            is_link(index) && crate::source::Frontend::of(input.name()) != crate::source::Frontend::Document
+        };
         let key = match (id, input) {
-            (Some(id), _) => (Some(id.clone()), None),
-            (None, Input::File { name, .. }) => (None, Some((false, name.as_str()))),
-            (None, Input::Stdin { name }) => (None, Some((true, name.as_str()))),
+            (Some(id), _) if !placed() => (Some(id.clone()), None),
+            (_, Input::File { name, .. }) => (None, Some((false, name.as_str()))),
+            (_, Input::Stdin { name }) => (None, Some((true, name.as_str()))),
         };
         let explicit = matches!(input, Input::File { explicit: true, .. });
         match first.get_mut(&key) {

@@ -91,6 +91,33 @@ fn a_file_reached_by_several_spellings_is_read_once_under_one_name() {
 }
 
 #[test]
+fn a_terraform_file_linked_into_a_module_is_read_there_under_its_own_name() {
+    // `tf/terraform.tfvars -> prod.tfvars` is the module's variables file: read once, by
+    // its target's name, Terraform's x86 value was lost and the Arm default gave a false
+    // A003. The same for a link out of the module, to a file the walk also reads.
+    let dir = scratch_dir("paths-linked-tfvars");
+    let main = "resource \"alicloud_instance\" \"app\" {\n  availability_zone = \"cn-hangzhou-h\"\n  instance_type = \"ecs.g7.large\"\n  image_id = var.image\n}\nvariable \"image\" { default = \"aliyun_3_arm64_20G_alibase_20240819.vhd\" }\n";
+    let tfvars = "image = \"aliyun_3_x64_20G_alibase_20240819.vhd\"\n";
+    write_files(&dir, &[("tf/main.tf", main), ("tf/prod.tfvars", tfvars), ("shared/prod.tfvars", tfvars)]);
+    fs::create_dir(dir.join(".git")).unwrap();
+    for target in ["prod.tfvars", "../shared/prod.tfvars"] {
+        fs::remove_file(dir.join("tf/terraform.tfvars")).ok();
+        symlink(target, dir.join("tf/terraform.tfvars")).unwrap();
+        for args in [&["."][..], &["tf"], &["tf/main.tf"], &["--no-context", "tf/main.tf"]] {
+            let run = check_in(&dir, args);
+            // A walk of `tf` alone does not follow a link out of it, and says so.
+            if target.starts_with("..") && args == ["tf"] {
+                assert!(run.stderr.contains("terraform.tfvars: skipped"), "{}", run.describe());
+                continue;
+            }
+            run.assert_code(0);
+            assert!(!run.stdout.contains("A003"), "{target} {args:?}: {}", run.describe());
+            assert!(!run.stderr.contains("skipped"), "{target} {args:?}: {}", run.describe());
+        }
+    }
+}
+
+#[test]
 fn exclude_and_per_path_ignore_apply_whatever_the_spelling() {
     let dir = scratch_dir("paths-exclude");
     write_files(
