@@ -334,6 +334,16 @@ build {
     assert_eq!(field(image, "name"), Some(r#"["app"]"#));
     // A value Packer would not read (a name, or not HCL) leaves the variable unknown, and
     // so does one for a variable whose default's type is not worked out.
+    // `type = any` takes a non-empty default's type, as Packer's `decodeVariableBlock` does.
+    let any = Arc::new(SourceFile::new(
+        "x.pkr.hcl",
+        text.replace(
+            "variable \"copy\" { default = [\"cn-shanghai\"] }",
+            "variable \"copy\" {\n  type = any\n  default = [\"cn-shanghai\"]\n}",
+        ),
+    ));
+    let loaded = load(&[any], &options, Limits::default(), &catalog());
+    assert_eq!(strings(&loaded.resources[1], "regions"), ["cn-hangzhou", "cn-beijing", "cn-shenzhen"]);
     let computed = Arc::new(SourceFile::new("x.pkr.hcl", text.replace("= var.copy", "= var.computed")));
     for (name, value) in [("copy", "[var.other]"), ("copy", "[\"a\""), ("computed", "[\"cn-beijing\"]")] {
         let options = Options { vars: vec![(name.into(), value.into())], ..Options::default() };

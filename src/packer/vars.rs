@@ -214,9 +214,10 @@ fn names_or_calls(expr: &Expression) -> bool {
 
 /// How Packer reads a `--var` value for a declared HCL variable (`hcl2template`'s
 /// `expressionFromVariableDefinition`): as the text itself when the variable's type is a
-/// string, a number or any type (no `type` and no default, or a default that is null, a
-/// string, a number or empty), and otherwise parsed as an expression (`type = list(string)`,
-/// or a list default: `--var 'regions=["cn-beijing"]'` is a list of one region).
+/// string, a number or any type (no `type`, or `type = any`, with no default or a default
+/// that is null, a string, a number or empty: `decodeVariableBlock` takes a non-empty
+/// default's type over `any`), and otherwise parsed as an expression (`type =
+/// list(string)`, or a list default: `--var 'regions=["cn-beijing"]'` is one region).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CliValue {
     Text,
@@ -229,9 +230,12 @@ impl CliValue {
     /// What a `variable` block's `type` and `default` make of a `--var` value.
     pub fn of(variable: &Body) -> Self {
         let attr = |name: &str| variable.get_attribute(name).map(|a| &a.value);
-        match (attr("type"), attr("default")) {
+        // `type = any` is no type: Packer then takes the default's, as with none.
+        let typed =
+            attr("type").filter(|t| !matches!(t, Expression::Variable(name) if name.as_str() == "any"));
+        match (typed, attr("default")) {
             (Some(Expression::Variable(name)), _) => {
-                if matches!(name.as_str(), "string" | "number" | "any") {
+                if matches!(name.as_str(), "string" | "number") {
                     Self::Text
                 } else {
                     Self::Parsed
