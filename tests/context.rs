@@ -308,6 +308,11 @@ fn a_report_is_not_written_over_a_project_file_or_a_rule_file() {
     }
     let run = check_in(&dir, &["-o", "report.json", "report.json", "app.yaml"], None);
     run.assert_code(2);
+    // A JSON file that is not a report is kept, whatever it holds.
+    write_files(&dir, &[("package.json", "{\"name\": \"app\"}\n")]);
+    let run = check_in(&dir, &["-o", "package.json"], None);
+    run.assert_code(2);
+    assert_eq!(std::fs::read_to_string(dir.join("package.json")).expect("kept"), "{\"name\": \"app\"}\n");
     write_files(&dir, &[("prod.tfvars", "a = 1\n")]);
     let run = check_in(&dir, &["--var-file", "prod.tfvars", "-o", "prod.tfvars", "app.yaml"], None);
     run.assert_code(2);

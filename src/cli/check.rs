@@ -376,20 +376,16 @@ pub fn execute(args: &CheckArgs) -> Result<Run, Failure> {
     // Kept only for a run that writes a file (10,000 paths a run for nothing otherwise).
     let writes = args.output.is_some() || args.write_baseline.is_some();
     let read: Vec<PathBuf> = if writes {
-        // A YAML or JSON file a walk found that holds no resource and has no finding (a
-        // report an earlier run wrote, `-o gl-code-quality-report.json`, as a CI job that
-        // keeps its work tree runs it again) is no input of the run: writing the report
-        // again is what the command asks. A spec, a broken one, a Terraform or Packer file
-        // and a named file are inputs.
-        let used: std::collections::HashSet<&str> = (outcome.resources.iter().chain(&outcome.context))
-            .map(|resource| resource.file.name.as_str())
-            .chain(outcome.findings.iter().chain(&outcome.suppressed).map(|f| f.location.file.name.as_str()))
-            .collect();
-        let files = outcome.files.iter().map(|file| &file.name).filter(|name| {
-            crate::source::Frontend::of(name) != crate::source::Frontend::Document
-                || used.contains(name.as_str())
-                || explicit.contains(name.as_str())
-        });
+        // A report or baseline an earlier run wrote into the project (`-o
+        // gl-code-quality-report.json`, `--write-baseline b.json`, as a CI job that keeps
+        // its work tree runs them again) is no input of the run: writing it again is what
+        // the command asks. Only what reads as ecslint's JSON, SARIF or GitLab report or as
+        // a baseline, found by a walk, a pattern or the context, not named.
+        let files = outcome
+            .files
+            .iter()
+            .filter(|file| explicit.contains(file.name.as_str()) || !is_a_report(&file.text))
+            .map(|file| &file.name);
         files.chain(context.rules.rules().iter().map(|rule| &rule.file.name)).map(PathBuf::from).collect()
     } else {
         Vec::new()
@@ -599,6 +595,36 @@ pub fn run(args: &CheckArgs) -> Result<bool, Failure> {
         return Err(Failure::Reported);
     }
     Ok(failed)
+}
+
+/// Whether `text` is a report or a baseline ecslint writes as JSON: its own report
+/// (`version`, `findings` and `summary`), a baseline, SARIF (`$schema` naming SARIF, and
+/// `runs`), or GitLab's Code Quality (a list of issues, each with a `check_name` and a
+/// `fingerprint`, or no issue at all).
+fn is_a_report(text: &str) -> bool {
+    let trimmed = text.trim_start_matches('\u{feff}').trim_start();
+    if !trimmed.starts_with(['{', '[']) {
+        return false;
+    }
+    if Baseline::parse(trimmed).is_ok() {
+        return true;
+    }
+    match serde_json::from_str::<serde_json::Value>(trimmed) {
+        Ok(serde_json::Value::Object(report)) => {
+            let own = ["version", "findings", "summary"].iter().all(|key| report.contains_key(*key));
+            let sarif = report
+                .get("$schema")
+                .and_then(serde_json::Value::as_str)
+                .is_some_and(|s| s.contains("sarif"))
+                && report.get("runs").is_some_and(serde_json::Value::is_array);
+            own || sarif
+        }
+        Ok(serde_json::Value::Array(issues)) => issues.iter().all(|issue| {
+            issue.get("check_name").is_some_and(serde_json::Value::is_string)
+                && issue.get("fingerprint").is_some_and(serde_json::Value::is_string)
+        }),
+        _ => false,
+    }
 }
 
 /// The baseline at `path`, or `None` when it does not exist yet and this run writes it
