@@ -8,9 +8,10 @@ use crate::iac::{Builder, Format, Origin, Placed};
 use crate::source::{Entry, Node, Value};
 use crate::spec::{Kind, Resource};
 use serde_json::Value as Json;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::Arc;
 
+mod launch;
 mod tags;
 use tags::tags;
 
@@ -36,12 +37,21 @@ struct Declared<'a> {
     entry: &'a Entry,
     kind: &'a str,
     properties: Option<&'a Node>,
+    /// The properties of the stack's launch template it launches from, for those it does
+    /// not set itself (see [`launch`]).
+    inherited: Option<&'a Node>,
     /// Where and why it may not be created (see [`super::exists`]).
     unsure: Option<(Location, String)>,
 }
 
 impl Declared<'_> {
+    /// A property as it launches: its own, else its launch template's.
     fn prop(&self, name: &str) -> Option<&Node> {
+        self.own(name).or_else(|| self.inherited.and_then(|p| p.get(name)))
+    }
+
+    /// A property it sets itself.
+    fn own(&self, name: &str) -> Option<&Node> {
         self.properties.and_then(|p| p.get(name))
     }
 }
@@ -70,7 +80,7 @@ struct Operations {
 /// The canonical resources of a template.
 pub fn resources(template: &Template<'_>, catalog: &Catalog) -> Vec<Resource> {
     let Some(entries) = template.resources.and_then(Node::as_map) else { return Vec::new() };
-    let declared: Vec<Declared<'_>> = entries
+    let mut declared: Vec<Declared<'_>> = entries
         .iter()
         .filter_map(|entry| {
             let kind = entry.value.get_str("Type")?;
@@ -84,14 +94,15 @@ pub fn resources(template: &Template<'_>, catalog: &Catalog) -> Vec<Resource> {
                 entry,
                 kind,
                 properties: entry.value.get("Properties"),
+                inherited: None,
                 unsure,
             })
         })
         .collect();
     let mut out = Vec::new();
     let mut image_of: HashMap<&str, ImageOf> = HashMap::new();
-    let used = used_launch_templates(template, &declared);
-    let launches = |d: &&Declared<'_>| INSTANCE_TYPES.contains(&d.kind) && !used.contains(d.id);
+    let inherited = launch::inherit(template, &mut declared);
+    let launches = |d: &&Declared<'_>| INSTANCE_TYPES.contains(&d.kind) && !inherited.contains(d.id);
     for resource in declared.iter().filter(launches) {
         let (instance, image, lookup) = instance(template, catalog, resource);
         out.push(instance);
@@ -132,39 +143,6 @@ pub fn resources(template: &Template<'_>, catalog: &Catalog) -> Vec<Resource> {
         ));
     }
     out
-}
-
-/// The launch templates of the stack that another of its resources launches from
-/// (`LaunchTemplateId` or `LaunchTemplateName` set to `{Ref: X}` or `Fn::GetAtt` of it).
-/// A launch template launches nothing itself, and what uses it may set its own
-/// `InstanceType` and `ImageId` over the template's (an Arm group and an x86 group from
-/// one template): read as an instance of its own, it gave a false A003. Only one no
-/// resource of the stack names stands for what will be launched from it.
-fn used_launch_templates(template: &Template<'_>, declared: &[Declared<'_>]) -> HashSet<String> {
-    let templates: HashSet<&str> =
-        declared.iter().filter(|d| d.kind == "ALIYUN::ECS::LaunchTemplate").map(|d| d.id).collect();
-    if templates.is_empty() {
-        return HashSet::new();
-    }
-    declared
-        .iter()
-        .flat_map(|d| [d.prop("LaunchTemplateId"), d.prop("LaunchTemplateName")])
-        .flatten()
-        .filter_map(|node| {
-            // `Fn::GetAtt: [LT, LaunchTemplateId]` (or `LT.LaunchTemplateId`) names it too,
-            // though no attribute of it is evaluated.
-            let attribute_of = node.get("Fn::GetAtt").and_then(|at| match at.as_seq() {
-                Some(items) => items.first().and_then(Node::as_str),
-                None => at.as_str().and_then(|at| at.split_once('.')).map(|(id, _)| id),
-            });
-            let id = match (attribute_of, template.eval(node)) {
-                (Some(id), _) => id.to_string(),
-                (None, Eval::Resource(id)) => id,
-                (None, _) => return None,
-            };
-            templates.contains(id.as_str()).then_some(id)
-        })
-        .collect()
 }
 
 /// The run-wide key of a template resource.

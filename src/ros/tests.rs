@@ -633,14 +633,18 @@ mod tags;
 mod values;
 
 #[test]
-fn a_launch_template_another_resource_launches_from_is_not_an_instance_of_its_own() {
-    // The groups set their own type and image over the template's (`Arm` on g8y, `X86` on
-    // g7): read as an instance, the template (g8y with an x86 image) was a false A003.
+fn what_launches_from_a_launch_template_takes_what_it_does_not_set_and_the_template_is_read_through_it() {
+    // The groups set their own type or image over the template's (`Arm` on the template's
+    // g8y with an Arm image, `X86` on g7 with the template's x86 image): read as an
+    // instance, the template (g8y with an x86 image) was a false A003.
     let text = "ROSTemplateFormatVersion: '2015-09-01'
 Resources:
   LT:
     Type: ALIYUN::ECS::LaunchTemplate
-    Properties: {InstanceType: ecs.g8y.large, ImageId: aliyun_3_x64_20G_alibase_20240819.vhd}
+    Properties:
+      LaunchTemplateName: web-lt
+      InstanceType: ecs.g8y.large
+      ImageId: aliyun_3_x64_20G_alibase_20240819.vhd
   Alone:
     Type: ALIYUN::ECS::LaunchTemplate
     Properties: {InstanceType: ecs.g7.large, ImageId: aliyun_3_x64_20G_alibase_20240819.vhd}
@@ -648,23 +652,58 @@ Resources:
     Type: ALIYUN::ECS::InstanceGroup
     Properties:
       LaunchTemplateId: {Ref: LT}
-      InstanceType: ecs.g8y.large
       ImageId: aliyun_3_arm64_20G_alibase_20240819.vhd
       MaxAmount: 1
+  X86:
+    Type: ALIYUN::ECS::InstanceGroup
+    Properties:
+      LaunchTemplateId: {Ref: LT}
+      InstanceType: ecs.g7.large
+      MaxAmount: 1
 ";
-    let names = |resources: &[crate::spec::Resource]| -> Vec<String> {
-        resources.iter().filter_map(|r| r.name.clone()).collect()
+    let launched = |resources: &[crate::spec::Resource]| -> Vec<(String, String, String)> {
+        resources
+            .iter()
+            .filter(|r| r.kind == crate::spec::Kind::Instance)
+            .map(|r| {
+                let get = |f| field(r, f).unwrap_or("?").to_string();
+                (r.name.clone().unwrap_or_default(), get("instanceType"), get("image"))
+            })
+            .collect()
+    };
+    let (x86, arm) = ("aliyun_3_x64_20G_alibase_20240819.vhd", "aliyun_3_arm64_20G_alibase_20240819.vhd");
+    let expected = |with_template: bool| {
+        let mut rows = Vec::new();
+        if with_template {
+            rows.push(("LT".to_string(), "ecs.g8y.large".to_string(), x86.to_string()));
+        }
+        rows.push(("Alone".into(), "ecs.g7.large".into(), x86.into()));
+        rows.push(("Arm".into(), "ecs.g8y.large".into(), arm.into()));
+        rows.push(("X86".into(), "ecs.g7.large".into(), x86.into()));
+        rows
     };
     let (_, resources) = load(text, Some("cn-hangzhou"));
-    assert_eq!(names(&resources), ["Alone", "Arm"]);
-    // Through `Fn::GetAtt` and `LaunchTemplateName` alike; a launch template no resource
-    // uses, or one named by a parameter, is still read.
-    for by in ["{\"Fn::GetAtt\": [LT, LaunchTemplateId]}", "{Ref: LT}"] {
-        let text = text.replace("LaunchTemplateId: {Ref: LT}", &format!("LaunchTemplateName: {by}"));
+    assert_eq!(launched(&resources), expected(false));
+    // Named through `Fn::GetAtt`, `LaunchTemplateName` or the template's literal name alike.
+    for by in [
+        "LaunchTemplateId: {\"Fn::GetAtt\": [LT, LaunchTemplateId]}",
+        "LaunchTemplateName: {Ref: LT}",
+        "LaunchTemplateName: web-lt",
+    ] {
+        let text = text.replace("LaunchTemplateId: {Ref: LT}", by);
         let (_, resources) = load(&text, Some("cn-hangzhou"));
-        assert_eq!(names(&resources), ["Alone", "Arm"], "{by}");
+        assert_eq!(launched(&resources), expected(false), "{by}");
     }
+    // A template an ESS scaling group (not read) launches from is still read, and so is
+    // one named by an ID ecslint cannot tie to it.
+    let scaling = format!(
+        "{text}  Group:\n    Type: ALIYUN::ESS::ScalingGroup\n    Properties: {{MinSize: 1, MaxSize: 2, LaunchTemplateId: {{Ref: LT}}}}\n"
+    );
+    let (_, resources) = load(&scaling, Some("cn-hangzhou"));
+    assert_eq!(launched(&resources), expected(true));
     let text = text.replace("LaunchTemplateId: {Ref: LT}", "LaunchTemplateId: lt-123");
     let (_, resources) = load(&text, Some("cn-hangzhou"));
-    assert_eq!(names(&resources), ["LT", "Alone", "Arm"]);
+    let rows = launched(&resources);
+    assert_eq!(rows.first().map(|r| r.0.as_str()), Some("LT"), "{rows:?}");
+    assert_eq!(rows.get(2).map(|r| r.1.as_str()), Some("?"), "{rows:?}");
 }
