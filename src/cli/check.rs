@@ -381,10 +381,17 @@ pub fn execute(args: &CheckArgs) -> Result<Run, Failure> {
         // its work tree runs them again) is no input of the run: writing it again is what
         // the command asks. Only what reads as ecslint's JSON, SARIF or GitLab report or as
         // a baseline, found by a walk, a pattern or the context, not named.
+        // A file that gave a resource is a spec, not a report: it is not parsed again.
+        let specs: std::collections::HashSet<&str> =
+            outcome.resources.iter().chain(&outcome.context).map(|r| r.file.name.as_str()).collect();
         let files = outcome
             .files
             .iter()
-            .filter(|file| explicit.contains(file.name.as_str()) || !is_a_report(&file.text))
+            .filter(|file| {
+                explicit.contains(file.name.as_str())
+                    || specs.contains(file.name.as_str())
+                    || !is_a_report(&file.text)
+            })
             .map(|file| &file.name);
         files.chain(context.rules.rules().iter().map(|rule| &rule.file.name)).map(PathBuf::from).collect()
     } else {

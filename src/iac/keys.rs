@@ -5,7 +5,7 @@
 //! the renamed keys back from the text: Terraform's `Converter` as it converts, Packer's
 //! reading through [`restore`].
 
-use hcl_edit::expr::{Expression, Object, ObjectKey};
+use hcl_edit::expr::{Expression, Object, ObjectKey, ObjectValue};
 use hcl_edit::visit_mut::{VisitMut, visit_object_mut};
 use hcl_edit::{Decorated, Ident, Span};
 use std::ops::Range;
@@ -204,7 +204,10 @@ impl VisitMut for Restore<'_> {
         if !node.iter().any(|(key, _)| self.original(key).is_some()) {
             return;
         }
-        let items: Vec<_> = std::mem::take(node).into_iter().collect();
+        // Emptied in place, not replaced: the object keeps its span, where a finding on
+        // the attribute that holds it points.
+        let items: Vec<(ObjectKey, ObjectValue)> = node.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+        node.clear();
         for (key, value) in items {
             let key = self.original(&key).unwrap_or(key);
             node.insert(key, value);
@@ -225,6 +228,8 @@ mod tests {
         let Some(Expression::Object(object)) = body.get_attribute("o").map(|a| &a.value) else {
             panic!("not an object")
         };
+        // Where a finding on `o` points.
+        assert_eq!(object.span().map(|span| &text[span]).and_then(|t| t.get(..3)), Some("{\n "));
         let items: Vec<(String, String)> = object
             .iter()
             .map(|(key, value)| {
