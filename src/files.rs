@@ -126,16 +126,21 @@ fn add_modules(collected: &mut Collected, loose: Vec<(PathBuf, String)>) {
         std::collections::BTreeMap::new();
     // Only directories with a Terraform or Packer file among them: a pattern over 10,000
     // specs costs no system call here.
+    // `main.tf` named alone has no directory to list but `.`, which `./extra.tf` names too.
+    let dir_of = |path: &Path| match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
     let dirs: foldhash::HashSet<PathBuf> = loose
         .iter()
         .filter(|(_, name)| crate::source::Frontend::of(name) != crate::source::Frontend::Document)
-        .map(|(path, _)| path.parent().map(Path::to_path_buf).unwrap_or_default())
+        .map(|(path, _)| dir_of(path))
         .collect();
     for (path, name) in loose {
-        let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        let dir = dir_of(&path);
         if dirs.contains(&dir) {
-            // `main.tf` named alone: its directory, to list, is `.`.
-            let path = if dir.as_os_str().is_empty() { Path::new(".").join(&path) } else { path };
+            let path =
+                if path.parent().is_some_and(|p| p.as_os_str().is_empty()) { dir.join(&path) } else { path };
             by_dir.entry(dir).or_default().push((path, name));
         }
     }
@@ -152,8 +157,7 @@ fn add_modules(collected: &mut Collected, loose: Vec<(PathBuf, String)>) {
     for (dir, mut paths) in by_dir {
         let given = paths.len();
         let mut warnings = Vec::new();
-        let here = if dir.as_os_str().is_empty() { Path::new(".") } else { dir.as_path() };
-        let here = std::fs::canonicalize(here).ok();
+        let here = std::fs::canonicalize(&dir).ok();
         let boundary = match (&cwd, here) {
             (Some(cwd), Some(here)) if here.starts_with(cwd) => Some(cwd.clone()),
             (_, here) => here,

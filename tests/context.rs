@@ -308,11 +308,15 @@ fn a_report_is_not_written_over_a_project_file_or_a_rule_file() {
     }
     let run = check_in(&dir, &["-o", "report.json", "report.json", "app.yaml"], None);
     run.assert_code(2);
-    // A JSON file that is not a report is kept, whatever it holds.
-    write_files(&dir, &[("package.json", "{\"name\": \"app\"}\n")]);
-    let run = check_in(&dir, &["-o", "package.json"], None);
-    run.assert_code(2);
-    assert_eq!(std::fs::read_to_string(dir.join("package.json")).expect("kept"), "{\"name\": \"app\"}\n");
+    // A JSON file that is not a report is kept, whatever it holds, and so is a Terraform
+    // or Packer file that reads as one (`[]` is an empty GitLab report).
+    write_files(&dir, &[("package.json", "{\"name\": \"app\"}\n"), ("main.tf.json", "[]\n")]);
+    for (target, text) in [("package.json", "{\"name\": \"app\"}\n"), ("main.tf.json", "[]\n")] {
+        let run = check_in(&dir, &["-o", target], None);
+        run.assert_code(2);
+        assert_eq!(std::fs::read_to_string(dir.join(target)).expect("kept"), text);
+    }
+    std::fs::remove_file(dir.join("main.tf.json")).expect("removed");
     write_files(&dir, &[("prod.tfvars", "a = 1\n")]);
     let run = check_in(&dir, &["--var-file", "prod.tfvars", "-o", "prod.tfvars", "app.yaml"], None);
     run.assert_code(2);

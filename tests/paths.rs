@@ -115,6 +115,11 @@ fn a_terraform_file_linked_into_a_module_is_read_there_under_its_own_name() {
             assert!(!run.stderr.contains("skipped"), "{target} {args:?}: {}", run.describe());
         }
     }
+    // Named from the module's directory under two spellings, the link is read, and not
+    // also said to be skipped.
+    let run = check_in(&dir.join("tf"), &["./main.tf", "terraform.tfvars"]);
+    run.assert_code(0);
+    assert!(!run.stderr.contains("skipped"), "{}", run.describe());
 }
 
 #[test]

@@ -381,15 +381,20 @@ pub fn execute(args: &CheckArgs) -> Result<Run, Failure> {
         // its work tree runs them again) is no input of the run: writing it again is what
         // the command asks. Only what reads as ecslint's JSON, SARIF or GitLab report or as
         // a baseline, found by a walk, a pattern or the context, not named.
-        // A file that gave a resource is a spec, not a report: it is not parsed again.
-        let specs: std::collections::HashSet<&str> =
-            outcome.resources.iter().chain(&outcome.context).map(|r| r.file.name.as_str()).collect();
+        // A file that gave a resource or a finding is an input, not a report (it is not
+        // parsed again), and so is every Terraform and Packer file (`[]` in `main.tf.json`
+        // would read as an empty GitLab report).
+        let used: std::collections::HashSet<&str> = (outcome.resources.iter().chain(&outcome.context))
+            .map(|resource| resource.file.name.as_str())
+            .chain(outcome.findings.iter().chain(&outcome.suppressed).map(|f| f.location.file.name.as_str()))
+            .collect();
         let files = outcome
             .files
             .iter()
             .filter(|file| {
                 explicit.contains(file.name.as_str())
-                    || specs.contains(file.name.as_str())
+                    || used.contains(file.name.as_str())
+                    || crate::source::Frontend::of(&file.name) != crate::source::Frontend::Document
                     || !is_a_report(&file.text)
             })
             .map(|file| &file.name);
