@@ -124,26 +124,18 @@ pub fn collect(args: &[String], stdin_name: &str) -> Result<Collected, CollectEr
 fn add_modules(collected: &mut Collected, loose: Vec<(PathBuf, String)>) {
     let mut by_dir: std::collections::BTreeMap<PathBuf, Vec<(PathBuf, String)>> =
         std::collections::BTreeMap::new();
+    for (path, name) in loose {
+        // `main.tf` named alone has no directory to list but `.`, which `./extra.tf` names too.
+        let (dir, path) = match path.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => (dir.to_path_buf(), path),
+            _ => (PathBuf::from("."), Path::new(".").join(&path)),
+        };
+        by_dir.entry(dir).or_default().push((path, name));
+    }
     // Only directories with a Terraform or Packer file among them: a pattern over 10,000
     // specs costs no system call here.
-    // `main.tf` named alone has no directory to list but `.`, which `./extra.tf` names too.
-    let dir_of = |path: &Path| match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let dirs: foldhash::HashSet<PathBuf> = loose
-        .iter()
-        .filter(|(_, name)| crate::source::Frontend::of(name) != crate::source::Frontend::Document)
-        .map(|(path, _)| dir_of(path))
-        .collect();
-    for (path, name) in loose {
-        let dir = dir_of(&path);
-        if dirs.contains(&dir) {
-            let path =
-                if path.parent().is_some_and(|p| p.as_os_str().is_empty()) { dir.join(&path) } else { path };
-            by_dir.entry(dir).or_default().push((path, name));
-        }
-    }
+    let frontend = |name: &str| crate::source::Frontend::of(name) != crate::source::Frontend::Document;
+    by_dir.retain(|_, paths| paths.iter().any(|(_, name)| frontend(name)));
     if by_dir.is_empty() {
         return;
     }

@@ -379,11 +379,10 @@ pub fn execute(args: &CheckArgs) -> Result<Run, Failure> {
         // A report or baseline an earlier run wrote into the project (`-o
         // gl-code-quality-report.json`, `--write-baseline b.json`, as a CI job that keeps
         // its work tree runs them again) is no input of the run: writing it again is what
-        // the command asks. Only what reads as ecslint's JSON, SARIF or GitLab report or as
-        // a baseline, found by a walk, a pattern or the context, not named.
-        // A file that gave a resource or a finding is an input, not a report (it is not
-        // parsed again), and so is every Terraform and Packer file (`[]` in `main.tf.json`
-        // would read as an empty GitLab report).
+        // the command asks. Only a spec-format file found by a walk, a pattern or the
+        // context, not named, that gave no resource and no finding and reads as ecslint's
+        // JSON, SARIF or GitLab report or as a baseline; every Terraform and Packer file is
+        // an input (`[]` in `main.tf.json` would read as an empty GitLab report).
         let used: std::collections::HashSet<&str> = (outcome.resources.iter().chain(&outcome.context))
             .map(|resource| resource.file.name.as_str())
             .chain(outcome.findings.iter().chain(&outcome.suppressed).map(|f| f.location.file.name.as_str()))
